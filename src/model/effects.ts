@@ -1,0 +1,60 @@
+import type { PeerState, ServerId, ZabPhase } from './ids.js';
+import type { Notification, QuorumPacket, SyncMode } from './messages.js';
+import type { Zxid } from './zxid.js';
+
+/** Named per-peer timers; setting a timer replaces a pending one with the same name. */
+export type TimerName = string;
+
+/**
+ * What a peer is handed. `connId`s are allocated by the network; `tag`s by the peer, to match
+ * a `connect` effect with its outcome.
+ */
+export type PeerInput =
+  | { readonly kind: 'start' }
+  | { readonly kind: 'vote'; readonly msg: Notification }
+  | { readonly kind: 'timer'; readonly timer: TimerName }
+  | { readonly kind: 'connected'; readonly tag: number; readonly connId: number; readonly peer: ServerId }
+  | { readonly kind: 'connectFailed'; readonly tag: number; readonly peer: ServerId }
+  | { readonly kind: 'accepted'; readonly connId: number; readonly peer: ServerId }
+  | { readonly kind: 'packet'; readonly connId: number; readonly from: ServerId; readonly packet: QuorumPacket }
+  /** reset: the far end closed or died (we heard it); timeout: a watch saw the far end go silent */
+  | { readonly kind: 'connClosed'; readonly connId: number; readonly reason: 'reset' | 'timeout' }
+  | { readonly kind: 'clientWrite'; readonly writeId: number };
+
+/**
+ * What a peer asks of the world. The peer never performs I/O itself (etcd-raft shape).
+ */
+export type PeerEffect =
+  | { readonly kind: 'vote'; readonly to: ServerId; readonly msg: Notification }
+  | { readonly kind: 'setTimer'; readonly timer: TimerName; readonly afterUs: number }
+  | { readonly kind: 'cancelTimer'; readonly timer: TimerName }
+  | { readonly kind: 'connect'; readonly tag: number; readonly to: ServerId; readonly timeoutUs: number }
+  | { readonly kind: 'send'; readonly connId: number; readonly packet: QuorumPacket }
+  | { readonly kind: 'close'; readonly connId: number }
+  /**
+   * Lazy heartbeat failure detector on a connection. `beats`: the far end sends a packet every
+   * periodUs (leader PINGs every tickTime/2); `echo`: the far end only answers our own beats
+   * (a follower answering PINGs), so a cut in either direction silences it. The network fires
+   * connClosed(timeout) exactly when real heartbeats would have: last beat before the silence,
+   * plus timeoutUs. Replaces any earlier watch by this peer on this connection.
+   */
+  | { readonly kind: 'watch'; readonly connId: number; readonly timeoutUs: number; readonly periodUs: number; readonly mode: 'beats' | 'echo' }
+  | { readonly kind: 'unwatch'; readonly connId: number }
+  | { readonly kind: 'reply'; readonly writeId: number; readonly ok: boolean; readonly zxid: Zxid }
+  | { readonly kind: 'event'; readonly event: PeerEvent };
+
+/** Observable facts a peer reports, for the timeline, trace and checkers. */
+export type PeerEvent =
+  | { readonly type: 'state'; readonly state: PeerState; readonly phase: ZabPhase }
+  | { readonly type: 'electionStarted'; readonly round: number }
+  | { readonly type: 'decided'; readonly leader: ServerId; readonly round: number; readonly viaFinalizeWait: boolean }
+  | { readonly type: 'epochProposed'; readonly epoch: number }
+  /** leader: a quorum acked NEWLEADER — the leader is established for this epoch */
+  | { readonly type: 'established'; readonly epoch: number; readonly quorum: readonly ServerId[] }
+  | { readonly type: 'synced'; readonly leader: ServerId; readonly epoch: number; readonly mode: SyncMode }
+  | { readonly type: 'learnerSynced'; readonly learner: ServerId }
+  | { readonly type: 'learnerLost'; readonly learner: ServerId; readonly reason: string }
+  | { readonly type: 'steppedDown'; readonly epoch: number; readonly reason: string }
+  | { readonly type: 'leaderLost'; readonly leader: ServerId; readonly reason: string }
+  | { readonly type: 'committed'; readonly zxid: Zxid; readonly writeId: number }
+  | { readonly type: 'epochs'; readonly acceptedEpoch: number; readonly currentEpoch: number };

@@ -1,0 +1,5 @@
+export * from './ids.js';
+export * from './zxid.js';
+export * from './messages.js';
+export * from './effects.js';
+export * from './topology.js';

@@ -1,0 +1,53 @@
+import type { ServerId, ServerRole } from './ids.js';
+
+/** Where a server runs. Host defaults to `server-<id>`, rack to `<zone>-r1`. */
+export interface Placement {
+  readonly host: string;
+  readonly rack: string;
+  readonly zone: string;
+  readonly region: string;
+}
+
+export interface ServerSpec extends Placement {
+  readonly id: ServerId;
+  readonly role: ServerRole;
+  /** hierarchical quorums: weight.N (default 1) */
+  readonly weight: number;
+  /** hierarchical quorums: the group.g this server belongs to (0 = flat majority) */
+  readonly group: number;
+}
+
+/** A latency distribution, as written in YAML (all values in milliseconds). */
+export type LatencySpec =
+  | { readonly dist: 'constant'; readonly valueMs: number }
+  | { readonly dist: 'uniform'; readonly minMs: number; readonly maxMs: number }
+  | { readonly dist: 'exponential'; readonly meanMs: number }
+  | { readonly dist: 'normal'; readonly meanMs: number; readonly stddevMs: number }
+  | { readonly dist: 'lognormal'; readonly medianMs: number; readonly sigma: number }
+  | { readonly dist: 'weibull'; readonly scaleMs: number; readonly shape: number };
+
+export type LinkClass = 'sameHost' | 'sameZone' | 'crossZone' | 'crossRegion';
+
+export interface ZkSettings {
+  readonly tickTimeMs: number;
+  readonly initLimit: number;
+  readonly syncLimit: number;
+  readonly cnxTimeoutMs: number;
+  /** FLE finalizeWait and the minimum notification interval (200 ms in 3.8) */
+  readonly finalizeWaitMs: number;
+  /** FLE maxNotificationInterval (60 000 ms in 3.8) */
+  readonly maxNotificationIntervalMs: number;
+  /** observer re-election jitter bound, zookeeper.observer.election.DelayMs (200) */
+  readonly observerElectionDelayMs: number;
+}
+
+/** A resolved, validated topology: what every module downstream of config/ reads. */
+export interface Topology {
+  readonly name: string;
+  readonly description: string;
+  readonly servers: readonly ServerSpec[];
+  readonly latency: Readonly<Record<LinkClass, LatencySpec>>;
+  readonly zk: ZkSettings;
+  /** 'majority' (QuorumMaj) or 'hierarchical' (QuorumHierarchical, from group/weight) */
+  readonly quorum: 'majority' | 'hierarchical';
+}
