@@ -1,0 +1,41 @@
+import { benchKernel } from './kernel.js';
+
+/**
+ * `npm run bench`: one readable line per section, or with --json a single JSON document keyed by
+ * section name ({ "kernel": {...}, ... }). Add a benchmark by appending to `sections`.
+ */
+interface BenchSection {
+  readonly name: string;
+  /** Runs the benchmark; `result` goes into the JSON document, `summary` is the readable line. */
+  run(): { readonly result: object; readonly summary: string };
+}
+
+const sections: readonly BenchSection[] = [
+  {
+    name: 'kernel',
+    run() {
+      const r = benchKernel();
+      const summary =
+        `kernel: ${perSec(r.eventsPerSec)} events/s vs bare heap ${perSec(r.baselineEventsPerSec)} events/s, ` +
+        `ratio ${r.ratio.toFixed(2)} (hold model, ${r.events} events, queue ${r.queueSize})`;
+      return { result: r, summary };
+    },
+  },
+];
+
+function perSec(value: number): string {
+  return `${(value / 1e6).toFixed(2)}M`;
+}
+
+function main(argv: readonly string[]): void {
+  const json = argv.includes('--json');
+  const document: Record<string, object> = {};
+  for (const section of sections) {
+    const { result, summary } = section.run();
+    document[section.name] = result;
+    if (!json) console.log(summary);
+  }
+  if (json) console.log(JSON.stringify(document, null, 2));
+}
+
+main(process.argv.slice(2));
