@@ -181,7 +181,7 @@ export function nines(availability: number): number {
 /** −log10(U), computed from U directly so 1e-11 gives exactly 11 (1 − A would lose digits). */
 export function ninesFromUnavailability(unavailability: number): number {
   if (!(unavailability >= 0 && unavailability <= 1)) throw new RangeError(`unavailability must be in [0, 1], got ${unavailability}`);
-  return unavailability === 0 ? Infinity : -Math.log10(unavailability);
+  return unavailability === 0 ? Infinity : 0 - Math.log10(unavailability); // 0 − x: no −0 for U = 1
 }
 
 /**
