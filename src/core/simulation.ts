@@ -52,7 +52,10 @@ export class Simulation<E> {
 
   scheduleAfter(delayUs: TimeUs, priority: number, event: E): EventHandle {
     assertTime(delayUs, 'delayUs');
-    return this.schedule(this.currentUs + delayUs, priority, event);
+    const atUs = this.currentUs + delayUs;
+    assertTime(atUs, 'nowUs + delayUs');
+    if (!Number.isFinite(priority)) throw new RangeError(`priority must be finite, got ${priority}`);
+    return this.queue.push(atUs, priority, event);
   }
 
   /** Cancel a pending event; false if it already ran or was cancelled (harmless, so timers can be reset blindly). */
@@ -85,8 +88,8 @@ export class Simulation<E> {
     if (endUs < this.currentUs) throw new RangeError(`runUntil into the past: endUs=${endUs} < nowUs=${this.currentUs}`);
     this.stopRequested = false;
     const queue = this.queue;
-    while (queue.peekTime() <= endUs) {
-      this.currentUs = queue.peekTime();
+    for (let nextUs = queue.peekTime(); nextUs <= endUs; nextUs = queue.peekTime()) {
+      this.currentUs = nextUs;
       const event = queue.pop() as E;
       this.processed++;
       handler(event, this.currentUs);
