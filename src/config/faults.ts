@@ -20,7 +20,7 @@ import { zonesOf } from './topology.js';
 
 export type ParseFaultResult = { readonly ok: true; readonly fault: FaultSpec } | { readonly ok: false; readonly error: string };
 
-export const FAULT_KINDS: readonly FaultKind[] = ['kill', 'crash', 'isolate', 'partition', 'oneway', 'zone-down'];
+export const FAULT_KINDS: readonly FaultKind[] = ['kill', 'crash', 'isolate', 'partition', 'oneway', 'zone-down', 'rack-down', 'region-down', 'wipe'];
 
 /** Thrown only inside this module, turned into `{ ok: false }` by `parseFault`. */
 class FaultSyntaxError extends Error {}
@@ -57,7 +57,16 @@ function parseOrThrow(text: string, topology: Topology): FaultSpec {
     case 'kill':
     case 'crash':
     case 'isolate':
+    case 'wipe':
       return { kind, node: parseNode(target, ctx), atUs, durationUs };
+    case 'rack-down':
+    case 'region-down': {
+      const field = kind === 'rack-down' ? 'rack' : 'region';
+      const name = target.trim();
+      const known = [...new Set(topology.servers.map((s) => s[field]))];
+      if (!known.includes(name)) fail(`unknown ${field} ${name} in ${quoted} (${field}s: ${known.join(', ')})`);
+      return { kind, domain: name, atUs, durationUs };
+    }
     case 'partition':
       return { kind, groups: parsePartition(target, ctx), atUs, durationUs };
     case 'oneway': {
@@ -164,7 +173,11 @@ export function formatFault(fault: FaultSpec): string {
     case 'kill':
     case 'crash':
     case 'isolate':
+    case 'wipe':
       return `${fault.kind}:${fault.node.kind === 'leader' ? 'leader' : fault.node.id}${timing}`;
+    case 'rack-down':
+    case 'region-down':
+      return `${fault.kind}:${fault.domain}${timing}`;
     case 'partition':
       return `partition:${fault.groups[0].join(',')}|${fault.groups[1].join(',')}${timing}`;
     case 'oneway':

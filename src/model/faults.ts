@@ -28,6 +28,10 @@ export type FaultSpec =
       readonly atUs: number;
       readonly durationUs: number | null;
     }
-  | { readonly kind: 'zone-down'; readonly zone: string; readonly atUs: number; readonly durationUs: number | null };
+  | { readonly kind: 'zone-down'; readonly zone: string; readonly atUs: number; readonly durationUs: number | null }
+  /** rack or region outage: every host in the domain down (silent); produced by failure models */
+  | { readonly kind: 'rack-down' | 'region-down'; readonly domain: string; readonly atUs: number; readonly durationUs: number | null }
+  /** disk loss: the host dies silently and the server comes back after DUR with an empty disk */
+  | { readonly kind: 'wipe'; readonly node: NodeRef; readonly atUs: number; readonly durationUs: number | null };
 
 export type FaultKind = FaultSpec['kind'];

@@ -1,0 +1,3 @@
+export * from './events.js';
+export * from './latency.js';
+export * from './network.js';

@@ -1,0 +1,3 @@
+export * from './faults.js';
+export * from './trial.js';
+export * from './summary.js';

@@ -1,0 +1,367 @@
+import { Rng, Simulation } from '../core/index.js';
+import type { FaultSpec, PeerEffect, PeerEvent, PeerInput, ServerId, Topology } from '../model/index.js';
+import { Network, type NetEvent } from '../net/index.js';
+import { DowntimeMeter, Recorder, clusterStatus, type ClusterStatus } from '../observe/index.js';
+import { DurableState, Peer, verifierFor, type PeerConfig, type QuorumVerifier } from '../zk/index.js';
+import { formatFault } from '../config/faults.js';
+import { cutLinks, domainOf, hostsIn } from './faults.js';
+
+/** Ties at one instant: faults first, then network deliveries, then timers. */
+const PRIORITY_FAULT = 0;
+const PRIORITY_NET = 1;
+const PRIORITY_TIMER = 2;
+
+type SimEvent =
+  | NetEvent
+  | { readonly kind: 'timer'; readonly node: ServerId; readonly inc: number; readonly timer: string }
+  | { readonly kind: 'fault'; readonly index: number }
+  | { readonly kind: 'repair'; readonly index: number };
+
+/** One line of `--trace`: a processed kernel event or an event a peer reported. */
+export type TraceRecord =
+  | { readonly tUs: number; readonly type: 'sim'; readonly event: SimEvent }
+  | { readonly tUs: number; readonly type: 'peer'; readonly node: ServerId; readonly event: PeerEvent };
+
+export interface TrialOptions {
+  readonly topology: Topology;
+  readonly seed: string | number;
+  readonly durationUs: number;
+  readonly faults: readonly FaultSpec[];
+  readonly trace?: (record: TraceRecord) => void;
+  /** measure from the first established leader (Monte Carlo), not from t=0 */
+  readonly excludeColdStart?: boolean;
+}
+
+export interface TrialResult {
+  readonly seed: string;
+  readonly topology: string;
+  readonly durationUs: number;
+  readonly faults: readonly string[];
+  readonly recorder: Recorder;
+  readonly meter: DowntimeMeter;
+  readonly events: number;
+  readonly messages: number;
+  /** final durable state per server, for checkers and tests */
+  readonly durable: ReadonlyMap<ServerId, DurableState>;
+}
+
+/**
+ * Builds and runs one trial: the only place where peers, the network and the kernel meet.
+ * Peer effects become network calls or timers; network events become peer inputs.
+ */
+export class Trial {
+  readonly sim = new Simulation<SimEvent>();
+  readonly net: Network;
+  readonly verifier: QuorumVerifier;
+  readonly peers = new Map<ServerId, Peer | null>();
+  readonly durable = new Map<ServerId, DurableState>();
+  readonly recorder: Recorder;
+  readonly meter: DowntimeMeter;
+  private readonly timers = new Map<ServerId, Map<string, number>>();
+  private readonly faultTargets: (ServerId | null)[] = [];
+  private readonly electionRng: Rng;
+  private statusDirty = true;
+  private readonly hostDownCount = new Map<string, number>();
+  private readonly killCount = new Map<ServerId, number>();
+  private readonly wiped = new Set<ServerId>();
+
+  constructor(private readonly opts: TrialOptions) {
+    this.meter = new DowntimeMeter(opts.excludeColdStart ?? false);
+    const root = new Rng(opts.seed);
+    // Streams forked in a fixed order so one model's draws never shift another's.
+    root.fork('faults');
+    const netRng = root.fork('net');
+    this.electionRng = root.fork('election');
+    const { topology } = opts;
+    this.verifier = verifierFor(topology.servers, topology.quorum);
+    this.recorder = new Recorder((id) => this.verifier.isVoter(id));
+    this.net = new Network(topology, {
+      get nowUs() { return sim.nowUs; },
+      schedule: (atUs, event) => this.sim.schedule(atUs, PRIORITY_NET, event),
+      cancel: (h) => void this.sim.cancel(h),
+    }, netRng);
+    const sim = this.sim;
+    for (const s of topology.servers) {
+      this.durable.set(s.id, new DurableState());
+      this.peers.set(s.id, null);
+      this.timers.set(s.id, new Map());
+    }
+    opts.faults.forEach((f, index) => {
+      this.sim.schedule(f.atUs, PRIORITY_FAULT, { kind: 'fault', index });
+      this.faultTargets.push(null);
+    });
+  }
+
+  run(): TrialResult {
+    for (const s of this.opts.topology.servers) this.startServer(s.id);
+    this.refreshStatus();
+    this.sim.runUntil(this.opts.durationUs, (ev) => this.dispatch(ev));
+    this.meter.finish(this.opts.durationUs);
+    return {
+      seed: String(this.opts.seed),
+      topology: this.opts.topology.name,
+      durationUs: this.opts.durationUs,
+      faults: this.opts.faults.map(formatFault),
+      recorder: this.recorder,
+      meter: this.meter,
+      events: this.sim.eventsProcessed,
+      messages: this.net.messagesSent,
+      durable: this.durable,
+    };
+  }
+
+  private dispatch(ev: SimEvent): void {
+    this.opts.trace?.({ tUs: this.sim.nowUs, type: 'sim', event: ev });
+    switch (ev.kind) {
+      case 'timer': {
+        const peer = this.peers.get(ev.node);
+        if (!peer || this.net.incarnation(ev.node) !== ev.inc) return;
+        this.timers.get(ev.node)?.delete(ev.timer);
+        this.feed(peer, { kind: 'timer', timer: ev.timer });
+        break;
+      }
+      case 'fault':
+        this.applyFault(ev.index);
+        break;
+      case 'repair':
+        this.repairFault(ev.index);
+        break;
+      default: {
+        const routed = this.net.resolve(ev);
+        if (!routed) return;
+        const peer = this.peers.get(routed.to);
+        if (peer) this.feed(peer, routed.input);
+        break;
+      }
+    }
+    if (this.statusDirty) this.refreshStatus();
+  }
+
+  private feed(peer: Peer, input: PeerInput): void {
+    const effects = peer.handle(this.sim.nowUs, input);
+    for (const e of effects) this.carryOut(peer.id, e);
+  }
+
+  private carryOut(id: ServerId, e: PeerEffect): void {
+    const net = this.net;
+    switch (e.kind) {
+      case 'vote':
+        net.sendVote(id, e.to, e.msg);
+        break;
+      case 'setTimer': {
+        const timers = this.timers.get(id) as Map<string, number>;
+        const old = timers.get(e.timer);
+        if (old !== undefined) this.sim.cancel(old);
+        const inc = net.incarnation(id);
+        timers.set(e.timer, this.sim.schedule(this.sim.nowUs + e.afterUs, PRIORITY_TIMER, { kind: 'timer', node: id, inc, timer: e.timer }));
+        break;
+      }
+      case 'cancelTimer': {
+        const timers = this.timers.get(id) as Map<string, number>;
+        const old = timers.get(e.timer);
+        if (old !== undefined) this.sim.cancel(old);
+        timers.delete(e.timer);
+        break;
+      }
+      case 'connect':
+        net.connect(id, e.tag, e.to, e.timeoutUs);
+        break;
+      case 'send':
+        net.send(id, e.connId, e.packet);
+        break;
+      case 'close':
+        net.close(id, e.connId);
+        break;
+      case 'watch':
+        net.watch(id, e.connId, e.timeoutUs, e.periodUs, e.mode);
+        break;
+      case 'unwatch':
+        net.unwatch(id, e.connId);
+        break;
+      case 'reply':
+        break;
+      case 'event':
+        this.opts.trace?.({ tUs: this.sim.nowUs, type: 'peer', node: id, event: e.event });
+        this.recorder.onPeerEvent(this.sim.nowUs, id, e.event);
+        if (e.event.type !== 'committed' && e.event.type !== 'epochs') this.statusDirty = true;
+        break;
+    }
+  }
+
+  // --- processes ---
+
+  private peerConfig(id: ServerId): PeerConfig {
+    const zk = this.opts.topology.zk;
+    const rng = this.electionRng;
+    return {
+      id,
+      isVoter: this.verifier.isVoter(id),
+      verifier: this.verifier,
+      tickTimeUs: zk.tickTimeMs * 1000,
+      initLimit: zk.initLimit,
+      syncLimit: zk.syncLimit,
+      finalizeWaitUs: zk.finalizeWaitMs * 1000,
+      maxNotificationIntervalUs: zk.maxNotificationIntervalMs * 1000,
+      observerElectionDelayUs: zk.observerElectionDelayMs * 1000,
+      cnxTimeoutUs: zk.cnxTimeoutMs * 1000,
+      random: () => rng.next(),
+    };
+  }
+
+  private startServer(id: ServerId): void {
+    if (this.peers.get(id) || !this.net.startProcess(id)) return;
+    const peer = new Peer(this.peerConfig(id), this.durable.get(id) as DurableState);
+    this.peers.set(id, peer);
+    this.feed(peer, { kind: 'start' });
+    this.statusDirty = true;
+  }
+
+  /** The process is gone (killed, or its host died): drop its memory and its timers. */
+  private forgetProcess(id: ServerId, how: string): void {
+    if (!this.peers.get(id)) return;
+    this.peers.set(id, null);
+    const timers = this.timers.get(id) as Map<string, number>;
+    for (const h of timers.values()) this.sim.cancel(h);
+    timers.clear();
+    this.recorder.onProcessStopped(this.sim.nowUs, id, how);
+    this.statusDirty = true;
+  }
+
+  // --- faults ---
+
+  /** `leader` means the established leader now (the newest epoch if an old one lingers). */
+  private resolveLeader(): ServerId | null {
+    let best: Peer | null = null;
+    for (const p of this.peers.values()) {
+      if (!p || p.state !== 'LEADING') continue;
+      const better =
+        !best ||
+        (p.isEstablishedLeader && !best.isEstablishedLeader) ||
+        (p.isEstablishedLeader === best.isEstablishedLeader && (p.leaderEpoch ?? 0) > (best.leaderEpoch ?? 0));
+      if (better) best = p;
+    }
+    return best ? best.id : null;
+  }
+
+  private applyFault(index: number): void {
+    const f = this.opts.faults[index] as FaultSpec;
+    const text = formatFault(f);
+    let target: ServerId | null = null;
+    if (f.kind === 'kill' || f.kind === 'crash' || f.kind === 'isolate' || f.kind === 'wipe') {
+      target = f.node.kind === 'leader' ? this.resolveLeader() : f.node.id;
+      if (target === null) {
+        this.recorder.note(this.sim.nowUs, 'fault', 'fault', `${text}: no leader at this time, nothing done`);
+        return;
+      }
+    }
+    this.faultTargets[index] = target;
+    const net = this.net;
+    switch (f.kind) {
+      case 'kill': {
+        const id = target as ServerId;
+        this.killCount.set(id, (this.killCount.get(id) ?? 0) + 1);
+        net.killProcess(id);
+        this.forgetProcess(id, 'killed');
+        this.recorder.note(this.sim.nowUs, 'fault', 'fault', `${text}: server ${id} process killed (connections reset)`);
+        break;
+      }
+      case 'crash':
+      case 'wipe': {
+        const id = target as ServerId;
+        if (f.kind === 'wipe') this.wiped.add(id);
+        this.hostsDown([net.hostOf(id)], f.kind === 'wipe' ? 'disk lost' : 'host crashed');
+        const what = f.kind === 'wipe' ? 'host down, disk lost' : 'host down (silent)';
+        this.recorder.note(this.sim.nowUs, 'fault', 'fault', `${text}: server ${id} ${what}`);
+        break;
+      }
+      case 'zone-down':
+      case 'rack-down':
+      case 'region-down': {
+        const [field, name] = domainOf(f);
+        this.hostsDown(hostsIn(this.opts.topology, field, name), `${field} ${name} down`);
+        this.recorder.note(this.sim.nowUs, 'fault', 'fault', `${text}: every host in ${field} ${name} down (silent)`);
+        break;
+      }
+      default: {
+        for (const [a, b] of cutLinks(f, target, this.opts.topology)) net.cut(a, b);
+        net.reevaluate();
+        const who = f.kind === 'isolate' ? `server ${target} cut off` : 'links cut (silent)';
+        this.recorder.note(this.sim.nowUs, 'fault', 'fault', `${text}: ${who}`);
+        break;
+      }
+    }
+    this.statusDirty = true;
+    if (f.durationUs !== null) this.sim.schedule(this.sim.nowUs + f.durationUs, PRIORITY_FAULT, { kind: 'repair', index });
+  }
+
+  private repairFault(index: number): void {
+    const f = this.opts.faults[index] as FaultSpec;
+    const target = this.faultTargets[index] ?? null;
+    const net = this.net;
+    switch (f.kind) {
+      case 'kill': {
+        const id = target as ServerId;
+        const left = (this.killCount.get(id) ?? 1) - 1;
+        this.killCount.set(id, left);
+        if (left === 0) this.startServer(id);
+        this.recorder.note(this.sim.nowUs, 'fault', 'repair', `server ${id} restarted`);
+        break;
+      }
+      case 'crash':
+      case 'wipe':
+        this.hostsUp([net.hostOf(target as ServerId)]);
+        this.recorder.note(this.sim.nowUs, 'fault', 'repair', `server ${target}'s host back up`);
+        break;
+      case 'zone-down':
+      case 'rack-down':
+      case 'region-down': {
+        const [field, name] = domainOf(f);
+        this.hostsUp(hostsIn(this.opts.topology, field, name));
+        this.recorder.note(this.sim.nowUs, 'fault', 'repair', `${field} ${name} back up`);
+        break;
+      }
+      default:
+        for (const [a, b] of cutLinks(f, target, this.opts.topology)) net.heal(a, b);
+        net.reevaluate();
+        this.recorder.note(this.sim.nowUs, 'fault', 'repair', `${formatFault(f)} healed`);
+        break;
+    }
+    this.statusDirty = true;
+  }
+
+  /** Outages nest: a host is down while any fault holds it down (a crash inside a zone outage). */
+  private hostsDown(hosts: readonly string[], how: string): void {
+    for (const host of hosts) {
+      const n = (this.hostDownCount.get(host) ?? 0) + 1;
+      this.hostDownCount.set(host, n);
+      if (n === 1) for (const id of this.net.crashHost(host)) this.forgetProcess(id, how);
+    }
+  }
+
+  private hostsUp(hosts: readonly string[]): void {
+    for (const host of hosts) {
+      const n = (this.hostDownCount.get(host) ?? 1) - 1;
+      this.hostDownCount.set(host, n);
+      if (n > 0) continue;
+      this.net.restoreHost(host);
+      for (const s of this.opts.topology.servers) {
+        if (s.host !== host || (this.killCount.get(s.id) ?? 0) > 0) continue;
+        if (this.wiped.delete(s.id)) this.durable.set(s.id, new DurableState());
+        this.startServer(s.id);
+      }
+    }
+  }
+
+  private refreshStatus(): void {
+    this.statusDirty = false;
+    const status: ClusterStatus = clusterStatus(this.peers, this.net, this.verifier);
+    const prev = this.meter.current;
+    if (prev && prev.writeAvailable === status.writeAvailable && prev.cause === status.cause && prev.quorumAvailable === status.quorumAvailable) return;
+    this.meter.update(this.sim.nowUs, status);
+    this.recorder.onStatus(this.sim.nowUs, status);
+  }
+}
+
+export function runTrial(opts: TrialOptions): TrialResult {
+  return new Trial(opts).run();
+}

@@ -1,0 +1,45 @@
+import type { PeerEffect, PeerEvent, PeerInput, PeerState, ServerId, TimerName, ZabPhase } from '../model/index.js';
+import type { DurableState } from './durable.js';
+import type { QuorumVerifier } from './quorum.js';
+
+/** Static configuration of one peer: zoo.cfg values in microseconds plus its place in the ensemble. */
+export interface PeerConfig {
+  readonly id: ServerId;
+  readonly isVoter: boolean;
+  readonly verifier: QuorumVerifier;
+  readonly tickTimeUs: number;
+  readonly initLimit: number;
+  readonly syncLimit: number;
+  readonly finalizeWaitUs: number;
+  readonly maxNotificationIntervalUs: number;
+  readonly observerElectionDelayUs: number;
+  readonly cnxTimeoutUs: number;
+  /** uniform [0,1) draws for the observer re-election jitter; a seeded stream, never Math.random */
+  readonly random: () => number;
+}
+
+/** What the role objects (election, leader, learner) may touch of their peer. */
+export interface PeerContext {
+  readonly config: PeerConfig;
+  readonly durable: DurableState;
+  readonly nowUs: number;
+  readonly state: PeerState;
+  emit(effect: PeerEffect): void;
+  event(event: PeerEvent): void;
+  setTimer(timer: TimerName, afterUs: number): void;
+  cancelTimer(timer: TimerName): void;
+  setPhase(phase: ZabPhase): void;
+  /** leave the current role and run FLE again (QuorumPeer.run loop, updateServerState) */
+  lookAgain(): void;
+  /** FLE decided: enter the role */
+  enterRole(state: Exclude<PeerState, 'LOOKING'>, leader: ServerId): void;
+  /** after sync: rewrite the stored vote's peerEpoch (updateElectionVote, ZOOKEEPER-1732) */
+  updateElectionVote(peerEpoch: number): void;
+}
+
+/** A role handles the inputs that reach it while the peer is in that role. */
+export interface Role {
+  handle(input: PeerInput): void;
+  /** leaving the role: close connections, cancel timers */
+  stop(): void;
+}

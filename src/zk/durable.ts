@@ -1,0 +1,25 @@
+import type { Txn, Zxid } from '../model/index.js';
+
+/**
+ * What survives a process restart: the epoch files and the txn log, as far as they were
+ * fsynced (QuorumPeer acceptedEpoch/currentEpoch files, the txn log). The simulator keeps this
+ * object across kill/restart; a disk-loss fault replaces it with a fresh one.
+ */
+export class DurableState {
+  acceptedEpoch = 0;
+  currentEpoch = 0;
+  /** logged txns in zxid order; committed or not (the log does not know) */
+  log: Txn[] = [];
+
+  lastLoggedZxid(): Zxid {
+    const last = this.log[this.log.length - 1];
+    return last === undefined ? 0 : last.zxid;
+  }
+
+  /** Drop every logged txn above zxid (TRUNC). */
+  truncateAbove(zxid: Zxid): void {
+    let keep = this.log.length;
+    while (keep > 0 && (this.log[keep - 1]?.zxid ?? 0) > zxid) keep--;
+    this.log.length = keep;
+  }
+}

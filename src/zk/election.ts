@@ -1,0 +1,224 @@
+import type { Notification, PeerState, ServerId, Zxid } from '../model/index.js';
+import type { PeerContext } from './context.js';
+import { beats, supporters, type Vote } from './vote.js';
+
+const POLL = 'fle.poll';
+const FINALIZE = 'fle.finalize';
+
+/** Non-voters start with a vote every real vote beats (Long.MIN_VALUE in getInitId & co). */
+const NO_VOTE = -1;
+
+interface Proposal {
+  leader: ServerId;
+  zxid: Zxid;
+  peerEpoch: number;
+}
+
+/**
+ * Fast Leader Election (FastLeaderElection.lookForLeader and its WorkerReceiver), as events:
+ * the blocking `recvqueue.poll(notTimeout)` becomes the `fle.poll` timer, re-armed after every
+ * notification; the finalizeWait loop becomes the `fle.finalize` timer, restarted by every
+ * notification that does not beat the proposal.
+ */
+export class Election {
+  /** logicalclock: per process, starts at 0, +1 on every lookForLeader */
+  private logicalclock = 0;
+  private proposal: Proposal = { leader: NO_VOTE, zxid: NO_VOTE, peerEpoch: NO_VOTE };
+  private recvset = new Map<ServerId, Vote>();
+  private outofelection = new Map<ServerId, Vote>();
+  private notTimeoutUs = 0;
+  private finalizing = false;
+  private active = false;
+  /** the vote this peer stands by once decided (QuorumPeer.getCurrentVote) */
+  private currentVote: Vote | null = null;
+
+  constructor(private readonly ctx: PeerContext) {}
+
+  get round(): number {
+    return this.logicalclock;
+  }
+
+  /** Enter LOOKING: a new round with the self-vote. */
+  start(): void {
+    const { config, durable } = this.ctx;
+    this.logicalclock += 1;
+    this.proposal = config.isVoter
+      ? { leader: config.id, zxid: durable.lastLoggedZxid(), peerEpoch: durable.currentEpoch }
+      : { leader: NO_VOTE, zxid: NO_VOTE, peerEpoch: NO_VOTE };
+    this.recvset.clear();
+    this.outofelection.clear();
+    this.notTimeoutUs = config.finalizeWaitUs;
+    this.finalizing = false;
+    this.active = true;
+    this.currentVote = null;
+    this.ctx.event({ type: 'electionStarted', round: this.logicalclock });
+    this.sendNotifications();
+    this.ctx.setTimer(POLL, this.notTimeoutUs);
+  }
+
+  /** Leaving LOOKING without deciding (process stop). */
+  stop(): void {
+    this.active = false;
+    this.finalizing = false;
+    this.ctx.cancelTimer(POLL);
+    this.ctx.cancelTimer(FINALIZE);
+  }
+
+  updateElectionVote(peerEpoch: number): void {
+    if (this.currentVote) this.currentVote = { ...this.currentVote, peerEpoch };
+  }
+
+  onTimer(timer: string): boolean {
+    if (timer === POLL && this.active && !this.finalizing) {
+      // Nothing arrived within notTimeout: re-send (or reconnect and re-send) and back off.
+      this.sendNotifications();
+      this.notTimeoutUs = Math.min(this.notTimeoutUs * 2, this.ctx.config.maxNotificationIntervalUs);
+      this.ctx.setTimer(POLL, this.notTimeoutUs);
+      return true;
+    }
+    if (timer === FINALIZE && this.active && this.finalizing) {
+      this.decide(this.proposal.leader, this.proposal, false);
+      return true;
+    }
+    return timer === POLL || timer === FINALIZE;
+  }
+
+  /** WorkerReceiver: immediate replies, then queue for the main loop when LOOKING. */
+  onNotification(n: Notification): void {
+    const { config } = this.ctx;
+    const state = this.ctx.state;
+    if (!config.verifier.isVoter(n.from)) {
+      // A non-voter asks: answer with our vote at once, never queue it.
+      this.replyTo(n.from);
+      return;
+    }
+    if (state === 'LOOKING') {
+      if (n.state === 'LOOKING' && n.electionEpoch < this.logicalclock) this.replyTo(n.from);
+      this.process(n);
+    } else if (n.state === 'LOOKING') {
+      this.replyTo(n.from);
+    }
+  }
+
+  private replyTo(to: ServerId): void {
+    const msg = this.myNotification();
+    if (to === this.ctx.config.id) return;
+    this.ctx.emit({ kind: 'vote', to, msg });
+  }
+
+  private myNotification(): Notification {
+    const { id } = this.ctx.config;
+    const state = this.ctx.state;
+    if (state !== 'LOOKING' && this.currentVote) {
+      const v = this.currentVote;
+      return { from: id, state, leader: v.leader, zxid: v.zxid, electionEpoch: v.electionEpoch, peerEpoch: v.peerEpoch };
+    }
+    const p = this.proposal;
+    return { from: id, state: 'LOOKING', leader: p.leader, zxid: p.zxid, electionEpoch: this.logicalclock, peerEpoch: p.peerEpoch };
+  }
+
+  /** Send our proposal to every voter, ourselves included (looped back by the network). */
+  private sendNotifications(): void {
+    const msg = this.myNotification();
+    for (const to of this.ctx.config.verifier.voters) this.ctx.emit({ kind: 'vote', to, msg });
+  }
+
+  /** One iteration of the lookForLeader loop for a dequeued notification. */
+  private process(n: Notification): void {
+    if (!this.active) return;
+    const { verifier } = this.ctx.config;
+    if (!verifier.isVoter(n.leader)) return;
+    if (this.finalizing) {
+      if (!this.beatsProposal(n)) {
+        // finalizeWait: a non-better notification is discarded and the 200 ms wait restarts.
+        this.ctx.setTimer(FINALIZE, this.ctx.config.finalizeWaitUs);
+        return;
+      }
+      this.finalizing = false;
+      this.ctx.cancelTimer(FINALIZE);
+    }
+    switch (n.state) {
+      case 'LOOKING':
+        this.processLooking(n);
+        break;
+      case 'OBSERVING':
+        break;
+      case 'FOLLOWING':
+      case 'LEADING':
+        this.processDecided(n);
+        break;
+    }
+    if (this.active && !this.finalizing) this.ctx.setTimer(POLL, this.notTimeoutUs);
+  }
+
+  private beatsProposal(n: Notification): boolean {
+    const p = this.proposal;
+    return beats(n.leader, n.zxid, n.peerEpoch, p.leader, p.zxid, p.peerEpoch, this.ctx.config.verifier.weight(n.leader));
+  }
+
+  private processLooking(n: Notification): void {
+    const { config, durable } = this.ctx;
+    if (n.electionEpoch > this.logicalclock) {
+      this.logicalclock = n.electionEpoch;
+      this.recvset.clear();
+      const selfWins =
+        config.isVoter &&
+        !beats(n.leader, n.zxid, n.peerEpoch, config.id, durable.lastLoggedZxid(), durable.currentEpoch, config.verifier.weight(n.leader));
+      this.proposal = selfWins
+        ? { leader: config.id, zxid: durable.lastLoggedZxid(), peerEpoch: durable.currentEpoch }
+        : { leader: n.leader, zxid: n.zxid, peerEpoch: n.peerEpoch };
+      this.sendNotifications();
+    } else if (n.electionEpoch < this.logicalclock) {
+      return;
+    } else if (this.beatsProposal(n)) {
+      this.proposal = { leader: n.leader, zxid: n.zxid, peerEpoch: n.peerEpoch };
+      this.sendNotifications();
+    }
+    this.recvset.set(n.from, this.voteOf(n, 'LOOKING', 0));
+    const p = this.proposal;
+    const target: Vote = { leader: p.leader, zxid: p.zxid, electionEpoch: this.logicalclock, peerEpoch: p.peerEpoch, state: 'LOOKING', version: 0 };
+    if (config.verifier.containsQuorum(supporters(this.recvset, target))) {
+      this.finalizing = true;
+      this.ctx.cancelTimer(POLL);
+      this.ctx.setTimer(FINALIZE, config.finalizeWaitUs);
+    }
+  }
+
+  /** receivedFollowingNotification / receivedLeadingNotification: join an established leader. */
+  private processDecided(n: Notification): void {
+    const { verifier } = this.ctx.config;
+    if (n.electionEpoch === this.logicalclock) {
+      this.recvset.set(n.from, this.voteOf(n, n.state, 0));
+      const target = this.voteOf(n, n.state, 0);
+      if (verifier.containsQuorum(supporters(this.recvset, target)) && this.checkLeader(this.recvset, n.leader, n.electionEpoch)) {
+        this.decide(n.leader, n, true);
+        return;
+      }
+    }
+    this.outofelection.set(n.from, this.voteOf(n, n.state, 2));
+    const target = this.voteOf(n, n.state, 2);
+    if (verifier.containsQuorum(supporters(this.outofelection, target)) && this.checkLeader(this.outofelection, n.leader, n.electionEpoch)) {
+      this.logicalclock = n.electionEpoch;
+      this.decide(n.leader, n, true);
+    }
+  }
+
+  /** The proposed leader must itself claim LEADING, unless it is us and the round is ours. */
+  private checkLeader(votes: ReadonlyMap<ServerId, Vote>, leader: ServerId, electionEpoch: number): boolean {
+    if (leader !== this.ctx.config.id) return votes.get(leader)?.state === 'LEADING';
+    return this.logicalclock === electionEpoch;
+  }
+
+  private voteOf(n: Notification, state: PeerState, version: number): Vote {
+    return { leader: n.leader, zxid: n.zxid, electionEpoch: n.electionEpoch, peerEpoch: n.peerEpoch, state, version };
+  }
+
+  private decide(leader: ServerId, vote: { zxid: Zxid; peerEpoch: number }, joined: boolean): void {
+    const { config } = this.ctx;
+    const state = leader === config.id ? 'LEADING' : config.isVoter ? 'FOLLOWING' : 'OBSERVING';
+    this.currentVote = { leader, zxid: vote.zxid, electionEpoch: this.logicalclock, peerEpoch: vote.peerEpoch, state, version: 2 };
+    this.stop();
+    this.ctx.event({ type: 'decided', leader, round: this.logicalclock, viaFinalizeWait: !joined });
+    this.ctx.enterRole(state, leader);
+  }
+}

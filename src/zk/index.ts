@@ -1,0 +1,5 @@
+export * from './quorum.js';
+export * from './vote.js';
+export * from './durable.js';
+export * from './context.js';
+export * from './peer.js';

@@ -1,0 +1,328 @@
+import { makeZxid, type PeerInput, type QuorumPacket, type ServerId, type Txn } from '../model/index.js';
+import type { PeerContext, Role } from './context.js';
+import { chooseSync } from './sync.js';
+
+const WAIT = 'lead.wait';
+const TICK = 'lead.tick';
+const handlerTimer = (connId: number): string => `lh.${connId}`;
+
+type Stage = 'connected' | 'info' | 'ackepoch' | 'syncing' | 'acked' | 'uptodate';
+
+/** One LearnerHandler: the leader's side of a learner's connection. */
+interface Handler {
+  readonly connId: number;
+  sid: ServerId;
+  observer: boolean;
+  stage: Stage;
+  lastZxid: number;
+}
+
+interface Outstanding {
+  readonly txn: Txn;
+  readonly acks: Set<ServerId>;
+}
+
+/**
+ * Leader.lead() and its LearnerHandlers as events. The three quorum waits (epoch, ACKEPOCH,
+ * NEWLEADER ACK) are each bounded by initLimit×tickTime; once established the leader checks on
+ * the tick grid that it still has a quorum of live learners and steps down otherwise.
+ */
+export class LeaderRole implements Role {
+  private readonly handlers = new Map<number, Handler>();
+  private readonly connecting = new Set<ServerId>();
+  private maxAcceptedEpoch: number;
+  private newEpoch: number | null = null;
+  private readonly epochAcked = new Set<ServerId>();
+  private readonly newLeaderAcked = new Set<ServerId>();
+  private established = false;
+  private tickOriginUs = 0;
+  private tickCheckPending = false;
+  private nextCounter = 1;
+  private readonly outstanding: Outstanding[] = [];
+  private readonly committed: Txn[] = [];
+
+  constructor(private readonly ctx: PeerContext) {
+    this.maxAcceptedEpoch = ctx.durable.acceptedEpoch;
+  }
+
+  start(): void {
+    const { config } = this.ctx;
+    this.ctx.setPhase('DISCOVERY');
+    this.connecting.add(config.id);
+    this.ctx.setTimer(WAIT, this.initLimitUs());
+    this.maybeProposeEpoch();
+  }
+
+  get epoch(): number | null {
+    return this.newEpoch;
+  }
+
+  get isEstablished(): boolean {
+    return this.established;
+  }
+
+  handle(input: PeerInput): void {
+    switch (input.kind) {
+      case 'accepted':
+        this.handlers.set(input.connId, { connId: input.connId, sid: input.peer, observer: false, stage: 'connected', lastZxid: 0 });
+        this.ctx.setTimer(handlerTimer(input.connId), this.initLimitUs());
+        break;
+      case 'packet':
+        this.onPacket(input.connId, input.packet);
+        break;
+      case 'connClosed':
+        this.dropHandler(input.connId, input.reason === 'timeout' ? 'read timeout' : 'connection closed', false);
+        break;
+      case 'timer':
+        this.onTimer(input.timer);
+        break;
+      case 'clientWrite':
+        this.propose(input.writeId);
+        break;
+      default:
+        break;
+    }
+  }
+
+  stop(): void {
+    for (const h of this.handlers.values()) {
+      this.ctx.emit({ kind: 'close', connId: h.connId });
+      this.ctx.cancelTimer(handlerTimer(h.connId));
+    }
+    this.handlers.clear();
+    this.ctx.cancelTimer(WAIT);
+    this.ctx.cancelTimer(TICK);
+    for (const o of this.outstanding) this.ctx.emit({ kind: 'reply', writeId: o.txn.writeId, ok: false, zxid: o.txn.zxid });
+    this.outstanding.length = 0;
+  }
+
+  private initLimitUs(): number {
+    return this.ctx.config.initLimit * this.ctx.config.tickTimeUs;
+  }
+
+  private send(h: Handler, packet: QuorumPacket): void {
+    this.ctx.emit({ kind: 'send', connId: h.connId, packet });
+  }
+
+  private onTimer(timer: string): void {
+    if (timer === WAIT) {
+      const what = this.newEpoch === null ? 'epoch from quorum' : this.epochAcked.size === 0 ? 'epoch ack' : 'NEWLEADER ack from quorum';
+      this.stepDown(`timeout while waiting for ${what}`);
+      return;
+    }
+    if (timer === TICK) {
+      this.tickCheckPending = false;
+      this.tickCheck();
+      return;
+    }
+    if (timer.startsWith('lh.')) {
+      const connId = Number(timer.slice(3));
+      this.ctx.emit({ kind: 'close', connId });
+      this.dropHandler(connId, 'read timeout', true);
+    }
+  }
+
+  private onPacket(connId: number, packet: QuorumPacket): void {
+    const h = this.handlers.get(connId);
+    if (!h) return;
+    if (h.stage !== 'uptodate' && h.stage !== 'acked') this.ctx.setTimer(handlerTimer(connId), this.initLimitUs());
+    switch (packet.type) {
+      case 'FOLLOWERINFO':
+        this.onFollowerInfo(h, packet.sid, packet.acceptedEpoch, packet.observer);
+        break;
+      case 'ACKEPOCH':
+        this.onAckEpoch(h, packet.lastZxid, packet.currentEpoch);
+        break;
+      case 'ACK':
+        this.onAck(h, packet.zxid);
+        break;
+      case 'REQUEST':
+        this.propose(packet.writeId);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private onFollowerInfo(h: Handler, sid: ServerId, acceptedEpoch: number, observer: boolean): void {
+    h.sid = sid;
+    h.observer = observer;
+    h.stage = 'info';
+    if (this.newEpoch === null) {
+      // getEpochToPropose: every learner that registers before the quorum raises the epoch.
+      this.maxAcceptedEpoch = Math.max(this.maxAcceptedEpoch, acceptedEpoch);
+      if (!observer && this.ctx.config.verifier.isVoter(sid)) this.connecting.add(sid);
+      this.maybeProposeEpoch();
+    } else {
+      this.send(h, { type: 'LEADERINFO', newEpoch: this.newEpoch });
+    }
+  }
+
+  private maybeProposeEpoch(): void {
+    if (this.newEpoch !== null || !this.ctx.config.verifier.containsQuorum(this.connecting)) return;
+    this.newEpoch = this.maxAcceptedEpoch + 1;
+    this.ctx.durable.acceptedEpoch = this.newEpoch;
+    this.ctx.event({ type: 'epochProposed', epoch: this.newEpoch });
+    this.ctx.event({ type: 'epochs', acceptedEpoch: this.ctx.durable.acceptedEpoch, currentEpoch: this.ctx.durable.currentEpoch });
+    this.ctx.setTimer(WAIT, this.initLimitUs());
+    this.epochAcked.add(this.ctx.config.id);
+    for (const h of this.handlers.values()) if (h.stage === 'info') this.send(h, { type: 'LEADERINFO', newEpoch: this.newEpoch });
+    this.maybeEpochQuorum();
+  }
+
+  private onAckEpoch(h: Handler, lastZxid: number, currentEpoch: number): void {
+    const { durable, config } = this.ctx;
+    h.lastZxid = lastZxid;
+    h.stage = 'ackepoch';
+    if (currentEpoch !== -1) {
+      const ahead = currentEpoch > durable.currentEpoch || (currentEpoch === durable.currentEpoch && lastZxid > durable.lastLoggedZxid());
+      if (ahead && this.ctx.config.id !== h.sid) {
+        // "Follower is ahead of the leader": FLE should have prevented this; reject the learner.
+        this.ctx.emit({ kind: 'close', connId: h.connId });
+        this.dropHandler(h.connId, 'learner ahead of leader', true);
+        return;
+      }
+      if (!h.observer && config.verifier.isVoter(h.sid)) this.epochAcked.add(h.sid);
+    }
+    if (this.ctx.state === 'LEADING' && this.epochAckedQuorum()) {
+      if (!this.maybeEpochQuorum()) this.syncLearner(h);
+    }
+  }
+
+  private epochAckedQuorum(): boolean {
+    return this.newEpoch !== null && this.ctx.config.verifier.containsQuorum(this.epochAcked);
+  }
+
+  /** First time a quorum ACKed the epoch: become SYNCHRONIZATION and sync every waiting learner. */
+  private maybeEpochQuorum(): boolean {
+    if (this.newEpoch === null || this.ctx.durable.currentEpoch === this.newEpoch || !this.epochAckedQuorum()) return false;
+    this.ctx.durable.currentEpoch = this.newEpoch;
+    this.ctx.event({ type: 'epochs', acceptedEpoch: this.ctx.durable.acceptedEpoch, currentEpoch: this.ctx.durable.currentEpoch });
+    this.ctx.setPhase('SYNCHRONIZATION');
+    this.ctx.setTimer(WAIT, this.initLimitUs());
+    this.newLeaderAcked.add(this.ctx.config.id);
+    for (const h of this.handlers.values()) if (h.stage === 'ackepoch') this.syncLearner(h);
+    this.maybeEstablish();
+    return true;
+  }
+
+  private syncLearner(h: Handler): void {
+    if (this.newEpoch === null) return;
+    const plan = chooseSync(this.ctx.durable.log, this.committed.length, h.lastZxid);
+    this.send(h, { type: 'SYNC', ...plan, outstanding: this.outstanding.map((o) => o.txn) });
+    this.send(h, { type: 'NEWLEADER', epoch: this.newEpoch });
+    h.stage = 'syncing';
+  }
+
+  private onAck(h: Handler, zxid: number): void {
+    if (this.newEpoch !== null && zxid === makeZxid(this.newEpoch, 0)) {
+      if (h.stage !== 'syncing') return; // the post-UPTODATE ACK carries the same zxid; ignored
+      h.stage = 'acked';
+      this.ctx.cancelTimer(handlerTimer(h.connId));
+      if (!h.observer && this.ctx.config.verifier.isVoter(h.sid)) this.newLeaderAcked.add(h.sid);
+      if (this.established) this.markUpToDate(h);
+      else this.maybeEstablish();
+      return;
+    }
+    this.onProposalAck(h.sid, zxid, h.observer);
+  }
+
+  private maybeEstablish(): void {
+    if (this.established || !this.ctx.config.verifier.containsQuorum(this.newLeaderAcked) || this.newEpoch === null) return;
+    this.established = true;
+    this.ctx.cancelTimer(WAIT);
+    this.ctx.setPhase('BROADCAST');
+    this.ctx.updateElectionVote(this.newEpoch);
+    this.ctx.event({ type: 'established', epoch: this.newEpoch, quorum: [...this.newLeaderAcked].sort((a, b) => a - b) });
+    this.tickOriginUs = this.ctx.nowUs;
+    for (const h of this.handlers.values()) if (h.stage === 'acked') this.markUpToDate(h);
+  }
+
+  private markUpToDate(h: Handler): void {
+    const { tickTimeUs, syncLimit } = this.ctx.config;
+    h.stage = 'uptodate';
+    this.send(h, { type: 'UPTODATE' });
+    // From here the leader PINGs every tickTime/2 and the learner answers: watched lazily.
+    this.ctx.emit({ kind: 'watch', connId: h.connId, timeoutUs: syncLimit * tickTimeUs, periodUs: tickTimeUs / 2, mode: 'echo' });
+    this.ctx.event({ type: 'learnerSynced', learner: h.sid });
+  }
+
+  private dropHandler(connId: number, reason: string, alreadyClosed: boolean): void {
+    const h = this.handlers.get(connId);
+    if (!h) return;
+    void alreadyClosed;
+    this.handlers.delete(connId);
+    this.ctx.cancelTimer(handlerTimer(connId));
+    this.ctx.event({ type: 'learnerLost', learner: h.sid, reason });
+    if (this.established) this.scheduleTickCheck();
+  }
+
+  /** The lead() loop checks its synced quorum once per tick: the next tick boundary after now. */
+  private scheduleTickCheck(): void {
+    if (this.tickCheckPending) return;
+    const tick = this.ctx.config.tickTimeUs;
+    const elapsed = this.ctx.nowUs - this.tickOriginUs;
+    const next = this.tickOriginUs + (Math.floor(elapsed / tick) + 1) * tick;
+    this.tickCheckPending = true;
+    this.ctx.setTimer(TICK, next - this.ctx.nowUs);
+  }
+
+  private liveVoters(): ServerId[] {
+    const ids = [this.ctx.config.id];
+    for (const h of this.handlers.values()) if (!h.observer && h.stage !== 'connected') ids.push(h.sid);
+    return ids;
+  }
+
+  private tickCheck(): void {
+    const live = this.liveVoters();
+    if (!this.ctx.config.verifier.containsQuorum(live)) {
+      this.stepDown(`not sufficient followers synced, only synced with sids: [${live.sort((a, b) => a - b).join(',')}]`);
+    }
+  }
+
+  private stepDown(reason: string): void {
+    this.ctx.event({ type: 'steppedDown', epoch: this.newEpoch ?? this.ctx.durable.acceptedEpoch, reason });
+    this.ctx.lookAgain();
+  }
+
+  // --- broadcast (Leader.propose / tryToCommit) ---
+
+  private propose(writeId: number): void {
+    if (!this.established || this.newEpoch === null) {
+      this.ctx.emit({ kind: 'reply', writeId, ok: false, zxid: 0 });
+      return;
+    }
+    const txn: Txn = { zxid: makeZxid(this.newEpoch, this.nextCounter++), writeId };
+    this.ctx.durable.log.push(txn);
+    const acks = new Set<ServerId>([this.ctx.config.id]);
+    this.outstanding.push({ txn, acks });
+    for (const h of this.handlers.values()) {
+      if (!h.observer && (h.stage === 'syncing' || h.stage === 'acked' || h.stage === 'uptodate')) this.send(h, { type: 'PROPOSAL', txn });
+    }
+    this.tryToCommit();
+  }
+
+  private onProposalAck(sid: ServerId, zxid: number, observer: boolean): void {
+    if (observer || !this.ctx.config.verifier.isVoter(sid)) return;
+    const o = this.outstanding.find((x) => x.txn.zxid === zxid);
+    if (!o) return;
+    o.acks.add(sid);
+    this.tryToCommit();
+  }
+
+  /** Commit strictly in zxid order, each once its ACKs form a quorum. */
+  private tryToCommit(): void {
+    while (this.outstanding.length > 0) {
+      const head = this.outstanding[0];
+      if (!head || !this.ctx.config.verifier.containsQuorum(head.acks)) return;
+      this.outstanding.shift();
+      this.committed.push(head.txn);
+      for (const h of this.handlers.values()) {
+        if (h.observer && h.stage === 'uptodate') this.send(h, { type: 'INFORM', txn: head.txn });
+        else if (!h.observer && (h.stage === 'syncing' || h.stage === 'acked' || h.stage === 'uptodate')) this.send(h, { type: 'COMMIT', zxid: head.txn.zxid });
+      }
+      this.ctx.event({ type: 'committed', zxid: head.txn.zxid, writeId: head.txn.writeId });
+      this.ctx.emit({ kind: 'reply', writeId: head.txn.writeId, ok: true, zxid: head.txn.zxid });
+    }
+  }
+}

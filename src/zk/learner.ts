@@ -1,0 +1,217 @@
+import { makeZxid, type PeerInput, type QuorumPacket, type ServerId } from '../model/index.js';
+import type { PeerContext, Role } from './context.js';
+
+const READ = 'learn.read';
+const RETRY = 'learn.retry';
+const OBSERVER_DELAY = 'obs.delay';
+/** Learner.connectToLeader: 5 attempts, 100 ms apart (zookeeper.leaderConnectDelayDuringRetryMs) */
+const CONNECT_ATTEMPTS = 5;
+const CONNECT_RETRY_US = 100_000;
+
+type Stage = 'connecting' | 'registering' | 'syncing' | 'newleader' | 'broadcast' | 'leaving';
+
+/**
+ * Follower.followLeader / Observer.observeLeader as events: connect (5 tries within
+ * initLimit×tickTime), register, sync, then serve. Socket read timeout is initLimit×tickTime
+ * until NEWLEADER and syncLimit×tickTime after; in BROADCAST the leader's PINGs make silence
+ * detectable only by a lazy watch on the connection.
+ */
+export class LearnerRole implements Role {
+  private connId: number | null = null;
+  private tag = 0;
+  private attempts = 0;
+  private deadlineUs = 0;
+  private stage: Stage = 'connecting';
+  private epoch = 0;
+
+  constructor(
+    private readonly ctx: PeerContext,
+    readonly leader: ServerId,
+  ) {}
+
+  private get observer(): boolean {
+    return !this.ctx.config.isVoter;
+  }
+
+  start(): void {
+    this.ctx.setPhase('DISCOVERY');
+    this.deadlineUs = this.ctx.nowUs + this.initLimitUs();
+    this.connect();
+  }
+
+  stop(): void {
+    if (this.connId !== null) this.ctx.emit({ kind: 'close', connId: this.connId });
+    this.connId = null;
+    this.ctx.cancelTimer(READ);
+    this.ctx.cancelTimer(RETRY);
+    this.ctx.cancelTimer(OBSERVER_DELAY);
+  }
+
+  handle(input: PeerInput): void {
+    switch (input.kind) {
+      case 'connected':
+        if (input.tag === this.tag && this.stage === 'connecting') this.onConnected(input.connId);
+        else this.ctx.emit({ kind: 'close', connId: input.connId });
+        break;
+      case 'connectFailed':
+        if (input.tag === this.tag && this.stage === 'connecting') this.retryOrGiveUp();
+        break;
+      case 'accepted':
+        // Our quorum port is not listening unless we lead: refuse.
+        this.ctx.emit({ kind: 'close', connId: input.connId });
+        break;
+      case 'packet':
+        if (input.connId === this.connId) this.onPacket(input.packet);
+        break;
+      case 'connClosed':
+        if (input.connId !== this.connId) break;
+        this.connId = null;
+        if (this.stage === 'registering' && this.attempts < CONNECT_ATTEMPTS && this.deadlineUs > this.ctx.nowUs) {
+          // Refused before registering (the leader was not listening yet): retry like connectToLeader.
+          this.stage = 'connecting';
+          this.retryOrGiveUp();
+        } else {
+          this.leave(input.reason === 'timeout' ? 'leader silent (read timeout)' : 'connection to leader closed');
+        }
+        break;
+      case 'timer':
+        this.onTimer(input.timer);
+        break;
+      case 'clientWrite':
+        if (this.connId !== null && this.stage === 'broadcast' && !this.observer) {
+          this.send({ type: 'REQUEST', writeId: input.writeId });
+        } else {
+          this.ctx.emit({ kind: 'reply', writeId: input.writeId, ok: false, zxid: 0 });
+        }
+        break;
+      default:
+        break;
+    }
+  }
+
+  private initLimitUs(): number {
+    return this.ctx.config.initLimit * this.ctx.config.tickTimeUs;
+  }
+
+  private syncLimitUs(): number {
+    return this.ctx.config.syncLimit * this.ctx.config.tickTimeUs;
+  }
+
+  private connect(): void {
+    this.attempts += 1;
+    this.tag += 1;
+    this.stage = 'connecting';
+    const timeoutUs = Math.max(1, Math.min(this.initLimitUs(), this.deadlineUs - this.ctx.nowUs));
+    this.ctx.emit({ kind: 'connect', tag: this.tag, to: this.leader, timeoutUs });
+  }
+
+  private retryOrGiveUp(): void {
+    if (this.attempts < CONNECT_ATTEMPTS && this.ctx.nowUs + CONNECT_RETRY_US < this.deadlineUs) {
+      this.ctx.setTimer(RETRY, CONNECT_RETRY_US);
+    } else {
+      this.leave(`could not connect to leader ${this.leader}`);
+    }
+  }
+
+  private onTimer(timer: string): void {
+    if (timer === RETRY && this.stage === 'connecting') this.connect();
+    else if (timer === READ) {
+      if (this.connId !== null) this.ctx.emit({ kind: 'close', connId: this.connId });
+      this.connId = null;
+      this.leave('leader silent (read timeout)');
+    } else if (timer === OBSERVER_DELAY) {
+      this.ctx.lookAgain();
+    }
+  }
+
+  private onConnected(connId: number): void {
+    this.connId = connId;
+    this.stage = 'registering';
+    this.send({ type: 'FOLLOWERINFO', sid: this.ctx.config.id, acceptedEpoch: this.ctx.durable.acceptedEpoch, observer: this.observer });
+    this.ctx.setTimer(READ, this.initLimitUs());
+  }
+
+  private send(packet: QuorumPacket): void {
+    if (this.connId !== null) this.ctx.emit({ kind: 'send', connId: this.connId, packet });
+  }
+
+  private onPacket(packet: QuorumPacket): void {
+    if (this.stage !== 'broadcast') {
+      this.ctx.setTimer(READ, this.stage === 'newleader' ? this.syncLimitUs() : this.initLimitUs());
+    }
+    const durable = this.ctx.durable;
+    switch (packet.type) {
+      case 'LEADERINFO': {
+        const newEpoch = packet.newEpoch;
+        if (newEpoch > durable.acceptedEpoch) {
+          durable.acceptedEpoch = newEpoch;
+          this.ctx.event({ type: 'epochs', acceptedEpoch: durable.acceptedEpoch, currentEpoch: durable.currentEpoch });
+          this.send({ type: 'ACKEPOCH', lastZxid: durable.lastLoggedZxid(), currentEpoch: durable.currentEpoch });
+        } else if (newEpoch === durable.acceptedEpoch) {
+          // Already accepted this epoch (a rejoin): ACK with -1, which does not count.
+          this.send({ type: 'ACKEPOCH', lastZxid: durable.lastLoggedZxid(), currentEpoch: -1 });
+        } else {
+          this.stop();
+          this.leave(`leader's epoch ${newEpoch} is less than our accepted epoch ${durable.acceptedEpoch}`);
+          return;
+        }
+        this.epoch = newEpoch;
+        this.stage = 'syncing';
+        break;
+      }
+      case 'SYNC':
+        this.ctx.setPhase('SYNCHRONIZATION');
+        if (packet.mode === 'SNAP') durable.log = [...packet.committed];
+        else if (packet.mode === 'TRUNC') durable.truncateAbove(packet.truncZxid);
+        else durable.log.push(...packet.committed);
+        for (const txn of packet.outstanding) durable.log.push(txn);
+        this.syncMode = packet.mode;
+        break;
+      case 'NEWLEADER':
+        // Persist the synced history, then currentEpoch, then ACK (ZOOKEEPER-4785 ordering).
+        durable.currentEpoch = packet.epoch;
+        this.ctx.event({ type: 'epochs', acceptedEpoch: durable.acceptedEpoch, currentEpoch: durable.currentEpoch });
+        this.stage = 'newleader';
+        this.ctx.setTimer(READ, this.syncLimitUs());
+        this.send({ type: 'ACK', zxid: makeZxid(packet.epoch, 0) });
+        break;
+      case 'UPTODATE':
+        this.stage = 'broadcast';
+        this.ctx.cancelTimer(READ);
+        this.ctx.setPhase('BROADCAST');
+        this.ctx.updateElectionVote(this.epoch);
+        if (this.connId !== null) {
+          const { tickTimeUs } = this.ctx.config;
+          this.ctx.emit({ kind: 'watch', connId: this.connId, timeoutUs: this.syncLimitUs(), periodUs: tickTimeUs / 2, mode: 'beats' });
+        }
+        this.send({ type: 'ACK', zxid: makeZxid(this.epoch, 0) });
+        this.ctx.event({ type: 'synced', leader: this.leader, epoch: this.epoch, mode: this.syncMode });
+        break;
+      case 'PROPOSAL':
+        durable.log.push(packet.txn);
+        this.send({ type: 'ACK', zxid: packet.txn.zxid });
+        break;
+      case 'INFORM':
+        durable.log.push(packet.txn);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private syncMode: 'DIFF' | 'TRUNC' | 'SNAP' = 'DIFF';
+
+  /** Leave the leader: followers go LOOKING at once; observers after a random [0, 200 ms) delay. */
+  private leave(reason: string): void {
+    if (this.stage === 'leaving') return;
+    this.stage = 'leaving';
+    this.ctx.event({ type: 'leaderLost', leader: this.leader, reason });
+    if (this.observer) {
+      const delayUs = Math.floor(this.ctx.config.random() * this.ctx.config.observerElectionDelayUs);
+      this.stop();
+      this.ctx.setTimer(OBSERVER_DELAY, Math.max(1, delayUs));
+    } else {
+      this.ctx.lookAgain();
+    }
+  }
+}

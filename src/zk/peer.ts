@@ -1,0 +1,131 @@
+import type { PeerEffect, PeerEvent, PeerInput, PeerState, ServerId, TimerName, ZabPhase } from '../model/index.js';
+import type { PeerConfig, PeerContext } from './context.js';
+import type { DurableState } from './durable.js';
+import { Election } from './election.js';
+import { LeaderRole } from './leader.js';
+import { LearnerRole } from './learner.js';
+
+/**
+ * One ZooKeeper 3.8 server process as a state machine: `handle(now, input)` returns the effects
+ * to carry out, etcd-raft style. Nothing here does I/O, reads a clock or draws randomness of its
+ * own; the DurableState object is what the simulator keeps across a process restart.
+ */
+export class Peer implements PeerContext {
+  state: PeerState = 'LOOKING';
+  phase: ZabPhase = 'ELECTION';
+  nowUs = 0;
+  private out: PeerEffect[] = [];
+  private readonly pendingTimers = new Set<TimerName>();
+  private readonly election: Election;
+  private role: LeaderRole | LearnerRole | null = null;
+  private leaderId: ServerId | null = null;
+
+  constructor(
+    readonly config: PeerConfig,
+    readonly durable: DurableState,
+  ) {
+    this.election = new Election(this);
+  }
+
+  get id(): ServerId {
+    return this.config.id;
+  }
+
+  /** The leader this peer follows or is, once decided; null while LOOKING. */
+  get leader(): ServerId | null {
+    return this.leaderId;
+  }
+
+  /** A leader that a quorum acknowledged (NEWLEADER) and that has not stepped down. */
+  get isEstablishedLeader(): boolean {
+    return this.role instanceof LeaderRole && this.role.isEstablished;
+  }
+
+  get leaderEpoch(): number | null {
+    return this.role instanceof LeaderRole ? this.role.epoch : null;
+  }
+
+  handle(nowUs: number, input: PeerInput): PeerEffect[] {
+    this.nowUs = nowUs;
+    this.out = [];
+    switch (input.kind) {
+      case 'start':
+        this.lookAgain();
+        break;
+      case 'vote':
+        this.election.onNotification(input.msg);
+        break;
+      case 'timer':
+        this.pendingTimers.delete(input.timer);
+        if (!this.election.onTimer(input.timer)) this.role?.handle(input);
+        break;
+      default:
+        if (this.role) this.role.handle(input);
+        else this.refuse(input);
+        break;
+    }
+    return this.out;
+  }
+
+  /** Inputs that reach a LOOKING peer outside FLE: no quorum port is open, no client is served. */
+  private refuse(input: PeerInput): void {
+    if (input.kind === 'accepted' || input.kind === 'connected') this.emit({ kind: 'close', connId: input.connId });
+    else if (input.kind === 'clientWrite') this.emit({ kind: 'reply', writeId: input.writeId, ok: false, zxid: 0 });
+  }
+
+  // --- PeerContext ---
+
+  emit(effect: PeerEffect): void {
+    this.out.push(effect);
+  }
+
+  event(event: PeerEvent): void {
+    this.out.push({ kind: 'event', event });
+  }
+
+  setTimer(timer: TimerName, afterUs: number): void {
+    this.pendingTimers.add(timer);
+    this.out.push({ kind: 'setTimer', timer, afterUs });
+  }
+
+  cancelTimer(timer: TimerName): void {
+    if (this.pendingTimers.delete(timer)) this.out.push({ kind: 'cancelTimer', timer });
+  }
+
+  setPhase(phase: ZabPhase): void {
+    if (this.phase === phase) return;
+    this.phase = phase;
+    this.event({ type: 'state', state: this.state, phase });
+  }
+
+  lookAgain(): void {
+    const role = this.role;
+    this.role = null;
+    role?.stop();
+    this.leaderId = null;
+    this.state = 'LOOKING';
+    this.phase = 'ELECTION';
+    this.event({ type: 'state', state: 'LOOKING', phase: 'ELECTION' });
+    this.election.start();
+  }
+
+  enterRole(state: Exclude<PeerState, 'LOOKING'>, leader: ServerId): void {
+    this.state = state;
+    this.leaderId = leader;
+    this.phase = 'DISCOVERY';
+    this.event({ type: 'state', state, phase: 'DISCOVERY' });
+    if (state === 'LEADING') {
+      const role = new LeaderRole(this);
+      this.role = role;
+      role.start();
+    } else {
+      const role = new LearnerRole(this, leader);
+      this.role = role;
+      role.start();
+    }
+  }
+
+  updateElectionVote(peerEpoch: number): void {
+    this.election.updateElectionVote(peerEpoch);
+  }
+}
