@@ -47,6 +47,8 @@ export type PeerEffect =
 export type PeerEvent =
   | { readonly type: 'state'; readonly state: PeerState; readonly phase: ZabPhase }
   | { readonly type: 'electionStarted'; readonly round: number }
+  /** FLE poll timed out with no notification: votes re-sent, the next wait doubled (capped) */
+  | { readonly type: 'notificationTimeout'; readonly round: number; readonly nextWaitUs: number }
   | { readonly type: 'decided'; readonly leader: ServerId; readonly round: number; readonly viaFinalizeWait: boolean }
   | { readonly type: 'epochProposed'; readonly epoch: number }
   /** leader: a quorum acked NEWLEADER — the leader is established for this epoch */

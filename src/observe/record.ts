@@ -48,23 +48,27 @@ export class Recorder {
     switch (e.type) {
       case 'state':
         if (e.state === 'LOOKING') {
-          this.note(atUs, node, 'looking', 'LOOKING');
+          this.note(atUs, node, 'looking', 'LOOKING (election)');
           if (this.isVoter(node) && !this.writeAvailable && !this.currentElection()) {
             this.elections.push({ startedAtUs: atUs, endedAtUs: null, leader: null, epoch: null });
           }
         } else if (e.phase === 'BROADCAST') {
           // reported by 'established' / 'synced' below
         } else if (e.phase === 'DISCOVERY') {
-          this.note(atUs, node, 'role', `${e.state}`);
+          // told by the 'decided' line just before
         } else {
-          this.note(atUs, node, 'phase', `${e.state} ${e.phase.toLowerCase()}`);
+          this.note(atUs, node, 'phase', `${e.state}: ${e.phase === 'SYNCHRONIZATION' ? 'synchronising' : e.phase.toLowerCase()}`);
         }
         break;
       case 'electionStarted':
         break;
+      case 'notificationTimeout':
+        this.note(atUs, node, 'backoff', `heard no votes: re-sent its vote, next wait ${(e.nextWaitUs / 1e6).toFixed(1)}s (round ${e.round})`);
+        break;
       case 'decided': {
-        const how = e.viaFinalizeWait ? 'after finalizeWait' : 'joined an established leader';
-        this.note(atUs, node, 'decided', `voted for leader ${e.leader} (round ${e.round}, ${how})`);
+        const how = e.viaFinalizeWait ? 'after finalizeWait' : 'joined an established leader, no finalizeWait';
+        const role = e.leader === node ? 'LEADING' : this.isVoter(node) ? `FOLLOWING server ${e.leader}` : `OBSERVING server ${e.leader}`;
+        this.note(atUs, node, 'decided', `${role} (election round ${e.round}, ${how})`);
         if (e.leader === node) {
           const rec: LeaderRecord = { node, epoch: null, electedAtUs: atUs, establishedAtUs: null, endedAtUs: null, endReason: null };
           this.leaders.push(rec);

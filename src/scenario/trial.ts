@@ -15,7 +15,8 @@ type SimEvent =
   | NetEvent
   | { readonly kind: 'timer'; readonly node: ServerId; readonly inc: number; readonly timer: string }
   | { readonly kind: 'fault'; readonly index: number }
-  | { readonly kind: 'repair'; readonly index: number };
+  | { readonly kind: 'repair'; readonly index: number }
+  | { readonly kind: 'write'; readonly node: ServerId; readonly writeId: number };
 
 /** One line of `--trace`: a processed kernel event or an event a peer reported. */
 export type TraceRecord =
@@ -92,6 +93,11 @@ export class Trial {
     });
   }
 
+  /** A client write handed to `node` at `atUs` (the node forwards it to its leader). */
+  submitWrite(atUs: number, node: ServerId, writeId: number): void {
+    this.sim.schedule(atUs, PRIORITY_NET, { kind: 'write', node, writeId });
+  }
+
   run(): TrialResult {
     for (const s of this.opts.topology.servers) this.startServer(s.id);
     this.refreshStatus();
@@ -126,6 +132,11 @@ export class Trial {
       case 'repair':
         this.repairFault(ev.index);
         break;
+      case 'write': {
+        const peer = this.peers.get(ev.node);
+        if (peer) this.feed(peer, { kind: 'clientWrite', writeId: ev.writeId });
+        break;
+      }
       default: {
         const routed = this.net.resolve(ev);
         if (!routed) return;

@@ -73,6 +73,7 @@ export class Election {
       // Nothing arrived within notTimeout: re-send (or reconnect and re-send) and back off.
       this.sendNotifications();
       this.notTimeoutUs = Math.min(this.notTimeoutUs * 2, this.ctx.config.maxNotificationIntervalUs);
+      this.ctx.event({ type: 'notificationTimeout', round: this.logicalclock, nextWaitUs: this.notTimeoutUs });
       this.ctx.setTimer(POLL, this.notTimeoutUs);
       return true;
     }

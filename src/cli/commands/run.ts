@@ -1,0 +1,86 @@
+import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import type { Command } from 'commander';
+import { runJson } from '../../report/run-json.js';
+import { runText } from '../../report/run-text.js';
+import { runTrial, type TraceRecord } from '../../scenario/index.js';
+import { UserError } from '../errors.js';
+import { loadTopology, packageVersion } from '../io.js';
+import { collect, durationOption, faultOptions, seedOption } from '../options.js';
+
+interface RunOptions {
+  seed: string;
+  duration: string;
+  fault?: string[];
+  json?: boolean;
+  trace?: string;
+}
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('one deterministic, message-level run of a topology: a timeline of every role change, then a summary')
+    .argument('<topology>', 'topology YAML file, e.g. topologies/n3-1az.yaml')
+    .option('--seed <seed>', 'root seed: the same seed prints the same output, byte for byte', '1')
+    .option('--duration <dur>', 'simulated time, e.g. 60s, 10m, 1h', '60s')
+    .option(
+      '--fault <spec>',
+      'inject a fault (repeatable): kill|crash|isolate|wipe:NODE@T[+DUR], partition:A,B|C,D@T[+DUR], oneway:A>B@T[+DUR], zone-down:ZONE@T[+DUR]; NODE is a server id or "leader"',
+      collect,
+    )
+    .option('--json', 'print the result as one JSON document instead of text')
+    .option('--trace <file>', 'also write every simulation event as JSON Lines to FILE')
+    .addHelpText('after', '\nExamples:\n  zksim run topologies/n3-1az.yaml --seed 7 --duration 60s --fault kill:leader@10s\n  zksim run topologies/n5-3az.yaml --fault isolate:leader@20s+30s --json\n')
+    .action((file: string, opts: RunOptions) => runCommand(file, opts));
+}
+
+function runCommand(file: string, opts: RunOptions): void {
+  const topology = loadTopology(file);
+  const seed = seedOption(opts.seed);
+  const durationUs = durationOption('--duration', opts.duration);
+  const faults = faultOptions(opts.fault ?? [], topology, durationUs);
+  const trace = opts.trace ? openTrace(opts.trace) : null;
+  let result;
+  try {
+    result = runTrial({ topology, seed, durationUs, faults, ...(trace ? { trace: trace.write } : {}) });
+    trace?.commit();
+  } finally {
+    trace?.abandon();
+  }
+  const doc = runJson(result, topology, packageVersion());
+  process.stdout.write(opts.json ? `${JSON.stringify(doc, null, 2)}\n` : runText(doc));
+}
+
+/** JSON Lines written to a temporary sibling, renamed into place only when the run completed. */
+function openTrace(file: string): { write: (r: TraceRecord) => void; commit: () => void; abandon: () => void } {
+  const tmp = `${file}.${process.pid}.tmp`;
+  let fd: number;
+  try {
+    fd = openSync(tmp, 'w');
+  } catch (e) {
+    throw new UserError(`--trace ${file}: cannot write (${(e as Error).message})`);
+  }
+  let open = true;
+  let buffer = '';
+  const flush = (): void => {
+    writeSync(fd, buffer);
+    buffer = '';
+  };
+  return {
+    write: (r) => {
+      buffer += `${JSON.stringify(r)}\n`;
+      if (buffer.length > 1 << 16) flush();
+    },
+    commit: () => {
+      flush();
+      closeSync(fd);
+      open = false;
+      renameSync(tmp, file);
+    },
+    abandon: () => {
+      if (!open) return;
+      closeSync(fd);
+      open = false;
+      rmSync(tmp, { force: true });
+    },
+  };
+}

@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { UserError } from './errors.js';
+import { packageVersion } from './io.js';
+import { registerRun } from './commands/run.js';
+import { registerStart } from './commands/start.js';
+import { registerValidate } from './commands/validate.js';
+
+/** Every command is declared here; each lives in commands/<name>.ts. */
+function program(): Command {
+  const p = new Command('zksim')
+    .description('Deterministic discrete-event simulator of Apache ZooKeeper 3.8 ensembles under failures')
+    .version(packageVersion())
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerRun(p);
+  registerValidate(p);
+  registerStart(p);
+  return p;
+}
+
+/** The one place that exits: user errors print a message and exit 2; bugs keep their stack. */
+export async function main(argv: readonly string[]): Promise<void> {
+  try {
+    await program().parseAsync([...argv], { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // commander already printed the message (or help/version, exit code 0)
+      process.exitCode = e.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    if (e instanceof UserError) {
+      process.stderr.write(`zksim: ${e.message}\n`);
+      process.exitCode = e.exitCode;
+      return;
+    }
+    throw e;
+  }
+}
+
+await main(process.argv.slice(2));

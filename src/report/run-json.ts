@@ -1,0 +1,77 @@
+import type { Topology } from '../model/index.js';
+import type { DowntimeCause } from '../observe/index.js';
+import { DOWNTIME_CAUSES } from '../observe/index.js';
+import type { TrialResult } from '../scenario/index.js';
+
+/** Microseconds → milliseconds with µs precision, as the JSON contract prints times. */
+export function ms(us: number): number {
+  return us / 1000;
+}
+
+export interface RunJson {
+  readonly seed: string;
+  readonly topology: string;
+  readonly durationMs: number;
+  readonly faults: readonly string[];
+  readonly leaders: readonly {
+    node: number;
+    epoch: number | null;
+    electedAtMs: number;
+    establishedAtMs: number | null;
+    endedAtMs: number | null;
+    endReason: string | null;
+  }[];
+  readonly elections: readonly {
+    startedAtMs: number;
+    endedAtMs: number | null;
+    durationMs: number | null;
+    leader: number | null;
+    epoch: number | null;
+  }[];
+  readonly writeUnavailableMs: number;
+  readonly quorumUnavailableMs: number;
+  readonly downtimeByCauseMs: Record<DowntimeCause, number>;
+  readonly outageEpisodes: number;
+  readonly events: number;
+  readonly messages: number;
+  readonly timeline: readonly { atMs: number; who: number | string; kind: string; what: string }[];
+  readonly version: string;
+  readonly config: Topology;
+}
+
+/** The stable `run --json` document (issue contract; fields may be added, never renamed). */
+export function runJson(result: TrialResult, topology: Topology, version: string): RunJson {
+  const { recorder, meter } = result;
+  const downtimeByCauseMs = {} as Record<DowntimeCause, number>;
+  for (const c of DOWNTIME_CAUSES) downtimeByCauseMs[c] = ms(meter.byCauseUs[c]);
+  return {
+    seed: result.seed,
+    topology: result.topology,
+    durationMs: ms(result.durationUs),
+    faults: result.faults,
+    leaders: recorder.leaders.map((l) => ({
+      node: l.node,
+      epoch: l.epoch,
+      electedAtMs: ms(l.electedAtUs),
+      establishedAtMs: l.establishedAtUs === null ? null : ms(l.establishedAtUs),
+      endedAtMs: l.endedAtUs === null ? null : ms(l.endedAtUs),
+      endReason: l.endReason,
+    })),
+    elections: recorder.elections.map((e) => ({
+      startedAtMs: ms(e.startedAtUs),
+      endedAtMs: e.endedAtUs === null ? null : ms(e.endedAtUs),
+      durationMs: e.endedAtUs === null ? null : ms(e.endedAtUs - e.startedAtUs),
+      leader: e.leader,
+      epoch: e.epoch,
+    })),
+    writeUnavailableMs: ms(meter.writeDownUs),
+    quorumUnavailableMs: ms(meter.quorumDownUs),
+    downtimeByCauseMs,
+    outageEpisodes: meter.episodes,
+    events: result.events,
+    messages: result.messages,
+    timeline: recorder.timeline.map((t) => ({ atMs: ms(t.atUs), who: t.who, kind: t.kind, what: t.what })),
+    version,
+    config: topology,
+  };
+}

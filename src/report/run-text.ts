@@ -1,0 +1,64 @@
+import type { Topology } from '../model/index.js';
+import { DOWNTIME_CAUSES, type DowntimeCause } from '../observe/index.js';
+import type { RunJson } from './run-json.js';
+
+const CAUSE_WORDS: Record<DowntimeCause, string> = {
+  quorumLost: 'quorum lost',
+  partitioned: 'quorum partitioned',
+  leaderIsolated: 'leader gone, not yet detected',
+  electing: 'electing',
+  syncing: 'synchronising',
+};
+
+/** Seconds with millisecond precision, right-aligned for the timeline column. */
+function sec(msValue: number): string {
+  return `${(msValue / 1000).toFixed(3)}s`;
+}
+
+function who(w: number | string): string {
+  return typeof w === 'number' ? `server ${w}` : w;
+}
+
+function describeTopology(t: Topology): string {
+  const voters = t.servers.filter((s) => s.role === 'voter');
+  const observers = t.servers.length - voters.length;
+  const zones = new Map<string, number>();
+  for (const s of voters) zones.set(s.zone, (zones.get(s.zone) ?? 0) + 1);
+  const layout = [...zones.entries()].map(([z, n]) => `${n} in ${z}`).join(', ');
+  return `${voters.length} voters (${layout})${observers > 0 ? `, ${observers} observers` : ''}`;
+}
+
+/** The human form of `zksim run`: header, timeline, then a summary of leaders and elections. */
+export function runText(run: RunJson): string {
+  const t = run.config;
+  const lines: string[] = [];
+  lines.push(`zksim run: ${run.topology}, ${describeTopology(t)}`);
+  lines.push(`seed ${run.seed}, ${sec(run.durationMs)} simulated, tickTime ${t.zk.tickTimeMs} ms, initLimit ${t.zk.initLimit}, syncLimit ${t.zk.syncLimit}, zksim ${run.version}`);
+  lines.push(`faults: ${run.faults.length > 0 ? run.faults.join('  ') : 'none'}`);
+  lines.push('');
+  lines.push('Timeline');
+  for (const e of run.timeline) lines.push(`${sec(e.atMs).padStart(11)}  ${who(e.who).padEnd(9)}  ${e.what}`);
+  lines.push('');
+  lines.push('Leaders');
+  if (run.leaders.length === 0) lines.push('  none');
+  for (const l of run.leaders) {
+    const est = l.establishedAtMs === null ? 'never established' : `established ${sec(l.establishedAtMs)}`;
+    const end = l.endedAtMs === null ? 'still leading at the end' : `ended ${sec(l.endedAtMs)} (${l.endReason ?? ''})`;
+    lines.push(`  server ${l.node}  epoch ${l.epoch ?? '-'}  elected ${sec(l.electedAtMs)}  ${est}  ${end}`);
+  }
+  lines.push('');
+  lines.push('Elections (first server LOOKING → leader established)');
+  if (run.elections.length === 0) lines.push('  none');
+  for (const e of run.elections) {
+    const outcome = e.durationMs === null ? 'no leader established by the end' : `took ${sec(e.durationMs)} → server ${e.leader}, epoch ${e.epoch}`;
+    lines.push(`  started ${sec(e.startedAtMs)}  ${outcome}`);
+  }
+  lines.push('');
+  const causes = DOWNTIME_CAUSES.filter((c) => run.downtimeByCauseMs[c] > 0)
+    .map((c) => `${CAUSE_WORDS[c]} ${sec(run.downtimeByCauseMs[c])}`)
+    .join(', ');
+  lines.push(`Without a write-available leader: ${sec(run.writeUnavailableMs)} of ${sec(run.durationMs)}${causes ? ` (${causes})` : ''}`);
+  lines.push(`Without a connected quorum of voters: ${sec(run.quorumUnavailableMs)}`);
+  lines.push(`${run.events} events, ${run.messages} messages`);
+  return lines.join('\n') + '\n';
+}
