@@ -1,4 +1,5 @@
 import { benchKernel } from './kernel.js';
+import { benchTrial } from './trial.js';
 
 /**
  * `npm run bench`: one readable line per section, or with --json a single JSON document keyed by
@@ -18,6 +19,16 @@ const sections: readonly BenchSection[] = [
       const summary =
         `kernel: ${perSec(r.eventsPerSec)} events/s vs bare heap ${perSec(r.baselineEventsPerSec)} events/s, ` +
         `ratio ${r.ratio.toFixed(2)} (hold model, ${r.events} events, queue ${r.queueSize})`;
+      return { result: r, summary };
+    },
+  },
+  {
+    name: 'trial',
+    run() {
+      const r = benchTrial();
+      const summary =
+        `trial: n5-3az, 1 simulated year, ${r.faultsPerTrial} faults, ${r.eventsPerTrial} events: ` +
+        `${perSec(r.eventsPerSec)} events/s (${r.ratio.toFixed(3)} of the bare heap), ${r.simulatedYearsPerSec.toFixed(1)} simulated years/s`;
       return { result: r, summary };
     },
   },
