@@ -63,9 +63,17 @@ describe('parseFault: timing', () => {
 describe('parseFault: kinds', () => {
   it('suggests a kind for a typo and lists the kinds', () => {
     expect(error('kil:1@1s')).toBe(
-      'unknown fault kind "kil" in "kil:1@1s" (did you mean "kill"?) (kinds: kill, crash, isolate, partition, oneway, zone-down)',
+      'unknown fault kind "kil" in "kil:1@1s" (did you mean "kill"?) (kinds: kill, crash, isolate, partition, oneway, zone-down, rack-down, region-down, wipe)',
     );
     expect(error('kill 1@1s')).toContain('missing KIND:');
+  });
+
+  it('parses wipe, rack-down and region-down, and names the known domains when one is unknown', () => {
+    const t = n5;
+    expect(parseFault('wipe:2@5s+1m', t)).toEqual({ ok: true, fault: { kind: 'wipe', node: { kind: 'server', id: 2 }, atUs: 5_000_000, durationUs: 60_000_000 } });
+    expect(parseFault('rack-down:az1-r1@1m', t)).toEqual({ ok: true, fault: { kind: 'rack-down', domain: 'az1-r1', atUs: 60_000_000, durationUs: null } });
+    expect(parseFault('region-down:region1@1s+1h', t)).toMatchObject({ ok: true, fault: { kind: 'region-down', domain: 'region1' } });
+    expect(error('rack-down:r9@1s')).toMatch(/^unknown rack r9 in "rack-down:r9@1s" \(racks: az1-r1/);
   });
 });
 
