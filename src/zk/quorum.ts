@@ -36,9 +36,10 @@ export class MajorityVerifier implements QuorumVerifier {
   }
 
   containsQuorum(ids: Iterable<ServerId>): boolean {
-    let count = 0;
-    for (const id of ids) if (this.voterSet.has(id)) count++;
-    return count > this.half;
+    // QuorumMaj takes a Set: a sid listed twice (e.g. a stale and a new handler) counts once.
+    const counted = new Set<ServerId>();
+    for (const id of ids) if (this.voterSet.has(id)) counted.add(id);
+    return counted.size > this.half;
   }
 }
 
