@@ -5,3 +5,4 @@ export * from './effects.js';
 export * from './topology.js';
 export * from './faults.js';
 export * from './duration.js';
+export * from './experiment.js';

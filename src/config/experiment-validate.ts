@@ -1,0 +1,145 @@
+/**
+ * Semantic checks of an experiment, on the resolved object (so they also run after `--set`
+ * overrides). Paths are the YAML paths (`failures.bursts.window`, `failures.domainOutages[1].level`),
+ * not the field names of the object.
+ */
+import {
+  DOMAIN_LEVELS,
+  MAINTENANCE_ORDERS,
+  type DurationDistribution,
+  type Experiment,
+} from '../model/experiment.js';
+
+export interface ExperimentIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** Distribution parameters and whether each is a duration (else a plain number). */
+export const EXPERIMENT_DIST_PARAMS: Readonly<Record<DurationDistribution['dist'], readonly string[]>> = {
+  constant: ['value'],
+  uniform: ['min', 'max'],
+  exponential: ['mean'],
+  normal: ['mean', 'stddev'],
+  lognormal: ['median', 'sigma'],
+  weibull: ['scale', 'shape'],
+};
+export const DIMENSIONLESS_DIST_PARAMS: ReadonlySet<string> = new Set(['sigma', 'shape']);
+
+export function validateExperiment(e: Experiment): ExperimentIssue[] {
+  const issues: ExperimentIssue[] = [];
+  const add = (path: string, message: string): void => {
+    issues.push({ path, message });
+  };
+  if (!Number.isSafeInteger(e.runs) || e.runs < 1) add('runs', `must be a positive integer, found ${String(e.runs)}`);
+  if (!isPositiveUs(e.horizonUs)) add('horizon', 'must be a positive duration');
+  if (typeof e.seed === 'number' ? !Number.isSafeInteger(e.seed) : e.seed === '') {
+    add('seed', `must be an integer or a non-empty string, found ${JSON.stringify(e.seed)}`);
+  }
+  if (e.workload !== null) add('workload', 'is reserved: workload models are not implemented yet (use null or leave it out)');
+
+  const f = e.failures;
+  if (f.processRestarts !== null) {
+    checkDist(f.processRestarts.every, 'failures.processRestarts.every', add);
+    checkDist(f.processRestarts.downtime, 'failures.processRestarts.downtime', add);
+  }
+  if (f.hostFailures !== null) {
+    checkDist(f.hostFailures.mttf, 'failures.hostFailures.mttf', add);
+    checkDist(f.hostFailures.mttr, 'failures.hostFailures.mttr', add);
+  }
+  if (f.diskLoss !== null) {
+    checkDist(f.diskLoss.every, 'failures.diskLoss.every', add);
+    checkDist(f.diskLoss.rebuild, 'failures.diskLoss.rebuild', add);
+  }
+  f.domainOutages.forEach((o, i) => {
+    const at = `failures.domainOutages[${i}]`;
+    if (!DOMAIN_LEVELS.includes(o.level)) add(`${at}.level`, `must be one of ${DOMAIN_LEVELS.join(', ')}, found ${JSON.stringify(o.level)}`);
+    checkDist(o.every, `${at}.every`, add);
+    checkDist(o.duration, `${at}.duration`, add);
+  });
+  if (f.bursts !== null) {
+    const b = f.bursts;
+    checkDist(b.every, 'failures.bursts.every', add);
+    checkDist(b.downtime, 'failures.bursts.downtime', add);
+    const { min, max } = b.size;
+    const minOk = Number.isSafeInteger(min) && min >= 1;
+    if (!minOk) add('failures.bursts.size.min', `must be an integer ≥ 1, found ${String(min)}`);
+    if (!Number.isSafeInteger(max) || max < 1) add('failures.bursts.size.max', `must be an integer ≥ 1, found ${String(max)}`);
+    else if (minOk && min > max) add('failures.bursts.size', `min (${min}) must not exceed max (${max})`);
+    if (!Number.isSafeInteger(b.windowUs) || b.windowUs < 0) add('failures.bursts.window', 'must be a duration ≥ 0');
+    if (!(b.domainAffinity >= 0 && b.domainAffinity <= 1)) {
+      add('failures.bursts.domainAffinity', `must be a probability in [0, 1], found ${String(b.domainAffinity)}`);
+    }
+  }
+  if (f.zonePartitions !== null) {
+    checkDist(f.zonePartitions.every, 'failures.zonePartitions.every', add);
+    checkDist(f.zonePartitions.duration, 'failures.zonePartitions.duration', add);
+  }
+  if (f.rollingMaintenance !== null) {
+    const r = f.rollingMaintenance;
+    if (!isPositiveUs(r.everyUs)) add('failures.rollingMaintenance.every', 'must be a positive duration');
+    if (!MAINTENANCE_ORDERS.includes(r.order)) {
+      add('failures.rollingMaintenance.order', `must be one of ${MAINTENANCE_ORDERS.join(', ')}, found ${JSON.stringify(r.order)}`);
+    }
+    if (!isPositiveUs(r.downtimePerServerUs)) add('failures.rollingMaintenance.downtimePerServer', 'must be a positive duration');
+    if (!Number.isSafeInteger(r.gapUs) || r.gapUs < 0) add('failures.rollingMaintenance.gap', 'must be a duration ≥ 0');
+  }
+  return issues;
+}
+
+function isPositiveUs(us: number): boolean {
+  return Number.isSafeInteger(us) && us > 0;
+}
+
+/**
+ * Every distribution must have a positive mean (so renewal processes advance): positive scale
+ * parameters, non-negative spreads. A normal's negative draws are clamped by the sampler.
+ */
+function checkDist(d: DurationDistribution, path: string, add: (path: string, message: string) => void): void {
+  const params = EXPERIMENT_DIST_PARAMS[d.dist] as readonly string[] | undefined;
+  if (params === undefined) {
+    add(`${path}.dist`, `must be one of ${Object.keys(EXPERIMENT_DIST_PARAMS).join(', ')}, found ${JSON.stringify(d.dist)}`);
+    return;
+  }
+  const values = d as unknown as Record<string, unknown>;
+  let complete = true;
+  for (const p of params) {
+    const v = values[p];
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      add(`${path}.${p}`, `dist ${d.dist} needs a number "${p}", found ${v === undefined ? 'none' : JSON.stringify(v)}`);
+      complete = false;
+    }
+  }
+  if (!complete) return;
+  const positive = (p: string, v: number, what = 'a positive duration'): void => {
+    if (!(v > 0)) add(`${path}.${p}`, `must be ${what}`);
+  };
+  const nonNegative = (p: string, v: number, what = 'a duration ≥ 0'): void => {
+    if (!(v >= 0)) add(`${path}.${p}`, `must be ${what}`);
+  };
+  switch (d.dist) {
+    case 'constant':
+      positive('value', d.value);
+      break;
+    case 'uniform':
+      nonNegative('min', d.min);
+      positive('max', d.max);
+      if (d.min >= 0 && d.max > 0 && d.min > d.max) add(path, `min must not exceed max`);
+      break;
+    case 'exponential':
+      positive('mean', d.mean);
+      break;
+    case 'normal':
+      positive('mean', d.mean);
+      nonNegative('stddev', d.stddev);
+      break;
+    case 'lognormal':
+      positive('median', d.median);
+      nonNegative('sigma', d.sigma, 'a number ≥ 0');
+      break;
+    case 'weibull':
+      positive('scale', d.scale);
+      positive('shape', d.shape, 'a positive number');
+      break;
+  }
+}

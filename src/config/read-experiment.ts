@@ -1,0 +1,456 @@
+/**
+ * Reads a parsed YAML document into an `Experiment`, recording every error with its position.
+ *
+ * This mirrors the TopologyReader in read-yaml.ts (whose helpers are private to that class): the
+ * same error placement rules (at the node; a missing value at its key; semantic errors at the node
+ * of the path or its nearest ancestor).
+ */
+import { isMap, isScalar, isSeq, type LineCounter, type Node } from 'yaml';
+import { parseDurationUs } from '../model/duration.js';
+import {
+  DOMAIN_LEVELS,
+  MAINTENANCE_ORDERS,
+  type Bursts,
+  type DiskLoss,
+  type DomainOutages,
+  type DurationDistribution,
+  type Experiment,
+  type FailureModel,
+  type HostFailures,
+  type ProcessRestarts,
+  type RollingMaintenance,
+  type ZonePartitions,
+} from '../model/experiment.js';
+import type { ConfigError } from './errors.js';
+import { DIMENSIONLESS_DIST_PARAMS, EXPERIMENT_DIST_PARAMS } from './experiment-validate.js';
+import { didYouMean } from './suggest.js';
+
+export const EXPERIMENT_KEYS = ['name', 'description', 'runs', 'horizon', 'seed', 'failures', 'workload'] as const;
+export const FAILURE_KEYS = [
+  'processRestarts',
+  'hostFailures',
+  'diskLoss',
+  'domainOutages',
+  'bursts',
+  'zonePartitions',
+  'rollingMaintenance',
+] as const;
+
+const US_PER_YEAR = 365 * 24 * 3600 * 1_000_000;
+
+export const DEFAULT_EXPERIMENT: Omit<Experiment, 'name'> = {
+  description: '',
+  runs: 1000,
+  horizonUs: US_PER_YEAR,
+  seed: 1,
+  failures: {
+    processRestarts: null,
+    hostFailures: null,
+    diskLoss: null,
+    domainOutages: [],
+    bursts: null,
+    zonePartitions: null,
+    rollingMaintenance: null,
+  },
+  workload: null,
+};
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+function describe(node: unknown): string {
+  if (node === null || node === undefined) return 'nothing';
+  if (isMap(node)) return 'a mapping';
+  if (isSeq(node)) return 'a list';
+  if (isScalar(node)) {
+    const v = node.value;
+    if (v === null) return 'nothing';
+    if (typeof v === 'string') return `"${v}"`;
+    return `${typeof v} ${String(v)}`;
+  }
+  return 'an alias or unsupported node';
+}
+
+interface Entry {
+  readonly key: string;
+  readonly keyNode: Node;
+  readonly value: unknown;
+}
+
+export class ExperimentReader {
+  readonly errors: ConfigError[] = [];
+  private readonly nodes = new Map<string, Node>();
+  private readonly errorPaths: string[] = [];
+
+  constructor(
+    private readonly file: string,
+    private readonly lineCounter: LineCounter,
+  ) {}
+
+  errorAtOffset(path: string, offset: number | undefined, message: string): void {
+    const error: Mutable<ConfigError> = { file: this.file, path, message };
+    if (offset !== undefined) {
+      const { line, col } = this.lineCounter.linePos(offset);
+      error.line = line === 0 ? 1 : line;
+      error.column = line === 0 ? col + 1 : col;
+    }
+    this.errors.push(error);
+    this.errorPaths.push(path);
+  }
+
+  errorAt(path: string, node: unknown, message: string): void {
+    const empty = node === null || node === undefined || (isScalar(node) && node.value === null);
+    this.errorAtOffset(path, offsetOf(empty ? (this.nodes.get(path) ?? node) : node), message);
+  }
+
+  errorAtPath(path: string, message: string): void {
+    let probe = path;
+    for (;;) {
+      const node = this.nodes.get(probe);
+      if (node !== undefined || probe === '') {
+        this.errorAt(path, node, message);
+        return;
+      }
+      probe = parentPath(probe);
+    }
+  }
+
+  hasErrorAtOrAbove(path: string): boolean {
+    return this.errorPaths.some((p) => p === '' || p === path || path.startsWith(`${p}.`) || path.startsWith(`${p}[`));
+  }
+
+  private remember(path: string, node: unknown): void {
+    if (isNode(node) && !(isScalar(node) && node.value === null)) this.nodes.set(path, node);
+  }
+
+  private entries(node: unknown, path: string, known: readonly string[]): Entry[] | null {
+    this.remember(path, node);
+    if (!isMap(node)) {
+      this.errorAt(path, node, `expected a mapping, found ${describe(node)}`);
+      return null;
+    }
+    const out: Entry[] = [];
+    const seen = new Set<string>();
+    for (const pair of node.items) {
+      const keyNode = pair.key;
+      if (!isScalar(keyNode) || typeof keyNode.value !== 'string') {
+        this.errorAt(join(path, '?'), keyNode, `expected a key name, found ${describe(keyNode)}`);
+        continue;
+      }
+      const key = keyNode.value;
+      if (!known.includes(key)) {
+        this.errorAt(join(path, key), keyNode, `unknown key "${key}"${didYouMean(key, known)}; expected one of ${known.join(', ')}`);
+        continue;
+      }
+      if (seen.has(key)) continue; // the yaml parser already rejects duplicate keys
+      seen.add(key);
+      const value: unknown = pair.value;
+      out.push({ key, keyNode, value });
+      const empty = !isNode(value) || (isScalar(value) && value.value === null);
+      this.remember(join(path, key), empty ? keyNode : value);
+    }
+    return out;
+  }
+
+  /** Required keys of a mapping that read fine; reports each missing one at the mapping. */
+  private requireKeys(node: unknown, path: string, entries: readonly Entry[], required: readonly string[]): boolean {
+    let ok = true;
+    for (const key of required) {
+      if (!entries.some((e) => e.key === key)) {
+        this.errorAt(join(path, key), node, `expected "${key}", found none`);
+        ok = false;
+      }
+    }
+    return ok;
+  }
+
+  private string(node: unknown, path: string): string | undefined {
+    if (isScalar(node) && typeof node.value === 'string') return node.value;
+    this.errorAt(path, node, `expected a string, found ${describe(node)}`);
+    return undefined;
+  }
+
+  private integer(node: unknown, path: string): number | undefined {
+    if (isScalar(node) && typeof node.value === 'number' && Number.isSafeInteger(node.value)) return node.value;
+    this.errorAt(path, node, `expected an integer, found ${describe(node)}`);
+    return undefined;
+  }
+
+  private number(node: unknown, path: string): number | undefined {
+    if (isScalar(node) && typeof node.value === 'number' && Number.isFinite(node.value)) return node.value;
+    this.errorAt(path, node, `expected a number, found ${describe(node)}`);
+    return undefined;
+  }
+
+  private durationUs(node: unknown, path: string): number | undefined {
+    if (isScalar(node) && typeof node.value === 'string') {
+      const us = parseDurationUs(node.value);
+      if (us !== null) return us;
+    }
+    const hint = isScalar(node) && typeof node.value === 'number' ? ' (add a unit: us, ms, s, m, h, d, w or y)' : '';
+    this.errorAt(path, node, `expected a duration with a unit such as 90s, 2h or 30d, found ${describe(node)}${hint}`);
+    return undefined;
+  }
+
+  private oneOf<T extends string>(node: unknown, path: string, choices: readonly T[]): T | undefined {
+    if (isScalar(node) && typeof node.value === 'string' && (choices as readonly string[]).includes(node.value)) {
+      return node.value as T;
+    }
+    const hint = isScalar(node) && typeof node.value === 'string' ? didYouMean(node.value, choices) : '';
+    this.errorAt(path, node, `expected one of ${choices.join(', ')}, found ${describe(node)}${hint}`);
+    return undefined;
+  }
+
+  readExperiment(root: unknown, defaultName: string): Experiment {
+    const e: Mutable<Experiment> = { name: defaultName, ...DEFAULT_EXPERIMENT };
+    const entries = this.entries(root, '', EXPERIMENT_KEYS);
+    for (const { key, value } of entries ?? []) {
+      switch (key) {
+        case 'name':
+          e.name = this.string(value, 'name') ?? defaultName;
+          break;
+        case 'description':
+          e.description = this.string(value, 'description') ?? '';
+          break;
+        case 'runs':
+          e.runs = this.integer(value, 'runs') ?? DEFAULT_EXPERIMENT.runs;
+          break;
+        case 'horizon':
+          e.horizonUs = this.durationUs(value, 'horizon') ?? DEFAULT_EXPERIMENT.horizonUs;
+          break;
+        case 'seed':
+          if (isScalar(value) && (typeof value.value === 'string' || (typeof value.value === 'number' && Number.isSafeInteger(value.value)))) {
+            e.seed = value.value;
+          } else {
+            this.errorAt('seed', value, `expected an integer or a string, found ${describe(value)}`);
+          }
+          break;
+        case 'failures':
+          e.failures = this.readFailures(value);
+          break;
+        case 'workload':
+          if (!(isScalar(value) && value.value === null) && value !== null) {
+            this.errorAt('workload', value, 'is reserved: workload models are not implemented yet (use null or leave it out)');
+          }
+          break;
+      }
+    }
+    return e;
+  }
+
+  private readFailures(node: unknown): FailureModel {
+    const f: Mutable<FailureModel> = { ...DEFAULT_EXPERIMENT.failures, domainOutages: [] };
+    // `failures:` with nothing after it (or `failures: {}`) means no failures at all.
+    if (isScalar(node) && node.value === null) return f;
+    const entries = this.entries(node, 'failures', FAILURE_KEYS);
+    for (const { key, value } of entries ?? []) {
+      const path = `failures.${key}`;
+      if (isScalar(value) && value.value === null) continue; // `hostFailures: null` = off
+      switch (key) {
+        case 'processRestarts':
+          f.processRestarts = this.readPair<ProcessRestarts>(value, path, 'every', 'downtime');
+          break;
+        case 'hostFailures':
+          f.hostFailures = this.readPair<HostFailures>(value, path, 'mttf', 'mttr');
+          break;
+        case 'diskLoss':
+          f.diskLoss = this.readPair<DiskLoss>(value, path, 'every', 'rebuild');
+          break;
+        case 'zonePartitions':
+          f.zonePartitions = this.readPair<ZonePartitions>(value, path, 'every', 'duration');
+          break;
+        case 'domainOutages':
+          f.domainOutages = this.readDomainOutages(value, path);
+          break;
+        case 'bursts':
+          f.bursts = this.readBursts(value, path);
+          break;
+        case 'rollingMaintenance':
+          f.rollingMaintenance = this.readRolling(value, path);
+          break;
+      }
+    }
+    return f;
+  }
+
+  /** A mapping of exactly two distributions; null after an error. */
+  private readPair<T>(node: unknown, path: string, a: string, b: string): T | null {
+    const entries = this.entries(node, path, [a, b]);
+    if (entries === null) return null;
+    const out: Record<string, DurationDistribution> = {};
+    let ok = this.requireKeys(node, path, entries, [a, b]);
+    for (const { key, value } of entries) {
+      const d = this.readDist(value, `${path}.${key}`);
+      if (d === undefined) ok = false;
+      else out[key] = d;
+    }
+    return ok ? (out as T) : null;
+  }
+
+  private readDomainOutages(node: unknown, path: string): DomainOutages[] {
+    this.remember(path, node);
+    if (!isSeq(node)) {
+      this.errorAt(path, node, `expected a list of { level, every, duration }, found ${describe(node)}`);
+      return [];
+    }
+    const out: DomainOutages[] = [];
+    node.items.forEach((item, i) => {
+      const at = `${path}[${i}]`;
+      const entries = this.entries(item, at, ['level', 'every', 'duration']);
+      if (entries === null) {
+        out.push({ level: 'zone', every: { dist: 'constant', value: 1 }, duration: { dist: 'constant', value: 1 } });
+        return;
+      }
+      let ok = this.requireKeys(item, at, entries, ['level', 'every', 'duration']);
+      const o: Partial<Mutable<DomainOutages>> = {};
+      for (const { key, value } of entries) {
+        if (key === 'level') {
+          const level = this.oneOf(value, `${at}.level`, DOMAIN_LEVELS);
+          if (level === undefined) ok = false;
+          else o.level = level;
+        } else {
+          const d = this.readDist(value, `${at}.${key}`);
+          if (d === undefined) ok = false;
+          else o[key as 'every' | 'duration'] = d;
+        }
+      }
+      // A broken entry keeps its place (so later entries keep their indices in error paths) with
+      // harmless placeholders where it failed; the parse fails anyway, so they never escape.
+      const placeholder: DurationDistribution = { dist: 'constant', value: 1 };
+      if (!ok) Object.assign(o, { level: o.level ?? 'zone', every: o.every ?? placeholder, duration: o.duration ?? placeholder });
+      out.push(o as DomainOutages);
+    });
+    return out;
+  }
+
+  private readBursts(node: unknown, path: string): Bursts | null {
+    const keys = ['every', 'size', 'window', 'domainAffinity', 'downtime'];
+    const entries = this.entries(node, path, keys);
+    if (entries === null) return null;
+    let ok = this.requireKeys(node, path, entries, keys);
+    const b: Partial<Mutable<Bursts>> = {};
+    for (const { key, value } of entries) {
+      const at = `${path}.${key}`;
+      switch (key) {
+        case 'every':
+        case 'downtime': {
+          const d = this.readDist(value, at);
+          if (d === undefined) ok = false;
+          else b[key] = d;
+          break;
+        }
+        case 'size': {
+          const size = this.readSize(value, at);
+          if (size === undefined) ok = false;
+          else b.size = size;
+          break;
+        }
+        case 'window': {
+          const us = this.durationUs(value, at);
+          if (us === undefined) ok = false;
+          else b.windowUs = us;
+          break;
+        }
+        case 'domainAffinity': {
+          const p = this.number(value, at);
+          if (p === undefined) ok = false;
+          else b.domainAffinity = p;
+          break;
+        }
+      }
+    }
+    return ok ? (b as Bursts) : null;
+  }
+
+  /** `{ min: 2, max: 3 }` or a single integer (min = max). */
+  private readSize(node: unknown, path: string): { min: number; max: number } | undefined {
+    if (isScalar(node) && typeof node.value === 'number') {
+      const n = this.integer(node, path);
+      return n === undefined ? undefined : { min: n, max: n };
+    }
+    const entries = this.entries(node, path, ['min', 'max']);
+    if (entries === null) return undefined;
+    let ok = this.requireKeys(node, path, entries, ['min', 'max']);
+    const size = { min: Number.NaN, max: Number.NaN };
+    for (const { key, value } of entries) {
+      const n = this.integer(value, `${path}.${key}`);
+      if (n === undefined) ok = false;
+      else size[key as 'min' | 'max'] = n;
+    }
+    return ok ? size : undefined;
+  }
+
+  private readRolling(node: unknown, path: string): RollingMaintenance | null {
+    const keys = ['every', 'order', 'downtimePerServer', 'gap'];
+    const entries = this.entries(node, path, keys);
+    if (entries === null) return null;
+    let ok = this.requireKeys(node, path, entries, ['every', 'downtimePerServer']);
+    const r: Mutable<RollingMaintenance> = { everyUs: Number.NaN, order: 'any', downtimePerServerUs: Number.NaN, gapUs: 0 };
+    for (const { key, value } of entries) {
+      const at = `${path}.${key}`;
+      if (key === 'order') {
+        const order = this.oneOf(value, at, MAINTENANCE_ORDERS);
+        if (order === undefined) ok = false;
+        else r.order = order;
+        continue;
+      }
+      const us = this.durationUs(value, at);
+      if (us === undefined) {
+        ok = false;
+        continue;
+      }
+      if (key === 'every') r.everyUs = us;
+      else if (key === 'downtimePerServer') r.downtimePerServerUs = us;
+      else r.gapUs = us;
+    }
+    return ok ? r : null;
+  }
+
+  /** A distribution mapping, or a bare duration meaning a constant; undefined after an error. */
+  private readDist(node: unknown, path: string): DurationDistribution | undefined {
+    if (isScalar(node) && node.value !== null && !isMap(node)) {
+      const us = this.durationUs(node, path);
+      return us === undefined ? undefined : { dist: 'constant', value: us };
+    }
+    const dists = Object.keys(EXPERIMENT_DIST_PARAMS) as DurationDistribution['dist'][];
+    const distNode = isMap(node) ? node.get('dist', true) : undefined;
+    let dist: DurationDistribution['dist'] | undefined;
+    if (isMap(node) && distNode === undefined) {
+      this.errorAt(`${path}.dist`, node, `expected "dist" (one of ${dists.join(', ')}), found none`);
+    } else if (distNode !== undefined) {
+      dist = this.oneOf(distNode, `${path}.dist`, dists);
+    }
+    const params = dist === undefined ? [...new Set(Object.values(EXPERIMENT_DIST_PARAMS).flat())] : EXPERIMENT_DIST_PARAMS[dist];
+    const entries = this.entries(node, path, ['dist', ...params]);
+    if (entries === null || dist === undefined) return undefined;
+    const values: Record<string, number> = {};
+    let ok = this.requireKeys(node, path, entries, params);
+    for (const { key, value } of entries) {
+      if (key === 'dist') continue;
+      const at = `${path}.${key}`;
+      const read = DIMENSIONLESS_DIST_PARAMS.has(key) ? this.number(value, at) : this.durationUs(value, at);
+      if (read === undefined) ok = false;
+      else values[key] = read;
+    }
+    if (!ok) return undefined;
+    const d: Record<string, unknown> = { dist };
+    for (const p of params) d[p] = values[p]; // canonical parameter order, whatever the file's
+    return d as DurationDistribution;
+  }
+}
+
+function isNode(value: unknown): value is Node {
+  return isMap(value) || isSeq(value) || isScalar(value);
+}
+
+function offsetOf(node: unknown): number | undefined {
+  return isNode(node) ? node.range?.[0] : undefined;
+}
+
+function join(path: string, key: string): string {
+  return path === '' ? key : `${path}.${key}`;
+}
+
+function parentPath(path: string): string {
+  const cut = Math.max(path.lastIndexOf('.'), path.lastIndexOf('['));
+  return cut <= 0 ? '' : path.slice(0, cut);
+}

@@ -1,0 +1,115 @@
+/**
+ * An experiment: the stochastic failure model a Monte Carlo study samples, plus its defaults
+ * (runs, horizon, seed). Parsed from `experiments/*.yaml` by src/config/experiment.ts; sampled into
+ * scripted faults by src/faults/.
+ *
+ * All times are integer microseconds.
+ */
+
+/**
+ * A distribution of durations in microseconds (`sigma` and `shape` are dimensionless). Field for
+ * field the same shape as core's `Distribution`, so `sample(d, rng)` accepts it directly; it is
+ * declared here because model/ imports nothing.
+ */
+export type DurationDistribution =
+  | { readonly dist: 'constant'; readonly value: number }
+  | { readonly dist: 'uniform'; readonly min: number; readonly max: number }
+  | { readonly dist: 'exponential'; readonly mean: number }
+  | { readonly dist: 'normal'; readonly mean: number; readonly stddev: number }
+  | { readonly dist: 'lognormal'; readonly median: number; readonly sigma: number }
+  | { readonly dist: 'weibull'; readonly scale: number; readonly shape: number };
+
+export type DistributionKind = DurationDistribution['dist'];
+
+/** Per server: the process is killed (host up) after `every`, restarted after `downtime`. */
+export interface ProcessRestarts {
+  readonly every: DurationDistribution;
+  readonly downtime: DurationDistribution;
+}
+
+/** Per host: alternating renewal, up for an `mttf` sample, silently crashed for an `mttr` sample. */
+export interface HostFailures {
+  readonly mttf: DurationDistribution;
+  readonly mttr: DurationDistribution;
+}
+
+/** Per server: the disk is lost after `every`; the server returns empty after `rebuild`. */
+export interface DiskLoss {
+  readonly every: DurationDistribution;
+  readonly rebuild: DurationDistribution;
+}
+
+export type DomainLevel = 'rack' | 'zone' | 'region';
+export const DOMAIN_LEVELS: readonly DomainLevel[] = ['rack', 'zone', 'region'];
+
+/** Per domain instance of `level` present in the topology: up for `every`, down for `duration`. */
+export interface DomainOutages {
+  readonly level: DomainLevel;
+  readonly every: DurationDistribution;
+  readonly duration: DurationDistribution;
+}
+
+/**
+ * Correlated bursts after Ford et al. (OSDI 2010): per cluster, a burst every `every`; it crashes
+ * `size` servers within `windowUs`, each further victim chosen in the first victim's rack (else
+ * zone) with probability `domainAffinity`, each down for a `downtime` sample.
+ */
+export interface Bursts {
+  readonly every: DurationDistribution;
+  readonly size: { readonly min: number; readonly max: number };
+  readonly windowUs: number;
+  readonly domainAffinity: number;
+  readonly downtime: DurationDistribution;
+}
+
+/** Per cluster: up for `every`, then a random pair of zones cut both ways for `duration`. */
+export interface ZonePartitions {
+  readonly every: DurationDistribution;
+  readonly duration: DurationDistribution;
+}
+
+export type MaintenanceOrder = 'leader-last' | 'any';
+export const MAINTENANCE_ORDERS: readonly MaintenanceOrder[] = ['leader-last', 'any'];
+
+/** Every `everyUs`, each server in turn killed for `downtimePerServerUs`, `gapUs` between servers. */
+export interface RollingMaintenance {
+  readonly everyUs: number;
+  readonly order: MaintenanceOrder;
+  readonly downtimePerServerUs: number;
+  readonly gapUs: number;
+}
+
+/** Every failure process; `null` (or an empty list) = the process is off. */
+export interface FailureModel {
+  readonly processRestarts: ProcessRestarts | null;
+  readonly hostFailures: HostFailures | null;
+  readonly diskLoss: DiskLoss | null;
+  readonly domainOutages: readonly DomainOutages[];
+  readonly bursts: Bursts | null;
+  readonly zonePartitions: ZonePartitions | null;
+  readonly rollingMaintenance: RollingMaintenance | null;
+}
+
+export interface Experiment {
+  readonly name: string;
+  readonly description: string;
+  /** default trial count */
+  readonly runs: number;
+  /** simulated time per trial */
+  readonly horizonUs: number;
+  readonly seed: number | string;
+  readonly failures: FailureModel;
+  /** reserved for a workload model; always null for now */
+  readonly workload: null;
+}
+
+/** The failure-process keys, in the fixed order used for sampling and tie-breaking. */
+export const FAILURE_PROCESSES: readonly (keyof FailureModel)[] = [
+  'processRestarts',
+  'hostFailures',
+  'diskLoss',
+  'domainOutages',
+  'bursts',
+  'zonePartitions',
+  'rollingMaintenance',
+];
