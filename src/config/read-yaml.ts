@@ -1,13 +1,14 @@
 /** Reads a parsed YAML document into a TopologyInput, recording every error with its position. */
 import { isMap, isScalar, isSeq, type LineCounter, type Node } from 'yaml';
 import { parseDurationUs } from '../model/duration.js';
-import type { LatencySpec, LinkClass, Topology, ZkSettings } from '../model/topology.js';
+import type { LatencySpec, LinkClass, StorageSettings, Topology, ZkSettings } from '../model/topology.js';
 import type { ConfigError } from './errors.js';
 import {
   DIMENSIONLESS_PARAMS,
   DIST_PARAMS,
   LINK_CLASSES,
   SERVER_KEYS,
+  STORAGE_KEYS,
   TOP_KEYS,
   ZK_KEYS,
   type ServerInput,
@@ -158,6 +159,7 @@ export class TopologyReader {
     let description: string | undefined;
     let zk: Partial<ZkSettings> | undefined;
     let latency: Partial<Record<LinkClass, LatencySpec>> | undefined;
+    let storage: Partial<StorageSettings> | undefined;
     let quorum: Topology['quorum'] | undefined;
     let servers: ServerInput[] = [];
     let serversNode: unknown;
@@ -175,6 +177,9 @@ export class TopologyReader {
           break;
         case 'latency':
           latency = this.readLatency(value);
+          break;
+        case 'storage':
+          storage = this.readStorage(value);
           break;
         case 'quorum':
           quorum = this.oneOf(value, 'quorum', ['majority', 'hierarchical'] as const);
@@ -197,6 +202,7 @@ export class TopologyReader {
       ...(description === undefined ? {} : { description }),
       ...(zk === undefined ? {} : { zk }),
       ...(latency === undefined ? {} : { latency }),
+      ...(storage === undefined ? {} : { storage }),
       ...(quorum === undefined ? {} : { quorum }),
     };
   }
@@ -212,6 +218,24 @@ export class TopologyReader {
       if (read !== undefined) zk[field] = read;
     }
     return zk;
+  }
+
+  private readStorage(node: unknown): Partial<StorageSettings> {
+    const entries = this.entries(node, 'storage', STORAGE_KEYS);
+    const storage: { -readonly [K in keyof StorageSettings]?: StorageSettings[K] } = {};
+    for (const { key, value } of entries ?? []) {
+      const path = `storage.${key}`;
+      if (key === 'fsync') {
+        const spec = this.readLatencySpec(value, path);
+        if (spec !== undefined) storage.fsync = spec;
+      } else {
+        const n = this.number(value, path);
+        if (n === undefined) continue;
+        if (n <= 0) this.errorAt(path, value, `expected a positive number, found ${n}`);
+        else storage[key as 'snapshotMB' | 'txnBytes' | 'bandwidthMbps'] = n;
+      }
+    }
+    return storage;
   }
 
   private readLatency(node: unknown): Partial<Record<LinkClass, LatencySpec>> {

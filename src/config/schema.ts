@@ -1,7 +1,7 @@
 /** Topology schema: defaults, key names and the programmatic input shape. */
 import { freeze } from 'immer';
 import type { ServerId, ServerRole } from '../model/ids.js';
-import type { LatencySpec, LinkClass, Topology, ZkSettings } from '../model/topology.js';
+import type { LatencySpec, LinkClass, StorageSettings, Topology, ZkSettings } from '../model/topology.js';
 
 // ---------------------------------------------------------------------------------------------
 // Defaults
@@ -34,6 +34,15 @@ export const DEFAULT_LATENCY: Readonly<Record<LinkClass, LatencySpec>> = freeze(
   true,
 );
 
+/**
+ * Assumptions, not measurements: an SSD-backed txn log fsync of ~1 ms median with a long tail,
+ * a 10 MB data tree, 1 KB transactions, 1 Gbit/s between servers.
+ */
+export const DEFAULT_STORAGE: StorageSettings = freeze(
+  { fsync: { dist: 'lognormal', medianMs: 1, sigma: 0.5 }, snapshotMB: 10, txnBytes: 1024, bandwidthMbps: 1000 },
+  true,
+);
+
 export const DEFAULT_REGION = 'region1';
 export const DEFAULT_QUORUM: Topology['quorum'] = 'majority';
 export const LINK_CLASSES: readonly LinkClass[] = ['sameHost', 'sameZone', 'crossZone', 'crossRegion'];
@@ -58,6 +67,7 @@ export interface TopologyInput {
   readonly description?: string;
   readonly zk?: Partial<ZkSettings>;
   readonly latency?: Partial<Record<LinkClass, LatencySpec>>;
+  readonly storage?: Partial<StorageSettings>;
   readonly quorum?: Topology['quorum'];
   readonly servers: readonly ServerInput[];
 }
@@ -75,7 +85,8 @@ export const ZK_KEYS: readonly (readonly [yamlKey: string, field: keyof ZkSettin
   ['maxNotificationInterval', 'maxNotificationIntervalMs', 1],
   ['observerElectionDelay', 'observerElectionDelayMs', 0],
 ];
-export const TOP_KEYS = ['name', 'description', 'zookeeper', 'latency', 'quorum', 'servers'] as const;
+export const TOP_KEYS = ['name', 'description', 'zookeeper', 'latency', 'storage', 'quorum', 'servers'] as const;
+export const STORAGE_KEYS = ['fsync', 'snapshotMB', 'txnBytes', 'bandwidthMbps'] as const;
 export const SERVER_KEYS = ['id', 'zone', 'region', 'rack', 'host', 'role', 'weight', 'group'] as const;
 export const DIST_PARAMS: Readonly<Record<LatencySpec['dist'], readonly string[]>> = {
   constant: ['value'],

@@ -18,6 +18,11 @@
  *     sameZone:    { dist: uniform, min: 0.1ms, max: 0.5ms }
  *     crossZone:   { dist: uniform, min: 0.5ms, max: 1.5ms }
  *     crossRegion: { dist: lognormal, median: 30ms, sigma: 0.2 }
+ *   storage:                      # optional; defaults = DEFAULT_STORAGE (assumptions)
+ *     fsync: { dist: lognormal, median: 1ms, sigma: 0.5 }   # one txn-log fsync
+ *     snapshotMB: 10              # data tree size before any write
+ *     txnBytes: 1024
+ *     bandwidthMbps: 1000         # sync streams and snapshot transfer
  *   quorum: majority              # or hierarchical (every voter then needs `group` ≥ 1)
  *   servers:
  *     - { id: 1, zone: az1 }      # region "region1", rack "<zone>-r1", host "server-<id>",
@@ -37,13 +42,14 @@ import { LineCounter, parseDocument } from 'yaml';
 import type { ServerSpec, Topology } from '../model/topology.js';
 import type { ConfigError } from './errors.js';
 import { TopologyReader } from './read-yaml.js';
-import { DEFAULT_LATENCY, DEFAULT_QUORUM, DEFAULT_REGION, DEFAULT_ZK_SETTINGS, type ServerInput, type TopologyInput } from './schema.js';
+import { DEFAULT_LATENCY, DEFAULT_QUORUM, DEFAULT_REGION, DEFAULT_STORAGE, DEFAULT_ZK_SETTINGS, type ServerInput, type TopologyInput } from './schema.js';
 import { validateTopology } from './validate.js';
 
 export {
   DEFAULT_LATENCY,
   DEFAULT_QUORUM,
   DEFAULT_REGION,
+  DEFAULT_STORAGE,
   DEFAULT_ZK_SETTINGS,
   LINK_CLASSES,
   type ServerInput,
@@ -72,6 +78,7 @@ export function resolveTopology(input: TopologyInput): Topology {
     servers: input.servers.map(resolveServer),
     latency: { ...DEFAULT_LATENCY, ...input.latency },
     zk: { ...DEFAULT_ZK_SETTINGS, ...input.zk },
+    storage: { ...DEFAULT_STORAGE, ...input.storage },
     quorum: input.quorum ?? DEFAULT_QUORUM,
   };
   return freeze(topology, true);

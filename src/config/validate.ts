@@ -19,6 +19,11 @@ export function validateTopology(topology: Topology): TopologyIssue[] {
   for (const linkClass of LINK_CLASSES) {
     validateLatency(topology.latency[linkClass], `latency.${linkClass}`, issue);
   }
+  validateLatency(topology.storage.fsync, 'storage.fsync', issue);
+  for (const key of ['snapshotMB', 'txnBytes', 'bandwidthMbps'] as const) {
+    const v = topology.storage[key];
+    if (!Number.isFinite(v) || v <= 0) issue(`storage.${key}`, `expected a positive number, found ${v}`);
+  }
   validateServers(topology, issue);
   return issues;
 }

@@ -19,7 +19,9 @@ export type PeerInput =
   | { readonly kind: 'packet'; readonly connId: number; readonly from: ServerId; readonly packet: QuorumPacket }
   /** reset: the far end closed or died (we heard it); timeout: a watch saw the far end go silent */
   | { readonly kind: 'connClosed'; readonly connId: number; readonly reason: 'reset' | 'timeout' }
-  | { readonly kind: 'clientWrite'; readonly writeId: number };
+  | { readonly kind: 'clientWrite'; readonly writeId: number }
+  /** the disk finished the fsync asked for by `persist` with this token */
+  | { readonly kind: 'persisted'; readonly token: number };
 
 /**
  * What a peer asks of the world. The peer never performs I/O itself (etcd-raft shape).
@@ -41,6 +43,12 @@ export type PeerEffect =
   | { readonly kind: 'watch'; readonly connId: number; readonly timeoutUs: number; readonly periodUs: number; readonly mode: 'beats' | 'echo' }
   | { readonly kind: 'unwatch'; readonly connId: number }
   | { readonly kind: 'reply'; readonly writeId: number; readonly ok: boolean; readonly zxid: Zxid }
+  /**
+   * fsync what was written so far (plus `bytes` more, e.g. a snapshot); the world answers with
+   * `persisted(token)` after the disk's latency, in request order. Until then a host crash or a
+   * process kill loses it.
+   */
+  | { readonly kind: 'persist'; readonly token: number; readonly bytes: number }
   | { readonly kind: 'event'; readonly event: PeerEvent };
 
 /** Observable facts a peer reports, for the timeline, trace and checkers. */
@@ -58,5 +66,10 @@ export type PeerEvent =
   | { readonly type: 'learnerLost'; readonly learner: ServerId; readonly reason: string }
   | { readonly type: 'steppedDown'; readonly epoch: number; readonly reason: string }
   | { readonly type: 'leaderLost'; readonly leader: ServerId; readonly reason: string }
+  /** leader: a quorum acked zxid, COMMIT sent */
   | { readonly type: 'committed'; readonly zxid: Zxid; readonly writeId: number }
+  /** any server applied the txn at this position of its history (0-based) */
+  | { readonly type: 'delivered'; readonly zxid: Zxid; readonly writeId: number; readonly index: number }
+  /** the server's history was cut back (TRUNC) or replaced (SNAP) to `keep` entries */
+  | { readonly type: 'historyCut'; readonly keep: number; readonly mode: SyncMode }
   | { readonly type: 'epochs'; readonly acceptedEpoch: number; readonly currentEpoch: number };

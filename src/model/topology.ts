@@ -41,6 +41,18 @@ export interface ZkSettings {
   readonly observerElectionDelayMs: number;
 }
 
+/** Disks and data size: what fsync and synchronisation cost. */
+export interface StorageSettings {
+  /** one fsync of the txn log (the SyncRequestProcessor batch) */
+  readonly fsync: LatencySpec;
+  /** data tree size as a snapshot before any simulated write */
+  readonly snapshotMB: number;
+  /** one txn as logged and sent */
+  readonly txnBytes: number;
+  /** per-connection throughput for sync streams (DIFF/SNAP) and snapshot writes */
+  readonly bandwidthMbps: number;
+}
+
 /** A resolved, validated topology: what every module downstream of config/ reads. */
 export interface Topology {
   readonly name: string;
@@ -48,6 +60,7 @@ export interface Topology {
   readonly servers: readonly ServerSpec[];
   readonly latency: Readonly<Record<LinkClass, LatencySpec>>;
   readonly zk: ZkSettings;
+  readonly storage: StorageSettings;
   /** 'majority' (QuorumMaj) or 'hierarchical' (QuorumHierarchical, from group/weight) */
   readonly quorum: 'majority' | 'hierarchical';
 }

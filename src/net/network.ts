@@ -49,6 +49,7 @@ export class Network {
   private readonly lastVoteUs = new Map<string, number>();
   private readonly conns = new Map<number, Conn>();
   private nextConnId = 1;
+  private readonly bandwidthMbps: number;
   messagesSent = 0;
 
   constructor(
@@ -61,6 +62,7 @@ export class Network {
       this.hostUp.set(s.host, true);
     }
     for (const a of topology.servers) for (const b of topology.servers) this.classOf.set(key(a.id, b.id), linkClass(a, b));
+    this.bandwidthMbps = topology.storage.bandwidthMbps;
     this.dists = {
       sameHost: toDistributionUs(topology.latency.sameHost),
       sameZone: toDistributionUs(topology.latency.sameZone),
@@ -298,7 +300,9 @@ export class Network {
 
   private deliver(conn: Conn, dir: 0 | 1, packet: QuorumPacket): void {
     const to = conn.ends[1 - dir] as ServerId;
-    const at = Math.max(this.sched.nowUs + this.delayUs(conn.ends[dir], to), conn.lastDeliveryUs[dir] + 1);
+    // A sync stream (DIFF txns or a whole snapshot) takes its size over the link's bandwidth.
+    const transferUs = packet.type === 'SYNC' ? Math.ceil((packet.bytes * 8) / this.bandwidthMbps) : 0;
+    const at = Math.max(this.sched.nowUs + this.delayUs(conn.ends[dir], to) + transferUs, conn.lastDeliveryUs[dir] + 1);
     conn.lastDeliveryUs[dir] = at;
     this.sched.schedule(at, { kind: 'packet', to, inc: conn.incs[1 - dir] as number, connId: conn.id, packet });
   }

@@ -2,7 +2,9 @@ import { Rng, Simulation } from '../core/index.js';
 import type { FaultSpec, PeerEffect, PeerEvent, PeerInput, ServerId, Topology } from '../model/index.js';
 import { Network, type NetEvent } from '../net/index.js';
 import { DowntimeMeter, Recorder, clusterStatus, type ClusterStatus } from '../observe/index.js';
-import { DurableState, Peer, verifierFor, type PeerConfig, type QuorumVerifier } from '../zk/index.js';
+import { DEFAULT_SYNC_SETTINGS, DurableState, Peer, verifierFor, type PeerConfig, type QuorumVerifier } from '../zk/index.js';
+import { drawDelayUs, toDistributionUs } from '../net/index.js';
+import type { Distribution } from '../core/index.js';
 import { formatFault } from '../config/faults.js';
 import { cutLinks, domainOf, hostsIn } from './faults.js';
 
@@ -16,7 +18,8 @@ type SimEvent =
   | { readonly kind: 'timer'; readonly node: ServerId; readonly inc: number; readonly timer: string }
   | { readonly kind: 'fault'; readonly index: number }
   | { readonly kind: 'repair'; readonly index: number }
-  | { readonly kind: 'write'; readonly node: ServerId; readonly writeId: number };
+  | { readonly kind: 'write'; readonly node: ServerId; readonly writeId: number }
+  | { readonly kind: 'fsynced'; readonly node: ServerId; readonly inc: number; readonly token: number };
 
 /** One line of `--trace`: a processed kernel event or an event a peer reported. */
 export type TraceRecord =
@@ -61,6 +64,11 @@ export class Trial {
   private readonly timers = new Map<ServerId, Map<string, number>>();
   private readonly faultTargets: (ServerId | null)[] = [];
   private readonly electionRng: Rng;
+  private readonly diskRng: Rng;
+  private readonly fsyncDist: Distribution;
+  private readonly diskFreeUs = new Map<ServerId, number>();
+  /** client layer hook: a server answered a client's write */
+  onReply: ((node: ServerId, writeId: number, ok: boolean, zxid: number) => void) | null = null;
   private statusDirty = true;
   private readonly hostDownCount = new Map<string, number>();
   private readonly killCount = new Map<ServerId, number>();
@@ -73,6 +81,9 @@ export class Trial {
     root.fork('faults');
     const netRng = root.fork('net');
     this.electionRng = root.fork('election');
+    root.fork('workload');
+    this.diskRng = root.fork('disk');
+    this.fsyncDist = toDistributionUs(opts.topology.storage.fsync);
     const { topology } = opts;
     this.verifier = verifierFor(topology.servers, topology.quorum);
     this.recorder = new Recorder((id) => this.verifier.isVoter(id));
@@ -132,6 +143,12 @@ export class Trial {
       case 'repair':
         this.repairFault(ev.index);
         break;
+      case 'fsynced': {
+        const peer = this.peers.get(ev.node);
+        if (!peer || this.net.incarnation(ev.node) !== ev.inc) return;
+        this.feed(peer, { kind: 'persisted', token: ev.token });
+        break;
+      }
       case 'write': {
         const peer = this.peers.get(ev.node);
         if (peer) this.feed(peer, { kind: 'clientWrite', writeId: ev.writeId });
@@ -190,7 +207,17 @@ export class Trial {
         net.unwatch(id, e.connId);
         break;
       case 'reply':
+        this.onReply?.(id, e.writeId, e.ok, e.zxid);
         break;
+      case 'persist': {
+        // One disk per server, FIFO: an fsync finishes after the one before it.
+        const bandwidthBitsPerUs = this.opts.topology.storage.bandwidthMbps;
+        const durationUs = drawDelayUs(this.fsyncDist, this.diskRng) + Math.ceil((e.bytes * 8) / bandwidthBitsPerUs);
+        const atUs = Math.max(this.sim.nowUs + durationUs, (this.diskFreeUs.get(id) ?? 0) + 1);
+        this.diskFreeUs.set(id, atUs);
+        this.sim.schedule(atUs, PRIORITY_NET, { kind: 'fsynced', node: id, inc: net.incarnation(id), token: e.token });
+        break;
+      }
       case 'event':
         this.opts.trace?.({ tUs: this.sim.nowUs, type: 'peer', node: id, event: e.event });
         this.recorder.onPeerEvent(this.sim.nowUs, id, e.event);
@@ -216,6 +243,11 @@ export class Trial {
       observerElectionDelayUs: zk.observerElectionDelayMs * 1000,
       cnxTimeoutUs: zk.cnxTimeoutMs * 1000,
       random: () => rng.next(),
+      sync: {
+        ...DEFAULT_SYNC_SETTINGS,
+        txnBytes: this.opts.topology.storage.txnBytes,
+        baseSnapshotBytes: this.opts.topology.storage.snapshotMB * 1024 * 1024,
+      },
     };
   }
 

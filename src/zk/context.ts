@@ -1,5 +1,7 @@
 import type { PeerEffect, PeerEvent, PeerInput, PeerState, ServerId, TimerName, ZabPhase } from '../model/index.js';
 import type { DurableState } from './durable.js';
+import type { SyncSettings } from './sync.js';
+import type { TxnLog } from './txnlog.js';
 import type { QuorumVerifier } from './quorum.js';
 
 /** Static configuration of one peer: zoo.cfg values in microseconds plus its place in the ensemble. */
@@ -16,12 +18,15 @@ export interface PeerConfig {
   readonly cnxTimeoutUs: number;
   /** uniform [0,1) draws for the observer re-election jitter; a seeded stream, never Math.random */
   readonly random: () => number;
+  readonly sync: SyncSettings;
 }
 
 /** What the role objects (election, leader, learner) may touch of their peer. */
 export interface PeerContext {
   readonly config: PeerConfig;
   readonly durable: DurableState;
+  /** the txn log as this process sees it (written entries, fsynced prefix, delivered count) */
+  readonly log: TxnLog;
   readonly nowUs: number;
   readonly state: PeerState;
   emit(effect: PeerEffect): void;
@@ -35,6 +40,12 @@ export interface PeerContext {
   enterRole(state: Exclude<PeerState, 'LOOKING'>, leader: ServerId): void;
   /** after sync: rewrite the stored vote's peerEpoch (updateElectionVote, ZOOKEEPER-1732) */
   updateElectionVote(peerEpoch: number): void;
+  /** ask the disk to fsync the log so far (plus `extraBytes`, e.g. a snapshot); returns the token */
+  persist(extraBytes?: number): number;
+  /** apply log entries up to (excluding) `count`: delivered events, client replies */
+  deliverUpTo(count: number): void;
+  /** the history was cut back or replaced during sync */
+  historyCut(keep: number, mode: 'TRUNC' | 'SNAP'): void;
 }
 
 /** A role handles the inputs that reach it while the peer is in that role. */

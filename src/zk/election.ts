@@ -43,7 +43,7 @@ export class Election {
     const { config, durable } = this.ctx;
     this.logicalclock += 1;
     this.proposal = config.isVoter
-      ? { leader: config.id, zxid: durable.lastLoggedZxid(), peerEpoch: durable.currentEpoch }
+      ? { leader: config.id, zxid: this.ctx.log.lastZxid, peerEpoch: durable.currentEpoch }
       : { leader: NO_VOTE, zxid: NO_VOTE, peerEpoch: NO_VOTE };
     this.recvset.clear();
     this.outofelection.clear();
@@ -164,9 +164,9 @@ export class Election {
       this.recvset.clear();
       const selfWins =
         config.isVoter &&
-        !beats(n.leader, n.zxid, n.peerEpoch, config.id, durable.lastLoggedZxid(), durable.currentEpoch, config.verifier.weight(n.leader));
+        !beats(n.leader, n.zxid, n.peerEpoch, config.id, this.ctx.log.lastZxid, durable.currentEpoch, config.verifier.weight(n.leader));
       this.proposal = selfWins
-        ? { leader: config.id, zxid: durable.lastLoggedZxid(), peerEpoch: durable.currentEpoch }
+        ? { leader: config.id, zxid: this.ctx.log.lastZxid, peerEpoch: durable.currentEpoch }
         : { leader: n.leader, zxid: n.zxid, peerEpoch: n.peerEpoch };
       this.sendNotifications();
     } else if (n.electionEpoch < this.logicalclock) {

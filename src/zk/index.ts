@@ -3,3 +3,5 @@ export * from './vote.js';
 export * from './durable.js';
 export * from './context.js';
 export * from './peer.js';
+export * from './sync.js';
+export * from './txnlog.js';

@@ -1,4 +1,4 @@
-import { makeZxid, type PeerInput, type QuorumPacket, type ServerId, type Txn } from '../model/index.js';
+import { counterOf, makeZxid, type PeerInput, type QuorumPacket, type ServerId, type Txn } from '../model/index.js';
 import type { PeerContext, Role } from './context.js';
 import { chooseSync } from './sync.js';
 
@@ -19,8 +19,12 @@ interface Handler {
 
 interface Outstanding {
   readonly txn: Txn;
+  readonly index: number;
   readonly acks: Set<ServerId>;
 }
+
+/** zxid counters 1..0xfffffffe are usable; the next would roll over (ZOOKEEPER-1277) */
+const LAST_COUNTER = 0xfffffffe;
 
 /**
  * Leader.lead() and its LearnerHandlers as events. The three quorum waits (epoch, ACKEPOCH,
@@ -38,8 +42,10 @@ export class LeaderRole implements Role {
   private tickOriginUs = 0;
   private tickCheckPending = false;
   private nextCounter = 1;
+  /** proposals of this epoch not yet committed, in zxid order */
   private readonly outstanding: Outstanding[] = [];
-  private readonly committed: Txn[] = [];
+  /** fsync token → log length it makes durable: the leader's own ACK waits for its fsync */
+  private readonly fsyncs = new Map<number, number>();
 
   constructor(private readonly ctx: PeerContext) {
     this.maxAcceptedEpoch = ctx.durable.acceptedEpoch;
@@ -79,6 +85,9 @@ export class LeaderRole implements Role {
       case 'clientWrite':
         this.propose(input.writeId);
         break;
+      case 'persisted':
+        this.onOwnFsync(input.token);
+        break;
       default:
         break;
     }
@@ -92,7 +101,6 @@ export class LeaderRole implements Role {
     this.handlers.clear();
     this.ctx.cancelTimer(WAIT);
     this.ctx.cancelTimer(TICK);
-    for (const o of this.outstanding) this.ctx.emit({ kind: 'reply', writeId: o.txn.writeId, ok: false, zxid: o.txn.zxid });
     this.outstanding.length = 0;
   }
 
@@ -175,7 +183,7 @@ export class LeaderRole implements Role {
     h.lastZxid = lastZxid;
     h.stage = 'ackepoch';
     if (currentEpoch !== -1) {
-      const ahead = currentEpoch > durable.currentEpoch || (currentEpoch === durable.currentEpoch && lastZxid > durable.lastLoggedZxid());
+      const ahead = currentEpoch > durable.currentEpoch || (currentEpoch === durable.currentEpoch && lastZxid > this.ctx.log.lastZxid);
       if (ahead && this.ctx.config.id !== h.sid) {
         // "Follower is ahead of the leader": FLE should have prevented this; reject the learner.
         this.ctx.emit({ kind: 'close', connId: h.connId });
@@ -206,10 +214,19 @@ export class LeaderRole implements Role {
     return true;
   }
 
+  /** Before establishment the leader's whole log is the history it imposes; after, what it committed. */
+  private committedCount(): number {
+    return this.established ? this.ctx.log.delivered : this.ctx.log.length;
+  }
+
   private syncLearner(h: Handler): void {
     if (this.newEpoch === null) return;
-    const plan = chooseSync(this.ctx.durable.log, this.committed.length, h.lastZxid);
-    this.send(h, { type: 'SYNC', ...plan, outstanding: this.outstanding.map((o) => o.txn) });
+    const { log, config } = this.ctx;
+    const count = this.committedCount();
+    const plan = chooseSync(log.entries.slice(0, count), h.lastZxid, config.sync);
+    const outstanding = h.observer ? [] : log.entries.slice(count);
+    const bytes = plan.bytes + outstanding.length * config.sync.txnBytes;
+    this.send(h, { type: 'SYNC', mode: plan.mode, truncZxid: plan.truncZxid, committed: plan.committed, outstanding, bytes });
     this.send(h, { type: 'NEWLEADER', epoch: this.newEpoch });
     h.stage = 'syncing';
   }
@@ -235,6 +252,8 @@ export class LeaderRole implements Role {
     this.ctx.updateElectionVote(this.newEpoch);
     this.ctx.event({ type: 'established', epoch: this.newEpoch, quorum: [...this.newLeaderAcked].sort((a, b) => a - b) });
     this.tickOriginUs = this.ctx.nowUs;
+    // The history a quorum acknowledged with NEWLEADER is committed: apply it.
+    this.ctx.deliverUpTo(this.ctx.log.length);
     for (const h of this.handlers.values()) if (h.stage === 'acked') this.markUpToDate(h);
   }
 
@@ -288,41 +307,52 @@ export class LeaderRole implements Role {
   // --- broadcast (Leader.propose / tryToCommit) ---
 
   private propose(writeId: number): void {
-    if (!this.established || this.newEpoch === null) {
-      this.ctx.emit({ kind: 'reply', writeId, ok: false, zxid: 0 });
+    if (!this.established || this.newEpoch === null) return;
+    if (this.nextCounter > LAST_COUNTER) {
+      this.stepDown('zxid lower 32 bits have rolled over, forcing re-election, and therefore new epoch start');
       return;
     }
     const txn: Txn = { zxid: makeZxid(this.newEpoch, this.nextCounter++), writeId };
-    this.ctx.durable.log.push(txn);
-    const acks = new Set<ServerId>([this.ctx.config.id]);
-    this.outstanding.push({ txn, acks });
+    const index = this.ctx.log.append(txn);
+    this.outstanding.push({ txn, index, acks: new Set<ServerId>() });
     for (const h of this.handlers.values()) {
       if (!h.observer && (h.stage === 'syncing' || h.stage === 'acked' || h.stage === 'uptodate')) this.send(h, { type: 'PROPOSAL', txn });
     }
+    // Logged through the leader's own SyncRequestProcessor: its ACK counts after its fsync.
+    this.fsyncs.set(this.ctx.persist(), this.ctx.log.length);
+  }
+
+  private onOwnFsync(token: number): void {
+    const durableCount = this.ctx.log.fsynced(token);
+    this.fsyncs.delete(token);
+    const self = this.ctx.config.id;
+    for (const o of this.outstanding) if (o.index < durableCount) o.acks.add(self);
     this.tryToCommit();
   }
 
   private onProposalAck(sid: ServerId, zxid: number, observer: boolean): void {
-    if (observer || !this.ctx.config.verifier.isVoter(sid)) return;
+    if (observer || !this.ctx.config.verifier.isVoter(sid) || counterOf(zxid) === 0) return;
     const o = this.outstanding.find((x) => x.txn.zxid === zxid);
     if (!o) return;
     o.acks.add(sid);
     this.tryToCommit();
   }
 
-  /** Commit strictly in zxid order, each once its ACKs form a quorum. */
+  /** Commit strictly in zxid order, each once its ACKs (the leader's own included) form a quorum. */
   private tryToCommit(): void {
     while (this.outstanding.length > 0) {
-      const head = this.outstanding[0];
-      if (!head || !this.ctx.config.verifier.containsQuorum(head.acks)) return;
+      const head = this.outstanding[0] as Outstanding;
+      if (!this.ctx.config.verifier.containsQuorum(head.acks)) return;
       this.outstanding.shift();
-      this.committed.push(head.txn);
       for (const h of this.handlers.values()) {
-        if (h.observer && h.stage === 'uptodate') this.send(h, { type: 'INFORM', txn: head.txn });
-        else if (!h.observer && (h.stage === 'syncing' || h.stage === 'acked' || h.stage === 'uptodate')) this.send(h, { type: 'COMMIT', zxid: head.txn.zxid });
+        if (h.observer) {
+          if (h.stage !== 'connected' && h.stage !== 'info') this.send(h, { type: 'INFORM', txn: head.txn });
+        } else if (h.stage === 'syncing' || h.stage === 'acked' || h.stage === 'uptodate') {
+          this.send(h, { type: 'COMMIT', zxid: head.txn.zxid });
+        }
       }
       this.ctx.event({ type: 'committed', zxid: head.txn.zxid, writeId: head.txn.writeId });
-      this.ctx.emit({ kind: 'reply', writeId: head.txn.writeId, ok: true, zxid: head.txn.zxid });
+      this.ctx.deliverUpTo(head.index + 1);
     }
   }
 }

@@ -23,6 +23,12 @@ export class LearnerRole implements Role {
   private deadlineUs = 0;
   private stage: Stage = 'connecting';
   private epoch = 0;
+  /** fsync tokens: NEWLEADER's, and for proposals the log length each makes durable */
+  private newLeaderToken: number | null = null;
+  private readonly proposalFsyncs = new Map<number, number>();
+  /** proposals logged but not yet ACKed (ACKs go out in order once fsynced, after NEWLEADER's) */
+  private acked = 0;
+  private snapshotBytes = 0;
 
   constructor(
     private readonly ctx: PeerContext,
@@ -78,11 +84,11 @@ export class LearnerRole implements Role {
         this.onTimer(input.timer);
         break;
       case 'clientWrite':
-        if (this.connId !== null && this.stage === 'broadcast' && !this.observer) {
-          this.send({ type: 'REQUEST', writeId: input.writeId });
-        } else {
-          this.ctx.emit({ kind: 'reply', writeId: input.writeId, ok: false, zxid: 0 });
-        }
+        // Forwarded to the leader (FollowerRequestProcessor); observers forward too.
+        this.send({ type: 'REQUEST', writeId: input.writeId });
+        break;
+      case 'persisted':
+        this.onFsync(input.token);
         break;
       default:
         break;
@@ -161,19 +167,15 @@ export class LearnerRole implements Role {
       }
       case 'SYNC':
         this.ctx.setPhase('SYNCHRONIZATION');
-        if (packet.mode === 'SNAP') durable.log = [...packet.committed];
-        else if (packet.mode === 'TRUNC') durable.truncateAbove(packet.truncZxid);
-        else durable.log.push(...packet.committed);
-        for (const txn of packet.outstanding) durable.log.push(txn);
-        this.syncMode = packet.mode;
+        this.applySync(packet);
         break;
       case 'NEWLEADER':
-        // Persist the synced history, then currentEpoch, then ACK (ZOOKEEPER-4785 ordering).
-        durable.currentEpoch = packet.epoch;
-        this.ctx.event({ type: 'epochs', acceptedEpoch: durable.acceptedEpoch, currentEpoch: durable.currentEpoch });
+        // Persist the synced history (and the snapshot SNAP/TRUNC take), then currentEpoch,
+        // then ACK: the ZOOKEEPER-4785 ordering of 3.8.5+.
         this.stage = 'newleader';
         this.ctx.setTimer(READ, this.syncLimitUs());
-        this.send({ type: 'ACK', zxid: makeZxid(packet.epoch, 0) });
+        this.epoch = packet.epoch;
+        this.newLeaderToken = this.ctx.persist(this.snapshotBytes);
         break;
       case 'UPTODATE':
         this.stage = 'broadcast';
@@ -188,11 +190,19 @@ export class LearnerRole implements Role {
         this.ctx.event({ type: 'synced', leader: this.leader, epoch: this.epoch, mode: this.syncMode });
         break;
       case 'PROPOSAL':
-        durable.log.push(packet.txn);
-        this.send({ type: 'ACK', zxid: packet.txn.zxid });
+        this.ctx.log.append(packet.txn);
+        this.proposalFsyncs.set(this.ctx.persist(), this.ctx.log.length);
         break;
+      case 'COMMIT': {
+        const index = this.ctx.log.indexOf(packet.zxid);
+        if (index >= 0) this.ctx.deliverUpTo(index + 1);
+        break;
+      }
       case 'INFORM':
-        durable.log.push(packet.txn);
+        // Observers learn committed txns only: log and apply at once.
+        this.ctx.log.append(packet.txn);
+        this.ctx.persist();
+        this.ctx.deliverUpTo(this.ctx.log.length);
         break;
       default:
         break;
@@ -200,6 +210,51 @@ export class LearnerRole implements Role {
   }
 
   private syncMode: 'DIFF' | 'TRUNC' | 'SNAP' = 'DIFF';
+
+  /** DIFF appends, TRUNC cuts back then appends, SNAP replaces; committed txns are applied. */
+  private applySync(packet: Extract<QuorumPacket, { type: 'SYNC' }>): void {
+    const log = this.ctx.log;
+    this.syncMode = packet.mode;
+    if (packet.mode === 'SNAP') {
+      log.replace(packet.committed);
+      this.ctx.historyCut(0, 'SNAP');
+      this.snapshotBytes = packet.bytes;
+    } else {
+      if (packet.mode === 'TRUNC') {
+        const keep = log.truncateAbove(packet.truncZxid);
+        this.ctx.historyCut(keep, 'TRUNC');
+        this.snapshotBytes = this.ctx.config.sync.baseSnapshotBytes + keep * this.ctx.config.sync.txnBytes;
+      }
+      for (const txn of packet.committed) log.append(txn);
+    }
+    this.ctx.deliverUpTo(log.length);
+    this.acked = log.length;
+    for (const txn of packet.outstanding) log.append(txn);
+  }
+
+  private onFsync(token: number): void {
+    const durableCount = this.ctx.log.fsynced(token);
+    if (token === this.newLeaderToken) {
+      this.newLeaderToken = null;
+      const durable = this.ctx.durable;
+      durable.currentEpoch = this.epoch;
+      this.ctx.event({ type: 'epochs', acceptedEpoch: durable.acceptedEpoch, currentEpoch: durable.currentEpoch });
+      this.send({ type: 'ACK', zxid: makeZxid(this.epoch, 0) });
+      this.ackProposals(durableCount);
+      return;
+    }
+    if (this.proposalFsyncs.delete(token) && this.newLeaderToken === null && this.stage !== 'syncing') this.ackProposals(durableCount);
+  }
+
+  /** SendAckRequestProcessor: ACK each fsynced proposal, in log order. */
+  private ackProposals(durableCount: number): void {
+    if (this.observer) return;
+    const log = this.ctx.log;
+    while (this.acked < Math.min(durableCount, log.length)) {
+      const txn = log.entries[this.acked++];
+      if (txn) this.send({ type: 'ACK', zxid: txn.zxid });
+    }
+  }
 
   /** Leave the leader: followers go LOOKING at once; observers after a random [0, 200 ms) delay. */
   private leave(reason: string): void {

@@ -4,6 +4,7 @@ import type { DurableState } from './durable.js';
 import { Election } from './election.js';
 import { LeaderRole } from './leader.js';
 import { LearnerRole } from './learner.js';
+import { TxnLog } from './txnlog.js';
 
 /**
  * One ZooKeeper 3.8 server process as a state machine: `handle(now, input)` returns the effects
@@ -19,12 +20,16 @@ export class Peer implements PeerContext {
   private readonly election: Election;
   private role: LeaderRole | LearnerRole | null = null;
   private leaderId: ServerId | null = null;
+  readonly log: TxnLog;
+  /** writes our own clients handed us, answered when we deliver them or give up */
+  private readonly clientWrites = new Set<number>();
 
   constructor(
     readonly config: PeerConfig,
     readonly durable: DurableState,
   ) {
     this.election = new Election(this);
+    this.log = new TxnLog(durable);
   }
 
   get id(): ServerId {
@@ -59,6 +64,17 @@ export class Peer implements PeerContext {
         this.pendingTimers.delete(input.timer);
         if (!this.election.onTimer(input.timer)) this.role?.handle(input);
         break;
+      case 'persisted':
+        if (this.log.isPending(input.token)) this.role?.handle(input);
+        break;
+      case 'clientWrite':
+        if (this.serving && this.role) {
+          this.clientWrites.add(input.writeId);
+          this.role.handle(input);
+        } else {
+          this.emit({ kind: 'reply', writeId: input.writeId, ok: false, zxid: 0 });
+        }
+        break;
       default:
         if (this.role) this.role.handle(input);
         else this.refuse(input);
@@ -67,10 +83,41 @@ export class Peer implements PeerContext {
     return this.out;
   }
 
+  /** Serving clients: an established leader, or a learner in BROADCAST. */
+  get serving(): boolean {
+    return this.isEstablishedLeader || (this.state !== 'LEADING' && this.phase === 'BROADCAST');
+  }
+
+  persist(extraBytes = 0): number {
+    const token = this.log.requestFsync();
+    this.out.push({ kind: 'persist', token, bytes: extraBytes });
+    return token;
+  }
+
+  deliverUpTo(count: number): void {
+    const log = this.log;
+    while (log.delivered < Math.min(count, log.length)) {
+      const index = log.delivered++;
+      const txn = log.entries[index];
+      if (!txn) break;
+      this.event({ type: 'delivered', zxid: txn.zxid, writeId: txn.writeId, index });
+      if (this.clientWrites.delete(txn.writeId)) this.emit({ kind: 'reply', writeId: txn.writeId, ok: true, zxid: txn.zxid });
+    }
+  }
+
+  historyCut(keep: number, mode: 'TRUNC' | 'SNAP'): void {
+    this.event({ type: 'historyCut', keep, mode });
+  }
+
+  /** Leaving a role drops the client connections: their writes are answered with an error. */
+  private failClientWrites(): void {
+    for (const writeId of this.clientWrites) this.emit({ kind: 'reply', writeId, ok: false, zxid: 0 });
+    this.clientWrites.clear();
+  }
+
   /** Inputs that reach a LOOKING peer outside FLE: no quorum port is open, no client is served. */
   private refuse(input: PeerInput): void {
     if (input.kind === 'accepted' || input.kind === 'connected') this.emit({ kind: 'close', connId: input.connId });
-    else if (input.kind === 'clientWrite') this.emit({ kind: 'reply', writeId: input.writeId, ok: false, zxid: 0 });
   }
 
   // --- PeerContext ---
@@ -102,6 +149,7 @@ export class Peer implements PeerContext {
     const role = this.role;
     this.role = null;
     role?.stop();
+    this.failClientWrites();
     this.leaderId = null;
     this.state = 'LOOKING';
     this.phase = 'ELECTION';

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_LATENCY,
+  DEFAULT_STORAGE,
   DEFAULT_ZK_SETTINGS,
   formatConfigError,
   parseTopology,
@@ -72,8 +73,23 @@ describe('parseTopology: defaults and mapping', () => {
       quorum: 'majority',
       zk: DEFAULT_ZK_SETTINGS,
       latency: DEFAULT_LATENCY,
+      storage: DEFAULT_STORAGE,
       servers: [{ id: 7, zone: 'east', region: 'region1', rack: 'east-r1', host: 'server-7', role: 'voter', weight: 1, group: 0 }],
     });
+  });
+
+  it('reads the storage section, and rejects non-positive sizes with their position', () => {
+    const topology = parseOk('storage:\n  fsync: { dist: constant, value: 3ms }\n  snapshotMB: 512\nservers:\n  - { id: 1, zone: az1 }\n');
+    expect(topology.storage).toEqual({ ...DEFAULT_STORAGE, fsync: { dist: 'constant', valueMs: 3 }, snapshotMB: 512 });
+    const bad = parseTopology('storage:\n  txnBytes: 0\n  bandwidth: 10\nservers:\n  - { id: 1, zone: az1 }\n', 'x.yaml');
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) {
+      expect(bad.errors.map((e) => [e.path, e.line])).toEqual([
+        ['storage.txnBytes', 2],
+        ['storage.bandwidth', 3],
+      ]);
+      expect(bad.errors[1]?.message).toContain("expected one of fsync, snapshotMB, txnBytes, bandwidthMbps");
+    }
   });
 
   it('returns a deeply frozen topology', () => {

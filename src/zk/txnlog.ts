@@ -1,0 +1,89 @@
+import type { Txn, Zxid } from '../model/index.js';
+import type { DurableState } from './durable.js';
+
+/**
+ * A process's view of its txn log: everything written (`entries`) and how much of it the disk
+ * has fsynced (`durable.log`). Appends reach the disk only when a `persist` completes; TRUNC and
+ * SNAP rewrite both at once, as ZooKeeper truncates the log file and writes the snapshot during
+ * sync. `delivered` counts the entries applied (committed) in this incarnation.
+ */
+export class TxnLog {
+  readonly entries: Txn[];
+  delivered = 0;
+  private generation = 0;
+  private nextToken = 1;
+  private readonly pending = new Map<number, { generation: number; length: number }>();
+
+  constructor(private readonly durable: DurableState) {
+    this.entries = [...durable.log];
+  }
+
+  get lastZxid(): Zxid {
+    return this.entries[this.entries.length - 1]?.zxid ?? 0;
+  }
+
+  get length(): number {
+    return this.entries.length;
+  }
+
+  append(txn: Txn): number {
+    this.entries.push(txn);
+    return this.entries.length - 1;
+  }
+
+  /** A token for fsyncing everything appended so far. */
+  requestFsync(): number {
+    const token = this.nextToken++;
+    this.pending.set(token, { generation: this.generation, length: this.entries.length });
+    return token;
+  }
+
+  /** The fsync finished: returns how many entries are now durable (0 if the log was rewritten since). */
+  fsynced(token: number): number {
+    const p = this.pending.get(token);
+    this.pending.delete(token);
+    if (!p || p.generation !== this.generation) return 0;
+    if (p.length > this.durable.log.length) this.durable.log = this.entries.slice(0, p.length);
+    return p.length;
+  }
+
+  isPending(token: number): boolean {
+    return this.pending.has(token);
+  }
+
+  /** TRUNC: drop every entry above zxid, in memory and on disk. Returns how many remain. */
+  truncateAbove(zxid: Zxid): number {
+    let keep = this.entries.length;
+    while (keep > 0 && (this.entries[keep - 1]?.zxid ?? 0) > zxid) keep--;
+    this.rewrite(this.entries.slice(0, keep));
+    return keep;
+  }
+
+  /** SNAP: the history is the leader's, written to disk with the snapshot. */
+  replace(history: readonly Txn[]): void {
+    this.rewrite([...history]);
+    this.delivered = 0;
+  }
+
+  indexOf(zxid: Zxid): number {
+    // zxids increase along the log: binary search
+    let lo = 0;
+    let hi = this.entries.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const z = (this.entries[mid] as Txn).zxid;
+      if (z === zxid) return mid;
+      if (z < zxid) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+
+  private rewrite(entries: Txn[]): void {
+    this.entries.length = 0;
+    this.entries.push(...entries);
+    this.durable.log = [...entries];
+    this.generation++;
+    this.delivered = Math.min(this.delivered, entries.length);
+  }
+}
