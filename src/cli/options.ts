@@ -29,3 +29,11 @@ export function faultOptions(texts: readonly string[], topology: Topology, durat
     return parsed.fault;
   });
 }
+
+export function rateOption(flag: string, text: string): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1e6) {
+    throw new UserError(`${flag} ${JSON.stringify(text)}: expected a rate per second between 0 and 1000000`);
+  }
+  return n;
+}

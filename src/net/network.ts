@@ -95,6 +95,11 @@ export class Network {
     return this.server(id).host;
   }
 
+  /** A client in a server's zone reaching it (clients are not placed on the network otherwise). */
+  clientDelayUs(rng: Rng): number {
+    return drawDelayUs(this.dists.sameZone, rng);
+  }
+
   // --- hosts and processes ---
 
   /** A new process incarnation on an up host; returns false when the host is down. */
@@ -248,6 +253,10 @@ export class Network {
       if (!conn || !w || !conn.open[ev.end]) return null;
       w.fireHandle = null;
       const to = conn.ends[ev.end];
+      // A crashed watcher's read timeout never runs: leave its end open so that the restart
+      // of its host still resets the far end (startProcess → resetConnsOf).
+      const watcher = this.server(to);
+      if (watcher.process !== 'up' || watcher.incarnation !== conn.incs[ev.end]) return null;
       this.closeEnd(conn, ev.end, 'reset');
       return { to, input: { kind: 'connClosed', connId: conn.id, reason: 'timeout' } };
     }

@@ -1,2 +1,3 @@
 export * from './availability.js';
 export * from './record.js';
+export * from './safety.js';

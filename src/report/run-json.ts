@@ -1,7 +1,8 @@
 import type { Topology } from '../model/index.js';
 import type { DowntimeCause } from '../observe/index.js';
 import { DOWNTIME_CAUSES } from '../observe/index.js';
-import type { TrialResult } from '../scenario/index.js';
+import type { ClientView, TrialResult } from '../scenario/index.js';
+import type { Violation } from '../observe/index.js';
 
 /** Microseconds → milliseconds with µs precision, as the JSON contract prints times. */
 export function ms(us: number): number {
@@ -32,6 +33,10 @@ export interface RunJson {
   readonly quorumUnavailableMs: number;
   readonly downtimeByCauseMs: Record<DowntimeCause, number>;
   readonly outageEpisodes: number;
+  readonly writes: ClientView['writes'] | null;
+  readonly reads: ClientView['reads'] | null;
+  readonly sessions: ClientView['sessions'] | null;
+  readonly safety: { readonly violations: readonly (Omit<Violation, 'atUs'> & { atMs: number })[] };
   readonly events: number;
   readonly messages: number;
   readonly timeline: readonly { atMs: number; who: number | string; kind: string; what: string }[];
@@ -68,6 +73,10 @@ export function runJson(result: TrialResult, topology: Topology, version: string
     quorumUnavailableMs: ms(meter.quorumDownUs),
     downtimeByCauseMs,
     outageEpisodes: meter.episodes,
+    writes: result.clients?.writes ?? null,
+    reads: result.clients?.reads ?? null,
+    sessions: result.clients?.sessions ?? null,
+    safety: { violations: result.safety.violations.map((v) => ({ atMs: ms(v.atUs), invariant: v.invariant, detail: v.detail })) },
     events: result.events,
     messages: result.messages,
     timeline: recorder.timeline.map((t) => ({ atMs: ms(t.atUs), who: t.who, kind: t.kind, what: t.what })),

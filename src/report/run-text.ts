@@ -59,6 +59,16 @@ export function runText(run: RunJson): string {
     .join(', ');
   lines.push(`Without a write-available leader: ${sec(run.writeUnavailableMs)} of ${sec(run.durationMs)}${causes ? ` (${causes})` : ''}`);
   lines.push(`Without a connected quorum of voters: ${sec(run.quorumUnavailableMs)}`);
+  if (run.writes && run.reads && run.sessions) {
+    const w = run.writes;
+    const l = w.latencyMs;
+    const f = (v: number | null): string => (v === null ? '-' : `${v.toFixed(2)} ms`);
+    lines.push(`Writes: ${w.attempted} attempted, ${w.committed} committed, ${w.failed} failed (${w.timedOut} timed out); commit latency p50 ${f(l.p50)}, p90 ${f(l.p90)}, p99 ${f(l.p99)}, max ${f(l.max)}`);
+    lines.push(`Reads: ${run.reads.served} served (${run.reads.stale} stale), ${run.reads.failed} failed; sessions: ${run.sessions.expired} expired, ${run.sessions.moved} moved server (timeout ${run.sessions.timeoutMs} ms)`);
+  }
+  const v = run.safety.violations;
+  lines.push(v.length === 0 ? 'Safety: no invariant violated' : `Safety: ${v.length} violation(s)`);
+  for (const x of v) lines.push(`  ${sec(x.atMs)}  ${x.invariant}: ${x.detail}`);
   lines.push(`${run.events} events, ${run.messages} messages`);
   return lines.join('\n') + '\n';
 }

@@ -1,3 +1,4 @@
 export * from './faults.js';
 export * from './trial.js';
 export * from './summary.js';
+export * from './workload.js';

@@ -1,12 +1,13 @@
 import { Rng, Simulation } from '../core/index.js';
 import type { FaultSpec, PeerEffect, PeerEvent, PeerInput, ServerId, Topology } from '../model/index.js';
 import { Network, type NetEvent } from '../net/index.js';
-import { DowntimeMeter, Recorder, clusterStatus, type ClusterStatus } from '../observe/index.js';
+import { DowntimeMeter, Recorder, SafetyChecker, clusterStatus, type ClusterStatus } from '../observe/index.js';
 import { DEFAULT_SYNC_SETTINGS, DurableState, Peer, verifierFor, type PeerConfig, type QuorumVerifier } from '../zk/index.js';
 import { drawDelayUs, toDistributionUs } from '../net/index.js';
 import type { Distribution } from '../core/index.js';
 import { formatFault } from '../config/faults.js';
 import { cutLinks, domainOf, hostsIn } from './faults.js';
+import { Workload, type ClientView, type WorkloadEvent, type WorkloadSpec } from './workload.js';
 
 /** Ties at one instant: faults first, then network deliveries, then timers. */
 const PRIORITY_FAULT = 0;
@@ -19,7 +20,8 @@ type SimEvent =
   | { readonly kind: 'fault'; readonly index: number }
   | { readonly kind: 'repair'; readonly index: number }
   | { readonly kind: 'write'; readonly node: ServerId; readonly writeId: number }
-  | { readonly kind: 'fsynced'; readonly node: ServerId; readonly inc: number; readonly token: number };
+  | { readonly kind: 'fsynced'; readonly node: ServerId; readonly inc: number; readonly token: number }
+  | WorkloadEvent;
 
 /** One line of `--trace`: a processed kernel event or an event a peer reported. */
 export type TraceRecord =
@@ -34,6 +36,8 @@ export interface TrialOptions {
   readonly trace?: (record: TraceRecord) => void;
   /** measure from the first established leader (Monte Carlo), not from t=0 */
   readonly excludeColdStart?: boolean;
+  /** clients issuing writes and reads; none when absent */
+  readonly workload?: WorkloadSpec;
 }
 
 export interface TrialResult {
@@ -43,6 +47,9 @@ export interface TrialResult {
   readonly faults: readonly string[];
   readonly recorder: Recorder;
   readonly meter: DowntimeMeter;
+  readonly safety: SafetyChecker;
+  /** the clients' view (writes, reads, sessions); null without a workload */
+  readonly clients: ClientView | null;
   readonly events: number;
   readonly messages: number;
   /** final durable state per server, for checkers and tests */
@@ -61,12 +68,16 @@ export class Trial {
   readonly durable = new Map<ServerId, DurableState>();
   readonly recorder: Recorder;
   readonly meter: DowntimeMeter;
+  readonly safety = new SafetyChecker();
   private readonly timers = new Map<ServerId, Map<string, number>>();
   private readonly faultTargets: (ServerId | null)[] = [];
   private readonly electionRng: Rng;
   private readonly diskRng: Rng;
   private readonly fsyncDist: Distribution;
   private readonly diskFreeUs = new Map<ServerId, number>();
+  private readonly workload: Workload | null = null;
+  private lastEstablishedUs = 0;
+  private readonly clientRng: Rng;
   /** client layer hook: a server answered a client's write */
   onReply: ((node: ServerId, writeId: number, ok: boolean, zxid: number) => void) | null = null;
   private statusDirty = true;
@@ -81,7 +92,9 @@ export class Trial {
     root.fork('faults');
     const netRng = root.fork('net');
     this.electionRng = root.fork('election');
-    root.fork('workload');
+    const workloadRng = root.fork('workload');
+    // Client↔server delays get their own stream: a workload never shifts the network's draws.
+    this.clientRng = root.fork('clients');
     this.diskRng = root.fork('disk');
     this.fsyncDist = toDistributionUs(opts.topology.storage.fsync);
     const { topology } = opts;
@@ -98,6 +111,7 @@ export class Trial {
       this.peers.set(s.id, null);
       this.timers.set(s.id, new Map());
     }
+    if (opts.workload) this.workload = new Workload(opts.workload, topology, workloadRng, this.workloadHost());
     opts.faults.forEach((f, index) => {
       this.sim.schedule(f.atUs, PRIORITY_FAULT, { kind: 'fault', index });
       this.faultTargets.push(null);
@@ -109,8 +123,31 @@ export class Trial {
     this.sim.schedule(atUs, PRIORITY_NET, { kind: 'write', node, writeId });
   }
 
+  private workloadHost() {
+    const trial = this;
+    return {
+      get nowUs() {
+        return trial.sim.nowUs;
+      },
+      get lastEstablishedUs() {
+        return trial.lastEstablishedUs;
+      },
+      scheduleAt: (atUs: number, ev: WorkloadEvent) => void this.sim.schedule(atUs, PRIORITY_NET, ev),
+      submitWrite: (node: ServerId, writeId: number) => this.submitWrite(this.sim.nowUs + this.net.clientDelayUs(this.clientRng), node, writeId),
+      serving: (node: ServerId) => this.peers.get(node)?.serving === true,
+      appliedBy: (node: ServerId) => this.peers.get(node)?.log.delivered ?? 0,
+      appliedMost: () => {
+        let most = 0;
+        for (const p of this.peers.values()) if (p) most = Math.max(most, p.log.delivered);
+        return most;
+      },
+      clientDelayUs: () => this.net.clientDelayUs(this.clientRng),
+    };
+  }
+
   run(): TrialResult {
     for (const s of this.opts.topology.servers) this.startServer(s.id);
+    this.workload?.start();
     this.refreshStatus();
     this.sim.runUntil(this.opts.durationUs, (ev) => this.dispatch(ev));
     this.meter.finish(this.opts.durationUs);
@@ -121,6 +158,8 @@ export class Trial {
       faults: this.opts.faults.map(formatFault),
       recorder: this.recorder,
       meter: this.meter,
+      safety: this.safety,
+      clients: this.workload?.view() ?? null,
       events: this.sim.eventsProcessed,
       messages: this.net.messagesSent,
       durable: this.durable,
@@ -149,6 +188,12 @@ export class Trial {
         this.feed(peer, { kind: 'persisted', token: ev.token });
         break;
       }
+      case 'wl.write':
+      case 'wl.read':
+      case 'wl.timeout':
+      case 'wl.reply':
+        this.workload?.handle(ev);
+        break;
       case 'write': {
         const peer = this.peers.get(ev.node);
         if (peer) this.feed(peer, { kind: 'clientWrite', writeId: ev.writeId });
@@ -207,7 +252,9 @@ export class Trial {
         net.unwatch(id, e.connId);
         break;
       case 'reply':
+        if (e.ok) this.safety.onClientAck(e.writeId, e.zxid);
         this.onReply?.(id, e.writeId, e.ok, e.zxid);
+        this.workload?.onReply(e.writeId, e.ok);
         break;
       case 'persist': {
         // One disk per server, FIFO: an fsync finishes after the one before it.
@@ -221,6 +268,8 @@ export class Trial {
       case 'event':
         this.opts.trace?.({ tUs: this.sim.nowUs, type: 'peer', node: id, event: e.event });
         this.recorder.onPeerEvent(this.sim.nowUs, id, e.event);
+        this.safety.onPeerEvent(this.sim.nowUs, id, e.event, (node) => this.peers.get(node)?.log.entries ?? []);
+        if (e.event.type === 'established') this.lastEstablishedUs = this.sim.nowUs;
         if (e.event.type !== 'committed' && e.event.type !== 'epochs') this.statusDirty = true;
         break;
     }
@@ -255,6 +304,7 @@ export class Trial {
     if (this.peers.get(id) || !this.net.startProcess(id)) return;
     const peer = new Peer(this.peerConfig(id), this.durable.get(id) as DurableState);
     this.peers.set(id, peer);
+    this.safety.onProcessStart(id);
     this.feed(peer, { kind: 'start' });
     this.statusDirty = true;
   }
@@ -262,6 +312,7 @@ export class Trial {
   /** The process is gone (killed, or its host died): drop its memory and its timers. */
   private forgetProcess(id: ServerId, how: string): void {
     if (!this.peers.get(id)) return;
+    this.workload?.onServerStopped(id, how !== 'killed');
     this.peers.set(id, null);
     const timers = this.timers.get(id) as Map<string, number>;
     for (const h of timers.values()) this.sim.cancel(h);
@@ -389,7 +440,10 @@ export class Trial {
       this.net.restoreHost(host);
       for (const s of this.opts.topology.servers) {
         if (s.host !== host || (this.killCount.get(s.id) ?? 0) > 0) continue;
-        if (this.wiped.delete(s.id)) this.durable.set(s.id, new DurableState());
+        if (this.wiped.delete(s.id)) {
+          this.durable.set(s.id, new DurableState());
+          this.safety.onDiskLost(s.id);
+        }
         this.startServer(s.id);
       }
     }

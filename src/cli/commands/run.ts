@@ -5,7 +5,7 @@ import { runText } from '../../report/run-text.js';
 import { runTrial, type TraceRecord } from '../../scenario/index.js';
 import { UserError } from '../errors.js';
 import { loadTopology, packageVersion } from '../io.js';
-import { collect, durationOption, faultOptions, seedOption } from '../options.js';
+import { collect, durationOption, faultOptions, rateOption, seedOption } from '../options.js';
 
 interface RunOptions {
   seed: string;
@@ -13,6 +13,9 @@ interface RunOptions {
   fault?: string[];
   json?: boolean;
   trace?: string;
+  writes: string;
+  reads: string;
+  sessionTimeout: string;
 }
 
 export function registerRun(program: Command): void {
@@ -27,9 +30,12 @@ export function registerRun(program: Command): void {
       'inject a fault (repeatable): kill|crash|isolate|wipe:NODE@T[+DUR], partition:A,B|C,D@T[+DUR], oneway:A>B@T[+DUR], zone-down:ZONE@T[+DUR]; NODE is a server id or "leader"',
       collect,
     )
+    .option('--writes <rate>', 'client writes per second over the whole ensemble (Poisson)', '0')
+    .option('--reads <rate>', 'client reads per second over the whole ensemble (Poisson)', '0')
+    .option('--session-timeout <dur>', 'requested client session timeout, clamped into [2, 20] x tickTime', '30s')
     .option('--json', 'print the result as one JSON document instead of text')
     .option('--trace <file>', 'also write every simulation event as JSON Lines to FILE')
-    .addHelpText('after', '\nExamples:\n  zksim run topologies/n3-1az.yaml --seed 7 --duration 60s --fault kill:leader@10s\n  zksim run topologies/n5-3az.yaml --fault isolate:leader@20s+30s --json\n')
+    .addHelpText('after', '\nExamples:\n  zksim run topologies/n3-1az.yaml --seed 7 --duration 60s --fault kill:leader@10s\n  zksim run topologies/n5-3az.yaml --fault isolate:leader@20s+30s --json\n  zksim run topologies/n5-3az.yaml --writes 200 --duration 60s --fault kill:leader@20s\n')
     .action((file: string, opts: RunOptions) => runCommand(file, opts));
 }
 
@@ -38,10 +44,14 @@ function runCommand(file: string, opts: RunOptions): void {
   const seed = seedOption(opts.seed);
   const durationUs = durationOption('--duration', opts.duration);
   const faults = faultOptions(opts.fault ?? [], topology, durationUs);
+  const writesPerSec = rateOption('--writes', opts.writes);
+  const readsPerSec = rateOption('--reads', opts.reads);
+  const sessionTimeoutMs = durationOption('--session-timeout', opts.sessionTimeout) / 1000;
+  const workload = writesPerSec > 0 || readsPerSec > 0 ? { workload: { writesPerSec, readsPerSec, sessionTimeoutMs } } : {};
   const trace = opts.trace ? openTrace(opts.trace) : null;
   let result;
   try {
-    result = runTrial({ topology, seed, durationUs, faults, ...(trace ? { trace: trace.write } : {}) });
+    result = runTrial({ topology, seed, durationUs, faults, ...workload, ...(trace ? { trace: trace.write } : {}) });
     trace?.commit();
   } finally {
     trace?.abandon();

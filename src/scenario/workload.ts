@@ -1,0 +1,231 @@
+import { exponential, type Rng } from '../core/index.js';
+import type { ServerId, Topology } from '../model/index.js';
+import { Histogram } from '../stats/index.js';
+
+/** What clients ask of the ensemble: rates over the whole ensemble, per second. */
+export interface WorkloadSpec {
+  readonly writesPerSec: number;
+  readonly readsPerSec: number;
+  /** requested session timeout, clamped into [2, 20] × tickTime as the server negotiates it */
+  readonly sessionTimeoutMs: number;
+}
+
+export const DEFAULT_SESSION_TIMEOUT_MS = 30_000;
+
+export interface ClientView {
+  readonly writes: { attempted: number; committed: number; failed: number; timedOut: number; latencyMs: { p50: number | null; p90: number | null; p99: number | null; max: number | null } };
+  readonly reads: { served: number; stale: number; failed: number };
+  readonly sessions: { expired: number; moved: number; timeoutMs: number };
+}
+
+/** What the workload needs from the trial it runs in. */
+export interface WorkloadHost {
+  readonly nowUs: number;
+  scheduleAt(atUs: number, ev: WorkloadEvent): void;
+  /** hand a write to a server (arrives there now) */
+  submitWrite(node: ServerId, writeId: number): void;
+  serving(node: ServerId): boolean;
+  /** how many txns this server has applied, and the most any server has */
+  appliedBy(node: ServerId): number;
+  appliedMost(): number;
+  clientDelayUs(): number;
+  /** last instant a leader became established (sessions get a fresh timeout then) */
+  readonly lastEstablishedUs: number;
+}
+
+export type WorkloadEvent =
+  | { readonly kind: 'wl.write' }
+  | { readonly kind: 'wl.read' }
+  | { readonly kind: 'wl.timeout'; readonly writeId: number }
+  | { readonly kind: 'wl.reply'; readonly writeId: number; readonly ok: boolean };
+
+interface Client {
+  readonly zone: string;
+  /** connect string: every server, own zone first */
+  readonly servers: readonly ServerId[];
+  server: ServerId;
+  connected: boolean;
+  disconnectedSinceUs: number;
+  /** a silent server failure is only noticed after the read timeout */
+  noticeAfterUs: number;
+}
+
+interface Pending {
+  readonly client: Client;
+  readonly issuedUs: number;
+}
+
+/**
+ * Clients with sessions, one per server to start with (placed in its zone), issuing Poisson
+ * streams of writes and reads. A write goes to the client's server, is forwarded to the leader
+ * and answered once that server applies it; a read is served locally and is stale when that
+ * server has applied less than some other server. A client whose server stops serving moves to
+ * the next one of its connect string; disconnected longer than its session timeout (counted from
+ * the last leader establishment, since a new leader re-registers every session) it has expired.
+ */
+export class Workload {
+  private readonly clients: Client[];
+  private readonly pending = new Map<number, Pending>();
+  private nextWriteId = 1;
+  private readonly latency = new Histogram();
+  private attempted = 0;
+  private committed = 0;
+  private failed = 0;
+  private timedOut = 0;
+  private served = 0;
+  private stale = 0;
+  private readsFailed = 0;
+  private expired = 0;
+  private moved = 0;
+  readonly sessionTimeoutUs: number;
+  private readonly readTimeoutUs: number;
+
+  constructor(
+    private readonly spec: WorkloadSpec,
+    topology: Topology,
+    private readonly rng: Rng,
+    private readonly host: WorkloadHost,
+  ) {
+    const tickMs = topology.zk.tickTimeMs;
+    const timeoutMs = Math.min(Math.max(spec.sessionTimeoutMs, 2 * tickMs), 20 * tickMs);
+    this.sessionTimeoutUs = timeoutMs * 1000;
+    this.readTimeoutUs = Math.round((this.sessionTimeoutUs * 2) / 3);
+    this.clients = topology.servers.map((s) => ({
+      zone: s.zone,
+      servers: [...topology.servers.filter((o) => o.zone === s.zone), ...topology.servers.filter((o) => o.zone !== s.zone)].map((o) => o.id),
+      server: s.id,
+      connected: false,
+      disconnectedSinceUs: 0,
+      noticeAfterUs: 0,
+    }));
+  }
+
+  start(): void {
+    if (this.spec.writesPerSec > 0) this.host.scheduleAt(this.nextArrival(this.spec.writesPerSec), { kind: 'wl.write' });
+    if (this.spec.readsPerSec > 0) this.host.scheduleAt(this.nextArrival(this.spec.readsPerSec), { kind: 'wl.read' });
+  }
+
+  handle(ev: WorkloadEvent): void {
+    switch (ev.kind) {
+      case 'wl.write':
+        this.issueWrite();
+        this.host.scheduleAt(this.nextArrival(this.spec.writesPerSec), ev);
+        break;
+      case 'wl.read':
+        this.issueRead();
+        this.host.scheduleAt(this.nextArrival(this.spec.readsPerSec), ev);
+        break;
+      case 'wl.timeout': {
+        const p = this.pending.get(ev.writeId);
+        if (!p) return;
+        this.pending.delete(ev.writeId);
+        this.timedOut++;
+        this.failed++;
+        this.disconnect(p.client, this.host.nowUs);
+        break;
+      }
+      case 'wl.reply': {
+        const p = this.pending.get(ev.writeId);
+        if (!p) return; // answered after the client gave up
+        this.pending.delete(ev.writeId);
+        if (ev.ok) {
+          this.committed++;
+          this.latency.record(this.host.nowUs - p.issuedUs);
+        } else {
+          this.failed++;
+          this.disconnect(p.client, this.host.nowUs);
+        }
+        break;
+      }
+    }
+  }
+
+  /** A server answered: the reply travels back to the client. */
+  onReply(writeId: number, ok: boolean): void {
+    if (!this.pending.has(writeId)) return;
+    this.host.scheduleAt(this.host.nowUs + this.host.clientDelayUs(), { kind: 'wl.reply', writeId, ok });
+  }
+
+  /** A server process went away: killed (clients see a reset) or silently (they time out). */
+  onServerStopped(node: ServerId, silent: boolean): void {
+    const now = this.host.nowUs;
+    for (const c of this.clients) {
+      if (c.server !== node || !c.connected) continue;
+      this.disconnect(c, now);
+      if (silent) c.noticeAfterUs = now + this.readTimeoutUs;
+    }
+  }
+
+  private nextArrival(ratePerSec: number): number {
+    return this.host.nowUs + Math.max(1, Math.round(exponential(this.rng, 1e6 / ratePerSec)));
+  }
+
+  private pickClient(): Client {
+    return this.rng.pick(this.clients);
+  }
+
+  /** Find a serving server for the client, counting a session expiry if it was away too long. */
+  private ensureConnected(c: Client): boolean {
+    const now = this.host.nowUs;
+    if (c.connected && this.host.serving(c.server)) return true;
+    if (c.connected) this.disconnect(c, now);
+    if (now < c.noticeAfterUs) return false;
+    const start = c.servers.indexOf(c.server);
+    for (let k = 0; k < c.servers.length; k++) {
+      const s = c.servers[(start + k) % c.servers.length] as ServerId;
+      if (!this.host.serving(s)) continue;
+      const awayUs = now - Math.max(c.disconnectedSinceUs, this.host.lastEstablishedUs);
+      if (c.disconnectedSinceUs > 0 && awayUs > this.sessionTimeoutUs) this.expired++;
+      if (s !== c.server) this.moved++;
+      c.server = s;
+      c.connected = true;
+      c.disconnectedSinceUs = 0;
+      return true;
+    }
+    return false;
+  }
+
+  private disconnect(c: Client, now: number): void {
+    if (!c.connected) return;
+    c.connected = false;
+    c.disconnectedSinceUs = Math.max(1, now);
+  }
+
+  private issueWrite(): void {
+    const c = this.pickClient();
+    this.attempted++;
+    if (!this.ensureConnected(c)) {
+      this.failed++;
+      return;
+    }
+    const writeId = this.nextWriteId++;
+    this.pending.set(writeId, { client: c, issuedUs: this.host.nowUs });
+    this.host.submitWrite(c.server, writeId);
+    this.host.scheduleAt(this.host.nowUs + this.readTimeoutUs, { kind: 'wl.timeout', writeId });
+  }
+
+  private issueRead(): void {
+    const c = this.pickClient();
+    if (!this.ensureConnected(c)) {
+      this.readsFailed++;
+      return;
+    }
+    this.served++;
+    if (this.host.appliedBy(c.server) < this.host.appliedMost()) this.stale++;
+  }
+
+  view(): ClientView {
+    const q = (p: number): number | null => (this.latency.count === 0 ? null : this.latency.quantile(p) / 1000);
+    return {
+      writes: {
+        attempted: this.attempted,
+        committed: this.committed,
+        failed: this.failed,
+        timedOut: this.timedOut,
+        latencyMs: { p50: q(0.5), p90: q(0.9), p99: q(0.99), max: this.latency.count === 0 ? null : this.latency.max / 1000 },
+      },
+      reads: { served: this.served, stale: this.stale, failed: this.readsFailed },
+      sessions: { expired: this.expired, moved: this.moved, timeoutMs: this.sessionTimeoutUs / 1000 },
+    };
+  }
+}
