@@ -44,6 +44,8 @@ describe('shipped topologies', () => {
     'n5-3az.yaml': { voters: 5, zones: { az1: [1, 2], az2: [3, 4], az3: [5] } },
     'n6-3az.yaml': { voters: 6, zones: { az1: [1, 2], az2: [3, 4], az3: [5, 6] } },
     'n7-3az.yaml': { voters: 7, zones: { az1: [1, 2, 3], az2: [4, 5], az3: [6, 7] } },
+    'n5-3az-dr.yaml': { voters: 5, zones: { az1: [1, 2], az2: [3, 4], az3: [5], dr1: [6, 7] } },
+    'n9-3x3-hier.yaml': { voters: 9, zones: { az1: [1, 2, 3], az2: [4, 5, 6], az3: [7, 8, 9] } },
   };
 
   it('ships exactly the expected files', () => {
@@ -57,10 +59,13 @@ describe('shipped topologies', () => {
     const zones: Record<string, number[]> = {};
     for (const s of topology.servers) (zones[s.zone] ??= []).push(s.id);
     expect(zones).toEqual(want.zones);
-    expect(topology.servers.every((s) => s.region === 'region1' && s.rack === `${s.zone}-r1`)).toBe(true);
+    // Voters in region1; each server on a rack of its own inside its zone.
+    expect(topology.servers.filter((s) => s.role === 'voter').every((s) => s.region === 'region1')).toBe(true);
+    expect(new Set(topology.servers.map((s) => s.rack)).size).toBe(topology.servers.length);
+    expect(topology.servers.every((s) => s.rack.startsWith(`${s.zone}-r`))).toBe(true);
     expect(topology.zk).toEqual(DEFAULT_ZK_SETTINGS);
     expect(topology.latency).toEqual(DEFAULT_LATENCY);
-    expect(topology.quorum).toBe('majority');
+    expect(topology.quorum).toBe(file === 'n9-3x3-hier.yaml' ? 'hierarchical' : 'majority');
   });
 });
 
