@@ -114,7 +114,9 @@ export class LeaderRole implements Role {
 
   private onTimer(timer: string): void {
     if (timer === WAIT) {
-      const what = this.newEpoch === null ? 'epoch from quorum' : this.epochAcked.size === 0 ? 'epoch ack' : 'NEWLEADER ack from quorum';
+      // Leader.java's three waits, in order: connecting quorum, ACKEPOCH quorum, NEWLEADER ACKs.
+      const what =
+        this.newEpoch === null ? 'epoch from quorum' : this.ctx.durable.currentEpoch !== this.newEpoch ? 'epoch ack from quorum' : 'NEWLEADER ack from quorum';
       this.stepDown(`timeout while waiting for ${what}`);
       return;
     }
