@@ -5,6 +5,9 @@ import { packageVersion } from './io.js';
 import { registerRun } from './commands/run.js';
 import { registerStart } from './commands/start.js';
 import { registerValidate } from './commands/validate.js';
+import { registerAvailability } from './commands/availability.js';
+import { registerSweep } from './commands/sweep.js';
+import { registerMerge } from './commands/merge.js';
 
 /** Every command is declared here; each lives in commands/<name>.ts. */
 function program(): Command {
@@ -16,6 +19,9 @@ function program(): Command {
   registerRun(p);
   registerValidate(p);
   registerStart(p);
+  registerAvailability(p);
+  registerSweep(p);
+  registerMerge(p);
   return p;
 }
 

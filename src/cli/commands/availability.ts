@@ -1,0 +1,280 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Option, type Command } from 'commander';
+import { produce } from 'immer';
+import { formatConfigError, validateTopology } from '../../config/index.js';
+import { parseExperiment, validateExperiment } from '../../config/experiment.js';
+import { applySet } from '../../config/overrides.js';
+import { independentCrashRepair } from '../../faults/index.js';
+import type { Experiment } from '../../model/experiment.js';
+import { formatDurationUs } from '../../model/duration.js';
+import type { Topology } from '../../model/index.js';
+import {
+  availabilityDocument,
+  CheckpointMismatch,
+  DEFAULT_CHUNK_SIZE,
+  parseCheckpoint,
+  runStudies,
+  type AvailabilityDocument,
+  type Checkpoint,
+  type Progress,
+  type Shard,
+  type StudyConfig,
+  type StudyOptions,
+} from '../../montecarlo/index.js';
+import { availabilityTable } from '../../report/table.js';
+import { UserError } from '../errors.js';
+import { loadTopology, packageVersion, readText, writeFileAtomic } from '../io.js';
+import { collect, durationOption, seedOption } from '../options.js';
+
+/** Options shared by `availability` and `sweep`. */
+export interface StudyCliOptions {
+  experiment?: string;
+  runs?: string;
+  horizon?: string;
+  seed?: string;
+  nodeMttf?: string;
+  nodeMttr?: string;
+  set?: string[];
+  precision?: string;
+  workers?: string;
+  checkpoint?: string;
+  shard?: string;
+  json?: boolean;
+  out?: string;
+  progress?: boolean;
+}
+
+/** experiments/production.yaml beside the package (dist/cli/commands → ../../..), not the cwd. */
+export function builtinExperiment(name: string): string {
+  return fileURLToPath(new URL(`../../../experiments/${name}.yaml`, import.meta.url));
+}
+
+export function addStudyOptions(cmd: Command): Command {
+  return cmd
+    .option('--experiment <file>', 'failure-model YAML (default: the packaged experiments/production.yaml)')
+    .option('--runs <n>', "trials per topology (default: the experiment's runs)")
+    .option('--horizon <dur>', "simulated time per trial, e.g. 30d, 1y (default: the experiment's horizon)")
+    .option('--seed <seed>', "root seed; trial i uses a seed derived from (seed, i) (default: the experiment's seed)")
+    .option('--node-mttf <dur>', 'replace the failure model with independent exponential host crash/repair: mean time to failure (with --node-mttr)')
+    .option('--node-mttr <dur>', 'mean time to repair for --node-mttf')
+    .option('--set <path=value>', 'override an experiment or topology field (repeatable), e.g. failures.hostFailures.mttr.median=4h, zookeeper.tickTime=1000', collect)
+    .option('--precision <r>', 'stop early once the 95% CI half-width of write unavailability is within r × the estimate (and ≥10 outages were seen); --runs is the cap')
+    .option('--workers <n>', `worker threads (default: all cores, ${availableParallelism()} here); results do not depend on it`)
+    .option('--checkpoint <file>', 'save progress to FILE periodically and resume from it if it exists (same inputs required)')
+    .option('--shard <k/n>', 'run only trials i ≡ k−1 (mod n), for batch systems; combine the outputs with `zksim merge`')
+    .option('--json', 'print the result as JSON (the stable contract) instead of a table')
+    .option('--out <dir>', 'also write availability.json into DIR')
+    .addOption(new Option('--no-progress', 'never draw the progress bar (it is drawn only when stderr is a terminal)'));
+}
+
+export function registerAvailability(program: Command): void {
+  addStudyOptions(
+    program
+      .command('availability')
+      .description('Monte Carlo availability of one or more topologies under a failure model, side by side, with 95% CIs')
+      .argument('<topology...>', 'topology YAML files, e.g. topologies/n3-1az.yaml topologies/n5-3az.yaml'),
+  )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  zksim availability topologies/n3-1az.yaml topologies/n4-2az.yaml topologies/n5-3az.yaml\n' +
+        '  zksim availability topologies/*.yaml --experiment experiments/production.yaml --runs 2000 --json\n' +
+        '  zksim availability topologies/n5-3az.yaml --node-mttf 30d --node-mttr 2h --precision 0.1\n' +
+        '  zksim availability topologies/n5-3az.yaml --shard 2/4 --json > shard2.json   # then: zksim merge shard*.json\n',
+    )
+    .action(async (files: string[], opts: StudyCliOptions) => {
+      const base = loadBase(opts);
+      const configs = files.map((f) => {
+        const topology = applyTopologySets(loadTopology(f), opts.set ?? [], f);
+        return { topology, experiment: base.experiment, variant: null };
+      });
+      await runAndReport(configs, base, opts);
+    });
+}
+
+export interface BaseSetup {
+  readonly experiment: Experiment;
+  readonly studyOptions: StudyOptions;
+  readonly workers: number;
+}
+
+/** Experiment file + --node-mttf/--node-mttr + experiment --set paths + runs/horizon/seed/precision/shard. */
+export function loadBase(opts: StudyCliOptions): BaseSetup {
+  const file = opts.experiment ?? builtinExperiment('production');
+  const parsed = parseExperiment(readText(file, 'experiment'), file);
+  if (!parsed.ok) throw new UserError(parsed.errors.map(formatConfigError).join('\n'));
+  let experiment = parsed.experiment;
+  if ((opts.nodeMttf === undefined) !== (opts.nodeMttr === undefined)) throw new UserError('--node-mttf and --node-mttr go together: give both');
+  if (opts.nodeMttf !== undefined && opts.nodeMttr !== undefined) {
+    const failures = independentCrashRepair(durationOption('--node-mttf', opts.nodeMttf), durationOption('--node-mttr', opts.nodeMttr));
+    experiment = produce(experiment, (d) => {
+      d.failures = failures as typeof d.failures;
+    });
+  }
+  experiment = applyExperimentSets(experiment, opts.set ?? []);
+  const runs = opts.runs === undefined ? experiment.runs : positiveInt('--runs', opts.runs);
+  const horizonUs = opts.horizon === undefined ? experiment.horizonUs : durationOption('--horizon', opts.horizon);
+  const seed = opts.seed === undefined ? String(experiment.seed) : seedOption(opts.seed);
+  const precision = opts.precision === undefined ? null : precisionOption(opts.precision);
+  const shard = opts.shard === undefined ? null : shardOption(opts.shard);
+  if (shard && precision !== null) throw new UserError('--precision cannot be combined with --shard: each shard would stop on its own evidence; run shards with --runs');
+  const workers = opts.workers === undefined ? availableParallelism() : positiveInt('--workers', opts.workers);
+  return { experiment, studyOptions: { seed, runs, horizonUs, precision, shard, chunkSize: DEFAULT_CHUNK_SIZE }, workers };
+}
+
+const EXPERIMENT_ROOTS = new Set(['name', 'description', 'runs', 'horizon', 'seed', 'failures', 'workload']);
+
+/** `--set` paths go to the experiment when they start with an experiment key (or `experiment.`). */
+function setTarget(path: string): { target: 'experiment' | 'topology'; path: string } {
+  if (path.startsWith('experiment.')) return { target: 'experiment', path: path.slice('experiment.'.length) };
+  if (path.startsWith('topology.')) return { target: 'topology', path: path.slice('topology.'.length) };
+  const root = path.split(/[.[]/)[0] ?? '';
+  return { target: EXPERIMENT_ROOTS.has(root) && root !== 'name' && root !== 'description' ? 'experiment' : 'topology', path };
+}
+
+function splitSet(text: string): { path: string; value: string } {
+  const eq = text.indexOf('=');
+  if (eq <= 0) throw new UserError(`--set ${JSON.stringify(text)}: expected PATH=VALUE, e.g. failures.hostFailures.mttr.median=4h`);
+  return { path: text.slice(0, eq).trim(), value: text.slice(eq + 1).trim() };
+}
+
+export function applyExperimentSets(experiment: Experiment, sets: readonly string[], flag = '--set'): Experiment {
+  let e = experiment;
+  for (const text of sets) {
+    const { path, value } = splitSet(text);
+    const t = setTarget(path);
+    if (t.target !== 'experiment') continue;
+    const r = applySet(e, t.path, value);
+    if (!r.ok) throw new UserError(`${flag} ${text}: ${r.error}`);
+    e = r.value;
+  }
+  const issues = validateExperiment(e);
+  if (issues.length > 0) throw new UserError(issues.map((i) => `${flag}: experiment ${i.path}: ${i.message}`).join('\n'));
+  return e;
+}
+
+export function applyTopologySets(topology: Topology, sets: readonly string[], file: string, flag = '--set'): Topology {
+  let t = topology;
+  for (const text of sets) {
+    const { path, value } = splitSet(text);
+    const target = setTarget(path);
+    if (target.target !== 'topology') continue;
+    const r = applySet(t, target.path, value);
+    if (!r.ok) throw new UserError(`${flag} ${text}: ${r.error}`);
+    t = r.value;
+  }
+  const issues = validateTopology(t);
+  if (issues.length > 0) throw new UserError(issues.map((i) => `${flag}: ${file}: ${i.path}: ${i.message}`).join('\n'));
+  return t;
+}
+
+function positiveInt(flag: string, text: string): number {
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text)) || Number(text) < 1) {
+    throw new UserError(`${flag} ${JSON.stringify(text)}: expected a positive whole number`);
+  }
+  return Number(text);
+}
+
+function precisionOption(text: string): number {
+  const r = Number(text);
+  if (!/^\d*\.?\d+$/.test(text) || !(r > 0 && r < 1)) throw new UserError(`--precision ${JSON.stringify(text)}: expected a fraction between 0 and 1, e.g. 0.1 for ±10%`);
+  return r;
+}
+
+function shardOption(text: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(text);
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!(count >= 1 && index >= 1 && index <= count)) throw new UserError(`--shard ${JSON.stringify(text)}: expected K/N with 1 ≤ K ≤ N, e.g. 3/8`);
+  return { index, count };
+}
+
+/** Runs the studies with progress, Ctrl-C and checkpoints, then prints the table or the JSON. */
+export async function runAndReport(configs: readonly StudyConfig[], base: BaseSetup, opts: StudyCliOptions): Promise<AvailabilityDocument> {
+  const version = packageVersion();
+  const checkpointFile = opts.checkpoint;
+  let resume: Checkpoint | null = null;
+  if (checkpointFile !== undefined && existsSync(checkpointFile)) {
+    try {
+      resume = parseCheckpoint(readText(checkpointFile, 'checkpoint'));
+    } catch (e) {
+      throw new UserError(`--checkpoint ${checkpointFile}: ${(e as Error).message}`);
+    }
+  }
+  const controller = new AbortController();
+  const onSigint = (): void => {
+    if (controller.signal.aborted) process.exit(130); // second Ctrl-C: give up at once
+    controller.abort();
+    process.stderr.write('\nzksim: interrupted — finishing the trials in flight, then printing the partial result (Ctrl-C again to quit now)\n');
+  };
+  process.on('SIGINT', onSigint);
+  const bar = opts.progress !== false && process.stderr.isTTY ? progressBar() : null;
+  let lastSaveMs = 0;
+  let outcome;
+  try {
+    outcome = await runStudies(configs, base.studyOptions, version, {
+      workers: base.workers,
+      signal: controller.signal,
+      resume,
+      ...(bar ? { onProgress: bar.update } : {}),
+      ...(checkpointFile !== undefined
+        ? {
+            onCheckpoint: (cp: Checkpoint, final: boolean) => {
+              const now = performance.now();
+              if (!final && now - lastSaveMs < 2000) return;
+              lastSaveMs = now;
+              writeFileAtomic(checkpointFile, `${JSON.stringify(cp)}\n`);
+            },
+          }
+        : {}),
+    });
+  } catch (e) {
+    if (e instanceof CheckpointMismatch) throw new UserError(`--checkpoint ${checkpointFile ?? ''}: ${e.message}; delete the file or run with the same inputs`);
+    throw e;
+  } finally {
+    process.off('SIGINT', onSigint);
+    bar?.done();
+  }
+  const notes: string[] = [];
+  if (outcome.interrupted) {
+    const missing = configs.length - outcome.studies.length;
+    notes.push(
+      `interrupted (Ctrl-C): partial result over the trials finished in order` +
+        (missing > 0 ? `; ${missing} configuration${missing > 1 ? 's' : ''} not run` : '') +
+        (checkpointFile !== undefined ? `; rerun with --checkpoint ${checkpointFile} to continue` : ''),
+    );
+  }
+  const doc = availabilityDocument(base.studyOptions, outcome.studies, version, notes);
+  emitDocument(doc, opts);
+  if (outcome.interrupted) process.exitCode = 130;
+  return doc;
+}
+
+export function emitDocument(doc: AvailabilityDocument, opts: { json?: boolean; out?: string }): void {
+  const json = `${JSON.stringify(doc, null, 2)}\n`;
+  if (opts.out !== undefined) writeFileAtomic(join(opts.out, 'availability.json'), json);
+  process.stdout.write(opts.json ? json : availabilityTable(doc));
+}
+
+function progressBar(): { update: (p: Progress) => void; done: () => void } {
+  let last = 0;
+  let drawn = false;
+  return {
+    update: (p) => {
+      const now = performance.now();
+      if (now - last < 100 && p.done < p.total) return;
+      last = now;
+      const width = 30;
+      const filled = p.total > 0 ? Math.round((width * p.done) / p.total) : width;
+      const eta = p.etaSec === null ? '?' : formatDurationUs(Math.round(p.etaSec) * 1_000_000);
+      const line = `${p.topology} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.done}/${p.total} trials, ${p.trialsPerSec.toFixed(1)}/s, ETA ${eta}`;
+      process.stderr.write(`\r${line}\x1b[K`);
+      drawn = true;
+    },
+    done: () => {
+      if (drawn) process.stderr.write('\r\x1b[K');
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import type { Command } from 'commander';
+import { produce } from 'immer';
+import { independentCrashRepair } from '../../faults/index.js';
+import type { Experiment } from '../../model/experiment.js';
+import { meanOf } from '../../core/index.js';
+import type { StudyConfig } from '../../montecarlo/index.js';
+import { UserError } from '../errors.js';
+import { loadTopology } from '../io.js';
+import { durationOption } from '../options.js';
+import { addStudyOptions, applyExperimentSets, applyTopologySets, loadBase, runAndReport, type StudyCliOptions } from './availability.js';
+
+interface SweepOptions extends StudyCliOptions {
+  vary?: string;
+}
+
+export function registerSweep(program: Command): void {
+  addStudyOptions(
+    program
+      .command('sweep')
+      .description('the same availability study over a list of values of one setting: one result row per value')
+      .argument('<topology>', 'topology YAML file')
+      .requiredOption(
+        '--vary <key=v1,v2,...>',
+        'the setting and its values: node-mttf or node-mttr (independent exponential host crash/repair, the other mean from --node-mttf/--node-mttr or the experiment), or any --set path, e.g. zookeeper.tickTime=1000,2000,4000',
+      ),
+  )
+    .addHelpText('after', '\nExamples:\n  zksim sweep topologies/n5-3az.yaml --vary node-mttr=15m,1h,4h,12h,24h\n  zksim sweep topologies/n3-1az.yaml --vary zookeeper.tickTime=500,1000,2000 --runs 200\n')
+    .action(async (file: string, opts: SweepOptions) => {
+      const { key, values } = parseVary(opts.vary ?? '');
+      const node = key === 'node-mttf' || key === 'node-mttr';
+      // Varying a node mean: the other one may come alone from its flag (used by nodeVariant).
+      const { nodeMttf: _f, nodeMttr: _r, ...rest } = opts;
+      const base = loadBase(node ? rest : opts);
+      const topology = applyTopologySets(loadTopology(file), opts.set ?? [], file);
+      const configs: StudyConfig[] = values.map((value) => {
+        const variant = { key, value };
+        if (node) {
+          return { topology, experiment: nodeVariant(base.experiment, key as 'node-mttf' | 'node-mttr', value, opts), variant };
+        }
+        const set = [`${key}=${value}`];
+        return {
+          topology: applyTopologySets(topology, set, file, '--vary'),
+          experiment: applyExperimentSets(base.experiment, set, '--vary'),
+          variant,
+        };
+      });
+      await runAndReport(configs, base, opts);
+    });
+}
+
+function parseVary(text: string): { key: string; values: string[] } {
+  const eq = text.indexOf('=');
+  const key = eq > 0 ? text.slice(0, eq).trim() : '';
+  const values = eq > 0 ? text.slice(eq + 1).split(',').map((v) => v.trim()) : [];
+  if (key === '' || values.length === 0 || values.some((v) => v === '')) {
+    throw new UserError(`--vary ${JSON.stringify(text)}: expected KEY=V1,V2,..., e.g. node-mttr=15m,1h,4h`);
+  }
+  if (new Set(values).size !== values.length) throw new UserError(`--vary ${JSON.stringify(text)}: a value appears twice`);
+  return { key, values };
+}
+
+/** Variants are made with immer from the frozen base experiment (structure shared, base untouched). */
+function nodeVariant(base: Experiment, key: 'node-mttf' | 'node-mttr', value: string, opts: SweepOptions): Experiment {
+  const host = base.failures.hostFailures;
+  const other = key === 'node-mttf' ? opts.nodeMttr : opts.nodeMttf;
+  const otherFlag = key === 'node-mttf' ? '--node-mttr' : '--node-mttf';
+  let otherUs: number;
+  if (other !== undefined) otherUs = durationOption(otherFlag, other);
+  else if (host) otherUs = Math.round(meanOf(key === 'node-mttf' ? host.mttr : host.mttf));
+  else throw new UserError(`--vary ${key}: the experiment has no host failures to take the ${otherFlag.slice(7)} from; give ${otherFlag}`);
+  const us = durationOption(`--vary ${key}`, value);
+  const failures = key === 'node-mttf' ? independentCrashRepair(us, otherUs) : independentCrashRepair(otherUs, us);
+  return produce(base, (d) => {
+    d.failures = failures as typeof d.failures;
+  });
+}

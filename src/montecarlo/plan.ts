@@ -1,0 +1,83 @@
+import { Rng, deriveSeed } from '../core/index.js';
+import { sampleFaults } from '../faults/index.js';
+import type { Experiment } from '../model/experiment.js';
+import type { Topology } from '../model/index.js';
+import { runTrial, summarizeTrial, type TrialSummary } from '../scenario/index.js';
+import { Accumulator } from './accumulator.js';
+
+/**
+ * Everything that determines a study's trials. Plain, frozen data: it is posted to workers as is
+ * (structured clone) and fingerprinted for checkpoints.
+ */
+export interface StudySpec {
+  readonly topology: Topology;
+  readonly experiment: Experiment;
+  readonly seed: string;
+  readonly horizonUs: number;
+}
+
+/** `--shard K/N`: this process runs trial indices i ≡ K−1 (mod N). index is 1-based. */
+export interface Shard {
+  readonly index: number;
+  readonly count: number;
+}
+
+/** Trials per chunk unless told otherwise: small enough for a smooth progress bar and a fine
+ * `--precision` grid, large enough that messaging costs nothing next to simulating. */
+export const DEFAULT_CHUNK_SIZE = 16;
+
+/**
+ * Which trials this process runs and in what pieces. Position j (0-based) in this process's
+ * sequence is global trial index shardIndex−1 + j·shardCount. Chunk c holds positions
+ * [c·chunkSize, (c+1)·chunkSize) — chunk boundaries do not depend on the worker count, so the
+ * `--precision` check (made after each chunk, in chunk order) stops at the same trial whatever
+ * the parallelism.
+ */
+export interface RunPlan {
+  /** trials of the whole study (all shards together) */
+  readonly runs: number;
+  readonly shard: Shard | null;
+  readonly chunkSize: number;
+  /** stop when CI half-width ≤ precision × estimate (write unavailability) */
+  readonly precision: number | null;
+}
+
+/** How many trials this shard runs out of `runs`. */
+export function positions(plan: RunPlan): number {
+  const k = plan.shard ? plan.shard.index - 1 : 0;
+  const n = plan.shard ? plan.shard.count : 1;
+  return plan.runs <= k ? 0 : Math.ceil((plan.runs - k) / n);
+}
+
+export function chunkCount(plan: RunPlan): number {
+  return Math.ceil(positions(plan) / plan.chunkSize);
+}
+
+/** Global trial indices of chunk c. */
+export function chunkIndices(plan: RunPlan, chunk: number): number[] {
+  const k = plan.shard ? plan.shard.index - 1 : 0;
+  const n = plan.shard ? plan.shard.count : 1;
+  const from = chunk * plan.chunkSize;
+  const to = Math.min(positions(plan), from + plan.chunkSize);
+  const out: number[] = [];
+  for (let j = from; j < to; j++) out.push(k + j * n);
+  return out;
+}
+
+/**
+ * Trial i: seed deriveSeed(root, i); faults sampled from that seed's 'faults' fork — the same
+ * stream the trial runner sets aside for faults (ARCHITECTURE.md, Determinism), so a trial can
+ * be replayed alone from its seed.
+ */
+export function runOneTrial(spec: StudySpec, index: number): TrialSummary {
+  const seed = deriveSeed(spec.seed, index);
+  const faults = sampleFaults(spec.experiment, spec.topology, new Rng(seed).fork('faults'), spec.horizonUs);
+  const result = runTrial({ topology: spec.topology, seed, durationUs: spec.horizonUs, faults, excludeColdStart: true });
+  return summarizeTrial(index, result);
+}
+
+export function runChunk(spec: StudySpec, plan: RunPlan, chunk: number): Accumulator {
+  const acc = new Accumulator();
+  for (const i of chunkIndices(plan, chunk)) acc.add(runOneTrial(spec, i));
+  return acc;
+}
