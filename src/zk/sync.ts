@@ -48,23 +48,27 @@ export function chooseSync(committed: readonly Txn[], learnerZxid: Zxid, s: Sync
   if (learnerZxid > last) return { mode: 'TRUNC', truncZxid: last, committed: [], bytes: 0 };
   const minIndex = Math.max(0, committed.length - s.committedLogSize);
   const minCommitted = committed[minIndex]?.zxid ?? 0;
-  const at = learnerZxid === 0 ? -1 : indexOf(committed, learnerZxid);
-  if (learnerZxid >= minCommitted) {
-    if (at >= 0) return diff(committed, at + 1, learnerZxid, s);
-    const prev = lastBelow(committed, learnerZxid);
-    if (prev >= 0 && epochOf((committed[prev] as Txn).zxid) === epochOf(learnerZxid)) {
-      const rest = committed.slice(prev + 1);
-      return { mode: 'TRUNC', truncZxid: (committed[prev] as Txn).zxid, committed: rest, bytes: rest.length * s.txnBytes };
-    }
-    return snap(committed, s);
-  }
-  // Older than the committedLog: the on-disk txn log can serve it if the learner's zxid is in it.
-  if (at >= 0 || learnerZxid === 0) {
-    const from = at + 1;
-    const replayBytes = (committed.length - from) * s.txnBytes;
-    if (replayBytes <= s.snapshotSizeFactor * snapshotBytes(committed.length, s)) return diff(committed, from, learnerZxid, s);
-  }
+  const plan = queueCommitted(committed, learnerZxid, s);
+  if (learnerZxid >= minCommitted) return plan ?? snap(committed, s);
+  // Older than the committedLog: the on-disk txn log serves it while the replay stays small.
+  if (plan && plan.bytes <= s.snapshotSizeFactor * snapshotBytes(committed.length, s)) return plan;
   return snap(committed, s);
+}
+
+/**
+ * queueCommittedProposals: the txns after the learner's zxid; when the learner holds a zxid the
+ * leader lacks, TRUNC to the previous one if that stays in the learner's epoch, else no plan
+ * (the caller sends a SNAP).
+ */
+function queueCommitted(committed: readonly Txn[], learnerZxid: Zxid, s: SyncSettings): SyncPlan | null {
+  const at = learnerZxid === 0 ? -1 : indexOf(committed, learnerZxid);
+  if (at >= 0 || learnerZxid === 0) return diff(committed, at + 1, learnerZxid, s);
+  const prev = lastBelow(committed, learnerZxid);
+  if (prev >= 0 && epochOf((committed[prev] as Txn).zxid) === epochOf(learnerZxid)) {
+    const rest = committed.slice(prev + 1);
+    return { mode: 'TRUNC', truncZxid: (committed[prev] as Txn).zxid, committed: rest, bytes: rest.length * s.txnBytes };
+  }
+  return null;
 }
 
 function diff(committed: readonly Txn[], from: number, learnerZxid: Zxid, s: SyncSettings): SyncPlan {
