@@ -1,4 +1,5 @@
 import { benchKernel } from './kernel.js';
+import { benchMontecarlo } from './montecarlo.js';
 import { benchTrial } from './trial.js';
 
 /**
@@ -29,6 +30,16 @@ const sections: readonly BenchSection[] = [
       const summary =
         `trial: n5-3az, 1 simulated year, ${r.faultsPerTrial} faults, ${r.eventsPerTrial} events: ` +
         `${perSec(r.eventsPerSec)} events/s (${r.ratio.toFixed(3)} of the bare heap), ${r.simulatedYearsPerSec.toFixed(1)} simulated years/s`;
+      return { result: r, summary };
+    },
+  },
+  {
+    name: 'montecarlo',
+    run() {
+      const r = benchMontecarlo();
+      const summary =
+        `montecarlo: n5-3az production.yaml, ${r.runs} trial-years: ${r.yearsPerSecWorkers1.toFixed(1)} cluster-years/s with 1 worker, ` +
+        `${r.yearsPerSecWorkers2.toFixed(1)} with 2 (speedup ${r.speedup.toFixed(2)}); peak RSS ${r.peakRssMb1k.toFixed(0)} MB for 1k trials, ${r.peakRssMb10k.toFixed(0)} MB for 10k`;
       return { result: r, summary };
     },
   },
