@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { UserError } from './errors.js';
 import { packageVersion } from './io.js';
+import { registerChart } from './commands/chart.js';
 import { registerRun } from './commands/run.js';
 import { registerStart } from './commands/start.js';
 import { registerValidate } from './commands/validate.js';
@@ -19,6 +20,7 @@ function program(): Command {
   registerRun(p);
   registerValidate(p);
   registerStart(p);
+  registerChart(p);
   registerAvailability(p);
   registerSweep(p);
   registerMerge(p);

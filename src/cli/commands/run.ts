@@ -4,6 +4,7 @@ import { runJson } from '../../report/run-json.js';
 import { runText } from '../../report/run-text.js';
 import { runTrial, type TraceRecord } from '../../scenario/index.js';
 import { UserError } from '../errors.js';
+import { writeReport } from '../render/index.js';
 import { loadTopology, packageVersion } from '../io.js';
 import { collect, durationOption, faultOptions, rateOption, seedOption } from '../options.js';
 
@@ -13,6 +14,7 @@ interface RunOptions {
   fault?: string[];
   json?: boolean;
   trace?: string;
+  out?: string;
   writes: string;
   reads: string;
   sessionTimeout: string;
@@ -35,11 +37,12 @@ export function registerRun(program: Command): void {
     .option('--session-timeout <dur>', 'requested client session timeout, clamped into [2, 20] x tickTime', '30s')
     .option('--json', 'print the result as one JSON document instead of text')
     .option('--trace <file>', 'also write every simulation event as JSON Lines to FILE')
+    .option('--out <dir>', 'also write run.json, the timeline chart (.vl.json, .svg, .png) and report.html into DIR')
     .addHelpText('after', '\nExamples:\n  zksim run topologies/n3-1az.yaml --seed 7 --duration 60s --fault kill:leader@10s\n  zksim run topologies/n5-3az.yaml --fault isolate:leader@20s+30s --json\n  zksim run topologies/n5-3az.yaml --writes 200 --duration 60s --fault kill:leader@20s\n')
     .action((file: string, opts: RunOptions) => runCommand(file, opts));
 }
 
-function runCommand(file: string, opts: RunOptions): void {
+async function runCommand(file: string, opts: RunOptions): Promise<void> {
   const topology = loadTopology(file);
   const seed = seedOption(opts.seed);
   const durationUs = durationOption('--duration', opts.duration);
@@ -58,6 +61,11 @@ function runCommand(file: string, opts: RunOptions): void {
   }
   const doc = runJson(result, topology, packageVersion());
   process.stdout.write(opts.json ? `${JSON.stringify(doc, null, 2)}\n` : runText(doc));
+  if (opts.out !== undefined) {
+    const extra = [{ name: 'run.json', data: `${JSON.stringify(doc, null, 2)}\n` }];
+    const { warnings } = await writeReport({ kind: 'run', doc }, { dir: opts.out, formats: ['svg', 'png', 'html'], extra });
+    for (const w of warnings) process.stderr.write(`zksim: warning: ${w}\n`);
+  }
 }
 
 /** JSON Lines written to a temporary sibling, renamed into place only when the run completed. */

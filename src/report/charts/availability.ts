@@ -1,0 +1,313 @@
+import type { TopLevelSpec } from 'vega-lite';
+import { CHART_CONFIG, MAX_NINES, nines, percent, round, subtitle, type ChartMeta } from './common.js';
+
+/**
+ * The parts of `zksim availability --json` (issue 5's contract) the charts read. Structural, so a
+ * saved document from any version with these fields can be re-rendered.
+ */
+export interface AvailabilityRowInput {
+  readonly topology: string;
+  readonly voters: number;
+  readonly runs: number;
+  readonly horizonYears: number;
+  readonly writeAvailability: number;
+  readonly writeAvailabilityCi95: readonly [number, number] | readonly number[];
+  readonly quorumAvailability?: number;
+  readonly quorumAvailabilityCi95?: readonly number[];
+  readonly analyticQuorumAvailability: number | null;
+  readonly downtimeMinutesPerYear: number;
+  readonly downtimeByCause: Readonly<Record<string, number>>;
+  readonly variant?: { readonly key: string; readonly value: string } | null;
+}
+
+export interface AvailabilityInput {
+  readonly seed: string;
+  readonly experiment: string;
+  readonly version: string;
+  readonly results: readonly AvailabilityRowInput[];
+}
+
+/** Short enough to fit beside a 320 px axis; the definition of nines is in the subtitle. */
+const NINES_AXIS_TITLE = 'nines';
+const NINES_NOTE = `nines = −log10(1 − availability): 3 nines = 99.9% ≈ 8.8 h down a year; ≥${MAX_NINES} (or no downtime seen) drawn as ${MAX_NINES}`;
+
+/** How downtime causes read on a chart, in the order they stack (issue 5's causes first). */
+export const CAUSE_LABELS: ReadonlyArray<readonly [string, string]> = [
+  ['quorumLost', 'quorum lost (servers down)'],
+  ['partitioned', 'quorum partitioned'],
+  ['leaderIsolated', 'leader isolated (detection delay)'],
+  ['electing', 'electing a leader'],
+  ['syncing', 'synchronising followers'],
+];
+
+export function availabilityMeta(doc: AvailabilityInput): ChartMeta {
+  const first = doc.results[0];
+  const details: string[] = [];
+  if (first) details.push(`${first.runs} runs × ${round(first.horizonYears, 3)} y per row`);
+  return { seed: doc.seed, experiment: doc.experiment, version: doc.version, details };
+}
+
+/** A row's label on a category axis: the topology, plus the sweep value when there is one. */
+export function rowLabel(row: AvailabilityRowInput): string {
+  return row.variant ? `${row.topology} (${row.variant.key}=${row.variant.value})` : row.topology;
+}
+
+/** Labels made unique (a category axis merges equal labels), in input order. */
+function uniqueLabels(rows: readonly AvailabilityRowInput[]): string[] {
+  const seen = new Map<string, number>();
+  return rows.map((r) => {
+    const base = rowLabel(r);
+    const n = (seen.get(base) ?? 0) + 1;
+    seen.set(base, n);
+    return n === 1 ? base : `${base} #${n}`;
+  });
+}
+
+function ci(row: { writeAvailabilityCi95: readonly number[] }): [number, number] {
+  const lo = row.writeAvailabilityCi95[0] ?? 0;
+  const hi = row.writeAvailabilityCi95[1] ?? 1;
+  return [lo, hi];
+}
+
+/** Nines of write availability per topology, 95% CI error bars, closed-form quorum availability as diamonds. */
+export function availabilityNines(doc: AvailabilityInput): TopLevelSpec {
+  const labels = uniqueLabels(doc.results);
+  const values = doc.results.map((r, i) => {
+    const [lo, hi] = ci(r);
+    return {
+      label: labels[i] as string,
+      topology: r.topology,
+      voters: r.voters,
+      writeAvailability: r.writeAvailability,
+      ciLow: lo,
+      ciHigh: hi,
+      nines: round(nines(r.writeAvailability), 4),
+      ninesLow: round(nines(lo), 4),
+      ninesHigh: round(nines(hi), 4),
+      text: percent(r.writeAvailability),
+      analyticQuorumAvailability: r.analyticQuorumAvailability,
+      analyticNines: r.analyticQuorumAvailability === null ? null : round(nines(r.analyticQuorumAvailability), 4),
+    };
+  });
+  const x = { field: 'label', type: 'nominal', sort: labels, title: 'topology', axis: { labelAngle: labels.length > 6 ? -30 : 0 } } as const;
+  const y = { type: 'quantitative' as const, title: `write availability (${NINES_AXIS_TITLE})`, scale: { domain: [0, MAX_NINES], nice: false } };
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title: {
+      text: 'Write availability by topology, in nines, with 95% confidence intervals',
+      subtitle: [subtitle(availabilityMeta(doc)), 'bars: simulated; black lines: 95% CI; diamonds: closed-form quorum availability where the failure model has one', NINES_NOTE],
+    },
+    config: CHART_CONFIG,
+    width: Math.max(320, labels.length * 90),
+    height: 320,
+    data: { values },
+    encoding: { x },
+    layer: [
+      {
+        mark: { type: 'bar', width: { band: 0.6 } },
+        encoding: { y: { ...y, field: 'nines' }, color: { datum: 'simulated write availability', title: null } },
+      },
+      {
+        mark: { type: 'rule', strokeWidth: 1.5, color: '#222' },
+        encoding: { y: { ...y, field: 'ninesLow' }, y2: { field: 'ninesHigh' } },
+      },
+      {
+        mark: { type: 'text', dy: -8, fontSize: 10, color: '#222' },
+        encoding: { y: { ...y, field: 'ninesHigh' }, text: { field: 'text' } },
+      },
+      {
+        transform: [{ filter: 'datum.analyticNines != null' }],
+        mark: { type: 'point', shape: 'diamond', filled: true, size: 140, opacity: 1 },
+        encoding: { y: { ...y, field: 'analyticNines' }, color: { datum: 'closed-form quorum availability', title: null } },
+      },
+    ],
+  };
+}
+
+/** Expected write downtime in minutes per year, stacked by cause, one bar per topology. */
+export function downtimeByCause(doc: AvailabilityInput): TopLevelSpec {
+  const labels = uniqueLabels(doc.results);
+  const known = new Map(CAUSE_LABELS);
+  const extra: string[] = [];
+  for (const r of doc.results) for (const c of Object.keys(r.downtimeByCause)) if (!known.has(c) && !extra.includes(c)) extra.push(c);
+  const causes: Array<readonly [string, string]> = [...CAUSE_LABELS, ...extra.map((c) => [c, c] as const)];
+  const values = doc.results.flatMap((r, i) =>
+    causes.map(([cause, causeLabel], order) => ({
+      label: labels[i] as string,
+      topology: r.topology,
+      cause,
+      causeLabel,
+      order,
+      minutesPerYear: r.downtimeByCause[cause] ?? 0,
+    })),
+  );
+  const totals = doc.results.map((r, i) => ({ label: labels[i] as string, total: r.downtimeMinutesPerYear, text: fmtMinutes(r.downtimeMinutesPerYear) }));
+  const x = { field: 'label', type: 'nominal', sort: labels, title: 'topology', axis: { labelAngle: labels.length > 6 ? -30 : 0 } } as const;
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title: {
+      text: 'Expected write downtime per year by cause, per topology (lower is better)',
+      subtitle: subtitle(availabilityMeta(doc)),
+    },
+    config: CHART_CONFIG,
+    width: Math.max(320, labels.length * 90),
+    height: 320,
+    layer: [
+      {
+        data: { values },
+        mark: { type: 'bar', width: { band: 0.6 } },
+        encoding: {
+          x,
+          y: { field: 'minutesPerYear', type: 'quantitative', aggregate: 'sum', stack: 'zero', title: 'write downtime (minutes / year)' },
+          color: {
+            field: 'causeLabel',
+            type: 'nominal',
+            title: 'cause',
+            scale: { domain: causes.map(([, l]) => l), scheme: 'tableau10' },
+          },
+          order: { field: 'order', type: 'quantitative' },
+        },
+      },
+      {
+        data: { values: totals },
+        mark: { type: 'text', dy: -8, fontSize: 10, color: '#222' },
+        encoding: { x, y: { field: 'total', type: 'quantitative' }, text: { field: 'text' } },
+      },
+    ],
+  };
+}
+
+function fmtMinutes(m: number): string {
+  if (!Number.isFinite(m)) return 'n/a';
+  if (m >= 100) return `${m.toFixed(0)} min`;
+  if (m >= 1) return `${m.toFixed(1)} min`;
+  return `${m.toPrecision(2)} min`;
+}
+
+/** One voter count's availability: simulated with its interval, and the closed form where one exists. */
+export interface VotersPoint {
+  readonly voters: number;
+  readonly simulated: number;
+  readonly ci95: readonly number[];
+  readonly closedForm: number | null;
+}
+
+/** Availability against the number of voters (odd and even told apart), simulated beside closed form. */
+export function availabilityVsVoters(points: readonly VotersPoint[], meta: ChartMeta, measure = 'quorum availability'): TopLevelSpec {
+  const values = [...points]
+    .sort((a, b) => a.voters - b.voters)
+    .map((p) => {
+      const lo = p.ci95[0] ?? 0;
+      const hi = p.ci95[1] ?? 1;
+      return {
+        voters: p.voters,
+        parity: p.voters % 2 === 0 ? `simulated, even voters` : `simulated, odd voters`,
+        simulated: p.simulated,
+        ciLow: lo,
+        ciHigh: hi,
+        nines: round(nines(p.simulated), 4),
+        ninesLow: round(nines(lo), 4),
+        ninesHigh: round(nines(hi), 4),
+        closedForm: p.closedForm,
+        closedFormNines: p.closedForm === null ? null : round(nines(p.closedForm), 4),
+      };
+    });
+  const voters = { field: 'voters', type: 'ordinal', title: 'voters (servers that vote)', axis: { labelAngle: 0 } } as const;
+  const y = { type: 'quantitative' as const, title: `${measure} (${NINES_AXIS_TITLE})`, scale: { domain: [0, MAX_NINES], nice: false } };
+  const series = {
+    domain: ['simulated, odd voters', 'simulated, even voters', 'closed form'],
+    range: ['#1f77b4', '#d62728', '#555555'],
+  };
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title: {
+      text: `${capitalise(measure)} against number of voters: simulated beside closed form`,
+      subtitle: [subtitle(meta), 'even sizes tolerate no more failures than the odd size below them', NINES_NOTE],
+    },
+    config: CHART_CONFIG,
+    width: 460,
+    height: 320,
+    data: { values },
+    encoding: { x: voters },
+    layer: [
+      {
+        transform: [{ filter: 'datum.closedFormNines != null' }],
+        mark: { type: 'line', strokeDash: [5, 3], point: { shape: 'diamond', size: 70 } },
+        encoding: { y: { ...y, field: 'closedFormNines' }, color: { datum: 'closed form', title: null, scale: series } },
+      },
+      {
+        mark: { type: 'rule', strokeWidth: 1.5 },
+        encoding: { y: { ...y, field: 'ninesLow' }, y2: { field: 'ninesHigh' }, color: { field: 'parity', type: 'nominal', scale: series, title: null } },
+      },
+      {
+        mark: { type: 'point', filled: true, size: 90, opacity: 1 },
+        encoding: { y: { ...y, field: 'nines' }, color: { field: 'parity', type: 'nominal', scale: series, title: null } },
+      },
+    ],
+  };
+}
+
+/** The vs-voters points of an availability document, when each voter count appears once. */
+export function votersPoints(doc: AvailabilityInput): VotersPoint[] | null {
+  const counts = new Set(doc.results.map((r) => r.voters));
+  if (doc.results.length < 2 || counts.size !== doc.results.length) return null;
+  if (doc.results.some((r) => r.variant)) return null;
+  return doc.results.map((r) => ({
+    voters: r.voters,
+    simulated: r.quorumAvailability ?? r.writeAvailability,
+    ci95: r.quorumAvailabilityCi95 ?? r.writeAvailabilityCi95,
+    closedForm: r.analyticQuorumAvailability,
+  }));
+}
+
+/** Availability against the swept value, one line per topology (a `zksim sweep --json` document). */
+export function sweepLines(doc: AvailabilityInput): TopLevelSpec {
+  const rows = doc.results.filter((r) => r.variant);
+  const key = rows[0]?.variant?.key ?? 'value';
+  const order: string[] = [];
+  for (const r of rows) if (r.variant && !order.includes(r.variant.value)) order.push(r.variant.value);
+  const values = rows.map((r) => {
+    const [lo, hi] = ci(r);
+    return {
+      topology: r.topology,
+      key: r.variant?.key ?? key,
+      value: r.variant?.value ?? '',
+      writeAvailability: r.writeAvailability,
+      ciLow: lo,
+      ciHigh: hi,
+      nines: round(nines(r.writeAvailability), 4),
+      ninesLow: round(nines(lo), 4),
+      ninesHigh: round(nines(hi), 4),
+      analyticQuorumAvailability: r.analyticQuorumAvailability,
+      analyticNines: r.analyticQuorumAvailability === null ? null : round(nines(r.analyticQuorumAvailability), 4),
+    };
+  });
+  const x = { field: 'value', type: 'ordinal', sort: order, title: `${key} (swept value)`, axis: { labelAngle: 0 } } as const;
+  const y = { type: 'quantitative' as const, title: `write availability (${NINES_AXIS_TITLE})`, scale: { domain: [0, MAX_NINES], nice: false } };
+  const color = { field: 'topology', type: 'nominal', title: 'topology' } as const;
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title: {
+      text: `Write availability against ${key}, with 95% confidence intervals`,
+      subtitle: [subtitle(availabilityMeta(doc)), 'solid: simulated write availability with 95% CI; dashed: closed-form quorum availability where one exists', NINES_NOTE],
+    },
+    config: CHART_CONFIG,
+    width: Math.max(360, order.length * 80),
+    height: 320,
+    data: { values },
+    encoding: { x, color },
+    layer: [
+      { mark: { type: 'line', point: { filled: true, size: 60 } }, encoding: { y: { ...y, field: 'nines' } } },
+      { mark: { type: 'rule', strokeWidth: 1.5 }, encoding: { y: { ...y, field: 'ninesLow' }, y2: { field: 'ninesHigh' } } },
+      {
+        transform: [{ filter: 'datum.analyticNines != null' }],
+        mark: { type: 'line', strokeDash: [5, 3], opacity: 0.8 },
+        encoding: { y: { ...y, field: 'analyticNines' } },
+      },
+    ],
+  };
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

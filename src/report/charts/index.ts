@@ -1,0 +1,73 @@
+// report/charts — pure builders: result JSON → Vega-Lite spec (no I/O; rendering lives in cli/render).
+import { bucketBounds } from '../../stats/histogram.js';
+import {
+  availabilityMeta,
+  availabilityNines,
+  availabilityVsVoters,
+  downtimeByCause,
+  sweepLines,
+  votersPoints,
+  type AvailabilityInput,
+  type AvailabilityRowInput,
+} from './availability.js';
+import { cdf, type CdfSeries } from './cdf.js';
+import type { Chart } from './common.js';
+import { runTimeline, type RunInput } from './timeline.js';
+
+export * from './availability.js';
+export * from './cdf.js';
+export * from './common.js';
+export * from './timeline.js';
+
+/** A histogram as saved in a row's `statistics.electionUs` (stats/histogram.ts HistogramJSON). */
+interface HistogramLike {
+  readonly count: number;
+  readonly buckets: readonly number[];
+}
+
+type RowWithStatistics = AvailabilityRowInput & { readonly statistics?: { readonly electionUs?: HistogramLike } };
+
+/** Election durations (ms) of a row, one weighted point per histogram bucket (its midpoint). */
+export function electionSample(row: RowWithStatistics): CdfSeries | null {
+  const h = row.statistics?.electionUs;
+  if (!h || h.count === 0) return null;
+  const values = [];
+  for (let i = 0; i + 1 < h.buckets.length; i += 2) {
+    const [lo, hi] = bucketBounds(h.buckets[i] as number);
+    values.push({ value: (lo + hi) / 2 / 1000, weight: h.buckets[i + 1] as number });
+  }
+  return { name: row.variant ? `${row.topology} (${row.variant.key}=${row.variant.value})` : row.topology, values };
+}
+
+/** Every chart an availability (or sweep, or merged) document supports, in report order. */
+export function availabilityCharts(doc: AvailabilityInput): Chart[] {
+  const charts: Chart[] = [];
+  const isSweep = doc.results.some((r) => r.variant);
+  if (isSweep) charts.push(named('sweep', sweepLines(doc)));
+  charts.push(named('availability-nines', availabilityNines(doc)));
+  charts.push(named('downtime-by-cause', downtimeByCause(doc)));
+  const points = votersPoints(doc);
+  if (points) charts.push(named('availability-vs-voters', availabilityVsVoters(points, availabilityMeta(doc))));
+  const elections = doc.results.map((r) => electionSample(r as RowWithStatistics)).filter((s): s is CdfSeries => s !== null);
+  if (elections.length > 0) {
+    charts.push(named('election-time-cdf', cdf(elections, 'Election time distribution per topology (time with no leader, from LOOKING to established)', 'ms', availabilityMeta(doc), 'election time')));
+  }
+  return charts;
+}
+
+/** Every chart a single run supports: its timeline, and the election times when there were any. */
+export function runCharts(run: RunInput): Chart[] {
+  const charts: Chart[] = [named('timeline', runTimeline(run))];
+  const durations = run.elections.map((e) => e.durationMs).filter((d): d is number => d !== null);
+  if (durations.length > 0) {
+    const meta = { seed: run.seed, topology: run.topology, version: run.version };
+    charts.push(named('election-time-cdf', cdf(durations, `Election times in one run of ${run.topology} (LOOKING to established)`, 'ms', meta, 'election time')));
+  }
+  return charts;
+}
+
+function named(name: string, spec: Chart['spec']): Chart {
+  const title = spec.title;
+  const text = typeof title === 'string' ? title : Array.isArray(title) ? title.join(' ') : (title as { text?: unknown } | undefined)?.text;
+  return { name, title: typeof text === 'string' ? text : name, spec };
+}

@@ -1,0 +1,234 @@
+import type { TopLevelSpec } from 'vega-lite';
+import { parseDurationUs } from '../../model/duration.js';
+import { CHART_CONFIG, round, subtitle } from './common.js';
+
+/** The parts of `zksim run --json` the timeline reads (see report/run-json.ts). */
+export interface RunInput {
+  readonly seed: string;
+  readonly topology: string;
+  readonly version: string;
+  readonly durationMs: number;
+  readonly faults: readonly string[];
+  readonly elections: readonly { readonly startedAtMs: number; readonly endedAtMs: number | null; readonly durationMs: number | null }[];
+  readonly timeline: readonly { readonly atMs: number; readonly who: number | string; readonly kind: string; readonly what: string }[];
+  readonly config?: { readonly servers?: readonly { readonly id: number; readonly zone?: string; readonly role?: string }[] };
+}
+
+export type Role = 'LOOKING' | 'FOLLOWING' | 'LEADING' | 'OBSERVING' | 'DOWN';
+
+export interface RoleInterval {
+  readonly server: number;
+  readonly role: Role;
+  readonly startMs: number;
+  readonly endMs: number;
+}
+
+export interface FaultInterval {
+  readonly spec: string;
+  readonly startMs: number;
+  readonly endMs: number;
+}
+
+const ROLE_COLORS: ReadonlyArray<readonly [string, string]> = [
+  ['LEADING', '#1f4e9c'],
+  ['FOLLOWING', '#6fa8dc'],
+  ['OBSERVING', '#59a14f'],
+  ['LOOKING', '#f28e2b'],
+  ['DOWN', '#9e9e9e'],
+  ['writes unavailable', '#d62728'],
+];
+
+/** Which role a timeline entry puts its server in, or null when the role does not change. */
+function roleOf(entry: { kind: string; what: string }): Role | null {
+  if (entry.kind === 'looking') return 'LOOKING';
+  if (entry.kind === 'decided') {
+    const m = /^(LEADING|FOLLOWING|OBSERVING)\b/.exec(entry.what);
+    return m ? (m[1] as Role) : null;
+  }
+  return null;
+}
+
+/** Servers a fault entry takes down, from its text (process kill, host crash, domain outage). */
+function serversDownBy(what: string, servers: RunInput['config']): number[] {
+  const one = /: server (\d+) (process killed|host down)/.exec(what);
+  if (one) return [Number(one[1])];
+  const domain = /: every host in (zone|rack|region) (\S+) down/.exec(what);
+  if (domain && servers?.servers) {
+    const [, field, name] = domain;
+    return servers.servers.filter((s) => (s as Record<string, unknown>)[field as string] === name).map((s) => s.id);
+  }
+  return [];
+}
+
+/**
+ * Each server's role over time, from the run's timeline: LOOKING from a 'looking' entry, the role
+ * named by a 'decided' entry, DOWN from a kill/crash/outage until its next role entry.
+ */
+export function roleIntervals(run: RunInput): RoleInterval[] {
+  const ids = serverIds(run);
+  const open = new Map<number, { role: Role; startMs: number }>();
+  const out: RoleInterval[] = [];
+  const change = (server: number, role: Role, atMs: number): void => {
+    const cur = open.get(server);
+    if (cur && cur.role === role) return;
+    if (cur && atMs > cur.startMs) out.push({ server, role: cur.role, startMs: cur.startMs, endMs: atMs });
+    open.set(server, { role, startMs: atMs });
+  };
+  for (const e of run.timeline) {
+    if (typeof e.who === 'number') {
+      const role = roleOf(e);
+      if (role) change(e.who, role, e.atMs);
+    } else if (e.kind === 'fault') {
+      for (const s of serversDownBy(e.what, run.config)) change(s, 'DOWN', e.atMs);
+    }
+  }
+  for (const id of ids) {
+    const cur = open.get(id);
+    if (cur && run.durationMs > cur.startMs) out.push({ server: id, role: cur.role, startMs: cur.startMs, endMs: run.durationMs });
+  }
+  return out.sort((a, b) => a.server - b.server || a.startMs - b.startMs);
+}
+
+/** Fault windows: each injected fault from its timeline entry to its repair (its +DUR), or to the end. */
+export function faultIntervals(run: RunInput): FaultInterval[] {
+  const out: FaultInterval[] = [];
+  for (const e of run.timeline) {
+    if (e.kind !== 'fault' || e.what.includes('nothing done')) continue;
+    const spec = run.faults.find((f) => e.what.startsWith(`${f}:`)) ?? e.what.split(': ')[0] ?? e.what;
+    const plus = /\+([^+@]+)$/.exec(spec);
+    const durUs = plus ? parseDurationUs(plus[1] as string) : null;
+    const endMs = durUs === null ? run.durationMs : Math.min(run.durationMs, e.atMs + durUs / 1000);
+    out.push({ spec, startMs: e.atMs, endMs });
+  }
+  return out;
+}
+
+/** Intervals in which writes were unavailable ('unavailable' … 'available' cluster entries). */
+export function unavailableIntervals(run: RunInput): { startMs: number; endMs: number; cause: string }[] {
+  const out: { startMs: number; endMs: number; cause: string }[] = [];
+  let open: { startMs: number; cause: string } | null = null;
+  for (const e of run.timeline) {
+    if (e.who !== 'cluster') continue;
+    if (e.kind === 'unavailable' && !open) open = { startMs: e.atMs, cause: /\((.*)\)/.exec(e.what)?.[1] ?? '' };
+    else if (e.kind === 'available' && open) {
+      out.push({ ...open, endMs: e.atMs });
+      open = null;
+    }
+  }
+  if (open && run.durationMs > open.startMs) out.push({ ...open, endMs: run.durationMs });
+  return out;
+}
+
+function serverIds(run: RunInput): number[] {
+  const ids = new Set<number>(run.config?.servers?.map((s) => s.id) ?? []);
+  for (const e of run.timeline) if (typeof e.who === 'number') ids.add(e.who);
+  return [...ids].sort((a, b) => a - b);
+}
+
+/** A time unit that keeps axis numbers short for the run's length. */
+export function timeUnit(durationMs: number): { name: string; ms: number } {
+  if (durationMs <= 20 * 60_000) return { name: 's', ms: 1000 };
+  if (durationMs <= 48 * 3_600_000) return { name: 'min', ms: 60_000 };
+  if (durationMs <= 60 * 86_400_000) return { name: 'h', ms: 3_600_000 };
+  return { name: 'days', ms: 86_400_000 };
+}
+
+/**
+ * One row per server with its role over time as colored bars, a row for write unavailability,
+ * faults shaded across all rows, election starts marked with dashed rules.
+ */
+export function runTimeline(run: RunInput): TopLevelSpec {
+  const unit = timeUnit(run.durationMs);
+  const t = (ms: number): number => round(ms / unit.ms, 6);
+  const zoneOf = new Map((run.config?.servers ?? []).map((s) => [s.id, s.zone ?? ''] as const));
+  const roleOfServer = new Map((run.config?.servers ?? []).map((s) => [s.id, s.role ?? 'voter'] as const));
+  const rowName = (id: number): string => {
+    const zone = zoneOf.get(id);
+    const observer = roleOfServer.get(id) === 'observer' ? ', observer' : '';
+    return zone ? `server ${id} (${zone}${observer})` : `server ${id}${observer}`;
+  };
+  const WRITES_ROW = 'writes (cluster)';
+  const rows = [WRITES_ROW, ...serverIds(run).map(rowName)];
+  const bars = [
+    ...unavailableIntervals(run).map((u) => ({
+      row: WRITES_ROW,
+      state: 'writes unavailable',
+      detail: u.cause,
+      start: t(u.startMs),
+      end: t(u.endMs),
+      startMs: u.startMs,
+      endMs: u.endMs,
+    })),
+    ...roleIntervals(run).map((r) => ({
+      row: rowName(r.server),
+      state: r.role,
+      detail: '',
+      start: t(r.startMs),
+      end: t(r.endMs),
+      startMs: r.startMs,
+      endMs: r.endMs,
+    })),
+  ];
+  const faults = faultIntervals(run).map((f) => ({ spec: f.spec, start: t(f.startMs), end: t(f.endMs), startMs: f.startMs, endMs: f.endMs }));
+  const elections = run.elections.map((e, i) => ({
+    n: i + 1,
+    at: t(e.startedAtMs),
+    startedAtMs: e.startedAtMs,
+    durationMs: e.durationMs,
+    label: `election ${i + 1}${e.durationMs === null ? ' (unfinished)' : `: ${fmtMs(e.durationMs)}`}`,
+  }));
+  const x = { type: 'quantitative' as const, title: `simulated time (${unit.name})`, scale: { domain: [0, t(run.durationMs)], nice: false } };
+  const y = { field: 'row', type: 'nominal', sort: rows, title: null, scale: { domain: rows } } as const;
+  const faultText = faults.length === 0 ? 'no faults injected' : `shaded: ${faults.map((f) => f.spec).join(', ')}`;
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title: {
+      text: `Each server's role over time in one run of ${run.topology}`,
+      subtitle: [subtitle({ seed: run.seed, topology: run.topology, version: run.version, details: [`${fmtMs(run.durationMs)} simulated`] }), `${faultText}; dashed lines: elections`],
+    },
+    config: CHART_CONFIG,
+    width: 760,
+    height: { step: 26 },
+    layer: [
+      {
+        data: { values: faults },
+        mark: { type: 'rect', color: '#d62728', opacity: 0.12 },
+        encoding: { x: { ...x, field: 'start' }, x2: { field: 'end' } },
+      },
+      {
+        data: { values: bars },
+        mark: { type: 'bar', height: { band: 0.7 } },
+        encoding: {
+          y,
+          x: { ...x, field: 'start' },
+          x2: { field: 'end' },
+          color: {
+            field: 'state',
+            type: 'nominal',
+            title: 'role / state',
+            scale: { domain: ROLE_COLORS.map(([s]) => s), range: ROLE_COLORS.map(([, c]) => c) },
+          },
+          tooltip: [{ field: 'row' }, { field: 'state' }, { field: 'startMs', title: 'from (ms)' }, { field: 'endMs', title: 'to (ms)' }],
+        },
+      },
+      {
+        data: { values: elections },
+        mark: { type: 'rule', strokeDash: [4, 3], color: '#333', strokeWidth: 1 },
+        encoding: { x: { ...x, field: 'at' } },
+      },
+      {
+        data: { values: elections },
+        mark: { type: 'text', align: 'left', baseline: 'top', dx: 3, dy: 2, fontSize: 9, color: '#333', y: 0 },
+        encoding: { x: { ...x, field: 'at' }, text: { field: 'label' } },
+      },
+    ],
+  };
+}
+
+function fmtMs(ms: number): string {
+  if (ms < 1000) return `${round(ms, 1)} ms`;
+  if (ms < 120_000) return `${round(ms / 1000, 2)} s`;
+  if (ms < 7_200_000) return `${round(ms / 60_000, 1)} min`;
+  if (ms < 172_800_000) return `${round(ms / 3_600_000, 1)} h`;
+  return `${round(ms / 86_400_000, 1)} days`;
+}

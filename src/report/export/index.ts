@@ -1,0 +1,48 @@
+// report/export — pure pieces of exporting charts: compiling, format names, safety checks.
+// The async SVG rendering, PNG rasterising and file writes live in cli/render (tidy: no Promises here).
+import { compile, type TopLevelSpec } from 'vega-lite';
+
+export const FORMATS = ['svg', 'png', 'html'] as const;
+export type Format = (typeof FORMATS)[number];
+
+/** `svg,png,html` → formats in canonical order; the unknown names are returned for an error message. */
+export function parseFormats(text: string): { formats: Format[]; unknown: string[] } {
+  const asked = text
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter((s) => s !== '');
+  const unknown = asked.filter((s) => !(FORMATS as readonly string[]).includes(s));
+  return { formats: FORMATS.filter((f) => asked.includes(f)), unknown };
+}
+
+/** Vega-Lite → Vega. Throws on an invalid spec (vega-lite reports problems by throwing or warning). */
+export function compileChart(spec: TopLevelSpec): { vega: object; warnings: string[] } {
+  const warnings: string[] = [];
+  const logger = {
+    level: (): number => 0,
+    error: (...args: unknown[]): never => {
+      throw new Error(`vega-lite: ${args.map(String).join(' ')}`);
+    },
+    warn: (...args: unknown[]) => {
+      warnings.push(args.map(String).join(' '));
+      return logger;
+    },
+    info: () => logger,
+    debug: () => logger,
+  };
+  const { spec: vega } = compile(spec, { logger: logger as never });
+  return { vega, warnings };
+}
+
+/** The Vega-Lite file as written: stable key order from the builder, two-space indent. */
+export function specJson(spec: TopLevelSpec): string {
+  return `${JSON.stringify(spec, null, 2)}\n`;
+}
+
+/**
+ * Defence in depth for inline SVG/HTML: data from topology files is escaped by vega and by the
+ * HTML builder; if a raw <script> ever appeared, refuse to write the file.
+ */
+export function assertInert(markup: string, what: string): void {
+  if (/<\s*script\b/i.test(markup)) throw new Error(`${what}: refusing to write markup containing <script>`);
+}

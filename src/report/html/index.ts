@@ -1,0 +1,106 @@
+// report/html — one self-contained report page: inline SVG charts and tables, no scripts, no fetches.
+import type { Table } from './tables.js';
+
+export * from './tables.js';
+
+const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Text → HTML text or attribute value. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ESCAPES[c] as string);
+}
+
+export interface ReportChart {
+  readonly name: string;
+  readonly title: string;
+  /** rendered SVG markup (vega escapes the data it draws) */
+  readonly svg: string;
+  /** sibling files written next to report.html, linked under the chart */
+  readonly files: readonly string[];
+}
+
+export interface ReportInput {
+  readonly title: string;
+  /** seed, experiment or topology, version: what every output states */
+  readonly subtitle: string;
+  readonly charts: readonly ReportChart[];
+  readonly tables: readonly Table[];
+  readonly notes?: readonly string[];
+}
+
+const STYLE = `
+:root { color-scheme: light; }
+body { font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; margin: 2rem auto; max-width: 1200px; padding: 0 1rem; color: #222; }
+h1 { font-size: 1.5rem; margin-bottom: 0.2rem; }
+.meta { color: #555; margin-top: 0; }
+nav ul { padding-left: 1.2rem; }
+section.chart { margin: 2rem 0; border-top: 1px solid #ddd; padding-top: 1rem; }
+section.chart figure { margin: 0; overflow-x: auto; }
+section.chart svg { max-width: 100%; height: auto; }
+.files { font-size: 0.85rem; color: #555; }
+table { border-collapse: collapse; margin: 1rem 0 2rem; font-size: 0.85rem; }
+caption { text-align: left; font-weight: bold; padding: 0.3rem 0; }
+th, td { border: 1px solid #ccc; padding: 0.25rem 0.5rem; vertical-align: top; }
+th { background: #f3f3f3; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.table-wrap { overflow-x: auto; }
+`;
+
+function tableHtml(t: Table): string {
+  const head = t.columns.some((c) => c !== '') ? `<thead><tr>${t.columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('')}</tr></thead>` : '';
+  const body = t.rows
+    .map((r) => `<tr>${r.map((cell, i) => `<td${t.numeric?.[i] ? ' class="num"' : ''}>${escapeHtml(cell)}</td>`).join('')}</tr>`)
+    .join('\n');
+  return `<div class="table-wrap"><table><caption>${escapeHtml(t.caption)}</caption>${head}<tbody>\n${body}\n</tbody></table></div>`;
+}
+
+function chartHtml(c: ReportChart): string {
+  const id = `chart-${c.name.replace(/[^a-z0-9-]/gi, '-')}`;
+  const files = c.files.map((f) => `<a href="${escapeHtml(encodeURI(f))}">${escapeHtml(f)}</a>`).join(' · ');
+  return [
+    `<section class="chart" id="${id}" data-chart="${escapeHtml(c.name)}">`,
+    `<h2>${escapeHtml(c.title)}</h2>`,
+    `<figure>${c.svg}</figure>`,
+    files ? `<p class="files">files: ${files}</p>` : '',
+    `</section>`,
+  ].join('\n');
+}
+
+/**
+ * The report page. Self-contained (charts are inline SVG, styles inline), so it opens offline by
+ * double-click; a Content-Security-Policy forbids every script and remote fetch as a second line
+ * of defence behind escaping.
+ */
+export function reportHtml(input: ReportInput): string {
+  const nav = input.charts.map((c) => `<li><a href="#chart-${c.name.replace(/[^a-z0-9-]/gi, '-')}">${escapeHtml(c.title)}</a></li>`).join('\n');
+  const notes = input.notes && input.notes.length > 0 ? `<section><h2>Notes and assumptions</h2><ul>${input.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('\n')}</ul></section>` : '';
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(input.title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<header>
+<h1>${escapeHtml(input.title)}</h1>
+<p class="meta">${escapeHtml(input.subtitle)}</p>
+</header>
+<nav><ul>
+${nav}
+<li><a href="#tables">Tables</a></li>
+</ul></nav>
+<main>
+${input.charts.map(chartHtml).join('\n')}
+<section id="tables">
+<h2>Tables</h2>
+${input.tables.map(tableHtml).join('\n')}
+</section>
+${notes}
+</main>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,112 @@
+/** Small hand-made result documents for chart and report tests (shapes of issue 5's and run's JSON). */
+import type { AvailabilityInput, RunInput } from '../../src/report/charts/index.js';
+
+export const EVIL = '<script>alert(1)</script>';
+
+function row(topology: string, voters: number, writeAvailability: number, analytic: number | null, extra: Record<string, unknown> = {}) {
+  const down = (1 - writeAvailability) * 525_600;
+  return {
+    topology,
+    voters,
+    observers: 0,
+    runs: 200,
+    horizonYears: 1,
+    writeAvailability,
+    writeAvailabilityCi95: [writeAvailability - (1 - writeAvailability) * 0.3, Math.min(1, writeAvailability + (1 - writeAvailability) * 0.3)] as [number, number],
+    quorumAvailability: Math.min(1, writeAvailability + (1 - writeAvailability) * 0.2),
+    quorumAvailabilityCi95: [writeAvailability, 1] as [number, number],
+    analyticQuorumAvailability: analytic,
+    downtimeMinutesPerYear: down,
+    downtimeByCause: { quorumLost: down * 0.5, partitioned: down * 0.2, leaderIsolated: down * 0.1, electing: down * 0.15, syncing: down * 0.05 },
+    electionsPerYear: 12,
+    electionMsP50: 420,
+    electionMsP99: 2900,
+    meanYearsToQuorumLoss: 3.5,
+    outageProbabilityPerYear: 0.25,
+    variant: null,
+    statistics: { electionUs: { layout: 'log2-sub64-v1', count: 3, sum: 0, min: 1, max: 1, buckets: [1000, 2, 1200, 1] } },
+    ...extra,
+  };
+}
+
+export function availabilityDoc(name3 = 'n3-1az'): AvailabilityInput & { kind: string; assumptions: string[]; notes: string[] } {
+  return {
+    kind: 'zksim-availability',
+    seed: '42',
+    experiment: 'independent',
+    version: '0.1.0',
+    assumptions: ['a year is 365 days'],
+    notes: [],
+    results: [row(name3, 3, 0.99995, 0.99996), row('n4-2az', 4, 0.9999, 0.99991), row('n5-3az', 5, 0.999999, null)],
+  };
+}
+
+export function sweepDoc(): AvailabilityInput {
+  const values = ['15m', '1h', '4h'];
+  return {
+    seed: '7',
+    experiment: 'independent',
+    version: '0.1.0',
+    results: values.flatMap((v, i) => [
+      row('n3-1az', 3, 1 - 1e-5 * (i + 1), 1 - 0.8e-5 * (i + 1), { variant: { key: 'node-mttr', value: v } }),
+      row('n5-3az', 5, 1 - 1e-7 * (i + 1), null, { variant: { key: 'node-mttr', value: v } }),
+    ]),
+  };
+}
+
+/** A 60 s run of 3 servers: election, leader 3 killed at 20 s for 10 s, re-election, recovery. */
+export function runDoc(topology = 'n3-1az'): RunInput & Record<string, unknown> {
+  const t = (atMs: number, who: number | string, kind: string, what: string) => ({ atMs, who, kind, what });
+  const doc = {
+    seed: '1',
+    topology,
+    version: '0.1.0',
+    durationMs: 60_000,
+    faults: ['kill:leader@20s+10s'],
+    leaders: [
+      { node: 3, epoch: 1, electedAtMs: 200, establishedAtMs: 208, endedAtMs: 20_000, endReason: 'killed' },
+      { node: 2, epoch: 2, electedAtMs: 20_200, establishedAtMs: 20_210, endedAtMs: null, endReason: null },
+    ],
+    elections: [
+      { startedAtMs: 0, endedAtMs: 208, durationMs: 208, leader: 3, epoch: 1 },
+      { startedAtMs: 20_000.5, endedAtMs: 20_210, durationMs: 209.5, leader: 2, epoch: 2 },
+    ],
+    writeUnavailableMs: 418,
+    quorumUnavailableMs: 0,
+    downtimeByCauseMs: { quorumLost: 0, partitioned: 0, leaderIsolated: 1, electing: 410, syncing: 7 },
+    outageEpisodes: 2,
+    events: 100,
+    messages: 90,
+    timeline: [
+      t(0, 1, 'looking', 'LOOKING (election)'),
+      t(0, 2, 'looking', 'LOOKING (election)'),
+      t(0, 3, 'looking', 'LOOKING (election)'),
+      t(0, 'cluster', 'unavailable', 'writes unavailable (electing)'),
+      t(200, 1, 'decided', 'FOLLOWING server 3 (election round 1, after finalizeWait)'),
+      t(200, 2, 'decided', 'FOLLOWING server 3 (election round 1, after finalizeWait)'),
+      t(200, 3, 'decided', 'LEADING (election round 1, after finalizeWait)'),
+      t(208, 3, 'established', 'LEADING, established epoch 1 (NEWLEADER acked by 1,3)'),
+      t(209, 'cluster', 'available', 'writes available again (leader 3) after 0.209s'),
+      t(20_000, 'fault', 'fault', 'kill:leader@20s+10s: server 3 process killed (connections reset)'),
+      t(20_000, 'cluster', 'unavailable', 'writes unavailable (leaderIsolated)'),
+      t(20_000.5, 1, 'looking', 'LOOKING (election)'),
+      t(20_000.5, 2, 'looking', 'LOOKING (election)'),
+      t(20_200, 1, 'decided', 'FOLLOWING server 2 (election round 2, after finalizeWait)'),
+      t(20_200, 2, 'decided', 'LEADING (election round 2, after finalizeWait)'),
+      t(20_210, 2, 'established', 'LEADING, established epoch 2 (NEWLEADER acked by 1,2)'),
+      t(20_210, 'cluster', 'available', 'writes available again (leader 2) after 0.210s'),
+      t(30_000, 3, 'looking', 'LOOKING (election)'),
+      t(30_000, 'fault', 'repair', 'server 3 restarted'),
+      t(30_002, 3, 'decided', 'FOLLOWING server 2 (election round 2, joined an established leader, no finalizeWait)'),
+    ],
+    config: {
+      name: topology,
+      servers: [
+        { id: 1, zone: 'az1', role: 'voter' },
+        { id: 2, zone: 'az1', role: 'voter' },
+        { id: 3, zone: 'az1', role: 'voter' },
+      ],
+    },
+  };
+  return doc as RunInput & Record<string, unknown>;
+}

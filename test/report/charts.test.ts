@@ -1,0 +1,187 @@
+import { describe, expect, it } from 'vitest';
+import {
+  availabilityCharts,
+  availabilityNines,
+  availabilityVsVoters,
+  cdf,
+  cdfPoints,
+  downtimeByCause,
+  faultIntervals,
+  nines,
+  roleIntervals,
+  runCharts,
+  runTimeline,
+  sweepLines,
+  unavailableIntervals,
+} from '../../src/report/charts/index.js';
+import { compileChart, parseFormats } from '../../src/report/export/index.js';
+import { availabilityDoc, runDoc, sweepDoc } from './charts.fixtures.js';
+
+type Json = Record<string, unknown>;
+
+/** Every data set in a spec (top level and per layer), flattened. */
+function dataOf(spec: object): Json[] {
+  const s = spec as { data?: { values?: Json[] }; layer?: object[] };
+  return [...(s.data?.values ?? []), ...(s.layer ?? []).flatMap((l) => dataOf(l))];
+}
+
+function titleOf(spec: object): { text: string; subtitle: string } {
+  const t = (spec as { title: { text: string; subtitle: string | string[] } }).title;
+  return { text: t.text, subtitle: ([] as string[]).concat(t.subtitle).join('\n') };
+}
+
+/** All axis titles of the encodings (top level and layers). */
+function axisTitles(spec: object): string[] {
+  const s = spec as { encoding?: Record<string, { title?: unknown }>; layer?: object[] };
+  const own = Object.entries(s.encoding ?? {})
+    .filter(([ch]) => ch === 'x' || ch === 'y')
+    .map(([, e]) => e.title)
+    .filter((t): t is string => typeof t === 'string');
+  return [...own, ...(s.layer ?? []).flatMap((l) => axisTitles(l))];
+}
+
+function expectValid(spec: Parameters<typeof compileChart>[0]): void {
+  const { vega, warnings } = compileChart(spec);
+  expect(vega).toHaveProperty('marks');
+  expect(warnings).toEqual([]);
+}
+
+describe('availability charts (issue 6 part 1)', () => {
+  const doc = availabilityDoc();
+
+  it('nines per topology: valid Vega-Lite, titled, with CI bounds and closed form from the input', () => {
+    const spec = availabilityNines(doc);
+    expectValid(spec);
+    const { text, subtitle } = titleOf(spec);
+    expect(text).toMatch(/Write availability by topology.*nines.*95% confidence/);
+    expect(subtitle).toContain('seed 42');
+    expect(subtitle).toContain('experiment independent');
+    expect(subtitle).toContain('zksim 0.1.0');
+    expect(axisTitles(spec)).toEqual(expect.arrayContaining(['topology', 'write availability (nines)']));
+    const rows = (spec as { data: { values: Json[] } }).data.values;
+    expect(rows.map((r) => r.topology)).toEqual(['n3-1az', 'n4-2az', 'n5-3az']);
+    doc.results.forEach((r, i) => {
+      expect(rows[i]!.writeAvailability).toBe(r.writeAvailability);
+      expect(rows[i]!.ciLow).toBe(r.writeAvailabilityCi95[0]);
+      expect(rows[i]!.ciHigh).toBe(r.writeAvailabilityCi95[1]);
+      expect(rows[i]!.analyticQuorumAvailability).toBe(r.analyticQuorumAvailability);
+      expect(rows[i]!.nines).toBeCloseTo(nines(r.writeAvailability), 3);
+    });
+    expect(rows[2]!.analyticNines).toBeNull(); // no closed form: no diamond
+  });
+
+  it('downtime by cause: stacked minutes per year, every cause of every topology', () => {
+    const spec = downtimeByCause(doc);
+    expectValid(spec);
+    expect(titleOf(spec).text).toMatch(/downtime per year by cause/);
+    expect(axisTitles(spec)).toContain('write downtime (minutes / year)');
+    const bars = dataOf(spec).filter((d) => 'cause' in d);
+    for (const r of doc.results) {
+      for (const [cause, minutes] of Object.entries(r.downtimeByCause)) {
+        expect(bars.find((b) => b.topology === r.topology && b.cause === cause)?.minutesPerYear).toBe(minutes);
+      }
+      const sum = bars.filter((b) => b.topology === r.topology).reduce((s, b) => s + (b.minutesPerYear as number), 0);
+      expect(sum).toBeCloseTo(r.downtimeMinutesPerYear, 6);
+    }
+  });
+
+  it('availability against voters 1–9, odd and even told apart, closed form beside simulated', () => {
+    const points = [1, 2, 3, 4, 5, 6, 7, 8, 9].map((v) => ({ voters: v, simulated: 1 - 10 ** -(v / 2 + 1), ci95: [1 - 10 ** -(v / 2 + 0.9), 1 - 10 ** -(v / 2 + 1.1)], closedForm: v === 9 ? null : 1 - 10 ** -(v / 2 + 1.05) }));
+    const spec = availabilityVsVoters(points, { seed: '3', experiment: 'independent', version: '0.1.0' });
+    expectValid(spec);
+    expect(titleOf(spec).text).toMatch(/against number of voters.*closed form/);
+    expect(axisTitles(spec)).toContain('voters (servers that vote)');
+    const rows = dataOf(spec);
+    expect(rows.map((r) => r.voters)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(rows.filter((r) => r.parity === 'simulated, even voters').map((r) => r.voters)).toEqual([2, 4, 6, 8]);
+    expect(rows.map((r) => r.closedForm)).toEqual(points.map((p) => p.closedForm));
+  });
+
+  it('sweep: one line per topology over the swept values in their given order', () => {
+    const doc = sweepDoc();
+    const spec = sweepLines(doc);
+    expectValid(spec);
+    expect(titleOf(spec).text).toBe('Write availability against node-mttr, with 95% confidence intervals');
+    expect(axisTitles(spec)).toContain('node-mttr (swept value)');
+    expect((spec as { encoding: { x: { sort: string[] } } }).encoding.x.sort).toEqual(['15m', '1h', '4h']);
+    expect(dataOf(spec).map((d) => [d.topology, d.value, d.writeAvailability])).toEqual(doc.results.map((r) => [r.topology, r.variant!.value, r.writeAvailability]));
+    expect(availabilityCharts(doc).map((c) => c.name)).toEqual(['sweep', 'availability-nines', 'downtime-by-cause', 'election-time-cdf']);
+  });
+
+  it('an availability document yields nines, causes, vs-voters and election-time charts, all valid', () => {
+    const charts = availabilityCharts(doc);
+    expect(charts.map((c) => c.name)).toEqual(['availability-nines', 'downtime-by-cause', 'availability-vs-voters', 'election-time-cdf']);
+    for (const c of charts) expectValid(c.spec);
+  });
+});
+
+describe('run timeline chart', () => {
+  const run = runDoc();
+
+  it('derives each server\'s roles, DOWN while killed, from the timeline entries', () => {
+    const byServer = (id: number) => roleIntervals(run).filter((r) => r.server === id).map((r) => [r.role, r.startMs, r.endMs]);
+    expect(byServer(3)).toEqual([
+      ['LOOKING', 0, 200],
+      ['LEADING', 200, 20_000],
+      ['DOWN', 20_000, 30_000],
+      ['LOOKING', 30_000, 30_002],
+      ['FOLLOWING', 30_002, 60_000],
+    ]);
+    expect(byServer(2)).toEqual([
+      ['LOOKING', 0, 200],
+      ['FOLLOWING', 200, 20_000.5],
+      ['LOOKING', 20_000.5, 20_200],
+      ['LEADING', 20_200, 60_000],
+    ]);
+    expect(faultIntervals(run)).toEqual([{ spec: 'kill:leader@20s+10s', startMs: 20_000, endMs: 30_000 }]);
+    expect(unavailableIntervals(run)).toEqual([
+      { startMs: 0, endMs: 209, cause: 'electing' },
+      { startMs: 20_000, endMs: 20_210, cause: 'leaderIsolated' },
+    ]);
+  });
+
+  it('is valid Vega-Lite with one row per server, faults shaded and elections marked', () => {
+    const spec = runTimeline(run);
+    expectValid(spec);
+    const { text, subtitle } = titleOf(spec);
+    expect(text).toBe("Each server's role over time in one run of n3-1az");
+    expect(subtitle).toContain('seed 1');
+    expect(subtitle).toContain('topology n3-1az');
+    expect(subtitle).toContain('zksim 0.1.0');
+    expect(subtitle).toContain('kill:leader@20s+10s');
+    expect(axisTitles(spec)).toContain('simulated time (s)');
+    const data = dataOf(spec);
+    expect(new Set(data.filter((d) => 'row' in d).map((d) => d.row))).toEqual(new Set(['writes (cluster)', 'server 1 (az1)', 'server 2 (az1)', 'server 3 (az1)']));
+    expect(data.filter((d) => 'spec' in d)).toEqual([{ spec: 'kill:leader@20s+10s', start: 20, end: 30, startMs: 20_000, endMs: 30_000 }]);
+    expect(data.filter((d) => 'label' in d && String(d.label).startsWith('election')).map((d) => d.startedAtMs)).toEqual([0, 20_000.5, 0, 20_000.5]); // rule + label layers
+    expect(runCharts(run).map((c) => c.name)).toEqual(['timeline', 'election-time-cdf']);
+  });
+});
+
+describe('CDF chart', () => {
+  it('holds the sorted input with cumulative fractions, titled with the unit', () => {
+    const values = [30, 10, 20, 20];
+    expect(cdfPoints(values.map((v) => ({ value: v, weight: 1 })))).toEqual([
+      { value: 10, fraction: 0.25 },
+      { value: 20, fraction: 0.75 },
+      { value: 30, fraction: 1 },
+    ]);
+    const spec = cdf(values, 'Write latency distribution', 'ms', { seed: '5', topology: 'n3-1az', version: '0.1.0' }, 'write latency');
+    expectValid(spec);
+    expect(titleOf(spec).text).toBe('Write latency distribution');
+    expect(titleOf(spec).subtitle).toContain('seed 5');
+    expect(axisTitles(spec)).toEqual(['write latency (ms)', 'cumulative fraction of observations']);
+    expect(dataOf(spec).map((d) => [d.value, d.fraction])).toEqual([
+      [10, 0.25],
+      [20, 0.75],
+      [30, 1],
+    ]);
+  });
+});
+
+describe('formats', () => {
+  it('parses a format list and names the unknown ones', () => {
+    expect(parseFormats('png, svg')).toEqual({ formats: ['svg', 'png'], unknown: [] });
+    expect(parseFormats('svg,pdf')).toEqual({ formats: ['svg'], unknown: ['pdf'] });
+  });
+});
