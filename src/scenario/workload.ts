@@ -14,7 +14,8 @@ export const DEFAULT_SESSION_TIMEOUT_MS = 30_000;
 
 export interface ClientView {
   readonly writes: { attempted: number; committed: number; failed: number; timedOut: number; latencyMs: { p50: number | null; p90: number | null; p99: number | null; max: number | null } };
-  readonly reads: { served: number; stale: number; failed: number };
+  /** servedByZone: reads answered by servers of each zone */
+  readonly reads: { served: number; stale: number; failed: number; servedByZone: Record<string, number> };
   readonly sessions: { expired: number; moved: number; timeoutMs: number };
 }
 
@@ -56,7 +57,7 @@ interface Pending {
 }
 
 /**
- * Clients with sessions, one per server to start with (placed in its zone), issuing Poisson
+ * Clients with sessions, one per server to start with (placed in its zone and region), issuing Poisson
  * streams of writes and reads. A write goes to the client's server, is forwarded to the leader
  * and answered once that server applies it; a read is served locally and is stale when that
  * server has applied less than some other server. A client whose server stops serving moves to
@@ -75,6 +76,8 @@ export class Workload {
   private served = 0;
   private stale = 0;
   private readsFailed = 0;
+  private readonly servedByZone = new Map<string, number>();
+  private readonly zoneOf = new Map<ServerId, string>();
   private expired = 0;
   private moved = 0;
   readonly sessionTimeoutUs: number;
@@ -90,9 +93,15 @@ export class Workload {
     const timeoutMs = Math.min(Math.max(spec.sessionTimeoutMs, 2 * tickMs), 20 * tickMs);
     this.sessionTimeoutUs = timeoutMs * 1000;
     this.readTimeoutUs = Math.round((this.sessionTimeoutUs * 2) / 3);
+    for (const s of topology.servers) this.zoneOf.set(s.id, s.zone);
     this.clients = topology.servers.map((s) => ({
       zone: s.zone,
-      servers: [...topology.servers.filter((o) => o.zone === s.zone), ...topology.servers.filter((o) => o.zone !== s.zone)].map((o) => o.id),
+      // A client lists the servers of its own region, its own zone first (a DR site's clients
+      // list the DR observers); it fails over inside that list.
+      servers: [
+        ...topology.servers.filter((o) => o.zone === s.zone),
+        ...topology.servers.filter((o) => o.zone !== s.zone && o.region === s.region),
+      ].map((o) => o.id),
       server: s.id,
       connected: false,
       disconnectedSinceUs: 0,
@@ -211,6 +220,8 @@ export class Workload {
       return;
     }
     this.served++;
+    const zone = this.zoneOf.get(c.server) ?? '';
+    this.servedByZone.set(zone, (this.servedByZone.get(zone) ?? 0) + 1);
     if (this.host.appliedBy(c.server) < this.host.appliedMost()) this.stale++;
   }
 
@@ -224,7 +235,7 @@ export class Workload {
         timedOut: this.timedOut,
         latencyMs: { p50: q(0.5), p90: q(0.9), p99: q(0.99), max: this.latency.count === 0 ? null : this.latency.max / 1000 },
       },
-      reads: { served: this.served, stale: this.stale, failed: this.readsFailed },
+      reads: { served: this.served, stale: this.stale, failed: this.readsFailed, servedByZone: Object.fromEntries(this.servedByZone) },
       sessions: { expired: this.expired, moved: this.moved, timeoutMs: this.sessionTimeoutUs / 1000 },
     };
   }

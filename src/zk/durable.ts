@@ -11,6 +11,7 @@ export class DurableState {
   /** logged txns in zxid order; committed or not (the log does not know) */
   log: Txn[] = [];
 
+  /** Last fsynced zxid: what a restarted process finds. A live process reports TxnLog.lastZxid. */
   lastLoggedZxid(): Zxid {
     const last = this.log[this.log.length - 1];
     return last === undefined ? 0 : last.zxid;

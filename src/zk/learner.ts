@@ -152,10 +152,10 @@ export class LearnerRole implements Role {
         if (newEpoch > durable.acceptedEpoch) {
           durable.acceptedEpoch = newEpoch;
           this.ctx.event({ type: 'epochs', acceptedEpoch: durable.acceptedEpoch, currentEpoch: durable.currentEpoch });
-          this.send({ type: 'ACKEPOCH', lastZxid: durable.lastLoggedZxid(), currentEpoch: durable.currentEpoch });
+          this.send({ type: 'ACKEPOCH', lastZxid: this.ctx.log.lastZxid, currentEpoch: durable.currentEpoch });
         } else if (newEpoch === durable.acceptedEpoch) {
           // Already accepted this epoch (a rejoin): ACK with -1, which does not count.
-          this.send({ type: 'ACKEPOCH', lastZxid: durable.lastLoggedZxid(), currentEpoch: -1 });
+          this.send({ type: 'ACKEPOCH', lastZxid: this.ctx.log.lastZxid, currentEpoch: -1 });
         } else {
           this.stop();
           this.leave(`leader's epoch ${newEpoch} is less than our accepted epoch ${durable.acceptedEpoch}`);
