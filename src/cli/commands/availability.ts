@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Option, type Command } from 'commander';
 import { produce } from 'immer';
@@ -27,6 +26,7 @@ import {
 import { availabilityTable } from '../../report/table.js';
 import { UserError } from '../errors.js';
 import { loadTopology, packageVersion, readText, writeFileAtomic } from '../io.js';
+import { writeReport } from '../render/index.js';
 import { collect, durationOption, seedOption } from '../options.js';
 
 /** Options shared by `availability` and `sweep`. */
@@ -66,7 +66,7 @@ export function addStudyOptions(cmd: Command): Command {
     .option('--checkpoint <file>', 'save progress to FILE periodically and resume from it if it exists (same inputs required)')
     .option('--shard <k/n>', 'run only trials i ≡ k−1 (mod n), for batch systems; combine the outputs with `zksim merge`')
     .option('--json', 'print the result as JSON (the stable contract) instead of a table')
-    .option('--out <dir>', 'also write availability.json into DIR')
+    .option('--out <dir>', 'also write availability.json, the charts (.vl.json, .svg, .png) and report.html into DIR')
     .addOption(new Option('--no-progress', 'never draw the progress bar (it is drawn only when stderr is a terminal)'));
 }
 
@@ -247,15 +247,19 @@ export async function runAndReport(configs: readonly StudyConfig[], base: BaseSe
     );
   }
   const doc = availabilityDocument(base.studyOptions, outcome.studies, version, notes);
-  emitDocument(doc, opts);
+  await emitDocument(doc, opts);
   if (outcome.interrupted) process.exitCode = 130;
   return doc;
 }
 
-export function emitDocument(doc: AvailabilityDocument, opts: { json?: boolean; out?: string }): void {
+/** The table (or JSON) on stdout; with --out, availability.json, every chart and report.html in DIR. */
+export async function emitDocument(doc: AvailabilityDocument, opts: { json?: boolean; out?: string }): Promise<void> {
   const json = `${JSON.stringify(doc, null, 2)}\n`;
-  if (opts.out !== undefined) writeFileAtomic(join(opts.out, 'availability.json'), json);
   process.stdout.write(opts.json ? json : availabilityTable(doc));
+  if (opts.out === undefined) return;
+  const { warnings } = await writeReport({ kind: 'availability', doc }, { dir: opts.out, formats: ['svg', 'png', 'html'], extra: [{ name: 'availability.json', data: json }] });
+  for (const w of warnings) process.stderr.write(`zksim: warning: ${w}\n`);
+  if (!opts.json) process.stdout.write(`\nCharts and report.html written to ${opts.out}\n`);
 }
 
 function progressBar(): { update: (p: Progress) => void; done: () => void } {

@@ -15,7 +15,7 @@ export function registerMerge(program: Command): void {
       'after',
       '\nExample:\n  for k in 1 2 3 4; do zksim availability topologies/n5-3az.yaml --runs 4000 --shard $k/4 --json > s$k.json & done; wait\n  zksim merge s1.json s2.json s3.json s4.json --json\n',
     )
-    .action((files: string[], opts: { json?: boolean; out?: string }) => {
+    .action(async (files: string[], opts: { json?: boolean; out?: string }) => {
       const docs = files.map((f) => {
         try {
           return JSON.parse(readText(f, 'result')) as AvailabilityDocument;
@@ -31,6 +31,6 @@ export function registerMerge(program: Command): void {
         if (e instanceof MergeError || e instanceof RangeError) throw new UserError(`merge: ${e.message}`);
         throw e;
       }
-      emitDocument(merged, opts);
+      await emitDocument(merged, opts);
     });
 }
