@@ -46,4 +46,12 @@ export async function main(argv: readonly string[]): Promise<void> {
   }
 }
 
+// `zksim ... | head` closes the pipe early: that is the reader being done, not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+
 await main(process.argv.slice(2));
