@@ -21,8 +21,28 @@ function commands(): string[] {
 
 /** Run a README line as a user would, with `npx zksim` meaning this checkout's build. */
 function sh(line: string) {
-  const cmd = line.replace(/^npx zksim\b/, `node ${process.cwd()}/dist/cli/main.js`);
+  const cmd = line.replaceAll(/\bnpx zksim\b/g, `node ${process.cwd()}/dist/cli/main.js`);
   return spawnSync('bash', ['-c', cmd], { encoding: 'utf8', maxBuffer: 64 << 20 });
+}
+
+/** Outputs of the commands run below, reused by the sample checks. */
+const outputs = new Map<string, string>();
+
+/** The first command of each sh block, and the unlabelled sample blocks that follow it. */
+function samples(): { command: string; sample: string }[] {
+  const out: { command: string; sample: string }[] = [];
+  let command: string | null = null;
+  for (const b of blocks()) {
+    if (b.lang === 'sh') command = b.body.split('\n').map((l) => l.trim()).find((l) => l && !l.startsWith('#')) ?? null;
+    else if (b.lang === '' && command) out.push({ command, sample: b.body });
+  }
+  return out;
+}
+
+function exampleOf(line: string): string {
+  // `npm ci` already happened for this checkout; what is left of the line is the example.
+  const example = line.replace(/^npm ci && /, '');
+  return example === 'npm start' ? 'node dist/cli/main.js start' : example;
 }
 
 describe('README', () => {
@@ -34,23 +54,35 @@ describe('README', () => {
 
   for (const line of commands()) {
     if (line === 'npm ci && npm test') continue; // the command running this very test (CI runs it)
-    test(`runs: ${line}`, () => {
-      // `npm ci` already happened for this checkout; what is left of the line is the example.
-      const example = line.replace(/^npm ci && /, '');
-      const r = example === 'npm start' ? sh('node dist/cli/main.js start') : sh(example);
+    test(`runs: ${line}`, { timeout: 180_000 }, () => {
+      const r = sh(exampleOf(line));
       expect(r.status, r.stderr).toBe(0);
-      expect(r.stdout.length).toBeGreaterThan(0);
       expect(hasStackTrace(r.stderr)).toBe(false);
+      const redirected = [...line.matchAll(/> ([^\s;]+)/g)].map((m) => m[1] as string);
+      if (redirected.length === 0) expect(r.stdout.length).toBeGreaterThan(0);
+      // a loop writing JSON files: each file it wrote must parse
+      for (const pattern of redirected) {
+        for (const k of ['1', '2', '3']) JSON.parse(readFileSync(pattern.replace('$k', k), 'utf8'));
+      }
+      outputs.set(line, r.stdout);
     });
   }
 
-  test('the sample output shown is what the first example prints', () => {
-    const first = commands().find((c) => c.startsWith('npx zksim run'));
-    const out = sh(first as string).stdout;
-    const sample = blocks().find((b) => b.lang === '' && b.body.includes('Timeline'));
-    expect(sample).toBeDefined();
-    const shown = sample!.body.split('\n').filter((l) => l.trim() !== '' && l.trim() !== '...');
-    expect(shown.length).toBeGreaterThan(5);
-    for (const l of shown) expect(out).toContain(l);
+  test('every sample output shown is what its command prints', () => {
+    const all = samples();
+    expect(all.length).toBeGreaterThanOrEqual(3);
+    for (const { command, sample } of all) {
+      const out = outputs.get(command) ?? sh(exampleOf(command)).stdout;
+      const shown = sample.split('\n').filter((l) => l.trim() !== '' && l.trim() !== '...');
+      expect(shown.length, command).toBeGreaterThan(0);
+      for (const l of shown) {
+        if (l.includes('…')) {
+          // an abridged table row: every value shown must be printed
+          for (const token of l.split(/\s+/).filter((t) => t && t !== '…')) expect(out, `${command}: ${token}`).toContain(token);
+        } else {
+          expect(out, command).toContain(l);
+        }
+      }
+    }
   });
 });
