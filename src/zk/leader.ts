@@ -5,6 +5,7 @@ import { chooseSync } from './sync.js';
 const WAIT = 'lead.wait';
 const TICK = 'lead.tick';
 const handlerTimer = (connId: number): string => `lh.${connId}`;
+const watchdogTimer = (connId: number): string => `wd.${connId}`;
 
 type Stage = 'connected' | 'info' | 'ackepoch' | 'syncing' | 'acked' | 'uptodate';
 
@@ -15,6 +16,9 @@ interface Handler {
   observer: boolean;
   stage: Stage;
   lastZxid: number;
+  /** proposals sent and not yet ACKed, oldest first (LearnerHandler.SyncLimitCheck) */
+  readonly unacked: { readonly zxid: number; readonly sentUs: number }[];
+  watchdogArmed: boolean;
 }
 
 interface Outstanding {
@@ -70,7 +74,7 @@ export class LeaderRole implements Role {
   handle(input: PeerInput): void {
     switch (input.kind) {
       case 'accepted':
-        this.handlers.set(input.connId, { connId: input.connId, sid: input.peer, observer: false, stage: 'connected', lastZxid: 0 });
+        this.handlers.set(input.connId, { connId: input.connId, sid: input.peer, observer: false, stage: 'connected', lastZxid: 0, unacked: [], watchdogArmed: false });
         this.ctx.setTimer(handlerTimer(input.connId), this.initLimitUs());
         break;
       case 'packet':
@@ -97,6 +101,7 @@ export class LeaderRole implements Role {
     for (const h of this.handlers.values()) {
       this.ctx.emit({ kind: 'close', connId: h.connId });
       this.ctx.cancelTimer(handlerTimer(h.connId));
+      this.ctx.cancelTimer(watchdogTimer(h.connId));
     }
     this.handlers.clear();
     this.ctx.cancelTimer(WAIT);
@@ -123,6 +128,10 @@ export class LeaderRole implements Role {
     if (timer === TICK) {
       this.tickCheckPending = false;
       this.tickCheck();
+      return;
+    }
+    if (timer.startsWith('wd.')) {
+      this.checkAckWatchdog(Number(timer.slice(3)));
       return;
     }
     if (timer.startsWith('lh.')) {
@@ -243,7 +252,7 @@ export class LeaderRole implements Role {
       else this.maybeEstablish();
       return;
     }
-    this.onProposalAck(h.sid, zxid, h.observer);
+    this.onProposalAck(h.sid, zxid, h.observer, h);
   }
 
   private maybeEstablish(): void {
@@ -274,6 +283,7 @@ export class LeaderRole implements Role {
     void alreadyClosed;
     this.handlers.delete(connId);
     this.ctx.cancelTimer(handlerTimer(connId));
+    this.ctx.cancelTimer(watchdogTimer(connId));
     this.ctx.event({ type: 'learnerLost', learner: h.sid, reason });
     if (this.established) this.scheduleTickCheck();
   }
@@ -318,7 +328,11 @@ export class LeaderRole implements Role {
     const index = this.ctx.log.append(txn);
     this.outstanding.push({ txn, index, acks: new Set<ServerId>() });
     for (const h of this.handlers.values()) {
-      if (!h.observer && (h.stage === 'syncing' || h.stage === 'acked' || h.stage === 'uptodate')) this.send(h, { type: 'PROPOSAL', txn });
+      if (!h.observer && (h.stage === 'syncing' || h.stage === 'acked' || h.stage === 'uptodate')) {
+        this.send(h, { type: 'PROPOSAL', txn });
+        h.unacked.push({ zxid: txn.zxid, sentUs: this.ctx.nowUs });
+        if (!h.watchdogArmed) this.armAckWatchdog(h);
+      }
     }
     // Logged through the leader's own SyncRequestProcessor: its ACK counts after its fsync.
     this.fsyncs.set(this.ctx.persist(), this.ctx.log.length);
@@ -332,7 +346,40 @@ export class LeaderRole implements Role {
     this.tryToCommit();
   }
 
-  private onProposalAck(sid: ServerId, zxid: number, observer: boolean): void {
+  /**
+   * The leader's ping (every tickTime/2) checks the learner's oldest unacked proposal; older than
+   * syncLimit×tickTime closes it ("transaction timeout"). Armed lazily for the oldest deadline.
+   */
+  private armAckWatchdog(h: Handler): void {
+    const oldest = h.unacked[0];
+    if (!oldest) {
+      h.watchdogArmed = false;
+      this.ctx.cancelTimer(watchdogTimer(h.connId));
+      return;
+    }
+    const { tickTimeUs, syncLimit } = this.ctx.config;
+    const pingUs = tickTimeUs / 2;
+    const due = oldest.sentUs + syncLimit * tickTimeUs;
+    const ping = this.tickOriginUs + Math.ceil((due - this.tickOriginUs) / pingUs) * pingUs;
+    h.watchdogArmed = true;
+    this.ctx.setTimer(watchdogTimer(h.connId), Math.max(1, ping - this.ctx.nowUs));
+  }
+
+  private checkAckWatchdog(connId: number): void {
+    const h = this.handlers.get(connId);
+    if (!h) return;
+    h.watchdogArmed = false;
+    const oldest = h.unacked[0];
+    if (oldest && this.ctx.nowUs - oldest.sentUs >= this.ctx.config.syncLimit * this.ctx.config.tickTimeUs) {
+      this.ctx.emit({ kind: 'close', connId });
+      this.dropHandler(connId, `transaction timeout: proposal ${oldest.zxid.toString(16)} unacked for syncLimit×tickTime`, true);
+      return;
+    }
+    this.armAckWatchdog(h);
+  }
+
+  private onProposalAck(sid: ServerId, zxid: number, observer: boolean, h?: Handler): void {
+    if (h) while (h.unacked.length > 0 && (h.unacked[0] as { zxid: number }).zxid <= zxid) h.unacked.shift();
     if (observer || !this.ctx.config.verifier.isVoter(sid) || counterOf(zxid) === 0) return;
     const o = this.outstanding.find((x) => x.txn.zxid === zxid);
     if (!o) return;
