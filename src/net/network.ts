@@ -106,7 +106,8 @@ export class Network {
   startProcess(id: ServerId): boolean {
     const s = this.server(id);
     if (!this.hostIsUp(id)) return false;
-    // Connections to the previous incarnation are reset by the first packet that reaches the new one.
+    // Connections to the previous incarnation are reset now: in TCP the first packet (a PING every
+    // tickTime/2) to reach the rebooted host draws an RST, so a peer learns within about a tick.
     this.resetConnsOf(id, s.incarnation);
     s.incarnation += 1;
     s.process = 'up';
