@@ -225,6 +225,17 @@ export class Workload {
     if (this.host.appliedBy(c.server) < this.host.appliedMost()) this.stale++;
   }
 
+  /** A session still stranded at the end counts as expired once its timeout has run out. */
+  private strandedExpired(): number {
+    const now = this.host.nowUs;
+    let n = 0;
+    for (const c of this.clients) {
+      if (c.connected || c.disconnectedSinceUs === 0) continue;
+      if (now - Math.max(c.disconnectedSinceUs, this.host.lastEstablishedUs) > this.sessionTimeoutUs) n++;
+    }
+    return n;
+  }
+
   view(): ClientView {
     const q = (p: number): number | null => (this.latency.count === 0 ? null : this.latency.quantile(p) / 1000);
     return {
@@ -236,7 +247,7 @@ export class Workload {
         latencyMs: { p50: q(0.5), p90: q(0.9), p99: q(0.99), max: this.latency.count === 0 ? null : this.latency.max / 1000 },
       },
       reads: { served: this.served, stale: this.stale, failed: this.readsFailed, servedByZone: Object.fromEntries(this.servedByZone) },
-      sessions: { expired: this.expired, moved: this.moved, timeoutMs: this.sessionTimeoutUs / 1000 },
+      sessions: { expired: this.expired + this.strandedExpired(), moved: this.moved, timeoutMs: this.sessionTimeoutUs / 1000 },
     };
   }
 }
