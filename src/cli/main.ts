@@ -9,6 +9,7 @@ import { registerValidate } from './commands/validate.js';
 import { registerAvailability } from './commands/availability.js';
 import { registerSweep } from './commands/sweep.js';
 import { registerMerge } from './commands/merge.js';
+import { registerDemo } from './commands/demo.js';
 
 /** Every command is declared here; each lives in commands/<name>.ts. */
 function program(): Command {
@@ -24,6 +25,7 @@ function program(): Command {
   registerAvailability(p);
   registerSweep(p);
   registerMerge(p);
+  registerDemo(p);
   return p;
 }
 

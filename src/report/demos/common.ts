@@ -1,0 +1,221 @@
+// report/demos — the interview demos as pure builders: results in, narration, tables and charts out.
+// No process, console, files or Promises here: the CLI (cli/commands/demo.ts) runs the Monte Carlo
+// studies, loads the shipped files and writes what these functions return.
+import type { Experiment } from '../../model/experiment.js';
+import type { FaultSpec, Topology } from '../../model/index.js';
+import type { AvailabilityDocument, StudyConfig, StudyOptions } from '../../montecarlo/index.js';
+import { parseFault } from '../../config/faults.js';
+import { runTrial, type WorkloadSpec } from '../../scenario/index.js';
+import type { Chart } from '../charts/index.js';
+import type { Table } from '../html/index.js';
+import { runJson, type RunJson } from '../run-json.js';
+
+/** What a demo gets from the CLI: the shipped topologies and experiments, the seed, the version. */
+export interface DemoInputs {
+  readonly seed: string;
+  readonly version: string;
+  /** a shipped topology by name, e.g. 'n5-3az' (topologies/n5-3az.yaml) */
+  readonly topology: (name: string) => Topology;
+  /** a shipped experiment by name, e.g. 'az-outage' (experiments/az-outage.yaml) */
+  readonly experiment: (name: string) => Experiment;
+}
+
+/** A Monte Carlo study the CLI runs (on its worker pool) before the demo is built. */
+export interface StudyRequest {
+  readonly name: string;
+  readonly configs: readonly StudyConfig[];
+  readonly options: StudyOptions;
+}
+
+/** One message-level run shown by a demo; written with its own charts into a subdirectory. */
+export interface DemoRun {
+  readonly name: string;
+  readonly caption: string;
+  readonly doc: RunJson;
+}
+
+/** One Monte Carlo study shown by a demo; written with its own charts into a subdirectory. */
+export interface DemoStudy {
+  readonly name: string;
+  readonly caption: string;
+  readonly doc: AvailabilityDocument;
+}
+
+export interface DemoOutput {
+  readonly name: string;
+  readonly title: string;
+  readonly seed: string;
+  readonly version: string;
+  /** the narration printed on stdout (and shown at the top of report.html) */
+  readonly text: string;
+  readonly tables: readonly Table[];
+  /** the demo's own charts (the runs' and studies' charts come with them) */
+  readonly charts: readonly Chart[];
+  readonly runs: readonly DemoRun[];
+  readonly studies: readonly DemoStudy[];
+  /** the numbers behind the claims, for demo.json and the tests */
+  readonly facts: Readonly<Record<string, unknown>>;
+}
+
+export interface Demo {
+  readonly name: string;
+  /** one line for `zksim demo` */
+  readonly summary: string;
+  readonly studies: (inputs: DemoInputs) => readonly StudyRequest[];
+  readonly build: (inputs: DemoInputs, studies: ReadonlyMap<string, AvailabilityDocument>) => DemoOutput;
+}
+
+/** A fault spec in the CLI's vocabulary (the demos script their faults as a user would type them). */
+export function fault(text: string, topology: Topology): FaultSpec {
+  const parsed = parseFault(text, topology);
+  if (!parsed.ok) throw new Error(`demo fault ${JSON.stringify(text)}: ${parsed.error}`);
+  return parsed.fault;
+}
+
+export interface RunSpec {
+  readonly topology: Topology;
+  readonly seed: string;
+  readonly durationUs: number;
+  readonly faults: readonly string[];
+  readonly workload?: WorkloadSpec;
+  /** extra TrialOptions fields (e.g. quorumRule), passed through as they are */
+  readonly extra?: Readonly<Record<string, unknown>>;
+}
+
+/** One deterministic run, as `zksim run --json` would print it. */
+export function demoRun(spec: RunSpec, version: string): RunJson {
+  const faults = spec.faults.map((f) => fault(f, spec.topology));
+  const result = runTrial({
+    ...(spec.extra ?? {}),
+    topology: spec.topology,
+    seed: spec.seed,
+    durationUs: spec.durationUs,
+    faults,
+    ...(spec.workload ? { workload: spec.workload } : {}),
+  });
+  return runJson(result, spec.topology, version);
+}
+
+export function getStudy(studies: ReadonlyMap<string, AvailabilityDocument>, name: string): AvailabilityDocument {
+  const doc = studies.get(name);
+  if (!doc) throw new Error(`demo study ${name} was not run`);
+  return doc;
+}
+
+// --- wording helpers ---
+
+export const US_PER_S = 1_000_000;
+
+/** Seconds with milliseconds: 12.345 s. */
+export function secs(ms: number): string {
+  return `${(ms / 1000).toFixed(3)} s`;
+}
+
+/** Seconds, one decimal: 12.3 s. */
+export function secs1(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** A small probability in scientific notation: 2.98e-4. */
+export function sci(p: number, digits = 2): string {
+  if (!Number.isFinite(p)) return 'n/a';
+  if (p === 0) return '0';
+  return p.toExponential(digits).replace('e+', 'e');
+}
+
+export function fixed(v: number, digits = 2): string {
+  return Number.isFinite(v) ? v.toFixed(digits) : 'n/a';
+}
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** A plain-text table: columns padded, numeric columns right-aligned. */
+export function textTable(t: Table): string {
+  const rows = [t.columns, ...t.rows];
+  const widths = t.columns.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  const line = (r: readonly string[]): string =>
+    r
+      .map((cell, i) => (t.numeric?.[i] ? cell.padStart(widths[i] as number) : cell.padEnd(widths[i] as number)))
+      .join('  ')
+      .trimEnd();
+  return [t.caption, line(t.columns), ...t.rows.map(line)].join('\n');
+}
+
+/** Paragraphs wrapped at `width` columns (lines that start with two spaces are kept as they are). */
+export function wrap(text: string, width = 100): string {
+  return text
+    .split('\n')
+    .map((line) => {
+      if (line.startsWith('  ') || line.length <= width) return line;
+      const out: string[] = [];
+      let cur = '';
+      for (const word of line.split(' ')) {
+        if (cur && cur.length + 1 + word.length > width) {
+          out.push(cur);
+          cur = word;
+        } else cur = cur ? `${cur} ${word}` : word;
+      }
+      if (cur) out.push(cur);
+      return out.join('\n');
+    })
+    .join('\n');
+}
+
+/** The narration: a heading, then blocks (paragraphs, or tables) separated by blank lines. */
+export function narrate(title: string, subtitleLine: string, blocks: readonly (string | Table)[]): string {
+  const body = blocks.map((b) => (typeof b === 'string' ? wrap(b) : textTable(b)));
+  return `${title}\n${subtitleLine}\n\n${body.join('\n\n')}\n`;
+}
+
+// --- reading a run ---
+
+/** Write-unavailable time inside [fromMs, toMs), from the run's cluster timeline entries. */
+export function unavailableWithin(run: RunJson, fromMs: number, toMs: number): number {
+  let down = false;
+  let since = 0;
+  let total = 0;
+  const add = (a: number, b: number): void => {
+    const lo = Math.max(a, fromMs);
+    const hi = Math.min(b, toMs);
+    if (hi > lo) total += hi - lo;
+  };
+  for (const e of run.timeline) {
+    if (e.who !== 'cluster') continue;
+    if (e.kind === 'unavailable' && !down) {
+      down = true;
+      since = e.atMs;
+    } else if (e.kind === 'available' && down) {
+      add(since, e.atMs);
+      down = false;
+    }
+  }
+  if (down) add(since, run.durationMs);
+  return total;
+}
+
+/** Is the ensemble write-available at `atMs` (just before anything that happens at that instant)? */
+export function availableAt(run: RunJson, atMs: number): boolean {
+  let up = false;
+  for (const e of run.timeline) {
+    if (e.atMs >= atMs) break;
+    if (e.who !== 'cluster') continue;
+    if (e.kind === 'unavailable') up = false;
+    else if (e.kind === 'available') up = true;
+  }
+  return up;
+}
+
+/** Leaders that held LEADING at some instant of [fromMs, toMs). */
+export function leadersDuring(run: RunJson, fromMs: number, toMs: number): RunJson['leaders'] {
+  return run.leaders.filter((l) => l.electedAtMs < toMs && (l.endedAtMs === null || l.endedAtMs > fromMs));
+}
+
+export function voterIds(topology: Topology): number[] {
+  return topology.servers.filter((s) => s.role !== 'observer').map((s) => s.id);
+}
+
+export function quorumSize(voters: number): number {
+  return Math.floor(voters / 2) + 1;
+}

@@ -1,0 +1,19 @@
+// report/demos — the interview demos (issue 6, part 3). Each is a pure builder; cli/commands/demo.ts runs them.
+import type { Demo } from './common.js';
+import { evenNodes } from './even-nodes.js';
+import { twoZones } from './two-zones.js';
+import { splitBrain } from './split-brain.js';
+import { rollingRestart } from './rolling-restart.js';
+
+export * from './common.js';
+export * as evenNodesDemo from './even-nodes.js';
+export * as twoZonesDemo from './two-zones.js';
+export * as splitBrainDemo from './split-brain.js';
+export * as rollingRestartDemo from './rolling-restart.js';
+
+/** Every demo, in the order `zksim demo` lists them. */
+export const DEMOS: readonly Demo[] = [evenNodes, twoZones, splitBrain, rollingRestart];
+
+export function findDemo(name: string): Demo | null {
+  return DEMOS.find((d) => d.name === name) ?? null;
+}

@@ -1,0 +1,274 @@
+// rolling-restart: leader last against an arbitrary order — elections caused, time with no spare failure tolerance.
+import type { TopLevelSpec } from 'vega-lite';
+import type { AvailabilityDocument } from '../../montecarlo/index.js';
+import { CHART_CONFIG, subtitle } from '../charts/index.js';
+import type { Table } from '../html/index.js';
+import type { RunJson } from '../run-json.js';
+import {
+  demoRun,
+  narrate,
+  plural,
+  quorumSize,
+  secs,
+  secs1,
+  unavailableWithin,
+  voterIds,
+  type Demo,
+  type DemoInputs,
+  type DemoOutput,
+  type DemoRun,
+} from './common.js';
+
+export const TOPOLOGIES: readonly string[] = ['n3-3az', 'n5-3az'];
+export const FIRST_STEP_MS = 10_000;
+/** each server is down this long (stop, start, load the snapshot) */
+export const DOWN_MS = 20_000;
+/** wait after a server is back before the next step: long enough to rejoin and resync */
+export const WAIT_MS = 20_000;
+export const TAIL_MS = 30_000;
+export const WRITES_PER_SEC = 20;
+
+export type Order = 'leader-last' | 'arbitrary';
+
+/** leader-last: the others in id order, the leader at the end; arbitrary: id order with the leader moved to the middle. */
+export function restartOrder(voters: readonly number[], leader: number, order: Order): number[] {
+  const others = voters.filter((v) => v !== leader);
+  if (order === 'leader-last') return [...others, leader];
+  const middle = Math.floor(voters.length / 2);
+  return [...others.slice(0, middle), leader, ...others.slice(middle)];
+}
+
+/** The scripted schedule: `kill:N@T+DOWN`, one server at a time, WAIT after each comes back. */
+export function rollingSchedule(order: readonly number[], firstMs = FIRST_STEP_MS, downMs = DOWN_MS, waitMs = WAIT_MS): string[] {
+  return order.map((id, i) => `kill:${id}@${(firstMs + i * (downMs + waitMs)) / 1000}s+${downMs / 1000}s`);
+}
+
+export interface SyncedStep {
+  readonly atMs: number;
+  /** voters synced with the established leader (the leader included) */
+  readonly synced: number;
+}
+
+/**
+ * How many voters are up and synced with the current established leader, over time, from a run's
+ * timeline: a leader counts from 'established', a follower from 'synced with leader L' while L is
+ * that leader; LOOKING, a step-down, leaving the leader, a process kill, a host or domain crash
+ * uncount a server. Link cuts (isolate, partition) are not read: this is for restarts and crashes.
+ */
+export function syncedVoterSteps(run: RunJson): SyncedStep[] {
+  const servers = run.config.servers;
+  const voters = new Set(servers.filter((s) => s.role !== 'observer').map((s) => s.id));
+  const syncedWith = new Map<number, number>();
+  let leader: number | null = null;
+  const steps: SyncedStep[] = [];
+  const count = (): number => {
+    if (leader === null || syncedWith.get(leader) !== leader) return 0;
+    let n = 0;
+    for (const [node, l] of syncedWith) if (l === leader && voters.has(node)) n++;
+    return n;
+  };
+  const drop = (node: number): void => {
+    syncedWith.delete(node);
+    if (node === leader) leader = null;
+  };
+  for (const e of run.timeline) {
+    if (typeof e.who === 'number') {
+      const node = e.who;
+      if (e.kind === 'looking' || e.kind === 'stepdown' || (e.kind === 'timeout' && e.what.startsWith('left leader'))) drop(node);
+      else if (e.kind === 'established') {
+        leader = node;
+        syncedWith.set(node, node);
+      } else if (e.kind === 'synced') {
+        const m = /synced with leader (\d+)/.exec(e.what);
+        if (m) syncedWith.set(node, Number(m[1]));
+      }
+    } else if (e.who === 'fault' && e.kind === 'fault') {
+      const one = /: server (\d+) (process killed|host down)/.exec(e.what);
+      if (one) drop(Number(one[1]));
+      const domain = /: every host in (zone|rack|region) (\S+) down/.exec(e.what);
+      if (domain) for (const s of servers) if ((s as unknown as Record<string, unknown>)[domain[1] as string] === domain[2]) drop(s.id);
+    }
+    const n = count();
+    const last = steps[steps.length - 1];
+    if (!last || last.synced !== n) {
+      if (last && last.atMs === e.atMs) steps[steps.length - 1] = { atMs: e.atMs, synced: n };
+      else steps.push({ atMs: e.atMs, synced: n });
+    }
+  }
+  return steps;
+}
+
+export interface Exposure {
+  /** up, synced voters exactly a quorum: one more failure stops writes */
+  readonly noSpareMs: number;
+  /** fewer than a quorum synced: writes stopped */
+  readonly belowQuorumMs: number;
+}
+
+/** Time in [fromMs, toMs) with exactly a quorum synced, and with less. */
+export function exposure(steps: readonly SyncedStep[], quorum: number, fromMs: number, toMs: number): Exposure {
+  let noSpareMs = 0;
+  let belowQuorumMs = 0;
+  steps.forEach((s, i) => {
+    const next = steps[i + 1];
+    const lo = Math.max(s.atMs, fromMs);
+    const hi = Math.min(next ? next.atMs : toMs, toMs);
+    if (hi <= lo) return;
+    if (s.synced === quorum) noSpareMs += hi - lo;
+    else if (s.synced < quorum) belowQuorumMs += hi - lo;
+  });
+  return { noSpareMs, belowQuorumMs };
+}
+
+export interface RollingStory {
+  readonly topology: string;
+  readonly order: Order;
+  readonly sequence: readonly number[];
+  readonly schedule: readonly string[];
+  readonly voters: number;
+  readonly quorum: number;
+  readonly elections: number;
+  /** leaders elected during the schedule, in order */
+  readonly newLeaders: readonly number[];
+  readonly writeUnavailableMs: number;
+  readonly noSpareMs: number;
+  readonly belowQuorumMs: number;
+  readonly writesFailed: number | null;
+  readonly writesCommitted: number | null;
+  readonly violations: number;
+}
+
+export function rollingStory(run: RunJson, order: Order, sequence: readonly number[], schedule: readonly string[], fromMs: number): RollingStory {
+  const voters = run.config.servers.filter((s) => s.role !== 'observer').length;
+  const quorum = quorumSize(voters);
+  const during = run.elections.filter((e) => e.startedAtMs >= fromMs);
+  const ex = exposure(syncedVoterSteps(run), quorum, fromMs, run.durationMs);
+  return {
+    topology: run.topology,
+    order,
+    sequence,
+    schedule,
+    voters,
+    quorum,
+    elections: during.length,
+    newLeaders: during.map((e) => e.leader).filter((l): l is number => l !== null),
+    writeUnavailableMs: unavailableWithin(run, fromMs, run.durationMs),
+    noSpareMs: ex.noSpareMs,
+    belowQuorumMs: ex.belowQuorumMs,
+    writesFailed: run.writes ? run.writes.failed : null,
+    writesCommitted: run.writes ? run.writes.committed : null,
+    violations: run.safety.violations.length,
+  };
+}
+
+function exposureChart(stories: readonly RollingStory[], meta: { seed: string; version: string }): TopLevelSpec {
+  const values = stories.flatMap((s) => [
+    { run: `${s.topology}, ${s.order}`, measure: 'no spare failure tolerance', seconds: s.noSpareMs / 1000 },
+    { run: `${s.topology}, ${s.order}`, measure: 'no writes (below quorum, electing)', seconds: s.writeUnavailableMs / 1000 },
+  ]);
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title: {
+      text: 'Rolling restart: time exposed, leader last against an arbitrary order',
+      subtitle: [
+        subtitle({ seed: meta.seed, version: meta.version, details: [`each server down ${DOWN_MS / 1000} s, ${WAIT_MS / 1000} s between steps`] }),
+        'no spare: the up, synced voters are exactly a quorum, so one more failure stops writes',
+      ],
+    },
+    config: CHART_CONFIG,
+    width: 420,
+    height: 220,
+    data: { values },
+    mark: { type: 'bar' },
+    encoding: {
+      y: { field: 'run', type: 'nominal', title: null, sort: null },
+      yOffset: { field: 'measure', type: 'nominal' },
+      x: { field: 'seconds', type: 'quantitative', title: 'seconds during the rolling restart' },
+      color: { field: 'measure', type: 'nominal', title: null, scale: { domain: ['no spare failure tolerance', 'no writes (below quorum, electing)'], range: ['#f28e2b', '#d62728'] } },
+      tooltip: [{ field: 'run' }, { field: 'measure' }, { field: 'seconds', format: '.3f' }],
+    },
+  };
+}
+
+function build(inputs: DemoInputs, _docs: ReadonlyMap<string, AvailabilityDocument>): DemoOutput {
+  const workload = { writesPerSec: WRITES_PER_SEC, readsPerSec: 0, sessionTimeoutMs: 30_000 };
+  const runs: DemoRun[] = [];
+  const stories: RollingStory[] = [];
+  const leaders = new Map<string, number>();
+  for (const t of TOPOLOGIES) {
+    const topology = inputs.topology(t);
+    // Who leads when the restart begins: the same seed replays the same start.
+    const probe = demoRun({ topology, seed: inputs.seed, durationUs: FIRST_STEP_MS * 1000, faults: [], workload }, inputs.version);
+    const leader = probe.leaders.find((l) => l.endedAtMs === null)?.node ?? null;
+    if (leader === null) throw new Error(`${t}: no leader at ${FIRST_STEP_MS} ms`);
+    leaders.set(t, leader);
+    const voters = voterIds(topology);
+    for (const order of ['leader-last', 'arbitrary'] as const) {
+      const sequence = restartOrder(voters, leader, order);
+      const schedule = rollingSchedule(sequence);
+      const durationUs = (FIRST_STEP_MS + sequence.length * (DOWN_MS + WAIT_MS) + TAIL_MS) * 1000;
+      const doc = demoRun({ topology, seed: inputs.seed, durationUs, faults: schedule, workload }, inputs.version);
+      runs.push({ name: `${t}-${order}`, caption: `${t}, ${order}: ${sequence.join(', ')}`, doc });
+      stories.push(rollingStory(doc, order, sequence, schedule, FIRST_STEP_MS));
+    }
+  }
+  const table: Table = {
+    caption: `Rolling restarts: each server killed for ${secs1(DOWN_MS)}, ${secs1(WAIT_MS)} after it is back before the next; ${WRITES_PER_SEC} writes/s`,
+    columns: ['topology', 'order', 'restart sequence', 'elections', 'new leaders', 'no writes', 'no spare tolerance', 'writes failed'],
+    rows: stories.map((s) => [
+      s.topology,
+      s.order,
+      s.sequence.join(' → '),
+      String(s.elections),
+      s.newLeaders.join(', ') || '—',
+      secs(s.writeUnavailableMs),
+      secs(s.noSpareMs),
+      s.writesFailed === null ? '—' : String(s.writesFailed),
+    ]),
+    numeric: [false, false, false, true, false, true, true, true],
+  };
+  const get = (t: string, o: Order): RollingStory => stories.find((s) => s.topology === t && s.order === o) as RollingStory;
+  const paragraphs = TOPOLOGIES.map((t) => {
+    const ll = get(t, 'leader-last');
+    const ar = get(t, 'arbitrary');
+    const spare = ll.voters - ll.quorum;
+    return (
+      `${t} (${ll.voters} voters, quorum ${ll.quorum}, ${plural(spare, 'spare')}), server ${leaders.get(t)} leading at the start. ` +
+      `Leader last (${ll.sequence.join(' → ')}): ${plural(ll.elections, 'election')}, ${secs(ll.writeUnavailableMs)} without writes, ` +
+      `${secs(ll.noSpareMs)} with no spare failure tolerance. Arbitrary order (${ar.sequence.join(' → ')}): ${plural(ar.elections, 'election')}` +
+      `${ar.newLeaders.length > 1 ? ` (leaders ${ar.newLeaders.join(', ')}: restarting the old leader moved the lead to a server restarted later)` : ''}, ` +
+      `${secs(ar.writeUnavailableMs)} without writes, ${secs(ar.noSpareMs)} with no spare. ` +
+      (spare === 1
+        ? `With ${ll.voters} voters every step leaves exactly a quorum: the whole time a server is down, and until it has resynced, one more failure stops writes.`
+        : `With ${ll.voters} voters a step leaves ${ll.voters - 1} of ${ll.voters} up, one more than the quorum: the exposure is only the moments when followers are still resyncing to a new leader.`)
+    );
+  });
+  const title = 'zksim demo rolling-restart: in what order should servers be restarted?';
+  const sub = `seed ${inputs.seed} · zksim ${inputs.version}`;
+  const text = narrate(title, sub, [
+    `A rolling restart stops one server at a time (here kill:N@T+${DOWN_MS / 1000}s, the next ${WAIT_MS / 1000} s after it is back). ` +
+      `Restarting a follower costs no election; restarting the leader costs one: its followers see the connection reset, elect, and resync. ` +
+      `"No spare failure tolerance" is the time when the voters that are up and synced with the leader are exactly a quorum, read from each run's timeline.`,
+    table,
+    ...paragraphs,
+  ]);
+  return {
+    name: 'rolling-restart',
+    title,
+    seed: inputs.seed,
+    version: inputs.version,
+    text,
+    tables: [table],
+    charts: [{ name: 'rolling-exposure', title: 'Rolling restart: time exposed, leader last against an arbitrary order', spec: exposureChart(stories, inputs) }],
+    runs,
+    studies: [],
+    facts: { leaders: Object.fromEntries(leaders), runs: stories },
+  };
+}
+
+export const rollingRestart: Demo = {
+  name: 'rolling-restart',
+  summary: 'leader last against an arbitrary order: elections caused, time with no spare failure tolerance',
+  studies: () => [],
+  build,
+};

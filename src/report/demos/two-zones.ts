@@ -1,0 +1,250 @@
+// two-zones: no layout over two zones survives losing the larger one; a third zone (2+2+1) fixes it.
+import { DEFAULT_CHUNK_SIZE, type AvailabilityDocument, type ResultRow } from '../../montecarlo/index.js';
+import type { Table } from '../html/index.js';
+import type { RunJson } from '../run-json.js';
+import {
+  availableAt,
+  demoRun,
+  fixed,
+  getStudy,
+  narrate,
+  quorumSize,
+  sci,
+  secs,
+  secs1,
+  unavailableWithin,
+  type Demo,
+  type DemoInputs,
+  type DemoOutput,
+  type DemoRun,
+  type StudyRequest,
+} from './common.js';
+
+export const SPLIT_VOTERS: readonly number[] = [3, 4, 5];
+export const OUTAGE_AT_MS = 10_000;
+export const OUTAGE_FOR_MS = 60_000;
+export const RUN_MS = 90_000;
+/** (topology, zone) pairs run with zone-down:ZONE. */
+export const ZONE_RUNS: readonly (readonly [string, string])[] = [
+  ['n5-2az', 'az1'],
+  ['n5-2az', 'az2'],
+  ['n5-3az', 'az1'],
+  ['n5-3az', 'az2'],
+  ['n5-3az', 'az3'],
+];
+export const STUDY_TOPOLOGIES: readonly string[] = ['n4-2az', 'n5-2az', 'n5-3az'];
+export const STUDY_RUNS = 40;
+
+export interface Split {
+  readonly voters: number;
+  /** voters per zone, largest first */
+  readonly zones: readonly number[];
+  readonly quorum: number;
+  /** voters left after losing the largest zone */
+  readonly leftAfterLargest: number;
+  readonly survivesLargest: boolean;
+  /** voters left after losing the smallest zone */
+  readonly leftAfterSmallest: number;
+  readonly survivesSmallest: boolean;
+}
+
+/** Every way to put n voters in `zones` zones, largest first (a zone may be empty when zones = 2). */
+export function splits(n: number, zones: 2 | 3): Split[] {
+  const q = quorumSize(n);
+  const out: Split[] = [];
+  const add = (parts: number[]): void => {
+    const largest = parts[0] as number;
+    const smallest = parts[parts.length - 1] as number;
+    out.push({
+      voters: n,
+      zones: parts,
+      quorum: q,
+      leftAfterLargest: n - largest,
+      survivesLargest: n - largest >= q,
+      leftAfterSmallest: n - smallest,
+      survivesSmallest: n - smallest >= q,
+    });
+  };
+  if (zones === 2) {
+    for (let a = n; a * 2 >= n; a--) add([a, n - a]);
+  } else {
+    for (let a = n; a >= 1; a--) for (let b = Math.min(a, n - a); b >= 1; b--) {
+      const c = n - a - b;
+      if (c >= 1 && c <= b) add([a, b, c]);
+    }
+  }
+  return out;
+}
+
+function splitTable(caption: string, rows: readonly Split[]): Table {
+  return {
+    caption,
+    columns: ['voters', 'layout', 'quorum', 'left after losing the largest zone', 'writes?', 'left after losing the smallest zone', 'writes?'],
+    rows: rows.map((s) => [
+      String(s.voters),
+      s.zones.join('+'),
+      String(s.quorum),
+      String(s.leftAfterLargest),
+      s.survivesLargest ? 'yes' : 'no',
+      String(s.leftAfterSmallest),
+      s.survivesSmallest ? 'yes' : 'no',
+    ]),
+    numeric: [true, false, true, true, false, true, false],
+  };
+}
+
+export interface ZoneRunStory {
+  readonly topology: string;
+  readonly zone: string;
+  readonly serversLost: number;
+  readonly voters: number;
+  /** write-unavailable time inside the outage window */
+  readonly unavailableDuringMs: number;
+  /** write-available just before the zone came back */
+  readonly availableBeforeHeal: boolean;
+  /** when writes came back inside the window (null: not before the heal) */
+  readonly recoveredAtMs: number | null;
+  readonly leaderAtOutage: number | null;
+  /** the leader was in the zone that went down */
+  readonly leaderLost: boolean;
+}
+
+export function zoneRunStory(run: RunJson, zone: string, fromMs: number, toMs: number): ZoneRunStory {
+  const servers = run.config.servers;
+  const lost = servers.filter((s) => s.zone === zone && s.role !== 'observer').length;
+  const voters = servers.filter((s) => s.role !== 'observer').length;
+  const availableBeforeHeal = availableAt(run, toMs);
+  let recoveredAtMs: number | null = null;
+  if (availableBeforeHeal) {
+    for (const e of run.timeline) if (e.who === 'cluster' && e.kind === 'available' && e.atMs >= fromMs && e.atMs < toMs) recoveredAtMs = e.atMs;
+    if (recoveredAtMs === null) recoveredAtMs = fromMs; // never went down
+  }
+  const leader = run.leaders.find((l) => l.electedAtMs < fromMs && (l.endedAtMs === null || l.endedAtMs >= fromMs));
+  return {
+    topology: run.topology,
+    zone,
+    serversLost: lost,
+    voters,
+    unavailableDuringMs: unavailableWithin(run, fromMs, toMs),
+    availableBeforeHeal,
+    recoveredAtMs,
+    leaderAtOutage: leader ? leader.node : null,
+    leaderLost: leader ? servers.some((s) => s.id === leader.node && s.zone === zone) : false,
+  };
+}
+
+function studies(inputs: DemoInputs): StudyRequest[] {
+  const experiment = inputs.experiment('az-outage');
+  return [
+    {
+      name: 'az-outage',
+      configs: STUDY_TOPOLOGIES.map((t) => ({ topology: inputs.topology(t), experiment, variant: null })),
+      options: { seed: inputs.seed, runs: STUDY_RUNS, horizonUs: experiment.horizonUs, precision: null, shard: null, chunkSize: DEFAULT_CHUNK_SIZE },
+    },
+  ];
+}
+
+function build(inputs: DemoInputs, docs: ReadonlyMap<string, AvailabilityDocument>): DemoOutput {
+  const two = SPLIT_VOTERS.flatMap((n) => splits(n, 2));
+  const three = SPLIT_VOTERS.flatMap((n) => splits(n, 3));
+  const twoSurvivors = two.filter((s) => s.survivesLargest);
+  const threeSurvivors = three.filter((s) => s.survivesLargest);
+
+  const runs: DemoRun[] = [];
+  const stories: ZoneRunStory[] = [];
+  const toMs = OUTAGE_AT_MS + OUTAGE_FOR_MS;
+  for (const [t, zone] of ZONE_RUNS) {
+    const spec = `zone-down:${zone}@${OUTAGE_AT_MS / 1000}s+${OUTAGE_FOR_MS / 1000}s`;
+    const doc = demoRun({ topology: inputs.topology(t), seed: inputs.seed, durationUs: RUN_MS * 1000, faults: [spec] }, inputs.version);
+    runs.push({ name: `${t}-${zone}-down`, caption: `${t}, ${spec}`, doc });
+    stories.push(zoneRunStory(doc, zone, OUTAGE_AT_MS, toMs));
+  }
+  const runTable: Table = {
+    caption: `Runs: one zone down from ${secs1(OUTAGE_AT_MS)} for ${secs1(OUTAGE_FOR_MS)} (silent host crashes), ${secs1(RUN_MS)} each`,
+    columns: ['topology', 'zone lost', 'voters lost', 'leader then', 'writes during the outage', 'write-unavailable in the outage'],
+    rows: stories.map((s) => [
+      s.topology,
+      s.zone,
+      `${s.serversLost} of ${s.voters}`,
+      s.leaderAtOutage === null ? '—' : `server ${s.leaderAtOutage}`,
+      s.availableBeforeHeal ? (s.recoveredAtMs === OUTAGE_AT_MS ? 'kept' : `back at ${secs(s.recoveredAtMs ?? 0)}`) : 'lost until the zone returned',
+      secs(s.unavailableDuringMs),
+    ]),
+    numeric: [false, false, false, false, false, true],
+  };
+
+  const study = getStudy(docs, 'az-outage');
+  const row = (t: string): ResultRow => study.results.find((r) => r.topology === t) as ResultRow;
+  const studyTable: Table = {
+    caption: `Monte Carlo under experiments/az-outage.yaml (zone outages every ~60 d per zone, ~2 h; mild host failures), ${STUDY_RUNS} trials × 1 y`,
+    columns: ['topology', 'write unavailability', '95% CI', 'downtime min/y', 'outages/y'],
+    rows: STUDY_TOPOLOGIES.map((t) => {
+      const r = row(t);
+      return [
+        t,
+        sci(r.writeUnavailability),
+        `${sci(r.writeUnavailabilityCi95[0])} – ${sci(r.writeUnavailabilityCi95[1])}`,
+        fixed(r.downtimeMinutesPerYear, 1),
+        fixed(r.outagesPerYear, 1),
+      ];
+    }),
+    numeric: [false, true, true, true, true],
+  };
+
+  const by = (t: string, z: string): ZoneRunStory => stories.find((s) => s.topology === t && s.zone === z) as ZoneRunStory;
+  const n52a1 = by('n5-2az', 'az1');
+  const n52a2 = by('n5-2az', 'az2');
+  const n53 = stories.filter((s) => s.topology === 'n5-3az');
+  const n53Worst = n53.reduce((a, b) => (b.unavailableDuringMs > a.unavailableDuringMs ? b : a));
+  const r42 = row('n4-2az');
+  const r52 = row('n5-2az');
+  const r53 = row('n5-3az');
+
+  const title = 'zksim demo two-zones: can a two-zone ensemble survive losing a zone?';
+  const sub = `seed ${inputs.seed} · zksim ${inputs.version}`;
+  const text = narrate(title, sub, [
+    `Writes need a majority of the voters. Over two zones the larger zone holds at least half of them, so losing it leaves at most half: ` +
+      `never a majority. Of the ${two.length} ways to put ${SPLIT_VOTERS.join(', ')} voters in two zones, ${twoSurvivors.length} survive losing the larger zone.`,
+    splitTable('Two zones: every split', two),
+    `A third zone fixes it when no zone holds more voters than the ensemble can lose (voters − quorum): of the ${three.length} ways to spread ${SPLIT_VOTERS.join(', ')} voters over three zones, ` +
+      `${threeSurvivors.length} survive losing any one zone (${threeSurvivors.map((s) => s.zones.join('+')).join(', ') || 'none'}).`,
+    splitTable('Three zones: every split', three),
+    `Runs. n5-2az (3+2) with az1 (${n52a1.serversLost} voters) down: ${n52a1.availableBeforeHeal ? 'writes came back' : 'no writes'} for the whole outage ` +
+      `(${secs(n52a1.unavailableDuringMs)} of ${secs(OUTAGE_FOR_MS)} unavailable); with az2 (${n52a2.serversLost} voters) down it ${n52a2.availableBeforeHeal ? 'kept a quorum' : 'lost writes too'} ` +
+      `(${secs(n52a2.unavailableDuringMs)} unavailable${n52a2.leaderLost ? `, the leader server ${n52a2.leaderAtOutage ?? '?'} being in az2` : ''}). n5-3az (2+2+1) ${n53.every((s) => s.availableBeforeHeal) ? 'took writes again during every one-zone outage' : `lost writes until the zone returned on losing ${n53.filter((s) => !s.availableBeforeHeal).map((s) => s.zone).join(', ')}`}: at worst ${secs(n53Worst.unavailableDuringMs)} without writes ` +
+      `(${n53Worst.zone}, where the leader server ${n53Worst.leaderAtOutage ?? '?'} was: followers notice a silent host only after the read timeout, syncLimit × tickTime, then elect).`,
+    runTable,
+    `Over a year of frequent zone outages (experiments/az-outage.yaml), n4-2az is write-unavailable ${sci(r42.writeUnavailability)} of the time ` +
+      `(${fixed(r42.downtimeMinutesPerYear, 0)} min/y) and n5-2az ${sci(r52.writeUnavailability)} (${fixed(r52.downtimeMinutesPerYear, 0)} min/y), ` +
+      `against ${sci(r53.writeUnavailability)} (${fixed(r53.downtimeMinutesPerYear, 1)} min/y) for n5-3az: ` +
+      `${fixed(r52.writeUnavailability / r53.writeUnavailability, 0)}× less than the same five servers over two zones.`,
+    studyTable,
+  ]);
+
+  return {
+    name: 'two-zones',
+    title,
+    seed: inputs.seed,
+    version: inputs.version,
+    text,
+    tables: [splitTable('Two zones: every split', two), splitTable('Three zones: every split', three), runTable, studyTable],
+    charts: [],
+    runs,
+    studies: [{ name: 'az-outage', caption: 'n4-2az, n5-2az and n5-3az under az-outage.yaml', doc: study }],
+    facts: {
+      twoZoneSplits: two,
+      threeZoneSplits: three,
+      twoZoneSurvivors: twoSurvivors.length,
+      threeZoneSurvivors: threeSurvivors.map((s) => s.zones.join('+')),
+      runs: stories,
+      azOutage: STUDY_TOPOLOGIES.map((t) => ({ topology: t, writeUnavailability: row(t).writeUnavailability, ci95: row(t).writeUnavailabilityCi95, downtimeMinutesPerYear: row(t).downtimeMinutesPerYear })),
+    },
+  };
+}
+
+export const twoZones: Demo = {
+  name: 'two-zones',
+  summary: 'why no layout over two zones survives losing the larger zone, and how a third zone (2+2+1) fixes it',
+  studies,
+  build,
+};

@@ -1,0 +1,124 @@
+import { describe, expect, test } from 'vitest';
+import { DEMOS, findDemo, quorumSize, textTable, unavailableWithin } from '../../src/report/demos/index.js';
+import { choose, evenOddRatio, quorumRows } from '../../src/report/demos/even-nodes.js';
+import { splits } from '../../src/report/demos/two-zones.js';
+import { exposure, restartOrder, rollingSchedule, syncedVoterSteps } from '../../src/report/demos/rolling-restart.js';
+import { firstDivergence } from '../../src/report/demos/split-brain.js';
+import type { RunJson } from '../../src/report/run-json.js';
+
+describe('demo builders (pure)', () => {
+  test('four demos, each with a one-line summary', () => {
+    expect(DEMOS.map((d) => d.name)).toEqual(['even-nodes', 'two-zones', 'split-brain', 'rolling-restart']);
+    for (const d of DEMOS) expect(d.summary).not.toContain('\n');
+    expect(findDemo('nope')).toBeNull();
+  });
+
+  test('even-nodes: quorum sizes, failures tolerated, and the ≈2× even/odd penalty from the closed form', () => {
+    const rows = quorumRows([3, 4, 5], [0.999, 0.99]);
+    expect(rows.map((r) => [r.voters, r.quorum, r.tolerates])).toEqual([
+      [3, 2, 1],
+      [4, 3, 1],
+      [5, 3, 2],
+    ]);
+    // availability.md §1a: U(3) = 3.00e-6, U(4) = 5.99e-6 at a = 0.999
+    expect(rows[0]?.unavailability[0]).toBeCloseTo(3.0e-6, 8);
+    expect(rows[1]?.unavailability[0]).toBeCloseTo(5.99e-6, 8);
+    const r = evenOddRatio(4, 0.999);
+    expect(r).toBeGreaterThanOrEqual(1.9);
+    expect(r).toBeLessThanOrEqual(2.0);
+    expect(evenOddRatio(4, 0.99)).toBeCloseTo(1.987, 3);
+    expect(evenOddRatio(6, 0.999)).toBeGreaterThan(1.9);
+    expect(choose(4, 2)).toBe(6);
+    expect(choose(3, 2)).toBe(3);
+  });
+
+  test('two-zones: no split of 3, 4 or 5 voters over two zones survives losing the larger zone', () => {
+    for (const n of [3, 4, 5, 6, 7]) {
+      const all = splits(n, 2);
+      expect(all.length).toBe(Math.floor(n / 2) + 1);
+      for (const s of all) {
+        expect(s.zones.reduce((a, b) => a + b, 0)).toBe(n);
+        expect(s.survivesLargest).toBe(false);
+        expect(s.leftAfterLargest).toBeLessThan(quorumSize(n));
+      }
+    }
+    const three = [3, 4, 5].flatMap((n) => splits(n, 3));
+    expect(three.filter((s) => s.survivesLargest).map((s) => s.zones.join('+'))).toEqual(['1+1+1', '2+2+1']);
+  });
+
+  test('rolling-restart: orders and the scripted schedule', () => {
+    expect(restartOrder([1, 2, 3, 4, 5], 5, 'leader-last')).toEqual([1, 2, 3, 4, 5]);
+    expect(restartOrder([1, 2, 3, 4, 5], 5, 'arbitrary')).toEqual([1, 2, 5, 3, 4]);
+    expect(restartOrder([1, 2, 3], 2, 'leader-last')).toEqual([1, 3, 2]);
+    expect(restartOrder([1, 2, 3], 3, 'arbitrary')).toEqual([1, 3, 2]);
+    expect(rollingSchedule([1, 3, 2], 10_000, 20_000, 20_000)).toEqual(['kill:1@10s+20s', 'kill:3@50s+20s', 'kill:2@90s+20s']);
+  });
+
+  test('rolling-restart: synced voters and the time with no spare failure tolerance, from a timeline', () => {
+    const servers = [1, 2, 3].map((id) => ({ id, zone: `az${id}` }));
+    const tl = (atMs: number, who: number | string, kind: string, what: string) => ({ atMs, who, kind, what });
+    const run = {
+      durationMs: 100_000,
+      config: { servers },
+      timeline: [
+        tl(0, 3, 'established', 'LEADING, established epoch 1 (NEWLEADER acked by 1,3)'),
+        tl(1, 1, 'synced', 'synced with leader 3 (DIFF), serving'),
+        tl(2, 2, 'synced', 'synced with leader 3 (DIFF), serving'),
+        tl(10_000, 'fault', 'fault', 'kill:1@10s+20s: server 1 process killed (connections reset)'),
+        tl(30_000, 'fault', 'repair', 'server 1 restarted'),
+        tl(30_000, 1, 'looking', 'LOOKING (election)'),
+        tl(30_100, 1, 'synced', 'synced with leader 3 (DIFF), serving'),
+        tl(50_000, 'fault', 'fault', 'kill:3@50s+20s: server 3 process killed (connections reset)'),
+        tl(50_001, 2, 'looking', 'LOOKING (election)'),
+        tl(50_001, 1, 'looking', 'LOOKING (election)'),
+        tl(50_300, 2, 'established', 'LEADING, established epoch 2 (NEWLEADER acked by 1,2)'),
+        tl(50_301, 1, 'synced', 'synced with leader 2 (DIFF), serving'),
+      ],
+    } as unknown as RunJson;
+    const steps = syncedVoterSteps(run);
+    expect(steps.map((s) => [s.atMs, s.synced])).toEqual([
+      [0, 1],
+      [1, 2],
+      [2, 3],
+      [10_000, 2],
+      [30_100, 3],
+      [50_000, 0],
+      [50_300, 1],
+      [50_301, 2],
+    ]);
+    const ex = exposure(steps, 2, 5_000, 100_000);
+    expect(ex.noSpareMs).toBe(20_100 + (100_000 - 50_301));
+    expect(ex.belowQuorumMs).toBe(301);
+  });
+
+  test('reading a run: write-unavailable time inside a window', () => {
+    const run = {
+      durationMs: 60_000,
+      timeline: [
+        { atMs: 0, who: 'cluster', kind: 'unavailable', what: '' },
+        { atMs: 200, who: 'cluster', kind: 'available', what: '' },
+        { atMs: 10_000, who: 'cluster', kind: 'unavailable', what: '' },
+        { atMs: 19_000, who: 'cluster', kind: 'available', what: '' },
+        { atMs: 50_000, who: 'cluster', kind: 'unavailable', what: '' },
+      ],
+    } as unknown as RunJson;
+    expect(unavailableWithin(run, 5_000, 55_000)).toBe(9_000 + 5_000);
+    expect(unavailableWithin(run, 0, 60_000)).toBe(200 + 9_000 + 10_000);
+  });
+
+  test('split-brain: the first position where two histories disagree', () => {
+    const e = 2 ** 32;
+    const logs = new Map<number, number[]>([
+      [1, [e + 1, e + 2, 2 * e + 1]],
+      [2, [e + 1, e + 2, 2 * e + 1]],
+      [3, [e + 1, e + 2, e + 3]],
+    ]);
+    expect(firstDivergence(logs)).toEqual({ index: 2, a: { node: 1, zxid: '2:1' }, b: { node: 3, zxid: '1:3' } });
+    expect(firstDivergence(new Map([[1, [e + 1]], [2, [e + 1, e + 2]]]))).toBeNull();
+  });
+
+  test('text tables pad columns and right-align numbers', () => {
+    const t = textTable({ caption: 'c', columns: ['name', 'n'], rows: [['a', '1'], ['bbb', '22']], numeric: [false, true] });
+    expect(t).toBe('c\nname   n\na      1\nbbb   22');
+  });
+});

@@ -1,0 +1,177 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { hasStackTrace, zksim } from '../helpers/cli.js';
+
+const NAMES = ['even-nodes', 'two-zones', 'split-brain', 'rolling-restart'] as const;
+type Name = (typeof NAMES)[number];
+
+/** The naive quorum rule is TrialOptions.quorumRule, added by the safety issue. */
+const HAS_NAIVE_RULE = readFileSync('src/scenario/trial.ts', 'utf8').includes('quorumRule');
+
+interface Ran {
+  readonly dir: string;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly status: number | null;
+  readonly seconds: number;
+  readonly facts: Record<string, any>;
+}
+
+const ran = new Map<Name, Ran>();
+
+function run(name: Name): Ran {
+  const cached = ran.get(name);
+  if (cached) return cached;
+  const dir = mkdtempSync(join(tmpdir(), `zksim-demo-${name}-`));
+  const t0 = performance.now();
+  const r = zksim(['demo', name, '--out', dir]);
+  const seconds = (performance.now() - t0) / 1000;
+  const facts = r.status === 0 ? JSON.parse(readFileSync(join(dir, 'demo.json'), 'utf8')).facts : {};
+  const out = { dir, stdout: r.stdout, stderr: r.stderr, status: r.status, seconds, facts };
+  ran.set(name, out);
+  return out;
+}
+
+describe('zksim demo', () => {
+  test('with no name lists the four demos, one line each', () => {
+    const r = zksim(['demo']);
+    expect(r.status).toBe(0);
+    for (const n of NAMES) expect(r.stdout).toMatch(new RegExp(`^  ${n}\\s+\\S.*$`, 'm'));
+  });
+
+  test('an unknown demo is a clear error, exit 2, no stack trace', () => {
+    const r = zksim(['demo', 'three-zones']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('no such demo');
+    expect(r.stderr).toContain('even-nodes');
+    expect(hasStackTrace(r.stderr)).toBe(false);
+  });
+
+  for (const name of NAMES) {
+    test(`${name}: runs in reasonable time, narrates, writes its charts, report.html, demo.txt and demo.json`, { timeout: 120_000 }, () => {
+      const r = run(name);
+      expect(r.status, r.stderr).toBe(0);
+      expect(hasStackTrace(r.stderr)).toBe(false);
+      expect(r.seconds).toBeLessThan(30);
+      expect(r.stdout).toContain(`zksim demo ${name}`);
+      expect(r.stdout).toContain(`written to ${r.dir}`);
+      for (const f of ['report.html', 'demo.txt', 'demo.json']) expect(existsSync(join(r.dir, f)), f).toBe(true);
+      expect(readFileSync(join(r.dir, 'demo.txt'), 'utf8')).toBe(r.stdout.slice(0, r.stdout.lastIndexOf('\nCharts, ')));
+      const html = readFileSync(join(r.dir, 'report.html'), 'utf8');
+      expect(html).toContain('<section id="narration">');
+      expect(html).not.toMatch(/<script/i);
+      expect((html.match(/<svg/g) ?? []).length).toBeGreaterThan(0);
+    });
+  }
+
+  test('even-nodes: the even/odd ratio from the closed form and from simulation; nobody leads the 2|2 split', { timeout: 120_000 }, () => {
+    const f = run('even-nodes').facts;
+    const closed = f.evenOddRatio['4/3']['0.999'];
+    expect(closed).toBeGreaterThanOrEqual(1.9);
+    expect(closed).toBeLessThanOrEqual(2.0);
+    expect(f.closedForm.find((r: any) => r.voters === 4)).toMatchObject({ quorum: 3, tolerates: 1 });
+    expect(f.closedForm.find((r: any) => r.voters === 5)).toMatchObject({ quorum: 3, tolerates: 2 });
+    // simulated: 4 voters down clearly more often than 3, and the interval covers the closed form's ratio
+    const sim = f.simulated;
+    expect(sim.ratio43).toBeGreaterThan(1.5);
+    expect(sim.ratio43Bounds[0]).toBeLessThanOrEqual(sim.closedFormRatio43);
+    expect(sim.ratio43Bounds[1]).toBeGreaterThanOrEqual(sim.closedFormRatio43);
+    expect(sim.quorumUnavailability.n5.value).toBeLessThan(sim.quorumUnavailability.n3.value);
+    const p = f.partition;
+    expect(p.leadersWhileCut).toBe(0);
+    expect(p.leaderlessToMs - p.leaderlessFromMs).toBeGreaterThan(5_000);
+    expect(p.leaderEndedAtMs - p.cutAtMs).toBeGreaterThan(9_000);
+    expect(p.violations).toBe(0);
+    const r = run('even-nodes');
+    expect(existsSync(join(r.dir, 'partition-2-2', 'timeline.png'))).toBe(true);
+    expect(existsSync(join(r.dir, 'simulated', 'availability-vs-voters.svg'))).toBe(true);
+    expect(existsSync(join(r.dir, 'closed-form-vs-voters.png'))).toBe(true);
+  });
+
+  test('two-zones: n5-2az loses writes with az1 down, n5-3az keeps them with any one zone down', { timeout: 120_000 }, () => {
+    const f = run('two-zones').facts;
+    expect(f.twoZoneSurvivors).toBe(0);
+    expect(f.threeZoneSurvivors).toEqual(['1+1+1', '2+2+1']);
+    const story = (t: string, z: string) => f.runs.find((s: any) => s.topology === t && s.zone === z);
+    expect(story('n5-2az', 'az1')).toMatchObject({ availableBeforeHeal: false, unavailableDuringMs: 60_000 });
+    expect(story('n5-2az', 'az2').availableBeforeHeal).toBe(true);
+    for (const z of ['az1', 'az2', 'az3']) expect(story('n5-3az', z).availableBeforeHeal, z).toBe(true);
+    const u = Object.fromEntries(f.azOutage.map((r: any) => [r.topology, r]));
+    expect(u['n5-3az'].ci95[1]).toBeLessThan(u['n5-2az'].ci95[0]);
+    expect(u['n5-3az'].ci95[1]).toBeLessThan(u['n4-2az'].ci95[0]);
+  });
+
+  test.skipIf(!HAS_NAIVE_RULE)(
+    `split-brain: naive rule → two leaders commit and the checkers fire; majority → none${HAS_NAIVE_RULE ? '' : ' (SKIPPED: TrialOptions.quorumRule is not in src/scenario/trial.ts yet — the safety issue adds it)'}`,
+    { timeout: 120_000 },
+    () => {
+      const f = run('split-brain').facts;
+      expect(f.naiveRuleAvailable).toBe(true);
+      expect(f.naive.violations.length).toBeGreaterThanOrEqual(1);
+      expect(f.naive.commitsWhileCut.length).toBe(2);
+      expect(f.naive.divergence).not.toBeNull();
+      expect(f.naive.ackedLost).toBeGreaterThan(0);
+      expect(f.majority.violations).toEqual([]);
+      expect(f.majority.commitsWhileCut).toEqual([]);
+      expect(f.majority.leadersAfterStepDown).toBe(0);
+      expect(f.majority.ackedLost).toBe(0);
+    },
+  );
+
+  test('split-brain: an isolated old leader stays LEADING 10–12 s, commits nothing, and its proposals are TRUNCated', { timeout: 120_000 }, () => {
+    const st = run('split-brain').facts.isolation;
+    expect(st.leadingWhileIsolatedMs).toBeGreaterThanOrEqual(10_000);
+    expect(st.leadingWhileIsolatedMs).toBeLessThanOrEqual(12_000);
+    expect(st.commitsWhileIsolated).toBe(0);
+    expect(st.cutMode).toBe('TRUNC');
+    expect(st.truncatedProposals).toBeGreaterThan(0);
+    expect(st.newLeader).not.toBe(st.leader);
+    expect(st.violations).toBe(0);
+  });
+
+  test('rolling-restart: leader last causes exactly one election, the arbitrary order more', { timeout: 120_000 }, () => {
+    const f = run('rolling-restart').facts;
+    for (const t of ['n3-3az', 'n5-3az']) {
+      const ll = f.runs.find((s: any) => s.topology === t && s.order === 'leader-last');
+      const ar = f.runs.find((s: any) => s.topology === t && s.order === 'arbitrary');
+      expect(ll.sequence[ll.sequence.length - 1]).toBe(f.leaders[t]);
+      expect(ll.elections, t).toBe(1);
+      expect(ar.elections, t).toBeGreaterThan(1);
+      expect(ar.writeUnavailableMs).toBeGreaterThan(ll.writeUnavailableMs);
+      expect(ll.violations + ar.violations).toBe(0);
+    }
+    // 3 voters have no spare while any server is down (3 × 20 s); 5 voters keep one spare
+    const n3 = f.runs.find((s: any) => s.topology === 'n3-3az' && s.order === 'leader-last');
+    const n5 = f.runs.find((s: any) => s.topology === 'n5-3az' && s.order === 'leader-last');
+    expect(n3.noSpareMs).toBeGreaterThan(55_000);
+    expect(n5.noSpareMs).toBeLessThan(5_000);
+  });
+
+  test('deterministic: the same command prints and writes the same bytes', { timeout: 180_000 }, () => {
+    for (const name of NAMES) {
+      const first = run(name);
+      const r = zksim(['demo', name, '--out', first.dir]);
+      expect(r.status).toBe(0);
+      expect(r.stdout, name).toBe(first.stdout);
+    }
+    // and the files: a second directory gets byte-identical files
+    const a = run('rolling-restart');
+    const dir = mkdtempSync(join(tmpdir(), 'zksim-demo-again-'));
+    expect(zksim(['demo', 'rolling-restart', '--out', dir]).status).toBe(0);
+    for (const f of ['demo.json', 'demo.txt', 'report.html', 'rolling-exposure.png', 'n3-3az-arbitrary/run.json', 'n3-3az-arbitrary/timeline.svg']) {
+      expect(readFileSync(join(dir, f)).equals(readFileSync(join(a.dir, f))), f).toBe(true);
+    }
+  });
+
+  test('--seed changes the runs; a bad seed is a clear error', { timeout: 60_000 }, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zksim-demo-seed-'));
+    const r = zksim(['demo', 'split-brain', '--seed', '2', '--out', dir]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('seed 2');
+    const bad = zksim(['demo', 'split-brain', '--seed', 'no spaces']);
+    expect(bad.status).toBe(2);
+    expect(hasStackTrace(bad.stderr)).toBe(false);
+  });
+});
