@@ -162,10 +162,13 @@ export function rollingStory(run: RunJson, order: Order, sequence: readonly numb
 }
 
 function exposureChart(stories: readonly RollingStory[], meta: { seed: string; version: string }): TopLevelSpec {
-  const values = stories.flatMap((s) => [
-    { run: `${s.topology}, ${s.order}`, measure: 'no spare failure tolerance', seconds: s.noSpareMs / 1000 },
-    { run: `${s.topology}, ${s.order}`, measure: 'no writes (below quorum, electing)', seconds: s.writeUnavailableMs / 1000 },
-  ]);
+  const values = stories.flatMap((s) => {
+    const run = `${s.topology}, ${s.order} (${plural(s.elections, 'election')})`;
+    return [
+      { run, measure: 'no spare failure tolerance', seconds: s.noSpareMs / 1000 },
+      { run, measure: 'no writes (below quorum, electing)', seconds: s.writeUnavailableMs / 1000 },
+    ];
+  });
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: {
