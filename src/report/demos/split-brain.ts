@@ -191,7 +191,10 @@ export interface IsolationStory {
   readonly steppedDownAtMs: number;
   readonly leadingWhileIsolatedMs: number;
   readonly reason: string;
+  /** commits in the window of writes it proposed after it was cut off */
   readonly commitsWhileIsolated: number;
+  /** commits in the window of writes proposed before the cut, whose ACKs were already on their way */
+  readonly inFlightCommits: number;
   readonly newLeader: number | null;
   readonly newLeaderEstablishedAtMs: number | null;
   /** the old leader's txns of its own epoch, logged but never committed, that are gone from its final log */
@@ -210,6 +213,9 @@ export function isolationStory(t: Traced, isolatedAtMs: number): IsolationStory 
   const final = new Set(t.finalLog.get(old.node) ?? []);
   const truncated = atStep.filter((z) => epochOf(z) === old.epoch && !final.has(z)).length;
   const cut = t.cuts.find((c) => c.node === old.node && c.atMs > endedAt) ?? null;
+  // the run is traced with a snapshot of every log at the isolation instant (before the cut)
+  const proposedBefore = new Set(t.logsAt.get(old.node) ?? []);
+  const inWindow = t.commits.filter((c) => c.node === old.node && c.atMs >= isolatedAtMs && c.atMs < endedAt);
   return {
     leader: old.node,
     epoch: old.epoch,
@@ -217,7 +223,8 @@ export function isolationStory(t: Traced, isolatedAtMs: number): IsolationStory 
     steppedDownAtMs: endedAt,
     leadingWhileIsolatedMs: endedAt - isolatedAtMs,
     reason: old.endReason ?? 'still leading',
-    commitsWhileIsolated: t.commits.filter((c) => c.node === old.node && c.atMs >= isolatedAtMs && c.atMs < endedAt).length,
+    commitsWhileIsolated: inWindow.filter((c) => !proposedBefore.has(c.zxid)).length,
+    inFlightCommits: inWindow.filter((c) => proposedBefore.has(c.zxid)).length,
     newLeader: next ? next.node : null,
     newLeaderEstablishedAtMs: next ? next.establishedAtMs : null,
     truncatedProposals: truncated,
@@ -242,7 +249,7 @@ function build(inputs: DemoInputs, _docs: ReadonlyMap<string, AvailabilityDocume
 
   const n5 = inputs.topology(ISOLATE_TOPOLOGY);
   const isoSpec = `isolate:leader@${ISOLATE_AT_MS / 1000}s+${ISOLATE_FOR_MS / 1000}s`;
-  const iso = tracedRun(n5, inputs.seed, ISOLATE_RUN_MS, [isoSpec], 'majority', inputs.version, { kind: 'workload', perSec: WRITES_PER_SEC });
+  const iso = tracedRun(n5, inputs.seed, ISOLATE_RUN_MS, [isoSpec], 'majority', inputs.version, { kind: 'workload', perSec: WRITES_PER_SEC }, ISOLATE_AT_MS);
   const st = isolationStory(iso, ISOLATE_AT_MS);
 
   const writers = SIDE_WRITERS.map((id) => `server ${id} (${n4.servers.find((x) => x.id === id)?.zone ?? '?'})`).join(' and ');
@@ -304,7 +311,8 @@ function build(inputs: DemoInputs, _docs: ReadonlyMap<string, AvailabilityDocume
     `An isolated leader. ${ISOLATE_TOPOLOGY}, ${isoSpec}, ${WRITES_PER_SEC} writes/s from clients: server ${st.leader} (epoch ${st.epoch ?? '?'}) was cut off at ${secs1(st.isolatedAtMs)} ` +
       `and stayed LEADING for ${secs(st.leadingWhileIsolatedMs)}, until ${secs(st.steppedDownAtMs)} (${st.reason}): ` +
       `a leader notices only when its followers' reads time out, syncLimit × tickTime after it last heard them, and checks its quorum on the tick grid. ` +
-      `In that window it committed ${plural(st.commitsWhileIsolated, 'write')}: a proposal needs ACKs from a majority, and nobody could ACK. ` +
+      `In that window it committed ${plural(st.commitsWhileIsolated, 'write')} proposed after the cut: a proposal needs ACKs from a majority, and nobody could ACK` +
+      `${st.inFlightCommits > 0 ? ` (it did commit ${plural(st.inFlightCommits, 'write')} proposed before the cut, whose quorum of ACKs was already on its way)` : ''}. ` +
       `Meanwhile server ${st.newLeader ?? '?'} was established as the new leader at ${st.newLeaderEstablishedAtMs === null ? 'n/a' : secs(st.newLeaderEstablishedAtMs)}. ` +
       `When the old leader rejoined, ${st.cutMode === null ? 'its history was not cut' : `it was synced with ${st.cutMode} at ${secs(st.cutAtMs ?? 0)}`}: ` +
       `${plural(st.truncatedProposals, 'proposal')} it had logged in epoch ${st.epoch ?? '?'} and never committed were removed. ` +
