@@ -161,6 +161,12 @@ export function rollingStory(run: RunJson, order: Order, sequence: readonly numb
   };
 }
 
+/** The first new leader is a server the sequence restarts after the old leader (so it must be restarted too). */
+export function movedLater(s: RollingStory, oldLeader: number): boolean {
+  const first = s.newLeaders[0];
+  return first !== undefined && s.sequence.indexOf(first) > s.sequence.indexOf(oldLeader);
+}
+
 function exposureChart(stories: readonly RollingStory[], meta: { seed: string; version: string }): TopLevelSpec {
   const values = stories.flatMap((s) => {
     const run = `${s.topology}, ${s.order} (${plural(s.elections, 'election')})`;
@@ -239,7 +245,7 @@ function build(inputs: DemoInputs, _docs: ReadonlyMap<string, AvailabilityDocume
       `${t} (${ll.voters} voters, quorum ${ll.quorum}, ${plural(spare, 'spare')}), server ${leaders.get(t)} leading at the start. ` +
       `Leader last (${ll.sequence.join(' → ')}): ${plural(ll.elections, 'election')}, ${secs(ll.writeUnavailableMs)} without writes, ` +
       `${secs(ll.noSpareMs)} with no spare failure tolerance. Arbitrary order (${ar.sequence.join(' → ')}): ${plural(ar.elections, 'election')}` +
-      `${ar.newLeaders.length > 1 ? ` (leaders ${ar.newLeaders.join(', ')}: restarting the old leader moved the lead to a server restarted later)` : ''}, ` +
+      `${ar.newLeaders.length > 1 ? ` (leaders ${ar.newLeaders.join(', ')}${movedLater(ar, leaders.get(t) ?? 0) ? ': restarting the old leader moved the lead to a server restarted later' : ''})` : ''}, ` +
       `${secs(ar.writeUnavailableMs)} without writes, ${secs(ar.noSpareMs)} with no spare. ` +
       (spare === 1
         ? `With ${ll.voters} voters every step leaves exactly a quorum: the whole time a server is down, and until it has resynced, one more failure stops writes.`
