@@ -2,7 +2,7 @@ import { Rng, Simulation } from '../core/index.js';
 import type { FaultSpec, PeerEffect, PeerEvent, PeerInput, ServerId, Topology } from '../model/index.js';
 import { Network, type NetEvent } from '../net/index.js';
 import { DowntimeMeter, Recorder, SafetyChecker, clusterStatus, type ClusterStatus } from '../observe/index.js';
-import { DEFAULT_SYNC_SETTINGS, DurableState, Peer, verifierFor, type PeerConfig, type QuorumVerifier } from '../zk/index.js';
+import { DEFAULT_SYNC_SETTINGS, DurableState, NaiveVerifier, Peer, verifierFor, type PeerConfig, type QuorumRule, type QuorumVerifier, type UnsafeVariant } from '../zk/index.js';
 import { drawDelayUs, toDistributionUs } from '../net/index.js';
 import type { Distribution } from '../core/index.js';
 import { formatFault } from '../config/faults.js';
@@ -38,6 +38,10 @@ export interface TrialOptions {
   readonly excludeColdStart?: boolean;
   /** clients issuing writes and reads; none when absent */
   readonly workload?: WorkloadSpec;
+  /** how peers count a quorum; `naive` is deliberately unsafe (zk/unsafe.ts). Default majority. */
+  readonly quorumRule?: QuorumRule;
+  /** deliberately unsafe protocol variants (zk/unsafe.ts); none by default */
+  readonly unsafe?: readonly UnsafeVariant[];
 }
 
 export interface TrialResult {
@@ -280,10 +284,12 @@ export class Trial {
   private peerConfig(id: ServerId): PeerConfig {
     const zk = this.opts.topology.zk;
     const rng = this.electionRng;
+    const unsafe = this.opts.unsafe ?? [];
     return {
       id,
       isVoter: this.verifier.isVoter(id),
-      verifier: this.verifier,
+      // The naive rule is per peer and peeks at the network; availability accounting keeps the real one.
+      verifier: this.opts.quorumRule === 'naive' ? new NaiveVerifier(this.verifier, id, (self) => this.reachableVoters(self)) : this.verifier,
       tickTimeUs: zk.tickTimeMs * 1000,
       initLimit: zk.initLimit,
       syncLimit: zk.syncLimit,
@@ -297,7 +303,13 @@ export class Trial {
         txnBytes: this.opts.topology.storage.txnBytes,
         baseSnapshotBytes: this.opts.topology.storage.snapshotMB * 1024 * 1024,
       },
+      ...(unsafe.length > 0 ? { unsafe: { ackBeforeFsync: unsafe.includes('ack-before-fsync') } } : {}),
     };
+  }
+
+  /** The naive rule's oracle: voters with a live process and links up both ways to `self` (itself included). */
+  private reachableVoters(self: ServerId): ServerId[] {
+    return this.verifier.voters.filter((v) => this.peers.get(v) != null && this.net.processUp(v) && this.net.pathUp(self, v) && this.net.pathUp(v, self));
   }
 
   private startServer(id: ServerId): void {

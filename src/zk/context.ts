@@ -3,6 +3,7 @@ import type { DurableState } from './durable.js';
 import type { SyncSettings } from './sync.js';
 import type { TxnLog } from './txnlog.js';
 import type { QuorumVerifier } from './quorum.js';
+import type { UnsafeRules } from './unsafe.js';
 
 /** Static configuration of one peer: zoo.cfg values in microseconds plus its place in the ensemble. */
 export interface PeerConfig {
@@ -19,6 +20,8 @@ export interface PeerConfig {
   /** uniform [0,1) draws for the observer re-election jitter; a seeded stream, never Math.random */
   readonly random: () => number;
   readonly sync: SyncSettings;
+  /** deliberately unsafe switches (zk/unsafe.ts) for demonstrations and tests; absent = ZooKeeper's rules */
+  readonly unsafe?: UnsafeRules;
 }
 
 /** What the role objects (election, leader, learner) may touch of their peer. */

@@ -5,3 +5,4 @@ export * from './context.js';
 export * from './peer.js';
 export * from './sync.js';
 export * from './txnlog.js';
+export * from './unsafe.js';

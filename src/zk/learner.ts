@@ -192,6 +192,8 @@ export class LearnerRole implements Role {
       case 'PROPOSAL':
         this.ctx.log.append(packet.txn);
         this.proposalFsyncs.set(this.ctx.persist(), this.ctx.log.length);
+        // UNSAFE (zk/unsafe.ts): ACK what is only in memory; a crash before the fsync loses it.
+        if (this.ctx.config.unsafe?.ackBeforeFsync && this.newLeaderToken === null && this.stage !== 'syncing') this.ackProposals(this.ctx.log.length);
         break;
       case 'COMMIT': {
         const index = this.ctx.log.indexOf(packet.zxid);
