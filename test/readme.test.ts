@@ -1,7 +1,6 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { hasStackTrace } from './helpers/cli.js';
+import { hasStackTrace, runProcess } from './helpers/cli.js';
 
 const readme = readFileSync('README.md', 'utf8');
 
@@ -22,7 +21,7 @@ function commands(): string[] {
 /** Run a README line as a user would, with `npx zksim` meaning this checkout's build. */
 function sh(line: string) {
   const cmd = line.replaceAll(/\bnpx zksim\b/g, `node ${process.cwd()}/dist/cli/main.js`);
-  return spawnSync('bash', ['-c', cmd], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  return runProcess('bash', ['-c', cmd]);
 }
 
 /** Outputs of the commands run below, reused by the sample checks. */
@@ -54,8 +53,8 @@ describe('README', () => {
 
   for (const line of commands()) {
     if (line === 'npm ci && npm test') continue; // the command running this very test (CI runs it)
-    test(`runs: ${line}`, { timeout: 180_000 }, () => {
-      const r = sh(exampleOf(line));
+    test(`runs: ${line}`, { timeout: 180_000 }, async () => {
+      const r = await sh(exampleOf(line));
       expect(r.status, r.stderr).toBe(0);
       expect(hasStackTrace(r.stderr)).toBe(false);
       const redirected = [...line.matchAll(/> ([^\s;]+)/g)].map((m) => m[1] as string);
@@ -68,11 +67,11 @@ describe('README', () => {
     });
   }
 
-  test('every sample output shown is what its command prints', () => {
+  test('every sample output shown is what its command prints', { timeout: 180_000 }, async () => {
     const all = samples();
     expect(all.length).toBeGreaterThanOrEqual(3);
     for (const { command, sample } of all) {
-      const out = outputs.get(command) ?? sh(exampleOf(command)).stdout;
+      const out = outputs.get(command) ?? (await sh(exampleOf(command))).stdout;
       const shown = sample.split('\n').filter((l) => l.trim() !== '' && l.trim() !== '...');
       expect(shown.length, command).toBeGreaterThan(0);
       for (const l of shown) {

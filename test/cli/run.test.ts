@@ -5,22 +5,22 @@ import { describe, expect, test } from 'vitest';
 import { hasStackTrace, zksim } from '../helpers/cli.js';
 
 describe('zksim run', () => {
-  test('the same command prints byte-identical output (text and JSON)', () => {
+  test('the same command prints byte-identical output (text and JSON)', async () => {
     const args = ['run', 'topologies/n3-1az.yaml', '--seed', '7', '--duration', '60s', '--fault', 'kill:leader@10s'];
-    const a = zksim(args);
-    const b = zksim(args);
+    const a = await zksim(args);
+    const b = await zksim(args);
     expect(a.status).toBe(0);
     expect(a.stdout).toBe(b.stdout);
     expect(a.stdout).toContain('server 3 process killed');
-    const j1 = zksim([...args, '--json']);
-    const j2 = zksim([...args, '--json']);
+    const j1 = await zksim([...args, '--json']);
+    const j2 = await zksim([...args, '--json']);
     expect(j1.stdout).toBe(j2.stdout);
-    const other = zksim(['run', 'topologies/n3-1az.yaml', '--seed', '8', '--duration', '60s', '--fault', 'kill:leader@10s', '--json']);
+    const other = await zksim(['run', 'topologies/n3-1az.yaml', '--seed', '8', '--duration', '60s', '--fault', 'kill:leader@10s', '--json']);
     expect(other.stdout).not.toBe(j1.stdout);
   });
 
-  test('--json follows the contract: seed, topology, durationMs, leaders, elections, writeUnavailableMs, events', () => {
-    const r = zksim(['run', 'topologies/n5-3az.yaml', '--fault', 'isolate:leader@20s+30s', '--json']);
+  test('--json follows the contract: seed, topology, durationMs, leaders, elections, writeUnavailableMs, events', async () => {
+    const r = await zksim(['run', 'topologies/n5-3az.yaml', '--fault', 'isolate:leader@20s+30s', '--json']);
     expect(r.status).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc).toMatchObject({ seed: '1', topology: 'n5-3az', durationMs: 60000 });
@@ -37,22 +37,22 @@ describe('zksim run', () => {
     expect(doc.config.servers).toHaveLength(5);
   });
 
-  test('--trace writes every event as JSON Lines, and nothing half-written on failure', () => {
+  test('--trace writes every event as JSON Lines, and nothing half-written on failure', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'zksim-trace-'));
     const file = join(dir, 'trace.jsonl');
-    const r = zksim(['run', 'topologies/n3-1az.yaml', '--duration', '5s', '--trace', file]);
+    const r = await zksim(['run', 'topologies/n3-1az.yaml', '--duration', '5s', '--trace', file]);
     expect(r.status).toBe(0);
     const lines = readFileSync(file, 'utf8').trim().split('\n');
     const records = lines.map((l) => JSON.parse(l));
     expect(records.some((x) => x.type === 'sim' && x.event.kind === 'vote')).toBe(true);
     expect(records.some((x) => x.type === 'peer' && x.event.type === 'established')).toBe(true);
     expect(readdirSync(dir)).toEqual(['trace.jsonl']);
-    const bad = zksim(['run', 'topologies/n3-1az.yaml', '--fault', 'kill:9@1s', '--trace', join(dir, 'bad.jsonl')]);
+    const bad = await zksim(['run', 'topologies/n3-1az.yaml', '--fault', 'kill:9@1s', '--trace', join(dir, 'bad.jsonl')]);
     expect(bad.status).toBe(2);
     expect(readdirSync(dir)).toEqual(['trace.jsonl']);
   });
 
-  test('bad input: clear message, exit code 2, never a stack trace', () => {
+  test('bad input: clear message, exit code 2, never a stack trace', async () => {
     const cases: [string[], RegExp][] = [
       [['run', 'topologies/nope.yaml'], /topologies\/nope\.yaml: no such topology file/],
       [['run', 'topologies/n3-1az.yaml', '--fault', 'kill:9@10s'], /unknown server 9/],
@@ -63,18 +63,18 @@ describe('zksim run', () => {
       [['frobnicate'], /unknown command/],
     ];
     for (const [args, message] of cases) {
-      const r = zksim(args);
+      const r = await zksim(args);
       expect(r.status, args.join(' ')).toBe(2);
       expect(r.stderr, args.join(' ')).toMatch(message);
       expect(hasStackTrace(r.stderr + r.stdout), args.join(' ')).toBe(false);
     }
   });
 
-  test('a broken topology file is reported with file, field path, line and column', () => {
+  test('a broken topology file is reported with file, field path, line and column', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'zksim-bad-'));
     const file = join(dir, 'bad.yaml');
     writeFileSync(file, 'servers:\n  - { id: 1, zone: az1 }\n  - { id: 1, zoen: az2 }\nzookeeper:\n  tickTime: -5\n');
-    const r = zksim(['run', file]);
+    const r = await zksim(['run', file]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(new RegExp(`${file}:3:\\d+: servers\\[1\\]`));
     expect(r.stderr).toMatch(/zoen.*did you mean "?zone"?/i);
@@ -85,19 +85,19 @@ describe('zksim run', () => {
 });
 
 describe('zksim validate', () => {
-  test('every shipped topology is valid', () => {
+  test('every shipped topology is valid', async () => {
     const files = readdirSync('topologies').filter((f) => f.endsWith('.yaml')).map((f) => `topologies/${f}`);
     expect(files.length).toBeGreaterThanOrEqual(7);
-    const r = zksim(['validate', ...files]);
+    const r = await zksim(['validate', ...files]);
     expect(r.status).toBe(0);
     expect(r.stdout.trim().split('\n')).toHaveLength(files.length);
   });
 
-  test('reports every problem of every file and exits 2', () => {
+  test('reports every problem of every file and exits 2', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'zksim-val-'));
     writeFileSync(join(dir, 'a.yaml'), 'servers:\n  - { id: 0, zone: az1 }\n  - { id: 2, role: leader, zone: az1 }\n');
     writeFileSync(join(dir, 'b.yaml'), 'servers: [\n');
-    const r = zksim(['validate', 'topologies/n3-1az.yaml', join(dir, 'a.yaml'), join(dir, 'b.yaml')]);
+    const r = await zksim(['validate', 'topologies/n3-1az.yaml', join(dir, 'a.yaml'), join(dir, 'b.yaml')]);
     expect(r.status).toBe(2);
     expect(r.stdout).toContain('ok  topologies/n3-1az.yaml');
     expect(r.stderr).toMatch(/a\.yaml:2:\d+: servers\[0\]\.id/);

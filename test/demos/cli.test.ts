@@ -21,12 +21,12 @@ interface Ran {
 
 const ran = new Map<Name, Ran>();
 
-function run(name: Name): Ran {
+async function run(name: Name): Promise<Ran> {
   const cached = ran.get(name);
   if (cached) return cached;
   const dir = mkdtempSync(join(tmpdir(), `zksim-demo-${name}-`));
   const t0 = performance.now();
-  const r = zksim(['demo', name, '--out', dir]);
+  const r = await zksim(['demo', name, '--out', dir]);
   const seconds = (performance.now() - t0) / 1000;
   const facts = r.status === 0 ? JSON.parse(readFileSync(join(dir, 'demo.json'), 'utf8')).facts : {};
   const out = { dir, stdout: r.stdout, stderr: r.stderr, status: r.status, seconds, facts };
@@ -35,14 +35,14 @@ function run(name: Name): Ran {
 }
 
 describe('zksim demo', () => {
-  test('with no name lists the four demos, one line each', () => {
-    const r = zksim(['demo']);
+  test('with no name lists the four demos, one line each', async () => {
+    const r = await zksim(['demo']);
     expect(r.status).toBe(0);
     for (const n of NAMES) expect(r.stdout).toMatch(new RegExp(`^  ${n}\\s+\\S.*$`, 'm'));
   });
 
-  test('an unknown demo is a clear error, exit 2, no stack trace', () => {
-    const r = zksim(['demo', 'three-zones']);
+  test('an unknown demo is a clear error, exit 2, no stack trace', async () => {
+    const r = await zksim(['demo', 'three-zones']);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('no such demo');
     expect(r.stderr).toContain('even-nodes');
@@ -50,8 +50,8 @@ describe('zksim demo', () => {
   });
 
   for (const name of NAMES) {
-    test(`${name}: runs in reasonable time, narrates, writes its charts, report.html, demo.txt and demo.json`, { timeout: 120_000 }, () => {
-      const r = run(name);
+    test(`${name}: runs in reasonable time, narrates, writes its charts, report.html, demo.txt and demo.json`, { timeout: 120_000 }, async () => {
+      const r = await run(name);
       expect(r.status, r.stderr).toBe(0);
       expect(hasStackTrace(r.stderr)).toBe(false);
       expect(r.seconds).toBeLessThan(30);
@@ -66,8 +66,8 @@ describe('zksim demo', () => {
     });
   }
 
-  test('even-nodes: the even/odd ratio from the closed form and from simulation; nobody leads the 2|2 split', { timeout: 120_000 }, () => {
-    const f = run('even-nodes').facts;
+  test('even-nodes: the even/odd ratio from the closed form and from simulation; nobody leads the 2|2 split', { timeout: 120_000 }, async () => {
+    const f = (await run('even-nodes')).facts;
     const closed = f.evenOddRatio['4/3']['0.999'];
     expect(closed).toBeGreaterThanOrEqual(1.9);
     expect(closed).toBeLessThanOrEqual(2.0);
@@ -84,14 +84,14 @@ describe('zksim demo', () => {
     expect(p.leaderlessToMs - p.leaderlessFromMs).toBeGreaterThan(5_000);
     expect(p.leaderEndedAtMs - p.cutAtMs).toBeGreaterThan(9_000);
     expect(p.violations).toBe(0);
-    const r = run('even-nodes');
+    const r = await run('even-nodes');
     expect(existsSync(join(r.dir, 'partition-2-2', 'timeline.png'))).toBe(true);
     expect(existsSync(join(r.dir, 'simulated', 'availability-vs-voters.svg'))).toBe(true);
     expect(existsSync(join(r.dir, 'closed-form-vs-voters.png'))).toBe(true);
   });
 
-  test('two-zones: n5-2az loses writes with az1 down, n5-3az keeps them with any one zone down', { timeout: 120_000 }, () => {
-    const f = run('two-zones').facts;
+  test('two-zones: n5-2az loses writes with az1 down, n5-3az keeps them with any one zone down', { timeout: 120_000 }, async () => {
+    const f = (await run('two-zones')).facts;
     expect(f.twoZoneSurvivors).toBe(0);
     expect(f.threeZoneSurvivors).toEqual(['1+1+1', '2+2+1']);
     const story = (t: string, z: string) => f.runs.find((s: any) => s.topology === t && s.zone === z);
@@ -106,8 +106,8 @@ describe('zksim demo', () => {
   test.skipIf(!HAS_NAIVE_RULE)(
     `split-brain: naive rule → two leaders commit and the checkers fire; majority → none${HAS_NAIVE_RULE ? '' : ' (SKIPPED: TrialOptions.quorumRule is not in src/scenario/trial.ts yet — the safety issue adds it)'}`,
     { timeout: 120_000 },
-    () => {
-      const f = run('split-brain').facts;
+    async () => {
+      const f = (await run('split-brain')).facts;
       expect(f.naiveRuleAvailable).toBe(true);
       expect(f.naive.violations.length).toBeGreaterThanOrEqual(1);
       expect(f.naive.commitsWhileCut.length).toBe(2);
@@ -120,8 +120,8 @@ describe('zksim demo', () => {
     },
   );
 
-  test('split-brain: an isolated old leader stays LEADING 10–12 s, commits nothing, and its proposals are TRUNCated', { timeout: 120_000 }, () => {
-    const st = run('split-brain').facts.isolation;
+  test('split-brain: an isolated old leader stays LEADING 10–12 s, commits nothing, and its proposals are TRUNCated', { timeout: 120_000 }, async () => {
+    const st = (await run('split-brain')).facts.isolation;
     expect(st.leadingWhileIsolatedMs).toBeGreaterThanOrEqual(10_000);
     expect(st.leadingWhileIsolatedMs).toBeLessThanOrEqual(12_000);
     expect(st.commitsWhileIsolated).toBe(0);
@@ -131,8 +131,8 @@ describe('zksim demo', () => {
     expect(st.violations).toBe(0);
   });
 
-  test('rolling-restart: leader last causes exactly one election, the arbitrary order more', { timeout: 120_000 }, () => {
-    const f = run('rolling-restart').facts;
+  test('rolling-restart: leader last causes exactly one election, the arbitrary order more', { timeout: 120_000 }, async () => {
+    const f = (await run('rolling-restart')).facts;
     for (const t of ['n3-3az', 'n5-3az']) {
       const ll = f.runs.find((s: any) => s.topology === t && s.order === 'leader-last');
       const ar = f.runs.find((s: any) => s.topology === t && s.order === 'arbitrary');
@@ -149,28 +149,28 @@ describe('zksim demo', () => {
     expect(n5.noSpareMs).toBeLessThan(5_000);
   });
 
-  test('deterministic: the same command prints and writes the same bytes', { timeout: 180_000 }, () => {
+  test('deterministic: the same command prints and writes the same bytes', { timeout: 180_000 }, async () => {
     for (const name of NAMES) {
-      const first = run(name);
-      const r = zksim(['demo', name, '--out', first.dir]);
+      const first = await run(name);
+      const r = await zksim(['demo', name, '--out', first.dir]);
       expect(r.status).toBe(0);
       expect(r.stdout, name).toBe(first.stdout);
     }
     // and the files: a second directory gets byte-identical files
-    const a = run('rolling-restart');
+    const a = await run('rolling-restart');
     const dir = mkdtempSync(join(tmpdir(), 'zksim-demo-again-'));
-    expect(zksim(['demo', 'rolling-restart', '--out', dir]).status).toBe(0);
+    expect((await zksim(['demo', 'rolling-restart', '--out', dir])).status).toBe(0);
     for (const f of ['demo.json', 'demo.txt', 'report.html', 'rolling-exposure.png', 'n3-3az-arbitrary/run.json', 'n3-3az-arbitrary/timeline.svg']) {
       expect(readFileSync(join(dir, f)).equals(readFileSync(join(a.dir, f))), f).toBe(true);
     }
   });
 
-  test('--seed changes the runs; a bad seed is a clear error', { timeout: 60_000 }, () => {
+  test('--seed changes the runs; a bad seed is a clear error', { timeout: 60_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'zksim-demo-seed-'));
-    const r = zksim(['demo', 'split-brain', '--seed', '2', '--out', dir]);
+    const r = await zksim(['demo', 'split-brain', '--seed', '2', '--out', dir]);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('seed 2');
-    const bad = zksim(['demo', 'split-brain', '--seed', 'no spaces']);
+    const bad = await zksim(['demo', 'split-brain', '--seed', 'no spaces']);
     expect(bad.status).toBe(2);
     expect(hasStackTrace(bad.stderr)).toBe(false);
   });

@@ -73,7 +73,7 @@ describe.skipIf(!haveChromium)('report.html in headless Chromium', () => {
 
   it('a run report from `zksim run --out`: the timeline and election charts drawn', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'zksim-e2e-'));
-    const r = zksim(['run', 'topologies/n4-2az.yaml', '--fault', 'partition:az1|az2@10s+20s', '--fault', 'kill:leader@40s+5s', '--out', dir]);
+    const r = await zksim(['run', 'topologies/n4-2az.yaml', '--fault', 'partition:az1|az2@10s+20s', '--fault', 'kill:leader@40s+5s', '--out', dir]);
     expect(r.status).toBe(0);
     const { charts, errors } = await open(join(dir, 'report.html'), 'run-report.png');
     expect(charts.map((c) => c.name)).toEqual(['timeline', 'election-time-cdf']);

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 
 export interface CliResult {
   readonly status: number | null;
@@ -6,15 +6,28 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** Run the built CLI as a user would, from the repository root. */
-export function zksim(args: readonly string[], opts: { cwd?: string } = {}): CliResult {
-  const r = spawnSync(process.execPath, [`${process.cwd()}/dist/cli/main.js`, ...args], {
-    cwd: opts.cwd ?? process.cwd(),
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
-    maxBuffer: 64 * 1024 * 1024,
+/**
+ * Run a command without blocking the test worker: a long synchronous spawn starves vitest's
+ * RPC to the main process ("Timeout calling onTaskUpdate") and fails the whole run.
+ */
+export function runProcess(command: string, args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: opts.cwd ?? process.cwd(), env: opts.env ?? process.env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
   });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Run the built CLI as a user would, from the repository root. */
+export function zksim(args: readonly string[], opts: { cwd?: string } = {}): Promise<CliResult> {
+  return runProcess(process.execPath, [`${process.cwd()}/dist/cli/main.js`, ...args], {
+    ...(opts.cwd ? { cwd: opts.cwd } : {}),
+    env: { ...process.env, NO_COLOR: '1' },
+  });
 }
 
 /** A user mistake must never surface as a Node stack trace. */

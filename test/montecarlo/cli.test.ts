@@ -2,28 +2,21 @@
  * `zksim availability / sweep / merge` as a user runs them (the built CLI), including the one
  * check that needs real worker threads: --workers 1 and --workers 2 print byte-identical JSON.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hasStackTrace, zksim } from '../helpers/cli.js';
 
 const SMALL = ['--node-mttf', '5d', '--node-mttr', '1d', '--horizon', '10d', '--runs', '40'];
 
-beforeAll(() => {
-  try {
-    execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'pipe' });
-  } catch {
-    // type errors elsewhere still emit JavaScript; the commands below fail loudly if not
-  }
-});
+// dist/ is built once for the whole suite by test/global-setup.ts.
 
 describe('zksim availability (built CLI)', () => {
-  it('--workers 1 and --workers 2 give byte-identical JSON', () => {
+  it('--workers 1 and --workers 2 give byte-identical JSON', async () => {
     const args = ['availability', 'topologies/n3-1az.yaml', 'topologies/n5-3az.yaml', ...SMALL, '--json'];
-    const one = zksim([...args, '--workers', '1']);
-    const two = zksim([...args, '--workers', '2']);
+    const one = await zksim([...args, '--workers', '1']);
+    const two = await zksim([...args, '--workers', '2']);
     expect(one.status, one.stderr).toBe(0);
     expect(two.status, two.stderr).toBe(0);
     expect(two.stdout).toBe(one.stdout);
@@ -31,8 +24,8 @@ describe('zksim availability (built CLI)', () => {
     expect(doc.results.map((r: { topology: string }) => r.topology)).toEqual(['n3-1az', 'n5-3az']);
   });
 
-  it('prints a side-by-side table stating its assumptions', () => {
-    const r = zksim(['availability', 'topologies/n3-1az.yaml', 'topologies/n4-2az.yaml', ...SMALL, '--workers', '1']);
+  it('prints a side-by-side table stating its assumptions', async () => {
+    const r = await zksim(['availability', 'topologies/n3-1az.yaml', 'topologies/n4-2az.yaml', ...SMALL, '--workers', '1']);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/experiment production · seed 1 · runs 40 · horizon 10d per trial/);
     expect(r.stdout).toMatch(/n3-1az\s+n4-2az/);
@@ -40,38 +33,39 @@ describe('zksim availability (built CLI)', () => {
     expect(r.stderr).toBe(''); // no progress bar when stderr is not a terminal
   });
 
-  it('shards run by separate processes merge into exactly the single-run JSON', () => {
+  it('shards run by separate processes merge into exactly the single-run JSON', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'zksim-merge-'));
-    const single = zksim(['availability', 'topologies/n3-1az.yaml', ...SMALL, '--json', '--workers', '1']);
-    const files = [1, 2].map((k) => {
-      const r = zksim(['availability', 'topologies/n3-1az.yaml', ...SMALL, '--json', '--workers', '1', '--shard', `${k}/2`]);
+    const single = await zksim(['availability', 'topologies/n3-1az.yaml', ...SMALL, '--json', '--workers', '1']);
+    const files: string[] = [];
+    for (const k of [1, 2]) {
+      const r = await zksim(['availability', 'topologies/n3-1az.yaml', ...SMALL, '--json', '--workers', '1', '--shard', `${k}/2`]);
       expect(r.status, r.stderr).toBe(0);
       const f = join(dir, `s${k}.json`);
       writeFileSync(f, r.stdout);
-      return f;
-    });
-    const merged = zksim(['merge', ...files, '--json']);
+      files.push(f);
+    }
+    const merged = await zksim(['merge', ...files, '--json']);
     expect(merged.status, merged.stderr).toBe(0);
     expect(merged.stdout).toBe(single.stdout);
-    const missing = zksim(['merge', files[0]!]);
+    const missing = await zksim(['merge', files[0]!]);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/missing shard 2\/2/);
   });
 
-  it('a checkpoint of another run is refused; a finished one is reused', () => {
+  it('a checkpoint of another run is refused; a finished one is reused', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'zksim-cp-'));
     const cp = join(dir, 'cp.json');
-    const a = zksim(['availability', 'topologies/n3-1az.yaml', ...SMALL, '--json', '--workers', '1', '--checkpoint', cp]);
+    const a = await zksim(['availability', 'topologies/n3-1az.yaml', ...SMALL, '--json', '--workers', '1', '--checkpoint', cp]);
     expect(a.status, a.stderr).toBe(0);
-    const again = zksim(['availability', 'topologies/n3-1az.yaml', ...SMALL, '--json', '--workers', '1', '--checkpoint', cp]);
+    const again = await zksim(['availability', 'topologies/n3-1az.yaml', ...SMALL, '--json', '--workers', '1', '--checkpoint', cp]);
     expect(again.stdout).toBe(a.stdout);
-    const other = zksim(['availability', 'topologies/n3-1az.yaml', ...SMALL, '--seed', '5', '--checkpoint', cp]);
+    const other = await zksim(['availability', 'topologies/n3-1az.yaml', ...SMALL, '--seed', '5', '--checkpoint', cp]);
     expect(other.status).toBe(2);
     expect(other.stderr).toMatch(/checkpoint belongs to another run: seed "1" in the checkpoint, "5" now/);
   });
 
-  it('sweep makes one row per value', () => {
-    const r = zksim(['sweep', 'topologies/n3-1az.yaml', '--vary', 'node-mttr=6h,1d', '--node-mttf', '5d', '--horizon', '10d', '--runs', '16', '--workers', '1', '--json']);
+  it('sweep makes one row per value', async () => {
+    const r = await zksim(['sweep', 'topologies/n3-1az.yaml', '--vary', 'node-mttr=6h,1d', '--node-mttf', '5d', '--horizon', '10d', '--runs', '16', '--workers', '1', '--json']);
     expect(r.status, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.results.map((x: { variant: { value: string } }) => x.variant.value)).toEqual(['6h', '1d']);
@@ -87,8 +81,8 @@ describe('zksim availability (built CLI)', () => {
     [['availability', 'topologies/n3-1az.yaml', '--set', 'failures.nope=1'], /--set failures.nope=1/],
     [['sweep', 'topologies/n3-1az.yaml', '--vary', 'node-mttr'], /--vary "node-mttr": expected KEY=V1,V2/],
     [['merge', 'topologies/n3-1az.yaml'], /not a JSON file|not a zksim/],
-  ])('bad input %j exits 2 with a clear message', (args, message) => {
-    const r = zksim(args);
+  ])('bad input %j exits 2 with a clear message', async (args, message) => {
+    const r = await zksim(args);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(hasStackTrace(r.stderr)).toBe(false);

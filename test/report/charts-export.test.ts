@@ -53,7 +53,7 @@ describe('export (issue 6 part 2)', () => {
     expect(escapeHtml(`${EVIL}"'&`)).toBe('&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp;');
   });
 
-  it('writes all files or none: a failure leaves no half-written file behind', () => {
+  it('writes all files or none: a failure leaves no half-written file behind', async () => {
     const dir = tmp();
     mkdirSync(join(dir, 'b.svg')); // a directory where a file must go: the rename fails
     expect(() =>
@@ -65,7 +65,7 @@ describe('export (issue 6 part 2)', () => {
     expect(readdirSync(dir).filter((n) => n !== 'b.svg')).toEqual([]);
   });
 
-  it('tells a run document from an availability document by its keys', () => {
+  it('tells a run document from an availability document by its keys', async () => {
     expect(detectDocument(runDoc())?.kind).toBe('run');
     expect(detectDocument(availabilityDoc())?.kind).toBe('availability');
     expect(detectDocument({ seed: '1', results: [{ nope: 1 }] })).toBeNull();
@@ -74,30 +74,30 @@ describe('export (issue 6 part 2)', () => {
 });
 
 describe('zksim chart and run --out (issue 6 parts 2–4)', () => {
-  it('re-renders a saved availability.json', () => {
+  it('re-renders a saved availability.json', async () => {
     const dir = tmp();
     writeFileSync(join(dir, 'availability.json'), JSON.stringify(availabilityDoc()));
-    const r = zksim(['chart', join(dir, 'availability.json'), '--format', 'svg,png,html', '--out', join(dir, 'out')]);
+    const r = await zksim(['chart', join(dir, 'availability.json'), '--format', 'svg,png,html', '--out', join(dir, 'out')]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(readdirSync(join(dir, 'out'))).toContain('report.html');
     expect(readdirSync(join(dir, 'out'))).toContain('availability-nines.png');
   });
 
-  it('run --out writes run.json, the timeline chart files and report.html; chart re-renders from run.json', () => {
+  it('run --out writes run.json, the timeline chart files and report.html; chart re-renders from run.json', async () => {
     const dir = tmp();
-    const r = zksim(['run', 'topologies/n3-1az.yaml', '--duration', '30s', '--fault', 'kill:leader@10s+5s', '--out', dir]);
+    const r = await zksim(['run', 'topologies/n3-1az.yaml', '--duration', '30s', '--fault', 'kill:leader@10s+5s', '--out', dir]);
     expect(r.status).toBe(0);
     const names = readdirSync(dir);
     for (const f of ['run.json', 'timeline.vl.json', 'timeline.svg', 'timeline.png', 'report.html']) expect(names).toContain(f);
     const run = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as { topology: string };
     expect(run.topology).toBe('n3-1az');
-    const again = zksim(['chart', join(dir, 'run.json'), '--format', 'svg', '--out', join(dir, 'again')]);
+    const again = await zksim(['chart', join(dir, 'run.json'), '--format', 'svg', '--out', join(dir, 'again')]);
     expect(again.status).toBe(0);
     expect(readFileSync(join(dir, 'again', 'timeline.svg'), 'utf8')).toBe(readFileSync(join(dir, 'timeline.svg'), 'utf8'));
   });
 
-  it('exits 2 with one clear line for a missing file, bad JSON, a foreign JSON and an unknown format', () => {
+  it('exits 2 with one clear line for a missing file, bad JSON, a foreign JSON and an unknown format', async () => {
     const dir = tmp();
     writeFileSync(join(dir, 'bad.json'), '{ not json');
     writeFileSync(join(dir, 'other.json'), '{"hello": 1}');
@@ -109,7 +109,7 @@ describe('zksim chart and run --out (issue 6 parts 2–4)', () => {
       [['chart', join(dir, 'ok.json'), '--format', 'svg,pdf'], /--format: unknown format 'pdf'/],
     ];
     for (const [args, message] of cases) {
-      const r = zksim(args);
+      const r = await zksim(args);
       expect(r.status, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(message);
       expect(hasStackTrace(r.stderr)).toBe(false);
