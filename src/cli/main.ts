@@ -9,6 +9,7 @@ import { registerValidate } from './commands/validate.js';
 import { registerAvailability } from './commands/availability.js';
 import { registerSweep } from './commands/sweep.js';
 import { registerMerge } from './commands/merge.js';
+import { registerCheck } from './commands/check.js';
 import { registerDemo } from './commands/demo.js';
 
 /** Every command is declared here; each lives in commands/<name>.ts. */
@@ -25,6 +26,7 @@ function program(): Command {
   registerAvailability(p);
   registerSweep(p);
   registerMerge(p);
+  registerCheck(p);
   registerDemo(p);
   return p;
 }

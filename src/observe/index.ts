@@ -1,3 +1,4 @@
 export * from './availability.js';
 export * from './record.js';
 export * from './safety.js';
+export * from './liveness.js';

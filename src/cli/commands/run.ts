@@ -3,6 +3,12 @@ import type { Command } from 'commander';
 import { runJson } from '../../report/run-json.js';
 import { runText } from '../../report/run-text.js';
 import { runTrial, type TraceRecord } from '../../scenario/index.js';
+import { formatConfigError } from '../../config/index.js';
+import { parseScenario } from '../../config/scenario.js';
+import { scenarioFromFile, type Scenario } from '../../scenario/scenario-file.js';
+import { QUORUM_RULES, UNSAFE_VARIANTS, type QuorumRule, type UnsafeVariant } from '../../zk/index.js';
+import type { Topology } from '../../model/index.js';
+import { readText } from '../io.js';
 import { UserError } from '../errors.js';
 import { writeReport } from '../render/index.js';
 import { loadTopology, packageVersion } from '../io.js';
@@ -18,6 +24,9 @@ interface RunOptions {
   writes: string;
   reads: string;
   sessionTimeout: string;
+  scenario?: string;
+  quorumRule?: string;
+  unsafe?: string[];
 }
 
 export function registerRun(program: Command): void {
@@ -35,26 +44,44 @@ export function registerRun(program: Command): void {
     .option('--writes <rate>', 'client writes per second over the whole ensemble (Poisson)', '0')
     .option('--reads <rate>', 'client reads per second over the whole ensemble (Poisson)', '0')
     .option('--session-timeout <dur>', 'requested client session timeout, clamped into [2, 20] x tickTime', '30s')
+    .option('--scenario <file>', 'replay a scenario file (seed, duration, faults, workload, overrides; what zksim check writes); flags given too take precedence, --fault adds to its faults')
+    .option('--quorum-rule <rule>', `how servers count a quorum: ${QUORUM_RULES.join(' | ')} (naive is deliberately unsafe)`)
+    .option('--unsafe <variant>', `a deliberately unsafe protocol variant (repeatable): ${UNSAFE_VARIANTS.join(', ')}`, collect)
     .option('--json', 'print the result as one JSON document instead of text')
     .option('--trace <file>', 'also write every simulation event as JSON Lines to FILE')
     .option('--out <dir>', 'also write run.json, the timeline chart (.vl.json, .svg, .png) and report.html into DIR')
     .addHelpText('after', '\nExamples:\n  zksim run topologies/n3-1az.yaml --seed 7 --duration 60s --fault kill:leader@10s\n  zksim run topologies/n5-3az.yaml --fault isolate:leader@20s+30s --json\n  zksim run topologies/n5-3az.yaml --writes 200 --duration 60s --fault kill:leader@20s\n')
-    .action((file: string, opts: RunOptions) => runCommand(file, opts));
+    .action((file: string, opts: RunOptions, cmd: Command) => runCommand(file, opts, cmd));
 }
 
-async function runCommand(file: string, opts: RunOptions): Promise<void> {
-  const topology = loadTopology(file);
-  const seed = seedOption(opts.seed);
-  const durationUs = durationOption('--duration', opts.duration);
-  const faults = faultOptions(opts.fault ?? [], topology, durationUs);
-  const writesPerSec = rateOption('--writes', opts.writes);
-  const readsPerSec = rateOption('--reads', opts.reads);
-  const sessionTimeoutMs = durationOption('--session-timeout', opts.sessionTimeout) / 1000;
+/** A scenario file applied to the topology, or null without --scenario. */
+function loadScenario(file: string | undefined, base: Topology): { topology: Topology; scenario: Scenario } | null {
+  if (file === undefined) return null;
+  const parsed = parseScenario(readText(file, 'scenario'), file);
+  if (!parsed.ok) throw new UserError(parsed.errors.map(formatConfigError).join('\n'));
+  const loaded = scenarioFromFile(parsed.scenario, base);
+  if (!loaded.ok) throw new UserError(loaded.errors.map(formatConfigError).join('\n'));
+  return loaded;
+}
+
+async function runCommand(file: string, opts: RunOptions, cmd: Command): Promise<void> {
+  const base = loadTopology(file);
+  const loaded = loadScenario(opts.scenario, base);
+  const given = (name: string): boolean => cmd.getOptionValueSource(name) === 'cli';
+  const sc = loaded?.scenario;
+  const topology = loaded?.topology ?? base;
+  const seed = sc && !given('seed') ? sc.seed : seedOption(opts.seed);
+  const durationUs = sc && !given('duration') ? sc.durationUs : durationOption('--duration', opts.duration);
+  const faults = [...(sc?.faults ?? []), ...faultOptions(opts.fault ?? [], topology, durationUs)];
+  const writesPerSec = sc?.workload && !given('writes') ? sc.workload.writesPerSec : rateOption('--writes', opts.writes);
+  const readsPerSec = sc?.workload && !given('reads') ? sc.workload.readsPerSec : rateOption('--reads', opts.reads);
+  const sessionTimeoutMs = sc?.workload && !given('sessionTimeout') ? sc.workload.sessionTimeoutMs : durationOption('--session-timeout', opts.sessionTimeout) / 1000;
   const workload = writesPerSec > 0 || readsPerSec > 0 ? { workload: { writesPerSec, readsPerSec, sessionTimeoutMs } } : {};
+  const rules = unsafeOptions(opts, sc);
   const trace = opts.trace ? openTrace(opts.trace) : null;
   let result;
   try {
-    result = runTrial({ topology, seed, durationUs, faults, ...workload, ...(trace ? { trace: trace.write } : {}) });
+    result = runTrial({ topology, seed, durationUs, faults, ...workload, ...rules, ...(trace ? { trace: trace.write } : {}) });
     trace?.commit();
   } finally {
     trace?.abandon();
@@ -66,6 +93,23 @@ async function runCommand(file: string, opts: RunOptions): Promise<void> {
     const { warnings } = await writeReport({ kind: 'run', doc }, { dir: opts.out, formats: ['svg', 'png', 'html'], extra });
     for (const w of warnings) process.stderr.write(`zksim: warning: ${w}\n`);
   }
+}
+
+/** --quorum-rule and --unsafe, over the scenario's; only what differs from ZooKeeper's rules. */
+function unsafeOptions(opts: RunOptions, sc: Scenario | undefined): { quorumRule?: QuorumRule; unsafe?: UnsafeVariant[] } {
+  let quorumRule: QuorumRule = sc?.quorumRule ?? 'majority';
+  if (opts.quorumRule !== undefined) {
+    const rule = QUORUM_RULES.find((r) => r === opts.quorumRule);
+    if (rule === undefined) throw new UserError(`--quorum-rule ${JSON.stringify(opts.quorumRule)}: expected one of ${QUORUM_RULES.join(', ')}`);
+    quorumRule = rule;
+  }
+  const unsafe = [...(sc?.unsafe ?? [])];
+  for (const u of opts.unsafe ?? []) {
+    const v = UNSAFE_VARIANTS.find((x) => x === u);
+    if (v === undefined) throw new UserError(`--unsafe ${JSON.stringify(u)}: expected one of ${UNSAFE_VARIANTS.join(', ')}`);
+    if (!unsafe.includes(v)) unsafe.push(v);
+  }
+  return { ...(quorumRule !== 'majority' ? { quorumRule } : {}), ...(unsafe.length > 0 ? { unsafe } : {}) };
 }
 
 /** JSON Lines written to a temporary sibling, renamed into place only when the run completed. */

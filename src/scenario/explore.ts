@@ -1,0 +1,295 @@
+/**
+ * Random fault schedules and the properties checked over them, with fast-check: the shared
+ * engine of `test/property/` and `zksim check`. fast-check draws from its own seeded generator
+ * (never Math.random), so one seed gives the same cases, the same counterexample and the same
+ * shrinking path every time.
+ *
+ * Faults are drawn against an abstract ensemble (server indices 1..9, zones by index, sides of a
+ * split per index) and only then resolved against the case's topology, so shrinking the topology
+ * (fewer voters) keeps the schedule's shape instead of regenerating it.
+ */
+import fc from 'fast-check';
+import { resolveTopology, zonesOf } from '../config/topology.js';
+import type { FaultSpec, NodeRef, ServerId, Topology } from '../model/index.js';
+import { leaderRecoveryBoundUs, writeAvailableAtOrAfter, type Violation } from '../observe/index.js';
+import type { QuorumRule, UnsafeVariant } from '../zk/index.js';
+import { scenarioTopology, scenarioTrialOptions, type Scenario } from './scenario-file.js';
+import { runTrial, type TrialResult } from './trial.js';
+
+const S = 1_000_000;
+const MAX_SERVERS = 9;
+
+/** A topology to explore, with the file it came from (null when generated). */
+export interface TopologyChoice {
+  readonly topology: Topology;
+  readonly file: string | null;
+}
+
+export interface ExploreCase {
+  readonly base: TopologyChoice;
+  readonly scenario: Scenario;
+}
+
+export interface ExploreSettings {
+  /** shipped/given topologies; null = generated (3–7 voters, 0–2 observers, 1–3 zones) */
+  readonly topologies: readonly TopologyChoice[] | null;
+  readonly quorumRule: QuorumRule;
+  readonly unsafe: readonly UnsafeVariant[];
+  /** at most this many faults per schedule (default 4) */
+  readonly maxFaults?: number;
+}
+
+// --- abstract faults ---
+
+type AbstractKind = 'kill' | 'crash' | 'wipe' | 'isolate' | 'partition' | 'oneway' | 'zone-down';
+
+interface AbstractFault {
+  readonly kind: AbstractKind;
+  /** 0 = the leader when it fires, k ≥ 1 = the k-th server (mod the ensemble size) */
+  readonly node: number;
+  /** per server index: 0 = side A (or from), 1 = side B (or to), 2 = neither */
+  readonly sides: readonly number[];
+  readonly zone: number;
+  readonly atUs: number;
+  readonly durationUs: number;
+}
+
+/** Times on a 10 s grid most of the time, so that faults coincide (correlated failures) often. */
+const atUsArb = fc.oneof(
+  { weight: 3, arbitrary: fc.integer({ min: 0, max: 6 }).map((k) => k * 10 * S) },
+  { weight: 1, arbitrary: fc.integer({ min: 0, max: 60_000 }).map((ms) => ms * 1000) },
+);
+const durationUsArb = fc.constantFrom(1, 3, 5, 10, 15, 20, 30, 60).map((s) => s * S);
+
+const abstractFaultArb: fc.Arbitrary<AbstractFault> = fc.record({
+  kind: fc.constantFrom<AbstractKind>('kill', 'crash', 'isolate', 'partition', 'zone-down', 'oneway', 'wipe'),
+  node: fc.integer({ min: 0, max: MAX_SERVERS }),
+  sides: fc.array(fc.integer({ min: 0, max: 2 }), { minLength: MAX_SERVERS, maxLength: MAX_SERVERS }),
+  zone: fc.integer({ min: 0, max: 2 }),
+  atUs: atUsArb,
+  durationUs: durationUsArb,
+});
+
+function nodeRef(t: Topology, k: number): NodeRef {
+  if (k === 0) return { kind: 'leader' };
+  const s = t.servers[(k - 1) % t.servers.length] as Topology['servers'][number];
+  return { kind: 'server', id: s.id };
+}
+
+/** Side A and side B, both non-empty (the first and last servers stand in when one is). */
+function split(t: Topology, sides: readonly number[]): [ServerId[], ServerId[]] {
+  const a: ServerId[] = [];
+  const b: ServerId[] = [];
+  t.servers.forEach((s, i) => {
+    const side = sides[i % sides.length] ?? 2;
+    if (side === 0) a.push(s.id);
+    else if (side === 1) b.push(s.id);
+  });
+  const ids = t.servers.map((s) => s.id);
+  const first = ids[0] as ServerId;
+  const last = ids[ids.length - 1] as ServerId;
+  if (a.length === 0) {
+    a.push(first);
+    const at = b.indexOf(first);
+    if (at >= 0) b.splice(at, 1);
+  }
+  if (b.length === 0) b.push(a.includes(last) && a.length > 1 ? (a.splice(a.indexOf(last), 1)[0] as ServerId) : last);
+  return [a.filter((id) => !b.includes(id)).sort((x, y) => x - y), [...new Set(b)].sort((x, y) => x - y)];
+}
+
+function resolveFault(t: Topology, f: AbstractFault): FaultSpec {
+  const timing = { atUs: f.atUs, durationUs: f.durationUs };
+  switch (f.kind) {
+    case 'kill':
+    case 'crash':
+    case 'wipe':
+    case 'isolate':
+      return { kind: f.kind, node: nodeRef(t, f.node), ...timing };
+    case 'partition':
+      return { kind: 'partition', groups: split(t, f.sides), ...timing };
+    case 'oneway': {
+      const [from, to] = split(t, f.sides);
+      return { kind: 'oneway', from, to, ...timing };
+    }
+    case 'zone-down': {
+      const zones = zonesOf(t);
+      return { kind: 'zone-down', zone: zones[f.zone % zones.length] as string, ...timing };
+    }
+  }
+}
+
+/** Faults hold from atUs to atUs + durationUs; a wiped server needs time to resync after it. */
+const WIPE_RESYNC_US = 30 * S;
+
+/**
+ * A wiped disk comes back as a fresh, empty voter. Together with any other concurrent fault that
+ * can legitimately lose acknowledged writes (the quorum that acknowledged them no longer
+ * intersects the next one): ZooKeeper's documented limit, not a protocol bug. So a wipe that
+ * overlaps another fault (or the 30 s after its own repair) is turned into a crash.
+ */
+function tameWipes(faults: readonly FaultSpec[]): FaultSpec[] {
+  return faults.map((f, i) => {
+    if (f.kind !== 'wipe') return f;
+    const end = f.atUs + (f.durationUs ?? 0) + WIPE_RESYNC_US;
+    const overlaps = faults.some((g, j) => j !== i && g.atUs < end && g.atUs + (g.durationUs ?? 0) > f.atUs - WIPE_RESYNC_US);
+    return overlaps ? { ...f, kind: 'crash' } : f;
+  });
+}
+
+/** When the last fault is over (0 without faults). */
+export function lastRepairUs(faults: readonly FaultSpec[]): number {
+  let last = 0;
+  for (const f of faults) last = Math.max(last, f.atUs + (f.durationUs ?? 0));
+  return last;
+}
+
+// --- topologies, workloads, settings ---
+
+/**
+ * 3–7 voters, 0–2 observers (the highest ids), spread over 1–3 zones (a third of them in one
+ * zone, where a zone outage is a whole-ensemble power loss).
+ */
+export const generatedTopologyArb: fc.Arbitrary<TopologyChoice> = fc
+  .record({
+    voters: fc.integer({ min: 3, max: 7 }),
+    observers: fc.integer({ min: 0, max: 2 }),
+    zones: fc.integer({ min: 1, max: 3 }),
+    zoneOf: fc.array(fc.integer({ min: 0, max: 2 }), { minLength: MAX_SERVERS, maxLength: MAX_SERVERS }),
+  })
+  .map(({ voters, observers, zones, zoneOf }) => {
+    const n = voters + observers;
+    const servers = Array.from({ length: n }, (_, i) => ({
+      id: i + 1,
+      zone: `az${((zoneOf[i] ?? 0) % zones) + 1}`,
+      rack: `rack-${i + 1}`,
+      ...(i >= voters ? { role: 'observer' as const } : {}),
+    }));
+    const used = new Set(servers.map((s) => s.zone)).size;
+    return { topology: resolveTopology({ name: `gen-${voters}v${observers}o-${used}z`, servers }), file: null };
+  });
+
+interface Knobs {
+  readonly tickTimeMs: number | null;
+  readonly fsyncMedian: string | null;
+  readonly crossZone: readonly [string, string] | null;
+}
+
+/** Slower disks widen the window between a txn being logged and being durable. */
+const knobsArb: fc.Arbitrary<Knobs> = fc.record({
+  tickTimeMs: fc.constantFrom<number | null>(null, 1000),
+  fsyncMedian: weighted<string | null>([null, 2], ['10ms', 1], ['50ms', 2]),
+  crossZone: fc.constantFrom<readonly [string, string] | null>(null, ['2ms', '10ms'], ['20ms', '80ms']),
+});
+
+function overridesFor(t: Topology, k: Knobs): [string, string][] {
+  const out: [string, string][] = [];
+  if (k.tickTimeMs !== null) out.push(['zookeeper.tickTime', String(k.tickTimeMs)]);
+  if (k.fsyncMedian !== null && t.storage.fsync.dist === 'lognormal') out.push(['storage.fsync.median', k.fsyncMedian]);
+  if (k.crossZone !== null && t.latency.crossZone.dist === 'uniform') {
+    out.push(['latency.crossZone.min', k.crossZone[0]], ['latency.crossZone.max', k.crossZone[1]]);
+  }
+  return out;
+}
+
+/** Weighted constants; the first shrinks best. */
+function weighted<T>(...choices: [T, number][]): fc.Arbitrary<T> {
+  return fc.oneof(...choices.map(([value, weight]) => ({ weight, arbitrary: fc.constant(value) })));
+}
+
+/** Mostly with writes: acknowledged writes are what Durability and PrefixConsistency watch. */
+const writesArb = weighted([50, 3], [0, 1], [10, 2], [150, 2]);
+const readsArb = fc.constantFrom(0, 10);
+
+/** After the last repair: how long a safety run goes on (re-election, sync, writes again). */
+const SAFETY_TAIL_US = 30 * S;
+
+/**
+ * Cases for the safety property. `liveness` instead makes runs without clients that last
+ * until the recovery bound after the last repair.
+ */
+export function caseArb(settings: ExploreSettings, mode: 'safety' | 'liveness' = 'safety'): fc.Arbitrary<ExploreCase> {
+  const topologyArb = settings.topologies === null ? generatedTopologyArb : fc.constantFrom(...settings.topologies);
+  return fc
+    .record({
+      base: topologyArb,
+      faults: fc.array(abstractFaultArb, { minLength: 0, maxLength: settings.maxFaults ?? 4 }),
+      knobs: knobsArb,
+      writes: writesArb,
+      reads: readsArb,
+      seed: fc.integer({ min: 1, max: 999_999 }),
+    })
+    .map(({ base, faults, knobs, writes, reads, seed }) => {
+      const t = base.topology;
+      const resolved = tameWipes(faults.map((f) => resolveFault(t, f)).sort((a, b) => a.atUs - b.atUs));
+      const overrides = overridesFor(t, knobs);
+      const healUs = lastRepairUs(resolved);
+      const tailUs = mode === 'safety' ? SAFETY_TAIL_US : leaderRecoveryBoundUs(scenarioTopology(t, { overrides }).zk) + S;
+      const workload = mode === 'liveness' || (writes === 0 && reads === 0) ? null : { writesPerSec: writes, readsPerSec: reads, sessionTimeoutMs: 30_000 };
+      const scenario: Scenario = {
+        seed: String(seed),
+        durationUs: Math.max(healUs + tailUs, 40 * S),
+        overrides,
+        faults: resolved,
+        workload,
+        quorumRule: settings.quorumRule,
+        unsafe: settings.unsafe,
+      };
+      return { base, scenario };
+    });
+}
+
+// --- running and judging one case ---
+
+export interface CaseOutcome {
+  readonly result: TrialResult;
+  readonly topology: Topology;
+  readonly violations: readonly Violation[];
+}
+
+export function runCase(c: ExploreCase): CaseOutcome {
+  const topology = scenarioTopology(c.base.topology, c.scenario);
+  const result = runTrial(scenarioTrialOptions(topology, c.scenario));
+  return { result, topology, violations: result.safety.violations };
+}
+
+/** Null when the ensemble recovered in time after the last repair, else what went wrong. */
+export function livenessFailure(c: ExploreCase, outcome: CaseOutcome): string | null {
+  const healUs = lastRepairUs(c.scenario.faults);
+  const boundUs = leaderRecoveryBoundUs(outcome.topology.zk);
+  const at = writeAvailableAtOrAfter(outcome.result.recorder, healUs);
+  if (at !== null && at <= healUs + boundUs) return null;
+  const when = at === null ? 'never' : `only ${((at - healUs) / S).toFixed(3)} s after it`;
+  return `no leader established within ${(boundUs / S).toFixed(1)} s of the last repair at ${(healUs / S).toFixed(3)} s (${when})`;
+}
+
+/** A short, human description of a case for failure messages. */
+export function describeCase(c: ExploreCase): string {
+  const t = c.base.topology;
+  const voters = t.servers.filter((s) => s.role === 'voter');
+  const placement = t.servers.map((s) => `${s.id}${s.role === 'observer' ? 'o' : ''}@${s.zone}`).join(' ');
+  return `${c.base.file ?? t.name} (${voters.length} voters: ${placement})`;
+}
+
+/** The first safety violation of a case, as a message; null when none. */
+export function safetyFailure(outcome: CaseOutcome): string | null {
+  const first = outcome.violations[0];
+  return first ? `${first.invariant} violated at ${(first.atUs / S).toFixed(6)} s: ${first.detail}` : null;
+}
+
+/** The safety property: no invariant of observe/safety.ts is ever violated. */
+export function safetyProperty(settings: ExploreSettings, onRun?: (failed: boolean) => void): fc.IPropertyWithHooks<[ExploreCase]> {
+  return fc.property(caseArb(settings), (c) => {
+    const failure = safetyFailure(runCase(c));
+    onRun?.(failure !== null);
+    if (failure !== null) throw new Error(failure);
+  });
+}
+
+/** The liveness property: after the last repair, a leader is established within the bound. */
+export function livenessProperty(settings: ExploreSettings, onRun?: (failed: boolean) => void): fc.IPropertyWithHooks<[ExploreCase]> {
+  return fc.property(caseArb(settings, 'liveness'), (c) => {
+    const failure = livenessFailure(c, runCase(c));
+    onRun?.(failure !== null);
+    if (failure !== null) throw new Error(`Liveness: ${failure}`);
+  });
+}
