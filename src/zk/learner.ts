@@ -142,7 +142,8 @@ export class LearnerRole implements Role {
   }
 
   private onPacket(packet: QuorumPacket): void {
-    if (this.stage !== 'broadcast') {
+    // Any packet resets the socket read timeout, except while NEWLEADER's fsync holds the thread.
+    if (this.stage !== 'broadcast' && this.newLeaderToken === null) {
       this.ctx.setTimer(READ, this.stage === 'newleader' ? this.syncLimitUs() : this.initLimitUs());
     }
     const durable = this.ctx.durable;
@@ -172,8 +173,10 @@ export class LearnerRole implements Role {
       case 'NEWLEADER':
         // Persist the synced history (and the snapshot SNAP/TRUNC take), then currentEpoch,
         // then ACK: the ZOOKEEPER-4785 ordering of 3.8.5+.
+        // The read timeout only runs while the thread waits in a socket read, not during its own
+        // fsync (syncWithLeader): it restarts, at syncLimit×tickTime, once the ACK is out.
         this.stage = 'newleader';
-        this.ctx.setTimer(READ, this.syncLimitUs());
+        this.ctx.cancelTimer(READ);
         this.epoch = packet.epoch;
         this.newLeaderToken = this.ctx.persist(this.snapshotBytes);
         break;
@@ -243,6 +246,7 @@ export class LearnerRole implements Role {
       this.ctx.event({ type: 'epochs', acceptedEpoch: durable.acceptedEpoch, currentEpoch: durable.currentEpoch });
       this.send({ type: 'ACK', zxid: makeZxid(this.epoch, 0) });
       this.ackProposals(durableCount);
+      if (this.stage === 'newleader') this.ctx.setTimer(READ, this.syncLimitUs());
       return;
     }
     if (this.proposalFsyncs.delete(token) && this.newLeaderToken === null && this.stage !== 'syncing') this.ackProposals(durableCount);
