@@ -37,7 +37,8 @@ export type SyncMode = 'DIFF' | 'TRUNC' | 'SNAP';
 export type QuorumPacket =
   | { readonly type: 'FOLLOWERINFO'; readonly sid: ServerId; readonly acceptedEpoch: number; readonly observer: boolean }
   | { readonly type: 'LEADERINFO'; readonly newEpoch: number }
-  | { readonly type: 'ACKEPOCH'; readonly lastZxid: Zxid; readonly currentEpoch: number }
+  /** hasSnapshot: false for a server whose disk was lost (it lacks even the initial data tree) */
+  | { readonly type: 'ACKEPOCH'; readonly lastZxid: Zxid; readonly currentEpoch: number; readonly hasSnapshot: boolean }
   | {
       readonly type: 'SYNC';
       readonly mode: SyncMode;

@@ -453,7 +453,9 @@ export class Trial {
       for (const s of this.opts.topology.servers) {
         if (s.host !== host || (this.killCount.get(s.id) ?? 0) > 0) continue;
         if (this.wiped.delete(s.id)) {
-          this.durable.set(s.id, new DurableState());
+          const empty = new DurableState();
+          empty.hasSnapshot = false;
+          this.durable.set(s.id, empty);
           this.safety.onDiskLost(s.id);
         }
         this.startServer(s.id);

@@ -8,6 +8,11 @@ import type { Txn, Zxid } from '../model/index.js';
 export class DurableState {
   acceptedEpoch = 0;
   currentEpoch = 0;
+  /**
+   * Every server starts with the same data tree (the topology's snapshotMB) at zxid 0; a wiped
+   * disk has none and must be sent a snapshot, whatever its zxid says.
+   */
+  hasSnapshot = true;
   /** logged txns in zxid order; committed or not (the log does not know) */
   log: Txn[] = [];
 

@@ -16,6 +16,8 @@ interface Handler {
   observer: boolean;
   stage: Stage;
   lastZxid: number;
+  /** false when the learner's disk was lost: it gets a SNAP whatever its zxid */
+  hasSnapshot: boolean;
   /** proposals sent and not yet ACKed, oldest first (LearnerHandler.SyncLimitCheck) */
   readonly unacked: { readonly zxid: number; readonly sentUs: number }[];
   watchdogArmed: boolean;
@@ -74,7 +76,7 @@ export class LeaderRole implements Role {
   handle(input: PeerInput): void {
     switch (input.kind) {
       case 'accepted':
-        this.handlers.set(input.connId, { connId: input.connId, sid: input.peer, observer: false, stage: 'connected', lastZxid: 0, unacked: [], watchdogArmed: false });
+        this.handlers.set(input.connId, { connId: input.connId, sid: input.peer, observer: false, stage: 'connected', lastZxid: 0, hasSnapshot: true, unacked: [], watchdogArmed: false });
         this.ctx.setTimer(handlerTimer(input.connId), this.initLimitUs());
         break;
       case 'packet':
@@ -150,6 +152,7 @@ export class LeaderRole implements Role {
         this.onFollowerInfo(h, packet.sid, packet.acceptedEpoch, packet.observer);
         break;
       case 'ACKEPOCH':
+        h.hasSnapshot = packet.hasSnapshot;
         this.onAckEpoch(h, packet.lastZxid, packet.currentEpoch);
         break;
       case 'ACK':
@@ -234,7 +237,7 @@ export class LeaderRole implements Role {
     if (this.newEpoch === null) return;
     const { log, config } = this.ctx;
     const count = this.committedCount();
-    const plan = chooseSync(log.entries.slice(0, count), h.lastZxid, config.sync);
+    const plan = chooseSync(log.entries.slice(0, count), h.lastZxid, config.sync, h.hasSnapshot);
     const outstanding = h.observer ? [] : log.entries.slice(count);
     const bytes = plan.bytes + outstanding.length * config.sync.txnBytes;
     this.send(h, { type: 'SYNC', mode: plan.mode, truncZxid: plan.truncZxid, committed: plan.committed, outstanding, bytes });

@@ -153,10 +153,10 @@ export class LearnerRole implements Role {
         if (newEpoch > durable.acceptedEpoch) {
           durable.acceptedEpoch = newEpoch;
           this.ctx.event({ type: 'epochs', acceptedEpoch: durable.acceptedEpoch, currentEpoch: durable.currentEpoch });
-          this.send({ type: 'ACKEPOCH', lastZxid: this.ctx.log.lastZxid, currentEpoch: durable.currentEpoch });
+          this.send({ type: 'ACKEPOCH', lastZxid: this.ctx.log.lastZxid, currentEpoch: durable.currentEpoch, hasSnapshot: durable.hasSnapshot });
         } else if (newEpoch === durable.acceptedEpoch) {
           // Already accepted this epoch (a rejoin): ACK with -1, which does not count.
-          this.send({ type: 'ACKEPOCH', lastZxid: this.ctx.log.lastZxid, currentEpoch: -1 });
+          this.send({ type: 'ACKEPOCH', lastZxid: this.ctx.log.lastZxid, currentEpoch: -1, hasSnapshot: durable.hasSnapshot });
         } else {
           this.stop();
           this.leave(`leader's epoch ${newEpoch} is less than our accepted epoch ${durable.acceptedEpoch}`);
@@ -243,6 +243,7 @@ export class LearnerRole implements Role {
       this.newLeaderToken = null;
       const durable = this.ctx.durable;
       durable.currentEpoch = this.epoch;
+      if (this.syncMode === 'SNAP') durable.hasSnapshot = true;
       this.ctx.event({ type: 'epochs', acceptedEpoch: durable.acceptedEpoch, currentEpoch: durable.currentEpoch });
       this.send({ type: 'ACK', zxid: makeZxid(this.epoch, 0) });
       this.ackProposals(durableCount);

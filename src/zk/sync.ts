@@ -42,7 +42,9 @@ export function snapshotBytes(committedCount: number, s: SyncSettings): number {
  *  4. older than the committedLog → replay from the txn log while that is at most
  *     snapshotSizeFactor × the snapshot, else SNAP.
  */
-export function chooseSync(committed: readonly Txn[], learnerZxid: Zxid, s: SyncSettings = DEFAULT_SYNC_SETTINGS): SyncPlan {
+export function chooseSync(committed: readonly Txn[], learnerZxid: Zxid, s: SyncSettings = DEFAULT_SYNC_SETTINGS, learnerHasSnapshot = true): SyncPlan {
+  // A learner that lost its disk lacks the initial data tree too: only a snapshot rebuilds it.
+  if (!learnerHasSnapshot && s.baseSnapshotBytes > 0) return snap(committed, s);
   const last = committed[committed.length - 1]?.zxid ?? 0;
   if (learnerZxid === last) return diff(committed, committed.length, learnerZxid, s);
   if (learnerZxid > last) return { mode: 'TRUNC', truncZxid: last, committed: [], bytes: 0 };

@@ -289,7 +289,7 @@ describe('Learner', () => {
     });
     h.feed(1, { kind: 'connected', tag: 1, connId: 7, peer: 3 });
     const eff = h.feed(1, { kind: 'packet', connId: 7, from: 3, packet: { type: 'LEADERINFO', newEpoch: 5 } });
-    expect(sends(eff)).toEqual([{ type: 'ACKEPOCH', lastZxid: 0, currentEpoch: -1 }]);
+    expect(sends(eff)).toEqual([{ type: 'ACKEPOCH', lastZxid: 0, currentEpoch: -1, hasSnapshot: true }]);
   });
 
   it('persists acceptedEpoch at LEADERINFO and currentEpoch at NEWLEADER, before the ACK', () => {
@@ -316,7 +316,7 @@ describe('Learner', () => {
     };
     h.feed(1, { kind: 'connected', tag: 1, connId: 7, peer: 3 });
     let eff = pkt({ type: 'LEADERINFO', newEpoch: 2 });
-    expect(sends(eff)).toEqual([{ type: 'ACKEPOCH', lastZxid: makeZxid(1, 2), currentEpoch: 1 }]);
+    expect(sends(eff)).toEqual([{ type: 'ACKEPOCH', lastZxid: makeZxid(1, 2), currentEpoch: 1, hasSnapshot: true }]);
     expect([d.acceptedEpoch, d.currentEpoch]).toEqual([2, 1]);
     eff = pkt({ type: 'SYNC', mode: 'DIFF', truncZxid: makeZxid(1, 2), committed: [{ zxid: makeZxid(1, 3), writeId: 3 }], outstanding: [], bytes: 128 });
     expect(d.currentEpoch).toBe(1);
@@ -424,7 +424,7 @@ describe('Leader', () => {
       h.feed(3, { kind: 'accepted', connId: 11, peer: 1 });
       h.feed(3, { kind: 'packet', connId: 11, from: 1, packet: { type: 'FOLLOWERINFO', sid: 1, acceptedEpoch: 2, observer: false } });
       expect(h.peer(3).leaderEpoch).toBe(3);
-      let eff = h.feed(3, { kind: 'packet', connId: 11, from: 1, packet: { type: 'ACKEPOCH', ...ack } });
+      let eff = h.feed(3, { kind: 'packet', connId: 11, from: 1, packet: { type: 'ACKEPOCH', ...ack, hasSnapshot: true } });
       expect(eff).toContainEqual({ kind: 'close', connId: 11 });
       expect(eventsIn(eff)).toContainEqual({ type: 'learnerLost', learner: 1, reason: 'learner ahead of leader' });
       expect(sendsTo(eff, 11)).toEqual([]);
@@ -433,7 +433,7 @@ describe('Leader', () => {
       // a learner that is behind is synced: quorum {3, 2} acked the epoch
       h.feed(3, { kind: 'accepted', connId: 12, peer: 2 });
       h.feed(3, { kind: 'packet', connId: 12, from: 2, packet: { type: 'FOLLOWERINFO', sid: 2, acceptedEpoch: 2, observer: false } });
-      eff = h.feed(3, { kind: 'packet', connId: 12, from: 2, packet: { type: 'ACKEPOCH', lastZxid: makeZxid(2, 5), currentEpoch: 2 } });
+      eff = h.feed(3, { kind: 'packet', connId: 12, from: 2, packet: { type: 'ACKEPOCH', lastZxid: makeZxid(2, 5), currentEpoch: 2, hasSnapshot: true } });
       expect(sendsTo(eff, 12).map((p) => p.type)).toEqual(['SYNC', 'NEWLEADER']);
       expect(h.peer(3).phase).toBe('SYNCHRONIZATION');
       expect(h.durable.get(3)?.currentEpoch).toBe(3);

@@ -62,3 +62,10 @@ describe('chooseSync (LearnerHandler.syncFollower)', () => {
     expect(chooseSync(history(200), 0, small).mode).toBe('SNAP');
   });
 });
+
+test('a learner whose disk was lost gets a SNAP even when its zxid matches an empty history', () => {
+  const s: SyncSettings = { ...DEFAULT_SYNC_SETTINGS, baseSnapshotBytes: 1_000_000 };
+  expect(chooseSync([], 0, s, true).mode).toBe('DIFF');
+  const plan = chooseSync([], 0, s, false);
+  expect(plan).toEqual({ mode: 'SNAP', truncZxid: 0, committed: [], bytes: 1_000_000 });
+});
