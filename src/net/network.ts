@@ -47,6 +47,10 @@ export class Network {
   private readonly classOf = new Map<string, LinkClass>();
   private readonly dists: Record<LinkClass, Distribution>;
   private readonly lastVoteUs = new Map<string, number>();
+  /** QuorumCnxManager's lastMessageSent per directed pair, re-sent when a connection is re-made */
+  private readonly lastVoteSent = new Map<string, Notification>();
+  /** unordered pairs whose election connection is down (cut, failed send, process death) */
+  private readonly brokenElection = new Set<string>();
   private readonly conns = new Map<number, Conn>();
   private nextConnId = 1;
   private readonly bandwidthMbps: number;
@@ -120,6 +124,7 @@ export class Network {
     if (s.process !== 'up') return;
     s.process = 'killed';
     this.resetConnsOf(id, s.incarnation);
+    this.electionConnectionsLost(id);
   }
 
   /** Host down: every process on it stops silently. Returns the servers that were running. */
@@ -131,6 +136,7 @@ export class Network {
       if (s.host !== host) continue;
       if (s.process === 'up') stopped.push(s.id);
       s.process = 'down';
+      this.electionConnectionsLost(s.id);
     }
     this.reevaluate();
     return stopped;
@@ -148,6 +154,7 @@ export class Network {
   cut(from: ServerId, to: ServerId): void {
     const k = key(from, to);
     this.cuts.set(k, (this.cuts.get(k) ?? 0) + 1);
+    this.brokenElection.add(pairKey(from, to));
   }
 
   heal(from: ServerId, to: ServerId): void {
@@ -173,7 +180,12 @@ export class Network {
       this.sched.schedule(this.sched.nowUs + LOOPBACK_US, { kind: 'vote', to, inc: this.incarnation(to), msg });
       return;
     }
-    if (!this.pathUp(from, to)) return; // dropped; FLE re-sends on its next poll timeout
+    this.lastVoteSent.set(key(from, to), msg);
+    if (!this.pathUp(from, to)) {
+      // No connection: the message waits in the send queue (capacity 1) for a reconnect.
+      this.brokenElection.add(pairKey(from, to));
+      return;
+    }
     const k = key(from, to);
     const at = Math.max(this.sched.nowUs + this.delayUs(from, to), (this.lastVoteUs.get(k) ?? 0) + 1);
     this.lastVoteUs.set(k, at);
@@ -265,6 +277,7 @@ export class Network {
     if (s.process !== 'up' || s.incarnation !== ev.inc) return null;
     switch (ev.kind) {
       case 'vote':
+        this.electionConnectionMade(ev.msg.from, ev.to);
         return { to: ev.to, input: { kind: 'vote', msg: ev.msg } };
       case 'packet': {
         const conn = this.conns.get(ev.connId);
@@ -296,6 +309,26 @@ export class Network {
   }
 
   // --- internals ---
+
+  /** A process died: its queued messages go with it and every election connection of it is down. */
+  private electionConnectionsLost(id: ServerId): void {
+    for (const other of this.servers.keys()) {
+      if (other === id) continue;
+      this.lastVoteSent.delete(key(id, other));
+      this.brokenElection.add(pairKey(id, other));
+    }
+  }
+
+  /**
+   * A vote got through a pair whose connection was down: the connection is up again, and the
+   * receiver's SendWorker re-sends its last message to the sender (QuorumCnxManager, on connect).
+   * Without this, LOOKING servers in one round that heard only worse votes could wait forever.
+   */
+  private electionConnectionMade(from: ServerId, to: ServerId): void {
+    if (from === to || !this.brokenElection.delete(pairKey(from, to))) return;
+    const last = this.lastVoteSent.get(key(to, from));
+    if (last) this.sendVote(to, from, last);
+  }
 
   private server(id: ServerId): Server {
     const s = this.servers.get(id);
@@ -392,4 +425,8 @@ export class Network {
 
 function key(a: ServerId, b: ServerId): string {
   return `${a}>${b}`;
+}
+
+function pairKey(a: ServerId, b: ServerId): string {
+  return a < b ? `${a}|${b}` : `${b}|${a}`;
 }

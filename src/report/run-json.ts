@@ -14,6 +14,9 @@ export interface RunJson {
   readonly topology: string;
   readonly durationMs: number;
   readonly faults: readonly string[];
+  /** 'majority' is ZooKeeper's; 'naive' and any unsafe variant are deliberate demonstrations */
+  readonly quorumRule: string;
+  readonly unsafe: readonly string[];
   readonly leaders: readonly {
     node: number;
     epoch: number | null;
@@ -54,6 +57,8 @@ export function runJson(result: TrialResult, topology: Topology, version: string
     topology: result.topology,
     durationMs: ms(result.durationUs),
     faults: result.faults,
+    quorumRule: result.quorumRule,
+    unsafe: result.unsafe,
     leaders: recorder.leaders.map((l) => ({
       node: l.node,
       epoch: l.epoch,

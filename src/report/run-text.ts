@@ -35,6 +35,10 @@ export function runText(run: RunJson): string {
   lines.push(`zksim run: ${run.topology}, ${describeTopology(t)}`);
   lines.push(`seed ${run.seed}, ${sec(run.durationMs)} simulated, tickTime ${t.zk.tickTimeMs} ms, initLimit ${t.zk.initLimit}, syncLimit ${t.zk.syncLimit}, zksim ${run.version}`);
   lines.push(`faults: ${run.faults.length > 0 ? run.faults.join('  ') : 'none'}`);
+  if (run.quorumRule !== 'majority' || run.unsafe.length > 0) {
+    const what = [...(run.quorumRule !== 'majority' ? [`quorum rule ${run.quorumRule}`] : []), ...run.unsafe].join(', ');
+    lines.push(`DELIBERATELY UNSAFE, not ZooKeeper's behaviour: ${what}`);
+  }
   lines.push('');
   lines.push('Timeline');
   for (const e of run.timeline) lines.push(`${sec(e.atMs).padStart(11)}  ${who(e.who).padEnd(9)}  ${e.what}`);

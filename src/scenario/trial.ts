@@ -54,6 +54,9 @@ export interface TrialResult {
   readonly safety: SafetyChecker;
   /** the clients' view (writes, reads, sessions); null without a workload */
   readonly clients: ClientView | null;
+  /** the rules the peers ran: ZooKeeper's ('majority', none) unless a demo asked otherwise */
+  readonly quorumRule: QuorumRule;
+  readonly unsafe: readonly UnsafeVariant[];
   readonly events: number;
   readonly messages: number;
   /** final durable state per server, for checkers and tests */
@@ -164,6 +167,8 @@ export class Trial {
       meter: this.meter,
       safety: this.safety,
       clients: this.workload?.view() ?? null,
+      quorumRule: this.opts.quorumRule ?? 'majority',
+      unsafe: [...(this.opts.unsafe ?? [])],
       events: this.sim.eventsProcessed,
       messages: this.net.messagesSent,
       durable: this.durable,

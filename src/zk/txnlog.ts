@@ -43,7 +43,10 @@ export class TxnLog {
     const p = this.pending.get(token);
     this.pending.delete(token);
     if (!p || p.generation !== this.generation) return 0;
-    if (p.length > this.durable.log.length) this.durable.log = this.entries.slice(0, p.length);
+    // Within a generation the disk holds a prefix of `entries`: append the newly durable tail
+    // (copying the whole log on every fsync made long write-heavy runs quadratic).
+    const disk = this.durable.log;
+    for (let i = disk.length; i < p.length; i++) disk.push(this.entries[i] as Txn);
     return p.length;
   }
 

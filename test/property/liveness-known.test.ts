@@ -1,13 +1,11 @@
 /**
  * A liveness counterexample the property search found (seed 7 of caseArb, 'liveness'), kept as a
- * known failure of the model: after the heal, 3 and 4 (both voting for 4, round 1) are in a
- * 51.2 s FLE back-off, while 1, 2 (voting for 2, the same round) re-send every ≤ 51.2 s. Each
- * worse vote they receive restarts 3's and 4's wait, and a LOOKING peer answers only lower
- * rounds, so nobody ever tells 1 and 2 about vote(4): no leader, ever. Real ZooKeeper escapes
- * through QuorumCnxManager: a fresh connection's SendWorker re-sends lastMessageSent, so the
- * reconnecting peers learn vote(4) at once. The simulator folds the connection layer into
- * best-effort votes (README, "Election messages are best-effort"). When that is modelled this
- * test starts passing: turn `test.fails` into `test`.
+ * regression test: after the heal, 3 and 4 (both voting for 4, round 1) are in a 51.2 s FLE
+ * back-off, while 1, 2 (voting for 2, the same round) re-send every ≤ 51.2 s. Each worse vote they
+ * receive restarts 3's and 4's wait, and a LOOKING peer answers only lower rounds. Real
+ * ZooKeeper escapes through QuorumCnxManager: a re-made connection's SendWorker re-sends
+ * lastMessageSent, so the reconnecting peers learn vote(4) at once. The network now models that
+ * (net/network.ts, electionConnectionMade); without it this case never elects a leader.
  */
 import { expect, test } from 'vitest';
 import { resolveTopology } from '../../src/config/topology.js';
@@ -29,7 +27,7 @@ faults:
   - "crash:1@1m+20s"
 `;
 
-test.fails('liveness: a leader after the heal even when re-sent votes keep restarting the back-off of the peers with the best vote (QuorumCnxManager lastMessageSent not modelled)', () => {
+test('liveness: a leader after the heal even when re-sent votes keep restarting the back-off of the peers with the best vote', () => {
   const servers = [1, 2, 3, 4, 5].map((id) => ({ id, zone: id <= 2 || id === 5 ? 'az1' : 'az2', rack: `rack-${id}`, ...(id === 5 ? { role: 'observer' as const } : {}) }));
   const base = resolveTopology({ name: 'gen-4v1o-2z', servers });
   const parsed = parseScenario(SCENARIO, 'known.yaml');
