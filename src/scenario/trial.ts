@@ -42,6 +42,8 @@ export interface TrialOptions {
   readonly quorumRule?: QuorumRule;
   /** deliberately unsafe protocol variants (zk/unsafe.ts); none by default */
   readonly unsafe?: readonly UnsafeVariant[];
+  /** zookeeper.testingonly.initialZxid, to reach the zxid counter roll-over in a test */
+  readonly testingInitialZxidCounter?: number;
 }
 
 export interface TrialResult {
@@ -309,6 +311,7 @@ export class Trial {
         baseSnapshotBytes: this.opts.topology.storage.snapshotMB * 1024 * 1024,
       },
       ...(unsafe.length > 0 ? { unsafe: { ackBeforeFsync: unsafe.includes('ack-before-fsync') } } : {}),
+      ...(this.opts.testingInitialZxidCounter !== undefined ? { testingInitialZxidCounter: this.opts.testingInitialZxidCounter } : {}),
     };
   }
 

@@ -20,6 +20,8 @@ export interface PeerConfig {
   /** uniform [0,1) draws for the observer re-election jitter; a seeded stream, never Math.random */
   readonly random: () => number;
   readonly sync: SyncSettings;
+  /** zookeeper.testingonly.initialZxid: the first zxid counter of a new epoch (tests only; default 1) */
+  readonly testingInitialZxidCounter?: number;
   /** deliberately unsafe switches (zk/unsafe.ts) for demonstrations and tests; absent = ZooKeeper's rules */
   readonly unsafe?: UnsafeRules;
 }

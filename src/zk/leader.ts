@@ -266,6 +266,7 @@ export class LeaderRole implements Role {
     this.ctx.updateElectionVote(this.newEpoch);
     this.ctx.event({ type: 'established', epoch: this.newEpoch, quorum: [...this.newLeaderAcked].sort((a, b) => a - b) });
     this.tickOriginUs = this.ctx.nowUs;
+    this.nextCounter = this.ctx.config.testingInitialZxidCounter ?? 1;
     // The history a quorum acknowledged with NEWLEADER is committed: apply it.
     this.ctx.deliverUpTo(this.ctx.log.length);
     for (const h of this.handlers.values()) if (h.stage === 'acked') this.markUpToDate(h);
