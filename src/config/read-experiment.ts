@@ -1,11 +1,10 @@
 /**
  * Reads a parsed YAML document into an `Experiment`, recording every error with its position.
  *
- * This mirrors the TopologyReader in read-yaml.ts (whose helpers are private to that class): the
- * same error placement rules (at the node; a missing value at its key; semantic errors at the node
- * of the path or its nearest ancestor).
+ * Error placement, unknown keys and scalar reads come from YamlReader, shared with the topology
+ * reader.
  */
-import { isMap, isScalar, isSeq, type LineCounter, type Node } from 'yaml';
+import { isMap, isScalar, isSeq } from 'yaml';
 import { parseDurationUs } from '../model/duration.js';
 import {
   DOMAIN_LEVELS,
@@ -21,9 +20,8 @@ import {
   type RollingMaintenance,
   type ZonePartitions,
 } from '../model/experiment.js';
-import type { ConfigError } from './errors.js';
 import { DIMENSIONLESS_DIST_PARAMS, EXPERIMENT_DIST_PARAMS } from './experiment-validate.js';
-import { didYouMean } from './suggest.js';
+import { describe, YamlReader } from './yaml-reader.js';
 
 export const EXPERIMENT_KEYS = ['name', 'description', 'runs', 'horizon', 'seed', 'failures', 'workload'] as const;
 export const FAILURE_KEYS = [
@@ -57,130 +55,9 @@ export const DEFAULT_EXPERIMENT: Omit<Experiment, 'name'> = {
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-function describe(node: unknown): string {
-  if (node === null || node === undefined) return 'nothing';
-  if (isMap(node)) return 'a mapping';
-  if (isSeq(node)) return 'a list';
-  if (isScalar(node)) {
-    const v = node.value;
-    if (v === null) return 'nothing';
-    if (typeof v === 'string') return `"${v}"`;
-    return `${typeof v} ${String(v)}`;
-  }
-  return 'an alias or unsupported node';
-}
 
-interface Entry {
-  readonly key: string;
-  readonly keyNode: Node;
-  readonly value: unknown;
-}
 
-export class ExperimentReader {
-  readonly errors: ConfigError[] = [];
-  private readonly nodes = new Map<string, Node>();
-  private readonly errorPaths: string[] = [];
-
-  constructor(
-    private readonly file: string,
-    private readonly lineCounter: LineCounter,
-  ) {}
-
-  errorAtOffset(path: string, offset: number | undefined, message: string): void {
-    const error: Mutable<ConfigError> = { file: this.file, path, message };
-    if (offset !== undefined) {
-      const { line, col } = this.lineCounter.linePos(offset);
-      error.line = line === 0 ? 1 : line;
-      error.column = line === 0 ? col + 1 : col;
-    }
-    this.errors.push(error);
-    this.errorPaths.push(path);
-  }
-
-  errorAt(path: string, node: unknown, message: string): void {
-    const empty = node === null || node === undefined || (isScalar(node) && node.value === null);
-    this.errorAtOffset(path, offsetOf(empty ? (this.nodes.get(path) ?? node) : node), message);
-  }
-
-  errorAtPath(path: string, message: string): void {
-    let probe = path;
-    for (;;) {
-      const node = this.nodes.get(probe);
-      if (node !== undefined || probe === '') {
-        this.errorAt(path, node, message);
-        return;
-      }
-      probe = parentPath(probe);
-    }
-  }
-
-  hasErrorAtOrAbove(path: string): boolean {
-    return this.errorPaths.some((p) => p === '' || p === path || path.startsWith(`${p}.`) || path.startsWith(`${p}[`));
-  }
-
-  private remember(path: string, node: unknown): void {
-    if (isNode(node) && !(isScalar(node) && node.value === null)) this.nodes.set(path, node);
-  }
-
-  private entries(node: unknown, path: string, known: readonly string[]): Entry[] | null {
-    this.remember(path, node);
-    if (!isMap(node)) {
-      this.errorAt(path, node, `expected a mapping, found ${describe(node)}`);
-      return null;
-    }
-    const out: Entry[] = [];
-    const seen = new Set<string>();
-    for (const pair of node.items) {
-      const keyNode = pair.key;
-      if (!isScalar(keyNode) || typeof keyNode.value !== 'string') {
-        this.errorAt(join(path, '?'), keyNode, `expected a key name, found ${describe(keyNode)}`);
-        continue;
-      }
-      const key = keyNode.value;
-      if (!known.includes(key)) {
-        this.errorAt(join(path, key), keyNode, `unknown key "${key}"${didYouMean(key, known)}; expected one of ${known.join(', ')}`);
-        continue;
-      }
-      if (seen.has(key)) continue; // the yaml parser already rejects duplicate keys
-      seen.add(key);
-      const value: unknown = pair.value;
-      out.push({ key, keyNode, value });
-      const empty = !isNode(value) || (isScalar(value) && value.value === null);
-      this.remember(join(path, key), empty ? keyNode : value);
-    }
-    return out;
-  }
-
-  /** Required keys of a mapping that read fine; reports each missing one at the mapping. */
-  private requireKeys(node: unknown, path: string, entries: readonly Entry[], required: readonly string[]): boolean {
-    let ok = true;
-    for (const key of required) {
-      if (!entries.some((e) => e.key === key)) {
-        this.errorAt(join(path, key), node, `expected "${key}", found none`);
-        ok = false;
-      }
-    }
-    return ok;
-  }
-
-  private string(node: unknown, path: string): string | undefined {
-    if (isScalar(node) && typeof node.value === 'string') return node.value;
-    this.errorAt(path, node, `expected a string, found ${describe(node)}`);
-    return undefined;
-  }
-
-  private integer(node: unknown, path: string): number | undefined {
-    if (isScalar(node) && typeof node.value === 'number' && Number.isSafeInteger(node.value)) return node.value;
-    this.errorAt(path, node, `expected an integer, found ${describe(node)}`);
-    return undefined;
-  }
-
-  private number(node: unknown, path: string): number | undefined {
-    if (isScalar(node) && typeof node.value === 'number' && Number.isFinite(node.value)) return node.value;
-    this.errorAt(path, node, `expected a number, found ${describe(node)}`);
-    return undefined;
-  }
-
+export class ExperimentReader extends YamlReader {
   private durationUs(node: unknown, path: string): number | undefined {
     if (isScalar(node) && typeof node.value === 'string') {
       const us = parseDurationUs(node.value);
@@ -190,16 +67,6 @@ export class ExperimentReader {
     this.errorAt(path, node, `expected a duration with a unit such as 90s, 2h or 30d, found ${describe(node)}${hint}`);
     return undefined;
   }
-
-  private oneOf<T extends string>(node: unknown, path: string, choices: readonly T[]): T | undefined {
-    if (isScalar(node) && typeof node.value === 'string' && (choices as readonly string[]).includes(node.value)) {
-      return node.value as T;
-    }
-    const hint = isScalar(node) && typeof node.value === 'string' ? didYouMean(node.value, choices) : '';
-    this.errorAt(path, node, `expected one of ${choices.join(', ')}, found ${describe(node)}${hint}`);
-    return undefined;
-  }
-
   readExperiment(root: unknown, defaultName: string): Experiment {
     const e: Mutable<Experiment> = { name: defaultName, ...DEFAULT_EXPERIMENT };
     const entries = this.entries(root, '', EXPERIMENT_KEYS);
@@ -436,21 +303,4 @@ export class ExperimentReader {
     for (const p of params) d[p] = values[p]; // canonical parameter order, whatever the file's
     return d as DurationDistribution;
   }
-}
-
-function isNode(value: unknown): value is Node {
-  return isMap(value) || isSeq(value) || isScalar(value);
-}
-
-function offsetOf(node: unknown): number | undefined {
-  return isNode(node) ? node.range?.[0] : undefined;
-}
-
-function join(path: string, key: string): string {
-  return path === '' ? key : `${path}.${key}`;
-}
-
-function parentPath(path: string): string {
-  const cut = Math.max(path.lastIndexOf('.'), path.lastIndexOf('['));
-  return cut <= 0 ? '' : path.slice(0, cut);
 }

@@ -1,8 +1,7 @@
 /** Reads a parsed YAML document into a TopologyInput, recording every error with its position. */
-import { isMap, isScalar, isSeq, type LineCounter, type Node } from 'yaml';
+import { isMap, isScalar, isSeq } from 'yaml';
 import { parseDurationUs } from '../model/duration.js';
 import type { LatencySpec, LinkClass, StorageSettings, Topology, ZkSettings } from '../model/topology.js';
-import type { ConfigError } from './errors.js';
 import {
   DIMENSIONLESS_PARAMS,
   DIST_PARAMS,
@@ -14,123 +13,9 @@ import {
   type ServerInput,
   type TopologyInput,
 } from './schema.js';
-import { didYouMean } from './suggest.js';
+import { describe, YamlReader } from './yaml-reader.js';
 
-function describe(node: unknown): string {
-  if (node === null || node === undefined) return 'nothing';
-  if (isMap(node)) return 'a mapping';
-  if (isSeq(node)) return 'a list';
-  if (isScalar(node)) {
-    const v = node.value;
-    if (v === null) return 'nothing';
-    if (typeof v === 'string') return `"${v}"`;
-    return `${typeof v} ${String(v)}`;
-  }
-  return 'an alias or unsupported node';
-}
-
-interface Entry {
-  readonly key: string;
-  readonly keyNode: Node;
-  readonly value: unknown;
-}
-
-export class TopologyReader {
-  readonly errors: ConfigError[] = [];
-  /** YAML node of every path we read, to place semantic errors */
-  private readonly nodes = new Map<string, Node>();
-  private readonly errorPaths: string[] = [];
-
-  constructor(
-    private readonly file: string,
-    private readonly lineCounter: LineCounter,
-  ) {}
-
-  errorAtOffset(path: string, offset: number | undefined, message: string): void {
-    const error: { -readonly [K in keyof ConfigError]: ConfigError[K] } = { file: this.file, path, message };
-    if (offset !== undefined) {
-      const { line, col } = this.lineCounter.linePos(offset);
-      error.line = line === 0 ? 1 : line;
-      error.column = line === 0 ? col + 1 : col;
-    }
-    this.errors.push(error);
-    this.errorPaths.push(path);
-  }
-
-  /** At the node; a missing value (`key:` with nothing after it) is reported at its key. */
-  errorAt(path: string, node: unknown, message: string): void {
-    const empty = node === null || node === undefined || (isScalar(node) && node.value === null);
-    this.errorAtOffset(path, offsetOf(empty ? (this.nodes.get(path) ?? node) : node), message);
-  }
-
-  /** Semantic errors: placed at the node of the path, or of its nearest ancestor that exists. */
-  errorAtPath(path: string, message: string): void {
-    let probe = path;
-    for (;;) {
-      const node = this.nodes.get(probe);
-      if (node !== undefined || probe === '') {
-        this.errorAt(path, node, message);
-        return;
-      }
-      probe = parentPath(probe);
-    }
-  }
-
-  /** True when a reading error already covers this path or an ancestor (avoid double reports). */
-  hasErrorAtOrAbove(path: string): boolean {
-    return this.errorPaths.some((p) => p === '' || p === path || path.startsWith(`${p}.`) || path.startsWith(`${p}[`));
-  }
-
-  private remember(path: string, node: unknown): void {
-    if (isNode(node) && !(isScalar(node) && node.value === null)) this.nodes.set(path, node);
-  }
-
-  /** The entries of a mapping, reporting unknown keys; null (after an error) when not a mapping. */
-  private entries(node: unknown, path: string, known: readonly string[]): Entry[] | null {
-    this.remember(path, node);
-    if (!isMap(node)) {
-      this.errorAt(path, node, `expected a mapping, found ${describe(node)}`);
-      return null;
-    }
-    const out: Entry[] = [];
-    for (const pair of node.items) {
-      const keyNode = pair.key;
-      const keyPath = join(path, '?');
-      if (!isScalar(keyNode) || typeof keyNode.value !== 'string') {
-        this.errorAt(keyPath, keyNode, `expected a key name, found ${describe(keyNode)}`);
-        continue;
-      }
-      const key = keyNode.value;
-      if (!known.includes(key)) {
-        this.errorAt(join(path, key), keyNode, `unknown key "${key}"${didYouMean(key, known)}; expected one of ${known.join(', ')}`);
-        continue;
-      }
-      const value: unknown = pair.value;
-      out.push({ key, keyNode, value });
-      const empty = !isNode(value) || (isScalar(value) && value.value === null);
-      this.remember(join(path, key), empty ? keyNode : value);
-    }
-    return out;
-  }
-
-  private string(node: unknown, path: string): string | undefined {
-    if (isScalar(node) && typeof node.value === 'string') return node.value;
-    this.errorAt(path, node, `expected a string, found ${describe(node)}`);
-    return undefined;
-  }
-
-  private integer(node: unknown, path: string): number | undefined {
-    if (isScalar(node) && typeof node.value === 'number' && Number.isSafeInteger(node.value)) return node.value;
-    this.errorAt(path, node, `expected an integer, found ${describe(node)}`);
-    return undefined;
-  }
-
-  private number(node: unknown, path: string): number | undefined {
-    if (isScalar(node) && typeof node.value === 'number' && Number.isFinite(node.value)) return node.value;
-    this.errorAt(path, node, `expected a number, found ${describe(node)}`);
-    return undefined;
-  }
-
+export class TopologyReader extends YamlReader {
   /** A plain number (ms) or a duration string with a unit; returns milliseconds. */
   private timeMs(node: unknown, path: string): number | undefined {
     if (isScalar(node)) {
@@ -144,14 +29,6 @@ export class TopologyReader {
     return undefined;
   }
 
-  private oneOf<T extends string>(node: unknown, path: string, choices: readonly T[]): T | undefined {
-    if (isScalar(node) && typeof node.value === 'string' && (choices as readonly string[]).includes(node.value)) {
-      return node.value as T;
-    }
-    const hint = isScalar(node) && typeof node.value === 'string' ? didYouMean(node.value, choices) : '';
-    this.errorAt(path, node, `expected one of ${choices.join(', ')}, found ${describe(node)}${hint}`);
-    return undefined;
-  }
 
   readTopology(root: unknown, defaultName: string): TopologyInput {
     const entries = this.entries(root, '', TOP_KEYS);
@@ -343,22 +220,4 @@ export class TopologyReader {
     }
     return { ...rest, id, zone };
   }
-}
-
-function isNode(value: unknown): value is Node {
-  return isMap(value) || isSeq(value) || isScalar(value);
-}
-
-function offsetOf(node: unknown): number | undefined {
-  return isNode(node) ? node.range?.[0] : undefined;
-}
-
-function join(path: string, key: string): string {
-  return path === '' ? key : `${path}.${key}`;
-}
-
-/** `servers[2].zone` → `servers[2]` → `servers` → `` */
-function parentPath(path: string): string {
-  const cut = Math.max(path.lastIndexOf('.'), path.lastIndexOf('['));
-  return cut <= 0 ? '' : path.slice(0, cut);
 }

@@ -19,7 +19,7 @@
  * Two steps: `parseScenario` reads the file alone; `resolveScenario` applies it to a topology
  * (overrides re-validated, faults parsed against the overridden topology).
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { parseDurationUs } from '../model/duration.js';
 import type { FaultSpec } from '../model/faults.js';
 import type { Topology } from '../model/topology.js';
@@ -27,6 +27,7 @@ import type { ConfigError } from './errors.js';
 import { parseFault } from './faults.js';
 import { applySet } from './overrides.js';
 import { didYouMean } from './suggest.js';
+import { describe, offsetOf, YamlReader } from './yaml-reader.js';
 import { validateTopology } from './validate.js';
 
 /** Mirrors zk/unsafe.ts (config/ may not import zk/; a test keeps the lists equal). */
@@ -66,7 +67,7 @@ export function parseScenario(text: string, file: string): ParseScenarioResult {
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   const r = new Reader(file, lineCounter);
   if (doc.errors.length > 0) {
-    for (const e of doc.errors) r.error('', e.pos[0], e.message);
+    for (const e of doc.errors) r.errorAtOffset('', e.pos[0], e.message);
     return { ok: false, errors: r.errors };
   }
   const scenario = r.read(doc.contents);
@@ -114,36 +115,8 @@ export function resolveScenario(s: ScenarioFile, base: Topology): ResolveScenari
   return errors.length > 0 ? { ok: false, errors } : { ok: true, topology, faults, durationUs };
 }
 
-function describe(node: unknown): string {
-  if (node === null || node === undefined) return 'nothing';
-  if (isMap(node)) return 'a mapping';
-  if (isSeq(node)) return 'a list';
-  if (isScalar(node)) return node.value === null ? 'nothing' : typeof node.value === 'string' ? `"${node.value}"` : `${typeof node.value} ${String(node.value)}`;
-  return 'an unsupported node';
-}
 
-class Reader {
-  readonly errors: ConfigError[] = [];
-
-  constructor(
-    private readonly file: string,
-    private readonly lineCounter: LineCounter,
-  ) {}
-
-  error(path: string, offset: number | undefined, message: string): void {
-    const e: { -readonly [K in keyof ConfigError]: ConfigError[K] } = { file: this.file, path, message };
-    if (offset !== undefined) {
-      const { line, col } = this.lineCounter.linePos(offset);
-      e.line = Math.max(1, line);
-      e.column = line === 0 ? col + 1 : col;
-    }
-    this.errors.push(e);
-  }
-
-  private errorAt(path: string, node: unknown, message: string): void {
-    this.error(path, offsetOf(node), message);
-  }
-
+class Reader extends YamlReader {
   private locate<T>(node: unknown, value: T): Located<T> {
     const offset = offsetOf(node);
     if (offset === undefined) return { value };
@@ -195,13 +168,6 @@ class Reader {
     return undefined;
   }
 
-  private choice<T extends string>(node: unknown, path: string, choices: readonly T[]): T | undefined {
-    if (isScalar(node) && typeof node.value === 'string' && (choices as readonly string[]).includes(node.value)) return node.value as T;
-    const hint = isScalar(node) && typeof node.value === 'string' ? didYouMean(node.value, choices) : '';
-    this.errorAt(path, node, `expected one of ${choices.join(', ')}, found ${describe(node)}${hint}`);
-    return undefined;
-  }
-
   read(root: unknown): ScenarioFile {
     const out: {
       description?: string;
@@ -214,7 +180,7 @@ class Reader {
       faults: Located<string>[];
     } = { unsafe: [], overrides: [], faults: [] };
     if (root === null || root === undefined || (isScalar(root) && root.value === null)) {
-      this.error('', 0, 'the scenario is empty: expected a mapping with faults, duration, seed, ...');
+      this.errorAtOffset('', 0, 'the scenario is empty: expected a mapping with faults, duration, seed, ...');
     }
     for (const { key, value } of root == null ? [] : this.pairs(root, '', TOP_KEYS)) {
       switch (key) {
@@ -235,14 +201,14 @@ class Reader {
           break;
         }
         case 'quorumRule': {
-          const rule = this.choice(value, key, SCENARIO_QUORUM_RULES);
+          const rule = this.oneOf(value, key, SCENARIO_QUORUM_RULES);
           if (rule !== undefined) out.quorumRule = rule;
           break;
         }
         case 'unsafe': {
           const items = isSeq(value) ? value.items : [value];
           items.forEach((item, i) => {
-            const v = this.choice(item, isSeq(value) ? `unsafe[${i}]` : 'unsafe', SCENARIO_UNSAFE_VARIANTS);
+            const v = this.oneOf(item, isSeq(value) ? `unsafe[${i}]` : 'unsafe', SCENARIO_UNSAFE_VARIANTS);
             if (v !== undefined && !out.unsafe.includes(v)) out.unsafe.push(v);
           });
           break;
@@ -291,10 +257,3 @@ class Reader {
   }
 }
 
-function isNode(value: unknown): value is Node {
-  return isMap(value) || isSeq(value) || isScalar(value);
-}
-
-function offsetOf(node: unknown): number | undefined {
-  return isNode(node) ? node.range?.[0] : undefined;
-}
