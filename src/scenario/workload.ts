@@ -1,6 +1,6 @@
 import { exponential, type Rng } from '../core/index.js';
 import type { ServerId, Topology } from '../model/index.js';
-import { Histogram } from '../stats/index.js';
+import { Histogram, type HistogramJSON } from '../stats/index.js';
 
 /** What clients ask of the ensemble: rates over the whole ensemble, per second. */
 export interface WorkloadSpec {
@@ -13,7 +13,15 @@ export interface WorkloadSpec {
 export const DEFAULT_SESSION_TIMEOUT_MS = 30_000;
 
 export interface ClientView {
-  readonly writes: { attempted: number; committed: number; failed: number; timedOut: number; latencyMs: { p50: number | null; p90: number | null; p99: number | null; max: number | null } };
+  readonly writes: {
+    attempted: number;
+    committed: number;
+    failed: number;
+    timedOut: number;
+    latencyMs: { p50: number | null; p90: number | null; p99: number | null; max: number | null };
+    /** commit latency in µs as a mergeable histogram (sparse buckets), for CDF charts */
+    latencyHistogramUs: HistogramJSON;
+  };
   /** servedByZone: reads answered by servers of each zone */
   readonly reads: { served: number; stale: number; failed: number; servedByZone: Record<string, number> };
   readonly sessions: { expired: number; moved: number; timeoutMs: number };
@@ -245,6 +253,7 @@ export class Workload {
         failed: this.failed,
         timedOut: this.timedOut,
         latencyMs: { p50: q(0.5), p90: q(0.9), p99: q(0.99), max: this.latency.count === 0 ? null : this.latency.max / 1000 },
+        latencyHistogramUs: this.latency.toJSON(),
       },
       reads: { served: this.served, stale: this.stale, failed: this.readsFailed, servedByZone: Object.fromEntries(this.servedByZone) },
       sessions: { expired: this.expired + this.strandedExpired(), moved: this.moved, timeoutMs: this.sessionTimeoutUs / 1000 },

@@ -27,16 +27,20 @@ interface HistogramLike {
 
 type RowWithStatistics = AvailabilityRowInput & { readonly statistics?: { readonly electionUs?: HistogramLike } };
 
-/** Election durations (ms) of a row, one weighted point per histogram bucket (its midpoint). */
-export function electionSample(row: RowWithStatistics): CdfSeries | null {
-  const h = row.statistics?.electionUs;
+/** A µs histogram as weighted points in ms, one per bucket (its midpoint). */
+function histogramSample(name: string, h: HistogramLike | undefined | null): CdfSeries | null {
   if (!h || h.count === 0) return null;
   const values = [];
   for (let i = 0; i + 1 < h.buckets.length; i += 2) {
     const [lo, hi] = bucketBounds(h.buckets[i] as number);
     values.push({ value: (lo + hi) / 2 / 1000, weight: h.buckets[i + 1] as number });
   }
-  return { name: row.variant ? `${row.topology} (${row.variant.key}=${row.variant.value})` : row.topology, values };
+  return { name, values };
+}
+
+/** Election durations (ms) of a row, one weighted point per histogram bucket (its midpoint). */
+export function electionSample(row: RowWithStatistics): CdfSeries | null {
+  return histogramSample(row.variant ? `${row.topology} (${row.variant.key}=${row.variant.value})` : row.topology, row.statistics?.electionUs);
 }
 
 /** Every chart an availability (or sweep, or merged) document supports, in report order. */
@@ -55,13 +59,17 @@ export function availabilityCharts(doc: AvailabilityInput): Chart[] {
   return charts;
 }
 
-/** Every chart a single run supports: its timeline, and the election times when there were any. */
+/** Every chart a single run supports: its timeline, election times and write latency when there were any. */
 export function runCharts(run: RunInput): Chart[] {
   const charts: Chart[] = [named('timeline', runTimeline(run))];
+  const meta = { seed: run.seed, topology: run.topology, version: run.version };
   const durations = run.elections.map((e) => e.durationMs).filter((d): d is number => d !== null);
   if (durations.length > 0) {
-    const meta = { seed: run.seed, topology: run.topology, version: run.version };
     charts.push(named('election-time-cdf', cdf(durations, `Election times in one run of ${run.topology} (LOOKING to established)`, 'ms', meta, 'election time')));
+  }
+  const latency = histogramSample('commit latency', run.writes?.latencyHistogramUs);
+  if (latency) {
+    charts.push(named('write-latency-cdf', cdf([latency], `Write commit latency seen by clients in one run of ${run.topology}`, 'ms', meta, 'commit latency')));
   }
   return charts;
 }

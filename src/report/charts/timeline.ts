@@ -12,6 +12,8 @@ export interface RunInput {
   readonly elections: readonly { readonly startedAtMs: number; readonly endedAtMs: number | null; readonly durationMs: number | null }[];
   readonly timeline: readonly { readonly atMs: number; readonly who: number | string; readonly kind: string; readonly what: string }[];
   readonly config?: { readonly servers?: readonly { readonly id: number; readonly zone?: string; readonly role?: string }[] };
+  /** present when the run had clients: commit latency as a histogram (µs) */
+  readonly writes?: { readonly latencyHistogramUs?: { readonly count: number; readonly buckets: readonly number[] } } | null;
 }
 
 export type Role = 'LOOKING' | 'FOLLOWING' | 'LEADING' | 'OBSERVING' | 'DOWN';
