@@ -3,6 +3,7 @@
  * overrides). Paths are the YAML paths (`failures.bursts.window`, `failures.domainOutages[1].level`),
  * not the field names of the object.
  */
+import { DIMENSIONLESS_PARAMS, DIST_PARAMS } from './schema.js';
 import {
   DOMAIN_LEVELS,
   MAINTENANCE_ORDERS,
@@ -16,15 +17,8 @@ export interface ExperimentIssue {
 }
 
 /** Distribution parameters and whether each is a duration (else a plain number). */
-export const EXPERIMENT_DIST_PARAMS: Readonly<Record<DurationDistribution['dist'], readonly string[]>> = {
-  constant: ['value'],
-  uniform: ['min', 'max'],
-  exponential: ['mean'],
-  normal: ['mean', 'stddev'],
-  lognormal: ['median', 'sigma'],
-  weibull: ['scale', 'shape'],
-};
-export const DIMENSIONLESS_DIST_PARAMS: ReadonlySet<string> = new Set(['sigma', 'shape']);
+export const EXPERIMENT_DIST_PARAMS: Readonly<Record<DurationDistribution['dist'], readonly string[]>> = DIST_PARAMS;
+export const DIMENSIONLESS_DIST_PARAMS: ReadonlySet<string> = DIMENSIONLESS_PARAMS;
 
 export function validateExperiment(e: Experiment): ExperimentIssue[] {
   const issues: ExperimentIssue[] = [];

@@ -8,6 +8,7 @@ import { isMap, isScalar, isSeq } from 'yaml';
 import { parseDurationUs } from '../model/duration.js';
 import {
   DOMAIN_LEVELS,
+  FAILURE_PROCESSES,
   MAINTENANCE_ORDERS,
   type Bursts,
   type DiskLoss,
@@ -24,15 +25,8 @@ import { DIMENSIONLESS_DIST_PARAMS, EXPERIMENT_DIST_PARAMS } from './experiment-
 import { describe, YamlReader } from './yaml-reader.js';
 
 export const EXPERIMENT_KEYS = ['name', 'description', 'runs', 'horizon', 'seed', 'failures', 'workload'] as const;
-export const FAILURE_KEYS = [
-  'processRestarts',
-  'hostFailures',
-  'diskLoss',
-  'domainOutages',
-  'bursts',
-  'zonePartitions',
-  'rollingMaintenance',
-] as const;
+/** The keys under `failures:` are the failure processes, in their sampling order. */
+export const FAILURE_KEYS = FAILURE_PROCESSES;
 
 const US_PER_YEAR = 365 * 24 * 3600 * 1_000_000;
 
