@@ -1,7 +1,7 @@
 /**
  * Random fault schedules and the properties checked over them, with fast-check: the shared
  * engine of `test/property/` and `zksim check`. fast-check draws from its own seeded generator
- * (never Math.random), so one seed gives the same cases, the same counterexample and the same
+ * (no unseeded randomness), so one seed gives the same cases, the same counterexample and the same
  * shrinking path every time.
  *
  * Faults are drawn against an abstract ensemble (server indices 1..9, zones by index, sides of a

@@ -17,7 +17,7 @@ export interface PeerConfig {
   readonly maxNotificationIntervalUs: number;
   readonly observerElectionDelayUs: number;
   readonly cnxTimeoutUs: number;
-  /** uniform [0,1) draws for the observer re-election jitter; a seeded stream, never Math.random */
+  /** uniform [0,1) draws for the observer re-election jitter; a seeded stream, never an unseeded generator */
   readonly random: () => number;
   readonly sync: SyncSettings;
   /** zookeeper.testingonly.initialZxid: the first zxid counter of a new epoch (tests only; default 1) */
