@@ -1,4 +1,5 @@
 import type { AvailabilityDocument, ResultRow } from '../montecarlo/index.js';
+import { MIN_EPISODES } from '../stats/index.js';
 
 /**
  * The `zksim availability` table: one column per topology (or sweep value), one line per
@@ -63,7 +64,15 @@ export function tableWarnings(doc: AvailabilityDocument): string[] {
     if (r.analyticQuorumAvailability !== null) {
       const [lo, hi] = r.quorumAvailabilityCi95;
       const a = r.analyticQuorumAvailability;
-      if (a < lo || a > hi) out.push(`${name}: closed form ${avail(a)} is outside the simulated quorum-availability interval (a trial starts all-up; bias ~ MTTR/horizon)`);
+      if (a < lo || a > hi) {
+        // Quorum losses, not write outages, are what this interval rests on: with few of them
+        // the interval itself is untrustworthy, which is the usual reason for a miss.
+        const losses = r.statistics.trialsWithQuorumLoss;
+        const why = losses < MIN_EPISODES
+          ? `only ${losses} trial${losses === 1 ? '' : 's'} lost quorum, too few to test it: run more trials`
+          : 'a trial starts all-up; bias ~ MTTR/horizon';
+        out.push(`${name}: closed form ${avail(a)} is outside the simulated quorum-availability interval (${why})`);
+      }
     }
   }
   return out;

@@ -22,4 +22,22 @@ describe('availability table', () => {
     expect(text).toContain('warning: n3-1az: fewer than 10 outage episodes seen (2) — interval not trustworthy');
     expect(text).toMatch(/\b(29|30)\dms \/ (89|90)\dms/);
   });
+
+  it('a closed form outside the quorum interval is blamed on too few quorum losses when there were few', () => {
+    const experiment = crashRepair(5, 1, 10);
+    const trial = (index: number, lostQuorum: boolean) => ({
+      index, seed: `1|trial:${index}`, measuredUs: 10 * DAY_US, writeDownUs: 0, quorumDownUs: 0,
+      downByCauseUs: { quorumLost: 0, partitioned: 0, leaderIsolated: 0, electing: 0, syncing: 0 },
+      outageEpisodes: 0, elections: 0, electionDurationsUs: [], firstQuorumLossUs: lostQuorum ? DAY_US : null, faults: 0, events: 1,
+    });
+    // no downtime at all: the closed form (a = 5/6, far from 1) lies outside the degenerate interval
+    const few = new Accumulator();
+    for (let i = 0; i < 3; i++) few.add(trial(i, i === 0));
+    const many = new Accumulator();
+    for (let i = 0; i < 12; i++) many.add(trial(i, true));
+    const text = (acc: Accumulator) =>
+      availabilityTable(availabilityDocument(options({ horizonUs: 10 * DAY_US, runs: 12 }), configs(experiment, 'n3-1az').map((config) => ({ config, acc, stoppedBy: 'runs' as const })), 't'));
+    expect(text(few)).toContain('outside the simulated quorum-availability interval (only 1 trial lost quorum, too few to test it: run more trials)');
+    expect(text(many)).toContain('outside the simulated quorum-availability interval (a trial starts all-up; bias ~ MTTR/horizon)');
+  });
 });
