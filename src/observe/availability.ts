@@ -1,4 +1,4 @@
-import type { ServerId } from '../model/index.js';
+import type { FailureSource, ServerId } from '../model/index.js';
 import type { Network } from '../net/index.js';
 import type { Peer, QuorumVerifier } from '../zk/index.js';
 
@@ -118,6 +118,24 @@ export class DowntimeMeter {
     if (status.writeAvailable === false && (this.status === null || this.status.writeAvailable)) this.episodes++;
     if (!status.quorumAvailable && this.firstQuorumLossUs === null) this.firstQuorumLossUs = nowUs;
     this.status = status;
+  }
+
+  /**
+   * A fault was applied at `nowUs`: `source` is the failure process that produced it and
+   * `voters` the voters it touches (empty: it cannot cost a quorum, e.g. an observer restart).
+   * Downtime attribution by process reads these. TODO(attribution): implement.
+   */
+  faultStarted(nowUs: number, index: number, source: FailureSource, voters: readonly ServerId[]): void {
+    void nowUs;
+    void index;
+    void source;
+    void voters;
+  }
+
+  /** Fault `index` was repaired at `nowUs`. */
+  faultEnded(nowUs: number, index: number): void {
+    void nowUs;
+    void index;
   }
 
   finish(endUs: number): void {

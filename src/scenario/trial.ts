@@ -1,5 +1,5 @@
 import { Rng, Simulation } from '../core/index.js';
-import type { FaultSpec, PeerEffect, PeerEvent, PeerInput, ServerId, Topology } from '../model/index.js';
+import type { FaultSpec, MaintenanceRef, PeerEffect, PeerEvent, PeerInput, ServerId, Topology } from '../model/index.js';
 import { Network, type NetEvent } from '../net/index.js';
 import { DowntimeMeter, Recorder, SafetyChecker, clusterStatus, type ClusterStatus } from '../observe/index.js';
 import { DEFAULT_SYNC_SETTINGS, DurableState, NaiveVerifier, Peer, verifierFor, type PeerConfig, type QuorumRule, type QuorumVerifier, type UnsafeVariant } from '../zk/index.js';
@@ -93,6 +93,8 @@ export class Trial {
   private readonly hostDownCount = new Map<string, number>();
   private readonly killCount = new Map<ServerId, number>();
   private readonly wiped = new Set<ServerId>();
+  /** rolling maintenance: servers restarted so far in the current round */
+  private readonly maintenanceDone = new Map<number, Set<ServerId>>();
 
   constructor(private readonly opts: TrialOptions) {
     this.meter = new DowntimeMeter(opts.excludeColdStart ?? false);
@@ -357,12 +359,68 @@ export class Trial {
     return best ? best.id : null;
   }
 
+  /**
+   * The server a rolling-maintenance step restarts (model/faults.ts `MaintenanceRef`): null when
+   * every server of the round is done already.
+   */
+  private resolveMaintenance(ref: MaintenanceRef): ServerId | null {
+    let done = this.maintenanceDone.get(ref.round);
+    if (!done) {
+      done = new Set();
+      this.maintenanceDone.clear(); // rounds never overlap: only the current one is kept
+      this.maintenanceDone.set(ref.round, done);
+    }
+    const due = this.opts.topology.servers.map((s) => s.id).filter((id) => !done.has(id)).sort((a, b) => a - b);
+    let pick: ServerId | null;
+    if (ref.order === 'any') pick = due.includes(ref.id) ? ref.id : (due[0] ?? null);
+    else {
+      const leader = this.resolveLeader();
+      pick = due.find((id) => id !== leader) ?? due[0] ?? null;
+    }
+    if (pick !== null) done.add(pick);
+    return pick;
+  }
+
+  /** Servers whose voting is touched by fault `f` with resolved `target` (for attribution). */
+  private affectedVoters(f: FaultSpec, target: ServerId | null): ServerId[] {
+    const topo = this.opts.topology;
+    const isVoter = (id: ServerId): boolean => this.verifier.isVoter(id);
+    switch (f.kind) {
+      case 'kill':
+      case 'isolate':
+        return target !== null && isVoter(target) ? [target] : [];
+      case 'crash':
+      case 'wipe': {
+        if (target === null) return [];
+        const host = this.net.hostOf(target);
+        return topo.servers.filter((s) => s.host === host && isVoter(s.id)).map((s) => s.id);
+      }
+      case 'zone-down':
+      case 'rack-down':
+      case 'region-down': {
+        const [field, name] = domainOf(f);
+        return topo.servers.filter((s) => s[field] === name && isVoter(s.id)).map((s) => s.id);
+      }
+      case 'partition':
+      case 'oneway': {
+        const ids = new Set<ServerId>();
+        for (const [a, b] of cutLinks(f, target, topo)) {
+          if (isVoter(a) && isVoter(b)) {
+            ids.add(a);
+            ids.add(b);
+          }
+        }
+        return [...ids].sort((a, b) => a - b);
+      }
+    }
+  }
+
   private applyFault(index: number): void {
     const f = this.opts.faults[index] as FaultSpec;
     const text = formatFault(f);
     let target: ServerId | null = null;
     if (f.kind === 'kill' || f.kind === 'crash' || f.kind === 'isolate' || f.kind === 'wipe') {
-      target = f.node.kind === 'leader' ? this.resolveLeader() : f.node.id;
+      target = f.node.kind === 'leader' ? this.resolveLeader() : f.node.kind === 'maintenance' ? this.resolveMaintenance(f.node) : f.node.id;
       if (target === null) {
         this.recorder.note(this.sim.nowUs, 'fault', 'fault', `${text}: no leader at this time, nothing done`);
         return;
@@ -404,6 +462,7 @@ export class Trial {
         break;
       }
     }
+    this.meter.faultStarted(this.sim.nowUs, index, f.source ?? 'scripted', this.affectedVoters(f, target));
     this.statusDirty = true;
     if (f.durationUs !== null) this.sim.schedule(this.sim.nowUs + f.durationUs, PRIORITY_FAULT, { kind: 'repair', index });
   }
@@ -440,6 +499,7 @@ export class Trial {
         this.recorder.note(this.sim.nowUs, 'fault', 'repair', `${formatFault(f)} healed`);
         break;
     }
+    this.meter.faultEnded(this.sim.nowUs, index);
     this.statusDirty = true;
   }
 
