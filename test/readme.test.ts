@@ -1,8 +1,20 @@
-import { readFileSync } from 'node:fs';
-import { describe, expect, test } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
 import { hasStackTrace, runProcess } from './helpers/cli.js';
 
 const readme = readFileSync('README.md', 'utf8');
+
+/**
+ * The README's commands run in a fresh directory that sees the checkout's topologies/ and
+ * experiments/ (symlinks), so what they write (./out/, counterexample.yaml, the shard files the
+ * README puts in /tmp) lands there and is removed afterwards: nothing in the checkout or in
+ * fixed /tmp paths.
+ */
+const workDir = mkdtempSync(join(tmpdir(), 'zksim-readme-'));
+for (const d of ['topologies', 'experiments']) symlinkSync(join(process.cwd(), d), join(workDir, d));
+afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
 /** Fenced blocks of the README with their info string. */
 function blocks(): { lang: string; body: string }[] {
@@ -20,8 +32,8 @@ function commands(): string[] {
 
 /** Run a README line as a user would, with `npx zksim` meaning this checkout's build. */
 function sh(line: string) {
-  const cmd = line.replaceAll(/\bnpx zksim\b/g, `node ${process.cwd()}/dist/cli/main.js`);
-  return runProcess('bash', ['-c', cmd]);
+  const cmd = line.replaceAll(/\bnpx zksim\b/g, `node ${process.cwd()}/dist/cli/main.js`).replaceAll(/(^|[\s>])\/tmp\//g, `$1${workDir}/`);
+  return runProcess('bash', ['-c', cmd], { cwd: workDir });
 }
 
 /** Outputs of the commands run below, reused by the sample checks. */
@@ -41,7 +53,7 @@ function samples(): { command: string; sample: string }[] {
 function exampleOf(line: string): string {
   // `npm ci` already happened for this checkout; what is left of the line is the example.
   const example = line.replace(/^npm ci && /, '');
-  return example === 'npm start' ? 'node dist/cli/main.js start' : example;
+  return example === 'npm start' ? 'npx zksim start' : example;
 }
 
 describe('README', () => {
@@ -61,7 +73,8 @@ describe('README', () => {
       if (redirected.length === 0) expect(r.stdout.length).toBeGreaterThan(0);
       // a loop writing JSON files: each file it wrote must parse
       for (const pattern of redirected) {
-        for (const k of ['1', '2', '3']) JSON.parse(readFileSync(pattern.replace('$k', k), 'utf8'));
+        const path = pattern.replace(/^\/tmp\//, `${workDir}/`);
+        for (const k of ['1', '2', '3']) JSON.parse(readFileSync(resolve(workDir, path.replace('$k', k)), 'utf8'));
       }
       outputs.set(line, r.stdout);
     });
