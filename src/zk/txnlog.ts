@@ -64,7 +64,7 @@ export class TxnLog {
 
   /** SNAP: the history is the leader's, written to disk with the snapshot. */
   replace(history: readonly Txn[]): void {
-    this.rewrite([...history]);
+    this.rewrite(history);
     this.delivered = 0;
   }
 
@@ -82,10 +82,14 @@ export class TxnLog {
     return -1;
   }
 
-  private rewrite(entries: Txn[]): void {
-    this.entries.length = 0;
-    this.entries.push(...entries);
-    this.durable.log = [...entries];
+  /**
+   * Replace the log in memory and on disk. A loop, not `push(...entries)`: spreading a long
+   * history into one call overflows the stack (a write-heavy year holds millions of txns).
+   */
+  private rewrite(entries: readonly Txn[]): void {
+    this.entries.length = entries.length;
+    for (let i = 0; i < entries.length; i++) this.entries[i] = entries[i] as Txn;
+    this.durable.log = entries.slice();
     this.generation++;
     this.delivered = Math.min(this.delivered, entries.length);
   }
