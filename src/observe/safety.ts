@@ -10,6 +10,16 @@ export type Invariant =
   | 'Durability'
   | 'EpochOrder';
 
+/** Every invariant, in the order reports list them. */
+export const INVARIANTS: readonly Invariant[] = ['Leadership', 'PrefixConsistency', 'UniqueZxid', 'TotalOrder', 'Durability', 'EpochOrder'];
+
+/**
+ * Examples kept per invariant. Counting never stops, but a broken rule can violate an invariant
+ * at every delivery: keeping each example would flood memory, and a single cap over all kinds
+ * let the first, noisiest invariant hide the others.
+ */
+export const EXAMPLES_PER_INVARIANT = 100;
+
 export interface Violation {
   readonly atUs: number;
   readonly invariant: Invariant;
@@ -36,7 +46,10 @@ interface Chosen {
  *   starts again from 0).
  */
 export class SafetyChecker {
+  /** the first EXAMPLES_PER_INVARIANT violations of each invariant, in the order they happened */
   readonly violations: Violation[] = [];
+  /** every violation counted, stored as an example or not */
+  private readonly counts = new Map<Invariant, number>();
   private readonly leaderOfEpoch = new Map<number, ServerId>();
   private readonly chosen: Chosen[] = [];
   private readonly writeOfZxid = new Map<Zxid, number>();
@@ -44,8 +57,6 @@ export class SafetyChecker {
   private readonly epochs = new Map<ServerId, { accepted: number; current: number }>();
   /** writes acknowledged to clients: writeId → zxid */
   private readonly acked = new Map<number, Zxid>();
-  /** stop recording after this many, so a broken rule cannot flood memory */
-  private readonly limit = 100;
 
   onPeerEvent(atUs: number, node: ServerId, e: PeerEvent, historyOf: (node: ServerId) => readonly Txn[]): void {
     switch (e.type) {
@@ -135,7 +146,23 @@ export class SafetyChecker {
     }
   }
 
+  /** How many times each invariant was violated (every invariant present, 0 when never). */
+  countsByInvariant(): Record<Invariant, number> {
+    const out = {} as Record<Invariant, number>;
+    for (const inv of INVARIANTS) out[inv] = this.counts.get(inv) ?? 0;
+    return out;
+  }
+
+  /** Every violation of every invariant, including those beyond the stored examples. */
+  get total(): number {
+    let n = 0;
+    for (const c of this.counts.values()) n += c;
+    return n;
+  }
+
   private flag(atUs: number, invariant: Invariant, detail: string): void {
-    if (this.violations.length < this.limit) this.violations.push({ atUs, invariant, detail });
+    const seen = this.counts.get(invariant) ?? 0;
+    this.counts.set(invariant, seen + 1);
+    if (seen < EXAMPLES_PER_INVARIANT) this.violations.push({ atUs, invariant, detail });
   }
 }

@@ -2,7 +2,29 @@ import type { Topology } from '../model/index.js';
 import type { DowntimeCause } from '../observe/index.js';
 import { DOWNTIME_CAUSES } from '../observe/index.js';
 import type { ClientView, TrialResult } from '../scenario/index.js';
-import type { Violation } from '../observe/index.js';
+import { EXAMPLES_PER_INVARIANT, type Invariant, type Violation } from '../observe/index.js';
+
+/**
+ * What the safety checkers saw. `countsByInvariant` counts every violation; `violations` keeps
+ * the first `examplesPerInvariant` of each invariant (so no invariant hides another).
+ * `violationsExpected` is true when the run used a deliberately unsafe rule (--quorum-rule naive,
+ * --unsafe ...): there a violation is the demonstration, not a bug.
+ */
+export interface RunSafety {
+  readonly total: number;
+  readonly countsByInvariant: Record<Invariant, number>;
+  readonly examplesPerInvariant: number;
+  readonly violationsExpected: boolean;
+  readonly violations: readonly (Omit<Violation, 'atUs'> & { atMs: number })[];
+}
+
+/** `zksim run`'s exit status for a run: 1 when ZooKeeper's rules let an invariant be violated. */
+export const EXIT_SAFETY_VIOLATION = 1;
+
+/** 0, or EXIT_SAFETY_VIOLATION when an invariant was violated under ZooKeeper's own rules. */
+export function runExitCode(run: Pick<RunJson, 'safety'>): number {
+  return run.safety.total > 0 && !run.safety.violationsExpected ? EXIT_SAFETY_VIOLATION : 0;
+}
 
 /** Microseconds → milliseconds with µs precision, as the JSON contract prints times. */
 export function ms(us: number): number {
@@ -39,7 +61,7 @@ export interface RunJson {
   readonly writes: ClientView['writes'] | null;
   readonly reads: ClientView['reads'] | null;
   readonly sessions: ClientView['sessions'] | null;
-  readonly safety: { readonly violations: readonly (Omit<Violation, 'atUs'> & { atMs: number })[] };
+  readonly safety: RunSafety;
   readonly events: number;
   readonly messages: number;
   readonly timeline: readonly { atMs: number; who: number | string; kind: string; what: string }[];
@@ -81,7 +103,13 @@ export function runJson(result: TrialResult, topology: Topology, version: string
     writes: result.clients?.writes ?? null,
     reads: result.clients?.reads ?? null,
     sessions: result.clients?.sessions ?? null,
-    safety: { violations: result.safety.violations.map((v) => ({ atMs: ms(v.atUs), invariant: v.invariant, detail: v.detail })) },
+    safety: {
+      total: result.safety.total,
+      countsByInvariant: result.safety.countsByInvariant(),
+      examplesPerInvariant: EXAMPLES_PER_INVARIANT,
+      violationsExpected: result.quorumRule !== 'majority' || result.unsafe.length > 0,
+      violations: result.safety.violations.map((v) => ({ atMs: ms(v.atUs), invariant: v.invariant, detail: v.detail })),
+    },
     events: result.events,
     messages: result.messages,
     timeline: recorder.timeline.map((t) => ({ atMs: ms(t.atUs), who: t.who, kind: t.kind, what: t.what })),

@@ -28,6 +28,34 @@ function describeTopology(t: Topology): string {
   return `${voters.length} voters (${layout})${observers > 0 ? `, ${observers} observers` : ''}`;
 }
 
+/** `quorum rule naive, ack-before-fsync`: the rules of the run that are not ZooKeeper's. */
+function unsafeRules(run: RunJson): string {
+  return [...(run.quorumRule !== 'majority' ? [`quorum rule ${run.quorumRule}`] : []), ...run.unsafe].join(', ');
+}
+
+/** Examples printed per violated invariant; `--json` has up to `examplesPerInvariant` of each. */
+const SHOWN_PER_INVARIANT = 3;
+
+/** Every violated invariant with its count and first few examples; a verdict line first. */
+function safetyLines(run: RunJson): string[] {
+  const s = run.safety;
+  if (s.total === 0) return ['Safety: no invariant violated'];
+  const kinds = (Object.keys(s.countsByInvariant) as (keyof typeof s.countsByInvariant)[]).filter((k) => s.countsByInvariant[k] > 0);
+  const lines = [`Safety: ${s.total} violation${s.total === 1 ? '' : 's'} of ${kinds.length} invariant${kinds.length === 1 ? '' : 's'} (${kinds.map((k) => `${k} ${s.countsByInvariant[k]}`).join(', ')})`];
+  lines.push(
+    s.violationsExpected
+      ? `  violations expected: the run used the deliberately unsafe rule: ${unsafeRules(run)}; they are the point of the demonstration, not a bug (exit status 0)`
+      : "  INVARIANT VIOLATED under ZooKeeper's rules: this is a bug in the simulated protocol (exit status 1)",
+  );
+  for (const kind of kinds) {
+    const n = s.countsByInvariant[kind];
+    const examples = s.violations.filter((x) => x.invariant === kind).slice(0, SHOWN_PER_INVARIANT);
+    lines.push(`  ${kind}: ${n} violation${n === 1 ? '' : 's'}${n > examples.length ? `, first ${examples.length} shown` : ''}`);
+    for (const x of examples) lines.push(`    ${sec(x.atMs)}  ${x.detail}`);
+  }
+  return lines;
+}
+
 /** The human form of `zksim run`: header, timeline, then a summary of leaders and elections. */
 export function runText(run: RunJson): string {
   const t = run.config;
@@ -35,10 +63,7 @@ export function runText(run: RunJson): string {
   lines.push(`zksim run: ${run.topology}, ${describeTopology(t)}`);
   lines.push(`seed ${run.seed}, ${sec(run.durationMs)} simulated, tickTime ${t.zk.tickTimeMs} ms, initLimit ${t.zk.initLimit}, syncLimit ${t.zk.syncLimit}, zksim ${run.version}`);
   lines.push(`faults: ${run.faults.length > 0 ? run.faults.join('  ') : 'none'}`);
-  if (run.quorumRule !== 'majority' || run.unsafe.length > 0) {
-    const what = [...(run.quorumRule !== 'majority' ? [`quorum rule ${run.quorumRule}`] : []), ...run.unsafe].join(', ');
-    lines.push(`DELIBERATELY UNSAFE, not ZooKeeper's behaviour: ${what}`);
-  }
+  if (run.quorumRule !== 'majority' || run.unsafe.length > 0) lines.push(`DELIBERATELY UNSAFE, not ZooKeeper's behaviour: ${unsafeRules(run)}`);
   lines.push('');
   lines.push('Timeline');
   for (const e of run.timeline) lines.push(`${sec(e.atMs).padStart(11)}  ${who(e.who).padEnd(9)}  ${e.what}`);
@@ -70,9 +95,7 @@ export function runText(run: RunJson): string {
     lines.push(`Writes: ${w.attempted} attempted, ${w.committed} committed, ${w.failed} failed (${w.timedOut} timed out); commit latency p50 ${f(l.p50)}, p90 ${f(l.p90)}, p99 ${f(l.p99)}, max ${f(l.max)}`);
     lines.push(`Reads: ${run.reads.served} served (${run.reads.stale} stale), ${run.reads.failed} failed; sessions: ${run.sessions.expired} expired, ${run.sessions.moved} moved server (timeout ${run.sessions.timeoutMs} ms)`);
   }
-  const v = run.safety.violations;
-  lines.push(v.length === 0 ? 'Safety: no invariant violated' : `Safety: ${v.length} violation(s)`);
-  for (const x of v) lines.push(`  ${sec(x.atMs)}  ${x.invariant}: ${x.detail}`);
+  lines.push(...safetyLines(run));
   lines.push(`${run.events} events, ${run.messages} messages`);
   return lines.join('\n') + '\n';
 }

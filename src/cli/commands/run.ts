@@ -1,6 +1,6 @@
 import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import type { Command } from 'commander';
-import { runJson } from '../../report/run-json.js';
+import { EXIT_SAFETY_VIOLATION, runExitCode, runJson } from '../../report/run-json.js';
 import { runText } from '../../report/run-text.js';
 import { runTrial, type TraceRecord } from '../../scenario/index.js';
 import { formatConfigError } from '../../config/index.js';
@@ -50,6 +50,11 @@ export function registerRun(program: Command): void {
     .option('--json', 'print the result as one JSON document instead of text')
     .option('--trace <file>', 'also write every simulation event as JSON Lines to FILE')
     .option('--out <dir>', 'also write run.json, the timeline chart (.vl.json, .svg, .png) and report.html into DIR')
+    .addHelpText(
+      'after',
+      `\nExit status: 0 the run finished and no safety invariant was violated; ${EXIT_SAFETY_VIOLATION} an invariant was violated under ZooKeeper's rules (as zksim check);\n` +
+        '  2 bad input. Under --quorum-rule naive or --unsafe violations are the point of the run: it exits 0 and says they were expected.',
+    )
     .addHelpText('after', '\nExamples:\n  zksim run topologies/n3-1az.yaml --seed 7 --duration 60s --fault kill:leader@10s\n  zksim run topologies/n5-3az.yaml --fault isolate:leader@20s+30s --json\n  zksim run topologies/n5-3az.yaml --writes 200 --duration 60s --fault kill:leader@20s\n')
     .action((file: string, opts: RunOptions, cmd: Command) => runCommand(file, opts, cmd));
 }
@@ -93,6 +98,8 @@ async function runCommand(file: string, opts: RunOptions, cmd: Command): Promise
     const { warnings } = await writeReport({ kind: 'run', doc }, { dir: opts.out, formats: ['svg', 'png', 'html'], extra });
     for (const w of warnings) process.stderr.write(`zksim: warning: ${w}\n`);
   }
+  // After every output is written: the report of a violating run is what the user needs most.
+  process.exitCode = runExitCode(doc);
 }
 
 /** --quorum-rule and --unsafe, over the scenario's; only what differs from ZooKeeper's rules. */
