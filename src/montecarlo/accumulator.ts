@@ -1,5 +1,5 @@
-import { DOWNTIME_CAUSES, type DowntimeCause } from '../observe/index.js';
-import type { TrialSummary } from '../scenario/index.js';
+import { DOWNTIME_CAUSES, DOWNTIME_PROCESSES, type DowntimeCause, type DowntimeProcess } from '../observe/index.js';
+import { DEFAULT_SESSION_TIMEOUT_MS, type TrialSummary } from '../scenario/index.js';
 import { Histogram, type HistogramJSON } from '../stats/index.js';
 
 /**
@@ -13,9 +13,27 @@ import { Histogram, type HistogramJSON } from '../stats/index.js';
  * indices, merged in any order, gives the identical accumulator. Estimates (ratios, variances)
  * are derived from these integers only at the end (see estimate.ts).
  *
- * The election-duration histogram merges exactly too (integer bucket counts, exact min/max, and
- * a sum of integer µs that stays below 2^53 — 285 years of total election time).
+ * The election-duration and quorum-loss-duration histograms merge exactly too (integer bucket
+ * counts, exact min/max, and a sum of integer µs that stays exact below 2^53 µs — 285 years of
+ * total election time, or of total quorum loss; past that only the histogram's mean, which no
+ * output reads, could differ in its last bits between merge orders).
  */
+/**
+ * Version of the accumulator's JSON (`statistics` in documents, `acc` in checkpoints). Bumped
+ * whenever a field is added or changes meaning, so statistics written by another version are
+ * refused with a clear message instead of being misread. 2: measured from t = 0, attribution by
+ * failure process, quorum-loss episodes and their durations, long write outages.
+ */
+export const ACCUMULATOR_FORMAT = 2;
+
+/**
+ * A write outage longer than this (µs) outlives a ZooKeeper client session with the default
+ * session timeout (30 s, scenario/workload.ts DEFAULT_SESSION_TIMEOUT_MS): the session expires,
+ * ephemeral nodes and locks go. `P(a write outage longer than the session timeout in a year)`
+ * counts the trials with one.
+ */
+export const LONG_OUTAGE_US = DEFAULT_SESSION_TIMEOUT_MS * 1000;
+
 export interface Moments {
   /** Σ x */
   sum: bigint;
@@ -33,9 +51,23 @@ export class Accumulator {
   quorumDown: Moments = zero();
   /** Σ downtime per cause (µs); per trial the causes add up to writeDown, so these sum to writeDown.sum */
   byCause: Record<DowntimeCause, bigint> = zeroCauses();
+  /** Σ write downtime per failure process (µs); sums to writeDown.sum */
+  byProcess: Record<DowntimeProcess, bigint> = zeroProcesses();
+  /** Σ quorum downtime per failure process (µs); sums to quorumDown.sum */
+  quorumByProcess: Record<DowntimeProcess, bigint> = zeroProcesses();
+  /** write outage episodes, the initial elections included */
   outageEpisodes = 0;
-  /** trials with at least one write outage */
+  /** write outage episodes per failure process; sums to outageEpisodes */
+  outageEpisodesByProcess: Record<DowntimeProcess, number> = zeroCounts();
+  /** trials with at least one write outage (every trial, now that the initial election counts) */
   trialsWithOutage = 0;
+  /** trials with a write outage longer than LONG_OUTAGE_US */
+  trialsWithLongOutage = 0;
+  quorumLossEpisodes = 0;
+  /** quorum-loss episodes per failure process; sums to quorumLossEpisodes */
+  quorumLossEpisodesByProcess: Record<DowntimeProcess, number> = zeroCounts();
+  /** durations of quorum-loss episodes (µs) */
+  quorumLossUs = new Histogram();
   /** trials that lost a connected quorum at least once */
   trialsWithQuorumLoss = 0;
   /** Σ min(time to first quorum loss, measured window): exposure for the censored-exponential MTTQL */
@@ -52,8 +84,17 @@ export class Accumulator {
     addMoment(this.writeDown, BigInt(s.writeDownUs), m);
     addMoment(this.quorumDown, BigInt(s.quorumDownUs), m);
     for (const c of DOWNTIME_CAUSES) this.byCause[c] += BigInt(s.downByCauseUs[c]);
+    for (const p of DOWNTIME_PROCESSES) {
+      this.byProcess[p] += BigInt(s.downByProcessUs[p]);
+      this.quorumByProcess[p] += BigInt(s.quorumDownByProcessUs[p]);
+      this.outageEpisodesByProcess[p] += s.outageEpisodesByProcess[p];
+      this.quorumLossEpisodesByProcess[p] += s.quorumLossEpisodesByProcess[p];
+    }
     this.outageEpisodes += s.outageEpisodes;
     if (s.outageEpisodes > 0 || s.writeDownUs > 0) this.trialsWithOutage++;
+    if (s.longestWriteOutageUs > LONG_OUTAGE_US) this.trialsWithLongOutage++;
+    this.quorumLossEpisodes += s.quorumLossEpisodes;
+    for (const d of s.quorumLossDurationsUs) this.quorumLossUs.record(d);
     if (s.firstQuorumLossUs !== null) {
       this.trialsWithQuorumLoss++;
       this.timeToQuorumLossUs += BigInt(Math.min(s.firstQuorumLossUs, s.measuredUs));
@@ -74,8 +115,17 @@ export class Accumulator {
     mergeMoment(this.writeDown, other.writeDown);
     mergeMoment(this.quorumDown, other.quorumDown);
     for (const c of DOWNTIME_CAUSES) this.byCause[c] += other.byCause[c];
+    for (const p of DOWNTIME_PROCESSES) {
+      this.byProcess[p] += other.byProcess[p];
+      this.quorumByProcess[p] += other.quorumByProcess[p];
+      this.outageEpisodesByProcess[p] += other.outageEpisodesByProcess[p];
+      this.quorumLossEpisodesByProcess[p] += other.quorumLossEpisodesByProcess[p];
+    }
     this.outageEpisodes += other.outageEpisodes;
     this.trialsWithOutage += other.trialsWithOutage;
+    this.trialsWithLongOutage += other.trialsWithLongOutage;
+    this.quorumLossEpisodes += other.quorumLossEpisodes;
+    this.quorumLossUs.merge(other.quorumLossUs);
     this.trialsWithQuorumLoss += other.trialsWithQuorumLoss;
     this.timeToQuorumLossUs += other.timeToQuorumLossUs;
     this.elections += other.elections;
@@ -88,14 +138,28 @@ export class Accumulator {
   toJSON(): AccumulatorJSON {
     const byCause = {} as Record<DowntimeCause, string>;
     for (const c of DOWNTIME_CAUSES) byCause[c] = this.byCause[c].toString();
+    const strings = (r: Record<DowntimeProcess, bigint>): Record<DowntimeProcess, string> => {
+      const out = {} as Record<DowntimeProcess, string>;
+      for (const p of DOWNTIME_PROCESSES) out[p] = r[p].toString();
+      return out;
+    };
     return {
+      format: ACCUMULATOR_FORMAT,
+      longOutageUs: LONG_OUTAGE_US,
       trials: this.trials,
       measured: momentJSON(this.measured),
       writeDown: momentJSON(this.writeDown),
       quorumDown: momentJSON(this.quorumDown),
       byCause,
+      byProcess: strings(this.byProcess),
+      quorumByProcess: strings(this.quorumByProcess),
       outageEpisodes: this.outageEpisodes,
+      outageEpisodesByProcess: { ...this.outageEpisodesByProcess },
       trialsWithOutage: this.trialsWithOutage,
+      trialsWithLongOutage: this.trialsWithLongOutage,
+      quorumLossEpisodes: this.quorumLossEpisodes,
+      quorumLossEpisodesByProcess: { ...this.quorumLossEpisodesByProcess },
+      quorumLossUs: this.quorumLossUs.toJSON(),
       trialsWithQuorumLoss: this.trialsWithQuorumLoss,
       timeToQuorumLossUs: this.timeToQuorumLossUs.toString(),
       elections: this.elections,
@@ -107,14 +171,28 @@ export class Accumulator {
 
   static fromJSON(j: AccumulatorJSON): Accumulator {
     const a = new Accumulator();
+    if (j === null || typeof j !== 'object' || j.format !== ACCUMULATOR_FORMAT) {
+      const f = j !== null && typeof j === 'object' && 'format' in j ? `format ${String(j.format)}` : 'an older format (before issue 9)';
+      throw new RangeError(`statistics in ${f}, this zksim reads format ${ACCUMULATOR_FORMAT}: re-run with this version (trials are not comparable across the change)`);
+    }
+    if (j.longOutageUs !== LONG_OUTAGE_US) throw new RangeError(`statistics count outages longer than ${String(j.longOutageUs)} µs, this zksim ${LONG_OUTAGE_US} µs`);
     try {
       a.trials = int(j.trials);
       a.measured = momentFrom(j.measured);
       a.writeDown = momentFrom(j.writeDown);
       a.quorumDown = momentFrom(j.quorumDown);
       for (const c of DOWNTIME_CAUSES) a.byCause[c] = BigInt(j.byCause[c]);
+      for (const p of DOWNTIME_PROCESSES) {
+        a.byProcess[p] = BigInt(j.byProcess[p]);
+        a.quorumByProcess[p] = BigInt(j.quorumByProcess[p]);
+        a.outageEpisodesByProcess[p] = int(j.outageEpisodesByProcess[p]);
+        a.quorumLossEpisodesByProcess[p] = int(j.quorumLossEpisodesByProcess[p]);
+      }
       a.outageEpisodes = int(j.outageEpisodes);
       a.trialsWithOutage = int(j.trialsWithOutage);
+      a.trialsWithLongOutage = int(j.trialsWithLongOutage);
+      a.quorumLossEpisodes = int(j.quorumLossEpisodes);
+      a.quorumLossUs = Histogram.fromJSON(j.quorumLossUs);
       a.trialsWithQuorumLoss = int(j.trialsWithQuorumLoss);
       a.timeToQuorumLossUs = BigInt(j.timeToQuorumLossUs);
       a.elections = int(j.elections);
@@ -134,13 +212,24 @@ export class Accumulator {
 
 /** JSON form: BigInts as decimal strings (JSON numbers would lose digits past 2^53). */
 export interface AccumulatorJSON {
+  /** ACCUMULATOR_FORMAT */
+  format: number;
+  /** LONG_OUTAGE_US: the threshold trialsWithLongOutage was counted against */
+  longOutageUs: number;
   trials: number;
   measured: MomentsJSON;
   writeDown: MomentsJSON;
   quorumDown: MomentsJSON;
   byCause: Record<DowntimeCause, string>;
+  byProcess: Record<DowntimeProcess, string>;
+  quorumByProcess: Record<DowntimeProcess, string>;
   outageEpisodes: number;
+  outageEpisodesByProcess: Record<DowntimeProcess, number>;
   trialsWithOutage: number;
+  trialsWithLongOutage: number;
+  quorumLossEpisodes: number;
+  quorumLossEpisodesByProcess: Record<DowntimeProcess, number>;
+  quorumLossUs: HistogramJSON;
   trialsWithQuorumLoss: number;
   timeToQuorumLossUs: string;
   elections: number;
@@ -162,6 +251,18 @@ function zero(): Moments {
 function zeroCauses(): Record<DowntimeCause, bigint> {
   const r = {} as Record<DowntimeCause, bigint>;
   for (const c of DOWNTIME_CAUSES) r[c] = 0n;
+  return r;
+}
+
+function zeroProcesses(): Record<DowntimeProcess, bigint> {
+  const r = {} as Record<DowntimeProcess, bigint>;
+  for (const p of DOWNTIME_PROCESSES) r[p] = 0n;
+  return r;
+}
+
+function zeroCounts(): Record<DowntimeProcess, number> {
+  const r = {} as Record<DowntimeProcess, number>;
+  for (const p of DOWNTIME_PROCESSES) r[p] = 0;
   return r;
 }
 

@@ -1,6 +1,7 @@
+import { describeFailureModel, type FailureModelDescription } from '../faults/index.js';
 import type { Experiment } from '../model/experiment.js';
 import type { Topology } from '../model/index.js';
-import { Accumulator, type AccumulatorJSON } from './accumulator.js';
+import { ACCUMULATOR_FORMAT, Accumulator, type AccumulatorJSON } from './accumulator.js';
 import { analyticFor } from './analytic.js';
 import { estimateRow, type AvailabilityRow, type StoppedBy } from './estimate.js';
 import type { Shard } from './plan.js';
@@ -30,8 +31,8 @@ export interface StudyOptions {
 
 export type ResultRow = AvailabilityRow & {
   readonly variant: Variant | null;
-  /** the resolved configuration this row was simulated with */
-  readonly config: { readonly topology: Topology; readonly experiment: Experiment };
+  /** the resolved configuration this row was simulated with, and its failure model in words */
+  readonly config: { readonly topology: Topology; readonly experiment: Experiment; readonly failureModel: FailureModelDescription };
   /** exact sufficient statistics: what `zksim merge` adds up */
   readonly statistics: AccumulatorJSON;
 };
@@ -39,9 +40,16 @@ export type ResultRow = AvailabilityRow & {
 /** `zksim availability --json` / `sweep --json` / `merge --json` (issue 5's stable contract). */
 export interface AvailabilityDocument {
   readonly kind: 'zksim-availability';
+  /** AVAILABILITY_FORMAT: documents of another format are refused by `merge` */
+  readonly format: number;
   readonly seed: string;
   /** experiment name (the resolved configuration is in each row's `config`) */
   readonly experiment: string;
+  /**
+   * the failure model every row was simulated with (faults/describe.ts), or null when the rows
+   * differ (a sweep over failure parameters): then see each row's `config.failureModel`
+   */
+  readonly failureModel: FailureModelDescription | null;
   readonly version: string;
   readonly options: {
     readonly runs: number;
@@ -57,6 +65,12 @@ export interface AvailabilityDocument {
   readonly results: readonly ResultRow[];
 }
 
+/**
+ * Format of the availability document; it follows the accumulator's (the `statistics` of each
+ * row), so shards from another version are refused by `merge` with a clear message.
+ */
+export const AVAILABILITY_FORMAT = ACCUMULATOR_FORMAT;
+
 export interface StudyResult {
   readonly config: StudyConfig;
   readonly acc: Accumulator;
@@ -65,13 +79,18 @@ export interface StudyResult {
 
 export const ASSUMPTIONS: readonly string[] = [
   'trial i uses seed deriveSeed(seed, i); its faults come from that seed\'s "faults" stream',
-  'the measured window of a trial starts when its first leader is established (cold start excluded)',
+  'every trial starts with all servers up and no leader; downtime is measured over the whole horizon from t = 0, so the initial election counts as write downtime (symptom "electing", process "startup") and a trial that never gets a write-available leader is 0% available',
   'availability is time-weighted: total downtime / total measured time over all trials',
-  '95% intervals: ratio-estimator delta method over i.i.d. trials (availability), Garwood (rates), Wilson (outage probability)',
+  '95% intervals: ratio-estimator delta method over i.i.d. trials (availability), Garwood (rates), Wilson (probabilities)',
   'writeAvailability: an established leader with a synced quorum it can reach; quorumAvailability: a connected quorum of voter processes up',
-  'outageProbabilityPerYear: fraction of trials with >=1 write outage, rescaled to one year as 1-(1-p)^(1/horizonYears)',
+  'downtime by process: each downtime instant is charged to the failure process of the earliest-started fault still active that touches a voter; when none is active, to the process of the most recently repaired such fault (the aftermath: elections and syncing after a repair); before any, to "startup"; faults touching no voter (observers) are never charged. By process and by symptom each add up exactly to the total',
+  'an episode (write outage, quorum loss) is charged to the process in force at its first instant; episodes still open at the end of a trial are cut there',
+  'election time: LOOKING to established, only for elections (after the initial one) that began with a connected quorum and kept it; time without a quorum is a quorum-loss episode, with its own duration distribution (quorumLossMsP50/P99)',
+  `quorumLossProbabilityPerYear: fraction of trials that lost a connected quorum at least once; longOutageProbabilityPerYear: fraction with a write outage longer than the session timeout (30 s, the ZooKeeper client default); both rescaled to one year as 1-(1-p)^(1/horizonYears)`,
+  'outageProbabilityPerYear (any write outage, initial election included) is kept for reference only: it is ~100% for every layout',
+  'outagesPerYear, tooFewWriteEpisodes and --precision count write outages caused by failures (not the initial election); tooFewQuorumEpisodes counts quorum-loss episodes; fewer than 10 makes the matching interval untrustworthy',
   'simulated MTTQL: censored-exponential MLE, total time to first quorum loss (or window end) / trials that lost quorum',
-  'analytic values are exact for the stated model only (see analyticModel); null where no closed form applies',
+  'analytic values are exact for the stated model only (see analyticModel, analyticCovers, analyticLeavesOut); null where no closed form applies',
   'a year is 365 days',
 ];
 
@@ -86,7 +105,7 @@ export function resultRow(study: StudyResult, horizonUs: number): ResultRow {
     analytic: analyticFor(experiment, topology),
     stoppedBy: study.stoppedBy,
   });
-  return { ...row, variant, config: { topology, experiment }, statistics: study.acc.toJSON() };
+  return { ...row, variant, config: { topology, experiment, failureModel: describeFailureModel(experiment) }, statistics: study.acc.toJSON() };
 }
 
 export function availabilityDocument(
@@ -96,10 +115,14 @@ export function availabilityDocument(
   notes: readonly string[] = [],
 ): AvailabilityDocument {
   const first = studies[0];
+  const results = studies.map((s) => resultRow(s, opts.horizonUs));
+  const models = results.map((r) => JSON.stringify(r.config.failureModel));
   return {
     kind: 'zksim-availability',
+    format: AVAILABILITY_FORMAT,
     seed: opts.seed,
     experiment: first ? first.config.experiment.name : '',
+    failureModel: results[0] && models.every((m) => m === models[0]) ? results[0].config.failureModel : null,
     version,
     options: {
       runs: opts.runs,
@@ -111,7 +134,7 @@ export function availabilityDocument(
     },
     assumptions: ASSUMPTIONS,
     notes,
-    results: studies.map((s) => resultRow(s, opts.horizonUs)),
+    results,
   };
 }
 
@@ -127,7 +150,13 @@ export class MergeError extends Error {}
 export function mergeDocuments(docs: readonly AvailabilityDocument[]): AvailabilityDocument {
   const first = docs[0];
   if (!first) throw new MergeError('nothing to merge');
-  for (const d of docs) if (d.kind !== 'zksim-availability') throw new MergeError('not a zksim availability document');
+  docs.forEach((d, i) => {
+    if (d === null || typeof d !== 'object' || d.kind !== 'zksim-availability') throw new MergeError(`input ${i + 1}: not a zksim availability document`);
+    if (d.format !== AVAILABILITY_FORMAT) {
+      const made = d.format === undefined ? 'an older format (before issue 9)' : `format ${String(d.format)}`;
+      throw new MergeError(`input ${i + 1}: ${made}, this zksim merges format ${AVAILABILITY_FORMAT}: re-run the shards with the same zksim`);
+    }
+  });
   const shardCount = first.options.shard?.count ?? 1;
   const seen = new Set<number>();
   docs.forEach((d, i) => {

@@ -1,7 +1,7 @@
 import { US_PER_MS, US_PER_YEAR } from '../core/index.js';
-import { DOWNTIME_CAUSES, type DowntimeCause } from '../observe/index.js';
+import { DOWNTIME_CAUSES, DOWNTIME_PROCESSES, type DowntimeCause, type DowntimeProcess } from '../observe/index.js';
 import { MIN_EPISODES, Z95, poissonRateCi95, relativeHalfWidth, tooFewEpisodes, wilsonInterval, type Interval } from '../stats/index.js';
-import type { Accumulator, Moments } from './accumulator.js';
+import { LONG_OUTAGE_US, type Accumulator, type Moments } from './accumulator.js';
 
 const MINUTES_PER_YEAR = US_PER_YEAR / 60_000_000;
 
@@ -72,10 +72,33 @@ export interface AvailabilityRow {
   quorumDowntimeMinutesPerYear: number;
   /** write downtime by cause, minutes per year; adds up to downtimeMinutesPerYear */
   downtimeByCause: Record<DowntimeCause, number>;
+  /**
+   * write downtime by the failure process that caused it (observe/availability.ts DowntimeMeter:
+   * the earliest-started active fault touching voters, else the last repaired one, else
+   * `startup`), minutes per year; adds up to downtimeMinutesPerYear
+   */
+  downtimeByProcess: Record<DowntimeProcess, number>;
+  /** quorum downtime by failure process, minutes per year; adds up to quorumDowntimeMinutesPerYear */
+  quorumDowntimeByProcess: Record<DowntimeProcess, number>;
+  /** write outage episodes, the initial election of every trial included */
   outageEpisodes: number;
+  /** write outage episodes by failure process (`startup`: the initial elections) */
+  outageEpisodesByProcess: Record<DowntimeProcess, number>;
+  /** write outages caused by failures (all but the initial elections): what tooFewWriteEpisodes and --precision count */
+  failureOutageEpisodes: number;
+  /** failureOutageEpisodes per measured year */
   outagesPerYear: number;
+  /** quorum-loss episodes: maximal intervals without a connected quorum of voters */
+  quorumLossEpisodes: number;
+  quorumLossEpisodesByProcess: Record<DowntimeProcess, number>;
+  quorumLossesPerYear: number;
+  /** quorum-loss episode durations (ms): median, 99th percentile, longest; null when none */
+  quorumLossMsP50: number | null;
+  quorumLossMsP99: number | null;
+  quorumLossMsMax: number | null;
   electionsPerYear: number;
   electionsPerYearCi95: Interval;
+  /** election time (LOOKING → established) of elections that began with, and kept, a connected quorum */
   electionMsP50: number | null;
   electionMsP99: number | null;
   electionMsMax: number | null;
@@ -87,10 +110,31 @@ export interface AvailabilityRow {
   simulatedMeanYearsToQuorumLoss: number | null;
   simulatedMeanYearsToQuorumLossCi95: [number, number | null] | null;
   trialsWithQuorumLoss: number;
+  /** P(quorum lost at least once in a year): Wilson interval over trials, rescaled to one year */
+  quorumLossProbabilityPerYear: number;
+  quorumLossProbabilityPerYearCi95: Interval;
+  /** the session timeout (ms) a long write outage is measured against: the ZooKeeper client default, 30 s */
+  sessionTimeoutMs: number;
+  /** P(a write outage longer than the session timeout in a year): Wilson interval, rescaled to one year */
+  longOutageProbabilityPerYear: number;
+  longOutageProbabilityPerYearCi95: Interval;
+  trialsWithLongOutage: number;
+  /**
+   * P(any write outage in a year), kept for reference only: every trial has one (the initial
+   * election), and any 0.2 s failover counts, so it is ~100% for every layout
+   */
   outageProbabilityPerYear: number;
   outageProbabilityPerYearCi95: Interval;
   stoppedBy: StoppedBy;
+  /** fewer than MIN_EPISODES write outages caused by failures: the write-availability interval is not to be trusted */
+  tooFewWriteEpisodes: boolean;
+  /** fewer than MIN_EPISODES quorum-loss episodes: the quorum-availability interval is not to be trusted */
+  tooFewQuorumEpisodes: boolean;
+  /** same as tooFewWriteEpisodes (kept for readers of the earlier contract) */
   tooFewEpisodes: boolean;
+  /** failure processes the closed form accounts for, and those it leaves out (null: no closed form) */
+  analyticCovers: string[] | null;
+  analyticLeavesOut: string[] | null;
   faultsPerTrial: number;
   eventsPerTrial: number;
 }
@@ -110,6 +154,20 @@ export function precisionOf(acc: Accumulator): number {
   return relativeHalfWidth(u.ci95, u.value);
 }
 
+/**
+ * Write outages caused by failures: every write outage but the initial election of each trial
+ * (charged to `startup`; its length barely varies between trials, so it is no evidence about
+ * the rare outages the interval must capture). `--precision` and `tooFewWriteEpisodes` count these.
+ */
+export function failureWriteOutages(acc: Accumulator): number {
+  return acc.outageEpisodes - acc.outageEpisodesByProcess.startup;
+}
+
+/** Enough write outages caused by failures (≥ MIN_EPISODES) for the write-availability interval to be trusted. */
+export function enoughWriteEpisodes(acc: Accumulator): boolean {
+  return !tooFewEpisodes(failureWriteOutages(acc), MIN_EPISODES);
+}
+
 export function estimateRow(acc: Accumulator, ctx: RowContext): AvailabilityRow {
   const n = acc.trials;
   const write = ratioEstimate(acc.writeDown, acc.measured, n);
@@ -118,6 +176,15 @@ export function estimateRow(acc: Accumulator, ctx: RowContext): AvailabilityRow 
   const perYear = (us: bigint): number => (measuredYears > 0 ? Number(us) / US_PER_YEAR / measuredYears : NaN) * MINUTES_PER_YEAR;
   const downtimeByCause = {} as Record<DowntimeCause, number>;
   for (const c of DOWNTIME_CAUSES) downtimeByCause[c] = perYear(acc.byCause[c]);
+  const downtimeByProcess = {} as Record<DowntimeProcess, number>;
+  const quorumDowntimeByProcess = {} as Record<DowntimeProcess, number>;
+  for (const p of DOWNTIME_PROCESSES) {
+    downtimeByProcess[p] = perYear(acc.byProcess[p]);
+    quorumDowntimeByProcess[p] = perYear(acc.quorumByProcess[p]);
+  }
+  const failureOutages = failureWriteOutages(acc);
+  const ql = acc.quorumLossUs;
+  const qms = (q: number): number | null => (ql.count === 0 ? null : ql.quantile(q) / US_PER_MS);
   const rhw = relativeHalfWidth(write.ci95, write.value);
   const horizonYears = ctx.horizonUs / US_PER_YEAR;
 
@@ -135,9 +202,18 @@ export function estimateRow(acc: Accumulator, ctx: RowContext): AvailabilityRow 
   }
   const analyticMttql = ctx.analytic?.meanYearsToQuorumLoss ?? null;
 
-  const pTrial = n > 0 ? acc.trialsWithOutage / n : NaN;
-  const [plo, phi] = wilsonInterval(acc.trialsWithOutage, n);
+  // P(event in a trial) with a Wilson interval, rescaled to one year as 1 − (1 − p)^(1/horizonYears)
+  // (events in disjoint years independent); the rescaling is monotone, so it maps the interval too.
   const toYear = (p: number): number => (horizonYears === 1 ? p : 1 - Math.pow(1 - p, 1 / horizonYears));
+  const perYearProbability = (k: number): { p: number; ci: Interval } => {
+    const [lo, hi] = wilsonInterval(k, n);
+    return { p: n > 0 ? toYear(k / n) : NaN, ci: [toYear(lo), toYear(hi)] };
+  };
+  const anyOutage = perYearProbability(acc.trialsWithOutage);
+  const quorumLoss = perYearProbability(acc.trialsWithQuorumLoss);
+  const longOutage = perYearProbability(acc.trialsWithLongOutage);
+  const analytic = ctx.analytic as (AnalyticValues & { readonly covers?: readonly string[]; readonly leavesOut?: readonly string[] }) | null;
+  const tooFewWrite = tooFewEpisodes(failureOutages, MIN_EPISODES);
 
   return {
     topology: ctx.topology,
@@ -161,8 +237,18 @@ export function estimateRow(acc: Accumulator, ctx: RowContext): AvailabilityRow 
     downtimeMinutesPerYearCi95: [write.ci95[0] * MINUTES_PER_YEAR, write.ci95[1] * MINUTES_PER_YEAR],
     quorumDowntimeMinutesPerYear: quorum.value * MINUTES_PER_YEAR,
     downtimeByCause,
+    downtimeByProcess,
+    quorumDowntimeByProcess,
     outageEpisodes: acc.outageEpisodes,
-    outagesPerYear: measuredYears > 0 ? acc.outageEpisodes / measuredYears : NaN,
+    outageEpisodesByProcess: { ...acc.outageEpisodesByProcess },
+    failureOutageEpisodes: failureOutages,
+    outagesPerYear: measuredYears > 0 ? failureOutages / measuredYears : NaN,
+    quorumLossEpisodes: acc.quorumLossEpisodes,
+    quorumLossEpisodesByProcess: { ...acc.quorumLossEpisodesByProcess },
+    quorumLossesPerYear: measuredYears > 0 ? acc.quorumLossEpisodes / measuredYears : NaN,
+    quorumLossMsP50: qms(0.5),
+    quorumLossMsP99: qms(0.99),
+    quorumLossMsMax: ql.count === 0 ? null : ql.max / US_PER_MS,
     electionsPerYear: measuredYears > 0 ? acc.elections / measuredYears : NaN,
     electionsPerYearCi95: elections,
     electionMsP50: ms(0.5),
@@ -174,10 +260,20 @@ export function estimateRow(acc: Accumulator, ctx: RowContext): AvailabilityRow 
     simulatedMeanYearsToQuorumLoss: simulatedMttql,
     simulatedMeanYearsToQuorumLossCi95: simulatedMttqlCi,
     trialsWithQuorumLoss: k,
-    outageProbabilityPerYear: toYear(pTrial),
-    outageProbabilityPerYearCi95: [toYear(plo), toYear(phi)],
+    quorumLossProbabilityPerYear: quorumLoss.p,
+    quorumLossProbabilityPerYearCi95: quorumLoss.ci,
+    sessionTimeoutMs: LONG_OUTAGE_US / US_PER_MS,
+    longOutageProbabilityPerYear: longOutage.p,
+    longOutageProbabilityPerYearCi95: longOutage.ci,
+    trialsWithLongOutage: acc.trialsWithLongOutage,
+    outageProbabilityPerYear: anyOutage.p,
+    outageProbabilityPerYearCi95: anyOutage.ci,
     stoppedBy: ctx.stoppedBy,
-    tooFewEpisodes: tooFewEpisodes(acc.outageEpisodes, MIN_EPISODES),
+    tooFewWriteEpisodes: tooFewWrite,
+    tooFewQuorumEpisodes: tooFewEpisodes(acc.quorumLossEpisodes, MIN_EPISODES),
+    tooFewEpisodes: tooFewWrite,
+    analyticCovers: analytic?.covers ? [...analytic.covers] : null,
+    analyticLeavesOut: analytic?.leavesOut ? [...analytic.leavesOut] : null,
     faultsPerTrial: n > 0 ? acc.faults / n : 0,
     eventsPerTrial: n > 0 ? acc.events / n : 0,
   };

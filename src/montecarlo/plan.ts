@@ -67,12 +67,14 @@ export function chunkIndices(plan: RunPlan, chunk: number): number[] {
 /**
  * Trial i: seed deriveSeed(root, i); faults sampled from that seed's 'faults' fork — the same
  * stream the trial runner sets aside for faults (ARCHITECTURE.md, Determinism), so a trial can
- * be replayed alone from its seed.
+ * be replayed alone from its seed. Downtime is measured over the whole horizon from t = 0: the
+ * initial election counts (charged to `startup`), and a trial that never gets a write-available
+ * leader is 0% available.
  */
 export function runOneTrial(spec: StudySpec, index: number): TrialSummary {
   const seed = deriveSeed(spec.seed, index);
   const faults = sampleFaults(spec.experiment, spec.topology, new Rng(seed).fork('faults'), spec.horizonUs);
-  const result = runTrial({ topology: spec.topology, seed, durationUs: spec.horizonUs, faults, excludeColdStart: true });
+  const result = runTrial({ topology: spec.topology, seed, durationUs: spec.horizonUs, faults });
   return summarizeTrial(index, result);
 }
 

@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { MIN_EPISODES } from '../stats/index.js';
 import { Accumulator } from './accumulator.js';
-import { precisionOf, type StoppedBy } from './estimate.js';
+import { enoughWriteEpisodes, precisionOf, type StoppedBy } from './estimate.js';
 import { chunkCount, chunkIndices, positions, runChunk, type RunPlan, type StudySpec } from './plan.js';
 import type { FromWorker, ToWorker } from './worker.js';
 
@@ -45,11 +44,12 @@ export interface RunStudyOptions {
 
 /**
  * `--precision R` is met: the relative half-width of the write-unavailability interval is ≤ R,
- * and at least MIN_EPISODES outages were seen (with fewer, the interval itself is not to be
- * trusted, so it must not be allowed to end the run).
+ * and at least MIN_EPISODES write outages caused by failures were seen (estimate.ts
+ * enoughWriteEpisodes; with fewer, the interval itself is not to be trusted, so it must not be
+ * allowed to end the run).
  */
 export function precisionReached(acc: Accumulator, precision: number): boolean {
-  return acc.outageEpisodes >= MIN_EPISODES && precisionOf(acc) <= precision;
+  return enoughWriteEpisodes(acc) && precisionOf(acc) <= precision;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { FailureSource, ServerId } from '../model/index.js';
+import { FAILURE_SOURCES, type FailureSource, type ServerId } from '../model/index.js';
 import type { Network } from '../net/index.js';
 import type { Peer, QuorumVerifier } from '../zk/index.js';
 
@@ -90,20 +90,72 @@ function greedyClique(live: readonly ServerId[], net: Network, verifier: QuorumV
   return false;
 }
 
-/** Integrates write downtime by cause over virtual time; counts outage episodes. */
+/**
+ * Which failure process a stretch of downtime is charged to: one of the model's FAILURE_SOURCES,
+ * or `startup`, the initial election of a freshly started ensemble (a trial starts with every
+ * server up and no leader).
+ */
+export type DowntimeProcess = FailureSource | 'startup';
+
+/** Every attribution bucket, in the fixed order of tables, JSON and charts. */
+export const DOWNTIME_PROCESSES: readonly DowntimeProcess[] = ['startup', ...FAILURE_SOURCES];
+
+/** A record with a zero for every attribution bucket. */
+export function zeroByProcess(): Record<DowntimeProcess, number> {
+  const r = {} as Record<DowntimeProcess, number>;
+  for (const p of DOWNTIME_PROCESSES) r[p] = 0;
+  return r;
+}
+
+/**
+ * Integrates downtime over virtual time (integer µs) from t = 0, split two ways, and counts
+ * episodes.
+ *
+ * By symptom (`byCauseUs`): the `DowntimeCause` of the status in force. By failure process
+ * (`byProcessUs` for write downtime, `quorumByProcessUs` for quorum downtime), the rule is:
+ * each downtime instant is charged to the process of the EARLIEST-STARTED fault still active
+ * that touches at least one voter; when none is active, to the process of the most recently
+ * repaired such fault (the aftermath of a repair, e.g. the election after a partition heals or a
+ * restarted voter syncing); before any such fault, to `startup` (the initial election). Faults
+ * that touch no voter (an observer restart) are never charged. Every µs of downtime goes to
+ * exactly one cause and exactly one process, so each split adds up exactly to the total.
+ *
+ * An episode (write outage: a maximal interval without a write-available leader; quorum loss: a
+ * maximal interval without a connected quorum of voters) is charged to the process in force at
+ * its first instant. The initial election is a write outage episode charged to `startup`.
+ * Episodes still open when the trial ends are closed at its end (their duration is cut there).
+ */
 export class DowntimeMeter {
   readonly byCauseUs: Record<DowntimeCause, number> = { quorumLost: 0, partitioned: 0, leaderIsolated: 0, electing: 0, syncing: 0 };
+  /** write downtime by failure process (µs); adds up to `writeDownUs` */
+  readonly byProcessUs: Record<DowntimeProcess, number> = zeroByProcess();
+  /** quorum downtime by failure process (µs); adds up to `quorumDownUs` */
+  readonly quorumByProcessUs: Record<DowntimeProcess, number> = zeroByProcess();
   quorumDownUs = 0;
+  /** write outage episodes (the initial election included) */
   episodes = 0;
+  readonly episodesByProcess: Record<DowntimeProcess, number> = zeroByProcess();
+  /** quorum-loss episodes */
+  quorumEpisodes = 0;
+  readonly quorumEpisodesByProcess: Record<DowntimeProcess, number> = zeroByProcess();
+  /** [start, end) of every quorum-loss episode, µs; `end` is null while it lasts (set by `finish`) */
+  readonly quorumLossIntervals: [number, number | null][] = [];
+  /** the longest write outage episode (µs), 0 if none */
+  longestWriteOutageUs = 0;
   firstQuorumLossUs: number | null = null;
   /** where accounting starts: 0, or the first write-available instant when the cold start is excluded */
   windowStartUs = 0;
   private sinceUs = 0;
   private status: ClusterStatus | null = null;
+  private writeDownSinceUs = 0;
+  /** faults touching voters, still active: fault index → process, in the order they started */
+  private readonly active = new Map<number, FailureSource>();
+  private lastEnded: DowntimeProcess = 'startup';
 
   /**
    * @param excludeColdStart start the window at the first write-available instant, so the
-   *   initial election of a freshly started ensemble is not counted as downtime
+   *   initial election of a freshly started ensemble is not counted as downtime (Monte Carlo
+   *   trials no longer use this: they count from t = 0, see montecarlo/plan.ts)
    */
   constructor(private readonly excludeColdStart = false) {}
 
@@ -115,31 +167,55 @@ export class DowntimeMeter {
       this.sinceUs = nowUs;
     }
     this.accrue(nowUs);
-    if (status.writeAvailable === false && (this.status === null || this.status.writeAvailable)) this.episodes++;
-    if (!status.quorumAvailable && this.firstQuorumLossUs === null) this.firstQuorumLossUs = nowUs;
+    const prev = this.status;
+    const process = this.process();
+    const wasWriteUp = prev === null || prev.writeAvailable;
+    if (!status.writeAvailable && wasWriteUp) {
+      this.episodes++;
+      this.episodesByProcess[process]++;
+      this.writeDownSinceUs = nowUs;
+    } else if (status.writeAvailable && !wasWriteUp) {
+      this.longestWriteOutageUs = Math.max(this.longestWriteOutageUs, nowUs - this.writeDownSinceUs);
+    }
+    const wasQuorumUp = prev === null || prev.quorumAvailable;
+    if (!status.quorumAvailable && wasQuorumUp) {
+      this.quorumEpisodes++;
+      this.quorumEpisodesByProcess[process]++;
+      this.quorumLossIntervals.push([nowUs, null]);
+      if (this.firstQuorumLossUs === null) this.firstQuorumLossUs = nowUs;
+    } else if (status.quorumAvailable && !wasQuorumUp) {
+      const open = this.quorumLossIntervals[this.quorumLossIntervals.length - 1];
+      if (open) open[1] = nowUs;
+    }
     this.status = status;
   }
 
   /**
    * A fault was applied at `nowUs`: `source` is the failure process that produced it and
-   * `voters` the voters it touches (empty: it cannot cost a quorum, e.g. an observer restart).
-   * Downtime attribution by process reads these. TODO(attribution): implement.
+   * `voters` the voters it touches (empty: it cannot cost a quorum, e.g. an observer restart,
+   * and is never charged downtime). Call before `update` at the same instant.
    */
   faultStarted(nowUs: number, index: number, source: FailureSource, voters: readonly ServerId[]): void {
-    void nowUs;
-    void index;
-    void source;
-    void voters;
+    if (voters.length === 0) return;
+    this.accrue(nowUs);
+    this.active.set(index, source);
   }
 
-  /** Fault `index` was repaired at `nowUs`. */
+  /** Fault `index` was repaired at `nowUs` (call before `update` at the same instant). */
   faultEnded(nowUs: number, index: number): void {
-    void nowUs;
-    void index;
+    const source = this.active.get(index);
+    if (source === undefined) return;
+    this.accrue(nowUs);
+    this.active.delete(index);
+    this.lastEnded = source;
   }
 
+  /** Accounts up to `endUs` and closes the episodes still open there. */
   finish(endUs: number): void {
     this.accrue(endUs);
+    const open = this.quorumLossIntervals[this.quorumLossIntervals.length - 1];
+    if (open && open[1] === null) open[1] = endUs;
+    if (this.status && !this.status.writeAvailable) this.longestWriteOutageUs = Math.max(this.longestWriteOutageUs, endUs - this.writeDownSinceUs);
   }
 
   get current(): ClusterStatus | null {
@@ -152,11 +228,25 @@ export class DowntimeMeter {
     return total;
   }
 
+  /** The process downtime is charged to right now (see the class comment). */
+  process(): DowntimeProcess {
+    for (const s of this.active.values()) return s;
+    return this.lastEnded;
+  }
+
   private accrue(nowUs: number): void {
     const dt = nowUs - this.sinceUs;
+    if (this.excludeColdStart && this.status === null) return;
     this.sinceUs = nowUs;
     if (dt <= 0 || !this.status) return;
-    if (this.status.cause) this.byCauseUs[this.status.cause] += dt;
-    if (!this.status.quorumAvailable) this.quorumDownUs += dt;
+    const process = this.process();
+    if (this.status.cause) {
+      this.byCauseUs[this.status.cause] += dt;
+      this.byProcessUs[process] += dt;
+    }
+    if (!this.status.quorumAvailable) {
+      this.quorumDownUs += dt;
+      this.quorumByProcessUs[process] += dt;
+    }
   }
 }

@@ -1,10 +1,33 @@
+import { formatFailureModel } from '../faults/index.js';
 import type { AvailabilityDocument, ResultRow } from '../montecarlo/index.js';
+import { DOWNTIME_PROCESSES, type DowntimeProcess } from '../observe/index.js';
 import { MIN_EPISODES } from '../stats/index.js';
+
+/** How failure processes read in tables and charts (keys: observe/availability.ts DOWNTIME_PROCESSES). */
+export const PROCESS_WORDS: Readonly<Record<DowntimeProcess, string>> = {
+  startup: 'start-up (initial election)',
+  processRestarts: 'process restarts',
+  hostFailures: 'host failures',
+  diskLoss: 'disk loss',
+  rackOutages: 'rack outages',
+  zoneOutages: 'zone outages',
+  regionOutages: 'region outages',
+  bursts: 'correlated bursts',
+  zonePartitions: 'zone partitions',
+  rollingMaintenance: 'rolling maintenance',
+  scripted: 'scripted faults',
+};
+
+/** Marks an estimate resting on fewer than MIN_EPISODES episodes. */
+const UNTRUSTED = ' *';
 
 /**
  * The `zksim availability` table: one column per topology (or sweep value), one line per
- * measure, so layouts read side by side; a header with the assumptions (experiment, seed, runs,
- * horizon, version) and warnings underneath. A pure function of the result document.
+ * measure, so layouts read side by side. The header states the assumptions: version, seed,
+ * runs, horizon, and the failure model (one line per process, faults/describe.ts). Downtime is
+ * split by symptom and by failure process (each split adds up to the total); an estimate that
+ * rests on fewer than MIN_EPISODES episodes is marked `*` and named in a warning underneath.
+ * A pure function of the result document.
  */
 export function availabilityTable(doc: AvailabilityDocument): string {
   const rows = doc.results;
@@ -16,28 +39,40 @@ export function availabilityTable(doc: AvailabilityDocument): string {
       (o.precision !== null ? ` · precision ±${pct(o.precision)}` : '') +
       (o.shard ? ` · shard ${o.shard.index}/${o.shard.count}` : ''),
   );
+  lines.push(...failureModelLines(doc));
   lines.push('');
   const heads = rows.map((r) => (r.variant ? `${r.topology} ${r.variant.key}=${r.variant.value}` : r.topology));
+  const used = (f: (r: ResultRow) => Readonly<Record<string, number>>): DowntimeProcess[] =>
+    DOWNTIME_PROCESSES.filter((p) => rows.some((r) => (f(r)[p] ?? 0) > 0));
+  const byProcess = used((r) => r.downtimeByProcess);
+  const lossesByProcess = used((r) => r.quorumLossEpisodesByProcess);
   const measures: [string, (r: ResultRow) => string][] = [
     ['voters / observers', (r) => `${r.voters} / ${r.observers}`],
     ['trials (stopped by)', (r) => `${r.runs} (${r.stoppedBy})`],
-    ['write availability', (r) => avail(r.writeAvailability)],
+    ['write availability', (r) => avail(r.writeAvailability) + (r.tooFewWriteEpisodes ? UNTRUSTED : '')],
     ['  95% CI', (r) => `${avail(r.writeAvailabilityCi95[0])} – ${avail(r.writeAvailabilityCi95[1])}`],
     ['  nines', (r) => (r.nines === null ? '∞' : r.nines.toFixed(2))],
     ['downtime min/yr', (r) => `${num(r.downtimeMinutesPerYear)} ± ${num((r.downtimeMinutesPerYearCi95[1] - r.downtimeMinutesPerYearCi95[0]) / 2)}`],
-    ['quorum availability', (r) => avail(r.quorumAvailability)],
+    ['quorum availability', (r) => avail(r.quorumAvailability) + (r.tooFewQuorumEpisodes ? UNTRUSTED : '')],
+    ['  95% CI', (r) => `${avail(r.quorumAvailabilityCi95[0])} – ${avail(r.quorumAvailabilityCi95[1])}`],
     ['closed form (quorum)', (r) => (r.analyticQuorumAvailability === null ? 'n/a' : avail(r.analyticQuorumAvailability))],
-    ['downtime by cause, min/yr', () => ''],
+    ['downtime by symptom, min/yr', () => ''],
     ['  quorum lost', (r) => num(r.downtimeByCause.quorumLost)],
     ['  partitioned', (r) => num(r.downtimeByCause.partitioned)],
     ['  leader isolated', (r) => num(r.downtimeByCause.leaderIsolated)],
     ['  electing', (r) => num(r.downtimeByCause.electing)],
     ['  syncing', (r) => num(r.downtimeByCause.syncing)],
-    ['outages/yr', (r) => num(r.outagesPerYear)],
+    ['downtime by process, min/yr', () => ''],
+    ...byProcess.map((p): [string, (r: ResultRow) => string] => [`  ${PROCESS_WORDS[p]}`, (r) => num(r.downtimeByProcess[p])]),
+    ['write outages/yr (failures)', (r) => `${num(r.outagesPerYear)} (${r.failureOutageEpisodes})`],
+    ['quorum losses/yr', (r) => `${num(r.quorumLossesPerYear)} (${r.quorumLossEpisodes})`],
+    ...lossesByProcess.map((p): [string, (r: ResultRow) => string] => [`  ${PROCESS_WORDS[p]}`, (r) => String(r.quorumLossEpisodesByProcess[p])]),
+    ['quorum loss p50 / p99', (r) => `${ms(r.quorumLossMsP50)} / ${ms(r.quorumLossMsP99)}`],
     ['elections/yr', (r) => num(r.electionsPerYear)],
-    ['election p50 / p99', (r) => `${ms(r.electionMsP50)} / ${ms(r.electionMsP99)}`],
+    ['election p50 / p99 (quorum up)', (r) => `${ms(r.electionMsP50)} / ${ms(r.electionMsP99)}`],
     ['mean time to quorum loss', (r) => mttql(r)],
-    ['P(outage in a year)', (r) => `${pct(r.outageProbabilityPerYear)} (${pct(r.outageProbabilityPerYearCi95[0])}–${pct(r.outageProbabilityPerYearCi95[1])})`],
+    ['P(quorum lost in a year)', (r) => probability(r.quorumLossProbabilityPerYear, r.quorumLossProbabilityPerYearCi95)],
+    [`P(write outage > ${ms(rows[0]?.sessionTimeoutMs ?? 30_000)} in a year)`, (r) => probability(r.longOutageProbabilityPerYear, r.longOutageProbabilityPerYearCi95)],
   ];
   const labelWidth = Math.max(...measures.map(([l]) => l.length));
   const cells = measures.map(([, f]) => rows.map(f));
@@ -47,6 +82,12 @@ export function availabilityTable(doc: AvailabilityDocument): string {
   lines.push(line('', heads));
   lines.push(line('', widths.map((w) => '─'.repeat(w))));
   measures.forEach(([label], i) => lines.push(line(label, cells[i] ?? [])));
+  const scope = closedFormScope(rows);
+  if (scope.length > 0 || rows.some((r) => r.tooFewWriteEpisodes || r.tooFewQuorumEpisodes)) lines.push('');
+  for (const s of scope) lines.push(s);
+  if (rows.some((r) => r.tooFewWriteEpisodes || r.tooFewQuorumEpisodes)) {
+    lines.push(`* rests on fewer than ${MIN_EPISODES} episodes (write outages caused by failures for write availability, quorum losses for quorum availability): not to be trusted; run more trials`);
+  }
   const warnings = tableWarnings(doc);
   if (warnings.length > 0) {
     lines.push('');
@@ -56,26 +97,76 @@ export function availabilityTable(doc: AvailabilityDocument): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** "failure model NAME:" and one indented line per process; for a sweep whose rows differ, each distinct model. */
+function failureModelLines(doc: AvailabilityDocument): string[] {
+  const models = doc.failureModel ? [doc.failureModel] : distinct(doc.results.map((r) => r.config.failureModel));
+  const out: string[] = [];
+  for (const m of models) {
+    const which = doc.failureModel ? '' : ` (${doc.results.filter((r) => JSON.stringify(r.config.failureModel) === JSON.stringify(m)).map(label).join(', ')})`;
+    out.push(`failure model ${m.name}${which}:`);
+    for (const l of formatFailureModel(m)) out.push(`  ${l}`);
+  }
+  return out;
+}
+
+function distinct<T>(xs: readonly T[]): T[] {
+  const seen = new Set<string>();
+  return xs.filter((x) => {
+    const k = JSON.stringify(x);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+function label(r: ResultRow): string {
+  return r.variant ? `${r.topology} ${r.variant.key}=${r.variant.value}` : r.topology;
+}
+
+/** "closed form covers X; leaves out Y" once per distinct statement. */
+function closedFormScope(rows: readonly ResultRow[]): string[] {
+  const texts = rows
+    .filter((r) => r.analyticCovers !== null)
+    .map((r) => {
+      const covers = (r.analyticCovers ?? []).join(', ') || 'nothing';
+      const leaves = r.analyticLeavesOut ?? [];
+      return `closed form covers ${covers}${leaves.length > 0 ? `; leaves out ${leaves.join(', ')}` : ''}`;
+    });
+  return distinct(texts);
+}
+
 export function tableWarnings(doc: AvailabilityDocument): string[] {
   const out: string[] = [];
   for (const r of doc.results) {
-    const name = r.variant ? `${r.topology} ${r.variant.key}=${r.variant.value}` : r.topology;
-    if (r.tooFewEpisodes) out.push(`${name}: fewer than 10 outage episodes seen (${r.outageEpisodes}) — interval not trustworthy`);
+    const name = label(r);
+    if (r.tooFewWriteEpisodes) {
+      out.push(`${name}: only ${r.failureOutageEpisodes} write outage${r.failureOutageEpisodes === 1 ? '' : 's'} caused by failures (fewer than ${MIN_EPISODES}) — the write availability interval cannot be trusted`);
+    }
+    if (r.tooFewQuorumEpisodes) {
+      out.push(`${name}: only ${r.quorumLossEpisodes} quorum-loss episode${r.quorumLossEpisodes === 1 ? '' : 's'} (fewer than ${MIN_EPISODES}) — the quorum availability interval cannot be trusted`);
+    }
     if (r.analyticQuorumAvailability !== null) {
       const [lo, hi] = r.quorumAvailabilityCi95;
       const a = r.analyticQuorumAvailability;
       if (a < lo || a > hi) {
         // Quorum losses, not write outages, are what this interval rests on: with few of them
         // the interval itself is untrustworthy, which is the usual reason for a miss.
-        const losses = r.statistics.trialsWithQuorumLoss;
+        const losses = r.quorumLossEpisodes;
+        const leaves = r.analyticLeavesOut ?? [];
         const why = losses < MIN_EPISODES
-          ? `only ${losses} trial${losses === 1 ? '' : 's'} lost quorum, too few to test it: run more trials`
-          : 'a trial starts all-up; bias ~ MTTR/horizon';
+          ? `only ${losses} quorum-loss episode${losses === 1 ? '' : 's'}, too few to test it: run more trials`
+          : leaves.length > 0
+            ? `the closed form leaves out ${leaves.join(', ')}`
+            : 'a trial starts all-up; bias ~ MTTR/horizon';
         out.push(`${name}: closed form ${avail(a)} is outside the simulated quorum-availability interval (${why})`);
       }
     }
   }
   return out;
+}
+
+function probability(p: number, ci: readonly number[]): string {
+  return `${pct(p)} (${pct(ci[0] ?? NaN)}–${pct(ci[1] ?? NaN)})`;
 }
 
 function avail(a: number): string {

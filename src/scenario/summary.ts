@@ -1,10 +1,11 @@
-import { DOWNTIME_CAUSES, type DowntimeCause } from '../observe/index.js';
+import { DOWNTIME_CAUSES, DOWNTIME_PROCESSES, type DowntimeCause, type DowntimeProcess } from '../observe/index.js';
 import type { TrialResult } from './trial.js';
 
 /**
  * What one Monte Carlo trial contributes: plain numbers (structured-clone safe, JSON safe), so
- * trials can be merged in index order whatever worker ran them. Times are microseconds of the
- * measured window, which starts when the first leader is established (cold start excluded).
+ * trials can be merged in index order whatever worker ran them. Times are integer microseconds
+ * of the measured window, which is the whole trial from t = 0 (the initial election counts as
+ * downtime, charged to `startup`), unless the trial excluded its cold start.
  */
 export interface TrialSummary {
   readonly index: number;
@@ -12,11 +13,29 @@ export interface TrialSummary {
   readonly measuredUs: number;
   readonly writeDownUs: number;
   readonly quorumDownUs: number;
+  /** write downtime by symptom; adds up to writeDownUs */
   readonly downByCauseUs: Readonly<Record<DowntimeCause, number>>;
-  /** write outages: maximal intervals without a write-available leader */
+  /** write downtime by failure process (observe/availability.ts DowntimeMeter rule); adds up to writeDownUs */
+  readonly downByProcessUs: Readonly<Record<DowntimeProcess, number>>;
+  /** quorum downtime by failure process; adds up to quorumDownUs */
+  readonly quorumDownByProcessUs: Readonly<Record<DowntimeProcess, number>>;
+  /** write outages: maximal intervals without a write-available leader (the initial election included) */
   readonly outageEpisodes: number;
+  readonly outageEpisodesByProcess: Readonly<Record<DowntimeProcess, number>>;
+  /** the longest write outage (µs), 0 if none; an outage cut by the end of the trial counts as far as it went */
+  readonly longestWriteOutageUs: number;
+  /** quorum-loss episodes: maximal intervals without a connected quorum of voters */
+  readonly quorumLossEpisodes: number;
+  readonly quorumLossEpisodesByProcess: Readonly<Record<DowntimeProcess, number>>;
+  /** duration of each quorum-loss episode (µs), in order; one cut by the end of the trial counts as far as it went */
+  readonly quorumLossDurationsUs: readonly number[];
+  /** elections after the initial one (a voter went LOOKING while writes were unavailable) */
   readonly elections: number;
-  /** durations of elections that finished inside the window */
+  /**
+   * durations (LOOKING → established) of the elections, after the initial one, that began with a
+   * connected quorum and kept it until they finished: election time while a quorum is up. Time
+   * without a quorum is a quorum-loss episode, measured in quorumLossDurationsUs instead.
+   */
   readonly electionDurationsUs: readonly number[];
   /** first instant (from window start) with no connected quorum of voters, null if none */
   readonly firstQuorumLossUs: number | null;
@@ -27,19 +46,32 @@ export interface TrialSummary {
 export function summarizeTrial(index: number, result: TrialResult): TrialSummary {
   const { meter, recorder } = result;
   const fromUs = meter.windowStartUs;
-  const downByCauseUs = {} as Record<DowntimeCause, number>;
-  for (const c of DOWNTIME_CAUSES) downByCauseUs[c] = meter.byCauseUs[c];
+  const endUs = result.durationUs;
+  const copy = <K extends string>(keys: readonly K[], from: Readonly<Record<K, number>>): Record<K, number> => {
+    const r = {} as Record<K, number>;
+    for (const k of keys) r[k] = from[k];
+    return r;
+  };
+  const losses = meter.quorumLossIntervals.map(([a, b]) => [a, b ?? endUs] as const);
+  const quorumLostDuring = (a: number, b: number): boolean => losses.some(([s, e]) => s <= b && e > a);
   const elections = recorder.elections.filter((e) => e.startedAtUs >= fromUs && e.startedAtUs > 0);
   const electionDurationsUs: number[] = [];
-  for (const e of elections) if (e.endedAtUs !== null) electionDurationsUs.push(e.endedAtUs - e.startedAtUs);
+  for (const e of elections) if (e.endedAtUs !== null && !quorumLostDuring(e.startedAtUs, e.endedAtUs)) electionDurationsUs.push(e.endedAtUs - e.startedAtUs);
   return {
     index,
     seed: result.seed,
-    measuredUs: result.durationUs - fromUs,
+    measuredUs: endUs - fromUs,
     writeDownUs: meter.writeDownUs,
     quorumDownUs: meter.quorumDownUs,
-    downByCauseUs,
+    downByCauseUs: copy(DOWNTIME_CAUSES, meter.byCauseUs),
+    downByProcessUs: copy(DOWNTIME_PROCESSES, meter.byProcessUs),
+    quorumDownByProcessUs: copy(DOWNTIME_PROCESSES, meter.quorumByProcessUs),
     outageEpisodes: meter.episodes,
+    outageEpisodesByProcess: copy(DOWNTIME_PROCESSES, meter.episodesByProcess),
+    longestWriteOutageUs: meter.longestWriteOutageUs,
+    quorumLossEpisodes: meter.quorumEpisodes,
+    quorumLossEpisodesByProcess: copy(DOWNTIME_PROCESSES, meter.quorumEpisodesByProcess),
+    quorumLossDurationsUs: losses.map(([a, b]) => b - a),
     elections: elections.length,
     electionDurationsUs,
     firstQuorumLossUs: meter.firstQuorumLossUs === null ? null : meter.firstQuorumLossUs - fromUs,

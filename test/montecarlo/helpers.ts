@@ -1,6 +1,8 @@
 import { independentCrashRepair } from '../../src/faults/index.js';
 import type { Experiment } from '../../src/model/experiment.js';
 import type { StudyConfig, StudyOptions } from '../../src/montecarlo/index.js';
+import { zeroByProcess, type DowntimeProcess } from '../../src/observe/index.js';
+import type { TrialSummary } from '../../src/scenario/index.js';
 import { topology } from '../helpers/topologies.js';
 
 export const DAY_US = 86_400_000_000;
@@ -24,4 +26,30 @@ export function configs(experiment: Experiment, ...names: string[]): StudyConfig
 
 export function options(over: Partial<StudyOptions> & { horizonUs: number }): StudyOptions {
   return { seed: '1', runs: 32, precision: null, shard: null, chunkSize: 8, ...over };
+}
+
+/** A TrialSummary with zeros everywhere but what `over` sets (process splits default to all-`startup`-free zeros). */
+export function trialSummary(over: Partial<TrialSummary> & { index: number }): TrialSummary {
+  const zeros = (): Record<DowntimeProcess, number> => zeroByProcess();
+  return {
+    seed: `1|trial:${over.index}`,
+    measuredUs: DAY_US,
+    writeDownUs: 0,
+    quorumDownUs: 0,
+    downByCauseUs: { quorumLost: 0, partitioned: 0, leaderIsolated: 0, electing: 0, syncing: 0 },
+    downByProcessUs: zeros(),
+    quorumDownByProcessUs: zeros(),
+    outageEpisodes: 0,
+    outageEpisodesByProcess: zeros(),
+    longestWriteOutageUs: 0,
+    quorumLossEpisodes: 0,
+    quorumLossEpisodesByProcess: zeros(),
+    quorumLossDurationsUs: [],
+    elections: 0,
+    electionDurationsUs: [],
+    firstQuorumLossUs: null,
+    faults: 0,
+    events: 0,
+    ...over,
+  };
 }

@@ -10,7 +10,8 @@ import {
   type Checkpoint,
 } from '../../src/montecarlo/index.js';
 import type { TrialSummary } from '../../src/scenario/index.js';
-import { configs, crashRepair, DAY_US, options } from './helpers.js';
+import { zeroByProcess } from '../../src/observe/index.js';
+import { configs, crashRepair, DAY_US, options, trialSummary } from './helpers.js';
 
 const VERSION = 'test';
 const experiment = crashRepair(5, 1, 20);
@@ -23,20 +24,29 @@ async function runJson(opts = base, workers = 1): Promise<string> {
 }
 
 function summary(index: number, writeDownUs: number, electionUs: number[]): TrialSummary {
-  return {
+  const quorumDownUs = Math.floor(writeDownUs / 2);
+  const lost = writeDownUs > 0 ? 1 : 0;
+  return trialSummary({
     index,
     seed: String(index),
     measuredUs: 1_000_000_000 + index,
     writeDownUs,
-    quorumDownUs: Math.floor(writeDownUs / 2),
+    quorumDownUs,
     downByCauseUs: { quorumLost: writeDownUs, partitioned: 0, leaderIsolated: 0, electing: 0, syncing: 0 },
-    outageEpisodes: writeDownUs > 0 ? 1 : 0,
+    downByProcessUs: { ...zeroByProcess(), hostFailures: writeDownUs - (index % 5), startup: index % 5 },
+    quorumDownByProcessUs: { ...zeroByProcess(), hostFailures: quorumDownUs },
+    outageEpisodes: lost + 1,
+    outageEpisodesByProcess: { ...zeroByProcess(), startup: 1, hostFailures: lost },
+    longestWriteOutageUs: writeDownUs,
+    quorumLossEpisodes: lost,
+    quorumLossEpisodesByProcess: { ...zeroByProcess(), hostFailures: lost },
+    quorumLossDurationsUs: lost ? [quorumDownUs] : [],
     elections: electionUs.length,
     electionDurationsUs: electionUs,
     firstQuorumLossUs: writeDownUs > 0 ? index * 1000 : null,
     faults: 1,
     events: 10,
-  };
+  });
 }
 
 describe('accumulator', () => {

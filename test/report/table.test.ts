@@ -1,34 +1,45 @@
 import { describe, expect, it } from 'vitest';
 import { Accumulator, availabilityDocument } from '../../src/montecarlo/index.js';
 import { availabilityTable } from '../../src/report/table.js';
-import { configs, crashRepair, DAY_US, options } from '../montecarlo/helpers.js';
+import { zeroByProcess } from '../../src/observe/index.js';
+import { configs, crashRepair, DAY_US, options, trialSummary } from '../montecarlo/helpers.js';
 
 describe('availability table', () => {
   it('is a pure function of the document: header, one column per topology, warnings', () => {
     const experiment = crashRepair(5, 1, 10);
-    const acc = new Accumulator().add({
-      index: 0, seed: '1|trial:0', measuredUs: 10 * DAY_US, writeDownUs: 3_600_000_000, quorumDownUs: 3_000_000_000,
+    const acc = new Accumulator().add(trialSummary({
+      index: 0, measuredUs: 10 * DAY_US, writeDownUs: 3_600_000_000, quorumDownUs: 3_000_000_000,
       downByCauseUs: { quorumLost: 3_000_000_000, partitioned: 0, leaderIsolated: 400_000_000, electing: 200_000_000, syncing: 0 },
-      outageEpisodes: 2, elections: 2, electionDurationsUs: [300_000, 900_000], firstQuorumLossUs: DAY_US, faults: 4, events: 100,
-    });
+      downByProcessUs: { ...zeroByProcess(), startup: 200_000_000, hostFailures: 3_400_000_000 },
+      quorumDownByProcessUs: { ...zeroByProcess(), hostFailures: 3_000_000_000 },
+      outageEpisodes: 3, outageEpisodesByProcess: { ...zeroByProcess(), startup: 1, hostFailures: 2 },
+      quorumLossEpisodes: 1, quorumLossEpisodesByProcess: { ...zeroByProcess(), hostFailures: 1 }, quorumLossDurationsUs: [3_000_000_000],
+      longestWriteOutageUs: 3_000_000_000,
+      elections: 2, electionDurationsUs: [300_000, 900_000], firstQuorumLossUs: DAY_US, faults: 4, events: 100,
+    }));
     const studies = configs(experiment, 'n3-1az', 'n4-2az').map((config) => ({ config, acc, stoppedBy: 'runs' as const }));
     const doc = availabilityDocument(options({ horizonUs: 10 * DAY_US, runs: 1 }), studies, '9.9.9');
     const text = availabilityTable(doc);
     expect(availabilityTable(doc)).toBe(text);
-    expect(text).toMatch(/^zksim 9\.9\.9 · experiment test-independent · seed 1 · runs 1 · horizon 10d per trial/);
+    expect(text).toMatch(/^zksim 9\.9\.9 · experiment test-independent · seed 1 · runs 1 · horizon 10d per trial\nfailure model test-independent:\n  hostFailures, per host: mttf exponential, mean 5d; mttr exponential, mean 1d\n/);
     expect(text).toMatch(/\s+n3-1az\s+n4-2az\n/);
     for (const label of ['write availability', 'nines', 'downtime min/yr', 'quorum availability', 'closed form (quorum)', 'quorum lost',
-      'elections/yr', 'election p50 / p99', 'mean time to quorum loss', 'P(outage in a year)']) expect(text).toContain(label);
-    expect(text).toContain('warning: n3-1az: fewer than 10 outage episodes seen (2) — interval not trustworthy');
+      'downtime by process, min/yr', '  start-up (initial election)', '  host failures', 'quorum loss p50 / p99', 'elections/yr',
+      'election p50 / p99 (quorum up)', 'mean time to quorum loss', 'P(quorum lost in a year)', 'P(write outage > 30.0s in a year)']) expect(text).toContain(label);
+    expect(text).not.toContain('P(outage in a year)');
+    expect(text).toContain('warning: n3-1az: only 2 write outages caused by failures (fewer than 10) — the write availability interval cannot be trusted');
+    expect(text).toContain('warning: n3-1az: only 1 quorum-loss episode (fewer than 10) — the quorum availability interval cannot be trusted');
+    // minutes per year over a 10-day window: 200 s of start-up is 200/60 × 36.5 min/yr
+    expect(text).toMatch(/ {2}start-up \(initial election\)\s+122\s+122\n/);
+    expect(text).toMatch(/quorum loss p50 \/ p99\s+50\.\dm \/ 50\.\dm/);
     expect(text).toMatch(/\b(29|30)\dms \/ (89|90)\dms/);
   });
 
   it('a closed form outside the quorum interval is blamed on too few quorum losses when there were few', () => {
     const experiment = crashRepair(5, 1, 10);
-    const trial = (index: number, lostQuorum: boolean) => ({
-      index, seed: `1|trial:${index}`, measuredUs: 10 * DAY_US, writeDownUs: 0, quorumDownUs: 0,
-      downByCauseUs: { quorumLost: 0, partitioned: 0, leaderIsolated: 0, electing: 0, syncing: 0 },
-      outageEpisodes: 0, elections: 0, electionDurationsUs: [], firstQuorumLossUs: lostQuorum ? DAY_US : null, faults: 0, events: 1,
+    const trial = (index: number, lostQuorum: boolean) => trialSummary({
+      index, measuredUs: 10 * DAY_US, firstQuorumLossUs: lostQuorum ? DAY_US : null, events: 1,
+      quorumLossEpisodes: lostQuorum ? 1 : 0, quorumLossEpisodesByProcess: { ...zeroByProcess(), hostFailures: lostQuorum ? 1 : 0 },
     });
     // no downtime at all: the closed form (a = 5/6, far from 1) lies outside the degenerate interval
     const few = new Accumulator();
@@ -37,7 +48,7 @@ describe('availability table', () => {
     for (let i = 0; i < 12; i++) many.add(trial(i, true));
     const text = (acc: Accumulator) =>
       availabilityTable(availabilityDocument(options({ horizonUs: 10 * DAY_US, runs: 12 }), configs(experiment, 'n3-1az').map((config) => ({ config, acc, stoppedBy: 'runs' as const })), 't'));
-    expect(text(few)).toContain('outside the simulated quorum-availability interval (only 1 trial lost quorum, too few to test it: run more trials)');
+    expect(text(few)).toContain('outside the simulated quorum-availability interval (only 1 quorum-loss episode, too few to test it: run more trials)');
     expect(text(many)).toContain('outside the simulated quorum-availability interval (a trial starts all-up; bias ~ MTTR/horizon)');
   });
 });
