@@ -20,6 +20,20 @@ export interface ExperimentIssue {
 export const EXPERIMENT_DIST_PARAMS: Readonly<Record<DurationDistribution['dist'], readonly string[]>> = DIST_PARAMS;
 export const DIMENSIONLESS_DIST_PARAMS: ReadonlySet<string> = DIMENSIONLESS_PARAMS;
 
+/**
+ * The `dist:` names an experiment file accepts → the distribution they build. `fixed` is the
+ * documented name of a constant; `constant` (the topology files' name) is kept as a synonym.
+ */
+export const EXPERIMENT_DIST_NAMES: Readonly<Record<string, DurationDistribution['dist']>> = {
+  fixed: 'constant',
+  constant: 'constant',
+  exponential: 'exponential',
+  lognormal: 'lognormal',
+  uniform: 'uniform',
+  normal: 'normal',
+  weibull: 'weibull',
+};
+
 export function validateExperiment(e: Experiment): ExperimentIssue[] {
   const issues: ExperimentIssue[] = [];
   const add = (path: string, message: string): void => {

@@ -165,6 +165,16 @@ function parseOneway(target: string, ctx: Context): { from: ServerId[]; to: Serv
   return { from, to };
 }
 
+/**
+ * A fault target as text. A rolling-maintenance step has no `--fault` syntax (it is only sampled):
+ * `maintenance#3(leader-last)` or, for `order: any`, `maintenance#3(4)` naming the server due.
+ */
+function formatNode(node: NodeRef): string {
+  if (node.kind === 'leader') return 'leader';
+  if (node.kind === 'maintenance') return `maintenance#${node.round}(${node.order === 'leader-last' ? 'leader-last' : node.id})`;
+  return String(node.id);
+}
+
 /** The canonical text of a fault (zones shown expanded): `parseFault(formatFault(f))` gives f back. */
 export function formatFault(fault: FaultSpec): string {
   const repair = fault.durationUs === null ? '' : `+${formatDurationUs(fault.durationUs)}`;
@@ -174,7 +184,7 @@ export function formatFault(fault: FaultSpec): string {
     case 'crash':
     case 'isolate':
     case 'wipe':
-      return `${fault.kind}:${fault.node.kind === 'leader' ? 'leader' : fault.node.id}${timing}`;
+      return `${fault.kind}:${formatNode(fault.node)}${timing}`;
     case 'rack-down':
     case 'region-down':
       return `${fault.kind}:${fault.domain}${timing}`;

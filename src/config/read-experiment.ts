@@ -21,7 +21,7 @@ import {
   type RollingMaintenance,
   type ZonePartitions,
 } from '../model/experiment.js';
-import { DIMENSIONLESS_DIST_PARAMS, EXPERIMENT_DIST_PARAMS } from './experiment-validate.js';
+import { DIMENSIONLESS_DIST_PARAMS, EXPERIMENT_DIST_NAMES, EXPERIMENT_DIST_PARAMS } from './experiment-validate.js';
 import { describe, YamlReader } from './yaml-reader.js';
 
 export const EXPERIMENT_KEYS = ['name', 'description', 'runs', 'horizon', 'seed', 'failures', 'workload'] as const;
@@ -48,6 +48,9 @@ export const DEFAULT_EXPERIMENT: Omit<Experiment, 'name'> = {
 };
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** Stands in for a distribution that failed to parse (the parse fails anyway; it never escapes). */
+const PLACEHOLDER: DurationDistribution = { dist: 'constant', value: 1 };
 
 
 
@@ -158,7 +161,7 @@ export class ExperimentReader extends YamlReader {
       const at = `${path}[${i}]`;
       const entries = this.entries(item, at, ['level', 'every', 'duration']);
       if (entries === null) {
-        out.push({ level: 'zone', every: { dist: 'constant', value: 1 }, duration: { dist: 'constant', value: 1 } });
+        out.push({ level: 'zone', every: PLACEHOLDER, duration: PLACEHOLDER });
         return;
       }
       let ok = this.requireKeys(item, at, entries, ['level', 'every', 'duration']);
@@ -176,8 +179,7 @@ export class ExperimentReader extends YamlReader {
       }
       // A broken entry keeps its place (so later entries keep their indices in error paths) with
       // harmless placeholders where it failed; the parse fails anyway, so they never escape.
-      const placeholder: DurationDistribution = { dist: 'constant', value: 1 };
-      if (!ok) Object.assign(o, { level: o.level ?? 'zone', every: o.every ?? placeholder, duration: o.duration ?? placeholder });
+      if (!ok) Object.assign(o, { level: o.level ?? 'zone', every: o.every ?? PLACEHOLDER, duration: o.duration ?? PLACEHOLDER });
       out.push(o as DomainOutages);
     });
     return out;
@@ -266,19 +268,24 @@ export class ExperimentReader extends YamlReader {
     return ok ? r : null;
   }
 
-  /** A distribution mapping, or a bare duration meaning a constant; undefined after an error. */
+  /**
+   * A distribution mapping, or a bare duration meaning THE MEAN OF AN EXPONENTIAL (as
+   * `--node-mttf 30d` reads it); a constant is spelled `{ dist: fixed, value: 4h }` (`constant`
+   * is accepted as a synonym, the topology files' name). Undefined after an error.
+   */
   private readDist(node: unknown, path: string): DurationDistribution | undefined {
     if (isScalar(node) && node.value !== null && !isMap(node)) {
       const us = this.durationUs(node, path);
-      return us === undefined ? undefined : { dist: 'constant', value: us };
+      return us === undefined ? undefined : { dist: 'exponential', mean: us };
     }
-    const dists = Object.keys(EXPERIMENT_DIST_PARAMS) as DurationDistribution['dist'][];
+    const names = Object.keys(EXPERIMENT_DIST_NAMES);
     const distNode = isMap(node) ? node.get('dist', true) : undefined;
     let dist: DurationDistribution['dist'] | undefined;
     if (isMap(node) && distNode === undefined) {
-      this.errorAt(`${path}.dist`, node, `expected "dist" (one of ${dists.join(', ')}), found none`);
+      this.errorAt(`${path}.dist`, node, `expected "dist" (one of ${names.join(', ')}), found none`);
     } else if (distNode !== undefined) {
-      dist = this.oneOf(distNode, `${path}.dist`, dists);
+      const name = this.oneOf(distNode, `${path}.dist`, names);
+      dist = name === undefined ? undefined : EXPERIMENT_DIST_NAMES[name];
     }
     const params = dist === undefined ? [...new Set(Object.values(EXPERIMENT_DIST_PARAMS).flat())] : EXPERIMENT_DIST_PARAMS[dist];
     const entries = this.entries(node, path, ['dist', ...params]);

@@ -25,7 +25,7 @@
  *     bandwidthMbps: 1000         # sync streams and snapshot transfer
  *   quorum: majority              # or hierarchical (every voter then needs `group` ≥ 1)
  *   servers:
- *     - { id: 1, zone: az1 }      # region "region1", rack "<zone>-r1", host "server-<id>",
+ *     - { id: 1, zone: az1 }      # region "region1", host "server-<id>", rack "<zone>-<host>" (its own),
  *     - { id: 4, zone: az3, role: observer }   # role voter, weight 1, group 0 by default
  *
  * Time values (zookeeper.* in ms, latency parameters) are either a duration string with a unit
@@ -57,13 +57,19 @@ export {
 } from './schema.js';
 export { validateTopology, type TopologyIssue } from './validate.js';
 
+/**
+ * Defaults: host `server-<id>`; rack `<zone>-<host>`, a rack of the server's own (shared only by
+ * servers stated on the same host), as every shipped topology places its servers — so a rack
+ * outage takes one host down unless the file says which servers share a rack.
+ */
 export function resolveServer(input: ServerInput): ServerSpec {
+  const host = input.host ?? `server-${input.id}`;
   return {
     id: input.id,
     zone: input.zone,
     region: input.region ?? DEFAULT_REGION,
-    rack: input.rack ?? `${input.zone}-r1`,
-    host: input.host ?? `server-${input.id}`,
+    rack: input.rack ?? `${input.zone}-${host}`,
+    host,
     role: input.role ?? 'voter',
     weight: input.weight ?? 1,
     group: input.group ?? 0,

@@ -2,13 +2,17 @@
  * Stochastic failure processes → scripted faults.
  *
  * `sampleFaults` draws every process of an experiment over a trial's horizon and returns the
- * faults the trial runner applies. It is a pure function of (experiment, topology, rng seed,
+ * faults the trial runner applies, each carrying the `source` (model/faults.ts FailureSource) of
+ * the process that produced it. It is a pure function of (experiment, topology, rng seed,
  * horizon): it reads the rng only through labelled forks, so
  *   - each process has its own stream (`hostFailures`, `bursts`, …): switching one process on or
  *     off never shifts another's draws;
- *   - per-server and per-domain processes fork again per entity (`hostFailures:3`,
- *     `domainOutages[0]:zone:az1`): server 3 draws the same crash times in an n3 and an n5
- *     layout, so compared topologies see common random numbers.
+ *   - every process is defined per server, per host, per domain or per zone pair, and forks again
+ *     per entity (`hostFailures:3`, `domainOutages[0]:zone:az1`, `zonePartitions:az1|az2`).
+ *     Entities are named by what they are (server id, domain name), never by their position in
+ *     the topology, so server 3 draws the same faults in an n3 and an n5 layout, and adding
+ *     servers in other zones (observers in a DR zone) never changes the faults the existing
+ *     servers see: compared topologies get common random numbers.
  *
  * Conventions shared by all processes:
  *   - `every` / `mttf` is the up time from the end of one event to the start of the next
@@ -23,8 +27,8 @@
  * Cost is O(number of faults): each loop iteration emits a fault or ends the process.
  */
 import { sample, type Rng } from '../core/index.js';
-import type { DurationDistribution, Experiment, FailureModel } from '../model/experiment.js';
-import type { FaultSpec, NodeRef } from '../model/faults.js';
+import type { Bursts, DurationDistribution, Experiment, RollingMaintenance } from '../model/experiment.js';
+import type { FailureSource, FaultSpec, NodeRef } from '../model/faults.js';
 import type { ServerId } from '../model/ids.js';
 import type { ServerSpec, Topology } from '../model/topology.js';
 
@@ -66,10 +70,28 @@ function domains(servers: readonly ServerSpec[], field: 'rack' | 'zone' | 'regio
   return [...new Set(servers.map((s) => s[field]))];
 }
 
+/**
+ * One server per host, the host's lowest id: a crash takes the whole host down (the runner
+ * crashes the target's host), so per-host processes are named after and aimed at that server.
+ */
+function hostRepresentatives(servers: readonly ServerSpec[]): ServerSpec[] {
+  const seen = new Set<string>();
+  const out: ServerSpec[] = [];
+  for (const s of servers) {
+    if (seen.has(s.host)) continue;
+    seen.add(s.host);
+    out.push(s);
+  }
+  return out;
+}
+
+const DOMAIN_SOURCE: Readonly<Record<'rack' | 'zone' | 'region', FailureSource>> = { rack: 'rackOutages', zone: 'zoneOutages', region: 'regionOutages' };
+
 export function sampleFaults(experiment: Experiment, topology: Topology, rng: Rng, horizonUs: number): FaultSpec[] {
   if (!Number.isSafeInteger(horizonUs) || horizonUs < 0) throw new RangeError(`horizonUs must be a non-negative integer, got ${horizonUs}`);
   const f = experiment.failures;
   const servers = byId(topology);
+  const hosts = hostRepresentatives(servers);
   // One list per process, concatenated in a fixed order; the stable sort by time then keeps
   // (process order, emission order) as the tiebreak.
   const out: FaultSpec[] = [];
@@ -78,21 +100,16 @@ export function sampleFaults(experiment: Experiment, topology: Topology, rng: Rn
     const { every, downtime } = f.processRestarts;
     for (const s of servers) {
       renewal(rng.fork(`processRestarts:${s.id}`), every, downtime, horizonUs, (atUs, durationUs) => {
-        out.push({ kind: 'kill', node: server(s.id), atUs, durationUs });
+        out.push({ kind: 'kill', node: server(s.id), atUs, durationUs, source: 'processRestarts' });
       });
     }
   }
 
   if (f.hostFailures !== null) {
     const { mttf, mttr } = f.hostFailures;
-    // A crash takes the whole host down (the runner crashes the target's host), so servers that
-    // share a host share one process, named after and aimed at the host's lowest server id.
-    const seen = new Set<string>();
-    for (const s of servers) {
-      if (seen.has(s.host)) continue;
-      seen.add(s.host);
+    for (const s of hosts) {
       renewal(rng.fork(`hostFailures:${s.id}`), mttf, mttr, horizonUs, (atUs, durationUs) => {
-        out.push({ kind: 'crash', node: server(s.id), atUs, durationUs });
+        out.push({ kind: 'crash', node: server(s.id), atUs, durationUs, source: 'hostFailures' });
       });
     }
   }
@@ -101,96 +118,73 @@ export function sampleFaults(experiment: Experiment, topology: Topology, rng: Rn
     const { every, rebuild } = f.diskLoss;
     for (const s of servers) {
       renewal(rng.fork(`diskLoss:${s.id}`), every, rebuild, horizonUs, (atUs, durationUs) => {
-        out.push({ kind: 'wipe', node: server(s.id), atUs, durationUs });
+        out.push({ kind: 'wipe', node: server(s.id), atUs, durationUs, source: 'diskLoss' });
       });
     }
   }
 
   f.domainOutages.forEach((o, index) => {
+    const source = DOMAIN_SOURCE[o.level];
     for (const name of domains(servers, o.level)) {
       renewal(rng.fork(`domainOutages[${index}]:${o.level}:${name}`), o.every, o.duration, horizonUs, (atUs, durationUs) => {
-        if (o.level === 'zone') out.push({ kind: 'zone-down', zone: name, atUs, durationUs });
-        else out.push({ kind: o.level === 'rack' ? 'rack-down' : 'region-down', domain: name, atUs, durationUs });
+        if (o.level === 'zone') out.push({ kind: 'zone-down', zone: name, atUs, durationUs, source });
+        else out.push({ kind: o.level === 'rack' ? 'rack-down' : 'region-down', domain: name, atUs, durationUs, source });
       });
     }
   });
 
-  if (f.bursts !== null && servers.length > 0) sampleBursts(f.bursts, servers, rng.fork('bursts'), horizonUs, out);
-
-  if (f.zonePartitions !== null) {
-    const zones = domains(servers, 'zone');
-    if (zones.length >= 2) {
-      const r = rng.fork('zonePartitions');
-      const { every, duration } = f.zonePartitions;
-      let t = 0;
-      for (;;) {
-        t += draw(every, r);
-        if (t >= horizonUs) break;
-        const a = r.int(0, zones.length);
-        let b = r.int(0, zones.length - 1);
-        if (b >= a) b++;
-        const [lo, hi] = a < b ? [a, b] : [b, a];
-        const members = (i: number): ServerId[] => servers.filter((s) => s.zone === zones[i]).map((s) => s.id);
-        const d = draw(duration, r);
-        out.push({ kind: 'partition', groups: [members(lo), members(hi)], atUs: t, durationUs: d });
-        t += d;
-      }
+  if (f.bursts !== null) {
+    for (const first of hosts) {
+      const zoneHosts = hosts.filter((h) => h.zone === first.zone && h !== first);
+      sampleBursts(f.bursts, first, zoneHosts, rng.fork(`bursts:${first.id}`), horizonUs, out);
     }
   }
 
+  if (f.zonePartitions !== null) {
+    const { every, duration } = f.zonePartitions;
+    const zones = domains(servers, 'zone');
+    const members = (zone: string): ServerId[] => servers.filter((s) => s.zone === zone).map((s) => s.id);
+    // One process per unordered zone pair, named by the two zone names (sorted), so adding a
+    // zone adds pairs without shifting the draws of the pairs already there.
+    zones.forEach((a, i) => {
+      for (const b of zones.slice(i + 1)) {
+        const label = a < b ? `${a}|${b}` : `${b}|${a}`;
+        renewal(rng.fork(`zonePartitions:${label}`), every, duration, horizonUs, (atUs, durationUs) => {
+          out.push({ kind: 'partition', groups: [members(a), members(b)], atUs, durationUs, source: 'zonePartitions' });
+        });
+      }
+    });
+  }
+
   if (f.rollingMaintenance !== null && servers.length > 0) {
-    const { everyUs, order, downtimePerServerUs, gapUs } = f.rollingMaintenance;
-    // leader-last is approximated without knowing who leads: the earlier steps restart every
-    // server except the highest-id voter (the server FLE elects when zxids tie, so usually the
-    // leader), in ascending id order, and the last step restarts `{ kind: 'leader' }`, whoever
-    // leads at that moment. When the leader is not the highest-id voter, that voter skips this
-    // round and the leader is restarted twice (once by id, once as leader). `gap` stands in for
-    // "wait until the restarted server has resynced".
-    let steps: NodeRef[] = servers.map((s) => server(s.id));
-    if (order === 'leader-last') {
-      const voters = servers.filter((s) => s.role === 'voter');
-      const top = voters[voters.length - 1];
-      steps = [...servers.filter((s) => s !== top).map((s) => server(s.id)), { kind: 'leader' }];
-    }
-    const stride = downtimePerServerUs + gapUs;
-    const roundUs = steps.length * downtimePerServerUs + (steps.length - 1) * gapUs;
-    // A random phase so that rounds do not line up with the start of every trial.
-    let start = rng.fork('rollingMaintenance').int(0, everyUs);
-    while (start < horizonUs) {
-      steps.forEach((node, i) => {
-        const atUs = start + i * stride;
-        if (atUs < horizonUs) out.push({ kind: 'kill', node, atUs, durationUs: downtimePerServerUs });
-      });
-      // A round never starts before the previous one has finished.
-      start = Math.max(start + everyUs, start + roundUs + gapUs);
-    }
+    sampleRollingMaintenance(f.rollingMaintenance, servers, rng.fork('rollingMaintenance'), horizonUs, out);
   }
 
   return out.sort((a, b) => a.atUs - b.atUs);
 }
 
 /**
- * Ford et al. bursts, one cluster-wide process: after an `every` sample, a burst of `size`
- * servers (uniform in [min, max], capped at the server count). The first victim is uniform and
- * crashes at the burst start; each further victim crashes at a uniform offset within `window` and
- * is drawn, with probability `domainAffinity`, from the servers left in the first victim's rack
- * (or, when none are left there, its zone), otherwise uniformly from all servers left. The next
- * `every` counts from the end of the window.
+ * Bursts started by host `first` (after Ford et al., OSDI 2010: failures within `window` of each
+ * other, with rack affinity): after an `every` sample, a burst of `size` hosts (uniform in
+ * [min, max], capped at the hosts of `first`'s zone). `first` crashes at the burst start; each
+ * further victim crashes at a uniform offset within `window`, drawn from the hosts left in
+ * `first`'s rack with probability `domainAffinity` (when any are left there), else from the
+ * hosts left in its zone. Bursts never leave the zone: simultaneous failures across zones are
+ * zone / region outages, modelled by domainOutages. Every host runs this process, so the burst
+ * rate grows with the number of hosts (`every` is per host). The next `every` counts from the end
+ * of the window.
  */
-function sampleBursts(b: NonNullable<FailureModel['bursts']>, servers: readonly ServerSpec[], r: Rng, horizonUs: number, out: FaultSpec[]): void {
+function sampleBursts(b: Bursts, first: ServerSpec, zoneHosts: readonly ServerSpec[], r: Rng, horizonUs: number, out: FaultSpec[]): void {
   let t = 0;
   for (;;) {
     t += draw(b.every, r);
     if (t >= horizonUs) return;
-    const size = Math.min(r.int(b.size.min, b.size.max + 1), servers.length);
-    const first = r.pick(servers);
-    let left = servers.filter((s) => s !== first);
+    const size = r.int(b.size.min, b.size.max + 1);
+    let left = [...zoneHosts];
     const victims: { s: ServerSpec; offset: number }[] = [{ s: first, offset: 0 }];
-    for (let k = 1; k < size; k++) {
+    for (let k = 1; k < size && left.length > 0; k++) {
       const sameRack = left.filter((s) => s.rack === first.rack);
-      const near = sameRack.length > 0 ? sameRack : left.filter((s) => s.zone === first.zone);
-      const affine = r.chance(b.domainAffinity);
-      const pool = affine && near.length > 0 ? near : left;
+      const pool = sameRack.length > 0 && r.chance(b.domainAffinity) ? sameRack : left;
       const victim = r.pick(pool);
       left = left.filter((s) => s !== victim);
       victims.push({ s: victim, offset: b.windowUs > 0 ? r.int(0, b.windowUs + 1) : 0 });
@@ -198,9 +192,41 @@ function sampleBursts(b: NonNullable<FailureModel['bursts']>, servers: readonly 
     for (const { s, offset } of victims) {
       const atUs = t + offset;
       const durationUs = draw(b.downtime, r);
-      if (atUs < horizonUs) out.push({ kind: 'crash', node: server(s.id), atUs, durationUs });
+      if (atUs < horizonUs) out.push({ kind: 'crash', node: server(s.id), atUs, durationUs, source: 'bursts' });
     }
     t += b.windowUs;
+  }
+}
+
+/**
+ * Rolling maintenance: every `every`, a round restarts each server once (kill for
+ * `downtimePerServer`), `gap` between one server's return and the next one's stop. The steps
+ * are 'maintenance' NodeRefs the trial resolves when they fire (model/faults.ts MaintenanceRef):
+ * `leader-last` restarts the followers first and whoever leads at that moment last, as an
+ * operator would; `any` restarts the servers in a random order drawn per round from this
+ * process's stream. Rounds are numbered 1, 2, … and start at a random phase within `every`.
+ */
+function sampleRollingMaintenance(m: RollingMaintenance, servers: readonly ServerSpec[], r: Rng, horizonUs: number, out: FaultSpec[]): void {
+  const { everyUs, order, downtimePerServerUs, gapUs } = m;
+  const n = servers.length;
+  const stride = downtimePerServerUs + gapUs;
+  const roundUs = n * downtimePerServerUs + (n - 1) * gapUs;
+  // A random phase so that rounds do not line up with the start of every trial.
+  let start = r.int(0, everyUs);
+  for (let round = 1; start < horizonUs; round++) {
+    const ids = servers.map((s) => s.id);
+    if (order === 'any') {
+      for (let i = ids.length - 1; i > 0; i--) {
+        const j = r.int(0, i + 1);
+        [ids[i], ids[j]] = [ids[j] as ServerId, ids[i] as ServerId];
+      }
+    }
+    ids.forEach((id, i) => {
+      const atUs = start + i * stride;
+      if (atUs < horizonUs) out.push({ kind: 'kill', node: { kind: 'maintenance', round, order, id }, atUs, durationUs: downtimePerServerUs, source: 'rollingMaintenance' });
+    });
+    // A round never starts before the previous one has finished.
+    start = Math.max(start + everyUs, start + roundUs + gapUs);
   }
 }
 

@@ -1,6 +1,6 @@
 import type { ServerId, ServerRole } from './ids.js';
 
-/** Where a server runs. Host defaults to `server-<id>`, rack to `<zone>-r1`. */
+/** Where a server runs. Host defaults to `server-<id>`, rack to `<zone>-<host>` (a rack of its own). */
 export interface Placement {
   readonly host: string;
   readonly rack: string;

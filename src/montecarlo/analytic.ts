@@ -2,27 +2,29 @@ import { US_PER_YEAR, meanOf } from '../core/index.js';
 import { analyticInputs } from '../faults/index.js';
 import type { Experiment } from '../model/experiment.js';
 import type { ServerSpec, Topology } from '../model/index.js';
-import { enumeratedAvailability, meanTimeToQuorumLoss, type QuorumSystem } from '../stats/index.js';
+import { MAX_ENUMERATED_VOTERS, enumeratedAvailability, meanTimeToQuorumLoss, type QuorumSystem } from '../stats/index.js';
 import type { AnalyticValues } from './estimate.js';
 
 /**
- * The closed form beside a simulated estimate, where one applies (availability.md §1a).
+ * The closed form beside a simulated estimate (availability.md §1a), for the part of the failure
+ * model made of independent per-server, per-host and per-domain processes
+ * (faults/analytic.ts `analyticInputs` decides which, and names the ones it leaves out).
  *
- * It applies when the failure model is ONLY independent host crash/repair (`hostFailures`) and/or
- * zone outages (faults/analytic.ts `analyticInputs` decides), and every voter has a host of its
- * own (shared hosts fail together, which the product form ignores).
- * Restarts, disk loss, bursts, partitions and maintenance have no closed form here: null.
+ * - Each process is an alternating renewal process (up for an `every`/`mttf` sample, down for a
+ *   `downtime`/`mttr`/`duration` sample), so it is up a fraction E[up] / (E[up] + E[down]) of the
+ *   time whatever the distributions (renewal-reward; insensitivity), independently of the others
+ *   (outages nest in the simulator: a server is down while any fault holds it).
+ * - A voter is up iff its process (processRestarts), its disk (diskLoss), its host
+ *   (hostFailures) and every domain enclosing it (rack, zone, region outages) are up.
+ *   `enumeratedAvailability` sums exactly over the states of the hosts and domains two or more
+ *   voters share and over the voters' own states, for majority and hierarchical quorums alike.
+ * - Mean time to quorum loss from the birth–death chain needs a Markov model: host failures
+ *   alone, exponential mttf and mttr, one voter per host, a majority quorum; otherwise null.
  *
- * - Host failures are an alternating renewal process (up for an mttf sample, down for an mttr
- *   sample), so a host is up a fraction a = E[mttf] / (E[mttf] + E[mttr]) of the time whatever
- *   the distributions (renewal-reward; insensitivity), and hosts are independent.
- * - A domain instance is up for `every`, down for `duration` (alternating too), so it is up a
- *   fraction 1 / (1 + E[duration]/E[every]) = 1/(1 + rate·meanDuration), independently of the
- *   hosts' own crashes (outages nest in the simulator: a host is down while any fault holds it).
- * - A voter is up iff its host and its domain are up: `enumeratedAvailability` sums over domain
- *   states and voter states, for majority and hierarchical quorums alike.
- * - Mean time to quorum loss from the birth–death chain needs a Markov model: exponential mttf
- *   and mttr, a majority quorum and no domain outages; otherwise null.
+ * Null when no process it covers is on while others are (it would say 100% and mean nothing),
+ * when there are no voters, or too many to enumerate. With bursts, zone partitions or rolling
+ * maintenance on, the value is the availability WITHOUT them (`leavesOut` names them): an upper
+ * bound in practice, not a check of the simulation.
  *
  * This is the QUORUM availability (a quorum of voters up); write availability is lower by the
  * protocol's own detection/election/sync time, which no closed form covers.
@@ -30,35 +32,63 @@ import type { AnalyticValues } from './estimate.js';
 export function analyticFor(experiment: Experiment, topology: Topology): AnalyticValues | null {
   const f = experiment.failures;
   const inputs = analyticInputs(f);
-  if (inputs === null) return null;
+  if (inputs.covers.length === 0 && inputs.leavesOut.length > 0) return null;
   const voters = topology.servers.filter((s) => s.role !== 'observer');
-  if (voters.length === 0) return null;
-  if (new Set(voters.map((s) => s.host)).size !== voters.length) return null;
-  const a = 1 - inputs.hostDown;
-  const zones: string[] = [];
-  const serverZone = voters.map((s) => {
-    let i = zones.indexOf(s.zone);
-    if (i < 0) i = zones.push(s.zone) - 1;
+  if (voters.length === 0 || voters.length > MAX_ENUMERATED_VOTERS) return null;
+
+  // Failure domains by name: a voter lies in its host, rack, zone and region (each level's names
+  // kept apart, so a rack and a zone that share a name stay two domains).
+  const domainIndex = new Map<string, number>();
+  const zoneUp: number[] = [];
+  const domain = (key: string, down: number): number => {
+    let i = domainIndex.get(key);
+    if (i === undefined) {
+      i = zoneUp.push(1 - down) - 1;
+      domainIndex.set(key, i);
+    }
     return i;
-  });
-  const zoneUp = zones.map(() => 1 - inputs.zoneDown);
+  };
+  const serverZone = voters.map((s) => [
+    domain(`host:${s.host}`, inputs.hostDown),
+    domain(`rack:${s.rack}`, inputs.domainDown.rack),
+    domain(`zone:${s.zone}`, inputs.domainDown.zone),
+    domain(`region:${s.region}`, inputs.domainDown.region),
+  ]);
+  const own = (1 - inputs.restartDown) * (1 - inputs.diskDown);
   const quorum = quorumSystemOf(topology, voters);
-  const r = enumeratedAvailability({ quorum, serverUp: voters.map(() => a), serverZone, zoneUp });
+  const r = enumeratedAvailability({ quorum, serverUp: voters.map(() => own), serverZone, zoneUp });
 
   const host = f.hostFailures;
+  const ownHosts = new Set(voters.map((s) => s.host)).size === voters.length;
   const markov =
-    host !== null && host.mttf.dist === 'exponential' && host.mttr.dist === 'exponential' && inputs.zoneDown === 0 && topology.quorum === 'majority';
+    host !== null &&
+    inputs.covers.length === 1 &&
+    inputs.leavesOut.length === 0 &&
+    host.mttf.dist === 'exponential' &&
+    host.mttr.dist === 'exponential' &&
+    ownHosts &&
+    topology.quorum === 'majority';
   const mttqlYears = markov ? meanTimeToQuorumLoss({ n: voters.length, mttf: meanOf(host.mttf), mttr: meanOf(host.mttr) }) / US_PER_YEAR : null;
 
-  const parts = [`independent host crash/repair, each voter up a = MTTF/(MTTF+MTTR) = ${a.toPrecision(6)}`];
-  if (inputs.zoneDown > 0) parts.push(`independent zone outages, each zone up ${(1 - inputs.zoneDown).toPrecision(6)} of the time`);
-  parts.push(`${topology.quorum} quorum of ${voters.length} voters, exact enumeration`);
+  const up = (down: number): string => (1 - down).toPrecision(6);
+  const parts: string[] = [];
+  if (f.processRestarts !== null) parts.push(`process restarts, each server's process up ${up(inputs.restartDown)}`);
+  if (f.diskLoss !== null) parts.push(`disk loss, each server up ${up(inputs.diskDown)} (rebuilds)`);
+  if (host !== null) parts.push(`independent host crash/repair, each host up a = MTTF/(MTTF+MTTR) = ${up(inputs.hostDown)}`);
+  for (const level of ['rack', 'zone', 'region'] as const) {
+    if (f.domainOutages.some((o) => o.level === level)) parts.push(`independent ${level} outages, each ${level} up ${up(inputs.domainDown[level])} of the time`);
+  }
+  if (parts.length === 0) parts.push('no failures');
+  parts.push(`${topology.quorum} quorum of ${voters.length} voters, exact enumeration over shared hosts and domains`);
   if (mttqlYears !== null) parts.push('MTTQL from the birth–death chain (exponential MTTF/MTTR)');
+  if (inputs.leavesOut.length > 0) parts.push(`leaves out ${inputs.leavesOut.join(', ')} (no closed form)`);
   return {
     quorumAvailability: r.availability,
     quorumUnavailability: r.unavailability,
     meanYearsToQuorumLoss: mttqlYears,
     model: parts.join('; '),
+    covers: inputs.covers,
+    leavesOut: inputs.leavesOut,
   };
 }
 

@@ -1,4 +1,5 @@
 import { US_PER_MS, US_PER_YEAR } from '../core/index.js';
+import type { FailureSource } from '../model/index.js';
 import { DOWNTIME_CAUSES, DOWNTIME_PROCESSES, type DowntimeCause, type DowntimeProcess } from '../observe/index.js';
 import { MIN_EPISODES, Z95, poissonRateCi95, relativeHalfWidth, tooFewEpisodes, wilsonInterval, type Interval } from '../stats/index.js';
 import { LONG_OUTAGE_US, type Accumulator, type Moments } from './accumulator.js';
@@ -43,6 +44,10 @@ export interface AnalyticValues {
   readonly meanYearsToQuorumLoss: number | null;
   /** how the closed form was built, in words (goes into the JSON's assumptions) */
   readonly model: string;
+  /** the failure processes that are on and that the closed form covers (independent per server/host/domain) */
+  readonly covers: readonly FailureSource[];
+  /** the failure processes that are on and that it leaves out (bursts, zonePartitions, rollingMaintenance) */
+  readonly leavesOut: readonly FailureSource[];
 }
 
 export type StoppedBy = 'runs' | 'precision' | 'interrupted';

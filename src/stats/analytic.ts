@@ -62,11 +62,14 @@ export function majorityUnavailability(n: number, a: number): number {
 
 export interface EnumerationModel {
   quorum: QuorumSystem;
-  /** probability that voter i (the process/host itself) is up, independent of everything else */
+  /** probability that voter i itself (its process, disk and host) is up, independent of everything else */
   serverUp: number[];
-  /** zone (failure domain) index of voter i, an index into zoneUp */
-  serverZone: number[];
-  /** probability that zone z is up, independent across zones */
+  /**
+   * the failure domain(s) voter i lies in, as indices into `zoneUp`: one index (a zone), or a
+   * list (e.g. its host, rack, zone and region); the voter is up only while every one is up
+   */
+  serverZone: (number | readonly number[])[];
+  /** probability that domain z is up, independent across domains and of the servers */
   zoneUp: number[];
 }
 
@@ -77,13 +80,20 @@ export interface AvailabilityResult {
 
 /** Enumeration cost is 2^(voters); 2^24 leaves × V work is a few seconds — beyond that, simulate. */
 export const MAX_ENUMERATED_VOTERS = 24;
+/** Domains shared by two or more voters are enumerated too: 2^(shared domains) × 2^(voters) leaves at most. */
+export const MAX_ENUMERATED_DOMAINS = 20;
 
 /**
- * Exact steady-state availability with independent server failures and independent zone
- * outages: a voter is up iff its zone is up and it is up. Enumerates zone states (only zones
- * that hold voters; empty zones marginalise to 1) and, within each, server states of the voters
- * in up zones (voters in down zones are down with certainty). Both sums are accumulated
- * separately so each is accurate on its own; availability + unavailability = 1 up to rounding.
+ * Exact steady-state availability with independent server failures and independent domain
+ * outages (hosts, racks, zones, regions — any nesting or overlap): a voter is up iff it is up
+ * and every domain it lies in is up.
+ *
+ * A domain holding a single voter is folded into that voter's own probability (the product of
+ * independent events), so only domains shared by two or more voters are enumerated; within each
+ * state of those, the voters whose domains are all up are enumerated (the others are down with
+ * certainty). Domains holding no voter marginalise to 1. Cost ≤ 2^(shared domains) · 2^V leaves:
+ * n9 over 3 zones is 2^3 · 2^9. Both sums are accumulated separately so each is accurate on its
+ * own; availability + unavailability = 1 up to rounding.
  */
 export function enumeratedAvailability(model: EnumerationModel): AvailabilityResult {
   const { quorum, serverUp, serverZone, zoneUp } = model;
@@ -94,20 +104,32 @@ export function enumeratedAvailability(model: EnumerationModel): AvailabilityRes
   if (V > MAX_ENUMERATED_VOTERS) throw new RangeError(`enumeration over ${V} voters is too large (max ${MAX_ENUMERATED_VOTERS})`);
   serverUp.forEach((p, i) => checkProbability(p, `serverUp[${i}]`));
   zoneUp.forEach((p, z) => checkProbability(p, `zoneUp[${z}]`));
-  serverZone.forEach((z, i) => {
-    if (!Number.isInteger(z) || z < 0 || z >= zoneUp.length) {
-      throw new RangeError(`serverZone[${i}] = ${z} is not an index into zoneUp (length ${zoneUp.length})`);
+  const domainsOf: number[][] = serverZone.map((zs, i) => {
+    const list = typeof zs === 'number' ? [zs] : [...new Set(zs)];
+    for (const z of list) {
+      if (!Number.isInteger(z) || z < 0 || z >= zoneUp.length) {
+        throw new RangeError(`serverZone[${i}] = ${z} is not an index into zoneUp (length ${zoneUp.length})`);
+      }
     }
+    return list;
   });
   const isQ = compileQuorum(quorum);
 
-  // Zones that hold at least one voter, in index order.
-  const zones = [...new Set(serverZone)].sort((x, y) => x - y);
+  // Fold single-voter domains into the voter; keep the shared ones, in index order.
+  const holders = new Map<number, number>();
+  for (const list of domainsOf) for (const z of list) holders.set(z, (holders.get(z) ?? 0) + 1);
+  const ownUp = serverUp.map((p, i) => (domainsOf[i] as number[]).reduce((q, z) => (holders.get(z) === 1 ? q * (zoneUp[z] as number) : q), p));
+  const zones = [...holders.keys()].filter((z) => (holders.get(z) as number) > 1).sort((x, y) => x - y);
+  const sharedOf = domainsOf.map((list) => list.filter((z) => (holders.get(z) as number) > 1));
+  if (zones.length > MAX_ENUMERATED_DOMAINS) {
+    throw new RangeError(`enumeration over ${zones.length} shared failure domains is too large (max ${MAX_ENUMERATED_DOMAINS})`);
+  }
+
   const upMask = new Array<boolean>(V).fill(false);
   let availability = 0;
   let unavailability = 0;
 
-  // Voters whose zone is up in the current zone state: these are the only random ones.
+  // Voters whose shared domains are all up in the current domain state: the only random ones.
   const free: number[] = [];
   const walk = (j: number, p: number): void => {
     if (p === 0) return; // a zero-probability branch adds nothing (and avoids 0·∞ issues)
@@ -117,7 +139,7 @@ export function enumeratedAvailability(model: EnumerationModel): AvailabilityRes
       return;
     }
     const i = free[j] as number;
-    const a = serverUp[i] as number;
+    const a = ownUp[i] as number;
     upMask[i] = true;
     walk(j + 1, p * a);
     upMask[i] = false;
@@ -125,9 +147,9 @@ export function enumeratedAvailability(model: EnumerationModel): AvailabilityRes
   };
 
   const Z = zones.length;
+  const zoneIsUp = new Map<number, boolean>();
   for (let zs = 0; zs < 2 ** Z; zs++) {
     let pz = 1;
-    const zoneIsUp = new Map<number, boolean>();
     for (let k = 0; k < Z; k++) {
       const z = zones[k] as number;
       const up = ((zs >> k) & 1) === 1;
@@ -138,7 +160,7 @@ export function enumeratedAvailability(model: EnumerationModel): AvailabilityRes
     if (pz === 0) continue;
     free.length = 0;
     upMask.fill(false);
-    for (let i = 0; i < V; i++) if (zoneIsUp.get(serverZone[i] as number)) free.push(i);
+    for (let i = 0; i < V; i++) if ((sharedOf[i] as number[]).every((z) => zoneIsUp.get(z))) free.push(i);
     walk(0, pz);
   }
   return { availability, unavailability };

@@ -106,7 +106,7 @@ horizon: 30d
 seed: abc
 failures:
   processRestarts: { every: { dist: exponential, mean: 120d }, downtime: { sigma: 1, dist: lognormal, median: 2m } }
-  hostFailures:    { mttf: { dist: weibull, scale: 1y, shape: 0.7 }, mttr: 2h }
+  hostFailures:    { mttf: { dist: weibull, scale: 1y, shape: 0.7 }, mttr: { dist: fixed, value: 2h } }
   diskLoss:        { every: { dist: uniform, min: 1y, max: 2y }, rebuild: { dist: normal, mean: 4h, stddev: 1h } }
   domainOutages:
     - { level: zone, every: { dist: exponential, mean: 2y }, duration: { dist: lognormal, median: 1h, sigma: 0.8 } }
@@ -124,7 +124,9 @@ workload: null
     expect(f.processRestarts!.downtime).toEqual({ dist: 'lognormal', median: 120_000_000, sigma: 1 });
     expect(f.hostFailures).toEqual({ mttf: { dist: 'weibull', scale: Y, shape: 0.7 }, mttr: { dist: 'constant', value: 2 * H } });
     expect(f.diskLoss!.rebuild).toEqual({ dist: 'normal', mean: 4 * H, stddev: H });
-    expect(f.domainOutages[1]).toEqual({ level: 'region', every: { dist: 'exponential', mean: 10 * Y }, duration: { dist: 'constant', value: 3 * H } });
+    // a bare duration in a stochastic field is the mean of an exponential, as --node-mttf reads it
+    expect(f.domainOutages[1]).toEqual({ level: 'region', every: { dist: 'exponential', mean: 10 * Y }, duration: { dist: 'exponential', mean: 3 * H } });
+    expect(f.bursts!.downtime).toEqual({ dist: 'exponential', mean: 5 * 60_000_000 });
     expect(f.bursts!.size).toEqual({ min: 2, max: 2 });
     expect(f.rollingMaintenance).toEqual({ everyUs: 30 * D, order: 'leader-last', downtimePerServerUs: 120_000_000, gapUs: 300_000_000 });
   });
@@ -151,7 +153,7 @@ failures:
       [5, 72, 'failures.processRestarts.downtime.sigma'],
       [7, 16, 'failures.domainOutages[0].level'],
       [8, 56, 'failures.domainOutages[1].every.mean'],
-      [9, 43, 'failures.domainOutages[2].duration.value'],
+      [9, 43, 'failures.domainOutages[2].duration.mean'],
       [10, 31, 'failures.bursts.size'],
       [10, 81, 'failures.bursts.domainAffinity'],
       [11, 44, 'failures.rollingMaintenance.order'],
@@ -167,6 +169,18 @@ failures:
     expect(text[8]).toContain('min (3) must not exceed max (2)');
     expect(text[9]).toContain('must be a probability in [0, 1], found 1.5');
     expect(text[10]).toContain('expected one of leader-last, any');
+  });
+
+  it('reads a constant as { dist: fixed, value } (constant is a synonym) and a bare duration as an exponential mean', () => {
+    const f = parseOk(`
+failures:
+  hostFailures: { mttf: 1y, mttr: { dist: fixed, value: 4h } }
+  diskLoss: { every: { dist: constant, value: 64y }, rebuild: 4h }
+`).failures;
+    expect(f.hostFailures).toEqual({ mttf: { dist: 'exponential', mean: Y }, mttr: { dist: 'constant', value: 4 * H } });
+    expect(f.diskLoss).toEqual({ every: { dist: 'constant', value: 64 * Y }, rebuild: { dist: 'exponential', mean: 4 * H } });
+    const errors = parseErrors('failures:\n  hostFailures: { mttf: 1y, mttr: { dist: fixd, value: 4h } }\n');
+    expect(errors.map(formatConfigError)[0]).toContain('(did you mean "fixed"?)');
   });
 
   it('rejects bare numbers as durations and a non-null workload', () => {

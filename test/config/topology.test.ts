@@ -79,7 +79,7 @@ describe('parseTopology: defaults and mapping', () => {
       zk: DEFAULT_ZK_SETTINGS,
       latency: DEFAULT_LATENCY,
       storage: DEFAULT_STORAGE,
-      servers: [{ id: 7, zone: 'east', region: 'region1', rack: 'east-r1', host: 'server-7', role: 'voter', weight: 1, group: 0 }],
+      servers: [{ id: 7, zone: 'east', region: 'region1', rack: 'east-server-7', host: 'server-7', role: 'voter', weight: 1, group: 0 }],
     });
   });
 
@@ -328,7 +328,7 @@ servers:
 describe('resolveTopology and validateTopology', () => {
   it('fills defaults for programmatic input and validates it without positions', () => {
     const topology = resolveTopology({ name: 'prog', servers: [{ id: 1, zone: 'z' }, { id: 1, zone: 'z' }] });
-    expect(topology.servers[1]).toEqual({ id: 1, zone: 'z', region: 'region1', rack: 'z-r1', host: 'server-1', role: 'voter', weight: 1, group: 0 });
+    expect(topology.servers[1]).toEqual({ id: 1, zone: 'z', region: 'region1', rack: 'z-server-1', host: 'server-1', role: 'voter', weight: 1, group: 0 });
     expect(Object.isFrozen(topology)).toBe(true);
     expect(validateTopology(topology)).toEqual([{ path: 'servers[1].id', message: 'duplicate id 1 (already used by servers[0])' }]);
   });

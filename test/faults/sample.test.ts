@@ -117,7 +117,7 @@ describe('sampleFaults', () => {
     expect(cycles).toBeGreaterThan(11_000);
     const relativeSe = (1 - p) * Math.sqrt(2 / cycles);
     expect(Math.abs(fraction / p - 1)).toBeLessThan(4 * relativeSe);
-    expect(analyticInputs(model.failures)).toEqual({ hostDown: p, zoneDown: 0 });
+    expect(analyticInputs(model.failures)).toMatchObject({ hostDown: p, restartDown: 0, diskDown: 0, covers: ['hostFailures'], leavesOut: [] });
   });
 
   it('never overlaps one entity with itself (alternating renewal per server, host and domain)', () => {
@@ -129,7 +129,7 @@ describe('sampleFaults', () => {
         if (f.kind === 'kill' || f.kind === 'wipe') key = `${f.kind}:${serverOf(f)}`;
         else if (f.kind === 'zone-down') key = `zone:${f.zone}`;
         else if (f.kind === 'rack-down') key = `rack:${f.domain}`;
-        else if (f.kind === 'partition') key = 'partition';
+        else if (f.kind === 'partition') key = `partition:${JSON.stringify(f.groups)}`;
         if (key !== undefined) groups.set(key, [...(groups.get(key) ?? []), f]);
       }
       // host crashes, apart from bursts: sample that process alone
@@ -171,7 +171,8 @@ describe('sampleFaults', () => {
       }
     }
     expect([...seen.zone].sort()).toEqual(['a', 'b']);
-    expect([...seen.rack].sort()).toEqual(['a-r1', 'a-r2', 'b-r1']);
+    // server 3 states no rack: it gets one of its own, named after its zone and host
+    expect([...seen.rack].sort()).toEqual(['a-r1', 'a-r2', 'b-server-3']);
     expect([...seen.region].sort()).toEqual(['region1', 'west']);
   });
 
@@ -197,56 +198,82 @@ describe('sampleFaults', () => {
     expect([...pairs].sort()).toEqual(['az1|az2', 'az1|az3', 'az2|az3']);
   });
 
-  it('bursts crash distinct servers within the window, sizes within bounds', () => {
+  it('bursts crash distinct hosts of one zone within the window, sizes within bounds and the zone', () => {
     const model = withFailures(production, {
       bursts: {
         every: { dist: 'exponential', mean: 20 * D },
         size: { min: 2, max: 3 },
         windowUs: 120_000_000,
-        domainAffinity: 1,
+        domainAffinity: 0.7,
         downtime: { dist: 'constant', value: 60_000_000 },
       },
     });
-    const faults = sampleFaults(model, n5, new Rng(4), 20 * Y);
-    expect(faults.every((f) => f.kind === 'crash')).toBe(true);
-    // bursts are ≥ one `every` sample (≥ 1 µs) apart after their window: split at gaps > window
-    const bursts: FaultSpec[][] = [];
-    for (const f of faults) {
-      const last = bursts[bursts.length - 1];
-      if (last !== undefined && f.atUs - last[0]!.atUs <= 120_000_000) last.push(f);
-      else bursts.push([f]);
+    const n7 = topology('n7-3az'); // zones of 3, 2 and 2 servers
+    const zoneOf = (f: FaultSpec): string => n7.servers.find((s) => s.id === serverOf(f))!.zone;
+    const faults = sampleFaults(model, n7, new Rng(4), 20 * Y);
+    expect(faults.every((f) => f.kind === 'crash' && f.source === 'bursts')).toBe(true);
+    // Each host starts its own bursts, so bursts of different zones may overlap in time: split
+    // each zone's faults at gaps longer than the window (two bursts of one zone within 120 s
+    // have probability ~1e-4 each; the fixed seed has none).
+    const sizes = new Map<string, Set<number>>();
+    let bursts = 0;
+    for (const zone of ['az1', 'az2', 'az3']) {
+      const list: FaultSpec[][] = [];
+      for (const f of faults.filter((x) => zoneOf(x) === zone)) {
+        const last = list[list.length - 1];
+        if (last !== undefined && f.atUs - last[0]!.atUs <= 120_000_000) last.push(f);
+        else list.push([f]);
+      }
+      for (const burst of list) {
+        const ids = burst.map(serverOf);
+        expect(new Set(ids).size).toBe(ids.length);
+        sizes.set(zone, (sizes.get(zone) ?? new Set()).add(burst.length));
+      }
+      bursts += list.length;
     }
-    expect(bursts.length).toBeGreaterThan(200);
-    const sizes = new Set<number>();
-    for (const burst of bursts) {
-      const ids = burst.map(serverOf);
-      expect(new Set(ids).size).toBe(ids.length);
-      sizes.add(burst.length);
-      // affinity 1: the second victim shares the first's zone whenever one is left there
-      const zones = burst.map((f) => n5.servers.find((s) => s.id === serverOf(f))!.zone);
-      if (zones[0] !== 'az3' && burst.length >= 2) expect(zones.filter((z) => z === zones[0]).length).toBeGreaterThanOrEqual(2);
-    }
-    expect([...sizes].sort()).toEqual([2, 3]);
+    // per host: 7 hosts × 20 y / 20 d ≈ 2,555 bursts (Poisson SD ≈ 51)
+    expect(Math.abs(bursts - (7 * 20 * 365) / 20)).toBeLessThan(4 * Math.sqrt((7 * 20 * 365) / 20));
+    const zoneSizes = Object.fromEntries([...sizes].map(([z, set]) => [z, [...set].sort()]));
+    expect(zoneSizes).toEqual({ az1: [2, 3], az2: [2], az3: [2] });
   });
 
-  it('rolling maintenance restarts each server in turn; leader-last ends with the leader', () => {
+  it('bursts of a zone with one host take that host alone, and the rate is per host', () => {
+    const model = withFailures(production, {
+      bursts: { every: { dist: 'exponential', mean: 30 * D }, size: { min: 2, max: 3 }, windowUs: 120_000_000, domainAffinity: 0.7, downtime: { dist: 'constant', value: 60_000_000 } },
+    });
+    const n3 = topology('n3-3az');
+    const faults = sampleFaults(model, n3, new Rng(9), 10 * Y);
+    // one host per zone: every burst is a single crash; 3 hosts × 10 y / 30 d ≈ 365 of them
+    expect(Math.abs(faults.length - 365)).toBeLessThan(4 * Math.sqrt(365));
+  });
+
+  it('rolling maintenance: one step per server per round, leader-last steps resolved by the trial, any in a random order per round', () => {
     const rolling = { everyUs: 30 * D, downtimePerServerUs: 120_000_000, gapUs: 300_000_000 };
     const stride = 420_000_000;
     const any = sampleFaults(withFailures(production, { rollingMaintenance: { ...rolling, order: 'any' } }), n5, new Rng(2), Y);
     expect(any.length).toBeGreaterThanOrEqual(5 * 11);
+    const orders = new Set<string>();
     for (let i = 0; i + 5 <= any.length; i += 5) {
       const round = any.slice(i, i + 5);
-      expect(round.map(serverOf)).toEqual([1, 2, 3, 4, 5]);
+      const refs = round.map((f) => ('node' in f && f.node.kind === 'maintenance' ? f.node : null));
+      expect(refs.every((r) => r !== null && r.order === 'any' && r.round === i / 5 + 1)).toBe(true);
+      const ids = refs.map((r) => r!.id);
+      expect([...ids].sort()).toEqual([1, 2, 3, 4, 5]);
+      orders.add(ids.join(','));
       round.forEach((f, k) => {
         expect(f.kind).toBe('kill');
+        expect(f.source).toBe('rollingMaintenance');
         expect(f.atUs).toBe(round[0]!.atUs + k * stride);
         expect(f.durationUs).toBe(120_000_000);
       });
       if (i >= 5) expect(round[0]!.atUs - any[i - 5]!.atUs).toBe(30 * D);
     }
+    // a random order per round: 12 rounds of 5! = 120 orders nearly always differ
+    expect(orders.size).toBeGreaterThan(8);
     const last = sampleFaults(withFailures(production, { rollingMaintenance: { ...rolling, order: 'leader-last' } }), n5, new Rng(2), Y);
     expect(last.map((f) => f.atUs)).toEqual(any.map((f) => f.atUs));
-    expect(last.slice(0, 5).map((f) => ('node' in f && f.node.kind === 'leader' ? 'leader' : serverOf(f)))).toEqual([1, 2, 3, 4, 'leader']);
+    const rounds = last.map((f) => ('node' in f && f.node.kind === 'maintenance' && f.node.order === 'leader-last' ? f.node.round : 0));
+    expect(rounds.slice(0, 10)).toEqual([1, 1, 1, 1, 1, 2, 2, 2, 2, 2]);
   });
 
   it('a production year is a few dozen faults, far below a few hundred', () => {
@@ -276,12 +303,18 @@ describe('independentCrashRepair and analyticInputs', () => {
     });
   });
 
-  it('covers host failures plus zone outages, and nothing correlated beyond that', () => {
-    expect(analyticInputs(production.failures)).toBeNull();
+  it('covers every independent per-server, per-host and per-domain process and names the ones it leaves out', () => {
+    const prod = analyticInputs(production.failures);
+    expect(prod.covers).toEqual(['processRestarts', 'hostFailures', 'diskLoss', 'rackOutages', 'zoneOutages']);
+    expect(prod.leavesOut).toEqual(['bursts', 'zonePartitions']);
+    const restartMeanDown = 3 * 60_000_000 * Math.exp(0.5);
+    expect(prod.restartDown).toBeCloseTo(restartMeanDown / (130 * D + restartMeanDown), 12);
+    expect(prod.domainDown.region).toBe(0);
     const az = analyticInputs(experiment('az-outage').failures);
     const zoneMeanDown = 2 * H * Math.exp(0.32);
-    expect(az?.zoneDown).toBeCloseTo(zoneMeanDown / (60 * D + zoneMeanDown), 12);
-    expect(az?.hostDown).toBeCloseTo((H * Math.exp(0.5)) / (180 * D + H * Math.exp(0.5)), 12);
-    expect(analyticInputs(NONE)).toEqual({ hostDown: 0, zoneDown: 0 });
+    expect(az.domainDown.zone).toBeCloseTo(zoneMeanDown / (60 * D + zoneMeanDown), 12);
+    expect(az.hostDown).toBeCloseTo((H * Math.exp(0.5)) / (180 * D + H * Math.exp(0.5)), 12);
+    expect(analyticInputs(experiment('rolling-maintenance').failures).leavesOut).toEqual(['rollingMaintenance']);
+    expect(analyticInputs(NONE)).toEqual({ restartDown: 0, diskDown: 0, hostDown: 0, domainDown: { rack: 0, zone: 0, region: 0 }, covers: [], leavesOut: [] });
   });
 });
