@@ -28,6 +28,7 @@ import { UserError } from '../errors.js';
 import { loadTopology, packageVersion, readText, writeFileAtomic } from '../io.js';
 import { writeReport } from '../render/index.js';
 import { collect, durationOption, seedOption } from '../options.js';
+import { shownModel, shownModelText, type ShownModel } from './show-model.js';
 
 /** Options shared by `availability` and `sweep`. */
 export interface StudyCliOptions {
@@ -45,6 +46,7 @@ export interface StudyCliOptions {
   json?: boolean;
   out?: string;
   progress?: boolean;
+  showModel?: boolean;
 }
 
 /** experiments/production.yaml beside the package (dist/cli/commands → ../../..), not the cwd. */
@@ -65,6 +67,7 @@ export function addStudyOptions(cmd: Command): Command {
     .option('--workers <n>', `worker threads (default: all cores, ${availableParallelism()} here); results do not depend on it`)
     .option('--checkpoint <file>', 'save progress to FILE periodically and resume from it if it exists (same inputs required)')
     .option('--shard <k/n>', 'run only trials i ≡ k−1 (mod n), for batch systems; combine the outputs with `zksim merge`')
+    .option('--show-model', 'print the resolved failure model (after --experiment, --node-mttf/--node-mttr, --set), runs, horizon, seed and placement defaults, then exit without simulating')
     .option('--json', 'print the result as JSON (the stable contract) instead of a table')
     .option('--out <dir>', 'also write availability.json, the charts (.vl.json, .svg, .png) and report.html into DIR')
     .addOption(new Option('--no-progress', 'never draw the progress bar (it is drawn only when stderr is a terminal)'));
@@ -82,16 +85,24 @@ export function registerAvailability(program: Command): void {
       '\nExamples:\n  zksim availability topologies/n3-1az.yaml topologies/n4-2az.yaml topologies/n5-3az.yaml\n' +
         '  zksim availability topologies/*.yaml --experiment experiments/production.yaml --runs 2000 --json\n' +
         '  zksim availability topologies/n5-3az.yaml --node-mttf 30d --node-mttr 2h --precision 0.1\n' +
+        '  zksim availability topologies/n5-3az.yaml --set failures.zonePartitions.duration.median=2h --show-model\n' +
         '  zksim availability topologies/n5-3az.yaml --shard 2/4 --json > shard2.json   # then: zksim merge shard*.json\n',
     )
     .action(async (files: string[], opts: StudyCliOptions) => {
       const base = loadBase(opts);
-      const configs = files.map((f) => {
-        const topology = applyTopologySets(loadTopology(f), opts.set ?? [], f);
-        return { topology, experiment: base.experiment, variant: null };
-      });
+      const loaded = files.map((file) => ({ file, topology: applyTopologySets(loadTopology(file), opts.set ?? [], file) }));
+      if (opts.showModel) {
+        printShownModel(shownModel(base, loaded), opts);
+        return;
+      }
+      const configs = loaded.map(({ topology }) => ({ topology, experiment: base.experiment, variant: null }));
       await runAndReport(configs, base, opts);
     });
+}
+
+/** --show-model's output: the readable text, or the JSON document with --json. */
+export function printShownModel(m: ShownModel, opts: { json?: boolean }): void {
+  process.stdout.write(opts.json ? `${JSON.stringify(m, null, 2)}\n` : shownModelText(m));
 }
 
 export interface BaseSetup {
@@ -108,12 +119,9 @@ export function loadBase(opts: StudyCliOptions): BaseSetup {
   let experiment = parsed.experiment;
   if ((opts.nodeMttf === undefined) !== (opts.nodeMttr === undefined)) throw new UserError('--node-mttf and --node-mttr go together: give both');
   if (opts.nodeMttf !== undefined && opts.nodeMttr !== undefined) {
-    const failures = independentCrashRepair(durationOption('--node-mttf', opts.nodeMttf), durationOption('--node-mttr', opts.nodeMttr));
-    experiment = produce(experiment, (d) => {
-      d.failures = failures as typeof d.failures;
-    });
+    experiment = withNodeModel(experiment, durationOption('--node-mttf', opts.nodeMttf), durationOption('--node-mttr', opts.nodeMttr));
   }
-  experiment = applyExperimentSets(experiment, opts.set ?? []);
+  experiment = nameOverrides(applyExperimentSets(experiment, opts.set ?? []), experimentSets(opts.set ?? []), '--set');
   const runs = opts.runs === undefined ? experiment.runs : positiveInt('--runs', opts.runs);
   const horizonUs = opts.horizon === undefined ? experiment.horizonUs : durationOption('--horizon', opts.horizon);
   const seed = opts.seed === undefined ? String(experiment.seed) : seedOption(opts.seed);
@@ -122,6 +130,41 @@ export function loadBase(opts: StudyCliOptions): BaseSetup {
   if (shard && precision !== null) throw new UserError('--precision cannot be combined with --shard: each shard would stop on its own evidence; run shards with --runs');
   const workers = opts.workers === undefined ? availableParallelism() : positiveInt('--workers', opts.workers);
   return { experiment, studyOptions: { seed, runs, horizonUs, precision, shard, chunkSize: DEFAULT_CHUNK_SIZE }, workers };
+}
+
+/** `independent crash/repair (node MTTF 30d, MTTR 2h, exponential)`; either mean may be a word ("varied"). */
+export function nodeModelName(mttf: string, mttr: string): string {
+  return `independent crash/repair (node MTTF ${mttf}, MTTR ${mttr}, exponential)`;
+}
+
+/**
+ * The experiment with its failures replaced by independent exponential host crash/repair, and
+ * renamed after that model: headers, JSON and charts must not keep saying "experiment production"
+ * for a model that is no longer production's.
+ */
+export function withNodeModel(base: Experiment, mttfUs: number, mttrUs: number, naming?: { name: string; by: string }): Experiment {
+  const failures = independentCrashRepair(mttfUs, mttrUs);
+  const by = naming?.by ?? `--node-mttf ${formatDurationUs(mttfUs)} --node-mttr ${formatDurationUs(mttrUs)}`;
+  return produce(base, (d) => {
+    d.failures = failures as typeof d.failures;
+    d.name = naming?.name ?? nodeModelName(formatDurationUs(mttfUs), formatDurationUs(mttrUs));
+    d.description = `${by} replaced the failures of experiment ${base.name}`;
+  });
+}
+
+/** The `--set` texts that change the experiment (not the topology). */
+export function experimentSets(sets: readonly string[]): string[] {
+  return sets.filter((text) => setTarget(splitSet(text).path).target === 'experiment');
+}
+
+/** `production + overrides`, the overrides listed in the description; unchanged without any. */
+export function nameOverrides(experiment: Experiment, sets: readonly string[], flag: string): Experiment {
+  if (sets.length === 0) return experiment;
+  return produce(experiment, (d) => {
+    d.name = `${experiment.name} + overrides`;
+    const list = sets.map((x) => `${flag} ${x}`).join(' ');
+    d.description = experiment.description === '' ? `overridden by ${list}` : `${experiment.description}; overridden by ${list}`;
+  });
 }
 
 const EXPERIMENT_ROOTS = new Set(['name', 'description', 'runs', 'horizon', 'seed', 'failures', 'workload']);

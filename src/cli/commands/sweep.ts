@@ -1,13 +1,25 @@
 import type { Command } from 'commander';
 import { produce } from 'immer';
-import { independentCrashRepair } from '../../faults/index.js';
 import type { Experiment } from '../../model/experiment.js';
 import { meanOf } from '../../core/index.js';
 import type { StudyConfig } from '../../montecarlo/index.js';
+import { shownModel } from './show-model.js';
 import { UserError } from '../errors.js';
 import { loadTopology } from '../io.js';
 import { durationOption } from '../options.js';
-import { addStudyOptions, applyExperimentSets, applyTopologySets, loadBase, runAndReport, type StudyCliOptions } from './availability.js';
+import { formatDurationUs } from '../../model/duration.js';
+import {
+  addStudyOptions,
+  applyExperimentSets,
+  applyTopologySets,
+  experimentSets,
+  loadBase,
+  nodeModelName,
+  printShownModel,
+  runAndReport,
+  withNodeModel,
+  type StudyCliOptions,
+} from './availability.js';
 
 interface SweepOptions extends StudyCliOptions {
   vary?: string;
@@ -38,12 +50,19 @@ export function registerSweep(program: Command): void {
           return { topology, experiment: nodeVariant(base.experiment, key as 'node-mttf' | 'node-mttr', value, opts), variant };
         }
         const set = [`${key}=${value}`];
+        const experiment = applyExperimentSets(base.experiment, set, '--vary');
         return {
           topology: applyTopologySets(topology, set, file, '--vary'),
-          experiment: applyExperimentSets(base.experiment, set, '--vary'),
+          experiment: experimentSets(set).length > 0 ? variedName(experiment, base.experiment.name, key) : experiment,
           variant,
         };
       });
+      if (opts.showModel) {
+        const differs = configs.some((c) => JSON.stringify(c.experiment) !== JSON.stringify(base.experiment));
+        const variants = configs.map((c, i) => ({ key, value: values[i] ?? '', experiment: c.experiment }));
+        printShownModel(shownModel(base, [{ file, topology }], differs ? variants : undefined), opts);
+        return;
+      }
       await runAndReport(configs, base, opts);
     });
 }
@@ -59,6 +78,13 @@ function parseVary(text: string): { key: string; values: string[] } {
   return { key, values };
 }
 
+/** `production, failures.bursts.size.max varied`: the same name for every row of the sweep. */
+function variedName(experiment: Experiment, baseName: string, key: string): Experiment {
+  return produce(experiment, (d) => {
+    d.name = `${baseName}, ${key} varied`;
+  });
+}
+
 /** Variants are made with immer from the frozen base experiment (structure shared, base untouched). */
 function nodeVariant(base: Experiment, key: 'node-mttf' | 'node-mttr', value: string, opts: SweepOptions): Experiment {
   const host = base.failures.hostFailures;
@@ -69,8 +95,11 @@ function nodeVariant(base: Experiment, key: 'node-mttf' | 'node-mttr', value: st
   else if (host) otherUs = Math.round(meanOf(key === 'node-mttf' ? host.mttr : host.mttf));
   else throw new UserError(`--vary ${key}: the experiment has no host failures to take the ${otherFlag.slice(7)} from; give ${otherFlag}`);
   const us = durationOption(`--vary ${key}`, value);
-  const failures = key === 'node-mttf' ? independentCrashRepair(us, otherUs) : independentCrashRepair(otherUs, us);
-  return produce(base, (d) => {
-    d.failures = failures as typeof d.failures;
-  });
+  // One name for every row (the header names the sweep); each row's failureModel has its values.
+  const otherText = formatDurationUs(otherUs);
+  const naming = {
+    name: key === 'node-mttf' ? nodeModelName('varied', otherText) : nodeModelName(otherText, 'varied'),
+    by: `--vary ${key} with ${otherFlag} ${otherText}`,
+  };
+  return key === 'node-mttf' ? withNodeModel(base, us, otherUs, naming) : withNodeModel(base, otherUs, us, naming);
 }
