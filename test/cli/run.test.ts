@@ -90,7 +90,8 @@ describe('zksim validate', () => {
     expect(files.length).toBeGreaterThanOrEqual(7);
     const r = await zksim(['validate', ...files]);
     expect(r.status).toBe(0);
-    expect(r.stdout.trim().split('\n')).toHaveLength(files.length);
+    // one "ok" line per file; placement warnings (test/cli/validate.test.ts) are indented under it
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('ok  '))).toHaveLength(files.length);
   });
 
   test('reports every problem of every file and exits 2', async () => {

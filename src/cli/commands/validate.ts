@@ -1,40 +1,135 @@
-import type { Command } from 'commander';
-import { formatConfigError, parseTopology } from '../../config/index.js';
+import { Option, type Command } from 'commander';
+import { isMap, isScalar, parseDocument } from 'yaml';
+import { formatConfigError, parseTopology, type ConfigError } from '../../config/index.js';
+import { parseExperiment } from '../../config/experiment.js';
+import { parseScenario, resolveScenario } from '../../config/scenario.js';
+import { describeFailureModel } from '../../faults/index.js';
+import { formatDurationUs } from '../../model/duration.js';
+import type { Topology } from '../../model/index.js';
 import { UserError } from '../errors.js';
-import { readText } from '../io.js';
+import { loadTopology, readText } from '../io.js';
+import { lintPlacement } from '../lint.js';
+
+const KINDS = ['topology', 'experiment', 'scenario'] as const;
+export type ConfigKind = (typeof KINDS)[number];
 
 /**
- * `zksim validate FILE...`: every problem of every file, each with file, field path and,
- * where YAML gives it, line and column. Exit 2 when any file has a problem.
+ * Top-level keys that tell a file's kind. `servers` is only a topology's and `failures` only an
+ * experiment's; the scenario keys are those no other kind has (both scenarios and experiments
+ * may carry `seed`, `description` and `workload`, so those decide nothing).
+ */
+const KIND_KEYS: readonly (readonly [ConfigKind, readonly string[]])[] = [
+  ['topology', ['servers']],
+  ['experiment', ['failures', 'horizon', 'runs']],
+  ['scenario', ['faults', 'quorumRule', 'unsafe', 'duration', 'topology']],
+];
+
+/** The kind a YAML text's top-level keys say, or null when they say nothing (or it is not YAML). */
+export function detectKind(text: string): ConfigKind | null {
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0 || !isMap(doc.contents)) return null;
+  const keys = new Set(doc.contents.items.map((p) => (isScalar(p.key) ? String(p.key.value) : '')));
+  for (const [kind, markers] of KIND_KEYS) if (markers.some((k) => keys.has(k))) return kind;
+  return null;
+}
+
+interface ValidateOptions {
+  kind?: ConfigKind;
+  topology?: string;
+}
+
+/**
+ * `zksim validate FILE...`: topology, experiment and scenario files, each kind told from the
+ * file's keys (or --kind), every problem with file, field path and, where YAML gives it, line and
+ * column. Topologies also get placement warnings. Exit 2 when any file has a problem; warnings
+ * alone exit 0.
  */
 export function registerValidate(program: Command): void {
   program
     .command('validate')
-    .description('check topology files and report every problem with its field path, line and column')
+    .description('check topology, experiment and scenario files: every problem with its field path, line and column; placement warnings for topologies')
     .argument('<files...>', 'YAML files to check')
-    .action((files: string[]) => validateCommand(files));
+    .addOption(new Option('--kind <kind>', 'read every file as this kind instead of telling it from its keys').choices(KINDS))
+    .option('--topology <file>', "check scenario files' faults and overrides against this topology (else only their own fields are checked)")
+    .addHelpText(
+      'after',
+      '\nThe kind of each file is told from its top-level keys: servers → topology; failures, horizon or runs → experiment;\n' +
+        'faults, quorumRule, unsafe, duration or topology → scenario.\n' +
+        '\nPlacement warnings (exit status stays 0): an even number of voters, voters sharing a host or a rack, a zone whose\n' +
+        'outage leaves no quorum, voters in fewer than three zones.\n' +
+        '\nExit status: 0 every file is valid (warnings or not), 2 some file has a problem.\n' +
+        '\nExamples:\n  zksim validate topologies/*.yaml experiments/*.yaml\n  zksim validate counterexample.yaml --topology topologies/n4-2az.yaml\n',
+    )
+    .action((files: string[], opts: ValidateOptions) => validateCommand(files, opts));
 }
 
-function validateCommand(files: readonly string[]): void {
+type Checked = { ok: true; lines: string[] } | { ok: false; errors: ConfigError[] };
+
+function validateCommand(files: readonly string[], opts: ValidateOptions): void {
+  const against = opts.topology === undefined ? null : { file: opts.topology, topology: loadTopology(opts.topology) };
   let bad = 0;
   for (const file of files) {
     let text: string;
     try {
-      text = readText(file, 'topology');
+      text = readText(file, 'configuration');
     } catch (e) {
       process.stderr.write(`${(e as Error).message}\n`);
       bad++;
       continue;
     }
-    const parsed = parseTopology(text, file);
-    if (parsed.ok) {
-      const t = parsed.topology;
-      const voters = t.servers.filter((s) => s.role === 'voter').length;
-      process.stdout.write(`ok  ${file}: topology ${t.name}, ${voters} voters, ${t.servers.length - voters} observers\n`);
+    const kind = opts.kind ?? detectKind(text);
+    if (kind === null) {
+      const yaml = parseDocument(text);
+      // Not YAML at all: the topology reader reports the syntax errors with their positions.
+      const errors = yaml.errors.length > 0 ? checkTopology(text, file) : null;
+      if (errors && !errors.ok) for (const e of errors.errors) process.stderr.write(`${formatConfigError(e)}\n`);
+      else {
+        process.stderr.write(
+          `${file}: cannot tell whether this is a topology, an experiment or a scenario: expected a top-level servers: (topology), failures: (experiment) or faults: (scenario) key; or give --kind\n`,
+        );
+      }
+      bad++;
+      continue;
+    }
+    const checked = kind === 'topology' ? checkTopology(text, file) : kind === 'experiment' ? checkExperiment(text, file) : checkScenario(text, file, against);
+    if (checked.ok) {
+      for (const line of checked.lines) process.stdout.write(`${line}\n`);
     } else {
-      for (const e of parsed.errors) process.stderr.write(`${formatConfigError(e)}\n`);
+      process.stderr.write(`${file}: read as ${kind}${opts.kind ? ' (--kind)' : ''}\n`);
+      for (const e of checked.errors) process.stderr.write(`${formatConfigError(e)}\n`);
       bad++;
     }
   }
   if (bad > 0) throw new UserError(`${bad} of ${files.length} file(s) invalid`);
+}
+
+function checkTopology(text: string, file: string): Checked {
+  const parsed = parseTopology(text, file);
+  if (!parsed.ok) return { ok: false, errors: parsed.errors };
+  const t = parsed.topology;
+  const voters = t.servers.filter((s) => s.role === 'voter').length;
+  const warnings = lintPlacement(t);
+  const lines = [`ok  ${file}: topology ${t.name}, ${voters} voter${voters === 1 ? '' : 's'}, ${t.servers.length - voters} observer${t.servers.length - voters === 1 ? '' : 's'}${warnings.length > 0 ? `, ${warnings.length} placement warning(s)` : ''}`];
+  for (const w of warnings) lines.push(`    warning: ${w.message}`);
+  return { ok: true, lines };
+}
+
+function checkExperiment(text: string, file: string): Checked {
+  const parsed = parseExperiment(text, file);
+  if (!parsed.ok) return { ok: false, errors: parsed.errors };
+  const e = parsed.experiment;
+  const processes = describeFailureModel(e).processes.map((p) => p.process);
+  const model = processes.length === 0 ? 'no failures' : `${processes.length} failure process(es): ${processes.join(', ')}`;
+  return { ok: true, lines: [`ok  ${file}: experiment ${e.name}, ${model}; ${e.runs} runs of ${formatDurationUs(e.horizonUs)}, seed ${e.seed}`] };
+}
+
+function checkScenario(text: string, file: string, against: { file: string; topology: Topology } | null): Checked {
+  const parsed = parseScenario(text, file);
+  if (!parsed.ok) return { ok: false, errors: parsed.errors };
+  const s = parsed.scenario;
+  const what = `${s.faults.length} fault(s), ${s.overrides.length} topology override(s)`;
+  if (against === null) return { ok: true, lines: [`ok  ${file}: scenario, ${what} (faults and overrides not checked against a topology: give --topology)`] };
+  const resolved = resolveScenario(s, against.topology);
+  if (!resolved.ok) return { ok: false, errors: resolved.errors };
+  return { ok: true, lines: [`ok  ${file}: scenario, ${what}, checked against ${against.file}`] };
 }
