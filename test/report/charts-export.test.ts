@@ -6,7 +6,7 @@ import { detectDocument, writeReport } from '../../src/cli/render/index.js';
 import { writeFilesAtomic } from '../../src/cli/render/write.js';
 import { escapeHtml } from '../../src/report/html/index.js';
 import { hasStackTrace, zksim } from '../helpers/cli.js';
-import { EVIL, availabilityDoc, runDoc } from './charts.fixtures.js';
+import { EVIL, attributedDoc, availabilityDoc, runDoc } from './charts.fixtures.js';
 
 const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47];
 
@@ -28,8 +28,28 @@ describe('export (issue 6 part 2)', () => {
     const html = readFileSync(join(dir, 'report.html'), 'utf8');
     expect(html.match(/<svg/g)).toHaveLength(4);
     expect(html).not.toMatch(/<script|src="http|href="http|<link/i); // nothing to fetch: opens offline
-    expect(html).toContain('Write downtime by cause (minutes per year)');
+    expect(html).toContain('Write downtime by symptom (minutes per year)');
+    expect(html).toContain('<h2>Assumptions</h2>');
     expect(names.some((n) => n.endsWith('.tmp'))).toBe(false);
+  });
+
+  it('a document with attribution: by-process chart and table, quorum-loss CDF, and an Assumptions section stating the model', async () => {
+    const dir = tmp();
+    await writeReport({ kind: 'availability', doc: attributedDoc() }, { dir, formats: ['html'] });
+    const names = readdirSync(dir);
+    for (const chart of ['downtime-by-cause', 'downtime-by-process', 'quorum-loss-cdf']) expect(names).toContain(`${chart}.vl.json`);
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    const assumptions = html.slice(html.indexOf('<section id="assumptions">'));
+    expect(assumptions).toContain('<h3>Failure model: production</h3>');
+    expect(assumptions).toContain('hostFailures, per host: mttf exponential, mean 30y; mttr lognormal, median 8h, sigma 1.2');
+    expect(assumptions).toContain('n3-1az — server: region / zone / rack / host — 1: region1 / az1 / az1-r1 / server-1');
+    expect(assumptions).toContain('seed 42 · zksim 0.1.0');
+    expect(assumptions).toContain('200 trials per topology (at most) × 1 y per trial');
+    expect(assumptions).toContain('covers hostFailures; leaves out bursts, zonePartitions');
+    expect(assumptions).toContain('a year is 365 days');
+    expect(html).toContain('Write downtime by failure process (minutes per year; quorum-loss episodes in brackets)');
+    expect(html).toMatch(/<th>P\(quorum lost in a year\)<\/th><th>P\(write outage &gt; 30 s in a year\)<\/th>/);
+    expect(html).toContain('99.999920% *'); // n5-3az quorum availability rests on too few episodes (fixture)
   });
 
   it('only the .vl.json specs when no rendered format is asked for', async () => {

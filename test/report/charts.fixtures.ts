@@ -110,3 +110,38 @@ export function runDoc(topology = 'n3-1az'): RunInput & Record<string, unknown> 
   };
   return doc as RunInput & Record<string, unknown>;
 }
+
+/** An availability document with issue 9's fields: attribution by process, quorum-loss durations, the failure model. */
+export function attributedDoc(): AvailabilityInput & Record<string, unknown> {
+  const base = availabilityDoc();
+  const failureModel = {
+    name: 'production',
+    processes: [{ process: 'hostFailures', scope: 'per host', parameters: { mttf: 'exponential, mean 30y', mttr: 'lognormal, median 8h, sigma 1.2' } }],
+  };
+  const topo = { name: 'n3-1az', servers: [1, 2, 3].map((id) => ({ id, role: 'participant', region: 'region1', zone: 'az1', rack: `az1-r${id}`, host: `server-${id}` })) };
+  return {
+    ...base,
+    failureModel,
+    options: { runs: 200, horizonYears: 1, precision: null },
+    results: base.results.map((r) => {
+      const down = r.downtimeMinutesPerYear;
+      return {
+        ...r,
+        downtimeByProcess: { startup: down * 0.01, processRestarts: 0, hostFailures: down * 0.69, diskLoss: 0, rackOutages: 0, zoneOutages: down * 0.3, regionOutages: 0, bursts: 0, zonePartitions: 0, rollingMaintenance: 0, scripted: 0 },
+        quorumLossEpisodesByProcess: { startup: 0, hostFailures: 4, zoneOutages: 7 },
+        quorumLossEpisodes: 11,
+        quorumLossMsP50: 600_000,
+        quorumLossMsP99: 7_200_000,
+        quorumLossProbabilityPerYear: 0.05,
+        longOutageProbabilityPerYear: 0.08,
+        sessionTimeoutMs: 30_000,
+        tooFewWriteEpisodes: false,
+        tooFewQuorumEpisodes: r.topology === 'n5-3az',
+        analyticCovers: ['hostFailures'],
+        analyticLeavesOut: ['bursts', 'zonePartitions'],
+        config: { topology: { ...topo, name: r.topology }, failureModel },
+        statistics: { ...(r as { statistics?: object }).statistics, quorumLossUs: { layout: 'log2-sub64-v1', count: 2, sum: 0, min: 1, max: 1, buckets: [2000, 1, 2100, 1] } },
+      };
+    }),
+  };
+}

@@ -6,6 +6,7 @@ import {
   cdf,
   cdfPoints,
   downtimeByCause,
+  downtimeByProcess,
   faultIntervals,
   nines,
   roleIntervals,
@@ -15,7 +16,7 @@ import {
   unavailableIntervals,
 } from '../../src/report/charts/index.js';
 import { compileChart, parseFormats } from '../../src/report/export/index.js';
-import { availabilityDoc, runDoc, sweepDoc } from './charts.fixtures.js';
+import { attributedDoc, availabilityDoc, runDoc, sweepDoc } from './charts.fixtures.js';
 
 type Json = Record<string, unknown>;
 
@@ -83,6 +84,20 @@ describe('availability charts (issue 6 part 1)', () => {
       const sum = bars.filter((b) => b.topology === r.topology).reduce((s, b) => s + (b.minutesPerYear as number), 0);
       expect(sum).toBeCloseTo(r.downtimeMinutesPerYear, 6);
     }
+  });
+
+  it('downtime by process: stacked, only the processes that occur, adding up to the total', () => {
+    const d = attributedDoc();
+    const spec = downtimeByProcess(d)!;
+    expectValid(spec);
+    expect(titleOf(spec).text).toMatch(/downtime per year by failure process/);
+    const bars = dataOf(spec).filter((x) => 'process' in x);
+    expect([...new Set(bars.map((b) => b.process))]).toEqual(['startup', 'hostFailures', 'zoneOutages']);
+    for (const r of d.results) {
+      const sum = bars.filter((b) => b.topology === r.topology).reduce((s, b) => s + (b.minutesPerYear as number), 0);
+      expect(sum).toBeCloseTo(r.downtimeMinutesPerYear, 6);
+    }
+    expect(downtimeByProcess(doc)).toBeNull(); // a document from before attribution: no chart, no error
   });
 
   it('availability against voters 1–9, odd and even told apart, closed form beside simulated', () => {

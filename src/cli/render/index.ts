@@ -1,6 +1,6 @@
 import { availabilityCharts, availabilityMeta, runCharts, subtitle, type AvailabilityInput, type Chart, type RunInput } from '../../report/charts/index.js';
 import { assertInert, specJson, type Format } from '../../report/export/index.js';
-import { availabilityTables, reportHtml, runTables, type ReportChart } from '../../report/html/index.js';
+import { availabilityAssumptions, availabilityTables, reportHtml, runTables, type ReportChart } from '../../report/html/index.js';
 import { fontsAvailable, svgToPng } from './png.js';
 import { renderSvg } from './svg.js';
 import { writeFilesAtomic, type OutputFile } from './write.js';
@@ -86,6 +86,7 @@ function reportInput(result: ResultDocument, charts: ReportChart[]): Parameters<
     subtitle: subtitle(availabilityMeta(doc)),
     charts,
     tables: availabilityTables(doc),
-    notes: [...(doc.notes ?? []), ...(doc.assumptions ?? [])],
+    notes: [...(doc.notes ?? [])],
+    assumptions: availabilityAssumptions(doc),
   };
 }

@@ -17,6 +17,8 @@ export interface AvailabilityRowInput {
   readonly analyticQuorumAvailability: number | null;
   readonly downtimeMinutesPerYear: number;
   readonly downtimeByCause: Readonly<Record<string, number>>;
+  /** by failure process (documents made since issue 9) */
+  readonly downtimeByProcess?: Readonly<Record<string, number>>;
   readonly variant?: { readonly key: string; readonly value: string } | null;
 }
 
@@ -126,28 +128,78 @@ export function availabilityNines(doc: AvailabilityInput): TopLevelSpec {
 
 /** Expected write downtime in minutes per year, stacked by cause, one bar per topology. */
 export function downtimeByCause(doc: AvailabilityInput): TopLevelSpec {
+  return stackedDowntime(doc, (r) => r.downtimeByCause, CAUSE_LABELS, 'cause', 'Expected write downtime per year by cause, per topology (lower is better)');
+}
+
+/**
+ * How failure processes read on a chart, in the order they stack (observe/availability.ts
+ * DOWNTIME_PROCESSES; kept as plain strings so saved documents of any version render).
+ */
+export const PROCESS_LABELS: ReadonlyArray<readonly [string, string]> = [
+  ['startup', 'start-up (initial election)'],
+  ['processRestarts', 'process restarts'],
+  ['hostFailures', 'host failures'],
+  ['diskLoss', 'disk loss'],
+  ['rackOutages', 'rack outages'],
+  ['zoneOutages', 'zone outages'],
+  ['regionOutages', 'region outages'],
+  ['bursts', 'correlated bursts'],
+  ['zonePartitions', 'zone partitions'],
+  ['rollingMaintenance', 'rolling maintenance'],
+  ['scripted', 'scripted faults'],
+];
+
+/**
+ * Expected write downtime in minutes per year, stacked by the failure process that caused it
+ * (the DowntimeMeter rule: earliest-started active fault touching voters, else the last repaired,
+ * else start-up); null for documents without `downtimeByProcess` (made before issue 9).
+ */
+export function downtimeByProcess(doc: AvailabilityInput): TopLevelSpec | null {
+  if (!doc.results.every((r) => r.downtimeByProcess)) return null;
+  return stackedDowntime(
+    doc,
+    (r) => r.downtimeByProcess ?? {},
+    PROCESS_LABELS,
+    'failure process',
+    'Expected write downtime per year by failure process, per topology (lower is better)',
+    'each instant of downtime is charged to the earliest-started fault still active that touches a voter; after a repair, to that fault\'s process; before any fault, to start-up',
+  );
+}
+
+function stackedDowntime(
+  doc: AvailabilityInput,
+  split: (r: AvailabilityRowInput) => Readonly<Record<string, number>>,
+  labelsOf: ReadonlyArray<readonly [string, string]>,
+  legend: string,
+  title: string,
+  note?: string,
+): TopLevelSpec {
   const labels = uniqueLabels(doc.results);
-  const known = new Map(CAUSE_LABELS);
+  const known = new Map(labelsOf);
   const extra: string[] = [];
-  for (const r of doc.results) for (const c of Object.keys(r.downtimeByCause)) if (!known.has(c) && !extra.includes(c)) extra.push(c);
-  const causes: Array<readonly [string, string]> = [...CAUSE_LABELS, ...extra.map((c) => [c, c] as const)];
+  for (const r of doc.results) for (const c of Object.keys(split(r))) if (!known.has(c) && !extra.includes(c)) extra.push(c);
+  // Only the parts that occur anywhere get a legend entry: eleven processes, most of them zero, would bury the rest.
+  const parts: Array<readonly [string, string]> = [...labelsOf, ...extra.map((c) => [c, c] as const)].filter(
+    ([key]) => labelsOf === CAUSE_LABELS || doc.results.some((r) => (split(r)[key] ?? 0) > 0),
+  );
   const values = doc.results.flatMap((r, i) =>
-    causes.map(([cause, causeLabel], order) => ({
+    parts.map(([key, partLabel], order) => ({
       label: labels[i] as string,
       topology: r.topology,
-      cause,
-      causeLabel,
+      [legend === 'cause' ? 'cause' : 'process']: key,
+      [legend === 'cause' ? 'causeLabel' : 'processLabel']: partLabel,
       order,
-      minutesPerYear: r.downtimeByCause[cause] ?? 0,
+      minutesPerYear: split(r)[key] ?? 0,
     })),
   );
+  const colorField = legend === 'cause' ? 'causeLabel' : 'processLabel';
   const totals = doc.results.map((r, i) => ({ label: labels[i] as string, total: r.downtimeMinutesPerYear, text: fmtMinutes(r.downtimeMinutesPerYear) }));
   const x = { field: 'label', type: 'nominal', sort: labels, title: 'topology', axis: { labelAngle: labels.length > 6 ? -30 : 0 } } as const;
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: {
-      text: 'Expected write downtime per year by cause, per topology (lower is better)',
-      subtitle: subtitle(availabilityMeta(doc)),
+      text: title,
+      subtitle: note ? [subtitle(availabilityMeta(doc)), note] : subtitle(availabilityMeta(doc)),
     },
     config: CHART_CONFIG,
     width: Math.max(320, labels.length * 90),
@@ -160,10 +212,10 @@ export function downtimeByCause(doc: AvailabilityInput): TopLevelSpec {
           x,
           y: { field: 'minutesPerYear', type: 'quantitative', aggregate: 'sum', stack: 'zero', title: 'write downtime (minutes / year)' },
           color: {
-            field: 'causeLabel',
+            field: colorField,
             type: 'nominal',
-            title: 'cause',
-            scale: { domain: causes.map(([, l]) => l), scheme: 'tableau10' },
+            title: legend,
+            scale: { domain: parts.map(([, l]) => l), scheme: legend === 'cause' ? 'tableau10' : 'category20' },
           },
           order: { field: 'order', type: 'quantitative' },
         },

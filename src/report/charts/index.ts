@@ -5,6 +5,7 @@ import {
   availabilityNines,
   availabilityVsVoters,
   downtimeByCause,
+  downtimeByProcess,
   sweepLines,
   votersPoints,
   type AvailabilityInput,
@@ -25,7 +26,7 @@ interface HistogramLike {
   readonly buckets: readonly number[];
 }
 
-type RowWithStatistics = AvailabilityRowInput & { readonly statistics?: { readonly electionUs?: HistogramLike } };
+type RowWithStatistics = AvailabilityRowInput & { readonly statistics?: { readonly electionUs?: HistogramLike; readonly quorumLossUs?: HistogramLike } };
 
 /** A µs histogram as weighted points in ms, one per bucket (its midpoint). */
 function histogramSample(name: string, h: HistogramLike | undefined | null): CdfSeries | null {
@@ -43,6 +44,11 @@ export function electionSample(row: RowWithStatistics): CdfSeries | null {
   return histogramSample(row.variant ? `${row.topology} (${row.variant.key}=${row.variant.value})` : row.topology, row.statistics?.electionUs);
 }
 
+/** Quorum-loss episode durations (ms) of a row, one weighted point per histogram bucket. */
+export function quorumLossSample(row: RowWithStatistics): CdfSeries | null {
+  return histogramSample(row.variant ? `${row.topology} (${row.variant.key}=${row.variant.value})` : row.topology, row.statistics?.quorumLossUs);
+}
+
 /** Every chart an availability (or sweep, or merged) document supports, in report order. */
 export function availabilityCharts(doc: AvailabilityInput): Chart[] {
   const charts: Chart[] = [];
@@ -50,11 +56,17 @@ export function availabilityCharts(doc: AvailabilityInput): Chart[] {
   if (isSweep) charts.push(named('sweep', sweepLines(doc)));
   charts.push(named('availability-nines', availabilityNines(doc)));
   charts.push(named('downtime-by-cause', downtimeByCause(doc)));
+  const byProcess = downtimeByProcess(doc);
+  if (byProcess) charts.push(named('downtime-by-process', byProcess));
   const points = votersPoints(doc);
   if (points) charts.push(named('availability-vs-voters', availabilityVsVoters(points, availabilityMeta(doc))));
   const elections = doc.results.map((r) => electionSample(r as RowWithStatistics)).filter((s): s is CdfSeries => s !== null);
   if (elections.length > 0) {
-    charts.push(named('election-time-cdf', cdf(elections, 'Election time distribution per topology (time with no leader, from LOOKING to established)', 'ms', availabilityMeta(doc), 'election time')));
+    charts.push(named('election-time-cdf', cdf(elections, 'Election time distribution per topology (LOOKING to established, elections with a quorum up)', 'ms', availabilityMeta(doc), 'election time')));
+  }
+  const losses = doc.results.map((r) => quorumLossSample(r as RowWithStatistics)).filter((s): s is CdfSeries => s !== null);
+  if (losses.length > 0) {
+    charts.push(named('quorum-loss-cdf', cdf(losses, 'Quorum-loss episode durations per topology (time without a connected quorum of voters)', 'ms', availabilityMeta(doc), 'quorum loss')));
   }
   return charts;
 }

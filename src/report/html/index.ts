@@ -26,6 +26,13 @@ export interface ReportInput {
   readonly charts: readonly ReportChart[];
   readonly tables: readonly Table[];
   readonly notes?: readonly string[];
+  /** the "Assumptions" section: headed lists (failure model, placement, runs, estimation rules) */
+  readonly assumptions?: readonly AssumptionBlock[];
+}
+
+export interface AssumptionBlock {
+  readonly heading: string;
+  readonly items: readonly string[];
 }
 
 const STYLE = `
@@ -73,7 +80,10 @@ function chartHtml(c: ReportChart): string {
  */
 export function reportHtml(input: ReportInput): string {
   const nav = input.charts.map((c) => `<li><a href="#chart-${c.name.replace(/[^a-z0-9-]/gi, '-')}">${escapeHtml(c.title)}</a></li>`).join('\n');
-  const notes = input.notes && input.notes.length > 0 ? `<section><h2>Notes and assumptions</h2><ul>${input.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('\n')}</ul></section>` : '';
+  const notes = input.notes && input.notes.length > 0 ? `<section id="notes"><h2>${input.assumptions ? 'Notes' : 'Notes and assumptions'}</h2><ul>${input.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('\n')}</ul></section>` : '';
+  const assumptions = input.assumptions
+    ? `<section id="assumptions"><h2>Assumptions</h2>\n${input.assumptions.map((b) => `<h3>${escapeHtml(b.heading)}</h3><ul>${b.items.map((i) => `<li>${escapeHtml(i)}</li>`).join('\n')}</ul>`).join('\n')}\n</section>`
+    : '';
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -91,6 +101,7 @@ export function reportHtml(input: ReportInput): string {
 <nav><ul>
 ${nav}
 <li><a href="#tables">Tables</a></li>
+${input.assumptions ? '<li><a href="#assumptions">Assumptions</a></li>' : ''}
 </ul></nav>
 <main>
 ${input.charts.map(chartHtml).join('\n')}
@@ -98,6 +109,7 @@ ${input.charts.map(chartHtml).join('\n')}
 <h2>Tables</h2>
 ${input.tables.map(tableHtml).join('\n')}
 </section>
+${assumptions}
 ${notes}
 </main>
 </body>

@@ -1,4 +1,6 @@
-import { CAUSE_LABELS, nines, percent, type AvailabilityInput, type RunInput } from '../charts/index.js';
+import { formatFailureModel, type FailureModelDescription } from '../../faults/describe.js';
+import { CAUSE_LABELS, PROCESS_LABELS, nines, percent, type AvailabilityInput, type RunInput } from '../charts/index.js';
+import type { AssumptionBlock } from './index.js';
 
 /** A table as plain strings; the HTML builder escapes every cell. */
 export interface Table {
@@ -15,6 +17,31 @@ type Row = AvailabilityInput['results'][number] & {
   readonly electionMsP99?: number | null;
   readonly meanYearsToQuorumLoss?: number | null;
   readonly outageProbabilityPerYear?: number;
+  readonly quorumLossProbabilityPerYear?: number;
+  readonly longOutageProbabilityPerYear?: number;
+  readonly sessionTimeoutMs?: number;
+  readonly quorumLossMsP50?: number | null;
+  readonly quorumLossMsP99?: number | null;
+  readonly quorumLossEpisodes?: number;
+  readonly quorumLossEpisodesByProcess?: Readonly<Record<string, number>>;
+  readonly quorumDowntimeMinutesPerYear?: number;
+  readonly tooFewWriteEpisodes?: boolean;
+  readonly tooFewQuorumEpisodes?: boolean;
+  readonly analyticCovers?: readonly string[] | null;
+  readonly analyticLeavesOut?: readonly string[] | null;
+  readonly config?: { readonly topology?: PlacedTopology; readonly failureModel?: FailureModelDescription };
+};
+
+interface PlacedTopology {
+  readonly name?: string;
+  readonly servers?: readonly { readonly id: number; readonly role?: string; readonly zone?: string; readonly rack?: string; readonly host?: string; readonly region?: string }[];
+}
+
+/** A document with the fields the Assumptions section reads (all optional: older saved documents render too). */
+export type AssumptionsInput = AvailabilityInput & {
+  readonly assumptions?: readonly string[];
+  readonly failureModel?: FailureModelDescription | null;
+  readonly options?: { readonly runs?: number; readonly horizonYears?: number; readonly precision?: number | null };
 };
 
 function num(v: number | null | undefined, digits = 2): string {
@@ -22,35 +49,108 @@ function num(v: number | null | undefined, digits = 2): string {
   return v.toFixed(digits);
 }
 
-/** Side by side, one row per topology: issue 5's table, for the report. */
+const pct = (p: number | undefined): string => (p === undefined || !Number.isFinite(p) ? '—' : `${(p * 100).toFixed(1)}%`);
+const flag = (few: boolean | undefined): string => (few ? ' *' : '');
+
+/** Side by side, one row per topology: issue 5's table, for the report. `*`: fewer than 10 episodes behind the estimate. */
 export function availabilityTables(doc: AvailabilityInput): Table[] {
   const rows = doc.results as readonly Row[];
+  const timeout = rows[0]?.sessionTimeoutMs ?? 30_000;
   const main: Table = {
-    caption: 'Availability per topology (95% confidence intervals)',
-    columns: ['topology', 'voters', 'write availability', '95% CI', 'nines', 'downtime (min/y)', 'quorum availability', 'closed form', 'elections / y', 'election p50 / p99 (ms)', 'MTTQL (y)', 'P(outage in a year)'],
-    numeric: [false, true, true, false, true, true, true, true, true, true, true, true],
+    caption: 'Availability per topology (95% confidence intervals; * rests on fewer than 10 episodes: not to be trusted)',
+    columns: ['topology', 'voters', 'write availability', '95% CI', 'nines', 'downtime (min/y)', 'quorum availability', 'closed form', 'elections / y', 'election p50 / p99 (ms, quorum up)', 'quorum loss p50 / p99 (min)', 'MTTQL (y)', 'P(quorum lost in a year)', `P(write outage > ${timeout / 1000} s in a year)`],
+    numeric: [false, true, true, false, true, true, true, true, true, true, true, true, true, true],
     rows: rows.map((r) => [
       r.variant ? `${r.topology} (${r.variant.key}=${r.variant.value})` : r.topology,
       String(r.voters),
-      percent(r.writeAvailability),
+      percent(r.writeAvailability) + flag(r.tooFewWriteEpisodes),
       `${percent(r.writeAvailabilityCi95[0] ?? 0)} – ${percent(r.writeAvailabilityCi95[1] ?? 1)}`,
       num(nines(r.writeAvailability)),
       num(r.downtimeMinutesPerYear, 1),
-      r.quorumAvailability === undefined ? '—' : percent(r.quorumAvailability),
+      r.quorumAvailability === undefined ? '—' : percent(r.quorumAvailability) + flag(r.tooFewQuorumEpisodes),
       r.analyticQuorumAvailability === null ? '—' : percent(r.analyticQuorumAvailability),
       num(r.electionsPerYear, 1),
       `${num(r.electionMsP50, 0)} / ${num(r.electionMsP99, 0)}`,
+      `${num(minutes(r.quorumLossMsP50), 1)} / ${num(minutes(r.quorumLossMsP99), 1)}`,
       num(r.meanYearsToQuorumLoss, 1),
-      r.outageProbabilityPerYear === undefined ? '—' : `${(r.outageProbabilityPerYear * 100).toFixed(1)}%`,
+      pct(r.quorumLossProbabilityPerYear),
+      pct(r.longOutageProbabilityPerYear),
     ]),
   };
   const causes: Table = {
-    caption: 'Write downtime by cause (minutes per year)',
+    caption: 'Write downtime by symptom (minutes per year)',
     columns: ['topology', ...CAUSE_LABELS.map(([, l]) => l), 'total'],
     numeric: [false, ...CAUSE_LABELS.map(() => true), true],
     rows: rows.map((r) => [r.topology, ...CAUSE_LABELS.map(([c]) => num(r.downtimeByCause[c], 2)), num(r.downtimeMinutesPerYear, 2)]),
   };
-  return [main, causes];
+  const tables = [main, causes];
+  if (rows.every((r) => r.downtimeByProcess)) {
+    const used = PROCESS_LABELS.filter(([p]) => rows.some((r) => (r.downtimeByProcess?.[p] ?? 0) > 0 || (r.quorumLossEpisodesByProcess?.[p] ?? 0) > 0));
+    tables.push({
+      caption: 'Write downtime by failure process (minutes per year; quorum-loss episodes in brackets)',
+      columns: ['topology', ...used.map(([, l]) => l), 'total'],
+      numeric: [false, ...used.map(() => true), true],
+      rows: rows.map((r) => [
+        r.topology,
+        ...used.map(([p]) => `${num(r.downtimeByProcess?.[p], 2)} (${r.quorumLossEpisodesByProcess?.[p] ?? 0})`),
+        `${num(r.downtimeMinutesPerYear, 2)} (${r.quorumLossEpisodes ?? 0})`,
+      ]),
+    });
+  }
+  return tables;
+}
+
+function minutes(ms: number | null | undefined): number | null {
+  return ms === null || ms === undefined ? null : ms / 60_000;
+}
+
+/**
+ * The report's "Assumptions" section: the failure processes with their parameters (each distinct
+ * failure model, with the rows it applies to), the placement of every server as simulated (the
+ * defaults filled in), horizon/runs/seed, what the closed form covers, and the estimation rules
+ * (the document's `assumptions`).
+ */
+export function availabilityAssumptions(doc: AssumptionsInput): AssumptionBlock[] {
+  const rows = doc.results as readonly Row[];
+  const blocks: AssumptionBlock[] = [];
+  const label = (r: Row): string => (r.variant ? `${r.topology} (${r.variant.key}=${r.variant.value})` : r.topology);
+  const models = new Map<string, { model: FailureModelDescription; rows: string[] }>();
+  const shared = doc.failureModel ?? null;
+  for (const r of rows) {
+    const m = r.config?.failureModel ?? shared;
+    if (!m) continue;
+    const key = JSON.stringify(m);
+    const entry = models.get(key) ?? { model: m, rows: [] };
+    entry.rows.push(label(r));
+    models.set(key, entry);
+  }
+  if (models.size === 0 && shared) models.set('', { model: shared, rows: [] });
+  for (const { model, rows: names } of models.values()) {
+    blocks.push({
+      heading: `Failure model: ${model.name}${models.size > 1 ? ` (${names.join(', ')})` : ''}`,
+      items: formatFailureModel(model),
+    });
+  }
+  if (models.size === 0) blocks.push({ heading: 'Failure model', items: ['not recorded in this document (made before zksim stated its failure model)'] });
+  const placement: string[] = [];
+  const seen = new Set<string>();
+  for (const r of rows) {
+    const t = r.config?.topology;
+    if (!t?.servers || seen.has(r.topology)) continue;
+    seen.add(r.topology);
+    const servers = t.servers.map((s) => `${s.id}${s.role === 'observer' ? ' (observer)' : ''}: ${[s.region, s.zone, s.rack, s.host].filter((x) => x !== undefined).join(' / ')}`);
+    placement.push(`${r.topology} — server: region / zone / rack / host — ${servers.join('; ')}`);
+  }
+  if (placement.length > 0) blocks.push({ heading: 'Placement (as simulated, defaults filled in)', items: placement });
+  const o = doc.options;
+  const runs: string[] = [`seed ${doc.seed} · zksim ${doc.version}`];
+  if (o) runs.push(`${o.runs ?? '?'} trials per topology (at most) × ${o.horizonYears ?? '?'} y per trial${o.precision != null ? `, stopping at ±${(o.precision * 100).toFixed(0)}% precision` : ''}`);
+  runs.push(...rows.map((r) => `${label(r)}: ${r.runs} trials run`));
+  blocks.push({ heading: 'Runs', items: runs });
+  const scope = [...new Set(rows.filter((r) => r.analyticCovers).map((r) => `covers ${(r.analyticCovers ?? []).join(', ') || 'nothing'}${(r.analyticLeavesOut ?? []).length > 0 ? `; leaves out ${(r.analyticLeavesOut ?? []).join(', ')}` : ''}`))];
+  if (scope.length > 0) blocks.push({ heading: 'Closed form', items: scope });
+  if (doc.assumptions && doc.assumptions.length > 0) blocks.push({ heading: 'How the numbers are estimated', items: [...doc.assumptions] });
+  return blocks;
 }
 
 type FullRun = RunInput & {
