@@ -16,19 +16,24 @@
  *     domainOutages:                                          # per domain instance in the topology
  *       - { level: rack | zone | region, every: DIST, duration: DIST }
  *     bursts:             { every: DIST, size: { min: 2, max: 3 }, window: 120s,
- *                           domainAffinity: 0.7, downtime: DIST }   # per cluster (Ford et al.)
- *     zonePartitions:     { every: DIST, duration: DIST }     # per cluster: a random zone pair cut
+ *                           domainAffinity: 0.7, downtime: DIST }   # per host, victims in its zone (Ford et al.)
+ *     zonePartitions:     { every: DIST, duration: DIST }     # per zone pair: the two zones cut apart
  *     rollingMaintenance: { every: 30d, order: leader-last | any, downtimePerServer: 2m, gap: 5m }
  *   workload: null              # reserved
  *
  * DIST is a distribution of durations: `{ dist: exponential, mean: 130d }`, `{ dist: lognormal,
- * median: 2m, sigma: 1 }`, constant {value}, uniform {min, max}, normal {mean, stddev},
- * weibull {scale, shape} — or a bare duration (`2m`) meaning a constant. Durations always carry a
- * unit (`90s`, `2h`, `130d`, `1y`; see model/duration.ts); a bare number is rejected because µs,
- * ms and seconds are too easy to confuse. `sigma` and `shape` are plain numbers.
+ * median: 2m, sigma: 1 }`, `{ dist: fixed, value: 4h }` (a constant; `constant` is a synonym),
+ * uniform {min, max}, normal {mean, stddev}, weibull {scale, shape} — or a bare duration (`2m`),
+ * which is THE MEAN OF AN EXPONENTIAL, exactly as `--node-mttf 30d` reads it. Schedule
+ * parameters (horizon, bursts.window, rollingMaintenance.*) are plain durations, taken as
+ * written. Durations always carry a unit (`90s`, `2h`, `130d`, `1y`; see model/duration.ts); a
+ * bare number is rejected because µs, ms and seconds are too easy to confuse. `sigma` and
+ * `shape` are plain numbers.
  *
  * `every` (and `mttf`) is the up time between the end of one event and the start of the next, so
- * events of one process never overlap on the same server, domain or cluster.
+ * events of one process never overlap on the same server, host, domain or zone pair. Each such
+ * entity draws from its own random stream, named after it, so adding servers elsewhere never
+ * changes the faults existing servers see (src/faults/sample.ts).
  */
 import { freeze } from 'immer';
 import { LineCounter, parseDocument } from 'yaml';

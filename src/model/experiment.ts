@@ -9,7 +9,8 @@
 /**
  * A distribution of durations in microseconds (`sigma` and `shape` are dimensionless). Field for
  * field the same shape as core's `Distribution`, so `sample(d, rng)` accepts it directly; it is
- * declared here because model/ imports nothing.
+ * declared here because model/ imports nothing. `constant` is spelled `{ dist: fixed, value }` in
+ * experiment files; a bare duration there reads as `{ dist: exponential, mean }`.
  */
 export type DurationDistribution =
   | { readonly dist: 'constant'; readonly value: number }
@@ -50,9 +51,11 @@ export interface DomainOutages {
 }
 
 /**
- * Correlated bursts after Ford et al. (OSDI 2010): per cluster, a burst every `every`; it crashes
- * `size` servers within `windowUs`, each further victim chosen in the first victim's rack (else
- * zone) with probability `domainAffinity`, each down for a `downtime` sample.
+ * Correlated bursts after Ford et al. (OSDI 2010), per host: each host starts a burst every
+ * `every` (so the burst rate grows with the number of hosts); a burst crashes `size` hosts of
+ * the first one's zone (fewer if the zone has fewer), each further victim within `windowUs`,
+ * from the first victim's rack with probability `domainAffinity` when that rack holds another
+ * host, else from its zone; each down for a `downtime` sample.
  */
 export interface Bursts {
   readonly every: DurationDistribution;
@@ -62,7 +65,7 @@ export interface Bursts {
   readonly downtime: DurationDistribution;
 }
 
-/** Per cluster: up for `every`, then a random pair of zones cut both ways for `duration`. */
+/** Per pair of zones: up for `every`, then the two zones cut from each other both ways for `duration`. */
 export interface ZonePartitions {
   readonly every: DurationDistribution;
   readonly duration: DurationDistribution;
@@ -71,7 +74,11 @@ export interface ZonePartitions {
 export type MaintenanceOrder = 'leader-last' | 'any';
 export const MAINTENANCE_ORDERS: readonly MaintenanceOrder[] = ['leader-last', 'any'];
 
-/** Every `everyUs`, each server in turn killed for `downtimePerServerUs`, `gapUs` between servers. */
+/**
+ * A schedule, not a distribution: every `everyUs`, each server in turn killed for
+ * `downtimePerServerUs`, `gapUs` between servers. `leader-last`: followers first (lowest id
+ * first), whoever leads at that moment last; `any`: a random order per round.
+ */
 export interface RollingMaintenance {
   readonly everyUs: number;
   readonly order: MaintenanceOrder;
