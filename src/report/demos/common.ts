@@ -3,7 +3,8 @@
 // studies, loads the shipped files and writes what these functions return.
 import type { Experiment } from '../../model/experiment.js';
 import type { FaultSpec, Topology } from '../../model/index.js';
-import type { AvailabilityDocument, StudyConfig, StudyOptions } from '../../montecarlo/index.js';
+import type { AvailabilityDocument, ResultRow, StudyConfig, StudyOptions } from '../../montecarlo/index.js';
+import { MIN_EPISODES } from '../../stats/index.js';
 import { parseFault } from '../../config/faults.js';
 import { runTrial, type WorkloadSpec } from '../../scenario/index.js';
 import type { Chart } from '../charts/index.js';
@@ -125,6 +126,36 @@ export function sci(p: number, digits = 2): string {
 
 export function fixed(v: number, digits = 2): string {
   return Number.isFinite(v) ? v.toFixed(digits) : 'n/a';
+}
+
+/**
+ * A ratio of quorum unavailabilities U(num) / U(den), as a demo may quote it. Simulated only
+ * when BOTH estimates rest on at least MIN_EPISODES quorum-loss episodes (with fewer, an
+ * estimate, and a ratio of two, is not to be trusted: it can be off by any factor, or be 0 or
+ * ∞); otherwise the closed form when one applies to both rows; otherwise none at all.
+ * `basis` says which, in words, for the narration.
+ */
+export interface QuotedRatio {
+  readonly value: number | null;
+  readonly source: 'simulated' | 'closed form' | null;
+  /** quorum-loss episodes behind [num, den] */
+  readonly episodes: readonly [number, number];
+  readonly basis: string;
+}
+
+export function quorumUnavailabilityRatio(num: ResultRow, den: ResultRow): QuotedRatio {
+  const episodes = [num.quorumLossEpisodes, den.quorumLossEpisodes] as const;
+  const few = [num, den].filter((r) => r.quorumLossEpisodes < MIN_EPISODES);
+  const counts = `${few.map((r) => `${r.topology} lost its quorum ${r.quorumLossEpisodes === 1 ? 'once' : `${r.quorumLossEpisodes} times`}`).join(' and ')} in the simulation, fewer than ${MIN_EPISODES}`;
+  if (episodes[0] >= MIN_EPISODES && episodes[1] >= MIN_EPISODES) {
+    return { value: (1 - num.quorumAvailability) / (1 - den.quorumAvailability), source: 'simulated', episodes, basis: `simulated: ${episodes[0]} and ${episodes[1]} quorum losses` };
+  }
+  const a = num.analyticQuorumUnavailability;
+  const b = den.analyticQuorumUnavailability;
+  if (a !== null && b !== null && b > 0) {
+    return { value: a / b, source: 'closed form', episodes, basis: `from the closed form: ${counts}, too few to estimate it from` };
+  }
+  return { value: null, source: null, episodes, basis: `${counts}, and no closed form applies` };
 }
 
 export function plural(n: number, one: string, many = `${one}s`): string {

@@ -4,6 +4,7 @@ import { independentCrashRepair } from '../../faults/index.js';
 import { formatDurationUs } from '../../model/duration.js';
 import { DEFAULT_CHUNK_SIZE, type AvailabilityDocument, type ResultRow } from '../../montecarlo/index.js';
 import { majorityUnavailability } from '../../stats/analytic.js';
+import { MIN_EPISODES } from '../../stats/index.js';
 import { CHART_CONFIG, subtitle } from '../charts/index.js';
 import type { Table } from '../html/index.js';
 import type { RunJson } from '../run-json.js';
@@ -15,6 +16,7 @@ import {
   narrate,
   plural,
   quorumSize,
+  quorumUnavailabilityRatio,
   sci,
   secs,
   secs1,
@@ -225,9 +227,11 @@ function build(inputs: DemoInputs, docs: ReadonlyMap<string, AvailabilityDocumen
   const simRatio = q4.value / q3.value;
   const simRatioBounds: [number, number] = [q4.ci95[0] / q3.ci95[1], q4.ci95[1] / q3.ci95[0]];
   const closedSimRatio = evenOddRatio(4, aSim);
+  // Quote the simulated ratio only when both estimates rest on enough quorum losses (common.ts).
+  const quoted = quorumUnavailabilityRatio(s4, s3);
   const simTable: Table = {
     caption: `Simulated: independent crash/repair, MTTF ${formatDurationUs(SIM_MTTF_US)}, MTTR ${formatDurationUs(SIM_MTTR_US)} per server (a = ${fixed(aSim, 4)}), ${SIM_RUNS} trials × ${formatDurationUs(SIM_HORIZON_US)}`,
-    columns: ['topology', 'voters', 'quorum unavailability', '95% CI', 'closed form', 'write unavailability', '95% CI', 'outages'],
+    columns: ['topology', 'voters', 'quorum unavailability', '95% CI', 'closed form', 'quorum losses', 'write unavailability', '95% CI', 'write outages (failures)'],
     rows: [s3, s4, s5].map((r) => {
       const q = quorumUnavailability(r);
       return [
@@ -236,12 +240,13 @@ function build(inputs: DemoInputs, docs: ReadonlyMap<string, AvailabilityDocumen
         sci(q.value, 3),
         `${sci(q.ci95[0])} – ${sci(q.ci95[1])}`,
         r.analyticQuorumUnavailability === null ? '—' : sci(r.analyticQuorumUnavailability, 3),
+        String(r.quorumLossEpisodes),
         sci(r.writeUnavailability, 3),
         `${sci(r.writeUnavailabilityCi95[0])} – ${sci(r.writeUnavailabilityCi95[1])}`,
-        String(r.outageEpisodes),
+        String(r.failureOutageEpisodes),
       ];
     }),
-    numeric: [false, true, true, true, true, true, true, true],
+    numeric: [false, true, true, true, true, true, true, true, true],
   };
 
   // The 2|2 partition.
@@ -263,9 +268,12 @@ function build(inputs: DemoInputs, docs: ReadonlyMap<string, AvailabilityDocumen
       `(${fixed(ratio43Lo, 3)}× at a = ${aLo}); 6 against 5 is ${fixed(ratio65Hi, 3)}×. Adding the fifth voter is what helps: ` +
       `${sci(r5.unavailability[0] as number)}, ${fixed((r3.unavailability[0] as number) / (r5.unavailability[0] as number), 0)}× less than 3 voters at a = ${aHi}.`,
     simTable,
-    `Simulated at message level (elections and all), 4 voters lost their quorum ${fixed(simRatio, 2)}× as often as 3 ` +
-      `(bounds from the two 95% intervals: ${fixed(simRatioBounds[0], 2)}–${fixed(simRatioBounds[1], 2)}); the closed form at a = ${fixed(aSim, 4)} says ${fixed(closedSimRatio, 3)}×. ` +
-      `5 voters: ${sci(q5.value)} (closed form ${sci(s5.analyticQuorumUnavailability ?? NaN)}).`,
+    (quoted.source === 'simulated'
+      ? `Simulated at message level (elections and all), 4 voters lost their quorum ${fixed(simRatio, 2)}× as often as 3 ` +
+        `(bounds from the two 95% intervals: ${fixed(simRatioBounds[0], 2)}–${fixed(simRatioBounds[1], 2)}; ${quoted.episodes[0]} and ${quoted.episodes[1]} quorum losses); the closed form at a = ${fixed(aSim, 4)} says ${fixed(closedSimRatio, 3)}×. `
+      : `Simulated at message level, too few quorum losses were seen to compare 4 voters with 3 (${quoted.episodes[0]} and ${quoted.episodes[1]}, fewer than ${MIN_EPISODES}); ` +
+        `the closed form at a = ${fixed(aSim, 4)} says 4 voters lose their quorum ${fixed(closedSimRatio, 3)}× as often. `) +
+      `5 voters: ${sci(q5.value)}${s5.quorumLossEpisodes < MIN_EPISODES ? ` (only ${s5.quorumLossEpisodes} quorum losses: not to be trusted)` : ''} (closed form ${sci(s5.analyticQuorumUnavailability ?? NaN)}).`,
     `And an even ensemble split down the middle has no majority on either side. ${PARTITION_TOPOLOGY} (2+2 over two zones), ` +
       `${spec} in a ${PARTITION_RUN_MS / 1000} s run: server ${p.leader} (epoch ${p.epoch ?? '?'}) led when the zones were cut at ${secs1(p.cutAtMs)}; ` +
       `it kept LEADING for ${secs(p.leaderEndedAtMs - p.cutAtMs)}, until its tick check failed (${p.leaderEndReason}). ` +
@@ -295,6 +303,8 @@ function build(inputs: DemoInputs, docs: ReadonlyMap<string, AvailabilityDocumen
         horizonUs: SIM_HORIZON_US,
         quorumUnavailability: { n3: q3, n4: q4, n5: q5 },
         ratio43: simRatio,
+        ratio43Source: quoted.source === 'simulated' ? 'simulated' : 'closed form',
+        quorumLossEpisodes: { n3: s3.quorumLossEpisodes, n4: s4.quorumLossEpisodes, n5: s5.quorumLossEpisodes },
         ratio43Bounds: simRatioBounds,
         closedFormRatio43: closedSimRatio,
       },

@@ -8,7 +8,9 @@ import {
   fixed,
   getStudy,
   narrate,
+  plural,
   quorumSize,
+  quorumUnavailabilityRatio,
   sci,
   secs,
   secs1,
@@ -177,7 +179,7 @@ function build(inputs: DemoInputs, docs: ReadonlyMap<string, AvailabilityDocumen
   const row = (t: string): ResultRow => study.results.find((r) => r.topology === t) as ResultRow;
   const studyTable: Table = {
     caption: `Monte Carlo under experiments/az-outage.yaml (zone outages every ~60 d per zone, ~2 h; mild host failures), ${STUDY_RUNS} trials × 1 y`,
-    columns: ['topology', 'write unavailability', '95% CI', 'downtime min/y', 'outages/y'],
+    columns: ['topology', 'write unavailability', '95% CI', 'downtime min/y', 'outages/y', 'quorum losses', 'quorum unavailability', 'closed form'],
     rows: STUDY_TOPOLOGIES.map((t) => {
       const r = row(t);
       return [
@@ -186,9 +188,12 @@ function build(inputs: DemoInputs, docs: ReadonlyMap<string, AvailabilityDocumen
         `${sci(r.writeUnavailabilityCi95[0])} – ${sci(r.writeUnavailabilityCi95[1])}`,
         fixed(r.downtimeMinutesPerYear, 1),
         fixed(r.outagesPerYear, 1),
+        String(r.quorumLossEpisodes),
+        sci(1 - r.quorumAvailability) + (r.tooFewQuorumEpisodes ? ' *' : ''),
+        r.analyticQuorumUnavailability === null ? '—' : sci(r.analyticQuorumUnavailability),
       ];
     }),
-    numeric: [false, true, true, true, true],
+    numeric: [false, true, true, true, true, true, true, true],
   };
 
   const by = (t: string, z: string): ZoneRunStory => stories.find((s) => s.topology === t && s.zone === z) as ZoneRunStory;
@@ -199,6 +204,17 @@ function build(inputs: DemoInputs, docs: ReadonlyMap<string, AvailabilityDocumen
   const r42 = row('n4-2az');
   const r52 = row('n5-2az');
   const r53 = row('n5-3az');
+  const ratio = quorumUnavailabilityRatio(r52, r53);
+  const ratioText =
+    ratio.value === null
+      ? `How much less of the time its quorum is down than n5-2az's cannot be said from this run: ${ratio.basis}.`
+      : `Its quorum is down ${fixed(ratio.value, ratio.value >= 10 ? 0 : 1)}× less of the time than that of the same five servers over two zones (${ratio.basis}).`;
+  // A write figure without the rare quorum losses is failovers only: say so, and give the closed form's quorum downtime.
+  const unsampled =
+    r53.tooFewQuorumEpisodes && r53.analyticQuorumUnavailability !== null
+      ? ` That figure is failovers only: n5-3az lost its quorum in ${plural(r53.trialsWithQuorumLoss, 'trial')} of ${r53.runs} (it takes two zones down at once, too rare for ${r53.runs} trials to show); ` +
+        `the closed form puts its quorum downtime at ${sci(r53.analyticQuorumUnavailability)} of the time (${fixed(r53.analyticQuorumUnavailability * 525_600, 1)} min/y).`
+      : '';
 
   const title = 'zksim demo two-zones: can a two-zone ensemble survive losing a zone?';
   const sub = `seed ${inputs.seed} · zksim ${inputs.version}`;
@@ -216,8 +232,8 @@ function build(inputs: DemoInputs, docs: ReadonlyMap<string, AvailabilityDocumen
     runTable,
     `Over a year of frequent zone outages (experiments/az-outage.yaml), n4-2az is write-unavailable ${sci(r42.writeUnavailability)} of the time ` +
       `(${fixed(r42.downtimeMinutesPerYear, 0)} min/y) and n5-2az ${sci(r52.writeUnavailability)} (${fixed(r52.downtimeMinutesPerYear, 0)} min/y), ` +
-      `against ${sci(r53.writeUnavailability)} (${fixed(r53.downtimeMinutesPerYear, 1)} min/y) for n5-3az: ` +
-      `${fixed(r52.writeUnavailability / r53.writeUnavailability, 0)}× less than the same five servers over two zones.`,
+      `against ${sci(r53.writeUnavailability)} (${fixed(r53.downtimeMinutesPerYear, 1)} min/y) for n5-3az, ` +
+      `from ${plural(r53.failureOutageEpisodes, 'write outage')} in ${r53.runs} trials.${unsampled} ${ratioText}`,
     studyTable,
   ]);
 
@@ -237,7 +253,16 @@ function build(inputs: DemoInputs, docs: ReadonlyMap<string, AvailabilityDocumen
       twoZoneSurvivors: twoSurvivors.length,
       threeZoneSurvivors: threeSurvivors.map((s) => s.zones.join('+')),
       runs: stories,
-      azOutage: STUDY_TOPOLOGIES.map((t) => ({ topology: t, writeUnavailability: row(t).writeUnavailability, ci95: row(t).writeUnavailabilityCi95, downtimeMinutesPerYear: row(t).downtimeMinutesPerYear })),
+      azOutage: STUDY_TOPOLOGIES.map((t) => ({
+        topology: t,
+        writeUnavailability: row(t).writeUnavailability,
+        ci95: row(t).writeUnavailabilityCi95,
+        downtimeMinutesPerYear: row(t).downtimeMinutesPerYear,
+        quorumLossEpisodes: row(t).quorumLossEpisodes,
+        quorumUnavailability: 1 - row(t).quorumAvailability,
+        analyticQuorumUnavailability: row(t).analyticQuorumUnavailability,
+      })),
+      quorumRatio52to53: ratio,
     },
   };
 }
