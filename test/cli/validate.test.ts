@@ -39,6 +39,8 @@ describe('zksim validate reads topologies, experiments and scenarios', () => {
     expect(detectKind('horizon: 30d\n')).toBe('experiment');
     expect(detectKind('seed: 3\nfaults:\n  - kill:1@1s\n')).toBe('scenario');
     expect(detectKind('quorumRule: naive\n')).toBe('scenario');
+    expect(detectKind('workload: { writes: 5 }\n')).toBe('scenario');
+    expect(detectKind('workload: null\n')).toBeNull();
     expect(detectKind('seed: 3\n')).toBeNull();
     expect(detectKind('servers: [\n')).toBeNull();
   });

@@ -30,6 +30,8 @@ export function detectKind(text: string): ConfigKind | null {
   if (doc.errors.length > 0 || !isMap(doc.contents)) return null;
   const keys = new Set(doc.contents.items.map((p) => (isScalar(p.key) ? String(p.key.value) : '')));
   for (const [kind, markers] of KIND_KEYS) if (markers.some((k) => keys.has(k))) return kind;
+  // An experiment's `workload` is reserved (null); a scenario's is a mapping of rates.
+  if (isMap(doc.contents.get('workload', true))) return 'scenario';
   return null;
 }
 
@@ -54,7 +56,7 @@ export function registerValidate(program: Command): void {
     .addHelpText(
       'after',
       '\nThe kind of each file is told from its top-level keys: servers → topology; failures, horizon or runs → experiment;\n' +
-        'faults, quorumRule, unsafe, duration or topology → scenario.\n' +
+        'faults, quorumRule, unsafe, duration, topology or a workload mapping → scenario.\n' +
         '\nPlacement warnings (exit status stays 0): an even number of voters, voters sharing a host or a rack, a zone whose\n' +
         'outage leaves no quorum, voters in fewer than three zones.\n' +
         '\nExit status: 0 every file is valid (warnings or not), 2 some file has a problem.\n' +
