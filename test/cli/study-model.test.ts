@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -73,6 +73,24 @@ describe('--show-model prints the resolved model and exits without simulating', 
         '',
       ].join('\n'),
     );
+  });
+
+  test('placement defaults: a server without rack: gets a rack of its own, said per server', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zksim-model-'));
+    try {
+      const file = join(dir, 'norack.yaml');
+      writeFileSync(file, 'servers:\n  - { id: 1, zone: az1 }\n  - { id: 2, zone: az2 }\n  - { id: 3, zone: az3, rack: r3, host: h3, region: eu }\n');
+      const r = await zksim(['availability', file, '--show-model', '--json']);
+      expect(r.status).toBe(0);
+      const [t] = JSON.parse(r.stdout).topologies;
+      const rack = t.placementDefaults.find((d: { field: string }) => d.field === 'rack');
+      expect(rack.servers.map((s: { id: number }) => s.id)).toEqual([1, 2]);
+      expect(new Set(rack.servers.map((s: { value: string }) => s.value)).size).toBe(2);
+      const text = await zksim(['availability', file, '--show-model']);
+      expect(text.stdout).toMatch(/^ {4}rack not stated for servers 1, 2: each its own \(/m);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('--json: the failure model as a document, every process of production.yaml listed', async () => {
