@@ -342,3 +342,20 @@ describe('formatConfigError', () => {
     expect(formatConfigError({ file: 'a.yaml', path: '', line: 1, column: 1, message: 'm' })).toBe('a.yaml:1:1: m');
   });
 });
+
+describe('placement defaults', () => {
+  it('gives each server without rack: a rack of its own, shared only by servers stated on one host', () => {
+    const t = resolveTopology({
+      name: 'racks',
+      servers: [
+        { id: 1, zone: 'a' },
+        { id: 2, zone: 'a' },
+        { id: 3, zone: 'a', host: 'big' },
+        { id: 4, zone: 'a', host: 'big' },
+        { id: 5, zone: 'b', rack: 'shared' },
+        { id: 6, zone: 'b', rack: 'shared' },
+      ],
+    });
+    expect(t.servers.map((s) => s.rack)).toEqual(['a-server-1', 'a-server-2', 'a-big', 'a-big', 'shared', 'shared']);
+  });
+});

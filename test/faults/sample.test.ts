@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseExperiment } from '../../src/config/experiment.js';
 import { formatConfigError } from '../../src/config/errors.js';
 import { parseTopology, resolveTopology } from '../../src/config/topology.js';
+import { formatFault } from '../../src/config/faults.js';
 import { Rng } from '../../src/core/rng.js';
 import { analyticInputs, independentCrashRepair, sampleFaults } from '../../src/faults/index.js';
 import { FAILURE_PROCESSES, type Experiment, type FailureModel } from '../../src/model/experiment.js';
@@ -287,6 +288,32 @@ describe('sampleFaults', () => {
     }
     expect(total / 200).toBeLessThan(80);
     expect(most).toBeLessThan(300);
+  });
+
+  it('every fault carries the failure process that produced it', () => {
+    const rolling = experiment('rolling-maintenance').failures.rollingMaintenance;
+    const all = withFailures(production, {
+      ...production.failures,
+      domainOutages: [...production.failures.domainOutages, { level: 'region', every: { dist: 'exponential', mean: 5 * Y }, duration: { dist: 'constant', value: H } }],
+      rollingMaintenance: rolling,
+    });
+    const expected: Record<string, string[]> = {
+      kill: ['processRestarts', 'rollingMaintenance'],
+      crash: ['hostFailures', 'bursts'],
+      wipe: ['diskLoss'],
+      'rack-down': ['rackOutages'],
+      'zone-down': ['zoneOutages'],
+      'region-down': ['regionOutages'],
+      partition: ['zonePartitions'],
+    };
+    const seen = new Set<string>();
+    for (const f of sampleFaults(all, n5, new Rng(5), 50 * Y)) {
+      expect(expected[f.kind], f.kind).toContain(f.source);
+      seen.add(f.source!);
+    }
+    expect(seen.size).toBe(9);
+    const step = sampleFaults(withFailures(production, { rollingMaintenance: rolling }), n5, new Rng(5), Y)[0]!;
+    expect(formatFault(step)).toMatch(/^kill:maintenance#1\(leader-last\)@/);
   });
 
   it('samples nothing with no failures, or a zero horizon', () => {
