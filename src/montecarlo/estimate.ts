@@ -217,7 +217,7 @@ export function estimateRow(acc: Accumulator, ctx: RowContext): AvailabilityRow 
   const anyOutage = perYearProbability(acc.trialsWithOutage);
   const quorumLoss = perYearProbability(acc.trialsWithQuorumLoss);
   const longOutage = perYearProbability(acc.trialsWithLongOutage);
-  const analytic = ctx.analytic as (AnalyticValues & { readonly covers?: readonly string[]; readonly leavesOut?: readonly string[] }) | null;
+  const analytic = ctx.analytic;
   const tooFewWrite = tooFewEpisodes(failureOutages, MIN_EPISODES);
 
   return {
@@ -277,8 +277,8 @@ export function estimateRow(acc: Accumulator, ctx: RowContext): AvailabilityRow 
     tooFewWriteEpisodes: tooFewWrite,
     tooFewQuorumEpisodes: tooFewEpisodes(acc.quorumLossEpisodes, MIN_EPISODES),
     tooFewEpisodes: tooFewWrite,
-    analyticCovers: analytic?.covers ? [...analytic.covers] : null,
-    analyticLeavesOut: analytic?.leavesOut ? [...analytic.leavesOut] : null,
+    analyticCovers: analytic ? [...analytic.covers] : null,
+    analyticLeavesOut: analytic ? [...analytic.leavesOut] : null,
     faultsPerTrial: n > 0 ? acc.faults / n : 0,
     eventsPerTrial: n > 0 ? acc.events / n : 0,
   };

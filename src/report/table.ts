@@ -56,6 +56,7 @@ export function availabilityTable(doc: AvailabilityDocument): string {
     ['quorum availability', (r) => avail(r.quorumAvailability) + (r.tooFewQuorumEpisodes ? UNTRUSTED : '')],
     ['  95% CI', (r) => `${avail(r.quorumAvailabilityCi95[0])} – ${avail(r.quorumAvailabilityCi95[1])}`],
     ['closed form (quorum)', (r) => (r.analyticQuorumAvailability === null ? 'n/a' : avail(r.analyticQuorumAvailability))],
+    ['  leaves out', (r) => (r.analyticQuorumAvailability === null ? '' : (r.analyticLeavesOut ?? []).join(', ') || 'nothing')],
     ['downtime by symptom, min/yr', () => ''],
     ['  quorum lost', (r) => num(r.downtimeByCause.quorumLost)],
     ['  partitioned', (r) => num(r.downtimeByCause.partitioned)],
@@ -194,6 +195,8 @@ function num(x: number): string {
 
 function ms(x: number | null): string {
   if (x === null) return '–';
+  if (x >= 2 * 86_400_000) return `${(x / 86_400_000).toFixed(1)}d`;
+  if (x >= 2 * 3_600_000) return `${(x / 3_600_000).toFixed(1)}h`;
   if (x >= 60_000) return `${(x / 60_000).toFixed(1)}m`;
   if (x >= 1000) return `${(x / 1000).toFixed(1)}s`;
   return `${x.toFixed(0)}ms`;

@@ -2,6 +2,8 @@ import { describe, expect, test } from 'vitest';
 import { DEMOS, findDemo, quorumSize, textTable, unavailableWithin } from '../../src/report/demos/index.js';
 import { choose, evenOddRatio, quorumRows } from '../../src/report/demos/even-nodes.js';
 import { splits } from '../../src/report/demos/two-zones.js';
+import { quorumUnavailabilityRatio } from '../../src/report/demos/common.js';
+import type { ResultRow } from '../../src/montecarlo/index.js';
 import { exposure, restartOrder, rollingSchedule, syncedVoterSteps } from '../../src/report/demos/rolling-restart.js';
 import { firstDivergence } from '../../src/report/demos/split-brain.js';
 import type { RunJson } from '../../src/report/run-json.js';
@@ -120,5 +122,20 @@ describe('demo builders (pure)', () => {
   test('text tables pad columns and right-align numbers', () => {
     const t = textTable({ caption: 'c', columns: ['name', 'n'], rows: [['a', '1'], ['bbb', '22']], numeric: [false, true] });
     expect(t).toBe('c\nname   n\na      1\nbbb   22');
+  });
+
+  test('a quoted quorum ratio is simulated only with ≥ 10 quorum losses on both sides, else the closed form, else none', () => {
+    const row = (topology: string, quorumLossEpisodes: number, quorumAvailability: number, analytic: number | null) =>
+      ({ topology, quorumLossEpisodes, quorumAvailability, analyticQuorumUnavailability: analytic }) as unknown as ResultRow;
+    const sim = quorumUnavailabilityRatio(row('a', 40, 0.99, 0.011), row('b', 10, 0.999, 0.0012));
+    expect(sim.source).toBe('simulated');
+    expect(sim.value).toBeCloseTo(10, 9);
+    const closed = quorumUnavailabilityRatio(row('a', 40, 0.99, 0.011), row('b', 0, 1, 0.0011));
+    expect(closed).toMatchObject({ source: 'closed form', episodes: [40, 0] });
+    expect(closed.value).toBeCloseTo(10, 9);
+    expect(closed.basis).toBe('from the closed form: b lost its quorum 0 times in the simulation, fewer than 10, too few to estimate it from');
+    const none = quorumUnavailabilityRatio(row('a', 9, 0.99, null), row('b', 0, 1, null));
+    expect(none).toMatchObject({ source: null, value: null });
+    expect(none.basis).toBe('a lost its quorum 9 times and b lost its quorum 0 times in the simulation, fewer than 10, and no closed form applies');
   });
 });

@@ -79,6 +79,10 @@ describe('zksim demo', () => {
     expect(sim.ratio43Bounds[0]).toBeLessThanOrEqual(sim.closedFormRatio43);
     expect(sim.ratio43Bounds[1]).toBeGreaterThanOrEqual(sim.closedFormRatio43);
     expect(sim.quorumUnavailability.n5.value).toBeLessThan(sim.quorumUnavailability.n3.value);
+    // the simulated 4/3 ratio is quoted only because both rest on at least 10 quorum losses
+    expect(sim.quorumLossEpisodes.n3).toBeGreaterThanOrEqual(10);
+    expect(sim.quorumLossEpisodes.n4).toBeGreaterThanOrEqual(10);
+    expect(sim.ratio43Source).toBe('simulated');
     const p = f.partition;
     expect(p.leadersWhileCut).toBe(0);
     expect(p.leaderlessToMs - p.leaderlessFromMs).toBeGreaterThan(5_000);
@@ -101,6 +105,17 @@ describe('zksim demo', () => {
     const u = Object.fromEntries(f.azOutage.map((r: any) => [r.topology, r]));
     expect(u['n5-3az'].ci95[1]).toBeLessThan(u['n5-2az'].ci95[0]);
     expect(u['n5-3az'].ci95[1]).toBeLessThan(u['n4-2az'].ci95[0]);
+    // issue 9: a ratio resting on fewer than 10 quorum losses is never quoted from the simulation
+    const ratio = f.quorumRatio52to53;
+    if (u['n5-3az'].quorumLossEpisodes < 10) {
+      expect(ratio.source).toBe('closed form');
+      expect(ratio.value).toBeCloseTo(u['n5-2az'].analyticQuorumUnavailability / u['n5-3az'].analyticQuorumUnavailability, 9);
+      const text = (await run('two-zones')).stdout.replace(/\s+/g, ' ');
+      expect(text).toContain(`(from the closed form: n5-3az lost its quorum ${u['n5-3az'].quorumLossEpisodes} times in the simulation, fewer than 10`);
+      expect(text).toContain('That figure is failovers only');
+    } else {
+      expect(ratio.source).toBe('simulated');
+    }
   });
 
   test.skipIf(!HAS_NAIVE_RULE)(

@@ -27,7 +27,12 @@ describe('zksim availability (built CLI)', () => {
   it('prints a side-by-side table stating its assumptions', async () => {
     const r = await zksim(['availability', 'topologies/n3-1az.yaml', 'topologies/n4-2az.yaml', ...SMALL, '--workers', '1']);
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/experiment production · seed 1 · runs 40 · horizon 10d per trial/);
+    // the model actually used (--node-mttf replaces the experiment's), its processes, runs, horizon, seed
+    expect(r.stdout).toContain('experiment independent crash/repair (node MTTF 5d, MTTR 1d, exponential) · seed 1 · runs 40 · horizon 10d per trial\n');
+    expect(r.stdout).toContain('\n  hostFailures, per host: mttf exponential, mean 5d; mttr exponential, mean 1d\n');
+    expect(r.stdout).toMatch(/P\(quorum lost in a year\)/);
+    expect(r.stdout).toMatch(/P\(write outage > 30\.0s in a year\)/);
+    expect(r.stdout).toContain('closed form covers hostFailures');
     expect(r.stdout).toMatch(/n3-1az\s+n4-2az/);
     expect(r.stdout).toMatch(/closed form \(quorum\)/);
     expect(r.stderr).toBe(''); // no progress bar when stderr is not a terminal
