@@ -80,7 +80,13 @@ export function parseCheckpoint(text: string): Checkpoint {
   if (j === null || typeof j !== 'object' || j.kind !== 'zksim-checkpoint' || !Array.isArray(j.studies)) {
     throw new RangeError('not a zksim checkpoint file');
   }
-  for (const s of j.studies) Accumulator.fromJSON(s.acc); // validates
+  for (const s of j.studies) {
+    try {
+      Accumulator.fromJSON(s.acc); // validates, and refuses statistics of another format
+    } catch (e) {
+      throw new RangeError(`${(e as Error).message}; delete the checkpoint to start over`);
+    }
+  }
   if (fingerprintOf(j.parts) !== j.fingerprint) throw new RangeError('checkpoint fingerprint does not match its contents (file edited or corrupt)');
   return j;
 }

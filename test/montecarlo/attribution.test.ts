@@ -10,7 +10,10 @@ import {
   Accumulator,
   availabilityDocument,
   enoughWriteEpisodes,
+  fingerprintParts,
+  makeCheckpoint,
   mergeDocuments,
+  parseCheckpoint,
   runStudies,
   type AvailabilityDocument,
   type ResultRow,
@@ -148,5 +151,9 @@ describe('episode counts behind each estimate', () => {
     const stats = { ...doc.results[0]!.statistics } as Partial<typeof doc.results[0]['statistics']>;
     delete stats.format;
     expect(() => Accumulator.fromJSON(stats as never)).toThrow(/older format .* re-run with this version/);
+    // a checkpoint saved by the earlier format is refused, not misread
+    const parts = fingerprintParts(options({ horizonUs: 5 * DAY_US, runs: 4 }), configs(crashRepair(5, 1, 5), 'n3-1az'), 'test');
+    const cp = makeCheckpoint(parts, [{ key: 'k', nextChunk: 1, finished: null, acc: stats as never }]);
+    expect(() => parseCheckpoint(JSON.stringify(cp))).toThrow(/older format .*; delete the checkpoint to start over/);
   });
 });
