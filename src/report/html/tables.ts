@@ -141,7 +141,10 @@ export function availabilityAssumptions(doc: AssumptionsInput): AssumptionBlock[
     const servers = t.servers.map((s) => `${s.id}${s.role === 'observer' ? ' (observer)' : ''}: ${[s.region, s.zone, s.rack, s.host].filter((x) => x !== undefined).join(' / ')}`);
     placement.push(`${r.topology} — server: region / zone / rack / host — ${servers.join('; ')}`);
   }
-  if (placement.length > 0) blocks.push({ heading: 'Placement (as simulated, defaults filled in)', items: placement });
+  if (placement.length > 0) {
+    placement.push('defaults for what a topology file leaves out: host server-<id> (a host of its own), rack <zone>-<host> (a rack of its own), region region1 (model/topology.ts); role voter');
+    blocks.push({ heading: 'Placement (as simulated, defaults filled in)', items: placement });
+  }
   const o = doc.options;
   const runs: string[] = [`seed ${doc.seed} · zksim ${doc.version}`];
   if (o) runs.push(`${o.runs ?? '?'} trials per topology (at most) × ${o.horizonYears ?? '?'} y per trial${o.precision != null ? `, stopping at ±${(o.precision * 100).toFixed(0)}% precision` : ''}`);
