@@ -51,4 +51,18 @@ describe('availability table', () => {
     expect(text(few)).toContain('outside the simulated quorum-availability interval (only 1 quorum-loss episode, too few to test it: run more trials)');
     expect(text(many)).toContain('outside the simulated quorum-availability interval (a trial starts all-up; bias ~ MTTR/horizon)');
   });
+
+  it('rows with different failure models (a sweep) each state theirs; the document has no shared failureModel', () => {
+    const acc = new Accumulator().add(trialSummary({ index: 0, measuredUs: DAY_US }));
+    const studies = [crashRepair(5, 1, 1), crashRepair(5, 2, 1)].map((experiment, i) => ({
+      config: { ...configs(experiment, 'n3-1az')[0]!, variant: { key: 'node-mttr', value: `${i + 1}d` } },
+      acc,
+      stoppedBy: 'runs' as const,
+    }));
+    const doc = availabilityDocument(options({ horizonUs: DAY_US, runs: 1 }), studies, 't');
+    expect(doc.failureModel).toBeNull();
+    const text = availabilityTable(doc);
+    expect(text).toContain('failure model test-independent (n3-1az node-mttr=1d):\n  hostFailures, per host: mttf exponential, mean 5d; mttr exponential, mean 1d\n');
+    expect(text).toContain('failure model test-independent (n3-1az node-mttr=2d):\n  hostFailures, per host: mttf exponential, mean 5d; mttr exponential, mean 2d\n');
+  });
 });
