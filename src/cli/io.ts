@@ -1,11 +1,132 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { formatConfigError, parseTopology } from '../config/index.js';
 import type { Topology } from '../model/index.js';
 import { UserError } from './errors.js';
 
+// ---------------------------------------------------------------------------------------------
+// Printing
+
+/**
+ * C0 controls except tab and newline, DEL, C1 controls and the bidirectional overrides: what lets
+ * a name in a user's file clear the screen, move the cursor or reorder what the terminal shows.
+ */
+const UNSAFE_CHARS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * `\u001b` for each unsafe character. Inside a JSON string the result is the same JSON escape,
+ * so JSON stays valid and decodes to the same value; in text it is visible instead of obeyed.
+ */
+export function escapeControl(text: string): string {
+  return text.replace(UNSAFE_CHARS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Everything a command prints goes through here: names from user files never reach the terminal raw. */
+export function print(text: string): void {
+  process.stdout.write(escapeControl(text));
+}
+
+export function printError(text: string): void {
+  process.stderr.write(escapeControl(text));
+}
+
+/**
+ * A failed write to stdout (`> /dev/full`: ENOSPC; a closed pipe: EPIPE) arrives as an 'error'
+ * event after the write call returned. A closed pipe (`zksim ... | head`) is the reader being
+ * done: exit quietly with the status so far, as Unix tools killed by SIGPIPE do. Anything else
+ * is a lost result: one line on stderr, exit 2.
+ */
+export function handleOutputErrors(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    try {
+      process.stderr.write(`zksim: cannot write to standard output: ${e.code ?? e.message}${e.code === 'ENOSPC' ? ' (no space left on device)' : ''}\n`);
+    } catch {
+      // stderr is gone too: the exit status is all that is left
+    }
+    process.exit(2);
+  });
+  // Nowhere left to say anything: exit with the status so far (2 if the command had succeeded).
+  process.stderr.on('error', () => process.exit(process.exitCode || 2));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Temporary files and signals
+
+/** Temporary files being written right now: removed on every exit path, signals included. */
+const temporaries = new Set<string>();
+
+export function trackTemporary(file: string): void {
+  temporaries.add(file);
+  refreshSignalHandlers();
+}
+
+export function untrackTemporary(file: string): void {
+  temporaries.delete(file);
+  refreshSignalHandlers();
+}
+
+function removeTemporaries(): void {
+  for (const t of temporaries) rmSync(t, { force: true });
+  temporaries.clear();
+}
+
+let interruptHandler: (() => void) | null = null;
+
+/** A command that handles Ctrl-C itself (finish the trials in flight, print a partial result); null to stop. */
+export function setInterruptHandler(handler: (() => void) | null): void {
+  interruptHandler = handler;
+  refreshSignalHandlers();
+}
+
+/** Leave now: temporaries removed, then exit with `code` (130 for Ctrl-C, as shells report it). */
+export function exitNow(code: number): never {
+  removeTemporaries();
+  process.exit(code);
+}
+
+const SIGNALS: readonly (readonly [NodeJS.Signals, number])[] = [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+  ['SIGHUP', 129],
+];
+
+function onSignal(signal: NodeJS.Signals): void {
+  if (signal === 'SIGINT' && interruptHandler) interruptHandler();
+  else exitNow(SIGNALS.find(([s]) => s === signal)?.[1] ?? 1);
+}
+
+let handling = false;
+
+/**
+ * SIGINT, SIGTERM and SIGHUP are handled only while a temporary file exists or a command handles
+ * Ctrl-C itself: then they remove every temporary before exiting (128 + signal number). A handled
+ * signal waits for the synchronous code running when it arrives, so a file being written
+ * synchronously is renamed into place or removed before the handler runs, never left half-written.
+ * The rest of the time the default action applies, so Ctrl-C stops a long synchronous
+ * computation (zksim check, a run without --trace) at once.
+ */
+function refreshSignalHandlers(): void {
+  const wanted = temporaries.size > 0 || interruptHandler !== null;
+  if (wanted === handling) return;
+  handling = wanted;
+  for (const [signal] of SIGNALS) {
+    if (wanted) process.on(signal, onSignal);
+    else process.off(signal, onSignal);
+  }
+}
+
+/** Temporaries are removed however the process ends (process.exit included). */
+export function installExitCleanup(): void {
+  process.on('exit', removeTemporaries);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
 export function readText(file: string, what: string): string {
   if (!existsSync(file)) throw new UserError(`${file}: no such ${what} file`);
+  if (statSync(file).isDirectory()) throw new UserError(`${file}: is a directory, expected a ${what} file`);
   try {
     return readFileSync(file, 'utf8');
   } catch (e) {
@@ -13,27 +134,148 @@ export function readText(file: string, what: string): string {
   }
 }
 
+/** Keys that only an experiment or a scenario file has at its top level. */
+const NOT_TOPOLOGY_KEYS: readonly (readonly [string, readonly string[], string])[] = [
+  ['experiment', ['failures', 'horizon', 'runs'], 'pass it with --experiment'],
+  ['scenario', ['faults', 'quorumRule', 'unsafe', 'duration'], 'pass it with --scenario (zksim run)'],
+];
+
+/**
+ * An experiment or scenario file given where a topology is expected gets one hint instead of an
+ * "unknown key" error per key. Only when the file has no `servers:` (then it may be a topology
+ * with typos, whose errors say more).
+ */
+function notATopologyHint(text: string, file: string): string | null {
+  const keys = new Set([...text.matchAll(/^([A-Za-z]+)\s*:/gm)].map((m) => m[1]));
+  if (keys.has('servers')) return null;
+  for (const [kind, markers, how] of NOT_TOPOLOGY_KEYS) {
+    const found = markers.filter((k) => keys.has(k));
+    if (found.length > 0) return `${file}: this looks like an ${kind === 'experiment' ? 'experiment' : 'scenario'} file (it has ${found.map((k) => `${k}:`).join(', ')} and no servers:), not a topology; ${how}`;
+  }
+  return null;
+}
+
 /** Load and validate a topology file; every problem is reported before exiting with 2. */
 export function loadTopology(file: string): Topology {
-  const parsed = parseTopology(readText(file, 'topology'), file);
-  if (!parsed.ok) throw new UserError(parsed.errors.map(formatConfigError).join('\n'));
+  const text = readText(file, 'topology');
+  const parsed = parseTopology(text, file);
+  if (!parsed.ok) throw new UserError(notATopologyHint(text, file) ?? parsed.errors.map(formatConfigError).join('\n'));
   return parsed.topology;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+/**
+ * `mkdir -p` that cannot loop: Node's recursive mkdir retries forever on some paths
+ * (`/proc/self/x`). Each missing component is created once, below the nearest existing
+ * directory; any failure is a UserError naming `flag` and the directory.
+ */
+export function makeDirectory(dir: string, flag: string): void {
+  const missing: string[] = [];
+  let probe = resolve(dir);
+  for (;;) {
+    let isDir: boolean | null;
+    try {
+      isDir = statSync(probe).isDirectory();
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT') throw new UserError(`${flag} ${dir}: cannot create directory (${code ?? (e as Error).message} at ${probe})`);
+      isDir = null;
+    }
+    if (isDir === true) break;
+    if (isDir === false) throw new UserError(`${flag} ${dir}: cannot create directory: ${probe} is not a directory`);
+    if (isDanglingLink(probe)) throw new UserError(`${flag} ${dir}: cannot create directory: ${probe} is a symbolic link to nothing`);
+    const parent = dirname(probe);
+    if (parent === probe) break;
+    missing.unshift(probe);
+    probe = parent;
+  }
+  for (const m of missing) {
+    try {
+      mkdirSync(m);
+    } catch (e) {
+      throw new UserError(`${flag} ${dir}: cannot create directory (${(e as NodeJS.ErrnoException).code ?? (e as Error).message} at ${m})`);
+    }
+  }
+}
+
+function isDanglingLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Where an output file may go: nothing there, a regular file, or a symbolic link to a regular file
+ * (then the link's target is replaced, the link kept). Device nodes, directories, FIFOs and
+ * dangling links are refused: renaming over them would replace `/dev/null` or a directory.
+ * Returns the path to write (the link's target for a link).
+ */
+export function outputTarget(file: string, flag: string): string {
+  let link = false;
+  try {
+    link = lstatSync(file).isSymbolicLink();
+  } catch {
+    return file; // nothing there yet
+  }
+  let stat;
+  try {
+    stat = statSync(file);
+  } catch {
+    throw new UserError(`${flag} ${file}: is a symbolic link to nothing; remove it or choose another file`);
+  }
+  if (stat.isDirectory()) throw new UserError(`${flag} ${file}: is a directory; expected a file name`);
+  if (!stat.isFile()) throw new UserError(`${flag} ${file}: is not a regular file (a device, FIFO or socket); expected a file name`);
+  return link ? realpathSync(file) : file;
+}
+
+/** The hidden temporary sibling of an output file. */
+export function temporaryFor(file: string): string {
+  return join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
+}
+
+/**
+ * Checks before any work that `file` can be written (an unwritable --checkpoint used to fail only
+ * after the whole simulation): the directory is created if missing, and a temporary sibling is
+ * created and removed, which fails as root too under a regular file or a read-only mount.
+ */
+export function checkWritable(file: string, flag: string): string {
+  const target = outputTarget(file, flag);
+  makeDirectory(dirname(target), flag);
+  const tmp = temporaryFor(target);
+  trackTemporary(tmp);
+  try {
+    closeSync(openSync(tmp, 'w'));
+  } catch (e) {
+    throw new UserError(`${flag} ${file}: cannot write (${(e as Error).message})`);
+  } finally {
+    rmSync(tmp, { force: true });
+    untrackTemporary(tmp);
+  }
+  return target;
 }
 
 /**
  * Write a whole file or nothing: the text goes to a temporary sibling first and is renamed
  * into place, so an interrupted or failed command never leaves half an output behind.
  */
-export function writeFileAtomic(file: string, text: string): void {
-  const dir = dirname(file);
-  mkdirSync(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(file)}.${process.pid}.tmp`);
+export function writeFileAtomic(file: string, text: string, flag?: string): void {
+  const what = flag === undefined ? file : `${flag} ${file}`;
+  const target = outputTarget(file, flag ?? 'output');
+  makeDirectory(dirname(target), flag ?? 'output');
+  const tmp = temporaryFor(target);
+  trackTemporary(tmp);
   try {
     writeFileSync(tmp, text);
-    renameSync(tmp, file);
+    renameSync(tmp, target);
   } catch (e) {
     rmSync(tmp, { force: true });
-    throw new UserError(`${file}: cannot write (${(e as Error).message})`);
+    throw new UserError(`${what}: cannot write (${(e as Error).message})`);
+  } finally {
+    untrackTemporary(tmp);
   }
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { UserError } from './errors.js';
-import { packageVersion } from './io.js';
+import { handleOutputErrors, installExitCleanup, packageVersion, print, printError } from './io.js';
 import { registerChart } from './commands/chart.js';
 import { registerRun } from './commands/run.js';
 import { registerStart } from './commands/start.js';
@@ -18,7 +18,9 @@ function program(): Command {
     .description('Deterministic discrete-event simulator of Apache ZooKeeper 3.8 ensembles under failures')
     .version(packageVersion())
     .showHelpAfterError('(run with --help for usage)')
-    .exitOverride();
+    .exitOverride()
+    // commander echoes the user's arguments in its errors: escaped like everything else printed
+    .configureOutput({ writeOut: print, writeErr: printError });
   registerRun(p);
   registerValidate(p);
   registerStart(p);
@@ -42,7 +44,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       return;
     }
     if (e instanceof UserError) {
-      process.stderr.write(`zksim: ${e.message}\n`);
+      printError(`zksim: ${e.message}\n`);
       process.exitCode = e.exitCode;
       return;
     }
@@ -50,12 +52,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   }
 }
 
-// `zksim ... | head` closes the pipe early: that is the reader being done, not an error.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw e;
-  });
-}
+handleOutputErrors();
+installExitCleanup();
 
 await main(process.argv.slice(2));

@@ -25,8 +25,9 @@ import {
 } from '../../montecarlo/index.js';
 import { availabilityTable } from '../../report/table.js';
 import { UserError } from '../errors.js';
-import { loadTopology, packageVersion, readText, writeFileAtomic } from '../io.js';
+import { checkWritable, escapeControl, exitNow, loadTopology, makeDirectory, packageVersion, print, printError, readText, setInterruptHandler, writeFileAtomic } from '../io.js';
 import { writeReport } from '../render/index.js';
+import { checkpointShape, parseJsonFile, requireShape } from '../shape.js';
 import { collect, durationOption, seedOption } from '../options.js';
 import { shownModel, shownModelText, type ShownModel } from './show-model.js';
 
@@ -102,7 +103,7 @@ export function registerAvailability(program: Command): void {
 
 /** --show-model's output: the readable text, or the JSON document with --json. */
 export function printShownModel(m: ShownModel, opts: { json?: boolean }): void {
-  process.stdout.write(opts.json ? `${JSON.stringify(m, null, 2)}\n` : shownModelText(m));
+  print(opts.json ? `${JSON.stringify(m, null, 2)}\n` : shownModelText(m));
 }
 
 export interface BaseSetup {
@@ -128,7 +129,8 @@ export function loadBase(opts: StudyCliOptions): BaseSetup {
   const precision = opts.precision === undefined ? null : precisionOption(opts.precision);
   const shard = opts.shard === undefined ? null : shardOption(opts.shard);
   if (shard && precision !== null) throw new UserError('--precision cannot be combined with --shard: each shard would stop on its own evidence; run shards with --runs');
-  const workers = opts.workers === undefined ? availableParallelism() : positiveInt('--workers', opts.workers);
+  const trials = shard ? Math.ceil(runs / shard.count) : runs;
+  const workers = workerCount(opts.workers === undefined ? null : positiveInt('--workers', opts.workers), trials);
   return { experiment, studyOptions: { seed, runs, horizonUs, precision, shard, chunkSize: DEFAULT_CHUNK_SIZE }, workers };
 }
 
@@ -213,6 +215,21 @@ export function applyTopologySets(topology: Topology, sets: readonly string[], f
   return t;
 }
 
+/**
+ * Worker threads: the request (default: every core), capped at the trials and the cores. More
+ * threads than trials would idle, and more than cores only cost memory (each holds a whole
+ * simulator): 999 workers for 4 trials used to start hundreds of threads. A capped request is
+ * said on stderr; results never depend on the count.
+ */
+export function workerCount(requested: number | null, trials: number): number {
+  const cores = availableParallelism();
+  const workers = Math.max(1, Math.min(requested ?? cores, cores, trials));
+  if (requested !== null && workers < requested) {
+    printError(`zksim: --workers ${requested}: using ${workers} (at most one per trial, ${trials} trial${trials === 1 ? '' : 's'}, and one per core, ${cores} here)\n`);
+  }
+  return workers;
+}
+
 function positiveInt(flag: string, text: string): number {
   if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text)) || Number(text) < 1) {
     throw new UserError(`${flag} ${JSON.stringify(text)}: expected a positive whole number`);
@@ -238,23 +255,22 @@ function shardOption(text: string): Shard {
 export async function runAndReport(configs: readonly StudyConfig[], base: BaseSetup, opts: StudyCliOptions): Promise<AvailabilityDocument> {
   const version = packageVersion();
   const checkpointFile = opts.checkpoint;
-  let resume: Checkpoint | null = null;
-  if (checkpointFile !== undefined && existsSync(checkpointFile)) {
-    try {
-      resume = parseCheckpoint(readText(checkpointFile, 'checkpoint'));
-    } catch (e) {
-      throw new UserError(`--checkpoint ${checkpointFile}: ${(e as Error).message}`);
-    }
-  }
+  const resume = checkpointFile === undefined ? null : loadCheckpoint(checkpointFile);
+  // Before simulating: an unwritable checkpoint used to fail only after the whole run.
+  if (checkpointFile !== undefined) checkWritable(checkpointFile, '--checkpoint');
+  if (opts.out !== undefined) makeDirectory(opts.out, '--out');
   const controller = new AbortController();
   const onSigint = (): void => {
-    if (controller.signal.aborted) process.exit(130); // second Ctrl-C: give up at once
+    if (controller.signal.aborted) exitNow(130); // second Ctrl-C: give up at once
     controller.abort();
-    process.stderr.write('\nzksim: interrupted — finishing the trials in flight, then printing the partial result (Ctrl-C again to quit now)\n');
+    printError('\nzksim: interrupted — finishing the trials in flight, then printing the partial result (Ctrl-C again to quit now)\n');
   };
-  process.on('SIGINT', onSigint);
+  setInterruptHandler(onSigint);
   const bar = opts.progress !== false && process.stderr.isTTY ? progressBar() : null;
   let lastSaveMs = 0;
+  // A checkpoint that fails to save after the preflight (disk full, directory removed) must not
+  // throw the simulation away: saving stops, the result is printed, the failure said and exit 2.
+  let saveFailure: string | null = null;
   let outcome;
   try {
     outcome = await runStudies(configs, base.studyOptions, version, {
@@ -266,9 +282,13 @@ export async function runAndReport(configs: readonly StudyConfig[], base: BaseSe
         ? {
             onCheckpoint: (cp: Checkpoint, final: boolean) => {
               const now = performance.now();
-              if (!final && now - lastSaveMs < 2000) return;
+              if (saveFailure !== null || (!final && now - lastSaveMs < 2000)) return;
               lastSaveMs = now;
-              writeFileAtomic(checkpointFile, `${JSON.stringify(cp)}\n`);
+              try {
+                writeFileAtomic(checkpointFile, `${JSON.stringify(cp)}\n`, '--checkpoint');
+              } catch (e) {
+                saveFailure = (e as Error).message;
+              }
             },
           }
         : {}),
@@ -277,7 +297,7 @@ export async function runAndReport(configs: readonly StudyConfig[], base: BaseSe
     if (e instanceof CheckpointMismatch) throw new UserError(`--checkpoint ${checkpointFile ?? ''}: ${e.message}; delete the file or run with the same inputs`);
     throw e;
   } finally {
-    process.off('SIGINT', onSigint);
+    setInterruptHandler(null);
     bar?.done();
   }
   const notes: string[] = [];
@@ -292,17 +312,33 @@ export async function runAndReport(configs: readonly StudyConfig[], base: BaseSe
   const doc = availabilityDocument(base.studyOptions, outcome.studies, version, notes);
   await emitDocument(doc, opts);
   if (outcome.interrupted) process.exitCode = 130;
+  if (saveFailure !== null) {
+    printError(`zksim: ${saveFailure}; the result above is complete but progress was not saved\n`);
+    process.exitCode = 2;
+  }
   return doc;
+}
+
+/** A --checkpoint file to resume from, or null when there is none yet; a malformed one is refused. */
+function loadCheckpoint(file: string): Checkpoint | null {
+  if (!existsSync(file)) return null;
+  const value = parseJsonFile(readText(file, 'checkpoint'), `--checkpoint ${file}`);
+  requireShape(value, checkpointShape, `--checkpoint ${file}`, 'a zksim checkpoint');
+  try {
+    return parseCheckpoint(JSON.stringify(value));
+  } catch (e) {
+    throw new UserError(`--checkpoint ${file}: ${(e as Error).message}; delete the file to start afresh`);
+  }
 }
 
 /** The table (or JSON) on stdout; with --out, availability.json, every chart and report.html in DIR. */
 export async function emitDocument(doc: AvailabilityDocument, opts: { json?: boolean; out?: string }): Promise<void> {
   const json = `${JSON.stringify(doc, null, 2)}\n`;
-  process.stdout.write(opts.json ? json : availabilityTable(doc));
+  print(opts.json ? json : availabilityTable(doc));
   if (opts.out === undefined) return;
   const { warnings } = await writeReport({ kind: 'availability', doc }, { dir: opts.out, formats: ['svg', 'png', 'html'], extra: [{ name: 'availability.json', data: json }] });
-  for (const w of warnings) process.stderr.write(`zksim: warning: ${w}\n`);
-  if (!opts.json) process.stdout.write(`\nCharts and report.html written to ${opts.out}\n`);
+  for (const w of warnings) printError(`zksim: warning: ${w}\n`);
+  if (!opts.json) print(`\nCharts and report.html written to ${opts.out}\n`);
 }
 
 function progressBar(): { update: (p: Progress) => void; done: () => void } {
@@ -317,7 +353,7 @@ function progressBar(): { update: (p: Progress) => void; done: () => void } {
       const filled = p.total > 0 ? Math.round((width * p.done) / p.total) : width;
       const eta = p.etaSec === null ? '?' : formatDurationUs(Math.round(p.etaSec) * 1_000_000);
       const line = `${p.topology} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.done}/${p.total} trials, ${p.trialsPerSec.toFixed(1)}/s, ETA ${eta}`;
-      process.stderr.write(`\r${line}\x1b[K`);
+      process.stderr.write(`\r${escapeControl(line)}\x1b[K`);
       drawn = true;
     },
     done: () => {

@@ -2,8 +2,9 @@ import { dirname, isAbsolute, relative } from 'node:path';
 import type { Command } from 'commander';
 import { FORMATS, parseFormats } from '../../report/export/index.js';
 import { UserError } from '../errors.js';
-import { readText } from '../io.js';
+import { print, printError, readText } from '../io.js';
 import { detectDocument, writeReport } from '../render/index.js';
+import { availabilityForChart, isRecord, parseJsonFile, requireShape, runForChart } from '../shape.js';
 
 interface ChartOptions {
   format: string;
@@ -24,19 +25,30 @@ export function registerChart(program: Command): void {
 async function chartCommand(file: string, opts: ChartOptions): Promise<void> {
   const { formats, unknown } = parseFormats(opts.format);
   if (unknown.length > 0) throw new UserError(`--format: unknown format${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `'${u}'`).join(', ')} (choose from ${FORMATS.join(', ')})`);
-  const text = readText(file, 'result');
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new UserError(`${file}: not valid JSON (${(e as Error).message})`);
+  const value = parseJsonFile(readText(file, 'result'), file);
+  // Told apart by their keys, then checked field by field: a partial document is refused naming
+  // the field, before the charts would fail on it deep inside.
+  const isRun = isRecord(value) && ('timeline' in value || 'elections' in value || 'durationMs' in value);
+  const isAvailability = isRecord(value) && ('results' in value || value.kind === 'zksim-availability');
+  if (!isRun && !isAvailability) {
+    throw new UserError(`${file}: not a zksim result: expected a run document (seed, durationMs, elections, timeline) or an availability document (seed, results[])`);
   }
+  requireShape(value, isRun ? runForChart : availabilityForChart, file, 'a zksim result');
   const result = detectDocument(value);
   if (!result) throw new UserError(`${file}: not a zksim result: expected a run document (seed, durationMs, elections, timeline) or an availability document (seed, results[])`);
   const dir = opts.out ?? dirname(file);
-  const { files, warnings } = await writeReport(result, { dir, formats });
-  for (const w of warnings) process.stderr.write(`zksim: warning: ${w}\n`);
-  process.stdout.write(`${result.kind} charts written:\n${files.map((f) => `  ${shortPath(f)}\n`).join('')}`);
+  let written;
+  try {
+    written = await writeReport(result, { dir, formats });
+  } catch (e) {
+    // The shape check covers the fields the charts read; a value it let through that still
+    // cannot be drawn is the file's fault, not a bug to show a stack trace for.
+    if (e instanceof UserError || !(e instanceof TypeError || e instanceof RangeError)) throw e;
+    throw new UserError(`${file}: cannot chart this result (${e.message}); re-create it with zksim run/availability --json`);
+  }
+  const { files, warnings } = written;
+  for (const w of warnings) printError(`zksim: warning: ${w}\n`);
+  print(`${result.kind} charts written:\n${files.map((f) => `  ${shortPath(f)}\n`).join('')}`);
 }
 
 /** A path relative to the working directory when it lies below it, else as given. */

@@ -9,7 +9,7 @@ import { describeCase, livenessProperty, runCase, safetyProperty, type ExploreCa
 import { formatScenario } from '../../scenario/scenario-file.js';
 import { QUORUM_RULES, UNSAFE_VARIANTS, type QuorumRule, type UnsafeVariant } from '../../zk/index.js';
 import { UserError } from '../errors.js';
-import { loadTopology, writeFileAtomic } from '../io.js';
+import { escapeControl, loadTopology, print, writeFileAtomic } from '../io.js';
 import { collect, seedOption } from '../options.js';
 
 interface CheckOptions {
@@ -80,9 +80,9 @@ function checkCommand(opts: CheckOptions): void {
   const settings: ExploreSettings = { topologies, quorumRule: quorumRule as QuorumRule, unsafe };
   const what = opts.liveness ? 'liveness' : 'safety';
   const rules = [quorumRule === 'majority' ? 'majority quorums' : `quorum rule ${quorumRule} (UNSAFE)`, ...unsafe.map((u) => `${u} (UNSAFE)`)].join(', ');
-  process.stdout.write(`zksim check: ${what} over ${runs} random fault schedules on ${topologies.length} topolog${topologies.length === 1 ? 'y' : 'ies'} (seed ${seed}; ${rules})\n`);
+  print(`zksim check: ${what} over ${runs} random fault schedules on ${topologies.length} topolog${topologies.length === 1 ? 'y' : 'ies'} (seed ${seed}; ${rules})\n`);
 
-  const progress = process.stderr.isTTY ? (text: string) => void process.stderr.write(`\r\x1b[K${text}`) : null;
+  const progress = process.stderr.isTTY ? (text: string) => void process.stderr.write(`\r\x1b[K${escapeControl(text)}`) : null;
   let executed = 0;
   let failedAt: number | null = null;
   const onRun = (failed: boolean): void => {
@@ -96,7 +96,7 @@ function checkCommand(opts: CheckOptions): void {
   progress?.('');
 
   if (!details.failed) {
-    process.stdout.write(`no violation in ${details.numRuns} schedules\n`);
+    print(`no violation in ${details.numRuns} schedules\n`);
     return;
   }
   if (details.counterexample === null) throw details.errorInstance;
@@ -133,5 +133,5 @@ function report(c: ExploreCase, foundAt: number, shrinks: number, message: strin
     `Saved as ${file}. Replay it with:`,
     `  ${replay}`,
   ];
-  process.stdout.write(`${lines.join('\n')}\n`);
+  print(`${lines.join('\n')}\n`);
 }

@@ -13,7 +13,7 @@ import { DEMOS, findDemo, type DemoInputs, type DemoOutput } from '../../report/
 import { assertInert, specJson } from '../../report/export/index.js';
 import { escapeHtml, reportHtml, type ReportChart } from '../../report/html/index.js';
 import { UserError } from '../errors.js';
-import { loadTopology, packageVersion, readText } from '../io.js';
+import { loadTopology, packageVersion, print, printError, readText } from '../io.js';
 import { seedOption } from '../options.js';
 import { writeReport } from '../render/index.js';
 import { fontsAvailable, svgToPng } from '../render/png.js';
@@ -65,7 +65,7 @@ export function registerDemo(program: Command): void {
 
 async function demoCommand(name: string | undefined, opts: DemoOptions): Promise<void> {
   if (name === undefined) {
-    process.stdout.write(demoList());
+    print(demoList());
     return;
   }
   const demo = findDemo(name);
@@ -90,11 +90,11 @@ async function demoCommand(name: string | undefined, opts: DemoOptions): Promise
     docs.set(req.name, availabilityDocument(req.options, outcome.studies, version));
   }
   const result = demo.build(inputs, docs);
-  process.stdout.write(result.text);
+  print(result.text);
   const dir = opts.out ?? join('out', `demo-${demo.name}`);
   const warnings = await writeDemo(result, dir);
-  for (const w of warnings) process.stderr.write(`zksim: warning: ${w}\n`);
-  process.stdout.write(`\nCharts, demo.txt, demo.json and report.html written to ${dir}\n`);
+  for (const w of warnings) printError(`zksim: warning: ${w}\n`);
+  print(`\nCharts, demo.txt, demo.json and report.html written to ${dir}\n`);
 }
 
 function workersOption(text: string): number {

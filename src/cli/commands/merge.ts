@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { MergeError, mergeDocuments, type AvailabilityDocument } from '../../montecarlo/index.js';
 import { UserError } from '../errors.js';
 import { readText } from '../io.js';
+import { availabilityForMerge, parseJsonFile, requireShape } from '../shape.js';
 import { emitDocument } from './availability.js';
 
 export function registerMerge(program: Command): void {
@@ -17,18 +18,17 @@ export function registerMerge(program: Command): void {
     )
     .action(async (files: string[], opts: { json?: boolean; out?: string }) => {
       const docs = files.map((f) => {
-        try {
-          return JSON.parse(readText(f, 'result')) as AvailabilityDocument;
-        } catch (e) {
-          if (e instanceof UserError) throw e;
-          throw new UserError(`${f}: not a JSON file (${(e as Error).message})`);
-        }
+        const value = parseJsonFile(readText(f, 'result'), f);
+        requireShape(value, availabilityForMerge, f, 'a zksim availability document (the --json output of zksim availability --shard K/N)');
+        return value as AvailabilityDocument;
       });
       let merged: AvailabilityDocument;
       try {
         merged = mergeDocuments(docs);
       } catch (e) {
-        if (e instanceof MergeError || e instanceof RangeError) throw new UserError(`merge: ${e.message}`);
+        // mergeDocuments numbers its inputs from 1: say which file instead
+        const named = (m: string): string => m.replace(/\binput (\d+)/g, (_, k: string) => files[Number(k) - 1] ?? `input ${k}`);
+        if (e instanceof MergeError || e instanceof RangeError || e instanceof TypeError) throw new UserError(`merge: ${named(e.message)}`);
         throw e;
       }
       await emitDocument(merged, opts);

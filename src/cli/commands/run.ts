@@ -1,18 +1,21 @@
-import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, renameSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import type { Command } from 'commander';
-import { EXIT_SAFETY_VIOLATION, runExitCode, runJson } from '../../report/run-json.js';
+import { EXIT_SAFETY_VIOLATION, runExitCode, runJson, type RunJson } from '../../report/run-json.js';
 import { runText } from '../../report/run-text.js';
-import { runTrial, type TraceRecord } from '../../scenario/index.js';
+import { runTrial, type TrialOptions } from '../../scenario/index.js';
 import { formatConfigError } from '../../config/index.js';
 import { parseScenario } from '../../config/scenario.js';
 import { scenarioFromFile, type Scenario } from '../../scenario/scenario-file.js';
 import { QUORUM_RULES, UNSAFE_VARIANTS, type QuorumRule, type UnsafeVariant } from '../../zk/index.js';
 import type { Topology } from '../../model/index.js';
-import { readText } from '../io.js';
+import { makeDirectory, outputTarget, print, printError, readText, temporaryFor, trackTemporary, untrackTemporary } from '../io.js';
 import { UserError } from '../errors.js';
 import { writeReport } from '../render/index.js';
 import { loadTopology, packageVersion } from '../io.js';
 import { collect, durationOption, faultOptions, rateOption, seedOption } from '../options.js';
+import type { TraceJob, TraceReply } from './run-worker.js';
 
 interface RunOptions {
   seed: string;
@@ -83,20 +86,16 @@ async function runCommand(file: string, opts: RunOptions, cmd: Command): Promise
   const sessionTimeoutMs = sc?.workload && !given('sessionTimeout') ? sc.workload.sessionTimeoutMs : durationOption('--session-timeout', opts.sessionTimeout) / 1000;
   const workload = writesPerSec > 0 || readsPerSec > 0 ? { workload: { writesPerSec, readsPerSec, sessionTimeoutMs } } : {};
   const rules = unsafeOptions(opts, sc);
-  const trace = opts.trace ? openTrace(opts.trace) : null;
-  let result;
-  try {
-    result = runTrial({ topology, seed, durationUs, faults, ...workload, ...rules, ...(trace ? { trace: trace.write } : {}) });
-    trace?.commit();
-  } finally {
-    trace?.abandon();
-  }
-  const doc = runJson(result, topology, packageVersion());
-  process.stdout.write(opts.json ? `${JSON.stringify(doc, null, 2)}\n` : runText(doc));
+  // Every output is checked before simulating: a bad --trace or --out used to fail after the run.
+  const traceTarget = opts.trace === undefined ? null : outputTarget(opts.trace, '--trace');
+  if (opts.out !== undefined) makeDirectory(opts.out, '--out');
+  const options = { topology, seed, durationUs, faults, ...workload, ...rules };
+  const doc = opts.trace !== undefined && traceTarget !== null ? await runWithTrace(options, opts.trace, traceTarget) : runJson(runTrial(options), topology, packageVersion());
+  print(opts.json ? `${JSON.stringify(doc, null, 2)}\n` : runText(doc));
   if (opts.out !== undefined) {
     const extra = [{ name: 'run.json', data: `${JSON.stringify(doc, null, 2)}\n` }];
     const { warnings } = await writeReport({ kind: 'run', doc }, { dir: opts.out, formats: ['svg', 'png', 'html'], extra });
-    for (const w of warnings) process.stderr.write(`zksim: warning: ${w}\n`);
+    for (const w of warnings) printError(`zksim: warning: ${w}\n`);
   }
   // After every output is written: the report of a violating run is what the user needs most.
   process.exitCode = runExitCode(doc);
@@ -119,37 +118,41 @@ function unsafeOptions(opts: RunOptions, sc: Scenario | undefined): { quorumRule
   return { ...(quorumRule !== 'majority' ? { quorumRule } : {}), ...(unsafe.length > 0 ? { unsafe } : {}) };
 }
 
-/** JSON Lines written to a temporary sibling, renamed into place only when the run completed. */
-function openTrace(file: string): { write: (r: TraceRecord) => void; commit: () => void; abandon: () => void } {
-  const tmp = `${file}.${process.pid}.tmp`;
-  let fd: number;
+/**
+ * The run with every event written as JSON Lines to `file`: into a hidden temporary sibling, by a
+ * worker thread (see run-worker.ts), renamed into place only when the run completed. Ctrl-C or
+ * SIGTERM meanwhile removes the temporary (cli/io.ts tracks it) and exits at once.
+ */
+async function runWithTrace(options: Omit<TrialOptions, 'trace'>, file: string, target: string): Promise<RunJson> {
+  makeDirectory(dirname(target), '--trace');
+  const tmp = temporaryFor(target);
+  trackTemporary(tmp);
+  let fd: number | null = null;
   try {
-    fd = openSync(tmp, 'w');
-  } catch (e) {
-    throw new UserError(`--trace ${file}: cannot write (${(e as Error).message})`);
+    try {
+      fd = openSync(tmp, 'w');
+    } catch (e) {
+      throw new UserError(`--trace ${file}: cannot write (${(e as Error).message})`);
+    }
+    const job: TraceJob = { options, fd, version: packageVersion() };
+    const reply = await new Promise<TraceReply>((resolve, reject) => {
+      const worker = new Worker(new URL('./run-worker.js', import.meta.url), { workerData: job });
+      worker.once('message', resolve);
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`the run's worker thread exited with code ${code} before its result`)));
+    });
+    if (!reply.ok) throw new UserError(`--trace ${file}: cannot write (${reply.writeError}); the run was not completed`);
+    closeSync(fd);
+    fd = null;
+    try {
+      renameSync(tmp, target);
+    } catch (e) {
+      throw new UserError(`--trace ${file}: cannot write (${(e as Error).message})`);
+    }
+    return reply.doc;
+  } finally {
+    if (fd !== null) closeSync(fd);
+    rmSync(tmp, { force: true });
+    untrackTemporary(tmp);
   }
-  let open = true;
-  let buffer = '';
-  const flush = (): void => {
-    writeSync(fd, buffer);
-    buffer = '';
-  };
-  return {
-    write: (r) => {
-      buffer += `${JSON.stringify(r)}\n`;
-      if (buffer.length > 1 << 16) flush();
-    },
-    commit: () => {
-      flush();
-      closeSync(fd);
-      open = false;
-      renameSync(tmp, file);
-    },
-    abandon: () => {
-      if (!open) return;
-      closeSync(fd);
-      open = false;
-      rmSync(tmp, { force: true });
-    },
-  };
 }

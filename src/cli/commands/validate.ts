@@ -7,7 +7,7 @@ import { describeFailureModel } from '../../faults/index.js';
 import { formatDurationUs } from '../../model/duration.js';
 import type { Topology } from '../../model/index.js';
 import { UserError } from '../errors.js';
-import { loadTopology, readText } from '../io.js';
+import { loadTopology, print, printError, readText } from '../io.js';
 import { lintPlacement } from '../lint.js';
 
 const KINDS = ['topology', 'experiment', 'scenario'] as const;
@@ -75,7 +75,7 @@ function validateCommand(files: readonly string[], opts: ValidateOptions): void 
     try {
       text = readText(file, 'configuration');
     } catch (e) {
-      process.stderr.write(`${(e as Error).message}\n`);
+      printError(`${(e as Error).message}\n`);
       bad++;
       continue;
     }
@@ -84,9 +84,9 @@ function validateCommand(files: readonly string[], opts: ValidateOptions): void 
       const yaml = parseDocument(text);
       // Not YAML at all: the topology reader reports the syntax errors with their positions.
       const errors = yaml.errors.length > 0 ? checkTopology(text, file) : null;
-      if (errors && !errors.ok) for (const e of errors.errors) process.stderr.write(`${formatConfigError(e)}\n`);
+      if (errors && !errors.ok) for (const e of errors.errors) printError(`${formatConfigError(e)}\n`);
       else {
-        process.stderr.write(
+        printError(
           `${file}: cannot tell whether this is a topology, an experiment or a scenario: expected a top-level servers: (topology), failures: (experiment) or faults: (scenario) key; or give --kind\n`,
         );
       }
@@ -95,10 +95,10 @@ function validateCommand(files: readonly string[], opts: ValidateOptions): void 
     }
     const checked = kind === 'topology' ? checkTopology(text, file) : kind === 'experiment' ? checkExperiment(text, file) : checkScenario(text, file, against);
     if (checked.ok) {
-      for (const line of checked.lines) process.stdout.write(`${line}\n`);
+      for (const line of checked.lines) print(`${line}\n`);
     } else {
-      process.stderr.write(`${file}: read as ${kind}${opts.kind ? ' (--kind)' : ''}\n`);
-      for (const e of checked.errors) process.stderr.write(`${formatConfigError(e)}\n`);
+      printError(`${file}: read as ${kind}${opts.kind ? ' (--kind)' : ''}\n`);
+      for (const e of checked.errors) printError(`${formatConfigError(e)}\n`);
       bad++;
     }
   }

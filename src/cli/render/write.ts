@@ -1,41 +1,59 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
+import { makeDirectory, outputTarget, trackTemporary, untrackTemporary } from '../io.js';
 
 export interface OutputFile {
   readonly name: string;
   readonly data: string | Uint8Array;
 }
 
+/** The filesystem calls a test may replace, to fail a rename midway and see the rollback. */
+export interface FileOps {
+  readonly rename: (from: string, to: string) => void;
+}
+
 /**
  * Writes a set of files into `dir`, all or nothing as far as a filesystem allows: every file is
  * first written to a hidden temporary sibling; only when all are written are they renamed into
- * place. A failure removes the temporaries and any file this call already renamed into place,
- * so no half-written file, and no half-updated set of charts, is ever left behind.
+ * place, each previous file first moved aside to a hidden backup. A failure removes the
+ * temporaries and every file this call placed, and puts the backups back, so the directory is as
+ * it was: no half-written file, no half-updated set of charts, no lost previous run. Temporaries
+ * and backups are tracked, so a signal removes the temporaries (a handled signal waits for this
+ * synchronous function to end, so it never lands between a backup and its restore).
  */
-export function writeFilesAtomic(dir: string, files: readonly OutputFile[]): string[] {
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (e) {
-    throw new UserError(`--out ${dir}: cannot create directory (${(e as Error).message})`);
-  }
-  const staged: { tmp: string; final: string }[] = [];
-  const placed: string[] = [];
+export function writeFilesAtomic(dir: string, files: readonly OutputFile[], ops: FileOps = { rename: renameSync }): string[] {
+  const renameSync = ops.rename;
+  makeDirectory(dir, '--out');
+  const staged: { tmp: string; final: string; backup: string }[] = [];
+  const placed: { final: string; backup: string | null }[] = [];
   try {
     for (const f of files) {
-      const final = join(dir, f.name);
+      const final = outputTarget(join(dir, f.name), '--out');
       const tmp = join(dir, `.${f.name}.${process.pid}.tmp`);
-      staged.push({ tmp, final });
+      staged.push({ tmp, final, backup: join(dir, `.${f.name}.${process.pid}.bak`) });
+      trackTemporary(tmp);
       writeFileSync(tmp, f.data);
     }
     for (const s of staged) {
+      const hadPrevious = existsSync(s.final);
+      if (hadPrevious) renameSync(s.final, s.backup);
+      placed.push({ final: s.final, backup: hadPrevious ? s.backup : null });
       renameSync(s.tmp, s.final);
-      placed.push(s.final);
+      untrackTemporary(s.tmp);
     }
   } catch (e) {
-    for (const s of staged) rmSync(s.tmp, { force: true });
-    for (const p of placed) rmSync(p, { force: true });
-    throw new UserError(`--out ${dir}: cannot write (${(e as Error).message})`);
+    for (const s of staged) {
+      rmSync(s.tmp, { force: true });
+      untrackTemporary(s.tmp);
+    }
+    for (const p of placed.reverse()) {
+      rmSync(p.final, { force: true });
+      if (p.backup !== null) renameSync(p.backup, p.final);
+    }
+    if (e instanceof UserError) throw e;
+    throw new UserError(`--out ${dir}: cannot write (${(e as Error).message}); the directory is left as it was`);
   }
+  for (const p of placed) if (p.backup !== null) rmSync(p.backup, { force: true });
   return staged.map((s) => s.final);
 }
