@@ -134,23 +134,30 @@ export function readText(file: string, what: string): string {
   }
 }
 
-/** Keys that only an experiment or a scenario file has at its top level. */
-const NOT_TOPOLOGY_KEYS: readonly (readonly [string, readonly string[], string])[] = [
-  ['experiment', ['failures', 'horizon', 'runs'], 'pass it with --experiment'],
+export type FileKind = 'topology' | 'experiment' | 'scenario';
+
+/** Top-level keys only one kind of file has (as `zksim validate` tells kinds apart), and how to pass that kind. */
+const KIND_MARKERS: readonly (readonly [FileKind, readonly string[], string])[] = [
+  ['topology', ['servers'], 'pass topology files as arguments'],
+  ['experiment', ['failures', 'horizon', 'runs'], 'pass it with --experiment (zksim availability, sweep)'],
   ['scenario', ['faults', 'quorumRule', 'unsafe', 'duration'], 'pass it with --scenario (zksim run)'],
 ];
 
 /**
- * An experiment or scenario file given where a topology is expected gets one hint instead of an
- * "unknown key" error per key. Only when the file has no `servers:` (then it may be a topology
- * with typos, whose errors say more).
+ * One hint instead of an "unknown key" error per key, when a file given as `expected` has none of
+ * that kind's marker keys but another kind's: "this looks like an experiment file; pass it with
+ * --experiment". Null when the file may well be of the expected kind (then its own errors say more).
  */
-function notATopologyHint(text: string, file: string): string | null {
-  const keys = new Set([...text.matchAll(/^([A-Za-z]+)\s*:/gm)].map((m) => m[1]));
-  if (keys.has('servers')) return null;
-  for (const [kind, markers, how] of NOT_TOPOLOGY_KEYS) {
+export function wrongKindHint(text: string, file: string, expected: FileKind): string | null {
+  const keys = new Set([...text.matchAll(/^([A-Za-z]+)[ \t]*:/gm)].map((m) => m[1]));
+  const own = KIND_MARKERS.find(([k]) => k === expected)?.[1] ?? [];
+  if (own.some((k) => keys.has(k))) return null;
+  for (const [kind, markers, how] of KIND_MARKERS) {
+    if (kind === expected) continue;
     const found = markers.filter((k) => keys.has(k));
-    if (found.length > 0) return `${file}: this looks like an ${kind === 'experiment' ? 'experiment' : 'scenario'} file (it has ${found.map((k) => `${k}:`).join(', ')} and no servers:), not a topology; ${how}`;
+    if (found.length > 0) {
+      return `${file}: this looks like ${kind === 'experiment' ? 'an' : 'a'} ${kind} file (it has ${found.map((k) => `${k}:`).join(', ')}), not ${expected === 'experiment' ? 'an' : 'a'} ${expected}; ${how}`;
+    }
   }
   return null;
 }
@@ -159,7 +166,7 @@ function notATopologyHint(text: string, file: string): string | null {
 export function loadTopology(file: string): Topology {
   const text = readText(file, 'topology');
   const parsed = parseTopology(text, file);
-  if (!parsed.ok) throw new UserError(notATopologyHint(text, file) ?? parsed.errors.map(formatConfigError).join('\n'));
+  if (!parsed.ok) throw new UserError(wrongKindHint(text, file, 'topology') ?? parsed.errors.map(formatConfigError).join('\n'));
   return parsed.topology;
 }
 

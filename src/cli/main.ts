@@ -20,7 +20,13 @@ function program(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     // commander echoes the user's arguments in its errors: escaped like everything else printed
-    .configureOutput({ writeOut: print, writeErr: printError });
+    .configureOutput({ writeOut: print, writeErr: printError })
+    .addHelpText(
+      'after',
+      '\nEvery command: exit 2 on bad input, with one message naming the file and field; exit 2 when standard output cannot\n' +
+        'be written (e.g. a full disk: > /dev/full); a closed pipe (| head) ends quietly. Ctrl-C or SIGTERM remove any\n' +
+        'half-written output file (exit 130/143). Control characters from input files are printed escaped (\\u001b).\n',
+    );
   registerRun(p);
   registerValidate(p);
   registerStart(p);

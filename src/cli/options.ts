@@ -1,4 +1,5 @@
 import { parseFault } from '../config/index.js';
+import { durationHint } from '../config/yaml-reader.js';
 import { parseDurationUs } from '../model/duration.js';
 import type { FaultSpec, Topology } from '../model/index.js';
 import { UserError } from './errors.js';
@@ -10,7 +11,7 @@ export function collect(value: string, previous: string[] = []): string[] {
 
 export function durationOption(flag: string, text: string): number {
   const us = parseDurationUs(text);
-  if (us === null || us <= 0) throw new UserError(`${flag} ${JSON.stringify(text)}: expected a positive duration with a unit, e.g. 500ms, 60s, 5m, 2h, 1y`);
+  if (us === null || us <= 0) throw new UserError(`${flag} ${JSON.stringify(text)}: expected a positive duration with a unit, e.g. 500ms, 60s, 5m, 2h, 1y${durationHint(text)}`);
   return us;
 }
 

@@ -13,7 +13,7 @@ import {
   type ServerInput,
   type TopologyInput,
 } from './schema.js';
-import { describe, YamlReader } from './yaml-reader.js';
+import { describe, durationHintOf, YamlReader } from './yaml-reader.js';
 
 export class TopologyReader extends YamlReader {
   /** A plain number (ms) or a duration string with a unit; returns milliseconds. */
@@ -25,7 +25,7 @@ export class TopologyReader extends YamlReader {
         if (us !== null) return us / 1000;
       }
     }
-    this.errorAt(path, node, `expected a duration such as 0.5ms or 2s (or a number of milliseconds), found ${describe(node)}`);
+    this.errorAt(path, node, `expected a duration such as 0.5ms or 2s (or a number of milliseconds), found ${describe(node)}${durationHintOf(node)}`);
     return undefined;
   }
 

@@ -27,7 +27,7 @@ import type { ConfigError } from './errors.js';
 import { parseFault } from './faults.js';
 import { applySet } from './overrides.js';
 import { didYouMean } from './suggest.js';
-import { describe, offsetOf, YamlReader } from './yaml-reader.js';
+import { describe, durationHintOf, offsetOf, YamlReader } from './yaml-reader.js';
 import { validateTopology } from './validate.js';
 
 /** Mirrors zk/unsafe.ts (config/ may not import zk/; a test keeps the lists equal). */
@@ -156,7 +156,7 @@ class Reader extends YamlReader {
   private durationUs(node: unknown, path: string, allowZero: boolean): number | undefined {
     const us = isScalar(node) && typeof node.value === 'string' ? parseDurationUs(node.value) : null;
     if (us === null || (!allowZero && us === 0)) {
-      this.errorAt(path, node, `expected a ${allowZero ? '' : 'positive '}duration with a unit such as 500ms, 60s or 5m, found ${describe(node)}`);
+      this.errorAt(path, node, `expected a ${allowZero ? '' : 'positive '}duration with a unit such as 500ms, 60s or 5m, found ${describe(node)}${durationHintOf(node)}`);
       return undefined;
     }
     return us;

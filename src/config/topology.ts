@@ -43,7 +43,7 @@ import type { ServerSpec, Topology } from '../model/topology.js';
 import type { ConfigError } from './errors.js';
 import { TopologyReader } from './read-yaml.js';
 import { DEFAULT_LATENCY, DEFAULT_QUORUM, DEFAULT_REGION, DEFAULT_STORAGE, DEFAULT_ZK_SETTINGS, type ServerInput, type TopologyInput } from './schema.js';
-import { validateTopology } from './validate.js';
+import { validateTopology as validateTopologyRules, type TopologyIssue } from './validate.js';
 
 export {
   DEFAULT_LATENCY,
@@ -55,7 +55,47 @@ export {
   type ServerInput,
   type TopologyInput,
 } from './schema.js';
-export { validateTopology, type TopologyIssue } from './validate.js';
+export type { TopologyIssue } from './validate.js';
+
+/**
+ * Characters a name may not contain: controls (NUL, ESC, …), format characters (bidirectional
+ * overrides), private-use, unassigned code points and line separators. Names reach the terminal,
+ * SVG/PNG charts and HTML: a NUL used to crash the PNG renderer, an ESC to drive the terminal.
+ */
+const NOT_PRINTABLE = /[\p{C}\p{Zl}\p{Zp}]/u;
+/** The same for free text (the description), which may also hold tabs and line breaks. */
+const NOT_PRINTABLE_TEXT = /[^\P{C}\t\n]|[\p{Zl}\p{Zp}]/u;
+
+function codePoint(c: string): string {
+  return `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/** Names (topology, zone, region, rack, host) hold printable characters only; the description no control characters but tab and newline. */
+export function validateNames(topology: Topology): TopologyIssue[] {
+  const issues: TopologyIssue[] = [];
+  const check = (path: string, value: string, re: RegExp, what: string): void => {
+    const bad = re.exec(value);
+    if (bad) issues.push({ path, message: `expected ${what}, found the non-printable character ${codePoint(bad[0])} at position ${bad.index + 1}` });
+  };
+  check('name', topology.name, NOT_PRINTABLE, 'a name of printable characters only');
+  check('description', topology.description, NOT_PRINTABLE_TEXT, 'text without control characters (tab and newline allowed)');
+  topology.servers.forEach((s, i) => {
+    for (const key of ['zone', 'region', 'rack', 'host'] as const) {
+      // a defaulted rack (`<zone>-<host>`) is reported through its zone or host, not twice
+      if (key === 'rack' && s.rack === `${s.zone}-${s.host}`) continue;
+      check(`servers[${i}].${key}`, s[key], NOT_PRINTABLE, `a ${key} name of printable characters only`);
+    }
+  });
+  return issues;
+}
+
+/**
+ * Every rule that does not need the YAML (config/validate.ts) and the names' characters: for
+ * topologies read from files, built in code or changed by --set overrides.
+ */
+export function validateTopology(topology: Topology): TopologyIssue[] {
+  return [...validateTopologyRules(topology), ...validateNames(topology)];
+}
 
 /**
  * Defaults: host `server-<id>`; rack `<zone>-<host>`, a rack of the server's own (shared only by

@@ -3,7 +3,7 @@
  * value at its key; semantic errors at the node of the path or its nearest ancestor), unknown
  * keys with a "did you mean", and typed scalar reads. TopologyReader and ExperimentReader extend it.
  */
-import { isMap, isScalar, isSeq, type LineCounter, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, type LineCounter, type Node } from 'yaml';
 import type { ConfigError } from './errors.js';
 import { didYouMean } from './suggest.js';
 
@@ -23,7 +23,32 @@ export function describe(node: unknown): string {
     if (typeof v === 'string') return `"${v}"`;
     return `${typeof v} ${String(v)}`;
   }
-  return 'an alias or unsupported node';
+  // Anchors and aliases are not read (a value is written where it is used); the error is placed at the alias.
+  if (isAlias(node)) return `the alias *${node.source} (YAML anchors and aliases are not supported: write the value out)`;
+  return 'an unsupported node';
+}
+
+/** 2⁵³ − 1 µs, the longest duration the simulator's clock (integer microseconds in a double) holds. */
+export const MAX_DURATION_TEXT = '285 years';
+
+const DURATION_SYNTAX = /^(\d+(?:\.\d+)?)(us|µs|ms|s|m|h|d|w|y)$/;
+const US_PER: Readonly<Record<string, number>> = { us: 1, µs: 1, ms: 1e3, s: 1e6, m: 6e7, h: 3.6e9, d: 8.64e10, w: 6.048e11, y: 3.1536e13 };
+
+/**
+ * Why a text shaped like a duration was still refused by parseDurationUs, as a suffix for the
+ * error message: too long (naming the limit) or finer than a microsecond; '' otherwise.
+ */
+export function durationHint(text: string): string {
+  const m = DURATION_SYNTAX.exec(text.trim());
+  if (m === null) return '';
+  const approxUs = Number(m[1]) * (US_PER[m[2] ?? 's'] ?? 1);
+  if (approxUs > Number.MAX_SAFE_INTEGER) return ` (too long: durations up to ${MAX_DURATION_TEXT})`;
+  return ' (finer than a microsecond, the simulator\'s unit of time)';
+}
+
+/** `durationHint` for a YAML node: '' unless it is a string scalar. */
+export function durationHintOf(node: unknown): string {
+  return isScalar(node) && typeof node.value === 'string' ? durationHint(node.value) : '';
 }
 
 export class YamlReader {
@@ -145,7 +170,7 @@ export class YamlReader {
 }
 
 export function isNode(value: unknown): value is Node {
-  return isMap(value) || isSeq(value) || isScalar(value);
+  return isMap(value) || isSeq(value) || isScalar(value) || isAlias(value);
 }
 
 export function offsetOf(node: unknown): number | undefined {

@@ -25,11 +25,16 @@ import {
 } from '../../montecarlo/index.js';
 import { availabilityTable } from '../../report/table.js';
 import { UserError } from '../errors.js';
-import { checkWritable, escapeControl, exitNow, loadTopology, makeDirectory, packageVersion, print, printError, readText, setInterruptHandler, writeFileAtomic } from '../io.js';
+import { checkWritable, escapeControl, exitNow, loadTopology, makeDirectory, wrongKindHint, packageVersion, print, printError, readText, setInterruptHandler, writeFileAtomic } from '../io.js';
 import { writeReport } from '../render/index.js';
 import { checkpointShape, parseJsonFile, requireShape } from '../shape.js';
 import { collect, durationOption, seedOption } from '../options.js';
 import { shownModel, shownModelText, type ShownModel } from './show-model.js';
+
+/** The exit codes of availability and sweep, in their --help. */
+export const STUDY_EXIT_STATUS =
+  '\nExit status: 0 done; 2 bad input, or an output that cannot be written (--out, --checkpoint: checked before simulating;\n' +
+  '  if a save still fails later, the result is printed and the failure said); 130 interrupted by Ctrl-C (partial result printed).\n';
 
 /** Options shared by `availability` and `sweep`. */
 export interface StudyCliOptions {
@@ -65,7 +70,7 @@ export function addStudyOptions(cmd: Command): Command {
     .option('--node-mttr <dur>', 'mean time to repair for --node-mttf')
     .option('--set <path=value>', 'override an experiment or topology field (repeatable), e.g. failures.hostFailures.mttr.median=4h, zookeeper.tickTime=1000', collect)
     .option('--precision <r>', 'stop early once the 95% CI half-width of write unavailability is within r × the estimate (and ≥10 outages were seen); --runs is the cap')
-    .option('--workers <n>', `worker threads (default: all cores, ${availableParallelism()} here); results do not depend on it`)
+    .option('--workers <n>', `worker threads (default: all cores, ${availableParallelism()} here; capped at the cores and the trials, said on stderr); results do not depend on it`)
     .option('--checkpoint <file>', 'save progress to FILE periodically and resume from it if it exists (same inputs required)')
     .option('--shard <k/n>', 'run only trials i ≡ k−1 (mod n), for batch systems; combine the outputs with `zksim merge`')
     .option('--show-model', 'print the resolved failure model (after --experiment, --node-mttf/--node-mttr, --set), runs, horizon, seed and placement defaults, then exit without simulating')
@@ -89,6 +94,7 @@ export function registerAvailability(program: Command): void {
         '  zksim availability topologies/n5-3az.yaml --set failures.zonePartitions.duration.median=2h --show-model\n' +
         '  zksim availability topologies/n5-3az.yaml --shard 2/4 --json > shard2.json   # then: zksim merge shard*.json\n',
     )
+    .addHelpText('after', STUDY_EXIT_STATUS)
     .action(async (files: string[], opts: StudyCliOptions) => {
       const base = loadBase(opts);
       const loaded = files.map((file) => ({ file, topology: applyTopologySets(loadTopology(file), opts.set ?? [], file) }));
@@ -115,8 +121,9 @@ export interface BaseSetup {
 /** Experiment file + --node-mttf/--node-mttr + experiment --set paths + runs/horizon/seed/precision/shard. */
 export function loadBase(opts: StudyCliOptions): BaseSetup {
   const file = opts.experiment ?? builtinExperiment('production');
-  const parsed = parseExperiment(readText(file, 'experiment'), file);
-  if (!parsed.ok) throw new UserError(parsed.errors.map(formatConfigError).join('\n'));
+  const text = readText(file, 'experiment');
+  const parsed = parseExperiment(text, file);
+  if (!parsed.ok) throw new UserError(wrongKindHint(text, file, 'experiment') ?? parsed.errors.map(formatConfigError).join('\n'));
   let experiment = parsed.experiment;
   if ((opts.nodeMttf === undefined) !== (opts.nodeMttr === undefined)) throw new UserError('--node-mttf and --node-mttr go together: give both');
   if (opts.nodeMttf !== undefined && opts.nodeMttr !== undefined) {

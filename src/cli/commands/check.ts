@@ -9,7 +9,7 @@ import { describeCase, livenessProperty, runCase, safetyProperty, type ExploreCa
 import { formatScenario } from '../../scenario/scenario-file.js';
 import { QUORUM_RULES, UNSAFE_VARIANTS, type QuorumRule, type UnsafeVariant } from '../../zk/index.js';
 import { UserError } from '../errors.js';
-import { escapeControl, loadTopology, print, writeFileAtomic } from '../io.js';
+import { escapeControl, loadTopology, makeDirectory, print, writeFileAtomic } from '../io.js';
 import { collect, seedOption } from '../options.js';
 
 interface CheckOptions {
@@ -76,6 +76,7 @@ function checkCommand(opts: CheckOptions): void {
     if (v === undefined) throw new UserError(`--unsafe ${JSON.stringify(u)}: expected one of ${UNSAFE_VARIANTS.join(', ')}`);
     if (!unsafe.includes(v)) unsafe.push(v);
   }
+  if (opts.out !== undefined) makeDirectory(opts.out, '--out'); // before exploring, not after a find
   const topologies = opts.topology ? opts.topology.map((f) => ({ topology: loadTopology(f), file: f })) : shippedTopologies();
   const settings: ExploreSettings = { topologies, quorumRule: quorumRule as QuorumRule, unsafe };
   const what = opts.liveness ? 'liveness' : 'safety';

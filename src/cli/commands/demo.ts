@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
@@ -13,7 +12,8 @@ import { DEMOS, findDemo, type DemoInputs, type DemoOutput } from '../../report/
 import { assertInert, specJson } from '../../report/export/index.js';
 import { escapeHtml, reportHtml, type ReportChart } from '../../report/html/index.js';
 import { UserError } from '../errors.js';
-import { loadTopology, packageVersion, print, printError, readText } from '../io.js';
+import { loadTopology, makeDirectory, packageVersion, print, printError, readText } from '../io.js';
+import { workerCount } from './availability.js';
 import { seedOption } from '../options.js';
 import { writeReport } from '../render/index.js';
 import { fontsAvailable, svgToPng } from '../render/png.js';
@@ -71,7 +71,10 @@ async function demoCommand(name: string | undefined, opts: DemoOptions): Promise
   const demo = findDemo(name);
   if (!demo) throw new UserError(`demo ${JSON.stringify(name)}: no such demo; choose one of ${DEMOS.map((d) => d.name).join(', ')} (zksim demo lists them)`);
   const seed = seedOption(opts.seed);
-  const workers = opts.workers === undefined ? availableParallelism() : workersOption(opts.workers);
+  // A demo's studies run hundreds of trials or more: the cores are the cap that matters.
+  const workers = workerCount(opts.workers === undefined ? null : workersOption(opts.workers), Number.MAX_SAFE_INTEGER);
+  const dir = opts.out ?? join('out', `demo-${demo.name}`);
+  makeDirectory(dir, '--out'); // before the studies, not after them
   const version = packageVersion();
   const topologies = new Map<string, Topology>();
   const inputs: DemoInputs = {
@@ -91,7 +94,6 @@ async function demoCommand(name: string | undefined, opts: DemoOptions): Promise
   }
   const result = demo.build(inputs, docs);
   print(result.text);
-  const dir = opts.out ?? join('out', `demo-${demo.name}`);
   const warnings = await writeDemo(result, dir);
   for (const w of warnings) printError(`zksim: warning: ${w}\n`);
   print(`\nCharts, demo.txt, demo.json and report.html written to ${dir}\n`);

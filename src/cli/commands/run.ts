@@ -10,7 +10,7 @@ import { parseScenario } from '../../config/scenario.js';
 import { scenarioFromFile, type Scenario } from '../../scenario/scenario-file.js';
 import { QUORUM_RULES, UNSAFE_VARIANTS, type QuorumRule, type UnsafeVariant } from '../../zk/index.js';
 import type { Topology } from '../../model/index.js';
-import { makeDirectory, outputTarget, print, printError, readText, temporaryFor, trackTemporary, untrackTemporary } from '../io.js';
+import { makeDirectory, wrongKindHint, outputTarget, print, printError, readText, temporaryFor, trackTemporary, untrackTemporary } from '../io.js';
 import { UserError } from '../errors.js';
 import { writeReport } from '../render/index.js';
 import { loadTopology, packageVersion } from '../io.js';
@@ -56,7 +56,8 @@ export function registerRun(program: Command): void {
     .addHelpText(
       'after',
       `\nExit status: 0 the run finished and no safety invariant was violated; ${EXIT_SAFETY_VIOLATION} an invariant was violated under ZooKeeper's rules (as zksim check);\n` +
-        '  2 bad input. Under --quorum-rule naive or --unsafe violations are the point of the run: it exits 0 and says they were expected.',
+        '  2 bad input, or an output (--trace, --out) that cannot be written (--trace and --out are checked before simulating);\n' +
+        '  130/143 interrupted by Ctrl-C/SIGTERM (a half-written --trace is removed). Under --quorum-rule naive or --unsafe violations are the point of the run: it exits 0 and says they were expected.',
     )
     .addHelpText('after', '\nExamples:\n  zksim run topologies/n3-1az.yaml --seed 7 --duration 60s --fault kill:leader@10s\n  zksim run topologies/n5-3az.yaml --fault isolate:leader@20s+30s --json\n  zksim run topologies/n5-3az.yaml --writes 200 --duration 60s --fault kill:leader@20s\n')
     .action((file: string, opts: RunOptions, cmd: Command) => runCommand(file, opts, cmd));
@@ -65,8 +66,9 @@ export function registerRun(program: Command): void {
 /** A scenario file applied to the topology, or null without --scenario. */
 function loadScenario(file: string | undefined, base: Topology): { topology: Topology; scenario: Scenario } | null {
   if (file === undefined) return null;
-  const parsed = parseScenario(readText(file, 'scenario'), file);
-  if (!parsed.ok) throw new UserError(parsed.errors.map(formatConfigError).join('\n'));
+  const text = readText(file, 'scenario');
+  const parsed = parseScenario(text, file);
+  if (!parsed.ok) throw new UserError(wrongKindHint(text, file, 'scenario') ?? parsed.errors.map(formatConfigError).join('\n'));
   const loaded = scenarioFromFile(parsed.scenario, base);
   if (!loaded.ok) throw new UserError(loaded.errors.map(formatConfigError).join('\n'));
   return loaded;

@@ -17,6 +17,7 @@ import {
   nodeModelName,
   printShownModel,
   runAndReport,
+  STUDY_EXIT_STATUS,
   withNodeModel,
   type StudyCliOptions,
 } from './availability.js';
@@ -36,6 +37,7 @@ export function registerSweep(program: Command): void {
         'the setting and its values: node-mttf or node-mttr (independent exponential host crash/repair, the other mean from --node-mttf/--node-mttr or the experiment), or any --set path, e.g. zookeeper.tickTime=1000,2000,4000',
       ),
   )
+    .addHelpText('after', STUDY_EXIT_STATUS)
     .addHelpText('after', '\nExamples:\n  zksim sweep topologies/n5-3az.yaml --vary node-mttr=15m,1h,4h,12h,24h\n  zksim sweep topologies/n3-1az.yaml --vary zookeeper.tickTime=500,1000,2000 --runs 200\n')
     .action(async (file: string, opts: SweepOptions) => {
       const { key, values } = parseVary(opts.vary ?? '');
