@@ -2,7 +2,7 @@ import { US_PER_YEAR, meanOf } from '../core/index.js';
 import { analyticInputs } from '../faults/index.js';
 import type { Experiment } from '../model/experiment.js';
 import type { ServerSpec, Topology } from '../model/index.js';
-import { MAX_ENUMERATED_VOTERS, enumeratedAvailability, meanTimeToQuorumLoss, type QuorumSystem } from '../stats/index.js';
+import { MAX_ENUMERATED_DOMAINS, MAX_ENUMERATED_VOTERS, enumeratedAvailability, meanTimeToQuorumLoss, type QuorumSystem } from '../stats/index.js';
 import type { AnalyticValues } from './estimate.js';
 
 /**
@@ -22,7 +22,7 @@ import type { AnalyticValues } from './estimate.js';
  *   alone, exponential mttf and mttr, one voter per host, a majority quorum; otherwise null.
  *
  * Null when no process it covers is on while others are (it would say 100% and mean nothing),
- * when there are no voters, or too many to enumerate. With bursts, zone partitions or rolling
+ * when there are no voters, or too many voters or shared domains to enumerate. With bursts, zone partitions or rolling
  * maintenance on, the value is the availability WITHOUT them (`leavesOut` names them): an upper
  * bound in practice, not a check of the simulation.
  *
@@ -54,6 +54,10 @@ export function analyticFor(experiment: Experiment, topology: Topology): Analyti
     domain(`zone:${s.zone}`, inputs.domainDown.zone),
     domain(`region:${s.region}`, inputs.domainDown.region),
   ]);
+  // Beyond MAX_ENUMERATED_DOMAINS shared domains the enumeration would take too long: no closed form.
+  const holders = new Map<number, number>();
+  for (const list of serverZone) for (const z of list) if ((zoneUp[z] as number) < 1) holders.set(z, (holders.get(z) ?? 0) + 1);
+  if ([...holders.values()].filter((n) => n > 1).length > MAX_ENUMERATED_DOMAINS) return null;
   const own = (1 - inputs.restartDown) * (1 - inputs.diskDown);
   const quorum = quorumSystemOf(topology, voters);
   const r = enumeratedAvailability({ quorum, serverUp: voters.map(() => own), serverZone, zoneUp });

@@ -80,7 +80,7 @@ export interface AvailabilityResult {
 
 /** Enumeration cost is 2^(voters); 2^24 leaves × V work is a few seconds — beyond that, simulate. */
 export const MAX_ENUMERATED_VOTERS = 24;
-/** Domains shared by two or more voters are enumerated too: 2^(shared domains) × 2^(voters) leaves at most. */
+/** Domains shared by two or more voters (and ever down) are enumerated too: 2^(shared domains) × 2^(voters) leaves at most. */
 export const MAX_ENUMERATED_DOMAINS = 20;
 
 /**
@@ -115,12 +115,14 @@ export function enumeratedAvailability(model: EnumerationModel): AvailabilityRes
   });
   const isQ = compileQuorum(quorum);
 
-  // Fold single-voter domains into the voter; keep the shared ones, in index order.
+  // Fold single-voter domains into the voter; keep the shared ones, in index order. A domain that
+  // is never down (up = 1) changes nothing and is dropped before counting.
   const holders = new Map<number, number>();
-  for (const list of domainsOf) for (const z of list) holders.set(z, (holders.get(z) ?? 0) + 1);
+  for (const list of domainsOf) for (const z of list) if ((zoneUp[z] as number) < 1) holders.set(z, (holders.get(z) ?? 0) + 1);
+  const shared = (z: number): boolean => (holders.get(z) ?? 0) > 1;
   const ownUp = serverUp.map((p, i) => (domainsOf[i] as number[]).reduce((q, z) => (holders.get(z) === 1 ? q * (zoneUp[z] as number) : q), p));
-  const zones = [...holders.keys()].filter((z) => (holders.get(z) as number) > 1).sort((x, y) => x - y);
-  const sharedOf = domainsOf.map((list) => list.filter((z) => (holders.get(z) as number) > 1));
+  const zones = [...holders.keys()].filter(shared).sort((x, y) => x - y);
+  const sharedOf = domainsOf.map((list) => list.filter(shared));
   if (zones.length > MAX_ENUMERATED_DOMAINS) {
     throw new RangeError(`enumeration over ${zones.length} shared failure domains is too large (max ${MAX_ENUMERATED_DOMAINS})`);
   }

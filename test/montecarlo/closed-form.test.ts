@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseExperiment } from '../../src/config/experiment.js';
-import { parseTopology } from '../../src/config/topology.js';
+import { parseTopology, resolveTopology } from '../../src/config/topology.js';
 import { analyticFor, availabilityDocument, runStudies, type ResultRow } from '../../src/montecarlo/index.js';
 import { independentCrashRepair } from '../../src/faults/index.js';
 import type { Experiment } from '../../src/model/experiment.js';
@@ -174,5 +174,22 @@ servers:
     expect(a.quorumUnavailability).toBeCloseTo(unavailable, 14);
     expect(a.quorumAvailability + a.quorumUnavailability).toBeCloseTo(1, 14);
     expect(a.meanYearsToQuorumLoss).toBeNull();
+  });
+
+  it('gives no closed form when too many hosts and racks are shared to enumerate', () => {
+    // 24 voters in pairs: 12 shared hosts and 12 shared racks, 24 shared domains > 20.
+    const servers = Array.from({ length: 24 }, (_, i) => ({ id: i + 1, zone: 'a', rack: `r${i >> 1}`, host: `h${i >> 1}` }));
+    const t = resolveTopology({ name: 'pairs', servers });
+    const exp = (mean: number) => ({ dist: 'exponential' as const, mean });
+    const e: Experiment = {
+      name: 'pairs',
+      description: '',
+      runs: 1,
+      horizonUs: DAY_US,
+      seed: 1,
+      failures: { ...independentCrashRepair(30 * DAY_US, DAY_US), domainOutages: [{ level: 'rack', every: exp(DAY_US * 365), duration: exp(DAY_US) }] },
+      workload: null,
+    };
+    expect(analyticFor(e, t)).toBeNull();
   });
 });
