@@ -85,7 +85,7 @@ describe('zksim availability (built CLI)', () => {
     [['availability', 'topologies/n3-1az.yaml', '--node-mttf', '5d'], /go together/],
     [['availability', 'topologies/n3-1az.yaml', '--set', 'failures.nope=1'], /--set failures.nope=1/],
     [['sweep', 'topologies/n3-1az.yaml', '--vary', 'node-mttr'], /--vary "node-mttr": expected KEY=V1,V2/],
-    [['merge', 'topologies/n3-1az.yaml'], /not a JSON file|not a zksim/],
+    [['merge', 'topologies/n3-1az.yaml'], /not a JSON file|not valid JSON|not a zksim/],
   ])('bad input %j exits 2 with a clear message', async (args, message) => {
     const r = await zksim(args);
     expect(r.status).toBe(2);
