@@ -145,6 +145,11 @@ export function tableWarnings(doc: AvailabilityDocument): string[] {
     }
     if (r.tooFewQuorumEpisodes) {
       out.push(`${name}: only ${r.quorumLossEpisodes} quorum-loss episode${r.quorumLossEpisodes === 1 ? '' : 's'} (fewer than ${MIN_EPISODES}) — the quorum availability interval cannot be trusted`);
+      // Plenty of short failovers can hide that most of the write downtime is those few losses.
+      const share = r.downtimeMinutesPerYear > 0 ? r.quorumDowntimeMinutesPerYear / r.downtimeMinutesPerYear : 0;
+      if (!r.tooFewWriteEpisodes && share >= 0.5) {
+        out.push(`${name}: ${(share * 100).toFixed(0)}% of the write downtime is ${r.quorumLossEpisodes === 1 ? 'that one quorum loss, so the write availability rests on it' : `those ${r.quorumLossEpisodes} quorum losses, so the write availability rests on them`} too`);
+      }
     }
     if (r.analyticQuorumAvailability !== null) {
       const [lo, hi] = r.quorumAvailabilityCi95;

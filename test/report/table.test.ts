@@ -65,4 +65,24 @@ describe('availability table', () => {
     expect(text).toContain('failure model test-independent (n3-1az node-mttr=1d):\n  hostFailures, per host: mttf exponential, mean 5d; mttr exponential, mean 1d\n');
     expect(text).toContain('failure model test-independent (n3-1az node-mttr=2d):\n  hostFailures, per host: mttf exponential, mean 5d; mttr exponential, mean 2d\n');
   });
+
+  it('warns when most write downtime is a handful of quorum losses, however many failovers there were', () => {
+    const trials = Array.from({ length: 20 }, (_, i) => trialSummary({
+      index: i, measuredUs: DAY_US,
+      writeDownUs: i === 0 ? 3_600_000_000 : 1_000_000,
+      quorumDownUs: i === 0 ? 3_500_000_000 : 0,
+      downByCauseUs: { quorumLost: i === 0 ? 3_500_000_000 : 0, partitioned: 0, leaderIsolated: i === 0 ? 100_000_000 : 1_000_000, electing: 0, syncing: 0 },
+      downByProcessUs: { ...zeroByProcess(), hostFailures: i === 0 ? 3_600_000_000 : 1_000_000 },
+      quorumDownByProcessUs: { ...zeroByProcess(), hostFailures: i === 0 ? 3_500_000_000 : 0 },
+      outageEpisodes: 1, outageEpisodesByProcess: { ...zeroByProcess(), hostFailures: 1 },
+      quorumLossEpisodes: i === 0 ? 1 : 0, quorumLossEpisodesByProcess: { ...zeroByProcess(), hostFailures: i === 0 ? 1 : 0 },
+      firstQuorumLossUs: i === 0 ? 1000 : null,
+    }));
+    const acc = new Accumulator();
+    for (const t of trials) acc.add(t);
+    const doc = availabilityDocument(options({ horizonUs: DAY_US, runs: 20 }), configs(crashRepair(5, 1, 1), 'n3-1az').map((config) => ({ config, acc, stoppedBy: 'runs' as const })), 't');
+    const text = availabilityTable(doc);
+    expect(doc.results[0]!.tooFewWriteEpisodes).toBe(false);
+    expect(text).toContain('warning: n3-1az: 97% of the write downtime is that one quorum loss, so the write availability rests on it too');
+  });
 });
