@@ -178,7 +178,9 @@ export function loadTopology(file: string): Topology {
  * (`/proc/self/x`). Each missing component is created once, below the nearest existing
  * directory; any failure is a UserError naming `flag` and the directory.
  */
-export function makeDirectory(dir: string, flag: string): void {
+export function makeDirectory(dir: string, flag: string, forFile?: string): void {
+  const what = `${flag} ${forFile ?? dir}`;
+  const verb = forFile === undefined ? 'cannot create directory' : 'cannot create its directory';
   const missing: string[] = [];
   let probe = resolve(dir);
   for (;;) {
@@ -187,12 +189,12 @@ export function makeDirectory(dir: string, flag: string): void {
       isDir = statSync(probe).isDirectory();
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT') throw new UserError(`${flag} ${dir}: cannot create directory (${code ?? (e as Error).message} at ${probe})`);
+      if (code !== 'ENOENT') throw new UserError(`${what}: ${verb} (${code ?? (e as Error).message} at ${probe})`);
       isDir = null;
     }
     if (isDir === true) break;
-    if (isDir === false) throw new UserError(`${flag} ${dir}: cannot create directory: ${probe} is not a directory`);
-    if (isDanglingLink(probe)) throw new UserError(`${flag} ${dir}: cannot create directory: ${probe} is a symbolic link to nothing`);
+    if (isDir === false) throw new UserError(`${what}: ${verb}: ${probe} is not a directory`);
+    if (isDanglingLink(probe)) throw new UserError(`${what}: ${verb}: ${probe} is a symbolic link to nothing`);
     const parent = dirname(probe);
     if (parent === probe) break;
     missing.unshift(probe);
@@ -202,7 +204,7 @@ export function makeDirectory(dir: string, flag: string): void {
     try {
       mkdirSync(m);
     } catch (e) {
-      throw new UserError(`${flag} ${dir}: cannot create directory (${(e as NodeJS.ErrnoException).code ?? (e as Error).message} at ${m})`);
+      throw new UserError(`${what}: ${verb} (${(e as Error).message})`);
     }
   }
 }
@@ -251,7 +253,7 @@ export function temporaryFor(file: string): string {
  */
 export function checkWritable(file: string, flag: string): string {
   const target = outputTarget(file, flag);
-  makeDirectory(dirname(target), flag);
+  makeDirectory(dirname(target), flag, file);
   const tmp = temporaryFor(target);
   trackTemporary(tmp);
   try {
@@ -272,7 +274,7 @@ export function checkWritable(file: string, flag: string): string {
 export function writeFileAtomic(file: string, text: string, flag?: string): void {
   const what = flag === undefined ? file : `${flag} ${file}`;
   const target = outputTarget(file, flag ?? 'output');
-  makeDirectory(dirname(target), flag ?? 'output');
+  makeDirectory(dirname(target), flag ?? 'output', file);
   const tmp = temporaryFor(target);
   trackTemporary(tmp);
   try {

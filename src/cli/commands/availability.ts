@@ -274,10 +274,7 @@ export async function runAndReport(configs: readonly StudyConfig[], base: BaseSe
   };
   setInterruptHandler(onSigint);
   const bar = opts.progress !== false && process.stderr.isTTY ? progressBar() : null;
-  let lastSaveMs = 0;
-  // A checkpoint that fails to save after the preflight (disk full, directory removed) must not
-  // throw the simulation away: saving stops, the result is printed, the failure said and exit 2.
-  let saveFailure: string | null = null;
+  const saver = checkpointFile === undefined ? null : checkpointSaver(checkpointFile);
   let outcome;
   try {
     outcome = await runStudies(configs, base.studyOptions, version, {
@@ -285,20 +282,7 @@ export async function runAndReport(configs: readonly StudyConfig[], base: BaseSe
       signal: controller.signal,
       resume,
       ...(bar ? { onProgress: bar.update } : {}),
-      ...(checkpointFile !== undefined
-        ? {
-            onCheckpoint: (cp: Checkpoint, final: boolean) => {
-              const now = performance.now();
-              if (saveFailure !== null || (!final && now - lastSaveMs < 2000)) return;
-              lastSaveMs = now;
-              try {
-                writeFileAtomic(checkpointFile, `${JSON.stringify(cp)}\n`, '--checkpoint');
-              } catch (e) {
-                saveFailure = (e as Error).message;
-              }
-            },
-          }
-        : {}),
+      ...(saver ? { onCheckpoint: saver.save } : {}),
     });
   } catch (e) {
     if (e instanceof CheckpointMismatch) throw new UserError(`--checkpoint ${checkpointFile ?? ''}: ${e.message}; delete the file or run with the same inputs`);
@@ -319,11 +303,35 @@ export async function runAndReport(configs: readonly StudyConfig[], base: BaseSe
   const doc = availabilityDocument(base.studyOptions, outcome.studies, version, notes);
   await emitDocument(doc, opts);
   if (outcome.interrupted) process.exitCode = 130;
+  const saveFailure = saver?.failure() ?? null;
   if (saveFailure !== null) {
-    printError(`zksim: ${saveFailure}; the result above is complete but progress was not saved\n`);
+    printError(`zksim: ${saveFailure}; the result is printed above, but progress was not saved\n`);
     process.exitCode = 2;
   }
   return doc;
+}
+
+/**
+ * Saves checkpoints at most every 2 s (and the final one). A save that fails after the preflight
+ * (disk full, directory removed) must not throw the simulation away: saving stops, the failure is
+ * kept for `failure()`, and the caller prints the result, then the failure, and exits 2.
+ */
+export function checkpointSaver(file: string): { save: (cp: Checkpoint, final: boolean) => void; failure: () => string | null } {
+  let lastSaveMs = Number.NEGATIVE_INFINITY;
+  let failure: string | null = null;
+  return {
+    save: (cp, final) => {
+      const now = performance.now();
+      if (failure !== null || (!final && now - lastSaveMs < 2000)) return;
+      lastSaveMs = now;
+      try {
+        writeFileAtomic(file, `${JSON.stringify(cp)}\n`, '--checkpoint');
+      } catch (e) {
+        failure = (e as Error).message;
+      }
+    },
+    failure: () => failure,
+  };
 }
 
 /** A --checkpoint file to resume from, or null when there is none yet; a malformed one is refused. */

@@ -126,7 +126,7 @@ function unsafeOptions(opts: RunOptions, sc: Scenario | undefined): { quorumRule
  * SIGTERM meanwhile removes the temporary (cli/io.ts tracks it) and exits at once.
  */
 async function runWithTrace(options: Omit<TrialOptions, 'trace'>, file: string, target: string): Promise<RunJson> {
-  makeDirectory(dirname(target), '--trace');
+  makeDirectory(dirname(target), '--trace', file);
   const tmp = temporaryFor(target);
   trackTemporary(tmp);
   let fd: number | null = null;
