@@ -99,21 +99,18 @@ function onSignal(signal: NodeJS.Signals): void {
 let handling = false;
 
 /**
- * SIGINT, SIGTERM and SIGHUP are handled only while a temporary file exists or a command handles
- * Ctrl-C itself: then they remove every temporary before exiting (128 + signal number). A handled
+ * SIGINT, SIGTERM and SIGHUP are handled from the first temporary file or command that handles
+ * Ctrl-C itself: they remove every temporary before exiting (128 + signal number). A handled
  * signal waits for the synchronous code running when it arrives, so a file being written
  * synchronously is renamed into place or removed before the handler runs, never left half-written.
- * The rest of the time the default action applies, so Ctrl-C stops a long synchronous
- * computation (zksim check, a run without --trace) at once.
+ * Until then the default action applies, so Ctrl-C stops a long synchronous computation (zksim
+ * check exploring, a run without --trace) at once. Once installed they stay: removing them right
+ * after a synchronous write would drop a signal that arrived during it.
  */
 function refreshSignalHandlers(): void {
-  const wanted = temporaries.size > 0 || interruptHandler !== null;
-  if (wanted === handling) return;
-  handling = wanted;
-  for (const [signal] of SIGNALS) {
-    if (wanted) process.on(signal, onSignal);
-    else process.off(signal, onSignal);
-  }
+  if (handling || (temporaries.size === 0 && interruptHandler === null)) return;
+  handling = true;
+  for (const [signal] of SIGNALS) process.on(signal, onSignal);
 }
 
 /** Temporaries are removed however the process ends (process.exit included). */

@@ -70,12 +70,21 @@ function codePoint(c: string): string {
   return `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
+/**
+ * What is wrong with a name (or, with `freeText`, a description: tab and newline allowed), or
+ * null: `expected …, found the non-printable character U+001B at position 3`.
+ */
+export function nonPrintableProblem(value: string, what: string, freeText = false): string | null {
+  const bad = (freeText ? NOT_PRINTABLE_TEXT : NOT_PRINTABLE).exec(value);
+  return bad ? `expected ${what}, found the non-printable character ${codePoint(bad[0])} at position ${bad.index + 1}` : null;
+}
+
 /** Names (topology, zone, region, rack, host) hold printable characters only; the description no control characters but tab and newline. */
 export function validateNames(topology: Topology): TopologyIssue[] {
   const issues: TopologyIssue[] = [];
   const check = (path: string, value: string, re: RegExp, what: string): void => {
-    const bad = re.exec(value);
-    if (bad) issues.push({ path, message: `expected ${what}, found the non-printable character ${codePoint(bad[0])} at position ${bad.index + 1}` });
+    const problem = nonPrintableProblem(value, what, re === NOT_PRINTABLE_TEXT);
+    if (problem !== null) issues.push({ path, message: problem });
   };
   check('name', topology.name, NOT_PRINTABLE, 'a name of printable characters only');
   check('description', topology.description, NOT_PRINTABLE_TEXT, 'text without control characters (tab and newline allowed)');

@@ -3,6 +3,18 @@ import type { TopLevelSpec } from 'vega-lite';
 import { assertInert, compileChart } from '../../report/export/index.js';
 
 /**
+ * Characters XML 1.0 forbids (C0 controls but tab, LF, CR; U+FFFE/U+FFFF; lone surrogates) become
+ * U+FFFD: a NUL in a name from a user file used to make an invalid SVG that crashed the PNG
+ * renderer. Names are validated upstream; this is the last line, for any text a chart shows.
+ */
+// eslint-disable-next-line no-control-regex
+const NOT_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+export function xmlSafe(svg: string): string {
+  return svg.replace(NOT_XML, '\ufffd');
+}
+
+/**
  * Vega-Lite → SVG markup, headless (no DOM, no canvas). Lives in cli/ because vega's view API is
  * asynchronous and the tidy test keeps Promises out of report/.
  */
@@ -10,7 +22,7 @@ export async function renderSvg(spec: TopLevelSpec, name: string): Promise<strin
   const { vega: compiled } = compileChart(spec);
   const view = new vega.View(vega.parse(compiled as vega.Spec), { renderer: 'none', logLevel: vega.Error });
   try {
-    const svg = await view.toSVG();
+    const svg = xmlSafe(await view.toSVG());
     assertInert(svg, `${name}.svg`);
     return svg;
   } finally {
