@@ -112,7 +112,6 @@ describe('names and terminal safety', () => {
     writeFileSync(file, 'name: x\n"\\e[2Jzap": 1\nservers:\n  - { id: 1, zone: "\\e]0;title\\a" }\n');
     const r = await zksim(['validate', file]);
     expect(r.status).toBe(2);
-    // eslint-disable-next-line no-control-regex
     expect(r.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
     expect(r.stderr).toContain('\\u001b[2Jzap');
   });

@@ -121,7 +121,7 @@ function report(c: ExploreCase, foundAt: number, shrinks: number, message: strin
     `replay: ${replay}`,
     '',
   ];
-  writeFileAtomic(file, formatScenario(c.scenario, comments));
+  writeFileAtomic(file, formatScenario(c.scenario, comments), '--out');
   const lines = [
     `VIOLATION in schedule ${foundAt}, shrunk in ${shrinks} steps: ${invariants.length > 0 ? invariants.join(', ') : headline.split(':')[0]}`,
     `  ${headline}`,

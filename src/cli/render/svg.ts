@@ -7,7 +7,6 @@ import { assertInert, compileChart } from '../../report/export/index.js';
  * U+FFFD: a NUL in a name from a user file used to make an invalid SVG that crashed the PNG
  * renderer. Names are validated upstream; this is the last line, for any text a chart shows.
  */
-// eslint-disable-next-line no-control-regex
 const NOT_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 export function xmlSafe(svg: string): string {
