@@ -104,6 +104,11 @@ export function applySet<T extends object>(base: T, path: string, rawValue: stri
     if (typeof parsed === 'string') return { ok: false, error: `${path}: ${parsed}` };
     value = parsed;
   } else if (typeof node === 'string') {
+    if (lastKey === 'dist' && isRecord(parent) && raw !== node) {
+      // Each kind has its own parameters (mean; median and sigma; value; …): switching the kind
+      // alone would leave the old kind's parameters behind.
+      return { ok: false, error: `${path}: --set cannot change a distribution's kind (${node} to ${raw}): the kinds take different parameters; write the distribution in the experiment file, e.g. { dist: fixed, value: 4h }` };
+    }
     value = rawValue;
   } else if (typeof node === 'boolean') {
     if (raw !== 'true' && raw !== 'false') return { ok: false, error: `${path}: expected true or false, found "${rawValue}"` };

@@ -83,7 +83,11 @@ describe('applySet', () => {
   it('leaves range checks to validation', () => {
     const next = setOk(production, 'failures.bursts.domainAffinity', '1.5');
     expect(validateExperiment(next)).toEqual([{ path: 'failures.bursts.domainAffinity', message: 'must be a probability in [0, 1], found 1.5' }]);
-    const lognormalWithoutMedian = setOk(production, 'failures.hostFailures.mttr.dist', 'exponential');
-    expect(validateExperiment(lognormalWithoutMedian).map((i) => i.path)).toEqual(['failures.hostFailures.mttr.mean']);
+  });
+
+  it("refuses to change a distribution's kind, whose parameters would not fit", () => {
+    expect(setError(production, 'failures.hostFailures.mttr.dist', 'fixed')).toContain("cannot change a distribution's kind (lognormal to fixed)");
+    // setting the kind it already has is harmless
+    expect(setOk(production, 'failures.hostFailures.mttr.dist', 'lognormal')).toEqual(production);
   });
 });
