@@ -138,8 +138,8 @@ export interface AvailabilityRow {
   /** same as tooFewWriteEpisodes (kept for readers of the earlier contract) */
   tooFewEpisodes: boolean;
   /** failure processes the closed form accounts for, and those it leaves out (null: no closed form) */
-  analyticCovers: string[] | null;
-  analyticLeavesOut: string[] | null;
+  analyticCovers: FailureSource[] | null;
+  analyticLeavesOut: FailureSource[] | null;
   faultsPerTrial: number;
   eventsPerTrial: number;
 }
