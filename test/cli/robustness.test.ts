@@ -84,6 +84,8 @@ describe('malformed JSON inputs name the file and the field', () => {
     refused(await zksim(['merge', f2]), f2, 'results', 'found null');
     const f3 = write('null.json', null);
     refused(await zksim(['merge', f3]), f3, 'found null');
+    const f4 = write('bad-statistics.json', { ...doc, results: [{ ...rows[0], statistics: {} }] });
+    refused(await zksim(['merge', f4]), f4, 'results[0].statistics');
     expect(existsSync(join(dir, 'c1'))).toBe(false);
   });
 

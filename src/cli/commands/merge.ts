@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { MergeError, mergeDocuments, type AvailabilityDocument } from '../../montecarlo/index.js';
+import { Accumulator, MergeError, mergeDocuments, type AvailabilityDocument } from '../../montecarlo/index.js';
 import { UserError } from '../errors.js';
 import { readText } from '../io.js';
 import { availabilityForMerge, parseJsonFile, requireShape } from '../shape.js';
@@ -20,7 +20,16 @@ export function registerMerge(program: Command): void {
       const docs = files.map((f) => {
         const value = parseJsonFile(readText(f, 'result'), f);
         requireShape(value, availabilityForMerge, f, 'a zksim availability document (the --json output of zksim availability --shard K/N)');
-        return value as AvailabilityDocument;
+        const doc = value as AvailabilityDocument;
+        // Each shard's statistics read on their own first, so a damaged one is named by file and row.
+        doc.results.forEach((r, j) => {
+          try {
+            Accumulator.fromJSON(r.statistics);
+          } catch (e) {
+            throw new UserError(`${f}: results[${j}].statistics: ${(e as Error).message}`);
+          }
+        });
+        return doc;
       });
       let merged: AvailabilityDocument;
       try {
