@@ -69,14 +69,14 @@ export function validateExperiment(e: Experiment): ExperimentIssue[] {
     const b = f.bursts;
     checkDist(b.every, 'failures.bursts.every', add);
     checkDist(b.downtime, 'failures.bursts.downtime', add);
-    const { min, max } = b.size;
-    const minOk = Number.isSafeInteger(min) && min >= 1;
-    if (!minOk) add('failures.bursts.size.min', `must be an integer ≥ 1, found ${String(min)}`);
-    if (!Number.isSafeInteger(max) || max < 1) add('failures.bursts.size.max', `must be an integer ≥ 1, found ${String(max)}`);
-    else if (minOk && min > max) add('failures.bursts.size', `min (${min}) must not exceed max (${max})`);
     if (!Number.isSafeInteger(b.windowUs) || b.windowUs < 0) add('failures.bursts.window', 'must be a duration ≥ 0');
-    if (!(b.domainAffinity >= 0 && b.domainAffinity <= 1)) {
-      add('failures.bursts.domainAffinity', `must be a probability in [0, 1], found ${String(b.domainAffinity)}`);
+    const zoneOk = b.zoneJoin >= 0 && b.zoneJoin <= 1;
+    const rackOk = b.rackJoin >= 0 && b.rackJoin <= 1;
+    if (!zoneOk) add('failures.bursts.zoneJoin', `must be a probability in [0, 1], found ${String(b.zoneJoin)}`);
+    if (!rackOk) add('failures.bursts.rackJoin', `must be a probability in [0, 1], found ${String(b.rackJoin)}`);
+    // A rack is struck with probability zoneJoin / rackJoin (src/faults/sample.ts): at most 1.
+    if (zoneOk && rackOk && b.zoneJoin > b.rackJoin) {
+      add('failures.bursts.rackJoin', `must be at least zoneJoin (${b.zoneJoin}), found ${b.rackJoin}`);
     }
   }
   if (f.zonePartitions !== null) {

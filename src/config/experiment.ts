@@ -15,8 +15,8 @@
  *     diskLoss:           { every: DIST, rebuild: DIST }      # per server: wipe, back empty after rebuild
  *     domainOutages:                                          # per domain instance in the topology
  *       - { level: rack | zone | region, every: DIST, duration: DIST }
- *     bursts:             { every: DIST, size: { min: 2, max: 3 }, window: 120s,
- *                           domainAffinity: 0.7, downtime: DIST }   # per host, victims in its zone (Ford et al.)
+ *     bursts:             { every: DIST, zoneJoin: 0.5, rackJoin: 0.7, window: 120s,
+ *                           downtime: DIST }   # per zone; each host fails on its own coin (Ford et al.)
  *     zonePartitions:     { every: DIST, duration: DIST }     # per zone pair: the two zones cut apart
  *     rollingMaintenance: { every: 30d, order: leader-last | any, downtimePerServer: 2m, gap: 5m }
  *   workload: null              # reserved

@@ -29,6 +29,8 @@ export const EXPERIMENT_KEYS = ['name', 'description', 'runs', 'horizon', 'seed'
 export const FAILURE_KEYS = FAILURE_PROCESSES;
 
 const US_PER_YEAR = 365 * 24 * 3600 * 1_000_000;
+/** `bursts.window` when absent: Ford et al. group failures within 120 s into one burst. */
+export const DEFAULT_BURST_WINDOW_US = 120_000_000;
 
 export const DEFAULT_EXPERIMENT: Omit<Experiment, 'name'> = {
   description: '',
@@ -185,12 +187,16 @@ export class ExperimentReader extends YamlReader {
     return out;
   }
 
+  /**
+   * `{ every: DIST, zoneJoin: P, rackJoin?: P, window?: duration, downtime: DIST }`; `window`
+   * defaults to Ford et al.'s 120 s, `rackJoin` to `zoneJoin` (no rack affinity).
+   */
   private readBursts(node: unknown, path: string): Bursts | null {
-    const keys = ['every', 'size', 'window', 'domainAffinity', 'downtime'];
+    const keys = ['every', 'window', 'zoneJoin', 'rackJoin', 'downtime'];
     const entries = this.entries(node, path, keys);
     if (entries === null) return null;
-    let ok = this.requireKeys(node, path, entries, keys);
-    const b: Partial<Mutable<Bursts>> = {};
+    let ok = this.requireKeys(node, path, entries, ['every', 'zoneJoin', 'downtime']);
+    const b: Partial<Mutable<Bursts>> = { windowUs: DEFAULT_BURST_WINDOW_US };
     for (const { key, value } of entries) {
       const at = `${path}.${key}`;
       switch (key) {
@@ -201,45 +207,23 @@ export class ExperimentReader extends YamlReader {
           else b[key] = d;
           break;
         }
-        case 'size': {
-          const size = this.readSize(value, at);
-          if (size === undefined) ok = false;
-          else b.size = size;
-          break;
-        }
         case 'window': {
           const us = this.durationUs(value, at);
           if (us === undefined) ok = false;
           else b.windowUs = us;
           break;
         }
-        case 'domainAffinity': {
+        case 'zoneJoin':
+        case 'rackJoin': {
           const p = this.number(value, at);
           if (p === undefined) ok = false;
-          else b.domainAffinity = p;
+          else b[key] = p;
           break;
         }
       }
     }
+    if (b.rackJoin === undefined && b.zoneJoin !== undefined) b.rackJoin = b.zoneJoin;
     return ok ? (b as Bursts) : null;
-  }
-
-  /** `{ min: 2, max: 3 }` or a single integer (min = max). */
-  private readSize(node: unknown, path: string): { min: number; max: number } | undefined {
-    if (isScalar(node) && typeof node.value === 'number') {
-      const n = this.integer(node, path);
-      return n === undefined ? undefined : { min: n, max: n };
-    }
-    const entries = this.entries(node, path, ['min', 'max']);
-    if (entries === null) return undefined;
-    let ok = this.requireKeys(node, path, entries, ['min', 'max']);
-    const size = { min: Number.NaN, max: Number.NaN };
-    for (const { key, value } of entries) {
-      const n = this.integer(value, `${path}.${key}`);
-      if (n === undefined) ok = false;
-      else size[key as 'min' | 'max'] = n;
-    }
-    return ok ? size : undefined;
   }
 
   private readRolling(node: unknown, path: string): RollingMaintenance | null {

@@ -9,7 +9,7 @@
  * independent: the closed form enumerates them exactly (montecarlo/analytic.ts).
  *
  * Covered: processRestarts and diskLoss (per server), hostFailures (per host), rack / zone /
- * region outages (per domain). Left out: bursts (a host's failure drags others of its zone
+ * region outages (per domain). Left out: bursts (hosts of one zone fail together
  * along), zonePartitions (voters up but cut apart) and rollingMaintenance (a schedule, not a
  * renewal process), each of which breaks the independence the product form needs.
  * Caveats the caller owns: a trial starts all-up rather than stationary (a bias of order

@@ -77,15 +77,14 @@ export function describeFailureModel(experiment: Experiment): FailureModelDescri
   }
   if (f.bursts !== null) {
     const b = f.bursts;
-    const size = b.size.min === b.size.max ? `${b.size.min} hosts` : `${b.size.min}–${b.size.max} hosts, uniform`;
     out.push({
       process: 'bursts',
-      scope: 'per host',
+      scope: 'per zone',
       parameters: {
         every: dist(b.every),
-        size: `${size}, within the first victim's zone`,
-        window: formatDurationUs(b.windowUs),
-        domainAffinity: `${b.domainAffinity} (further victims from the first victim's rack)`,
+        window: `${formatDurationUs(b.windowUs)} (each failing host crashes at a uniform time within it)`,
+        zoneJoin: `${b.zoneJoin} (each host of the zone fails in a burst with this probability, on its own coin)`,
+        rackJoin: `${b.rackJoin} (a host fails with this probability when another host of its rack does)`,
         downtime: dist(b.downtime),
       },
     });
@@ -100,7 +99,7 @@ export function describeFailureModel(experiment: Experiment): FailureModelDescri
       scope: 'per cluster',
       parameters: {
         every: formatDurationUs(r.everyUs),
-        order: r.order,
+        order: `${r.order}, voters first, then observers`,
         downtimePerServer: formatDurationUs(r.downtimePerServerUs),
         gap: formatDurationUs(r.gapUs),
       },

@@ -134,9 +134,8 @@ export function sampleFaults(experiment: Experiment, topology: Topology, rng: Rn
   });
 
   if (f.bursts !== null) {
-    for (const first of hosts) {
-      const zoneHosts = hosts.filter((h) => h.zone === first.zone && h !== first);
-      sampleBursts(f.bursts, first, zoneHosts, rng.fork(`bursts:${first.id}`), horizonUs, out);
+    for (const zone of domains(servers, 'zone')) {
+      sampleBursts(f.bursts, zone, hosts.filter((h) => h.zone === zone), rng, horizonUs, out);
     }
   }
 
@@ -157,42 +156,43 @@ export function sampleFaults(experiment: Experiment, topology: Topology, rng: Rn
   }
 
   if (f.rollingMaintenance !== null && servers.length > 0) {
-    sampleRollingMaintenance(f.rollingMaintenance, servers, rng.fork('rollingMaintenance'), horizonUs, out);
+    sampleRollingMaintenance(f.rollingMaintenance, servers, rng, horizonUs, out);
   }
 
   return out.sort((a, b) => a.atUs - b.atUs);
 }
 
 /**
- * Bursts started by host `first` (after Ford et al., OSDI 2010: failures within `window` of each
- * other, with rack affinity): after an `every` sample, a burst of `size` hosts (uniform in
- * [min, max], capped at the hosts of `first`'s zone). `first` crashes at the burst start; each
- * further victim crashes at a uniform offset within `window`, drawn from the hosts left in
- * `first`'s rack with probability `domainAffinity` (when any are left there), else from the
- * hosts left in its zone. Bursts never leave the zone: simultaneous failures across zones are
- * zone / region outages, modelled by domainOutages. Every host runs this process, so the burst
- * rate grows with the number of hosts (`every` is per host). The next `every` counts from the end
- * of the window.
+ * Bursts of `zone` (after Ford et al., OSDI 2010: failures within `window` of each other, with
+ * rack affinity): after an `every` sample (stream `bursts:<zone>`), burst k strikes the zone; each
+ * rack of the zone is struck with probability zoneJoin / rackJoin (stream
+ * `bursts:<zone>:<k>:rack:<rack>`), and each host of a struck rack crashes with probability
+ * rackJoin, at a uniform offset in [0, window], for a `downtime` sample (all three drawn, always
+ * in that order, from stream `bursts:<zone>:<k>:host:<host>`). Every coin is keyed by the names of
+ * what it decides, so whether, when and how long a host fails never depends on which other hosts
+ * exist: adding an observer to a voter's zone or rack leaves the voters' bursts as they were.
+ * A host fails in a burst with probability zoneJoin (per-host rate = zoneJoin × bursts per zone),
+ * whatever the layout. The next `every` counts from the end of the window.
  */
-function sampleBursts(b: Bursts, first: ServerSpec, zoneHosts: readonly ServerSpec[], r: Rng, horizonUs: number, out: FaultSpec[]): void {
+function sampleBursts(b: Bursts, zone: string, zoneHosts: readonly ServerSpec[], rng: Rng, horizonUs: number, out: FaultSpec[]): void {
+  const r = rng.fork(`bursts:${zone}`);
+  const rackP = b.rackJoin > 0 ? b.zoneJoin / b.rackJoin : 0;
   let t = 0;
-  for (;;) {
+  for (let k = 1; ; k++) {
     t += draw(b.every, r);
     if (t >= horizonUs) return;
-    const size = r.int(b.size.min, b.size.max + 1);
-    let left = [...zoneHosts];
-    const victims: { s: ServerSpec; offset: number }[] = [{ s: first, offset: 0 }];
-    for (let k = 1; k < size && left.length > 0; k++) {
-      const sameRack = left.filter((s) => s.rack === first.rack);
-      const pool = sameRack.length > 0 && r.chance(b.domainAffinity) ? sameRack : left;
-      const victim = r.pick(pool);
-      left = left.filter((s) => s !== victim);
-      victims.push({ s: victim, offset: b.windowUs > 0 ? r.int(0, b.windowUs + 1) : 0 });
-    }
-    for (const { s, offset } of victims) {
-      const atUs = t + offset;
-      const durationUs = draw(b.downtime, r);
-      if (atUs < horizonUs) out.push({ kind: 'crash', node: server(s.id), atUs, durationUs, source: 'bursts' });
+    const struck = new Map<string, boolean>();
+    for (const h of zoneHosts) {
+      let rackStruck = struck.get(h.rack);
+      if (rackStruck === undefined) {
+        rackStruck = rng.fork(`bursts:${zone}:${k}:rack:${h.rack}`).chance(rackP);
+        struck.set(h.rack, rackStruck);
+      }
+      const hr = rng.fork(`bursts:${zone}:${k}:host:${h.host}`);
+      const fails = hr.chance(b.rackJoin);
+      const atUs = t + (b.windowUs > 0 ? hr.int(0, b.windowUs + 1) : 0);
+      const durationUs = draw(b.downtime, hr);
+      if (rackStruck && fails && atUs < horizonUs) out.push({ kind: 'crash', node: server(h.id), atUs, durationUs, source: 'bursts' });
     }
     t += b.windowUs;
   }
@@ -200,33 +200,44 @@ function sampleBursts(b: Bursts, first: ServerSpec, zoneHosts: readonly ServerSp
 
 /**
  * Rolling maintenance: every `every`, a round restarts each server once (kill for
- * `downtimePerServer`), `gap` between one server's return and the next one's stop. The steps
- * are 'maintenance' NodeRefs the trial resolves when they fire (model/faults.ts MaintenanceRef):
- * `leader-last` restarts the followers first and whoever leads at that moment last, as an
- * operator would; `any` restarts the servers in a random order drawn per round from this
- * process's stream. Rounds are numbered 1, 2, … and start at a random phase within `every`.
+ * `downtimePerServer`), `gap` between one server's return and the next one's stop: the voters
+ * first, then the observers. The steps are 'maintenance' NodeRefs the trial resolves when they
+ * fire (model/faults.ts MaintenanceRef; the trial takes voters while any is due this round):
+ * `leader-last` restarts the follower voters first and whoever leads at that moment last, as an
+ * operator would, then the observers by id; `any` restarts the voters in a random order drawn per
+ * round from this process's stream, then the observers in a random order from a stream of their
+ * own (`rollingMaintenance:observers`). Rounds are numbered 1, 2, … and start at a random phase
+ * within `every`; a round starts `every` after the previous one, or when its voters are done if
+ * that is later. Observer steps that would start after the next round's start are skipped. So
+ * the voters' steps (times, order, draws) depend on the voters alone, never on how many observers
+ * exist.
  */
-function sampleRollingMaintenance(m: RollingMaintenance, servers: readonly ServerSpec[], r: Rng, horizonUs: number, out: FaultSpec[]): void {
+function sampleRollingMaintenance(m: RollingMaintenance, servers: readonly ServerSpec[], rng: Rng, horizonUs: number, out: FaultSpec[]): void {
   const { everyUs, order, downtimePerServerUs, gapUs } = m;
-  const n = servers.length;
+  const r = rng.fork('rollingMaintenance');
+  const ro = rng.fork('rollingMaintenance:observers');
+  const voters = servers.filter((s) => s.role !== 'observer').map((s) => s.id);
+  const observers = servers.filter((s) => s.role === 'observer').map((s) => s.id);
   const stride = downtimePerServerUs + gapUs;
-  const roundUs = n * downtimePerServerUs + (n - 1) * gapUs;
+  const votersUs = voters.length * downtimePerServerUs + Math.max(0, voters.length - 1) * gapUs;
+  const shuffle = (ids: ServerId[], rr: Rng): ServerId[] => {
+    for (let i = ids.length - 1; i > 0; i--) {
+      const j = rr.int(0, i + 1);
+      [ids[i], ids[j]] = [ids[j] as ServerId, ids[i] as ServerId];
+    }
+    return ids;
+  };
   // A random phase so that rounds do not line up with the start of every trial.
   let start = r.int(0, everyUs);
   for (let round = 1; start < horizonUs; round++) {
-    const ids = servers.map((s) => s.id);
-    if (order === 'any') {
-      for (let i = ids.length - 1; i > 0; i--) {
-        const j = r.int(0, i + 1);
-        [ids[i], ids[j]] = [ids[j] as ServerId, ids[i] as ServerId];
-      }
-    }
+    // The next round never starts before this round's voters are done.
+    const next = Math.max(start + everyUs, start + votersUs + gapUs);
+    const ids = order === 'any' ? [...shuffle([...voters], r), ...shuffle([...observers], ro)] : [...voters, ...observers];
     ids.forEach((id, i) => {
       const atUs = start + i * stride;
-      if (atUs < horizonUs) out.push({ kind: 'kill', node: { kind: 'maintenance', round, order, id }, atUs, durationUs: downtimePerServerUs, source: 'rollingMaintenance' });
+      if (atUs < horizonUs && atUs < next) out.push({ kind: 'kill', node: { kind: 'maintenance', round, order, id }, atUs, durationUs: downtimePerServerUs, source: 'rollingMaintenance' });
     });
-    // A round never starts before the previous one has finished.
-    start = Math.max(start + everyUs, start + roundUs + gapUs);
+    start = next;
   }
 }
 

@@ -51,17 +51,26 @@ export interface DomainOutages {
 }
 
 /**
- * Correlated bursts after Ford et al. (OSDI 2010), per host: each host starts a burst every
- * `every` (so the burst rate grows with the number of hosts); a burst crashes `size` hosts of
- * the first one's zone (fewer if the zone has fewer), each further victim within `windowUs`,
- * from the first victim's rack with probability `domainAffinity` when that rack holds another
- * host, else from its zone; each down for a `downtime` sample.
+ * Correlated bursts after Ford et al. (OSDI 2010), per zone: bursts strike a zone (the storage
+ * cell around our hosts) after an `every` sample, counted from the end of the previous burst's
+ * window. In a burst, each host of the zone fails or not on its own coin, so whether one host
+ * fails never depends on which other hosts exist (observers included):
+ *   - each rack of the zone is struck with probability `zoneJoin / rackJoin`, and each host of a
+ *     struck rack fails with probability `rackJoin`;
+ *   - so a host fails in a given burst with probability `zoneJoin`, its burst failures per year
+ *     are `zoneJoin` × bursts per zone-year whatever the layout, and given that host h fails,
+ *     another host fails with probability `rackJoin` if it shares h's rack, else `zoneJoin`.
+ * Each failing host crashes at a uniform offset in [0, `windowUs`] for a `downtime` sample.
+ * Bursts never leave the zone: several zones at once is a zone / region outage (domainOutages).
+ * Invariant (validated): 0 ≤ zoneJoin ≤ rackJoin ≤ 1.
  */
 export interface Bursts {
   readonly every: DurationDistribution;
-  readonly size: { readonly min: number; readonly max: number };
   readonly windowUs: number;
-  readonly domainAffinity: number;
+  /** probability a host fails in a burst of its zone (dimensionless) */
+  readonly zoneJoin: number;
+  /** probability a host fails given another host of its rack fails in the same burst (dimensionless) */
+  readonly rackJoin: number;
   readonly downtime: DurationDistribution;
 }
 
@@ -76,8 +85,10 @@ export const MAINTENANCE_ORDERS: readonly MaintenanceOrder[] = ['leader-last', '
 
 /**
  * A schedule, not a distribution: every `everyUs`, each server in turn killed for
- * `downtimePerServerUs`, `gapUs` between servers. `leader-last`: followers first (lowest id
- * first), whoever leads at that moment last; `any`: a random order per round.
+ * `downtimePerServerUs`, `gapUs` between servers, voters first and observers after them (so
+ * voters' restart times never depend on how many observers exist). Among the voters,
+ * `leader-last`: followers first (lowest id first), whoever leads at that moment last; `any`: a
+ * random order per round (observers likewise: lowest id first, or a random order).
  */
 export interface RollingMaintenance {
   readonly everyUs: number;

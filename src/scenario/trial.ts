@@ -360,8 +360,9 @@ export class Trial {
   }
 
   /**
-   * The server a rolling-maintenance step restarts (model/faults.ts `MaintenanceRef`): null when
-   * every server of the round is done already.
+   * The server a rolling-maintenance step restarts (model/faults.ts `MaintenanceRef`): a voter
+   * while any voter is due this round (leader-last: the leader only when it is the last voter
+   * due), then the observers; null when every server of the round is done already.
    */
   private resolveMaintenance(ref: MaintenanceRef): ServerId | null {
     let done = this.maintenanceDone.get(ref.round);
@@ -370,7 +371,12 @@ export class Trial {
       this.maintenanceDone.clear(); // rounds never overlap: only the current one is kept
       this.maintenanceDone.set(ref.round, done);
     }
-    const due = this.opts.topology.servers.map((s) => s.id).filter((id) => !done.has(id)).sort((a, b) => a - b);
+    // Voters first, observers after them (the sampler schedules the voters' steps first), so an
+    // observer step never takes a voter's turn and voters' restarts never depend on observers.
+    const dueOf = (observer: boolean): ServerId[] =>
+      this.opts.topology.servers.filter((s) => (s.role === 'observer') === observer && !done.has(s.id)).map((s) => s.id).sort((a, b) => a - b);
+    const dueVoters = dueOf(false);
+    const due = dueVoters.length > 0 ? dueVoters : dueOf(true);
     let pick: ServerId | null;
     if (ref.order === 'any') pick = due.includes(ref.id) ? ref.id : (due[0] ?? null);
     else {

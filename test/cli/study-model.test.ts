@@ -107,15 +107,15 @@ describe('--show-model prints the resolved model and exits without simulating', 
   });
 
   test('sweep --show-model lists each variant of the model; bad input still exits 2', async () => {
-    const r = await zksim(['sweep', 'topologies/n5-3az.yaml', '--vary', 'failures.bursts.size.max=2,3', '--show-model', '--json']);
+    const r = await zksim(['sweep', 'topologies/n5-3az.yaml', '--vary', 'failures.bursts.zoneJoin=0.25,0.5', '--show-model', '--json']);
     expect(r.status).toBe(0);
     const m = JSON.parse(r.stdout);
-    expect(m.experiment.name).toBe('production, failures.bursts.size.max varied');
-    const sizes = m.variants.map((v: { failureModel: { processes: { process: string; parameters: { size?: string } }[] } }) =>
-      v.failureModel.processes.find((p) => p.process === 'bursts')?.parameters.size,
+    expect(m.experiment.name).toBe('production, failures.bursts.zoneJoin varied');
+    const joins = m.variants.map((v: { failureModel: { processes: { process: string; parameters: { zoneJoin?: string } }[] } }) =>
+      v.failureModel.processes.find((p) => p.process === 'bursts')?.parameters.zoneJoin,
     );
-    expect(sizes[0]).toMatch(/^2–2 hosts|^2 hosts/);
-    expect(sizes[1]).toMatch(/3 hosts/);
+    expect(joins[0]).toMatch(/^0\.25 /);
+    expect(joins[1]).toMatch(/^0\.5 /);
     const bad = await zksim(['availability', 'topologies/n5-3az.yaml', '--set', 'failures.hostFailures.mttr.mean=4h', '--show-model']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/--set failures\.hostFailures\.mttr\.mean=4h: no failures\.hostFailures\.mttr\.mean/);

@@ -62,7 +62,13 @@ describe('shipped experiments', () => {
     expect(f.hostFailures).not.toBeNull();
     expect(f.diskLoss).not.toBeNull();
     expect(f.domainOutages.map((o) => o.level)).toEqual(['rack', 'zone']);
-    expect(f.bursts).toMatchObject({ windowUs: 120_000_000, domainAffinity: 0.7, size: { min: 2, max: 3 } });
+    expect(f.bursts).toEqual({
+      every: { dist: 'exponential', mean: 109 * D },
+      windowUs: 120_000_000,
+      zoneJoin: 0.5,
+      rackJoin: 0.7,
+      downtime: { dist: 'lognormal', median: 180_000_000, sigma: 1 },
+    });
     expect(f.zonePartitions).not.toBeNull();
     expect(f.rollingMaintenance).toBeNull();
   });
@@ -111,7 +117,7 @@ failures:
   domainOutages:
     - { level: zone, every: { dist: exponential, mean: 2y }, duration: { dist: lognormal, median: 1h, sigma: 0.8 } }
     - { level: region, every: { dist: exponential, mean: 10y }, duration: 3h }
-  bursts: { every: { dist: exponential, mean: 100d }, size: 2, window: 120s, domainAffinity: 0.7, downtime: 5m }
+  bursts: { every: { dist: exponential, mean: 100d }, zoneJoin: 0.4, downtime: 5m }
   zonePartitions: { every: { dist: exponential, mean: 1y }, duration: 30m }
   rollingMaintenance: { every: 30d, order: leader-last, downtimePerServer: 2m, gap: 5m }
 workload: null
@@ -127,7 +133,8 @@ workload: null
     // a bare duration in a stochastic field is the mean of an exponential, as --node-mttf reads it
     expect(f.domainOutages[1]).toEqual({ level: 'region', every: { dist: 'exponential', mean: 10 * Y }, duration: { dist: 'exponential', mean: 3 * H } });
     expect(f.bursts!.downtime).toEqual({ dist: 'exponential', mean: 5 * 60_000_000 });
-    expect(f.bursts!.size).toEqual({ min: 2, max: 2 });
+    // window defaults to Ford's 120 s, rackJoin to zoneJoin (no rack affinity)
+    expect(f.bursts).toMatchObject({ windowUs: 120_000_000, zoneJoin: 0.4, rackJoin: 0.4 });
     expect(f.rollingMaintenance).toEqual({ everyUs: 30 * D, order: 'leader-last', downtimePerServerUs: 120_000_000, gapUs: 300_000_000 });
   });
 
@@ -141,7 +148,7 @@ failures:
     - { level: zoen, every: 1y, duration: 1h }
     - { level: rack, every: { dist: exponential, mean: -1d }, duration: 1h }
     - { level: rack, every: 1y, duration: 0s }
-  bursts: { every: 30d, size: { min: 3, max: 2 }, window: 120s, domainAffinity: 1.5, downtime: 1m }
+  bursts: { every: 30d, zoneJoin: 1.5, rackJoin: 0.6, window: 120s, downtime: 1m }
   rollingMaintenance: { every: 30d, order: leader-first, downtimePerServer: 2m }
 `);
     const text = errors.map(formatConfigError);
@@ -154,8 +161,7 @@ failures:
       [7, 16, 'failures.domainOutages[0].level'],
       [8, 56, 'failures.domainOutages[1].every.mean'],
       [9, 43, 'failures.domainOutages[2].duration.mean'],
-      [10, 31, 'failures.bursts.size'],
-      [10, 81, 'failures.bursts.domainAffinity'],
+      [10, 35, 'failures.bursts.zoneJoin'],
       [11, 44, 'failures.rollingMaintenance.order'],
     ]);
     expect(text[0]).toBe('exp.yaml:1:7: runs: must be a positive integer, found 0');
@@ -166,9 +172,8 @@ failures:
     expect(text[5]).toContain('(did you mean "zone"?)');
     expect(text[6]).toContain('expected a duration with a unit');
     expect(text[7]).toContain('must be a positive duration');
-    expect(text[8]).toContain('min (3) must not exceed max (2)');
-    expect(text[9]).toContain('must be a probability in [0, 1], found 1.5');
-    expect(text[10]).toContain('expected one of leader-last, any');
+    expect(text[8]).toContain('must be a probability in [0, 1], found 1.5');
+    expect(text[9]).toContain('expected one of leader-last, any');
   });
 
   it('reads a constant as { dist: fixed, value } (constant is a synonym) and a bare duration as an exponential mean', () => {
@@ -201,5 +206,11 @@ failures:
     const errors = parseErrors('failures:\n  hostFailures:\n    mttf: 30d\n');
     expect(where(errors)).toEqual([[3, 5, 'failures.hostFailures.mttr']]);
     expect(errors[0]?.message).toBe('expected "mttr", found none');
+  });
+
+  it('bursts: zoneJoin is required, and rackJoin below zoneJoin is an error naming both', () => {
+    expect(where(parseErrors('failures:\n  bursts: { every: 100d, downtime: 3m }\n'))).toEqual([[2, 11, 'failures.bursts.zoneJoin']]);
+    const errors = parseErrors('failures:\n  bursts: { every: 100d, zoneJoin: 0.5, rackJoin: 0.3, downtime: 3m }\n');
+    expect(errors.map(formatConfigError)).toEqual(['exp.yaml:2:51: failures.bursts.rackJoin: must be at least zoneJoin (0.5), found 0.3']);
   });
 });

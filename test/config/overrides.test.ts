@@ -45,7 +45,7 @@ describe('applySet', () => {
     expect(setOk(production, 'runs', '2000').runs).toBe(2000);
     expect(setOk(production, 'horizon', '10y').horizonUs).toBe(10 * 365 * 24 * H);
     expect(setOk(production, 'failures.bursts.window', '60s').failures.bursts!.windowUs).toBe(60_000_000);
-    expect(setOk(production, 'failures.bursts.size.max', '4').failures.bursts!.size).toEqual({ min: 2, max: 4 });
+    expect(setOk(production, 'failures.bursts.zoneJoin', '0.25').failures.bursts!.zoneJoin).toBe(0.25);
     expect(setOk(production, 'failures.domainOutages[1].duration.median', '2h').failures.domainOutages[1]!.duration).toMatchObject({ median: 2 * H });
     expect(setOk(production, 'failures.domainOutages.0.every.mean', '2y').failures.domainOutages[0]!.every).toMatchObject({ mean: 2 * 365 * 24 * H });
     expect(setOk(production, 'description', 'tweaked: 3 zones').description).toBe('tweaked: 3 zones');
@@ -74,15 +74,15 @@ describe('applySet', () => {
   it('refuses values of the wrong shape', () => {
     expect(setError(production, 'failures.hostFailures.mttr.median', '7200')).toContain('add a unit');
     expect(setError(production, 'failures.hostFailures.mttr.median', 'soon')).toContain('expected a duration');
-    expect(setError(production, 'failures.bursts.domainAffinity', '2h')).toContain('expected a plain number');
+    expect(setError(production, 'failures.bursts.zoneJoin', '2h')).toContain('expected a plain number');
     expect(setError(production, 'runs', 'many')).toContain('expected a number');
     expect(setError(production, 'failures.hostFailures', '4h')).toContain('set one of its keys: mttf, mttr');
     expect(setError(production, 'failures..x', '1')).toContain('bad path');
   });
 
   it('leaves range checks to validation', () => {
-    const next = setOk(production, 'failures.bursts.domainAffinity', '1.5');
-    expect(validateExperiment(next)).toEqual([{ path: 'failures.bursts.domainAffinity', message: 'must be a probability in [0, 1], found 1.5' }]);
+    const next = setOk(production, 'failures.bursts.rackJoin', '1.5');
+    expect(validateExperiment(next)).toEqual([{ path: 'failures.bursts.rackJoin', message: 'must be a probability in [0, 1], found 1.5' }]);
   });
 
   it("refuses to change a distribution's kind, whose parameters would not fit", () => {

@@ -27,6 +27,7 @@ describe('describeFailureModel', () => {
     const host = d.processes.find((p) => p.process === 'hostFailures');
     expect(host).toEqual({ process: 'hostFailures', scope: 'per host', parameters: { mttf: 'exponential, mean 30y', mttr: 'lognormal, median 8h, sigma 1.2' } });
     expect(d.processes.find((p) => p.process === 'zonePartitions')?.scope).toBe('per zone pair');
+    expect(d.processes.find((p) => p.process === 'bursts')?.scope).toBe('per zone');
     // JSON-able: survives a round trip unchanged
     expect(JSON.parse(JSON.stringify(d))).toEqual(d);
   });
@@ -39,7 +40,7 @@ describe('describeFailureModel', () => {
   it('prints rolling maintenance parameters and a fixed duration as "fixed"', () => {
     const e = experiment('rolling-maintenance');
     const lines = formatFailureModel(describeFailureModel(e));
-    expect(lines).toContain('rollingMaintenance, per cluster: every 1w; order leader-last; downtimePerServer 2m; gap 5m');
+    expect(lines).toContain('rollingMaintenance, per cluster: every 1w; order leader-last, voters first, then observers; downtimePerServer 2m; gap 5m');
     const fixed: Experiment = { ...e, failures: { ...e.failures, rollingMaintenance: null, hostFailures: { mttf: { dist: 'constant', value: 4 * 3_600_000_000 }, mttr: { dist: 'uniform', min: 60_000_000, max: 120_000_000 } } } };
     expect(formatFailureModel(describeFailureModel(fixed))).toEqual(['hostFailures, per host: mttf fixed 4h; mttr uniform, min 1m, max 2m']);
   });

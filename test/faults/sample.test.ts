@@ -199,25 +199,19 @@ describe('sampleFaults', () => {
     expect([...pairs].sort()).toEqual(['az1|az2', 'az1|az3', 'az2|az3']);
   });
 
-  it('bursts crash distinct hosts of one zone within the window, sizes within bounds and the zone', () => {
+  it('bursts crash distinct hosts of one zone within the window, each host on its own coin', () => {
+    const zoneJoin = 0.5;
     const model = withFailures(production, {
-      bursts: {
-        every: { dist: 'exponential', mean: 20 * D },
-        size: { min: 2, max: 3 },
-        windowUs: 120_000_000,
-        domainAffinity: 0.7,
-        downtime: { dist: 'constant', value: 60_000_000 },
-      },
+      bursts: { every: { dist: 'exponential', mean: 20 * D }, windowUs: 120_000_000, zoneJoin, rackJoin: zoneJoin, downtime: { dist: 'constant', value: 60_000_000 } },
     });
-    const n7 = topology('n7-3az'); // zones of 3, 2 and 2 servers
+    const n7 = topology('n7-3az'); // zones of 3, 2 and 2 servers, one rack each
     const zoneOf = (f: FaultSpec): string => n7.servers.find((s) => s.id === serverOf(f))!.zone;
     const faults = sampleFaults(model, n7, new Rng(4), 20 * Y);
     expect(faults.every((f) => f.kind === 'crash' && f.source === 'bursts')).toBe(true);
-    // Each host starts its own bursts, so bursts of different zones may overlap in time: split
-    // each zone's faults at gaps longer than the window (two bursts of one zone within 120 s
-    // have probability ~1e-4 each; the fixed seed has none).
+    // Zones burst independently, so bursts of different zones may overlap in time: split each
+    // zone's faults at gaps longer than the window (two bursts of one zone within 120 s have
+    // probability ~1e-4 each; the fixed seed has none).
     const sizes = new Map<string, Set<number>>();
-    let bursts = 0;
     for (const zone of ['az1', 'az2', 'az3']) {
       const list: FaultSpec[][] = [];
       for (const f of faults.filter((x) => zoneOf(x) === zone)) {
@@ -230,22 +224,41 @@ describe('sampleFaults', () => {
         expect(new Set(ids).size).toBe(ids.length);
         sizes.set(zone, (sizes.get(zone) ?? new Set()).add(burst.length));
       }
-      bursts += list.length;
     }
-    // per host: 7 hosts × 20 y / 20 d ≈ 2,555 bursts (Poisson SD ≈ 51)
-    expect(Math.abs(bursts - (7 * 20 * 365) / 20)).toBeLessThan(4 * Math.sqrt((7 * 20 * 365) / 20));
+    // a burst takes anything from one host to the whole zone
     const zoneSizes = Object.fromEntries([...sizes].map(([z, set]) => [z, [...set].sort()]));
-    expect(zoneSizes).toEqual({ az1: [2, 3], az2: [2], az3: [2] });
+    expect(zoneSizes).toEqual({ az1: [1, 2, 3], az2: [1, 2], az3: [1, 2] });
+    // Each host fails in a burst with probability zoneJoin whatever its zone's size: per host
+    // 20 y × 365/20 × 0.5 ≈ 182.5 crashes, Poisson (a thinned Poisson process), SD ≈ 13.5.
+    const expected = ((20 * 365) / 20) * zoneJoin;
+    for (const s of n7.servers) {
+      const n = faults.filter((f) => serverOf(f) === s.id).length;
+      expect(Math.abs(n - expected), `server ${s.id}`).toBeLessThan(4 * Math.sqrt(expected));
+    }
   });
 
-  it('bursts of a zone with one host take that host alone, and the rate is per host', () => {
+  it('bursts: a host fails with probability rackJoin when a host of its rack does, zoneJoin when one of another rack does', () => {
+    const zoneJoin = 0.3;
+    const rackJoin = 0.9;
     const model = withFailures(production, {
-      bursts: { every: { dist: 'exponential', mean: 30 * D }, size: { min: 2, max: 3 }, windowUs: 120_000_000, domainAffinity: 0.7, downtime: { dist: 'constant', value: 60_000_000 } },
+      bursts: { every: { dist: 'exponential', mean: 10 * D }, windowUs: 120_000_000, zoneJoin, rackJoin, downtime: { dist: 'constant', value: 1_000_000 } },
     });
-    const n3 = topology('n3-3az');
-    const faults = sampleFaults(model, n3, new Rng(9), 10 * Y);
-    // one host per zone: every burst is a single crash; 3 hosts × 10 y / 30 d ≈ 365 of them
-    expect(Math.abs(faults.length - 365)).toBeLessThan(4 * Math.sqrt(365));
+    const n3 = topology('n3-1az'); // three hosts in one zone, one rack each
+    const oneRack: Topology = { ...n3, servers: n3.servers.map((s) => ({ ...s, rack: 'az1-shared' })) };
+    // P(server 2 fails | server 1 fails) over many bursts; the estimate's SE is √(p(1−p)/k) over
+    // the k bursts that take server 1 (k ≈ 40 y × 36.5 × 0.3 ≈ 440).
+    const conditional = (t: Topology): { p: number; k: number } => {
+      const faults = sampleFaults(model, t, new Rng(11), 40 * Y);
+      const starts1 = faults.filter((f) => serverOf(f) === 1).map((f) => f.atUs);
+      const starts2 = faults.filter((f) => serverOf(f) === 2).map((f) => f.atUs);
+      const both = starts1.filter((a) => starts2.some((b) => Math.abs(a - b) <= 120_000_000)).length;
+      return { p: both / starts1.length, k: starts1.length };
+    };
+    for (const [t, p] of [[oneRack, rackJoin], [n3, zoneJoin]] as const) {
+      const got = conditional(t);
+      expect(got.k).toBeGreaterThan(300);
+      expect(Math.abs(got.p - p)).toBeLessThan(4 * Math.sqrt((p * (1 - p)) / got.k));
+    }
   });
 
   it('rolling maintenance: one step per server per round, leader-last steps resolved by the trial, any in a random order per round', () => {
@@ -275,6 +288,28 @@ describe('sampleFaults', () => {
     expect(last.map((f) => f.atUs)).toEqual(any.map((f) => f.atUs));
     const rounds = last.map((f) => ('node' in f && f.node.kind === 'maintenance' && f.node.order === 'leader-last' ? f.node.round : 0));
     expect(rounds.slice(0, 10)).toEqual([1, 1, 1, 1, 1, 2, 2, 2, 2, 2]);
+  });
+
+  it('rolling maintenance restarts the voters first and the observers after them, voters at the same times as without observers', () => {
+    const dr = topology('n5-3az-dr'); // voters 1..5, observers 6 and 7
+    const stride = 420_000_000;
+    for (const order of ['any', 'leader-last'] as const) {
+      const model = withFailures(production, { rollingMaintenance: { everyUs: 30 * D, downtimePerServerUs: 120_000_000, gapUs: 300_000_000, order } });
+      const withObservers = sampleFaults(model, dr, new Rng(2), Y);
+      const ref = (f: FaultSpec): { round: number; id: number } => {
+        if (!('node' in f) || f.node.kind !== 'maintenance') throw new Error('not a maintenance step');
+        return f.node;
+      };
+      for (let i = 0; i + 7 <= withObservers.length; i += 7) {
+        const round = withObservers.slice(i, i + 7);
+        expect(round.map((f) => ref(f).round)).toEqual(Array(7).fill(i / 7 + 1));
+        expect(round.slice(0, 5).map((f) => ref(f).id).sort()).toEqual([1, 2, 3, 4, 5]);
+        expect(round.slice(5).map((f) => ref(f).id).sort()).toEqual([6, 7]);
+        round.forEach((f, k) => expect(f.atUs).toBe(round[0]!.atUs + k * stride));
+      }
+      const voters = withObservers.filter((f) => ref(f).id <= 5);
+      expect(voters).toEqual(sampleFaults(model, n5, new Rng(2), Y));
+    }
   });
 
   it('a production year is a few dozen faults, far below a few hundred', () => {

@@ -80,7 +80,7 @@ function parseVary(text: string): { key: string; values: string[] } {
   return { key, values };
 }
 
-/** `production, failures.bursts.size.max varied`: the same name for every row of the sweep. */
+/** `production, failures.bursts.zoneJoin varied`: the same name for every row of the sweep. */
 function variedName(experiment: Experiment, baseName: string, key: string): Experiment {
   return produce(experiment, (d) => {
     d.name = `${baseName}, ${key} varied`;
