@@ -12,6 +12,7 @@
  * with a unit (`10s`, `1.5m`, `0s`); without `+DUR` the fault is never repaired.
  */
 import { formatDurationUs, parseDurationUs } from '../model/duration.js';
+import { durationHint } from './yaml-reader.js';
 import type { FaultKind, FaultSpec, NodeRef } from '../model/faults.js';
 import type { ServerId } from '../model/ids.js';
 import type { Topology } from '../model/topology.js';
@@ -87,12 +88,12 @@ function parseTiming(timing: string, quoted: string): { atUs: number; durationUs
   const plus = timing.indexOf('+');
   const timeText = plus < 0 ? timing : timing.slice(0, plus);
   const atUs = parseDurationUs(timeText);
-  if (atUs === null) fail(`expected a time such as @10s, found "@${timeText}" in ${quoted}`);
+  if (atUs === null) fail(`expected a time such as @10s, found "@${timeText}" in ${quoted}${durationHint(timeText)}`);
   if (plus < 0) return { atUs, durationUs: null };
   const durationText = timing.slice(plus + 1);
   const durationUs = parseDurationUs(durationText);
   if (durationUs === null || durationUs === 0) {
-    fail(`expected a positive duration such as +30s, found "+${durationText}" in ${quoted}`);
+    fail(`expected a positive duration such as +30s, found "+${durationText}" in ${quoted}${durationHint(durationText)}`);
   }
   return { atUs, durationUs };
 }

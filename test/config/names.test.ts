@@ -4,7 +4,7 @@
  * reported where they are.
  */
 import { describe, expect, it } from 'vitest';
-import { parseTopology, resolveTopology, validateTopology, type ConfigError } from '../../src/config/index.js';
+import { parseFault, parseTopology, resolveTopology, validateTopology, type ConfigError } from '../../src/config/index.js';
 import { durationHint } from '../../src/config/yaml-reader.js';
 import { parseDurationUs } from '../../src/model/duration.js';
 import { escapeControl } from '../../src/cli/io.js';
@@ -65,6 +65,12 @@ describe('durations past the clock name the limit', () => {
     expect(durationHint('1e300s')).toBe('');
     expect(durationHint('0.5us')).toContain('microsecond');
     expect(durationHint('abc')).toBe('');
+  });
+
+  it('a --fault time or duration past the limit says so', () => {
+    const r = parseFault('kill:1@1s+300y', resolveTopology({ name: 'x', servers: [{ id: 1, zone: 'az1' }] }));
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toContain('durations up to 285 years');
   });
 
   it('a topology time past the limit says so at its field', () => {
