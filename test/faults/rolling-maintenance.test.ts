@@ -15,6 +15,9 @@ import { parseExperiment } from '../../src/config/experiment.js';
 import type { Experiment, MaintenanceOrder } from '../../src/model/experiment.js';
 import { availabilityDocument, runStudies, type ResultRow } from '../../src/montecarlo/index.js';
 import { configs, options } from '../montecarlo/helpers.js';
+import { parseTopology } from '../../src/config/topology.js';
+import type { FaultSpec } from '../../src/model/faults.js';
+import { Trial } from '../../src/scenario/index.js';
 
 function rolling(order: MaintenanceOrder): Experiment {
   const parsed = parseExperiment(readFileSync('experiments/rolling-maintenance.yaml', 'utf8'), 'rolling-maintenance.yaml');
@@ -47,4 +50,34 @@ describe('rolling maintenance order', () => {
     expect(any.electionsPerYearCi95[0]).toBeGreaterThan(last.electionsPerYearCi95[1]);
     expect(any.electionsPerYear / roundsPerYear).toBeGreaterThan(1.25);
   }, 60_000);
+});
+
+describe('rolling maintenance with observers in the voters\' zones', () => {
+  it('a leader-last round restarts the follower voters, then the leader, then the observers', () => {
+    const text = readFileSync('topologies/n5-3az.yaml', 'utf8').replace(
+      '  - { id: 5, zone: az3, rack: az3-r1 }\n',
+      '  - { id: 5, zone: az3, rack: az3-r1 }\n  - { id: 6, zone: az1, rack: az1-r1, role: observer }\n  - { id: 7, zone: az2, rack: az2-r3, role: observer }\n',
+    );
+    const parsed = parseTopology(text, 'n5-3az-observers.yaml');
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+    const S = 1_000_000;
+    // one round of seven steps, 20 s apart, each server down 5 s: the ensemble re-elects in well under 15 s
+    const faults: FaultSpec[] = [1, 2, 3, 4, 5, 6, 7].map((id, i) => ({
+      kind: 'kill',
+      node: { kind: 'maintenance', round: 1, order: 'leader-last', id },
+      atUs: 30 * S + i * 20 * S,
+      durationUs: 5 * S,
+      source: 'rollingMaintenance',
+    }));
+    const result = new Trial({ topology: parsed.topology, seed: 'maintenance-observers', durationUs: 200 * S, faults }).run();
+    const killed = result.recorder.timeline
+      .filter((e) => e.kind === 'fault' && e.what.includes('process killed'))
+      .map((e) => ({ atUs: e.atUs, id: Number(/server (\d+) process killed/.exec(e.what)![1]) }));
+    expect(killed.map((k) => k.id).slice(0, 5).sort()).toEqual([1, 2, 3, 4, 5]);
+    expect(killed.map((k) => k.id).slice(5)).toEqual([6, 7]);
+    // the fifth step hit whoever led at that moment
+    const fifth = killed[4]!;
+    const leading = result.recorder.leaders.find((l) => l.electedAtUs <= fifth.atUs && (l.endedAtUs === null || l.endedAtUs >= fifth.atUs));
+    expect(leading?.node).toBe(fifth.id);
+  });
 });
