@@ -21,6 +21,7 @@
  */
 import { produce, type Draft } from 'immer';
 import { parseDurationUs } from '../model/duration.js';
+import { durationHint } from './yaml-reader.js';
 import { closest } from './suggest.js';
 
 export type ApplySetResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
@@ -135,12 +136,12 @@ function readNumber(raw: string, unit: Unit, key: string): number | string {
   if (unit === 'us') {
     if (us !== null) return us;
     if (isNumber) return `expected a duration with a unit such as 90s, 4h or 30d, found bare number ${raw} (add a unit)`;
-    return `expected a duration with a unit such as 90s, 4h or 30d, found "${raw}"`;
+    return `expected a duration with a unit such as 90s, 4h or 30d, found "${raw}"${durationHint(raw)}`;
   }
   if (unit === 'ms') {
     if (us !== null) return us / 1000;
     if (isNumber) return Number(raw);
-    return `expected a duration such as 2s or a number of milliseconds, found "${raw}"`;
+    return `expected a duration such as 2s or a number of milliseconds, found "${raw}"${durationHint(raw)}`;
   }
   if (isNumber) return Number(raw);
   if (us !== null) return `expected a plain number, found the duration "${raw}" (${displayKey(key)} has no unit)`;
