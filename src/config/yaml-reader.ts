@@ -5,6 +5,7 @@
  */
 import { isAlias, isMap, isScalar, isSeq, type LineCounter, type Node } from 'yaml';
 import type { ConfigError } from './errors.js';
+import { parseDurationUs } from '../model/duration.js';
 import { didYouMean } from './suggest.js';
 
 export interface Entry {
@@ -40,7 +41,7 @@ const US_PER: Readonly<Record<string, number>> = { us: 1, µs: 1, ms: 1e3, s: 1e
  */
 export function durationHint(text: string): string {
   const m = DURATION_SYNTAX.exec(text.trim());
-  if (m === null) return '';
+  if (m === null || parseDurationUs(text) !== null) return ''; // not a duration, or refused for another reason (zero)
   const approxUs = Number(m[1]) * (US_PER[m[2] ?? 's'] ?? 1);
   if (approxUs > Number.MAX_SAFE_INTEGER) return ` (too long: durations up to ${MAX_DURATION_TEXT})`;
   return ' (finer than a microsecond, the simulator\'s unit of time)';

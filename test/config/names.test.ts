@@ -65,6 +65,7 @@ describe('durations past the clock name the limit', () => {
     expect(durationHint('1e300s')).toBe('');
     expect(durationHint('0.5us')).toContain('microsecond');
     expect(durationHint('abc')).toBe('');
+    expect(durationHint('0s')).toBe(''); // a duration, refused elsewhere for being zero
   });
 
   it('a --fault time or duration past the limit says so', () => {
