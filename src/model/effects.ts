@@ -40,7 +40,12 @@ export type PeerEffect =
    * connClosed(timeout) exactly when real heartbeats would have: last beat before the silence,
    * plus timeoutUs. Replaces any earlier watch by this peer on this connection.
    */
-  | { readonly kind: 'watch'; readonly connId: number; readonly timeoutUs: number; readonly periodUs: number; readonly mode: 'beats' | 'echo' }
+  /**
+   * Watch a connection's liveness lazily: heartbeats every `periodUs` on the grid that started at
+   * `originUs` (default: now); fire when the far end has been silent for `timeoutUs` since the
+   * last beat that got through.
+   */
+  | { readonly kind: 'watch'; readonly connId: number; readonly timeoutUs: number; readonly periodUs: number; readonly mode: 'beats' | 'echo'; readonly originUs?: number }
   | { readonly kind: 'unwatch'; readonly connId: number }
   | { readonly kind: 'reply'; readonly writeId: number; readonly ok: boolean; readonly zxid: Zxid }
   /**

@@ -53,7 +53,13 @@ export type QuorumPacket =
     }
   | { readonly type: 'NEWLEADER'; readonly epoch: number }
   | { readonly type: 'ACK'; readonly zxid: Zxid }
-  | { readonly type: 'UPTODATE' }
+  /**
+   * `pingOriginUs` is not in ZooKeeper's packet: it stands in for the PINGs the lazy heartbeat
+   * model does not send. The leader pings every learner in the same pass of its lead() loop,
+   * every tickTime/2 from the instant it was established (Leader.java `lead`), so all learners'
+   * last heartbeats before a silence fall on that one grid.
+   */
+  | { readonly type: 'UPTODATE'; readonly pingOriginUs: number }
   | { readonly type: 'PROPOSAL'; readonly txn: Txn }
   | { readonly type: 'COMMIT'; readonly zxid: Zxid }
   | { readonly type: 'INFORM'; readonly txn: Txn }

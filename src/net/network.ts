@@ -243,13 +243,18 @@ export class Network {
     this.closeEnd(conn, end, 'reset');
   }
 
-  watch(from: ServerId, connId: number, timeoutUs: number, periodUs: number, mode: 'beats' | 'echo'): void {
+  /**
+   * Watch one end's read timeout lazily: heartbeats every `periodUs` on the grid that started at
+   * `originUs` (default now; the leader's tick grid for Zab connections), `timeoutUs` of silence
+   * after the last beat that got through fires a `watchFire`.
+   */
+  watch(from: ServerId, connId: number, timeoutUs: number, periodUs: number, mode: 'beats' | 'echo', originUs?: number): void {
     const conn = this.conns.get(connId);
     if (!conn) return;
     const end = conn.ends[0] === from ? 0 : 1;
     if (!conn.open[end]) return;
     this.clearWatch(conn, end);
-    conn.watches[end] = { timeoutUs, periodUs, mode, originUs: this.sched.nowUs, silentSinceUs: null, fireHandle: null };
+    conn.watches[end] = { timeoutUs, periodUs, mode, originUs: Math.min(originUs ?? this.sched.nowUs, this.sched.nowUs), silentSinceUs: null, fireHandle: null };
     this.evaluateWatch(conn, end);
   }
 

@@ -259,7 +259,7 @@ export class Trial {
         net.close(id, e.connId);
         break;
       case 'watch':
-        net.watch(id, e.connId, e.timeoutUs, e.periodUs, e.mode);
+        net.watch(id, e.connId, e.timeoutUs, e.periodUs, e.mode, e.originUs);
         break;
       case 'unwatch':
         net.unwatch(id, e.connId);

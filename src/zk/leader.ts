@@ -275,9 +275,11 @@ export class LeaderRole implements Role {
   private markUpToDate(h: Handler): void {
     const { tickTimeUs, syncLimit } = this.ctx.config;
     h.stage = 'uptodate';
-    this.send(h, { type: 'UPTODATE' });
-    // From here the leader PINGs every tickTime/2 and the learner answers: watched lazily.
-    this.ctx.emit({ kind: 'watch', connId: h.connId, timeoutUs: syncLimit * tickTimeUs, periodUs: tickTimeUs / 2, mode: 'echo' });
+    this.send(h, { type: 'UPTODATE', pingOriginUs: this.tickOriginUs });
+    // From here the leader PINGs every tickTime/2 and the learner answers: watched lazily. The
+    // pings to all learners go out in one pass of the lead() loop, on the grid of the leader's
+    // ticks, not on a grid per learner: so learners cut off together time out together.
+    this.ctx.emit({ kind: 'watch', connId: h.connId, timeoutUs: syncLimit * tickTimeUs, periodUs: tickTimeUs / 2, mode: 'echo', originUs: this.tickOriginUs });
     this.ctx.event({ type: 'learnerSynced', learner: h.sid });
   }
 

@@ -187,7 +187,8 @@ export class LearnerRole implements Role {
         this.ctx.updateElectionVote(this.epoch);
         if (this.connId !== null) {
           const { tickTimeUs } = this.ctx.config;
-          this.ctx.emit({ kind: 'watch', connId: this.connId, timeoutUs: this.syncLimitUs(), periodUs: tickTimeUs / 2, mode: 'beats' });
+          // The leader's PINGs arrive on its tick grid (Leader.java lead()), shared by all learners.
+          this.ctx.emit({ kind: 'watch', connId: this.connId, timeoutUs: this.syncLimitUs(), periodUs: tickTimeUs / 2, mode: 'beats', originUs: packet.pingOriginUs });
         }
         this.send({ type: 'ACK', zxid: makeZxid(this.epoch, 0) });
         this.ctx.event({ type: 'synced', leader: this.leader, epoch: this.epoch, mode: this.syncMode });

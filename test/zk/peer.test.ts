@@ -336,10 +336,10 @@ describe('Learner', () => {
     expect(ackAt).toBeGreaterThan(epochsAt);
     expect(sends(eff)).toEqual([{ type: 'ACK', zxid: makeZxid(2, 0) }]);
     expect(journal.filter((j) => j !== 'persisted')).toEqual(['LEADERINFO', 'acceptedEpoch=2', 'SYNC', 'NEWLEADER', 'currentEpoch=2']);
-    // UPTODATE: BROADCAST, a lazy heartbeat watch on the leader, and the stored vote's peerEpoch updated
-    eff = pkt({ type: 'UPTODATE' });
+    // UPTODATE: BROADCAST, a lazy heartbeat watch on the leader's ping grid, and the stored vote's peerEpoch updated
+    eff = pkt({ type: 'UPTODATE', pingOriginUs: 123 });
     expect(h.peer(1).phase).toBe('BROADCAST');
-    expect(eff).toContainEqual({ kind: 'watch', connId: 7, timeoutUs: 10 * S, periodUs: 1 * S, mode: 'beats' });
+    expect(eff).toContainEqual({ kind: 'watch', connId: 7, timeoutUs: 10 * S, periodUs: 1 * S, mode: 'beats', originUs: 123 });
     const reply = votesIn(h.deliver(h.now + 1, 1, note(2, 'LOOKING', 2, 9)));
     expect(reply[0]?.msg).toMatchObject({ state: 'FOLLOWING', leader: 3, peerEpoch: 2 });
   });
