@@ -1,6 +1,6 @@
 import { DOWNTIME_CAUSES, DOWNTIME_PROCESSES, type DowntimeCause, type DowntimeProcess } from '../observe/index.js';
 import { DEFAULT_SESSION_TIMEOUT_MS, type TrialSummary } from '../scenario/index.js';
-import { Histogram, type HistogramJSON } from '../stats/index.js';
+import { HISTOGRAM_MAX_VALUE, Histogram, histogramBucketIndex, type HistogramJSON } from '../stats/index.js';
 
 /**
  * Sufficient statistics of a set of trials, EXACTLY mergeable in any order.
@@ -181,10 +181,10 @@ export class Accumulator {
       a.measured = momentFrom(j.measured);
       a.writeDown = momentFrom(j.writeDown);
       a.quorumDown = momentFrom(j.quorumDown);
-      for (const c of DOWNTIME_CAUSES) a.byCause[c] = BigInt(j.byCause[c]);
+      for (const c of DOWNTIME_CAUSES) a.byCause[c] = big(j.byCause[c]);
       for (const p of DOWNTIME_PROCESSES) {
-        a.byProcess[p] = BigInt(j.byProcess[p]);
-        a.quorumByProcess[p] = BigInt(j.quorumByProcess[p]);
+        a.byProcess[p] = big(j.byProcess[p]);
+        a.quorumByProcess[p] = big(j.quorumByProcess[p]);
         a.outageEpisodesByProcess[p] = int(j.outageEpisodesByProcess[p]);
         a.quorumLossEpisodesByProcess[p] = int(j.quorumLossEpisodesByProcess[p]);
       }
@@ -194,7 +194,7 @@ export class Accumulator {
       a.quorumLossEpisodes = int(j.quorumLossEpisodes);
       a.quorumLossUs = Histogram.fromJSON(j.quorumLossUs);
       a.trialsWithQuorumLoss = int(j.trialsWithQuorumLoss);
-      a.timeToQuorumLossUs = BigInt(j.timeToQuorumLossUs);
+      a.timeToQuorumLossUs = big(j.timeToQuorumLossUs);
       a.elections = int(j.elections);
       a.electionUs = Histogram.fromJSON(j.electionUs);
       a.faults = int(j.faults);
@@ -208,6 +208,81 @@ export class Accumulator {
   clone(): Accumulator {
     return Accumulator.fromJSON(this.toJSON());
   }
+}
+
+/**
+ * The first broken invariant of statistics read back from a file (a checkpoint's `acc`, a
+ * document's `statistics`), in words, or null when they are consistent. fromJSON checks each
+ * field's type and sign; this checks how the fields relate, as `add` builds them: any set of
+ * real trials satisfies every rule below, so a violation means the numbers were edited or
+ * damaged. Rules (all sums in µs):
+ * - per cause and per process, write downtime adds up to the total write downtime; per process,
+ *   quorum downtime adds up to the total quorum downtime; episodes per process add up to the episodes;
+ * - downtime ≤ measured time (per trial x ≤ m, hence also Σx² ≤ Σx·m ≤ Σm²), and Σm·m = Σm²;
+ * - Cauchy–Schwarz, (Σx)² ≤ trials·Σx², for measured time and both downtimes;
+ * - trials with an outage / a long outage / a quorum loss ≤ trials (and long ≤ any);
+ *   trials with a quorum loss ≤ quorum-loss episodes;
+ * - one quorum-loss duration per quorum-loss episode; election durations ≤ elections;
+ *   each histogram's min ≤ max and count·min ≤ sum ≤ count·max;
+ * - exposure to the first quorum loss ≤ measured time; no trials ⇒ nothing counted.
+ * The caller checks what needs the run's plan (trial count for runs/shard/chunks, horizon).
+ */
+export function statisticsProblem(a: Accumulator): string | null {
+  const sum = (xs: Iterable<bigint>): bigint => {
+    let t = 0n;
+    for (const x of xs) t += x;
+    return t;
+  };
+  const count = (xs: Iterable<number>): number => {
+    let t = 0;
+    for (const x of xs) t += x;
+    return t;
+  };
+  const w = a.writeDown;
+  const q = a.quorumDown;
+  const m = a.measured;
+  const n = BigInt(a.trials);
+  const checks: [boolean, () => string][] = [
+    [sum(Object.values(a.byCause)) === w.sum, () => `write downtime by cause adds up to ${sum(Object.values(a.byCause))} µs, the total is ${w.sum} µs`],
+    [sum(Object.values(a.byProcess)) === w.sum, () => `write downtime by process adds up to ${sum(Object.values(a.byProcess))} µs, the total is ${w.sum} µs`],
+    [sum(Object.values(a.quorumByProcess)) === q.sum, () => `quorum downtime by process adds up to ${sum(Object.values(a.quorumByProcess))} µs, the total is ${q.sum} µs`],
+    [count(Object.values(a.outageEpisodesByProcess)) === a.outageEpisodes, () => `write outage episodes by process add up to ${count(Object.values(a.outageEpisodesByProcess))}, the total is ${a.outageEpisodes}`],
+    [count(Object.values(a.quorumLossEpisodesByProcess)) === a.quorumLossEpisodes, () => `quorum-loss episodes by process add up to ${count(Object.values(a.quorumLossEpisodesByProcess))}, the total is ${a.quorumLossEpisodes}`],
+    [w.sum <= m.sum, () => `write downtime ${w.sum} µs exceeds the measured time ${m.sum} µs`],
+    [q.sum <= m.sum, () => `quorum downtime ${q.sum} µs exceeds the measured time ${m.sum} µs`],
+    [m.sumXm === m.sumSq, () => 'measured time: sumXm differs from sumSq'],
+    [w.sumSq <= w.sumXm && w.sumXm <= m.sumSq, () => 'write downtime: its second moments are impossible for downtime ≤ measured time in every trial'],
+    [q.sumSq <= q.sumXm && q.sumXm <= m.sumSq, () => 'quorum downtime: its second moments are impossible for downtime ≤ measured time in every trial'],
+    [m.sum * m.sum <= n * m.sumSq, () => `measured time: sum² > trials × sumSq (impossible for ${a.trials} trials)`],
+    [w.sum * w.sum <= n * w.sumSq, () => `write downtime: sum² > trials × sumSq (impossible for ${a.trials} trials)`],
+    [q.sum * q.sum <= n * q.sumSq, () => `quorum downtime: sum² > trials × sumSq (impossible for ${a.trials} trials)`],
+    [a.trialsWithOutage <= a.trials, () => `${a.trialsWithOutage} trials with a write outage out of ${a.trials} trials`],
+    [a.trialsWithLongOutage <= a.trialsWithOutage, () => `${a.trialsWithLongOutage} trials with a long write outage but ${a.trialsWithOutage} with any`],
+    [a.trialsWithQuorumLoss <= a.trials, () => `${a.trialsWithQuorumLoss} trials with a quorum loss out of ${a.trials} trials`],
+    [a.trialsWithQuorumLoss <= a.quorumLossEpisodes, () => `${a.trialsWithQuorumLoss} trials with a quorum loss but ${a.quorumLossEpisodes} quorum-loss episodes`],
+    [a.quorumLossUs.count === a.quorumLossEpisodes, () => `${a.quorumLossUs.count} quorum-loss durations for ${a.quorumLossEpisodes} quorum-loss episodes`],
+    [a.electionUs.count <= a.elections, () => `${a.electionUs.count} election durations for ${a.elections} elections`],
+    [a.timeToQuorumLossUs <= m.sum, () => `time to first quorum loss ${a.timeToQuorumLossUs} µs exceeds the measured time ${m.sum} µs`],
+    [a.trials > 0 || (m.sum === 0n && a.outageEpisodes === 0 && a.quorumLossEpisodes === 0 && a.elections === 0 && a.faults === 0 && a.events === 0),
+      () => 'no trials, yet time, episodes, elections, faults or events are counted'],
+  ];
+  for (const [ok, why] of checks) if (!ok) return why();
+  for (const [name, h] of [['quorumLossUs', a.quorumLossUs], ['electionUs', a.electionUs]] as const) {
+    if (h.count === 0) {
+      if (h.sum !== 0) return `${name}: empty, yet its sum is ${String(h.sum)}`;
+      continue;
+    }
+    if (!(typeof h.min === 'number' && typeof h.max === 'number' && h.min >= 0 && h.min <= h.max && h.max < HISTOGRAM_MAX_VALUE)) {
+      return `${name}: min ${String(h.min)} and max ${String(h.max)} are not 0 ≤ min ≤ max < 2^54`;
+    }
+    if (typeof h.sum !== 'number') return `${name}: sum ${String(h.sum)} is not a number`;
+    const buckets = h.toJSON().buckets;
+    if (buckets[0] !== histogramBucketIndex(h.min) || buckets[buckets.length - 2] !== histogramBucketIndex(h.max)) {
+      return `${name}: min ${h.min} or max ${h.max} is not in the lowest or highest non-empty bucket`;
+    }
+    if (!(h.sum >= h.count * h.min && h.sum <= h.count * h.max)) return `${name}: sum ${h.sum} is outside count × [min, max] = [${h.count * h.min}, ${h.count * h.max}]`;
+  }
+  return null;
 }
 
 /** JSON form: BigInts as decimal strings (JSON numbers would lose digits past 2^53). */
@@ -283,7 +358,16 @@ function momentJSON(mo: Moments): MomentsJSON {
 }
 
 function momentFrom(j: MomentsJSON): Moments {
-  return { sum: BigInt(j.sum), sumSq: BigInt(j.sumSq), sumXm: BigInt(j.sumXm) };
+  return { sum: big(j.sum), sumSq: big(j.sumSq), sumXm: big(j.sumXm) };
+}
+
+/**
+ * A non-negative decimal integer string, as toJSON writes them. BigInt() alone would also take
+ * "-5", "0x1f", " 7 " and numbers; every sum here is of non-negative µs, so those are damage.
+ */
+function big(x: string): bigint {
+  if (typeof x !== 'string' || !/^\d+$/.test(x)) throw new RangeError(`expected a non-negative whole number as a decimal string, got ${JSON.stringify(x)}`);
+  return BigInt(x);
 }
 
 function int(x: number): number {

@@ -3,8 +3,10 @@ import type { Experiment } from '../model/experiment.js';
 import type { Topology } from '../model/index.js';
 import { ACCUMULATOR_FORMAT, Accumulator, type AccumulatorJSON } from './accumulator.js';
 import { analyticFor } from './analytic.js';
+import { contentDigest } from './digest.js';
 import { estimateRow, type AvailabilityRow, type StoppedBy } from './estimate.js';
-import type { Shard } from './plan.js';
+import { planProblem, studyProblem } from './integrity.js';
+import type { RunPlan, Shard } from './plan.js';
 
 /** A sweep variant: which key was set to which value for this row. */
 export interface Variant {
@@ -63,6 +65,11 @@ export interface AvailabilityDocument {
   readonly assumptions: readonly string[];
   readonly notes: readonly string[];
   readonly results: readonly ResultRow[];
+  /**
+   * SHA-256 hex of the canonical JSON of every other field (digest.ts contentDigest): `merge`
+   * refuses a document without one or whose content no longer matches it (edited or damaged).
+   */
+  readonly digest: string;
 }
 
 /**
@@ -117,7 +124,7 @@ export function availabilityDocument(
   const first = studies[0];
   const results = studies.map((s) => resultRow(s, opts.horizonUs));
   const models = results.map((r) => JSON.stringify(r.config.failureModel));
-  return {
+  const doc: Omit<AvailabilityDocument, 'digest'> = {
     kind: 'zksim-availability',
     format: AVAILABILITY_FORMAT,
     seed: opts.seed,
@@ -136,6 +143,7 @@ export function availabilityDocument(
     notes,
     results,
   };
+  return { ...doc, digest: contentDigest(doc) };
 }
 
 /** Thrown by `mergeDocuments` for inputs that are not shards of one study. */
@@ -145,7 +153,11 @@ export class MergeError extends Error {}
  * Combines shard outputs (`--shard K/N`, K = 1..N) into exactly the document one unsharded run
  * would have printed: the accumulators are exact integer sums, so the order of the inputs and
  * the way trials were split do not matter. All shards must share seed, version, options and
- * configurations, and every K in 1..N must appear exactly once.
+ * configurations, and every K in 1..N must appear exactly once (issue 10: a shard relabelled 5/3
+ * was counted twice). Each input must carry the digest of its content, and each row's statistics
+ * must be consistent and hold exactly that shard's trials (integrity.ts studyProblem: indices
+ * ≡ K−1 mod N below runs; a whole number of chunks of them if interrupted or stopped by
+ * precision). Throws MergeError naming the input ("input 2: ...") and what is wrong.
  */
 export function mergeDocuments(docs: readonly AvailabilityDocument[]): AvailabilityDocument {
   const first = docs[0];
@@ -156,6 +168,8 @@ export function mergeDocuments(docs: readonly AvailabilityDocument[]): Availabil
       const made = d.format === undefined ? 'an older format (before issue 9)' : `format ${String(d.format)}`;
       throw new MergeError(`input ${i + 1}: ${made}, this zksim merges format ${AVAILABILITY_FORMAT}: re-run the shards with the same zksim`);
     }
+    if (typeof d.digest !== 'string') throw new MergeError(`input ${i + 1}: no digest (written by an older zksim, or edited): re-run the shard`);
+    if (contentDigest(d, 'digest') !== d.digest) throw new MergeError(`input ${i + 1}: digest mismatch: the file was edited or damaged after zksim wrote it`);
   });
   const shardCount = first.options.shard?.count ?? 1;
   const seen = new Set<number>();
@@ -166,6 +180,9 @@ export function mergeDocuments(docs: readonly AvailabilityDocument[]): Availabil
     for (const k of ['runs', 'horizonUs', 'precision', 'chunkSize'] as const) {
       if (d.options[k] !== first.options[k]) throw new MergeError(`${what}: ${k} ${String(d.options[k])}, input 1 has ${String(first.options[k])}`);
     }
+    const plan: RunPlan = { runs: d.options.runs, shard: d.options.shard, chunkSize: d.options.chunkSize, precision: d.options.precision };
+    const bad = planProblem(plan, d.options.horizonUs);
+    if (bad !== null) throw new MergeError(`${what}: options: ${bad}`);
     const count = d.options.shard?.count ?? 1;
     if (count !== shardCount) throw new MergeError(`${what}: shard of ${count}, input 1 is a shard of ${shardCount}`);
     const index = d.options.shard?.index ?? 1;
@@ -177,6 +194,14 @@ export function mergeDocuments(docs: readonly AvailabilityDocument[]): Availabil
       if (JSON.stringify([r.config, r.variant]) !== JSON.stringify([f.config, f.variant])) {
         throw new MergeError(`${what}: result ${j + 1} (${r.topology}) was run on a different configuration than input 1's`);
       }
+      let acc: Accumulator;
+      try {
+        acc = Accumulator.fromJSON(r.statistics);
+      } catch (e) {
+        throw new MergeError(`${what}: result ${j + 1} (${r.topology}): ${(e as Error).message}`);
+      }
+      const why = studyProblem(acc, plan, d.options.horizonUs, r.stoppedBy);
+      if (why !== null) throw new MergeError(`${what}: result ${j + 1} (${r.topology}): impossible statistics: ${why}`);
     });
   });
   const missing: number[] = [];

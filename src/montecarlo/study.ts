@@ -1,5 +1,6 @@
 import { Accumulator } from './accumulator.js';
 import {
+  checkpointProblem,
   fingerprintMismatch,
   fingerprintParts,
   makeCheckpoint,
@@ -15,7 +16,7 @@ export interface RunStudiesOptions {
   /** worker threads; 1 = inline on this thread */
   readonly workers: number;
   readonly signal?: AbortSignal;
-  /** resume from this checkpoint (its fingerprint must match: see CheckpointMismatch) */
+  /** resume from this checkpoint (it must be intact and its fingerprint match: see CheckpointMismatch) */
   readonly resume?: Checkpoint | null;
   readonly onProgress?: (p: Progress) => void;
   /** a new checkpoint after every in-order merge; the caller decides when to write it */
@@ -23,6 +24,7 @@ export interface RunStudiesOptions {
   readonly workerUrl?: URL;
 }
 
+/** The resume checkpoint is damaged (checkpoint.ts checkpointProblem) or belongs to another run. */
 export class CheckpointMismatch extends Error {}
 
 /**
@@ -39,6 +41,9 @@ export async function runStudies(
   const parts = fingerprintParts(opts, configs, version);
   const saved = new Map<string, CheckpointStudy>();
   if (run.resume) {
+    // parseCheckpoint checked a file already; a Checkpoint handed over in memory gets the same checks
+    const damage = checkpointProblem(run.resume);
+    if (damage !== null) throw new CheckpointMismatch(damage);
     const why = fingerprintMismatch(run.resume.parts, parts);
     if (why !== null) throw new CheckpointMismatch(`the checkpoint belongs to another run: ${why}`);
     for (const s of run.resume.studies) saved.set(s.key, s);
