@@ -26,33 +26,34 @@ export function planProblem(plan: RunPlan, horizonUs: number): string | null {
 }
 
 /**
- * `acc` as the result of `plan` over `horizonUs`:
- * - its own invariants (accumulator.ts statisticsProblem);
- * - measured time ≤ trials × horizon;
+ * `acc` as the result of `plan` over `horizonUs`, checked in this order:
  * - the trial count: with `nextChunk` (a checkpoint), exactly the trials of chunks [0, nextChunk)
  *   of this shard; otherwise all of this shard's trials (indices ≡ K−1 mod N below runs) when
  *   stopped by `runs`, or a whole number of chunks of them when interrupted or stopped by precision;
- * - `runs` only when every chunk is done; `precision` only when the precision target is met
- *   (pool.ts precisionReached) on exactly these statistics.
+ * - `runs` only when every chunk is done (checked before the count);
+ * - its own invariants (accumulator.ts statisticsProblem); measured time ≤ trials × horizon;
+ * - `precision` only when the precision target is met (pool.ts precisionReached) on exactly
+ *   these statistics.
  */
 export function studyProblem(acc: Accumulator, plan: RunPlan, horizonUs: number, stoppedBy: StoppedBy | null, nextChunk?: number): string | null {
-  const own = statisticsProblem(acc);
-  if (own !== null) return own;
-  if (acc.measured.sum > BigInt(acc.trials) * BigInt(horizonUs)) {
-    return `measured time ${acc.measured.sum} µs exceeds ${acc.trials} trials × horizon ${horizonUs} µs`;
-  }
   const all = positions(plan);
   const chunks = chunkCount(plan);
   const which = plan.shard ? `shard ${plan.shard.index}/${plan.shard.count} of ${plan.runs} runs` : `${plan.runs} runs`;
   if (nextChunk !== undefined) {
     if (!Number.isSafeInteger(nextChunk) || nextChunk < 0 || nextChunk > chunks) return `nextChunk ${String(nextChunk)} is not between 0 and ${chunks} (the chunks of ${which})`;
     const expected = Math.min(all, nextChunk * plan.chunkSize);
-    if (acc.trials !== expected) return `${acc.trials} trials, but chunks 0..${nextChunk - 1} of ${which} (chunk size ${plan.chunkSize}) hold ${expected}`;
     if (stoppedBy === 'runs' && nextChunk !== chunks) return `finished by runs after ${nextChunk} of ${chunks} chunks`;
+    if (acc.trials !== expected) return `${acc.trials} trials, but chunks 0..${nextChunk - 1} of ${which} (chunk size ${plan.chunkSize}) hold ${expected}`;
   } else if (stoppedBy === 'runs') {
-    if (acc.trials !== all) return `${acc.trials} trials, but ${which} ${all === 1 ? 'is 1 trial' : `are ${all} trials`}`;
+    const rule = plan.shard ? ` (indices ≡ ${plan.shard.index - 1} mod ${plan.shard.count} below ${plan.runs})` : '';
+    if (acc.trials !== all) return `${acc.trials} trials, but ${which} ${all === 1 ? 'is 1 trial' : `are ${all} trials`}${rule}`;
   } else if (acc.trials > all || (acc.trials % plan.chunkSize !== 0 && acc.trials !== all)) {
     return `${acc.trials} trials is not a whole number of chunks (of ${plan.chunkSize}) of the ${all} trials of ${which}`;
+  }
+  const own = statisticsProblem(acc);
+  if (own !== null) return own;
+  if (acc.measured.sum > BigInt(acc.trials) * BigInt(horizonUs)) {
+    return `measured time ${acc.measured.sum} µs exceeds ${acc.trials} trials × horizon ${horizonUs} µs`;
   }
   if (stoppedBy === 'precision' && (plan.precision === null || !precisionReached(acc, plan.precision))) {
     return plan.precision === null ? 'stopped by precision, but no precision was asked for' : `stopped by precision, but these statistics do not reach precision ${plan.precision}`;
