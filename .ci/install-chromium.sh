@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs Debian's Chromium (for test/e2e/report-browser.test.ts) and DejaVu fonts (for PNG
 # charts) when they are missing and apt works. Never downloads a browser from elsewhere, and
-# never fails CI: without Chromium the browser test skips itself with a message.
+# never fails by itself: under CI=true the browser test then fails (it only skips outside CI).
 set -u
 want=()
 [ -x /usr/bin/chromium ] || want+=(chromium)

@@ -1,12 +1,12 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { hasStackTrace, zksim } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
 
 describe('zksim check', () => {
   test('the naive quorum rule: exit 1, the invariant, a shrunk scenario file and the run command that replays it', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'zksim-check-'));
+    const out = tempDir('zksim-check-');
     const args = ['check', '--topology', 'topologies/n4-2az.yaml', '--quorum-rule', 'naive', '--runs', '50', '--out', out];
     const r = await zksim(args);
     expect(r.stderr).toBe('');
@@ -33,7 +33,7 @@ describe('zksim check', () => {
   }, 120_000);
 
   test('ZooKeeper rules: exit 0 and nothing written', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'zksim-check-'));
+    const out = tempDir('zksim-check-');
     const r = await zksim(['check', '--topology', 'topologies/n3-1az.yaml', '--topology', 'topologies/n5-3az.yaml', '--runs', '8', '--seed', '3', '--out', out]);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('no violation in 8 schedules');
@@ -52,7 +52,7 @@ describe('zksim check', () => {
       expect(r.stderr).toMatch(/^zksim: /);
       expect(hasStackTrace(r.stderr)).toBe(false);
     }
-    const dir = mkdtempSync(join(tmpdir(), 'zksim-check-'));
+    const dir = tempDir('zksim-check-');
     writeFileSync(join(dir, 'bad.yaml'), 'faults:\n  - kill:9@1s\n');
     const r = await zksim(['run', 'topologies/n3-1az.yaml', '--scenario', join(dir, 'bad.yaml')]);
     expect(r.status).toBe(2);

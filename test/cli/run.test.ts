@@ -1,8 +1,8 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { hasStackTrace, zksim } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
 
 describe('zksim run', () => {
   test('the same command prints byte-identical output (text and JSON)', async () => {
@@ -38,7 +38,7 @@ describe('zksim run', () => {
   });
 
   test('--trace writes every event as JSON Lines, and nothing half-written on failure', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'zksim-trace-'));
+    const dir = tempDir('zksim-trace-');
     const file = join(dir, 'trace.jsonl');
     const r = await zksim(['run', 'topologies/n3-1az.yaml', '--duration', '5s', '--trace', file]);
     expect(r.status).toBe(0);
@@ -71,7 +71,7 @@ describe('zksim run', () => {
   });
 
   test('a broken topology file is reported with file, field path, line and column', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'zksim-bad-'));
+    const dir = tempDir('zksim-bad-');
     const file = join(dir, 'bad.yaml');
     writeFileSync(file, 'servers:\n  - { id: 1, zone: az1 }\n  - { id: 1, zoen: az2 }\nzookeeper:\n  tickTime: -5\n');
     const r = await zksim(['run', file]);
@@ -95,7 +95,7 @@ describe('zksim validate', () => {
   });
 
   test('reports every problem of every file and exits 2', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'zksim-val-'));
+    const dir = tempDir('zksim-val-');
     writeFileSync(join(dir, 'a.yaml'), 'servers:\n  - { id: 0, zone: az1 }\n  - { id: 2, role: leader, zone: az1 }\n');
     writeFileSync(join(dir, 'b.yaml'), 'servers: [\n');
     const r = await zksim(['validate', 'topologies/n3-1az.yaml', join(dir, 'a.yaml'), join(dir, 'b.yaml')]);

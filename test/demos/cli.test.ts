@@ -1,21 +1,17 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { hasStackTrace, zksim } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const NAMES = ['even-nodes', 'two-zones', 'split-brain', 'rolling-restart'] as const;
 type Name = (typeof NAMES)[number];
-
-/** The naive quorum rule is TrialOptions.quorumRule, added by the safety issue. */
-const HAS_NAIVE_RULE = readFileSync('src/scenario/trial.ts', 'utf8').includes('quorumRule');
 
 interface Ran {
   readonly dir: string;
   readonly stdout: string;
   readonly stderr: string;
   readonly status: number | null;
-  readonly seconds: number;
   readonly facts: Record<string, any>;
 }
 
@@ -24,12 +20,10 @@ const ran = new Map<Name, Ran>();
 async function run(name: Name): Promise<Ran> {
   const cached = ran.get(name);
   if (cached) return cached;
-  const dir = mkdtempSync(join(tmpdir(), `zksim-demo-${name}-`));
-  const t0 = performance.now();
+  const dir = tempDir(`zksim-demo-${name}-`);
   const r = await zksim(['demo', name, '--out', dir]);
-  const seconds = (performance.now() - t0) / 1000;
   const facts = r.status === 0 ? JSON.parse(readFileSync(join(dir, 'demo.json'), 'utf8')).facts : {};
-  const out = { dir, stdout: r.stdout, stderr: r.stderr, status: r.status, seconds, facts };
+  const out = { dir, stdout: r.stdout, stderr: r.stderr, status: r.status, facts };
   ran.set(name, out);
   return out;
 }
@@ -50,11 +44,10 @@ describe('zksim demo', () => {
   });
 
   for (const name of NAMES) {
-    test(`${name}: runs in reasonable time, narrates, writes its charts, report.html, demo.txt and demo.json`, { timeout: 120_000 }, async () => {
+    test(`${name}: narrates, writes its charts, report.html, demo.txt and demo.json`, { timeout: 120_000 }, async () => {
       const r = await run(name);
       expect(r.status, r.stderr).toBe(0);
       expect(hasStackTrace(r.stderr)).toBe(false);
-      expect(r.seconds).toBeLessThan(30);
       expect(r.stdout).toContain(`zksim demo ${name}`);
       expect(r.stdout).toContain(`written to ${r.dir}`);
       for (const f of ['report.html', 'demo.txt', 'demo.json']) expect(existsSync(join(r.dir, f)), f).toBe(true);
@@ -118,8 +111,8 @@ describe('zksim demo', () => {
     }
   });
 
-  test.skipIf(!HAS_NAIVE_RULE)(
-    `split-brain: naive rule → two leaders commit and the checkers fire; majority → none${HAS_NAIVE_RULE ? '' : ' (SKIPPED: TrialOptions.quorumRule is not in src/scenario/trial.ts yet — the safety issue adds it)'}`,
+  test(
+    'split-brain: naive rule → two leaders commit and the checkers fire; majority → none',
     { timeout: 120_000 },
     async () => {
       const f = (await run('split-brain')).facts;
@@ -173,7 +166,7 @@ describe('zksim demo', () => {
     }
     // and the files: a second directory gets byte-identical files
     const a = await run('rolling-restart');
-    const dir = mkdtempSync(join(tmpdir(), 'zksim-demo-again-'));
+    const dir = tempDir('zksim-demo-again-');
     expect((await zksim(['demo', 'rolling-restart', '--out', dir])).status).toBe(0);
     for (const f of ['demo.json', 'demo.txt', 'report.html', 'rolling-exposure.png', 'n3-3az-arbitrary/run.json', 'n3-3az-arbitrary/timeline.svg']) {
       expect(readFileSync(join(dir, f)).equals(readFileSync(join(a.dir, f))), f).toBe(true);
@@ -181,7 +174,7 @@ describe('zksim demo', () => {
   });
 
   test('--seed changes the runs; a bad seed is a clear error', { timeout: 60_000 }, async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'zksim-demo-seed-'));
+    const dir = tempDir('zksim-demo-seed-');
     const r = await zksim(['demo', 'split-brain', '--seed', '2', '--out', dir]);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('seed 2');

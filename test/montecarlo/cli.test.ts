@@ -2,11 +2,11 @@
  * `zksim availability / sweep / merge` as a user runs them (the built CLI), including the one
  * check that needs real worker threads: --workers 1 and --workers 2 print byte-identical JSON.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hasStackTrace, zksim } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const SMALL = ['--node-mttf', '5d', '--node-mttr', '1d', '--horizon', '10d', '--runs', '40'];
 
@@ -39,7 +39,7 @@ describe('zksim availability (built CLI)', () => {
   });
 
   it('shards run by separate processes merge into exactly the single-run JSON', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'zksim-merge-'));
+    const dir = tempDir('zksim-merge-');
     const single = await zksim(['availability', 'topologies/n3-1az.yaml', ...SMALL, '--json', '--workers', '1']);
     const files: string[] = [];
     for (const k of [1, 2]) {
@@ -58,7 +58,7 @@ describe('zksim availability (built CLI)', () => {
   });
 
   it('a checkpoint of another run is refused; a finished one is reused', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'zksim-cp-'));
+    const dir = tempDir('zksim-cp-');
     const cp = join(dir, 'cp.json');
     const a = await zksim(['availability', 'topologies/n3-1az.yaml', ...SMALL, '--json', '--workers', '1', '--checkpoint', cp]);
     expect(a.status, a.stderr).toBe(0);

@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detectDocument, writeReport } from '../../src/cli/render/index.js';
@@ -7,11 +6,12 @@ import { writeFilesAtomic } from '../../src/cli/render/write.js';
 import { escapeHtml } from '../../src/report/html/index.js';
 import { hasStackTrace, zksim } from '../helpers/cli.js';
 import { EVIL, attributedDoc, availabilityDoc, runDoc } from './charts.fixtures.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47];
 
 function tmp(): string {
-  return mkdtempSync(join(tmpdir(), 'zksim-charts-'));
+  return tempDir('zksim-charts-');
 }
 
 describe('export (issue 6 part 2)', () => {
