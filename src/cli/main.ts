@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { isSimulationLimitError } from '../core/limits.js';
 import { UserError } from './errors.js';
 import { handleOutputErrors, installExitCleanup, packageVersion, print, printError } from './io.js';
 import { registerChart } from './commands/chart.js';
@@ -52,6 +53,12 @@ export async function main(argv: readonly string[]): Promise<void> {
     if (e instanceof UserError) {
       printError(`zksim: ${e.message}\n`);
       process.exitCode = e.exitCode;
+      return;
+    }
+    // The inputs asked for more than the engine represents (core/limits.ts): their problem, not a bug.
+    if (isSimulationLimitError(e)) {
+      printError(`zksim: ${e.message}\n`);
+      process.exitCode = 2;
       return;
     }
     throw e;

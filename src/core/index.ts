@@ -3,3 +3,4 @@ export * from './queue.js';
 export * from './simulation.js';
 export * from './rng.js';
 export * from './distributions.js';
+export * from './limits.js';

@@ -1,4 +1,5 @@
 import { EventQueue, type EventHandle } from './queue.js';
+import { SimulationLimitError } from './limits.js';
 import type { TimeUs } from './time.js';
 
 /**
@@ -103,6 +104,12 @@ export class Simulation<E> {
 }
 
 function assertTime(value: number, name: string): void {
+  // Past the clock's range (2^53 µs ≈ 285 years, or a non-finite draw): the inputs, not the code.
+  if (value > Number.MAX_SAFE_INTEGER || value === Number.POSITIVE_INFINITY) {
+    throw new SimulationLimitError(
+      `simulated time left the clock's range (${name} = ${value} µs; the clock holds 2^53 µs, about 285 years): a delay drawn from a latency, fsync or failure distribution, or a timeout, was too long for this run; shorten the duration or the distribution's tail`,
+    );
+  }
   if (!Number.isSafeInteger(value) || value < 0) {
     throw new RangeError(`${name} must be a non-negative integer number of microseconds, got ${value}`);
   }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { SimulationLimitError } from '../core/limits.js';
 import { Accumulator } from './accumulator.js';
 import { enoughWriteEpisodes, precisionOf, type StoppedBy } from './estimate.js';
 import { chunkCount, chunkIndices, positions, runChunk, type RunPlan, type StudySpec } from './plan.js';
@@ -123,7 +124,8 @@ export class WorkerPool {
         const handler = (m: FromWorker): void => {
           if (failed) return;
           if (m.type === 'error') {
-            const e = new Error(`trial worker failed: ${m.message}`);
+            // A SimulationLimitError keeps its name, so the CLI reports it as bad input (core/limits.ts).
+            const e = m.name === 'SimulationLimitError' ? new SimulationLimitError(m.message) : new Error(`trial worker failed: ${m.message}`);
             e.stack = m.stack;
             onError(e);
             return;

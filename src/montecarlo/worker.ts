@@ -11,7 +11,7 @@ export type ToWorker =
 
 export type FromWorker =
   | { readonly type: 'done'; readonly id: number; readonly chunk: number; readonly acc: import('./accumulator.js').AccumulatorJSON }
-  | { readonly type: 'error'; readonly message: string; readonly stack: string };
+  | { readonly type: 'error'; readonly message: string; readonly stack: string; readonly name?: string };
 
 const port = parentPort;
 if (port) {
@@ -28,7 +28,7 @@ if (port) {
       port.postMessage(reply);
     } catch (e) {
       const err = e as Error;
-      const reply: FromWorker = { type: 'error', message: err.message, stack: err.stack ?? String(err) };
+      const reply: FromWorker = { type: 'error', message: err.message, stack: err.stack ?? String(err), name: err.name };
       port.postMessage(reply);
     }
   });

@@ -276,19 +276,47 @@ export function safetyFailure(outcome: CaseOutcome): string | null {
   return first ? `${first.invariant} violated at ${(first.atUs / S).toFixed(6)} s: ${first.detail}` : null;
 }
 
+/**
+ * Where a property records an engine crash (a thrown error, not a violation): the case and the
+ * error. Once set, the property passes every later case without running it, so fast-check neither
+ * reports the crash as a counterexample nor shrinks it; the caller reports `crash` instead
+ * (`zksim check`: a SimulationLimitError is bad input, exit 2; anything else is a bug).
+ */
+export interface CrashRecord {
+  crash: { readonly error: unknown; readonly run: number; readonly c: ExploreCase } | null;
+}
+
+function guarded(c: ExploreCase, record: CrashRecord | undefined, runs: { n: number }): CaseOutcome | null {
+  runs.n++;
+  if (record === undefined) return runCase(c);
+  if (record.crash !== null) return null;
+  try {
+    return runCase(c);
+  } catch (error) {
+    record.crash = { error, run: runs.n, c };
+    return null;
+  }
+}
+
 /** The safety property: no invariant of observe/safety.ts is ever violated. */
-export function safetyProperty(settings: ExploreSettings, onRun?: (failed: boolean) => void): fc.IPropertyWithHooks<[ExploreCase]> {
+export function safetyProperty(settings: ExploreSettings, onRun?: (failed: boolean) => void, record?: CrashRecord): fc.IPropertyWithHooks<[ExploreCase]> {
+  const runs = { n: 0 };
   return fc.property(caseArb(settings), (c) => {
-    const failure = safetyFailure(runCase(c));
+    const outcome = guarded(c, record, runs);
+    if (outcome === null) return;
+    const failure = safetyFailure(outcome);
     onRun?.(failure !== null);
     if (failure !== null) throw new Error(failure);
   });
 }
 
 /** The liveness property: after the last repair, a leader is established within the bound. */
-export function livenessProperty(settings: ExploreSettings, onRun?: (failed: boolean) => void): fc.IPropertyWithHooks<[ExploreCase]> {
+export function livenessProperty(settings: ExploreSettings, onRun?: (failed: boolean) => void, record?: CrashRecord): fc.IPropertyWithHooks<[ExploreCase]> {
+  const runs = { n: 0 };
   return fc.property(caseArb(settings, 'liveness'), (c) => {
-    const failure = livenessFailure(c, runCase(c));
+    const outcome = guarded(c, record, runs);
+    if (outcome === null) return;
+    const failure = livenessFailure(c, outcome);
     onRun?.(failure !== null);
     if (failure !== null) throw new Error(`Liveness: ${failure}`);
   });

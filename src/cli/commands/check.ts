@@ -5,7 +5,8 @@ import type { Command } from 'commander';
 import fc from 'fast-check';
 import { formatFault } from '../../config/faults.js';
 import { formatDurationUs } from '../../model/duration.js';
-import { describeCase, livenessProperty, runCase, safetyProperty, type ExploreCase, type ExploreSettings, type TopologyChoice } from '../../scenario/explore.js';
+import { isSimulationLimitError } from '../../core/limits.js';
+import { describeCase, livenessProperty, type CrashRecord, runCase, safetyProperty, type ExploreCase, type ExploreSettings, type TopologyChoice } from '../../scenario/explore.js';
 import { formatScenario } from '../../scenario/scenario-file.js';
 import { QUORUM_RULES, UNSAFE_VARIANTS, type QuorumRule, type UnsafeVariant } from '../../zk/index.js';
 import { UserError } from '../errors.js';
@@ -92,10 +93,17 @@ function checkCommand(opts: CheckOptions): void {
     if (failedAt === null) progress?.(`  schedule ${executed}/${runs}`);
     else progress?.(`  violation in schedule ${failedAt}; shrinking (${executed - failedAt} tries)`);
   };
-  const property = opts.liveness ? livenessProperty(settings, onRun) : safetyProperty(settings, onRun);
+  const record: CrashRecord = { crash: null };
+  const property = opts.liveness ? livenessProperty(settings, onRun, record) : safetyProperty(settings, onRun, record);
   const details = fc.check(property, { seed: numericSeed(seed), numRuns: runs });
   progress?.('');
 
+  // An engine crash is not a violation: never exit 1 for it, never write a counterexample.
+  if (!details.failed && record.crash !== null) {
+    const { error, run, c } = record.crash;
+    if (!isSimulationLimitError(error)) throw error; // a bug: keep its stack
+    throw new UserError(`schedule ${run} on ${describeCase(c)} (seed ${c.scenario.seed}) could not be simulated: ${(error as Error).message}`);
+  }
   if (!details.failed) {
     print(`no violation in ${details.numRuns} schedules\n`);
     return;
