@@ -119,6 +119,7 @@ export function checkpointProblem(cp: Checkpoint): string | null {
       return `${(e as Error).message}; delete the checkpoint to start over`;
     }
   }
+  if (cp.parts === null || typeof cp.parts !== 'object' || !Array.isArray(cp.parts.studies)) return damaged('parts (the fingerprinted inputs) is missing or not an object with studies');
   if (fingerprintOf(cp.parts) !== cp.fingerprint) return damaged('fingerprint does not match its inputs (parts)');
   const shard = parseShard(cp.parts.shard);
   if (shard === undefined) return damaged(`shard ${JSON.stringify(cp.parts.shard)} is not K/N`);

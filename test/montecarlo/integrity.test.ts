@@ -112,6 +112,8 @@ describe('checkpoints are integrity-checked', () => {
       [partial, (j) => (j.studies[0].acc.trialsWithLongOutage = 99), /99 trials with a long write outage but \d+ with any/],
       [partial, (j) => j.studies.push(j.studies[0]), /appears twice/],
       [partial, (j) => (j.studies[0].key = 'other#0'), /is not one of the configurations it was run on/],
+      [partial, (j) => delete j.parts, /parts \(the fingerprinted inputs\) is missing/],
+      [partial, (j) => (j.parts.runs = 16), /fingerprint does not match its inputs/],
     ];
     for (const [cp0, edit, reason] of cases) {
       const cp = edited(cp0, edit, true);
