@@ -3,6 +3,15 @@
  * overrides). Paths are the YAML paths (`failures.bursts.window`, `failures.domainOutages[1].level`),
  * not the field names of the object.
  */
+import { formatDurationUs } from '../model/duration.js';
+import {
+  distributionMean,
+  faultRates,
+  formatCount,
+  MAX_EXPECTED_FAULTS,
+  MAX_SIGMA,
+  MIN_WEIBULL_SHAPE,
+} from './limits.js';
 import { DIMENSIONLESS_PARAMS, DIST_PARAMS } from './schema.js';
 import {
   DOMAIN_LEVELS,
@@ -92,7 +101,31 @@ export function validateExperiment(e: Experiment): ExperimentIssue[] {
     if (!isPositiveUs(r.downtimePerServerUs)) add('failures.rollingMaintenance.downtimePerServer', 'must be a positive duration');
     if (!Number.isSafeInteger(r.gapUs) || r.gapUs < 0) add('failures.rollingMaintenance.gap', 'must be a duration ≥ 0');
   }
+  // The fault budget needs valid means and horizon; per entity here (one server, one zone, …),
+  // times the topology's entity counts when sampling (faults/budget.ts).
+  if (issues.length === 0) issues.push(...faultBudgetIssues(e.failures, e.horizonUs, null));
   return issues;
+}
+
+/**
+ * The fault budget (config/limits.ts MAX_EXPECTED_FAULTS): one issue, at the field of the process
+ * that contributes most, when the expected faults of a trial exceed it. `entities` gives each
+ * entity kind's count in a topology; null counts one of each (what an experiment alone implies).
+ */
+export function faultBudgetIssues(failures: Experiment['failures'], horizonUs: number, entities: ((entity: string) => number) | null): ExperimentIssue[] {
+  const rates = faultRates(failures, horizonUs).map((r) => ({ ...r, count: entities === null ? 1 : entities(r.entity), total: 0 }));
+  for (const r of rates) r.total = r.perEntity * r.count;
+  const total = rates.reduce((sum, r) => sum + r.total, 0);
+  if (!(total > MAX_EXPECTED_FAULTS)) return [];
+  const worst = rates.reduce((a, b) => (b.total > a.total ? b : a));
+  const per = entities === null ? `per ${worst.entity}` : `(${worst.count} ${worst.entity}${worst.count === 1 ? '' : 's'} × ${formatCount(worst.perEntity)})`;
+  const others = total - worst.total > 0.5 ? `, ${formatCount(total)} in all` : '';
+  return [
+    {
+      path: worst.path,
+      message: `would generate about ${formatCount(worst.total)} faults ${per} in one ${formatDurationUs(horizonUs)} trial${others}; the limit is ${MAX_EXPECTED_FAULTS} per trial (lengthen the interval or shorten the horizon)`,
+    },
+  ];
 }
 
 function isPositiveUs(us: number): boolean {
@@ -144,10 +177,16 @@ function checkDist(d: DurationDistribution, path: string, add: (path: string, me
     case 'lognormal':
       positive('median', d.median);
       nonNegative('sigma', d.sigma, 'a number ≥ 0');
+      if (d.sigma > MAX_SIGMA) add(`${path}.sigma`, `must be at most ${MAX_SIGMA} (the tail would outrun the simulated clock), found ${d.sigma}`);
       break;
     case 'weibull':
       positive('scale', d.scale);
       positive('shape', d.shape, 'a positive number');
+      if (d.shape > 0 && d.shape < MIN_WEIBULL_SHAPE) add(`${path}.shape`, `must be at least ${MIN_WEIBULL_SHAPE} (the tail would outrun the simulated clock), found ${d.shape}`);
       break;
   }
+  // Means past the clock (2^53 µs ≈ 285 years) say nothing the sampler can honour.
+  const m = distributionMean(d as unknown as { dist: string } & Record<string, unknown>);
+  if (Number.isFinite(m) && m > Number.MAX_SAFE_INTEGER) add(path, `must have a mean of at most 285 years, found about ${formatDurationUs(Math.round(m))}`);
+  else if (!Number.isFinite(m) && !Number.isNaN(m)) add(path, 'must have a finite mean (durations up to 285 years)');
 }

@@ -1,5 +1,19 @@
 /** Semantic checks on a resolved Topology (no positions: parseTopology adds them). */
 import type { LatencySpec, ServerSpec, Topology, ZkSettings } from '../model/topology.js';
+import {
+  distributionMean,
+  MAX_DELAY_MEAN_TEXT,
+  MAX_DELAY_MEAN_US,
+  MAX_SERVERS,
+  MAX_SIGMA,
+  MAX_SNAPSHOT_MB,
+  MAX_TIMEOUT_TEXT,
+  MAX_TIMEOUT_US,
+  MAX_TRANSFER_US,
+  MAX_TXN_BYTES,
+  MAX_VOTERS,
+  MIN_WEIBULL_SHAPE,
+} from './limits.js';
 import { LINK_CLASSES, ZK_KEYS } from './schema.js';
 
 /** A problem without a file position; `path` uses the YAML key names. */
@@ -20,27 +34,75 @@ export function validateTopology(topology: Topology): TopologyIssue[] {
     validateLatency(topology.latency[linkClass], `latency.${linkClass}`, issue);
   }
   validateLatency(topology.storage.fsync, 'storage.fsync', issue);
+  let storageOk = true;
   for (const key of ['snapshotMB', 'txnBytes', 'bandwidthMbps'] as const) {
     const v = topology.storage[key];
-    if (!Number.isFinite(v) || v <= 0) issue(`storage.${key}`, `expected a positive number, found ${v}`);
+    if (!Number.isFinite(v) || v <= 0) {
+      issue(`storage.${key}`, `expected a positive number, found ${v}`);
+      storageOk = false;
+    }
   }
+  if (storageOk) validateStorageLimits(topology.storage, issue);
   validateServers(topology, issue);
   return issues;
+}
+
+/** Sizes the engine can move: the snapshot and a transaction, and a snapshot transfer within a day (config/limits.ts). */
+function validateStorageLimits(storage: Topology['storage'], issue: Issue): void {
+  const { snapshotMB, txnBytes, bandwidthMbps } = storage;
+  if (snapshotMB > MAX_SNAPSHOT_MB) issue('storage.snapshotMB', `expected at most ${MAX_SNAPSHOT_MB} (1 TiB; ZooKeeper holds the data tree in memory), found ${snapshotMB}`);
+  if (txnBytes > MAX_TXN_BYTES) issue('storage.txnBytes', `expected at most ${MAX_TXN_BYTES} (1 MiB, ZooKeeper's jute.maxbuffer default), found ${txnBytes}`);
+  if (snapshotMB > MAX_SNAPSHOT_MB || txnBytes > MAX_TXN_BYTES) return;
+  // bits / (Mbit/s) = µs, as the network and the disk compute it
+  const transferUs = (snapshotMB * 1024 * 1024 * 8) / bandwidthMbps;
+  if (!(transferUs <= MAX_TRANSFER_US)) {
+    issue(
+      'storage.bandwidthMbps',
+      `expected a bandwidth that moves the ${snapshotMB} MB snapshot within ${MAX_TIMEOUT_TEXT} (at least ${minBandwidth(snapshotMB)} Mbit/s), found ${bandwidthMbps} (${(transferUs / MAX_TRANSFER_US).toPrecision(3)} days)`,
+    );
+  }
+}
+
+function minBandwidth(snapshotMB: number): string {
+  return ((snapshotMB * 1024 * 1024 * 8) / MAX_TRANSFER_US).toPrecision(3);
 }
 
 type Issue = (path: string, message: string) => void;
 
 function validateZk(zk: ZkSettings, issue: Issue): void {
+  let ok = true;
   for (const [yamlKey, field, minimum] of ZK_KEYS) {
     const value = zk[field];
     if (!Number.isSafeInteger(value) || value < minimum) {
       const expected = minimum === 0 ? 'a non-negative integer' : 'a positive integer';
       issue(`zookeeper.${yamlKey}`, `expected ${expected}, found ${value}`);
+      ok = false;
+    } else if (field.endsWith('Ms') && value * 1000 > MAX_TIMEOUT_US) {
+      issue(`zookeeper.${yamlKey}`, `expected at most ${MAX_TIMEOUT_TEXT} (${MAX_TIMEOUT_US / 1000} ms), found ${value} ms`);
+      ok = false;
+    }
+  }
+  if (!ok) return;
+  // The session and sync timeouts are products: each must fit the same bound.
+  for (const key of ['initLimit', 'syncLimit'] as const) {
+    const us = zk.tickTimeMs * 1000 * zk[key];
+    if (us > MAX_TIMEOUT_US) {
+      issue(`zookeeper.${key}`, `expected tickTime × ${key} at most ${MAX_TIMEOUT_TEXT} (${MAX_TIMEOUT_US / 1000} ms), found ${zk.tickTimeMs} ms × ${zk[key]} = ${zk.tickTimeMs * zk[key]} ms`);
     }
   }
 }
 
 function validateLatency(spec: LatencySpec, path: string, issue: Issue): void {
+  let ok = true;
+  const checked: Issue = (p, m) => {
+    ok = false;
+    issue(p, m);
+  };
+  validateLatencySigns(spec, path, checked);
+  if (ok) validateDelayLimits(spec, path, issue);
+}
+
+function validateLatencySigns(spec: LatencySpec, path: string, issue: Issue): void {
   const positive = (key: string, value: number): void => {
     if (!(Number.isFinite(value) && value > 0)) issue(`${path}.${key}`, `expected a positive finite value, found ${value}`);
   };
@@ -71,6 +133,62 @@ function validateLatency(spec: LatencySpec, path: string, issue: Issue): void {
       positive('scale', spec.scaleMs);
       positive('shape', spec.shape);
       return;
+  }
+}
+
+/**
+ * What the engine can represent (config/limits.ts): sigma ≤ 3, shape ≥ 0.2, and a mean (and any
+ * constant, uniform max or normal stddev) of at most a minute. Runs after the sign checks.
+ */
+function validateDelayLimits(spec: LatencySpec, path: string, issue: Issue): void {
+  const limitMs = MAX_DELAY_MEAN_US / 1000;
+  const atMost = (key: string, value: number, what: string): boolean => {
+    if (value <= limitMs) return true;
+    issue(`${path}.${key}`, `expected ${what} at most ${MAX_DELAY_MEAN_TEXT} (${limitMs} ms), found ${value} ms`);
+    return false;
+  };
+  switch (spec.dist) {
+    case 'constant':
+      atMost('value', spec.valueMs, 'a delay');
+      return;
+    case 'uniform':
+      atMost('max', spec.maxMs, 'a delay');
+      return;
+    case 'normal':
+      if (atMost('mean', spec.meanMs, 'a mean delay')) atMost('stddev', spec.stddevMs, 'a standard deviation');
+      return;
+    case 'exponential':
+      atMost('mean', spec.meanMs, 'a mean delay');
+      return;
+    case 'lognormal':
+      if (spec.sigma > MAX_SIGMA) {
+        issue(`${path}.sigma`, `expected a sigma at most ${MAX_SIGMA} (the tail would outrun the simulated clock), found ${spec.sigma}`);
+        return;
+      }
+      break;
+    case 'weibull':
+      if (spec.shape < MIN_WEIBULL_SHAPE) {
+        issue(`${path}.shape`, `expected a shape at least ${MIN_WEIBULL_SHAPE} (the tail would outrun the simulated clock), found ${spec.shape}`);
+        return;
+      }
+      break;
+  }
+  const meanMs = distributionMean({ ...spec, ...msParams(spec) });
+  if (!(meanMs <= limitMs)) {
+    const key = spec.dist === 'lognormal' ? 'median' : 'scale';
+    issue(`${path}.${key}`, `expected a mean delay at most ${MAX_DELAY_MEAN_TEXT} (${limitMs} ms), found a mean of ${meanMs.toPrecision(3)} ms`);
+  }
+}
+
+/** The ms-suffixed fields of a LatencySpec under the experiment distributions' parameter names. */
+function msParams(spec: LatencySpec): Record<string, number> {
+  switch (spec.dist) {
+    case 'lognormal':
+      return { median: spec.medianMs, sigma: spec.sigma };
+    case 'weibull':
+      return { scale: spec.scaleMs, shape: spec.shape };
+    default:
+      return {};
   }
 }
 
@@ -105,6 +223,12 @@ function validateServers(topology: Topology, issue: Issue): void {
     checkQuorumFields(server, at, quorum, issue);
   });
   const voters = servers.filter((s) => s.role === 'voter');
+  if (voters.length > MAX_VOTERS) {
+    issue('servers', `expected at most ${MAX_VOTERS} voters, found ${voters.length}: quorum checks enumerate voter subsets and leader election is all-to-all, so larger ensembles cannot be simulated in reasonable time (real ensembles rarely exceed ~11 voters; add observers instead)`);
+  }
+  if (servers.length > MAX_SERVERS) {
+    issue('servers', `expected at most ${MAX_SERVERS} servers (voters and observers), found ${servers.length}`);
+  }
   if (voters.length === 0) {
     issue('servers', `expected at least one voter, found ${servers.length === 0 ? 'no servers' : 'only observers'}`);
   } else if (quorum === 'hierarchical') {

@@ -24,9 +24,15 @@
  *   - Every process starts "all up" at t = 0 (no stationary start); rolling maintenance starts at a
  *     random phase within its period.
  *
- * Cost is O(number of faults): each loop iteration emits a fault or ends the process.
+ * Cost is O(number of faults): each loop iteration emits a fault or ends the process. A model
+ * whose expected faults per trial exceed the budget (config/limits.ts MAX_EXPECTED_FAULTS, for
+ * this topology's servers, hosts, domains and zone pairs) is refused before drawing anything,
+ * and sampling stops past MAX_SAMPLED_FAULTS whatever was expected: both with a
+ * SimulationLimitError naming the field, never unbounded memory.
  */
-import { sample, type Rng } from '../core/index.js';
+import { faultBudgetIssues } from '../config/experiment-validate.js';
+import { MAX_SAMPLED_FAULTS } from '../config/limits.js';
+import { sample, SimulationLimitError, type Rng } from '../core/index.js';
 import type { Bursts, DurationDistribution, Experiment, RollingMaintenance } from '../model/experiment.js';
 import type { FailureSource, FaultSpec, NodeRef } from '../model/faults.js';
 import type { ServerId } from '../model/ids.js';
@@ -55,7 +61,8 @@ function renewal(rng: Rng, up: DurationDistribution, down: DurationDistribution,
   for (;;) {
     t += draw(up, rng);
     if (t >= horizonUs) return;
-    const d = draw(down, rng);
+    // A repair past the clock's range (2^53 µs) is as good as never: keep it representable.
+    const d = Math.min(draw(down, rng), Number.MAX_SAFE_INTEGER - t);
     emit(t, d);
     t += d;
   }
@@ -85,22 +92,52 @@ function hostRepresentatives(servers: readonly ServerSpec[]): ServerSpec[] {
   return out;
 }
 
+/** The trial's faults; refuses to grow past MAX_SAMPLED_FAULTS. */
+class FaultList extends Array<FaultSpec> {
+  add(fault: FaultSpec): void {
+    if (this.length >= MAX_SAMPLED_FAULTS) {
+      throw new SimulationLimitError(
+        `the failure model drew more than ${MAX_SAMPLED_FAULTS} faults for one trial (the last from ${fault.source ?? 'scripted'}): lengthen its intervals or shorten the horizon`,
+      );
+    }
+    this.push(fault);
+  }
+}
+
+/** How many entities of each kind (config/limits.ts FaultEntity) the topology has. */
+export function entityCounts(topology: Topology): (entity: string) => number {
+  const servers = byId(topology);
+  const zones = domains(servers, 'zone').length;
+  const counts: Record<string, number> = {
+    server: servers.length,
+    host: hostRepresentatives(servers).length,
+    rack: domains(servers, 'rack').length,
+    zone: zones,
+    region: domains(servers, 'region').length,
+    'zone pair': (zones * (zones - 1)) / 2,
+    'zone host': hostRepresentatives(servers).length,
+  };
+  return (entity) => counts[entity] ?? 0;
+}
+
 const DOMAIN_SOURCE: Readonly<Record<'rack' | 'zone' | 'region', FailureSource>> = { rack: 'rackOutages', zone: 'zoneOutages', region: 'regionOutages' };
 
 export function sampleFaults(experiment: Experiment, topology: Topology, rng: Rng, horizonUs: number): FaultSpec[] {
   if (!Number.isSafeInteger(horizonUs) || horizonUs < 0) throw new RangeError(`horizonUs must be a non-negative integer, got ${horizonUs}`);
+  const budget = faultBudgetIssues(experiment.failures, horizonUs, entityCounts(topology));
+  if (budget.length > 0) throw new SimulationLimitError(budget.map((i) => `topology ${topology.name}: ${i.path}: ${i.message}`).join('; '));
   const f = experiment.failures;
   const servers = byId(topology);
   const hosts = hostRepresentatives(servers);
   // One list per process, concatenated in a fixed order; the stable sort by time then keeps
   // (process order, emission order) as the tiebreak.
-  const out: FaultSpec[] = [];
+  const out = new FaultList();
 
   if (f.processRestarts !== null) {
     const { every, downtime } = f.processRestarts;
     for (const s of servers) {
       renewal(rng.fork(`processRestarts:${s.id}`), every, downtime, horizonUs, (atUs, durationUs) => {
-        out.push({ kind: 'kill', node: server(s.id), atUs, durationUs, source: 'processRestarts' });
+        out.add({ kind: 'kill', node: server(s.id), atUs, durationUs, source: 'processRestarts' });
       });
     }
   }
@@ -109,7 +146,7 @@ export function sampleFaults(experiment: Experiment, topology: Topology, rng: Rn
     const { mttf, mttr } = f.hostFailures;
     for (const s of hosts) {
       renewal(rng.fork(`hostFailures:${s.id}`), mttf, mttr, horizonUs, (atUs, durationUs) => {
-        out.push({ kind: 'crash', node: server(s.id), atUs, durationUs, source: 'hostFailures' });
+        out.add({ kind: 'crash', node: server(s.id), atUs, durationUs, source: 'hostFailures' });
       });
     }
   }
@@ -118,7 +155,7 @@ export function sampleFaults(experiment: Experiment, topology: Topology, rng: Rn
     const { every, rebuild } = f.diskLoss;
     for (const s of servers) {
       renewal(rng.fork(`diskLoss:${s.id}`), every, rebuild, horizonUs, (atUs, durationUs) => {
-        out.push({ kind: 'wipe', node: server(s.id), atUs, durationUs, source: 'diskLoss' });
+        out.add({ kind: 'wipe', node: server(s.id), atUs, durationUs, source: 'diskLoss' });
       });
     }
   }
@@ -127,8 +164,8 @@ export function sampleFaults(experiment: Experiment, topology: Topology, rng: Rn
     const source = DOMAIN_SOURCE[o.level];
     for (const name of domains(servers, o.level)) {
       renewal(rng.fork(`domainOutages[${index}]:${o.level}:${name}`), o.every, o.duration, horizonUs, (atUs, durationUs) => {
-        if (o.level === 'zone') out.push({ kind: 'zone-down', zone: name, atUs, durationUs, source });
-        else out.push({ kind: o.level === 'rack' ? 'rack-down' : 'region-down', domain: name, atUs, durationUs, source });
+        if (o.level === 'zone') out.add({ kind: 'zone-down', zone: name, atUs, durationUs, source });
+        else out.add({ kind: o.level === 'rack' ? 'rack-down' : 'region-down', domain: name, atUs, durationUs, source });
       });
     }
   });
@@ -149,7 +186,7 @@ export function sampleFaults(experiment: Experiment, topology: Topology, rng: Rn
       for (const b of zones.slice(i + 1)) {
         const label = a < b ? `${a}|${b}` : `${b}|${a}`;
         renewal(rng.fork(`zonePartitions:${label}`), every, duration, horizonUs, (atUs, durationUs) => {
-          out.push({ kind: 'partition', groups: [members(a), members(b)], atUs, durationUs, source: 'zonePartitions' });
+          out.add({ kind: 'partition', groups: [members(a), members(b)], atUs, durationUs, source: 'zonePartitions' });
         });
       }
     });
@@ -159,7 +196,7 @@ export function sampleFaults(experiment: Experiment, topology: Topology, rng: Rn
     sampleRollingMaintenance(f.rollingMaintenance, servers, rng, horizonUs, out);
   }
 
-  return out.sort((a, b) => a.atUs - b.atUs);
+  return [...out].sort((a, b) => a.atUs - b.atUs);
 }
 
 /**
@@ -174,7 +211,7 @@ export function sampleFaults(experiment: Experiment, topology: Topology, rng: Rn
  * A host fails in a burst with probability zoneJoin (per-host rate = zoneJoin × bursts per zone),
  * whatever the layout. The next `every` counts from the end of the window.
  */
-function sampleBursts(b: Bursts, zone: string, zoneHosts: readonly ServerSpec[], rng: Rng, horizonUs: number, out: FaultSpec[]): void {
+function sampleBursts(b: Bursts, zone: string, zoneHosts: readonly ServerSpec[], rng: Rng, horizonUs: number, out: FaultList): void {
   const r = rng.fork(`bursts:${zone}`);
   const rackP = b.rackJoin > 0 ? b.zoneJoin / b.rackJoin : 0;
   let t = 0;
@@ -191,8 +228,8 @@ function sampleBursts(b: Bursts, zone: string, zoneHosts: readonly ServerSpec[],
       const hr = rng.fork(`bursts:${zone}:${k}:host:${h.host}`);
       const fails = hr.chance(b.rackJoin);
       const atUs = t + (b.windowUs > 0 ? hr.int(0, b.windowUs + 1) : 0);
-      const durationUs = draw(b.downtime, hr);
-      if (rackStruck && fails && atUs < horizonUs) out.push({ kind: 'crash', node: server(h.id), atUs, durationUs, source: 'bursts' });
+      const durationUs = Math.min(draw(b.downtime, hr), Number.MAX_SAFE_INTEGER - atUs);
+      if (rackStruck && fails && atUs < horizonUs) out.add({ kind: 'crash', node: server(h.id), atUs, durationUs, source: 'bursts' });
     }
     t += b.windowUs;
   }
@@ -212,7 +249,7 @@ function sampleBursts(b: Bursts, zone: string, zoneHosts: readonly ServerSpec[],
  * the voters' steps (times, order, draws) depend on the voters alone, never on how many observers
  * exist.
  */
-function sampleRollingMaintenance(m: RollingMaintenance, servers: readonly ServerSpec[], rng: Rng, horizonUs: number, out: FaultSpec[]): void {
+function sampleRollingMaintenance(m: RollingMaintenance, servers: readonly ServerSpec[], rng: Rng, horizonUs: number, out: FaultList): void {
   const { everyUs, order, downtimePerServerUs, gapUs } = m;
   const r = rng.fork('rollingMaintenance');
   const ro = rng.fork('rollingMaintenance:observers');
@@ -235,7 +272,7 @@ function sampleRollingMaintenance(m: RollingMaintenance, servers: readonly Serve
     const ids = order === 'any' ? [...shuffle([...voters], r), ...shuffle([...observers], ro)] : [...voters, ...observers];
     ids.forEach((id, i) => {
       const atUs = start + i * stride;
-      if (atUs < horizonUs && atUs < next) out.push({ kind: 'kill', node: { kind: 'maintenance', round, order, id }, atUs, durationUs: downtimePerServerUs, source: 'rollingMaintenance' });
+      if (atUs < horizonUs && atUs < next) out.add({ kind: 'kill', node: { kind: 'maintenance', round, order, id }, atUs, durationUs: Math.min(downtimePerServerUs, Number.MAX_SAFE_INTEGER - atUs), source: 'rollingMaintenance' });
     });
     start = next;
   }

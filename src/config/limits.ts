@@ -1,0 +1,153 @@
+/**
+ * What the engine can represent, and what a trial may generate: the limits validation enforces
+ * on topologies, experiments, scenario files and --set overrides alike.
+ *
+ * The simulated clock is an integer count of microseconds in a double (core/time.ts): it holds
+ * 2^53 µs, about 285 years. Every limit below keeps ordinary draws far inside that range; a draw
+ * from the far tail that still overflows ends the trial with a SimulationLimitError
+ * (core/limits.ts), never a stack trace.
+ */
+
+import type { DurationDistribution, FailureModel } from '../model/experiment.js';
+
+// config/ may import only model/ (ARCHITECTURE.md, tier table): the few constants are restated.
+const US_PER_MIN = 60_000_000;
+const US_PER_DAY = 24 * 60 * US_PER_MIN;
+
+/**
+ * Longest ZooKeeper timeout (tickTime, tickTime × initLimit, tickTime × syncLimit, cnxTimeout,
+ * finalizeWait, maxNotificationInterval, observerElectionDelay): one day. Real ensembles use
+ * seconds (zoo_sample.cfg: 2 s × 10 = 20 s); a day-long timeout is already a misconfiguration,
+ * and a timer of that length never leaves the clock's range before the run does.
+ */
+export const MAX_TIMEOUT_US = US_PER_DAY;
+export const MAX_TIMEOUT_TEXT = '1 day';
+
+/**
+ * Largest mean of a one-way latency or an fsync (and largest constant, uniform max or normal
+ * stddev): one minute. A link or disk slower than that on average is a failure: model it with
+ * faults (isolate, partition, crash), not with a delay.
+ */
+export const MAX_DELAY_MEAN_US = US_PER_MIN;
+export const MAX_DELAY_MEAN_TEXT = '1 minute';
+
+/**
+ * Lognormal sigma at most 3 and Weibull shape at least 0.2, for every distribution (latency,
+ * fsync, failure processes). A sampler's extreme draw is median·e^(8.6·sigma) (lognormal) or
+ * scale·36.7^(1/shape) (Weibull, from the 53-bit uniform's smallest step); beyond these ranges
+ * the tail alone spans more than the clock, and the mean (what the fault budget and the analytic
+ * model use) loses meaning. Fits of real latency and failure data sit well inside: sigma 0.2–1.5,
+ * shape 0.5–3.
+ */
+export const MAX_SIGMA = 3;
+export const MIN_WEIBULL_SHAPE = 0.2;
+
+/** Largest data tree (storage.snapshotMB): 1 TiB; ZooKeeper holds the whole tree in memory. */
+export const MAX_SNAPSHOT_MB = 1024 * 1024;
+/** Largest transaction (storage.txnBytes): ZooKeeper's jute.maxbuffer default, 1 MiB (0xfffff bytes + 1). */
+export const MAX_TXN_BYTES = 1024 * 1024;
+/** Longest snapshot transfer (snapshotMB at bandwidthMbps): one day, as a timeout. */
+export const MAX_TRANSFER_US = US_PER_DAY;
+
+/**
+ * Fault budget. Validation refuses a model whose expected number of faults in one trial (every
+ * failure process: horizon ÷ (mean up time + mean down time) per entity, times the entities of
+ * the topology) exceeds MAX_EXPECTED_FAULTS; sampling stops with an error past
+ * MAX_SAMPLED_FAULTS whatever the expectation said. 100 000 faults is a fault every 5 minutes
+ * for a year — two orders of magnitude above the shipped models (production: ~30 per year on
+ * n5) — while keeping a trial's memory to tens of MB.
+ */
+export const MAX_EXPECTED_FAULTS = 100_000;
+export const MAX_SAMPLED_FAULTS = 1_000_000;
+
+/**
+ * Largest ensemble: 51 voters and 1000 servers in all. Majority and hierarchical quorum checks
+ * enumerate voter subsets, and FLE sends every notification to every voter (all-to-all, n² messages
+ * per election round); past a few dozen voters a simulated minute costs minutes. Real ZooKeeper
+ * ensembles rarely exceed ~11 voters; observers (which do not vote) may number in the hundreds.
+ */
+export const MAX_VOTERS = 51;
+export const MAX_SERVERS = 1000;
+
+/** The mean of a distribution given by its parameters (any units), Infinity when it has none. */
+export function distributionMean(d: { dist: string } & Record<string, unknown>): number {
+  const n = (k: string): number => (typeof d[k] === 'number' ? (d[k] as number) : Number.NaN);
+  switch (d.dist) {
+    case 'constant':
+      return n('value');
+    case 'uniform':
+      return (n('min') + n('max')) / 2;
+    case 'exponential':
+    case 'normal':
+      return n('mean');
+    case 'lognormal':
+      return n('median') * Math.exp((n('sigma') * n('sigma')) / 2);
+    case 'weibull':
+      return n('scale') * gamma(1 + 1 / n('shape'));
+    default:
+      return Number.NaN;
+  }
+}
+
+/** `3.2e+10` style numbers stay readable: whole numbers up to 1e9, else 3 significant digits. */
+export function formatCount(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  return x < 1e9 ? String(Math.round(x)) : x.toPrecision(3);
+}
+
+const LANCZOS = [
+  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+];
+
+/** Gamma function for x ≥ 1 (Lanczos, ~15 digits; core/distributions.ts has the same, out of config's reach). */
+function gamma(x: number): number {
+  const z = x - 1;
+  let sum = LANCZOS[0]!;
+  for (let i = 1; i < LANCZOS.length; i++) sum += LANCZOS[i]! / (z + i);
+  const t = z + 7.5;
+  return Math.sqrt(2 * Math.PI) * Math.pow(t, z + 0.5) * Math.exp(-t) * sum;
+}
+
+/** Which entities of a topology a failure process runs on, once each. */
+export type FaultEntity = 'server' | 'host' | 'rack' | 'zone' | 'region' | 'zone pair' | 'zone host';
+
+/** One failure process's expected number of events per entity over a horizon. */
+export interface FaultRate {
+  /** the YAML path of the field that sets the rate, e.g. `failures.processRestarts.every` */
+  readonly path: string;
+  readonly entity: FaultEntity;
+  /** expected events (faults; for bursts, per-host coin draws) per entity in one trial */
+  readonly perEntity: number;
+}
+
+/**
+ * Expected events per entity of every process of `failures` over `horizonUs`: an alternating
+ * renewal process has about horizon ÷ (mean up + mean down) cycles; a burst process draws a
+ * coin for every host of the zone per burst (horizon ÷ (mean every + window)); rolling
+ * maintenance restarts every server once per round (horizon ÷ max(every, downtimePerServer + gap)).
+ * Parameters must already be valid (positive means); a non-finite mean counts as 0 events.
+ */
+export function faultRates(failures: FailureModel, horizonUs: number): FaultRate[] {
+  const mean = (d: DurationDistribution): number => distributionMean(d as unknown as { dist: string } & Record<string, unknown>);
+  const cycles = (up: DurationDistribution, down: DurationDistribution | number): number => {
+    const period = mean(up) + (typeof down === 'number' ? down : mean(down));
+    return period > 0 && Number.isFinite(period) ? horizonUs / period : 0;
+  };
+  const out: FaultRate[] = [];
+  const f = failures;
+  if (f.processRestarts) out.push({ path: 'failures.processRestarts.every', entity: 'server', perEntity: cycles(f.processRestarts.every, f.processRestarts.downtime) });
+  if (f.hostFailures) out.push({ path: 'failures.hostFailures.mttf', entity: 'host', perEntity: cycles(f.hostFailures.mttf, f.hostFailures.mttr) });
+  if (f.diskLoss) out.push({ path: 'failures.diskLoss.every', entity: 'server', perEntity: cycles(f.diskLoss.every, f.diskLoss.rebuild) });
+  f.domainOutages.forEach((o, i) => {
+    out.push({ path: `failures.domainOutages[${i}].every`, entity: o.level, perEntity: cycles(o.every, o.duration) });
+  });
+  if (f.bursts) out.push({ path: 'failures.bursts.every', entity: 'zone host', perEntity: cycles(f.bursts.every, f.bursts.windowUs) });
+  if (f.zonePartitions) out.push({ path: 'failures.zonePartitions.every', entity: 'zone pair', perEntity: cycles(f.zonePartitions.every, f.zonePartitions.duration) });
+  if (f.rollingMaintenance) {
+    const r = f.rollingMaintenance;
+    const period = Math.max(r.everyUs, r.downtimePerServerUs + r.gapUs);
+    out.push({ path: 'failures.rollingMaintenance.every', entity: 'server', perEntity: period > 0 ? horizonUs / period : 0 });
+  }
+  return out;
+}
