@@ -145,7 +145,7 @@ export function partitionStory(run: RunJson, cutAtMs: number, healAtMs: number):
     nextEstablishedAtMs: next ? next.establishedAtMs : null,
     longestBackoffS,
     writeUnavailableMs: run.writeUnavailableMs,
-    violations: run.safety.violations.length,
+    violations: run.safety.total,
   };
 }
 

@@ -157,7 +157,7 @@ export function rollingStory(run: RunJson, order: Order, sequence: readonly numb
     belowQuorumMs: ex.belowQuorumMs,
     writesFailed: run.writes ? run.writes.failed : null,
     writesCommitted: run.writes ? run.writes.committed : null,
-    violations: run.safety.violations.length,
+    violations: run.safety.total,
   };
 }
 

@@ -108,17 +108,6 @@ export function tracedRun(
   return { doc: runJson(result, topology, version), commits, logAtStepDown, finalLog, cuts, replies, acked, logsAt };
 }
 
-/** Does this build know the naive rule? (It is a TrialOptions field from the safety issue.) */
-export function naiveRuleAvailable(naive: Traced, majority: Traced): boolean {
-  return JSON.stringify(naive.doc.timeline) !== JSON.stringify(majority.doc.timeline);
-}
-
-/** The checkers keep the first 100 reports of a run. */
-export const VIOLATION_LIMIT = 100;
-
-function violationCount(n: number): string {
-  return n >= VIOLATION_LIMIT ? `${n}+` : String(n);
-}
 
 export function epochOf(zxid: number): number {
   return Math.floor(zxid / 2 ** 32);
@@ -130,7 +119,11 @@ export interface PartitionSide {
   readonly leadersWhileCut: readonly { readonly node: number; readonly epoch: number | null }[];
   /** leaders that committed at least one write while the zones were cut, with their counts */
   readonly commitsWhileCut: readonly { readonly node: number; readonly commits: number }[];
+  /** the first reports the checkers kept (up to 100 of each invariant), for the examples */
   readonly violations: readonly { readonly atMs: number; readonly invariant: string; readonly detail: string }[];
+  /** every violation, counted by invariant (not capped), and their total */
+  readonly violationsByInvariant: Readonly<Record<string, number>>;
+  readonly violationTotal: number;
   readonly writeUnavailableMs: number;
   /** the first history position where two servers held different txns at the heal, or null */
   readonly divergence: { readonly index: number; readonly a: { readonly node: number; readonly zxid: string }; readonly b: { readonly node: number; readonly zxid: string } } | null;
@@ -170,6 +163,8 @@ export function partitionSide(t: Traced, rule: QuorumRuleName, fromMs: number, t
     leadersWhileCut: leaders.map((l) => ({ node: l.node, epoch: l.epoch })),
     commitsWhileCut: [...counts].sort((a, b) => a[0] - b[0]).map(([node, commits]) => ({ node, commits })),
     violations: t.doc.safety.violations.map((v) => ({ atMs: v.atMs, invariant: v.invariant, detail: v.detail })),
+    violationsByInvariant: Object.fromEntries(Object.entries(t.doc.safety.countsByInvariant).filter(([, n]) => n > 0)),
+    violationTotal: t.doc.safety.total,
     writeUnavailableMs: t.doc.writeUnavailableMs,
     divergence: firstDivergence(t.logsAt),
     ackedLost: ackedLost(t),
@@ -230,7 +225,7 @@ export function isolationStory(t: Traced, isolatedAtMs: number): IsolationStory 
     truncatedProposals: truncated,
     cutMode: cut ? cut.mode : null,
     cutAtMs: cut ? cut.atMs : null,
-    violations: t.doc.safety.violations.length,
+    violations: t.doc.safety.total,
   };
 }
 
@@ -241,7 +236,6 @@ function build(inputs: DemoInputs, _docs: ReadonlyMap<string, AvailabilityDocume
   const sideWrites: WritePlan = { kind: 'scripted', nodes: SIDE_WRITERS, perSec: SIDE_WRITES_PER_SEC };
   const naive = tracedRun(n4, inputs.seed, PARTITION_RUN_MS, [spec], 'naive', inputs.version, sideWrites, healMs);
   const majority = tracedRun(n4, inputs.seed, PARTITION_RUN_MS, [spec], 'majority', inputs.version, sideWrites, healMs);
-  const naiveKnown = naiveRuleAvailable(naive, majority);
   const ns = partitionSide(naive, 'naive', PARTITION_AT_MS, healMs);
   const ms = partitionSide(majority, 'majority', PARTITION_AT_MS, healMs);
   const majorityStepDown = majority.doc.leaders.find((l) => l.electedAtMs < PARTITION_AT_MS)?.endedAtMs ?? null;
@@ -262,18 +256,17 @@ function build(inputs: DemoInputs, _docs: ReadonlyMap<string, AvailabilityDocume
       s.commitsWhileCut.map((c) => `server ${c.node}: ${c.commits}`).join(', ') || 'none',
       s.divergence ? `differ from position ${s.divergence.index}` : 'agree',
       `${s.ackedLost} of ${s.acked}`,
-      violationCount(s.violations.length),
+      String(s.violationTotal),
     ]),
     numeric: [false, false, false, false, true, true],
   };
-  const invariants = [...new Set(ns.violations.map((v) => v.invariant))];
+  const invariants = Object.keys(ns.violationsByInvariant);
   const violationTable: Table = {
     caption: 'What the safety checkers reported under the naive rule: count and first report of each invariant',
     columns: ['invariant', 'reports', 'first at', 'first report'],
     rows: invariants.map((inv) => {
-      const all = ns.violations.filter((v) => v.invariant === inv);
-      const first = all[0] as PartitionSide['violations'][number];
-      return [inv, String(all.length), secs(first.atMs), first.detail];
+      const first = ns.violations.find((v) => v.invariant === inv) as PartitionSide['violations'][number];
+      return [inv, String(ns.violationsByInvariant[inv] ?? 0), secs(first.atMs), first.detail];
     }),
     numeric: [false, true, true, false],
   };
@@ -286,9 +279,6 @@ function build(inputs: DemoInputs, _docs: ReadonlyMap<string, AvailabilityDocume
       `The naive rule, "a majority of whoever I can reach", looks more available, and is what the demo runs first: ` +
       `${PARTITION_TOPOLOGY} split by ${spec}, a client writing ${SIDE_WRITES_PER_SEC}/s to each of ${writers} (a follower forwards writes to its leader).`,
   ];
-  if (!naiveKnown) {
-    blocks.push('This build has no naive quorum rule (TrialOptions.quorumRule from the safety issue): the first run fell back to the majority rule.');
-  }
   blocks.push(
     `Naive rule: ${plural(ns.leadersWhileCut.length, 'leader')} while the zones were cut ` +
       `(${ns.leadersWhileCut.map((l) => `server ${l.node}, epoch ${l.epoch ?? '?'}`).join('; ') || 'none'}), and ` +
@@ -297,17 +287,17 @@ function build(inputs: DemoInputs, _docs: ReadonlyMap<string, AvailabilityDocume
       (ns.divergence
         ? `: at the heal, position ${ns.divergence.index} of server ${ns.divergence.a.node}'s history held txn ${ns.divergence.a.zxid} and server ${ns.divergence.b.node}'s held ${ns.divergence.b.zxid}`
         : '') +
-      `. After the heal one history won: ${ns.ackedLost} of the ${ns.acked} writes acknowledged to the clients are missing from the final leader's history. The checkers reported ${violationCount(ns.violations.length)} violations` +
+      `. After the heal one history won: ${ns.ackedLost} of the ${ns.acked} writes acknowledged to the clients are missing from the final leader's history. The checkers reported ${ns.violationTotal} violations` +
       `${invariants.length > 0 ? ` (${invariants.join(', ')})` : ''}.`,
     sideTable,
   );
-  if (ns.violations.length > 0) blocks.push(violationTable);
+  if (ns.violationTotal > 0) blocks.push(violationTable);
   blocks.push(
     `Majority rule, same schedule, writes and seed: each side holds 2 of the 4 voters, and 2 is not more than half of 4. ` +
       `The old leader stepped down at ${majorityStepDown === null ? 'n/a' : secs(majorityStepDown)} and ` +
       `${majorityLeadersAfterStepDown.length === 0 ? 'nobody led' : `${plural(majorityLeadersAfterStepDown.length, 'server')} led`} until the heal at ${secs1(healMs)}; ` +
       `commits while cut: ${ms.commitsWhileCut.map((c) => `server ${c.node}: ${c.commits}`).join(', ') || 'none'}; ` +
-      `safety violations: ${ms.violations.length}. The price is ${secs(ms.writeUnavailableMs)} without writes.`,
+      `safety violations: ${ms.violationTotal}. The price is ${secs(ms.writeUnavailableMs)} without writes.`,
     `An isolated leader. ${ISOLATE_TOPOLOGY}, ${isoSpec}, ${WRITES_PER_SEC} writes/s from clients: server ${st.leader} (epoch ${st.epoch ?? '?'}) was cut off at ${secs1(st.isolatedAtMs)} ` +
       `and stayed LEADING for ${secs(st.leadingWhileIsolatedMs)}, until ${secs(st.steppedDownAtMs)} (${st.reason}): ` +
       `a leader notices only when its followers' reads time out, syncLimit × tickTime after it last heard them, and checks its quorum on the tick grid. ` +
@@ -330,11 +320,11 @@ function build(inputs: DemoInputs, _docs: ReadonlyMap<string, AvailabilityDocume
     seed: inputs.seed,
     version: inputs.version,
     text,
-    tables: ns.violations.length > 0 ? [sideTable, violationTable] : [sideTable],
+    tables: ns.violationTotal > 0 ? [sideTable, violationTable] : [sideTable],
     charts: [],
     runs,
     studies: [],
-    facts: { naiveRuleAvailable: naiveKnown, naive: ns, majority: { ...ms, stepDownAtMs: majorityStepDown, leadersAfterStepDown: majorityLeadersAfterStepDown.length }, isolation: st },
+    facts: { naive: ns, majority: { ...ms, stepDownAtMs: majorityStepDown, leadersAfterStepDown: majorityLeadersAfterStepDown.length }, isolation: st },
   };
 }
 
