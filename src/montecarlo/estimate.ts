@@ -113,6 +113,11 @@ export interface AvailabilityRow {
   analyticMeanYearsToQuorumLoss: number | null;
   /** censored-exponential MLE: Σ time to first quorum loss (or window end) / trials that lost quorum */
   simulatedMeanYearsToQuorumLoss: number | null;
+  /**
+   * 95% Garwood interval of the simulated MTTQL, years: [exposure / rate upper bound, exposure /
+   * rate lower bound], the upper end null (unbounded) when no trial lost quorum — then the lower
+   * end is the 95% lower confidence bound exposure / 3.689; null only without exposure
+   */
   simulatedMeanYearsToQuorumLossCi95: [number, number | null] | null;
   trialsWithQuorumLoss: number;
   /** P(quorum lost at least once in a year): Wilson interval over trials, rescaled to one year */
@@ -137,6 +142,26 @@ export interface AvailabilityRow {
   tooFewQuorumEpisodes: boolean;
   /** same as tooFewWriteEpisodes (kept for readers of the earlier contract) */
   tooFewEpisodes: boolean;
+  /**
+   * The write-availability estimate and interval are not to be trusted (marked `*`): fewer than
+   * MIN_EPISODES write outages caused by failures, or fewer than MIN_EPISODES quorum-loss
+   * episodes — the latter unless the closed form covers every process (analyticLeavesOut empty)
+   * and its quorum unavailability is below a tenth of the simulated write unavailability (then
+   * unseen quorum losses cannot move the write estimate much). Writes need a quorum, so a write
+   * interval resting on a handful of quorum losses under-states the downtime (writeTrust).
+   */
+  writeAvailabilityUntrusted: boolean;
+  /** fewer than MIN_EPISODES trials lost quorum: the simulated MTTQL and its interval are not to be trusted */
+  tooFewMttqlEvents: boolean;
+  /** Σ time to first quorum loss (or window end) over trials, years: the exposure the simulated MTTQL rests on */
+  quorumLossExposureYears: number;
+  /**
+   * Everything a reader must know before trusting this row, in words without the row's name
+   * (too few episodes, closed form outside the interval, downtime resting on few quorum
+   * losses, impossible write availability, horizon too short); the table prints them prefixed
+   * with the row's name, report.html in its Warnings block
+   */
+  warnings: string[];
   /** failure processes the closed form accounts for, and those it leaves out (null: no closed form) */
   analyticCovers: FailureSource[] | null;
   analyticLeavesOut: FailureSource[] | null;
@@ -201,7 +226,8 @@ export function estimateRow(acc: Accumulator, ctx: RowContext): AvailabilityRow 
   const k = acc.trialsWithQuorumLoss;
   const simulatedMttql = k > 0 ? exposureYears / k : null;
   let simulatedMttqlCi: [number, number | null] | null = null;
-  if (k > 0 && exposureYears > 0) {
+  // k = 0 too: Garwood's rate bound 3.689/T gives the honest "MTTQL ≥ T/3.689", not "> T".
+  if (exposureYears > 0) {
     const [rlo, rhi] = poissonRateCi95(k, exposureYears);
     simulatedMttqlCi = [1 / rhi, rlo > 0 ? 1 / rlo : null];
   }
@@ -219,8 +245,16 @@ export function estimateRow(acc: Accumulator, ctx: RowContext): AvailabilityRow 
   const longOutage = perYearProbability(acc.trialsWithLongOutage);
   const analytic = ctx.analytic;
   const tooFewWrite = tooFewEpisodes(failureOutages, MIN_EPISODES);
+  const tooFewQuorum = tooFewEpisodes(acc.quorumLossEpisodes, MIN_EPISODES);
+  const untrusted = writeTrust({
+    failureOutageEpisodes: failureOutages,
+    quorumLossEpisodes: acc.quorumLossEpisodes,
+    writeUnavailability: write.value,
+    analyticQuorumUnavailability: analytic?.quorumUnavailability ?? null,
+    analyticLeavesOut: analytic ? analytic.leavesOut : null,
+  });
 
-  return {
+  const row: Omit<AvailabilityRow, 'warnings'> = {
     topology: ctx.topology,
     voters: ctx.voters,
     observers: ctx.observers,
@@ -275,11 +309,144 @@ export function estimateRow(acc: Accumulator, ctx: RowContext): AvailabilityRow 
     outageProbabilityPerYearCi95: anyOutage.ci,
     stoppedBy: ctx.stoppedBy,
     tooFewWriteEpisodes: tooFewWrite,
-    tooFewQuorumEpisodes: tooFewEpisodes(acc.quorumLossEpisodes, MIN_EPISODES),
+    tooFewQuorumEpisodes: tooFewQuorum,
     tooFewEpisodes: tooFewWrite,
+    writeAvailabilityUntrusted: untrusted,
+    tooFewMttqlEvents: tooFewEpisodes(k, MIN_EPISODES),
+    quorumLossExposureYears: exposureYears,
     analyticCovers: analytic ? [...analytic.covers] : null,
     analyticLeavesOut: analytic ? [...analytic.leavesOut] : null,
     faultsPerTrial: n > 0 ? acc.faults / n : 0,
     eventsPerTrial: n > 0 ? acc.events / n : 0,
   };
+  return { ...row, warnings: rowWarnings(row) };
+}
+
+/** What writeTrust reads from a row. */
+export interface WriteTrustInput {
+  readonly failureOutageEpisodes: number;
+  readonly quorumLossEpisodes: number;
+  readonly writeUnavailability: number;
+  readonly analyticQuorumUnavailability: number | null;
+  /** null: no closed form */
+  readonly analyticLeavesOut: readonly string[] | null;
+}
+
+/**
+ * True when the write-availability estimate is not to be trusted (AvailabilityRow
+ * writeAvailabilityUntrusted). Quorum losses are rare and long, failovers frequent and short:
+ * plenty of failovers give a narrow write interval that says nothing about the quorum losses
+ * behind most of the downtime (issue 9: n5-3az under az-outage, 40 trials, printed 1.3 min/yr
+ * ± 0.14 with no quorum loss seen; 300 trials see 33 and ~8 min/yr). Quorum losses can be
+ * ignored only when the closed form covers every process and says they are under a tenth of
+ * the write downtime.
+ */
+export function writeTrust(r: WriteTrustInput): boolean {
+  if (tooFewEpisodes(r.failureOutageEpisodes, MIN_EPISODES)) return true;
+  if (!tooFewEpisodes(r.quorumLossEpisodes, MIN_EPISODES)) return false;
+  const negligible =
+    r.analyticLeavesOut !== null && r.analyticLeavesOut.length === 0 && r.analyticQuorumUnavailability !== null && r.analyticQuorumUnavailability < r.writeUnavailability / 10;
+  return !negligible;
+}
+
+/** Availabilities and unavailabilities this close are the same number (float noise, closed form vs sums). */
+const SAME_UNAVAILABILITY = 1e-12;
+
+/** Below this horizon a trial measures little beyond its start-up election. */
+const SHORT_HORIZON_YEARS = 1 / (365 * 24);
+
+/**
+ * An availability for reading: enough digits for two significant digits of the unavailability
+ * U = 1 − A ("99.999755%"); "100%" only when U is exactly 0; when A would round to 100% with ten
+ * digits, "1 − 2.1e-12" instead of a misleading "100.000000000%". Pass `u` when it is known
+ * exactly (1 − A loses U's digits near 1).
+ */
+export function formatAvailability(a: number, u: number = 1 - a): string {
+  if (!Number.isFinite(a) || !Number.isFinite(u)) return '–';
+  if (u <= 0) return '100%';
+  const decimals = Math.ceil(-Math.log10(u)) + 1;
+  if (decimals > 10) return `1 − ${u.toExponential(1)}`;
+  return `${(a * 100).toFixed(Math.max(2, decimals) - 1)}%`;
+}
+
+/**
+ * An availability interval for reading, or "n/a (none seen)" when it has zero width because no
+ * episode was seen: [100%, 100%] claims certainty exactly when nothing is known.
+ */
+export function formatAvailabilityInterval(ci: readonly number[], episodes: number, what: string): string {
+  const lo = ci[0] ?? NaN;
+  const hi = ci[1] ?? NaN;
+  if (episodes === 0 && lo === hi) return `n/a (no ${what} seen)`;
+  return `${formatAvailability(lo)} – ${formatAvailability(hi)}`;
+}
+
+/** Is availability `a` (unavailability `u`) outside [lo, hi], beyond float noise and beyond what printing can show? */
+function outside(u: number, ci: readonly number[]): boolean {
+  const lo = ci[0] ?? NaN;
+  const hi = ci[1] ?? NaN;
+  if (1 - u >= lo - SAME_UNAVAILABILITY && 1 - u <= hi + SAME_UNAVAILABILITY) return false;
+  const shown = formatAvailability(1 - u, u);
+  return shown !== formatAvailability(lo) && shown !== formatAvailability(hi);
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : word.endsWith('s') ? 'es' : 's'}`;
+}
+
+/** The row's warnings (AvailabilityRow.warnings), in the order the table prints them. */
+export function rowWarnings(r: Omit<AvailabilityRow, 'warnings'>): string[] {
+  const out: string[] = [];
+  if (r.horizonYears < SHORT_HORIZON_YEARS) {
+    out.push(`the horizon (${formatYears(r.horizonYears)} per trial) is shorter than one hour: the availability measures little beyond the start-up election at t = 0; use a horizon of months to years`);
+  }
+  if (r.tooFewWriteEpisodes) {
+    out.push(`only ${plural(r.failureOutageEpisodes, 'write outage')} caused by failures (fewer than ${MIN_EPISODES}) — the write availability interval cannot be trusted`);
+  }
+  const leaves = r.analyticLeavesOut;
+  const coversAll = leaves !== null && leaves.length === 0 && r.analyticQuorumAvailability !== null;
+  if (r.tooFewQuorumEpisodes) {
+    out.push(`only ${plural(r.quorumLossEpisodes, 'quorum-loss episode')} (fewer than ${MIN_EPISODES}) — the quorum availability interval cannot be trusted`);
+    // Plenty of short failovers can hide that most of the write downtime is those few losses.
+    const share = r.downtimeMinutesPerYear > 0 ? r.quorumDowntimeMinutesPerYear / r.downtimeMinutesPerYear : 0;
+    if (!r.tooFewWriteEpisodes && share >= 0.5) {
+      out.push(`${(share * 100).toFixed(0)}% of the write downtime is ${r.quorumLossEpisodes === 1 ? 'that one quorum loss, so the write availability rests on it' : `those ${r.quorumLossEpisodes} quorum losses, so the write availability rests on them`} too`);
+    } else if (!r.tooFewWriteEpisodes && r.writeAvailabilityUntrusted) {
+      out.push(
+        `the write availability interval counts only the ${plural(r.quorumLossEpisodes, 'quorum loss')} seen; writes need a quorum, so quorum losses not yet seen would add downtime the interval does not show — not to be trusted (*); run more trials` +
+          (coversAll ? '' : ' (no closed form covers every process to bound them)'),
+      );
+    }
+  }
+  if (r.analyticQuorumAvailability !== null && r.analyticQuorumUnavailability !== null) {
+    const u = r.analyticQuorumUnavailability;
+    const shown = formatAvailability(1 - u, u);
+    if (outside(u, r.quorumAvailabilityCi95)) {
+      // Quorum losses, not write outages, are what this interval rests on: with few of them
+      // the interval itself is untrustworthy, which is the usual reason for a miss.
+      const why = r.quorumLossEpisodes < MIN_EPISODES
+        ? `only ${plural(r.quorumLossEpisodes, 'quorum-loss episode')}, too few to test it: run more trials`
+        : (leaves ?? []).length > 0
+          ? `the closed form leaves out ${(leaves ?? []).join(', ')}`
+          : 'a trial starts all-up; bias ~ MTTR/horizon';
+      out.push(`closed form ${shown} is outside the simulated quorum-availability interval (${why})`);
+    }
+    // Writes need a quorum: write availability ≤ quorum availability, always.
+    if (coversAll && r.writeAvailabilityCi95[0] > 1 - u + SAME_UNAVAILABILITY && formatAvailability(r.writeAvailabilityCi95[0]) !== shown) {
+      out.push(
+        `impossible: the write availability interval ${formatAvailability(r.writeAvailabilityCi95[0])} – ${formatAvailability(r.writeAvailabilityCi95[1])} lies entirely above the closed-form quorum availability ${shown}, ` +
+          `and writes need a quorum; the simulation has seen too few quorum losses (${r.quorumLossEpisodes}): run more trials (write downtime is at least the closed form's ${(u * MINUTES_PER_YEAR).toPrecision(2)} min/yr)`,
+      );
+    }
+  }
+  return out;
+}
+
+/** "40y", "12d", "1.5h", "3.6s": a span of years for a sentence. */
+export function formatYears(y: number): string {
+  if (y >= 1) return `${Number(y.toPrecision(4))}y`;
+  const days = y * 365;
+  if (days >= 1) return `${Number(days.toPrecision(4))}d`;
+  const hours = days * 24;
+  if (hours >= 1) return `${Number(hours.toPrecision(3))}h`;
+  return `${Number((hours * 3600).toPrecision(3))}s`;
 }

@@ -1,5 +1,7 @@
 import { formatFailureModel } from '../faults/index.js';
+import type { LatencySpec, Topology } from '../model/index.js';
 import type { AvailabilityDocument, ResultRow } from '../montecarlo/index.js';
+import { formatAvailability, formatAvailabilityInterval, formatYears } from '../montecarlo/estimate.js';
 import { DOWNTIME_PROCESSES, type DowntimeProcess } from '../observe/index.js';
 import { MIN_EPISODES } from '../stats/index.js';
 
@@ -39,7 +41,9 @@ export function availabilityTable(doc: AvailabilityDocument): string {
       (o.precision !== null ? ` · precision ±${pct(o.precision)}` : '') +
       (o.shard ? ` · shard ${o.shard.index}/${o.shard.count}` : ''),
   );
+  for (const p of modelProvenance(rows)) lines.push(`model: ${p}`);
   lines.push(...failureModelLines(doc));
+  lines.push(...topologySettingsLines(rows));
   lines.push('');
   const heads = rows.map((r) => (r.variant ? `${r.topology} ${r.variant.key}=${r.variant.value}` : r.topology));
   const used = (f: (r: ResultRow) => Readonly<Record<string, number>>): DowntimeProcess[] =>
@@ -49,13 +53,13 @@ export function availabilityTable(doc: AvailabilityDocument): string {
   const measures: [string, (r: ResultRow) => string][] = [
     ['voters / observers', (r) => `${r.voters} / ${r.observers}`],
     ['trials (stopped by)', (r) => `${r.runs} (${r.stoppedBy})`],
-    ['write availability', (r) => avail(r.writeAvailability) + (r.tooFewWriteEpisodes ? UNTRUSTED : '')],
-    ['  95% CI', (r) => `${avail(r.writeAvailabilityCi95[0])} – ${avail(r.writeAvailabilityCi95[1])}`],
+    ['write availability', (r) => formatAvailability(r.writeAvailability, r.writeUnavailability) + (untrustedWrite(r) ? UNTRUSTED : '')],
+    ['  95% CI', (r) => formatAvailabilityInterval(r.writeAvailabilityCi95, r.outageEpisodes, 'write outage')],
     ['  nines', (r) => (r.nines === null ? '∞' : r.nines.toFixed(2))],
     ['downtime min/yr', (r) => `${num(r.downtimeMinutesPerYear)} ± ${num((r.downtimeMinutesPerYearCi95[1] - r.downtimeMinutesPerYearCi95[0]) / 2)}`],
     ['quorum availability', (r) => avail(r.quorumAvailability) + (r.tooFewQuorumEpisodes ? UNTRUSTED : '')],
-    ['  95% CI', (r) => `${avail(r.quorumAvailabilityCi95[0])} – ${avail(r.quorumAvailabilityCi95[1])}`],
-    ['closed form (quorum)', (r) => (r.analyticQuorumAvailability === null ? 'n/a' : avail(r.analyticQuorumAvailability))],
+    ['  95% CI', (r) => formatAvailabilityInterval(r.quorumAvailabilityCi95, r.quorumLossEpisodes, 'quorum loss')],
+    ['closed form (quorum)', (r) => (r.analyticQuorumAvailability === null ? 'n/a' : formatAvailability(r.analyticQuorumAvailability, r.analyticQuorumUnavailability ?? undefined))],
     ['  leaves out', (r) => (r.analyticQuorumAvailability === null ? '' : (r.analyticLeavesOut ?? []).join(', ') || 'nothing')],
     ['downtime by symptom, min/yr', () => ''],
     ['  quorum lost', (r) => num(r.downtimeByCause.quorumLost)],
@@ -72,6 +76,7 @@ export function availabilityTable(doc: AvailabilityDocument): string {
     ['elections/yr', (r) => num(r.electionsPerYear)],
     ['election p50 / p99 (quorum up)', (r) => `${ms(r.electionMsP50)} / ${ms(r.electionMsP99)}`],
     ['mean time to quorum loss', (r) => mttql(r)],
+    ['  simulated, 95% CI', (r) => mttqlInterval(r)],
     ['P(quorum lost in a year)', (r) => probability(r.quorumLossProbabilityPerYear, r.quorumLossProbabilityPerYearCi95)],
     [`P(write outage > ${ms(rows[0]?.sessionTimeoutMs ?? 30_000)} in a year)`, (r) => probability(r.longOutageProbabilityPerYear, r.longOutageProbabilityPerYearCi95)],
   ];
@@ -86,8 +91,8 @@ export function availabilityTable(doc: AvailabilityDocument): string {
   const scope = closedFormScope(rows);
   if (scope.length > 0 || rows.some((r) => r.tooFewWriteEpisodes || r.tooFewQuorumEpisodes)) lines.push('');
   for (const s of scope) lines.push(s);
-  if (rows.some((r) => r.tooFewWriteEpisodes || r.tooFewQuorumEpisodes)) {
-    lines.push(`* rests on fewer than ${MIN_EPISODES} episodes (write outages caused by failures for write availability, quorum losses for quorum availability): not to be trusted; run more trials`);
+  if (rows.some((r) => untrustedWrite(r) || r.tooFewQuorumEpisodes || (r.tooFewMttqlEvents ?? false))) {
+    lines.push(UNTRUSTED_NOTE);
   }
   const warnings = tableWarnings(doc);
   if (warnings.length > 0) {
@@ -136,39 +141,94 @@ function closedFormScope(rows: readonly ResultRow[]): string[] {
   return distinct(texts);
 }
 
+/**
+ * Every row's warnings (AvailabilityRow.warnings, computed with the estimate so the JSON and
+ * report.html carry the same ones), each prefixed with the row's name.
+ */
 export function tableWarnings(doc: AvailabilityDocument): string[] {
+  return doc.results.flatMap((r) => (r.warnings ?? []).map((w) => `${label(r)}: ${w}`));
+}
+
+/** The `*` rule for write availability (estimate.ts writeTrust); documents without the field fall back to the episode count. */
+export function untrustedWrite(r: { readonly writeAvailabilityUntrusted?: boolean; readonly tooFewWriteEpisodes?: boolean }): boolean {
+  return r.writeAvailabilityUntrusted ?? r.tooFewWriteEpisodes ?? false;
+}
+
+/** What `*` means, under the table and in report.html. */
+export const UNTRUSTED_NOTE =
+  `* not to be trusted; run more trials: write availability when fewer than ${MIN_EPISODES} write outages caused by failures, or fewer than ${MIN_EPISODES} quorum losses ` +
+  `(unless a closed form covering every process puts quorum downtime under a tenth of the write downtime); quorum availability and MTTQL when fewer than ${MIN_EPISODES} quorum losses`;
+
+function formatLatency(l: LatencySpec): string {
+  switch (l.dist) {
+    case 'constant':
+      return `${l.valueMs} ms`;
+    case 'uniform':
+      return `uniform ${l.minMs}–${l.maxMs} ms`;
+    case 'exponential':
+      return `exponential, mean ${l.meanMs} ms`;
+    case 'normal':
+      return `normal, mean ${l.meanMs} ms, sd ${l.stddevMs} ms`;
+    case 'lognormal':
+      return `lognormal, median ${l.medianMs} ms, sigma ${l.sigma}`;
+    case 'weibull':
+      return `weibull, scale ${l.scaleMs} ms, shape ${l.shape}`;
+  }
+}
+
+/** The `--set`/`--vary` paths recorded in a topology's description by cli applyTopologySets ("overridden by --set a=1 --set b=2"). */
+function overriddenPaths(description: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const at = description.lastIndexOf('overridden by ');
+  if (at < 0) return out;
+  for (const m of description.slice(at).matchAll(/(--set|--vary) (?:topology\.)?([^=\s]+)=/g)) out.set(m[2] as string, m[1] as string);
+  return out;
+}
+
+/**
+ * What sets the failure-detection delay and the election, per topology: ZooKeeper's tickTime,
+ * initLimit, syncLimit, cnxTimeout and the one-way latency classes, each setting a `--set`
+ * changed marked "(overridden by --set)". One string per line, without indentation.
+ */
+export function topologySettings(t: Pick<Topology, 'zk' | 'latency' | 'description'>): string[] {
+  const over = overriddenPaths(t.description ?? '');
+  const mark = (key: string): string => {
+    const flag = over.get(`zookeeper.${key}`);
+    return flag ? ` (overridden by ${flag})` : '';
+  };
+  const zk = t.zk;
+  const latencyMark = (c: string): string => {
+    const flag = [...over.entries()].find(([p]) => p === `latency.${c}` || p.startsWith(`latency.${c}.`))?.[1];
+    return flag ? ` (overridden by ${flag})` : '';
+  };
+  return [
+    `zookeeper: tickTime ${zk.tickTimeMs} ms${mark('tickTime')}, initLimit ${zk.initLimit}${mark('initLimit')}, syncLimit ${zk.syncLimit}${mark('syncLimit')}, cnxTimeout ${zk.cnxTimeoutMs} ms${mark('cnxTimeout')}`,
+    `latency (one-way): ${(['sameHost', 'sameZone', 'crossZone', 'crossRegion'] as const).map((c) => `${c} ${formatLatency(t.latency[c])}${latencyMark(c)}`).join('; ')}`,
+  ];
+}
+
+/** Per distinct topology (by name and settings): its settings lines, prefixed with its name. */
+function topologySettingsLines(rows: readonly ResultRow[]): string[] {
   const out: string[] = [];
-  for (const r of doc.results) {
-    const name = label(r);
-    if (r.tooFewWriteEpisodes) {
-      out.push(`${name}: only ${r.failureOutageEpisodes} write outage${r.failureOutageEpisodes === 1 ? '' : 's'} caused by failures (fewer than ${MIN_EPISODES}) — the write availability interval cannot be trusted`);
-    }
-    if (r.tooFewQuorumEpisodes) {
-      out.push(`${name}: only ${r.quorumLossEpisodes} quorum-loss episode${r.quorumLossEpisodes === 1 ? '' : 's'} (fewer than ${MIN_EPISODES}) — the quorum availability interval cannot be trusted`);
-      // Plenty of short failovers can hide that most of the write downtime is those few losses.
-      const share = r.downtimeMinutesPerYear > 0 ? r.quorumDowntimeMinutesPerYear / r.downtimeMinutesPerYear : 0;
-      if (!r.tooFewWriteEpisodes && share >= 0.5) {
-        out.push(`${name}: ${(share * 100).toFixed(0)}% of the write downtime is ${r.quorumLossEpisodes === 1 ? 'that one quorum loss, so the write availability rests on it' : `those ${r.quorumLossEpisodes} quorum losses, so the write availability rests on them`} too`);
-      }
-    }
-    if (r.analyticQuorumAvailability !== null) {
-      const [lo, hi] = r.quorumAvailabilityCi95;
-      const a = r.analyticQuorumAvailability;
-      if (a < lo || a > hi) {
-        // Quorum losses, not write outages, are what this interval rests on: with few of them
-        // the interval itself is untrustworthy, which is the usual reason for a miss.
-        const losses = r.quorumLossEpisodes;
-        const leaves = r.analyticLeavesOut ?? [];
-        const why = losses < MIN_EPISODES
-          ? `only ${losses} quorum-loss episode${losses === 1 ? '' : 's'}, too few to test it: run more trials`
-          : leaves.length > 0
-            ? `the closed form leaves out ${leaves.join(', ')}`
-            : 'a trial starts all-up; bias ~ MTTR/horizon';
-        out.push(`${name}: closed form ${avail(a)} is outside the simulated quorum-availability interval (${why})`);
-      }
-    }
+  const seen = new Set<string>();
+  for (const r of rows) {
+    const t = r.config?.topology;
+    if (!t?.zk || !t.latency) continue;
+    const lines = topologySettings(t);
+    const key = JSON.stringify([r.topology, lines]);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(`${label(r)}:`);
+    for (const l of lines) out.push(`  ${l}`);
   }
   return out;
+}
+
+/** The experiment descriptions that say a flag replaced or overrode its failures, once each. */
+export function modelProvenance(rows: readonly { readonly config?: { readonly experiment?: { readonly description?: string } } }[]): string[] {
+  return distinct(
+    rows.map((r) => r.config?.experiment?.description ?? '').filter((d) => /replaced the failures|overridden by/.test(d)),
+  );
 }
 
 function probability(p: number, ci: readonly number[]): string {
@@ -176,12 +236,7 @@ function probability(p: number, ci: readonly number[]): string {
 }
 
 function avail(a: number): string {
-  if (!Number.isFinite(a)) return '–';
-  if (a === 1) return '100%';
-  // Enough digits to show the first two significant digits of the unavailability.
-  const u = 1 - a;
-  const digits = Math.min(10, Math.max(2, Math.ceil(-Math.log10(u)) + 1));
-  return `${(a * 100).toFixed(digits - 2 + 1)}%`;
+  return formatAvailability(a);
 }
 
 function pct(p: number): string {
@@ -208,13 +263,24 @@ function ms(x: number | null): string {
 }
 
 function years(y: number): string {
-  if (y >= 1) return `${Number(y.toPrecision(4))}y`;
-  return `${Number((y * 365).toPrecision(4))}d`;
+  return formatYears(y);
 }
 
 function mttql(r: ResultRow): string {
-  if (r.meanYearsToQuorumLoss === null) return `> ${years(r.measuredYears)} (none seen)`;
+  if (r.meanYearsToQuorumLoss === null) {
+    // No loss seen: the trial-years are no bound; Garwood's 95% lower bound (T/3.689) is.
+    const lo = r.simulatedMeanYearsToQuorumLossCi95?.[0];
+    return lo === undefined ? '– (none seen)' : `≥ ${formatYears(lo)} (95% lower bound, none seen)`;
+  }
   const y = r.meanYearsToQuorumLoss;
   const text = y >= 1 ? `${num(y)}y` : `${num(y * 365)}d`;
-  return `${text} (${r.meanYearsToQuorumLossSource})`;
+  const untrusted = r.meanYearsToQuorumLossSource === 'simulated' && r.tooFewMttqlEvents ? UNTRUSTED : '';
+  return `${text} (${r.meanYearsToQuorumLossSource})${untrusted}`;
+}
+
+/** The simulated MTTQL's 95% interval, always (also when the closed form gives the headline): `*` with fewer than 10 losses. */
+function mttqlInterval(r: ResultRow): string {
+  const ci = r.simulatedMeanYearsToQuorumLossCi95;
+  if (ci === null || ci === undefined) return '–';
+  return `${formatYears(ci[0])} – ${ci[1] === null ? '∞' : formatYears(ci[1])}${r.tooFewMttqlEvents ? UNTRUSTED : ''}`;
 }

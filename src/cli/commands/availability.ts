@@ -215,6 +215,7 @@ export function applyExperimentSets(experiment: Experiment, sets: readonly strin
 
 export function applyTopologySets(topology: Topology, sets: readonly string[], file: string, flag = '--set'): Topology {
   let t = topology;
+  const applied: string[] = [];
   for (const text of sets) {
     const { path, value } = splitSet(text);
     const target = setTarget(path);
@@ -222,6 +223,14 @@ export function applyTopologySets(topology: Topology, sets: readonly string[], f
     const r = applySet(t, target.path, value);
     if (!r.ok) throw new UserError(`${flag} ${text}: ${r.error}`);
     t = r.value;
+    applied.push(`${flag} ${text}`);
+  }
+  // Recorded in the description so the table, JSON and report.html can say which settings the
+  // file did not set (report/table.ts topologySettings reads it back).
+  if (applied.length > 0) {
+    t = produce(t, (d) => {
+      d.description = `${t.description === '' ? '' : `${t.description}; `}overridden by ${applied.join(' ')}`;
+    });
   }
   const issues = validateTopology(t);
   if (issues.length > 0) throw new UserError(issues.map((i) => `${flag}: ${file}: ${i.path}: ${i.message}`).join('\n'));
