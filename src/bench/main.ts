@@ -1,3 +1,4 @@
+import { benchEnsembles } from './ensemble.js';
 import { benchKernel } from './kernel.js';
 import { benchMontecarlo } from './montecarlo.js';
 import { benchTrial } from './trial.js';
@@ -41,6 +42,16 @@ const sections: readonly BenchSection[] = [
         `montecarlo: n5-3az production.yaml, ${r.runs} trial-years: ${r.yearsPerSecWorkers1.toFixed(1)} cluster-years/s with 1 worker, ` +
         `${r.yearsPerSecWorkers2.toFixed(1)} with 2 (speedup ${r.speedup.toFixed(2)}); peak RSS ${r.peakRssMb1k.toFixed(0)} MB for 1k trials, ${r.peakRssMb10k.toFixed(0)} MB for 10k`;
       return { result: r, summary };
+    },
+  },
+  {
+    name: 'ensemble',
+    run() {
+      const rows = benchEnsembles();
+      const summary =
+        'ensemble: ms per simulated minute of run (leader killed at 20 s), voters up to 9 then observers: ' +
+        rows.map((r) => `${r.servers} servers ${r.msPerSimulatedMinute.toFixed(1)} ms (×${r.ratioTo3.toFixed(2)})`).join(', ');
+      return { result: { rows }, summary };
     },
   },
 ];
