@@ -152,11 +152,18 @@ function checkDist(d: DurationDistribution, path: string, add: (path: string, me
     }
   }
   if (!complete) return;
+  let refused = false;
   const positive = (p: string, v: number, what = 'a positive duration'): void => {
-    if (!(v > 0)) add(`${path}.${p}`, `must be ${what}`);
+    if (!(v > 0)) {
+      add(`${path}.${p}`, `must be ${what}`);
+      refused = true;
+    }
   };
   const nonNegative = (p: string, v: number, what = 'a duration ≥ 0'): void => {
-    if (!(v >= 0)) add(`${path}.${p}`, `must be ${what}`);
+    if (!(v >= 0)) {
+      add(`${path}.${p}`, `must be ${what}`);
+      refused = true;
+    }
   };
   switch (d.dist) {
     case 'constant':
@@ -177,15 +184,22 @@ function checkDist(d: DurationDistribution, path: string, add: (path: string, me
     case 'lognormal':
       positive('median', d.median);
       nonNegative('sigma', d.sigma, 'a number ≥ 0');
-      if (d.sigma > MAX_SIGMA) add(`${path}.sigma`, `must be at most ${MAX_SIGMA} (the tail would outrun the simulated clock), found ${d.sigma}`);
+      if (d.sigma > MAX_SIGMA) {
+        add(`${path}.sigma`, `must be at most ${MAX_SIGMA} (the tail would outrun the simulated clock), found ${d.sigma}`);
+        refused = true;
+      }
       break;
     case 'weibull':
       positive('scale', d.scale);
       positive('shape', d.shape, 'a positive number');
-      if (d.shape > 0 && d.shape < MIN_WEIBULL_SHAPE) add(`${path}.shape`, `must be at least ${MIN_WEIBULL_SHAPE} (the tail would outrun the simulated clock), found ${d.shape}`);
+      if (d.shape > 0 && d.shape < MIN_WEIBULL_SHAPE) {
+        add(`${path}.shape`, `must be at least ${MIN_WEIBULL_SHAPE} (the tail would outrun the simulated clock), found ${d.shape}`);
+        refused = true;
+      }
       break;
   }
   // Means past the clock (2^53 µs ≈ 285 years) say nothing the sampler can honour.
+  if (refused) return;
   const m = distributionMean(d as unknown as { dist: string } & Record<string, unknown>);
   if (Number.isFinite(m) && m > Number.MAX_SAFE_INTEGER) add(path, `must have a mean of at most 285 years, found about ${formatDurationUs(Math.round(m))}`);
   else if (!Number.isFinite(m) && !Number.isNaN(m)) add(path, 'must have a finite mean (durations up to 285 years)');

@@ -92,15 +92,18 @@ function hostRepresentatives(servers: readonly ServerSpec[]): ServerSpec[] {
   return out;
 }
 
-/** The trial's faults; refuses to grow past MAX_SAMPLED_FAULTS. */
-class FaultList extends Array<FaultSpec> {
+/** The trial's faults; refuses to grow past `cap` (MAX_SAMPLED_FAULTS) with a SimulationLimitError. */
+export class FaultList {
+  readonly items: FaultSpec[] = [];
+  constructor(readonly cap = MAX_SAMPLED_FAULTS) {}
+
   add(fault: FaultSpec): void {
-    if (this.length >= MAX_SAMPLED_FAULTS) {
+    if (this.items.length >= this.cap) {
       throw new SimulationLimitError(
-        `the failure model drew more than ${MAX_SAMPLED_FAULTS} faults for one trial (the last from ${fault.source ?? 'scripted'}): lengthen its intervals or shorten the horizon`,
+        `the failure model drew more than ${this.cap} faults for one trial (the last from ${fault.source ?? 'scripted'}): lengthen its intervals or shorten the horizon`,
       );
     }
-    this.push(fault);
+    this.items.push(fault);
   }
 }
 
@@ -122,7 +125,8 @@ export function entityCounts(topology: Topology): (entity: string) => number {
 
 const DOMAIN_SOURCE: Readonly<Record<'rack' | 'zone' | 'region', FailureSource>> = { rack: 'rackOutages', zone: 'zoneOutages', region: 'regionOutages' };
 
-export function sampleFaults(experiment: Experiment, topology: Topology, rng: Rng, horizonUs: number): FaultSpec[] {
+/** `cap` is for tests; every caller leaves it at MAX_SAMPLED_FAULTS. */
+export function sampleFaults(experiment: Experiment, topology: Topology, rng: Rng, horizonUs: number, cap = MAX_SAMPLED_FAULTS): FaultSpec[] {
   if (!Number.isSafeInteger(horizonUs) || horizonUs < 0) throw new RangeError(`horizonUs must be a non-negative integer, got ${horizonUs}`);
   const budget = faultBudgetIssues(experiment.failures, horizonUs, entityCounts(topology));
   if (budget.length > 0) throw new SimulationLimitError(budget.map((i) => `topology ${topology.name}: ${i.path}: ${i.message}`).join('; '));
@@ -131,7 +135,7 @@ export function sampleFaults(experiment: Experiment, topology: Topology, rng: Rn
   const hosts = hostRepresentatives(servers);
   // One list per process, concatenated in a fixed order; the stable sort by time then keeps
   // (process order, emission order) as the tiebreak.
-  const out = new FaultList();
+  const out = new FaultList(cap);
 
   if (f.processRestarts !== null) {
     const { every, downtime } = f.processRestarts;
@@ -196,7 +200,7 @@ export function sampleFaults(experiment: Experiment, topology: Topology, rng: Rn
     sampleRollingMaintenance(f.rollingMaintenance, servers, rng, horizonUs, out);
   }
 
-  return [...out].sort((a, b) => a.atUs - b.atUs);
+  return out.items.sort((a, b) => a.atUs - b.atUs);
 }
 
 /**

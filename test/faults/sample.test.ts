@@ -380,3 +380,27 @@ describe('independentCrashRepair and analyticInputs', () => {
     expect(analyticInputs(NONE)).toEqual({ restartDown: 0, diskDown: 0, hostDown: 0, domainDown: { rack: 0, zone: 0, region: 0 }, covers: [], leavesOut: [] });
   });
 });
+
+describe('sampleFaults bounds what a trial may generate', () => {
+  const base: Experiment = { name: 'x', description: '', runs: 1, horizonUs: Y, seed: 1, failures: NONE, workload: null };
+  it('refuses a model over the expected-fault budget before drawing, naming the field and the topology', () => {
+    // 10 min + 1 min per cycle: ~47 800 per server per year, under the budget for one server, over it for 3
+    const e: Experiment = { ...base, failures: { ...NONE, processRestarts: { every: { dist: 'exponential', mean: 10 * 60e6 }, downtime: { dist: 'exponential', mean: 60e6 } } } };
+    expect(() => sampleFaults(e, topology('n1'), new Rng(1), Y)).not.toThrow();
+    expect(() => sampleFaults(e, topology('n3-3az'), new Rng(1), Y)).toThrow(
+      /^topology n3-3az: failures\.processRestarts\.every: would generate about 143345 faults \(3 servers × 47782\) in one 1y trial; the limit is 100000 per trial/,
+    );
+  });
+  it('stops past the hard cap whatever was expected, with a SimulationLimitError', () => {
+    const e: Experiment = { ...base, failures: { ...NONE, processRestarts: { every: { dist: 'exponential', mean: D }, downtime: { dist: 'exponential', mean: H } } } };
+    expect(sampleFaults(e, topology('n3-3az'), new Rng(1), Y, 10_000).length).toBeGreaterThan(100);
+    let caught: unknown;
+    try {
+      sampleFaults(e, topology('n3-3az'), new Rng(1), Y, 100);
+    } catch (err) {
+      caught = err;
+    }
+    expect((caught as Error).name).toBe('SimulationLimitError');
+    expect((caught as Error).message).toBe('the failure model drew more than 100 faults for one trial (the last from processRestarts): lengthen its intervals or shorten the horizon');
+  });
+});
