@@ -1,6 +1,6 @@
 import { availabilityCharts, availabilityMeta, runCharts, subtitle, type AvailabilityInput, type Chart, type RunInput } from '../../report/charts/index.js';
 import { assertInert, specJson, type Format } from '../../report/export/index.js';
-import { availabilityAssumptions, availabilityTables, reportHtml, runTables, type ReportChart } from '../../report/html/index.js';
+import { availabilityAssumptions, availabilityTables, availabilityWarnings, reportHtml, runTables, type ReportChart } from '../../report/html/index.js';
 import { fontsAvailable, svgToPng } from './png.js';
 import { renderSvg } from './svg.js';
 import { writeFilesAtomic, type OutputFile } from './write.js';
@@ -87,6 +87,7 @@ function reportInput(result: ResultDocument, charts: ReportChart[]): Parameters<
     charts,
     tables: availabilityTables(doc),
     notes: [...(doc.notes ?? [])],
+    warnings: availabilityWarnings(doc),
     assumptions: availabilityAssumptions(doc),
   };
 }

@@ -20,7 +20,14 @@ export interface AvailabilityRowInput {
   /** by failure process (documents made since issue 9) */
   readonly downtimeByProcess?: Readonly<Record<string, number>>;
   readonly variant?: { readonly key: string; readonly value: string } | null;
+  /** the `*` rule (montecarlo/estimate.ts writeTrust); older documents: tooFewWriteEpisodes */
+  readonly writeAvailabilityUntrusted?: boolean;
+  readonly tooFewWriteEpisodes?: boolean;
 }
+
+const TRUSTED_SERIES = 'simulated write availability';
+const UNTRUSTED_SERIES = 'simulated, not to be trusted (*: too few outages or quorum losses seen)';
+const ANALYTIC_SERIES = 'closed-form quorum availability';
 
 export interface AvailabilityInput {
   readonly seed: string;
@@ -76,7 +83,10 @@ export function availabilityNines(doc: AvailabilityInput): TopLevelSpec {
   const labels = uniqueLabels(doc.results);
   const values = doc.results.map((r, i) => {
     const [lo, hi] = ci(r);
+    const untrusted = r.writeAvailabilityUntrusted ?? r.tooFewWriteEpisodes ?? false;
     return {
+      series: untrusted ? UNTRUSTED_SERIES : TRUSTED_SERIES,
+      trusted: !untrusted,
       label: labels[i] as string,
       topology: r.topology,
       voters: r.voters,
@@ -86,18 +96,29 @@ export function availabilityNines(doc: AvailabilityInput): TopLevelSpec {
       nines: round(nines(r.writeAvailability), 4),
       ninesLow: round(nines(lo), 4),
       ninesHigh: round(nines(hi), 4),
-      text: percent(r.writeAvailability),
+      text: percent(r.writeAvailability) + (untrusted ? ' *' : ''),
       analyticQuorumAvailability: r.analyticQuorumAvailability,
       analyticNines: r.analyticQuorumAvailability === null ? null : round(nines(r.analyticQuorumAvailability), 4),
     };
   });
   const x = { field: 'label', type: 'nominal', sort: labels, title: 'topology', axis: { labelAngle: labels.length > 6 ? -30 : 0 } } as const;
   const y = { type: 'quantitative' as const, title: `write availability (${NINES_AXIS_TITLE})`, scale: { domain: [0, MAX_NINES], nice: false } };
+  // Untrusted estimates are drawn hollow and gray, with their own legend entry: a bar as solid as
+  // the others would be read as an answer (issue 9: 5.6 nines drawn where the truth was 4.8).
+  const anyUntrusted = values.some((v) => !v.trusted);
+  const domain = [TRUSTED_SERIES, ...(anyUntrusted ? [UNTRUSTED_SERIES] : []), ANALYTIC_SERIES];
+  const range = ['#4c78a8', ...(anyUntrusted ? ['#bbbbbb'] : []), '#f58518'];
+  const color = { scale: { domain, range }, title: null, legend: { labelLimit: 420 } };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: {
       text: 'Write availability by topology, in nines, with 95% confidence intervals',
-      subtitle: [subtitle(availabilityMeta(doc)), 'bars: simulated; black lines: 95% CI; diamonds: closed-form quorum availability where the failure model has one', NINES_NOTE],
+      subtitle: [
+        subtitle(availabilityMeta(doc)),
+        'bars: simulated; black lines: 95% CI; diamonds: closed-form quorum availability where the failure model has one',
+        ...(anyUntrusted ? ['hollow gray bars marked *: too few write outages or quorum losses seen, not to be trusted (write availability can never exceed quorum availability)'] : []),
+        NINES_NOTE,
+      ],
     },
     config: CHART_CONFIG,
     width: Math.max(320, labels.length * 90),
@@ -106,8 +127,14 @@ export function availabilityNines(doc: AvailabilityInput): TopLevelSpec {
     encoding: { x },
     layer: [
       {
-        mark: { type: 'bar', width: { band: 0.6 } },
-        encoding: { y: { ...y, field: 'nines' }, color: { datum: 'simulated write availability', title: null } },
+        mark: { type: 'bar', width: { band: 0.6 }, strokeWidth: 1.5 },
+        encoding: {
+          y: { ...y, field: 'nines' },
+          color: { ...color, field: 'series', type: 'nominal' },
+          fillOpacity: { condition: { test: 'datum.trusted', value: 1 }, value: 0.15 },
+          stroke: { condition: { test: 'datum.trusted', value: null }, value: '#777777' },
+          strokeDash: { condition: { test: 'datum.trusted', value: [1, 0] }, value: [4, 3] },
+        },
       },
       {
         mark: { type: 'rule', strokeWidth: 1.5, color: '#222' },
@@ -120,7 +147,7 @@ export function availabilityNines(doc: AvailabilityInput): TopLevelSpec {
       {
         transform: [{ filter: 'datum.analyticNines != null' }],
         mark: { type: 'point', shape: 'diamond', filled: true, size: 140, opacity: 1 },
-        encoding: { y: { ...y, field: 'analyticNines' }, color: { datum: 'closed-form quorum availability', title: null } },
+        encoding: { y: { ...y, field: 'analyticNines' }, color: { ...color, datum: ANALYTIC_SERIES } },
       },
     ],
   };

@@ -57,7 +57,9 @@ export function percent(availability: number): string {
   if (!Number.isFinite(availability)) return 'n/a';
   if (availability >= 1) return '100%';
   const digits = Math.min(7, Math.max(1, Math.ceil(nines(availability)) - 1));
-  return `${(availability * 100).toFixed(digits)}%`;
+  const text = `${(availability * 100).toFixed(digits)}%`;
+  // "100.0000000%" would claim no downtime: say how much there is instead.
+  return text.startsWith('100') ? `1 − ${(1 - availability).toExponential(1)}` : text;
 }
 
 /** Round for chart data: keeps JSON small and deterministic without losing what a chart can show. */

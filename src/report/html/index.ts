@@ -26,6 +26,11 @@ export interface ReportInput {
   readonly charts: readonly ReportChart[];
   readonly tables: readonly Table[];
   readonly notes?: readonly string[];
+  /**
+   * warnings about the numbers (too few episodes, closed form outside an interval, impossible
+   * values: the JSON rows' `warnings`), shown in a block at the head of the Tables section
+   */
+  readonly warnings?: readonly string[];
   /** the "Assumptions" section: headed lists (failure model, placement, runs, estimation rules) */
   readonly assumptions?: readonly AssumptionBlock[];
 }
@@ -50,6 +55,8 @@ caption { text-align: left; font-weight: bold; padding: 0.3rem 0; }
 th, td { border: 1px solid #ccc; padding: 0.25rem 0.5rem; vertical-align: top; }
 th { background: #f3f3f3; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
+section.warnings { border: 2px solid #b45309; background: #fff7ed; padding: 0.5rem 1rem; margin: 1rem 0; }
+section.warnings h3 { margin: 0.2rem 0; color: #92400e; }
 .table-wrap { overflow-x: auto; }
 `;
 
@@ -81,6 +88,10 @@ function chartHtml(c: ReportChart): string {
 export function reportHtml(input: ReportInput): string {
   const nav = input.charts.map((c) => `<li><a href="#chart-${c.name.replace(/[^a-z0-9-]/gi, '-')}">${escapeHtml(c.title)}</a></li>`).join('\n');
   const notes = input.notes && input.notes.length > 0 ? `<section id="notes"><h2>${input.assumptions ? 'Notes' : 'Notes and assumptions'}</h2><ul>${input.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('\n')}</ul></section>` : '';
+  const warnings =
+    input.warnings && input.warnings.length > 0
+      ? `<section class="warnings" id="warnings"><h3>Warnings (${input.warnings.length})</h3><ul>${input.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('\n')}</ul></section>`
+      : '';
   const assumptions = input.assumptions
     ? `<section id="assumptions"><h2>Assumptions</h2>\n${input.assumptions.map((b) => `<h3>${escapeHtml(b.heading)}</h3><ul>${b.items.map((i) => `<li>${escapeHtml(i)}</li>`).join('\n')}</ul>`).join('\n')}\n</section>`
     : '';
@@ -100,6 +111,7 @@ export function reportHtml(input: ReportInput): string {
 </header>
 <nav><ul>
 ${nav}
+${warnings ? `<li><a href="#warnings">Warnings (${input.warnings?.length ?? 0})</a></li>` : ''}
 <li><a href="#tables">Tables</a></li>
 ${input.assumptions ? '<li><a href="#assumptions">Assumptions</a></li>' : ''}
 </ul></nav>
@@ -107,6 +119,7 @@ ${input.assumptions ? '<li><a href="#assumptions">Assumptions</a></li>' : ''}
 ${input.charts.map(chartHtml).join('\n')}
 <section id="tables">
 <h2>Tables</h2>
+${warnings}
 ${input.tables.map(tableHtml).join('\n')}
 </section>
 ${assumptions}

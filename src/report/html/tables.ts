@@ -1,5 +1,7 @@
 import { formatFailureModel, type FailureModelDescription } from '../../faults/describe.js';
 import { CAUSE_LABELS, PROCESS_LABELS, nines, percent, type AvailabilityInput, type RunInput } from '../charts/index.js';
+import { formatAvailability, formatAvailabilityInterval, formatYears } from '../../montecarlo/estimate.js';
+import { UNTRUSTED_NOTE, modelProvenance, topologySettings, untrustedWrite } from '../table.js';
 import type { AssumptionBlock } from './index.js';
 
 /** A table as plain strings; the HTML builder escapes every cell. */
@@ -27,13 +29,24 @@ type Row = AvailabilityInput['results'][number] & {
   readonly quorumDowntimeMinutesPerYear?: number;
   readonly tooFewWriteEpisodes?: boolean;
   readonly tooFewQuorumEpisodes?: boolean;
+  readonly writeAvailabilityUntrusted?: boolean;
+  readonly tooFewMttqlEvents?: boolean;
+  readonly writeUnavailability?: number;
+  readonly analyticQuorumUnavailability?: number | null;
+  readonly outageEpisodes?: number;
+  readonly meanYearsToQuorumLossSource?: 'analytic' | 'simulated' | null;
+  readonly simulatedMeanYearsToQuorumLossCi95?: readonly [number, number | null] | null;
+  readonly warnings?: readonly string[];
   readonly analyticCovers?: readonly string[] | null;
   readonly analyticLeavesOut?: readonly string[] | null;
-  readonly config?: { readonly topology?: PlacedTopology; readonly failureModel?: FailureModelDescription };
+  readonly config?: { readonly topology?: PlacedTopology; readonly failureModel?: FailureModelDescription; readonly experiment?: { readonly description?: string } };
 };
 
 interface PlacedTopology {
   readonly name?: string;
+  readonly description?: string;
+  readonly zk?: Parameters<typeof topologySettings>[0]['zk'];
+  readonly latency?: Parameters<typeof topologySettings>[0]['latency'];
   readonly servers?: readonly { readonly id: number; readonly role?: string; readonly zone?: string; readonly rack?: string; readonly host?: string; readonly region?: string }[];
 }
 
@@ -57,22 +70,23 @@ export function availabilityTables(doc: AvailabilityInput): Table[] {
   const rows = doc.results as readonly Row[];
   const timeout = rows[0]?.sessionTimeoutMs ?? 30_000;
   const main: Table = {
-    caption: 'Availability per topology (95% confidence intervals; * rests on fewer than 10 episodes: not to be trusted)',
-    columns: ['topology', 'voters', 'write availability', '95% CI', 'nines', 'downtime (min/y)', 'quorum availability', 'closed form', 'elections / y', 'election p50 / p99 (ms, quorum up)', 'quorum loss p50 / p99 (min)', 'MTTQL (y)', 'P(quorum lost in a year)', `P(write outage > ${timeout / 1000} s in a year)`],
-    numeric: [false, true, true, false, true, true, true, true, true, true, true, true, true, true],
+    caption: `Availability per topology (95% confidence intervals; ${UNTRUSTED_NOTE})`,
+    columns: ['topology', 'voters', 'write availability', '95% CI', 'nines', 'downtime (min/y)', 'quorum availability', 'closed form', 'elections / y', 'election p50 / p99 (ms, quorum up)', 'quorum loss p50 / p99 (min)', 'MTTQL (y)', 'simulated MTTQL, 95% CI', 'P(quorum lost in a year)', `P(write outage > ${timeout / 1000} s in a year)`],
+    numeric: [false, true, true, false, true, true, true, true, true, true, true, true, false, true, true],
     rows: rows.map((r) => [
       r.variant ? `${r.topology} (${r.variant.key}=${r.variant.value})` : r.topology,
       String(r.voters),
-      percent(r.writeAvailability) + flag(r.tooFewWriteEpisodes),
-      `${percent(r.writeAvailabilityCi95[0] ?? 0)} – ${percent(r.writeAvailabilityCi95[1] ?? 1)}`,
+      (r.writeUnavailability !== undefined ? formatAvailability(r.writeAvailability, r.writeUnavailability) : percent(r.writeAvailability)) + flag(untrustedWrite(r)),
+      r.outageEpisodes !== undefined ? formatAvailabilityInterval(r.writeAvailabilityCi95, r.outageEpisodes, 'write outage') : `${percent(r.writeAvailabilityCi95[0] ?? 0)} – ${percent(r.writeAvailabilityCi95[1] ?? 1)}`,
       num(nines(r.writeAvailability)),
       num(r.downtimeMinutesPerYear, 1),
       r.quorumAvailability === undefined ? '—' : percent(r.quorumAvailability) + flag(r.tooFewQuorumEpisodes),
-      r.analyticQuorumAvailability === null ? '—' : percent(r.analyticQuorumAvailability),
+      r.analyticQuorumAvailability === null ? '—' : formatAvailability(r.analyticQuorumAvailability, r.analyticQuorumUnavailability ?? undefined),
       num(r.electionsPerYear, 1),
       `${num(r.electionMsP50, 0)} / ${num(r.electionMsP99, 0)}`,
       `${num(minutes(r.quorumLossMsP50), 1)} / ${num(minutes(r.quorumLossMsP99), 1)}`,
-      num(r.meanYearsToQuorumLoss, 1),
+      mttql(r),
+      mttqlInterval(r),
       pct(r.quorumLossProbabilityPerYear),
       pct(r.longOutageProbabilityPerYear),
     ]),
@@ -98,6 +112,28 @@ export function availabilityTables(doc: AvailabilityInput): Table[] {
     });
   }
   return tables;
+}
+
+/** MTTQL: the headline value and its source; with no loss seen, Garwood's 95% lower bound (never the trial-years). */
+function mttql(r: Row): string {
+  if (r.meanYearsToQuorumLoss === null || r.meanYearsToQuorumLoss === undefined) {
+    const lo = r.simulatedMeanYearsToQuorumLossCi95?.[0];
+    return lo === undefined ? '— (none seen)' : `≥ ${formatYears(lo)} (95% lower bound, none seen)`;
+  }
+  const source = r.meanYearsToQuorumLossSource ? ` (${r.meanYearsToQuorumLossSource})` : '';
+  return `${num(r.meanYearsToQuorumLoss, 1)}${source}${r.meanYearsToQuorumLossSource === 'simulated' ? flag(r.tooFewMttqlEvents) : ''}`;
+}
+
+function mttqlInterval(r: Row): string {
+  const ci = r.simulatedMeanYearsToQuorumLossCi95;
+  if (!ci) return '—';
+  return `${formatYears(ci[0])} – ${ci[1] === null ? '∞' : formatYears(ci[1])}${flag(r.tooFewMttqlEvents)}`;
+}
+
+/** The rows' warnings (AvailabilityRow.warnings), each prefixed with the row's name: report.html's Warnings block. */
+export function availabilityWarnings(doc: AvailabilityInput): string[] {
+  const rows = doc.results as readonly Row[];
+  return rows.flatMap((r) => (r.warnings ?? []).map((w) => `${r.variant ? `${r.topology} (${r.variant.key}=${r.variant.value})` : r.topology}: ${w}`));
 }
 
 function minutes(ms: number | null | undefined): number | null {
@@ -132,6 +168,20 @@ export function availabilityAssumptions(doc: AssumptionsInput): AssumptionBlock[
     });
   }
   if (models.size === 0) blocks.push({ heading: 'Failure model', items: ['not recorded in this document (made before zksim stated its failure model)'] });
+  const provenance = modelProvenance(rows);
+  if (provenance.length > 0) blocks.push({ heading: 'Where the failure model comes from', items: provenance });
+  const settings: string[] = [];
+  const seenSettings = new Set<string>();
+  for (const r of rows) {
+    const t = r.config?.topology;
+    if (!t?.zk || !t.latency) continue;
+    const lines = topologySettings({ zk: t.zk, latency: t.latency, description: t.description ?? '' });
+    const key = JSON.stringify([r.topology, lines]);
+    if (seenSettings.has(key)) continue;
+    seenSettings.add(key);
+    settings.push(...lines.map((l) => `${label(r)} — ${l}`));
+  }
+  if (settings.length > 0) blocks.push({ heading: 'ZooKeeper settings and latency (what sets detection and election delays)', items: settings });
   const placement: string[] = [];
   const seen = new Set<string>();
   for (const r of rows) {
