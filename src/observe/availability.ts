@@ -167,7 +167,9 @@ export function zeroByProcess(): Record<DowntimeProcess, number> {
  *
  * An episode (write outage: a maximal interval without a write-available leader; quorum loss: a
  * maximal interval without a connected quorum of voters) is charged to the process in force at
- * its first instant. The initial election is a write outage episode charged to `startup`.
+ * its first instant. The initial election is a write outage episode charged to `startup`, unless
+ * a fault is charged downtime before it ends (the ensemble never got its first leader): then the
+ * episode is that fault's.
  * Episodes still open when the trial ends are closed at its end (their duration is cut there).
  */
 export class DowntimeMeter {
@@ -196,6 +198,9 @@ export class DowntimeMeter {
   /** faults touching voters, still active: fault index → process, in the order they started */
   private readonly active = new Map<number, FailureSource>();
   private lastEnded: DowntimeProcess = 'startup';
+  /** the process the open write (quorum) episode is counted under, null when none is open */
+  private writeEpisodeProcess: DowntimeProcess | null = null;
+  private quorumEpisodeProcess: DowntimeProcess | null = null;
 
   /**
    * @param excludeColdStart start the window at the first write-available instant, so the
@@ -218,19 +223,23 @@ export class DowntimeMeter {
     if (!status.writeAvailable && wasWriteUp) {
       this.episodes++;
       this.episodesByProcess[process]++;
+      this.writeEpisodeProcess = process;
       this.writeDownSinceUs = nowUs;
     } else if (status.writeAvailable && !wasWriteUp) {
       this.longestWriteOutageUs = Math.max(this.longestWriteOutageUs, nowUs - this.writeDownSinceUs);
+      this.writeEpisodeProcess = null;
     }
     const wasQuorumUp = prev === null || prev.quorumAvailable;
     if (!status.quorumAvailable && wasQuorumUp) {
       this.quorumEpisodes++;
       this.quorumEpisodesByProcess[process]++;
+      this.quorumEpisodeProcess = process;
       this.quorumLossIntervals.push([nowUs, null]);
       if (this.firstQuorumLossUs === null) this.firstQuorumLossUs = nowUs;
     } else if (status.quorumAvailable && !wasQuorumUp) {
       const open = this.quorumLossIntervals[this.quorumLossIntervals.length - 1];
       if (open) open[1] = nowUs;
+      this.quorumEpisodeProcess = null;
     }
     this.status = status;
   }
@@ -288,10 +297,22 @@ export class DowntimeMeter {
     if (this.status.cause) {
       this.byCauseUs[this.status.cause] += dt;
       this.byProcessUs[process] += dt;
+      // The first election of an ensemble that a fault hits before it ends (a trial that never
+      // gets a leader) is that fault's outage, not start-up's.
+      if (this.writeEpisodeProcess === 'startup' && process !== 'startup') {
+        this.episodesByProcess.startup--;
+        this.episodesByProcess[process]++;
+        this.writeEpisodeProcess = process;
+      }
     }
     if (!this.status.quorumAvailable) {
       this.quorumDownUs += dt;
       this.quorumByProcessUs[process] += dt;
+      if (this.quorumEpisodeProcess === 'startup' && process !== 'startup') {
+        this.quorumEpisodesByProcess.startup--;
+        this.quorumEpisodesByProcess[process]++;
+        this.quorumEpisodeProcess = process;
+      }
     }
   }
 }

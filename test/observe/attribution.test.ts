@@ -60,6 +60,21 @@ describe('DowntimeMeter: downtime from t = 0, charged to failure processes', () 
     expect(m.byProcessUs).toMatchObject({ startup: 1000, hostFailures: 50 * S - 1000 });
     expect(m.quorumLossIntervals).toEqual([[1000, 50 * S]]);
     expect(m.longestWriteOutageUs).toBe(50 * S);
+    // the one outage is the host failures' (the start-up election never ended), not start-up's
+    expect(m.episodes).toBe(1);
+    expect(m.episodesByProcess).toMatchObject({ startup: 0, hostFailures: 1 });
+    expect(m.quorumEpisodes).toBe(1);
+    expect(m.quorumEpisodesByProcess).toMatchObject({ startup: 0, hostFailures: 1 });
+  });
+
+  it('a start-up election that ends before any fault stays start-up\'s episode', () => {
+    const m = new DowntimeMeter();
+    m.update(0, down('electing'));
+    m.update(200_000, up);
+    m.faultStarted(1 * S, 0, 'hostFailures', [1]);
+    m.update(1 * S, down('leaderIsolated'));
+    m.finish(20 * S);
+    expect(m.episodesByProcess).toMatchObject({ startup: 1, hostFailures: 1 });
   });
 
   it('in a real trial, scripted faults are charged as scripted, the initial election as start-up, and both splits add up', () => {
