@@ -9,16 +9,19 @@
  *     variants?: [ { key, value, failureModel } ],          # sweep only, one per --vary value
  *     horizon: "1y", horizonUs, runs, seed, precision: number | null,
  *     topologies: [ { file, name, placementDefaults: [ { field: "region" | "rack" | "host",
- *                                                        servers: [ { id, value } ] } ] } ] }
+ *                                                        servers: [ { id, value } ] } ],
+ *                     settings: [ "zookeeper: tickTime 2000 ms, initLimit 10, ...", "latency (one-way): ..." ] } ] }
  * `placementDefaults` lists, per placement field a topology file leaves out, the servers that
  * took the default and the value they got (the resolved topology's, so it is always the rule in
- * force).
+ * force). `settings` are what set the failure-detection and election delays (report/table.ts
+ * topologySettings), each one a `--set` changed marked "(overridden by --set)".
  */
 import { parseDocument } from 'yaml';
 import { describeFailureModel, formatFailureModel, type FailureModelDescription } from '../../faults/index.js';
 import { formatDurationUs } from '../../model/duration.js';
 import type { Experiment } from '../../model/experiment.js';
 import type { Topology } from '../../model/index.js';
+import { topologySettings } from '../../report/table.js';
 import { readText } from '../io.js';
 import type { BaseSetup } from './availability.js';
 
@@ -34,6 +37,8 @@ export interface ShownTopology {
   readonly file: string;
   readonly name: string;
   readonly placementDefaults: readonly PlacementDefault[];
+  /** ZooKeeper timing settings and latency classes, one line each, overrides marked */
+  readonly settings: readonly string[];
 }
 
 export interface ShownModel {
@@ -80,7 +85,7 @@ export function shownModel(
     runs: o.runs,
     seed: o.seed,
     precision: o.precision,
-    topologies: topologies.map(({ file, topology }) => ({ file, name: topology.name, placementDefaults: placementDefaults(file, topology) })),
+    topologies: topologies.map(({ file, topology }) => ({ file, name: topology.name, placementDefaults: placementDefaults(file, topology), settings: topologySettings(topology) })),
   };
 }
 
@@ -103,6 +108,11 @@ export function shownModelText(m: ShownModel): string {
   }
   const precision = m.precision === null ? '' : `, stopping early at ±${m.precision * 100}% (--precision)`;
   lines.push(`Study: ${m.runs} trials of ${m.horizon} each, seed ${m.seed}${precision}`);
+  lines.push('Topology settings (what sets failure detection and elections):');
+  for (const t of m.topologies) {
+    lines.push(`  ${t.file}:`);
+    for (const l of t.settings) lines.push(`    ${l}`);
+  }
   lines.push('Placement defaults (fields a topology file leaves out):');
   for (const t of m.topologies) {
     if (t.placementDefaults.length === 0) {

@@ -26,7 +26,7 @@ export interface AvailabilityRowInput {
 }
 
 const TRUSTED_SERIES = 'simulated write availability';
-const UNTRUSTED_SERIES = 'simulated, not to be trusted (*: too few outages or quorum losses seen)';
+const UNTRUSTED_SERIES = 'simulated, not to be trusted (*)';
 const ANALYTIC_SERIES = 'closed-form quorum availability';
 
 export interface AvailabilityInput {
