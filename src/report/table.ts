@@ -81,7 +81,8 @@ export function availabilityTable(doc: AvailabilityDocument): string {
     [`P(write outage > ${ms(rows[0]?.sessionTimeoutMs ?? 30_000)} in a year)`, (r) => probability(r.longOutageProbabilityPerYear, r.longOutageProbabilityPerYearCi95)],
   ];
   const labelWidth = Math.max(...measures.map(([l]) => l.length));
-  const cells = measures.map(([, f]) => rows.map(f));
+  // A column without trials (an empty shard) estimates nothing: n/a, never `nines ∞` or 100%.
+  const cells = measures.map(([label, f]) => rows.map((r) => (r.runs > 0 ? f(r) : emptyCell(label, f(r)))));
   const widths = heads.map((h, j) => Math.max(h.length, ...cells.map((c) => (c[j] ?? '').length)));
   const line = (label: string, values: readonly string[]): string =>
     `${label.padEnd(labelWidth)}  ${values.map((v, j) => v.padStart(widths[j] ?? 0)).join('  ')}`.trimEnd();
@@ -101,6 +102,13 @@ export function availabilityTable(doc: AvailabilityDocument): string {
   }
   for (const n of doc.notes) lines.push(`note: ${n}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** The cell of a column with 0 trials: its shape and placement as they are, `no trials`, else n/a (section headings stay blank). */
+function emptyCell(label: string, value: string): string {
+  if (label === 'voters / observers' || label === 'closed form (quorum)' || label === '  leaves out') return value; // not from trials
+  if (label.startsWith('trials')) return '0 (no trials)';
+  return value === '' ? '' : 'n/a';
 }
 
 /** "failure model NAME:" and one indented line per process; for a sweep whose rows differ, each distinct model. */

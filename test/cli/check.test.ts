@@ -59,3 +59,17 @@ describe('zksim check', () => {
     expect(r.stderr).toContain('bad.yaml:2:5: faults[0]: unknown server 9');
   });
 });
+
+describe('zksim check: inputs the engine cannot represent', () => {
+  test('a topology whose timeouts leave the clock is refused before exploring: exit 2, the field and the limit, no counterexample', async () => {
+    const dir = tempDir('zksim-check-limit-');
+    const file = join(dir, 'huge-tick.yaml');
+    writeFileSync(file, 'zookeeper: { tickTime: 9007199254740991 }\nservers:\n  - { id: 1, zone: a }\n  - { id: 2, zone: b }\n  - { id: 3, zone: c }\n');
+    const r = await zksim(['check', '--topology', file, '--runs', '3', '--out', dir]);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('zookeeper.tickTime: expected at most 1 day (86400000 ms), found 9007199254740991 ms');
+    expect(hasStackTrace(r.stderr)).toBe(false);
+    expect(existsSync(join(dir, 'counterexample.yaml'))).toBe(false);
+  });
+});
