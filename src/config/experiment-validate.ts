@@ -13,6 +13,7 @@ import {
   MIN_WEIBULL_SHAPE,
 } from './limits.js';
 import { DIMENSIONLESS_PARAMS, DIST_PARAMS } from './schema.js';
+import { nonPrintableProblem } from './topology.js';
 import {
   DOMAIN_LEVELS,
   MAINTENANCE_ORDERS,
@@ -48,6 +49,11 @@ export function validateExperiment(e: Experiment): ExperimentIssue[] {
   const add = (path: string, message: string): void => {
     issues.push({ path, message });
   };
+  // The name and description reach the terminal, charts and report.html: printable characters only.
+  const nameProblem = nonPrintableProblem(e.name, 'a name of printable characters only');
+  if (nameProblem !== null) add('name', nameProblem);
+  const descriptionProblem = nonPrintableProblem(e.description, 'text without control characters (tab and newline allowed)', true);
+  if (descriptionProblem !== null) add('description', descriptionProblem);
   if (!Number.isSafeInteger(e.runs) || e.runs < 1) add('runs', `must be a positive integer, found ${String(e.runs)}`);
   if (!isPositiveUs(e.horizonUs)) add('horizon', 'must be a positive duration');
   if (typeof e.seed === 'number' ? !Number.isSafeInteger(e.seed) : e.seed === '') {

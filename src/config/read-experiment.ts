@@ -22,7 +22,7 @@ import {
   type ZonePartitions,
 } from '../model/experiment.js';
 import { DIMENSIONLESS_DIST_PARAMS, EXPERIMENT_DIST_NAMES, EXPERIMENT_DIST_PARAMS } from './experiment-validate.js';
-import { describe, YamlReader } from './yaml-reader.js';
+import { describe, durationHintOf, YamlReader } from './yaml-reader.js';
 
 export const EXPERIMENT_KEYS = ['name', 'description', 'runs', 'horizon', 'seed', 'failures', 'workload'] as const;
 /** The keys under `failures:` are the failure processes, in their sampling order. */
@@ -62,7 +62,8 @@ export class ExperimentReader extends YamlReader {
       const us = parseDurationUs(node.value);
       if (us !== null) return us;
     }
-    const hint = isScalar(node) && typeof node.value === 'number' ? ' (add a unit: us, ms, s, m, h, d, w or y)' : '';
+    // A number lacks its unit; a duration-shaped string was too long (naming the 285-year limit) or too fine.
+    const hint = isScalar(node) && typeof node.value === 'number' ? ' (add a unit: us, ms, s, m, h, d, w or y)' : durationHintOf(node);
     this.errorAt(path, node, `expected a duration with a unit such as 90s, 2h or 30d, found ${describe(node)}${hint}`);
     return undefined;
   }

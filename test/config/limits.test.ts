@@ -86,3 +86,14 @@ describe('experiments: distribution ranges and the fault budget', () => {
     expect(validateExperiment(e).map((i) => i.path)).toEqual(['failures.processRestarts.every']);
   });
 });
+
+describe('the experiment reader: duration limit hint and printable names', () => {
+  it('a duration past the clock names the 285-year limit', () => {
+    const errors = experimentErrors('name: e\nhorizon: 300y\n');
+    expect(errors).toEqual(['e.yaml:2:10: horizon: expected a duration with a unit such as 90s, 2h or 30d, found "300y" (too long: durations up to 285 years)']);
+  });
+  it('a name or description with control characters is refused by the reader, with the code point', () => {
+    expect(experimentErrors('name: "a\\u001b[2Jb"\n')).toEqual(['e.yaml:1:7: name: expected a name of printable characters only, found the non-printable character U+001B at position 2']);
+    expect(experimentErrors('name: e\ndescription: "line\\nnext\\u0007"\n')[0]).toContain('description: expected text without control characters (tab and newline allowed), found the non-printable character U+0007 at position 10');
+  });
+});
