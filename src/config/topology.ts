@@ -36,6 +36,11 @@
  *
  * Servers keep their file order. Even-sized and 2-voter ensembles are valid on purpose: users
  * compare them with odd ones.
+ *
+ * Limits (config/limits.ts, each error names the field and the limit): every ZooKeeper timeout,
+ * tickTime × initLimit and tickTime × syncLimit included, at most 1 day; latency and fsync means
+ * at most 1 minute, lognormal sigma ≤ 3, Weibull shape ≥ 0.2; snapshotMB ≤ 1 TiB, txnBytes ≤ 1 MiB,
+ * a snapshot transfer within a day; at most 51 voters and 1000 servers in all.
  */
 import { freeze } from 'immer';
 import { LineCounter, parseDocument } from 'yaml';
