@@ -10,11 +10,21 @@
  *   - sharedRack:   two or more voters in one rack (one rack outage takes them all)
  *   - zoneOutage:   a zone whose loss leaves no quorum among the voters outside it
  *   - fewZones:     voters in fewer than three zones
+ *   - shortLimits:  initLimit×tickTime or syncLimit×tickTime under ten one-way delays between the
+ *                   farthest voters: discovery and sync take several round trips plus fsyncs
+ *                   (Leader.java waits initLimit×tickTime for them; Learner's read timeout is
+ *                   syncLimit×tickTime), so a leader may never be established, or followers
+ *                   time out in normal operation
  */
 import type { ServerSpec, Topology } from '../model/index.js';
+import { meanOf } from '../core/index.js';
+import { linkClass, toDistributionUs } from '../net/latency.js';
 import { verifierFor } from '../zk/quorum.js';
 
-export type PlacementWarningKind = 'evenVoters' | 'sharedHost' | 'sharedRack' | 'zoneOutage' | 'fewZones';
+export type PlacementWarningKind = 'evenVoters' | 'sharedHost' | 'sharedRack' | 'zoneOutage' | 'fewZones' | 'shortLimits';
+
+/** How many mean one-way delays between the farthest voters initLimit/syncLimit × tickTime should at least span. */
+const LIMIT_DELAYS = 10;
 
 export interface PlacementWarning {
   readonly kind: PlacementWarningKind;
@@ -40,6 +50,37 @@ function sharing(voters: readonly ServerSpec[], key: (s: ServerSpec) => string):
   const groups = new Map<string, ServerSpec[]>();
   for (const v of voters) groups.set(key(v), [...(groups.get(key(v)) ?? []), v]);
   return [...groups].filter(([, g]) => g.length > 1);
+}
+
+/** The largest mean one-way delay between two voters (µs), 0 with fewer than two voters. */
+function farthestVotersUs(topology: Topology, voters: readonly ServerSpec[]): number {
+  let most = 0;
+  for (const a of voters) for (const b of voters) {
+    if (a.id >= b.id) continue;
+    most = Math.max(most, meanOf(toDistributionUs(topology.latency[linkClass(a, b)])));
+  }
+  return most;
+}
+
+function timeoutWarnings(topology: Topology, voters: readonly ServerSpec[]): PlacementWarning[] {
+  const oneWayUs = farthestVotersUs(topology, voters);
+  if (oneWayUs <= 0) return [];
+  const { tickTimeMs, initLimit, syncLimit } = topology.zk;
+  const ms = (us: number): string => `${Number((us / 1000).toPrecision(3))} ms`;
+  const out: PlacementWarning[] = [];
+  for (const [name, ticks, what] of [
+    ['initLimit', initLimit, 'a leader may never be established (connecting and synchronising a follower takes several round trips plus fsyncs)'],
+    ['syncLimit', syncLimit, 'followers may time out in normal operation'],
+  ] as const) {
+    const limitUs = ticks * tickTimeMs * 1000;
+    if (limitUs < LIMIT_DELAYS * oneWayUs) {
+      out.push({
+        kind: 'shortLimits',
+        message: `${name}×tickTime = ${ms(limitUs)} is under ${LIMIT_DELAYS} one-way delays between the farthest voters (${ms(oneWayUs)} each): ${what}`,
+      });
+    }
+  }
+  return out;
 }
 
 export function lintPlacement(topology: Topology): PlacementWarning[] {
@@ -81,5 +122,6 @@ export function lintPlacement(topology: Topology): PlacementWarning[] {
       message: `voters in ${plural(zones.length, 'zone')} (${zones.join(', ')}): surviving the loss of any one zone needs voters in at least three`,
     });
   }
+  out.push(...timeoutWarnings(topology, voters));
   return out;
 }

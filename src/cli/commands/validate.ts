@@ -58,7 +58,8 @@ export function registerValidate(program: Command): void {
       '\nThe kind of each file is told from its top-level keys: servers → topology; failures, horizon or runs → experiment;\n' +
         'faults, quorumRule, unsafe, duration, topology or a workload mapping → scenario.\n' +
         '\nPlacement warnings (exit status stays 0): an even number of voters, voters sharing a host or a rack, a zone whose\n' +
-        'outage leaves no quorum, voters in fewer than three zones.\n' +
+        'outage leaves no quorum, voters in fewer than three zones, initLimit or syncLimit × tickTime under ten one-way\n' +
+        'delays between the farthest voters (a leader may never be established, or followers time out).\n' +
         '\nExit status: 0 every file is valid (warnings or not), 2 some file has a problem.\n' +
         '\nExamples:\n  zksim validate topologies/*.yaml experiments/*.yaml\n  zksim validate counterexample.yaml --topology topologies/n4-2az.yaml\n',
     )
