@@ -28,6 +28,17 @@ import { snapshotTree, zksimBounded, type BoundedResult } from '../helpers/fuzz-
 // ---------------------------------------------------------------------------------------------
 // Values
 
+/**
+ * Half the cases are "sane": every choice made through `mix` takes its valid side, so the case
+ * gets past validation and exercises the engine, the outputs and interruption; the other half
+ * mix in awkward values everywhere. Set by `anyCase` just before it generates a case (generation
+ * is synchronous and depth-first, so the setting holds for exactly that case).
+ */
+let sane = false;
+function mix<T>(valid: fc.Arbitrary<T>, weird: fc.Arbitrary<T>, weights: [number, number] = [4, 1]): fc.Arbitrary<T> {
+  return fc.constant(null).chain(() => (sane ? valid : fc.oneof({ weight: weights[0], arbitrary: valid }, { weight: weights[1], arbitrary: weird })));
+}
+
 /** Awkward scalars: huge, tiny, negative, non-finite, wrong types, control characters. */
 const weirdScalar = fc.constantFrom<unknown>(
   0, -1, -0, 0.5, 1e300, -1e300, 2 ** 53 - 1, 2 ** 53 + 2, 1e-300, Number.MAX_VALUE, 'abc', '', '1e400', 'NaN',
@@ -39,22 +50,24 @@ const weirdDuration = fc.constantFrom(
 );
 const shortDuration = fc.constantFrom('500ms', '1s', '2s', '5s', '10s', '20s', '30s');
 /** A value the CLI may accept, or an awkward one; mostly accepted ones so the engine is reached. */
-const durationFlag = fc.oneof({ weight: 4, arbitrary: shortDuration }, { weight: 1, arbitrary: weirdDuration });
-const numberText = fc.oneof(
-  { weight: 3, arbitrary: fc.integer({ min: 0, max: 50 }).map(String) },
-  { weight: 1, arbitrary: fc.constantFrom('-1', '1e300', '1e400', 'NaN', 'Infinity', 'abc', '', '0x1F', '1.5.2', '9007199254740993', '1e-320', '\u001b[31m') },
+const durationFlag = mix(shortDuration, weirdDuration);
+const numberText = mix(
+  fc.integer({ min: 0, max: 50 }).map(String),
+  fc.constantFrom('-1', '1e300', '1e400', 'NaN', 'Infinity', 'abc', '', '0x1F', '1.5.2', '9007199254740993', '1e-320', '\u001b[31m'),
+  [3, 1],
 );
-const seedText = fc.oneof(
-  { weight: 3, arbitrary: fc.integer({ min: 0, max: 1000 }).map(String) },
-  { weight: 1, arbitrary: fc.constantFrom('', '-1', '1e300', 'abc', 'x'.repeat(5000), '\u0000', '\u001b]0;pwned\u0007', '9007199254740993') },
+const seedText = mix(
+  fc.integer({ min: 0, max: 1000 }).map(String),
+  fc.constantFrom('', '-1', '1e300', 'abc', 'x'.repeat(5000), '\u0000', '\u001b]0;pwned\u0007', '9007199254740993'),
+  [3, 1],
 );
-const zoneName = fc.oneof(
-  { weight: 4, arbitrary: fc.constantFrom('az1', 'az2', 'az3') },
-  { weight: 1, arbitrary: fc.constantFrom('', 'z'.repeat(300), '\u001b[2J', 'zone\u0000x', 'z\u00f6ne', '\u{1F642}', '\u202eaz', '../etc', 'a b', '\u007f', '\u0085x', 'az1\n') },
+const zoneName = mix(
+  fc.constantFrom('az1', 'az2', 'az3'),
+  fc.constantFrom('', 'z'.repeat(300), '\u001b[2J', 'zone\u0000x', 'z\u00f6ne', '\u{1F642}', '\u202eaz', '../etc', 'a b', '\u007f', '\u0085x', 'az1\n'),
 );
 const anyValue = (valid: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> =>
   // rare enough that about half of the generated documents are wholly valid and reach the engine
-  fc.oneof({ weight: 30, arbitrary: valid }, { weight: 1, arbitrary: weirdScalar });
+  mix(valid, weirdScalar, [30, 1]);
 
 const distribution = (scale: fc.Arbitrary<string>): fc.Arbitrary<unknown> =>
   fc.oneof(
@@ -63,11 +76,11 @@ const distribution = (scale: fc.Arbitrary<string>): fc.Arbitrary<unknown> =>
     fc.record({ dist: fc.constant('weibull'), scale: anyValue(scale), shape: anyValue(fc.constantFrom(0.7, 1.5, 1e-9, 1e9)) }),
     fc.record({ dist: fc.constant('constant'), value: anyValue(scale) }),
     fc.record({ dist: fc.constant('uniform'), min: anyValue(scale), max: anyValue(scale) }),
-    fc.record({ dist: anyValue(fc.constantFrom('normal', 'pareto', 'exponential')), mean: anyValue(scale), stddev: anyValue(scale) }),
+    fc.record({ dist: anyValue(fc.constant('normal')), mean: anyValue(scale), stddev: anyValue(scale) }),
     anyValue(scale),
   );
-const latencyScale = fc.constantFrom('0.1ms', '0.5ms', '1ms', '30ms', '1e300ms', '0ms');
-const failureScale = fc.constantFrom('2h', '30d', '1y', '130d', '3m', '1ms', '1us', '285y');
+const latencyScale = mix(fc.constantFrom('0.1ms', '0.5ms', '1ms', '30ms'), fc.constantFrom('1e300ms', '0ms', '285y'));
+const failureScale = mix(fc.constantFrom('2h', '30d', '1y', '130d', '3m'), fc.constantFrom('1ms', '1us', '285y', '0s'));
 
 // ---------------------------------------------------------------------------------------------
 // Documents
@@ -96,12 +109,12 @@ const topologyDoc: fc.Arbitrary<Record<string, unknown>> = fc
         { requiredKeys: [] },
       ),
       quorum: anyValue(fc.constantFrom('majority', 'hierarchical')),
-      servers: fc.oneof(
-        { weight: 8, arbitrary: fc.array(fc.record({ zone: zoneName, role: anyValue(fc.constantFrom('voter', 'voter', 'observer')), rack: fc.option(zoneName, { nil: undefined }) }, { requiredKeys: ['zone'] }), { minLength: 1, maxLength: 5 }) },
-        { weight: 1, arbitrary: fc.constantFrom(0, 12, 300).map((n) => Array.from({ length: n }, (_, i) => ({ zone: `az${(i % 3) + 1}` }))) },
-        { weight: 1, arbitrary: weirdScalar },
+      servers: mix(
+        fc.array(fc.record({ zone: zoneName, role: anyValue(fc.constantFrom('voter', 'voter', 'observer')), rack: fc.option(zoneName, { nil: undefined }) }, { requiredKeys: ['zone'] }), { minLength: 1, maxLength: 5 }),
+        fc.oneof(fc.constantFrom(0, 12, 300).map((n) => Array.from({ length: n }, (_, i) => ({ zone: `az${(i % 3) + 1}` }))), weirdScalar),
+        [4, 1],
       ),
-      idMode: fc.constantFrom('sequential', 'sequential', 'sequential', 'duplicate', 'weird'),
+      idMode: mix(fc.constant('sequential'), fc.constantFrom('duplicate', 'weird'), [3, 1]),
       weirdId: weirdScalar,
     },
     { requiredKeys: ['servers', 'idMode', 'weirdId'] },
@@ -119,8 +132,8 @@ const experimentDoc: fc.Arbitrary<Record<string, unknown>> = fc.record(
     runs: anyValue(fc.constantFrom(1, 2, 3)),
     horizon: anyValue(fc.constantFrom('1h', '1d')),
     seed: anyValue(fc.constantFrom(1, 7)),
-    failures: fc.oneof(
-      { weight: 8, arbitrary: fc.record(
+    failures: mix(
+      fc.record(
         {
           processRestarts: fc.record({ every: distribution(failureScale), downtime: distribution(failureScale) }, { requiredKeys: [] }),
           hostFailures: fc.record({ mttf: distribution(failureScale), mttr: distribution(failureScale) }, { requiredKeys: [] }),
@@ -131,40 +144,44 @@ const experimentDoc: fc.Arbitrary<Record<string, unknown>> = fc.record(
           rollingMaintenance: fc.record({ every: anyValue(fc.constantFrom('7d', '1ms', '1us')), order: anyValue(fc.constantFrom('leader-last', 'id')), downtimePerServer: anyValue(fc.constantFrom('2m', '1us')), gap: anyValue(fc.constantFrom('5m', '0s')) }, { requiredKeys: [] }),
         },
         { requiredKeys: [] },
-      ) },
-      { weight: 1, arbitrary: weirdScalar },
+      ),
+      weirdScalar,
+      [8, 1],
     ),
     workload: anyValue(fc.constant(null)),
   },
   { requiredKeys: ['failures'] },
 );
 
-const faultSpec: fc.Arbitrary<string> = fc.oneof(
-  {
-    weight: 5,
-    arbitrary: fc
-      .tuple(
-        fc.constantFrom('kill', 'crash', 'isolate', 'wipe'),
-        fc.constantFrom('1', '2', '3', 'leader', '0', '9', 'x'),
-        fc.constantFrom('1s', '2s', '500ms', '0s', '10s', '100y', '-1s'),
-        fc.option(fc.constantFrom('1s', '3s', '0s', '1e400s', '300y'), { nil: undefined }),
-      )
-      .map(([k, n, t, d]) => `${k}:${n}@${t}${d === undefined ? '' : `+${d}`}`),
-  },
-  { weight: 1, arbitrary: fc.constantFrom('partition:1,2|3@1s+2s', 'partition:1|1@1s', 'partition:|@1s', 'oneway:1>2@1s+1s', 'oneway:1>1@1s', 'zone-down:az1@1s+2s', 'zone-down:\u001b[2J@1s', 'zone-down:nowhere@1s') },
-  { weight: 1, arbitrary: fc.constantFrom('', '@', 'kill', 'kill:1', 'kill:1@', 'kill:leader@1s+', 'kill:1@1s+2s+3s', '\u0000', 'x'.repeat(2000), 'kill:1@1s\u001b[2J') },
+const faultSpec: fc.Arbitrary<string> = mix(
+  fc.oneof(
+    {
+      weight: 5,
+      arbitrary: fc
+        .tuple(
+          fc.constantFrom('kill', 'crash', 'isolate', 'wipe'),
+          mix(fc.constantFrom('1', '2', '3', 'leader'), fc.constantFrom('0', '9', 'x')),
+          mix(fc.constantFrom('1s', '2s', '500ms', '0s', '10s'), fc.constantFrom('100y', '-1s')),
+          fc.option(mix(fc.constantFrom('1s', '3s'), fc.constantFrom('0s', '1e400s', '300y')), { nil: undefined }),
+        )
+        .map(([k, n, t, d]) => `${k}:${n}@${t}${d === undefined ? '' : `+${d}`}`),
+    },
+    { weight: 1, arbitrary: fc.constantFrom('partition:1,2|3@1s+2s', 'oneway:1>2@1s+1s', 'zone-down:az1@1s+2s') },
+  ),
+  fc.constantFrom('partition:1|1@1s', 'partition:|@1s', 'oneway:1>1@1s', 'zone-down:\u001b[2J@1s', 'zone-down:nowhere@1s', '', '@', 'kill', 'kill:1', 'kill:1@', 'kill:leader@1s+', 'kill:1@1s+2s+3s', '\u0000', 'x'.repeat(2000), 'kill:1@1s\u001b[2J'),
+  [5, 1],
 );
 
 const scenarioDoc: fc.Arbitrary<Record<string, unknown>> = fc.record(
   {
     description: anyValue(fc.string({ maxLength: 20 })),
     seed: anyValue(fc.constantFrom(1, 42, 'word')),
-    duration: fc.oneof({ weight: 4, arbitrary: shortDuration }, { weight: 1, arbitrary: weirdDuration }),
+    duration: durationFlag,
     quorumRule: anyValue(fc.constantFrom('majority', 'naive')),
     unsafe: anyValue(fc.constantFrom([], ['ack-before-fsync'], ['nonsense'])),
     topology: anyValue(fc.constantFrom({}, { 'zookeeper.tickTime': 1000 }, { 'latency.crossZone.max': '20ms' }, { 'storage.fsync.median': '10ms' }, { 'nope.path': 1 })),
     workload: anyValue(fc.record({ writes: anyValue(fc.constantFrom(0, 5, 20)), reads: anyValue(fc.constantFrom(0, 5)), sessionTimeout: anyValue(fc.constantFrom('30s', '1ms')) }, { requiredKeys: [] })),
-    faults: fc.oneof({ weight: 5, arbitrary: fc.array(faultSpec, { maxLength: 3 }) }, { weight: 1, arbitrary: weirdScalar }),
+    faults: mix(fc.array(faultSpec, { maxLength: 3 }), weirdScalar, [5, 1]),
   },
   { requiredKeys: [] },
 );
@@ -184,15 +201,17 @@ type Encoding =
   | { readonly mode: 'duplicateKey' }
   | { readonly mode: 'tabs' };
 
-const encoding: fc.Arbitrary<Encoding> = fc.oneof(
-  { weight: 12, arbitrary: fc.constant({ mode: 'yaml' } as const) },
-  { weight: 2, arbitrary: fc.constant({ mode: 'json' } as const) },
+const encoding: fc.Arbitrary<Encoding> = mix<Encoding>(
+  fc.constantFrom({ mode: 'yaml' } as const, { mode: 'yaml' } as const, { mode: 'json' } as const),
+  fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom({ mode: 'empty' } as const, { mode: 'missing' } as const, { mode: 'directory' } as const, { mode: 'badAlias' } as const, { mode: 'duplicateKey' } as const, { mode: 'tabs' } as const) },
   { weight: 1, arbitrary: fc.double({ min: 0, max: 1, noNaN: true }).map((at) => ({ mode: 'truncate', at }) as const) },
   { weight: 1, arbitrary: fc.record({ at: fc.double({ min: 0, max: 1, noNaN: true }), char: fc.constantFrom('\u0000', '\u001b', '\u0007', '\u007f', '\ufeff', '\u2028', '\ud800') }).map((r) => ({ mode: 'control', ...r }) as const) },
   { weight: 1, arbitrary: fc.uint8Array({ maxLength: 300 }).map((bytes) => ({ mode: 'bytes', bytes }) as const) },
   { weight: 1, arbitrary: fc.integer({ min: 1, max: 12 }).map((depth) => ({ mode: 'anchors', depth }) as const) },
   { weight: 1, arbitrary: fc.record({ depth: fc.constantFrom(50, 1000, 20000), open: fc.constantFrom('[' as const, '{' as const) }).map((r) => ({ mode: 'deep', ...r }) as const) },
+  ),
+  [2, 1],
 );
 
 export interface InputFile {
@@ -246,12 +265,55 @@ function encode(doc: Record<string, unknown>, e: Encoding): Uint8Array | 'direct
 
 /** A file of `kind` (mostly) or of another kind (a wrong-kind mistake). */
 const yamlFile = (name: string, kind: Kind): fc.Arbitrary<InputFile> =>
-  fc
-    .tuple(
-      fc.oneof({ weight: 6, arbitrary: docOf[kind] }, { weight: 1, arbitrary: fc.oneof(topologyDoc, experimentDoc, scenarioDoc) }),
-      encoding,
-    )
-    .map(([doc, e]) => ({ name, content: encode(doc, e) }));
+  fc.constant(null).chain(() =>
+    sane
+      ? validDoc[kind].map((doc) => ({ name, content: encode(doc, { mode: 'yaml' }) }))
+      : fc.tuple(fc.oneof({ weight: 6, arbitrary: docOf[kind] }, { weight: 1, arbitrary: fc.oneof(topologyDoc, experimentDoc, scenarioDoc) }), encoding).map(([doc, e]) => ({ name, content: encode(doc, e) })),
+  );
+
+/**
+ * Documents valid by construction, for sane cases: 3 to 5 voters (ids 1..n, so "kill:3" and
+ * "zone-down:az1" always name something) plus up to 2 observers, plain settings, a light failure
+ * model. What makes them interesting is the flags and faults around them.
+ */
+const validDoc: Record<Kind, fc.Arbitrary<Record<string, unknown>>> = {
+  topology: fc
+    .record({
+      voters: fc.integer({ min: 3, max: 5 }),
+      observers: fc.integer({ min: 0, max: 2 }),
+      zones: fc.integer({ min: 1, max: 3 }),
+      tickTime: fc.constantFrom(500, 1000, 2000),
+      crossZone: fc.constantFrom('1ms', '5ms', '30ms'),
+    })
+    .map(({ voters, observers, zones, tickTime, crossZone }) => ({
+      name: 'fuzz',
+      zookeeper: { tickTime },
+      latency: { crossZone: { dist: 'uniform', min: '0.5ms', max: crossZone } },
+      servers: Array.from({ length: voters + observers }, (_, i) => ({ id: i + 1, zone: `az${(i % zones) + 1}`, ...(i >= voters ? { role: 'observer' } : {}) })),
+    })),
+  experiment: fc
+    .record({ mttf: fc.constantFrom('1d', '30d', '1y'), mttr: fc.constantFrom('10m', '1h', '8h'), restarts: fc.boolean(), zones: fc.boolean() })
+    .map(({ mttf, mttr, restarts, zones }) => ({
+      name: 'fuzz',
+      runs: 2,
+      horizon: '1d',
+      seed: 1,
+      failures: {
+        hostFailures: { mttf: { dist: 'exponential', mean: mttf }, mttr: { dist: 'lognormal', median: mttr, sigma: 1 } },
+        ...(restarts ? { processRestarts: { every: { dist: 'exponential', mean: '2d' }, downtime: '3m' } } : {}),
+        ...(zones ? { domainOutages: [{ level: 'zone', every: { dist: 'exponential', mean: '10d' }, duration: { dist: 'lognormal', median: '1h', sigma: 0.8 } }] } : {}),
+      },
+    })),
+  scenario: fc
+    .record({ seed: fc.integer({ min: 1, max: 99 }), duration: shortDuration, faults: fc.array(faultSpec, { maxLength: 3 }), writes: fc.constantFrom(0, 5, 20), naive: fc.boolean() })
+    .map(({ seed, duration, faults, writes, naive }) => ({
+      seed,
+      duration,
+      faults,
+      ...(writes > 0 ? { workload: { writes } } : {}),
+      ...(naive ? { quorumRule: 'naive' } : {}),
+    })),
+};
 
 // ---------------------------------------------------------------------------------------------
 // Outputs
@@ -262,9 +324,9 @@ interface OutTarget {
   readonly setup: 'none' | 'file' | 'dirWithOld' | 'dangling';
 }
 const outTarget = (base: string): fc.Arbitrary<OutTarget> =>
-  fc.oneof(
-    { weight: 4, arbitrary: fc.constant({ path: base, setup: 'none' } as const) },
-    { weight: 1, arbitrary: fc.constantFrom<OutTarget>(
+  mix<OutTarget>(
+    fc.constantFrom<OutTarget>({ path: base, setup: 'none' }, { path: `${base}-old`, setup: 'dirWithOld' }, { path: `nested/${base}/deeper`, setup: 'none' }),
+    fc.constantFrom<OutTarget>(
       { path: `${base}-file`, setup: 'file' },
       { path: `${base}-old`, setup: 'dirWithOld' },
       { path: `${base}-link`, setup: 'dangling' },
@@ -272,7 +334,7 @@ const outTarget = (base: string): fc.Arbitrary<OutTarget> =>
       { path: '/proc/self/zksim-fuzz', setup: 'none' },
       { path: '', setup: 'none' },
       { path: `${base}-file/below`, setup: 'file' },
-    ) },
+    ),
   );
 
 // ---------------------------------------------------------------------------------------------
@@ -290,10 +352,7 @@ export interface FuzzCase {
 }
 
 /** Flags shared by every command's "careless user" mistakes: an unknown flag, a stray word. */
-const junkArgs = fc.oneof(
-  { weight: 8, arbitrary: fc.constant<string[]>([]) },
-  { weight: 1, arbitrary: fc.constantFrom(['--nope'], ['stray'], ['--seed'], ['--', '-x'], ['\u001b[2J'], ['--json=maybe']) },
-);
+const junkArgs = mix(fc.constant<string[]>([]), fc.constantFrom(['--nope'], ['stray'], ['--seed'], ['--', '-x'], ['\u001b[2J'], ['--json=maybe']), [8, 1]);
 const flag = (name: string, value: fc.Arbitrary<string>): fc.Arbitrary<string[]> =>
   fc.option(value.map((v) => [name, v]), { nil: undefined, freq: 2 }).map((a) => a ?? []);
 const bool = (name: string): fc.Arbitrary<string[]> => fc.boolean().map((b) => (b ? [name] : []));
@@ -323,7 +382,7 @@ const validateCase = caseOf(
     fc.tuple(...kinds.map((k, i) => yamlFile(`f${i}.yaml`, k)), withTopology ? yamlFile('topo.yaml', 'topology') : fc.constant(null)).map((fs) => fs.filter((f): f is InputFile => f !== null)),
   ),
   (fs) =>
-    fc.tuple(flag('--kind', fc.constantFrom('topology', 'experiment', 'scenario', 'bogus', '')))
+    fc.tuple(flag('--kind', mix(fc.constantFrom('topology', 'experiment', 'scenario'), fc.constantFrom('bogus', ''))))
       .map(([kind]) => [...fs.filter((f) => f.name !== 'topo.yaml').map((f) => f.name), ...kind, ...(fs.some((f) => f.name === 'topo.yaml') ? ['--topology', 'topo.yaml'] : [])]),
 );
 
@@ -339,34 +398,39 @@ const runCase = caseOf(
         fc.array(faultSpec, { maxLength: 3 }).map((f) => f.flatMap((s) => ['--fault', s])),
         flag('--writes', numberText),
         flag('--reads', numberText),
-        flag('--session-timeout', fc.oneof(shortDuration, weirdDuration)),
-        flag('--quorum-rule', fc.constantFrom('majority', 'naive', 'bogus')),
-        flag('--unsafe', fc.constantFrom('ack-before-fsync', 'bogus')),
+        flag('--session-timeout', mix(shortDuration, weirdDuration, [1, 1])),
+        flag('--quorum-rule', mix(fc.constantFrom('majority', 'naive'), fc.constant('bogus'))),
+        flag('--unsafe', mix(fc.constant('ack-before-fsync'), fc.constant('bogus'))),
         bool('--json'),
       )
       .map((parts) => ['topo.yaml', ...(fs.some((f) => f.name === 'scenario.yaml') ? ['--scenario', 'scenario.yaml'] : []), ...parts.flat()]),
   fc.tuple(outFlag('--out', 'out'), outFlag('--trace', 'trace.jsonl')),
-  fc.option(fc.integer({ min: 300, max: 3000 }), { nil: undefined, freq: 6 }),
+  // now and then a SIGTERM (a Ctrl-C or a batch system's kill), while loading or simulating
+  fc.oneof({ weight: 5, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.integer({ min: 300, max: 3000 }) }),
 );
 
-const setFlag = fc
-  .tuple(
-    fc.constantFrom('zookeeper.tickTime', 'failures.hostFailures.mttf.mean', 'failures.bursts.zoneJoin', 'latency.sameZone.max', 'failures.processRestarts.every.mean', 'servers.0.zone', 'nope.path', '', 'runs'),
-    fc.constantFrom('1000', '0', '-1', '1e300', '1ms', '1us', 'abc', '', '\u001b[2J', '2h', '30d', '0.5'),
-  )
-  .map(([p, v]) => ['--set', `${p}=${v}`]);
+const setFlag = mix(
+  fc.constantFrom('zookeeper.tickTime=1000', 'failures.hostFailures.mttf.mean=30d', 'failures.bursts.zoneJoin=0.25', 'latency.sameZone.max=2ms', 'failures.processRestarts.every.mean=2h'),
+  fc
+    .tuple(
+      fc.constantFrom('zookeeper.tickTime', 'failures.hostFailures.mttf.mean', 'failures.bursts.zoneJoin', 'latency.sameZone.max', 'failures.processRestarts.every.mean', 'servers.0.zone', 'nope.path', '', 'runs'),
+      fc.constantFrom('1000', '0', '-1', '1e300', '1ms', '1us', 'abc', '', '\u001b[2J', '2h', '30d', '0.5'),
+    )
+    .map(([p, v]) => `${p}=${v}`),
+  [1, 2],
+).map((kv) => ['--set', kv]);
 
 /** --runs and --horizon always given: without them the experiment's own (1000 × 1 year) apply. */
 const studyFlags = fc
   .tuple(
-    fc.oneof({ weight: 4, arbitrary: fc.constantFrom('1', '2', '3') }, { weight: 1, arbitrary: fc.constantFrom('0', '-1', '1e300', 'abc', '', '2.5', '9007199254740993') }).map((r) => ['--runs', r]),
-    fc.oneof({ weight: 4, arbitrary: fc.constantFrom('1h', '6h', '1d') }, { weight: 1, arbitrary: weirdDuration }).map((h) => ['--horizon', h]),
+    mix(fc.constantFrom('1', '2', '3'), fc.constantFrom('0', '-1', '1e300', 'abc', '', '2.5', '9007199254740993')).map((r) => ['--runs', r]),
+    mix(fc.constantFrom('1h', '6h', '1d'), weirdDuration).map((h) => ['--horizon', h]),
     flag('--seed', seedText),
     fc.array(setFlag, { maxLength: 2 }).map((s) => s.flat()),
-    fc.option(fc.tuple(fc.constantFrom('30d', '1ms', '0s', 'abc'), fc.constantFrom('2h', '1us', '-1h')).map(([f, r]) => ['--node-mttf', f, '--node-mttr', r]), { nil: undefined, freq: 4 }).map((a) => a ?? []),
-    flag('--precision', fc.constantFrom('0.1', '0', '-1', '2', 'abc')),
-    flag('--workers', fc.constantFrom('1', '2', '999', '0', '-1', 'x')),
-    flag('--shard', fc.constantFrom('1/2', '2/2', '3/2', '0/1', '1/0', 'x', '1/9007199254740993')),
+    fc.option(fc.tuple(mix(fc.constant('30d'), fc.constantFrom('1ms', '0s', 'abc'), [1, 2]), mix(fc.constant('2h'), fc.constantFrom('1us', '-1h'), [1, 2])).map(([f, r]) => ['--node-mttf', f, '--node-mttr', r]), { nil: undefined, freq: 4 }).map((a) => a ?? []),
+    flag('--precision', mix(fc.constant('0.1'), fc.constantFrom('0', '-1', '2', 'abc'), [1, 2])),
+    flag('--workers', mix(fc.constantFrom('1', '2', '999'), fc.constantFrom('0', '-1', 'x'), [1, 1])),
+    flag('--shard', mix(fc.constantFrom('1/2', '2/2', '1/1'), fc.constantFrom('3/2', '0/1', '1/0', 'x', '1/9007199254740993'), [1, 2])),
     bool('--show-model'),
     bool('--json'),
     fc.constant(['--no-progress']),
@@ -394,7 +458,7 @@ const sweepCase = caseOf(
   (fs) =>
     fc
       .tuple(
-        fc.constantFrom('node-mttf=30d,60d', 'node-mttr=1h,2h', 'zookeeper.tickTime=1000,2000', 'failures.bursts.zoneJoin=0,1', 'node-mttf=', '=1,2', 'nope=1', 'zookeeper.tickTime=abc,1e300', 'node-mttf=1us', ''),
+        mix(fc.constantFrom('node-mttf=30d,60d', 'node-mttr=1h,2h', 'zookeeper.tickTime=1000,2000', 'failures.bursts.zoneJoin=0,1'), fc.constantFrom('node-mttf=', '=1,2', 'nope=1', 'zookeeper.tickTime=abc,1e300', 'node-mttf=1us', ''), [1, 1]),
         studyFlags,
       )
       .map(([vary, flags]) => ['topo.yaml', '--vary', vary, ...(fs.some((f) => f.name === 'exp.yaml') ? ['--experiment', 'exp.yaml'] : []), ...flags]),
@@ -407,10 +471,10 @@ const checkCommandCase = caseOf(
   (fs) =>
     fc
       .tuple(
-        fc.oneof({ weight: 5, arbitrary: fc.constant('1') }, { weight: 1, arbitrary: fc.constantFrom('0', '-1', 'abc', '1e300', '') }).map((r) => ['--runs', r]),
+        mix(fc.constant('1'), fc.constantFrom('0', '-1', 'abc', '1e300', '')).map((r) => ['--runs', r]),
         flag('--seed', seedText),
-        flag('--quorum-rule', fc.constantFrom('majority', 'naive', 'bogus')),
-        flag('--unsafe', fc.constantFrom('ack-before-fsync', 'bogus')),
+        flag('--quorum-rule', mix(fc.constantFrom('majority', 'naive'), fc.constant('bogus'))),
+        flag('--unsafe', mix(fc.constant('ack-before-fsync'), fc.constant('bogus'))),
         bool('--liveness'),
       )
       // without --topology check explores every shipped topology: keep to one
@@ -449,7 +513,7 @@ interface Damage {
 const damage: fc.Arbitrary<Damage> = fc.record({
   pick: fc.nat(),
   op: fc.constantFrom('replace' as const, 'delete' as const),
-  value: fc.oneof(weirdScalar, fc.constantFrom(-5, 5, 1e9, 0.999, '3/2', '1/2', '2/2', 'zksim-availability')),
+  value: fc.oneof(weirdScalar, fc.constantFrom(-5, 5, 1e9, 0.999, '3/2', '1/2', '2/2', 'zksim-availability', '\u001b[2J\u001b]0;x\u0007', 'a\u0000b\u009b')),
   resign: fc.boolean(),
 });
 
@@ -517,7 +581,7 @@ const chartCase: fc.Arbitrary<JsonCase> = fc
 export type AnyCase = { readonly kind: 'files'; readonly c: FuzzCase } | { readonly kind: 'json'; readonly c: JsonCase };
 
 /** Every command, weighted towards the cheap ones (validate) and the ones with the most inputs. */
-export const anyCase: fc.Arbitrary<AnyCase> = fc.oneof(
+const someCase: fc.Arbitrary<AnyCase> = fc.oneof(
   { weight: 3, arbitrary: validateCase.map((c) => ({ kind: 'files', c }) as const) },
   { weight: 4, arbitrary: runCase.map((c) => ({ kind: 'files', c }) as const) },
   { weight: 3, arbitrary: availabilityCase.map((c) => ({ kind: 'files', c }) as const) },
@@ -526,6 +590,12 @@ export const anyCase: fc.Arbitrary<AnyCase> = fc.oneof(
   { weight: 2, arbitrary: chartCase.map((c) => ({ kind: 'json', c }) as const) },
   { weight: 1, arbitrary: checkCommandCase.map((c) => ({ kind: 'files', c }) as const) },
 );
+
+/** A case: sane (valid choices only) or not, half and half; see `mix`. */
+export const anyCase: fc.Arbitrary<AnyCase> = fc.boolean().chain((s) => {
+  sane = s;
+  return someCase;
+});
 
 function materialize(c: JsonCase, fx: Fixtures): FuzzCase {
   const files = c.inputs.map((j, i): InputFile => {
