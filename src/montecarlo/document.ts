@@ -97,6 +97,9 @@ export const ASSUMPTIONS: readonly string[] = [
   'outageProbabilityPerYear (any write outage, initial election included) is kept for reference only: it is ~100% for every layout',
   'outagesPerYear, tooFewWriteEpisodes and --precision count write outages caused by failures (not the initial election); tooFewQuorumEpisodes counts quorum-loss episodes; fewer than 10 makes the matching interval untrustworthy',
   'simulated MTTQL: censored-exponential MLE, total time to first quorum loss (or window end) / trials that lost quorum',
+  'simulatedMeanYearsToQuorumLossCi95: Garwood 95% interval on the rate of first quorum losses over quorumLossExposureYears, inverted; with no loss seen it is [exposure/3.689, null]: the 95% lower bound, not the trial-years; tooFewMttqlEvents when fewer than 10 trials lost quorum',
+  'writeAvailabilityUntrusted (marked *): fewer than 10 write outages caused by failures, or fewer than 10 quorum-loss episodes unless a closed form covering every process puts quorum unavailability under a tenth of the simulated write unavailability (writes need a quorum: unseen quorum losses would add write downtime the interval does not show)',
+  'warnings (per row): too few episodes, closed form outside the quorum interval (beyond 1e-12 and beyond what printing shows), write downtime resting on few quorum losses, a write interval above a complete closed form (impossible), a horizon under one hour',
   'analytic values are exact for the stated model only (see analyticModel, analyticCovers, analyticLeavesOut); null where no closed form applies',
   'a year is 365 days',
 ];
