@@ -226,7 +226,9 @@ function topologySettingsLines(rows: readonly ResultRow[]): string[] {
     const key = JSON.stringify([r.topology, lines]);
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push(`${label(r)}:`);
+    // The topology's name, unless a sweep gives the same topology different settings.
+    const differs = rows.some((o) => o.topology === r.topology && o.config?.topology?.zk && JSON.stringify(topologySettings(o.config.topology)) !== JSON.stringify(lines));
+    out.push(`${differs ? label(r) : r.topology}:`);
     for (const l of lines) out.push(`  ${l}`);
   }
   return out;
