@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Simulation } from '../../src/core/simulation.js';
+import { SimulationLimitError } from '../../src/core/limits.js';
 
 type Ev = { kind: 'tick'; id: string } | { kind: 'spawn'; id: string; delayUs: number } | { kind: 'halt' };
 
@@ -141,5 +142,21 @@ describe('Simulation scheduling', () => {
     expect(sim.nowUs).toBe(3);
     expect(sim.step(() => {})).toBe(false);
     expect(seen).toEqual([3]);
+  });
+});
+
+describe('times past the clock', () => {
+  it('scheduling past 2^53 µs throws SimulationLimitError (exit 2 in the CLI), a negative time stays a plain RangeError (a bug)', () => {
+    const sim = new Simulation<string>();
+    expect(() => sim.schedule(2 ** 53, 0, 'x')).toThrow(SimulationLimitError);
+    expect(() => sim.scheduleAfter(Number.POSITIVE_INFINITY, 0, 'x')).toThrow(/the clock holds 2\^53 µs, about 285 years/);
+    let negative: unknown;
+    try {
+      sim.schedule(-1, 0, 'x');
+    } catch (e) {
+      negative = e;
+    }
+    expect(negative).toBeInstanceOf(RangeError);
+    expect(negative).not.toBeInstanceOf(SimulationLimitError);
   });
 });
