@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Option, type Command } from 'commander';
 import { produce } from 'immer';
-import { formatConfigError, nonPrintableProblem, validateTopology } from '../../config/index.js';
+import { formatConfigError, validateTopology } from '../../config/index.js';
 import { parseExperiment, validateExperiment } from '../../config/experiment.js';
 import { applySet } from '../../config/overrides.js';
 import { independentCrashRepair } from '../../faults/index.js';
@@ -124,12 +124,6 @@ export function loadBase(opts: StudyCliOptions): BaseSetup {
   const text = readText(file, 'experiment');
   const parsed = parseExperiment(text, file);
   if (!parsed.ok) throw new UserError(wrongKindHint(text, file, 'experiment') ?? parsed.errors.map(formatConfigError).join('\n'));
-  // The experiment's name and description reach the terminal, the charts and report.html
-  // (config/read-experiment.ts does not check their characters yet).
-  const nameProblem = nonPrintableProblem(parsed.experiment.name, 'a name of printable characters only');
-  if (nameProblem !== null) throw new UserError(`${file}: name: ${nameProblem}`);
-  const descriptionProblem = nonPrintableProblem(parsed.experiment.description, 'text without control characters (tab and newline allowed)', true);
-  if (descriptionProblem !== null) throw new UserError(`${file}: description: ${descriptionProblem}`);
   let experiment = parsed.experiment;
   if ((opts.nodeMttf === undefined) !== (opts.nodeMttr === undefined)) throw new UserError('--node-mttf and --node-mttr go together: give both');
   if (opts.nodeMttf !== undefined && opts.nodeMttr !== undefined) {
