@@ -561,7 +561,11 @@ export interface JsonCase {
 
 const mergeCase: fc.Arbitrary<JsonCase> = fc
   .tuple(
-    fc.array(jsonFile(['shard1', 'shard2', 'run']), { minLength: 1, maxLength: 3 }),
+    mix<JsonFile[]>(
+      fc.constant([{ source: 'shard1', how: 'asIs' }, { source: 'shard2', how: 'asIs' }]),
+      fc.array(jsonFile(['shard1', 'shard2', 'run']), { minLength: 1, maxLength: 3 }),
+      [1, 3],
+    ),
     bool('--json'),
     outFlag('--out', 'merged'),
     junkArgs,
