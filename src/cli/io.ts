@@ -1,4 +1,4 @@
-import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { formatConfigError, parseTopology } from '../config/index.js';
 import type { Topology } from '../model/index.js';
@@ -175,7 +175,7 @@ export function loadTopology(file: string): Topology {
  * (`/proc/self/x`). Each missing component is created once, below the nearest existing
  * directory; any failure is a UserError naming `flag` and the directory.
  */
-export function makeDirectory(dir: string, flag: string, forFile?: string): void {
+export function makeDirectory(dir: string, flag: string, forFile?: string): string[] {
   const what = `${flag} ${forFile ?? dir}`;
   const verb = forFile === undefined ? 'cannot create directory' : 'cannot create its directory';
   const missing: string[] = [];
@@ -197,11 +197,35 @@ export function makeDirectory(dir: string, flag: string, forFile?: string): void
     missing.unshift(probe);
     probe = parent;
   }
+  const made: string[] = [];
   for (const m of missing) {
     try {
       mkdirSync(m);
+      made.push(m);
     } catch (e) {
+      removeEmptyDirectories(made);
       throw new UserError(`${what}: ${verb} (${(e as Error).message})`);
+    }
+  }
+  return made;
+}
+
+/**
+ * Check, before simulating, that `dir` could be created (or exists and is a directory), without
+ * leaving it behind: the directories made to prove it are removed again, so a run that fails or is
+ * interrupted later leaves no empty --out directory. Errors as `makeDirectory`.
+ */
+export function checkDirectory(dir: string, flag: string): void {
+  removeEmptyDirectories(makeDirectory(dir, flag));
+}
+
+/** Remove `dirs` (as `makeDirectory` returns them, outermost first) that are still empty. */
+export function removeEmptyDirectories(dirs: readonly string[]): void {
+  for (const d of [...dirs].reverse()) {
+    try {
+      rmdirSync(d);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return; // not empty: nor are the outer ones
     }
   }
 }

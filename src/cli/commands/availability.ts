@@ -25,7 +25,7 @@ import {
 } from '../../montecarlo/index.js';
 import { availabilityTable } from '../../report/table.js';
 import { UserError } from '../errors.js';
-import { checkWritable, escapeControl, exitNow, loadTopology, makeDirectory, wrongKindHint, packageVersion, print, printError, readText, setInterruptHandler, writeFileAtomic } from '../io.js';
+import { checkDirectory, checkWritable, escapeControl, exitNow, loadTopology, wrongKindHint, packageVersion, print, printError, readText, setInterruptHandler, writeFileAtomic } from '../io.js';
 import { writeReport } from '../render/index.js';
 import { checkpointShape, parseJsonFile, requireShape } from '../shape.js';
 import { collect, durationOption, seedOption } from '../options.js';
@@ -274,7 +274,7 @@ export async function runAndReport(configs: readonly StudyConfig[], base: BaseSe
   const resume = checkpointFile === undefined ? null : loadCheckpoint(checkpointFile);
   // Before simulating: an unwritable checkpoint used to fail only after the whole run.
   if (checkpointFile !== undefined) checkWritable(checkpointFile, '--checkpoint');
-  if (opts.out !== undefined) makeDirectory(opts.out, '--out');
+  if (opts.out !== undefined) checkDirectory(opts.out, '--out'); // created when written: a failed or interrupted run leaves none
   const controller = new AbortController();
   const onSigint = (): void => {
     if (controller.signal.aborted) exitNow(130); // second Ctrl-C: give up at once

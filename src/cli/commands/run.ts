@@ -10,7 +10,7 @@ import { parseScenario } from '../../config/scenario.js';
 import { scenarioFromFile, type Scenario } from '../../scenario/scenario-file.js';
 import { QUORUM_RULES, UNSAFE_VARIANTS, type QuorumRule, type UnsafeVariant } from '../../zk/index.js';
 import type { Topology } from '../../model/index.js';
-import { makeDirectory, wrongKindHint, outputTarget, print, printError, readText, temporaryFor, trackTemporary, untrackTemporary } from '../io.js';
+import { checkDirectory, makeDirectory, wrongKindHint, outputTarget, print, printError, readText, temporaryFor, trackTemporary, untrackTemporary } from '../io.js';
 import { UserError } from '../errors.js';
 import { writeReport } from '../render/index.js';
 import { loadTopology, packageVersion } from '../io.js';
@@ -90,7 +90,7 @@ async function runCommand(file: string, opts: RunOptions, cmd: Command): Promise
   const rules = unsafeOptions(opts, sc);
   // Every output is checked before simulating: a bad --trace or --out used to fail after the run.
   const traceTarget = opts.trace === undefined ? null : outputTarget(opts.trace, '--trace');
-  if (opts.out !== undefined) makeDirectory(opts.out, '--out');
+  if (opts.out !== undefined) checkDirectory(opts.out, '--out'); // created when written: a failed or interrupted run leaves none
   const options = { topology, seed, durationUs, faults, ...workload, ...rules };
   const doc = opts.trace !== undefined && traceTarget !== null ? await runWithTrace(options, opts.trace, traceTarget) : runJson(runTrial(options), topology, packageVersion());
   print(opts.json ? `${JSON.stringify(doc, null, 2)}\n` : runText(doc));

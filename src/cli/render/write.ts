@@ -1,7 +1,7 @@
 import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
-import { makeDirectory, outputTarget, trackTemporary, untrackTemporary } from '../io.js';
+import { makeDirectory, outputTarget, removeEmptyDirectories, trackTemporary, untrackTemporary } from '../io.js';
 
 export interface OutputFile {
   readonly name: string;
@@ -24,7 +24,7 @@ export interface FileOps {
  */
 export function writeFilesAtomic(dir: string, files: readonly OutputFile[], ops: FileOps = { rename: renameSync }): string[] {
   const renameSync = ops.rename;
-  makeDirectory(dir, '--out');
+  const made = makeDirectory(dir, '--out');
   const staged: { tmp: string; final: string; backup: string }[] = [];
   const placed: { final: string; backup: string | null }[] = [];
   try {
@@ -51,6 +51,7 @@ export function writeFilesAtomic(dir: string, files: readonly OutputFile[], ops:
       rmSync(p.final, { force: true });
       if (p.backup !== null) renameSync(p.backup, p.final);
     }
+    removeEmptyDirectories(made); // the directories this call created, so "left as it was" holds
     if (e instanceof UserError) throw e;
     throw new UserError(`--out ${dir}: cannot write (${(e as Error).message}); the directory is left as it was`);
   }
