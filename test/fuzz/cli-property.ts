@@ -347,7 +347,7 @@ export interface FuzzCase {
   readonly files: readonly InputFile[];
   readonly outs: readonly OutTarget[];
   readonly args: readonly string[];
-  /** send SIGTERM after this many ms (run only) */
+  /** send SIGTERM after this many ms (run and availability) */
   readonly interruptAfterMs?: number;
 }
 
@@ -450,6 +450,7 @@ const availabilityCase = caseOf(
       ...flags,
     ]),
   fc.tuple(outFlag('--out', 'out'), outFlag('--checkpoint', 'cp.json')),
+  fc.oneof({ weight: 5, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.integer({ min: 300, max: 3000 }) }),
 );
 
 const sweepCase = caseOf(
@@ -708,7 +709,10 @@ function judge(c: FuzzCase, r: BoundedResult, before: Map<string, string>, after
   const tmp = [...after.keys()].filter((p) => /\.tmp\/?$/.test(p) || /\.tmp[^/]*$/.test(p));
   if (tmp.length > 0) fail(`left ${tmp.join(', ')} behind`);
   if (status !== 0 && status !== 1) {
-    const added = [...after.keys()].filter((p) => !before.has(p) && !knownLeftover(c, status, p, after));
+    // an interrupted study keeps its --checkpoint: that is what it is for (resume)
+    const checkpoint = c.args.includes('--checkpoint') ? c.args[c.args.indexOf('--checkpoint') + 1] : undefined;
+    const kept = (p: string): boolean => status === 143 && p === checkpoint;
+    const added = [...after.keys()].filter((p) => !before.has(p) && !kept(p) && !knownLeftover(c, status, p, after));
     if (added.length > 0) fail(`exit ${status} but left new files: ${added.join(', ')}`);
   }
 }
