@@ -215,8 +215,15 @@ export function topologySettings(t: Pick<Topology, 'zk' | 'latency' | 'descripti
   ];
 }
 
-/** Per distinct topology (by name and settings): its settings lines, prefixed with its name. */
+/**
+ * Per distinct topology (by name and settings): its settings lines, prefixed with its name; once
+ * for all when every row has the same settings (the shipped layouts do).
+ */
 function topologySettingsLines(rows: readonly ResultRow[]): string[] {
+  const all = rows.flatMap((r) => (r.config?.topology?.zk && r.config.topology.latency ? [JSON.stringify(topologySettings(r.config.topology))] : []));
+  if (rows.length > 1 && all.length === rows.length && new Set(all).size === 1) {
+    return [`every topology:`, ...(JSON.parse(all[0] as string) as string[]).map((l) => `  ${l}`)];
+  }
   const out: string[] = [];
   const seen = new Set<string>();
   for (const r of rows) {
