@@ -712,25 +712,9 @@ function judge(c: FuzzCase, r: BoundedResult, before: Map<string, string>, after
     // an interrupted study keeps its --checkpoint: that is what it is for (resume)
     const checkpoint = c.args.includes('--checkpoint') ? c.args[c.args.indexOf('--checkpoint') + 1] : undefined;
     const kept = (p: string): boolean => status === 143 && p === checkpoint;
-    const added = [...after.keys()].filter((p) => !before.has(p) && !kept(p) && !knownLeftover(c, status, p, after));
+    const added = [...after.keys()].filter((p) => !before.has(p) && !kept(p));
     if (added.length > 0) fail(`exit ${status} but left new files: ${added.join(', ')}`);
   }
-}
-
-/**
- * Defects routed to other owners and not yet fixed: the narrowest input class each affects, so
- * the property stays honest for everything else. Remove an entry when its fix lands.
- */
-function knownLeftover(c: FuzzCase, status: number, path: string, after: Map<string, string>): boolean {
-  // DEFECT (src/cli/commands/check.ts, not ours): `check --out DIR` creates DIR before loading
-  // --topology, so a bad topology (exit 2) leaves an empty DIR behind. Only an empty directory
-  // that is the --out target or one of its missing parents is excused.
-  if (c.command === 'check' && status === 2 && path.endsWith('/')) {
-    const out = c.args[c.args.indexOf('--out') + 1];
-    const empty = ![...after.keys()].some((p) => p !== path && p.startsWith(path) && !p.endsWith('/'));
-    if (out !== undefined && c.args.includes('--out') && empty && `${out}/`.startsWith(path)) return true;
-  }
-  return false;
 }
 
 // ---------------------------------------------------------------------------------------------

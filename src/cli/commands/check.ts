@@ -10,7 +10,7 @@ import { describeCase, livenessProperty, type CrashRecord, runCase, safetyProper
 import { formatScenario } from '../../scenario/scenario-file.js';
 import { QUORUM_RULES, UNSAFE_VARIANTS, type QuorumRule, type UnsafeVariant } from '../../zk/index.js';
 import { UserError } from '../errors.js';
-import { escapeControl, loadTopology, makeDirectory, print, writeFileAtomic } from '../io.js';
+import { escapeControl, loadTopology, checkDirectory, print, writeFileAtomic } from '../io.js';
 import { collect, seedOption } from '../options.js';
 
 interface CheckOptions {
@@ -77,7 +77,8 @@ function checkCommand(opts: CheckOptions): void {
     if (v === undefined) throw new UserError(`--unsafe ${JSON.stringify(u)}: expected one of ${UNSAFE_VARIANTS.join(', ')}`);
     if (!unsafe.includes(v)) unsafe.push(v);
   }
-  if (opts.out !== undefined) makeDirectory(opts.out, '--out'); // before exploring, not after a find
+  // Checked before exploring, not after a find; created only when a counterexample is written.
+  if (opts.out !== undefined) checkDirectory(opts.out, '--out');
   const topologies = opts.topology ? opts.topology.map((f) => ({ topology: loadTopology(f), file: f })) : shippedTopologies();
   const settings: ExploreSettings = { topologies, quorumRule: quorumRule as QuorumRule, unsafe };
   const what = opts.liveness ? 'liveness' : 'safety';
