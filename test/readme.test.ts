@@ -32,7 +32,8 @@ function commands(): string[] {
 
 /** Run a README line as a user would, with `npx zksim` meaning this checkout's build. */
 function sh(line: string) {
-  const cmd = line.replaceAll(/\bnpx zksim\b/g, `node ${process.cwd()}/dist/cli/main.js`).replaceAll(/(^|[\s>])\/tmp\//g, `$1${workDir}/`);
+  // /tmp in the README's line first: the checkout itself may live under /tmp.
+  const cmd = line.replaceAll(/(^|[\s>])\/tmp\//g, `$1${workDir}/`).replaceAll(/\bnpx zksim\b/g, `node ${process.cwd()}/dist/cli/main.js`);
   return runProcess('bash', ['-c', cmd], { cwd: workDir });
 }
 
