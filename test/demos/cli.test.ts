@@ -164,7 +164,9 @@ describe('zksim demo', () => {
   });
 
   test('deterministic: the same command prints and writes the same bytes', { timeout: 180_000 }, async () => {
-    for (const name of NAMES) {
+    // The two message-level demos; the Monte Carlo ones rest on the studies' own determinism
+    // tests (workers 1 vs 2, shards, resume: test/montecarlo), which cost less than re-running them.
+    for (const name of ['split-brain', 'rolling-restart'] as const) {
       const first = await run(name);
       const r = await zksim(['demo', name, '--out', first.dir]);
       expect(r.status).toBe(0);
