@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -37,6 +37,30 @@ function sh(line: string) {
   return runProcess('bash', ['-c', cmd], { cwd: workDir });
 }
 
+/**
+ * Golden outputs: every README command's stdout is kept in test/golden/readme/, byte for byte
+ * (the temporary directory and the checkout's path replaced by placeholders), so a refactor that
+ * changes what users see fails here. After a deliberate change, regenerate them with
+ * `ZKSIM_UPDATE_GOLDEN=1 npx vitest run test/readme.test.ts` and review the diff.
+ */
+const GOLDEN_DIR = join(process.cwd(), 'test', 'golden', 'readme');
+const UPDATE_GOLDEN = process.env['ZKSIM_UPDATE_GOLDEN'] === '1';
+
+function goldenName(index: number, line: string): string {
+  const slug = line
+    .replace(/^npm ci && /, '')
+    .replace(/^npx zksim /, '')
+    .replace(/topologies\/|experiments\/|\.yaml/g, '')
+    .replace(/[^A-Za-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 60);
+  return `${String(index).padStart(2, '0')}-${slug}.out`;
+}
+
+function normalised(stdout: string): string {
+  return stdout.replaceAll(workDir, '$WORK').replaceAll(process.cwd(), '$CHECKOUT');
+}
+
 /** Outputs of the commands run below, reused by the sample checks. */
 const outputs = new Map<string, string>();
 
@@ -64,8 +88,8 @@ describe('README', () => {
     expect(lines).toEqual(['npm ci && npm start', 'npm ci && npm test']);
   });
 
-  for (const line of commands()) {
-    if (line === 'npm ci && npm test') continue; // the command running this very test (CI runs it)
+  commands().forEach((line, index) => {
+    if (line === 'npm ci && npm test') return; // the command running this very test (CI runs it)
     test(`runs: ${line}`, { timeout: 180_000 }, async () => {
       const r = await sh(exampleOf(line));
       expect(r.status, r.stderr).toBe(0);
@@ -78,8 +102,16 @@ describe('README', () => {
         for (const k of ['1', '2', '3']) JSON.parse(readFileSync(resolve(workDir, path.replace('$k', k)), 'utf8'));
       }
       outputs.set(line, r.stdout);
+      const golden = join(GOLDEN_DIR, goldenName(index, line));
+      if (UPDATE_GOLDEN) {
+        mkdirSync(GOLDEN_DIR, { recursive: true });
+        writeFileSync(golden, normalised(r.stdout));
+      } else {
+        expect(existsSync(golden), `${golden} is missing: regenerate with ZKSIM_UPDATE_GOLDEN=1`).toBe(true);
+        expect(normalised(r.stdout), `${line}: stdout differs from ${golden}`).toBe(readFileSync(golden, 'utf8'));
+      }
     });
-  }
+  });
 
   test('every sample output shown is what its command prints', { timeout: 180_000 }, async () => {
     const all = samples();
