@@ -4,5 +4,6 @@ export * from './messages.js';
 export * from './effects.js';
 export * from './topology.js';
 export * from './faults.js';
+export * from './events.js';
 export * from './duration.js';
 export * from './experiment.js';

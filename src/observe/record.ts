@@ -1,4 +1,4 @@
-import type { PeerEvent, ServerId } from '../model/index.js';
+import type { FaultEvent, PeerEvent, ServerId } from '../model/index.js';
 import type { ClusterStatus } from './availability.js';
 
 export interface LeaderRecord {
@@ -42,6 +42,21 @@ export class Recorder {
 
   note(atUs: number, who: TimelineWho, kind: string, what: string): void {
     this.timeline.push({ atUs, who, kind, what });
+  }
+
+  /** A fault fired, was skipped or was repaired (the timeline's `fault` lines). */
+  onFault(e: FaultEvent): void {
+    switch (e.type) {
+      case 'faultSkipped':
+        this.note(e.atUs, 'fault', 'fault', `${e.fault}: no leader at this time, nothing done`);
+        break;
+      case 'faultApplied':
+        this.note(e.atUs, 'fault', 'fault', `${e.fault}: ${appliedText(e)}`);
+        break;
+      case 'faultRepaired':
+        this.note(e.atUs, 'fault', 'repair', repairedText(e));
+        break;
+    }
   }
 
   onPeerEvent(atUs: number, node: ServerId, e: PeerEvent): void {
@@ -142,6 +157,36 @@ export class Recorder {
   private currentElection(): ElectionRecord | undefined {
     const last = this.elections[this.elections.length - 1];
     return last && last.endedAtUs === null ? last : undefined;
+  }
+}
+
+function appliedText(e: FaultEvent & { type: 'faultApplied' }): string {
+  switch (e.effect) {
+    case 'process killed':
+      return `server ${e.target} process killed (connections reset)`;
+    case 'host down':
+      return `server ${e.target} host down (silent)`;
+    case 'disk lost':
+      return `server ${e.target} host down, disk lost`;
+    case 'domain down':
+      return `every host in ${e.domain?.level} ${e.domain?.name} down (silent)`;
+    case 'isolated':
+      return `server ${e.target} cut off`;
+    case 'links cut':
+      return 'links cut (silent)';
+  }
+}
+
+function repairedText(e: FaultEvent & { type: 'faultRepaired' }): string {
+  switch (e.effect) {
+    case 'restarted':
+      return `server ${e.target} restarted`;
+    case 'host up':
+      return `server ${e.target}'s host back up`;
+    case 'domain up':
+      return `${e.domain?.level} ${e.domain?.name} back up`;
+    case 'healed':
+      return `${e.fault} healed`;
   }
 }
 

@@ -424,86 +424,102 @@ export class Trial {
   private applyFault(index: number): void {
     const f = this.opts.faults[index] as FaultSpec;
     const text = formatFault(f);
+    const atUs = this.sim.nowUs;
     let target: ServerId | null = null;
     if (f.kind === 'kill' || f.kind === 'crash' || f.kind === 'isolate' || f.kind === 'wipe') {
       target = f.node.kind === 'leader' ? this.resolveLeader() : f.node.kind === 'maintenance' ? this.resolveMaintenance(f.node) : f.node.id;
       if (target === null) {
-        this.recorder.note(this.sim.nowUs, 'fault', 'fault', `${text}: no leader at this time, nothing done`);
+        this.recorder.onFault({ type: 'faultSkipped', atUs, faultIndex: index, fault: text, reason: 'no leader' });
         return;
       }
     }
     this.faultTargets[index] = target;
     const net = this.net;
+    const topo = this.opts.topology;
+    const applied = { type: 'faultApplied', atUs, faultIndex: index, fault: text, source: f.source ?? 'scripted', target } as const;
     switch (f.kind) {
       case 'kill': {
         const id = target as ServerId;
         this.killCount.set(id, (this.killCount.get(id) ?? 0) + 1);
         net.killProcess(id);
         this.forgetProcess(id, 'killed');
-        this.recorder.note(this.sim.nowUs, 'fault', 'fault', `${text}: server ${id} process killed (connections reset)`);
+        this.recorder.onFault({ ...applied, effect: 'process killed', servers: [id], domain: null });
         break;
       }
       case 'crash':
       case 'wipe': {
         const id = target as ServerId;
         if (f.kind === 'wipe') this.wiped.add(id);
-        this.hostsDown([net.hostOf(id)], f.kind === 'wipe' ? 'disk lost' : 'host crashed');
-        const what = f.kind === 'wipe' ? 'host down, disk lost' : 'host down (silent)';
-        this.recorder.note(this.sim.nowUs, 'fault', 'fault', `${text}: server ${id} ${what}`);
+        const host = net.hostOf(id);
+        this.hostsDown([host], f.kind === 'wipe' ? 'disk lost' : 'host crashed');
+        const servers = topo.servers.filter((s) => s.host === host).map((s) => s.id);
+        this.recorder.onFault({ ...applied, effect: f.kind === 'wipe' ? 'disk lost' : 'host down', servers, domain: null });
         break;
       }
       case 'zone-down':
       case 'rack-down':
       case 'region-down': {
-        const [field, name] = domainOf(f);
-        this.hostsDown(hostsIn(this.opts.topology, field, name), `${field} ${name} down`);
-        this.recorder.note(this.sim.nowUs, 'fault', 'fault', `${text}: every host in ${field} ${name} down (silent)`);
+        const [level, name] = domainOf(f);
+        this.hostsDown(hostsIn(topo, level, name), `${level} ${name} down`);
+        const servers = topo.servers.filter((s) => s[level] === name).map((s) => s.id);
+        this.recorder.onFault({ ...applied, effect: 'domain down', servers, domain: { level, name } });
         break;
       }
-      default: {
-        for (const [a, b] of cutLinks(f, target, this.opts.topology)) net.cut(a, b);
+      case 'isolate':
+      case 'partition':
+      case 'oneway': {
+        const links = cutLinks(f, target, topo);
+        for (const [a, b] of links) net.cut(a, b);
         net.reevaluate();
-        const who = f.kind === 'isolate' ? `server ${target} cut off` : 'links cut (silent)';
-        this.recorder.note(this.sim.nowUs, 'fault', 'fault', `${text}: ${who}`);
+        this.recorder.onFault({ ...applied, effect: f.kind === 'isolate' ? 'isolated' : 'links cut', servers: serversOf(links), domain: null });
         break;
       }
     }
-    this.meter.faultStarted(this.sim.nowUs, index, f.source ?? 'scripted', this.affectedVoters(f, target));
+    this.meter.faultStarted(atUs, index, f.source ?? 'scripted', this.affectedVoters(f, target));
     this.statusDirty = true;
-    if (f.durationUs !== null) this.sim.schedule(this.sim.nowUs + f.durationUs, PRIORITY_FAULT, { kind: 'repair', index });
+    if (f.durationUs !== null) this.sim.schedule(atUs + f.durationUs, PRIORITY_FAULT, { kind: 'repair', index });
   }
 
   private repairFault(index: number): void {
     const f = this.opts.faults[index] as FaultSpec;
     const target = this.faultTargets[index] ?? null;
     const net = this.net;
+    const topo = this.opts.topology;
+    const repaired = { type: 'faultRepaired', atUs: this.sim.nowUs, faultIndex: index, fault: formatFault(f), target } as const;
     switch (f.kind) {
       case 'kill': {
         const id = target as ServerId;
         const left = (this.killCount.get(id) ?? 1) - 1;
         this.killCount.set(id, left);
         if (left === 0) this.startServer(id);
-        this.recorder.note(this.sim.nowUs, 'fault', 'repair', `server ${id} restarted`);
+        this.recorder.onFault({ ...repaired, effect: 'restarted', servers: [id], domain: null });
         break;
       }
       case 'crash':
-      case 'wipe':
-        this.hostsUp([net.hostOf(target as ServerId)]);
-        this.recorder.note(this.sim.nowUs, 'fault', 'repair', `server ${target}'s host back up`);
+      case 'wipe': {
+        const host = net.hostOf(target as ServerId);
+        this.hostsUp([host]);
+        this.recorder.onFault({ ...repaired, effect: 'host up', servers: topo.servers.filter((s) => s.host === host).map((s) => s.id), domain: null });
         break;
+      }
       case 'zone-down':
       case 'rack-down':
       case 'region-down': {
-        const [field, name] = domainOf(f);
-        this.hostsUp(hostsIn(this.opts.topology, field, name));
-        this.recorder.note(this.sim.nowUs, 'fault', 'repair', `${field} ${name} back up`);
+        const [level, name] = domainOf(f);
+        this.hostsUp(hostsIn(topo, level, name));
+        const servers = topo.servers.filter((s) => s[level] === name).map((s) => s.id);
+        this.recorder.onFault({ ...repaired, effect: 'domain up', servers, domain: { level, name } });
         break;
       }
-      default:
-        for (const [a, b] of cutLinks(f, target, this.opts.topology)) net.heal(a, b);
+      case 'isolate':
+      case 'partition':
+      case 'oneway': {
+        const links = cutLinks(f, target, topo);
+        for (const [a, b] of links) net.heal(a, b);
         net.reevaluate();
-        this.recorder.note(this.sim.nowUs, 'fault', 'repair', `${formatFault(f)} healed`);
+        this.recorder.onFault({ ...repaired, effect: 'healed', servers: serversOf(links), domain: null });
         break;
+      }
     }
     this.meter.faultEnded(this.sim.nowUs, index);
     this.statusDirty = true;
@@ -545,6 +561,13 @@ export class Trial {
     this.meter.update(this.sim.nowUs, status);
     this.recorder.onStatus(this.sim.nowUs, status);
   }
+}
+
+/** The servers at either end of a set of links, ascending. */
+function serversOf(links: readonly (readonly [ServerId, ServerId])[]): ServerId[] {
+  const ids = new Set<ServerId>();
+  for (const [a, b] of links) ids.add(a).add(b);
+  return [...ids].sort((a, b) => a - b);
 }
 
 export function runTrial(opts: TrialOptions): TrialResult {
