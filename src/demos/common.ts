@@ -1,15 +1,15 @@
-// report/demos — the interview demos as pure builders: results in, narration, tables and charts out.
+// demos — the interview demos as pure builders: results in, narration, tables and charts out.
 // No process, console, files or Promises here: the CLI (cli/commands/demo.ts) runs the Monte Carlo
 // studies, loads the shipped files and writes what these functions return.
-import type { Experiment } from '../../model/experiment.js';
-import type { FaultSpec, Topology } from '../../model/index.js';
-import type { AvailabilityDocument, ResultRow, StudyConfig, StudyOptions } from '../../montecarlo/index.js';
-import { MIN_EPISODES } from '../../stats/index.js';
-import { parseFault } from '../../config/faults.js';
-import { runTrial, type WorkloadSpec } from '../../scenario/index.js';
-import type { Chart } from '../charts/index.js';
-import type { Table } from '../html/index.js';
-import { runJson, type RunJson } from '../run-json.js';
+import type { Experiment } from '../model/experiment.js';
+import type { FaultSpec, Topology } from '../model/index.js';
+import type { AvailabilityDocument, ResultRow, StudyConfig, StudyOptions } from '../montecarlo/index.js';
+import { MIN_EPISODES } from '../stats/index.js';
+import { parseFault } from '../config/faults.js';
+import { runTrial, type WorkloadSpec } from '../scenario/index.js';
+import type { Chart } from '../report/charts/index.js';
+import type { Table } from '../report/html/index.js';
+import { runJson, type RunJson } from '../report/run-json.js';
 
 /** What a demo gets from the CLI: the shipped topologies and experiments, the seed, the version. */
 export interface DemoInputs {

@@ -1,13 +1,13 @@
 // even-nodes: "is 4 better than 3?" — quorum sizes, the closed form, a short simulation, and the 2|2 partition.
 import type { TopLevelSpec } from 'vega-lite';
-import { independentCrashRepair } from '../../faults/index.js';
-import { formatDurationUs } from '../../model/duration.js';
-import { DEFAULT_CHUNK_SIZE, type AvailabilityDocument, type ResultRow } from '../../montecarlo/index.js';
-import { majorityUnavailability } from '../../stats/analytic.js';
-import { MIN_EPISODES } from '../../stats/index.js';
-import { CHART_CONFIG, subtitle } from '../charts/index.js';
-import type { Table } from '../html/index.js';
-import type { RunJson } from '../run-json.js';
+import { independentCrashRepair } from '../faults/index.js';
+import { formatDurationUs } from '../model/duration.js';
+import { DEFAULT_CHUNK_SIZE, type AvailabilityDocument, type ResultRow } from '../montecarlo/index.js';
+import { majorityUnavailability } from '../stats/analytic.js';
+import { MIN_EPISODES } from '../stats/index.js';
+import { CHART_CONFIG, subtitle } from '../report/charts/index.js';
+import type { Table } from '../report/html/index.js';
+import type { RunJson } from '../report/run-json.js';
 import {
   demoRun,
   fixed,

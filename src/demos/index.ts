@@ -1,4 +1,4 @@
-// report/demos — the interview demos (issue 6, part 3). Each is a pure builder; cli/commands/demo.ts runs them.
+// demos — the interview demos (issue 6, part 3). Each is a pure builder; cli/commands/demo.ts runs them.
 import type { Demo } from './common.js';
 import { evenNodes } from './even-nodes.js';
 import { twoZones } from './two-zones.js';

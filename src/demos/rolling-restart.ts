@@ -1,9 +1,9 @@
 // rolling-restart: leader last against an arbitrary order — elections caused, time with no spare failure tolerance.
 import type { TopLevelSpec } from 'vega-lite';
-import type { AvailabilityDocument } from '../../montecarlo/index.js';
-import { CHART_CONFIG, subtitle } from '../charts/index.js';
-import type { Table } from '../html/index.js';
-import type { RunJson } from '../run-json.js';
+import type { AvailabilityDocument } from '../montecarlo/index.js';
+import { CHART_CONFIG, subtitle } from '../report/charts/index.js';
+import type { Table } from '../report/html/index.js';
+import type { RunJson } from '../report/run-json.js';
 import {
   demoRun,
   narrate,

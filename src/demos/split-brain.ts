@@ -1,10 +1,10 @@
 // split-brain: the naive quorum rule lets two leaders commit conflicting writes; the majority rule
 // makes it impossible; an isolated old leader is briefly LEADING but cannot commit.
-import type { AvailabilityDocument } from '../../montecarlo/index.js';
-import { Trial, type TraceRecord, type TrialOptions } from '../../scenario/index.js';
-import type { Topology } from '../../model/index.js';
-import type { Table } from '../html/index.js';
-import { runJson, type RunJson } from '../run-json.js';
+import type { AvailabilityDocument } from '../montecarlo/index.js';
+import { Trial, type TraceRecord, type TrialOptions } from '../scenario/index.js';
+import type { Topology } from '../model/index.js';
+import type { Table } from '../report/html/index.js';
+import { runJson, type RunJson } from '../report/run-json.js';
 import {
   fault,
   leadersDuring,

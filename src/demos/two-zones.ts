@@ -1,7 +1,7 @@
 // two-zones: no layout over two zones survives losing the larger one; a third zone (2+2+1) fixes it.
-import { DEFAULT_CHUNK_SIZE, type AvailabilityDocument, type ResultRow } from '../../montecarlo/index.js';
-import type { Table } from '../html/index.js';
-import type { RunJson } from '../run-json.js';
+import { DEFAULT_CHUNK_SIZE, type AvailabilityDocument, type ResultRow } from '../montecarlo/index.js';
+import type { Table } from '../report/html/index.js';
+import type { RunJson } from '../report/run-json.js';
 import {
   availableAt,
   demoRun,

@@ -1,11 +1,11 @@
 import { describe, expect, test } from 'vitest';
-import { DEMOS, findDemo, quorumSize, textTable, unavailableWithin } from '../../src/report/demos/index.js';
-import { choose, evenOddRatio, quorumRows } from '../../src/report/demos/even-nodes.js';
-import { splits } from '../../src/report/demos/two-zones.js';
-import { quorumUnavailabilityRatio } from '../../src/report/demos/common.js';
+import { DEMOS, findDemo, quorumSize, textTable, unavailableWithin } from '../../src/demos/index.js';
+import { choose, evenOddRatio, quorumRows } from '../../src/demos/even-nodes.js';
+import { splits } from '../../src/demos/two-zones.js';
+import { quorumUnavailabilityRatio } from '../../src/demos/common.js';
 import type { ResultRow } from '../../src/montecarlo/index.js';
-import { exposure, restartOrder, rollingSchedule, syncedVoterSteps } from '../../src/report/demos/rolling-restart.js';
-import { firstDivergence } from '../../src/report/demos/split-brain.js';
+import { exposure, restartOrder, rollingSchedule, syncedVoterSteps } from '../../src/demos/rolling-restart.js';
+import { firstDivergence } from '../../src/demos/split-brain.js';
 import type { RunJson } from '../../src/report/run-json.js';
 
 describe('demo builders (pure)', () => {

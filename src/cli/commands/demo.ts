@@ -8,7 +8,7 @@ import type { Experiment } from '../../model/experiment.js';
 import type { Topology } from '../../model/index.js';
 import { availabilityDocument, runStudies, type AvailabilityDocument } from '../../montecarlo/index.js';
 import { availabilityCharts, runCharts, subtitle, type Chart } from '../../report/charts/index.js';
-import { DEMOS, findDemo, type DemoInputs, type DemoOutput } from '../../report/demos/index.js';
+import { DEMOS, findDemo, type DemoInputs, type DemoOutput } from '../../demos/index.js';
 import { assertInert, specJson } from '../../report/export/index.js';
 import { escapeHtml, reportHtml, type ReportChart } from '../../report/html/index.js';
 import { UserError } from '../errors.js';
