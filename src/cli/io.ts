@@ -1,5 +1,6 @@
 import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { formatConfigError, parseTopology } from '../config/index.js';
 import type { Topology } from '../model/index.js';
 import { UserError } from './errors.js';
@@ -307,6 +308,16 @@ export function writeFileAtomic(file: string, text: string, flag?: string): void
   } finally {
     untrackTemporary(tmp);
   }
+}
+
+/** A topology or experiment shipped beside the package (dist/cli → ../..), not looked up in the cwd. */
+export function shippedFile(dir: 'topologies' | 'experiments', name: string): string {
+  return fileURLToPath(new URL(`../../${dir}/${name}.yaml`, import.meta.url));
+}
+
+/** The shipped topologies directory (for `check`'s default set). */
+export function shippedDirectory(dir: 'topologies' | 'experiments'): string {
+  return fileURLToPath(new URL(`../../${dir}/`, import.meta.url));
 }
 
 export function packageVersion(): string {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { isSimulationLimitError } from '../core/limits.js';
-import { UserError } from './errors.js';
+import { EXIT, ExitError } from './errors.js';
 import { handleOutputErrors, installExitCleanup, packageVersion, print, printError } from './io.js';
 import { registerChart } from './commands/chart.js';
 import { registerRun } from './commands/run.js';
@@ -40,25 +40,28 @@ function program(): Command {
   return p;
 }
 
-/** The one place that exits: user errors print a message and exit 2; bugs keep their stack. */
+/**
+ * The one place that exits: an ExitError (user errors included) prints its message, if any, and
+ * sets its exit status; commander's own errors exit 2 (help and --version 0); bugs keep their stack.
+ */
 export async function main(argv: readonly string[]): Promise<void> {
   try {
     await program().parseAsync([...argv], { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) {
       // commander already printed the message (or help/version, exit code 0)
-      process.exitCode = e.exitCode === 0 ? 0 : 2;
+      process.exitCode = e.exitCode === 0 ? 0 : EXIT.usage;
       return;
     }
-    if (e instanceof UserError) {
-      printError(`zksim: ${e.message}\n`);
+    if (e instanceof ExitError) {
+      if (e.userMessage !== null) printError(`zksim: ${e.userMessage}\n`);
       process.exitCode = e.exitCode;
       return;
     }
     // The inputs asked for more than the engine represents (core/limits.ts): their problem, not a bug.
     if (isSimulationLimitError(e)) {
       printError(`zksim: ${e.message}\n`);
-      process.exitCode = 2;
+      process.exitCode = EXIT.usage;
       return;
     }
     throw e;

@@ -1,25 +1,38 @@
+/**
+ * Every command-line option validator, and the options more than one command shares (study
+ * options: src/cli/study.ts). Each validator returns the value in the simulator's units (µs for
+ * durations) or throws a UserError (exit 2) that names the flag, quotes what was given and says
+ * what was expected, e.g. `--runs "0": expected a positive whole number`.
+ */
+import { availableParallelism } from 'node:os';
 import { parseFault } from '../config/index.js';
 import { durationHint } from '../config/yaml-reader.js';
 import { parseDurationUs } from '../model/duration.js';
 import type { FaultSpec, Topology } from '../model/index.js';
+import type { Shard } from '../montecarlo/index.js';
+import { QUORUM_RULES, UNSAFE_VARIANTS, type QuorumRule, type UnsafeVariant } from '../zk/index.js';
 import { UserError } from './errors.js';
+import { printError } from './io.js';
 
 /** Commander collector for repeatable options (`--fault a --fault b`). */
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
+/** A positive duration with a unit (`500ms`, `60s`, `2h`, `1y`) → µs. */
 export function durationOption(flag: string, text: string): number {
   const us = parseDurationUs(text);
   if (us === null || us <= 0) throw new UserError(`${flag} ${JSON.stringify(text)}: expected a positive duration with a unit, e.g. 500ms, 60s, 5m, 2h, 1y${durationHint(text)}`);
   return us;
 }
 
+/** A root seed: a number or a short word, kept as text (the JSON documents print it as a string). */
 export function seedOption(text: string): string {
   if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(text)) throw new UserError(`--seed ${JSON.stringify(text)}: expected a number or a short word (letters, digits, _ . : -)`);
   return text;
 }
 
+/** `--fault` texts parsed against the topology; each must fire before the run ends (`durationUs`). */
 export function faultOptions(texts: readonly string[], topology: Topology, durationUs: number): FaultSpec[] {
   return texts.map((text) => {
     const parsed = parseFault(text, topology);
@@ -31,10 +44,75 @@ export function faultOptions(texts: readonly string[], topology: Topology, durat
   });
 }
 
+/** A Poisson rate per second in [0, 10⁶]. */
 export function rateOption(flag: string, text: string): number {
   const n = Number(text);
   if (text.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1e6) {
     throw new UserError(`${flag} ${JSON.stringify(text)}: expected a rate per second between 0 and 1000000`);
   }
   return n;
+}
+
+/** A positive whole number (a safe integer): `--runs`, `--workers`. */
+export function positiveInt(flag: string, text: string): number {
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text)) || Number(text) < 1) {
+    throw new UserError(`${flag} ${JSON.stringify(text)}: expected a positive whole number`);
+  }
+  return Number(text);
+}
+
+/** `--precision r`: the relative 95% CI half-width to stop at, 0 < r < 1. */
+export function precisionOption(text: string): number {
+  const r = Number(text);
+  if (!/^\d*\.?\d+$/.test(text) || !(r > 0 && r < 1)) throw new UserError(`--precision ${JSON.stringify(text)}: expected a fraction between 0 and 1, e.g. 0.1 for ±10%`);
+  return r;
+}
+
+/** `--shard K/N` with 1 ≤ K ≤ N. */
+export function shardOption(text: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(text);
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!(count >= 1 && index >= 1 && index <= count)) throw new UserError(`--shard ${JSON.stringify(text)}: expected K/N with 1 ≤ K ≤ N, e.g. 3/8`);
+  return { index, count };
+}
+
+/**
+ * Worker threads: the request (default: every core), capped at the trials and the cores. More
+ * threads than trials would idle, and more than cores only cost memory (each holds a whole
+ * simulator): 999 workers for 4 trials used to start hundreds of threads. A capped request is
+ * said on stderr; results never depend on the count.
+ */
+export function workerCount(requested: number | null, trials: number): number {
+  const cores = availableParallelism();
+  const workers = Math.max(1, Math.min(requested ?? cores, cores, trials));
+  if (requested !== null && workers < requested) {
+    printError(`zksim: --workers ${requested}: using ${workers} (at most one per trial, ${trials} trial${trials === 1 ? '' : 's'}, and one per core, ${cores} here)\n`);
+  }
+  return workers;
+}
+
+/** `--quorum-rule`: one of QUORUM_RULES (`majority` is ZooKeeper's; the others are deliberately unsafe). */
+export function quorumRuleOption(text: string): QuorumRule {
+  const rule = QUORUM_RULES.find((r) => r === text);
+  if (rule === undefined) throw new UserError(`--quorum-rule ${JSON.stringify(text)}: expected one of ${QUORUM_RULES.join(', ')}`);
+  return rule;
+}
+
+/** Repeated `--unsafe` values added to `base` (a scenario's), each once, in order. */
+export function unsafeOption(texts: readonly string[], base: readonly UnsafeVariant[] = []): UnsafeVariant[] {
+  const unsafe = [...base];
+  for (const u of texts) {
+    const v = UNSAFE_VARIANTS.find((x) => x === u);
+    if (v === undefined) throw new UserError(`--unsafe ${JSON.stringify(u)}: expected one of ${UNSAFE_VARIANTS.join(', ')}`);
+    if (!unsafe.includes(v)) unsafe.push(v);
+  }
+  return unsafe;
+}
+
+/** `check --runs`: how many random fault schedules to try, 1 to 10⁷. */
+export function scheduleCountOption(text: string): number {
+  const runs = Number(text);
+  if (!/^\d+$/.test(text) || runs < 1 || runs > 1e7) throw new UserError(`--runs ${JSON.stringify(text)}: expected a whole number of runs, at least 1`);
+  return runs;
 }

@@ -47,7 +47,7 @@ describe('--checkpoint that cannot be written is refused before simulating', () 
   });
 
   test('a save that fails after the preflight is recorded, not thrown: the result is still printed', async () => {
-    const { checkpointSaver } = await import('../../src/cli/commands/availability.js');
+    const { checkpointSaver } = await import('../../src/cli/study.js');
     const sub = join(dir, 'sub');
     mkdirSync(sub);
     const saver = checkpointSaver(join(sub, 'cp.json'));

@@ -1,6 +1,5 @@
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import fc from 'fast-check';
 import { formatFault } from '../../config/faults.js';
@@ -8,10 +7,11 @@ import { formatDurationUs } from '../../model/duration.js';
 import { isSimulationLimitError } from '../../core/limits.js';
 import { describeCase, livenessProperty, type CrashRecord, runCase, safetyProperty, type ExploreCase, type ExploreSettings, type TopologyChoice } from '../../scenario/explore.js';
 import { formatScenario } from '../../scenario/scenario-file.js';
-import { QUORUM_RULES, UNSAFE_VARIANTS, type QuorumRule, type UnsafeVariant } from '../../zk/index.js';
-import { UserError } from '../errors.js';
-import { escapeControl, loadTopology, checkDirectory, print, writeFileAtomic } from '../io.js';
-import { collect, seedOption } from '../options.js';
+import { QUORUM_RULES, UNSAFE_VARIANTS } from '../../zk/index.js';
+import type { CheckDocument, CheckViolation } from '../documents.js';
+import { EXIT, ExitError, UserError } from '../errors.js';
+import { escapeControl, loadTopology, checkDirectory, packageVersion, print, shippedDirectory, writeFileAtomic } from '../io.js';
+import { collect, quorumRuleOption, scheduleCountOption, seedOption, unsafeOption } from '../options.js';
 
 interface CheckOptions {
   runs: string;
@@ -21,6 +21,7 @@ interface CheckOptions {
   unsafe?: string[];
   out?: string;
   liveness?: boolean;
+  json?: boolean;
 }
 
 export function registerCheck(program: Command): void {
@@ -34,6 +35,7 @@ export function registerCheck(program: Command): void {
     .option('--unsafe <variant>', `a deliberately unsafe protocol variant (repeatable): ${UNSAFE_VARIANTS.join(', ')}`, collect)
     .option('--liveness', 'check liveness instead: after the last repair a leader is established within the recovery bound')
     .option('--out <dir>', 'write counterexample.yaml into DIR (default: the current directory)')
+    .option('--json', 'print the result as one JSON document (schemas/check.schema.json) instead of text')
     .addHelpText(
       'after',
       '\nExit status: 0 nothing violated, 1 a violation was found (see counterexample.yaml), 2 bad input.\n\nExamples:\n  zksim check --runs 500 --seed 1\n  zksim check --topology topologies/n4-2az.yaml --quorum-rule naive\n  zksim run topologies/n4-2az.yaml --scenario counterexample.yaml\n',
@@ -43,7 +45,7 @@ export function registerCheck(program: Command): void {
 
 /** Shipped topologies, fewest servers first, so shrinking moves toward the smallest ensemble. */
 function shippedTopologies(): TopologyChoice[] {
-  const dir = fileURLToPath(new URL('../../../topologies/', import.meta.url));
+  const dir = shippedDirectory('topologies');
   const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
   const choices = files.map((f) => {
     const path = join(dir, f);
@@ -66,24 +68,17 @@ function numericSeed(seed: string): number {
 }
 
 function checkCommand(opts: CheckOptions): void {
-  const runs = Number(opts.runs);
-  if (!/^\d+$/.test(opts.runs) || runs < 1 || runs > 1e7) throw new UserError(`--runs ${JSON.stringify(opts.runs)}: expected a whole number of runs, at least 1`);
+  const runs = scheduleCountOption(opts.runs);
   const seed = seedOption(opts.seed);
-  const quorumRule = QUORUM_RULES.find((r) => r === opts.quorumRule);
-  if (quorumRule === undefined) throw new UserError(`--quorum-rule ${JSON.stringify(opts.quorumRule)}: expected one of ${QUORUM_RULES.join(', ')}`);
-  const unsafe: UnsafeVariant[] = [];
-  for (const u of opts.unsafe ?? []) {
-    const v = UNSAFE_VARIANTS.find((x) => x === u);
-    if (v === undefined) throw new UserError(`--unsafe ${JSON.stringify(u)}: expected one of ${UNSAFE_VARIANTS.join(', ')}`);
-    if (!unsafe.includes(v)) unsafe.push(v);
-  }
+  const quorumRule = quorumRuleOption(opts.quorumRule);
+  const unsafe = unsafeOption(opts.unsafe ?? []);
   // Checked before exploring, not after a find; created only when a counterexample is written.
   if (opts.out !== undefined) checkDirectory(opts.out, '--out');
   const topologies = opts.topology ? opts.topology.map((f) => ({ topology: loadTopology(f), file: f })) : shippedTopologies();
-  const settings: ExploreSettings = { topologies, quorumRule: quorumRule as QuorumRule, unsafe };
+  const settings: ExploreSettings = { topologies, quorumRule, unsafe };
   const what = opts.liveness ? 'liveness' : 'safety';
   const rules = [quorumRule === 'majority' ? 'majority quorums' : `quorum rule ${quorumRule} (UNSAFE)`, ...unsafe.map((u) => `${u} (UNSAFE)`)].join(', ');
-  print(`zksim check: ${what} over ${runs} random fault schedules on ${topologies.length} topolog${topologies.length === 1 ? 'y' : 'ies'} (seed ${seed}; ${rules})\n`);
+  if (!opts.json) print(`zksim check: ${what} over ${runs} random fault schedules on ${topologies.length} topolog${topologies.length === 1 ? 'y' : 'ies'} (seed ${seed}; ${rules})\n`);
 
   const progress = process.stderr.isTTY ? (text: string) => void process.stderr.write(`\r\x1b[K${escapeControl(text)}`) : null;
   let executed = 0;
@@ -105,16 +100,36 @@ function checkCommand(opts: CheckOptions): void {
     if (!isSimulationLimitError(error)) throw error; // a bug: keep its stack
     throw new UserError(`schedule ${run} on ${describeCase(c)} (seed ${c.scenario.seed}) could not be simulated: ${(error as Error).message}`);
   }
-  if (!details.failed) {
-    print(`no violation in ${details.numRuns} schedules\n`);
-    return;
+  let found: { violation: CheckViolation; text: string } | null = null;
+  if (details.failed) {
+    if (details.counterexample === null) throw details.errorInstance;
+    found = saveCounterexample(details.counterexample[0], details.numRuns, details.numShrinks, String((details.errorInstance as Error | undefined)?.message ?? ''), opts, seed);
   }
-  if (details.counterexample === null) throw details.errorInstance;
-  report(details.counterexample[0], details.numRuns, details.numShrinks, String((details.errorInstance as Error | undefined)?.message ?? ''), opts, seed);
-  process.exitCode = 1;
+  if (opts.json) {
+    const doc: CheckDocument = {
+      kind: 'zksim-check',
+      version: packageVersion(),
+      seed,
+      property: opts.liveness ? 'liveness' : 'safety',
+      runs,
+      schedulesRun: details.numRuns,
+      quorumRule,
+      unsafe,
+      topologies: topologies.map((t) => t.file ?? t.topology.name),
+      violation: found?.violation ?? null,
+    };
+    print(`${JSON.stringify(doc, null, 2)}\n`);
+  } else {
+    print(found === null ? `no violation in ${details.numRuns} schedules\n` : found.text);
+  }
+  if (found !== null) throw new ExitError(EXIT.violation);
 }
 
-function report(c: ExploreCase, foundAt: number, shrinks: number, message: string, opts: CheckOptions, seed: string): void {
+/**
+ * Writes the shrunk schedule to counterexample.yaml (in --out) and returns it as the JSON
+ * document's `violation` and as the text report.
+ */
+function saveCounterexample(c: ExploreCase, foundAt: number, shrinks: number, message: string, opts: CheckOptions, seed: string): { violation: CheckViolation; text: string } {
   const outcome = runCase(c);
   const file = join(opts.out ?? '.', 'counterexample.yaml');
   const topologyFile = c.base.file ?? c.base.topology.name;
@@ -143,5 +158,22 @@ function report(c: ExploreCase, foundAt: number, shrinks: number, message: strin
     `Saved as ${file}. Replay it with:`,
     `  ${replay}`,
   ];
-  print(`${lines.join('\n')}\n`);
+  const violation: CheckViolation = {
+    foundAtSchedule: foundAt,
+    shrinkSteps: shrinks,
+    headline,
+    invariants,
+    violations: outcome.violations.map((v) => ({ atMs: v.atUs / 1000, invariant: v.invariant, detail: v.detail })),
+    topology: describeCase(c),
+    scenario: {
+      seed: c.scenario.seed,
+      durationMs: c.scenario.durationUs / 1000,
+      faults: faults.map((f) => formatFault(f)),
+      workload: c.scenario.workload,
+      overrides: c.scenario.overrides.map(([path, value]) => ({ path, value })),
+    },
+    counterexampleFile: file,
+    replay,
+  };
+  return { violation, text: `${lines.join('\n')}\n` };
 }

@@ -3,7 +3,7 @@ import { Accumulator, MergeError, mergeDocuments, type AvailabilityDocument } fr
 import { UserError } from '../errors.js';
 import { readText } from '../io.js';
 import { availabilityForMerge, parseJsonFile, requireShape } from '../shape.js';
-import { emitDocument } from './availability.js';
+import { emitDocument } from '../study.js';
 
 export function registerMerge(program: Command): void {
   program

@@ -10,12 +10,11 @@ import { parseScenario } from '../../config/scenario.js';
 import { scenarioFromFile, type Scenario } from '../../scenario/scenario-file.js';
 import { QUORUM_RULES, UNSAFE_VARIANTS, type QuorumRule, type UnsafeVariant } from '../../zk/index.js';
 import type { Topology } from '../../model/index.js';
-import { checkDirectory, makeDirectory, wrongKindHint, outputTarget, print, printError, readText, temporaryFor, trackTemporary, untrackTemporary } from '../io.js';
-import { UserError } from '../errors.js';
+import { checkDirectory, loadTopology, makeDirectory, outputTarget, packageVersion, print, printError, readText, temporaryFor, trackTemporary, untrackTemporary, wrongKindHint } from '../io.js';
+import { ExitError, UserError } from '../errors.js';
 import { writeReport } from '../render/index.js';
-import { loadTopology, packageVersion } from '../io.js';
-import { collect, durationOption, faultOptions, rateOption, seedOption } from '../options.js';
-import type { TraceJob, TraceReply } from './run-worker.js';
+import { collect, durationOption, faultOptions, quorumRuleOption, rateOption, seedOption, unsafeOption } from '../options.js';
+import type { TraceJob, TraceReply } from '../run-worker.js';
 
 interface RunOptions {
   seed: string;
@@ -100,23 +99,14 @@ async function runCommand(file: string, opts: RunOptions, cmd: Command): Promise
     for (const w of warnings) printError(`zksim: warning: ${w}\n`);
   }
   // After every output is written: the report of a violating run is what the user needs most.
-  process.exitCode = runExitCode(doc);
+  const code = runExitCode(doc);
+  if (code !== 0) throw new ExitError(code);
 }
 
 /** --quorum-rule and --unsafe, over the scenario's; only what differs from ZooKeeper's rules. */
 function unsafeOptions(opts: RunOptions, sc: Scenario | undefined): { quorumRule?: QuorumRule; unsafe?: UnsafeVariant[] } {
-  let quorumRule: QuorumRule = sc?.quorumRule ?? 'majority';
-  if (opts.quorumRule !== undefined) {
-    const rule = QUORUM_RULES.find((r) => r === opts.quorumRule);
-    if (rule === undefined) throw new UserError(`--quorum-rule ${JSON.stringify(opts.quorumRule)}: expected one of ${QUORUM_RULES.join(', ')}`);
-    quorumRule = rule;
-  }
-  const unsafe = [...(sc?.unsafe ?? [])];
-  for (const u of opts.unsafe ?? []) {
-    const v = UNSAFE_VARIANTS.find((x) => x === u);
-    if (v === undefined) throw new UserError(`--unsafe ${JSON.stringify(u)}: expected one of ${UNSAFE_VARIANTS.join(', ')}`);
-    if (!unsafe.includes(v)) unsafe.push(v);
-  }
+  const quorumRule: QuorumRule = opts.quorumRule !== undefined ? quorumRuleOption(opts.quorumRule) : (sc?.quorumRule ?? 'majority');
+  const unsafe = unsafeOption(opts.unsafe ?? [], sc?.unsafe ?? []);
   return { ...(quorumRule !== 'majority' ? { quorumRule } : {}), ...(unsafe.length > 0 ? { unsafe } : {}) };
 }
 
@@ -138,7 +128,7 @@ async function runWithTrace(options: Omit<TrialOptions, 'trace'>, file: string, 
     }
     const job: TraceJob = { options, fd, version: packageVersion() };
     const reply = await new Promise<TraceReply>((resolve, reject) => {
-      const worker = new Worker(new URL('./run-worker.js', import.meta.url), { workerData: job });
+      const worker = new Worker(new URL('../run-worker.js', import.meta.url), { workerData: job });
       worker.once('message', resolve);
       worker.once('error', reject);
       worker.once('exit', (code) => reject(new Error(`the run's worker thread exited with code ${code} before its result`)));

@@ -1,12 +1,6 @@
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { loadTopology } from '../io.js';
-import { loadBase, runAndReport } from './availability.js';
-
-/** The built-in topologies ship beside dist/, so `npm start` works from any directory. */
-export function builtinTopology(name: string): string {
-  return fileURLToPath(new URL(`../../../topologies/${name}.yaml`, import.meta.url));
-}
+import { loadTopology, shippedFile } from '../io.js';
+import { loadBase, runAndReport } from '../study.js';
 
 /** The layouts users compare first: one zone, three zones, and why 2+2 and 3+2 disappoint. */
 export const MAIN_TOPOLOGIES = ['n3-1az', 'n3-3az', 'n4-2az', 'n5-2az', 'n5-3az', 'n6-3az', 'n7-3az'] as const;
@@ -23,7 +17,7 @@ export function registerStart(program: Command): void {
     .option('--workers <n>', 'worker threads (default: all cores)')
     .action(async (opts: { out: string; runs?: string; workers?: string }) => {
       const base = loadBase({ ...(opts.runs ? { runs: opts.runs } : {}), ...(opts.workers ? { workers: opts.workers } : {}) });
-      const configs = MAIN_TOPOLOGIES.map((name) => ({ topology: loadTopology(builtinTopology(name)), experiment: base.experiment, variant: null }));
+      const configs = MAIN_TOPOLOGIES.map((name) => ({ topology: loadTopology(shippedFile('topologies', name)), experiment: base.experiment, variant: null }));
       await runAndReport(configs, base, { out: opts.out });
     });
 }

@@ -3,7 +3,7 @@ import { produce } from 'immer';
 import type { Experiment } from '../../model/experiment.js';
 import { meanOf } from '../../core/index.js';
 import type { StudyConfig } from '../../montecarlo/index.js';
-import { shownModel } from './show-model.js';
+import { shownModel } from '../show-model.js';
 import { UserError } from '../errors.js';
 import { loadTopology } from '../io.js';
 import { durationOption } from '../options.js';
@@ -20,7 +20,7 @@ import {
   STUDY_EXIT_STATUS,
   withNodeModel,
   type StudyCliOptions,
-} from './availability.js';
+} from '../study.js';
 
 interface SweepOptions extends StudyCliOptions {
   vary?: string;

@@ -7,8 +7,8 @@
  */
 import { writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { runJson, type RunJson } from '../../report/run-json.js';
-import { runTrial, type TraceRecord, type TrialOptions } from '../../scenario/index.js';
+import { runJson, type RunJson } from '../report/run-json.js';
+import { runTrial, type TraceRecord, type TrialOptions } from '../scenario/index.js';
 
 export interface TraceJob {
   readonly options: Omit<TrialOptions, 'trace'>;

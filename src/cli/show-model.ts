@@ -17,13 +17,14 @@
  * topologySettings), each one a `--set` changed marked "(overridden by --set)".
  */
 import { parseDocument } from 'yaml';
-import { describeFailureModel, formatFailureModel, type FailureModelDescription } from '../../faults/index.js';
-import { formatDurationUs } from '../../model/duration.js';
-import type { Experiment } from '../../model/experiment.js';
-import type { Topology } from '../../model/index.js';
-import { topologySettings } from '../../report/table.js';
-import { readText } from '../io.js';
-import type { BaseSetup } from './availability.js';
+import { topologyToJson } from '../config/topology-json.js';
+import { describeFailureModel, formatFailureModel, type FailureModelDescription } from '../faults/index.js';
+import { formatDurationUs } from '../model/duration.js';
+import type { Experiment } from '../model/experiment.js';
+import type { Topology } from '../model/index.js';
+import { topologySettings } from '../report/table.js';
+import { readText } from './io.js';
+import type { BaseSetup } from './study.js';
 
 const PLACEMENT_FIELDS = ['region', 'rack', 'host'] as const;
 type PlacementField = (typeof PLACEMENT_FIELDS)[number];
@@ -85,7 +86,7 @@ export function shownModel(
     runs: o.runs,
     seed: o.seed,
     precision: o.precision,
-    topologies: topologies.map(({ file, topology }) => ({ file, name: topology.name, placementDefaults: placementDefaults(file, topology), settings: topologySettings(topology) })),
+    topologies: topologies.map(({ file, topology }) => ({ file, name: topology.name, placementDefaults: placementDefaults(file, topology), settings: topologySettings(topologyToJson(topology)) })),
   };
 }
 
