@@ -98,17 +98,17 @@ describe('zksim demo', () => {
     const u = Object.fromEntries(f.azOutage.map((r: any) => [r.topology, r]));
     expect(u['n5-3az'].ci95[1]).toBeLessThan(u['n5-2az'].ci95[0]);
     expect(u['n5-3az'].ci95[1]).toBeLessThan(u['n4-2az'].ci95[0]);
-    // issue 9: a ratio resting on fewer than 10 quorum losses is never quoted from the simulation
+    // issue 9: a ratio resting on fewer than 10 quorum losses is never quoted from the simulation.
+    // At the demo's fixed seed n5-3az loses its quorum fewer than 10 times (the README's golden
+    // output says so too), so the figure must come from the closed form; the rule's other side is
+    // tested on synthetic rows in test/demos/builders.test.ts (quorumUnavailabilityRatio).
     const ratio = f.quorumRatio52to53;
-    if (u['n5-3az'].quorumLossEpisodes < 10) {
-      expect(ratio.source).toBe('closed form');
-      expect(ratio.value).toBeCloseTo(u['n5-2az'].analyticQuorumUnavailability / u['n5-3az'].analyticQuorumUnavailability, 9);
-      const text = (await run('two-zones')).stdout.replace(/\s+/g, ' ');
-      expect(text).toContain(`(from the closed form: n5-3az lost its quorum ${u['n5-3az'].quorumLossEpisodes} times in the simulation, fewer than 10`);
-      expect(text).toContain('That figure is failovers only');
-    } else {
-      expect(ratio.source).toBe('simulated');
-    }
+    expect(u['n5-3az'].quorumLossEpisodes).toBeLessThan(10);
+    expect(ratio.source).toBe('closed form');
+    expect(ratio.value).toBeCloseTo(u['n5-2az'].analyticQuorumUnavailability / u['n5-3az'].analyticQuorumUnavailability, 9);
+    const text = (await run('two-zones')).stdout.replace(/\s+/g, ' ');
+    expect(text).toContain(`(from the closed form: n5-3az lost its quorum ${u['n5-3az'].quorumLossEpisodes} times in the simulation, fewer than 10`);
+    expect(text).toContain('That figure is failovers only');
   });
 
   test(
