@@ -168,8 +168,7 @@ export function sampleFaults(experiment: Experiment, topology: Topology, rng: Rn
     const source = DOMAIN_SOURCE[o.level];
     for (const name of domains(servers, o.level)) {
       renewal(rng.fork(`domainOutages[${index}]:${o.level}:${name}`), o.every, o.duration, horizonUs, (atUs, durationUs) => {
-        if (o.level === 'zone') out.add({ kind: 'zone-down', zone: name, atUs, durationUs, source });
-        else out.add({ kind: o.level === 'rack' ? 'rack-down' : 'region-down', domain: name, atUs, durationUs, source });
+        out.add({ kind: 'domain-down', level: o.level, name, atUs, durationUs, source });
       });
     }
   });

@@ -1,3 +1,4 @@
+import type { DomainLevel } from './experiment.js';
 import type { ServerId } from './ids.js';
 
 /**
@@ -51,36 +52,54 @@ export const FAILURE_SOURCES: readonly FailureSource[] = [
 ];
 
 /**
- * One scripted fault, as given by `--fault` (see src/config/faults.ts for the text syntax).
+ * What every fault has, whatever its kind: the shape the fault-kind table (scenario/fault-kinds.ts)
+ * and the trial handle. `kind` selects the table entry; times are integer microseconds from the
+ * start of the trial and `durationUs: null` means never repaired. Built-in kinds are `FaultSpec`;
+ * a table extended in a test (`withFaultKinds`) may add others.
+ */
+export interface FaultBase {
+  readonly kind: string;
+  readonly atUs: number;
+  readonly durationUs: number | null;
+  readonly source?: FailureSource;
+}
+
+/**
+ * One scripted fault, as given by `--fault` (see src/config/fault-kinds.ts for the text syntax).
  * Times are integer microseconds from the start of the trial; `durationUs: null` means the
  * fault is never repaired. Zones are already expanded to server ids, ascending.
  */
 export type FaultSpec = FaultBody & { readonly source?: FailureSource };
 
+interface Timing {
+  readonly atUs: number;
+  readonly durationUs: number | null;
+}
+
+/** A fault aimed at one server (`kill`, `crash`, `isolate`, `wipe`). */
+export interface NodeFault<K extends 'kill' | 'crash' | 'isolate' | 'wipe'> extends Timing {
+  readonly kind: K;
+  readonly node: NodeRef;
+}
+
 type FaultBody =
-  | {
-      readonly kind: 'kill' | 'crash' | 'isolate';
-      readonly node: NodeRef;
-      readonly atUs: number;
-      readonly durationUs: number | null;
-    }
-  | {
-      readonly kind: 'partition';
-      readonly groups: readonly [readonly ServerId[], readonly ServerId[]];
-      readonly atUs: number;
-      readonly durationUs: number | null;
-    }
-  | {
-      readonly kind: 'oneway';
-      readonly from: readonly ServerId[];
-      readonly to: readonly ServerId[];
-      readonly atUs: number;
-      readonly durationUs: number | null;
-    }
-  | { readonly kind: 'zone-down'; readonly zone: string; readonly atUs: number; readonly durationUs: number | null }
-  /** rack or region outage: every host in the domain down (silent); produced by failure models */
-  | { readonly kind: 'rack-down' | 'region-down'; readonly domain: string; readonly atUs: number; readonly durationUs: number | null }
+  /** process killed, host up (peers see a reset after ~1 RTT) */
+  | NodeFault<'kill'>
+  /** host dies silently (peers notice through timeouts) */
+  | NodeFault<'crash'>
+  /** every link of the server cut, both ways */
+  | NodeFault<'isolate'>
   /** disk loss: the host dies silently and the server comes back after DUR with an empty disk */
-  | { readonly kind: 'wipe'; readonly node: NodeRef; readonly atUs: number; readonly durationUs: number | null };
+  | NodeFault<'wipe'>
+  | ({ readonly kind: 'partition'; readonly groups: readonly [readonly ServerId[], readonly ServerId[]] } & Timing)
+  | ({ readonly kind: 'oneway'; readonly from: readonly ServerId[]; readonly to: readonly ServerId[] } & Timing)
+  /**
+   * every host of a zone, rack or region down (silent); written `zone-down:NAME`,
+   * `rack-down:NAME`, `region-down:NAME`
+   */
+  | ({ readonly kind: 'domain-down'; readonly level: DomainLevel; readonly name: string } & Timing);
 
 export type FaultKind = FaultSpec['kind'];
+
+/** The built-in fault of kind `K`. */
+export type FaultOf<K extends FaultKind> = Extract<FaultSpec, { readonly kind: K }>;

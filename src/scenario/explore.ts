@@ -9,11 +9,12 @@
  * (fewer voters) keeps the schedule's shape instead of regenerating it.
  */
 import fc from 'fast-check';
-import { resolveTopology, zonesOf } from '../config/topology.js';
-import type { FaultSpec, NodeRef, ServerId, Topology } from '../model/index.js';
+import { resolveTopology } from '../config/topology.js';
+import type { FaultBase, Topology } from '../model/index.js';
 import { leaderRecoveryBoundUs, writeAvailableAtOrAfter, type Violation } from '../observe/index.js';
 import type { QuorumRule, UnsafeVariant } from '../zk/index.js';
 import { scenarioTopology, scenarioTrialOptions, type Scenario } from './scenario-file.js';
+import { FAULT_KINDS_TABLE, type FaultDraw, type FaultKindEntry, type FaultKinds } from './fault-kinds.js';
 import { runTrial, type TrialResult } from './trial.js';
 
 const S = 1_000_000;
@@ -28,6 +29,8 @@ export interface TopologyChoice {
 export interface ExploreCase {
   readonly base: TopologyChoice;
   readonly scenario: Scenario;
+  /** the fault-kind table the scenario's faults come from, when not the built-in one */
+  readonly faultKinds?: FaultKinds;
 }
 
 export interface ExploreSettings {
@@ -37,21 +40,15 @@ export interface ExploreSettings {
   readonly unsafe: readonly UnsafeVariant[];
   /** at most this many faults per schedule (default 4) */
   readonly maxFaults?: number;
+  /** the fault kinds to draw from (their `explore` entries); the built-in table by default */
+  readonly faultKinds?: FaultKinds;
 }
 
 // --- abstract faults ---
 
-type AbstractKind = 'kill' | 'crash' | 'wipe' | 'isolate' | 'partition' | 'oneway' | 'zone-down';
-
-interface AbstractFault {
-  readonly kind: AbstractKind;
-  /** 0 = the leader when it fires, k ≥ 1 = the k-th server (mod the ensemble size) */
-  readonly node: number;
-  /** per server index: 0 = side A (or from), 1 = side B (or to), 2 = neither */
-  readonly sides: readonly number[];
-  readonly zone: number;
-  readonly atUs: number;
-  readonly durationUs: number;
+/** A drawn fault: its kind (one of the table's explored kinds) and the kind-free draw. */
+interface AbstractFault extends FaultDraw {
+  readonly kind: string;
 }
 
 /** Times on a 10 s grid most of the time, so that faults coincide (correlated failures) often. */
@@ -61,61 +58,23 @@ const atUsArb = fc.oneof(
 );
 const durationUsArb = fc.constantFrom(1, 3, 5, 10, 15, 20, 30, 60).map((s) => s * S);
 
-const abstractFaultArb: fc.Arbitrary<AbstractFault> = fc.record({
-  kind: fc.constantFrom<AbstractKind>('kill', 'crash', 'isolate', 'partition', 'zone-down', 'oneway', 'wipe'),
-  node: fc.integer({ min: 0, max: MAX_SERVERS }),
-  sides: fc.array(fc.integer({ min: 0, max: 2 }), { minLength: MAX_SERVERS, maxLength: MAX_SERVERS }),
-  zone: fc.integer({ min: 0, max: 2 }),
-  atUs: atUsArb,
-  durationUs: durationUsArb,
-});
-
-function nodeRef(t: Topology, k: number): NodeRef {
-  if (k === 0) return { kind: 'leader' };
-  const s = t.servers[(k - 1) % t.servers.length] as Topology['servers'][number];
-  return { kind: 'server', id: s.id };
-}
-
-/** Side A and side B, both non-empty (the first and last servers stand in when one is). */
-function split(t: Topology, sides: readonly number[]): [ServerId[], ServerId[]] {
-  const a: ServerId[] = [];
-  const b: ServerId[] = [];
-  t.servers.forEach((s, i) => {
-    const side = sides[i % sides.length] ?? 2;
-    if (side === 0) a.push(s.id);
-    else if (side === 1) b.push(s.id);
+/**
+ * A fault of any kind the table explores (`FaultKindEntry.explore`, in slot order: the order
+ * pins which kind a seed draws). The record's fields stay in this order for the same reason.
+ */
+function abstractFaultArb(kinds: FaultKinds): fc.Arbitrary<AbstractFault> {
+  return fc.record({
+    kind: fc.constantFrom(...kinds.explored.map((e) => e.kind)),
+    node: fc.integer({ min: 0, max: MAX_SERVERS }),
+    sides: fc.array(fc.integer({ min: 0, max: 2 }), { minLength: MAX_SERVERS, maxLength: MAX_SERVERS }),
+    zone: fc.integer({ min: 0, max: 2 }),
+    atUs: atUsArb,
+    durationUs: durationUsArb,
   });
-  const ids = t.servers.map((s) => s.id);
-  const first = ids[0] as ServerId;
-  const last = ids[ids.length - 1] as ServerId;
-  if (a.length === 0) {
-    a.push(first);
-    const at = b.indexOf(first);
-    if (at >= 0) b.splice(at, 1);
-  }
-  if (b.length === 0) b.push(a.includes(last) && a.length > 1 ? (a.splice(a.indexOf(last), 1)[0] as ServerId) : last);
-  return [a.filter((id) => !b.includes(id)).sort((x, y) => x - y), [...new Set(b)].sort((x, y) => x - y)];
 }
 
-function resolveFault(t: Topology, f: AbstractFault): FaultSpec {
-  const timing = { atUs: f.atUs, durationUs: f.durationUs };
-  switch (f.kind) {
-    case 'kill':
-    case 'crash':
-    case 'wipe':
-    case 'isolate':
-      return { kind: f.kind, node: nodeRef(t, f.node), ...timing };
-    case 'partition':
-      return { kind: 'partition', groups: split(t, f.sides), ...timing };
-    case 'oneway': {
-      const [from, to] = split(t, f.sides);
-      return { kind: 'oneway', from, to, ...timing };
-    }
-    case 'zone-down': {
-      const zones = zonesOf(t);
-      return { kind: 'zone-down', zone: zones[f.zone % zones.length] as string, ...timing };
-    }
-  }
+function resolveFault(kinds: FaultKinds, t: Topology, f: AbstractFault): FaultBase {
+  return (kinds.entry(f.kind).explore as NonNullable<FaultKindEntry['explore']>).resolve(t, f);
 }
 
 /** Faults hold from atUs to atUs + durationUs; a wiped server needs time to resync after it. */
@@ -127,17 +86,17 @@ const WIPE_RESYNC_US = 30 * S;
  * intersects the next one): ZooKeeper's documented limit, not a protocol bug. So a wipe that
  * overlaps another fault (or the 30 s after its own repair) is turned into a crash.
  */
-function tameWipes(faults: readonly FaultSpec[]): FaultSpec[] {
+function tameWipes(faults: readonly FaultBase[]): FaultBase[] {
   return faults.map((f, i) => {
     if (f.kind !== 'wipe') return f;
     const end = f.atUs + (f.durationUs ?? 0) + WIPE_RESYNC_US;
     const overlaps = faults.some((g, j) => j !== i && g.atUs < end && g.atUs + (g.durationUs ?? 0) > f.atUs - WIPE_RESYNC_US);
-    return overlaps ? { ...f, kind: 'crash' } : f;
+    return overlaps ? { ...f, kind: 'crash' } : f; // a wipe and a crash have the same fields
   });
 }
 
 /** When the last fault is over (0 without faults). */
-export function lastRepairUs(faults: readonly FaultSpec[]): number {
+export function lastRepairUs(faults: readonly FaultBase[]): number {
   let last = 0;
   for (const f of faults) last = Math.max(last, f.atUs + (f.durationUs ?? 0));
   return last;
@@ -209,10 +168,11 @@ const SAFETY_TAIL_US = 30 * S;
  */
 export function caseArb(settings: ExploreSettings, mode: 'safety' | 'liveness' = 'safety'): fc.Arbitrary<ExploreCase> {
   const topologyArb = settings.topologies === null ? generatedTopologyArb : fc.constantFrom(...settings.topologies);
+  const kinds = settings.faultKinds ?? FAULT_KINDS_TABLE;
   return fc
     .record({
       base: topologyArb,
-      faults: fc.array(abstractFaultArb, { minLength: 0, maxLength: settings.maxFaults ?? 4 }),
+      faults: fc.array(abstractFaultArb(kinds), { minLength: 0, maxLength: settings.maxFaults ?? 4 }),
       knobs: knobsArb,
       writes: writesArb,
       reads: readsArb,
@@ -220,7 +180,7 @@ export function caseArb(settings: ExploreSettings, mode: 'safety' | 'liveness' =
     })
     .map(({ base, faults, knobs, writes, reads, seed }) => {
       const t = base.topology;
-      const resolved = tameWipes(faults.map((f) => resolveFault(t, f)).sort((a, b) => a.atUs - b.atUs));
+      const resolved = tameWipes(faults.map((f) => resolveFault(kinds, t, f)).sort((a, b) => a.atUs - b.atUs));
       const overrides = overridesFor(t, knobs);
       const healUs = lastRepairUs(resolved);
       const tailUs = mode === 'safety' ? SAFETY_TAIL_US : leaderRecoveryBoundUs(scenarioTopology(t, { overrides }).zk) + S;
@@ -234,7 +194,7 @@ export function caseArb(settings: ExploreSettings, mode: 'safety' | 'liveness' =
         quorumRule: settings.quorumRule,
         unsafe: settings.unsafe,
       };
-      return { base, scenario };
+      return settings.faultKinds ? { base, scenario, faultKinds: settings.faultKinds } : { base, scenario };
     });
 }
 
@@ -248,7 +208,8 @@ export interface CaseOutcome {
 
 export function runCase(c: ExploreCase): CaseOutcome {
   const topology = scenarioTopology(c.base.topology, c.scenario);
-  const result = runTrial(scenarioTrialOptions(topology, c.scenario));
+  const options = scenarioTrialOptions(topology, c.scenario);
+  const result = runTrial(c.faultKinds ? { ...options, faultKinds: c.faultKinds } : options);
   return { result, topology, violations: result.safety.violations };
 }
 

@@ -9,7 +9,7 @@ import type { ScenarioFile } from '../config/scenario.js';
 import { resolveScenario } from '../config/scenario.js';
 import type { ConfigError } from '../config/errors.js';
 import { formatDurationUs } from '../model/duration.js';
-import type { FaultSpec, Topology } from '../model/index.js';
+import type { FaultBase, FaultSpec, Topology } from '../model/index.js';
 import type { QuorumRule, UnsafeVariant } from '../zk/index.js';
 import type { TrialOptions } from './trial.js';
 import type { WorkloadSpec } from './workload.js';
@@ -19,7 +19,8 @@ export interface Scenario {
   readonly durationUs: number;
   /** topology overrides, `[path, value]` as `--set` takes them, applied in order */
   readonly overrides: readonly (readonly [string, string])[];
-  readonly faults: readonly FaultSpec[];
+  /** built-in faults, or of the kinds of an extended table (scenario/fault-kinds.ts `withFaultKinds`) */
+  readonly faults: readonly (FaultSpec | FaultBase)[];
   readonly workload: WorkloadSpec | null;
   readonly quorumRule: QuorumRule;
   readonly unsafe: readonly UnsafeVariant[];

@@ -71,8 +71,8 @@ describe('parseFault: kinds', () => {
   it('parses wipe, rack-down and region-down, and names the known domains when one is unknown', () => {
     const t = n5;
     expect(parseFault('wipe:2@5s+1m', t)).toEqual({ ok: true, fault: { kind: 'wipe', node: { kind: 'server', id: 2 }, atUs: 5_000_000, durationUs: 60_000_000 } });
-    expect(parseFault('rack-down:az1-r1@1m', t)).toEqual({ ok: true, fault: { kind: 'rack-down', domain: 'az1-r1', atUs: 60_000_000, durationUs: null } });
-    expect(parseFault('region-down:region1@1s+1h', t)).toMatchObject({ ok: true, fault: { kind: 'region-down', domain: 'region1' } });
+    expect(parseFault('rack-down:az1-r1@1m', t)).toEqual({ ok: true, fault: { kind: 'domain-down', level: 'rack', name: 'az1-r1', atUs: 60_000_000, durationUs: null } });
+    expect(parseFault('region-down:region1@1s+1h', t)).toMatchObject({ ok: true, fault: { kind: 'domain-down', level: 'region', name: 'region1' } });
     expect(error('rack-down:r9@1s')).toMatch(/^unknown rack r9 in "rack-down:r9@1s" \(racks: az1-r1/);
   });
 });
@@ -115,7 +115,7 @@ describe('parseFault: partitions and zones', () => {
   });
 
   it('parses zone-down', () => {
-    expect(ok('zone-down:az3@1d')).toEqual({ kind: 'zone-down', zone: 'az3', atUs: 86_400_000_000, durationUs: null });
+    expect(ok('zone-down:az3@1d')).toEqual({ kind: 'domain-down', level: 'zone', name: 'az3', atUs: 86_400_000_000, durationUs: null });
   });
 });
 

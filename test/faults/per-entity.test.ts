@@ -41,12 +41,8 @@ function seenBy(faults: readonly FaultSpec[], topo: Topology, ids: ReadonlySet<n
         // the trial resolves them among voters only); a leader-aimed fault concerns everyone
         if (f.node.kind === 'leader' || ids.has(f.node.id)) out.push(f);
         break;
-      case 'zone-down':
-        if (holds('zone', f.zone)) out.push(f);
-        break;
-      case 'rack-down':
-      case 'region-down':
-        if (holds(f.kind === 'rack-down' ? 'rack' : 'region', f.domain)) out.push(f);
+      case 'domain-down':
+        if (holds(f.level, f.name)) out.push(f);
         break;
       case 'partition': {
         const a = f.groups[0].filter((id) => ids.has(id));

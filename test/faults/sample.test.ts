@@ -80,7 +80,7 @@ describe('sampleFaults', () => {
       const merged = [...alone].sort((a, b) => a.atUs - b.atUs);
       expect(full).toEqual(merged);
       // and every process really contributed (100 years: even disk loss, ~1.6%/yr per server, shows up)
-      expect(new Set(full.map((f) => f.kind))).toEqual(new Set(['kill', 'crash', 'wipe', 'rack-down', 'zone-down', 'partition']));
+      expect(new Set(full.map((f) => (f.kind === 'domain-down' ? `${f.level}-down` : f.kind)))).toEqual(new Set(['kill', 'crash', 'wipe', 'rack-down', 'zone-down', 'partition']));
     }
   });
 
@@ -128,8 +128,7 @@ describe('sampleFaults', () => {
       for (const f of faults) {
         let key: string | undefined;
         if (f.kind === 'kill' || f.kind === 'wipe') key = `${f.kind}:${serverOf(f)}`;
-        else if (f.kind === 'zone-down') key = `zone:${f.zone}`;
-        else if (f.kind === 'rack-down') key = `rack:${f.domain}`;
+        else if (f.kind === 'domain-down' && f.level !== 'region') key = `${f.level}:${f.name}`;
         else if (f.kind === 'partition') key = `partition:${JSON.stringify(f.groups)}`;
         if (key !== undefined) groups.set(key, [...(groups.get(key) ?? []), f]);
       }
@@ -165,9 +164,7 @@ describe('sampleFaults', () => {
     const seen = { zone: new Set<string>(), rack: new Set<string>(), region: new Set<string>() };
     for (let seed = 0; seed < 5; seed++) {
       for (const f of sampleFaults(model, custom, new Rng(seed), Y)) {
-        if (f.kind === 'zone-down') seen.zone.add(f.zone);
-        else if (f.kind === 'rack-down') seen.rack.add(f.domain);
-        else if (f.kind === 'region-down') seen.region.add(f.domain);
+        if (f.kind === 'domain-down') seen[f.level].add(f.name);
         else throw new Error(`unexpected ${f.kind}`);
       }
     }
@@ -343,7 +340,8 @@ describe('sampleFaults', () => {
     };
     const seen = new Set<string>();
     for (const f of sampleFaults(all, n5, new Rng(5), 50 * Y)) {
-      expect(expected[f.kind], f.kind).toContain(f.source);
+      const kind = f.kind === 'domain-down' ? `${f.level}-down` : f.kind;
+      expect(expected[kind], kind).toContain(f.source);
       seen.add(f.source!);
     }
     expect(seen.size).toBe(9);

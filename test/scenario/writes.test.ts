@@ -13,8 +13,11 @@ const WORKLOAD = { writesPerSec: 100, readsPerSec: 50, sessionTimeoutMs: 30_000 
 function run(opts: Omit<TrialOptions, 'trace'>) {
   const acked = new Map<number, number>();
   const seen: { atUs: number; node: ServerId; event: PeerEvent }[] = [];
-  const trial = new Trial({ ...opts, trace: (r) => { if (r.type === 'peer') seen.push({ atUs: r.tUs, node: r.node, event: r.event }); } });
-  trial.onReply = (_node, writeId, ok, zxid) => { if (ok) acked.set(writeId, zxid); };
+  const trial = new Trial({
+    ...opts,
+    trace: (r) => { if (r.type === 'peer') seen.push({ atUs: r.tUs, node: r.node, event: r.event }); },
+    hooks: { onReply: (_node, writeId, ok, zxid) => { if (ok) acked.set(writeId, zxid); } },
+  });
   const result = trial.run();
   return { trial, result, acked, seen };
 }

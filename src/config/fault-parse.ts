@@ -1,0 +1,117 @@
+/**
+ * The pieces every fault kind's parser shares (config/fault-kinds.ts): the `@T[+DUR]` timing,
+ * server ids, `leader`, zones and member lists, and the one error type a parser throws. Pure; no I/O.
+ */
+import { formatDurationUs, parseDurationUs } from '../model/duration.js';
+import type { NodeRef } from '../model/faults.js';
+import type { ServerId } from '../model/ids.js';
+import type { Topology } from '../model/topology.js';
+import { didYouMean } from './suggest.js';
+import { zonesOf } from './topology.js';
+import { durationHint } from './yaml-reader.js';
+
+/** Thrown by a kind's parser; `parseFault` turns it into `{ ok: false, error }`. */
+export class FaultSyntaxError extends Error {}
+
+/** Reject the fault text with `message` (which names the text and what was expected). */
+export function fail(message: string): never {
+  throw new FaultSyntaxError(message);
+}
+
+/** What a kind's parser is given besides its target text: the topology and the fault text, quoted for messages. */
+export interface FaultParseContext {
+  readonly topology: Topology;
+  /** the whole fault text as a JSON string, for error messages */
+  readonly quoted: string;
+}
+
+/** `10s` → `{ atUs }`; `10s+30s` → `{ atUs, durationUs }` (a repair duration must be positive). */
+export function parseTiming(timing: string, quoted: string): { atUs: number; durationUs: number | null } {
+  const plus = timing.indexOf('+');
+  const timeText = plus < 0 ? timing : timing.slice(0, plus);
+  const atUs = parseDurationUs(timeText);
+  if (atUs === null) fail(`expected a time such as @10s, found "@${timeText}" in ${quoted}${durationHint(timeText)}`);
+  if (plus < 0) return { atUs, durationUs: null };
+  const durationText = timing.slice(plus + 1);
+  const durationUs = parseDurationUs(durationText);
+  if (durationUs === null || durationUs === 0) {
+    fail(`expected a positive duration such as +30s, found "+${durationText}" in ${quoted}${durationHint(durationText)}`);
+  }
+  return { atUs, durationUs };
+}
+
+/** `@10s` or `@10s+30s`: the canonical timing text. */
+export function formatTiming(atUs: number, durationUs: number | null): string {
+  const repair = durationUs === null ? '' : `+${formatDurationUs(durationUs)}`;
+  return `@${formatDurationUs(atUs)}${repair}`;
+}
+
+/** A server id or `leader`. */
+export function parseNode(token: string, ctx: FaultParseContext): NodeRef {
+  const trimmed = token.trim();
+  if (trimmed === 'leader') return { kind: 'leader' };
+  if (!/^\d+$/.test(trimmed)) fail(`expected a server id or "leader", found "${trimmed}" in ${ctx.quoted}`);
+  return { kind: 'server', id: knownServer(Number(trimmed), ctx) };
+}
+
+/**
+ * A fault target as text. A rolling-maintenance step has no `--fault` syntax (it is only sampled):
+ * `maintenance#3(leader-last)` or, for `order: any`, `maintenance#3(4)` naming the server due.
+ */
+export function formatNode(node: NodeRef): string {
+  if (node.kind === 'leader') return 'leader';
+  if (node.kind === 'maintenance') return `maintenance#${node.round}(${node.order === 'leader-last' ? 'leader-last' : node.id})`;
+  return String(node.id);
+}
+
+export function knownServer(id: number, ctx: FaultParseContext): ServerId {
+  const ids = ctx.topology.servers.map((s) => s.id);
+  if (!ids.includes(id)) fail(`unknown server ${id} in ${ctx.quoted} (servers are ${describeIds(ids)})`);
+  return id;
+}
+
+/** `1..5` when contiguous, else `1, 3, 7`. */
+function describeIds(ids: readonly number[]): string {
+  const sorted = [...ids].sort((a, b) => a - b);
+  const first = sorted[0];
+  const last = sorted[sorted.length - 1];
+  if (first === undefined || last === undefined) return 'none';
+  const contiguous = sorted.length > 2 && sorted.every((id, i) => id === first + i);
+  return contiguous ? `${first}..${last}` : sorted.join(', ');
+}
+
+export function parseZone(name: string, ctx: FaultParseContext): string {
+  const zones = zonesOf(ctx.topology);
+  if (!zones.includes(name)) {
+    if (name === '') fail(`expected a zone name in ${ctx.quoted} (zones: ${zones.join(', ')})`);
+    fail(`unknown zone ${name}${didYouMean(name, zones)} (zones: ${zones.join(', ')})`);
+  }
+  return name;
+}
+
+/** `1,az2,5` → ascending unique server ids, zones expanded. */
+export function parseMembers(list: string, ctx: FaultParseContext): ServerId[] {
+  const ids = new Set<ServerId>();
+  for (const raw of list.split(',')) {
+    const token = raw.trim();
+    if (token === '') fail(`expected a server id or zone, found an empty member in ${ctx.quoted}`);
+    if (/^\d+$/.test(token)) {
+      ids.add(knownServer(Number(token), ctx));
+    } else {
+      const zone = parseZone(token, ctx);
+      for (const s of ctx.topology.servers) if (s.zone === zone) ids.add(s.id);
+    }
+  }
+  return [...ids].sort((a, b) => a - b);
+}
+
+/** `A>B` or `A|B`: two member lists split at `sep`, disjoint. `example` shows the syntax in errors. */
+export function parseTwoSides(target: string, sep: string, example: string, clash: string, ctx: FaultParseContext): [ServerId[], ServerId[]] {
+  const sides = target.split(sep);
+  if (sides.length !== 2) fail(`${example}, in ${ctx.quoted}`);
+  const a = parseMembers(sides[0] ?? '', ctx);
+  const b = parseMembers(sides[1] ?? '', ctx);
+  const shared = a.filter((id) => b.includes(id));
+  if (shared.length > 0) fail(`server ${shared.join(', ')} ${clash} ${ctx.quoted}`);
+  return [a, b];
+}

@@ -1,0 +1,206 @@
+/**
+ * Fires and repairs a trial's faults through the fault-kind table (scenario/fault-kinds.ts): it
+ * resolves each fault's target when it fires, keeps the nesting counts (kills per server, outages
+ * per host, lost disks), reports `faultApplied` / `faultSkipped` / `faultRepaired` events, and
+ * tells the downtime meter which voters a fault touches. It is the `FaultHost` the table's entries
+ * act through; the trial behind it is an `InjectorHost`.
+ */
+import type { FaultBase, MaintenanceRef, NodeRef, ServerId, Topology } from '../model/index.js';
+import type { Network } from '../net/index.js';
+import type { DowntimeMeter, Recorder } from '../observe/index.js';
+import type { Peer, QuorumVerifier } from '../zk/index.js';
+import { formatFault } from '../config/faults.js';
+import type { FaultHost, FaultKindEntry, FaultKinds } from './fault-kinds.js';
+
+/** What the injector needs from its trial. */
+export interface InjectorHost {
+  readonly nowUs: number;
+  readonly topology: Topology;
+  readonly net: Network;
+  readonly verifier: QuorumVerifier;
+  readonly recorder: Recorder;
+  readonly meter: DowntimeMeter;
+  /** the live peers (null: process down), for resolving `leader` */
+  readonly peers: ReadonlyMap<ServerId, Peer | null>;
+  /** start the server's process if its host is up and it is not running */
+  startServer(id: ServerId): void;
+  /** the process is gone: drop its memory and timers (`how` for the timeline) */
+  forgetProcess(id: ServerId, how: string): void;
+  /** replace the server's disk by an empty one (before it restarts) */
+  resetDisk(id: ServerId): void;
+  /** schedule `repair(index)` at `atUs` */
+  scheduleRepair(atUs: number, index: number): void;
+  /** the cluster's status may have changed */
+  statusChanged(): void;
+}
+
+export class FaultInjector implements FaultHost {
+  private readonly entries: readonly FaultKindEntry<any>[];
+  private readonly targets: (ServerId | null)[];
+  private readonly hostDownCount = new Map<string, number>();
+  private readonly killCount = new Map<ServerId, number>();
+  private readonly wiped = new Set<ServerId>();
+  /** rolling maintenance: servers restarted so far in the current round */
+  private readonly maintenanceDone = new Map<number, Set<ServerId>>();
+
+  /** Throws when a fault's kind is not in `kinds` (a fault built in code with a typo). */
+  constructor(
+    private readonly host: InjectorHost,
+    private readonly faults: readonly FaultBase[],
+    private readonly kinds: FaultKinds,
+  ) {
+    this.entries = faults.map((f) => kinds.entry(f.kind));
+    this.targets = faults.map(() => null);
+  }
+
+  get topology(): Topology {
+    return this.host.topology;
+  }
+
+  /** The canonical text of fault `index`. */
+  text(index: number): string {
+    return formatFault(this.faults[index] as FaultBase, this.kinds);
+  }
+
+  apply(index: number): void {
+    const f = this.faults[index] as FaultBase;
+    const entry = this.entries[index] as FaultKindEntry<any>;
+    const text = this.text(index);
+    const atUs = this.host.nowUs;
+    let target: ServerId | null = null;
+    if (entry.target) {
+      target = entry.target(this, f);
+      if (target === null) {
+        this.host.recorder.onFault({ type: 'faultSkipped', atUs, faultIndex: index, fault: text, reason: 'no leader' });
+        return;
+      }
+    }
+    this.targets[index] = target;
+    const source = f.source ?? 'scripted';
+    const outcome = entry.apply(this, f, target);
+    this.host.recorder.onFault({ type: 'faultApplied', atUs, faultIndex: index, fault: text, source, target, ...outcome });
+    this.host.meter.faultStarted(atUs, index, source, entry.affectedVoters(this, f, target));
+    this.host.statusChanged();
+    if (f.durationUs !== null) this.host.scheduleRepair(atUs + f.durationUs, index);
+  }
+
+  repair(index: number): void {
+    const f = this.faults[index] as FaultBase;
+    const entry = this.entries[index] as FaultKindEntry<any>;
+    const target = this.targets[index] ?? null;
+    const atUs = this.host.nowUs;
+    const outcome = entry.repair(this, f, target);
+    this.host.recorder.onFault({ type: 'faultRepaired', atUs, faultIndex: index, fault: this.text(index), target, ...outcome });
+    this.host.meter.faultEnded(atUs, index);
+    this.host.statusChanged();
+  }
+
+  // --- FaultHost ---
+
+  isVoter(id: ServerId): boolean {
+    return this.host.verifier.isVoter(id);
+  }
+
+  hostOf(id: ServerId): string {
+    return this.host.net.hostOf(id);
+  }
+
+  resolveNode(ref: NodeRef): ServerId | null {
+    if (ref.kind === 'leader') return this.resolveLeader();
+    if (ref.kind === 'maintenance') return this.resolveMaintenance(ref);
+    return ref.id;
+  }
+
+  killProcess(id: ServerId): void {
+    this.killCount.set(id, (this.killCount.get(id) ?? 0) + 1);
+    this.host.net.killProcess(id);
+    this.host.forgetProcess(id, 'killed');
+  }
+
+  restartProcess(id: ServerId): void {
+    const left = (this.killCount.get(id) ?? 1) - 1;
+    this.killCount.set(id, left);
+    if (left === 0) this.host.startServer(id);
+  }
+
+  /** Outages nest: a host is down while any fault holds it down (a crash inside a zone outage). */
+  hostsDown(hosts: readonly string[], how: string): void {
+    for (const host of hosts) {
+      const n = (this.hostDownCount.get(host) ?? 0) + 1;
+      this.hostDownCount.set(host, n);
+      if (n === 1) for (const id of this.host.net.crashHost(host)) this.host.forgetProcess(id, how);
+    }
+  }
+
+  hostsUp(hosts: readonly string[]): void {
+    for (const host of hosts) {
+      const n = (this.hostDownCount.get(host) ?? 1) - 1;
+      this.hostDownCount.set(host, n);
+      if (n > 0) continue;
+      this.host.net.restoreHost(host);
+      for (const s of this.host.topology.servers) {
+        if (s.host !== host || (this.killCount.get(s.id) ?? 0) > 0) continue;
+        if (this.wiped.delete(s.id)) this.host.resetDisk(s.id);
+        this.host.startServer(s.id);
+      }
+    }
+  }
+
+  loseDisk(id: ServerId): void {
+    this.wiped.add(id);
+  }
+
+  cut(links: readonly (readonly [ServerId, ServerId])[]): void {
+    for (const [a, b] of links) this.host.net.cut(a, b);
+    this.host.net.reevaluate();
+  }
+
+  heal(links: readonly (readonly [ServerId, ServerId])[]): void {
+    for (const [a, b] of links) this.host.net.heal(a, b);
+    this.host.net.reevaluate();
+  }
+
+  // --- targets ---
+
+  /** `leader` means the established leader now (the newest epoch if an old one lingers). */
+  resolveLeader(): ServerId | null {
+    let best: Peer | null = null;
+    for (const p of this.host.peers.values()) {
+      if (!p || p.state !== 'LEADING') continue;
+      const better =
+        !best ||
+        (p.isEstablishedLeader && !best.isEstablishedLeader) ||
+        (p.isEstablishedLeader === best.isEstablishedLeader && (p.leaderEpoch ?? 0) > (best.leaderEpoch ?? 0));
+      if (better) best = p;
+    }
+    return best ? best.id : null;
+  }
+
+  /**
+   * The server a rolling-maintenance step restarts (model/faults.ts `MaintenanceRef`): a voter
+   * while any voter is due this round (leader-last: the leader only when it is the last voter
+   * due), then the observers; null when every server of the round is done already.
+   */
+  resolveMaintenance(ref: MaintenanceRef): ServerId | null {
+    let done = this.maintenanceDone.get(ref.round);
+    if (!done) {
+      done = new Set();
+      this.maintenanceDone.clear(); // rounds never overlap: only the current one is kept
+      this.maintenanceDone.set(ref.round, done);
+    }
+    // Voters first, observers after them (the sampler schedules the voters' steps first), so an
+    // observer step never takes a voter's turn and voters' restarts never depend on observers.
+    const dueOf = (observer: boolean): ServerId[] =>
+      this.host.topology.servers.filter((s) => (s.role === 'observer') === observer && !done.has(s.id)).map((s) => s.id).sort((a, b) => a - b);
+    const dueVoters = dueOf(false);
+    const due = dueVoters.length > 0 ? dueVoters : dueOf(true);
+    let pick: ServerId | null;
+    if (ref.order === 'any') pick = due.includes(ref.id) ? ref.id : (due[0] ?? null);
+    else {
+      const leader = this.resolveLeader();
+      pick = due.find((id) => id !== leader) ?? due[0] ?? null;
+    }
+    if (pick !== null) done.add(pick);
+    return pick;
+  }
+}

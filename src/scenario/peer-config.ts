@@ -1,0 +1,48 @@
+/**
+ * A peer's configuration from the topology and the trial's rules: ZooKeeper's timing settings in
+ * µs, the quorum verifier (or the deliberately unsafe naive one), the synchronisation costs and
+ * the unsafe variants a demo asked for.
+ */
+import type { Rng } from '../core/index.js';
+import type { ServerId, Topology } from '../model/index.js';
+import { DEFAULT_SYNC_SETTINGS, NaiveVerifier, type PeerConfig, type QuorumRule, type QuorumVerifier, type UnsafeVariant } from '../zk/index.js';
+
+export interface PeerConfigInputs {
+  readonly topology: Topology;
+  readonly verifier: QuorumVerifier;
+  /** the trial's `election` stream: every peer's randomness draws from it */
+  readonly electionRng: Rng;
+  readonly quorumRule?: QuorumRule;
+  readonly unsafe?: readonly UnsafeVariant[];
+  readonly testingInitialZxidCounter?: number;
+  /** the naive rule's oracle: voters `self` can reach both ways now, itself included */
+  readonly reachableVoters: (self: ServerId) => ServerId[];
+}
+
+export function buildPeerConfig(id: ServerId, inputs: PeerConfigInputs): PeerConfig {
+  const { topology, verifier } = inputs;
+  const zk = topology.zk;
+  const rng = inputs.electionRng;
+  const unsafe = inputs.unsafe ?? [];
+  return {
+    id,
+    isVoter: verifier.isVoter(id),
+    // The naive rule is per peer and peeks at the network; availability accounting keeps the real one.
+    verifier: inputs.quorumRule === 'naive' ? new NaiveVerifier(verifier, id, inputs.reachableVoters) : verifier,
+    tickTimeUs: zk.tickTimeMs * 1000,
+    initLimit: zk.initLimit,
+    syncLimit: zk.syncLimit,
+    finalizeWaitUs: zk.finalizeWaitMs * 1000,
+    maxNotificationIntervalUs: zk.maxNotificationIntervalMs * 1000,
+    observerElectionDelayUs: zk.observerElectionDelayMs * 1000,
+    cnxTimeoutUs: zk.cnxTimeoutMs * 1000,
+    random: () => rng.next(),
+    sync: {
+      ...DEFAULT_SYNC_SETTINGS,
+      txnBytes: topology.storage.txnBytes,
+      baseSnapshotBytes: topology.storage.snapshotMB * 1024 * 1024,
+    },
+    ...(unsafe.length > 0 ? { unsafe: { ackBeforeFsync: unsafe.includes('ack-before-fsync') } } : {}),
+    ...(inputs.testingInitialZxidCounter !== undefined ? { testingInitialZxidCounter: inputs.testingInitialZxidCounter } : {}),
+  };
+}
