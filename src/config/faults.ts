@@ -61,3 +61,9 @@ export function faultHelpLines(table: FaultSyntaxTable = FAULT_SYNTAX_TABLE): st
   const width = Math.max(...rows.map(([syntax]) => syntax.length));
   return rows.map(([syntax, help]) => `${syntax.padEnd(width)}  ${help}`);
 }
+
+/** The `run --help` section on faults: the syntax rules, then `faultHelpLines` indented. */
+export function faultHelpText(table: FaultSyntaxTable = FAULT_SYNTAX_TABLE): string {
+  const intro = 'Faults (--fault, repeatable): T and DUR are durations with a unit (10s, 1.5m, 0s); without +DUR the fault is never repaired; NODE is a server id or "leader" (whoever leads when it fires)';
+  return `\n${intro}\n${faultHelpLines(table).map((l) => `  ${l}`).join('\n')}`;
+}

@@ -7,6 +7,7 @@ import { runText } from '../../report/run-text.js';
 import { runTrial, type TrialOptions } from '../../scenario/index.js';
 import { formatConfigError } from '../../config/index.js';
 import { parseScenario } from '../../config/scenario.js';
+import { faultHelpText } from '../../config/faults.js';
 import { scenarioFromFile, type Scenario } from '../../scenario/scenario-file.js';
 import { QUORUM_RULES, UNSAFE_VARIANTS, type QuorumRule, type UnsafeVariant } from '../../zk/index.js';
 import type { Topology } from '../../model/index.js';
@@ -40,7 +41,7 @@ export function registerRun(program: Command): void {
     .option('--duration <dur>', 'simulated time, e.g. 60s, 10m, 1h', '60s')
     .option(
       '--fault <spec>',
-      'inject a fault (repeatable): kill|crash|isolate|wipe:NODE@T[+DUR], partition:A,B|C,D@T[+DUR], oneway:A>B@T[+DUR], zone-down:ZONE@T[+DUR]; NODE is a server id or "leader"',
+      'inject a fault (repeatable), KIND:TARGET@T[+DUR]; the kinds are listed under "Faults" below',
       collect,
     )
     .option('--writes <rate>', 'client writes per second over the whole ensemble (Poisson)', '0')
@@ -58,6 +59,7 @@ export function registerRun(program: Command): void {
         '  2 bad input, or an output (--trace, --out) that cannot be written (--trace and --out are checked before simulating);\n' +
         '  130/143 interrupted by Ctrl-C/SIGTERM (a half-written --trace is removed). Under --quorum-rule naive or --unsafe violations are the point of the run: it exits 0 and says they were expected.',
     )
+    .addHelpText('after', faultHelpText())
     .addHelpText('after', '\nExamples:\n  zksim run topologies/n3-1az.yaml --seed 7 --duration 60s --fault kill:leader@10s\n  zksim run topologies/n5-3az.yaml --fault isolate:leader@20s+30s --json\n  zksim run topologies/n5-3az.yaml --writes 200 --duration 60s --fault kill:leader@20s\n')
     .action((file: string, opts: RunOptions, cmd: Command) => runCommand(file, opts, cmd));
 }
