@@ -154,10 +154,13 @@ export const runForChart = object(
     'faults?': array(string),
     elections: array(object({ startedAtMs: number, endedAtMs: nullable(number), durationMs: nullable(number) })),
     timeline: array(object({ atMs: number, who: oneOf(number, string), kind: string, what: string })),
+    // the typed events (report/run-json.ts RunEventJson) the timeline chart reads; documents
+    // written before they existed are refused here rather than drawn without roles
+    eventLog: array(object({ type: string, atMs: number }, 'an event ({ type, atMs, … })')),
     'config?': object({ 'servers?': array(object({ id: number, 'zone?': string, 'role?': string })) }),
     'writes?': nullable(object({ 'latencyHistogramUs?': object({ count: number, buckets: array(number) }) })),
   },
-  'a zksim run document (seed, durationMs, elections, timeline)',
+  'a zksim run document (seed, durationMs, elections, timeline, eventLog)',
 );
 
 const shard = nullable(object({ index: number, count: number }));

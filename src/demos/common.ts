@@ -202,7 +202,7 @@ export function narrate(title: string, subtitleLine: string, blocks: readonly (s
 
 // --- reading a run ---
 
-/** Write-unavailable time inside [fromMs, toMs), from the run's cluster timeline entries. */
+/** Write-unavailable time inside [fromMs, toMs), from the run's writesUnavailable / writesAvailable events. */
 export function unavailableWithin(run: RunJson, fromMs: number, toMs: number): number {
   let down = false;
   let since = 0;
@@ -212,12 +212,11 @@ export function unavailableWithin(run: RunJson, fromMs: number, toMs: number): n
     const hi = Math.min(b, toMs);
     if (hi > lo) total += hi - lo;
   };
-  for (const e of run.timeline) {
-    if (e.who !== 'cluster') continue;
-    if (e.kind === 'unavailable' && !down) {
+  for (const e of run.eventLog) {
+    if (e.type === 'writesUnavailable' && !down) {
       down = true;
       since = e.atMs;
-    } else if (e.kind === 'available' && down) {
+    } else if (e.type === 'writesAvailable' && down) {
       add(since, e.atMs);
       down = false;
     }
@@ -229,11 +228,10 @@ export function unavailableWithin(run: RunJson, fromMs: number, toMs: number): n
 /** Is the ensemble write-available at `atMs` (just before anything that happens at that instant)? */
 export function availableAt(run: RunJson, atMs: number): boolean {
   let up = false;
-  for (const e of run.timeline) {
+  for (const e of run.eventLog) {
     if (e.atMs >= atMs) break;
-    if (e.who !== 'cluster') continue;
-    if (e.kind === 'unavailable') up = false;
-    else if (e.kind === 'available') up = true;
+    if (e.type === 'writesUnavailable') up = false;
+    else if (e.type === 'writesAvailable') up = true;
   }
   return up;
 }

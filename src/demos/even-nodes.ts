@@ -120,16 +120,15 @@ export interface PartitionStory {
   readonly violations: number;
 }
 
-/** What the 2|2 partition run shows, read off its leaders and timeline. */
+/** What the 2|2 partition run shows, read off its leaders and events. */
 export function partitionStory(run: RunJson, cutAtMs: number, healAtMs: number): PartitionStory {
   const first = run.leaders.find((l) => l.electedAtMs < cutAtMs && (l.endedAtMs === null || l.endedAtMs > cutAtMs));
   if (!first) throw new Error('no leader at the cut');
   const endedAt = first.endedAtMs ?? run.durationMs;
   const next = run.leaders.find((l) => l.electedAtMs >= endedAt) ?? null;
   let longestBackoffS = 0;
-  for (const e of run.timeline) {
-    const m = /next wait ([\d.]+)s/.exec(e.what);
-    if (e.kind === 'backoff' && m && e.atMs < healAtMs) longestBackoffS = Math.max(longestBackoffS, Number(m[1]));
+  for (const e of run.eventLog) {
+    if (e.type === 'notificationTimeout' && e.atMs < healAtMs) longestBackoffS = Math.max(longestBackoffS, e.nextWaitMs / 1000);
   }
   return {
     leader: first.node,

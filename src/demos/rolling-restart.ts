@@ -1,5 +1,6 @@
 // rolling-restart: leader last against an arbitrary order — elections caused, time with no spare failure tolerance.
 import type { TopLevelSpec } from 'vega-lite';
+import { EFFECT_STOPS_PROCESSES } from '../model/events.js';
 import type { AvailabilityDocument } from '../montecarlo/index.js';
 import { CHART_CONFIG, subtitle } from '../report/charts/index.js';
 import type { Table } from '../report/html/index.js';
@@ -51,9 +52,9 @@ export interface SyncedStep {
 
 /**
  * How many voters are up and synced with the current established leader, over time, from a run's
- * timeline: a leader counts from 'established', a follower from 'synced with leader L' while L is
- * that leader; LOOKING, a step-down, leaving the leader, a process kill, a host or domain crash
- * uncount a server. Link cuts (isolate, partition) are not read: this is for restarts and crashes.
+ * events: a leader counts from `established`, a follower from `synced` with leader L while L is
+ * that leader; `looking`, `steppedDown`, `leaderLost` and a `faultApplied` that stops processes
+ * (kill, host crash, disk loss, domain outage) uncount a server. Link cuts (isolate, partition) are not read: this is for restarts and crashes.
  */
 export function syncedVoterSteps(run: RunJson): SyncedStep[] {
   const servers = run.config.servers;
@@ -71,23 +72,13 @@ export function syncedVoterSteps(run: RunJson): SyncedStep[] {
     syncedWith.delete(node);
     if (node === leader) leader = null;
   };
-  for (const e of run.timeline) {
-    if (typeof e.who === 'number') {
-      const node = e.who;
-      if (e.kind === 'looking' || e.kind === 'stepdown' || (e.kind === 'timeout' && e.what.startsWith('left leader'))) drop(node);
-      else if (e.kind === 'established') {
-        leader = node;
-        syncedWith.set(node, node);
-      } else if (e.kind === 'synced') {
-        const m = /synced with leader (\d+)/.exec(e.what);
-        if (m) syncedWith.set(node, Number(m[1]));
-      }
-    } else if (e.who === 'fault' && e.kind === 'fault') {
-      const one = /: server (\d+) (process killed|host down)/.exec(e.what);
-      if (one) drop(Number(one[1]));
-      const domain = /: every host in (zone|rack|region) (\S+) down/.exec(e.what);
-      if (domain) for (const s of servers) if ((s as unknown as Record<string, unknown>)[domain[1] as string] === domain[2]) drop(s.id);
-    }
+  for (const e of run.eventLog) {
+    if (e.type === 'looking' || e.type === 'steppedDown' || e.type === 'leaderLost') drop(e.server);
+    else if (e.type === 'established') {
+      leader = e.server;
+      syncedWith.set(e.server, e.server);
+    } else if (e.type === 'synced') syncedWith.set(e.server, e.leader);
+    else if (e.type === 'faultApplied' && EFFECT_STOPS_PROCESSES[e.effect]) for (const s of e.servers) drop(s);
     const n = count();
     const last = steps[steps.length - 1];
     if (!last || last.synced !== n) {

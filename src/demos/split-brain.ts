@@ -69,14 +69,24 @@ export function tracedRun(
   const commits: { atMs: number; node: number; zxid: number }[] = [];
   const logAtStepDown = new Map<number, number[]>();
   const cuts: { atMs: number; node: number; keep: number; mode: string }[] = [];
-  // quorumRule is passed only when not the default, so a build without the option runs the majority rule.
-  const opts = {
-    ...(quorumRule === 'naive' ? { quorumRule } : {}),
+  const replies = { ok: 0, failed: 0 };
+  const opts: TrialOptions = {
+    quorumRule,
     topology,
     seed,
     durationUs: durationMs * 1000,
     faults: faults.map((f) => fault(f, topology)),
     ...(writes.kind === 'workload' ? { workload: { writesPerSec: writes.perSec, readsPerSec: 0, sessionTimeoutMs: 30_000 } } : {}),
+    // Replies to the scripted writes (the workload counts its own).
+    hooks: {
+      onReply: (_node, _id, ok, zxid) => {
+        if (writes.kind !== 'scripted') return;
+        if (ok) {
+          replies.ok++;
+          acked.push(zxid);
+        } else replies.failed++;
+      },
+    },
     trace: (r: TraceRecord) => {
       if (snapshotAtMs !== null && logsAt.size === 0 && r.tUs >= snapshotAtMs * 1000) {
         for (const [id, p] of trial.peers) logsAt.set(id, (p?.log.entries ?? []).map((t) => t.zxid));
@@ -87,20 +97,13 @@ export function tracedRun(
       else if (r.event.type === 'steppedDown') logAtStepDown.set(r.node, (trial.peers.get(r.node)?.log.entries ?? []).map((t) => t.zxid));
       else if (r.event.type === 'historyCut') cuts.push({ atMs, node: r.node, keep: r.event.keep, mode: r.event.mode });
     },
-  } as TrialOptions;
+  };
   const trial: Trial = new Trial(opts);
-  const replies = { ok: 0, failed: 0 };
   if (writes.kind === 'scripted') {
     // One client per listed server, each sending `perSec` writes to it; a follower forwards them to its leader.
     let writeId = 0;
     const gapUs = Math.round(1_000_000 / writes.perSec);
     for (let atUs = gapUs; atUs < durationMs * 1000; atUs += gapUs) for (const node of writes.nodes) trial.submitWrite(atUs, node, ++writeId);
-    trial.onReply = (_node, _id, ok, zxid) => {
-      if (ok) {
-        replies.ok++;
-        acked.push(zxid);
-      } else replies.failed++;
-    };
   }
   const result = trial.run();
   const finalLog = new Map<number, number[]>();

@@ -118,7 +118,7 @@ export function zoneRunStory(run: RunJson, zone: string, fromMs: number, toMs: n
   const availableBeforeHeal = availableAt(run, toMs);
   let recoveredAtMs: number | null = null;
   if (availableBeforeHeal) {
-    for (const e of run.timeline) if (e.who === 'cluster' && e.kind === 'available' && e.atMs >= fromMs && e.atMs < toMs) recoveredAtMs = e.atMs;
+    for (const e of run.eventLog) if (e.type === 'writesAvailable' && e.atMs >= fromMs && e.atMs < toMs) recoveredAtMs = e.atMs;
     if (recoveredAtMs === null) recoveredAtMs = fromMs; // never went down
   }
   const leader = run.leaders.find((l) => l.electedAtMs < fromMs && (l.endedAtMs === null || l.endedAtMs >= fromMs));

@@ -1,13 +1,18 @@
 import type { FailureSource } from './faults.js';
-import type { ServerId } from './ids.js';
+import type { PeerState, ServerId, ZabPhase } from './ids.js';
+import type { SyncMode } from './messages.js';
 
 /**
  * The typed events a trial reports (ARCHITECTURE.md "Events, not prose"). Everything downstream
  * — availability accounting, charts, demos, liveness, the text timeline — reads these; prose is
  * rendered from them by one formatter (observe/format.ts) and is never parsed back.
  *
- * Times are integer microseconds of simulated time (`atUs`); the JSON contract carries `atMs`.
- * This file starts with the fault events; the peer, cluster, client and safety events join it.
+ * Times are integer microseconds of simulated time (`atUs`, and every other `…Us` field); the JSON
+ * contract (`run --json`'s `eventLog`, report/run-json.ts) carries each as `…Ms` in milliseconds.
+ * Every event is `{ type, atUs, …typed fields }`; `TrialEvent` is the union of all of them:
+ * FaultEvent (faults applied, skipped, repaired), PeerTrialEvent (what one server did),
+ * ClusterEvent (write availability changed), ClientEvent (a client request's outcome) and
+ * ViolationEvent (a safety invariant broken).
  */
 
 /** A failure domain taken down as a whole. */
@@ -26,6 +31,19 @@ export interface DomainRef {
  *   a one-way cut.
  */
 export type FaultEffect = 'process killed' | 'host down' | 'disk lost' | 'domain down' | 'isolated' | 'links cut';
+
+/**
+ * Whether a fault effect stops server processes (their servers are DOWN until restarted); an
+ * isolated server or one behind cut links keeps running. A Record, so a new effect must say.
+ */
+export const EFFECT_STOPS_PROCESSES: Readonly<Record<FaultEffect, boolean>> = {
+  'process killed': true,
+  'host down': true,
+  'disk lost': true,
+  'domain down': true,
+  isolated: false,
+  'links cut': false,
+};
 
 /** What a repair did: the process restarted, the host or domain back up, the links healed. */
 export type RepairEffect = 'restarted' | 'host up' | 'domain up' | 'healed';
@@ -59,3 +77,96 @@ export type FaultEvent =
       readonly servers: readonly ServerId[];
       readonly domain: DomainRef | null;
     };
+
+/**
+ * What one server did (its `server`), as the timeline tells it. Emitted by the recorder
+ * (observe/record.ts) from the peer's own reports (model/effects.ts PeerEvent); the per-write
+ * reports (committed, delivered) are not events here, so recording stays off the hot path.
+ */
+export type PeerTrialEvent =
+  /** the server started an election (ServerState LOOKING) */
+  | { readonly type: 'looking'; readonly atUs: number; readonly server: ServerId }
+  /** a follower or observer entered a Zab phase other than DISCOVERY and BROADCAST (told by roleDecided / synced) */
+  | { readonly type: 'phase'; readonly atUs: number; readonly server: ServerId; readonly state: Exclude<PeerState, 'LOOKING'>; readonly phase: ZabPhase }
+  /** the FLE poll timed out with no notification: votes re-sent; the next wait (doubled, capped) in µs */
+  | { readonly type: 'notificationTimeout'; readonly atUs: number; readonly server: ServerId; readonly round: number; readonly nextWaitUs: number }
+  /**
+   * the election ended for this server: LEADING (leader === server), FOLLOWING or OBSERVING
+   * `leader`; `viaFinalizeWait` false when it joined an already established leader
+   */
+  | {
+      readonly type: 'roleDecided';
+      readonly atUs: number;
+      readonly server: ServerId;
+      readonly role: 'LEADING' | 'FOLLOWING' | 'OBSERVING';
+      readonly leader: ServerId;
+      readonly round: number;
+      readonly viaFinalizeWait: boolean;
+    }
+  /** a prospective leader proposed this epoch (LEADERINFO) */
+  | { readonly type: 'epochProposed'; readonly atUs: number; readonly server: ServerId; readonly epoch: number }
+  /** a leader is established: a quorum (ascending, itself included) acked NEWLEADER */
+  | { readonly type: 'established'; readonly atUs: number; readonly server: ServerId; readonly epoch: number; readonly quorum: readonly ServerId[] }
+  /** a learner finished synchronising with `leader` by DIFF, TRUNC or SNAP and now serves */
+  | { readonly type: 'synced'; readonly atUs: number; readonly server: ServerId; readonly leader: ServerId; readonly epoch: number; readonly mode: SyncMode }
+  /** a leader dropped a learner (read timeout, connection reset) */
+  | { readonly type: 'learnerLost'; readonly atUs: number; readonly server: ServerId; readonly learner: ServerId; readonly reason: string }
+  /** a learner gave up on its leader */
+  | { readonly type: 'leaderLost'; readonly atUs: number; readonly server: ServerId; readonly leader: ServerId; readonly reason: string }
+  /** a leader stepped down from its epoch */
+  | { readonly type: 'steppedDown'; readonly atUs: number; readonly server: ServerId; readonly epoch: number; readonly reason: string }
+  /** the server's process is gone: `how` is 'killed', 'host crashed', 'disk lost' or '<level> <name> down' */
+  | { readonly type: 'processStopped'; readonly atUs: number; readonly server: ServerId; readonly how: string };
+
+/**
+ * Why writes are unavailable (observe/availability.ts DowntimeCause, which must equal it):
+ * no connected quorum of voter processes, a quorum up but partitioned, the leader gone and not yet
+ * detected, electing, synchronising.
+ */
+export type WriteDowntimeCause = 'quorumLost' | 'partitioned' | 'leaderIsolated' | 'electing' | 'syncing';
+
+/**
+ * The ensemble's write availability changed (an established leader with a synced quorum, or not).
+ * `writesUnavailable` is also reported at time 0 when the trial starts without a leader;
+ * `writesAvailable` carries how long writes were down (`downForUs`, µs).
+ */
+export type ClusterEvent =
+  | { readonly type: 'writesUnavailable'; readonly atUs: number; readonly cause: WriteDowntimeCause }
+  | { readonly type: 'writesAvailable'; readonly atUs: number; readonly leader: ServerId | null; readonly downForUs: number };
+
+/**
+ * A client request's outcome (scenario/workload.ts), reported only when a workload runs:
+ * - `writeCommitted`: the client got its reply, `latencyUs` after issuing the write to `server`;
+ * - `writeFailed`: `reason` 'no server' (no serving server to send it to: `server` and `writeId`
+ *   null), 'rejected' (the server answered with an error) or 'timed out' (no answer within the
+ *   client's read timeout);
+ * - `readServed` (`stale`: the server had applied less than some other server) / `readFailed`.
+ */
+export type ClientEvent =
+  | { readonly type: 'writeCommitted'; readonly atUs: number; readonly server: ServerId; readonly writeId: number; readonly latencyUs: number }
+  | {
+      readonly type: 'writeFailed';
+      readonly atUs: number;
+      readonly server: ServerId | null;
+      readonly writeId: number | null;
+      readonly reason: 'no server' | 'rejected' | 'timed out';
+    }
+  | { readonly type: 'readServed'; readonly atUs: number; readonly server: ServerId; readonly stale: boolean }
+  | { readonly type: 'readFailed'; readonly atUs: number };
+
+/**
+ * A safety invariant was violated (observe/safety.ts; `invariant` is one of its Invariant names).
+ * Reported for the examples the checker keeps (the first EXAMPLES_PER_INVARIANT of each
+ * invariant), so a broken rule that violates at every delivery cannot flood the stream.
+ */
+export interface ViolationEvent {
+  readonly type: 'safetyViolation';
+  readonly atUs: number;
+  readonly invariant: 'Leadership' | 'PrefixConsistency' | 'UniqueZxid' | 'TotalOrder' | 'Durability' | 'EpochOrder';
+  readonly detail: string;
+}
+
+/** Everything a trial reports, in the order it happened (see the file header). */
+export type TrialEvent = FaultEvent | PeerTrialEvent | ClusterEvent | ClientEvent | ViolationEvent;
+
+export type TrialEventType = TrialEvent['type'];

@@ -1,4 +1,5 @@
 export * from './availability.js';
+export * from './format.js';
 export * from './record.js';
 export * from './safety.js';
 export * from './liveness.js';

@@ -35,14 +35,15 @@ export function leaderRecoveryBoundUs(zk: ZkSettings): number {
 
 /**
  * The first instant at or after `fromUs` when the ensemble was write-available (an established
- * leader with a synced quorum), read from the recorder's cluster notes; null if never.
+ * leader with a synced quorum), read from the recorder's writesAvailable / writesUnavailable
+ * events; null if never.
  */
 export function writeAvailableAtOrAfter(recorder: Recorder, fromUs: number): number | null {
   let available = false;
-  for (const e of recorder.timeline) {
-    if (e.who !== 'cluster' || (e.kind !== 'available' && e.kind !== 'unavailable')) continue;
+  for (const e of recorder.events) {
+    if (e.type !== 'writesAvailable' && e.type !== 'writesUnavailable') continue;
     if (e.atUs > fromUs && available) return fromUs;
-    available = e.kind === 'available';
+    available = e.type === 'writesAvailable';
     if (available && e.atUs >= fromUs) return e.atUs;
   }
   return available ? fromUs : null;

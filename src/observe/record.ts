@@ -1,5 +1,6 @@
-import type { FaultEvent, PeerEvent, ServerId } from '../model/index.js';
-import type { ClusterStatus } from './availability.js';
+import type { ClientEvent, FaultEvent, PeerEvent, ServerId, TrialEvent, ViolationEvent, WriteDowntimeCause } from '../model/index.js';
+import type { ClusterStatus, DowntimeCause } from './availability.js';
+import { formatEvent, type TimelineWho } from './format.js';
 
 export interface LeaderRecord {
   node: ServerId;
@@ -17,8 +18,7 @@ export interface ElectionRecord {
   epoch: number | null;
 }
 
-export type TimelineWho = ServerId | 'fault' | 'cluster';
-
+/** A rendered timeline line with its time: observe/format.ts formatEvent of one event. */
 export interface TimelineEntry {
   readonly atUs: number;
   readonly who: TimelineWho;
@@ -26,12 +26,18 @@ export interface TimelineEntry {
   readonly what: string;
 }
 
+/** The two names of the downtime causes must stay one list (model cannot import observe). */
+const SAME_CAUSES: [DowntimeCause, WriteDowntimeCause] extends [WriteDowntimeCause, DowntimeCause] ? true : never = true;
+void SAME_CAUSES;
+
 /**
- * Turns peer events, faults and cluster status changes into the run's story: a timeline of role
- * changes, the leaders with their epochs, and each election from first LOOKING to established.
+ * Turns peer reports, faults and cluster status changes into the run's story: the typed events
+ * (`events`, model/events.ts TrialEvent, in the order they happened), the leaders with their
+ * epochs, and each election from first LOOKING to established. The text timeline is rendered
+ * from the events (`timeline`); nothing reads it back.
  */
 export class Recorder {
-  readonly timeline: TimelineEntry[] = [];
+  readonly events: TrialEvent[] = [];
   readonly leaders: LeaderRecord[] = [];
   readonly elections: ElectionRecord[] = [];
   private readonly openLeader = new Map<ServerId, LeaderRecord>();
@@ -40,50 +46,53 @@ export class Recorder {
 
   constructor(private readonly isVoter: (id: ServerId) => boolean) {}
 
-  note(atUs: number, who: TimelineWho, kind: string, what: string): void {
-    this.timeline.push({ atUs, who, kind, what });
+  /**
+   * Sink for events reported elsewhere: client request outcomes (scenario/workload.ts
+   * WorkloadHost.onClientEvent) and safety violations (SafetyChecker.onViolation). Bound, so it
+   * can be handed over as is.
+   */
+  readonly record = (e: ClientEvent | ViolationEvent): void => {
+    this.events.push(e);
+  };
+
+  /** The text timeline: every event the formatter shows, in order (rendered on each call). */
+  get timeline(): TimelineEntry[] {
+    const out: TimelineEntry[] = [];
+    for (const e of this.events) {
+      const line = formatEvent(e);
+      if (line) out.push({ atUs: e.atUs, who: line.who, kind: line.kind, what: line.what });
+    }
+    return out;
   }
 
   /** A fault fired, was skipped or was repaired (the timeline's `fault` lines). */
   onFault(e: FaultEvent): void {
-    switch (e.type) {
-      case 'faultSkipped':
-        this.note(e.atUs, 'fault', 'fault', `${e.fault}: no leader at this time, nothing done`);
-        break;
-      case 'faultApplied':
-        this.note(e.atUs, 'fault', 'fault', `${e.fault}: ${appliedText(e)}`);
-        break;
-      case 'faultRepaired':
-        this.note(e.atUs, 'fault', 'repair', repairedText(e));
-        break;
-    }
+    this.events.push(e);
   }
 
+  /**
+   * What a peer reported. Called for every report, the per-write ones included (committed,
+   * delivered): those fall through without allocating.
+   */
   onPeerEvent(atUs: number, node: ServerId, e: PeerEvent): void {
     switch (e.type) {
       case 'state':
         if (e.state === 'LOOKING') {
-          this.note(atUs, node, 'looking', 'LOOKING (election)');
+          this.events.push({ type: 'looking', atUs, server: node });
           if (this.isVoter(node) && !this.writeAvailable && !this.currentElection()) {
             this.elections.push({ startedAtUs: atUs, endedAtUs: null, leader: null, epoch: null });
           }
-        } else if (e.phase === 'BROADCAST') {
-          // reported by 'established' / 'synced' below
-        } else if (e.phase === 'DISCOVERY') {
-          // told by the 'decided' line just before
-        } else {
-          this.note(atUs, node, 'phase', `${e.state}: ${e.phase === 'SYNCHRONIZATION' ? 'synchronising' : e.phase.toLowerCase()}`);
+        } else if (e.phase !== 'BROADCAST' && e.phase !== 'DISCOVERY') {
+          // BROADCAST is told by 'established' / 'synced', DISCOVERY by 'roleDecided' just before
+          this.events.push({ type: 'phase', atUs, server: node, state: e.state, phase: e.phase });
         }
         break;
-      case 'electionStarted':
-        break;
       case 'notificationTimeout':
-        this.note(atUs, node, 'backoff', `heard no votes: re-sent its vote, next wait ${(e.nextWaitUs / 1e6).toFixed(1)}s (round ${e.round})`);
+        this.events.push({ type: 'notificationTimeout', atUs, server: node, round: e.round, nextWaitUs: e.nextWaitUs });
         break;
       case 'decided': {
-        const how = e.viaFinalizeWait ? 'after finalizeWait' : 'joined an established leader, no finalizeWait';
-        const role = e.leader === node ? 'LEADING' : this.isVoter(node) ? `FOLLOWING server ${e.leader}` : `OBSERVING server ${e.leader}`;
-        this.note(atUs, node, 'decided', `${role} (election round ${e.round}, ${how})`);
+        const role = e.leader === node ? 'LEADING' : this.isVoter(node) ? 'FOLLOWING' : 'OBSERVING';
+        this.events.push({ type: 'roleDecided', atUs, server: node, role, leader: e.leader, round: e.round, viaFinalizeWait: e.viaFinalizeWait });
         if (e.leader === node) {
           const rec: LeaderRecord = { node, epoch: null, electedAtUs: atUs, establishedAtUs: null, endedAtUs: null, endReason: null };
           this.leaders.push(rec);
@@ -94,13 +103,13 @@ export class Recorder {
       case 'epochProposed': {
         const rec = this.openLeader.get(node);
         if (rec) rec.epoch = e.epoch;
-        this.note(atUs, node, 'epoch', `proposed epoch ${e.epoch}`);
+        this.events.push({ type: 'epochProposed', atUs, server: node, epoch: e.epoch });
         break;
       }
       case 'established': {
         const rec = this.openLeader.get(node);
         if (rec) rec.establishedAtUs = atUs;
-        this.note(atUs, node, 'established', `LEADING, established epoch ${e.epoch} (NEWLEADER acked by ${e.quorum.join(',')})`);
+        this.events.push({ type: 'established', atUs, server: node, epoch: e.epoch, quorum: e.quorum });
         const el = this.currentElection();
         if (el) {
           el.endedAtUs = atUs;
@@ -110,38 +119,38 @@ export class Recorder {
         break;
       }
       case 'synced':
-        this.note(atUs, node, 'synced', `synced with leader ${e.leader} (${e.mode}), serving`);
-        break;
-      case 'learnerSynced':
+        this.events.push({ type: 'synced', atUs, server: node, leader: e.leader, epoch: e.epoch, mode: e.mode });
         break;
       case 'learnerLost':
-        this.note(atUs, node, 'timeout', `lost learner ${e.learner}: ${e.reason}`);
+        this.events.push({ type: 'learnerLost', atUs, server: node, learner: e.learner, reason: e.reason });
         break;
       case 'leaderLost':
-        this.note(atUs, node, 'timeout', `left leader ${e.leader}: ${e.reason}`);
+        this.events.push({ type: 'leaderLost', atUs, server: node, leader: e.leader, reason: e.reason });
         break;
       case 'steppedDown':
-        this.note(atUs, node, 'stepdown', `stepped down from epoch ${e.epoch}: ${e.reason}`);
+        this.events.push({ type: 'steppedDown', atUs, server: node, epoch: e.epoch, reason: e.reason });
         this.endLeader(atUs, node, `stepped down: ${e.reason}`);
         break;
-      case 'committed':
-      case 'epochs':
+      default:
+        // electionStarted, learnerSynced, committed, delivered, historyCut, epochs: not in the story
         break;
     }
   }
 
   /** The process stopped (kill, crash): a leader record ends with it. */
   onProcessStopped(atUs: number, node: ServerId, how: string): void {
+    this.events.push({ type: 'processStopped', atUs, server: node, how });
     this.endLeader(atUs, node, how);
   }
 
   onStatus(atUs: number, s: ClusterStatus): void {
     if (s.writeAvailable === this.writeAvailable && atUs > 0) return;
     if (s.writeAvailable) {
-      if (atUs > 0) this.note(atUs, 'cluster', 'available', `writes available again (leader ${s.leader}) after ${fmtS(atUs - this.downSinceUs)}`);
+      if (atUs > 0) this.events.push({ type: 'writesAvailable', atUs, leader: s.leader, downForUs: atUs - this.downSinceUs });
     } else {
       this.downSinceUs = atUs;
-      this.note(atUs, 'cluster', 'unavailable', `writes unavailable (${s.cause})`);
+      // a write-unavailable status always names its cause (availability.ts ClusterStatus)
+      this.events.push({ type: 'writesUnavailable', atUs, cause: s.cause as DowntimeCause });
     }
     this.writeAvailable = s.writeAvailable;
   }
@@ -158,38 +167,4 @@ export class Recorder {
     const last = this.elections[this.elections.length - 1];
     return last && last.endedAtUs === null ? last : undefined;
   }
-}
-
-function appliedText(e: FaultEvent & { type: 'faultApplied' }): string {
-  switch (e.effect) {
-    case 'process killed':
-      return `server ${e.target} process killed (connections reset)`;
-    case 'host down':
-      return `server ${e.target} host down (silent)`;
-    case 'disk lost':
-      return `server ${e.target} host down, disk lost`;
-    case 'domain down':
-      return `every host in ${e.domain?.level} ${e.domain?.name} down (silent)`;
-    case 'isolated':
-      return `server ${e.target} cut off`;
-    case 'links cut':
-      return 'links cut (silent)';
-  }
-}
-
-function repairedText(e: FaultEvent & { type: 'faultRepaired' }): string {
-  switch (e.effect) {
-    case 'restarted':
-      return `server ${e.target} restarted`;
-    case 'host up':
-      return `server ${e.target}'s host back up`;
-    case 'domain up':
-      return `${e.domain?.level} ${e.domain?.name} back up`;
-    case 'healed':
-      return `${e.fault} healed`;
-  }
-}
-
-function fmtS(us: number): string {
-  return `${(us / 1e6).toFixed(3)}s`;
 }

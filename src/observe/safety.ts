@@ -1,14 +1,8 @@
-import type { PeerEvent, ServerId, Txn, Zxid } from '../model/index.js';
+import type { PeerEvent, ServerId, Txn, ViolationEvent, Zxid } from '../model/index.js';
 import { formatZxid } from '../model/index.js';
 
-/** Invariants of zab-facts §7, by the names the specs use. */
-export type Invariant =
-  | 'Leadership'
-  | 'PrefixConsistency'
-  | 'UniqueZxid'
-  | 'TotalOrder'
-  | 'Durability'
-  | 'EpochOrder';
+/** Invariants of zab-facts §7, by the names the specs use (defined with the event that reports them). */
+export type Invariant = ViolationEvent['invariant'];
 
 /** Every invariant, in the order reports list them. */
 export const INVARIANTS: readonly Invariant[] = ['Leadership', 'PrefixConsistency', 'UniqueZxid', 'TotalOrder', 'Durability', 'EpochOrder'];
@@ -57,6 +51,11 @@ export class SafetyChecker {
   private readonly epochs = new Map<ServerId, { accepted: number; current: number }>();
   /** writes acknowledged to clients: writeId → zxid */
   private readonly acked = new Map<number, Zxid>();
+  /**
+   * Optional event sink (e.g. the trial's Recorder.record): told of each violation kept as an
+   * example (the first EXAMPLES_PER_INVARIANT of each invariant), as a `safetyViolation` event.
+   */
+  onViolation: ((e: ViolationEvent) => void) | null = null;
 
   onPeerEvent(atUs: number, node: ServerId, e: PeerEvent, historyOf: (node: ServerId) => readonly Txn[]): void {
     switch (e.type) {
@@ -163,6 +162,8 @@ export class SafetyChecker {
   private flag(atUs: number, invariant: Invariant, detail: string): void {
     const seen = this.counts.get(invariant) ?? 0;
     this.counts.set(invariant, seen + 1);
-    if (seen < EXAMPLES_PER_INVARIANT) this.violations.push({ atUs, invariant, detail });
+    if (seen >= EXAMPLES_PER_INVARIANT) return;
+    this.violations.push({ atUs, invariant, detail });
+    this.onViolation?.({ type: 'safetyViolation', atUs, invariant, detail });
   }
 }

@@ -19,7 +19,7 @@ function who(w: number | string): string {
   return typeof w === 'number' ? `server ${w}` : w;
 }
 
-function describeTopology(t: Topology): string {
+function describeTopology(t: Pick<Topology, 'servers'>): string {
   const voters = t.servers.filter((s) => s.role === 'voter');
   const observers = t.servers.length - voters.length;
   const zones = new Map<string, number>();

@@ -1,5 +1,5 @@
 import { exponential, type Rng } from '../core/index.js';
-import type { ServerId, Topology } from '../model/index.js';
+import type { ClientEvent, ServerId, Topology } from '../model/index.js';
 import { Histogram, type HistogramJSON } from '../stats/index.js';
 
 /** What clients ask of the ensemble: rates over the whole ensemble, per second. */
@@ -40,6 +40,11 @@ export interface WorkloadHost {
   clientDelayUs(): number;
   /** last instant a leader became established (sessions get a fresh timeout then) */
   readonly lastEstablishedUs: number;
+  /**
+   * Optional sink for each request's outcome (model/events.ts ClientEvent), e.g. the trial's
+   * Recorder.record; when absent no event object is built.
+   */
+  readonly onClientEvent?: (e: ClientEvent) => void;
 }
 
 export type WorkloadEvent =
@@ -61,6 +66,8 @@ interface Client {
 
 interface Pending {
   readonly client: Client;
+  /** the server the write was handed to */
+  readonly server: ServerId;
   readonly issuedUs: number;
 }
 
@@ -138,6 +145,7 @@ export class Workload {
         this.pending.delete(ev.writeId);
         this.timedOut++;
         this.failed++;
+        this.host.onClientEvent?.({ type: 'writeFailed', atUs: this.host.nowUs, server: p.server, writeId: ev.writeId, reason: 'timed out' });
         this.disconnect(p.client, this.host.nowUs);
         break;
       }
@@ -148,8 +156,10 @@ export class Workload {
         if (ev.ok) {
           this.committed++;
           this.latency.record(this.host.nowUs - p.issuedUs);
+          this.host.onClientEvent?.({ type: 'writeCommitted', atUs: this.host.nowUs, server: p.server, writeId: ev.writeId, latencyUs: this.host.nowUs - p.issuedUs });
         } else {
           this.failed++;
+          this.host.onClientEvent?.({ type: 'writeFailed', atUs: this.host.nowUs, server: p.server, writeId: ev.writeId, reason: 'rejected' });
           this.disconnect(p.client, this.host.nowUs);
         }
         break;
@@ -213,10 +223,11 @@ export class Workload {
     this.attempted++;
     if (!this.ensureConnected(c)) {
       this.failed++;
+      this.host.onClientEvent?.({ type: 'writeFailed', atUs: this.host.nowUs, server: null, writeId: null, reason: 'no server' });
       return;
     }
     const writeId = this.nextWriteId++;
-    this.pending.set(writeId, { client: c, issuedUs: this.host.nowUs });
+    this.pending.set(writeId, { client: c, server: c.server, issuedUs: this.host.nowUs });
     this.host.submitWrite(c.server, writeId);
     this.host.scheduleAt(this.host.nowUs + this.readTimeoutUs, { kind: 'wl.timeout', writeId });
   }
@@ -225,12 +236,15 @@ export class Workload {
     const c = this.pickClient();
     if (!this.ensureConnected(c)) {
       this.readsFailed++;
+      this.host.onClientEvent?.({ type: 'readFailed', atUs: this.host.nowUs });
       return;
     }
     this.served++;
     const zone = this.zoneOf.get(c.server) ?? '';
     this.servedByZone.set(zone, (this.servedByZone.get(zone) ?? 0) + 1);
-    if (this.host.appliedBy(c.server) < this.host.appliedMost()) this.stale++;
+    const stale = this.host.appliedBy(c.server) < this.host.appliedMost();
+    if (stale) this.stale++;
+    this.host.onClientEvent?.({ type: 'readServed', atUs: this.host.nowUs, server: c.server, stale });
   }
 
   /** A session still stranded at the end counts as expired once its timeout has run out. */

@@ -6,7 +6,7 @@ import { quorumUnavailabilityRatio } from '../../src/demos/common.js';
 import type { ResultRow } from '../../src/montecarlo/index.js';
 import { exposure, restartOrder, rollingSchedule, syncedVoterSteps } from '../../src/demos/rolling-restart.js';
 import { firstDivergence } from '../../src/demos/split-brain.js';
-import type { RunJson } from '../../src/report/run-json.js';
+import type { RunEventJson, RunJson } from '../../src/report/run-json.js';
 
 describe('demo builders (pure)', () => {
   test('four demos, each with a one-line summary', () => {
@@ -56,27 +56,36 @@ describe('demo builders (pure)', () => {
     expect(rollingSchedule([1, 3, 2], 10_000, 20_000, 20_000)).toEqual(['kill:1@10s+20s', 'kill:3@50s+20s', 'kill:2@90s+20s']);
   });
 
-  test('rolling-restart: synced voters and the time with no spare failure tolerance, from a timeline', () => {
+  test('rolling-restart: synced voters and the time with no spare failure tolerance, from the events', () => {
     const servers = [1, 2, 3].map((id) => ({ id, zone: `az${id}` }));
-    const tl = (atMs: number, who: number | string, kind: string, what: string) => ({ atMs, who, kind, what });
-    const run = {
-      durationMs: 100_000,
-      config: { servers },
-      timeline: [
-        tl(0, 3, 'established', 'LEADING, established epoch 1 (NEWLEADER acked by 1,3)'),
-        tl(1, 1, 'synced', 'synced with leader 3 (DIFF), serving'),
-        tl(2, 2, 'synced', 'synced with leader 3 (DIFF), serving'),
-        tl(10_000, 'fault', 'fault', 'kill:1@10s+20s: server 1 process killed (connections reset)'),
-        tl(30_000, 'fault', 'repair', 'server 1 restarted'),
-        tl(30_000, 1, 'looking', 'LOOKING (election)'),
-        tl(30_100, 1, 'synced', 'synced with leader 3 (DIFF), serving'),
-        tl(50_000, 'fault', 'fault', 'kill:3@50s+20s: server 3 process killed (connections reset)'),
-        tl(50_001, 2, 'looking', 'LOOKING (election)'),
-        tl(50_001, 1, 'looking', 'LOOKING (election)'),
-        tl(50_300, 2, 'established', 'LEADING, established epoch 2 (NEWLEADER acked by 1,2)'),
-        tl(50_301, 1, 'synced', 'synced with leader 2 (DIFF), serving'),
-      ],
-    } as unknown as RunJson;
+    const kill = (atMs: number, id: number): RunEventJson => ({
+      type: 'faultApplied',
+      atMs,
+      faultIndex: 0,
+      fault: `kill:${id}@${atMs / 1000}s+20s`,
+      source: 'scripted',
+      target: id,
+      effect: 'process killed',
+      servers: [id],
+      domain: null,
+    });
+    const synced = (atMs: number, server: number, leader: number): RunEventJson => ({ type: 'synced', atMs, server, leader, epoch: 1, mode: 'DIFF' });
+    const eventLog: RunEventJson[] = [
+      { type: 'established', atMs: 0, server: 3, epoch: 1, quorum: [1, 3] },
+      synced(1, 1, 3),
+      synced(2, 2, 3),
+      kill(10_000, 1),
+      { type: 'faultRepaired', atMs: 30_000, faultIndex: 0, fault: 'kill:1@10s+20s', target: 1, effect: 'restarted', servers: [1], domain: null },
+      { type: 'looking', atMs: 30_000, server: 1 },
+      synced(30_100, 1, 3),
+      kill(50_000, 3),
+      { type: 'looking', atMs: 50_001, server: 2 },
+      { type: 'looking', atMs: 50_001, server: 1 },
+      { type: 'established', atMs: 50_300, server: 2, epoch: 2, quorum: [1, 2] },
+      synced(50_301, 1, 2),
+    ];
+    // The prose says nothing useful: only the events are read.
+    const run = { durationMs: 100_000, config: { servers }, eventLog, timeline: eventLog.map((e) => ({ atMs: e.atMs, who: 'x', kind: 'x', what: 'reworded' })) } as unknown as RunJson;
     const steps = syncedVoterSteps(run);
     expect(steps.map((s) => [s.atMs, s.synced])).toEqual([
       [0, 1],
@@ -96,12 +105,12 @@ describe('demo builders (pure)', () => {
   test('reading a run: write-unavailable time inside a window', () => {
     const run = {
       durationMs: 60_000,
-      timeline: [
-        { atMs: 0, who: 'cluster', kind: 'unavailable', what: '' },
-        { atMs: 200, who: 'cluster', kind: 'available', what: '' },
-        { atMs: 10_000, who: 'cluster', kind: 'unavailable', what: '' },
-        { atMs: 19_000, who: 'cluster', kind: 'available', what: '' },
-        { atMs: 50_000, who: 'cluster', kind: 'unavailable', what: '' },
+      eventLog: [
+        { type: 'writesUnavailable', atMs: 0, cause: 'electing' },
+        { type: 'writesAvailable', atMs: 200, leader: 3, downForMs: 200 },
+        { type: 'writesUnavailable', atMs: 10_000, cause: 'quorumLost' },
+        { type: 'writesAvailable', atMs: 19_000, leader: 3, downForMs: 9_000 },
+        { type: 'writesUnavailable', atMs: 50_000, cause: 'electing' },
       ],
     } as unknown as RunJson;
     expect(unavailableWithin(run, 5_000, 55_000)).toBe(9_000 + 5_000);

@@ -1,5 +1,8 @@
 /** Small hand-made result documents for chart and report tests (shapes of issue 5's and run's JSON). */
+import type { TrialEvent } from '../../src/model/index.js';
+import { formatEvent } from '../../src/observe/format.js';
 import type { AvailabilityInput, RunInput } from '../../src/report/charts/index.js';
+import { eventJson } from '../../src/report/run-json.js';
 
 export const EVIL = '<script>alert(1)</script>';
 
@@ -54,9 +57,66 @@ export function sweepDoc(): AvailabilityInput {
   };
 }
 
+/** `events` as a run document carries them: `eventLog` (ms) and the `timeline` the formatter renders. */
+export function eventsDoc(events: readonly TrialEvent[]): Pick<RunInput, 'eventLog' | 'timeline'> {
+  const timeline = [];
+  for (const e of events) {
+    const line = formatEvent(e);
+    if (line) timeline.push({ atMs: e.atUs / 1000, ...line });
+  }
+  return { eventLog: events.map(eventJson), timeline };
+}
+
+const MS = 1000;
+
+/** The events of runDoc's run (µs). */
+export function runEvents(): TrialEvent[] {
+  const decided = (atMs: number, server: number, leader: number, round: number, viaFinalizeWait = true): TrialEvent => ({
+    type: 'roleDecided',
+    atUs: atMs * MS,
+    server,
+    role: server === leader ? 'LEADING' : 'FOLLOWING',
+    leader,
+    round,
+    viaFinalizeWait,
+  });
+  return [
+    { type: 'looking', atUs: 0, server: 1 },
+    { type: 'looking', atUs: 0, server: 2 },
+    { type: 'looking', atUs: 0, server: 3 },
+    { type: 'writesUnavailable', atUs: 0, cause: 'electing' },
+    decided(200, 1, 3, 1),
+    decided(200, 2, 3, 1),
+    decided(200, 3, 3, 1),
+    { type: 'established', atUs: 208 * MS, server: 3, epoch: 1, quorum: [1, 3] },
+    { type: 'writesAvailable', atUs: 209 * MS, leader: 3, downForUs: 209 * MS },
+    { type: 'processStopped', atUs: 20_000 * MS, server: 3, how: 'killed' },
+    {
+      type: 'faultApplied',
+      atUs: 20_000 * MS,
+      faultIndex: 0,
+      fault: 'kill:leader@20s+10s',
+      source: 'scripted',
+      target: 3,
+      effect: 'process killed',
+      servers: [3],
+      domain: null,
+    },
+    { type: 'writesUnavailable', atUs: 20_000 * MS, cause: 'leaderIsolated' },
+    { type: 'looking', atUs: 20_000_500, server: 1 },
+    { type: 'looking', atUs: 20_000_500, server: 2 },
+    decided(20_200, 1, 2, 2),
+    decided(20_200, 2, 2, 2),
+    { type: 'established', atUs: 20_210 * MS, server: 2, epoch: 2, quorum: [1, 2] },
+    { type: 'writesAvailable', atUs: 20_210 * MS, leader: 2, downForUs: 210 * MS },
+    { type: 'looking', atUs: 30_000 * MS, server: 3 },
+    { type: 'faultRepaired', atUs: 30_000 * MS, faultIndex: 0, fault: 'kill:leader@20s+10s', target: 3, effect: 'restarted', servers: [3], domain: null },
+    decided(30_002, 3, 2, 2, false),
+  ];
+}
+
 /** A 60 s run of 3 servers: election, leader 3 killed at 20 s for 10 s, re-election, recovery. */
-export function runDoc(topology = 'n3-1az'): RunInput & Record<string, unknown> {
-  const t = (atMs: number, who: number | string, kind: string, what: string) => ({ atMs, who, kind, what });
+export function runDoc(topology = 'n3-1az', events: readonly TrialEvent[] = runEvents()): RunInput & Record<string, unknown> {
   const doc = {
     seed: '1',
     topology,
@@ -77,28 +137,7 @@ export function runDoc(topology = 'n3-1az'): RunInput & Record<string, unknown> 
     outageEpisodes: 2,
     events: 100,
     messages: 90,
-    timeline: [
-      t(0, 1, 'looking', 'LOOKING (election)'),
-      t(0, 2, 'looking', 'LOOKING (election)'),
-      t(0, 3, 'looking', 'LOOKING (election)'),
-      t(0, 'cluster', 'unavailable', 'writes unavailable (electing)'),
-      t(200, 1, 'decided', 'FOLLOWING server 3 (election round 1, after finalizeWait)'),
-      t(200, 2, 'decided', 'FOLLOWING server 3 (election round 1, after finalizeWait)'),
-      t(200, 3, 'decided', 'LEADING (election round 1, after finalizeWait)'),
-      t(208, 3, 'established', 'LEADING, established epoch 1 (NEWLEADER acked by 1,3)'),
-      t(209, 'cluster', 'available', 'writes available again (leader 3) after 0.209s'),
-      t(20_000, 'fault', 'fault', 'kill:leader@20s+10s: server 3 process killed (connections reset)'),
-      t(20_000, 'cluster', 'unavailable', 'writes unavailable (leaderIsolated)'),
-      t(20_000.5, 1, 'looking', 'LOOKING (election)'),
-      t(20_000.5, 2, 'looking', 'LOOKING (election)'),
-      t(20_200, 1, 'decided', 'FOLLOWING server 2 (election round 2, after finalizeWait)'),
-      t(20_200, 2, 'decided', 'LEADING (election round 2, after finalizeWait)'),
-      t(20_210, 2, 'established', 'LEADING, established epoch 2 (NEWLEADER acked by 1,2)'),
-      t(20_210, 'cluster', 'available', 'writes available again (leader 2) after 0.210s'),
-      t(30_000, 3, 'looking', 'LOOKING (election)'),
-      t(30_000, 'fault', 'repair', 'server 3 restarted'),
-      t(30_002, 3, 'decided', 'FOLLOWING server 2 (election round 2, joined an established leader, no finalizeWait)'),
-    ],
+    ...eventsDoc(events),
     config: {
       name: topology,
       servers: [

@@ -14,7 +14,9 @@ import {
   runTimeline,
   sweepLines,
   unavailableIntervals,
+  type RunInput,
 } from '../../src/report/charts/index.js';
+import type { TrialEvent } from '../../src/model/index.js';
 import { compileChart, parseFormats } from '../../src/report/export/index.js';
 import { attributedDoc, availabilityDoc, runDoc, sweepDoc } from './charts.fixtures.js';
 
@@ -133,7 +135,7 @@ describe('availability charts (issue 6 part 1)', () => {
 describe('run timeline chart', () => {
   const run = runDoc();
 
-  it('derives each server\'s roles, DOWN while killed, from the timeline entries', () => {
+  it('derives each server\'s roles, DOWN while killed, from the typed events', () => {
     const byServer = (id: number) => roleIntervals(run).filter((r) => r.server === id).map((r) => [r.role, r.startMs, r.endMs]);
     expect(byServer(3)).toEqual([
       ['LOOKING', 0, 200],
@@ -153,6 +155,34 @@ describe('run timeline chart', () => {
       { startMs: 0, endMs: 209, cause: 'electing' },
       { startMs: 20_000, endMs: 20_210, cause: 'leaderIsolated' },
     ]);
+  });
+
+  it('reads events, never prose: rewording every timeline line keeps the DOWN bars; dropping the faultApplied event removes them', () => {
+    const downs = (doc: RunInput) => roleIntervals(doc).filter((r) => r.role === 'DOWN').map((r) => [r.server, r.startMs, r.endMs]);
+    expect(downs(run)).toEqual([[3, 20_000, 30_000]]);
+    const reworded = { ...run, timeline: run.timeline.map((l) => ({ ...l, kind: 'note', what: `reworded: ${l.what.split('').reverse().join('')}` })) };
+    expect(downs(reworded)).toEqual([[3, 20_000, 30_000]]);
+    expect(faultIntervals(reworded)).toEqual(faultIntervals(run));
+    expect(unavailableIntervals(reworded)).toEqual(unavailableIntervals(run));
+    const noFaultEvent = { ...run, eventLog: run.eventLog.filter((e) => e.type !== 'faultApplied') };
+    expect(noFaultEvent.timeline.some((l) => l.what.includes('process killed'))).toBe(true);
+    expect(downs(noFaultEvent)).toEqual([]);
+    expect(faultIntervals(noFaultEvent)).toEqual([]);
+  });
+
+  it('takes a domain outage\'s servers from the event, a host crash\'s and a disk loss\'s too; an isolated server is not DOWN', () => {
+    const base = { faultIndex: 0, source: 'scripted', target: null } as const;
+    const events: TrialEvent[] = [
+      ...[1, 2, 3, 4, 5].map((server): TrialEvent => ({ type: 'looking', atUs: 0, server })),
+      { type: 'faultApplied', atUs: 1e6, ...base, fault: 'zone-down:az1@1s', effect: 'domain down', servers: [1, 2], domain: { level: 'zone', name: 'az1' } },
+      { type: 'faultApplied', atUs: 2e6, ...base, fault: 'crash:3@2s', target: 3, effect: 'host down', servers: [3], domain: null },
+      { type: 'faultApplied', atUs: 3e6, ...base, fault: 'wipe:4@3s', target: 4, effect: 'disk lost', servers: [4], domain: null },
+      { type: 'faultApplied', atUs: 4e6, ...base, fault: 'isolate:5@4s', target: 5, effect: 'isolated', servers: [5], domain: null },
+    ];
+    const doc = runDoc('n5', events);
+    const downs = roleIntervals(doc).filter((r) => r.role === 'DOWN').map((r) => [r.server, r.startMs]);
+    expect(downs).toEqual([[1, 1000], [2, 1000], [3, 2000], [4, 3000]]);
+    expect(faultIntervals(doc).map((f) => f.spec)).toEqual(['zone-down:az1@1s', 'crash:3@2s', 'wipe:4@3s', 'isolate:5@4s']);
   });
 
   it('is valid Vega-Lite with one row per server, faults shaded and elections marked', () => {

@@ -1,5 +1,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { parseDurationUs } from '../../model/duration.js';
+import { EFFECT_STOPS_PROCESSES } from '../../model/events.js';
+import type { RunEventJson } from '../run-json.js';
 import { CHART_CONFIG, round, subtitle } from './common.js';
 
 /** The parts of `zksim run --json` the timeline reads (see report/run-json.ts). */
@@ -10,7 +12,10 @@ export interface RunInput {
   readonly durationMs: number;
   readonly faults: readonly string[];
   readonly elections: readonly { readonly startedAtMs: number; readonly endedAtMs: number | null; readonly durationMs: number | null }[];
+  /** the rendered timeline (shown in the HTML report's table; the charts never read its prose) */
   readonly timeline: readonly { readonly atMs: number; readonly who: number | string; readonly kind: string; readonly what: string }[];
+  /** the typed events (report/run-json.ts RunEventJson): what the charts read */
+  readonly eventLog: readonly RunEventJson[];
   readonly config?: { readonly servers?: readonly { readonly id: number; readonly zone?: string; readonly role?: string }[] };
   /** present when the run had clients: commit latency as a histogram (µs) */
   readonly writes?: { readonly latencyHistogramUs?: { readonly count: number; readonly buckets: readonly number[] } } | null;
@@ -40,31 +45,10 @@ const ROLE_COLORS: ReadonlyArray<readonly [string, string]> = [
   ['writes unavailable', '#d62728'],
 ];
 
-/** Which role a timeline entry puts its server in, or null when the role does not change. */
-function roleOf(entry: { kind: string; what: string }): Role | null {
-  if (entry.kind === 'looking') return 'LOOKING';
-  if (entry.kind === 'decided') {
-    const m = /^(LEADING|FOLLOWING|OBSERVING)\b/.exec(entry.what);
-    return m ? (m[1] as Role) : null;
-  }
-  return null;
-}
-
-/** Servers a fault entry takes down, from its text (process kill, host crash, domain outage). */
-function serversDownBy(what: string, servers: RunInput['config']): number[] {
-  const one = /: server (\d+) (process killed|host down)/.exec(what);
-  if (one) return [Number(one[1])];
-  const domain = /: every host in (zone|rack|region) (\S+) down/.exec(what);
-  if (domain && servers?.servers) {
-    const [, field, name] = domain;
-    return servers.servers.filter((s) => (s as Record<string, unknown>)[field as string] === name).map((s) => s.id);
-  }
-  return [];
-}
-
 /**
- * Each server's role over time, from the run's timeline: LOOKING from a 'looking' entry, the role
- * named by a 'decided' entry, DOWN from a kill/crash/outage until its next role entry.
+ * Each server's role over time, from the run's events: LOOKING from `looking`, the role of
+ * `roleDecided`, DOWN from a `faultApplied` that stops its process (kill, host crash, disk loss,
+ * domain outage) until its next role event.
  */
 export function roleIntervals(run: RunInput): RoleInterval[] {
   const ids = serverIds(run);
@@ -76,13 +60,10 @@ export function roleIntervals(run: RunInput): RoleInterval[] {
     if (cur && atMs > cur.startMs) out.push({ server, role: cur.role, startMs: cur.startMs, endMs: atMs });
     open.set(server, { role, startMs: atMs });
   };
-  for (const e of run.timeline) {
-    if (typeof e.who === 'number') {
-      const role = roleOf(e);
-      if (role) change(e.who, role, e.atMs);
-    } else if (e.kind === 'fault') {
-      for (const s of serversDownBy(e.what, run.config)) change(s, 'DOWN', e.atMs);
-    }
+  for (const e of run.eventLog) {
+    if (e.type === 'looking') change(e.server, 'LOOKING', e.atMs);
+    else if (e.type === 'roleDecided') change(e.server, e.role, e.atMs);
+    else if (e.type === 'faultApplied' && EFFECT_STOPS_PROCESSES[e.effect]) for (const s of e.servers) change(s, 'DOWN', e.atMs);
   }
   for (const id of ids) {
     const cur = open.get(id);
@@ -91,12 +72,12 @@ export function roleIntervals(run: RunInput): RoleInterval[] {
   return out.sort((a, b) => a.server - b.server || a.startMs - b.startMs);
 }
 
-/** Fault windows: each injected fault from its timeline entry to its repair (its +DUR), or to the end. */
+/** Fault windows: each fault applied, from its event to its repair (its +DUR), or to the end. */
 export function faultIntervals(run: RunInput): FaultInterval[] {
   const out: FaultInterval[] = [];
-  for (const e of run.timeline) {
-    if (e.kind !== 'fault' || e.what.includes('nothing done')) continue;
-    const spec = run.faults.find((f) => e.what.startsWith(`${f}:`)) ?? e.what.split(': ')[0] ?? e.what;
+  for (const e of run.eventLog) {
+    if (e.type !== 'faultApplied') continue;
+    const spec = e.fault;
     const plus = /\+([^+@]+)$/.exec(spec);
     const durUs = plus ? parseDurationUs(plus[1] as string) : null;
     const endMs = durUs === null ? run.durationMs : Math.min(run.durationMs, e.atMs + durUs / 1000);
@@ -105,14 +86,13 @@ export function faultIntervals(run: RunInput): FaultInterval[] {
   return out;
 }
 
-/** Intervals in which writes were unavailable ('unavailable' … 'available' cluster entries). */
+/** Intervals in which writes were unavailable (`writesUnavailable` … `writesAvailable` events), with the cause. */
 export function unavailableIntervals(run: RunInput): { startMs: number; endMs: number; cause: string }[] {
   const out: { startMs: number; endMs: number; cause: string }[] = [];
   let open: { startMs: number; cause: string } | null = null;
-  for (const e of run.timeline) {
-    if (e.who !== 'cluster') continue;
-    if (e.kind === 'unavailable' && !open) open = { startMs: e.atMs, cause: /\((.*)\)/.exec(e.what)?.[1] ?? '' };
-    else if (e.kind === 'available' && open) {
+  for (const e of run.eventLog) {
+    if (e.type === 'writesUnavailable' && !open) open = { startMs: e.atMs, cause: e.cause };
+    else if (e.type === 'writesAvailable' && open) {
       out.push({ ...open, endMs: e.atMs });
       open = null;
     }
@@ -121,9 +101,10 @@ export function unavailableIntervals(run: RunInput): { startMs: number; endMs: n
   return out;
 }
 
+/** The configured servers and every server an event names as its subject. */
 function serverIds(run: RunInput): number[] {
   const ids = new Set<number>(run.config?.servers?.map((s) => s.id) ?? []);
-  for (const e of run.timeline) if (typeof e.who === 'number') ids.add(e.who);
+  for (const e of run.eventLog) if ('server' in e && typeof e.server === 'number') ids.add(e.server);
   return [...ids].sort((a, b) => a - b);
 }
 

@@ -1,0 +1,101 @@
+import type { FaultEvent, ServerId, TrialEvent } from '../model/index.js';
+
+/** Who a timeline line is about: a server, the fault injector, or the ensemble as a whole. */
+export type TimelineWho = ServerId | 'fault' | 'cluster';
+
+/**
+ * One line of the text timeline, rendered from one event. `kind` is a short stable tag
+ * ('looking', 'phase', 'backoff', 'decided', 'epoch', 'established', 'synced', 'timeout',
+ * 'stepdown', 'fault', 'repair', 'unavailable', 'available'); `what` is prose for people.
+ * Nothing in src/ reads `what` back: readers take the typed event.
+ */
+export interface TimelineLine {
+  readonly who: TimelineWho;
+  readonly kind: string;
+  readonly what: string;
+}
+
+/**
+ * The one formatter: an event as a timeline line, or null for events the timeline does not show
+ * (a process stopping — its fault line says it —, client request outcomes, safety violations,
+ * which the run's summary counts).
+ */
+export function formatEvent(e: TrialEvent): TimelineLine | null {
+  switch (e.type) {
+    case 'faultSkipped':
+      return { who: 'fault', kind: 'fault', what: `${e.fault}: no leader at this time, nothing done` };
+    case 'faultApplied':
+      return { who: 'fault', kind: 'fault', what: `${e.fault}: ${appliedText(e)}` };
+    case 'faultRepaired':
+      return { who: 'fault', kind: 'repair', what: repairedText(e) };
+    case 'looking':
+      return { who: e.server, kind: 'looking', what: 'LOOKING (election)' };
+    case 'phase':
+      return { who: e.server, kind: 'phase', what: `${e.state}: ${e.phase === 'SYNCHRONIZATION' ? 'synchronising' : e.phase.toLowerCase()}` };
+    case 'notificationTimeout':
+      return { who: e.server, kind: 'backoff', what: `heard no votes: re-sent its vote, next wait ${(e.nextWaitUs / 1e6).toFixed(1)}s (round ${e.round})` };
+    case 'roleDecided': {
+      const how = e.viaFinalizeWait ? 'after finalizeWait' : 'joined an established leader, no finalizeWait';
+      const role = e.role === 'LEADING' ? 'LEADING' : `${e.role} server ${e.leader}`;
+      return { who: e.server, kind: 'decided', what: `${role} (election round ${e.round}, ${how})` };
+    }
+    case 'epochProposed':
+      return { who: e.server, kind: 'epoch', what: `proposed epoch ${e.epoch}` };
+    case 'established':
+      return { who: e.server, kind: 'established', what: `LEADING, established epoch ${e.epoch} (NEWLEADER acked by ${e.quorum.join(',')})` };
+    case 'synced':
+      return { who: e.server, kind: 'synced', what: `synced with leader ${e.leader} (${e.mode}), serving` };
+    case 'learnerLost':
+      return { who: e.server, kind: 'timeout', what: `lost learner ${e.learner}: ${e.reason}` };
+    case 'leaderLost':
+      return { who: e.server, kind: 'timeout', what: `left leader ${e.leader}: ${e.reason}` };
+    case 'steppedDown':
+      return { who: e.server, kind: 'stepdown', what: `stepped down from epoch ${e.epoch}: ${e.reason}` };
+    case 'writesUnavailable':
+      return { who: 'cluster', kind: 'unavailable', what: `writes unavailable (${e.cause})` };
+    case 'writesAvailable':
+      return { who: 'cluster', kind: 'available', what: `writes available again (leader ${e.leader}) after ${seconds(e.downForUs)}` };
+    case 'processStopped':
+    case 'writeCommitted':
+    case 'writeFailed':
+    case 'readServed':
+    case 'readFailed':
+    case 'safetyViolation':
+      return null;
+  }
+}
+
+function appliedText(e: FaultEvent & { type: 'faultApplied' }): string {
+  switch (e.effect) {
+    case 'process killed':
+      return `server ${e.target} process killed (connections reset)`;
+    case 'host down':
+      return `server ${e.target} host down (silent)`;
+    case 'disk lost':
+      return `server ${e.target} host down, disk lost`;
+    case 'domain down':
+      return `every host in ${e.domain?.level} ${e.domain?.name} down (silent)`;
+    case 'isolated':
+      return `server ${e.target} cut off`;
+    case 'links cut':
+      return 'links cut (silent)';
+  }
+}
+
+function repairedText(e: FaultEvent & { type: 'faultRepaired' }): string {
+  switch (e.effect) {
+    case 'restarted':
+      return `server ${e.target} restarted`;
+    case 'host up':
+      return `server ${e.target}'s host back up`;
+    case 'domain up':
+      return `${e.domain?.level} ${e.domain?.name} back up`;
+    case 'healed':
+      return `${e.fault} healed`;
+  }
+}
+
+/** µs → "12.345s", the timeline's precision. */
+function seconds(us: number): string {
+  return `${(us / 1e6).toFixed(3)}s`;
+}
