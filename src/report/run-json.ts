@@ -1,4 +1,4 @@
-import type { Topology } from '../model/index.js';
+import type { Topology, TrialEvent } from '../model/index.js';
 import type { DowntimeCause } from '../observe/index.js';
 import { DOWNTIME_CAUSES } from '../observe/index.js';
 import type { ClientView, TrialResult } from '../scenario/index.js';
@@ -29,6 +29,32 @@ export function runExitCode(run: Pick<RunJson, 'safety'>): number {
 /** Microseconds → milliseconds with µs precision, as the JSON contract prints times. */
 export function ms(us: number): number {
   return us / 1000;
+}
+
+/** An event's `…Us` keys as `…Ms` (the JSON contract's unit), every other field as is. */
+type InMs<E> = { readonly [K in keyof E as K extends `${infer P}Us` ? `${P}Ms` : K]: E[K] };
+
+/**
+ * One entry of `run --json`'s `eventLog`: a model/events.ts TrialEvent with every time in
+ * milliseconds — `atUs` becomes `atMs`, and likewise `nextWaitMs` (notificationTimeout),
+ * `downForMs` (writesAvailable), `latencyMs` (writeCommitted) — and every other field as typed
+ * there. `type` tells which; for example
+ *   { "type": "faultApplied", "atMs": 20000, "faultIndex": 0, "fault": "isolate:leader@20s+30s",
+ *     "source": "scripted", "target": 3, "effect": "isolated", "servers": [3], "domain": null }
+ *   { "type": "roleDecided", "atMs": 30512.3, "server": 1, "role": "LEADING", "leader": 1,
+ *     "round": 2, "viaFinalizeWait": true }
+ *   { "type": "writesUnavailable", "atMs": 20000, "cause": "leaderIsolated" }
+ */
+export type RunEventJson = TrialEvent extends infer E ? (E extends TrialEvent ? InMs<E> : never) : never;
+
+/** A TrialEvent in the JSON contract's units (see RunEventJson); keys keep their order, `…Us` renamed in place. */
+export function eventJson(e: TrialEvent): RunEventJson {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(e)) {
+    if (k.endsWith('Us') && typeof v === 'number') out[`${k.slice(0, -2)}Ms`] = ms(v);
+    else out[k] = v;
+  }
+  return out as RunEventJson;
 }
 
 export interface RunJson {
@@ -62,9 +88,13 @@ export interface RunJson {
   readonly reads: ClientView['reads'] | null;
   readonly sessions: ClientView['sessions'] | null;
   readonly safety: RunSafety;
+  /** how many simulation events the trial processed (a cost measure; the typed events are `eventLog`) */
   readonly events: number;
   readonly messages: number;
+  /** the text timeline, rendered from `eventLog` by observe/format.ts (for people: never parse `what`) */
   readonly timeline: readonly { atMs: number; who: number | string; kind: string; what: string }[];
+  /** every typed event of the trial in the order it happened (RunEventJson; times in ms) */
+  readonly eventLog: readonly RunEventJson[];
   readonly version: string;
   readonly config: Topology;
 }
@@ -113,6 +143,7 @@ export function runJson(result: TrialResult, topology: Topology, version: string
     events: result.events,
     messages: result.messages,
     timeline: recorder.timeline.map((t) => ({ atMs: ms(t.atUs), who: t.who, kind: t.kind, what: t.what })),
+    eventLog: recorder.events.map(eventJson),
     version,
     config: topology,
   };
