@@ -1,7 +1,7 @@
 import { formatFailureModel } from '../faults/index.js';
 import type { LatencySpec, Topology } from '../model/index.js';
 import type { AvailabilityDocument, ResultRow } from '../montecarlo/index.js';
-import { formatAvailability, formatAvailabilityInterval, formatYears } from '../montecarlo/estimate.js';
+import { formatAvailability, formatAvailabilityInterval, formatYears } from '../stats/format.js';
 import { DOWNTIME_PROCESSES, type DowntimeProcess } from '../observe/index.js';
 import { MIN_EPISODES } from '../stats/index.js';
 

@@ -1,6 +1,6 @@
 import { formatFailureModel, type FailureModelDescription } from '../../faults/describe.js';
 import { CAUSE_LABELS, PROCESS_LABELS, nines, percent, type AvailabilityInput, type RunInput } from '../charts/index.js';
-import { formatAvailability, formatAvailabilityInterval, formatYears } from '../../montecarlo/estimate.js';
+import { formatAvailability, formatAvailabilityInterval, formatYears } from '../../stats/format.js';
 import { UNTRUSTED_NOTE, modelProvenance, topologySettings, untrustedWrite } from '../table.js';
 import type { AssumptionBlock } from './index.js';
 
