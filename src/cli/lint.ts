@@ -16,9 +16,8 @@
  *                   syncLimit×tickTime), so a leader may never be established, or followers
  *                   time out in normal operation
  */
-import type { ServerSpec, Topology } from '../model/index.js';
-import { meanOf } from '../core/index.js';
-import { linkClass, toDistributionUs } from '../net/latency.js';
+import { meanOf, type ServerSpec, type Topology } from '../model/index.js';
+import { linkClass } from '../net/latency.js';
 import { verifierFor } from '../zk/quorum.js';
 
 export type PlacementWarningKind = 'evenVoters' | 'sharedHost' | 'sharedRack' | 'zoneOutage' | 'fewZones' | 'shortLimits';
@@ -57,7 +56,7 @@ function farthestVotersUs(topology: Topology, voters: readonly ServerSpec[]): nu
   let most = 0;
   for (const a of voters) for (const b of voters) {
     if (a.id >= b.id) continue;
-    most = Math.max(most, meanOf(toDistributionUs(topology.latency[linkClass(a, b)])));
+    most = Math.max(most, meanOf(topology.latency[linkClass(a, b)]));
   }
   return most;
 }

@@ -12,12 +12,11 @@ import {
   MAX_SIGMA,
   MIN_WEIBULL_SHAPE,
 } from './limits.js';
-import { DIMENSIONLESS_PARAMS, DIST_PARAMS } from './schema.js';
+import { DIMENSIONLESS_PARAMS, DISTRIBUTION_PARAMS, type Distribution, type DistributionKind } from '../model/distribution.js';
 import { nonPrintableProblem } from './topology.js';
 import {
   DOMAIN_LEVELS,
   MAINTENANCE_ORDERS,
-  type DurationDistribution,
   type Experiment,
 } from '../model/experiment.js';
 
@@ -27,14 +26,15 @@ export interface ExperimentIssue {
 }
 
 /** Distribution parameters and whether each is a duration (else a plain number). */
-export const EXPERIMENT_DIST_PARAMS: Readonly<Record<DurationDistribution['dist'], readonly string[]>> = DIST_PARAMS;
+export const EXPERIMENT_DIST_PARAMS: Readonly<Record<DistributionKind, readonly string[]>> = DISTRIBUTION_PARAMS;
 export const DIMENSIONLESS_DIST_PARAMS: ReadonlySet<string> = DIMENSIONLESS_PARAMS;
 
 /**
  * The `dist:` names an experiment file accepts → the distribution they build. `fixed` is the
- * documented name of a constant; `constant` (the topology files' name) is kept as a synonym.
+ * documented name of a constant; `constant` is a synonym (topology files accept both too, listing
+ * `constant` first: model/distribution.ts DISTRIBUTION_NAMES).
  */
-export const EXPERIMENT_DIST_NAMES: Readonly<Record<string, DurationDistribution['dist']>> = {
+export const EXPERIMENT_DIST_NAMES: Readonly<Record<string, DistributionKind>> = {
   fixed: 'constant',
   constant: 'constant',
   exponential: 'exponential',
@@ -142,7 +142,7 @@ function isPositiveUs(us: number): boolean {
  * Every distribution must have a positive mean (so renewal processes advance): positive scale
  * parameters, non-negative spreads. A normal's negative draws are clamped by the sampler.
  */
-function checkDist(d: DurationDistribution, path: string, add: (path: string, message: string) => void): void {
+function checkDist(d: Distribution, path: string, add: (path: string, message: string) => void): void {
   const params = EXPERIMENT_DIST_PARAMS[d.dist] as readonly string[] | undefined;
   if (params === undefined) {
     add(`${path}.dist`, `must be one of ${Object.keys(EXPERIMENT_DIST_PARAMS).join(', ')}, found ${JSON.stringify(d.dist)}`);
@@ -206,7 +206,7 @@ function checkDist(d: DurationDistribution, path: string, add: (path: string, me
   }
   // Means past the clock (2^53 µs ≈ 285 years) say nothing the sampler can honour.
   if (refused) return;
-  const m = distributionMean(d as unknown as { dist: string } & Record<string, unknown>);
+  const m = distributionMean(d);
   if (Number.isFinite(m) && m > Number.MAX_SAFE_INTEGER) add(path, `must have a mean of at most 285 years, found about ${formatDurationUs(Math.round(m))}`);
   else if (!Number.isFinite(m) && !Number.isNaN(m)) add(path, 'must have a finite mean (durations up to 285 years)');
 }

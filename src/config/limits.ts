@@ -8,7 +8,8 @@
  * (core/limits.ts), never a stack trace.
  */
 
-import type { DurationDistribution, FailureModel } from '../model/experiment.js';
+import { DISTRIBUTION_PARAMS, meanOf, type Distribution } from '../model/distribution.js';
+import type { FailureModel } from '../model/experiment.js';
 
 // config/ may import only model/ (ARCHITECTURE.md, tier table): the few constants are restated.
 const US_PER_MIN = 60_000_000;
@@ -69,44 +70,15 @@ export const MAX_SAMPLED_FAULTS = 1_000_000;
 export const MAX_VOTERS = 51;
 export const MAX_SERVERS = 1000;
 
-/** The mean of a distribution given by its parameters (any units), Infinity when it has none. */
-export function distributionMean(d: { dist: string } & Record<string, unknown>): number {
-  const n = (k: string): number => (typeof d[k] === 'number' ? (d[k] as number) : Number.NaN);
-  switch (d.dist) {
-    case 'constant':
-      return n('value');
-    case 'uniform':
-      return (n('min') + n('max')) / 2;
-    case 'exponential':
-    case 'normal':
-      return n('mean');
-    case 'lognormal':
-      return n('median') * Math.exp((n('sigma') * n('sigma')) / 2);
-    case 'weibull':
-      return n('scale') * gamma(1 + 1 / n('shape'));
-    default:
-      return Number.NaN;
-  }
+/** The mean of a distribution (any units); NaN when `dist` is unknown (e.g. after a bad --set) or a parameter is missing. */
+export function distributionMean(d: Distribution): number {
+  return Object.hasOwn(DISTRIBUTION_PARAMS, d.dist) ? meanOf(d) : Number.NaN;
 }
 
 /** `3.2e+10` style numbers stay readable: whole numbers up to 1e9, else 3 significant digits. */
 export function formatCount(x: number): string {
   if (!Number.isFinite(x)) return String(x);
   return x < 1e9 ? String(Math.round(x)) : x.toPrecision(3);
-}
-
-const LANCZOS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
-];
-
-/** Gamma function for x ≥ 1 (Lanczos, ~15 digits; core/distributions.ts has the same, out of config's reach). */
-function gamma(x: number): number {
-  const z = x - 1;
-  let sum = LANCZOS[0]!;
-  for (let i = 1; i < LANCZOS.length; i++) sum += LANCZOS[i]! / (z + i);
-  const t = z + 7.5;
-  return Math.sqrt(2 * Math.PI) * Math.pow(t, z + 0.5) * Math.exp(-t) * sum;
 }
 
 /** Which entities of a topology a failure process runs on, once each. */
@@ -129,8 +101,8 @@ export interface FaultRate {
  * Parameters must already be valid (positive means); a non-finite mean counts as 0 events.
  */
 export function faultRates(failures: FailureModel, horizonUs: number): FaultRate[] {
-  const mean = (d: DurationDistribution): number => distributionMean(d as unknown as { dist: string } & Record<string, unknown>);
-  const cycles = (up: DurationDistribution, down: DurationDistribution | number): number => {
+  const mean = distributionMean;
+  const cycles = (up: Distribution, down: Distribution | number): number => {
     const period = mean(up) + (typeof down === 'number' ? down : mean(down));
     return period > 0 && Number.isFinite(period) ? horizonUs / period : 0;
   };

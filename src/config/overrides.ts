@@ -12,7 +12,8 @@
  *     key other than sigma/shape next to a `dist`) takes a duration with a unit (`4h`); a bare
  *     number is refused — µs, ms and seconds are too easy to confuse;
  *   - a field in milliseconds (name ending in `Ms`) takes a duration or a bare number of ms, as
- *     topology files do;
+ *     topology files do; so does a time parameter of a topology's latency or fsync distribution
+ *     (held in µs: a bare number there is ms, as in the file);
  *   - any other number field takes a number (a duration there is refused);
  *   - a string field takes the text as is; a boolean field takes true/false;
  *   - mappings, lists and null (a process that is off) cannot be replaced wholesale.
@@ -20,7 +21,7 @@
  * for ranges and cross-field rules.
  */
 import { produce, type Draft } from 'immer';
-import { parseDurationUs } from '../model/duration.js';
+import { parseDurationUs, US_PER_MS } from '../model/duration.js';
 import { durationHint } from './yaml-reader.js';
 import { closest } from './suggest.js';
 
@@ -53,7 +54,11 @@ function kindOf(x: unknown): string {
   return `a ${typeof x}`;
 }
 
-type Unit = 'us' | 'ms' | 'number';
+/** `msAsUs`: a µs field that files write in ms (topology distributions): a bare number is ms. */
+type Unit = 'us' | 'ms' | 'msAsUs' | 'number';
+
+/** The top-level keys of a topology whose distributions files write in ms. */
+const MS_DISTRIBUTION_ROOTS: ReadonlySet<string> = new Set(['latency', 'storage']);
 
 export function applySet<T extends object>(base: T, path: string, rawValue: string): ApplySetResult<T> {
   const parts = splitPath(path.trim());
@@ -100,7 +105,9 @@ export function applySet<T extends object>(base: T, path: string, rawValue: stri
   const raw = rawValue.trim();
   if (typeof node === 'number') {
     const isDistParam = isRecord(parent) && typeof parent.dist === 'string' && lastKey !== 'dist';
-    const unit: Unit = lastKey.endsWith('Ms') ? 'ms' : lastKey.endsWith('Us') || (isDistParam && !DIMENSIONLESS.has(lastKey)) ? 'us' : 'number';
+    const timeParam = isDistParam && !DIMENSIONLESS.has(lastKey);
+    const msDistribution = timeParam && MS_DISTRIBUTION_ROOTS.has(String(keys[0]));
+    const unit: Unit = lastKey.endsWith('Ms') ? 'ms' : msDistribution ? 'msAsUs' : lastKey.endsWith('Us') || timeParam ? 'us' : 'number';
     const parsed = readNumber(raw, unit, lastKey);
     if (typeof parsed === 'string') return { ok: false, error: `${path}: ${parsed}` };
     value = parsed;
@@ -138,8 +145,13 @@ function readNumber(raw: string, unit: Unit, key: string): number | string {
     if (isNumber) return `expected a duration with a unit such as 90s, 4h or 30d, found bare number ${raw} (add a unit)`;
     return `expected a duration with a unit such as 90s, 4h or 30d, found "${raw}"${durationHint(raw)}`;
   }
+  if (unit === 'msAsUs') {
+    if (us !== null) return us;
+    if (isNumber) return Number(raw) * US_PER_MS;
+    return `expected a duration such as 2ms or a number of milliseconds, found "${raw}"${durationHint(raw)}`;
+  }
   if (unit === 'ms') {
-    if (us !== null) return us / 1000;
+    if (us !== null) return us / US_PER_MS;
     if (isNumber) return Number(raw);
     return `expected a duration such as 2s or a number of milliseconds, found "${raw}"${durationHint(raw)}`;
   }

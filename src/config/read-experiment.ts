@@ -5,6 +5,7 @@
  * reader.
  */
 import { isMap, isScalar, isSeq } from 'yaml';
+import type { Distribution } from '../model/distribution.js';
 import { parseDurationUs } from '../model/duration.js';
 import {
   DOMAIN_LEVELS,
@@ -13,7 +14,6 @@ import {
   type Bursts,
   type DiskLoss,
   type DomainOutages,
-  type DurationDistribution,
   type Experiment,
   type FailureModel,
   type HostFailures,
@@ -52,7 +52,7 @@ export const DEFAULT_EXPERIMENT: Omit<Experiment, 'name'> = {
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Stands in for a distribution that failed to parse (the parse fails anyway; it never escapes). */
-const PLACEHOLDER: DurationDistribution = { dist: 'constant', value: 1 };
+const PLACEHOLDER: Distribution = { dist: 'constant', value: 1 };
 
 
 
@@ -143,7 +143,7 @@ export class ExperimentReader extends YamlReader {
   private readPair<T>(node: unknown, path: string, a: string, b: string): T | null {
     const entries = this.entries(node, path, [a, b]);
     if (entries === null) return null;
-    const out: Record<string, DurationDistribution> = {};
+    const out: Record<string, Distribution> = {};
     let ok = this.requireKeys(node, path, entries, [a, b]);
     for (const { key, value } of entries) {
       const d = this.readDist(value, `${path}.${key}`);
@@ -258,14 +258,14 @@ export class ExperimentReader extends YamlReader {
    * `--node-mttf 30d` reads it); a constant is spelled `{ dist: fixed, value: 4h }` (`constant`
    * is accepted as a synonym, the topology files' name). Undefined after an error.
    */
-  private readDist(node: unknown, path: string): DurationDistribution | undefined {
+  private readDist(node: unknown, path: string): Distribution | undefined {
     if (isScalar(node) && node.value !== null && !isMap(node)) {
       const us = this.durationUs(node, path);
       return us === undefined ? undefined : { dist: 'exponential', mean: us };
     }
     const names = Object.keys(EXPERIMENT_DIST_NAMES);
     const distNode = isMap(node) ? node.get('dist', true) : undefined;
-    let dist: DurationDistribution['dist'] | undefined;
+    let dist: Distribution['dist'] | undefined;
     if (isMap(node) && distNode === undefined) {
       this.errorAt(`${path}.dist`, node, `expected "dist" (one of ${names.join(', ')}), found none`);
     } else if (distNode !== undefined) {
@@ -287,6 +287,6 @@ export class ExperimentReader extends YamlReader {
     if (!ok) return undefined;
     const d: Record<string, unknown> = { dist };
     for (const p of params) d[p] = values[p]; // canonical parameter order, whatever the file's
-    return d as DurationDistribution;
+    return d as Distribution;
   }
 }

@@ -1,10 +1,13 @@
 /** Reads a parsed YAML document into a TopologyInput, recording every error with its position. */
 import { isMap, isScalar, isSeq } from 'yaml';
 import { parseDurationUs } from '../model/duration.js';
-import type { LatencySpec, LinkClass, StorageSettings, Topology, ZkSettings } from '../model/topology.js';
+import { scaleDistribution, type Distribution } from '../model/distribution.js';
+import { US_PER_MS } from '../model/duration.js';
+import type { LinkClass, StorageSettings, Topology, ZkSettings } from '../model/topology.js';
 import {
   DIMENSIONLESS_PARAMS,
-  DIST_PARAMS,
+  DISTRIBUTION_NAMES,
+  DISTRIBUTION_PARAMS,
   LINK_CLASSES,
   SERVER_KEYS,
   STORAGE_KEYS,
@@ -22,7 +25,7 @@ export class TopologyReader extends YamlReader {
       if (typeof node.value === 'number' && Number.isFinite(node.value)) return node.value;
       if (typeof node.value === 'string') {
         const us = parseDurationUs(node.value);
-        if (us !== null) return us / 1000;
+        if (us !== null) return us / US_PER_MS;
       }
     }
     this.errorAt(path, node, `expected a duration such as 0.5ms or 2s (or a number of milliseconds), found ${describe(node)}${durationHintOf(node)}`);
@@ -35,7 +38,7 @@ export class TopologyReader extends YamlReader {
     let name = defaultName;
     let description: string | undefined;
     let zk: Partial<ZkSettings> | undefined;
-    let latency: Partial<Record<LinkClass, LatencySpec>> | undefined;
+    let latency: Partial<Record<LinkClass, Distribution>> | undefined;
     let storage: Partial<StorageSettings> | undefined;
     let quorum: Topology['quorum'] | undefined;
     let servers: ServerInput[] = [];
@@ -103,7 +106,7 @@ export class TopologyReader extends YamlReader {
     for (const { key, value } of entries ?? []) {
       const path = `storage.${key}`;
       if (key === 'fsync') {
-        const spec = this.readLatencySpec(value, path);
+        const spec = this.readDistribution(value, path);
         if (spec !== undefined) storage.fsync = spec;
       } else {
         const n = this.number(value, path);
@@ -115,27 +118,33 @@ export class TopologyReader extends YamlReader {
     return storage;
   }
 
-  private readLatency(node: unknown): Partial<Record<LinkClass, LatencySpec>> {
+  private readLatency(node: unknown): Partial<Record<LinkClass, Distribution>> {
     const entries = this.entries(node, 'latency', LINK_CLASSES);
-    const latency: Partial<Record<LinkClass, LatencySpec>> = {};
+    const latency: Partial<Record<LinkClass, Distribution>> = {};
     for (const { key, value } of entries ?? []) {
-      const spec = this.readLatencySpec(value, `latency.${key}`);
+      const spec = this.readDistribution(value, `latency.${key}`);
       if (spec !== undefined) latency[key as LinkClass] = spec;
     }
     return latency;
   }
 
-  private readLatencySpec(node: unknown, path: string): LatencySpec | undefined {
+  /**
+   * A latency or fsync distribution as the file writes it (times in ms, or durations with a unit;
+   * `dist: constant` or its synonym `fixed`), returned in µs: the one ms → µs conversion of
+   * topology distributions. Undefined after an error.
+   */
+  private readDistribution(node: unknown, path: string): Distribution | undefined {
     // Read `dist` first: it decides which parameter keys are known.
     const distNode = isMap(node) ? node.get('dist', true) : undefined;
-    const dists = Object.keys(DIST_PARAMS) as LatencySpec['dist'][];
-    let dist: LatencySpec['dist'] | undefined;
+    const names = Object.keys(DISTRIBUTION_NAMES);
+    let dist: Distribution['dist'] | undefined;
     if (isMap(node) && distNode === undefined) {
-      this.errorAt(`${path}.dist`, node, `expected "dist" (one of ${dists.join(', ')}), found none`);
+      this.errorAt(`${path}.dist`, node, `expected "dist" (one of ${names.join(', ')}), found none`);
     } else if (distNode !== undefined) {
-      dist = this.oneOf(distNode, `${path}.dist`, dists);
+      const name = this.oneOf(distNode, `${path}.dist`, names);
+      dist = name === undefined ? undefined : DISTRIBUTION_NAMES[name];
     }
-    const params = dist === undefined ? [...new Set(Object.values(DIST_PARAMS).flat())] : DIST_PARAMS[dist];
+    const params = dist === undefined ? [...new Set(Object.values(DISTRIBUTION_PARAMS).flat())] : DISTRIBUTION_PARAMS[dist];
     const entries = this.entries(node, path, ['dist', ...params]);
     if (entries === null || dist === undefined) return undefined;
     const values = new Map<string, number>();
@@ -152,21 +161,9 @@ export class TopologyReader extends YamlReader {
       } else if (!values.has(param)) complete = false;
     }
     if (!complete) return undefined;
-    const v = (k: string): number => values.get(k) ?? Number.NaN;
-    switch (dist) {
-      case 'constant':
-        return { dist, valueMs: v('value') };
-      case 'uniform':
-        return { dist, minMs: v('min'), maxMs: v('max') };
-      case 'exponential':
-        return { dist, meanMs: v('mean') };
-      case 'normal':
-        return { dist, meanMs: v('mean'), stddevMs: v('stddev') };
-      case 'lognormal':
-        return { dist, medianMs: v('median'), sigma: v('sigma') };
-      case 'weibull':
-        return { dist, scaleMs: v('scale'), shape: v('shape') };
-    }
+    const ms: Record<string, string | number> = { dist };
+    for (const param of params) ms[param] = values.get(param) ?? Number.NaN; // canonical parameter order
+    return scaleDistribution(ms as unknown as Distribution, US_PER_MS);
   }
 
   private readServers(node: unknown): ServerInput[] {

@@ -20,7 +20,7 @@
  * (overrides re-validated, faults parsed against the overridden topology).
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
-import { parseDurationUs } from '../model/duration.js';
+import { parseDurationUs, US_PER_MS } from '../model/duration.js';
 import type { FaultSpec } from '../model/faults.js';
 import type { Topology } from '../model/topology.js';
 import type { ConfigError } from './errors.js';
@@ -246,7 +246,7 @@ class Reader extends YamlReader {
       const path = `workload.${key}`;
       if (key === 'sessionTimeout') {
         const us = this.durationUs(value, path, false);
-        if (us !== undefined) sessionTimeoutMs = us / 1000;
+        if (us !== undefined) sessionTimeoutMs = us / US_PER_MS;
       } else {
         const r = this.rate(value, path);
         if (r !== undefined && key === 'writes') writesPerSec = r;

@@ -1,7 +1,8 @@
 /** Topology schema: defaults, key names and the programmatic input shape. */
 import { freeze } from 'immer';
 import type { ServerId, ServerRole } from '../model/ids.js';
-import type { LatencySpec, LinkClass, StorageSettings, Topology, ZkSettings } from '../model/topology.js';
+import type { Distribution } from '../model/distribution.js';
+import type { LinkClass, StorageSettings, Topology, ZkSettings } from '../model/topology.js';
 
 // ---------------------------------------------------------------------------------------------
 // Defaults
@@ -22,24 +23,24 @@ export const DEFAULT_ZK_SETTINGS: ZkSettings = freeze(
 
 /**
  * LAN one-way delay 0.1–0.5 ms (zab-facts §9). Cross-zone 0.5–1.5 ms and cross-region 30 ms are
- * assumptions (typical cloud AZ-to-AZ and intra-continent figures), not measurements.
+ * assumptions (typical cloud AZ-to-AZ and intra-continent figures), not measurements. In µs.
  */
-export const DEFAULT_LATENCY: Readonly<Record<LinkClass, LatencySpec>> = freeze(
+export const DEFAULT_LATENCY: Readonly<Record<LinkClass, Distribution>> = freeze(
   {
-    sameHost: { dist: 'constant', valueMs: 0.05 },
-    sameZone: { dist: 'uniform', minMs: 0.1, maxMs: 0.5 },
-    crossZone: { dist: 'uniform', minMs: 0.5, maxMs: 1.5 },
-    crossRegion: { dist: 'lognormal', medianMs: 30, sigma: 0.2 },
+    sameHost: { dist: 'constant', value: 50 },
+    sameZone: { dist: 'uniform', min: 100, max: 500 },
+    crossZone: { dist: 'uniform', min: 500, max: 1500 },
+    crossRegion: { dist: 'lognormal', median: 30_000, sigma: 0.2 },
   },
   true,
 );
 
 /**
  * Assumptions, not measurements: an SSD-backed txn log fsync of ~1 ms median with a long tail,
- * a 10 MB data tree, 1 KB transactions, 1 Gbit/s between servers.
+ * a 10 MB data tree, 1 KB transactions, 1 Gbit/s between servers. fsync in µs.
  */
 export const DEFAULT_STORAGE: StorageSettings = freeze(
-  { fsync: { dist: 'lognormal', medianMs: 1, sigma: 0.5 }, snapshotMB: 10, txnBytes: 1024, bandwidthMbps: 1000 },
+  { fsync: { dist: 'lognormal', median: 1000, sigma: 0.5 }, snapshotMB: 10, txnBytes: 1024, bandwidthMbps: 1000 },
   true,
 );
 
@@ -66,7 +67,8 @@ export interface TopologyInput {
   readonly name: string;
   readonly description?: string;
   readonly zk?: Partial<ZkSettings>;
-  readonly latency?: Partial<Record<LinkClass, LatencySpec>>;
+  /** in µs, like Topology's */
+  readonly latency?: Partial<Record<LinkClass, Distribution>>;
   readonly storage?: Partial<StorageSettings>;
   readonly quorum?: Topology['quorum'];
   readonly servers: readonly ServerInput[];
@@ -88,12 +90,5 @@ export const ZK_KEYS: readonly (readonly [yamlKey: string, field: keyof ZkSettin
 export const TOP_KEYS = ['name', 'description', 'zookeeper', 'latency', 'storage', 'quorum', 'servers'] as const;
 export const STORAGE_KEYS = ['fsync', 'snapshotMB', 'txnBytes', 'bandwidthMbps'] as const;
 export const SERVER_KEYS = ['id', 'zone', 'region', 'rack', 'host', 'role', 'weight', 'group'] as const;
-export const DIST_PARAMS: Readonly<Record<LatencySpec['dist'], readonly string[]>> = {
-  constant: ['value'],
-  uniform: ['min', 'max'],
-  exponential: ['mean'],
-  normal: ['mean', 'stddev'],
-  lognormal: ['median', 'sigma'],
-  weibull: ['scale', 'shape'],
-};
-export const DIMENSIONLESS_PARAMS: ReadonlySet<string> = new Set(['sigma', 'shape']);
+/** Topology files name distributions as experiments do (model/distribution.ts): `constant` or `fixed`, … */
+export { DIMENSIONLESS_PARAMS, DISTRIBUTION_NAMES, DISTRIBUTION_PARAMS } from '../model/distribution.js';

@@ -1,5 +1,7 @@
 /** Semantic checks on a resolved Topology (no positions: parseTopology adds them). */
-import type { LatencySpec, ServerSpec, Topology, ZkSettings } from '../model/topology.js';
+import type { Distribution } from '../model/distribution.js';
+import { US_PER_MS } from '../model/duration.js';
+import type { ServerSpec, Topology, ZkSettings } from '../model/topology.js';
 import {
   distributionMean,
   MAX_DELAY_MEAN_TEXT,
@@ -77,22 +79,28 @@ function validateZk(zk: ZkSettings, issue: Issue): void {
       const expected = minimum === 0 ? 'a non-negative integer' : 'a positive integer';
       issue(`zookeeper.${yamlKey}`, `expected ${expected}, found ${value}`);
       ok = false;
-    } else if (field.endsWith('Ms') && value * 1000 > MAX_TIMEOUT_US) {
-      issue(`zookeeper.${yamlKey}`, `expected at most ${MAX_TIMEOUT_TEXT} (${MAX_TIMEOUT_US / 1000} ms), found ${value} ms`);
+    } else if (field.endsWith('Ms') && value * US_PER_MS > MAX_TIMEOUT_US) {
+      issue(`zookeeper.${yamlKey}`, `expected at most ${MAX_TIMEOUT_TEXT} (${ms(MAX_TIMEOUT_US)} ms), found ${value} ms`);
       ok = false;
     }
   }
   if (!ok) return;
   // The session and sync timeouts are products: each must fit the same bound.
   for (const key of ['initLimit', 'syncLimit'] as const) {
-    const us = zk.tickTimeMs * 1000 * zk[key];
+    const us = zk.tickTimeMs * US_PER_MS * zk[key];
     if (us > MAX_TIMEOUT_US) {
-      issue(`zookeeper.${key}`, `expected tickTime × ${key} at most ${MAX_TIMEOUT_TEXT} (${MAX_TIMEOUT_US / 1000} ms), found ${zk.tickTimeMs} ms × ${zk[key]} = ${zk.tickTimeMs * zk[key]} ms`);
+      issue(`zookeeper.${key}`, `expected tickTime × ${key} at most ${MAX_TIMEOUT_TEXT} (${ms(MAX_TIMEOUT_US)} ms), found ${zk.tickTimeMs} ms × ${zk[key]} = ${zk.tickTimeMs * zk[key]} ms`);
     }
   }
 }
 
-function validateLatency(spec: LatencySpec, path: string, issue: Issue): void {
+/** µs → the ms a topology file writes, for messages. */
+function ms(us: number): number {
+  return us / US_PER_MS;
+}
+
+/** A latency or fsync distribution (in µs; messages speak the file's ms). */
+function validateLatency(spec: Distribution, path: string, issue: Issue): void {
   let ok = true;
   const checked: Issue = (p, m) => {
     ok = false;
@@ -102,35 +110,35 @@ function validateLatency(spec: LatencySpec, path: string, issue: Issue): void {
   if (ok) validateDelayLimits(spec, path, issue);
 }
 
-function validateLatencySigns(spec: LatencySpec, path: string, issue: Issue): void {
-  const positive = (key: string, value: number): void => {
-    if (!(Number.isFinite(value) && value > 0)) issue(`${path}.${key}`, `expected a positive finite value, found ${value}`);
+function validateLatencySigns(spec: Distribution, path: string, issue: Issue): void {
+  const positive = (key: string, value: number, unit = 1): void => {
+    if (!(Number.isFinite(value) && value > 0)) issue(`${path}.${key}`, `expected a positive finite value, found ${value / unit}`);
   };
-  const nonNegative = (key: string, value: number): void => {
-    if (!(Number.isFinite(value) && value >= 0)) issue(`${path}.${key}`, `expected a non-negative finite value, found ${value}`);
+  const nonNegative = (key: string, value: number, unit = 1): void => {
+    if (!(Number.isFinite(value) && value >= 0)) issue(`${path}.${key}`, `expected a non-negative finite value, found ${value / unit}`);
   };
   switch (spec.dist) {
     case 'constant':
-      nonNegative('value', spec.valueMs);
+      nonNegative('value', spec.value, US_PER_MS);
       return;
     case 'uniform':
-      nonNegative('min', spec.minMs);
-      positive('max', spec.maxMs);
-      if (spec.minMs > spec.maxMs) issue(`${path}.max`, `expected max ≥ min (${spec.minMs} ms), found ${spec.maxMs} ms`);
+      nonNegative('min', spec.min, US_PER_MS);
+      positive('max', spec.max, US_PER_MS);
+      if (spec.min > spec.max) issue(`${path}.max`, `expected max ≥ min (${ms(spec.min)} ms), found ${ms(spec.max)} ms`);
       return;
     case 'exponential':
-      positive('mean', spec.meanMs);
+      positive('mean', spec.mean, US_PER_MS);
       return;
     case 'normal':
-      positive('mean', spec.meanMs);
-      nonNegative('stddev', spec.stddevMs);
+      positive('mean', spec.mean, US_PER_MS);
+      nonNegative('stddev', spec.stddev, US_PER_MS);
       return;
     case 'lognormal':
-      positive('median', spec.medianMs);
+      positive('median', spec.median, US_PER_MS);
       positive('sigma', spec.sigma);
       return;
     case 'weibull':
-      positive('scale', spec.scaleMs);
+      positive('scale', spec.scale, US_PER_MS);
       positive('shape', spec.shape);
       return;
   }
@@ -140,25 +148,25 @@ function validateLatencySigns(spec: LatencySpec, path: string, issue: Issue): vo
  * What the engine can represent (config/limits.ts): sigma ≤ 3, shape ≥ 0.2, and a mean (and any
  * constant, uniform max or normal stddev) of at most a minute. Runs after the sign checks.
  */
-function validateDelayLimits(spec: LatencySpec, path: string, issue: Issue): void {
-  const limitMs = MAX_DELAY_MEAN_US / 1000;
-  const atMost = (key: string, value: number, what: string): boolean => {
-    if (value <= limitMs) return true;
-    issue(`${path}.${key}`, `expected ${what} at most ${MAX_DELAY_MEAN_TEXT} (${limitMs} ms), found ${value} ms`);
+function validateDelayLimits(spec: Distribution, path: string, issue: Issue): void {
+  const limitMs = ms(MAX_DELAY_MEAN_US);
+  const atMost = (key: string, valueUs: number, what: string): boolean => {
+    if (valueUs <= MAX_DELAY_MEAN_US) return true;
+    issue(`${path}.${key}`, `expected ${what} at most ${MAX_DELAY_MEAN_TEXT} (${limitMs} ms), found ${ms(valueUs)} ms`);
     return false;
   };
   switch (spec.dist) {
     case 'constant':
-      atMost('value', spec.valueMs, 'a delay');
+      atMost('value', spec.value, 'a delay');
       return;
     case 'uniform':
-      atMost('max', spec.maxMs, 'a delay');
+      atMost('max', spec.max, 'a delay');
       return;
     case 'normal':
-      if (atMost('mean', spec.meanMs, 'a mean delay')) atMost('stddev', spec.stddevMs, 'a standard deviation');
+      if (atMost('mean', spec.mean, 'a mean delay')) atMost('stddev', spec.stddev, 'a standard deviation');
       return;
     case 'exponential':
-      atMost('mean', spec.meanMs, 'a mean delay');
+      atMost('mean', spec.mean, 'a mean delay');
       return;
     case 'lognormal':
       if (spec.sigma > MAX_SIGMA) {
@@ -173,22 +181,10 @@ function validateDelayLimits(spec: LatencySpec, path: string, issue: Issue): voi
       }
       break;
   }
-  const meanMs = distributionMean({ ...spec, ...msParams(spec) });
-  if (!(meanMs <= limitMs)) {
+  const meanUs = distributionMean(spec);
+  if (!(meanUs <= MAX_DELAY_MEAN_US)) {
     const key = spec.dist === 'lognormal' ? 'median' : 'scale';
-    issue(`${path}.${key}`, `expected a mean delay at most ${MAX_DELAY_MEAN_TEXT} (${limitMs} ms), found a mean of ${meanMs.toPrecision(3)} ms`);
-  }
-}
-
-/** The ms-suffixed fields of a LatencySpec under the experiment distributions' parameter names. */
-function msParams(spec: LatencySpec): Record<string, number> {
-  switch (spec.dist) {
-    case 'lognormal':
-      return { median: spec.medianMs, sigma: spec.sigma };
-    case 'weibull':
-      return { scale: spec.scaleMs, shape: spec.shape };
-    default:
-      return {};
+    issue(`${path}.${key}`, `expected a mean delay at most ${MAX_DELAY_MEAN_TEXT} (${limitMs} ms), found a mean of ${ms(meanUs).toPrecision(3)} ms`);
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import { isAlias, isMap, isScalar, isSeq, type LineCounter, type Node } from 'yaml';
 import type { ConfigError } from './errors.js';
-import { parseDurationUs } from '../model/duration.js';
+import { parseDurationUs, US_PER_DURATION_UNIT } from '../model/duration.js';
 import { didYouMean } from './suggest.js';
 
 export interface Entry {
@@ -33,7 +33,6 @@ export function describe(node: unknown): string {
 export const MAX_DURATION_TEXT = '285 years';
 
 const DURATION_SYNTAX = /^(\d+(?:\.\d+)?)(us|µs|ms|s|m|h|d|w|y)$/;
-const US_PER: Readonly<Record<string, number>> = { us: 1, µs: 1, ms: 1e3, s: 1e6, m: 6e7, h: 3.6e9, d: 8.64e10, w: 6.048e11, y: 3.1536e13 };
 
 /**
  * Why a text shaped like a duration was still refused by parseDurationUs, as a suffix for the
@@ -42,7 +41,7 @@ const US_PER: Readonly<Record<string, number>> = { us: 1, µs: 1, ms: 1e3, s: 1e
 export function durationHint(text: string): string {
   const m = DURATION_SYNTAX.exec(text.trim());
   if (m === null || parseDurationUs(text) !== null) return ''; // not a duration, or refused for another reason (zero)
-  const approxUs = Number(m[1]) * (US_PER[m[2] ?? 's'] ?? 1);
+  const approxUs = Number(m[1]) * (US_PER_DURATION_UNIT[m[2] ?? 's'] ?? 1);
   if (approxUs > Number.MAX_SAFE_INTEGER) return ` (too long: durations up to ${MAX_DURATION_TEXT})`;
   return ' (finer than a microsecond, the simulator\'s unit of time)';
 }

@@ -1,8 +1,8 @@
 import type { Rng } from './rng.js';
 
 /**
- * Samplers for delays and durations. Units are the caller's: a distribution of "ms" returns ms;
- * convert with time.ts (e.g. `msToUs`) before scheduling.
+ * Samplers for delays and durations. Units are the caller's: every distribution inside the
+ * simulator is in microseconds (config/ converts the files' ms once, when it reads them).
  *
  * Every sampler consumes a fixed number of `rng.next()` draws (normal and lognormal: two; the
  * others: one; constant: none), and nothing is cached between calls: the value depends only on
@@ -43,8 +43,12 @@ export function weibull(rng: Rng, scale: number, shape: number): number {
   return scale * Math.pow(-Math.log(1 - rng.next()), 1 / shape);
 }
 
-/** A distribution as data, as written in experiment files. */
-export type Distribution =
+/**
+ * A distribution as data: the same union as model/distribution.ts `Distribution` (the type every
+ * caller uses), repeated here only because core imports nothing; test/core/distributions.test.ts
+ * asserts the two are the same type. Exact moments (meanOf, medianOf) live with the model type.
+ */
+export type SampledDistribution =
   | { readonly dist: 'constant'; readonly value: number }
   | { readonly dist: 'uniform'; readonly min: number; readonly max: number }
   | { readonly dist: 'exponential'; readonly mean: number }
@@ -52,7 +56,8 @@ export type Distribution =
   | { readonly dist: 'lognormal'; readonly median: number; readonly sigma: number }
   | { readonly dist: 'weibull'; readonly scale: number; readonly shape: number };
 
-export function sample(d: Distribution, rng: Rng): number {
+/** One draw of `d`, in `d`'s units. */
+export function sample(d: SampledDistribution, rng: Rng): number {
   switch (d.dist) {
     case 'constant':
       return d.value;
@@ -67,56 +72,4 @@ export function sample(d: Distribution, rng: Rng): number {
     case 'weibull':
       return weibull(rng, d.scale, d.shape);
   }
-}
-
-/** The exact mean, for analytic models and for sanity-checking samples. */
-export function meanOf(d: Distribution): number {
-  switch (d.dist) {
-    case 'constant':
-      return d.value;
-    case 'uniform':
-      return (d.min + d.max) / 2;
-    case 'exponential':
-      return d.mean;
-    case 'normal':
-      return d.mean;
-    case 'lognormal':
-      return d.median * Math.exp((d.sigma * d.sigma) / 2);
-    case 'weibull':
-      return d.scale * gamma(1 + 1 / d.shape);
-  }
-}
-
-/** The exact median. */
-export function medianOf(d: Distribution): number {
-  switch (d.dist) {
-    case 'constant':
-      return d.value;
-    case 'uniform':
-      return (d.min + d.max) / 2;
-    case 'exponential':
-      return d.mean * Math.LN2;
-    case 'normal':
-      return d.mean;
-    case 'lognormal':
-      return d.median;
-    case 'weibull':
-      return d.scale * Math.pow(Math.LN2, 1 / d.shape);
-  }
-}
-
-const LANCZOS_G = 7;
-const LANCZOS_COEFFICIENTS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
-];
-
-/** Gamma function (Lanczos approximation, ~15 significant digits), for the Weibull mean. */
-export function gamma(x: number): number {
-  if (x < 0.5) return Math.PI / (Math.sin(Math.PI * x) * gamma(1 - x)); // reflection
-  const z = x - 1;
-  let sum = LANCZOS_COEFFICIENTS[0]!;
-  for (let i = 1; i < LANCZOS_G + 2; i++) sum += LANCZOS_COEFFICIENTS[i]! / (z + i);
-  const t = z + LANCZOS_G + 0.5;
-  return Math.sqrt(2 * Math.PI) * Math.pow(t, z + 0.5) * Math.exp(-t) * sum;
 }

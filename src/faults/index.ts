@@ -1,5 +1,7 @@
 export { independentCrashRepair, sampleFaults } from './sample.js';
 export { analyticInputs, type AnalyticInputs } from './analytic.js';
+export { FAILURE_PROCESS_TABLE, type FailureProcess } from './processes.js';
+export type { SampleContext } from './sampling.js';
 export {
   describeFailureModel,
   formatDistribution,

@@ -8,6 +8,12 @@
  * whole number of microseconds (`0.5us`) is rejected rather than rounded.
  */
 
+/**
+ * Microseconds per millisecond, for the edges that speak ms (topology files, the JSON contract):
+ * config/ multiplies by it once when reading, the JSON writers divide once when writing.
+ */
+export const US_PER_MS = 1000;
+
 const US_PER_UNIT: ReadonlyMap<string, bigint> = new Map([
   ['us', 1n],
   ['µs', 1n],
@@ -19,6 +25,9 @@ const US_PER_UNIT: ReadonlyMap<string, bigint> = new Map([
   ['w', 604_800_000_000n],
   ['y', 31_536_000_000_000n],
 ]);
+
+/** Microseconds per duration unit (`ms` → 1000, `h` → 3.6e9), as plain numbers for estimates. */
+export const US_PER_DURATION_UNIT: Readonly<Record<string, number>> = Object.fromEntries([...US_PER_UNIT].map(([unit, us]) => [unit, Number(us)]));
 
 const DURATION_RE = /^(\d+)(?:\.(\d+))?(us|µs|ms|s|m|h|d|w|y)$/;
 

@@ -6,38 +6,24 @@
  * All times are integer microseconds.
  */
 
-/**
- * A distribution of durations in microseconds (`sigma` and `shape` are dimensionless). Field for
- * field the same shape as core's `Distribution`, so `sample(d, rng)` accepts it directly; it is
- * declared here because model/ imports nothing. `constant` is spelled `{ dist: fixed, value }` in
- * experiment files; a bare duration there reads as `{ dist: exponential, mean }`.
- */
-export type DurationDistribution =
-  | { readonly dist: 'constant'; readonly value: number }
-  | { readonly dist: 'uniform'; readonly min: number; readonly max: number }
-  | { readonly dist: 'exponential'; readonly mean: number }
-  | { readonly dist: 'normal'; readonly mean: number; readonly stddev: number }
-  | { readonly dist: 'lognormal'; readonly median: number; readonly sigma: number }
-  | { readonly dist: 'weibull'; readonly scale: number; readonly shape: number };
-
-export type DistributionKind = DurationDistribution['dist'];
+import type { Distribution } from './distribution.js';
 
 /** Per server: the process is killed (host up) after `every`, restarted after `downtime`. */
 export interface ProcessRestarts {
-  readonly every: DurationDistribution;
-  readonly downtime: DurationDistribution;
+  readonly every: Distribution;
+  readonly downtime: Distribution;
 }
 
 /** Per host: alternating renewal, up for an `mttf` sample, silently crashed for an `mttr` sample. */
 export interface HostFailures {
-  readonly mttf: DurationDistribution;
-  readonly mttr: DurationDistribution;
+  readonly mttf: Distribution;
+  readonly mttr: Distribution;
 }
 
 /** Per server: the disk is lost after `every`; the server returns empty after `rebuild`. */
 export interface DiskLoss {
-  readonly every: DurationDistribution;
-  readonly rebuild: DurationDistribution;
+  readonly every: Distribution;
+  readonly rebuild: Distribution;
 }
 
 export type DomainLevel = 'rack' | 'zone' | 'region';
@@ -46,8 +32,8 @@ export const DOMAIN_LEVELS: readonly DomainLevel[] = ['rack', 'zone', 'region'];
 /** Per domain instance of `level` present in the topology: up for `every`, down for `duration`. */
 export interface DomainOutages {
   readonly level: DomainLevel;
-  readonly every: DurationDistribution;
-  readonly duration: DurationDistribution;
+  readonly every: Distribution;
+  readonly duration: Distribution;
 }
 
 /**
@@ -65,19 +51,19 @@ export interface DomainOutages {
  * Invariant (validated): 0 ≤ zoneJoin ≤ rackJoin ≤ 1.
  */
 export interface Bursts {
-  readonly every: DurationDistribution;
+  readonly every: Distribution;
   readonly windowUs: number;
   /** probability a host fails in a burst of its zone (dimensionless) */
   readonly zoneJoin: number;
   /** probability a host fails given another host of its rack fails in the same burst (dimensionless) */
   readonly rackJoin: number;
-  readonly downtime: DurationDistribution;
+  readonly downtime: Distribution;
 }
 
 /** Per pair of zones: up for `every`, then the two zones cut from each other both ways for `duration`. */
 export interface ZonePartitions {
-  readonly every: DurationDistribution;
-  readonly duration: DurationDistribution;
+  readonly every: Distribution;
+  readonly duration: Distribution;
 }
 
 export type MaintenanceOrder = 'leader-last' | 'any';

@@ -6,4 +6,5 @@ export * from './topology.js';
 export * from './faults.js';
 export * from './events.js';
 export * from './duration.js';
+export * from './distribution.js';
 export * from './experiment.js';

@@ -1,3 +1,4 @@
+import type { Distribution } from './distribution.js';
 import type { ServerId, ServerRole } from './ids.js';
 
 /** Where a server runs. Host defaults to `server-<id>`, rack to `<zone>-<host>` (a rack of its own). */
@@ -17,15 +18,6 @@ export interface ServerSpec extends Placement {
   readonly group: number;
 }
 
-/** A latency distribution, as written in YAML (all values in milliseconds). */
-export type LatencySpec =
-  | { readonly dist: 'constant'; readonly valueMs: number }
-  | { readonly dist: 'uniform'; readonly minMs: number; readonly maxMs: number }
-  | { readonly dist: 'exponential'; readonly meanMs: number }
-  | { readonly dist: 'normal'; readonly meanMs: number; readonly stddevMs: number }
-  | { readonly dist: 'lognormal'; readonly medianMs: number; readonly sigma: number }
-  | { readonly dist: 'weibull'; readonly scaleMs: number; readonly shape: number };
-
 export type LinkClass = 'sameHost' | 'sameZone' | 'crossZone' | 'crossRegion';
 
 export interface ZkSettings {
@@ -43,8 +35,8 @@ export interface ZkSettings {
 
 /** Disks and data size: what fsync and synchronisation cost. */
 export interface StorageSettings {
-  /** one fsync of the txn log (the SyncRequestProcessor batch) */
-  readonly fsync: LatencySpec;
+  /** one fsync of the txn log (the SyncRequestProcessor batch), in µs */
+  readonly fsync: Distribution;
   /** data tree size as a snapshot before any simulated write */
   readonly snapshotMB: number;
   /** one txn as logged and sent */
@@ -58,7 +50,8 @@ export interface Topology {
   readonly name: string;
   readonly description: string;
   readonly servers: readonly ServerSpec[];
-  readonly latency: Readonly<Record<LinkClass, LatencySpec>>;
+  /** one-way delay per link class, in µs (files and the JSON contract say ms: config/ converts) */
+  readonly latency: Readonly<Record<LinkClass, Distribution>>;
   readonly zk: ZkSettings;
   readonly storage: StorageSettings;
   /** 'majority' (QuorumMaj) or 'hierarchical' (QuorumHierarchical, from group/weight) */

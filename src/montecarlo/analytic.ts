@@ -1,5 +1,6 @@
-import { US_PER_YEAR, meanOf } from '../core/index.js';
+import { US_PER_YEAR } from '../core/index.js';
 import { analyticInputs } from '../faults/index.js';
+import { meanOf } from '../model/distribution.js';
 import type { Experiment } from '../model/experiment.js';
 import type { ServerSpec, Topology } from '../model/index.js';
 import { MAX_ENUMERATED_DOMAINS, MAX_ENUMERATED_VOTERS, enumeratedAvailability, meanTimeToQuorumLoss, type QuorumSystem } from '../stats/index.js';

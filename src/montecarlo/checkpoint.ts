@@ -1,3 +1,4 @@
+import { topologyToJson } from '../config/topology-json.js';
 import { Accumulator, type AccumulatorJSON } from './accumulator.js';
 import { contentDigest, sha256 } from './digest.js';
 import type { StudyConfig, StudyOptions } from './document.js';
@@ -50,7 +51,8 @@ export interface FingerprintParts {
 }
 
 export function studyKey(c: StudyConfig): string {
-  const hash = sha256(JSON.stringify([c.topology, c.experiment, c.variant])).slice(0, 16);
+  // The topology in its JSON spelling (ms), so checkpoints written before µs-inside still match.
+  const hash = sha256(JSON.stringify([topologyToJson(c.topology), c.experiment, c.variant])).slice(0, 16);
   const label = c.variant ? `${c.topology.name}[${c.variant.key}=${c.variant.value}]` : c.topology.name;
   return `${label}#${hash}`;
 }

@@ -1,5 +1,6 @@
 import { describeFailureModel, type FailureModelDescription } from '../faults/index.js';
 import type { Experiment } from '../model/experiment.js';
+import { topologyFromJson, topologyToJson, type TopologyJson } from '../config/topology-json.js';
 import type { Topology } from '../model/index.js';
 import { ACCUMULATOR_FORMAT, Accumulator, type AccumulatorJSON } from './accumulator.js';
 import { analyticFor } from './analytic.js';
@@ -34,7 +35,7 @@ export interface StudyOptions {
 export type ResultRow = AvailabilityRow & {
   readonly variant: Variant | null;
   /** the resolved configuration this row was simulated with, and its failure model in words */
-  readonly config: { readonly topology: Topology; readonly experiment: Experiment; readonly failureModel: FailureModelDescription };
+  readonly config: { readonly topology: TopologyJson; readonly experiment: Experiment; readonly failureModel: FailureModelDescription };
   /** exact sufficient statistics: what `zksim merge` adds up */
   readonly statistics: AccumulatorJSON;
 };
@@ -115,7 +116,7 @@ export function resultRow(study: StudyResult, horizonUs: number): ResultRow {
     analytic: analyticFor(experiment, topology),
     stoppedBy: study.stoppedBy,
   });
-  return { ...row, variant, config: { topology, experiment, failureModel: describeFailureModel(experiment) }, statistics: study.acc.toJSON() };
+  return { ...row, variant, config: { topology: topologyToJson(topology), experiment, failureModel: describeFailureModel(experiment) }, statistics: study.acc.toJSON() };
 }
 
 export function availabilityDocument(
@@ -221,7 +222,7 @@ export function mergeDocuments(docs: readonly AvailabilityDocument[]): Availabil
       if (r.stoppedBy === 'interrupted') interrupted = true;
     }
     if (interrupted) notes.push(`${f.topology}: some shards were interrupted; ${acc.trials} of ${first.options.runs} trials`);
-    return { config: { topology: f.config.topology, experiment: f.config.experiment, variant: f.variant }, acc, stoppedBy: interrupted ? 'interrupted' : 'runs' };
+    return { config: { topology: topologyFromJson(f.config.topology), experiment: f.config.experiment, variant: f.variant }, acc, stoppedBy: interrupted ? 'interrupted' : 'runs' };
   });
   const opts: StudyOptions = {
     seed: first.seed,

@@ -1,7 +1,7 @@
-import type { Distribution, Rng } from '../core/index.js';
-import type { LinkClass, Notification, PeerInput, QuorumPacket, ServerId, Topology } from '../model/index.js';
+import type { Rng } from '../core/index.js';
+import type { Distribution, LinkClass, Notification, PeerInput, QuorumPacket, ServerId, Topology } from '../model/index.js';
 import type { NetEvent, NetScheduler } from './events.js';
-import { drawDelayUs, linkClass, toDistributionUs } from './latency.js';
+import { drawDelayUs, linkClass } from './latency.js';
 
 /** A loopback message (a peer's vote to itself) still goes through the queue, as in QuorumCnxManager. */
 const LOOPBACK_US = 1;
@@ -45,7 +45,8 @@ export class Network {
   private readonly hostUp = new Map<string, boolean>();
   private readonly cuts = new Map<string, number>();
   private readonly classOf = new Map<string, LinkClass>();
-  private readonly dists: Record<LinkClass, Distribution>;
+  /** one-way delay per link class, µs (the topology's) */
+  private readonly dists: Readonly<Record<LinkClass, Distribution>>;
   private readonly lastVoteUs = new Map<string, number>();
   /** QuorumCnxManager's lastMessageSent per directed pair, re-sent when a connection is re-made */
   private readonly lastVoteSent = new Map<string, Notification>();
@@ -67,12 +68,7 @@ export class Network {
     }
     for (const a of topology.servers) for (const b of topology.servers) this.classOf.set(key(a.id, b.id), linkClass(a, b));
     this.bandwidthMbps = topology.storage.bandwidthMbps;
-    this.dists = {
-      sameHost: toDistributionUs(topology.latency.sameHost),
-      sameZone: toDistributionUs(topology.latency.sameZone),
-      crossZone: toDistributionUs(topology.latency.crossZone),
-      crossRegion: toDistributionUs(topology.latency.crossRegion),
-    };
+    this.dists = topology.latency;
   }
 
   // --- queries ---

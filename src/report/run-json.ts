@@ -1,3 +1,4 @@
+import { topologyToJson, type TopologyJson } from '../config/topology-json.js';
 import type { Topology, TrialEvent } from '../model/index.js';
 import type { DowntimeCause } from '../observe/index.js';
 import { DOWNTIME_CAUSES } from '../observe/index.js';
@@ -96,7 +97,7 @@ export interface RunJson {
   /** every typed event of the trial in the order it happened (RunEventJson; times in ms) */
   readonly eventLog: readonly RunEventJson[];
   readonly version: string;
-  readonly config: Topology;
+  readonly config: TopologyJson;
 }
 
 /** The stable `run --json` document (issue contract; fields may be added, never renamed). */
@@ -145,6 +146,6 @@ export function runJson(result: TrialResult, topology: Topology, version: string
     timeline: recorder.timeline.map((t) => ({ atMs: ms(t.atUs), who: t.who, kind: t.kind, what: t.what })),
     eventLog: recorder.events.map(eventJson),
     version,
-    config: topology,
+    config: topologyToJson(topology),
   };
 }

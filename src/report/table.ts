@@ -1,5 +1,5 @@
 import { formatFailureModel } from '../faults/index.js';
-import type { LatencySpec, Topology } from '../model/index.js';
+import type { LatencySpecJson, TopologyJson } from '../config/topology-json.js';
 import type { AvailabilityDocument, ResultRow } from '../montecarlo/index.js';
 import { formatAvailability, formatAvailabilityInterval, formatYears } from '../stats/format.js';
 import { DOWNTIME_PROCESSES, type DowntimeProcess } from '../observe/index.js';
@@ -167,7 +167,7 @@ export const UNTRUSTED_NOTE =
   `* not to be trusted; run more trials: write availability when fewer than ${MIN_EPISODES} write outages caused by failures, or fewer than ${MIN_EPISODES} quorum losses ` +
   `(unless a closed form covering every process puts quorum downtime under a tenth of the write downtime); quorum availability and MTTQL when fewer than ${MIN_EPISODES} quorum losses`;
 
-function formatLatency(l: LatencySpec): string {
+function formatLatency(l: LatencySpecJson): string {
   switch (l.dist) {
     case 'constant':
       return `${l.valueMs} ms`;
@@ -198,7 +198,7 @@ function overriddenPaths(description: string): Map<string, string> {
  * initLimit, syncLimit, cnxTimeout and the one-way latency classes, each setting a `--set`
  * changed marked "(overridden by --set)". One string per line, without indentation.
  */
-export function topologySettings(t: Pick<Topology, 'zk' | 'latency' | 'description'>): string[] {
+export function topologySettings(t: Pick<TopologyJson, 'zk' | 'latency' | 'description'>): string[] {
   const over = overriddenPaths(t.description ?? '');
   const mark = (key: string): string => {
     const flag = over.get(`zookeeper.${key}`);

@@ -11,6 +11,7 @@ import {
   zonesOf,
   type ConfigError,
 } from '../../src/config/index.js';
+import { topologyFromJson, topologyToJson } from '../../src/config/topology-json.js';
 import type { Topology } from '../../src/model/topology.js';
 
 const topologiesDir = new URL('../../topologies/', import.meta.url);
@@ -85,7 +86,7 @@ describe('parseTopology: defaults and mapping', () => {
 
   it('reads the storage section, and rejects non-positive sizes with their position', () => {
     const topology = parseOk('storage:\n  fsync: { dist: constant, value: 3ms }\n  snapshotMB: 512\nservers:\n  - { id: 1, zone: az1 }\n');
-    expect(topology.storage).toEqual({ ...DEFAULT_STORAGE, fsync: { dist: 'constant', valueMs: 3 }, snapshotMB: 512 });
+    expect(topology.storage).toEqual({ ...DEFAULT_STORAGE, fsync: { dist: 'constant', value: 3000 }, snapshotMB: 512 });
     const bad = parseTopology('storage:\n  txnBytes: 0\n  bandwidth: 10\nservers:\n  - { id: 1, zone: az1 }\n', 'x.yaml');
     expect(bad.ok).toBe(false);
     if (!bad.ok) {
@@ -107,7 +108,7 @@ describe('parseTopology: defaults and mapping', () => {
     }).toThrow();
   });
 
-  it('maps latency specs to milliseconds, from durations or plain numbers', () => {
+  it('reads latency specs into microseconds, from durations or plain numbers of milliseconds', () => {
     const topology = parseOk(`
 latency:
   sameHost: { dist: constant, value: 50us }
@@ -117,11 +118,41 @@ latency:
 servers: [{ id: 1, zone: a }]
 `);
     expect(topology.latency).toEqual({
+      sameHost: { dist: 'constant', value: 50 },
+      sameZone: { dist: 'exponential', mean: 200 },
+      crossZone: { dist: 'weibull', scale: 1000, shape: 1.5 },
+      crossRegion: { dist: 'normal', mean: 2_000_000, stddev: 250 },
+    });
+  });
+
+  it('accepts `fixed` as another name for `constant` (the experiment files\' spelling)', () => {
+    const fixed = parseOk('latency:\n  sameZone: { dist: fixed, value: 0.3ms }\nstorage:\n  fsync: { dist: fixed, value: 2 }\nservers: [{ id: 1, zone: a }]\n');
+    expect(fixed.latency.sameZone).toEqual({ dist: 'constant', value: 300 });
+    expect(fixed.storage.fsync).toEqual({ dist: 'constant', value: 2000 });
+    const bad = parseTopology('latency:\n  sameZone: { dist: fixd, value: 1 }\nservers: [{ id: 1, zone: a }]\n', 'x.yaml');
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.errors[0]?.message).toMatch(/constant, fixed, uniform/);
+  });
+
+  it('writes the JSON contract in ms (`valueMs`, `minMs`, …) and reads it back unchanged', () => {
+    const topology = parseOk(`
+latency:
+  sameHost: { dist: constant, value: 50us }
+  sameZone: { dist: uniform, min: 0.1, max: 0.5 }
+  crossZone: { dist: weibull, scale: 1ms, shape: 1.5 }
+  crossRegion: { dist: normal, mean: 2s, stddev: 250us }
+servers: [{ id: 1, zone: a }]
+`);
+    const json = topologyToJson(topology);
+    expect(json.latency).toEqual({
       sameHost: { dist: 'constant', valueMs: 0.05 },
-      sameZone: { dist: 'exponential', meanMs: 0.2 },
+      sameZone: { dist: 'uniform', minMs: 0.1, maxMs: 0.5 },
       crossZone: { dist: 'weibull', scaleMs: 1, shape: 1.5 },
       crossRegion: { dist: 'normal', meanMs: 2000, stddevMs: 0.25 },
     });
+    expect(json.storage.fsync).toEqual({ dist: 'lognormal', medianMs: 1, sigma: 0.5 });
+    expect(Object.keys(json)).toEqual(Object.keys(topology));
+    expect(topologyFromJson(JSON.parse(JSON.stringify(json)))).toEqual(topology);
   });
 
   it('keeps unspecified link classes and zk settings at their defaults', () => {
@@ -131,7 +162,7 @@ latency: { crossZone: { dist: lognormal, median: 1ms, sigma: 0.3 } }
 servers: [{ id: 1, zone: a }]
 `);
     expect(topology.zk).toEqual({ ...DEFAULT_ZK_SETTINGS, tickTimeMs: 3000, syncLimit: 2, cnxTimeoutMs: 1000 });
-    expect(topology.latency).toEqual({ ...DEFAULT_LATENCY, crossZone: { dist: 'lognormal', medianMs: 1, sigma: 0.3 } });
+    expect(topology.latency).toEqual({ ...DEFAULT_LATENCY, crossZone: { dist: 'lognormal', median: 1000, sigma: 0.3 } });
   });
 
   it('accepts an even-sized ensemble and observers', () => {
@@ -247,7 +278,7 @@ servers: [{ id: 0, zone: a }]
       [5, 24, 'latency.crossRegion.dist'],
       [6, 17, 'servers[0].id'],
     ]);
-    expect(errors[3]?.message).toBe('expected one of constant, uniform, exponential, normal, lognormal, weibull, found "gaussian"');
+    expect(errors[3]?.message).toBe('expected one of constant, fixed, uniform, exponential, normal, lognormal, weibull, found "gaussian"');
   });
 
   it('rejects a parameter that does not belong to the distribution', () => {

@@ -1,16 +1,14 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { Rng } from '../../src/core/rng.js';
 import {
-  type Distribution,
   exponential,
-  gamma,
-  meanOf,
-  medianOf,
   normal,
   sample,
+  type SampledDistribution,
   uniform,
   weibull,
 } from '../../src/core/distributions.js';
+import { type Distribution, gamma, meanOf, medianOf } from '../../src/model/distribution.js';
 
 /**
  * Statistical checks use a fixed seed and n = 100 000 samples, and accept a sample mean within
@@ -131,5 +129,12 @@ describe('samplers', () => {
     expect(gamma(5)).toBeCloseTo(24, 10);
     expect(gamma(0.5)).toBeCloseTo(Math.sqrt(Math.PI), 12);
     expect(gamma(1.5)).toBeCloseTo(Math.sqrt(Math.PI) / 2, 12);
+  });
+
+  it("core's sampled union is model's Distribution, field for field (core may not import model)", () => {
+    // Checked by the type checker (npx tsc includes test/): a parameter added to one and not the
+    // other fails here.
+    expectTypeOf<SampledDistribution>().toEqualTypeOf<Distribution>();
+    expectTypeOf(sample).parameter(0).toEqualTypeOf<Distribution>();
   });
 });

@@ -9,7 +9,8 @@ import { formatConfigError } from '../../src/config/errors.js';
 import { parseExperiment } from '../../src/config/experiment.js';
 import { Rng } from '../../src/core/rng.js';
 import { sampleFaults } from '../../src/faults/index.js';
-import type { DurationDistribution, Experiment } from '../../src/model/experiment.js';
+import type { Distribution } from '../../src/model/distribution.js';
+import type { Experiment } from '../../src/model/experiment.js';
 import type { FaultSpec } from '../../src/model/faults.js';
 import type { Topology } from '../../src/model/topology.js';
 import { parseTopology } from '../../src/config/topology.js';
@@ -135,7 +136,7 @@ describe('observers inside the voters\' zones never change the faults voters see
 describe('production.yaml: bursts are 37% of failures, per host, in every layout', () => {
   const e = experimentText(readFileSync('experiments/production.yaml', 'utf8'), 'production.yaml');
   const f = e.failures;
-  const mean = (d: DurationDistribution): number => {
+  const mean = (d: Distribution): number => {
     if (d.dist === 'exponential') return d.mean;
     if (d.dist === 'lognormal') return d.median * Math.exp((d.sigma * d.sigma) / 2);
     throw new Error(`unexpected ${d.dist}`);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Rng, Simulation } from '../../src/core/index.js';
 import { Network, type NetEvent } from '../../src/net/index.js';
-import type { LatencySpec, Notification, PeerInput, QuorumPacket, ServerId, Topology } from '../../src/model/index.js';
+import type { Distribution, Notification, PeerInput, QuorumPacket, ServerId, Topology } from '../../src/model/index.js';
 
 const MS = 1000;
 const S = 1000 * MS;
@@ -17,14 +17,14 @@ interface Got {
  * Three servers on hosts h1..h3 and one latency for every link. Network reads only `servers`,
  * `latency` and `storage.bandwidthMbps` of a Topology, so the rest is left out.
  */
-function world(latency: LatencySpec = { dist: 'constant', valueMs: 1 }, seed = 'net-test') {
+function world(latency: Distribution = { dist: 'constant', value: 1000 }, seed = 'net-test') {
   const servers = [1, 2, 3].map((id) => ({ id, role: 'voter' as const, weight: 1, group: 0, host: `h${id}`, rack: 'r1', zone: 'z1', region: 'eu' }));
   const topology = {
     name: 'test',
     description: '',
     servers,
     latency: { sameHost: latency, sameZone: latency, crossZone: latency, crossRegion: latency },
-    storage: { fsync: { dist: 'constant', valueMs: 1 }, snapshotMB: 1, txnBytes: 1024, bandwidthMbps: 1000 },
+    storage: { fsync: { dist: 'constant', value: 1000 }, snapshotMB: 1, txnBytes: 1024, bandwidthMbps: 1000 },
     quorum: 'majority',
   } as unknown as Topology;
   const sim = new Simulation<NetEvent>();
@@ -67,7 +67,7 @@ describe('connections and votes', () => {
   });
 
   it('FIFO per direction, for packets and votes, even with widely random latency', () => {
-    const w = world({ dist: 'uniform', minMs: 0.1, maxMs: 50 });
+    const w = world({ dist: 'uniform', min: 100, max: 50_000 });
     const conn = w.open(1, 2);
     for (let i = 0; i < 300; i++) {
       w.net.send(1, conn, req(i));
@@ -316,7 +316,7 @@ describe('property: a connection delivers each packet once, in send order', () =
   it('for random cut/heal/send sequences with random latency', () => {
     fc.assert(
       fc.property(fc.array(op, { minLength: 1, maxLength: 120 }), fc.integer({ min: 0, max: 1e6 }), (ops, seed) => {
-        const w = world({ dist: 'exponential', meanMs: 20 }, `prop-${seed}`);
+        const w = world({ dist: 'exponential', mean: 20_000 }, `prop-${seed}`);
         const conn = w.open(1, 2);
         const ends = [1, 2] as const;
         const sent: [number[], number[]] = [[], []];

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { produce } from 'immer';
 import type { Experiment } from '../../model/experiment.js';
-import { meanOf } from '../../core/index.js';
+import { meanOf } from '../../model/distribution.js';
 import type { StudyConfig } from '../../montecarlo/index.js';
 import { shownModel } from '../show-model.js';
 import { UserError } from '../errors.js';

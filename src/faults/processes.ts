@@ -1,0 +1,274 @@
+/**
+ * The failure processes, one entry each: which experiment field turns it on, the failure sources
+ * its faults carry, how it samples, how it reads in words, and whether the closed form
+ * (montecarlo/analytic.ts) covers it. Adding a process is one entry here (plus its field in
+ * model/experiment.ts FailureModel and its reader in config/).
+ *
+ * Order is part of the contract: `sampleFaults` runs the entries in this order (so the fault
+ * list's tiebreak and every stream's draws stay as they are), and descriptions and the closed
+ * form's covers / leavesOut lists follow it (FAILURE_SOURCES order).
+ *
+ * The closed form's coverage is an allow-list: an entry covers nothing unless it says
+ * `closedForm: true`, and the closed form then needs its inputs (faults/analytic.ts). A process
+ * that does not say so is reported as left out (`analyticLeavesOut`), so a new process never
+ * makes the oracle claim coverage it lacks.
+ */
+import { formatDurationUs } from '../model/duration.js';
+import { formatDistribution as dist } from '../model/distribution.js';
+import type { Bursts, DomainLevel, FailureModel, RollingMaintenance } from '../model/experiment.js';
+import type { FailureSource } from '../model/faults.js';
+import type { ServerId } from '../model/ids.js';
+import type { ServerSpec } from '../model/topology.js';
+import type { FailureProcessDescription, FailureScope } from './describe.js';
+import { domains, draw, type FaultList, renewal, type SampleContext, server } from './sampling.js';
+import type { Rng } from '../core/index.js';
+
+export interface FailureProcess {
+  /** the FailureModel field that configures the process (its name in experiment files) */
+  readonly field: string;
+  /** the failure sources the process's faults carry when `f` turns it on; [] = off */
+  sources(f: FailureModel): readonly FailureSource[];
+  /** draw the process's faults into `ctx.out`; called only when `sources(f)` is not empty */
+  sample(f: FailureModel, ctx: SampleContext): void;
+  /** the process in words, one entry per source instance (faults/describe.ts) */
+  describe(f: FailureModel): readonly FailureProcessDescription[];
+  /** true only when montecarlo/analytic.ts's product form includes this process exactly */
+  readonly closedForm: boolean;
+}
+
+const DOMAIN_SOURCE: Readonly<Record<DomainLevel, FailureSource>> = { rack: 'rackOutages', zone: 'zoneOutages', region: 'regionOutages' };
+const DOMAIN_SCOPE: Readonly<Record<DomainLevel, FailureScope>> = { rack: 'per rack', zone: 'per zone', region: 'per region' };
+const LEVELS: readonly DomainLevel[] = ['rack', 'zone', 'region'];
+
+/** The failure source per domain level (rackOutages, zoneOutages, regionOutages). */
+export function domainSource(level: DomainLevel): FailureSource {
+  return DOMAIN_SOURCE[level];
+}
+
+const processRestarts: FailureProcess = {
+  field: 'processRestarts',
+  sources: (f) => (f.processRestarts === null ? [] : ['processRestarts']),
+  sample(f, { servers, rng, horizonUs, out }) {
+    const { every, downtime } = f.processRestarts!;
+    for (const s of servers) {
+      renewal(rng.fork(`processRestarts:${s.id}`), every, downtime, horizonUs, (atUs, durationUs) => {
+        out.add({ kind: 'kill', node: server(s.id), atUs, durationUs, source: 'processRestarts' });
+      });
+    }
+  },
+  describe: (f) => [{ process: 'processRestarts', scope: 'per server', parameters: { every: dist(f.processRestarts!.every), downtime: dist(f.processRestarts!.downtime) } }],
+  closedForm: true,
+};
+
+const hostFailures: FailureProcess = {
+  field: 'hostFailures',
+  sources: (f) => (f.hostFailures === null ? [] : ['hostFailures']),
+  sample(f, { hosts, rng, horizonUs, out }) {
+    const { mttf, mttr } = f.hostFailures!;
+    for (const s of hosts) {
+      renewal(rng.fork(`hostFailures:${s.id}`), mttf, mttr, horizonUs, (atUs, durationUs) => {
+        out.add({ kind: 'crash', node: server(s.id), atUs, durationUs, source: 'hostFailures' });
+      });
+    }
+  },
+  describe: (f) => [{ process: 'hostFailures', scope: 'per host', parameters: { mttf: dist(f.hostFailures!.mttf), mttr: dist(f.hostFailures!.mttr) } }],
+  closedForm: true,
+};
+
+const diskLoss: FailureProcess = {
+  field: 'diskLoss',
+  sources: (f) => (f.diskLoss === null ? [] : ['diskLoss']),
+  sample(f, { servers, rng, horizonUs, out }) {
+    const { every, rebuild } = f.diskLoss!;
+    for (const s of servers) {
+      renewal(rng.fork(`diskLoss:${s.id}`), every, rebuild, horizonUs, (atUs, durationUs) => {
+        out.add({ kind: 'wipe', node: server(s.id), atUs, durationUs, source: 'diskLoss' });
+      });
+    }
+  },
+  describe: (f) => [{ process: 'diskLoss', scope: 'per server', parameters: { every: dist(f.diskLoss!.every), rebuild: dist(f.diskLoss!.rebuild) } }],
+  closedForm: true,
+};
+
+const domainOutages: FailureProcess = {
+  field: 'domainOutages',
+  // FAILURE_SOURCES order: racks, then zones, then regions.
+  sources: (f) => LEVELS.filter((level) => f.domainOutages.some((o) => o.level === level)).map(domainSource),
+  sample(f, { servers, rng, horizonUs, out }) {
+    // File order (the stream names carry the index), not level order.
+    f.domainOutages.forEach((o, index) => {
+      const source = DOMAIN_SOURCE[o.level];
+      for (const name of domains(servers, o.level)) {
+        renewal(rng.fork(`domainOutages[${index}]:${o.level}:${name}`), o.every, o.duration, horizonUs, (atUs, durationUs) => {
+          out.add({ kind: 'domain-down', level: o.level, name, atUs, durationUs, source });
+        });
+      }
+    });
+  },
+  // Racks, then zones, then regions; file order within a level.
+  describe: (f) =>
+    LEVELS.flatMap((level) =>
+      f.domainOutages
+        .filter((o) => o.level === level)
+        .map((o) => ({ process: DOMAIN_SOURCE[level], scope: DOMAIN_SCOPE[level], parameters: { every: dist(o.every), duration: dist(o.duration) } })),
+    ),
+  closedForm: true,
+};
+
+const bursts: FailureProcess = {
+  field: 'bursts',
+  sources: (f) => (f.bursts === null ? [] : ['bursts']),
+  sample(f, { servers, hosts, rng, horizonUs, out }) {
+    for (const zone of domains(servers, 'zone')) {
+      sampleBursts(f.bursts!, zone, hosts.filter((h) => h.zone === zone), rng, horizonUs, out);
+    }
+  },
+  describe(f) {
+    const b = f.bursts!;
+    return [
+      {
+        process: 'bursts',
+        scope: 'per zone',
+        parameters: {
+          every: dist(b.every),
+          window: `${formatDurationUs(b.windowUs)} (each failing host crashes at a uniform time within it)`,
+          zoneJoin: `${b.zoneJoin} (each host of the zone fails in a burst with this probability, on its own coin)`,
+          rackJoin: `${b.rackJoin} (a host fails with this probability when another host of its rack does)`,
+          downtime: dist(b.downtime),
+        },
+      },
+    ];
+  },
+  // Hosts of one zone fail together: not independent, so outside the product form.
+  closedForm: false,
+};
+
+const zonePartitions: FailureProcess = {
+  field: 'zonePartitions',
+  sources: (f) => (f.zonePartitions === null ? [] : ['zonePartitions']),
+  sample(f, { servers, rng, horizonUs, out }) {
+    const { every, duration } = f.zonePartitions!;
+    const zones = domains(servers, 'zone');
+    const members = (zone: string): ServerId[] => servers.filter((s) => s.zone === zone).map((s) => s.id);
+    // One process per unordered zone pair, named by the two zone names (sorted), so adding a
+    // zone adds pairs without shifting the draws of the pairs already there.
+    zones.forEach((a, i) => {
+      for (const b of zones.slice(i + 1)) {
+        const label = a < b ? `${a}|${b}` : `${b}|${a}`;
+        renewal(rng.fork(`zonePartitions:${label}`), every, duration, horizonUs, (atUs, durationUs) => {
+          out.add({ kind: 'partition', groups: [members(a), members(b)], atUs, durationUs, source: 'zonePartitions' });
+        });
+      }
+    });
+  },
+  describe: (f) => [{ process: 'zonePartitions', scope: 'per zone pair', parameters: { every: dist(f.zonePartitions!.every), duration: dist(f.zonePartitions!.duration) } }],
+  // Voters up but cut apart: the product form counts servers up, not reachable.
+  closedForm: false,
+};
+
+const rollingMaintenance: FailureProcess = {
+  field: 'rollingMaintenance',
+  sources: (f) => (f.rollingMaintenance === null ? [] : ['rollingMaintenance']),
+  sample(f, { servers, rng, horizonUs, out }) {
+    if (servers.length > 0) sampleRollingMaintenance(f.rollingMaintenance!, servers, rng, horizonUs, out);
+  },
+  describe(f) {
+    const r = f.rollingMaintenance!;
+    return [
+      {
+        process: 'rollingMaintenance',
+        scope: 'per cluster',
+        parameters: {
+          every: formatDurationUs(r.everyUs),
+          order: `${r.order}, voters first, then observers`,
+          downtimePerServer: formatDurationUs(r.downtimePerServerUs),
+          gap: formatDurationUs(r.gapUs),
+        },
+      },
+    ];
+  },
+  // A schedule, not a renewal process.
+  closedForm: false,
+};
+
+/** Every failure process, in sampling order. */
+export const FAILURE_PROCESS_TABLE: readonly FailureProcess[] = [processRestarts, hostFailures, diskLoss, domainOutages, bursts, zonePartitions, rollingMaintenance];
+
+/**
+ * Bursts of `zone` (after Ford et al., OSDI 2010: failures within `window` of each other, with
+ * rack affinity): after an `every` sample (stream `bursts:<zone>`), burst k strikes the zone; each
+ * rack of the zone is struck with probability zoneJoin / rackJoin (stream
+ * `bursts:<zone>:<k>:rack:<rack>`), and each host of a struck rack crashes with probability
+ * rackJoin, at a uniform offset in [0, window], for a `downtime` sample (all three drawn, always
+ * in that order, from stream `bursts:<zone>:<k>:host:<host>`). Every coin is keyed by the names of
+ * what it decides, so whether, when and how long a host fails never depends on which other hosts
+ * exist: adding an observer to a voter's zone or rack leaves the voters' bursts as they were.
+ * A host fails in a burst with probability zoneJoin (per-host rate = zoneJoin × bursts per zone),
+ * whatever the layout. The next `every` counts from the end of the window.
+ */
+function sampleBursts(b: Bursts, zone: string, zoneHosts: readonly ServerSpec[], rng: Rng, horizonUs: number, out: FaultList): void {
+  const r = rng.fork(`bursts:${zone}`);
+  const rackP = b.rackJoin > 0 ? b.zoneJoin / b.rackJoin : 0;
+  let t = 0;
+  for (let k = 1; ; k++) {
+    t += draw(b.every, r);
+    if (t >= horizonUs) return;
+    const struck = new Map<string, boolean>();
+    for (const h of zoneHosts) {
+      let rackStruck = struck.get(h.rack);
+      if (rackStruck === undefined) {
+        rackStruck = rng.fork(`bursts:${zone}:${k}:rack:${h.rack}`).chance(rackP);
+        struck.set(h.rack, rackStruck);
+      }
+      const hr = rng.fork(`bursts:${zone}:${k}:host:${h.host}`);
+      const fails = hr.chance(b.rackJoin);
+      const atUs = t + (b.windowUs > 0 ? hr.int(0, b.windowUs + 1) : 0);
+      const durationUs = Math.min(draw(b.downtime, hr), Number.MAX_SAFE_INTEGER - atUs);
+      if (rackStruck && fails && atUs < horizonUs) out.add({ kind: 'crash', node: server(h.id), atUs, durationUs, source: 'bursts' });
+    }
+    t += b.windowUs;
+  }
+}
+
+/**
+ * Rolling maintenance: every `every`, a round restarts each server once (kill for
+ * `downtimePerServer`), `gap` between one server's return and the next one's stop: the voters
+ * first, then the observers. The steps are 'maintenance' NodeRefs the trial resolves when they
+ * fire (model/faults.ts MaintenanceRef; the trial takes voters while any is due this round):
+ * `leader-last` restarts the follower voters first and whoever leads at that moment last, as an
+ * operator would, then the observers by id; `any` restarts the voters in a random order drawn per
+ * round from this process's stream, then the observers in a random order from a stream of their
+ * own (`rollingMaintenance:observers`). Rounds are numbered 1, 2, … and start at a random phase
+ * within `every`; a round starts `every` after the previous one, or when its voters are done if
+ * that is later. Observer steps that would start after the next round's start are skipped. So
+ * the voters' steps (times, order, draws) depend on the voters alone, never on how many observers
+ * exist.
+ */
+function sampleRollingMaintenance(m: RollingMaintenance, servers: readonly ServerSpec[], rng: Rng, horizonUs: number, out: FaultList): void {
+  const { everyUs, order, downtimePerServerUs, gapUs } = m;
+  const r = rng.fork('rollingMaintenance');
+  const ro = rng.fork('rollingMaintenance:observers');
+  const voters = servers.filter((s) => s.role !== 'observer').map((s) => s.id);
+  const observers = servers.filter((s) => s.role === 'observer').map((s) => s.id);
+  const stride = downtimePerServerUs + gapUs;
+  const votersUs = voters.length * downtimePerServerUs + Math.max(0, voters.length - 1) * gapUs;
+  const shuffle = (ids: ServerId[], rr: Rng): ServerId[] => {
+    for (let i = ids.length - 1; i > 0; i--) {
+      const j = rr.int(0, i + 1);
+      [ids[i], ids[j]] = [ids[j] as ServerId, ids[i] as ServerId];
+    }
+    return ids;
+  };
+  // A random phase so that rounds do not line up with the start of every trial.
+  let start = r.int(0, everyUs);
+  for (let round = 1; start < horizonUs; round++) {
+    // The next round never starts before this round's voters are done.
+    const next = Math.max(start + everyUs, start + votersUs + gapUs);
+    const ids = order === 'any' ? [...shuffle([...voters], r), ...shuffle([...observers], ro)] : [...voters, ...observers];
+    ids.forEach((id, i) => {
+      const atUs = start + i * stride;
+      if (atUs < horizonUs && atUs < next) out.add({ kind: 'kill', node: { kind: 'maintenance', round, order, id }, atUs, durationUs: Math.min(downtimePerServerUs, Number.MAX_SAFE_INTEGER - atUs), source: 'rollingMaintenance' });
+    });
+    start = next;
+  }
+}
