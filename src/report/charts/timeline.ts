@@ -1,5 +1,4 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { parseDurationUs } from '../../model/duration.js';
 import { EFFECT_STOPS_PROCESSES } from '../../model/events.js';
 import type { RunEventJson } from '../run-json.js';
 import { CHART_CONFIG, round, subtitle } from './common.js';
@@ -72,16 +71,20 @@ export function roleIntervals(run: RunInput): RoleInterval[] {
   return out.sort((a, b) => a.server - b.server || a.startMs - b.startMs);
 }
 
-/** Fault windows: each fault applied, from its event to its repair (its +DUR), or to the end. */
+/** Fault windows: each fault applied, from its `faultApplied` event to its `faultRepaired` one, or to the end. */
 export function faultIntervals(run: RunInput): FaultInterval[] {
-  const out: FaultInterval[] = [];
+  const out: { spec: string; startMs: number; endMs: number }[] = [];
+  const open = new Map<number, { endMs: number }>();
   for (const e of run.eventLog) {
-    if (e.type !== 'faultApplied') continue;
-    const spec = e.fault;
-    const plus = /\+([^+@]+)$/.exec(spec);
-    const durUs = plus ? parseDurationUs(plus[1] as string) : null;
-    const endMs = durUs === null ? run.durationMs : Math.min(run.durationMs, e.atMs + durUs / 1000);
-    out.push({ spec, startMs: e.atMs, endMs });
+    if (e.type === 'faultApplied') {
+      const interval = { spec: e.fault, startMs: e.atMs, endMs: run.durationMs };
+      out.push(interval);
+      open.set(e.faultIndex, interval);
+    } else if (e.type === 'faultRepaired') {
+      const interval = open.get(e.faultIndex);
+      if (interval) interval.endMs = Math.min(run.durationMs, e.atMs);
+      open.delete(e.faultIndex);
+    }
   }
   return out;
 }
