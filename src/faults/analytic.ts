@@ -51,7 +51,7 @@ export function downFraction(up: Distribution, down: Distribution): number {
 export function analyticInputs(f: FailureModel, processes: readonly FailureProcess[] = FAILURE_PROCESS_TABLE): AnalyticInputs {
   const covers: FailureSource[] = [];
   const leavesOut: FailureSource[] = [];
-  for (const p of processes) (p.closedForm ? covers : leavesOut).push(...p.sources(f));
+  for (const p of processes) (p.closedForm === true ? covers : leavesOut).push(...p.sources(f));
   const domainDown: Record<DomainLevel, number> = { rack: 0, zone: 0, region: 0 };
   for (const level of ['rack', 'zone', 'region'] as const) {
     const entries = f.domainOutages.filter((o) => o.level === level);

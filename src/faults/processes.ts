@@ -32,8 +32,11 @@ export interface FailureProcess {
   sample(f: FailureModel, ctx: SampleContext): void;
   /** the process in words, one entry per source instance (faults/describe.ts) */
   describe(f: FailureModel): readonly FailureProcessDescription[];
-  /** true only when montecarlo/analytic.ts's product form includes this process exactly */
-  readonly closedForm: boolean;
+  /**
+   * true only when montecarlo/analytic.ts's product form includes this process exactly (and
+   * faults/analytic.ts computes its inputs); absent or false = reported as left out.
+   */
+  readonly closedForm?: boolean;
 }
 
 const DOMAIN_SOURCE: Readonly<Record<DomainLevel, FailureSource>> = { rack: 'rackOutages', zone: 'zoneOutages', region: 'regionOutages' };
@@ -139,8 +142,7 @@ const bursts: FailureProcess = {
       },
     ];
   },
-  // Hosts of one zone fail together: not independent, so outside the product form.
-  closedForm: false,
+  // No closedForm: hosts of one zone fail together, not independently, outside the product form.
 };
 
 const zonePartitions: FailureProcess = {
@@ -162,8 +164,7 @@ const zonePartitions: FailureProcess = {
     });
   },
   describe: (f) => [{ process: 'zonePartitions', scope: 'per zone pair', parameters: { every: dist(f.zonePartitions!.every), duration: dist(f.zonePartitions!.duration) } }],
-  // Voters up but cut apart: the product form counts servers up, not reachable.
-  closedForm: false,
+  // No closedForm: voters up but cut apart; the product form counts servers up, not reachable.
 };
 
 const rollingMaintenance: FailureProcess = {
@@ -187,8 +188,7 @@ const rollingMaintenance: FailureProcess = {
       },
     ];
   },
-  // A schedule, not a renewal process.
-  closedForm: false,
+  // No closedForm: a schedule, not a renewal process.
 };
 
 /** Every failure process, in sampling order. */
