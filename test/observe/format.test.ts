@@ -1,0 +1,97 @@
+/**
+ * observe/format.ts, the one formatter: every event kind renders to the timeline line people read
+ * (exact strings for the lines the README's outputs show), or to nothing for the kinds the
+ * timeline leaves to the summary.
+ */
+import { describe, expect, it } from 'vitest';
+import type { TrialEvent, TrialEventType } from '../../src/model/index.js';
+import { formatEvent } from '../../src/observe/format.js';
+
+const S = 1_000_000;
+
+/** One event of every type (a Record, so a new type fails to compile until it is listed here). */
+const ONE_OF_EACH: Record<TrialEventType, TrialEvent> = {
+  faultApplied: {
+    type: 'faultApplied',
+    atUs: 20 * S,
+    faultIndex: 0,
+    fault: 'kill:leader@20s+10s',
+    source: 'scripted',
+    target: 3,
+    effect: 'process killed',
+    servers: [3],
+    domain: null,
+  },
+  faultSkipped: { type: 'faultSkipped', atUs: 5 * S, faultIndex: 1, fault: 'kill:leader@5s', reason: 'no leader' },
+  faultRepaired: { type: 'faultRepaired', atUs: 30 * S, faultIndex: 0, fault: 'kill:leader@20s+10s', target: 3, effect: 'restarted', servers: [3], domain: null },
+  looking: { type: 'looking', atUs: 0, server: 1 },
+  phase: { type: 'phase', atUs: 1, server: 2, state: 'FOLLOWING', phase: 'SYNCHRONIZATION' },
+  notificationTimeout: { type: 'notificationTimeout', atUs: 2, server: 1, round: 3, nextWaitUs: 1_600_000 },
+  roleDecided: { type: 'roleDecided', atUs: 3, server: 2, role: 'FOLLOWING', leader: 3, round: 1, viaFinalizeWait: true },
+  epochProposed: { type: 'epochProposed', atUs: 4, server: 3, epoch: 2 },
+  established: { type: 'established', atUs: 5, server: 3, epoch: 2, quorum: [1, 3] },
+  synced: { type: 'synced', atUs: 6, server: 1, leader: 3, epoch: 2, mode: 'DIFF' },
+  learnerLost: { type: 'learnerLost', atUs: 7, server: 3, learner: 2, reason: 'read timeout' },
+  leaderLost: { type: 'leaderLost', atUs: 8, server: 2, leader: 3, reason: 'read timeout' },
+  steppedDown: { type: 'steppedDown', atUs: 9, server: 3, epoch: 2, reason: 'lost quorum' },
+  processStopped: { type: 'processStopped', atUs: 20 * S, server: 3, how: 'killed' },
+  writesUnavailable: { type: 'writesUnavailable', atUs: 20 * S, cause: 'leaderIsolated' },
+  writesAvailable: { type: 'writesAvailable', atUs: 20_210_000, leader: 2, downForUs: 210_000 },
+  writeCommitted: { type: 'writeCommitted', atUs: 11, server: 1, writeId: 4, latencyUs: 1500 },
+  writeFailed: { type: 'writeFailed', atUs: 12, server: null, writeId: null, reason: 'no server' },
+  readServed: { type: 'readServed', atUs: 13, server: 2, stale: true },
+  readFailed: { type: 'readFailed', atUs: 14 },
+  safetyViolation: { type: 'safetyViolation', atUs: 15, invariant: 'Leadership', detail: 'servers 1 and 2 were both established leader of epoch 3' },
+};
+
+describe('formatEvent', () => {
+  it('renders each event kind as the timeline line it always was (who, kind, what)', () => {
+    const lines = Object.fromEntries(Object.entries(ONE_OF_EACH).map(([type, e]) => [type, formatEvent(e)]));
+    expect(lines).toEqual({
+      faultApplied: { who: 'fault', kind: 'fault', what: 'kill:leader@20s+10s: server 3 process killed (connections reset)' },
+      faultSkipped: { who: 'fault', kind: 'fault', what: 'kill:leader@5s: no leader at this time, nothing done' },
+      faultRepaired: { who: 'fault', kind: 'repair', what: 'server 3 restarted' },
+      looking: { who: 1, kind: 'looking', what: 'LOOKING (election)' },
+      phase: { who: 2, kind: 'phase', what: 'FOLLOWING: synchronising' },
+      notificationTimeout: { who: 1, kind: 'backoff', what: 'heard no votes: re-sent its vote, next wait 1.6s (round 3)' },
+      roleDecided: { who: 2, kind: 'decided', what: 'FOLLOWING server 3 (election round 1, after finalizeWait)' },
+      epochProposed: { who: 3, kind: 'epoch', what: 'proposed epoch 2' },
+      established: { who: 3, kind: 'established', what: 'LEADING, established epoch 2 (NEWLEADER acked by 1,3)' },
+      synced: { who: 1, kind: 'synced', what: 'synced with leader 3 (DIFF), serving' },
+      learnerLost: { who: 3, kind: 'timeout', what: 'lost learner 2: read timeout' },
+      leaderLost: { who: 2, kind: 'timeout', what: 'left leader 3: read timeout' },
+      steppedDown: { who: 3, kind: 'stepdown', what: 'stepped down from epoch 2: lost quorum' },
+      processStopped: null,
+      writesUnavailable: { who: 'cluster', kind: 'unavailable', what: 'writes unavailable (leaderIsolated)' },
+      writesAvailable: { who: 'cluster', kind: 'available', what: 'writes available again (leader 2) after 0.210s' },
+      writeCommitted: null,
+      writeFailed: null,
+      readServed: null,
+      readFailed: null,
+      safetyViolation: null,
+    });
+  });
+
+  it('says LEADING without a leader id, and how the role was reached', () => {
+    const lead = { type: 'roleDecided', atUs: 0, server: 3, role: 'LEADING', leader: 3, round: 2, viaFinalizeWait: true } as const;
+    expect(formatEvent(lead)?.what).toBe('LEADING (election round 2, after finalizeWait)');
+    const join = { type: 'roleDecided', atUs: 0, server: 6, role: 'OBSERVING', leader: 3, round: 2, viaFinalizeWait: false } as const;
+    expect(formatEvent(join)?.what).toBe('OBSERVING server 3 (election round 2, joined an established leader, no finalizeWait)');
+  });
+
+  it('renders each fault effect and each repair effect', () => {
+    const applied = ONE_OF_EACH.faultApplied as TrialEvent & { type: 'faultApplied' };
+    const what = (e: TrialEvent) => formatEvent(e)?.what;
+    expect(what({ ...applied, fault: 'crash:2@1s', target: 2, effect: 'host down' })).toBe('crash:2@1s: server 2 host down (silent)');
+    expect(what({ ...applied, fault: 'wipe:2@1s', target: 2, effect: 'disk lost' })).toBe('wipe:2@1s: server 2 host down, disk lost');
+    expect(what({ ...applied, fault: 'isolate:2@1s', target: 2, effect: 'isolated' })).toBe('isolate:2@1s: server 2 cut off');
+    expect(what({ ...applied, fault: 'partition:az1|az2@1s', target: null, effect: 'links cut' })).toBe('partition:az1|az2@1s: links cut (silent)');
+    expect(what({ ...applied, fault: 'zone-down:az1@1s', target: null, effect: 'domain down', servers: [1, 2], domain: { level: 'zone', name: 'az1' } })).toBe(
+      'zone-down:az1@1s: every host in zone az1 down (silent)',
+    );
+    const repaired = ONE_OF_EACH.faultRepaired as TrialEvent & { type: 'faultRepaired' };
+    expect(what({ ...repaired, target: 2, effect: 'host up' })).toBe("server 2's host back up");
+    expect(what({ ...repaired, target: null, effect: 'domain up', domain: { level: 'rack', name: 'az1-r1' } })).toBe('rack az1-r1 back up');
+    expect(what({ ...repaired, fault: 'isolate:2@1s+5s', target: 2, effect: 'healed' })).toBe('isolate:2@1s+5s healed');
+  });
+});
