@@ -212,6 +212,18 @@ describe('SafetyChecker: counting', () => {
     expect(s.checker.violations.at(-1)?.invariant).toBe('EpochOrder');
   });
 
+  it('tells its event sink of each kept example, as a safetyViolation event, and of nothing more', () => {
+    const s = new Stream();
+    const told: unknown[] = [];
+    s.checker.onViolation = (e) => told.push(e);
+    s.establish(1, 1);
+    for (let i = 0; i < EXAMPLES_PER_INVARIANT + 5; i++) s.establish(2 + i, 1);
+    s.epochs(1, 0, 1);
+    expect(told).toHaveLength(EXAMPLES_PER_INVARIANT + 1);
+    expect(told).toEqual(s.checker.violations.map((v) => ({ type: 'safetyViolation', ...v })));
+    expect(told.at(-1)).toEqual({ type: 'safetyViolation', atUs: s.now, invariant: 'EpochOrder', detail: 'server 1 has acceptedEpoch 0 < currentEpoch 1' });
+  });
+
   it('every invariant the checker names is made to fire by a test above', () => {
     // the list this file covers; a new invariant without a firing test fails here
     expect([...INVARIANTS].sort()).toEqual(['Durability', 'EpochOrder', 'Leadership', 'PrefixConsistency', 'TotalOrder', 'UniqueZxid']);
