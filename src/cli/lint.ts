@@ -64,14 +64,14 @@ function farthestVotersUs(topology: Topology, voters: readonly ServerSpec[]): nu
 function timeoutWarnings(topology: Topology, voters: readonly ServerSpec[]): PlacementWarning[] {
   const oneWayUs = farthestVotersUs(topology, voters);
   if (oneWayUs <= 0) return [];
-  const { tickTimeMs, initLimit, syncLimit } = topology.zk;
+  const { tickTimeUs, initLimit, syncLimit } = topology.zk;
   const ms = (us: number): string => `${Number((us / 1000).toPrecision(3))} ms`;
   const out: PlacementWarning[] = [];
   for (const [name, ticks, what] of [
     ['initLimit', initLimit, 'a leader may never be established (connecting and synchronising a follower takes several round trips plus fsyncs)'],
     ['syncLimit', syncLimit, 'followers may time out in normal operation'],
   ] as const) {
-    const limitUs = ticks * tickTimeMs * 1000;
+    const limitUs = ticks * tickTimeUs;
     if (limitUs < LIMIT_DELAYS * oneWayUs) {
       out.push({
         kind: 'shortLimits',

@@ -12,8 +12,8 @@
  *     key other than sigma/shape next to a `dist`) takes a duration with a unit (`4h`); a bare
  *     number is refused — µs, ms and seconds are too easy to confuse;
  *   - a field in milliseconds (name ending in `Ms`) takes a duration or a bare number of ms, as
- *     topology files do; so does a time parameter of a topology's latency or fsync distribution
- *     (held in µs: a bare number there is ms, as in the file);
+ *     topology files do; so do a topology's ZooKeeper times and the time parameters of its
+ *     latency and fsync distributions (held in µs: a bare number there is ms, as in the file);
  *   - any other number field takes a number (a duration there is refused);
  *   - a string field takes the text as is; a boolean field takes true/false;
  *   - mappings, lists and null (a process that is off) cannot be replaced wholesale.
@@ -54,11 +54,11 @@ function kindOf(x: unknown): string {
   return `a ${typeof x}`;
 }
 
-/** `msAsUs`: a µs field that files write in ms (topology distributions): a bare number is ms. */
+/** `msAsUs`: a µs field that files write in ms (a topology's times): a bare number is ms. */
 type Unit = 'us' | 'ms' | 'msAsUs' | 'number';
 
-/** The top-level keys of a topology whose distributions files write in ms. */
-const MS_DISTRIBUTION_ROOTS: ReadonlySet<string> = new Set(['latency', 'storage']);
+/** The top-level keys of a topology whose times (µs fields, distribution parameters) files write in ms. */
+const MS_ROOTS: ReadonlySet<string> = new Set(['zk', 'latency', 'storage']);
 
 export function applySet<T extends object>(base: T, path: string, rawValue: string): ApplySetResult<T> {
   const parts = splitPath(path.trim());
@@ -105,9 +105,8 @@ export function applySet<T extends object>(base: T, path: string, rawValue: stri
   const raw = rawValue.trim();
   if (typeof node === 'number') {
     const isDistParam = isRecord(parent) && typeof parent.dist === 'string' && lastKey !== 'dist';
-    const timeParam = isDistParam && !DIMENSIONLESS.has(lastKey);
-    const msDistribution = timeParam && MS_DISTRIBUTION_ROOTS.has(String(keys[0]));
-    const unit: Unit = lastKey.endsWith('Ms') ? 'ms' : msDistribution ? 'msAsUs' : lastKey.endsWith('Us') || timeParam ? 'us' : 'number';
+    const inUs = lastKey.endsWith('Us') || (isDistParam && !DIMENSIONLESS.has(lastKey));
+    const unit: Unit = lastKey.endsWith('Ms') ? 'ms' : inUs && MS_ROOTS.has(String(keys[0])) ? 'msAsUs' : inUs ? 'us' : 'number';
     const parsed = readNumber(raw, unit, lastKey);
     if (typeof parsed === 'string') return { ok: false, error: `${path}: ${parsed}` };
     value = parsed;

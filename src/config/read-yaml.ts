@@ -94,7 +94,9 @@ export class TopologyReader extends YamlReader {
       const path = `zookeeper.${key}`;
       const field = ZK_KEYS.find(([k]) => k === key)?.[1];
       if (field === undefined) continue;
-      const read = field.endsWith('Ms') ? this.timeMs(value, path) : this.integer(value, path);
+      // Times are written in ms (or with a unit) and held in µs; validate.ts checks whole ms.
+      const ms = field.endsWith('Us') ? this.timeMs(value, path) : undefined;
+      const read = field.endsWith('Us') ? (ms === undefined ? undefined : ms * US_PER_MS) : this.integer(value, path);
       if (read !== undefined) zk[field] = read;
     }
     return zk;

@@ -7,16 +7,16 @@ import type { LinkClass, StorageSettings, Topology, ZkSettings } from '../model/
 // ---------------------------------------------------------------------------------------------
 // Defaults
 
-/** zoo_sample.cfg values for tickTime/initLimit/syncLimit; 3.8 code defaults for the rest. */
+/** zoo_sample.cfg values for tickTime/initLimit/syncLimit; 3.8 code defaults for the rest. In µs. */
 export const DEFAULT_ZK_SETTINGS: ZkSettings = freeze(
   {
-    tickTimeMs: 2000,
+    tickTimeUs: 2_000_000,
     initLimit: 10,
     syncLimit: 5,
-    cnxTimeoutMs: 5000,
-    finalizeWaitMs: 200,
-    maxNotificationIntervalMs: 60_000,
-    observerElectionDelayMs: 200,
+    cnxTimeoutUs: 5_000_000,
+    finalizeWaitUs: 200_000,
+    maxNotificationIntervalUs: 60_000_000,
+    observerElectionDelayUs: 200_000,
   },
   true,
 );
@@ -77,15 +77,18 @@ export interface TopologyInput {
 // ---------------------------------------------------------------------------------------------
 // YAML key names
 
-/** YAML key, ZkSettings field, smallest valid value */
+/**
+ * YAML key, ZkSettings field, smallest valid value in the file's unit (whole ms for the `Us`
+ * fields, which files write in ms as zoo.cfg does; a count for the limits).
+ */
 export const ZK_KEYS: readonly (readonly [yamlKey: string, field: keyof ZkSettings, minimum: number])[] = [
-  ['tickTime', 'tickTimeMs', 1],
+  ['tickTime', 'tickTimeUs', 1],
   ['initLimit', 'initLimit', 1],
   ['syncLimit', 'syncLimit', 1],
-  ['cnxTimeout', 'cnxTimeoutMs', 1],
-  ['finalizeWait', 'finalizeWaitMs', 1],
-  ['maxNotificationInterval', 'maxNotificationIntervalMs', 1],
-  ['observerElectionDelay', 'observerElectionDelayMs', 0],
+  ['cnxTimeout', 'cnxTimeoutUs', 1],
+  ['finalizeWait', 'finalizeWaitUs', 1],
+  ['maxNotificationInterval', 'maxNotificationIntervalUs', 1],
+  ['observerElectionDelay', 'observerElectionDelayUs', 0],
 ];
 export const TOP_KEYS = ['name', 'description', 'zookeeper', 'latency', 'storage', 'quorum', 'servers'] as const;
 export const STORAGE_KEYS = ['fsync', 'snapshotMB', 'txnBytes', 'bandwidthMbps'] as const;

@@ -1,14 +1,15 @@
 /**
  * The topology as the JSON contract spells it (`run --json` `config`, `availability --json`
- * `results[].config.topology`): latency and fsync distributions in MILLISECONDS with the unit in
- * the key (`{ dist: "uniform", minMs: 0.1, maxMs: 0.5 }`, `{ dist: "lognormal", medianMs: 1,
- * sigma: 0.5 }`), everything else as in the resolved `Topology`. Inside the simulator the same
- * distributions are model/distribution.ts `Distribution`s in µs; these two functions are the only
- * conversion between the forms (the `×1000` happens here and in the file readers, nowhere else).
+ * `results[].config.topology`): ZooKeeper times and latency and fsync distributions in
+ * MILLISECONDS with the unit in the key (`tickTimeMs: 2000`, `{ dist: "uniform", minMs: 0.1,
+ * maxMs: 0.5 }`, `{ dist: "lognormal", medianMs: 1, sigma: 0.5 }`), everything else as in the
+ * resolved `Topology`. Inside the simulator the same values are µs (`tickTimeUs`, model/
+ * distribution.ts `Distribution`); these functions are the only conversion between the forms (the
+ * `×1000` happens here and in the file readers, nowhere else).
  */
 import { DIMENSIONLESS_PARAMS, DISTRIBUTION_PARAMS, type Distribution } from '../model/distribution.js';
 import { US_PER_MS } from '../model/duration.js';
-import type { LinkClass, StorageSettings, Topology } from '../model/topology.js';
+import type { LinkClass, StorageSettings, Topology, ZkSettings } from '../model/topology.js';
 
 /** A distribution in the JSON contract: time parameters in ms, named `<param>Ms`. */
 export type LatencySpecJson =
@@ -19,7 +20,11 @@ export type LatencySpecJson =
   | { readonly dist: 'lognormal'; readonly medianMs: number; readonly sigma: number }
   | { readonly dist: 'weibull'; readonly scaleMs: number; readonly shape: number };
 
-export interface TopologyJson extends Omit<Topology, 'latency' | 'storage'> {
+/** ZkSettings with every `…Us` time as `…Ms`, in ms (`tickTimeMs`, `cnxTimeoutMs`, …). */
+export type ZkSettingsJson = { readonly [K in keyof ZkSettings as K extends `${infer T}Us` ? `${T}Ms` : K]: number };
+
+export interface TopologyJson extends Omit<Topology, 'latency' | 'storage' | 'zk'> {
+  readonly zk: ZkSettingsJson;
   readonly latency: Readonly<Record<LinkClass, LatencySpecJson>>;
   readonly storage: Omit<StorageSettings, 'fsync'> & { readonly fsync: LatencySpecJson };
 }
@@ -48,12 +53,32 @@ function mapLatency<A, B>(latency: Readonly<Record<LinkClass, A>>, f: (a: A) => 
   return { sameHost: f(latency.sameHost), sameZone: f(latency.sameZone), crossZone: f(latency.crossZone), crossRegion: f(latency.crossRegion) };
 }
 
+/** Rename and rescale every key ending in `from` (`tickTimeUs` → `tickTimeMs`), in key order. */
+function renameTimes(o: object, from: 'Us' | 'Ms', to: 'Us' | 'Ms', convert: (v: number) => number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(o) as [string, number][]) {
+    if (k.endsWith(from)) out[`${k.slice(0, -from.length)}${to}`] = convert(v);
+    else out[k] = v;
+  }
+  return out;
+}
+
 /** A resolved topology in the JSON contract's spelling (key order kept, so the bytes are stable). */
 export function topologyToJson(t: Topology): TopologyJson {
-  return { ...t, latency: mapLatency(t.latency, distributionToJsonMs), storage: { ...t.storage, fsync: distributionToJsonMs(t.storage.fsync) } };
+  return {
+    ...t,
+    latency: mapLatency(t.latency, distributionToJsonMs),
+    zk: renameTimes(t.zk, 'Us', 'Ms', (us) => us / US_PER_MS) as unknown as ZkSettingsJson,
+    storage: { ...t.storage, fsync: distributionToJsonMs(t.storage.fsync) },
+  };
 }
 
 /** Back from the JSON contract (e.g. `merge` reading shards) to the resolved topology. */
 export function topologyFromJson(j: TopologyJson): Topology {
-  return { ...j, latency: mapLatency(j.latency, distributionFromJsonMs), storage: { ...j.storage, fsync: distributionFromJsonMs(j.storage.fsync) } };
+  return {
+    ...j,
+    latency: mapLatency(j.latency, distributionFromJsonMs),
+    zk: renameTimes(j.zk, 'Ms', 'Us', (ms) => ms * US_PER_MS) as unknown as ZkSettings,
+    storage: { ...j.storage, fsync: distributionFromJsonMs(j.storage.fsync) },
+  };
 }

@@ -74,12 +74,14 @@ type Issue = (path: string, message: string) => void;
 function validateZk(zk: ZkSettings, issue: Issue): void {
   let ok = true;
   for (const [yamlKey, field, minimum] of ZK_KEYS) {
-    const value = zk[field];
+    // Times are held in µs and written in whole ms: check (and report) them in the file's unit.
+    const isTime = field.endsWith('Us');
+    const value = isTime ? ms(zk[field]) : zk[field];
     if (!Number.isSafeInteger(value) || value < minimum) {
       const expected = minimum === 0 ? 'a non-negative integer' : 'a positive integer';
       issue(`zookeeper.${yamlKey}`, `expected ${expected}, found ${value}`);
       ok = false;
-    } else if (field.endsWith('Ms') && value * US_PER_MS > MAX_TIMEOUT_US) {
+    } else if (isTime && zk[field] > MAX_TIMEOUT_US) {
       issue(`zookeeper.${yamlKey}`, `expected at most ${MAX_TIMEOUT_TEXT} (${ms(MAX_TIMEOUT_US)} ms), found ${value} ms`);
       ok = false;
     }
@@ -87,9 +89,9 @@ function validateZk(zk: ZkSettings, issue: Issue): void {
   if (!ok) return;
   // The session and sync timeouts are products: each must fit the same bound.
   for (const key of ['initLimit', 'syncLimit'] as const) {
-    const us = zk.tickTimeMs * US_PER_MS * zk[key];
+    const us = zk.tickTimeUs * zk[key];
     if (us > MAX_TIMEOUT_US) {
-      issue(`zookeeper.${key}`, `expected tickTime × ${key} at most ${MAX_TIMEOUT_TEXT} (${ms(MAX_TIMEOUT_US)} ms), found ${zk.tickTimeMs} ms × ${zk[key]} = ${zk.tickTimeMs * zk[key]} ms`);
+      issue(`zookeeper.${key}`, `expected tickTime × ${key} at most ${MAX_TIMEOUT_TEXT} (${ms(MAX_TIMEOUT_US)} ms), found ${ms(zk.tickTimeUs)} ms × ${zk[key]} = ${ms(us)} ms`);
     }
   }
 }

@@ -20,17 +20,21 @@ export interface ServerSpec extends Placement {
 
 export type LinkClass = 'sameHost' | 'sameZone' | 'crossZone' | 'crossRegion';
 
+/**
+ * ZooKeeper's timing settings, in µs (whole milliseconds in files and in the JSON contract, as
+ * zoo.cfg writes them: config/ converts).
+ */
 export interface ZkSettings {
-  readonly tickTimeMs: number;
+  readonly tickTimeUs: number;
   readonly initLimit: number;
   readonly syncLimit: number;
-  readonly cnxTimeoutMs: number;
+  readonly cnxTimeoutUs: number;
   /** FLE finalizeWait and the minimum notification interval (200 ms in 3.8) */
-  readonly finalizeWaitMs: number;
+  readonly finalizeWaitUs: number;
   /** FLE maxNotificationInterval (60 000 ms in 3.8) */
-  readonly maxNotificationIntervalMs: number;
-  /** observer re-election jitter bound, zookeeper.observer.election.DelayMs (200) */
-  readonly observerElectionDelayMs: number;
+  readonly maxNotificationIntervalUs: number;
+  /** observer re-election jitter bound, zookeeper.observer.election.DelayMs (200 ms) */
+  readonly observerElectionDelayUs: number;
 }
 
 /** Disks and data size: what fsync and synchronisation cost. */

@@ -26,11 +26,11 @@ import type { Recorder } from './record.js';
  * asks "does the ensemble always come back", not "how fast".
  */
 export function leaderRecoveryBoundUs(zk: ZkSettings): number {
-  const tickUs = zk.tickTimeMs * 1000;
+  const tickUs = zk.tickTimeUs;
   const detectionUs = (zk.syncLimit + 1) * tickUs;
-  const backoffUs = zk.maxNotificationIntervalMs * 1000;
-  const syncRoundsUs = 2 * (zk.finalizeWaitMs * 1000 + zk.initLimit * tickUs);
-  return detectionUs + backoffUs + syncRoundsUs + zk.cnxTimeoutMs * 1000;
+  const backoffUs = zk.maxNotificationIntervalUs;
+  const syncRoundsUs = 2 * (zk.finalizeWaitUs + zk.initLimit * tickUs);
+  return detectionUs + backoffUs + syncRoundsUs + zk.cnxTimeoutUs;
 }
 
 /**

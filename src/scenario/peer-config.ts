@@ -29,13 +29,13 @@ export function buildPeerConfig(id: ServerId, inputs: PeerConfigInputs): PeerCon
     isVoter: verifier.isVoter(id),
     // The naive rule is per peer and peeks at the network; availability accounting keeps the real one.
     verifier: inputs.quorumRule === 'naive' ? new NaiveVerifier(verifier, id, inputs.reachableVoters) : verifier,
-    tickTimeUs: zk.tickTimeMs * 1000,
+    tickTimeUs: zk.tickTimeUs,
     initLimit: zk.initLimit,
     syncLimit: zk.syncLimit,
-    finalizeWaitUs: zk.finalizeWaitMs * 1000,
-    maxNotificationIntervalUs: zk.maxNotificationIntervalMs * 1000,
-    observerElectionDelayUs: zk.observerElectionDelayMs * 1000,
-    cnxTimeoutUs: zk.cnxTimeoutMs * 1000,
+    finalizeWaitUs: zk.finalizeWaitUs,
+    maxNotificationIntervalUs: zk.maxNotificationIntervalUs,
+    observerElectionDelayUs: zk.observerElectionDelayUs,
+    cnxTimeoutUs: zk.cnxTimeoutUs,
     random: () => rng.next(),
     sync: {
       ...DEFAULT_SYNC_SETTINGS,

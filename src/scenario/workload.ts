@@ -1,4 +1,4 @@
-import { exponential, type Rng } from '../core/index.js';
+import { exponential, US_PER_MS, type Rng } from '../core/index.js';
 import type { ClientEvent, ServerId, Topology } from '../model/index.js';
 import { Histogram, type HistogramJSON } from '../stats/index.js';
 
@@ -104,9 +104,9 @@ export class Workload {
     private readonly rng: Rng,
     private readonly host: WorkloadHost,
   ) {
-    const tickMs = topology.zk.tickTimeMs;
-    const timeoutMs = Math.min(Math.max(spec.sessionTimeoutMs, 2 * tickMs), 20 * tickMs);
-    this.sessionTimeoutUs = timeoutMs * 1000;
+    // ZooKeeper clamps the negotiated session timeout to [2, 20] ticks.
+    const tickUs = topology.zk.tickTimeUs;
+    this.sessionTimeoutUs = Math.min(Math.max(spec.sessionTimeoutMs * US_PER_MS, 2 * tickUs), 20 * tickUs);
     this.readTimeoutUs = Math.round((this.sessionTimeoutUs * 2) / 3);
     for (const s of topology.servers) this.zoneOf.set(s.id, s.zone);
     this.clients = topology.servers.map((s) => ({

@@ -43,7 +43,7 @@ describe('topology values the engine cannot represent are refused, naming the fi
   });
 
   it('overrides (--set, scenario files) go through the same rules: validateTopology on a resolved topology', () => {
-    const t = resolveTopology({ name: 't', zk: { tickTimeMs: 2 ** 53 - 1 }, storage: { snapshotMB: 1e300 }, servers: [{ id: 1, zone: 'a' }] });
+    const t = resolveTopology({ name: 't', zk: { tickTimeUs: 2 ** 53 - 1 }, storage: { snapshotMB: 1e300 }, servers: [{ id: 1, zone: 'a' }] });
     expect(validateTopology(t).map((i) => i.path)).toEqual(['zookeeper.tickTime', 'storage.snapshotMB']);
   });
 

@@ -52,15 +52,15 @@ describe('applySet', () => {
   });
 
   it('sets topology fields by their YAML names, milliseconds from a duration or a bare number', () => {
-    expect(setOk(n5, 'zookeeper.tickTime', '3s').zk.tickTimeMs).toBe(3000);
-    expect(setOk(n5, 'zookeeper.tickTime', '2500').zk.tickTimeMs).toBe(2500);
+    expect(setOk(n5, 'zookeeper.tickTime', '3s').zk.tickTimeUs).toBe(3_000_000);
+    expect(setOk(n5, 'zookeeper.tickTime', '2500').zk.tickTimeUs).toBe(2_500_000);
     expect(setOk(n5, 'zookeeper.syncLimit', '10').zk.syncLimit).toBe(10);
     expect(setOk(n5, 'latency.crossZone.max', '3ms').latency.crossZone).toEqual({ dist: 'uniform', min: 500, max: 3000 });
     // held in µs, written in ms as in topology files: a bare number is milliseconds
     expect(setOk(n5, 'latency.crossZone.max', '2.5').latency.crossZone).toEqual({ dist: 'uniform', min: 500, max: 2500 });
     expect(setOk(n5, 'storage.fsync.median', '10ms').storage.fsync).toEqual({ dist: 'lognormal', median: 10_000, sigma: 0.5 });
     expect(setOk(n5, 'servers[4].zone', 'az2').servers[4]!.zone).toBe('az2');
-    expect(n5.zk.tickTimeMs).toBe(2000);
+    expect(n5.zk.tickTimeUs).toBe(2_000_000);
   });
 
   it('names the closest valid key when the path does not exist', () => {

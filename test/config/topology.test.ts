@@ -151,6 +151,15 @@ servers: [{ id: 1, zone: a }]
       crossRegion: { dist: 'normal', meanMs: 2000, stddevMs: 0.25 },
     });
     expect(json.storage.fsync).toEqual({ dist: 'lognormal', medianMs: 1, sigma: 0.5 });
+    expect(Object.entries(json.zk)).toEqual([
+      ['tickTimeMs', 2000],
+      ['initLimit', 10],
+      ['syncLimit', 5],
+      ['cnxTimeoutMs', 5000],
+      ['finalizeWaitMs', 200],
+      ['maxNotificationIntervalMs', 60_000],
+      ['observerElectionDelayMs', 200],
+    ]);
     expect(Object.keys(json)).toEqual(Object.keys(topology));
     expect(topologyFromJson(JSON.parse(JSON.stringify(json)))).toEqual(topology);
   });
@@ -161,7 +170,7 @@ zookeeper: { tickTime: 3000, syncLimit: 2, cnxTimeout: 1s }
 latency: { crossZone: { dist: lognormal, median: 1ms, sigma: 0.3 } }
 servers: [{ id: 1, zone: a }]
 `);
-    expect(topology.zk).toEqual({ ...DEFAULT_ZK_SETTINGS, tickTimeMs: 3000, syncLimit: 2, cnxTimeoutMs: 1000 });
+    expect(topology.zk).toEqual({ ...DEFAULT_ZK_SETTINGS, tickTimeUs: 3_000_000, syncLimit: 2, cnxTimeoutUs: 1_000_000 });
     expect(topology.latency).toEqual({ ...DEFAULT_LATENCY, crossZone: { dist: 'lognormal', median: 1000, sigma: 0.3 } });
   });
 

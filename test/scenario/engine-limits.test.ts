@@ -8,7 +8,7 @@ import { runTrial } from '../../src/scenario/trial.js';
 /** Built in code, so never validated: the engine's own guard is what is under test. */
 const overflowing = resolveTopology({
   name: 'huge-tick',
-  zk: { tickTimeMs: 2 ** 53 - 1 },
+  zk: { tickTimeUs: 2 ** 53 - 1 },
   servers: [
     { id: 1, zone: 'a' },
     { id: 2, zone: 'b' },
