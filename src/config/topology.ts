@@ -29,10 +29,12 @@
  *     - { id: 4, zone: az3, role: observer }   # role voter, weight 1, group 0 by default
  *
  * Time values (zookeeper.* in ms, latency parameters) are either a duration string with a unit
- * (`0.5ms`, `2s`, see model/duration.ts) or a plain number meaning milliseconds. Dimensionless
- * parameters (lognormal `sigma`, weibull `shape`) are plain numbers. Latency distributions and
- * their parameters: constant {value}, uniform {min, max}, exponential {mean},
- * normal {mean, stddev}, lognormal {median, sigma}, weibull {scale, shape}.
+ * (`0.5ms`, `2s`, see model/duration.ts) or a plain number meaning milliseconds; the resolved
+ * Topology holds them in µs (`tickTimeUs`, model/distribution.ts `Distribution`), converted here
+ * once (config/topology-json.ts converts back for the JSON contract). Dimensionless parameters
+ * (lognormal `sigma`, weibull `shape`) are plain numbers. Latency distributions and their
+ * parameters, as in experiment files: constant {value} (also spelled `fixed`), uniform {min, max},
+ * exponential {mean}, normal {mean, stddev}, lognormal {median, sigma}, weibull {scale, shape}.
  *
  * Servers keep their file order. Even-sized and 2-voter ensembles are valid on purpose: users
  * compare them with odd ones.
