@@ -20,8 +20,21 @@ export type LatencySpecJson =
   | { readonly dist: 'lognormal'; readonly medianMs: number; readonly sigma: number }
   | { readonly dist: 'weibull'; readonly scaleMs: number; readonly shape: number };
 
-/** ZkSettings with every `…Us` time as `…Ms`, in ms (`tickTimeMs`, `cnxTimeoutMs`, …). */
-export type ZkSettingsJson = { readonly [K in keyof ZkSettings as K extends `${infer T}Us` ? `${T}Ms` : K]: number };
+// Spelled out rather than mapped from ZkSettings so the schema generator sees the fields;
+// test/config/topology.test.ts checks the two stay in step.
+/** ZooKeeper's settings in the JSON contract: times in ms (`tickTimeMs`, …; the simulator holds µs). */
+export interface ZkSettingsJson {
+  readonly tickTimeMs: number;
+  readonly initLimit: number;
+  readonly syncLimit: number;
+  readonly cnxTimeoutMs: number;
+  /** FLE finalizeWait and the minimum notification interval (200 ms in 3.8) */
+  readonly finalizeWaitMs: number;
+  /** FLE maxNotificationInterval (60 000 ms in 3.8) */
+  readonly maxNotificationIntervalMs: number;
+  /** observer re-election jitter bound, zookeeper.observer.election.DelayMs (200) */
+  readonly observerElectionDelayMs: number;
+}
 
 export interface TopologyJson extends Omit<Topology, 'latency' | 'storage' | 'zk'> {
   readonly zk: ZkSettingsJson;
