@@ -21,6 +21,7 @@ export const DOCUMENTS = [
   { name: 'sweep', type: 'SweepDocument', title: 'zksim sweep --json' },
   { name: 'check', type: 'CheckDocument', title: 'zksim check --json' },
   { name: 'demo', type: 'DemoDocument', title: 'zksim demo NAME --json' },
+  { name: 'show-model', type: 'ShownModel', title: 'zksim availability|sweep --show-model --json' },
 ] as const;
 
 /** Each schema's file name and text, as `npm run schemas` writes them. */

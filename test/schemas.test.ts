@@ -2,7 +2,7 @@
  * The JSON Schemas of the --json documents (schemas/*.schema.json):
  *  - they are what `npm run schemas` generates from src/cli/documents.ts now, so a field added to
  *    a document's type (and so to the document) cannot leave its schema stale;
- *  - real outputs of the built CLI validate against them;
+ *  - real outputs of the built CLI validate against them (and --show-model --json's too);
  *  - they have teeth: a document with a required field removed, a field of the wrong type or a
  *    field the type does not declare is rejected.
  */
@@ -58,6 +58,8 @@ describe('real CLI outputs validate against their schemas', { timeout: 180_000 }
     await json('run-writes', ['run', 'topologies/n5-3az.yaml', '--writes', '200', '--duration', '30s', '--fault', 'kill:leader@10s', '--json']);
     await json('availability', ['availability', 'topologies/n3-1az.yaml', 'topologies/n5-3az.yaml', '--runs', '20', '--horizon', '30d', '--workers', '1', '--json']);
     await json('sweep', ['sweep', 'topologies/n3-1az.yaml', '--vary', 'node-mttr=1h,4h', '--runs', '10', '--horizon', '30d', '--workers', '1', '--json']);
+    await json('show-model', ['availability', 'topologies/n5-3az.yaml', '--show-model', '--json']);
+    await json('show-model-sweep', ['sweep', 'topologies/n3-1az.yaml', '--vary', 'node-mttr=1h,4h', '--show-model', '--json']);
     await json('check', ['check', '--runs', '5', '--json']);
     await json('check-violation', ['check', '--topology', 'topologies/n4-2az.yaml', '--quorum-rule', 'naive', '--runs', '50', '--out', demoDir, '--json']);
     await json('demo', ['demo', 'rolling-restart', '--out', demoDir, '--json']);
@@ -87,6 +89,15 @@ describe('real CLI outputs validate against their schemas', { timeout: 180_000 }
     expect(problems('availability', doc)).toBeNull();
     // ...but an availability document's rows have no variant: not a sweep
     expect(problems('sweep', outputs.get('availability')!.doc)).not.toBeNull();
+  });
+
+  it('--show-model --json, of availability and of sweep (with its variants)', () => {
+    for (const key of ['show-model', 'show-model-sweep']) {
+      const { status, doc } = outputs.get(key)!;
+      expect(status).toBe(0);
+      expect(problems('show-model', doc)).toBeNull();
+    }
+    expect((outputs.get('show-model-sweep')!.doc as { variants: unknown[] }).variants).toHaveLength(2);
   });
 
   it('check --json, passing (exit 0) and finding a violation (exit 1)', () => {

@@ -10,6 +10,9 @@ import type { AvailabilityDocument, ResultRow, Variant } from '../montecarlo/ind
 import type { RunJson } from '../report/run-json.js';
 import type { QuorumRule, UnsafeVariant } from '../zk/index.js';
 
+/** `zksim availability|sweep … --show-model --json`: the resolved failure model (show-model.ts). */
+export type { ShownModel } from './show-model.js';
+
 /** `zksim run --json` (and run.json in --out). */
 export type RunDocument = RunJson;
 
