@@ -1,8 +1,10 @@
 /**
  * The failure processes, one entry each: which experiment field turns it on, the failure sources
  * its faults carry, how it samples, how it reads in words, and whether the closed form
- * (montecarlo/analytic.ts) covers it. Adding a process is one entry here (plus its field in
- * model/experiment.ts FailureModel and its reader in config/).
+ * (montecarlo/analytic.ts) covers it. Adding a process is one entry here, plus what lives below
+ * this tier and cannot import it: its field in model/experiment.ts FailureModel (and
+ * FAILURE_PROCESSES, which a test holds equal to this table's order), and in config/ its reader
+ * (read-experiment.ts), checks (experiment-validate.ts) and expected-fault rate (limits.ts).
  *
  * Order is part of the contract: `sampleFaults` runs the entries in this order (so the fault
  * list's tiebreak and every stream's draws stay as they are), and descriptions and the closed
@@ -13,6 +15,7 @@
  * that does not say so is reported as left out (`analyticLeavesOut`), so a new process never
  * makes the oracle claim coverage it lacks.
  */
+import type { Rng } from '../core/index.js';
 import { formatDurationUs } from '../model/duration.js';
 import { formatDistribution as dist } from '../model/distribution.js';
 import type { Bursts, DomainLevel, FailureModel, RollingMaintenance } from '../model/experiment.js';
@@ -21,7 +24,6 @@ import type { ServerId } from '../model/ids.js';
 import type { ServerSpec } from '../model/topology.js';
 import type { FailureProcessDescription, FailureScope } from './describe.js';
 import { domains, draw, type FaultList, renewal, type SampleContext, server } from './sampling.js';
-import type { Rng } from '../core/index.js';
 
 export interface FailureProcess {
   /** the FailureModel field that configures the process (its name in experiment files) */
@@ -42,11 +44,6 @@ export interface FailureProcess {
 const DOMAIN_SOURCE: Readonly<Record<DomainLevel, FailureSource>> = { rack: 'rackOutages', zone: 'zoneOutages', region: 'regionOutages' };
 const DOMAIN_SCOPE: Readonly<Record<DomainLevel, FailureScope>> = { rack: 'per rack', zone: 'per zone', region: 'per region' };
 const LEVELS: readonly DomainLevel[] = ['rack', 'zone', 'region'];
-
-/** The failure source per domain level (rackOutages, zoneOutages, regionOutages). */
-export function domainSource(level: DomainLevel): FailureSource {
-  return DOMAIN_SOURCE[level];
-}
 
 const processRestarts: FailureProcess = {
   field: 'processRestarts',
@@ -96,7 +93,7 @@ const diskLoss: FailureProcess = {
 const domainOutages: FailureProcess = {
   field: 'domainOutages',
   // FAILURE_SOURCES order: racks, then zones, then regions.
-  sources: (f) => LEVELS.filter((level) => f.domainOutages.some((o) => o.level === level)).map(domainSource),
+  sources: (f) => LEVELS.filter((level) => f.domainOutages.some((o) => o.level === level)).map((level) => DOMAIN_SOURCE[level]),
   sample(f, { servers, rng, horizonUs, out }) {
     // File order (the stream names carry the index), not level order.
     f.domainOutages.forEach((o, index) => {
