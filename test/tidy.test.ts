@@ -224,7 +224,7 @@ export const FILE_LINES_MAX = 400;
  * may only shrink: an entry that now fits must be removed, and a listed file may not grow.
  */
 const LONG_FILES: Readonly<Record<string, number>> = {
-  // OFFENDERS:FILES
+  // measured when the limit came in (issue 11)
   'src/montecarlo/estimate.ts': 452,
   'src/net/network.ts': 433,
   'src/zk/leader.ts': 413,
@@ -232,7 +232,7 @@ const LONG_FILES: Readonly<Record<string, number>> = {
 
 /** Functions over FUNCTION_LINES_MAX on that day ('path#name' → lines then); the same rules. */
 const LONG_FUNCTIONS: Readonly<Record<string, number>> = {
-  // OFFENDERS:FUNCTIONS
+  // measured when the limit came in (issue 11)
   'src/config/overrides.ts#applySet': 75,
   'src/demos/even-nodes.ts#build': 109,
   'src/demos/rolling-restart.ts#build': 75,
