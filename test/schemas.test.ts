@@ -6,7 +6,7 @@
  *  - they have teeth: a document with a required field removed, a field of the wrong type or a
  *    field the type does not declare is rejected.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -39,6 +39,18 @@ describe('committed schemas', () => {
     for (const { file, text } of generateSchemas()) {
       expect(committed(file.replace('.schema.json', '') as Name), `schemas/${file} is stale: run npm run schemas and commit it`).toBe(text);
     }
+  });
+});
+
+describe("the README's --json outputs (test/golden/readme) validate against their schemas", () => {
+  const golden = (prefix: string): unknown => {
+    const file = readdirSync(join('test', 'golden', 'readme')).find((f) => f.startsWith(prefix));
+    expect(file, `test/golden/readme/${prefix}*.out`).toBeDefined();
+    return JSON.parse(readFileSync(join('test', 'golden', 'readme', file!), 'utf8'));
+  };
+  it('run --json (17) and availability --json (03)', () => {
+    expect(problems('run', golden('17-run-'))).toBeNull();
+    expect(problems('availability', golden('03-availability-'))).toBeNull();
   });
 });
 

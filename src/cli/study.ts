@@ -77,7 +77,7 @@ export function addStudyOptions(cmd: Command): Command {
     .option('--checkpoint <file>', 'save progress to FILE periodically and resume from it if it exists (same inputs required)')
     .option('--shard <k/n>', 'run only trials i ≡ k−1 (mod n), for batch systems; combine the outputs with `zksim merge`')
     .option('--show-model', 'print the resolved failure model (after --experiment, --node-mttf/--node-mttr, --set), runs, horizon, seed and placement defaults, then exit without simulating')
-    .option('--json', 'print the result as JSON (the stable contract) instead of a table')
+    .option('--json', 'print the result as JSON, the stable contract (schemas/availability.schema.json; sweep: sweep.schema.json; with --show-model: show-model.schema.json), instead of a table')
     .option('--out <dir>', 'also write availability.json, the charts (.vl.json, .svg, .png) and report.html into DIR')
     .addOption(new Option('--no-progress', 'never draw the progress bar (it is drawn only when stderr is a terminal)'));
 }

@@ -10,7 +10,7 @@ export function registerMerge(program: Command): void {
     .command('merge')
     .description('combine the --json outputs of `availability --shard K/N` (all K) into exactly the result of one run')
     .argument('<files...>', 'JSON files written by `zksim availability ... --shard K/N --json`')
-    .option('--json', 'print the merged result as JSON instead of a table')
+    .option('--json', 'print the merged result as JSON (schemas/availability.schema.json) instead of a table')
     .option('--out <dir>', 'also write availability.json into DIR')
     .addHelpText(
       'after',

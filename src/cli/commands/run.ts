@@ -50,7 +50,7 @@ export function registerRun(program: Command): void {
     .option('--scenario <file>', 'replay a scenario file (seed, duration, faults, workload, overrides; what zksim check writes); flags given too take precedence, --fault adds to its faults')
     .option('--quorum-rule <rule>', `how servers count a quorum: ${QUORUM_RULES.join(' | ')} (naive is deliberately unsafe)`)
     .option('--unsafe <variant>', `a deliberately unsafe protocol variant (repeatable): ${UNSAFE_VARIANTS.join(', ')}`, collect)
-    .option('--json', 'print the result as one JSON document instead of text')
+    .option('--json', 'print the result as one JSON document (schemas/run.schema.json) instead of text')
     .option('--trace <file>', 'also write every simulation event as JSON Lines to FILE')
     .option('--out <dir>', 'also write run.json, the timeline chart (.vl.json, .svg, .png) and report.html into DIR')
     .addHelpText(
