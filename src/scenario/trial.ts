@@ -1,5 +1,5 @@
 import { Rng, Simulation } from '../core/index.js';
-import type { FaultBase, FaultSpec, PeerEffect, PeerEvent, PeerInput, ServerId, Topology } from '../model/index.js';
+import type { FaultBase, FaultSpec, PeerEffect, PeerEvent, PeerInput, ServerId, Topology, TrialEvent } from '../model/index.js';
 import { Network } from '../net/index.js';
 import { DowntimeMeter, Recorder, SafetyChecker, clusterStatus, type ClusterStatus } from '../observe/index.js';
 import { DurableState, Peer, verifierFor, type QuorumRule, type QuorumVerifier, type UnsafeVariant } from '../zk/index.js';
@@ -25,6 +25,11 @@ export type TraceRecord =
 export interface TrialHooks {
   /** a server answered a client's write: `ok` with the write's zxid, or refused (zxid 0) */
   readonly onReply?: (node: ServerId, writeId: number, ok: boolean, zxid: number) => void;
+  /**
+   * Each typed event (model/events.ts TrialEvent) as the recorder keeps it, in order, handed over
+   * once the kernel event that caused it has been processed (so the trial's state is settled).
+   */
+  readonly onEvent?: (e: TrialEvent) => void;
 }
 
 export interface TrialOptions {
@@ -91,6 +96,9 @@ export class Trial {
   private lastEstablishedUs = 0;
   private readonly clientRng: Rng;
   private readonly onReply: TrialHooks['onReply'] | null;
+  private readonly onEvent: NonNullable<TrialHooks['onEvent']> | null;
+  /** how many of the recorder's events `onEvent` has been given */
+  private eventsHandedOver = 0;
   private statusDirty = true;
 
   constructor(private readonly opts: TrialOptions) {
@@ -125,6 +133,7 @@ export class Trial {
       reachableVoters: (self) => this.reachableVoters(self),
     };
     this.onReply = opts.hooks?.onReply ?? null;
+    this.onEvent = opts.hooks?.onEvent ?? null;
     for (const s of topology.servers) {
       this.durable.set(s.id, new DurableState());
       this.livePeers.set(s.id, null);
@@ -202,8 +211,10 @@ export class Trial {
     for (const s of this.opts.topology.servers) this.startServer(s.id);
     this.workload?.start();
     this.refreshStatus();
+    if (this.onEvent !== null) this.handOverEvents(this.onEvent);
     this.sim.runUntil(this.opts.durationUs, (ev) => this.dispatch(ev));
     this.meter.finish(this.opts.durationUs);
+    if (this.onEvent !== null) this.handOverEvents(this.onEvent);
     return {
       seed: String(this.opts.seed),
       topology: this.opts.topology.name,
@@ -263,6 +274,12 @@ export class Trial {
       }
     }
     if (this.statusDirty) this.refreshStatus();
+    if (this.onEvent !== null) this.handOverEvents(this.onEvent);
+  }
+
+  private handOverEvents(onEvent: (e: TrialEvent) => void): void {
+    const events = this.recorder.events;
+    while (this.eventsHandedOver < events.length) onEvent(events[this.eventsHandedOver++] as TrialEvent);
   }
 
   private feed(peer: Peer, input: PeerInput): void {
