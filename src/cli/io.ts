@@ -2,6 +2,8 @@ import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, re
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatConfigError, parseTopology } from '../config/index.js';
+import { parseExperiment } from '../config/experiment.js';
+import type { Experiment } from '../model/experiment.js';
 import type { Topology } from '../model/index.js';
 import { UserError } from './errors.js';
 
@@ -166,6 +168,14 @@ export function loadTopology(file: string): Topology {
   const parsed = parseTopology(text, file);
   if (!parsed.ok) throw new UserError(wrongKindHint(text, file, 'topology') ?? parsed.errors.map(formatConfigError).join('\n'));
   return parsed.topology;
+}
+
+/** Load and validate an experiment file; every problem is reported before exiting with 2. */
+export function loadExperiment(file: string): Experiment {
+  const text = readText(file, 'experiment');
+  const parsed = parseExperiment(text, file);
+  if (!parsed.ok) throw new UserError(wrongKindHint(text, file, 'experiment') ?? parsed.errors.map(formatConfigError).join('\n'));
+  return parsed.experiment;
 }
 
 // ---------------------------------------------------------------------------------------------

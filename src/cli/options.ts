@@ -10,6 +10,7 @@ import { durationHint } from '../config/yaml-reader.js';
 import { parseDurationUs } from '../model/duration.js';
 import type { FaultSpec, Topology } from '../model/index.js';
 import type { Shard } from '../montecarlo/index.js';
+import { FORMATS, parseFormats, type Format } from '../report/export/index.js';
 import { QUORUM_RULES, UNSAFE_VARIANTS, type QuorumRule, type UnsafeVariant } from '../zk/index.js';
 import { UserError } from './errors.js';
 import { printError } from './io.js';
@@ -115,4 +116,23 @@ export function scheduleCountOption(text: string): number {
   const runs = Number(text);
   if (!/^\d+$/.test(text) || runs < 1 || runs > 1e7) throw new UserError(`--runs ${JSON.stringify(text)}: expected a whole number of runs, at least 1`);
   return runs;
+}
+
+/** `chart --format a,b`: output formats, each one of FORMATS (case-insensitive). */
+export function formatsOption(text: string): Format[] {
+  const { formats, unknown } = parseFormats(text);
+  if (unknown.length > 0) throw new UserError(`--format: unknown format${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `'${u}'`).join(', ')} (choose from ${FORMATS.join(', ')})`);
+  return formats;
+}
+
+/** `sweep --vary KEY=V1,V2,...`: the setting and its values, none empty, none twice. */
+export function varyOption(text: string): { key: string; values: string[] } {
+  const eq = text.indexOf('=');
+  const key = eq > 0 ? text.slice(0, eq).trim() : '';
+  const values = eq > 0 ? text.slice(eq + 1).split(',').map((v) => v.trim()) : [];
+  if (key === '' || values.length === 0 || values.some((v) => v === '')) {
+    throw new UserError(`--vary ${JSON.stringify(text)}: expected KEY=V1,V2,..., e.g. node-mttr=15m,1h,4h`);
+  }
+  if (new Set(values).size !== values.length) throw new UserError(`--vary ${JSON.stringify(text)}: a value appears twice`);
+  return { key, values };
 }

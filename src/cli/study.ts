@@ -7,8 +7,8 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
 import { produce } from 'immer';
-import { formatConfigError, validateTopology } from '../config/index.js';
-import { parseExperiment, validateExperiment } from '../config/experiment.js';
+import { validateTopology } from '../config/index.js';
+import { validateExperiment } from '../config/experiment.js';
 import { applySet } from '../config/overrides.js';
 import { independentCrashRepair } from '../faults/index.js';
 import type { Experiment } from '../model/experiment.js';
@@ -28,7 +28,7 @@ import {
 } from '../montecarlo/index.js';
 import { availabilityTable } from '../report/table.js';
 import { EXIT, ExitError, UserError } from './errors.js';
-import { checkDirectory, checkWritable, escapeControl, exitNow, packageVersion, print, printError, readText, setInterruptHandler, shippedFile, wrongKindHint, writeFileAtomic } from './io.js';
+import { checkDirectory, checkWritable, escapeControl, exitNow, packageVersion, print, printError, loadExperiment, readText, setInterruptHandler, shippedFile, writeFileAtomic } from './io.js';
 import { collect, durationOption, positiveInt, precisionOption, seedOption, shardOption, workerCount } from './options.js';
 import { writeReport } from './render/index.js';
 import { checkpointShape, parseJsonFile, requireShape } from './shape.js';
@@ -95,11 +95,7 @@ export interface BaseSetup {
 
 /** Experiment file + --node-mttf/--node-mttr + experiment --set paths + runs/horizon/seed/precision/shard. */
 export function loadBase(opts: StudyCliOptions): BaseSetup {
-  const file = opts.experiment ?? builtinExperiment('production');
-  const text = readText(file, 'experiment');
-  const parsed = parseExperiment(text, file);
-  if (!parsed.ok) throw new UserError(wrongKindHint(text, file, 'experiment') ?? parsed.errors.map(formatConfigError).join('\n'));
-  let experiment = parsed.experiment;
+  let experiment = loadExperiment(opts.experiment ?? builtinExperiment('production'));
   if ((opts.nodeMttf === undefined) !== (opts.nodeMttr === undefined)) throw new UserError('--node-mttf and --node-mttr go together: give both');
   if (opts.nodeMttf !== undefined && opts.nodeMttr !== undefined) {
     experiment = withNodeModel(experiment, durationOption('--node-mttf', opts.nodeMttf), durationOption('--node-mttr', opts.nodeMttr));

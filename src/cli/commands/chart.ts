@@ -1,8 +1,9 @@
 import { dirname, isAbsolute, relative } from 'node:path';
 import type { Command } from 'commander';
-import { FORMATS, parseFormats } from '../../report/export/index.js';
+import { FORMATS } from '../../report/export/index.js';
 import { UserError } from '../errors.js';
 import { print, printError, readText } from '../io.js';
+import { formatsOption } from '../options.js';
 import { detectDocument, writeReport } from '../render/index.js';
 import { availabilityForChart, isRecord, parseJsonFile, requireShape, runForChart } from '../shape.js';
 
@@ -23,8 +24,7 @@ export function registerChart(program: Command): void {
 }
 
 async function chartCommand(file: string, opts: ChartOptions): Promise<void> {
-  const { formats, unknown } = parseFormats(opts.format);
-  if (unknown.length > 0) throw new UserError(`--format: unknown format${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `'${u}'`).join(', ')} (choose from ${FORMATS.join(', ')})`);
+  const formats = formatsOption(opts.format);
   const value = parseJsonFile(readText(file, 'result'), file);
   // Told apart by their keys, then checked field by field: a partial document is refused naming
   // the field, before the charts would fail on it deep inside.

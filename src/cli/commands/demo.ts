@@ -1,13 +1,10 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { formatConfigError } from '../../config/index.js';
-import { parseExperiment } from '../../config/experiment.js';
-import type { Experiment } from '../../model/experiment.js';
 import type { Topology } from '../../model/index.js';
 import { availabilityDocument, runStudies, type AvailabilityDocument } from '../../montecarlo/index.js';
 import { DEMOS, findDemo, type DemoInputs } from '../../demos/index.js';
 import { UserError } from '../errors.js';
-import { loadTopology, makeDirectory, packageVersion, print, printError, readText, shippedFile } from '../io.js';
+import { loadExperiment, loadTopology, makeDirectory, packageVersion, print, printError, shippedFile } from '../io.js';
 import { positiveInt, seedOption, workerCount } from '../options.js';
 import { demoDocument, writeDemo } from '../render/demo.js';
 
@@ -16,13 +13,6 @@ interface DemoOptions {
   seed: string;
   workers?: string;
   json?: boolean;
-}
-
-function loadExperiment(name: string): Experiment {
-  const file = shippedFile('experiments', name);
-  const parsed = parseExperiment(readText(file, 'experiment'), file);
-  if (!parsed.ok) throw new UserError(parsed.errors.map(formatConfigError).join('\n'));
-  return parsed.experiment;
 }
 
 export function demoList(): string {
@@ -73,7 +63,7 @@ async function demoCommand(name: string | undefined, opts: DemoOptions): Promise
       topologies.set(t, cached);
       return cached;
     },
-    experiment: loadExperiment,
+    experiment: (name) => loadExperiment(shippedFile('experiments', name)),
   };
   const docs = new Map<string, AvailabilityDocument>();
   for (const req of demo.studies(inputs)) {

@@ -6,7 +6,7 @@ import type { StudyConfig } from '../../montecarlo/index.js';
 import { shownModel } from '../show-model.js';
 import { UserError } from '../errors.js';
 import { loadTopology } from '../io.js';
-import { durationOption } from '../options.js';
+import { durationOption, varyOption } from '../options.js';
 import { formatDurationUs } from '../../model/duration.js';
 import {
   addStudyOptions,
@@ -40,7 +40,7 @@ export function registerSweep(program: Command): void {
     .addHelpText('after', STUDY_EXIT_STATUS)
     .addHelpText('after', '\nExamples:\n  zksim sweep topologies/n5-3az.yaml --vary node-mttr=15m,1h,4h,12h,24h\n  zksim sweep topologies/n3-1az.yaml --vary zookeeper.tickTime=500,1000,2000 --runs 200\n')
     .action(async (file: string, opts: SweepOptions) => {
-      const { key, values } = parseVary(opts.vary ?? '');
+      const { key, values } = varyOption(opts.vary ?? '');
       const node = key === 'node-mttf' || key === 'node-mttr';
       // Varying a node mean: the other one may come alone from its flag (used by nodeVariant).
       const { nodeMttf: _f, nodeMttr: _r, ...rest } = opts;
@@ -67,17 +67,6 @@ export function registerSweep(program: Command): void {
       }
       await runAndReport(configs, base, opts);
     });
-}
-
-function parseVary(text: string): { key: string; values: string[] } {
-  const eq = text.indexOf('=');
-  const key = eq > 0 ? text.slice(0, eq).trim() : '';
-  const values = eq > 0 ? text.slice(eq + 1).split(',').map((v) => v.trim()) : [];
-  if (key === '' || values.length === 0 || values.some((v) => v === '')) {
-    throw new UserError(`--vary ${JSON.stringify(text)}: expected KEY=V1,V2,..., e.g. node-mttr=15m,1h,4h`);
-  }
-  if (new Set(values).size !== values.length) throw new UserError(`--vary ${JSON.stringify(text)}: a value appears twice`);
-  return { key, values };
 }
 
 /** `production, failures.bursts.zoneJoin varied`: the same name for every row of the sweep. */
