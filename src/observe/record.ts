@@ -55,6 +55,19 @@ export class Recorder {
     this.events.push(e);
   };
 
+  /** Client request outcomes left out of `events` once `recordClient`'s limit was reached. */
+  clientEventsOmitted = 0;
+
+  /** A client request outcome, kept while fewer than `limit` are (then only counted). */
+  recordClient(e: ClientEvent, limit: number): void {
+    if (this.clientEvents < limit) {
+      this.clientEvents++;
+      this.events.push(e);
+    } else this.clientEventsOmitted++;
+  }
+
+  private clientEvents = 0;
+
   /** The text timeline: every event the formatter shows, in order (rendered on each call). */
   get timeline(): TimelineEntry[] {
     const out: TimelineEntry[] = [];

@@ -1,5 +1,5 @@
 import { Rng, Simulation } from '../core/index.js';
-import type { FaultBase, FaultSpec, PeerEffect, PeerEvent, PeerInput, ServerId, Topology, TrialEvent } from '../model/index.js';
+import type { ClientEvent, FaultBase, FaultSpec, PeerEffect, PeerEvent, PeerInput, ServerId, Topology, TrialEvent } from '../model/index.js';
 import { Network } from '../net/index.js';
 import { DowntimeMeter, Recorder, SafetyChecker, clusterStatus, type ClusterStatus } from '../observe/index.js';
 import { DurableState, Peer, verifierFor, type QuorumRule, type QuorumVerifier, type UnsafeVariant } from '../zk/index.js';
@@ -52,6 +52,12 @@ export interface TrialOptions {
   readonly unsafe?: readonly UnsafeVariant[];
   /** zookeeper.testingonly.initialZxid, to reach the zxid counter roll-over in a test */
   readonly testingInitialZxidCounter?: number;
+  /**
+   * Keep up to this many client request outcomes (writeCommitted, writeFailed, readServed,
+   * readFailed) in the event stream; the rest are counted in `Recorder.clientEventsOmitted`.
+   * Default 0: Monte Carlo trials and `check` keep none (a year of writes would not fit in memory).
+   */
+  readonly clientEventLimit?: number;
 }
 
 export interface TrialResult {
@@ -116,6 +122,8 @@ export class Trial {
     const sim = this.sim;
     this.verifier = verifierFor(topology.servers, topology.quorum);
     this.recorder = new Recorder((id) => this.verifier.isVoter(id));
+    // Violations are rare and capped per invariant by the checker: always in the event stream.
+    this.safety.onViolation = this.recorder.record;
     this.net = new Network(topology, {
       get nowUs() { return sim.nowUs; },
       schedule: (atUs, event) => sim.schedule(atUs, PRIORITY_NET, event),
@@ -160,6 +168,7 @@ export class Trial {
 
   private workloadHost(): WorkloadHost {
     const trial = this;
+    const limit = this.opts.clientEventLimit ?? 0;
     return {
       get nowUs() {
         return trial.sim.nowUs;
@@ -177,6 +186,7 @@ export class Trial {
         return most;
       },
       clientDelayUs: () => this.net.clientDelayUs(this.clientRng),
+      ...(limit > 0 ? { onClientEvent: (e: ClientEvent) => this.recorder.recordClient(e, limit) } : {}),
     };
   }
 
