@@ -123,3 +123,10 @@ export function faultRates(failures: FailureModel, horizonUs: number): FaultRate
   }
   return out;
 }
+
+/**
+ * Client request outcomes a single run (`zksim run`, the demos' runs) keeps in its event stream
+ * (`run --json` eventLog); the rest are counted in `clientEventsOmitted`. 60 s at 200 writes/s is
+ * 12,000 events; a simulated year of writes would not fit in memory.
+ */
+export const RUN_CLIENT_EVENT_LIMIT = 100_000;

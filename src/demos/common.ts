@@ -6,6 +6,7 @@ import type { FaultSpec, Topology } from '../model/index.js';
 import type { AvailabilityDocument, ResultRow, StudyConfig, StudyOptions } from '../montecarlo/index.js';
 import { MIN_EPISODES } from '../stats/index.js';
 import { parseFault } from '../config/faults.js';
+import { RUN_CLIENT_EVENT_LIMIT } from '../config/limits.js';
 import { runTrial, type WorkloadSpec } from '../scenario/index.js';
 import type { Chart } from '../report/charts/index.js';
 import type { Table } from '../report/html/index.js';
@@ -92,7 +93,7 @@ export function demoRun(spec: RunSpec, version: string): RunJson {
     seed: spec.seed,
     durationUs: spec.durationUs,
     faults,
-    ...(spec.workload ? { workload: spec.workload } : {}),
+    ...(spec.workload ? { workload: spec.workload, clientEventLimit: RUN_CLIENT_EVENT_LIMIT } : {}),
   });
   return runJson(result, spec.topology, version);
 }

@@ -96,6 +96,8 @@ export interface RunJson {
   readonly timeline: readonly { atMs: number; who: number | string; kind: string; what: string }[];
   /** every typed event of the trial in the order it happened (RunEventJson; times in ms) */
   readonly eventLog: readonly RunEventJson[];
+  /** client request outcomes left out of `eventLog` beyond the run's limit (100,000 for `run`) */
+  readonly clientEventsOmitted: number;
   readonly version: string;
   readonly config: TopologyJson;
 }
@@ -145,6 +147,7 @@ export function runJson(result: TrialResult, topology: Topology, version: string
     messages: result.messages,
     timeline: recorder.timeline.map((t) => ({ atMs: ms(t.atUs), who: t.who, kind: t.kind, what: t.what })),
     eventLog: recorder.events.map(eventJson),
+    clientEventsOmitted: recorder.clientEventsOmitted,
     version,
     config: topologyToJson(topology),
   };

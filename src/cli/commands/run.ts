@@ -8,6 +8,7 @@ import { runTrial, type TrialOptions } from '../../scenario/index.js';
 import { formatConfigError } from '../../config/index.js';
 import { parseScenario } from '../../config/scenario.js';
 import { faultHelpText } from '../../config/faults.js';
+import { RUN_CLIENT_EVENT_LIMIT } from '../../config/limits.js';
 import { scenarioFromFile, type Scenario } from '../../scenario/scenario-file.js';
 import { QUORUM_RULES, UNSAFE_VARIANTS, type QuorumRule, type UnsafeVariant } from '../../zk/index.js';
 import type { Topology } from '../../model/index.js';
@@ -92,7 +93,7 @@ async function runCommand(file: string, opts: RunOptions, cmd: Command): Promise
   // Every output is checked before simulating: a bad --trace or --out used to fail after the run.
   const traceTarget = opts.trace === undefined ? null : outputTarget(opts.trace, '--trace');
   if (opts.out !== undefined) checkDirectory(opts.out, '--out'); // created when written: a failed or interrupted run leaves none
-  const options = { topology, seed, durationUs, faults, ...workload, ...rules };
+  const options = { topology, seed, durationUs, faults, ...workload, ...rules, clientEventLimit: RUN_CLIENT_EVENT_LIMIT };
   const doc = opts.trace !== undefined && traceTarget !== null ? await runWithTrace(options, opts.trace, traceTarget) : runJson(runTrial(options), topology, packageVersion());
   print(opts.json ? `${JSON.stringify(doc, null, 2)}\n` : runText(doc));
   if (opts.out !== undefined) {
