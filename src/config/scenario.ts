@@ -20,7 +20,7 @@
  * (overrides re-validated, faults parsed against the overridden topology).
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
-import { parseDurationUs, US_PER_MS } from '../model/duration.js';
+import { parseDurationUs } from '../model/duration.js';
 import type { FaultSpec } from '../model/faults.js';
 import type { Topology } from '../model/topology.js';
 import type { ConfigError } from './errors.js';
@@ -38,7 +38,8 @@ const TOP_KEYS = ['description', 'seed', 'duration', 'quorumRule', 'unsafe', 'to
 const WORKLOAD_KEYS = ['writes', 'reads', 'sessionTimeout'] as const;
 const SEED_RE = /^[A-Za-z0-9_.:-]{1,64}$/;
 export const DEFAULT_SCENARIO_DURATION_US = 60_000_000;
-export const DEFAULT_SESSION_TIMEOUT_MS = 30_000;
+/** The session timeout a client requests when the file gives none: 30 s, in µs. */
+export const DEFAULT_SESSION_TIMEOUT_US = 30_000_000;
 
 interface Located<T> {
   readonly value: T;
@@ -56,7 +57,7 @@ export interface ScenarioFile {
   readonly unsafe: readonly (typeof SCENARIO_UNSAFE_VARIANTS)[number][];
   /** topology overrides in file order: `[path, value]` */
   readonly overrides: readonly Located<readonly [string, string]>[];
-  readonly workload?: { readonly writesPerSec: number; readonly readsPerSec: number; readonly sessionTimeoutMs: number };
+  readonly workload?: { readonly writesPerSec: number; readonly readsPerSec: number; readonly sessionTimeoutUs: number };
   readonly faults: readonly Located<string>[];
 }
 
@@ -241,19 +242,19 @@ class Reader extends YamlReader {
   private readWorkload(node: unknown): NonNullable<ScenarioFile['workload']> {
     let writesPerSec = 0;
     let readsPerSec = 0;
-    let sessionTimeoutMs = DEFAULT_SESSION_TIMEOUT_MS;
+    let sessionTimeoutUs = DEFAULT_SESSION_TIMEOUT_US;
     for (const { key, value } of this.pairs(node, 'workload', WORKLOAD_KEYS)) {
       const path = `workload.${key}`;
       if (key === 'sessionTimeout') {
         const us = this.durationUs(value, path, false);
-        if (us !== undefined) sessionTimeoutMs = us / US_PER_MS;
+        if (us !== undefined) sessionTimeoutUs = us;
       } else {
         const r = this.rate(value, path);
         if (r !== undefined && key === 'writes') writesPerSec = r;
         if (r !== undefined && key === 'reads') readsPerSec = r;
       }
     }
-    return { writesPerSec, readsPerSec, sessionTimeoutMs };
+    return { writesPerSec, readsPerSec, sessionTimeoutUs };
   }
 }
 

@@ -1,6 +1,8 @@
 // demos — the interview demos as pure builders: results in, narration, tables and charts out.
 // No process, console, files or Promises here: the CLI (cli/commands/demo.ts) runs the Monte Carlo
 // studies, loads the shipped files and writes what these functions return.
+import { msToUs } from '../core/index.js';
+import { formatSecondsFixed } from '../model/duration.js';
 import type { Experiment } from '../model/experiment.js';
 import type { FaultSpec, Topology } from '../model/index.js';
 import type { AvailabilityDocument, ResultRow, StudyConfig, StudyOptions } from '../montecarlo/index.js';
@@ -106,16 +108,14 @@ export function getStudy(studies: ReadonlyMap<string, AvailabilityDocument>, nam
 
 // --- wording helpers ---
 
-export const US_PER_S = 1_000_000;
-
-/** Seconds with milliseconds: 12.345 s. */
+/** A JSON-contract time (ms) as seconds with milliseconds: 12.345 s. */
 export function secs(ms: number): string {
-  return `${(ms / 1000).toFixed(3)} s`;
+  return `${formatSecondsFixed(msToUs(ms), 3)} s`;
 }
 
-/** Seconds, one decimal: 12.3 s. */
+/** A JSON-contract time (ms) as seconds, one decimal: 12.3 s. */
 export function secs1(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
+  return `${formatSecondsFixed(msToUs(ms), 1)} s`;
 }
 
 /** A small probability in scientific notation: 2.98e-4. */

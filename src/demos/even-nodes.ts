@@ -1,7 +1,8 @@
 // even-nodes: "is 4 better than 3?" — quorum sizes, the closed form, a short simulation, and the 2|2 partition.
 import type { TopLevelSpec } from 'vega-lite';
 import { independentCrashRepair } from '../faults/index.js';
-import { formatDurationUs } from '../model/duration.js';
+import { US_PER_S, usToMs, usToS } from '../core/index.js';
+import { formatDurationUs, MS_PER_S } from '../model/duration.js';
 import { DEFAULT_CHUNK_SIZE, type AvailabilityDocument, type ResultRow } from '../montecarlo/index.js';
 import { majorityUnavailability } from '../stats/analytic.js';
 import { MIN_EPISODES } from '../stats/index.js';
@@ -40,9 +41,9 @@ export const SIM_TOPOLOGIES: readonly string[] = ['n3-3az', 'n4-2az', 'n5-3az'];
 
 /** The 2|2 partition run. */
 export const PARTITION_TOPOLOGY = 'n4-2az';
-export const PARTITION_AT_MS = 10_000;
-export const PARTITION_FOR_MS = 20_000;
-export const PARTITION_RUN_MS = 45_000;
+export const PARTITION_AT_US = 10 * US_PER_S;
+export const PARTITION_FOR_US = 20 * US_PER_S;
+export const PARTITION_RUN_US = 45 * US_PER_S;
 
 export interface QuorumRow {
   readonly voters: number;
@@ -128,7 +129,7 @@ export function partitionStory(run: RunJson, cutAtMs: number, healAtMs: number):
   const next = run.leaders.find((l) => l.electedAtMs >= endedAt) ?? null;
   let longestBackoffS = 0;
   for (const e of run.eventLog) {
-    if (e.type === 'notificationTimeout' && e.atMs < healAtMs) longestBackoffS = Math.max(longestBackoffS, e.nextWaitMs / 1000);
+    if (e.type === 'notificationTimeout' && e.atMs < healAtMs) longestBackoffS = Math.max(longestBackoffS, e.nextWaitMs / MS_PER_S);
   }
   return {
     leader: first.node,
@@ -250,9 +251,9 @@ function build(inputs: DemoInputs, docs: ReadonlyMap<string, AvailabilityDocumen
 
   // The 2|2 partition.
   const topology = inputs.topology(PARTITION_TOPOLOGY);
-  const spec = `partition:az1|az2@${PARTITION_AT_MS / 1000}s+${PARTITION_FOR_MS / 1000}s`;
-  const run = demoRun({ topology, seed: inputs.seed, durationUs: PARTITION_RUN_MS * 1000, faults: [spec] }, inputs.version);
-  const p = partitionStory(run, PARTITION_AT_MS, PARTITION_AT_MS + PARTITION_FOR_MS);
+  const spec = `partition:az1|az2@${formatDurationUs(PARTITION_AT_US)}+${formatDurationUs(PARTITION_FOR_US)}`;
+  const run = demoRun({ topology, seed: inputs.seed, durationUs: PARTITION_RUN_US, faults: [spec] }, inputs.version);
+  const p = partitionStory(run, usToMs(PARTITION_AT_US), usToMs(PARTITION_AT_US + PARTITION_FOR_US));
 
   const title = 'zksim demo even-nodes: is 4 better than 3?';
   const sub = `seed ${inputs.seed} · zksim ${inputs.version}`;
@@ -274,7 +275,7 @@ function build(inputs: DemoInputs, docs: ReadonlyMap<string, AvailabilityDocumen
         `the closed form at a = ${fixed(aSim, 4)} says 4 voters lose their quorum ${fixed(closedSimRatio, 3)}× as often. `) +
       `5 voters: ${sci(q5.value)}${s5.quorumLossEpisodes < MIN_EPISODES ? ` (only ${s5.quorumLossEpisodes} quorum losses: not to be trusted)` : ''} (closed form ${sci(s5.analyticQuorumUnavailability ?? NaN)}).`,
     `And an even ensemble split down the middle has no majority on either side. ${PARTITION_TOPOLOGY} (2+2 over two zones), ` +
-      `${spec} in a ${PARTITION_RUN_MS / 1000} s run: server ${p.leader} (epoch ${p.epoch ?? '?'}) led when the zones were cut at ${secs1(p.cutAtMs)}; ` +
+      `${spec} in a ${usToS(PARTITION_RUN_US)} s run: server ${p.leader} (epoch ${p.epoch ?? '?'}) led when the zones were cut at ${secs1(p.cutAtMs)}; ` +
       `it kept LEADING for ${secs(p.leaderEndedAtMs - p.cutAtMs)}, until its tick check failed (${p.leaderEndReason}). ` +
       `From ${secs(p.leaderlessFromMs)} to ${secs(p.leaderlessToMs)} ${p.leadersWhileCut === 0 ? 'nobody led' : `${plural(p.leadersWhileCut, 'server')} led`}: ` +
       `each side held 2 of the 3 votes a leader needs, and the servers backed off their vote re-sends up to ${p.longestBackoffS} s apart. ` +

@@ -1,6 +1,9 @@
 // rolling-restart: leader last against an arbitrary order — elections caused, time with no spare failure tolerance.
 import type { TopLevelSpec } from 'vega-lite';
+import { US_PER_S, usToMs, usToS } from '../core/index.js';
+import { formatDurationUs, MS_PER_S } from '../model/duration.js';
 import { EFFECT_STOPS_PROCESSES } from '../model/events.js';
+import { DEFAULT_SESSION_TIMEOUT_US } from '../scenario/index.js';
 import type { AvailabilityDocument } from '../montecarlo/index.js';
 import { CHART_CONFIG, subtitle } from '../report/charts/index.js';
 import type { Table } from '../report/html/index.js';
@@ -21,12 +24,12 @@ import {
 } from './common.js';
 
 export const TOPOLOGIES: readonly string[] = ['n3-3az', 'n5-3az'];
-export const FIRST_STEP_MS = 10_000;
+export const FIRST_STEP_US = 10 * US_PER_S;
 /** each server is down this long (stop, start, load the snapshot) */
-export const DOWN_MS = 20_000;
+export const DOWN_US = 20 * US_PER_S;
 /** wait after a server is back before the next step: long enough to rejoin and resync */
-export const WAIT_MS = 20_000;
-export const TAIL_MS = 30_000;
+export const WAIT_US = 20 * US_PER_S;
+export const TAIL_US = 30 * US_PER_S;
 export const WRITES_PER_SEC = 20;
 
 export type Order = 'leader-last' | 'arbitrary';
@@ -40,8 +43,8 @@ export function restartOrder(voters: readonly number[], leader: number, order: O
 }
 
 /** The scripted schedule: `kill:N@T+DOWN`, one server at a time, WAIT after each comes back. */
-export function rollingSchedule(order: readonly number[], firstMs = FIRST_STEP_MS, downMs = DOWN_MS, waitMs = WAIT_MS): string[] {
-  return order.map((id, i) => `kill:${id}@${(firstMs + i * (downMs + waitMs)) / 1000}s+${downMs / 1000}s`);
+export function rollingSchedule(order: readonly number[], firstUs = FIRST_STEP_US, downUs = DOWN_US, waitUs = WAIT_US): string[] {
+  return order.map((id, i) => `kill:${id}@${formatDurationUs(firstUs + i * (downUs + waitUs))}+${formatDurationUs(downUs)}`);
 }
 
 export interface SyncedStep {
@@ -162,8 +165,8 @@ function exposureChart(stories: readonly RollingStory[], meta: { seed: string; v
   const values = stories.flatMap((s) => {
     const run = `${s.topology}, ${s.order} (${plural(s.elections, 'election')})`;
     return [
-      { run, measure: 'no spare failure tolerance', seconds: s.noSpareMs / 1000 },
-      { run, measure: 'no writes (below quorum, electing)', seconds: s.writeUnavailableMs / 1000 },
+      { run, measure: 'no spare failure tolerance', seconds: s.noSpareMs / MS_PER_S },
+      { run, measure: 'no writes (below quorum, electing)', seconds: s.writeUnavailableMs / MS_PER_S },
     ];
   });
   return {
@@ -171,7 +174,7 @@ function exposureChart(stories: readonly RollingStory[], meta: { seed: string; v
     title: {
       text: 'Rolling restart: time exposed, leader last against an arbitrary order',
       subtitle: [
-        subtitle({ seed: meta.seed, version: meta.version, details: [`each server down ${DOWN_MS / 1000} s, ${WAIT_MS / 1000} s between steps`] }),
+        subtitle({ seed: meta.seed, version: meta.version, details: [`each server down ${usToS(DOWN_US)} s, ${usToS(WAIT_US)} s between steps`] }),
         'no spare: the up, synced voters are exactly a quorum, so one more failure stops writes',
       ],
     },
@@ -191,29 +194,29 @@ function exposureChart(stories: readonly RollingStory[], meta: { seed: string; v
 }
 
 function build(inputs: DemoInputs, _docs: ReadonlyMap<string, AvailabilityDocument>): DemoOutput {
-  const workload = { writesPerSec: WRITES_PER_SEC, readsPerSec: 0, sessionTimeoutMs: 30_000 };
+  const workload = { writesPerSec: WRITES_PER_SEC, readsPerSec: 0, sessionTimeoutUs: DEFAULT_SESSION_TIMEOUT_US };
   const runs: DemoRun[] = [];
   const stories: RollingStory[] = [];
   const leaders = new Map<string, number>();
   for (const t of TOPOLOGIES) {
     const topology = inputs.topology(t);
     // Who leads when the restart begins: the same seed replays the same start.
-    const probe = demoRun({ topology, seed: inputs.seed, durationUs: FIRST_STEP_MS * 1000, faults: [], workload }, inputs.version);
+    const probe = demoRun({ topology, seed: inputs.seed, durationUs: FIRST_STEP_US, faults: [], workload }, inputs.version);
     const leader = probe.leaders.find((l) => l.endedAtMs === null)?.node ?? null;
-    if (leader === null) throw new Error(`${t}: no leader at ${FIRST_STEP_MS} ms`);
+    if (leader === null) throw new Error(`${t}: no leader at ${formatDurationUs(FIRST_STEP_US)}`);
     leaders.set(t, leader);
     const voters = voterIds(topology);
     for (const order of ['leader-last', 'arbitrary'] as const) {
       const sequence = restartOrder(voters, leader, order);
       const schedule = rollingSchedule(sequence);
-      const durationUs = (FIRST_STEP_MS + sequence.length * (DOWN_MS + WAIT_MS) + TAIL_MS) * 1000;
+      const durationUs = FIRST_STEP_US + sequence.length * (DOWN_US + WAIT_US) + TAIL_US;
       const doc = demoRun({ topology, seed: inputs.seed, durationUs, faults: schedule, workload }, inputs.version);
       runs.push({ name: `${t}-${order}`, caption: `${t}, ${order}: ${sequence.join(', ')}`, doc });
-      stories.push(rollingStory(doc, order, sequence, schedule, FIRST_STEP_MS));
+      stories.push(rollingStory(doc, order, sequence, schedule, usToMs(FIRST_STEP_US)));
     }
   }
   const table: Table = {
-    caption: `Rolling restarts: each server killed for ${secs1(DOWN_MS)}, ${secs1(WAIT_MS)} after it is back before the next; ${WRITES_PER_SEC} writes/s`,
+    caption: `Rolling restarts: each server killed for ${secs1(usToMs(DOWN_US))}, ${secs1(usToMs(WAIT_US))} after it is back before the next; ${WRITES_PER_SEC} writes/s`,
     columns: ['topology', 'order', 'restart sequence', 'elections', 'new leaders', 'no writes', 'no spare tolerance', 'writes failed'],
     rows: stories.map((s) => [
       s.topology,
@@ -246,7 +249,7 @@ function build(inputs: DemoInputs, _docs: ReadonlyMap<string, AvailabilityDocume
   const title = 'zksim demo rolling-restart: in what order should servers be restarted?';
   const sub = `seed ${inputs.seed} · zksim ${inputs.version}`;
   const text = narrate(title, sub, [
-    `A rolling restart stops one server at a time (here kill:N@T+${DOWN_MS / 1000}s, the next ${WAIT_MS / 1000} s after it is back). ` +
+    `A rolling restart stops one server at a time (here kill:N@T+${formatDurationUs(DOWN_US)}, the next ${usToS(WAIT_US)} s after it is back). ` +
       `Restarting a follower costs no election; restarting the leader costs one: its followers see the connection reset, elect, and resync. ` +
       `"No spare failure tolerance" is the time when the voters that are up and synced with the leader are exactly a quorum, read from each run's timeline.`,
     table,

@@ -1,7 +1,9 @@
 // split-brain: the naive quorum rule lets two leaders commit conflicting writes; the majority rule
 // makes it impossible; an isolated old leader is briefly LEADING but cannot commit.
+import { US_PER_S, usToMs } from '../core/index.js';
+import { formatDurationUs } from '../model/duration.js';
 import type { AvailabilityDocument } from '../montecarlo/index.js';
-import { Trial, type TraceRecord, type TrialOptions } from '../scenario/index.js';
+import { DEFAULT_SESSION_TIMEOUT_US, Trial, type TraceRecord, type TrialOptions } from '../scenario/index.js';
 import type { Topology } from '../model/index.js';
 import type { Table } from '../report/html/index.js';
 import { runJson, type RunJson } from '../report/run-json.js';
@@ -19,13 +21,13 @@ import {
 } from './common.js';
 
 export const PARTITION_TOPOLOGY = 'n4-2az';
-export const PARTITION_AT_MS = 10_000;
-export const PARTITION_FOR_MS = 20_000;
-export const PARTITION_RUN_MS = 45_000;
+export const PARTITION_AT_US = 10 * US_PER_S;
+export const PARTITION_FOR_US = 20 * US_PER_S;
+export const PARTITION_RUN_US = 45 * US_PER_S;
 export const ISOLATE_TOPOLOGY = 'n5-3az';
-export const ISOLATE_AT_MS = 10_000;
-export const ISOLATE_FOR_MS = 30_000;
-export const ISOLATE_RUN_MS = 60_000;
+export const ISOLATE_AT_US = 10 * US_PER_S;
+export const ISOLATE_FOR_US = 30 * US_PER_S;
+export const ISOLATE_RUN_US = 60 * US_PER_S;
 export const WRITES_PER_SEC = 100;
 /** the partition runs: one client in each zone writing to its own zone's first server */
 export const SIDE_WRITERS: readonly number[] = [1, 3];
@@ -46,7 +48,7 @@ interface Traced {
   readonly replies: { readonly ok: number; readonly failed: number };
   /** zxids of the scripted writes acknowledged to their client */
   readonly acked: readonly number[];
-  /** each server's log (zxids) at `snapshotAtMs`, if asked */
+  /** each server's log (zxids) at `snapshotAtUs`, if asked */
   readonly logsAt: ReadonlyMap<number, readonly number[]>;
 }
 
@@ -57,12 +59,12 @@ export type WritePlan = { readonly kind: 'workload'; readonly perSec: number } |
 export function tracedRun(
   topology: Topology,
   seed: string,
-  durationMs: number,
+  durationUs: number,
   faults: readonly string[],
   quorumRule: QuorumRuleName,
   version: string,
   writes: WritePlan,
-  snapshotAtMs: number | null = null,
+  snapshotAtUs: number | null = null,
 ): Traced {
   const logsAt = new Map<number, number[]>();
   const acked: number[] = [];
@@ -74,9 +76,9 @@ export function tracedRun(
     quorumRule,
     topology,
     seed,
-    durationUs: durationMs * 1000,
+    durationUs,
     faults: faults.map((f) => fault(f, topology)),
-    ...(writes.kind === 'workload' ? { workload: { writesPerSec: writes.perSec, readsPerSec: 0, sessionTimeoutMs: 30_000 } } : {}),
+    ...(writes.kind === 'workload' ? { workload: { writesPerSec: writes.perSec, readsPerSec: 0, sessionTimeoutUs: DEFAULT_SESSION_TIMEOUT_US } } : {}),
     // Replies to the scripted writes (the workload counts its own).
     hooks: {
       onReply: (_node, _id, ok, zxid) => {
@@ -88,11 +90,11 @@ export function tracedRun(
       },
     },
     trace: (r: TraceRecord) => {
-      if (snapshotAtMs !== null && logsAt.size === 0 && r.tUs >= snapshotAtMs * 1000) {
+      if (snapshotAtUs !== null && logsAt.size === 0 && r.tUs >= snapshotAtUs) {
         for (const [id, p] of trial.peers) logsAt.set(id, (p?.log.entries ?? []).map((t) => t.zxid));
       }
       if (r.type !== 'peer') return;
-      const atMs = r.tUs / 1000;
+      const atMs = usToMs(r.tUs); // beside the run document's times, which are ms
       if (r.event.type === 'committed') commits.push({ atMs, node: r.node, zxid: r.event.zxid });
       else if (r.event.type === 'steppedDown') logAtStepDown.set(r.node, (trial.peers.get(r.node)?.log.entries ?? []).map((t) => t.zxid));
       else if (r.event.type === 'historyCut') cuts.push({ atMs, node: r.node, keep: r.event.keep, mode: r.event.mode });
@@ -102,8 +104,8 @@ export function tracedRun(
   if (writes.kind === 'scripted') {
     // One client per listed server, each sending `perSec` writes to it; a follower forwards them to its leader.
     let writeId = 0;
-    const gapUs = Math.round(1_000_000 / writes.perSec);
-    for (let atUs = gapUs; atUs < durationMs * 1000; atUs += gapUs) for (const node of writes.nodes) trial.submitWrite(atUs, node, ++writeId);
+    const gapUs = Math.round(US_PER_S / writes.perSec);
+    for (let atUs = gapUs; atUs < durationUs; atUs += gapUs) for (const node of writes.nodes) trial.submitWrite(atUs, node, ++writeId);
   }
   const result = trial.run();
   const finalLog = new Map<number, number[]>();
@@ -234,20 +236,23 @@ export function isolationStory(t: Traced, isolatedAtMs: number): IsolationStory 
 
 function build(inputs: DemoInputs, _docs: ReadonlyMap<string, AvailabilityDocument>): DemoOutput {
   const n4 = inputs.topology(PARTITION_TOPOLOGY);
-  const spec = `partition:az1|az2@${PARTITION_AT_MS / 1000}s+${PARTITION_FOR_MS / 1000}s`;
-  const healMs = PARTITION_AT_MS + PARTITION_FOR_MS;
+  const spec = `partition:az1|az2@${formatDurationUs(PARTITION_AT_US)}+${formatDurationUs(PARTITION_FOR_US)}`;
+  const healUs = PARTITION_AT_US + PARTITION_FOR_US;
+  // The stories read the runs' JSON documents, whose times are ms.
+  const cutMs = usToMs(PARTITION_AT_US);
+  const healMs = usToMs(healUs);
   const sideWrites: WritePlan = { kind: 'scripted', nodes: SIDE_WRITERS, perSec: SIDE_WRITES_PER_SEC };
-  const naive = tracedRun(n4, inputs.seed, PARTITION_RUN_MS, [spec], 'naive', inputs.version, sideWrites, healMs);
-  const majority = tracedRun(n4, inputs.seed, PARTITION_RUN_MS, [spec], 'majority', inputs.version, sideWrites, healMs);
-  const ns = partitionSide(naive, 'naive', PARTITION_AT_MS, healMs);
-  const ms = partitionSide(majority, 'majority', PARTITION_AT_MS, healMs);
-  const majorityStepDown = majority.doc.leaders.find((l) => l.electedAtMs < PARTITION_AT_MS)?.endedAtMs ?? null;
+  const naive = tracedRun(n4, inputs.seed, PARTITION_RUN_US, [spec], 'naive', inputs.version, sideWrites, healUs);
+  const majority = tracedRun(n4, inputs.seed, PARTITION_RUN_US, [spec], 'majority', inputs.version, sideWrites, healUs);
+  const ns = partitionSide(naive, 'naive', cutMs, healMs);
+  const ms = partitionSide(majority, 'majority', cutMs, healMs);
+  const majorityStepDown = majority.doc.leaders.find((l) => l.electedAtMs < cutMs)?.endedAtMs ?? null;
   const majorityLeadersAfterStepDown = majorityStepDown === null ? [] : leadersDuring(majority.doc, majorityStepDown, healMs);
 
   const n5 = inputs.topology(ISOLATE_TOPOLOGY);
-  const isoSpec = `isolate:leader@${ISOLATE_AT_MS / 1000}s+${ISOLATE_FOR_MS / 1000}s`;
-  const iso = tracedRun(n5, inputs.seed, ISOLATE_RUN_MS, [isoSpec], 'majority', inputs.version, { kind: 'workload', perSec: WRITES_PER_SEC }, ISOLATE_AT_MS);
-  const st = isolationStory(iso, ISOLATE_AT_MS);
+  const isoSpec = `isolate:leader@${formatDurationUs(ISOLATE_AT_US)}+${formatDurationUs(ISOLATE_FOR_US)}`;
+  const iso = tracedRun(n5, inputs.seed, ISOLATE_RUN_US, [isoSpec], 'majority', inputs.version, { kind: 'workload', perSec: WRITES_PER_SEC }, ISOLATE_AT_US);
+  const st = isolationStory(iso, usToMs(ISOLATE_AT_US));
 
   const writers = SIDE_WRITERS.map((id) => `server ${id} (${n4.servers.find((x) => x.id === id)?.zone ?? '?'})`).join(' and ');
   const sideTable: Table = {

@@ -1,4 +1,6 @@
 // two-zones: no layout over two zones survives losing the larger one; a third zone (2+2+1) fixes it.
+import { US_PER_S, usToMs } from '../core/index.js';
+import { formatDurationUs } from '../model/duration.js';
 import { DEFAULT_CHUNK_SIZE, type AvailabilityDocument, type ResultRow } from '../montecarlo/index.js';
 import type { Table } from '../report/html/index.js';
 import type { RunJson } from '../report/run-json.js';
@@ -23,9 +25,9 @@ import {
 } from './common.js';
 
 export const SPLIT_VOTERS: readonly number[] = [3, 4, 5];
-export const OUTAGE_AT_MS = 10_000;
-export const OUTAGE_FOR_MS = 60_000;
-export const RUN_MS = 90_000;
+export const OUTAGE_AT_US = 10 * US_PER_S;
+export const OUTAGE_FOR_US = 60 * US_PER_S;
+export const RUN_US = 90 * US_PER_S;
 /** (topology, zone) pairs run with zone-down:ZONE. */
 export const ZONE_RUNS: readonly (readonly [string, string])[] = [
   ['n5-2az', 'az1'],
@@ -154,22 +156,24 @@ function build(inputs: DemoInputs, docs: ReadonlyMap<string, AvailabilityDocumen
 
   const runs: DemoRun[] = [];
   const stories: ZoneRunStory[] = [];
-  const toMs = OUTAGE_AT_MS + OUTAGE_FOR_MS;
+  // The stories read the runs' JSON documents, whose times are ms.
+  const fromMs = usToMs(OUTAGE_AT_US);
+  const toMs = usToMs(OUTAGE_AT_US + OUTAGE_FOR_US);
   for (const [t, zone] of ZONE_RUNS) {
-    const spec = `zone-down:${zone}@${OUTAGE_AT_MS / 1000}s+${OUTAGE_FOR_MS / 1000}s`;
-    const doc = demoRun({ topology: inputs.topology(t), seed: inputs.seed, durationUs: RUN_MS * 1000, faults: [spec] }, inputs.version);
+    const spec = `zone-down:${zone}@${formatDurationUs(OUTAGE_AT_US)}+${formatDurationUs(OUTAGE_FOR_US)}`;
+    const doc = demoRun({ topology: inputs.topology(t), seed: inputs.seed, durationUs: RUN_US, faults: [spec] }, inputs.version);
     runs.push({ name: `${t}-${zone}-down`, caption: `${t}, ${spec}`, doc });
-    stories.push(zoneRunStory(doc, zone, OUTAGE_AT_MS, toMs));
+    stories.push(zoneRunStory(doc, zone, fromMs, toMs));
   }
   const runTable: Table = {
-    caption: `Runs: one zone down from ${secs1(OUTAGE_AT_MS)} for ${secs1(OUTAGE_FOR_MS)} (silent host crashes), ${secs1(RUN_MS)} each`,
+    caption: `Runs: one zone down from ${secs1(fromMs)} for ${secs1(usToMs(OUTAGE_FOR_US))} (silent host crashes), ${secs1(usToMs(RUN_US))} each`,
     columns: ['topology', 'zone lost', 'voters lost', 'leader then', 'writes during the outage', 'write-unavailable in the outage'],
     rows: stories.map((s) => [
       s.topology,
       s.zone,
       `${s.serversLost} of ${s.voters}`,
       s.leaderAtOutage === null ? '—' : `server ${s.leaderAtOutage}`,
-      s.availableBeforeHeal ? (s.recoveredAtMs === OUTAGE_AT_MS ? 'kept' : `back at ${secs(s.recoveredAtMs ?? 0)}`) : 'lost until the zone returned',
+      s.availableBeforeHeal ? (s.recoveredAtMs === fromMs ? 'kept' : `back at ${secs(s.recoveredAtMs ?? 0)}`) : 'lost until the zone returned',
       secs(s.unavailableDuringMs),
     ]),
     numeric: [false, false, false, false, false, true],
@@ -231,7 +235,7 @@ function build(inputs: DemoInputs, docs: ReadonlyMap<string, AvailabilityDocumen
       `${threeSurvivors.length} survive losing any one zone (${threeSurvivors.map((s) => s.zones.join('+')).join(', ') || 'none'}).`,
     splitTable('Three zones: every split', three),
     `Runs. n5-2az (3+2) with az1 (${n52a1.serversLost} voters) down: ${n52a1.availableBeforeHeal ? 'writes came back' : 'no writes'} for the whole outage ` +
-      `(${secs(n52a1.unavailableDuringMs)} of ${secs(OUTAGE_FOR_MS)} unavailable); with az2 (${n52a2.serversLost} voters) down it ${n52a2.availableBeforeHeal ? 'kept a quorum' : 'lost writes too'} ` +
+      `(${secs(n52a1.unavailableDuringMs)} of ${secs(usToMs(OUTAGE_FOR_US))} unavailable); with az2 (${n52a2.serversLost} voters) down it ${n52a2.availableBeforeHeal ? 'kept a quorum' : 'lost writes too'} ` +
       `(${secs(n52a2.unavailableDuringMs)} unavailable${n52a2.leaderLost ? `, the leader server ${n52a2.leaderAtOutage ?? '?'} being in az2` : ''}). n5-3az (2+2+1) ${n53.every((s) => s.availableBeforeHeal) ? 'took writes again during every one-zone outage' : `lost writes until the zone returned on losing ${n53.filter((s) => !s.availableBeforeHeal).map((s) => s.zone).join(', ')}`}: at worst ${secs(n53Worst.unavailableDuringMs)} without writes ` +
       `(${n53Worst.zone}, where the leader server ${n53Worst.leaderAtOutage ?? '?'} was: followers notice a silent host only after the read timeout, syncLimit × tickTime, then elect).`,
     runTable,

@@ -14,6 +14,18 @@
  */
 export const US_PER_MS = 1000;
 
+/** Milliseconds per second, for text and charts that show a JSON-contract ms value in seconds. */
+export const MS_PER_S = 1000;
+
+/**
+ * Simulated µs as seconds with a fixed number of decimals, for text: (12_345_678, 3) → "12.346",
+ * (12_345_678, 6) → "12.345678". No unit, since the texts print `12.346s` or `12.346 s`. A value
+ * from the JSON contract (ms) goes through core's msToUs first: one conversion, one formatter.
+ */
+export function formatSecondsFixed(us: number, decimals: number): string {
+  return (us / 1_000_000).toFixed(decimals);
+}
+
 const US_PER_UNIT: ReadonlyMap<string, bigint> = new Map([
   ['us', 1n],
   ['µs', 1n],

@@ -1,5 +1,5 @@
 import { DOWNTIME_CAUSES, DOWNTIME_PROCESSES, type DowntimeCause, type DowntimeProcess } from '../observe/index.js';
-import { DEFAULT_SESSION_TIMEOUT_MS, type TrialSummary } from '../scenario/index.js';
+import { DEFAULT_SESSION_TIMEOUT_US, type TrialSummary } from '../scenario/index.js';
 import { HISTOGRAM_MAX_VALUE, Histogram, histogramBucketIndex, type HistogramJSON } from '../stats/index.js';
 
 /**
@@ -28,11 +28,11 @@ export const ACCUMULATOR_FORMAT = 2;
 
 /**
  * A write outage longer than this (µs) outlives a ZooKeeper client session with the default
- * session timeout (30 s, scenario/workload.ts DEFAULT_SESSION_TIMEOUT_MS): the session expires,
+ * session timeout (30 s, config/scenario.ts DEFAULT_SESSION_TIMEOUT_US): the session expires,
  * ephemeral nodes and locks go. `P(a write outage longer than the session timeout in a year)`
  * counts the trials with one.
  */
-export const LONG_OUTAGE_US = DEFAULT_SESSION_TIMEOUT_MS * 1000;
+export const LONG_OUTAGE_US = DEFAULT_SESSION_TIMEOUT_US;
 
 export interface Moments {
   /** Σ x */

@@ -9,6 +9,7 @@
  * (fewer voters) keeps the schedule's shape instead of regenerating it.
  */
 import fc from 'fast-check';
+import { US_PER_MS, US_PER_S } from '../core/index.js';
 import { resolveTopology } from '../config/topology.js';
 import type { FaultBase, Topology } from '../model/index.js';
 import { leaderRecoveryBoundUs, writeAvailableAtOrAfter, type Violation } from '../observe/index.js';
@@ -16,8 +17,9 @@ import type { QuorumRule, UnsafeVariant } from '../zk/index.js';
 import { scenarioTopology, scenarioTrialOptions, type Scenario } from './scenario-file.js';
 import { FAULT_KINDS_TABLE, type FaultDraw, type FaultKindEntry, type FaultKinds } from './fault-kinds.js';
 import { runTrial, type TrialResult } from './trial.js';
+import { DEFAULT_SESSION_TIMEOUT_US } from './workload.js';
 
-const S = 1_000_000;
+const S = US_PER_S;
 const MAX_SERVERS = 9;
 
 /** A topology to explore, with the file it came from (null when generated). */
@@ -54,7 +56,7 @@ interface AbstractFault extends FaultDraw {
 /** Times on a 10 s grid most of the time, so that faults coincide (correlated failures) often. */
 const atUsArb = fc.oneof(
   { weight: 3, arbitrary: fc.integer({ min: 0, max: 6 }).map((k) => k * 10 * S) },
-  { weight: 1, arbitrary: fc.integer({ min: 0, max: 60_000 }).map((ms) => ms * 1000) },
+  { weight: 1, arbitrary: fc.integer({ min: 0, max: 60_000 }).map((ms) => ms * US_PER_MS) },
 );
 const durationUsArb = fc.constantFrom(1, 3, 5, 10, 15, 20, 30, 60).map((s) => s * S);
 
@@ -184,7 +186,7 @@ export function caseArb(settings: ExploreSettings, mode: 'safety' | 'liveness' =
       const overrides = overridesFor(t, knobs);
       const healUs = lastRepairUs(resolved);
       const tailUs = mode === 'safety' ? SAFETY_TAIL_US : leaderRecoveryBoundUs(scenarioTopology(t, { overrides }).zk) + S;
-      const workload = mode === 'liveness' || (writes === 0 && reads === 0) ? null : { writesPerSec: writes, readsPerSec: reads, sessionTimeoutMs: 30_000 };
+      const workload = mode === 'liveness' || (writes === 0 && reads === 0) ? null : { writesPerSec: writes, readsPerSec: reads, sessionTimeoutUs: DEFAULT_SESSION_TIMEOUT_US };
       const scenario: Scenario = {
         seed: String(seed),
         durationUs: Math.max(healUs + tailUs, 40 * S),

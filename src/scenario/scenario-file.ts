@@ -86,7 +86,7 @@ export function formatScenario(s: Scenario, comments: readonly string[] = []): s
   }
   if (s.workload) {
     const w = s.workload;
-    lines.push(`workload: { writes: ${w.writesPerSec}, reads: ${w.readsPerSec}, sessionTimeout: ${formatDurationUs(w.sessionTimeoutMs * 1000)} }`);
+    lines.push(`workload: { writes: ${w.writesPerSec}, reads: ${w.readsPerSec}, sessionTimeout: ${formatDurationUs(w.sessionTimeoutUs)} }`);
   }
   if (s.faults.length === 0) lines.push('faults: []');
   else {

@@ -1,4 +1,4 @@
-import { exponential, US_PER_MS, type Rng } from '../core/index.js';
+import { exponential, usToMs, type Rng } from '../core/index.js';
 import type { ClientEvent, ServerId, Topology } from '../model/index.js';
 import { Histogram, type HistogramJSON } from '../stats/index.js';
 
@@ -6,11 +6,12 @@ import { Histogram, type HistogramJSON } from '../stats/index.js';
 export interface WorkloadSpec {
   readonly writesPerSec: number;
   readonly readsPerSec: number;
-  /** requested session timeout, clamped into [2, 20] × tickTime as the server negotiates it */
-  readonly sessionTimeoutMs: number;
+  /** requested session timeout in µs, clamped into [2, 20] × tickTime as the server negotiates it */
+  readonly sessionTimeoutUs: number;
 }
 
-export const DEFAULT_SESSION_TIMEOUT_MS = 30_000;
+/** 30 s in µs: what a client requests unless told otherwise (the scenario file's default too). */
+export { DEFAULT_SESSION_TIMEOUT_US } from '../config/scenario.js';
 
 export interface ClientView {
   readonly writes: {
@@ -106,7 +107,7 @@ export class Workload {
   ) {
     // ZooKeeper clamps the negotiated session timeout to [2, 20] ticks.
     const tickUs = topology.zk.tickTimeUs;
-    this.sessionTimeoutUs = Math.min(Math.max(spec.sessionTimeoutMs * US_PER_MS, 2 * tickUs), 20 * tickUs);
+    this.sessionTimeoutUs = Math.min(Math.max(spec.sessionTimeoutUs, 2 * tickUs), 20 * tickUs);
     this.readTimeoutUs = Math.round((this.sessionTimeoutUs * 2) / 3);
     for (const s of topology.servers) this.zoneOf.set(s.id, s.zone);
     this.clients = topology.servers.map((s) => ({
@@ -259,18 +260,18 @@ export class Workload {
   }
 
   view(): ClientView {
-    const q = (p: number): number | null => (this.latency.count === 0 ? null : this.latency.quantile(p) / 1000);
+    const q = (p: number): number | null => (this.latency.count === 0 ? null : usToMs(this.latency.quantile(p)));
     return {
       writes: {
         attempted: this.attempted,
         committed: this.committed,
         failed: this.failed,
         timedOut: this.timedOut,
-        latencyMs: { p50: q(0.5), p90: q(0.9), p99: q(0.99), max: this.latency.count === 0 ? null : this.latency.max / 1000 },
+        latencyMs: { p50: q(0.5), p90: q(0.9), p99: q(0.99), max: this.latency.count === 0 ? null : usToMs(this.latency.max) },
         latencyHistogramUs: this.latency.toJSON(),
       },
       reads: { served: this.served, stale: this.stale, failed: this.readsFailed, servedByZone: Object.fromEntries(this.servedByZone) },
-      sessions: { expired: this.expired + this.strandedExpired(), moved: this.moved, timeoutMs: this.sessionTimeoutUs / 1000 },
+      sessions: { expired: this.expired + this.strandedExpired(), moved: this.moved, timeoutMs: usToMs(this.sessionTimeoutUs) },
     };
   }
 }

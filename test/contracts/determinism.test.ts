@@ -128,7 +128,7 @@ const CONTRACTS: readonly Contract[] = [
         seed,
         durationUs: 20 * S,
         faults: faults(n5, 'crash:1@8s+5s'),
-        workload: { writesPerSec: 40, readsPerSec: 40, sessionTimeoutMs: 30_000 },
+        workload: { writesPerSec: 40, readsPerSec: 40, sessionTimeoutUs: 30_000_000 },
       }),
   },
   {

@@ -53,7 +53,9 @@ describe('demo builders (pure)', () => {
     expect(restartOrder([1, 2, 3, 4, 5], 5, 'arbitrary')).toEqual([1, 2, 5, 3, 4]);
     expect(restartOrder([1, 2, 3], 2, 'leader-last')).toEqual([1, 3, 2]);
     expect(restartOrder([1, 2, 3], 3, 'arbitrary')).toEqual([1, 3, 2]);
-    expect(rollingSchedule([1, 3, 2], 10_000, 20_000, 20_000)).toEqual(['kill:1@10s+20s', 'kill:3@50s+20s', 'kill:2@90s+20s']);
+    // µs in, the canonical duration text out (90 s prints as 1.5m, as formatFault prints it)
+    expect(rollingSchedule([1, 3, 2], 10_000_000, 20_000_000, 20_000_000)).toEqual(['kill:1@10s+20s', 'kill:3@50s+20s', 'kill:2@1.5m+20s']);
+    expect(rollingSchedule([1, 2])).toEqual(['kill:1@10s+20s', 'kill:2@50s+20s']);
   });
 
   test('rolling-restart: synced voters and the time with no spare failure tolerance, from the events', () => {

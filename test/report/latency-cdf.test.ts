@@ -7,7 +7,7 @@ import { S, topology } from '../helpers/topologies.js';
 
 test('a run with writes gets a write-latency CDF over every committed write; one without does not', () => {
   const t = topology('n3-1az');
-  const withWrites = runJson(runTrial({ topology: t, seed: '1', durationUs: 10 * S, faults: [], workload: { writesPerSec: 100, readsPerSec: 0, sessionTimeoutMs: 30_000 } }), t, 'test');
+  const withWrites = runJson(runTrial({ topology: t, seed: '1', durationUs: 10 * S, faults: [], workload: { writesPerSec: 100, readsPerSec: 0, sessionTimeoutUs: 30_000_000 } }), t, 'test');
   const chart = runCharts(withWrites).find((c) => c.name === 'write-latency-cdf');
   expect(chart).toBeDefined();
   const spec = chart!.spec as { title: { subtitle: string[] } };

@@ -8,7 +8,7 @@ import { runTrial } from '../../src/scenario/index.js';
 import { S, faults, topology } from '../helpers/topologies.js';
 
 const t = topology('n3-1az');
-const base = { topology: t, seed: 'clients', durationUs: 20 * S, faults: faults(t, 'kill:leader@8s+4s'), workload: { writesPerSec: 50, readsPerSec: 0, sessionTimeoutMs: 4000 } };
+const base = { topology: t, seed: 'clients', durationUs: 20 * S, faults: faults(t, 'kill:leader@8s+4s'), workload: { writesPerSec: 50, readsPerSec: 0, sessionTimeoutUs: 4_000_000 } };
 const isClient = (type: string): boolean => ['writeCommitted', 'writeFailed', 'readServed', 'readFailed'].includes(type);
 
 test('no client events unless asked for', () => {
@@ -40,7 +40,7 @@ test('beyond the limit client events are counted, not kept', () => {
 
 test('safety violations join the event stream (naive quorum rule under a 2|2 cut)', () => {
   const n4 = topology('n4-2az');
-  const r = runTrial({ topology: n4, seed: 1, durationUs: 40 * S, faults: faults(n4, 'partition:az1|az2@10s+20s'), quorumRule: 'naive', workload: { writesPerSec: 20, readsPerSec: 0, sessionTimeoutMs: 4000 } });
+  const r = runTrial({ topology: n4, seed: 1, durationUs: 40 * S, faults: faults(n4, 'partition:az1|az2@10s+20s'), quorumRule: 'naive', workload: { writesPerSec: 20, readsPerSec: 0, sessionTimeoutUs: 4_000_000 } });
   const violations = r.recorder.events.filter((e) => e.type === 'safetyViolation');
   expect(r.safety.total).toBeGreaterThan(0);
   expect(violations.length).toBe(r.safety.violations.length);

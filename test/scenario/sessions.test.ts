@@ -7,7 +7,7 @@ import { expect, test } from 'vitest';
 import { runTrial } from '../../src/scenario/index.js';
 import { S, faults, topology } from '../helpers/topologies.js';
 
-const workload = { writesPerSec: 0, readsPerSec: 100, sessionTimeoutMs: 10_000 };
+const workload = { writesPerSec: 0, readsPerSec: 100, sessionTimeoutUs: 10_000_000 };
 
 test('DR clients cut off from the voters longer than their session timeout lose their sessions', () => {
   const t = topology('n5-3az-dr');
@@ -29,8 +29,8 @@ test('a cut shorter than the detection time, or a leader failover, expires no se
 
 test('the requested session timeout is clamped into [2, 20] × tickTime', () => {
   const t = topology('n3-1az');
-  const low = runTrial({ topology: t, seed: '1', durationUs: 1 * S, faults: [], workload: { ...workload, sessionTimeoutMs: 100 } });
-  const high = runTrial({ topology: t, seed: '1', durationUs: 1 * S, faults: [], workload: { ...workload, sessionTimeoutMs: 600_000 } });
+  const low = runTrial({ topology: t, seed: '1', durationUs: 1 * S, faults: [], workload: { ...workload, sessionTimeoutUs: 100_000 } });
+  const high = runTrial({ topology: t, seed: '1', durationUs: 1 * S, faults: [], workload: { ...workload, sessionTimeoutUs: 600_000_000 } });
   expect(low.clients!.sessions.timeoutMs).toBe(4_000);
   expect(high.clients!.sessions.timeoutMs).toBe(40_000);
 });

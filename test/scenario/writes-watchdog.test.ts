@@ -43,7 +43,7 @@ test('with ordinary disks the watchdog never fires, even at 500 writes/s through
     seed: '2',
     durationUs: 20 * S,
     faults: [{ kind: 'kill', node: { kind: 'leader' }, atUs: 8 * S, durationUs: 2 * S }],
-    workload: { writesPerSec: 500, readsPerSec: 0, sessionTimeoutMs: 30_000 },
+    workload: { writesPerSec: 500, readsPerSec: 0, sessionTimeoutUs: 30_000_000 },
     trace: (r) => { if (r.type === 'peer') seen.push(r.event); },
   });
   const result = trial.run();

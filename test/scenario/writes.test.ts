@@ -8,7 +8,7 @@ import type { PeerEvent, ServerId, Topology } from '../../src/model/index.js';
 import { Trial, type TrialOptions } from '../../src/scenario/index.js';
 import { S, faults, topology } from '../helpers/topologies.js';
 
-const WORKLOAD = { writesPerSec: 100, readsPerSec: 50, sessionTimeoutMs: 30_000 };
+const WORKLOAD = { writesPerSec: 100, readsPerSec: 50, sessionTimeoutUs: 30_000_000 };
 
 function run(opts: Omit<TrialOptions, 'trace'>) {
   const acked = new Map<number, number>();
@@ -107,7 +107,7 @@ function constantTopology(name: string, zones: string[]): Topology {
 test('commit latency follows the topology: n5-3az’s p50 is above n3-1az’s by the cross-zone round trips', () => {
   const one = constantTopology('n3-1az', ['az1', 'az1', 'az1']);
   const three = constantTopology('n5-3az', ['az1', 'az1', 'az2', 'az2', 'az3']);
-  const workload = { writesPerSec: 20, readsPerSec: 0, sessionTimeoutMs: 30_000 };
+  const workload = { writesPerSec: 20, readsPerSec: 0, sessionTimeoutUs: 30_000_000 };
   const p50 = (t: Topology) => run({ topology: t, seed: '5', durationUs: 120 * S, faults: [], workload }).result.clients!.writes.latencyMs.p50!;
   const a = p50(one);
   const b = p50(three);

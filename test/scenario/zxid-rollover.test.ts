@@ -10,7 +10,7 @@ test('when the zxid counter would roll over the leader steps down and a new epoc
     seed: '1',
     durationUs: 10 * S,
     faults: [],
-    workload: { writesPerSec: 200, readsPerSec: 0, sessionTimeoutMs: 30_000 },
+    workload: { writesPerSec: 200, readsPerSec: 0, sessionTimeoutUs: 30_000_000 },
     // usable counters end at 0xfffffffe: start a few writes short of it
     testingInitialZxidCounter: 0xfffffffe - 20,
     trace: (r) => { if (r.type === 'peer') events.push({ atUs: r.tUs, event: r.event }); },

@@ -5,8 +5,10 @@ import fc from 'fast-check';
 import { formatFault } from '../../config/faults.js';
 import { formatDurationUs } from '../../model/duration.js';
 import { isSimulationLimitError } from '../../core/limits.js';
+import { usToMs, usToS } from '../../core/time.js';
 import { describeCase, livenessProperty, type CrashRecord, runCase, safetyProperty, type ExploreCase, type ExploreSettings, type TopologyChoice } from '../../scenario/explore.js';
 import { formatScenario } from '../../scenario/scenario-file.js';
+import type { WorkloadSpec } from '../../scenario/workload.js';
 import { QUORUM_RULES, UNSAFE_VARIANTS } from '../../zk/index.js';
 import type { CheckDocument, CheckViolation } from '../documents.js';
 import { EXIT, ExitError, UserError } from '../errors.js';
@@ -125,6 +127,11 @@ function checkCommand(opts: CheckOptions): void {
   if (found !== null) throw new ExitError(EXIT.violation);
 }
 
+/** The workload as the JSON contract spells it: the session timeout in ms. */
+function workloadJson(w: WorkloadSpec | null): CheckViolation['scenario']['workload'] {
+  return w === null ? null : { writesPerSec: w.writesPerSec, readsPerSec: w.readsPerSec, sessionTimeoutMs: usToMs(w.sessionTimeoutUs) };
+}
+
 /**
  * Writes the shrunk schedule to counterexample.yaml (in --out) and returns it as the JSON
  * document's `violation` and as the text report.
@@ -135,7 +142,7 @@ function saveCounterexample(c: ExploreCase, foundAt: number, shrinks: number, me
   const topologyFile = c.base.file ?? c.base.topology.name;
   const replay = `zksim run ${topologyFile} --scenario ${file}`;
   const first = outcome.violations[0];
-  const headline = first ? `${first.invariant} violated at ${(first.atUs / 1e6).toFixed(6)} s: ${first.detail}` : message;
+  const headline = first ? `${first.invariant} violated at ${usToS(first.atUs).toFixed(6)} s: ${first.detail}` : message;
   const invariants = [...new Set(outcome.violations.map((v) => v.invariant))];
   const faults = c.scenario.faults;
   const comments = [
@@ -149,7 +156,7 @@ function saveCounterexample(c: ExploreCase, foundAt: number, shrinks: number, me
   const lines = [
     `VIOLATION in schedule ${foundAt}, shrunk in ${shrinks} steps: ${invariants.length > 0 ? invariants.join(', ') : headline.split(':')[0]}`,
     `  ${headline}`,
-    ...outcome.violations.slice(1, 4).map((v) => `  ${v.invariant} at ${(v.atUs / 1e6).toFixed(6)} s: ${v.detail}`),
+    ...outcome.violations.slice(1, 4).map((v) => `  ${v.invariant} at ${usToS(v.atUs).toFixed(6)} s: ${v.detail}`),
     ...(outcome.violations.length > 4 ? [`  ... ${outcome.violations.length - 4} more`] : []),
     `Minimal schedule on ${describeCase(c)}, ${faults.length} fault${faults.length === 1 ? '' : 's'}, seed ${c.scenario.seed}, ${formatDurationUs(c.scenario.durationUs)}:`,
     ...(faults.length === 0 ? ['  (no faults)'] : faults.map((f) => `  ${formatFault(f)}`)),
@@ -163,13 +170,13 @@ function saveCounterexample(c: ExploreCase, foundAt: number, shrinks: number, me
     shrinkSteps: shrinks,
     headline,
     invariants,
-    violations: outcome.violations.map((v) => ({ atMs: v.atUs / 1000, invariant: v.invariant, detail: v.detail })),
+    violations: outcome.violations.map((v) => ({ atMs: usToMs(v.atUs), invariant: v.invariant, detail: v.detail })),
     topology: describeCase(c),
     scenario: {
       seed: c.scenario.seed,
-      durationMs: c.scenario.durationUs / 1000,
+      durationMs: usToMs(c.scenario.durationUs),
       faults: faults.map((f) => formatFault(f)),
-      workload: c.scenario.workload,
+      workload: workloadJson(c.scenario.workload),
       overrides: c.scenario.overrides.map(([path, value]) => ({ path, value })),
     },
     counterexampleFile: file,

@@ -87,8 +87,8 @@ async function runCommand(file: string, opts: RunOptions, cmd: Command): Promise
   const faults = [...(sc?.faults ?? []), ...faultOptions(opts.fault ?? [], topology, durationUs)];
   const writesPerSec = sc?.workload && !given('writes') ? sc.workload.writesPerSec : rateOption('--writes', opts.writes);
   const readsPerSec = sc?.workload && !given('reads') ? sc.workload.readsPerSec : rateOption('--reads', opts.reads);
-  const sessionTimeoutMs = sc?.workload && !given('sessionTimeout') ? sc.workload.sessionTimeoutMs : durationOption('--session-timeout', opts.sessionTimeout) / 1000;
-  const workload = writesPerSec > 0 || readsPerSec > 0 ? { workload: { writesPerSec, readsPerSec, sessionTimeoutMs } } : {};
+  const sessionTimeoutUs = sc?.workload && !given('sessionTimeout') ? sc.workload.sessionTimeoutUs : durationOption('--session-timeout', opts.sessionTimeout);
+  const workload = writesPerSec > 0 || readsPerSec > 0 ? { workload: { writesPerSec, readsPerSec, sessionTimeoutUs } } : {};
   const rules = unsafeOptions(opts, sc);
   // Every output is checked before simulating: a bad --trace or --out used to fail after the run.
   const traceTarget = opts.trace === undefined ? null : outputTarget(opts.trace, '--trace');
