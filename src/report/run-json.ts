@@ -1,3 +1,4 @@
+import { usToMs } from '../core/index.js';
 import { topologyToJson, type TopologyJson } from '../config/topology-json.js';
 import type { Topology, TrialEvent } from '../model/index.js';
 import type { DowntimeCause } from '../observe/index.js';
@@ -27,11 +28,6 @@ export function runExitCode(run: Pick<RunJson, 'safety'>): number {
   return run.safety.total > 0 && !run.safety.violationsExpected ? EXIT_SAFETY_VIOLATION : 0;
 }
 
-/** Microseconds → milliseconds with µs precision, as the JSON contract prints times. */
-export function ms(us: number): number {
-  return us / 1000;
-}
-
 /** An event's `…Us` keys as `…Ms` (the JSON contract's unit), every other field as is. */
 type InMs<E> = { readonly [K in keyof E as K extends `${infer P}Us` ? `${P}Ms` : K]: E[K] };
 
@@ -52,7 +48,7 @@ export type RunEventJson = TrialEvent extends infer E ? (E extends TrialEvent ? 
 export function eventJson(e: TrialEvent): RunEventJson {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(e)) {
-    if (k.endsWith('Us') && typeof v === 'number') out[`${k.slice(0, -2)}Ms`] = ms(v);
+    if (k.endsWith('Us') && typeof v === 'number') out[`${k.slice(0, -2)}Ms`] = usToMs(v);
     else out[k] = v;
   }
   return out as RunEventJson;
@@ -106,31 +102,31 @@ export interface RunJson {
 export function runJson(result: TrialResult, topology: Topology, version: string): RunJson {
   const { recorder, meter } = result;
   const downtimeByCauseMs = {} as Record<DowntimeCause, number>;
-  for (const c of DOWNTIME_CAUSES) downtimeByCauseMs[c] = ms(meter.byCauseUs[c]);
+  for (const c of DOWNTIME_CAUSES) downtimeByCauseMs[c] = usToMs(meter.byCauseUs[c]);
   return {
     seed: result.seed,
     topology: result.topology,
-    durationMs: ms(result.durationUs),
+    durationMs: usToMs(result.durationUs),
     faults: result.faults,
     quorumRule: result.quorumRule,
     unsafe: result.unsafe,
     leaders: recorder.leaders.map((l) => ({
       node: l.node,
       epoch: l.epoch,
-      electedAtMs: ms(l.electedAtUs),
-      establishedAtMs: l.establishedAtUs === null ? null : ms(l.establishedAtUs),
-      endedAtMs: l.endedAtUs === null ? null : ms(l.endedAtUs),
+      electedAtMs: usToMs(l.electedAtUs),
+      establishedAtMs: l.establishedAtUs === null ? null : usToMs(l.establishedAtUs),
+      endedAtMs: l.endedAtUs === null ? null : usToMs(l.endedAtUs),
       endReason: l.endReason,
     })),
     elections: recorder.elections.map((e) => ({
-      startedAtMs: ms(e.startedAtUs),
-      endedAtMs: e.endedAtUs === null ? null : ms(e.endedAtUs),
-      durationMs: e.endedAtUs === null ? null : ms(e.endedAtUs - e.startedAtUs),
+      startedAtMs: usToMs(e.startedAtUs),
+      endedAtMs: e.endedAtUs === null ? null : usToMs(e.endedAtUs),
+      durationMs: e.endedAtUs === null ? null : usToMs(e.endedAtUs - e.startedAtUs),
       leader: e.leader,
       epoch: e.epoch,
     })),
-    writeUnavailableMs: ms(meter.writeDownUs),
-    quorumUnavailableMs: ms(meter.quorumDownUs),
+    writeUnavailableMs: usToMs(meter.writeDownUs),
+    quorumUnavailableMs: usToMs(meter.quorumDownUs),
     downtimeByCauseMs,
     outageEpisodes: meter.episodes,
     writes: result.clients?.writes ?? null,
@@ -141,11 +137,11 @@ export function runJson(result: TrialResult, topology: Topology, version: string
       countsByInvariant: result.safety.countsByInvariant(),
       examplesPerInvariant: EXAMPLES_PER_INVARIANT,
       violationsExpected: result.quorumRule !== 'majority' || result.unsafe.length > 0,
-      violations: result.safety.violations.map((v) => ({ atMs: ms(v.atUs), invariant: v.invariant, detail: v.detail })),
+      violations: result.safety.violations.map((v) => ({ atMs: usToMs(v.atUs), invariant: v.invariant, detail: v.detail })),
     },
     events: result.events,
     messages: result.messages,
-    timeline: recorder.timeline.map((t) => ({ atMs: ms(t.atUs), who: t.who, kind: t.kind, what: t.what })),
+    timeline: recorder.timeline.map((t) => ({ atMs: usToMs(t.atUs), who: t.who, kind: t.kind, what: t.what })),
     eventLog: recorder.events.map(eventJson),
     clientEventsOmitted: recorder.clientEventsOmitted,
     version,

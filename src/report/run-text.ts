@@ -1,4 +1,5 @@
-import type { Topology } from '../model/index.js';
+import { msToUs } from '../core/index.js';
+import { formatSecondsFixed, type Topology } from '../model/index.js';
 import { DOWNTIME_CAUSES, type DowntimeCause } from '../observe/index.js';
 import type { RunJson } from './run-json.js';
 
@@ -12,7 +13,7 @@ const CAUSE_WORDS: Record<DowntimeCause, string> = {
 
 /** Seconds with millisecond precision, right-aligned for the timeline column. */
 function sec(msValue: number): string {
-  return `${(msValue / 1000).toFixed(3)}s`;
+  return `${formatSecondsFixed(msToUs(msValue), 3)}s`;
 }
 
 function who(w: number | string): string {

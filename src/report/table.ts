@@ -4,6 +4,7 @@ import type { AvailabilityDocument, ResultRow } from '../montecarlo/index.js';
 import { formatAvailability, formatAvailabilityInterval, formatYears } from '../stats/format.js';
 import { DOWNTIME_PROCESSES, type DowntimeProcess } from '../observe/index.js';
 import { MIN_EPISODES } from '../stats/index.js';
+import { MS_PER_S } from '../model/duration.js';
 
 /** How failure processes read in tables and charts (keys: observe/availability.ts DOWNTIME_PROCESSES). */
 export const PROCESS_WORDS: Readonly<Record<DowntimeProcess, string>> = {
@@ -275,7 +276,7 @@ function ms(x: number | null): string {
   if (x >= 2 * 86_400_000) return `${(x / 86_400_000).toFixed(1)}d`;
   if (x >= 2 * 3_600_000) return `${(x / 3_600_000).toFixed(1)}h`;
   if (x >= 60_000) return `${(x / 60_000).toFixed(1)}m`;
-  if (x >= 1000) return `${(x / 1000).toFixed(1)}s`;
+  if (x >= MS_PER_S) return `${(x / MS_PER_S).toFixed(1)}s`;
   return `${x.toFixed(0)}ms`;
 }
 

@@ -1,4 +1,5 @@
 // report/charts — pure builders: result JSON → Vega-Lite spec (no I/O; rendering lives in cli/render).
+import { usToMs } from '../../core/index.js';
 import { bucketBounds } from '../../stats/histogram.js';
 import {
   availabilityMeta,
@@ -34,7 +35,7 @@ function histogramSample(name: string, h: HistogramLike | undefined | null): Cdf
   const values = [];
   for (let i = 0; i + 1 < h.buckets.length; i += 2) {
     const [lo, hi] = bucketBounds(h.buckets[i] as number);
-    values.push({ value: (lo + hi) / 2 / 1000, weight: h.buckets[i + 1] as number });
+    values.push({ value: usToMs((lo + hi) / 2), weight: h.buckets[i + 1] as number });
   }
   return { name, values };
 }

@@ -1,4 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
+import { MS_PER_S } from '../../model/duration.js';
 import { EFFECT_STOPS_PROCESSES } from '../../model/events.js';
 import type { RunEventJson } from '../run-json.js';
 import { CHART_CONFIG, round, subtitle } from './common.js';
@@ -212,8 +213,8 @@ export function runTimeline(run: RunInput): TopLevelSpec {
 }
 
 function fmtMs(ms: number): string {
-  if (ms < 1000) return `${round(ms, 1)} ms`;
-  if (ms < 120_000) return `${round(ms / 1000, 2)} s`;
+  if (ms < MS_PER_S) return `${round(ms, 1)} ms`;
+  if (ms < 120_000) return `${round(ms / MS_PER_S, 2)} s`;
   if (ms < 7_200_000) return `${round(ms / 60_000, 1)} min`;
   if (ms < 172_800_000) return `${round(ms / 3_600_000, 1)} h`;
   return `${round(ms / 86_400_000, 1)} days`;

@@ -1,4 +1,5 @@
 import { formatFailureModel, type FailureModelDescription } from '../../faults/describe.js';
+import { MS_PER_S } from '../../model/duration.js';
 import { CAUSE_LABELS, PROCESS_LABELS, nines, percent, type AvailabilityInput, type RunInput } from '../charts/index.js';
 import { formatAvailability, formatAvailabilityInterval, formatYears } from '../../stats/format.js';
 import { UNTRUSTED_NOTE, modelProvenance, topologySettings, untrustedWrite } from '../table.js';
@@ -71,7 +72,7 @@ export function availabilityTables(doc: AvailabilityInput): Table[] {
   const timeout = rows[0]?.sessionTimeoutMs ?? 30_000;
   const main: Table = {
     caption: `Availability per topology (95% confidence intervals; ${UNTRUSTED_NOTE})`,
-    columns: ['topology', 'voters', 'write availability', '95% CI', 'nines', 'downtime (min/y)', 'quorum availability', 'closed form', 'elections / y', 'election p50 / p99 (ms, quorum up)', 'quorum loss p50 / p99 (min)', 'MTTQL (y)', 'simulated MTTQL, 95% CI', 'P(quorum lost in a year)', `P(write outage > ${timeout / 1000} s in a year)`],
+    columns: ['topology', 'voters', 'write availability', '95% CI', 'nines', 'downtime (min/y)', 'quorum availability', 'closed form', 'elections / y', 'election p50 / p99 (ms, quorum up)', 'quorum loss p50 / p99 (min)', 'MTTQL (y)', 'simulated MTTQL, 95% CI', 'P(quorum lost in a year)', `P(write outage > ${timeout / MS_PER_S} s in a year)`],
     numeric: [false, true, true, false, true, true, true, true, true, true, true, true, false, true, true],
     rows: rows.map((r) => [
       r.variant ? `${r.topology} (${r.variant.key}=${r.variant.value})` : r.topology,
@@ -220,14 +221,14 @@ export const MAX_TIMELINE_ROWS = 400;
 export function runTables(run: FullRun): Table[] {
   const tables: Table[] = [];
   const summary: string[][] = [
-    ['simulated time', `${num(run.durationMs / 1000, 3)} s`],
+    ['simulated time', `${num(run.durationMs / MS_PER_S, 3)} s`],
     ['faults', run.faults.length ? run.faults.join(', ') : 'none'],
   ];
-  if (run.writeUnavailableMs !== undefined) summary.push(['writes unavailable', `${num(run.writeUnavailableMs / 1000, 3)} s`]);
-  if (run.quorumUnavailableMs !== undefined) summary.push(['quorum unavailable', `${num(run.quorumUnavailableMs / 1000, 3)} s`]);
+  if (run.writeUnavailableMs !== undefined) summary.push(['writes unavailable', `${num(run.writeUnavailableMs / MS_PER_S, 3)} s`]);
+  if (run.quorumUnavailableMs !== undefined) summary.push(['quorum unavailable', `${num(run.quorumUnavailableMs / MS_PER_S, 3)} s`]);
   for (const [cause, label] of CAUSE_LABELS) {
     const ms = run.downtimeByCauseMs?.[cause];
-    if (ms) summary.push([`  of which ${label}`, `${num(ms / 1000, 3)} s`]);
+    if (ms) summary.push([`  of which ${label}`, `${num(ms / MS_PER_S, 3)} s`]);
   }
   tables.push({ caption: 'Summary', columns: ['', ''], rows: summary });
   if (run.leaders && run.leaders.length > 0) {
