@@ -12,6 +12,7 @@ import { validateExperiment } from '../config/experiment.js';
 import { applySet } from '../config/overrides.js';
 import { independentCrashRepair } from '../faults/index.js';
 import type { Experiment } from '../model/experiment.js';
+import type { TopologyOverride } from '../model/topology.js';
 import { formatDurationUs } from '../model/duration.js';
 import type { Topology } from '../model/index.js';
 import {
@@ -129,6 +130,7 @@ export function withNodeModel(base: Experiment, mttfUs: number, mttrUs: number, 
     d.failures = failures as typeof d.failures;
     d.name = naming?.name ?? nodeModelName(formatDurationUs(mttfUs), formatDurationUs(mttrUs));
     d.description = `${by} replaced the failures of experiment ${base.name}`;
+    d.provenance = { failuresReplacedBy: by, failuresOf: base.name };
   });
 }
 
@@ -137,13 +139,15 @@ export function experimentSets(sets: readonly string[]): string[] {
   return sets.filter((text) => setTarget(splitSet(text).path).target === 'experiment');
 }
 
-/** `production + overrides`, the overrides listed in the description; unchanged without any. */
+/** `production + overrides`, the overrides listed in the description and in `provenance.overrides`; unchanged without any. */
 export function nameOverrides(experiment: Experiment, sets: readonly string[], flag: string): Experiment {
   if (sets.length === 0) return experiment;
   return produce(experiment, (d) => {
     d.name = `${experiment.name} + overrides`;
-    const list = sets.map((x) => `${flag} ${x}`).join(' ');
+    const texts = sets.map((x) => `${flag} ${x}`);
+    const list = texts.join(' ');
     d.description = experiment.description === '' ? `overridden by ${list}` : `${experiment.description}; overridden by ${list}`;
+    d.provenance = { ...experiment.provenance, overrides: [...(experiment.provenance?.overrides ?? []), ...texts] };
   });
 }
 
@@ -181,6 +185,7 @@ export function applyExperimentSets(experiment: Experiment, sets: readonly strin
 export function applyTopologySets(topology: Topology, sets: readonly string[], file: string, flag = '--set'): Topology {
   let t = topology;
   const applied: string[] = [];
+  const overrides: TopologyOverride[] = [];
   for (const text of sets) {
     const { path, value } = splitSet(text);
     const target = setTarget(path);
@@ -189,12 +194,14 @@ export function applyTopologySets(topology: Topology, sets: readonly string[], f
     if (!r.ok) throw new UserError(`${flag} ${text}: ${r.error}`);
     t = r.value;
     applied.push(`${flag} ${text}`);
+    overrides.push({ flag, path: target.path, value });
   }
-  // Recorded in the description so the table, JSON and report.html can say which settings the
-  // file did not set (report/table.ts topologySettings reads it back).
+  // Recorded so the table, JSON and report.html can say which settings the file did not set:
+  // in words in the description, and as data in `overrides` (what report/table.ts reads).
   if (applied.length > 0) {
     t = produce(t, (d) => {
       d.description = `${t.description === '' ? '' : `${t.description}; `}overridden by ${applied.join(' ')}`;
+      d.overrides = [...(t.overrides ?? []), ...overrides];
     });
   }
   const issues = validateTopology(t);

@@ -105,6 +105,22 @@ export interface Experiment {
   readonly failures: FailureModel;
   /** reserved for a workload model; always null for now */
   readonly workload: null;
+  /**
+   * Set when command-line options changed the experiment after it was read (cli/study.ts), so
+   * that the table, report.html and the JSON reader can say so without reading `description`
+   * (which says the same in words). Absent for an experiment as its file gives it.
+   */
+  readonly provenance?: ExperimentProvenance;
+}
+
+/** How options changed an experiment: the fields are the option texts, as typed. */
+export interface ExperimentProvenance {
+  /** the options whose failure model replaced the experiment's, e.g. `--node-mttf 30d --node-mttr 2h` */
+  readonly failuresReplacedBy?: string;
+  /** the experiment whose failures were replaced, e.g. `production` */
+  readonly failuresOf?: string;
+  /** the `--set` options applied to the experiment, in order, e.g. `--set failures.hostFailures.mttr.median=4h` */
+  readonly overrides?: readonly string[];
 }
 
 /** The failure-process keys, in the fixed order used for sampling and tie-breaking. */

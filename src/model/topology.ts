@@ -60,4 +60,20 @@ export interface Topology {
   readonly storage: StorageSettings;
   /** 'majority' (QuorumMaj) or 'hierarchical' (QuorumHierarchical, from group/weight) */
   readonly quorum: 'majority' | 'hierarchical';
+  /**
+   * The settings that `--set`/`--vary` changed after the file was read, in order (cli/study.ts),
+   * so that the settings lines can mark them "(overridden by --set)" without reading
+   * `description` (which lists them in words). Absent when no option changed the topology.
+   */
+  readonly overrides?: readonly TopologyOverride[];
+}
+
+/** One topology setting changed by a command-line option. */
+export interface TopologyOverride {
+  /** the option, e.g. `--set` or `--vary` */
+  readonly flag: string;
+  /** the setting's path without a `topology.` prefix, e.g. `zookeeper.tickTime` or `latency.crossZone.mean` */
+  readonly path: string;
+  /** the value as typed, e.g. `1000` */
+  readonly value: string;
 }

@@ -5,6 +5,8 @@ import { formatAvailability, formatAvailabilityInterval, formatYears } from '../
 import { DOWNTIME_PROCESSES, type DowntimeProcess } from '../observe/index.js';
 import { MIN_EPISODES } from '../stats/index.js';
 import { MS_PER_S } from '../model/duration.js';
+import type { ExperimentProvenance } from '../model/experiment.js';
+import type { TopologyOverride } from '../model/topology.js';
 
 /** How failure processes read in tables and charts (keys: observe/availability.ts DOWNTIME_PROCESSES). */
 export const PROCESS_WORDS: Readonly<Record<DowntimeProcess, string>> = {
@@ -185,13 +187,9 @@ function formatLatency(l: LatencySpecJson): string {
   }
 }
 
-/** The `--set`/`--vary` paths recorded in a topology's description by cli applyTopologySets ("overridden by --set a=1 --set b=2"). */
-function overriddenPaths(description: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const at = description.lastIndexOf('overridden by ');
-  if (at < 0) return out;
-  for (const m of description.slice(at).matchAll(/(--set|--vary) (?:topology\.)?([^=\s]+)=/g)) out.set(m[2] as string, m[1] as string);
-  return out;
+/** Setting path → the option that last changed it, from the topology's `overrides` (cli applyTopologySets). */
+function overriddenPaths(overrides: readonly TopologyOverride[]): Map<string, string> {
+  return new Map(overrides.map((o) => [o.path, o.flag]));
 }
 
 /**
@@ -199,8 +197,8 @@ function overriddenPaths(description: string): Map<string, string> {
  * initLimit, syncLimit, cnxTimeout and the one-way latency classes, each setting a `--set`
  * changed marked "(overridden by --set)". One string per line, without indentation.
  */
-export function topologySettings(t: Pick<TopologyJson, 'zk' | 'latency' | 'description'>): string[] {
-  const over = overriddenPaths(t.description ?? '');
+export function topologySettings(t: Pick<TopologyJson, 'zk' | 'latency' | 'overrides'>): string[] {
+  const over = overriddenPaths(t.overrides ?? []);
   const mark = (key: string): string => {
     const flag = over.get(`zookeeper.${key}`);
     return flag ? ` (overridden by ${flag})` : '';
@@ -243,10 +241,8 @@ function topologySettingsLines(rows: readonly ResultRow[]): string[] {
 }
 
 /** The experiment descriptions that say a flag replaced or overrode its failures, once each. */
-export function modelProvenance(rows: readonly { readonly config?: { readonly experiment?: { readonly description?: string } } }[]): string[] {
-  return distinct(
-    rows.map((r) => r.config?.experiment?.description ?? '').filter((d) => /replaced the failures|overridden by/.test(d)),
-  );
+export function modelProvenance(rows: readonly { readonly config?: { readonly experiment?: { readonly description?: string; readonly provenance?: ExperimentProvenance } } }[]): string[] {
+  return distinct(rows.flatMap((r) => (r.config?.experiment?.provenance ? [r.config.experiment.description ?? ''] : [])));
 }
 
 function probability(p: number, ci: readonly number[]): string {

@@ -1,5 +1,6 @@
 import { formatFailureModel, type FailureModelDescription } from '../../faults/describe.js';
 import { MS_PER_S } from '../../model/duration.js';
+import type { ExperimentProvenance } from '../../model/experiment.js';
 import { CAUSE_LABELS, PROCESS_LABELS, nines, percent, type AvailabilityInput, type RunInput } from '../charts/index.js';
 import { formatAvailability, formatAvailabilityInterval, formatYears } from '../../stats/format.js';
 import { UNTRUSTED_NOTE, modelProvenance, topologySettings, untrustedWrite } from '../table.js';
@@ -40,7 +41,7 @@ type Row = AvailabilityInput['results'][number] & {
   readonly warnings?: readonly string[];
   readonly analyticCovers?: readonly string[] | null;
   readonly analyticLeavesOut?: readonly string[] | null;
-  readonly config?: { readonly topology?: PlacedTopology; readonly failureModel?: FailureModelDescription; readonly experiment?: { readonly description?: string } };
+  readonly config?: { readonly topology?: PlacedTopology; readonly failureModel?: FailureModelDescription; readonly experiment?: { readonly description?: string; readonly provenance?: ExperimentProvenance } };
 };
 
 interface PlacedTopology {
@@ -48,6 +49,7 @@ interface PlacedTopology {
   readonly description?: string;
   readonly zk?: Parameters<typeof topologySettings>[0]['zk'];
   readonly latency?: Parameters<typeof topologySettings>[0]['latency'];
+  readonly overrides?: Parameters<typeof topologySettings>[0]['overrides'];
   readonly servers?: readonly { readonly id: number; readonly role?: string; readonly zone?: string; readonly rack?: string; readonly host?: string; readonly region?: string }[];
 }
 
@@ -176,7 +178,7 @@ export function availabilityAssumptions(doc: AssumptionsInput): AssumptionBlock[
   for (const r of rows) {
     const t = r.config?.topology;
     if (!t?.zk || !t.latency) continue;
-    const lines = topologySettings({ zk: t.zk, latency: t.latency, description: t.description ?? '' });
+    const lines = topologySettings({ zk: t.zk, latency: t.latency, ...(t.overrides ? { overrides: t.overrides } : {}) });
     const key = JSON.stringify([r.topology, lines]);
     if (seenSettings.has(key)) continue;
     seenSettings.add(key);
