@@ -3,9 +3,9 @@ import { join, relative } from 'node:path';
 import type { Command } from 'commander';
 import fc from 'fast-check';
 import { formatFault } from '../../config/faults.js';
-import { formatDurationUs } from '../../model/duration.js';
+import { formatDurationUs, formatSecondsFixed } from '../../model/duration.js';
 import { isSimulationLimitError } from '../../core/limits.js';
-import { usToMs, usToS } from '../../core/time.js';
+import { usToMs } from '../../core/time.js';
 import { describeCase, livenessProperty, type CrashRecord, runCase, safetyProperty, type ExploreCase, type ExploreSettings, type TopologyChoice } from '../../scenario/explore.js';
 import { formatScenario } from '../../scenario/scenario-file.js';
 import type { WorkloadSpec } from '../../scenario/workload.js';
@@ -142,7 +142,7 @@ function saveCounterexample(c: ExploreCase, foundAt: number, shrinks: number, me
   const topologyFile = c.base.file ?? c.base.topology.name;
   const replay = `zksim run ${topologyFile} --scenario ${file}`;
   const first = outcome.violations[0];
-  const headline = first ? `${first.invariant} violated at ${usToS(first.atUs).toFixed(6)} s: ${first.detail}` : message;
+  const headline = first ? `${first.invariant} violated at ${formatSecondsFixed(first.atUs, 6)} s: ${first.detail}` : message;
   const invariants = [...new Set(outcome.violations.map((v) => v.invariant))];
   const faults = c.scenario.faults;
   const comments = [
@@ -156,7 +156,7 @@ function saveCounterexample(c: ExploreCase, foundAt: number, shrinks: number, me
   const lines = [
     `VIOLATION in schedule ${foundAt}, shrunk in ${shrinks} steps: ${invariants.length > 0 ? invariants.join(', ') : headline.split(':')[0]}`,
     `  ${headline}`,
-    ...outcome.violations.slice(1, 4).map((v) => `  ${v.invariant} at ${usToS(v.atUs).toFixed(6)} s: ${v.detail}`),
+    ...outcome.violations.slice(1, 4).map((v) => `  ${v.invariant} at ${formatSecondsFixed(v.atUs, 6)} s: ${v.detail}`),
     ...(outcome.violations.length > 4 ? [`  ... ${outcome.violations.length - 4} more`] : []),
     `Minimal schedule on ${describeCase(c)}, ${faults.length} fault${faults.length === 1 ? '' : 's'}, seed ${c.scenario.seed}, ${formatDurationUs(c.scenario.durationUs)}:`,
     ...(faults.length === 0 ? ['  (no faults)'] : faults.map((f) => `  ${formatFault(f)}`)),
