@@ -1,4 +1,4 @@
-import type { FaultEvent, ServerId, TrialEvent } from '../model/index.js';
+import { formatSecondsFixed, type FaultEvent, type ServerId, type TrialEvent } from '../model/index.js';
 
 /** Who a timeline line is about: a server, the fault injector, or the ensemble as a whole. */
 export type TimelineWho = ServerId | 'fault' | 'cluster';
@@ -33,7 +33,7 @@ export function formatEvent(e: TrialEvent): TimelineLine | null {
     case 'phase':
       return { who: e.server, kind: 'phase', what: `${e.state}: ${e.phase === 'SYNCHRONIZATION' ? 'synchronising' : e.phase.toLowerCase()}` };
     case 'notificationTimeout':
-      return { who: e.server, kind: 'backoff', what: `heard no votes: re-sent its vote, next wait ${(e.nextWaitUs / 1e6).toFixed(1)}s (round ${e.round})` };
+      return { who: e.server, kind: 'backoff', what: `heard no votes: re-sent its vote, next wait ${formatSecondsFixed(e.nextWaitUs, 1)}s (round ${e.round})` };
     case 'roleDecided': {
       const how = e.viaFinalizeWait ? 'after finalizeWait' : 'joined an established leader, no finalizeWait';
       const role = e.role === 'LEADING' ? 'LEADING' : `${e.role} server ${e.leader}`;
@@ -97,5 +97,5 @@ function repairedText(e: FaultEvent & { type: 'faultRepaired' }): string {
 
 /** µs → "12.345s", the timeline's precision. */
 function seconds(us: number): string {
-  return `${(us / 1e6).toFixed(3)}s`;
+  return `${formatSecondsFixed(us, 3)}s`;
 }
