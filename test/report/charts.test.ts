@@ -17,7 +17,8 @@ import {
   type RunInput,
 } from '../../src/report/charts/index.js';
 import type { TrialEvent } from '../../src/model/index.js';
-import { compileChart, parseFormats } from '../../src/report/export/index.js';
+import { compileChart } from '../../src/report/export/compile.js';
+import { parseFormats } from '../../src/report/export/index.js';
 import { attributedDoc, availabilityDoc, runDoc, sweepDoc } from './charts.fixtures.js';
 
 type Json = Record<string, unknown>;

@@ -9,9 +9,8 @@ import { availabilityCharts, runCharts, subtitle, type Chart } from '../../repor
 import { assertInert, specJson } from '../../report/export/index.js';
 import { escapeHtml, reportHtml, type ReportChart } from '../../report/html/index.js';
 import type { DemoDocument } from '../documents.js';
-import { writeReport } from './index.js';
+import { svgRenderer, writeReport } from './index.js';
 import { fontsAvailable, svgToPng } from './png.js';
-import { renderSvg } from './svg.js';
 import { writeFilesAtomic, type OutputFile } from './write.js';
 
 /** demo.json, and `zksim demo NAME --json`: the numbers behind the narration. */
@@ -52,7 +51,7 @@ export async function writeDemo(demo: DemoOutput, dir: string): Promise<string[]
   const own: ReportChart[] = [];
   if (!fontsAvailable()) warnings.add('no fonts found: PNG charts have no text (install Debian fonts-dejavu-core); the SVG and HTML are unaffected');
   for (const c of demo.charts) {
-    const svg = await renderSvg(c.spec, c.name);
+    const svg = await (await svgRenderer())(c.spec, c.name);
     files.push({ name: `${c.name}.vl.json`, data: specJson(c.spec) });
     files.push({ name: `${c.name}.svg`, data: svg });
     files.push({ name: `${c.name}.png`, data: svgToPng(svg) });

@@ -2,8 +2,15 @@ import { availabilityCharts, availabilityMeta, runCharts, subtitle, type Availab
 import { assertInert, specJson, type Format } from '../../report/export/index.js';
 import { availabilityAssumptions, availabilityTables, availabilityWarnings, reportHtml, runTables, type ReportChart } from '../../report/html/index.js';
 import { fontsAvailable, svgToPng } from './png.js';
-import { renderSvg } from './svg.js';
 import { writeFilesAtomic, type OutputFile } from './write.js';
+
+/**
+ * The SVG renderer, loaded on first use: vega and vega-lite take ~0.45 s to import, and most
+ * invocations (a text table, --help, validate, --json) draw nothing.
+ */
+export async function svgRenderer(): Promise<typeof import('./svg.js').renderSvg> {
+  return (await import('./svg.js')).renderSvg;
+}
 
 export type ResultDocument =
   | { readonly kind: 'run'; readonly doc: RunInput }
@@ -50,7 +57,7 @@ export async function writeReport(result: ResultDocument, opts: WriteReportOptio
     const names = [`${chart.name}.vl.json`];
     files.push({ name: `${chart.name}.vl.json`, data: specJson(chart.spec) });
     if (!wants('svg') && !wants('png') && !wants('html')) continue;
-    const svg = await renderSvg(chart.spec, chart.name);
+    const svg = await (await svgRenderer())(chart.spec, chart.name);
     if (wants('svg')) {
       files.push({ name: `${chart.name}.svg`, data: svg });
       names.unshift(`${chart.name}.svg`);

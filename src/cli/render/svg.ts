@@ -1,6 +1,7 @@
 import * as vega from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
-import { assertInert, compileChart } from '../../report/export/index.js';
+import { assertInert } from '../../report/export/index.js';
+import { compileChart } from '../../report/export/compile.js';
 
 /**
  * Characters XML 1.0 forbids (C0 controls but tab, LF, CR; U+FFFE/U+FFFF; lone surrogates) become

@@ -1,6 +1,7 @@
 // report/export — pure pieces of exporting charts: compiling, format names, safety checks.
-// The async SVG rendering, PNG rasterising and file writes live in cli/render (tidy: no Promises here).
-import { compile, type TopLevelSpec } from 'vega-lite';
+// compileChart (compile.ts) loads vega-lite; the CLI imports it only when it renders, so commands
+// that draw nothing start without it. The async SVG rendering, PNG rasterising and file writes live in cli/render (tidy: no Promises here).
+import type { TopLevelSpec } from 'vega-lite';
 
 export const FORMATS = ['svg', 'png', 'html'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -13,25 +14,6 @@ export function parseFormats(text: string): { formats: Format[]; unknown: string
     .filter((s) => s !== '');
   const unknown = asked.filter((s) => !(FORMATS as readonly string[]).includes(s));
   return { formats: FORMATS.filter((f) => asked.includes(f)), unknown };
-}
-
-/** Vega-Lite → Vega. Throws on an invalid spec (vega-lite reports problems by throwing or warning). */
-export function compileChart(spec: TopLevelSpec): { vega: object; warnings: string[] } {
-  const warnings: string[] = [];
-  const logger = {
-    level: (): number => 0,
-    error: (...args: unknown[]): never => {
-      throw new Error(`vega-lite: ${args.map(String).join(' ')}`);
-    },
-    warn: (...args: unknown[]) => {
-      warnings.push(args.map(String).join(' '));
-      return logger;
-    },
-    info: () => logger,
-    debug: () => logger,
-  };
-  const { spec: vega } = compile(spec, { logger: logger as never });
-  return { vega, warnings };
 }
 
 /** The Vega-Lite file as written: stable key order from the builder, two-space indent. */
