@@ -239,13 +239,10 @@ function build(inputs: DemoInputs, _docs: ReadonlyMap<string, AvailabilityDocume
   const spec = `partition:az1|az2@${formatDurationUs(PARTITION_AT_US)}+${formatDurationUs(PARTITION_FOR_US)}`;
   const healUs = PARTITION_AT_US + PARTITION_FOR_US;
   // The stories read the runs' JSON documents, whose times are ms.
-  const cutMs = usToMs(PARTITION_AT_US);
-  const healMs = usToMs(healUs);
+  const [cutMs, healMs] = [usToMs(PARTITION_AT_US), usToMs(healUs)];
   const sideWrites: WritePlan = { kind: 'scripted', nodes: SIDE_WRITERS, perSec: SIDE_WRITES_PER_SEC };
-  const naive = tracedRun(n4, inputs.seed, PARTITION_RUN_US, [spec], 'naive', inputs.version, sideWrites, healUs);
-  const majority = tracedRun(n4, inputs.seed, PARTITION_RUN_US, [spec], 'majority', inputs.version, sideWrites, healUs);
-  const ns = partitionSide(naive, 'naive', cutMs, healMs);
-  const ms = partitionSide(majority, 'majority', cutMs, healMs);
+  const [naive, majority] = (['naive', 'majority'] as const).map((rule) => tracedRun(n4, inputs.seed, PARTITION_RUN_US, [spec], rule, inputs.version, sideWrites, healUs)) as [Traced, Traced];
+  const [ns, ms] = [partitionSide(naive, 'naive', cutMs, healMs), partitionSide(majority, 'majority', cutMs, healMs)];
   const majorityStepDown = majority.doc.leaders.find((l) => l.electedAtMs < cutMs)?.endedAtMs ?? null;
   const majorityLeadersAfterStepDown = majorityStepDown === null ? [] : leadersDuring(majority.doc, majorityStepDown, healMs);
 

@@ -148,6 +148,11 @@ function studies(inputs: DemoInputs): StudyRequest[] {
   ];
 }
 
+/** The mark of a write estimate not to be trusted (fewer than 10 outages behind it). */
+function star(r: ResultRow): string {
+  return r.writeAvailabilityUntrusted ? ' *' : '';
+}
+
 function build(inputs: DemoInputs, docs: ReadonlyMap<string, AvailabilityDocument>): DemoOutput {
   const two = SPLIT_VOTERS.flatMap((n) => splits(n, 2));
   const three = SPLIT_VOTERS.flatMap((n) => splits(n, 3));
@@ -157,8 +162,7 @@ function build(inputs: DemoInputs, docs: ReadonlyMap<string, AvailabilityDocumen
   const runs: DemoRun[] = [];
   const stories: ZoneRunStory[] = [];
   // The stories read the runs' JSON documents, whose times are ms.
-  const fromMs = usToMs(OUTAGE_AT_US);
-  const toMs = usToMs(OUTAGE_AT_US + OUTAGE_FOR_US);
+  const [fromMs, toMs] = [usToMs(OUTAGE_AT_US), usToMs(OUTAGE_AT_US + OUTAGE_FOR_US)];
   for (const [t, zone] of ZONE_RUNS) {
     const spec = `zone-down:${zone}@${formatDurationUs(OUTAGE_AT_US)}+${formatDurationUs(OUTAGE_FOR_US)}`;
     const doc = demoRun({ topology: inputs.topology(t), seed: inputs.seed, durationUs: RUN_US, faults: [spec] }, inputs.version);
@@ -181,7 +185,6 @@ function build(inputs: DemoInputs, docs: ReadonlyMap<string, AvailabilityDocumen
 
   const study = getStudy(docs, 'az-outage');
   const row = (t: string): ResultRow => study.results.find((r) => r.topology === t) as ResultRow;
-  const star = (r: ResultRow): string => (r.writeAvailabilityUntrusted ? ' *' : '');
   const studyTable: Table = {
     caption: `Monte Carlo under experiments/az-outage.yaml (zone outages every ~60 d per zone, ~2 h; mild host failures), ${STUDY_RUNS} trials × 1 y; * not to be trusted: fewer than 10 quorum losses (or write outages) behind it`,
     columns: ['topology', 'write unavailability', '95% CI', 'downtime min/y', 'outages/y', 'quorum losses', 'quorum unavailability', 'closed form'],
