@@ -96,7 +96,11 @@ export const FAULT_SYNTAX = {
 } as const satisfies { readonly [K in FaultKind]: FaultSyntax<FaultOf<K>> };
 
 /** The built-in kinds in table order: help, error messages and `FAULT_KINDS` list them so. */
-export const FAULT_KIND_ORDER: readonly FaultKind[] = ['kill', 'crash', 'isolate', 'partition', 'oneway', 'domain-down', 'wipe'];
+export const FAULT_KIND_ORDER = ['kill', 'crash', 'isolate', 'partition', 'oneway', 'domain-down', 'wipe'] as const satisfies readonly FaultKind[];
+
+/** Compile-time check that FAULT_KIND_ORDER names every FaultKind: a kind left out fails to typecheck here. */
+const everyKindOrdered: Exclude<FaultKind, (typeof FAULT_KIND_ORDER)[number]> extends never ? true : never = true;
+void everyKindOrdered;
 
 /**
  * A fault-kind table: entries looked up by kind (`FaultBase.kind`) and by keyword. Built from

@@ -60,7 +60,11 @@ export type FaultEvent =
       /** the server a server-targeted fault resolved to (`leader`, a maintenance step); else null */
       readonly target: ServerId | null;
       readonly effect: FaultEffect;
-      /** servers whose process stopped or whose links were cut, ascending */
+      /**
+       * the servers hit, ascending: those whose process stopped (kill: the target; a host crash or
+       * disk loss: every server of the host; a domain: every server in it), the isolated server,
+       * or the servers at either end of a partition's or one-way cut's links
+       */
       readonly servers: readonly ServerId[];
       readonly domain: DomainRef | null;
     }

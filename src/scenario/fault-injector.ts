@@ -128,7 +128,8 @@ export class FaultInjector implements FaultHost {
     for (const host of hosts) {
       const n = (this.hostDownCount.get(host) ?? 0) + 1;
       this.hostDownCount.set(host, n);
-      if (n === 1) for (const id of this.host.net.crashHost(host)) this.host.forgetProcess(id, how);
+      // A lost disk is the wiped server's own story; the other servers of its host merely crashed.
+      if (n === 1) for (const id of this.host.net.crashHost(host)) this.host.forgetProcess(id, this.wiped.has(id) ? 'disk lost' : how);
     }
   }
 

@@ -36,7 +36,7 @@ export interface FaultHost {
   killProcess(id: ServerId): void;
   /** undo one `killProcess`: the process restarts when no kill holds it and its host is up */
   restartProcess(id: ServerId): void;
-  /** every process on `hosts` dies silently; `how` is the recorder's note (`host crashed`) */
+  /** every process on `hosts` dies silently; `how` is the recorder's note (`host crashed`; a server whose disk is lost gets `disk lost`) */
   hostsDown(hosts: readonly string[], how: string): void;
   /** undo one `hostsDown` of `hosts` */
   hostsUp(hosts: readonly string[]): void;
@@ -139,7 +139,7 @@ function hostEntry<K extends 'crash' | 'wipe'>(kind: K, slot: number): FaultKind
     apply: (host, _f, target) => {
       const id = target as ServerId;
       if (kind === 'wipe') host.loseDisk(id);
-      host.hostsDown([host.hostOf(id)], kind === 'wipe' ? 'disk lost' : 'host crashed');
+      host.hostsDown([host.hostOf(id)], 'host crashed'); // a wiped server's own note is 'disk lost'
       return { effect: kind === 'wipe' ? 'disk lost' : 'host down', servers: onHost(host, id), domain: null };
     },
     repair: (host, _f, target) => {
@@ -157,12 +157,14 @@ function linkBehaviour<F extends FaultOf<'isolate' | 'partition' | 'oneway'>>(ef
     apply: (host, f, target) => {
       const links = cutLinks(f, target, host.topology);
       host.cut(links);
-      return { effect, servers: serversOf(links), domain: null };
+      // An isolated server is the one cut off (every link of the ensemble touches it); a partition
+      // or one-way cut affects the servers at either end of a cut link.
+      return { effect, servers: f.kind === 'isolate' && target !== null ? [target] : serversOf(links), domain: null };
     },
     repair: (host, f, target) => {
       const links = cutLinks(f, target, host.topology);
       host.heal(links);
-      return { effect: 'healed', servers: serversOf(links), domain: null };
+      return { effect: 'healed', servers: f.kind === 'isolate' && target !== null ? [target] : serversOf(links), domain: null };
     },
   };
 }
