@@ -33,6 +33,10 @@ async function chartCommand(file: string, opts: ChartOptions): Promise<void> {
   if (!isRun && !isAvailability) {
     throw new UserError(`${file}: not a zksim result: expected a run document (seed, durationMs, elections, timeline) or an availability document (seed, results[])`);
   }
+  if (isRun && isRecord(value) && 'timeline' in value && !('eventLog' in value)) {
+    // Run documents before the typed event stream held only prose, which charts no longer parse.
+    throw new UserError(`${file}: a run document from an older zksim (no eventLog, the typed events the timeline chart reads): run it again with \`zksim run … --out DIR\` to chart it`);
+  }
   requireShape(value, isRun ? runForChart : availabilityForChart, file, 'a zksim result');
   const result = detectDocument(value);
   if (!result) throw new UserError(`${file}: not a zksim result: expected a run document (seed, durationMs, elections, timeline) or an availability document (seed, results[])`);

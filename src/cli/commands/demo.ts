@@ -43,6 +43,8 @@ export function registerDemo(program: Command): void {
 
 async function demoCommand(name: string | undefined, opts: DemoOptions): Promise<void> {
   if (name === undefined) {
+    // --json promises one demo's document; with no demo named there is none to print.
+    if (opts.json) throw new UserError(`demo --json needs a demo name: one of ${DEMOS.map((d) => d.name).join(', ')}`);
     print(demoList());
     return;
   }
