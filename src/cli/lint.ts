@@ -16,6 +16,7 @@
  *                   syncLimit×tickTime), so a leader may never be established, or followers
  *                   time out in normal operation
  */
+import { usToMs } from '../core/time.js';
 import { meanOf, type ServerSpec, type Topology } from '../model/index.js';
 import { linkClass } from '../net/latency.js';
 import { verifierFor } from '../zk/quorum.js';
@@ -65,7 +66,7 @@ function timeoutWarnings(topology: Topology, voters: readonly ServerSpec[]): Pla
   const oneWayUs = farthestVotersUs(topology, voters);
   if (oneWayUs <= 0) return [];
   const { tickTimeUs, initLimit, syncLimit } = topology.zk;
-  const ms = (us: number): string => `${Number((us / 1000).toPrecision(3))} ms`;
+  const ms = (us: number): string => `${Number(usToMs(us).toPrecision(3))} ms`;
   const out: PlacementWarning[] = [];
   for (const [name, ticks, what] of [
     ['initLimit', initLimit, 'a leader may never be established (connecting and synchronising a follower takes several round trips plus fsyncs)'],
