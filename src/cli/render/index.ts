@@ -1,7 +1,7 @@
 import { availabilityCharts, availabilityMeta, runCharts, subtitle, type AvailabilityInput, type Chart, type RunInput } from '../../report/charts/index.js';
 import { assertInert, specJson, type Format } from '../../report/export/index.js';
 import { availabilityAssumptions, availabilityTables, availabilityWarnings, reportHtml, runTables, type ReportChart } from '../../report/html/index.js';
-import { fontsAvailable, svgToPng } from './png.js';
+import { fontsAvailable, pngTooLarge, svgToPng } from './png.js';
 import { writeFilesAtomic, type OutputFile } from './write.js';
 
 /**
@@ -62,7 +62,9 @@ export async function writeReport(result: ResultDocument, opts: WriteReportOptio
       files.push({ name: `${chart.name}.svg`, data: svg });
       names.unshift(`${chart.name}.svg`);
     }
-    if (wants('png')) {
+    const tooLarge = wants('png') ? pngTooLarge(svg) : null;
+    if (tooLarge !== null) warnings.push(`${chart.name}.png not written: ${tooLarge}`);
+    else if (wants('png')) {
       files.push({ name: `${chart.name}.png`, data: svgToPng(svg) });
       names.splice(names.length - 1, 0, `${chart.name}.png`);
     }

@@ -25,7 +25,20 @@ export function fontsAvailable(): boolean {
 }
 
 /** SVG → PNG at twice the SVG's size (sharp on high-density screens and in slides), white background. */
+/** Pixels a PNG may have (at 2× zoom): a chart is ~2000×1000; a hand-edited document with
+ * times far outside its run once made a 12-million-pixel-wide SVG that took minutes to raster. */
+export const PNG_MAX_PIXELS = 50_000_000;
+
+/** Why `svg` is too large to rasterise, or null when it is not. */
+export function pngTooLarge(svg: string): string | null {
+  const size = /<svg\b[^>]*\bwidth="([\d.]+)"[^>]*\bheight="([\d.]+)"/.exec(svg);
+  const pixels = size ? Number(size[1]) * Number(size[2]) * 4 : 0;
+  return pixels > PNG_MAX_PIXELS ? `the chart is ${size?.[1]}×${size?.[2]} px, too large to rasterise (over ${PNG_MAX_PIXELS / 1e6} M pixels at 2×)` : null;
+}
+
 export function svgToPng(svg: string): Uint8Array {
+  const tooLarge = pngTooLarge(svg);
+  if (tooLarge !== null) throw new Error(tooLarge);
   const resvg = new Resvg(svg, {
     background: 'white',
     fitTo: { mode: 'zoom', value: 2 },

@@ -164,7 +164,7 @@ export function runTimeline(run: RunInput): TopLevelSpec {
     durationMs: e.durationMs,
     label: `election ${i + 1}${e.durationMs === null ? ' (unfinished)' : `: ${fmtMs(e.durationMs)}`}`,
   }));
-  const x = { type: 'quantitative' as const, title: `simulated time (${unit.name})`, scale: { domain: [0, t(run.durationMs)], nice: false } };
+  const x = { type: 'quantitative' as const, title: `simulated time (${unit.name})`, scale: { domain: [0, t(run.durationMs)], nice: false, clamp: true } };
   const y = { field: 'row', type: 'nominal', sort: rows, title: null, scale: { domain: rows } } as const;
   const faultText = faults.length === 0 ? 'no faults injected' : `shaded: ${faults.map((f) => f.spec).join(', ')}`;
   return {
