@@ -45,8 +45,8 @@ export const EFFECT_STOPS_PROCESSES: Readonly<Record<FaultEffect, boolean>> = {
   'links cut': false,
 };
 
-/** What a repair did: the process restarted, the host or domain back up, the links healed. */
-export type RepairEffect = 'restarted' | 'host up' | 'domain up' | 'healed';
+/** What a repair did: the process restarted (or is still down, held by another fault), the host or domain back up, the links healed. */
+export type RepairEffect = 'restarted' | 'still down' | 'host up' | 'domain up' | 'healed';
 
 export type FaultEvent =
   | {

@@ -86,6 +86,8 @@ function repairedText(e: FaultEvent & { type: 'faultRepaired' }): string {
   switch (e.effect) {
     case 'restarted':
       return `server ${e.target} restarted`;
+    case 'still down':
+      return `server ${e.target} not restarted: another fault still holds it down`;
     case 'host up':
       return `server ${e.target}'s host back up`;
     case 'domain up':

@@ -117,10 +117,11 @@ export class FaultInjector implements FaultHost {
     this.host.forgetProcess(id, 'killed');
   }
 
-  restartProcess(id: ServerId): void {
+  restartProcess(id: ServerId): boolean {
     const left = (this.killCount.get(id) ?? 1) - 1;
     this.killCount.set(id, left);
     if (left === 0) this.host.startServer(id);
+    return this.host.peers.get(id) != null;
   }
 
   /** Outages nest: a host is down while any fault holds it down (a crash inside a zone outage). */

@@ -34,8 +34,11 @@ export interface FaultHost {
   resolveNode(ref: NodeRef): ServerId | null;
   /** kill the server's process (host stays up; peers see connections reset) */
   killProcess(id: ServerId): void;
-  /** undo one `killProcess`: the process restarts when no kill holds it and its host is up */
-  restartProcess(id: ServerId): void;
+  /**
+   * Undo one `killProcess`: the process restarts when no other kill holds it and its host is up.
+   * Returns whether it runs again (false when another fault still holds it down).
+   */
+  restartProcess(id: ServerId): boolean;
   /** every process on `hosts` dies silently; `how` is the recorder's note (`host crashed`; a server whose disk is lost gets `disk lost`) */
   hostsDown(hosts: readonly string[], how: string): void;
   /** undo one `hostsDown` of `hosts` */
@@ -190,8 +193,8 @@ export const FAULT_KIND_ENTRIES = {
       return { effect: 'process killed', servers: [target as ServerId], domain: null };
     },
     repair: (host, _f, target) => {
-      host.restartProcess(target as ServerId);
-      return { effect: 'restarted', servers: [target as ServerId], domain: null };
+      const running = host.restartProcess(target as ServerId);
+      return { effect: running ? 'restarted' : 'still down', servers: [target as ServerId], domain: null };
     },
     affectedVoters: (host, _f, target) => (target !== null && host.isVoter(target) ? [target] : []),
   }),

@@ -91,6 +91,7 @@ describe('formatEvent', () => {
     );
     const repaired = ONE_OF_EACH.faultRepaired as TrialEvent & { type: 'faultRepaired' };
     expect(what({ ...repaired, target: 2, effect: 'host up' })).toBe("server 2's host back up");
+    expect(what({ ...repaired, target: 2, effect: 'still down' })).toBe('server 2 not restarted: another fault still holds it down');
     expect(what({ ...repaired, target: null, effect: 'domain up', domain: { level: 'rack', name: 'az1-r1' } })).toBe('rack az1-r1 back up');
     expect(what({ ...repaired, fault: 'isolate:2@1s+5s', target: 2, effect: 'healed' })).toBe('isolate:2@1s+5s healed');
   });

@@ -39,3 +39,19 @@ test('wipe: every server of the host stops, only the wiped one lost its disk', (
     [2, 'disk lost'],
   ]);
 });
+
+test('a kill repaired while another kill or a host outage still holds the server reports it still down', () => {
+  const t = topology('n3-1az');
+  const r = runTrial({ topology: t, seed: 3, durationUs: 60 * S, faults: faults(t, 'kill:3@10s+10s', 'kill:3@12s+2s', 'crash:3@30s+10s', 'kill:3@32s+2s') });
+  const repairs = r.recorder.events.flatMap((e) => (e.type === 'faultRepaired' ? [[e.atUs / S, e.effect]] : []));
+  expect(repairs).toEqual([
+    [14, 'still down'],
+    [20, 'restarted'],
+    [34, 'still down'],
+    [40, 'host up'],
+  ]);
+  // and the server really is back after the last one: it syncs again after 20 s and after 40 s
+  const synced = r.recorder.events.flatMap((e) => (e.type === 'synced' && e.server === 3 ? [e.atUs / S] : []));
+  expect(synced.some((s) => s > 20 && s < 30)).toBe(true);
+  expect(synced.some((s) => s > 40)).toBe(true);
+});
