@@ -1,27 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { formatConfigError } from '../../src/config/errors.js';
-import { parseExperiment } from '../../src/config/experiment.js';
-import { parseTopology } from '../../src/config/topology.js';
 import { Rng } from '../../src/core/rng.js';
 import { analyticInputs, describeFailureModel, FAILURE_PROCESS_TABLE, sampleFaults, type FailureProcess } from '../../src/faults/index.js';
 import { FAILURE_PROCESSES, type Experiment } from '../../src/model/experiment.js';
 import { FAILURE_SOURCES, type FailureSource } from '../../src/model/faults.js';
-import type { Topology } from '../../src/model/topology.js';
+import { experiment, topology } from '../helpers/topologies.js';
 
 const Y = 365 * 24 * 3_600_000_000;
 
-function topology(name: string): Topology {
-  const result = parseTopology(readFileSync(new URL(`../../topologies/${name}.yaml`, import.meta.url), 'utf8'), `${name}.yaml`);
-  if (!result.ok) throw new Error(result.errors.map(formatConfigError).join('\n'));
-  return result.topology;
-}
-
-function experiment(name: string): Experiment {
-  const result = parseExperiment(readFileSync(new URL(`../../experiments/${name}.yaml`, import.meta.url), 'utf8'), `${name}.yaml`);
-  if (!result.ok) throw new Error(result.errors.map(formatConfigError).join('\n'));
-  return result.experiment;
-}
 
 /** Every shipped process on at once: production (restarts, hosts, disks, bursts, zones…) plus the other files' processes. */
 function everyProcess(): Experiment {

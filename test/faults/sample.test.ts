@@ -1,30 +1,17 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseExperiment } from '../../src/config/experiment.js';
-import { formatConfigError } from '../../src/config/errors.js';
-import { parseTopology, resolveTopology } from '../../src/config/topology.js';
+import { resolveTopology } from '../../src/config/topology.js';
 import { formatFault } from '../../src/config/faults.js';
 import { Rng } from '../../src/core/rng.js';
 import { analyticInputs, independentCrashRepair, sampleFaults } from '../../src/faults/index.js';
 import { FAILURE_PROCESSES, type Experiment, type FailureModel } from '../../src/model/experiment.js';
 import type { FaultSpec } from '../../src/model/faults.js';
 import type { Topology } from '../../src/model/topology.js';
+import { experiment, topology } from '../helpers/topologies.js';
 
 const H = 3_600_000_000;
 const D = 24 * H;
 const Y = 365 * D;
 
-function topology(name: string): Topology {
-  const result = parseTopology(readFileSync(new URL(`../../topologies/${name}.yaml`, import.meta.url), 'utf8'), `${name}.yaml`);
-  if (!result.ok) throw new Error(result.errors.map(formatConfigError).join('\n'));
-  return result.topology;
-}
-
-function experiment(name: string): Experiment {
-  const result = parseExperiment(readFileSync(new URL(`../../experiments/${name}.yaml`, import.meta.url), 'utf8'), `${name}.yaml`);
-  if (!result.ok) throw new Error(result.errors.map(formatConfigError).join('\n'));
-  return result.experiment;
-}
 
 const NONE: FailureModel = {
   processRestarts: null,

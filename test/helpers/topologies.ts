@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { parseFault, parseTopology } from '../../src/config/index.js';
-import type { FaultSpec, Topology } from '../../src/model/index.js';
+import { formatConfigError, parseFault, parseTopology } from '../../src/config/index.js';
+import { parseExperiment } from '../../src/config/experiment.js';
+import type { Experiment, FaultSpec, Topology } from '../../src/model/index.js';
 
 /** A shipped topology, parsed (throws on a parse error: shipped files must be valid). */
 export function topology(name: string): Topology {
@@ -8,6 +9,14 @@ export function topology(name: string): Topology {
   const parsed = parseTopology(readFileSync(file, 'utf8'), file);
   if (!parsed.ok) throw new Error(`${file}: ${JSON.stringify(parsed.errors)}`);
   return parsed.topology;
+}
+
+/** A shipped experiment, parsed (throws on a parse error: shipped files must be valid). */
+export function experiment(name: string): Experiment {
+  const file = `experiments/${name}.yaml`;
+  const parsed = parseExperiment(readFileSync(file, 'utf8'), file);
+  if (!parsed.ok) throw new Error(parsed.errors.map(formatConfigError).join('\n'));
+  return parsed.experiment;
 }
 
 export function faults(t: Topology, ...texts: string[]): FaultSpec[] {
