@@ -33,11 +33,9 @@ export function registerMerge(program: Command): void {
       });
       let merged: AvailabilityDocument;
       try {
-        merged = mergeDocuments(docs);
+        merged = mergeDocuments(docs, files);
       } catch (e) {
-        // mergeDocuments numbers its inputs from 1: say which file instead
-        const named = (m: string): string => m.replace(/\binput (\d+)/g, (_, k: string) => files[Number(k) - 1] ?? `input ${k}`);
-        if (e instanceof MergeError || e instanceof RangeError || e instanceof TypeError) throw new UserError(`merge: ${named(e.message)}`);
+        if (e instanceof MergeError || e instanceof RangeError || e instanceof TypeError) throw new UserError(`merge: ${e.message}`);
         throw e;
       }
       await emitDocument(merged, opts);
