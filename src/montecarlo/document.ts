@@ -153,6 +153,11 @@ export function availabilityDocument(
 /** Thrown by `mergeDocuments` for inputs that are not shards of one study. */
 export class MergeError extends Error {}
 
+/** How merge messages name input `i`: the caller's name for it (a file), else "input i+1". */
+function inputName(names: readonly string[], i: number): string {
+  return names[i] ?? `input ${i + 1}`;
+}
+
 /**
  * Combines shard outputs (`--shard K/N`, K = 1..N) into exactly the document one unsharded run
  * would have printed: the accumulators are exact integer sums, so the order of the inputs and
@@ -164,40 +169,39 @@ export class MergeError extends Error {}
  * precision). Throws MergeError naming the input (its entry in `names`, e.g. a file, or "input 2") and what is wrong.
  */
 export function mergeDocuments(docs: readonly AvailabilityDocument[], names: readonly string[] = []): AvailabilityDocument {
-  const nameOf = (i: number): string => names[i] ?? `input ${i + 1}`;
   const first = docs[0];
   if (!first) throw new MergeError('nothing to merge');
   docs.forEach((d, i) => {
-    if (d === null || typeof d !== 'object' || d.kind !== 'zksim-availability') throw new MergeError(`${nameOf(i)}: not a zksim availability document`);
+    if (d === null || typeof d !== 'object' || d.kind !== 'zksim-availability') throw new MergeError(`${inputName(names, i)}: not a zksim availability document`);
     if (d.format !== AVAILABILITY_FORMAT) {
       const made = d.format === undefined ? 'an older format (before issue 9)' : `format ${String(d.format)}`;
-      throw new MergeError(`${nameOf(i)}: ${made}, this zksim merges format ${AVAILABILITY_FORMAT}: re-run the shards with the same zksim`);
+      throw new MergeError(`${inputName(names, i)}: ${made}, this zksim merges format ${AVAILABILITY_FORMAT}: re-run the shards with the same zksim`);
     }
-    if (typeof d.digest !== 'string') throw new MergeError(`${nameOf(i)}: no digest (written by an older zksim, or edited): re-run the shard`);
-    if (contentDigest(d, 'digest') !== d.digest) throw new MergeError(`${nameOf(i)}: digest mismatch: the file was edited or damaged after zksim wrote it`);
+    if (typeof d.digest !== 'string') throw new MergeError(`${inputName(names, i)}: no digest (written by an older zksim, or edited): re-run the shard`);
+    if (contentDigest(d, 'digest') !== d.digest) throw new MergeError(`${inputName(names, i)}: digest mismatch: the file was edited or damaged after zksim wrote it`);
   });
   const shardCount = first.options.shard?.count ?? 1;
   const seen = new Set<number>();
   docs.forEach((d, i) => {
-    const what = `${nameOf(i)}`;
-    if (d.version !== first.version) throw new MergeError(`${what}: made by zksim ${d.version}, ${nameOf(0)} by ${first.version}`);
-    if (d.seed !== first.seed) throw new MergeError(`${what}: seed ${d.seed}, ${nameOf(0)} has seed ${first.seed}`);
+    const what = `${inputName(names, i)}`;
+    if (d.version !== first.version) throw new MergeError(`${what}: made by zksim ${d.version}, ${inputName(names, 0)} by ${first.version}`);
+    if (d.seed !== first.seed) throw new MergeError(`${what}: seed ${d.seed}, ${inputName(names, 0)} has seed ${first.seed}`);
     for (const k of ['runs', 'horizonUs', 'precision', 'chunkSize'] as const) {
-      if (d.options[k] !== first.options[k]) throw new MergeError(`${what}: ${k} ${String(d.options[k])}, ${nameOf(0)} has ${String(first.options[k])}`);
+      if (d.options[k] !== first.options[k]) throw new MergeError(`${what}: ${k} ${String(d.options[k])}, ${inputName(names, 0)} has ${String(first.options[k])}`);
     }
     const plan: RunPlan = { runs: d.options.runs, shard: d.options.shard, chunkSize: d.options.chunkSize, precision: d.options.precision };
     const bad = planProblem(plan, d.options.horizonUs);
     if (bad !== null) throw new MergeError(`${what}: options: ${bad}`);
     const count = d.options.shard?.count ?? 1;
-    if (count !== shardCount) throw new MergeError(`${what}: shard of ${count}, ${nameOf(0)} is a shard of ${shardCount}`);
+    if (count !== shardCount) throw new MergeError(`${what}: shard of ${count}, ${inputName(names, 0)} is a shard of ${shardCount}`);
     const index = d.options.shard?.index ?? 1;
     if (seen.has(index)) throw new MergeError(`${what}: shard ${index}/${count} appears twice`);
     seen.add(index);
-    if (d.results.length !== first.results.length) throw new MergeError(`${what}: ${d.results.length} results, ${nameOf(0)} has ${first.results.length}`);
+    if (d.results.length !== first.results.length) throw new MergeError(`${what}: ${d.results.length} results, ${inputName(names, 0)} has ${first.results.length}`);
     d.results.forEach((r, j) => {
       const f = first.results[j] as ResultRow;
       if (JSON.stringify([r.config, r.variant]) !== JSON.stringify([f.config, f.variant])) {
-        throw new MergeError(`${what}: result ${j + 1} (${r.topology}) was run on a different configuration than ${nameOf(0)}'s`);
+        throw new MergeError(`${what}: result ${j + 1} (${r.topology}) was run on a different configuration than ${inputName(names, 0)}'s`);
       }
       let acc: Accumulator;
       try {
