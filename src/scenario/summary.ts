@@ -41,6 +41,35 @@ export interface TrialSummary {
   readonly firstQuorumLossUs: number | null;
   readonly faults: number;
   readonly events: number;
+  /**
+   * Present only when the trial was run with `cycleStartsUs` (failure biasing, issue 12): the
+   * trial's totals split by regenerative cycle, one entry per cycle start, in order. Every
+   * episode (write outage, quorum loss, election) and all of its downtime belong to the cycle in
+   * which the episode STARTED, even where it runs past the cycle's end. Per field, the entries
+   * add up exactly to the trial's totals above.
+   */
+  readonly cycles?: readonly CycleTotals[];
+}
+
+/** One regenerative cycle's share of a trial (TrialSummary.cycles). Times in integer µs. */
+export interface CycleTotals {
+  /** the cycle's window [startUs, endUs), clipped to the trial's measured window */
+  readonly startUs: number;
+  readonly endUs: number;
+  readonly writeDownUs: number;
+  readonly quorumDownUs: number;
+  readonly downByCauseUs: Readonly<Record<DowntimeCause, number>>;
+  readonly downByProcessUs: Readonly<Record<DowntimeProcess, number>>;
+  readonly quorumDownByProcessUs: Readonly<Record<DowntimeProcess, number>>;
+  readonly outageEpisodes: number;
+  readonly outageEpisodesByProcess: Readonly<Record<DowntimeProcess, number>>;
+  /** the longest write outage that started in this cycle (µs), 0 if none */
+  readonly longestWriteOutageUs: number;
+  readonly quorumLossEpisodes: number;
+  readonly quorumLossEpisodesByProcess: Readonly<Record<DowntimeProcess, number>>;
+  readonly quorumLossDurationsUs: readonly number[];
+  readonly elections: number;
+  readonly electionDurationsUs: readonly number[];
 }
 
 export function summarizeTrial(index: number, result: TrialResult): TrialSummary {
