@@ -1,6 +1,7 @@
 import { FAILURE_SOURCES, type FailureSource, type ServerId } from '../model/index.js';
 import type { Network } from '../net/index.js';
 import type { Peer, QuorumVerifier } from '../zk/index.js';
+import { CycleLedger, type CycleDowntime } from './cycles.js';
 
 /** Why the ensemble cannot take a write right now (ARCHITECTURE.md "What available means"). */
 export type DowntimeCause = 'quorumLost' | 'partitioned' | 'leaderIsolated' | 'electing' | 'syncing';
@@ -183,6 +184,11 @@ export function zeroByProcess(): Record<DowntimeProcess, number> {
  * a fault is charged downtime before it ends (the ensemble never got its first leader): then the
  * episode is that fault's.
  * Episodes still open when the trial ends are closed at its end (their duration is cut there).
+ *
+ * Given regenerative cycle starts (failure biasing, observe/cycles.ts), the meter also splits all
+ * of the above by cycle (`cycles`): each episode, its downtime (by cause and by process) and its
+ * duration go to the cycle in which the episode started, so the per-cycle figures add up exactly
+ * to the totals and each cycle's likelihood ratio weighs exactly the downtime its excursion caused.
  */
 export class DowntimeMeter {
   readonly byCauseUs: Record<DowntimeCause, number> = { quorumLost: 0, partitioned: 0, leaderIsolated: 0, electing: 0, syncing: 0 };
@@ -213,13 +219,26 @@ export class DowntimeMeter {
   /** the process the open write (quorum) episode is counted under, null when none is open */
   private writeEpisodeProcess: DowntimeProcess | null = null;
   private quorumEpisodeProcess: DowntimeProcess | null = null;
+  /** per-cycle split, null without cycle starts (then nothing below costs more than a null test) */
+  readonly cycles: CycleLedger | null;
+  /** the cycle sink of the open write (quorum) episode; null when none is open or without cycles */
+  private writeCycle: CycleDowntime | null = null;
+  private quorumCycle: CycleDowntime | null = null;
 
   /**
    * @param excludeColdStart start the window at the first write-available instant, so the
    *   initial election of a freshly started ensemble is not counted as downtime (Monte Carlo
    *   trials no longer use this: they count from t = 0, see montecarlo/plan.ts)
+   * @param cycleStartsUs regenerative cycle starts (integer µs, ascending, first 0) to
+   *   split the totals by; absent: no split
+   * @throws RangeError when `cycleStartsUs` is malformed (observe/cycles.ts checkCycleStarts)
    */
-  constructor(private readonly excludeColdStart = false) {}
+  constructor(
+    private readonly excludeColdStart = false,
+    cycleStartsUs?: readonly number[],
+  ) {
+    this.cycles = cycleStartsUs === undefined ? null : new CycleLedger(cycleStartsUs);
+  }
 
   /** Account the time since the last update to the previous status, then adopt the new one. */
   update(nowUs: number, status: ClusterStatus): void {
@@ -237,9 +256,13 @@ export class DowntimeMeter {
       this.episodesByProcess[process]++;
       this.writeEpisodeProcess = process;
       this.writeDownSinceUs = nowUs;
+      if (this.cycles !== null) {
+        const sink = (this.writeCycle = this.cycles.sinkAt(nowUs));
+        sink.episodes++;
+        sink.episodesByProcess[process]++;
+      }
     } else if (status.writeAvailable && !wasWriteUp) {
-      this.longestWriteOutageUs = Math.max(this.longestWriteOutageUs, nowUs - this.writeDownSinceUs);
-      this.writeEpisodeProcess = null;
+      this.closeWriteEpisode(nowUs);
     }
     const wasQuorumUp = prev === null || prev.quorumAvailable;
     if (!status.quorumAvailable && wasQuorumUp) {
@@ -248,10 +271,13 @@ export class DowntimeMeter {
       this.quorumEpisodeProcess = process;
       this.quorumLossIntervals.push([nowUs, null]);
       if (this.firstQuorumLossUs === null) this.firstQuorumLossUs = nowUs;
+      if (this.cycles !== null) {
+        const sink = (this.quorumCycle = this.cycles.sinkAt(nowUs));
+        sink.quorumEpisodes++;
+        sink.quorumEpisodesByProcess[process]++;
+      }
     } else if (status.quorumAvailable && !wasQuorumUp) {
-      const open = this.quorumLossIntervals[this.quorumLossIntervals.length - 1];
-      if (open) open[1] = nowUs;
-      this.quorumEpisodeProcess = null;
+      this.closeQuorumEpisode(nowUs);
     }
     this.status = status;
   }
@@ -279,9 +305,28 @@ export class DowntimeMeter {
   /** Accounts up to `endUs` and closes the episodes still open there. */
   finish(endUs: number): void {
     this.accrue(endUs);
+    if (this.status && !this.status.quorumAvailable) this.closeQuorumEpisode(endUs);
+    if (this.status && !this.status.writeAvailable) this.closeWriteEpisode(endUs);
+  }
+
+  private closeWriteEpisode(nowUs: number): void {
+    const lastedUs = nowUs - this.writeDownSinceUs;
+    this.longestWriteOutageUs = Math.max(this.longestWriteOutageUs, lastedUs);
+    this.writeEpisodeProcess = null;
+    if (this.writeCycle !== null) {
+      this.writeCycle.longestWriteOutageUs = Math.max(this.writeCycle.longestWriteOutageUs, lastedUs);
+      this.writeCycle = null;
+    }
+  }
+
+  private closeQuorumEpisode(nowUs: number): void {
     const open = this.quorumLossIntervals[this.quorumLossIntervals.length - 1];
-    if (open && open[1] === null) open[1] = endUs;
-    if (this.status && !this.status.writeAvailable) this.longestWriteOutageUs = Math.max(this.longestWriteOutageUs, endUs - this.writeDownSinceUs);
+    if (open) {
+      open[1] = nowUs;
+      this.quorumCycle?.quorumLossDurationsUs.push(nowUs - open[0]);
+    }
+    this.quorumEpisodeProcess = null;
+    this.quorumCycle = null;
   }
 
   get current(): ClusterStatus | null {
@@ -309,21 +354,39 @@ export class DowntimeMeter {
     if (this.status.cause) {
       this.byCauseUs[this.status.cause] += dt;
       this.byProcessUs[process] += dt;
+      const sink = this.writeCycle;
+      if (sink !== null) {
+        sink.byCauseUs[this.status.cause] += dt;
+        sink.byProcessUs[process] += dt;
+      }
       // The first election of an ensemble that a fault hits before it ends (a trial that never
-      // gets a leader) is that fault's outage, not start-up's.
+      // gets a leader) is that fault's outage, not start-up's (in its own cycle too).
       if (this.writeEpisodeProcess === 'startup' && process !== 'startup') {
         this.episodesByProcess.startup--;
         this.episodesByProcess[process]++;
         this.writeEpisodeProcess = process;
+        if (sink !== null) {
+          sink.episodesByProcess.startup--;
+          sink.episodesByProcess[process]++;
+        }
       }
     }
     if (!this.status.quorumAvailable) {
       this.quorumDownUs += dt;
       this.quorumByProcessUs[process] += dt;
+      const sink = this.quorumCycle;
+      if (sink !== null) {
+        sink.quorumDownUs += dt;
+        sink.quorumByProcessUs[process] += dt;
+      }
       if (this.quorumEpisodeProcess === 'startup' && process !== 'startup') {
         this.quorumEpisodesByProcess.startup--;
         this.quorumEpisodesByProcess[process]++;
         this.quorumEpisodeProcess = process;
+        if (sink !== null) {
+          sink.quorumEpisodesByProcess.startup--;
+          sink.quorumEpisodesByProcess[process]++;
+        }
       }
     }
   }

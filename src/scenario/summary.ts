@@ -1,4 +1,5 @@
-import { DOWNTIME_CAUSES, DOWNTIME_PROCESSES, type DowntimeCause, type DowntimeProcess } from '../observe/index.js';
+import { DOWNTIME_CAUSES, DOWNTIME_PROCESSES, zeroByProcess, type DowntimeCause, type DowntimeMeter, type DowntimeProcess, type ElectionRecord } from '../observe/index.js';
+import { cycleIndexAt, type CycleDowntime } from '../observe/cycles.js';
 import type { TrialResult } from './trial.js';
 
 /**
@@ -72,20 +73,23 @@ export interface CycleTotals {
   readonly electionDurationsUs: readonly number[];
 }
 
+function copy<K extends string>(keys: readonly K[], from: Readonly<Record<K, number>>): Record<K, number> {
+  const r = {} as Record<K, number>;
+  for (const k of keys) r[k] = from[k];
+  return r;
+}
+
 export function summarizeTrial(index: number, result: TrialResult): TrialSummary {
   const { meter, recorder } = result;
   const fromUs = meter.windowStartUs;
   const endUs = result.durationUs;
-  const copy = <K extends string>(keys: readonly K[], from: Readonly<Record<K, number>>): Record<K, number> => {
-    const r = {} as Record<K, number>;
-    for (const k of keys) r[k] = from[k];
-    return r;
-  };
   const losses = meter.quorumLossIntervals.map(([a, b]) => [a, b ?? endUs] as const);
   const quorumLostDuring = (a: number, b: number): boolean => losses.some(([s, e]) => s <= b && e > a);
   const elections = recorder.elections.filter((e) => e.startedAtUs >= fromUs && e.startedAtUs > 0);
+  // an election's duration counts only when it kept a quorum throughout (see electionDurationsUs)
+  const timed = (e: ElectionRecord): boolean => e.endedAtUs !== null && !quorumLostDuring(e.startedAtUs, e.endedAtUs);
   const electionDurationsUs: number[] = [];
-  for (const e of elections) if (e.endedAtUs !== null && !quorumLostDuring(e.startedAtUs, e.endedAtUs)) electionDurationsUs.push(e.endedAtUs - e.startedAtUs);
+  for (const e of elections) if (timed(e)) electionDurationsUs.push((e.endedAtUs as number) - e.startedAtUs);
   return {
     index,
     seed: result.seed,
@@ -106,5 +110,76 @@ export function summarizeTrial(index: number, result: TrialResult): TrialSummary
     firstQuorumLossUs: meter.firstQuorumLossUs === null ? null : meter.firstQuorumLossUs - fromUs,
     faults: result.faults.length,
     events: result.events,
+    ...(meter.cycles !== null ? { cycles: cycleTotals(meter, elections, timed, fromUs, endUs) } : {}),
+  };
+}
+
+const ZERO_CAUSES: Readonly<Record<DowntimeCause, number>> = Object.freeze({ quorumLost: 0, partitioned: 0, leaderIsolated: 0, electing: 0, syncing: 0 });
+const ZERO_PROCESSES: Readonly<Record<DowntimeProcess, number>> = Object.freeze(zeroByProcess());
+const NONE: readonly number[] = Object.freeze([]);
+
+/**
+ * TrialSummary.cycles: one entry per cycle start, in order. The meter already split downtime,
+ * write outages and quorum losses by the cycle in which each episode started (observe/cycles.ts);
+ * the elections (counted and timed as for the trial) go to the cycle in which they started, by
+ * binary search. Cycles no episode started in share frozen zero records (most cycles of a year).
+ */
+function cycleTotals(
+  meter: DowntimeMeter,
+  elections: readonly ElectionRecord[],
+  timed: (e: ElectionRecord) => boolean,
+  fromUs: number,
+  endUs: number,
+): CycleTotals[] {
+  const ledger = meter.cycles;
+  if (ledger === null) return [];
+  const starts = ledger.startsUs;
+  const electionsIn = new Map<number, { count: number; durationsUs: number[] }>();
+  for (const e of elections) {
+    const i = cycleIndexAt(starts, e.startedAtUs);
+    let slot = electionsIn.get(i);
+    if (slot === undefined) electionsIn.set(i, (slot = { count: 0, durationsUs: [] }));
+    slot.count++;
+    if (timed(e)) slot.durationsUs.push((e.endedAtUs as number) - e.startedAtUs);
+  }
+  const clip = (t: number): number => Math.min(Math.max(t, fromUs), endUs);
+  return starts.map((s, i) => {
+    const window = { startUs: clip(s), endUs: clip(starts[i + 1] ?? endUs) };
+    const el = electionsIn.get(i);
+    const electionsOfCycle = { elections: el?.count ?? 0, electionDurationsUs: el?.durationsUs ?? NONE };
+    const sink = ledger.get(i);
+    return { ...window, ...(sink === undefined ? NO_DOWNTIME : downtimeOf(sink)), ...electionsOfCycle };
+  });
+}
+
+type CycleDowntimeTotals = Omit<CycleTotals, 'startUs' | 'endUs' | 'elections' | 'electionDurationsUs'>;
+
+const NO_DOWNTIME: CycleDowntimeTotals = {
+  writeDownUs: 0,
+  quorumDownUs: 0,
+  downByCauseUs: ZERO_CAUSES,
+  downByProcessUs: ZERO_PROCESSES,
+  quorumDownByProcessUs: ZERO_PROCESSES,
+  outageEpisodes: 0,
+  outageEpisodesByProcess: ZERO_PROCESSES,
+  longestWriteOutageUs: 0,
+  quorumLossEpisodes: 0,
+  quorumLossEpisodesByProcess: ZERO_PROCESSES,
+  quorumLossDurationsUs: NONE,
+};
+
+function downtimeOf(sink: CycleDowntime): CycleDowntimeTotals {
+  return {
+    writeDownUs: sink.writeDownUs,
+    quorumDownUs: sink.quorumDownUs,
+    downByCauseUs: copy(DOWNTIME_CAUSES, sink.byCauseUs),
+    downByProcessUs: copy(DOWNTIME_PROCESSES, sink.byProcessUs),
+    quorumDownByProcessUs: copy(DOWNTIME_PROCESSES, sink.quorumByProcessUs),
+    outageEpisodes: sink.episodes,
+    outageEpisodesByProcess: copy(DOWNTIME_PROCESSES, sink.episodesByProcess),
+    longestWriteOutageUs: sink.longestWriteOutageUs,
+    quorumLossEpisodes: sink.quorumEpisodes,
+    quorumLossEpisodesByProcess: copy(DOWNTIME_PROCESSES, sink.quorumEpisodesByProcess),
+    quorumLossDurationsUs: [...sink.quorumLossDurationsUs],
   };
 }

@@ -58,6 +58,13 @@ export interface TrialOptions {
    * Default 0: Monte Carlo trials and `check` keep none (a year of writes would not fit in memory).
    */
   readonly clientEventLimit?: number;
+  /**
+   * Regenerative cycle starts (failure biasing, faults/biasing.ts RegenerativeCycle.startUs):
+   * integer µs, ascending, the first 0. When given, the meter splits downtime by cycle
+   * (observe/cycles.ts) and summarizeTrial returns `cycles`. Absent: no split, no cost.
+   * @throws RangeError from runTrial when malformed
+   */
+  readonly cycleStartsUs?: readonly number[];
 }
 
 export interface TrialResult {
@@ -108,7 +115,7 @@ export class Trial {
   private statusDirty = true;
 
   constructor(private readonly opts: TrialOptions) {
-    this.meter = new DowntimeMeter(opts.excludeColdStart ?? false);
+    this.meter = new DowntimeMeter(opts.excludeColdStart ?? false, opts.cycleStartsUs);
     const root = new Rng(opts.seed);
     // Streams forked in a fixed order so one model's draws never shift another's.
     root.fork('faults');
