@@ -1,4 +1,5 @@
-export { independentCrashRepair, sampleFaults } from './sample.js';
+export { independentCrashRepair, sampleFaults, sampleFaultsBiased } from './sample.js';
+export { DEFAULT_FAILURE_BIASING, type BiasedSchedule, type FailureBiasing, type RegenerativeCycle } from './biasing.js';
 export { analyticInputs, type AnalyticInputs } from './analytic.js';
 export { FAILURE_PROCESS_TABLE, type FailureProcess } from './processes.js';
 export type { SampleContext } from './sampling.js';
