@@ -12,7 +12,7 @@ import { join, relative, sep } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { deriveSeed, Rng, sample, type SampledDistribution } from '../../src/core/index.js';
-import { FAILURE_PROCESS_TABLE, sampleFaults } from '../../src/faults/index.js';
+import { FAILURE_PROCESS_TABLE, sampleFaults, sampleFaultsBiased } from '../../src/faults/index.js';
 import type { Experiment, LinkClass } from '../../src/model/index.js';
 import { availabilityDocument, runOneTrial, runStudies } from '../../src/montecarlo/index.js';
 import { drawDelayUs } from '../../src/net/index.js';
@@ -105,6 +105,11 @@ const CONTRACTS: readonly Contract[] = [
     name: 'faults: a year of every failure process on n5-3az',
     covers: ['src/faults/sample.ts', 'src/faults/sampling.ts'],
     run: (seed) => sampleFaults(everything, n5, new Rng(seed), YEAR_US),
+  },
+  {
+    name: 'faults: a year of every failure process on n5-3az under failure biasing (faults and weighted cycles)',
+    covers: ['src/faults/biasing.ts', 'src/faults/biasing-entities.ts'],
+    run: (seed) => sampleFaultsBiased(everything, n5, new Rng(seed), YEAR_US),
   },
   ...FAILURE_PROCESS_TABLE.map(
     (p): Contract => ({
