@@ -148,6 +148,24 @@ describe('DowntimeMeter cycle split', () => {
     expect(m.cycles!.get(2)).toBeUndefined();
   });
 
+  it('charges a write outage that runs past its cycle\'s end wholly to the cycle it started in', () => {
+    const m = new DowntimeMeter(false, [0, 100, 200]);
+    m.update(0, down('electing'));
+    m.update(50, up);
+    m.faultStarted(150, 0, 'hostFailures', [1]);
+    m.update(150, down('leaderIsolated'));
+    m.faultEnded(220, 0);
+    m.update(220, down('electing'));
+    m.update(250, up);
+    m.finish(300);
+    expect(m.cycles!.get(0)).toMatchObject({ episodes: 1, writeDownUs: 50, longestWriteOutageUs: 50 });
+    const c1 = m.cycles!.get(1)!;
+    expect(c1).toMatchObject({ episodes: 1, writeDownUs: 100, longestWriteOutageUs: 100 });
+    expect(c1.byCauseUs).toMatchObject({ leaderIsolated: 70, electing: 30 });
+    expect(c1.byProcessUs.hostFailures).toBe(100); // the aftermath election too (last repaired)
+    expect(m.cycles!.get(2)).toBeUndefined();
+  });
+
   it('finds the cycle of an instant as the last start at or before it', () => {
     const starts = [0, 10, 10, 30];
     expect([0, 9, 10, 29, 30, 99].map((t) => cycleIndexAt(starts, t))).toEqual([0, 0, 2, 2, 3, 3]);
