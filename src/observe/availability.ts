@@ -256,11 +256,7 @@ export class DowntimeMeter {
       this.episodesByProcess[process]++;
       this.writeEpisodeProcess = process;
       this.writeDownSinceUs = nowUs;
-      if (this.cycles !== null) {
-        const sink = (this.writeCycle = this.cycles.sinkAt(nowUs));
-        sink.episodes++;
-        sink.episodesByProcess[process]++;
-      }
+      if (this.cycles !== null) (this.writeCycle = this.cycles.sinkAt(nowUs)).openWriteEpisode(process);
     } else if (status.writeAvailable && !wasWriteUp) {
       this.closeWriteEpisode(nowUs);
     }
@@ -271,11 +267,7 @@ export class DowntimeMeter {
       this.quorumEpisodeProcess = process;
       this.quorumLossIntervals.push([nowUs, null]);
       if (this.firstQuorumLossUs === null) this.firstQuorumLossUs = nowUs;
-      if (this.cycles !== null) {
-        const sink = (this.quorumCycle = this.cycles.sinkAt(nowUs));
-        sink.quorumEpisodes++;
-        sink.quorumEpisodesByProcess[process]++;
-      }
+      if (this.cycles !== null) (this.quorumCycle = this.cycles.sinkAt(nowUs)).openQuorumEpisode(process);
     } else if (status.quorumAvailable && !wasQuorumUp) {
       this.closeQuorumEpisode(nowUs);
     }
@@ -354,40 +346,30 @@ export class DowntimeMeter {
     if (this.status.cause) {
       this.byCauseUs[this.status.cause] += dt;
       this.byProcessUs[process] += dt;
-      const sink = this.writeCycle;
-      if (sink !== null) {
-        sink.byCauseUs[this.status.cause] += dt;
-        sink.byProcessUs[process] += dt;
-      }
+      this.writeCycle?.addWriteDown(this.status.cause, process, dt);
       // The first election of an ensemble that a fault hits before it ends (a trial that never
-      // gets a leader) is that fault's outage, not start-up's (in its own cycle too).
+      // gets a leader) is that fault's outage, not start-up's (in the episode's cycle too).
       if (this.writeEpisodeProcess === 'startup' && process !== 'startup') {
-        this.episodesByProcess.startup--;
-        this.episodesByProcess[process]++;
+        rechargeStartup(this.episodesByProcess, process);
+        if (this.writeCycle !== null) rechargeStartup(this.writeCycle.episodesByProcess, process);
         this.writeEpisodeProcess = process;
-        if (sink !== null) {
-          sink.episodesByProcess.startup--;
-          sink.episodesByProcess[process]++;
-        }
       }
     }
     if (!this.status.quorumAvailable) {
       this.quorumDownUs += dt;
       this.quorumByProcessUs[process] += dt;
-      const sink = this.quorumCycle;
-      if (sink !== null) {
-        sink.quorumDownUs += dt;
-        sink.quorumByProcessUs[process] += dt;
-      }
+      this.quorumCycle?.addQuorumDown(process, dt);
       if (this.quorumEpisodeProcess === 'startup' && process !== 'startup') {
-        this.quorumEpisodesByProcess.startup--;
-        this.quorumEpisodesByProcess[process]++;
+        rechargeStartup(this.quorumEpisodesByProcess, process);
+        if (this.quorumCycle !== null) rechargeStartup(this.quorumCycle.quorumEpisodesByProcess, process);
         this.quorumEpisodeProcess = process;
-        if (sink !== null) {
-          sink.quorumEpisodesByProcess.startup--;
-          sink.quorumEpisodesByProcess[process]++;
-        }
       }
     }
   }
+}
+
+/** Moves one episode from `startup` to `to` (the start-up episode turned out to be a fault's). */
+function rechargeStartup(episodesByProcess: Record<DowntimeProcess, number>, to: DowntimeProcess): void {
+  episodesByProcess.startup--;
+  episodesByProcess[to]++;
 }

@@ -31,6 +31,30 @@ export class CycleDowntime {
   /** the longest write outage (µs) that started in the cycle, as far as it went; 0 if none */
   longestWriteOutageUs = 0;
 
+  /** A write outage episode starts in this cycle, charged to `process`. */
+  openWriteEpisode(process: DowntimeProcess): void {
+    this.episodes++;
+    this.episodesByProcess[process]++;
+  }
+
+  /** A quorum-loss episode starts in this cycle, charged to `process`. */
+  openQuorumEpisode(process: DowntimeProcess): void {
+    this.quorumEpisodes++;
+    this.quorumEpisodesByProcess[process]++;
+  }
+
+  /** `dt` µs of write downtime of an episode that started in this cycle. */
+  addWriteDown(cause: DowntimeCause, process: DowntimeProcess, dt: number): void {
+    this.byCauseUs[cause] += dt;
+    this.byProcessUs[process] += dt;
+  }
+
+  /** `dt` µs of quorum downtime of an episode that started in this cycle. */
+  addQuorumDown(process: DowntimeProcess, dt: number): void {
+    this.quorumDownUs += dt;
+    this.quorumByProcessUs[process] += dt;
+  }
+
   /** write downtime (µs): the sum over causes, as DowntimeMeter.writeDownUs */
   get writeDownUs(): number {
     let total = 0;
