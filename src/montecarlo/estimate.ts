@@ -54,6 +54,31 @@ export interface AnalyticValues {
   readonly leavesOut: readonly FailureSource[];
 }
 
+/**
+ * How far a failure-biased row's estimates can be trusted (AvailabilityRow.rareEvent; built by
+ * weighted-estimate.ts rareEventDiagnostics, which documents the degeneracy rule).
+ */
+export interface RareEventDiagnostics {
+  method: 'failure-biasing';
+  /** regenerative cycles simulated (under the biased measure) */
+  cycles: number;
+  /** Kish's effective sample size over cycles, (Σ W)² / Σ W² */
+  effectiveSampleSize: number;
+  /** standard error / estimate of write, quorum unavailability and P(quorum lost in a year); null when the estimate is 0 */
+  writeRelativeError: number | null;
+  quorumRelativeError: number | null;
+  quorumLossProbabilityRelativeError: number | null;
+  /** (Σ W·D)² / Σ (W·D)² over cycles, D = quorum downtime: how many cycles the quorum estimate rests on */
+  quorumEffectiveHits: number;
+  /** the largest single cycle's share of Σ W·D (quorum downtime) */
+  quorumLargestShare: number;
+  /** cycles that lost quorum, as simulated (unweighted) */
+  cyclesWithQuorumLoss: number;
+  /** the weights are degenerate: the intervals are not to be trusted (the reasons are in warnings) */
+  degenerate: boolean;
+  warnings: string[];
+}
+
 export type StoppedBy = 'runs' | 'precision' | 'interrupted';
 
 /** One row of `availability --json` (a stable contract, see issue 5). */
@@ -140,6 +165,10 @@ export interface AvailabilityRow {
   outageProbabilityPerYear: number;
   outageProbabilityPerYearCi95: Interval;
   stoppedBy: StoppedBy;
+  /** the estimator: plain Monte Carlo, or likelihood-ratio weighted regenerative cycles (issue 12) */
+  method: 'naive' | 'failure-biasing';
+  /** failure-biasing only: effective sample size, relative errors, degeneracy; null for naive */
+  rareEvent: RareEventDiagnostics | null;
   /** fewer than MIN_EPISODES write outages caused by failures: the write-availability interval is not to be trusted */
   tooFewWriteEpisodes: boolean;
   /** fewer than MIN_EPISODES quorum-loss episodes: the quorum-availability interval is not to be trusted */
@@ -221,7 +250,6 @@ export function estimateRow(acc: Accumulator, ctx: RowContext): AvailabilityRow 
   const qms = (q: number): number | null => (ql.count === 0 ? null : ql.quantile(q) / US_PER_MS);
   const rhw = relativeHalfWidth(write.ci95, write.value);
   const horizonYears = ctx.horizonUs / US_PER_YEAR;
-
   const elections = measuredYears > 0 ? poissonRateCi95(acc.elections, measuredYears) : ([0, Infinity] as Interval);
   const h = acc.electionUs;
   const ms = (q: number): number | null => (h.count === 0 ? null : h.quantile(q) / US_PER_MS);
@@ -236,7 +264,6 @@ export function estimateRow(acc: Accumulator, ctx: RowContext): AvailabilityRow 
     simulatedMttqlCi = [1 / rhi, rlo > 0 ? 1 / rlo : null];
   }
   const analyticMttql = ctx.analytic?.meanYearsToQuorumLoss ?? null;
-
   // P(event in a trial) with a Wilson interval, rescaled to one year as 1 − (1 − p)^(1/horizonYears)
   // (events in disjoint years independent); the rescaling is monotone, so it maps the interval too.
   const toYear = (p: number): number => (horizonYears === 1 ? p : 1 - Math.pow(1 - p, 1 / horizonYears));
@@ -312,6 +339,8 @@ export function estimateRow(acc: Accumulator, ctx: RowContext): AvailabilityRow 
     outageProbabilityPerYear: anyOutage.p,
     outageProbabilityPerYearCi95: anyOutage.ci,
     stoppedBy: ctx.stoppedBy,
+    method: 'naive',
+    rareEvent: null,
     tooFewWriteEpisodes: tooFewWrite,
     tooFewQuorumEpisodes: tooFewQuorum,
     tooFewEpisodes: tooFewWrite,
