@@ -20,8 +20,10 @@ import {
   CheckpointMismatch,
   DEFAULT_CHUNK_SIZE,
   parseCheckpoint,
+  REQUESTED_METHODS,
   runStudies,
   type AvailabilityDocument,
+  type RequestedMethod,
   type Checkpoint,
   type Progress,
   type StudyConfig,
@@ -50,6 +52,7 @@ export interface StudyCliOptions {
   nodeMttr?: string;
   set?: string[];
   precision?: string;
+  method?: string;
   workers?: string;
   checkpoint?: string;
   shard?: string;
@@ -57,6 +60,18 @@ export interface StudyCliOptions {
   out?: string;
   progress?: boolean;
   showModel?: boolean;
+}
+
+/** `--method`'s help: what each estimator is and when `auto` picks which. */
+export const METHOD_HELP =
+  'estimator: naive (plain Monte Carlo), failure-biasing (importance sampling of overlapping failures, weighted by likelihood ratios), ' +
+  'or auto: failure-biasing where losing the quorum takes overlapping failures, naive where a single failure event can take it';
+
+/** `--method m`: one of REQUESTED_METHODS. */
+export function methodOption(text: string): RequestedMethod {
+  const m = REQUESTED_METHODS.find((x) => x === text);
+  if (m === undefined) throw new UserError(`--method ${JSON.stringify(text)}: expected one of ${REQUESTED_METHODS.join(', ')}`);
+  return m;
 }
 
 /** experiments/NAME.yaml beside the package, not the cwd. */
@@ -74,6 +89,7 @@ export function addStudyOptions(cmd: Command): Command {
     .option('--node-mttr <dur>', 'mean time to repair for --node-mttf')
     .option('--set <path=value>', 'override an experiment or topology field (repeatable), e.g. failures.hostFailures.mttr.median=4h, zookeeper.tickTime=1000', collect)
     .option('--precision <r>', 'stop early once the 95% CI half-width of write unavailability is within r × the estimate (and ≥10 outages were seen); --runs is the cap')
+    .option('--method <m>', METHOD_HELP, 'auto')
     .option('--workers <n>', `worker threads (default: all cores, ${availableParallelism()} here; capped at the cores and the trials, said on stderr); results do not depend on it`)
     .option('--checkpoint <file>', 'save progress to FILE periodically and resume from it if it exists (same inputs required)')
     .option('--shard <k/n>', 'run only trials i ≡ k−1 (mod n), for batch systems; combine the outputs with `zksim merge`')
@@ -110,7 +126,8 @@ export function loadBase(opts: StudyCliOptions): BaseSetup {
   if (shard && precision !== null) throw new UserError('--precision cannot be combined with --shard: each shard would stop on its own evidence; run shards with --runs');
   const trials = shard ? Math.ceil(runs / shard.count) : runs;
   const workers = workerCount(opts.workers === undefined ? null : positiveInt('--workers', opts.workers), trials);
-  return { experiment, studyOptions: { seed, runs, horizonUs, precision, shard, chunkSize: DEFAULT_CHUNK_SIZE }, workers };
+  const method = methodOption(opts.method ?? 'auto');
+  return { experiment, studyOptions: { seed, runs, horizonUs, precision, shard, chunkSize: DEFAULT_CHUNK_SIZE, method }, workers };
 }
 
 /** `independent crash/repair (node MTTF 30d, MTTR 2h, exponential)`; either mean may be a word ("varied"). */

@@ -1,6 +1,7 @@
 import { DOWNTIME_CAUSES, DOWNTIME_PROCESSES, type DowntimeCause, type DowntimeProcess } from '../observe/index.js';
 import { DEFAULT_SESSION_TIMEOUT_US, type TrialSummary } from '../scenario/index.js';
-import { HISTOGRAM_MAX_VALUE, Histogram, histogramBucketIndex, type HistogramJSON } from '../stats/index.js';
+import { Histogram, type HistogramJSON } from '../stats/index.js';
+import { WeightedAccumulator, type WeightedAccumulatorJSON, type WeightedCycle } from './weighted.js';
 
 /**
  * Sufficient statistics of a set of trials, EXACTLY mergeable in any order.
@@ -27,6 +28,13 @@ import { HISTOGRAM_MAX_VALUE, Histogram, histogramBucketIndex, type HistogramJSO
 export const ACCUMULATOR_FORMAT = 2;
 
 /**
+ * Format of statistics that also carry failure-biased cycles (`weighted`, issue 12). A reader
+ * from before issue 12 refuses them (it reads format 2 only) instead of taking the biased,
+ * unweighted sums for estimates; this version reads both.
+ */
+export const WEIGHTED_ACCUMULATOR_FORMAT = 3;
+
+/**
  * A write outage longer than this (µs) outlives a ZooKeeper client session with the default
  * session timeout (30 s, config/scenario.ts DEFAULT_SESSION_TIMEOUT_US): the session expires,
  * ephemeral nodes and locks go. `P(a write outage longer than the session timeout in a year)`
@@ -42,6 +50,8 @@ export interface Moments {
   /** Σ x·m, m = measured µs of the same trial (for the ratio estimator's variance) */
   sumXm: bigint;
 }
+
+export { statisticsProblem } from './accumulator-check.js';
 
 export class Accumulator {
   trials = 0;
@@ -76,8 +86,21 @@ export class Accumulator {
   electionUs = new Histogram();
   faults = 0;
   events = 0;
+  /**
+   * Failure-biased studies only (montecarlo/method.ts): the likelihood-ratio weighted cycle
+   * statistics every estimate of the row is taken from. The unweighted sums above then describe
+   * the trials as simulated under the biased measure (work done, episodes seen), not the system.
+   */
+  weighted: WeightedAccumulator | null = null;
 
-  add(s: TrialSummary): this {
+  /** `cycles`: the trial's regenerative cycles with their weights, for a failure-biased trial. */
+  add(s: TrialSummary, cycles?: readonly WeightedCycle[]): this {
+    if (cycles !== undefined) {
+      if (this.trials > 0 && this.weighted === null) throw new RangeError('a failure-biased trial cannot join naive statistics');
+      (this.weighted ??= new WeightedAccumulator()).add(cycles);
+    } else if (this.weighted !== null) {
+      throw new RangeError('a naive trial cannot join failure-biased statistics');
+    }
     const m = BigInt(s.measuredUs);
     this.trials++;
     addMoment(this.measured, m, m);
@@ -110,6 +133,10 @@ export class Accumulator {
 
   /** Folds `other` in; the result does not depend on the order of merges. */
   merge(other: Accumulator): this {
+    if (this.trials > 0 && other.trials > 0 && (this.weighted === null) !== (other.weighted === null)) {
+      throw new RangeError('naive and failure-biased statistics cannot be merged: they estimate under different measures');
+    }
+    if (other.weighted !== null) (this.weighted ??= new WeightedAccumulator()).merge(other.weighted);
     this.trials += other.trials;
     mergeMoment(this.measured, other.measured);
     mergeMoment(this.writeDown, other.writeDown);
@@ -144,7 +171,7 @@ export class Accumulator {
       return out;
     };
     return {
-      format: ACCUMULATOR_FORMAT,
+      format: this.weighted ? WEIGHTED_ACCUMULATOR_FORMAT : ACCUMULATOR_FORMAT,
       longOutageUs: LONG_OUTAGE_US,
       trials: this.trials,
       measured: momentJSON(this.measured),
@@ -166,12 +193,14 @@ export class Accumulator {
       electionUs: this.electionUs.toJSON(),
       faults: this.faults,
       events: this.events,
+      ...(this.weighted ? { weighted: this.weighted.toJSON() } : {}),
     };
   }
 
   static fromJSON(j: AccumulatorJSON): Accumulator {
     const a = new Accumulator();
-    if (j === null || typeof j !== 'object' || j.format !== ACCUMULATOR_FORMAT) {
+    const weighted = j !== null && typeof j === 'object' && j.format === WEIGHTED_ACCUMULATOR_FORMAT;
+    if (j === null || typeof j !== 'object' || (j.format !== ACCUMULATOR_FORMAT && !weighted)) {
       const f = j !== null && typeof j === 'object' && 'format' in j ? `format ${String(j.format)}` : 'an older format (before issue 9)';
       throw new RangeError(`statistics in ${f}, this zksim reads format ${ACCUMULATOR_FORMAT}: re-run with this version (trials are not comparable across the change)`);
     }
@@ -199,6 +228,12 @@ export class Accumulator {
       a.electionUs = Histogram.fromJSON(j.electionUs);
       a.faults = int(j.faults);
       a.events = int(j.events);
+      if (weighted) {
+        if (j.weighted === undefined || j.weighted === null || typeof j.weighted !== 'object') throw new RangeError(`format ${WEIGHTED_ACCUMULATOR_FORMAT} statistics need their weighted cycles`);
+        a.weighted = WeightedAccumulator.fromJSON(j.weighted);
+      } else if (j.weighted !== undefined) {
+        throw new RangeError(`format ${ACCUMULATOR_FORMAT} statistics cannot carry weighted cycles`);
+      }
     } catch (e) {
       throw new RangeError(`invalid accumulator: ${(e as Error).message}`);
     }
@@ -208,81 +243,6 @@ export class Accumulator {
   clone(): Accumulator {
     return Accumulator.fromJSON(this.toJSON());
   }
-}
-
-/**
- * The first broken invariant of statistics read back from a file (a checkpoint's `acc`, a
- * document's `statistics`), in words, or null when they are consistent. fromJSON checks each
- * field's type and sign; this checks how the fields relate, as `add` builds them: any set of
- * real trials satisfies every rule below, so a violation means the numbers were edited or
- * damaged. Rules (all sums in µs):
- * - per cause and per process, write downtime adds up to the total write downtime; per process,
- *   quorum downtime adds up to the total quorum downtime; episodes per process add up to the episodes;
- * - downtime ≤ measured time (per trial x ≤ m, hence also Σx² ≤ Σx·m ≤ Σm²), and Σm·m = Σm²;
- * - Cauchy–Schwarz, (Σx)² ≤ trials·Σx², for measured time and both downtimes;
- * - trials with an outage / a long outage / a quorum loss ≤ trials (and long ≤ any);
- *   trials with a quorum loss ≤ quorum-loss episodes;
- * - one quorum-loss duration per quorum-loss episode; election durations ≤ elections;
- *   each histogram's min ≤ max and count·min ≤ sum ≤ count·max;
- * - exposure to the first quorum loss ≤ measured time; no trials ⇒ nothing counted.
- * The caller checks what needs the run's plan (trial count for runs/shard/chunks, horizon).
- */
-export function statisticsProblem(a: Accumulator): string | null {
-  const sum = (xs: Iterable<bigint>): bigint => {
-    let t = 0n;
-    for (const x of xs) t += x;
-    return t;
-  };
-  const count = (xs: Iterable<number>): number => {
-    let t = 0;
-    for (const x of xs) t += x;
-    return t;
-  };
-  const w = a.writeDown;
-  const q = a.quorumDown;
-  const m = a.measured;
-  const n = BigInt(a.trials);
-  const checks: [boolean, () => string][] = [
-    [sum(Object.values(a.byCause)) === w.sum, () => `write downtime by cause adds up to ${sum(Object.values(a.byCause))} µs, the total is ${w.sum} µs`],
-    [sum(Object.values(a.byProcess)) === w.sum, () => `write downtime by process adds up to ${sum(Object.values(a.byProcess))} µs, the total is ${w.sum} µs`],
-    [sum(Object.values(a.quorumByProcess)) === q.sum, () => `quorum downtime by process adds up to ${sum(Object.values(a.quorumByProcess))} µs, the total is ${q.sum} µs`],
-    [count(Object.values(a.outageEpisodesByProcess)) === a.outageEpisodes, () => `write outage episodes by process add up to ${count(Object.values(a.outageEpisodesByProcess))}, the total is ${a.outageEpisodes}`],
-    [count(Object.values(a.quorumLossEpisodesByProcess)) === a.quorumLossEpisodes, () => `quorum-loss episodes by process add up to ${count(Object.values(a.quorumLossEpisodesByProcess))}, the total is ${a.quorumLossEpisodes}`],
-    [w.sum <= m.sum, () => `write downtime ${w.sum} µs exceeds the measured time ${m.sum} µs`],
-    [q.sum <= m.sum, () => `quorum downtime ${q.sum} µs exceeds the measured time ${m.sum} µs`],
-    [m.sumXm === m.sumSq, () => 'measured time: sumXm differs from sumSq'],
-    [w.sumSq <= w.sumXm && w.sumXm <= m.sumSq, () => 'write downtime: its second moments are impossible for downtime ≤ measured time in every trial'],
-    [q.sumSq <= q.sumXm && q.sumXm <= m.sumSq, () => 'quorum downtime: its second moments are impossible for downtime ≤ measured time in every trial'],
-    [m.sum * m.sum <= n * m.sumSq, () => `measured time: sum² > trials × sumSq (impossible for ${a.trials} trials)`],
-    [w.sum * w.sum <= n * w.sumSq, () => `write downtime: sum² > trials × sumSq (impossible for ${a.trials} trials)`],
-    [q.sum * q.sum <= n * q.sumSq, () => `quorum downtime: sum² > trials × sumSq (impossible for ${a.trials} trials)`],
-    [a.trialsWithOutage <= a.trials, () => `${a.trialsWithOutage} trials with a write outage out of ${a.trials} trials`],
-    [a.trialsWithLongOutage <= a.trialsWithOutage, () => `${a.trialsWithLongOutage} trials with a long write outage but ${a.trialsWithOutage} with any`],
-    [a.trialsWithQuorumLoss <= a.trials, () => `${a.trialsWithQuorumLoss} trials with a quorum loss out of ${a.trials} trials`],
-    [a.trialsWithQuorumLoss <= a.quorumLossEpisodes, () => `${a.trialsWithQuorumLoss} trials with a quorum loss but ${a.quorumLossEpisodes} quorum-loss episodes`],
-    [a.quorumLossUs.count === a.quorumLossEpisodes, () => `${a.quorumLossUs.count} quorum-loss durations for ${a.quorumLossEpisodes} quorum-loss episodes`],
-    [a.electionUs.count <= a.elections, () => `${a.electionUs.count} election durations for ${a.elections} elections`],
-    [a.timeToQuorumLossUs <= m.sum, () => `time to first quorum loss ${a.timeToQuorumLossUs} µs exceeds the measured time ${m.sum} µs`],
-    [a.trials > 0 || (m.sum === 0n && a.outageEpisodes === 0 && a.quorumLossEpisodes === 0 && a.elections === 0 && a.faults === 0 && a.events === 0),
-      () => 'no trials, yet time, episodes, elections, faults or events are counted'],
-  ];
-  for (const [ok, why] of checks) if (!ok) return why();
-  for (const [name, h] of [['quorumLossUs', a.quorumLossUs], ['electionUs', a.electionUs]] as const) {
-    if (h.count === 0) {
-      if (h.sum !== 0) return `${name}: empty, yet its sum is ${String(h.sum)}`;
-      continue;
-    }
-    if (!(typeof h.min === 'number' && typeof h.max === 'number' && h.min >= 0 && h.min <= h.max && h.max < HISTOGRAM_MAX_VALUE)) {
-      return `${name}: min ${String(h.min)} and max ${String(h.max)} are not 0 ≤ min ≤ max < 2^54`;
-    }
-    if (typeof h.sum !== 'number') return `${name}: sum ${String(h.sum)} is not a number`;
-    const buckets = h.toJSON().buckets;
-    if (buckets[0] !== histogramBucketIndex(h.min) || buckets[buckets.length - 2] !== histogramBucketIndex(h.max)) {
-      return `${name}: min ${h.min} or max ${h.max} is not in the lowest or highest non-empty bucket`;
-    }
-    if (!(h.sum >= h.count * h.min && h.sum <= h.count * h.max)) return `${name}: sum ${h.sum} is outside count × [min, max] = [${h.count * h.min}, ${h.count * h.max}]`;
-  }
-  return null;
 }
 
 /** JSON form: BigInts as decimal strings (JSON numbers would lose digits past 2^53). */
@@ -311,6 +271,8 @@ export interface AccumulatorJSON {
   electionUs: HistogramJSON;
   faults: number;
   events: number;
+  /** failure-biased studies only (format WEIGHTED_ACCUMULATOR_FORMAT): the weighted cycle statistics */
+  weighted?: WeightedAccumulatorJSON;
 }
 
 export interface MomentsJSON {

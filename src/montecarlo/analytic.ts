@@ -97,7 +97,8 @@ export function analyticFor(experiment: Experiment, topology: Topology): Analyti
   };
 }
 
-function quorumSystemOf(topology: Topology, voters: readonly ServerSpec[]): QuorumSystem {
+/** The quorum system of `voters` (ascending id) as stats/quorum.ts takes it. */
+export function quorumSystemOf(topology: Topology, voters: readonly ServerSpec[]): QuorumSystem {
   if (topology.quorum === 'majority') return { kind: 'majority', voters: voters.length };
   return { kind: 'hierarchical', groups: voters.map((s) => s.group), weights: voters.map((s) => s.weight) };
 }

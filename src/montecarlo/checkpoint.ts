@@ -46,6 +46,8 @@ export interface FingerprintParts {
   readonly precision: number | null;
   readonly shard: string | null;
   readonly chunkSize: number;
+  /** the estimator asked for (method.ts RequestedMethod) */
+  readonly method: string;
   /** name and content hash of each study's configuration */
   readonly studies: readonly string[];
 }
@@ -66,6 +68,7 @@ export function fingerprintParts(opts: StudyOptions, configs: readonly StudyConf
     precision: opts.precision,
     shard: opts.shard ? `${opts.shard.index}/${opts.shard.count}` : null,
     chunkSize: opts.chunkSize,
+    method: opts.method ?? 'naive',
     studies: configs.map(studyKey),
   };
 }
@@ -77,7 +80,7 @@ export function fingerprintOf(parts: FingerprintParts): string {
 /** Why `saved` cannot resume a run with `now`, or null when it can. */
 export function fingerprintMismatch(saved: FingerprintParts, now: FingerprintParts): string | null {
   const diffs: string[] = [];
-  for (const k of ['version', 'seed', 'runs', 'horizonUs', 'precision', 'shard', 'chunkSize'] as const) {
+  for (const k of ['version', 'seed', 'runs', 'horizonUs', 'precision', 'shard', 'chunkSize', 'method'] as const) {
     if (saved[k] !== now[k]) diffs.push(`${k} ${JSON.stringify(saved[k])} in the checkpoint, ${JSON.stringify(now[k])} now`);
   }
   if (JSON.stringify(saved.studies) !== JSON.stringify(now.studies)) {

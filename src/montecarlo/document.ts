@@ -4,9 +4,11 @@ import { topologyFromJson, topologyToJson, type TopologyJson } from '../config/t
 import type { Topology } from '../model/index.js';
 import { ACCUMULATOR_FORMAT, Accumulator, type AccumulatorJSON } from './accumulator.js';
 import { analyticFor } from './analytic.js';
+import { failureBiasedRow } from './biased-row.js';
 import { contentDigest } from './digest.js';
 import { estimateRow, type AvailabilityRow, type StoppedBy } from './estimate.js';
 import { planProblem, studyProblem } from './integrity.js';
+import { resolveMethod, type ResolvedMethod, type RequestedMethod } from './method.js';
 import type { RunPlan, Shard } from './plan.js';
 
 /** A sweep variant: which key was set to which value for this row. */
@@ -30,9 +32,13 @@ export interface StudyOptions {
   readonly precision: number | null;
   readonly shard: Shard | null;
   readonly chunkSize: number;
+  /** the estimator asked for (method.ts); absent = naive. The CLI's default is `auto`. */
+  readonly method?: RequestedMethod;
 }
 
 export type ResultRow = AvailabilityRow & {
+  /** why this row ran with its `method` (method.ts resolveMethod), in words; null when not recorded */
+  readonly methodReason: string | null;
   readonly variant: Variant | null;
   /** the resolved configuration this row was simulated with, and its failure model in words */
   readonly config: { readonly topology: TopologyJson; readonly experiment: Experiment; readonly failureModel: FailureModelDescription };
@@ -61,6 +67,8 @@ export interface AvailabilityDocument {
     readonly precision: number | null;
     readonly shard: Shard | null;
     readonly chunkSize: number;
+    /** the estimator asked for (`--method`); each row's `method` says what it ran with */
+    readonly method: RequestedMethod;
   };
   /** how the numbers were estimated, in words */
   readonly assumptions: readonly string[];
@@ -83,6 +91,8 @@ export interface StudyResult {
   readonly config: StudyConfig;
   readonly acc: Accumulator;
   readonly stoppedBy: StoppedBy;
+  /** the estimator this study ran with and why (method.ts resolveMethod); absent = naive */
+  readonly method?: ResolvedMethod;
 }
 
 export const ASSUMPTIONS: readonly string[] = [
@@ -108,7 +118,7 @@ export const ASSUMPTIONS: readonly string[] = [
 export function resultRow(study: StudyResult, horizonUs: number): ResultRow {
   const { topology, experiment, variant } = study.config;
   const voters = topology.servers.filter((s) => s.role !== 'observer').length;
-  const row = estimateRow(study.acc, {
+  const base = estimateRow(study.acc, {
     topology: topology.name,
     voters,
     observers: topology.servers.length - voters,
@@ -116,7 +126,8 @@ export function resultRow(study: StudyResult, horizonUs: number): ResultRow {
     analytic: analyticFor(experiment, topology),
     stoppedBy: study.stoppedBy,
   });
-  return { ...row, variant, config: { topology: topologyToJson(topology), experiment, failureModel: describeFailureModel(experiment) }, statistics: study.acc.toJSON() };
+  const row = study.acc.weighted ? failureBiasedRow(base, study.acc.weighted, horizonUs) : base;
+  return { ...row, methodReason: study.method?.reason ?? null, variant, config: { topology: topologyToJson(topology), experiment, failureModel: describeFailureModel(experiment) }, statistics: study.acc.toJSON() };
 }
 
 export function availabilityDocument(
@@ -142,6 +153,7 @@ export function availabilityDocument(
       precision: opts.precision,
       shard: opts.shard,
       chunkSize: opts.chunkSize,
+      method: opts.method ?? 'naive',
     },
     assumptions: ASSUMPTIONS,
     notes,
@@ -186,7 +198,7 @@ export function mergeDocuments(docs: readonly AvailabilityDocument[], names: rea
     const what = `${inputName(names, i)}`;
     if (d.version !== first.version) throw new MergeError(`${what}: made by zksim ${d.version}, ${inputName(names, 0)} by ${first.version}`);
     if (d.seed !== first.seed) throw new MergeError(`${what}: seed ${d.seed}, ${inputName(names, 0)} has seed ${first.seed}`);
-    for (const k of ['runs', 'horizonUs', 'precision', 'chunkSize'] as const) {
+    for (const k of ['runs', 'horizonUs', 'precision', 'chunkSize', 'method'] as const) {
       if (d.options[k] !== first.options[k]) throw new MergeError(`${what}: ${k} ${String(d.options[k])}, ${inputName(names, 0)} has ${String(first.options[k])}`);
     }
     const plan: RunPlan = { runs: d.options.runs, shard: d.options.shard, chunkSize: d.options.chunkSize, precision: d.options.precision };
@@ -227,15 +239,10 @@ export function mergeDocuments(docs: readonly AvailabilityDocument[], names: rea
       if (r.stoppedBy === 'interrupted') interrupted = true;
     }
     if (interrupted) notes.push(`${f.topology}: some shards were interrupted; ${acc.trials} of ${first.options.runs} trials`);
-    return { config: { topology: topologyFromJson(f.config.topology), experiment: f.config.experiment, variant: f.variant }, acc, stoppedBy: interrupted ? 'interrupted' : 'runs' };
+    const config = { topology: topologyFromJson(f.config.topology), experiment: f.config.experiment, variant: f.variant };
+    return { config, acc, stoppedBy: interrupted ? 'interrupted' : 'runs', method: resolveMethod(first.options.method, config.topology, config.experiment) };
   });
-  const opts: StudyOptions = {
-    seed: first.seed,
-    runs: first.options.runs,
-    horizonUs: first.options.horizonUs,
-    precision: first.options.precision,
-    shard: null,
-    chunkSize: first.options.chunkSize,
-  };
+  const { runs, horizonUs, precision, chunkSize, method } = first.options;
+  const opts: StudyOptions = { seed: first.seed, runs, horizonUs, precision, shard: null, chunkSize, method };
   return availabilityDocument(opts, studies, first.version, notes);
 }

@@ -1,9 +1,11 @@
 import { Rng, deriveSeed } from '../core/index.js';
-import { sampleFaults } from '../faults/index.js';
+import { sampleFaults, sampleFaultsBiased } from '../faults/index.js';
 import type { Experiment } from '../model/experiment.js';
 import type { Topology } from '../model/index.js';
 import { runTrial, summarizeTrial, type TrialSummary } from '../scenario/index.js';
 import { Accumulator } from './accumulator.js';
+import type { EstimationMethod } from './method.js';
+import type { WeightedCycle } from './weighted.js';
 
 /**
  * Everything that determines a study's trials. Plain, frozen data: it is posted to workers as is
@@ -14,6 +16,8 @@ export interface StudySpec {
   readonly experiment: Experiment;
   readonly seed: string;
   readonly horizonUs: number;
+  /** resolved by method.ts resolveMethod; absent = naive (specs written before issue 12) */
+  readonly method?: EstimationMethod;
 }
 
 /** `--shard K/N`: this process runs trial indices i ≡ K−1 (mod N). index is 1-based. */
@@ -78,8 +82,32 @@ export function runOneTrial(spec: StudySpec, index: number): TrialSummary {
   return summarizeTrial(index, result);
 }
 
+/**
+ * Trial i under failure biasing (faults/biasing.ts): the same seed and 'faults' stream, the
+ * schedule drawn under the biased measure, the message-level trial run on it unchanged, and its
+ * totals split by regenerative cycle, each cycle carrying its likelihood ratio.
+ */
+export function runBiasedTrial(spec: StudySpec, index: number): { summary: TrialSummary; cycles: WeightedCycle[] } {
+  const seed = deriveSeed(spec.seed, index);
+  const schedule = sampleFaultsBiased(spec.experiment, spec.topology, new Rng(seed).fork('faults'), spec.horizonUs);
+  const cycleStartsUs = schedule.cycles.map((c) => c.startUs);
+  const result = runTrial({ topology: spec.topology, seed, durationUs: spec.horizonUs, faults: schedule.faults, cycleStartsUs });
+  const summary = summarizeTrial(index, result);
+  const totals = summary.cycles ?? [];
+  if (totals.length !== schedule.cycles.length) throw new Error(`trial ${index}: ${totals.length} cycle totals for ${schedule.cycles.length} cycles`);
+  const cycles = totals.map((t, i) => ({ ...t, logWeight: (schedule.cycles[i] as { logWeight: number }).logWeight }));
+  return { summary, cycles };
+}
+
 export function runChunk(spec: StudySpec, plan: RunPlan, chunk: number): Accumulator {
   const acc = new Accumulator();
-  for (const i of chunkIndices(plan, chunk)) acc.add(runOneTrial(spec, i));
+  for (const i of chunkIndices(plan, chunk)) {
+    if (spec.method === 'failure-biasing') {
+      const { summary, cycles } = runBiasedTrial(spec, i);
+      acc.add(summary, cycles);
+    } else {
+      acc.add(runOneTrial(spec, i));
+    }
+  }
   return acc;
 }

@@ -10,6 +10,7 @@ import {
 } from './checkpoint.js';
 import type { StudyConfig, StudyOptions, StudyResult } from './document.js';
 import { WorkerPool, type Progress } from './pool.js';
+import { resolveMethod } from './method.js';
 import type { RunPlan } from './plan.js';
 
 export interface RunStudiesOptions {
@@ -59,15 +60,16 @@ export async function runStudies(
     for (const config of configs) {
       const key = studyKey(config);
       const prior = saved.get(key);
+      const method = resolveMethod(opts.method ?? 'naive', config.topology, config.experiment);
       if (prior?.finished) {
-        studies.push({ config, acc: Accumulator.fromJSON(prior.acc), stoppedBy: prior.finished });
+        studies.push({ config, acc: Accumulator.fromJSON(prior.acc), stoppedBy: prior.finished, method });
         continue;
       }
       if (run.signal?.aborted) {
         interrupted = true;
         break;
       }
-      const spec = { topology: config.topology, experiment: config.experiment, seed: opts.seed, horizonUs: opts.horizonUs };
+      const spec = { topology: config.topology, experiment: config.experiment, seed: opts.seed, horizonUs: opts.horizonUs, method: method.method };
       const outcome = await pool.runStudy(spec, plan, {
         ...(prior ? { resume: { acc: Accumulator.fromJSON(prior.acc), nextChunk: prior.nextChunk } } : {}),
         ...(run.signal ? { signal: run.signal } : {}),
@@ -79,7 +81,7 @@ export async function runStudies(
       });
       const finished = outcome.stoppedBy === 'interrupted' ? null : outcome.stoppedBy;
       states.set(key, { key, nextChunk: outcome.nextChunk, finished, acc: outcome.acc.toJSON() });
-      studies.push({ config, acc: outcome.acc, stoppedBy: outcome.stoppedBy });
+      studies.push({ config, acc: outcome.acc, stoppedBy: outcome.stoppedBy, method });
       if (outcome.stoppedBy === 'interrupted') {
         interrupted = true;
         break;

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadTopology, shippedFile } from '../io.js';
-import { loadBase, runAndReport } from '../study.js';
+import { loadBase, METHOD_HELP, runAndReport } from '../study.js';
 
 /** The layouts users compare first: one zone, three zones, and why 2+2 and 3+2 disappoint. */
 export const MAIN_TOPOLOGIES = ['n3-1az', 'n3-3az', 'n4-2az', 'n5-2az', 'n5-3az', 'n6-3az', 'n7-3az'] as const;
@@ -15,8 +15,9 @@ export function registerStart(program: Command): void {
     .option('--out <dir>', 'where the charts and report.html go', 'out')
     .option('--runs <n>', 'trials per topology (default: the experiment’s, 1000)')
     .option('--workers <n>', 'worker threads (default: all cores)')
-    .action(async (opts: { out: string; runs?: string; workers?: string }) => {
-      const base = loadBase({ ...(opts.runs ? { runs: opts.runs } : {}), ...(opts.workers ? { workers: opts.workers } : {}) });
+    .option('--method <m>', METHOD_HELP, 'auto')
+    .action(async (opts: { out: string; runs?: string; workers?: string; method: string }) => {
+      const base = loadBase({ ...(opts.runs ? { runs: opts.runs } : {}), ...(opts.workers ? { workers: opts.workers } : {}), method: opts.method });
       const configs = MAIN_TOPOLOGIES.map((name) => ({ topology: loadTopology(shippedFile('topologies', name)), experiment: base.experiment, variant: null }));
       await runAndReport(configs, base, { out: opts.out });
     });

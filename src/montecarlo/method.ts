@@ -1,0 +1,92 @@
+/**
+ * Which estimator a study uses (`--method naive|auto|failure-biasing`, issue 12).
+ *
+ * - `naive`: plain Monte Carlo, every trial under the real failure model.
+ * - `failure-biasing`: the fault schedule is drawn under a biased measure that makes a second
+ *   failure during an outage about as likely as its repair (faults/biasing.ts), and every
+ *   regenerative cycle is weighted by its likelihood ratio (montecarlo/weighted.ts).
+ * - `auto` (the default) picks failure biasing exactly where it pays: where losing the quorum
+ *   takes OVERLAPPING failures. Failure biasing raises the odds of a further failure while one is
+ *   already in progress; it leaves the first failure of every excursion as it is. So where a
+ *   single failure event can take the quorum away by itself (a zone outage in a one-zone layout,
+ *   a 2|2 partition of four voters), those losses are as frequent as the event and naive Monte
+ *   Carlo sees plenty of them, while the weights would only add variance. Where no single event
+ *   can (the minimal cut is two or more events), quorum losses need coincidences that naive
+ *   Monte Carlo rarely draws — there failure biasing is used, provided some failure process it
+ *   can bias (exponential up times, touching a voter) is on.
+ */
+import { compileQuorum } from '../stats/index.js';
+import { quorumSystemOf } from './analytic.js';
+import type { Experiment, FailureModel } from '../model/experiment.js';
+import type { ServerSpec, Topology } from '../model/index.js';
+
+export type RequestedMethod = 'naive' | 'auto' | 'failure-biasing';
+export type EstimationMethod = 'naive' | 'failure-biasing';
+export const REQUESTED_METHODS: readonly RequestedMethod[] = ['auto', 'naive', 'failure-biasing'];
+
+export interface ResolvedMethod {
+  readonly method: EstimationMethod;
+  /** why, in words (for --show-model, the JSON's notes and the table's footnote) */
+  readonly reason: string;
+}
+
+/** The method a study of (topology, experiment) runs with when `requested` was asked for. */
+export function resolveMethod(requested: RequestedMethod, topology: Topology, experiment: Experiment): ResolvedMethod {
+  if (requested === 'naive') return { method: 'naive', reason: 'asked for (--method naive)' };
+  const biasable = biasableProcesses(experiment.failures);
+  if (requested === 'failure-biasing') {
+    return { method: 'failure-biasing', reason: biasable.length > 0 ? 'asked for (--method failure-biasing)' : 'asked for, but no process can be biased (none has exponential up times): the weights are all 1' };
+  }
+  if (biasable.length === 0) return { method: 'naive', reason: 'auto: no failure process with exponential up times to bias' };
+  const single = singleEventQuorumLoss(topology, experiment.failures);
+  if (single !== null) return { method: 'naive', reason: `auto: a single failure event takes the quorum (${single}), so quorum losses are not rare` };
+  return { method: 'failure-biasing', reason: 'auto: losing the quorum takes overlapping failures, which naive Monte Carlo rarely sees' };
+}
+
+/** The processes failure biasing can bias: those on whose up time is exponential. */
+export function biasableProcesses(f: FailureModel): string[] {
+  const out: string[] = [];
+  const exp = (d: { dist: string }): boolean => d.dist === 'exponential';
+  if (f.processRestarts && exp(f.processRestarts.every)) out.push('processRestarts');
+  if (f.hostFailures && exp(f.hostFailures.mttf)) out.push('hostFailures');
+  if (f.diskLoss && exp(f.diskLoss.every)) out.push('diskLoss');
+  if (f.domainOutages.some((o) => exp(o.every))) out.push('domainOutages');
+  if (f.bursts && exp(f.bursts.every)) out.push('bursts');
+  if (f.zonePartitions && exp(f.zonePartitions.every)) out.push('zonePartitions');
+  return out;
+}
+
+/**
+ * A failure event of a process that is on which, alone, leaves no connected quorum of voters,
+ * named in words; null when there is none. Events: a server down (process restarts, disk loss,
+ * one rolling-maintenance step), a host down (host failures), every host of a zone down (a burst
+ * at its worst, zone outages), every host of a rack / region down (domain outages), two zones cut
+ * apart (zone partitions: the quorum survives iff the voters outside one of the two zones hold one).
+ */
+export function singleEventQuorumLoss(topology: Topology, f: FailureModel): string | null {
+  const voters = [...topology.servers].filter((s) => s.role !== 'observer').sort((a, b) => a.id - b.id);
+  if (voters.length === 0) return null;
+  const hasQuorum = compileQuorum(quorumSystemOf(topology, voters));
+  const survives = (down: (s: ServerSpec) => boolean): boolean => hasQuorum(voters.map((s) => !down(s)));
+  const names = (field: 'host' | 'rack' | 'zone' | 'region'): string[] => [...new Set(voters.map((s) => s[field]))];
+  const checks: [boolean, string, (name: string) => (s: ServerSpec) => boolean, 'host' | 'rack' | 'zone' | 'region' | 'server'][] = [
+    [f.processRestarts !== null || f.diskLoss !== null || f.rollingMaintenance !== null, 'server', (n) => (s) => String(s.id) === n, 'server'],
+    [f.hostFailures !== null, 'host', (n) => (s) => s.host === n, 'host'],
+    [f.bursts !== null, 'burst in zone', (n) => (s) => s.zone === n, 'zone'],
+  ];
+  for (const o of f.domainOutages) checks.push([true, `${o.level} outage`, (n) => (s) => s[o.level] === n, o.level]);
+  for (const [on, what, down, field] of checks) {
+    if (!on) continue;
+    const entities = field === 'server' ? voters.map((s) => String(s.id)) : names(field);
+    for (const n of entities) if (!survives(down(n))) return `${what} ${n}`;
+  }
+  if (f.zonePartitions !== null) {
+    const zones = names('zone');
+    for (const [i, a] of zones.entries()) {
+      for (const b of zones.slice(i + 1)) {
+        if (!survives((s) => s.zone === a) && !survives((s) => s.zone === b)) return `zone partition ${a}|${b}`;
+      }
+    }
+  }
+  return null;
+}
