@@ -4,6 +4,7 @@ export * from './analytic.js';
 export * from './checkpoint.js';
 export * from './document.js';
 export * from './estimate.js';
+export * from './method.js';
 export * from './weighted.js';
 export * from './weighted-estimate.js';
 export { WeightedHistogram, type WeightedHistogramJSON } from './weighted-histogram.js';
