@@ -43,6 +43,17 @@ export function weightedRatio(y: Moments, x: Moments, n: number): WeightedRatio 
   return { value, ci95, standardError, relativeError };
 }
 
+/**
+ * Write unavailability's relative 95% half-width from the weighted cycles: the `--precision`
+ * criterion of a failure-biased study (estimate.ts precisionOf for naive ones); Infinity while
+ * the estimate is 0 or undefined, so sampling goes on.
+ */
+export function weightedPrecisionOf(w: WeightedAccumulator): number {
+  const u = weightedRatio(w.moments.writeDown, w.measured, w.trials);
+  const r = relativeHalfWidth(u.ci95, u.value);
+  return Number.isNaN(r) ? Infinity : r;
+}
+
 /** The AvailabilityRow fields a failure-biased study takes from its weighted cycles (the rest come from the unweighted sums). */
 export type WeightedRowFields = Pick<
   AvailabilityRow,

@@ -1,5 +1,6 @@
 import { DOWNTIME_CAUSES, DOWNTIME_PROCESSES, type DowntimeCause, type DowntimeProcess } from '../observe/index.js';
 import type { CycleTotals } from '../scenario/index.js';
+import { bucketBounds } from '../stats/index.js';
 import { LONG_OUTAGE_US, type Moments, type MomentsJSON } from './accumulator.js';
 import { WeightedHistogram, at, big, int, type WeightedHistogramJSON } from './weighted-histogram.js';
 
@@ -116,15 +117,17 @@ export class WeightedAccumulator {
     for (const [i, c] of cycles.entries()) {
       checkCycle(c, i);
       const w = cycleWeight(c.logWeight);
-      x += w * BigInt(c.endUs - c.startUs);
-      for (const q of WEIGHTED_QUANTITIES) y[q] += w * BigInt(QUANTITIES[q](c));
-      for (const k of DOWNTIME_CAUSES) cause[k] += w * BigInt(c.downByCauseUs[k]);
+      // most per-cycle values are 0: skip their BigInt products
+      const times = (v: number): bigint => (v === 0 ? 0n : w * BigInt(v));
+      x += times(c.endUs - c.startUs);
+      for (const q of WEIGHTED_QUANTITIES) y[q] += times(QUANTITIES[q](c));
+      for (const k of DOWNTIME_CAUSES) cause[k] += times(c.downByCauseUs[k]);
       for (const p of DOWNTIME_PROCESSES) {
-        proc[p] += w * BigInt(c.downByProcessUs[p]);
-        qproc[p] += w * BigInt(c.quorumDownByProcessUs[p]);
+        proc[p] += times(c.downByProcessUs[p]);
+        qproc[p] += times(c.quorumDownByProcessUs[p]);
       }
       for (const q of SPREAD_QUANTITIES) {
-        const v = w * BigInt(QUANTITIES[q](c));
+        const v = times(QUANTITIES[q](c));
         this.spread[q].sumSq += v * v;
         if (v > this.spread[q].max) this.spread[q].max = v;
       }
@@ -320,7 +323,7 @@ function momentFrom(j: unknown, name: string): Moments {
  * - cycles ≥ trials (every trial has a cycle from t = 0), cycles with a quorum loss or a long
  *   outage ≤ cycles; none seen ⇒ none weighted; no trials ⇒ nothing counted;
  * - the quorum-loss histogram weighs exactly the weighted episodes; the election histogram at
- *   most the weighted elections; a histogram's weight ≤ count × the largest weight.
+ *   most the weighted elections; a histogram's weight ≤ count × Σ W; min ≤ max, bracketing its buckets.
  */
 export function weightedStatisticsProblem(w: WeightedAccumulator): string | null {
   const total = (r: Record<string, Moments>): bigint => Object.values(r).reduce((t, m) => t + m.sum, 0n);
@@ -363,6 +366,12 @@ export function weightedStatisticsProblem(w: WeightedAccumulator): string | null
   }
   for (const [name, h] of [['quorumLossUs', w.quorumLossUs], ['electionUs', w.electionUs]] as const) {
     if (h.count > 0 && !(h.min <= h.max)) return `${name}: min ${h.min} > max ${h.max}`;
+    const buckets = h.buckets();
+    const [first, last] = [buckets[0]?.[0], buckets.at(-1)?.[0]];
+    // values of weight 0 have no bucket, so min and max need only bracket the weighted buckets
+    if (first !== undefined && last !== undefined && !(h.min < bucketBounds(first)[1] && h.max >= bucketBounds(last)[0])) {
+      return `${name}: min ${h.min} or max ${h.max} lies beyond the weighted buckets`;
+    }
     if (h.totalWeight > BigInt(h.count) * w.sumWeight) return `${name}: weighs ${h.totalWeight}, more than ${h.count} values can`;
   }
   return null;

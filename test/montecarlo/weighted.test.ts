@@ -4,7 +4,9 @@ import {
   Accumulator,
   cycleWeight,
   estimateRow,
+  precisionOf,
   WeightedAccumulator,
+  weightedPrecisionOf,
   weightedRowFields,
   weightedStatisticsProblem,
   type WeightedAccumulatorJSON,
@@ -146,6 +148,8 @@ describe('WeightedAccumulator: failure-biased cycles weighted by their likelihoo
     }
     for (const k of ['quorumLossMsP50', 'quorumLossMsP99', 'quorumLossMsMax', 'electionMsP50', 'electionMsP99', 'electionMsMax'] as const) expect(weighted[k]).toBe(naive[k]);
     expect(weighted.rareEvent?.effectiveSampleSize).toBe(w.cycles);
+    expectClose(weightedPrecisionOf(w), precisionOf(acc));
+    expect(weightedPrecisionOf(new WeightedAccumulator())).toBe(Infinity);
   });
 
   it('merges in any order and round-trips through JSON to the same bytes', () => {
@@ -188,6 +192,8 @@ describe('WeightedAccumulator: failure-biased cycles weighted by their likelihoo
       expect(problem((j) => (j.spread.quorumDown.max = bump(j.moments.quorumDown.sum)))).toMatch(/quorumDown: its per-cycle spread/);
       expect(problem((j) => (j.measured.sumSq = bump(j.measured.sumSq)))).toMatch(/measured time: sumXm differs/);
       expect(problem((j) => (j.sumWeightSq = '1'))).toMatch(/\(Σ W\)² > cycles × Σ W²/);
+      expect(problem((j) => (j.quorumLossUs.max = 0))).toMatch(/quorumLossUs: min \d+ > max 0/);
+      expect(problem((j) => (j.electionUs.min = j.electionUs.max))).toMatch(/electionUs: min \d+ or max \d+ lies beyond the weighted buckets/);
     });
   });
 });
