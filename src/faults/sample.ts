@@ -105,7 +105,8 @@ export function independentCrashRepair(mttfUs: number, mttrUs: number): Experime
  * Entities draw from streams of their own (`bias:hostFailures:3`, …), so this schedule shares
  * no draws with sampleFaults for the same seed, except the burst coins (keyed by burst number),
  * rolling maintenance and other processes that are not biasable, which are sampled exactly as
- * sampleFaults samples them. `horizonUs` is a non-negative integer (RangeError otherwise); the
+ * sampleFaults samples them. The cycles tile [0, horizonUs) (none for a zero horizon).
+ * `horizonUs` is a non-negative integer (RangeError otherwise); the
  * fault budget and the cap throw SimulationLimitError; bad `biasing` values throw RangeError.
  */
 export function sampleFaultsBiased(

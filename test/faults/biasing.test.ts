@@ -199,6 +199,26 @@ describe('sampleFaultsBiased: cycles and weights', () => {
     expect(() => sampleFaultsBiased(production, n5, new Rng(1), Y, DEFAULT_FAILURE_BIASING, 3)).toThrow(/more than 3 faults/);
   });
 
+  it('keeps a burst in one cycle while voter crashes of its window are still to come', () => {
+    // every host of the zone crashes in every burst, at a uniform time within a 10 h window, for 1 min
+    const window = 10 * H;
+    const e = withFailures({
+      ...independentCrashRepair(D, H),
+      hostFailures: null,
+      bursts: { every: exp(20 * D), windowUs: window, zoneJoin: 1, rackJoin: 1, downtime: { dist: 'constant', value: 60_000_000 } },
+    });
+    const s = sampleFaultsBiased(e, topology('n3-1az'), new Rng('window'), 10 * Y);
+    // A burst starts no earlier than the end of the previous one's window, so in time order the
+    // crashes come in threes, one burst each.
+    const starts = s.faults.map((f) => f.atUs);
+    expect(starts.length).toBeGreaterThan(100);
+    for (let j = 0; j + 2 < starts.length; j += 3) {
+      const [first, last] = [starts[j]!, starts[j + 2]!];
+      expect(last - first).toBeLessThanOrEqual(window);
+      expect(s.cycles.filter((c) => c.startUs > first && c.startUs <= last)).toEqual([]);
+    }
+  });
+
   it('refuses odds or a cap that is not a finite number ≥ 0', () => {
     expect(() => sampleFaultsBiased(production, n5, new Rng(1), Y, { odds: -1, maxLogWeight: 2 })).toThrow(/odds/);
     expect(() => sampleFaultsBiased(production, n5, new Rng(1), Y, { odds: 1, maxLogWeight: Infinity })).toThrow(/maxLogWeight/);
