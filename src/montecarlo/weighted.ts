@@ -1,6 +1,6 @@
 import { DOWNTIME_CAUSES, DOWNTIME_PROCESSES, type DowntimeCause, type DowntimeProcess } from '../observe/index.js';
 import type { CycleTotals } from '../scenario/index.js';
-import { bucketBounds } from '../stats/index.js';
+import { bucketBounds, histogramBucketIndex } from '../stats/index.js';
 import { LONG_OUTAGE_US, type Moments, type MomentsJSON } from './accumulator.js';
 import { WeightedHistogram, at, big, int, type WeightedHistogramJSON } from './weighted-histogram.js';
 
@@ -105,7 +105,8 @@ export class WeightedAccumulator {
   /**
    * Adds one trial: its cycles in order (TrialSummary.cycles, each with its RegenerativeCycle's
    * logWeight). RangeError, naming the cycle and field, for a trial without cycles or a cycle
-   * whose numbers are not non-negative integers (endUs ≥ startUs) with a finite logWeight.
+   * whose numbers are not non-negative integers (endUs ≥ startUs) with a finite logWeight; a
+   * refused trial leaves the accumulator as it was.
    */
   add(cycles: readonly WeightedCycle[]): this {
     if (cycles.length === 0) throw new RangeError('a failure-biased trial has at least one cycle (one starts at t = 0)');
@@ -114,9 +115,9 @@ export class WeightedAccumulator {
     const cause = record(DOWNTIME_CAUSES, () => 0n);
     const proc = record(DOWNTIME_PROCESSES, () => 0n);
     const qproc = record(DOWNTIME_PROCESSES, () => 0n);
+    const weights = cycles.map(checkedWeight);
     for (const [i, c] of cycles.entries()) {
-      checkCycle(c, i);
-      const w = cycleWeight(c.logWeight);
+      const w = weights[i] as bigint;
       // most per-cycle values are 0: skip their BigInt products
       const times = (v: number): bigint => (v === 0 ? 0n : w * BigInt(v));
       x += times(c.endUs - c.startUs);
@@ -263,11 +264,19 @@ export interface WeightedAccumulatorJSON {
   electionUs: WeightedHistogramJSON;
 }
 
-function checkCycle(c: WeightedCycle, i: number): void {
+/** The cycle's weight, once every number `add` reads is known to be sound (so a refused trial changes nothing). */
+function checkedWeight(c: WeightedCycle, i: number): bigint {
   const fields = ['startUs', 'endUs', 'writeDownUs', 'quorumDownUs', 'outageEpisodes', 'quorumLossEpisodes', 'longestWriteOutageUs', 'elections'] as const;
   for (const f of fields) int(c[f], `cycle ${i}: ${f}`);
+  for (const k of DOWNTIME_CAUSES) int(c.downByCauseUs[k], `cycle ${i}: downByCauseUs.${k}`);
+  for (const p of DOWNTIME_PROCESSES) {
+    int(c.downByProcessUs[p], `cycle ${i}: downByProcessUs.${p}`);
+    int(c.quorumDownByProcessUs[p], `cycle ${i}: quorumDownByProcessUs.${p}`);
+  }
+  for (const d of [...c.quorumLossDurationsUs, ...c.electionDurationsUs]) histogramBucketIndex(int(d, `cycle ${i}: a duration`));
   if (c.endUs < c.startUs) throw new RangeError(`cycle ${i}: endUs ${c.endUs} is before startUs ${c.startUs}`);
-  if (c.outageEpisodesByProcess.startup > c.outageEpisodes) throw new RangeError(`cycle ${i}: more start-up outages than outages`);
+  if (int(c.outageEpisodesByProcess.startup, `cycle ${i}: outageEpisodesByProcess.startup`) > c.outageEpisodes) throw new RangeError(`cycle ${i}: more start-up outages than outages`);
+  return cycleWeight(c.logWeight);
 }
 
 function record<K extends string, V>(keys: readonly K[], make: () => V): Record<K, V> {

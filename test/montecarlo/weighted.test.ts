@@ -122,6 +122,15 @@ describe('WeightedAccumulator: failure-biased cycles weighted by their likelihoo
     expect(() => cycleWeight(NaN)).toThrow(RangeError);
   });
 
+  it('add refuses a trial without cycles and cycles with impossible numbers, naming the cycle and field', () => {
+    const w = new WeightedAccumulator();
+    expect(() => w.add([])).toThrow(/at least one cycle/);
+    expect(() => w.add([cycle(0, 10, NaN)])).toThrow(/logWeight must be a finite/);
+    expect(() => w.add([cycle(0, 10, 0), cycle(10, 5, 0)])).toThrow(/cycle 1: endUs 5 is before startUs 10/);
+    expect(() => w.add([cycle(0, 10, 0, { quorumDownUs: -1 })])).toThrow(/cycle 0: quorumDownUs: expected a non-negative integer/);
+    expect(JSON.stringify(w.toJSON())).toBe(JSON.stringify(new WeightedAccumulator().toJSON()));
+  });
+
   it('with every weight 1 gives the naive estimates of estimateRow on the same trials', () => {
     const all = trials('equal', 80, () => 0);
     const acc = new Accumulator();
