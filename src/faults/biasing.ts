@@ -65,10 +65,13 @@ interface EntityState {
   readonly e: BiasEntity;
   /** events so far (burst k) */
   k: number;
-  /** remaining Exp(1) hazard budget while up */
+  /** Exp(1) hazard budget left at `sinceUs`, while up */
   budget: number;
-  /** current hazard, per µs */
+  /** hazard since `sinceUs`, per µs */
   rate: number;
+  sinceUs: number;
+  /** when the budget runs out at this rate */
+  failAt: number;
   /** busy (its event in progress) until this integer time; null = up, at risk */
   upAtUs: number | null;
   /** its faults, in emission order */
@@ -85,13 +88,21 @@ function spanOf(f: FaultSpec): Span {
   return d === null ? { atUs: f.atUs, endUs: Infinity, repairRate: 0 } : { atUs: f.atUs, endUs: f.atUs + d, repairRate: 1 / d };
 }
 
-/** The joint event loop over the biasable entities, with the exogenous voter-touching faults as given spans. */
+/**
+ * The joint event loop over the biasable entities, with the exogenous voter-touching faults as
+ * given spans. Budgets and the excess hazard are settled only where a rate changes, never at
+ * events that leave the rates alone, so an entity's failure time is `since + budget / rate`
+ * computed once per rate: events of entities that touch no voter (an observer's restarts) cannot
+ * move the voters' failures by a rounding error.
+ */
 class BiasedRun {
   private now = 0;
   private cycleStartUs = 0;
   private logL = 0;
-  /** excess hazard of the current excursion: ∫ Σ (r_e − λ_e) dt */
+  /** excess hazard of the current excursion, ∫ Σ (r_e − λ_e) dt, settled at `excessSinceUs` */
   private excess = 0;
+  private excessRate = 0;
+  private excessSinceUs = 0;
   private active: Span[] = [];
   /** burst crashes drawn but not yet started */
   private pending: Span[] = [];
@@ -107,31 +118,52 @@ class BiasedRun {
     private readonly horizonUs: number,
     private readonly out: FaultList,
   ) {
-    this.states = entities.map((e) => ({ e, k: 0, budget: hazardBudget(e.rng), rate: e.rate, upAtUs: null, faults: [] }));
+    this.states = entities.map((e) => {
+      const budget = hazardBudget(e.rng);
+      return { e, k: 0, budget, rate: e.rate, sinceUs: 0, failAt: budget / e.rate, upAtUs: null, faults: [] };
+    });
   }
 
   private degraded(): boolean {
     return this.active.length > 0 || this.pending.length > 0;
   }
 
-  /** Sets every entity's hazard for the coming interval; returns Σ (r_e − λ_e) over the up ones. */
-  private setRates(): number {
-    for (const s of this.states) s.rate = s.e.rate;
+  /** The biased hazard of each voter-touching entity at risk (balanced share, never below λ); natural when not biasing. */
+  private biasedShare(): number {
     const { odds, maxLogWeight } = this.biasing;
     if (!(odds > 0) || this.active.length === 0 || this.excess >= maxLogWeight) return 0;
-    const atRisk = this.states.filter((s) => s.upAtUs === null && s.e.voterTouching);
-    if (atRisk.length === 0) return 0;
+    const atRisk = this.states.filter((s) => s.upAtUs === null && s.e.voterTouching).length;
+    if (atRisk === 0) return 0;
     let repairs = 0;
     for (const a of this.active) repairs += a.repairRate;
-    const share = (odds * repairs) / atRisk.length;
-    let excess = 0;
-    for (const s of atRisk) {
-      if (share > s.e.rate) {
-        s.rate = share;
-        excess += share - s.e.rate;
-      }
+    return (odds * repairs) / atRisk;
+  }
+
+  /** Sets the hazards for the coming interval, settling the budgets and excess of whatever changes. */
+  private setRates(): void {
+    const share = this.biasedShare();
+    let excessRate = 0;
+    for (const s of this.states) {
+      if (s.upAtUs !== null) continue;
+      const rate = s.e.voterTouching && share > s.e.rate ? share : s.e.rate;
+      excessRate += rate - s.e.rate;
+      if (rate === s.rate) continue;
+      s.budget = Math.max(0, s.budget - s.rate * (this.now - s.sinceUs));
+      [s.rate, s.sinceUs, s.failAt] = [rate, this.now, this.now + s.budget / rate];
     }
-    return excess;
+    if (excessRate !== this.excessRate) {
+      this.settleExcess();
+      this.excessRate = excessRate;
+    }
+  }
+
+  private settleExcess(): void {
+    const gained = this.excessRate * (this.now - this.excessSinceUs);
+    if (gained > 0) {
+      this.logL += gained;
+      this.excess += gained;
+    }
+    this.excessSinceUs = this.now;
   }
 
   /** The next fault start or end, burst crash, or entity back at risk: always a whole µs. */
@@ -145,38 +177,25 @@ class BiasedRun {
 
   run(): void {
     for (;;) {
-      const excessRate = this.setRates();
+      this.setRates();
       const tInt = this.nextIntegerEvent();
-      let tFail = Infinity;
       let who: EntityState | null = null;
-      for (const s of this.states) {
-        if (s.upAtUs !== null) continue;
-        const t = this.now + s.budget / s.rate;
-        if (t < tFail) [tFail, who] = [t, s];
+      for (const s of this.states) if (s.upAtUs === null && (who === null || s.failAt < who.failAt)) who = s;
+      const tFail = who === null ? Infinity : who.failAt;
+      const tCap = this.excessRate > 0 ? this.excessSinceUs + (this.biasing.maxLogWeight - this.excess) / this.excessRate : Infinity;
+      const t = Math.max(this.now, Math.min(tInt, tFail, tCap));
+      this.now = Math.min(t, this.horizonUs);
+      if (t >= this.horizonUs) break;
+      // `<=`, not `===`: an instant a rounding error put behind `now` is still handled.
+      if (tCap <= t) {
+        this.settleExcess();
+        this.excess = Math.max(this.excess, this.biasing.maxLogWeight);
       }
-      const tCap = excessRate > 0 ? this.now + (this.biasing.maxLogWeight - this.excess) / excessRate : Infinity;
-      const t = Math.min(tInt, tFail, tCap);
-      if (t >= this.horizonUs) {
-        this.advance(this.horizonUs, excessRate);
-        break;
-      }
-      this.advance(t, excessRate);
-      if (t === tCap) this.excess = Math.max(this.excess, this.biasing.maxLogWeight);
-      if (who !== null && t === tFail) this.fail(who);
-      if (t === tInt) this.integerEvents(t);
+      if (who !== null && tFail <= t) this.fail(who);
+      if (tInt <= t) this.integerEvents(t);
     }
+    this.settleExcess();
     if (this.horizonUs > 0) this.cycles.push({ startUs: this.cycleStartUs, endUs: this.horizonUs, logWeight: this.logL });
-  }
-
-  /** Time passes to `t` at the current rates: budgets are spent, the excess hazard accrues. */
-  private advance(t: number, excessRate: number): void {
-    const dt = t - this.now;
-    for (const s of this.states) if (s.upAtUs === null) s.budget = Math.max(0, s.budget - s.rate * dt);
-    if (excessRate > 0) {
-      this.logL += excessRate * dt;
-      this.excess += excessRate * dt;
-    }
-    this.now = t;
   }
 
   /** Entity `s` fails now: the likelihood ratio's jump, its event's faults, and when it is back at risk. */
@@ -189,14 +208,14 @@ class BiasedRun {
       s.faults.push(f);
       if (this.touches(f)) (f.atUs <= this.now ? this.active : this.pending).push(spanOf(f));
     }
-    s.budget = 0;
     s.upAtUs = ev.upAtUs;
     if (ev.upAtUs <= this.now) this.backAtRisk(s);
   }
 
+  /** A new up period: a fresh budget at the natural hazard (setRates biases it if need be). */
   private backAtRisk(s: EntityState): void {
-    s.upAtUs = null;
     s.budget = hazardBudget(s.e.rng);
+    [s.upAtUs, s.rate, s.sinceUs, s.failAt] = [null, s.e.rate, this.now, this.now + s.budget / s.e.rate];
   }
 
   /** Repairs and entities back at risk first, then starts: a cycle ends only if nothing starts at the same µs. */
@@ -211,10 +230,9 @@ class BiasedRun {
       this.pending = this.pending.filter((p) => p.atUs > t);
     }
     if (was && !this.degraded()) {
+      this.settleExcess();
       this.cycles.push({ startUs: this.cycleStartUs, endUs: t, logWeight: this.logL });
-      this.cycleStartUs = t;
-      this.logL = 0;
-      this.excess = 0;
+      [this.cycleStartUs, this.logL, this.excess] = [t, 0, 0];
     }
   }
 }

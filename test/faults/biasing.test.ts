@@ -219,6 +219,23 @@ describe('sampleFaultsBiased: cycles and weights', () => {
     }
   });
 
+  it('adding observers in a zone of their own changes neither the voters\' biased faults nor the cycles', () => {
+    const v1 = n5.servers.find((x) => x.id === 1)!;
+    const observer = (id: number) => ({ ...v1, id, role: 'observer' as const, zone: 'dr1', rack: `dr1-r${id}`, host: `server-${id}` });
+    const withObservers: Topology = { ...n5, name: 'n5-3az+dr', servers: [...n5.servers, observer(6), observer(7)] };
+    const mentionsObserver = (f: FaultSpec): boolean =>
+      ('node' in f && f.node.kind === 'server' && f.node.id > 5) || (f.kind === 'domain-down' && f.name.startsWith('dr1')) || (f.kind === 'partition' && f.groups.flat().some((id) => id > 5));
+    for (const seed of ['obs1', 'obs2']) {
+      const a = sampleFaultsBiased(production, n5, new Rng(seed), Y);
+      const b = sampleFaultsBiased(production, withObservers, new Rng(seed), Y);
+      const kept = b.faults.filter((f) => !mentionsObserver(f));
+      kept.forEach((f, i) => { if (JSON.stringify(f) !== JSON.stringify(a.faults[i])) console.log(JSON.stringify(f), JSON.stringify(a.faults[i])); });
+      expect(kept).toEqual(a.faults);
+      expect(b.faults.length).toBeGreaterThan(a.faults.length);
+      expect(b.cycles).toEqual(a.cycles);
+    }
+  });
+
   it('refuses odds or a cap that is not a finite number ≥ 0', () => {
     expect(() => sampleFaultsBiased(production, n5, new Rng(1), Y, { odds: -1, maxLogWeight: 2 })).toThrow(/odds/);
     expect(() => sampleFaultsBiased(production, n5, new Rng(1), Y, { odds: 1, maxLogWeight: Infinity })).toThrow(/maxLogWeight/);
