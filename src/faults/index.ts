@@ -1,5 +1,7 @@
 export { independentCrashRepair, sampleFaults, sampleFaultsBiased } from './sample.js';
-export { DEFAULT_FAILURE_BIASING, type BiasedSchedule, type FailureBiasing, type RegenerativeCycle } from './biasing.js';
+export { type BiasedSchedule, type RegenerativeCycle } from './biasing.js';
+export { DEFAULT_FORCING, type ApproximateForcing } from './forcing.js';
+export { quorumLostJudge } from './quorum-state.js';
 export { analyticInputs, type AnalyticInputs } from './analytic.js';
 export { FAILURE_PROCESS_TABLE, type FailureProcess } from './processes.js';
 export type { SampleContext } from './sampling.js';

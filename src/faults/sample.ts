@@ -39,7 +39,8 @@ import { SimulationLimitError, type Rng } from '../core/index.js';
 import type { Experiment } from '../model/experiment.js';
 import type { FaultSpec } from '../model/faults.js';
 import type { Topology } from '../model/topology.js';
-import { type BiasedSchedule, biasedSchedule, DEFAULT_FAILURE_BIASING, type FailureBiasing } from './biasing.js';
+import type { BiasedSchedule } from './biasing.js';
+import { type ApproximateForcing, DEFAULT_FORCING, forcedSchedule } from './forcing.js';
 import { FAILURE_PROCESS_TABLE, type FailureProcess } from './processes.js';
 import { byId, domains, FaultList, hostRepresentatives } from './sampling.js';
 
@@ -98,23 +99,24 @@ export function independentCrashRepair(mttfUs: number, mttrUs: number): Experime
 }
 
 /**
- * The trial's fault schedule under failure biasing (faults/biasing.ts): the same processes,
- * budget checks and `cap` as sampleFaults, but the failures of every voter-touching process with
- * an exponential up time are drawn at raised hazard while the schedule is degraded, and the
- * schedule comes with its regenerative cycles, each weighted by its likelihood ratio dP/dQ.
- * Entities draw from streams of their own (`bias:hostFailures:3`, …), so this schedule shares
- * no draws with sampleFaults for the same seed, except the burst coins (keyed by burst number),
- * rolling maintenance and other processes that are not biasable, which are sampled exactly as
- * sampleFaults samples them. The cycles tile [0, horizonUs) (none for a zero horizon).
- * `horizonUs` is a non-negative integer (RangeError otherwise); the
- * fault budget and the cap throw SimulationLimitError; bad `biasing` values throw RangeError.
+ * The trial's fault schedule under failure biasing (the change of measure of
+ * `--method failure-biasing`, faults/forcing.ts: balanced failure biasing with approximate
+ * forcing): the same processes, budget checks and `cap` as sampleFaults, but while the schedule
+ * is degraded a further failure of a voter-touching process with an exponential up time is
+ * forced into the time before the next repair with raised probability, and the schedule comes
+ * with its regenerative cycles, each weighted by its likelihood ratio dP/dQ. Timing and choice
+ * draws come from the stream `bias:schedule`, each entity's marks (durations, burst coins) from
+ * its own (`bias:hostFailures:3`, …); rolling maintenance and other processes that cannot be
+ * biased are sampled exactly as sampleFaults samples them. `horizonUs` is a non-negative
+ * integer (RangeError otherwise); the fault budget and the cap throw SimulationLimitError; a
+ * forcing outside 0 < probability ≤ max < 1 throws RangeError.
  */
 export function sampleFaultsBiased(
   experiment: Experiment,
   topology: Topology,
   rng: Rng,
   horizonUs: number,
-  biasing: FailureBiasing = DEFAULT_FAILURE_BIASING,
+  forcing: ApproximateForcing = DEFAULT_FORCING,
   cap = MAX_SAMPLED_FAULTS,
 ): BiasedSchedule {
   if (!Number.isSafeInteger(horizonUs) || horizonUs < 0) throw new RangeError(`horizonUs must be a non-negative integer, got ${horizonUs}`);
@@ -122,5 +124,5 @@ export function sampleFaultsBiased(
   if (budget.length > 0) throw new SimulationLimitError(budget.map((i) => `topology ${topology.name}: ${i.path}: ${i.message}`).join('; '));
   const servers = byId(topology);
   const ctx = { servers, hosts: hostRepresentatives(servers), rng, horizonUs, out: new FaultList(cap) };
-  return biasedSchedule(experiment.failures, ctx, biasing, cap);
+  return forcedSchedule(experiment.failures, topology, ctx, forcing);
 }
