@@ -52,24 +52,40 @@ export interface TrialSummary {
   readonly cycles?: readonly CycleTotals[];
 }
 
-/** One regenerative cycle's share of a trial (TrialSummary.cycles). Times in integer µs. */
+/**
+ * One regenerative cycle's share of a trial (TrialSummary.cycles). Times in integer µs.
+ *
+ * Every field holds what the trial's field of the same name holds, restricted to the episodes
+ * that STARTED in [startUs, endUs): their whole downtime and duration, also the part past endUs
+ * (to the trial's end at most). Why: the cycle's likelihood-ratio weight must multiply exactly the
+ * downtime its excursion caused (observe/cycles.ts). Most cycles have no episode: all zeros.
+ */
 export interface CycleTotals {
-  /** the cycle's window [startUs, endUs), clipped to the trial's measured window */
+  /**
+   * the cycle's window [startUs, endUs), in µs from t = 0 (not from the window start), clipped to
+   * the trial's measured window: the next cycle's start, or the trial's end for the last cycle
+   */
   readonly startUs: number;
   readonly endUs: number;
+  /** write downtime of the write outages that started in the cycle; = Σ downByCauseUs = Σ downByProcessUs */
   readonly writeDownUs: number;
+  /** quorum downtime of the quorum-loss episodes that started in the cycle; = Σ quorumDownByProcessUs */
   readonly quorumDownUs: number;
   readonly downByCauseUs: Readonly<Record<DowntimeCause, number>>;
   readonly downByProcessUs: Readonly<Record<DowntimeProcess, number>>;
   readonly quorumDownByProcessUs: Readonly<Record<DowntimeProcess, number>>;
+  /** write outages that started in the cycle (a start-up election re-charged to a fault as for the trial) */
   readonly outageEpisodes: number;
   readonly outageEpisodesByProcess: Readonly<Record<DowntimeProcess, number>>;
-  /** the longest write outage that started in this cycle (µs), 0 if none */
+  /** the longest write outage that started in this cycle (µs), 0 if none; max over cycles = the trial's */
   readonly longestWriteOutageUs: number;
   readonly quorumLossEpisodes: number;
   readonly quorumLossEpisodesByProcess: Readonly<Record<DowntimeProcess, number>>;
+  /** durations of the quorum-loss episodes that started in the cycle, in order (cut at the trial's end) */
   readonly quorumLossDurationsUs: readonly number[];
+  /** elections (as TrialSummary.elections) whose first LOOKING fell in the cycle */
   readonly elections: number;
+  /** durations of those elections, with TrialSummary.electionDurationsUs's filter (kept a quorum throughout) */
   readonly electionDurationsUs: readonly number[];
 }
 
