@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/index.js';
-import { sampleFaults } from '../../src/faults/index.js';
+import { sampleFaults, sampleFaultsBiased } from '../../src/faults/index.js';
 import { DOWNTIME_CAUSES, DOWNTIME_PROCESSES, DowntimeMeter, type ClusterStatus, type DowntimeCause } from '../../src/observe/index.js';
 import { checkCycleStarts, cycleIndexAt } from '../../src/observe/cycles.js';
 import { runTrial, summarizeTrial, type CycleTotals, type TrialSummary } from '../../src/scenario/index.js';
@@ -114,6 +114,26 @@ describe('TrialSummary.cycles: each episode and all its downtime belong to the c
       }
     }
     expect(quorumLosses).toBeGreaterThan(0); // the schedules exercise the quorum split too
+  });
+
+  it('adds up exactly over failure-biased production years, with the sampler\'s own cycles (n5-3az, n7-3az)', () => {
+    const exp = experiment('production');
+    const yearUs = 365 * 24 * 3600 * S;
+    let quorumLosses = 0;
+    for (const name of ['n5-3az', 'n7-3az']) {
+      const t = topology(name);
+      for (let i = 0; i < 3; i++) {
+        const seed = `biased-${name}-${i}`;
+        const schedule = sampleFaultsBiased(exp, t, new Rng(seed).fork('faults'), yearUs);
+        const starts = schedule.cycles.map((c) => c.startUs);
+        const { plain, split } = run(t, seed, yearUs, schedule.faults, starts);
+        expectSameTotals(plain, split);
+        const cycles = expectCyclesAddUp(split, starts);
+        expect(cycles.map((c) => [c.startUs, c.endUs])).toEqual(schedule.cycles.map((c) => [c.startUs, c.endUs]));
+        quorumLosses += plain.quorumLossEpisodes;
+      }
+    }
+    expect(quorumLosses).toBeGreaterThan(10); // biasing makes quorum losses common: the quorum split is exercised
   });
 
   it('an empty cycle (equal starts) and cycles past the trial end are charged nothing', () => {
