@@ -37,10 +37,10 @@ export function resolveMethod(requested: RequestedMethod, topology: Topology, ex
   if (requested === 'failure-biasing') {
     return { method: 'failure-biasing', reason: biasable.length > 0 ? 'asked for (--method failure-biasing)' : 'asked for, but no process can be biased (none has exponential up times): the weights are all 1' };
   }
-  if (biasable.length === 0) return { method: 'naive', reason: 'auto: no failure process with exponential up times to bias' };
+  if (biasable.length === 0) return { method: 'naive', reason: 'no failure process has exponential up times to bias (--method auto)' };
   const single = singleEventQuorumLoss(topology, experiment.failures);
-  if (single !== null) return { method: 'naive', reason: `auto: a single failure event takes the quorum (${single}), so quorum losses are not rare` };
-  return { method: 'failure-biasing', reason: 'auto: losing the quorum takes overlapping failures, which naive Monte Carlo rarely sees' };
+  if (single !== null) return { method: 'naive', reason: `a single failure event takes the quorum (${single}), so quorum losses are not rare (--method auto)` };
+  return { method: 'failure-biasing', reason: 'losing the quorum takes overlapping failures, which naive Monte Carlo rarely draws (--method auto)' };
 }
 
 /** The processes failure biasing can bias: those on whose up time is exponential. */

@@ -7,6 +7,7 @@ import { MIN_EPISODES } from '../stats/index.js';
 import { MS_PER_S } from '../model/duration.js';
 import type { ExperimentProvenance } from '../model/experiment.js';
 import type { TopologyOverride } from '../model/topology.js';
+import { episodeCount, LOSS_PROBABILITY_RELATIVE_ERROR, METHOD_MEASURES, methodFootnotes, QUORUM_RELATIVE_ERROR, WRITE_RELATIVE_ERROR } from './table-method.js';
 
 /** How failure processes read in tables and charts (keys: observe/availability.ts DOWNTIME_PROCESSES). */
 export const PROCESS_WORDS: Readonly<Record<DowntimeProcess, string>> = {
@@ -56,12 +57,15 @@ export function availabilityTable(doc: AvailabilityDocument): string {
   const measures: [string, (r: ResultRow) => string][] = [
     ['voters / observers', (r) => `${r.voters} / ${r.observers}`],
     ['trials (stopped by)', (r) => `${r.runs} (${r.stoppedBy})`],
+    ...METHOD_MEASURES,
     ['write availability', (r) => formatAvailability(r.writeAvailability, r.writeUnavailability) + (untrustedWrite(r) ? UNTRUSTED : '')],
     ['  95% CI', (r) => formatAvailabilityInterval(r.writeAvailabilityCi95, r.outageEpisodes, 'write outage')],
+    WRITE_RELATIVE_ERROR,
     ['  nines', (r) => (r.nines === null ? '∞' : r.nines.toFixed(2))],
     ['downtime min/yr', (r) => `${num(r.downtimeMinutesPerYear)} ± ${num((r.downtimeMinutesPerYearCi95[1] - r.downtimeMinutesPerYearCi95[0]) / 2)}`],
     ['quorum availability', (r) => avail(r.quorumAvailability) + (r.tooFewQuorumEpisodes ? UNTRUSTED : '')],
     ['  95% CI', (r) => formatAvailabilityInterval(r.quorumAvailabilityCi95, r.quorumLossEpisodes, 'quorum loss')],
+    QUORUM_RELATIVE_ERROR,
     ['closed form (quorum)', (r) => (r.analyticQuorumAvailability === null ? 'n/a' : formatAvailability(r.analyticQuorumAvailability, r.analyticQuorumUnavailability ?? undefined))],
     ['  leaves out', (r) => (r.analyticQuorumAvailability === null ? '' : (r.analyticLeavesOut ?? []).join(', ') || 'nothing')],
     ['downtime by symptom, min/yr', () => ''],
@@ -72,15 +76,16 @@ export function availabilityTable(doc: AvailabilityDocument): string {
     ['  syncing', (r) => num(r.downtimeByCause.syncing)],
     ['downtime by process, min/yr', () => ''],
     ...byProcess.map((p): [string, (r: ResultRow) => string] => [`  ${PROCESS_WORDS[p]}`, (r) => num(r.downtimeByProcess[p])]),
-    ['write outages/yr (failures)', (r) => `${num(r.outagesPerYear)} (${r.failureOutageEpisodes})`],
-    ['quorum losses/yr', (r) => `${num(r.quorumLossesPerYear)} (${r.quorumLossEpisodes})`],
-    ...lossesByProcess.map((p): [string, (r: ResultRow) => string] => [`  ${PROCESS_WORDS[p]}`, (r) => String(r.quorumLossEpisodesByProcess[p])]),
+    ['write outages/yr (failures)', (r) => `${num(r.outagesPerYear)} (${episodeCount(r, r.failureOutageEpisodes)})`],
+    ['quorum losses/yr', (r) => `${num(r.quorumLossesPerYear)} (${episodeCount(r, r.quorumLossEpisodes)})`],
+    ...lossesByProcess.map((p): [string, (r: ResultRow) => string] => [`  ${PROCESS_WORDS[p]}`, (r) => episodeCount(r, r.quorumLossEpisodesByProcess[p])]),
     ['quorum loss p50 / p99', (r) => `${ms(r.quorumLossMsP50)} / ${ms(r.quorumLossMsP99)}`],
     ['elections/yr', (r) => num(r.electionsPerYear)],
     ['election p50 / p99 (quorum up)', (r) => `${ms(r.electionMsP50)} / ${ms(r.electionMsP99)}`],
     ['mean time to quorum loss', (r) => mttql(r)],
     ['  simulated, 95% CI', (r) => mttqlInterval(r)],
     ['P(quorum lost in a year)', (r) => probability(r.quorumLossProbabilityPerYear, r.quorumLossProbabilityPerYearCi95)],
+    LOSS_PROBABILITY_RELATIVE_ERROR,
     [`P(write outage > ${ms(rows[0]?.sessionTimeoutMs ?? 30_000)} in a year)`, (r) => probability(r.longOutageProbabilityPerYear, r.longOutageProbabilityPerYearCi95)],
   ];
   const labelWidth = Math.max(...measures.map(([l]) => l.length));
@@ -92,7 +97,7 @@ export function availabilityTable(doc: AvailabilityDocument): string {
   lines.push(line('', heads));
   lines.push(line('', widths.map((w) => '─'.repeat(w))));
   measures.forEach(([label], i) => lines.push(line(label, cells[i] ?? [])));
-  const scope = closedFormScope(rows);
+  const scope = [...closedFormScope(rows), ...methodFootnotes(rows, label)];
   if (scope.length > 0 || rows.some((r) => r.tooFewWriteEpisodes || r.tooFewQuorumEpisodes)) lines.push('');
   for (const s of scope) lines.push(s);
   if (rows.some((r) => untrustedWrite(r) || r.tooFewQuorumEpisodes || (r.tooFewMttqlEvents ?? false))) {
