@@ -1,6 +1,7 @@
 import { benchEnsembles } from './ensemble.js';
 import { benchKernel } from './kernel.js';
 import { benchMontecarlo } from './montecarlo.js';
+import { benchRareEvent, rareEventSummary } from './rare-event.js';
 import { benchTrial } from './trial.js';
 
 /**
@@ -52,6 +53,13 @@ const sections: readonly BenchSection[] = [
         'ensemble: ms per simulated minute of run (leader killed at 20 s), voters up to 9 then observers: ' +
         rows.map((r) => `${r.servers} servers ${r.msPerSimulatedMinute.toFixed(1)} ms (×${r.ratioTo3.toFixed(2)})`).join(', ');
       return { result: { rows }, summary };
+    },
+  },
+  {
+    name: 'rare-event',
+    run() {
+      const r = benchRareEvent();
+      return { result: r, summary: rareEventSummary(r) };
     },
   },
 ];
