@@ -108,7 +108,7 @@ const CONTRACTS: readonly Contract[] = [
   },
   {
     name: 'faults: a year of every failure process on n5-3az under failure biasing (faults and weighted cycles)',
-    covers: ['src/faults/biasing.ts', 'src/faults/biasing-entities.ts'],
+    covers: ['src/faults/biasing.ts', 'src/faults/biasing-entities.ts', 'src/faults/forcing.ts'],
     run: (seed) => sampleFaultsBiased(everything, n5, new Rng(seed), YEAR_US),
   },
   ...FAILURE_PROCESS_TABLE.map(

