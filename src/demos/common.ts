@@ -6,7 +6,7 @@ import { formatSecondsFixed } from '../model/duration.js';
 import type { Experiment } from '../model/experiment.js';
 import type { FaultSpec, Topology } from '../model/index.js';
 import type { AvailabilityDocument, ResultRow, StudyConfig, StudyOptions } from '../montecarlo/index.js';
-import { MIN_EPISODES } from '../stats/index.js';
+import { MIN_EPISODES, Z95 } from '../stats/index.js';
 import { parseFault } from '../config/faults.js';
 import { RUN_CLIENT_EVENT_LIMIT } from '../config/limits.js';
 import { runTrial, type WorkloadSpec } from '../scenario/index.js';
@@ -130,33 +130,75 @@ export function fixed(v: number, digits = 2): string {
 }
 
 /**
- * A ratio of quorum unavailabilities U(num) / U(den), as a demo may quote it. Simulated only
- * when BOTH estimates rest on at least MIN_EPISODES quorum-loss episodes (with fewer, an
- * estimate, and a ratio of two, is not to be trusted: it can be off by any factor, or be 0 or
- * ∞); otherwise the closed form when one applies to both rows; otherwise none at all.
- * `basis` says which, in words, for the narration.
+ * Relative standard error of a row's simulated quorum unavailability U (standard error / U):
+ * for a failure-biased row its rareEvent.quorumRelativeError (delta method over trials of the
+ * weighted regenerative ratio, montecarlo/weighted-estimate.ts); for a naive row read back from
+ * its 95% interval, which is U ± Z95·se (montecarlo/estimate.ts ratioEstimate; the lower end may
+ * be clamped at 0, so the upper end is used). Null when U is 0 or not finite.
  */
-export interface QuotedRatio {
-  readonly value: number | null;
-  readonly source: 'simulated' | 'closed form' | null;
-  /** quorum-loss episodes behind [num, den] */
-  readonly episodes: readonly [number, number];
-  readonly basis: string;
+export function quorumRelativeError(row: ResultRow): number | null {
+  const u = 1 - row.quorumAvailability;
+  if (!(u > 0) || !Number.isFinite(u)) return null;
+  if (row.method === 'failure-biasing') return row.rareEvent?.quorumRelativeError ?? null;
+  const upper = 1 - row.quorumAvailabilityCi95[0];
+  return (upper - u) / (Z95 * u);
 }
 
-export function quorumUnavailabilityRatio(num: ResultRow, den: ResultRow): QuotedRatio {
-  const episodes = [num.quorumLossEpisodes, den.quorumLossEpisodes] as const;
-  const few = [num, den].filter((r) => r.quorumLossEpisodes < MIN_EPISODES);
-  const counts = `${few.map((r) => `${r.topology} lost its quorum ${r.quorumLossEpisodes === 1 ? 'once' : `${r.quorumLossEpisodes} times`}`).join(' and ')} in the simulation, fewer than ${MIN_EPISODES}`;
-  if (episodes[0] >= MIN_EPISODES && episodes[1] >= MIN_EPISODES) {
-    return { value: (1 - num.quorumAvailability) / (1 - den.quorumAvailability), source: 'simulated', episodes, basis: `simulated: ${episodes[0]} and ${episodes[1]} quorum losses` };
-  }
+/**
+ * A ratio of SIMULATED quorum unavailabilities R = U(num) / U(den), as a demo quotes it, with
+ * its 95% interval exp(ln R ± Z95·√(r_num² + r_den²)), r = each row's relative standard error
+ * (quorumRelativeError): the delta method on the log ratio, the two rows taken as independent
+ * (they share the seed; a positive correlation from that would only narrow the true interval).
+ * Not quoted (value and ci95 null, `refused` saying why in words) when a failure-biased row's
+ * weights are degenerate (rareEvent.degenerate), when a naive row rests on fewer than
+ * MIN_EPISODES quorum-loss episodes, or when either estimate is 0. `closedForm` is the closed
+ * form's ratio when both rows have one, quoted beside the simulated ratio, never instead of it.
+ */
+export interface QuorumRatio {
+  /** topologies [num, den] */
+  readonly topologies: readonly [string, string];
+  readonly methods: readonly [ResultRow['method'], ResultRow['method']];
+  /** simulated U(num)/U(den); null when not quoted */
+  readonly value: number | null;
+  readonly ci95: readonly [number, number] | null;
+  /** standard error / estimate of [U(num), U(den)] */
+  readonly relativeErrors: readonly [number | null, number | null];
+  readonly closedForm: number | null;
+  /** why the simulated ratio is not quoted; null when it is */
+  readonly refused: string | null;
+}
+
+export function quorumRatio(num: ResultRow, den: ResultRow): QuorumRatio {
   const a = num.analyticQuorumUnavailability;
   const b = den.analyticQuorumUnavailability;
-  if (a !== null && b !== null && b > 0) {
-    return { value: a / b, source: 'closed form', episodes, basis: `from the closed form: ${counts}, too few to estimate it from` };
+  const closedForm = a !== null && b !== null && b > 0 ? a / b : null;
+  const rel = [quorumRelativeError(num), quorumRelativeError(den)] as const;
+  const base = { topologies: [num.topology, den.topology] as const, methods: [num.method, den.method] as const, relativeErrors: rel, closedForm };
+  const reasons: string[] = [];
+  for (const r of [num, den]) {
+    if (r.method === 'failure-biasing' && (r.rareEvent === null || r.rareEvent.degenerate)) {
+      reasons.push(`${r.topology}'s likelihood-ratio weights are degenerate (${r.rareEvent?.warnings.join('; ') ?? 'no diagnostics'})`);
+    } else if (r.method === 'naive' && r.quorumLossEpisodes < MIN_EPISODES) {
+      reasons.push(`${r.topology} lost its quorum ${r.quorumLossEpisodes === 1 ? 'once' : `${r.quorumLossEpisodes} times`} in the simulation, fewer than ${MIN_EPISODES}`);
+    } else if (quorumRelativeError(r) === null) {
+      reasons.push(`${r.topology}'s simulated quorum unavailability is 0`);
+    }
   }
-  return { value: null, source: null, episodes, basis: `${counts}, and no closed form applies` };
+  if (reasons.length > 0) return { ...base, value: null, ci95: null, refused: reasons.join(', and ') };
+  const value = (1 - num.quorumAvailability) / (1 - den.quorumAvailability);
+  const half = Z95 * Math.hypot(rel[0] as number, rel[1] as number);
+  return { ...base, value, ci95: [value * Math.exp(-half), value * Math.exp(half)], refused: null };
+}
+
+/** A ratio with enough digits to read: 1.90, 12.3, 141. */
+export function ratioFigure(x: number): string {
+  return x >= 100 ? fixed(x, 0) : x >= 10 ? fixed(x, 1) : x >= 0.1 ? fixed(x, 2) : sci(x);
+}
+
+/** "1.90× (95% interval 1.44–2.50)" — or null when the ratio is not quoted. */
+export function ratioWithInterval(q: QuorumRatio): string | null {
+  if (q.value === null || q.ci95 === null) return null;
+  return `${ratioFigure(q.value)}× (95% interval ${ratioFigure(q.ci95[0])}–${ratioFigure(q.ci95[1])})`;
 }
 
 export function plural(n: number, one: string, many = `${one}s`): string {

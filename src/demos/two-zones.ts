@@ -1,7 +1,7 @@
 // two-zones: no layout over two zones survives losing the larger one; a third zone (2+2+1) fixes it.
 import { US_PER_S, usToMs } from '../core/index.js';
 import { formatDurationUs } from '../model/duration.js';
-import { DEFAULT_CHUNK_SIZE, type AvailabilityDocument, type ResultRow } from '../montecarlo/index.js';
+import { DEFAULT_CHUNK_SIZE, type AvailabilityDocument, type RequestedMethod, type ResultRow } from '../montecarlo/index.js';
 import type { Table } from '../report/html/index.js';
 import type { RunJson } from '../report/run-json.js';
 import {
@@ -11,8 +11,11 @@ import {
   getStudy,
   narrate,
   plural,
+  quorumRatio,
+  quorumRelativeError,
   quorumSize,
-  quorumUnavailabilityRatio,
+  ratioFigure,
+  ratioWithInterval,
   sci,
   secs,
   secs1,
@@ -38,6 +41,12 @@ export const ZONE_RUNS: readonly (readonly [string, string])[] = [
 ];
 export const STUDY_TOPOLOGIES: readonly string[] = ['n4-2az', 'n5-2az', 'n5-3az'];
 export const STUDY_RUNS = 40;
+/**
+ * `auto` keeps naive Monte Carlo where one zone outage takes the quorum (n4-2az, n5-2az: losses
+ * are frequent) and picks failure biasing for n5-3az, which loses it only when two zones (or a
+ * zone and a host) are down at once — too rare for 40 naive trial-years to show even once.
+ */
+export const STUDY_METHOD: RequestedMethod = 'auto';
 
 export interface Split {
   readonly voters: number;
@@ -143,14 +152,19 @@ function studies(inputs: DemoInputs): StudyRequest[] {
     {
       name: 'az-outage',
       configs: STUDY_TOPOLOGIES.map((t) => ({ topology: inputs.topology(t), experiment, variant: null })),
-      options: { seed: inputs.seed, runs: STUDY_RUNS, horizonUs: experiment.horizonUs, precision: null, shard: null, chunkSize: DEFAULT_CHUNK_SIZE },
+      options: { seed: inputs.seed, runs: STUDY_RUNS, horizonUs: experiment.horizonUs, precision: null, shard: null, chunkSize: DEFAULT_CHUNK_SIZE, method: STUDY_METHOD },
     },
   ];
 }
 
-/** The mark of a write estimate not to be trusted (fewer than 10 outages behind it). */
+/** The mark of a write estimate not to be trusted (fewer than 10 outages behind it, or degenerate weights). */
 function star(r: ResultRow): string {
   return r.writeAvailabilityUntrusted ? ' *' : '';
+}
+
+/** The mark of a quorum estimate not to be trusted (too few quorum losses behind it, or degenerate weights). */
+function quorumStar(r: ResultRow): string {
+  return r.tooFewQuorumEpisodes || r.rareEvent?.degenerate === true ? ' *' : '';
 }
 
 function build(inputs: DemoInputs, docs: ReadonlyMap<string, AvailabilityDocument>): DemoOutput {
@@ -186,22 +200,28 @@ function build(inputs: DemoInputs, docs: ReadonlyMap<string, AvailabilityDocumen
   const study = getStudy(docs, 'az-outage');
   const row = (t: string): ResultRow => study.results.find((r) => r.topology === t) as ResultRow;
   const studyTable: Table = {
-    caption: `Monte Carlo under experiments/az-outage.yaml (zone outages every ~60 d per zone, ~2 h; mild host failures), ${STUDY_RUNS} trials × 1 y; * not to be trusted: fewer than 10 quorum losses (or write outages) behind it`,
-    columns: ['topology', 'write unavailability', '95% CI', 'downtime min/y', 'outages/y', 'quorum losses', 'quorum unavailability', 'closed form'],
+    caption:
+      `Monte Carlo under experiments/az-outage.yaml (zone outages every ~60 d per zone, ~2 h; mild host failures), ${STUDY_RUNS} trials × 1 y, --method ${STUDY_METHOD}; ` +
+      `quorum losses as simulated (under the biased measure where failure-biasing); rel. error = standard error / estimate; ` +
+      `* not to be trusted: fewer than 10 quorum losses (or write outages) behind it, or degenerate weights`,
+    columns: ['topology', 'method', 'write unavailability', '95% CI', 'downtime min/y', 'outages/y', 'quorum losses', 'quorum unavailability', 'rel. error', 'closed form'],
     rows: STUDY_TOPOLOGIES.map((t) => {
       const r = row(t);
+      const rel = quorumRelativeError(r);
       return [
         t,
+        r.method,
         sci(r.writeUnavailability) + star(r),
         `${sci(r.writeUnavailabilityCi95[0])} – ${sci(r.writeUnavailabilityCi95[1])}`,
         fixed(r.downtimeMinutesPerYear, 1),
         fixed(r.outagesPerYear, 1),
         String(r.quorumLossEpisodes),
-        sci(1 - r.quorumAvailability) + (r.tooFewQuorumEpisodes ? ' *' : ''),
+        sci(1 - r.quorumAvailability) + quorumStar(r),
+        rel === null ? '—' : `${fixed(rel * 100, 1)}%`,
         r.analyticQuorumUnavailability === null ? '—' : sci(r.analyticQuorumUnavailability),
       ];
     }),
-    numeric: [false, true, true, true, true, true, true, true],
+    numeric: [false, false, true, true, true, true, true, true, true, true],
   };
 
   const by = (t: string, z: string): ZoneRunStory => stories.find((s) => s.topology === t && s.zone === z) as ZoneRunStory;
@@ -212,17 +232,25 @@ function build(inputs: DemoInputs, docs: ReadonlyMap<string, AvailabilityDocumen
   const r42 = row('n4-2az');
   const r52 = row('n5-2az');
   const r53 = row('n5-3az');
-  const ratio = quorumUnavailabilityRatio(r52, r53);
+  const ratio = quorumRatio(r52, r53);
+  const quoted = ratioWithInterval(ratio);
+  const closedRatio = ratio.closedForm === null ? '' : `the closed form says ${fixed(ratio.closedForm, 0)}×`;
   const ratioText =
-    ratio.value === null
-      ? `How much less of the time its quorum is down than n5-2az's cannot be said from this run: ${ratio.basis}.`
-      : `Its quorum is down ${fixed(ratio.value, ratio.value >= 10 ? 0 : 1)}× less of the time than that of the same five servers over two zones (${ratio.basis}).`;
+    quoted === null
+      ? `How much less of the time its quorum is down than n5-2az's cannot be said from this run: ${ratio.refused ?? 'no estimate'}${closedRatio === '' ? '' : ` (${closedRatio}, not checked by this run)`}.`
+      : `Simulated, its quorum is down ${ratioFigure(ratio.value as number)}× less of the time than that of the same five servers over two zones ` +
+        `(95% interval ${ratioFigure(ratio.ci95?.[0] as number)}–${ratioFigure(ratio.ci95?.[1] as number)}; ` +
+        `n5-2az by ${ratio.methods[0]} Monte Carlo, n5-3az by ${ratio.methods[1] === 'failure-biasing' ? 'failure biasing' : `${ratio.methods[1]} Monte Carlo`}; ` +
+        `the interval is the delta method on the log ratio from the two relative errors, ${ratio.relativeErrors.map((e) => (e === null ? '—' : `${fixed(e * 100, 1)}%`)).join(' and ')}, the rows taken as independent)` +
+        `${closedRatio === '' ? '' : `; ${closedRatio}`}.`;
   // A write figure marked * (montecarlo/estimate.ts writeTrust: too few quorum losses behind it)
   // is failovers only: say so, and quote the closed form's quorum downtime, a floor under the
   // write downtime since writes need a quorum (issue 9: 1.3 min/y quoted, ~8 min/y true).
   const unsampled = !r53.writeAvailabilityUntrusted
     ? ''
-    : r53.analyticQuorumUnavailability !== null
+    : r53.method === 'failure-biasing'
+      ? ` That figure is marked * (not to be trusted): ${r53.rareEvent?.degenerate === true ? (r53.rareEvent.warnings[0] ?? 'the likelihood-ratio weights are degenerate') : 'too few write outages behind it'}.`
+      : r53.analyticQuorumUnavailability !== null
       ? ` That figure is failovers only and is marked * (not to be trusted): n5-3az lost its quorum in ${plural(r53.trialsWithQuorumLoss, 'trial')} of ${r53.runs} (it takes two zones down at once, too rare for ${r53.runs} trials to show); ` +
         `the closed form${(r53.analyticLeavesOut ?? []).length === 0 ? ', which covers every failure process here,' : ''} puts its quorum downtime at ${sci(r53.analyticQuorumUnavailability)} of the time (${fixed(r53.analyticQuorumUnavailability * 525_600, 1)} min/y), ` +
         `and writes need a quorum: read n5-3az's write downtime as at least ${fixed(r53.analyticQuorumUnavailability * 525_600, 1)} min/y (closed form), not the simulated figure.`
@@ -245,7 +273,10 @@ function build(inputs: DemoInputs, docs: ReadonlyMap<string, AvailabilityDocumen
     `Over a year of frequent zone outages (experiments/az-outage.yaml), n4-2az is write-unavailable ${sci(r42.writeUnavailability)} of the time ` +
       `(${fixed(r42.downtimeMinutesPerYear, 0)} min/y${star(r42)}) and n5-2az ${sci(r52.writeUnavailability)} (${fixed(r52.downtimeMinutesPerYear, 0)} min/y${star(r52)}), ` +
       `against ${sci(r53.writeUnavailability)} (${fixed(r53.downtimeMinutesPerYear, 1)} min/y${star(r53)}) for n5-3az, ` +
-      `from ${plural(r53.failureOutageEpisodes, 'write outage')} in ${r53.runs} trials.${unsampled} ${ratioText}`,
+      (r53.method === 'failure-biasing' && r53.rareEvent !== null
+        ? `estimated by failure biasing from ${r53.runs} trials (${r53.rareEvent.cycles} regenerative cycles, ${r53.rareEvent.cyclesWithQuorumLoss} of them losing the quorum under the biased measure, each weighted by its likelihood ratio).`
+        : `from ${plural(r53.failureOutageEpisodes, 'write outage')} in ${r53.runs} trials.`) +
+      `${unsampled} ${ratioText}`,
     studyTable,
   ]);
 

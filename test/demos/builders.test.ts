@@ -2,7 +2,8 @@ import { describe, expect, test } from 'vitest';
 import { DEMOS, findDemo, quorumSize, textTable, unavailableWithin } from '../../src/demos/index.js';
 import { choose, evenOddRatio, quorumRows } from '../../src/demos/even-nodes.js';
 import { splits } from '../../src/demos/two-zones.js';
-import { quorumUnavailabilityRatio } from '../../src/demos/common.js';
+import { quorumRatio, quorumRelativeError, ratioWithInterval } from '../../src/demos/common.js';
+import { Z95 } from '../../src/stats/index.js';
 import type { ResultRow } from '../../src/montecarlo/index.js';
 import { exposure, restartOrder, rollingSchedule, syncedVoterSteps } from '../../src/demos/rolling-restart.js';
 import { firstDivergence } from '../../src/demos/split-brain.js';
@@ -135,18 +136,53 @@ describe('demo builders (pure)', () => {
     expect(t).toBe('c\nname   n\na      1\nbbb   22');
   });
 
-  test('a quoted quorum ratio is simulated only with ≥ 10 quorum losses on both sides, else the closed form, else none', () => {
-    const row = (topology: string, quorumLossEpisodes: number, quorumAvailability: number, analytic: number | null) =>
-      ({ topology, quorumLossEpisodes, quorumAvailability, analyticQuorumUnavailability: analytic }) as unknown as ResultRow;
-    const sim = quorumUnavailabilityRatio(row('a', 40, 0.99, 0.011), row('b', 10, 0.999, 0.0012));
-    expect(sim.source).toBe('simulated');
-    expect(sim.value).toBeCloseTo(10, 9);
-    const closed = quorumUnavailabilityRatio(row('a', 40, 0.99, 0.011), row('b', 0, 1, 0.0011));
-    expect(closed).toMatchObject({ source: 'closed form', episodes: [40, 0] });
-    expect(closed.value).toBeCloseTo(10, 9);
-    expect(closed.basis).toBe('from the closed form: b lost its quorum 0 times in the simulation, fewer than 10, too few to estimate it from');
-    const none = quorumUnavailabilityRatio(row('a', 9, 0.99, null), row('b', 0, 1, null));
-    expect(none).toMatchObject({ source: null, value: null });
-    expect(none.basis).toBe('a lost its quorum 9 times and b lost its quorum 0 times in the simulation, fewer than 10, and no closed form applies');
+  test('a quoted quorum ratio is the simulated one with a delta-method interval on the log; refused on degenerate weights or too few naive losses', () => {
+    const fb = (topology: string, u: number, rel: number, degenerate = false, analytic: number | null = null) =>
+      ({
+        topology,
+        method: 'failure-biasing',
+        quorumLossEpisodes: 3,
+        quorumAvailability: 1 - u,
+        quorumAvailabilityCi95: [1 - u * (1 + Z95 * rel), 1 - u * (1 - Z95 * rel)],
+        analyticQuorumUnavailability: analytic,
+        rareEvent: { quorumRelativeError: rel, degenerate, warnings: degenerate ? ['the likelihood-ratio weights are degenerate: one cycle carries 80% of the quorum downtime'] : [] },
+      }) as unknown as ResultRow;
+    const naive = (topology: string, episodes: number, u: number, halfWidth: number, analytic: number | null = null) =>
+      ({
+        topology,
+        method: 'naive',
+        quorumLossEpisodes: episodes,
+        quorumAvailability: 1 - u,
+        quorumAvailabilityCi95: [1 - (u + halfWidth), 1 - Math.max(0, u - halfWidth)],
+        analyticQuorumUnavailability: analytic,
+        rareEvent: null,
+      }) as unknown as ResultRow;
+    // relative errors: the diagnostics' for failure biasing, (upper end − U) / (Z95·U) for naive
+    expect(quorumRelativeError(fb('a', 2e-6, 0.1))).toBe(0.1);
+    expect(quorumRelativeError(naive('b', 40, 1e-3, Z95 * 2e-4))).toBeCloseTo(0.2, 6);
+    expect(quorumRelativeError(naive('b', 0, 0, 0))).toBeNull();
+
+    const q = quorumRatio(fb('n4', 2e-6, 0.1, false, 6e-6), fb('n3', 1e-6, 0.1, false, 3e-6));
+    expect(q.refused).toBeNull();
+    expect(q.value).toBeCloseTo(2, 6);
+    const half = Z95 * Math.SQRT2 * 0.1;
+    expect(q.ci95?.[0]).toBeCloseTo(2 * Math.exp(-half), 6);
+    expect(q.ci95?.[1]).toBeCloseTo(2 * Math.exp(half), 6);
+    expect(q.closedForm).toBeCloseTo(2, 9);
+    expect(q.methods).toEqual(['failure-biasing', 'failure-biasing']);
+    expect(ratioWithInterval(q)).toBe(`2.00× (95% interval ${(2 * Math.exp(-half)).toFixed(2)}–${(2 * Math.exp(half)).toFixed(2)})`);
+
+    const mixed = quorumRatio(naive('n5-2az', 244, 2e-3, Z95 * 2e-4), fb('n5-3az', 1.6e-5, 0.15));
+    expect(mixed.value).toBeCloseTo(125, 6);
+    expect(mixed.relativeErrors[0]).toBeCloseTo(0.1, 6);
+
+    const degenerate = quorumRatio(fb('n6', 2e-8, 0.3, true, 2e-8), fb('n5', 1e-8, 0.1, false, 1e-8));
+    expect(degenerate).toMatchObject({ value: null, ci95: null, closedForm: 2 });
+    expect(degenerate.refused).toBe("n6's likelihood-ratio weights are degenerate (the likelihood-ratio weights are degenerate: one cycle carries 80% of the quorum downtime)");
+    expect(ratioWithInterval(degenerate)).toBeNull();
+
+    const few = quorumRatio(naive('a', 9, 1e-3, 5e-4), fb('b', 1e-5, 0.1));
+    expect(few).toMatchObject({ value: null, closedForm: null });
+    expect(few.refused).toBe('a lost its quorum 9 times in the simulation, fewer than 10');
   });
 });
