@@ -1,14 +1,14 @@
 /**
- * The entities of failure biasing (faults/biasing.ts): the failure model split into
+ * The entities of failure biasing (faults/forcing.ts runs them): the failure model split into
  *   - biasable entities: one per server, host, domain, zone or zone pair of every process whose up
- *     time is exponential (a constant hazard λ = 1/mean that the sampler may scale), each drawing
- *     from a stream of its own, `bias:<process>:<entity>`, so changing one entity never shifts
- *     another's draws;
+ *     time is exponential (a constant hazard λ = 1/mean that the sampler may bias), each drawing
+ *     its marks from a stream of its own, `bias:<process>:<entity>`;
  *   - exogenous parts: every other process (rolling maintenance; a process or domain-outage entry
  *     whose up time is not exponential), sampled exactly as sampleFaults samples it, unbiased.
  * Each entity produces the faults today's process produces (same kinds, sources, targets, and for
  * bursts the same coin streams and draw order as processes.ts sampleBursts), only its failure
- * times come from the biasing loop.
+ * times come from the biasing loop; `rng` draws the entity's marks (durations, burst offsets) and,
+ * where the loop asks, its hazard budgets.
  */
 import type { Rng } from '../core/index.js';
 import type { Distribution } from '../model/distribution.js';
@@ -28,7 +28,7 @@ export interface EntityEvent {
 export interface BiasEntity {
   /** the stream name, `bias:hostFailures:3`, `bias:bursts:az1`, … */
   readonly label: string;
-  /** the entity's stream: hazard budgets and its events' marks (durations, burst offsets) */
+  /** the entity's own stream: its events' marks (durations, burst offsets), and hazard budgets where the loop draws them here */
   readonly rng: Rng;
   /** natural hazard λ = 1 / mean up time, per µs */
   readonly rate: number;
