@@ -238,7 +238,6 @@ const LONG_FUNCTIONS: Readonly<Record<string, number>> = {
   'src/demos/rolling-restart.ts#build': 75,
   'src/demos/split-brain.ts#build': 98,
   'src/demos/two-zones.ts#build': 126,
-  'src/montecarlo/document.ts#mergeDocuments': 71,
   'src/montecarlo/estimate.ts#estimateRow': 123,
   'src/report/charts/availability.ts#availabilityNines': 73,
   'src/report/charts/timeline.ts#runTimeline': 87,

@@ -4,7 +4,7 @@ import { MIN_EPISODES, relativeHalfWidth, type Interval } from '../stats/index.j
 import { formatYears } from '../stats/format.js';
 import type { Moments } from './accumulator.js';
 import { ratioEstimate, type AvailabilityRow, type RareEventDiagnostics } from './estimate.js';
-import type { SpreadQuantity, WeightedAccumulator } from './weighted.js';
+import { WEIGHT_SCALE_BITS, type SpreadQuantity, type WeightedAccumulator } from './weighted.js';
 import type { WeightedHistogram } from './weighted-histogram.js';
 
 const MINUTES_PER_YEAR = US_PER_YEAR / 60_000_000;
@@ -97,7 +97,7 @@ export function weightedRowFields(w: WeightedAccumulator, horizonUs: number): We
   const loss = yearProbability(w.moments.quorumLossCycles, lossCycles);
   const long = yearProbability(w.moments.longOutageCycles, weightedRatio(w.moments.longOutageCycles, w.measured, n));
   const lossRate = lossCycles.value * US_PER_YEAR;
-  const lossRateCi = yearRate(w.moments.quorumLossCycles, lossCycles.ci95);
+  const lossRateCi = yearRate(w.moments.quorumLossCycles, lossCycles.ci95, w.measured);
   return {
     writeAvailability: 1 - write.value,
     writeAvailabilityCi95: [1 - writeCi[1], 1 - writeCi[0]],
@@ -116,7 +116,7 @@ export function weightedRowFields(w: WeightedAccumulator, horizonUs: number): We
     outagesPerYear: perYear(w.moments.failureOutageEpisodes),
     quorumLossesPerYear: perYear(w.moments.quorumLossEpisodes),
     electionsPerYear: elections.value * US_PER_YEAR,
-    electionsPerYearCi95: yearRate(w.moments.elections, elections.ci95),
+    electionsPerYearCi95: yearRate(w.moments.elections, elections.ci95, w.measured),
     ...durations('quorumLoss', w.quorumLossUs),
     ...durations('election', w.electionUs),
     simulatedMeanYearsToQuorumLoss: lossRate > 0 ? 1 / lossRate : null,
@@ -136,9 +136,16 @@ function bounded(y: Moments, ci: Interval): Interval {
 }
 
 /** A per-µs rate interval as per year; [0, ∞) when no cycle showed the event. */
-function yearRate(y: Moments, ci: Interval): Interval {
-  return y.sum === 0n ? [0, Infinity] : [ci[0] * US_PER_YEAR, ci[1] * US_PER_YEAR];
+function yearRate(y: Moments, ci: Interval, measured: Moments): Interval {
+  if (y.sum !== 0n) return [ci[0] * US_PER_YEAR, ci[1] * US_PER_YEAR];
+  // No cycle showed the event: Garwood's zero-event bound 3.689 / exposure, the exposure being
+  // the weighted measured time Σ W·C in years (the JSON contract has no room for an open end).
+  const years = ratio(measured.sum, BigInt(2) ** BigInt(WEIGHT_SCALE_BITS)) / US_PER_YEAR;
+  return [0, years > 0 ? GARWOOD_ZERO_EVENTS / years : Number.MAX_VALUE];
 }
+
+/** Upper 95% Garwood limit on a Poisson mean when no event was seen. */
+const GARWOOD_ZERO_EVENTS = 3.689;
 
 /**
  * P(at least one event in a year) = 1 − exp(−ρ·year) from the weighted rate ρ of cycles with the
