@@ -7,7 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng.js';
-import { voterToucher } from '../../src/faults/biasing-entities.js';
+import { biasParts, voterToucher } from '../../src/faults/biasing-entities.js';
+import { byId, domains, draw, FaultList, hostRepresentatives } from '../../src/faults/sampling.js';
 import { SimulationLimitError } from '../../src/core/index.js';
 import { DEFAULT_FORCING, independentCrashRepair, sampleFaults, sampleFaultsBiased, type BiasedSchedule } from '../../src/faults/index.js';
 import type { Experiment, FailureModel } from '../../src/model/experiment.js';
@@ -171,6 +172,29 @@ describe('sampleFaultsBiased: cycles and weights', () => {
       expect(last - first).toBeLessThanOrEqual(window);
       expect(s.cycles.filter((c) => c.startUs > first && c.startUs <= last)).toEqual([]);
     }
+  });
+
+  it('a burst entity draws, at the naive burst times, exactly the crashes sampleBursts draws (same coins, order, horizon)', () => {
+    const bursts = production.failures.bursts!;
+    const e = withFailures({ ...independentCrashRepair(D, H), hostFailures: null, bursts });
+    const [rng, horizonUs] = [new Rng('coins'), 5 * Y];
+    const servers = byId(n5);
+    const parts = biasParts(e.failures, { servers, hosts: hostRepresentatives(servers), rng, horizonUs, out: new FaultList() }, voterToucher(servers));
+    const entities = parts.flatMap((p) => ('entities' in p ? p.entities : []));
+    const zones = domains(servers, 'zone');
+    expect(entities.map((x) => x.label)).toEqual(zones.map((z) => `bias:bursts:${z}`));
+    const replay: FaultSpec[] = [];
+    zones.forEach((zone, i) => {
+      // the naive burst times: sampleBursts' own stream and draws
+      const r = rng.fork(`bursts:${zone}`);
+      for (let [t, k] = [draw(bursts.every, r), 1]; t < horizonUs; t += bursts.windowUs + draw(bursts.every, r), k++) {
+        const ev = entities[i]!.fail(t, k);
+        expect(ev.upAtUs).toBe(t + bursts.windowUs);
+        replay.push(...ev.faults);
+      }
+    });
+    expect(replay.length).toBeGreaterThan(20);
+    expect(replay.sort((a, b) => a.atUs - b.atUs)).toEqual(sampleFaults(e, n5, rng, horizonUs));
   });
 
   it('refuses a forcing probability outside (0, 1) or a max below it', () => {
