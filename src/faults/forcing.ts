@@ -27,8 +27,10 @@
  *
  * Cycles: a cycle ends where the schedule becomes all up again (nothing touching a voter active
  * or pending); the next starts there with ratio 1, so weights never compound over a trial.
- * Entities whose faults touch no voter (an observer's restarts) are never biased: they fail at
- * their natural rate from hazard budgets of their own stream.
+ * Entities whose faults touch no voter (an observer's restarts) are never biased and never
+ * change the degraded state: they are drawn on their own, at their natural rate from their own
+ * stream (naturalEntity), so adding observers leaves the voters' schedule and cycles as they were
+ * (common random numbers between compared layouts).
  *
  * Randomness: timing and choice draws of the biased entities come from one stream,
  * `bias:schedule`; each entity's marks (durations, burst coins) from its own stream.
@@ -70,8 +72,6 @@ interface EntityState {
   k: number;
   /** busy (its event in progress) until this integer time; null = up, at risk */
   upAtUs: number | null;
-  /** hazard budget (Exp(1)) of an entity that is never biased; unused for the others */
-  budget: number;
   readonly faults: FaultSpec[];
 }
 
@@ -95,8 +95,6 @@ export class ForcingRun {
   private lost = false;
   readonly cycles: RegenerativeCycle[] = [];
   readonly states: EntityState[];
-  private readonly biased: EntityState[];
-  private readonly natural: EntityState[];
 
   constructor(
     entities: readonly BiasEntity[],
@@ -109,9 +107,7 @@ export class ForcingRun {
     private readonly quorumLost: QuorumJudge,
     private readonly meanRepairUs: (f: FaultSpec) => number,
   ) {
-    this.states = entities.map((e) => ({ e, k: 0, upAtUs: null, budget: e.voterTouching ? 0 : exp1(e.rng), faults: [] }));
-    this.biased = this.states.filter((s) => s.e.voterTouching);
-    this.natural = this.states.filter((s) => !s.e.voterTouching);
+    this.states = entities.map((e) => ({ e, k: 0, upAtUs: null, faults: [] }));
   }
 
   private degraded(): boolean {
@@ -129,27 +125,18 @@ export class ForcingRun {
 
   run(): void {
     while (this.now < this.horizonUs) {
-      let natural: EntityState | null = null;
-      let end = Math.min(this.nextKnown(), this.horizonUs);
-      for (const s of this.natural) {
-        if (s.upAtUs !== null) continue;
-        const t = this.now + s.budget * (1 / s.e.rate);
-        if (t < end) [end, natural] = [t, s];
-      }
+      const end = Math.min(this.nextKnown(), this.horizonUs);
       const failure = this.window(end);
-      const t = failure ? failure.atUs : end;
-      this.spendBudgets(t);
-      this.now = t;
+      this.now = failure ? failure.atUs : end;
       if (failure) this.fail(failure.state);
-      else if (natural !== null && t === end && t < this.horizonUs) this.fail(natural);
-      if (!failure && Number.isInteger(t)) this.integerEvents(t);
+      else if (end < this.horizonUs) this.integerEvents(end);
     }
     if (this.horizonUs > 0) this.cycles.push({ startUs: this.cycleStartUs, endUs: this.horizonUs, logWeight: this.logL });
   }
 
   /** Draws the first biased failure in [now, end), if any, and accrues the window's likelihood ratio. */
   private window(end: number): { atUs: number; state: EntityState } | null {
-    const atRisk = this.biased.filter((s) => s.upAtUs === null);
+    const atRisk = this.states.filter((s) => s.upAtUs === null);
     const dt = end - this.now;
     if (atRisk.length === 0 || !(dt > 0)) return null;
     let total = 0;
@@ -181,11 +168,6 @@ export class ForcingRun {
     return { atUs: at, state: s };
   }
 
-  private spendBudgets(t: number): void {
-    const dt = t - this.now;
-    for (const s of this.natural) if (s.upAtUs === null) s.budget = Math.max(0, s.budget - s.e.rate * dt);
-  }
-
   /** Entity `s` fails now: its event's faults, and when it is back at risk. */
   private fail(s: EntityState): void {
     s.k += 1;
@@ -207,7 +189,6 @@ export class ForcingRun {
 
   private backAtRisk(s: EntityState): void {
     s.upAtUs = null;
-    if (!s.e.voterTouching) s.budget = exp1(s.e.rng);
   }
 
   /** Repairs and entities back at risk first, then starts: a cycle ends only if nothing starts at the same µs. */
@@ -256,9 +237,10 @@ export function forcedSchedule(f: FailureModel, topology: Topology, ctx: SampleC
   const entities = parts.flatMap((part) => ('entities' in part ? part.entities : []));
   const means = meanRepairs(f);
   const meanOfFault = (x: FaultSpec): number => (x.source !== undefined ? means.get(x.source) : undefined) ?? Math.max(1, x.durationUs ?? 1);
-  const run = new ForcingRun(entities, exo, touches, forcing, ctx.horizonUs, out, ctx.rng.fork('bias:schedule'), quorumLostJudge(topology), meanOfFault);
+  const natural = new Map(entities.filter((e) => !e.voterTouching).map((e): [BiasEntity, FaultSpec[]] => [e, naturalEntity(e, ctx.horizonUs, out)]));
+  const run = new ForcingRun(entities.filter((e) => e.voterTouching), exo, touches, forcing, ctx.horizonUs, out, ctx.rng.fork('bias:schedule'), quorumLostJudge(topology), meanOfFault);
   run.run();
-  const byEntity = new Map(run.states.map((s) => [s.e, s.faults]));
+  const byEntity = new Map([...natural, ...run.states.map((s): [BiasEntity, FaultSpec[]] => [s.e, s.faults])]);
   const faults = parts.flatMap((part) => ('entities' in part ? part.entities.flatMap((e) => byEntity.get(e)!) : slices.get(part)!));
   return { faults: faults.sort((a, b) => a.atUs - b.atUs), cycles: run.cycles };
 }
@@ -279,4 +261,20 @@ function meanRepairs(f: FailureModel): Map<FailureSource, number> {
   if (f.rollingMaintenance) m.set('rollingMaintenance', f.rollingMaintenance.downtimePerServerUs);
   for (const [k, v] of m) if (!(v >= 1)) m.set(k, 1);
   return m;
+}
+
+/** An entity that touches no voter, drawn as it is: renewal at its natural rate, from its own stream. */
+function naturalEntity(e: BiasEntity, horizonUs: number, out: FaultList): FaultSpec[] {
+  const faults: FaultSpec[] = [];
+  let t = 0;
+  for (let k = 1; ; k++) {
+    t += exp1(e.rng) / e.rate;
+    if (t >= horizonUs) return faults;
+    const ev = e.fail(Math.floor(t), k);
+    for (const f of ev.faults) {
+      out.add(f);
+      faults.push(f);
+    }
+    t = Math.max(t, ev.upAtUs);
+  }
 }

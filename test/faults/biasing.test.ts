@@ -105,6 +105,8 @@ function estimate(trials: number, draw: (i: number) => BiasedSchedule, down: (f:
   return { u, variance, halfWidth: Z95 * Math.sqrt(variance) };
 }
 
+const YEAR_US = 365 * 86_400_000_000;
+
 describe('sampleFaultsBiased: cycles and weights', () => {
   const touches = voterToucher([...n5.servers].sort((a, b) => a.id - b.id));
 
@@ -195,6 +197,26 @@ describe('sampleFaultsBiased: cycles and weights', () => {
     });
     expect(replay.length).toBeGreaterThan(20);
     expect(replay.sort((a, b) => a.atUs - b.atUs)).toEqual(sampleFaults(e, n5, rng, horizonUs));
+  });
+
+  it('common random numbers: observers in a zone of their own leave the voters\' faults and the cycles as they were', () => {
+    const prod = experiment('production');
+    const voters = (t: Topology): Set<number> => new Set(t.servers.filter((s) => s.role !== 'observer').map((s) => s.id));
+    const plain = topology('n5-3az');
+    const dr = topology('n5-3az-dr');
+    const votersOnly = (faults: readonly FaultSpec[], ids: Set<number>): string[] =>
+      faults
+        .filter((f) => !('node' in f) || f.node.kind !== 'server' || ids.has(f.node.id))
+        .filter((f) => f.kind !== 'partition' || f.groups.every((g) => g.every((id) => ids.has(id))))
+        .filter((f) => f.kind !== 'domain-down' || f.name.startsWith('az'))
+        .map((f) => JSON.stringify(f));
+    for (let seed = 1; seed <= 5; seed++) {
+      const a = sampleFaultsBiased(prod, plain, new Rng(`crn-${seed}`), YEAR_US);
+      const b = sampleFaultsBiased(prod, dr, new Rng(`crn-${seed}`), YEAR_US);
+      expect(b.faults.length).toBeGreaterThan(a.faults.length - 1);
+      expect(votersOnly(b.faults, voters(dr))).toEqual(votersOnly(a.faults, voters(plain)));
+      expect(b.cycles).toEqual(a.cycles);
+    }
   });
 
   it('refuses a forcing probability outside (0, 1) or a max below it', () => {
