@@ -68,7 +68,7 @@ describe('zksim demo', () => {
     expect(f.closedForm.find((r: any) => r.voters === 5)).toMatchObject({ quorum: 3, tolerates: 2 });
     // simulated at a = 0.999 with --method auto, which picks failure biasing for every layout here;
     // each quoted ratio is the simulated one, its 95% interval (delta method on the log ratio) covers
-    // the closed form's, and the ones far from 1 exclude 1 on the right side (seed 1, 32 trial-years)
+    // the closed form's, and the ones far from 1 exclude 1 on the right side (seed 1, 64 trial-years)
     const sim = f.simulated;
     expect(sim.a).toBeCloseTo(0.999, 9);
     expect(sim.method).toBe('auto');
