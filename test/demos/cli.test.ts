@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { hasStackTrace, zksim } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
+import { loadExperiment, loadTopology, shippedFile } from '../../src/cli/io.js';
+import { evenNodes } from '../../src/demos/even-nodes.js';
 
 const NAMES = ['even-nodes', 'two-zones', 'split-brain', 'rolling-restart'] as const;
 type Name = (typeof NAMES)[number];
@@ -103,6 +105,29 @@ describe('zksim demo', () => {
     expect(existsSync(join(r.dir, 'partition-2-2', 'timeline.png'))).toBe(true);
     expect(existsSync(join(r.dir, 'simulated', 'availability-vs-voters.svg'))).toBe(true);
     expect(existsSync(join(r.dir, 'closed-form-vs-voters.png'))).toBe(true);
+  });
+
+  test('even-nodes: a row whose weights are degenerate is not quoted; the narration says why', { timeout: 120_000 }, async () => {
+    // The demo's own study document (written with the run above), with n6-3az's weights marked
+    // degenerate as weighted-estimate.ts would: the 6/5 ratio must be refused, the others kept.
+    const r = await run('even-nodes');
+    const doc = JSON.parse(readFileSync(join(r.dir, 'simulated', 'availability.json'), 'utf8'));
+    const n6 = doc.results.find((x: any) => x.topology === 'n6-3az');
+    n6.rareEvent = { ...n6.rareEvent, degenerate: true, warnings: ['the likelihood-ratio weights are degenerate: one cycle carries 80% of the quorum downtime'] };
+    const topologies = new Map<string, any>();
+    const inputs = {
+      seed: '1',
+      version: 'test',
+      topology: (t: string) => topologies.get(t) ?? topologies.set(t, loadTopology(shippedFile('topologies', t))).get(t),
+      experiment: (name: string) => loadExperiment(shippedFile('experiments', name)),
+    };
+    const out = evenNodes.build(inputs, new Map([['simulated', doc]]));
+    const facts = out.facts as any;
+    expect(facts.simulated.ratios['6/5']).toMatchObject({ value: null, ci95: null });
+    expect(facts.simulated.ratios['4/3'].refused).toBeNull();
+    const text = out.text.replace(/\s+/g, ' ');
+    expect(text).toContain("6 voters against 5: not quoted, because n6-3az's likelihood-ratio weights are degenerate (the likelihood-ratio weights are degenerate: one cycle carries 80% of the quorum downtime) (closed form 1.999×)");
+    expect(text).toMatch(/n6-3az 6 failure-biasing \S+ \*/);
   });
 
   test('two-zones: n5-2az loses writes with az1 down, n5-3az keeps them with any one zone down', { timeout: 120_000 }, async () => {
