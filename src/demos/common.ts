@@ -190,6 +190,27 @@ export function quorumRatio(num: ResultRow, den: ResultRow): QuorumRatio {
   return { ...base, value, ci95: [value * Math.exp(-half), value * Math.exp(half)], refused: null };
 }
 
+/** A row's quorum estimate is not to be trusted (marked *): too few quorum losses behind it, or degenerate likelihood-ratio weights. */
+export function quorumUntrusted(r: ResultRow): boolean {
+  return r.tooFewQuorumEpisodes || r.rareEvent?.degenerate === true;
+}
+
+/** Simulated quorum ratios as a table: value, 95% interval, the closed form, and whether the interval covers it. */
+export function quorumRatioTable(ratios: readonly { readonly label: string; readonly q: QuorumRatio }[]): Table {
+  return {
+    caption: 'Simulated quorum-unavailability ratios, 95% interval by the delta method on the log ratio (the two rows taken as independent)',
+    columns: ['ratio', 'simulated', '95% interval', 'closed form', 'interval covers the closed form'],
+    rows: ratios.map(({ label, q }) => [
+      label,
+      q.value === null ? 'not quoted' : ratioFigure(q.value),
+      q.ci95 === null ? '—' : `${ratioFigure(q.ci95[0])} – ${ratioFigure(q.ci95[1])}`,
+      q.closedForm === null ? '—' : ratioFigure(q.closedForm),
+      q.ci95 === null || q.closedForm === null ? '—' : q.ci95[0] <= q.closedForm && q.closedForm <= q.ci95[1] ? 'yes' : 'no',
+    ]),
+    numeric: [false, true, true, true, false],
+  };
+}
+
 /** A ratio with enough digits to read: 1.90, 12.3, 141. */
 export function ratioFigure(x: number): string {
   return x >= 100 ? fixed(x, 0) : x >= 10 ? fixed(x, 1) : x >= 0.1 ? fixed(x, 2) : sci(x);

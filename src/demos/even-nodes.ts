@@ -16,6 +16,9 @@ import {
   narrate,
   plural,
   quorumRatio,
+  quorumRatioTable,
+  quorumUntrusted,
+  type QuorumRatio,
   quorumRelativeError,
   quorumSize,
   ratioFigure,
@@ -218,6 +221,104 @@ function closedFormTable(rows: readonly QuorumRow[]): Table {
   };
 }
 
+/** Per-server availability of the simulated model. */
+const SIM_A = SIM_MTTF_US / (SIM_MTTF_US + SIM_MTTR_US);
+
+interface SimRatio {
+  readonly key: string;
+  readonly hi: number;
+  readonly lo: number;
+  readonly q: QuorumRatio;
+}
+
+function simTableOf(simRows: readonly ResultRow[]): Table {
+  return {
+    caption:
+      `Simulated: independent crash/repair, MTTF ${SIM_MTTF_US / US_PER_HOUR}h, MTTR ${SIM_MTTR_US / US_PER_HOUR}h per server (a = ${fixed(SIM_A, 3)}), ` +
+      `${SIM_RUNS} trials × ${formatDurationUs(SIM_HORIZON_US)}, --method ${SIM_METHOD}; rel. error = standard error / estimate; ` +
+      `quorum losses as simulated (under the biased measure where failure-biasing); * weights degenerate or too few losses: not to be trusted`,
+    columns: ['topology', 'voters', 'method', 'quorum unavailability', '95% CI', 'rel. error', 'closed form', 'quorum losses', 'write unavailability', '95% CI'],
+    rows: simRows.map((r) => {
+      const q = quorumUnavailability(r);
+      const rel = quorumRelativeError(r);
+      return [
+        r.topology,
+        String(r.voters),
+        r.method,
+        sci(q.value, 3) + (quorumUntrusted(r) ? ' *' : ''),
+        `${sci(q.ci95[0])} – ${sci(q.ci95[1])}`,
+        rel === null ? '—' : `${fixed(rel * 100, 1)}%`,
+        r.analyticQuorumUnavailability === null ? '—' : sci(r.analyticQuorumUnavailability, 3),
+        String(r.quorumLossEpisodes),
+        sci(r.writeUnavailability, 3),
+        `${sci(r.writeUnavailabilityCi95[0])} – ${sci(r.writeUnavailabilityCi95[1])}`,
+      ];
+    }),
+    numeric: [false, true, false, true, true, true, true, true, true, true],
+  };
+}
+
+/** "4 voters 1.90× as often as 3 (95% interval …; closed form …)"; a ratio below 1 reads better turned over ("685× less often"). */
+function ratioClause({ hi, lo, q }: SimRatio): string {
+  const flip = q.value !== null && q.value < 1;
+  const f = (x: number): string => ratioFigure(flip ? 1 / x : x);
+  const c = q.closedForm === null ? null : flip ? 1 / q.closedForm : q.closedForm;
+  const closed = c === null ? null : `closed form ${c < 10 ? fixed(c, 3) : ratioFigure(c)}×`;
+  if (q.value === null || q.ci95 === null) return `${hi} voters against ${lo}: not quoted, because ${q.refused ?? 'it could not be estimated'}${closed === null ? '' : ` (${closed})`}`;
+  const [lower, upper] = flip ? [q.ci95[1], q.ci95[0]] : q.ci95;
+  return `${hi} voters ${f(q.value)}× ${flip ? 'less often than' : 'as often as'} ${lo} (95% interval ${f(lower)}–${f(upper)}${closed === null ? '' : `; ${closed}`})`;
+}
+
+/** What the 4/3 interval shows, from where it lies against 1. */
+function verdict43(q: QuorumRatio): string {
+  if (q.ci95 === null) return 'So this run cannot show the penalty of the fourth voter; the closed form above still does.';
+  if (q.ci95[0] > 1) return 'The 4-against-3 interval lies wholly above 1: the simulation itself shows the fourth voter making the ensemble worse.';
+  if (q.ci95[1] < 1) return `The 4-against-3 interval lies wholly below 1, against the closed form's ${fixed(q.closedForm ?? NaN, 3)}: read this run's estimates with suspicion (see the study's warnings).`;
+  return `The 4-against-3 interval includes 1: ${SIM_RUNS} trials per layout cannot tell 4 voters from 3 at this seed.`;
+}
+
+function simParagraph(simRows: readonly ResultRow[], ratios: readonly SimRatio[]): string {
+  const methods = [...new Set(simRows.map((r) => r.method))];
+  const methodWords =
+    methods.length === 1 && methods[0] === 'failure-biasing'
+      ? `failure biasing (likelihood-ratio weighted regenerative cycles), which --method ${SIM_METHOD} chose for every layout because ${(simRows[0]?.methodReason ?? 'no reason was recorded').replace(/ \(--method [a-z-]+\)$/, '')}`
+      : `--method ${SIM_METHOD}, which chose ${simRows.map((r) => `${r.method} for ${r.topology}`).join(', ')}`;
+  const r43 = ratios.find((r) => r.key === '4/3');
+  return (
+    `Simulated at message level (elections and all), ${SIM_RUNS} trials × ${formatDurationUs(SIM_HORIZON_US)} per layout at a = ${fixed(SIM_A, 3)}, with ${methodWords}. ` +
+    `Quorum lost: ${ratios.map(ratioClause).join('; ')}. ` +
+    `Each interval is the delta method on the log ratio, exp(ln R ± 1.96·√(r₁² + r₂²)) from the two estimates' relative errors r (table above), ` +
+    `the two layouts taken as independent. ${r43 ? verdict43(r43.q) : ''}`
+  );
+}
+
+/** The simulated study read back: its tables, its paragraph and the facts behind them (every number from the rows). */
+function simulatedPart(docs: ReadonlyMap<string, AvailabilityDocument>): { doc: AvailabilityDocument; simTable: Table; ratioTable: Table; paragraph: string; facts: Record<string, unknown> } {
+  const doc = getStudy(docs, 'simulated');
+  const byVoters = new Map(doc.results.map((r) => [r.voters, r]));
+  const simRow = (n: number): ResultRow => {
+    const r = byVoters.get(n);
+    if (!r) throw new Error(`even-nodes: no simulated row with ${n} voters`);
+    return r;
+  };
+  const simRows = SIM_TOPOLOGIES.map((t) => doc.results.find((r) => r.topology === t) as ResultRow);
+  const ratios: SimRatio[] = SIM_RATIOS.map(([hi, lo]) => ({ key: `${hi}/${lo}`, hi, lo, q: quorumRatio(simRow(hi), simRow(lo)) }));
+  const facts = {
+    a: SIM_A,
+    runs: SIM_RUNS,
+    horizonUs: SIM_HORIZON_US,
+    method: SIM_METHOD,
+    rows: Object.fromEntries(
+      simRows.map((r) => [
+        `n${r.voters}`,
+        { topology: r.topology, method: r.method, quorumUnavailability: quorumUnavailability(r), relativeError: quorumRelativeError(r), closedForm: r.analyticQuorumUnavailability, quorumLossEpisodes: r.quorumLossEpisodes, degenerate: r.rareEvent?.degenerate ?? null },
+      ]),
+    ),
+    ratios: Object.fromEntries(ratios.map(({ key, q }) => [key, q])),
+  };
+  return { doc, simTable: simTableOf(simRows), ratioTable: quorumRatioTable(ratios.map(({ hi, lo, q }) => ({ label: `U(${hi}) ÷ U(${lo})`, q }))), paragraph: simParagraph(simRows, ratios), facts };
+}
+
 function build(inputs: DemoInputs, docs: ReadonlyMap<string, AvailabilityDocument>): DemoOutput {
   const rows = quorumRows();
   const [aHi, aLo] = CLOSED_FORM_A as [number, number];
@@ -229,78 +330,7 @@ function build(inputs: DemoInputs, docs: ReadonlyMap<string, AvailabilityDocumen
   const ratio43Lo = evenOddRatio(4, aLo);
   const ratio65Hi = evenOddRatio(6, aHi);
 
-  // Simulation: every number quoted below is read off the study's rows.
-  const sim = getStudy(docs, 'simulated');
-  const byVoters = new Map(sim.results.map((r) => [r.voters, r]));
-  const simRow = (n: number): ResultRow => {
-    const r = byVoters.get(n);
-    if (!r) throw new Error(`even-nodes: no simulated row with ${n} voters`);
-    return r;
-  };
-  const simRows = SIM_TOPOLOGIES.map((t) => sim.results.find((r) => r.topology === t) as ResultRow);
-  const aSim = SIM_MTTF_US / (SIM_MTTF_US + SIM_MTTR_US);
-  const ratios = SIM_RATIOS.map(([hi, lo]) => ({ key: `${hi}/${lo}`, hi, lo, q: quorumRatio(simRow(hi), simRow(lo)) }));
-  const ratio43 = ratios[0] as (typeof ratios)[number];
-  const flagged = (r: ResultRow): boolean => r.rareEvent?.degenerate === true || (r.method === 'naive' && r.tooFewQuorumEpisodes);
-  const simTable: Table = {
-    caption:
-      `Simulated: independent crash/repair, MTTF ${SIM_MTTF_US / US_PER_HOUR}h, MTTR ${SIM_MTTR_US / US_PER_HOUR}h per server (a = ${fixed(aSim, 3)}), ` +
-      `${SIM_RUNS} trials × ${formatDurationUs(SIM_HORIZON_US)}, --method ${SIM_METHOD}; rel. error = standard error / estimate; ` +
-      `quorum losses as simulated (under the biased measure where failure-biasing); * weights degenerate or too few losses: not to be trusted`,
-    columns: ['topology', 'voters', 'method', 'quorum unavailability', '95% CI', 'rel. error', 'closed form', 'quorum losses', 'write unavailability', '95% CI'],
-    rows: simRows.map((r) => {
-      const q = quorumUnavailability(r);
-      const rel = quorumRelativeError(r);
-      return [
-        r.topology,
-        String(r.voters),
-        r.method,
-        sci(q.value, 3) + (flagged(r) ? ' *' : ''),
-        `${sci(q.ci95[0])} – ${sci(q.ci95[1])}`,
-        rel === null ? '—' : `${fixed(rel * 100, 1)}%`,
-        r.analyticQuorumUnavailability === null ? '—' : sci(r.analyticQuorumUnavailability, 3),
-        String(r.quorumLossEpisodes),
-        sci(r.writeUnavailability, 3),
-        `${sci(r.writeUnavailabilityCi95[0])} – ${sci(r.writeUnavailabilityCi95[1])}`,
-      ];
-    }),
-    numeric: [false, true, false, true, true, true, true, true, true, true],
-  };
-  const ratioTable: Table = {
-    caption: 'Simulated quorum-unavailability ratios, 95% interval by the delta method on the log ratio (the two rows taken as independent)',
-    columns: ['ratio', 'simulated', '95% interval', 'closed form', 'interval covers the closed form'],
-    rows: ratios.map(({ hi, lo, q }) => [
-      `U(${hi}) ÷ U(${lo})`,
-      q.value === null ? 'not quoted' : ratioFigure(q.value),
-      q.ci95 === null ? '—' : `${ratioFigure(q.ci95[0])} – ${ratioFigure(q.ci95[1])}`,
-      q.closedForm === null ? '—' : ratioFigure(q.closedForm),
-      q.ci95 === null || q.closedForm === null ? '—' : q.ci95[0] <= q.closedForm && q.closedForm <= q.ci95[1] ? 'yes' : 'no',
-    ]),
-    numeric: [false, true, true, true, false],
-  };
-  const methods = [...new Set(simRows.map((r) => r.method))];
-  const methodWords =
-    methods.length === 1 && methods[0] === 'failure-biasing'
-      ? `failure biasing (likelihood-ratio weighted regenerative cycles), which --method ${SIM_METHOD} chose for every layout because ${(simRows[0]?.methodReason ?? 'no reason was recorded').replace(/ \(--method [a-z-]+\)$/, '')}`
-      : `--method ${SIM_METHOD}, which chose ${simRows.map((r) => `${r.method} for ${r.topology}`).join(', ')}`;
-  // A ratio below 1 reads better turned over: "5 voters 684× less often than 4".
-  const ratioClause = ({ hi, lo, q }: (typeof ratios)[number]): string => {
-    const flip = q.value !== null && q.value < 1;
-    const f = (x: number): string => ratioFigure(flip ? 1 / x : x);
-    const c = q.closedForm === null ? null : flip ? 1 / q.closedForm : q.closedForm;
-    const closed = c === null ? null : `closed form ${c < 10 ? fixed(c, 3) : ratioFigure(c)}×`;
-    if (q.value === null || q.ci95 === null) return `${hi} voters against ${lo}: not quoted, because ${q.refused ?? 'it could not be estimated'}${closed === null ? '' : ` (${closed})`}`;
-    const [lower, upper] = flip ? [q.ci95[1], q.ci95[0]] : q.ci95;
-    return `${hi} voters ${f(q.value)}× ${flip ? 'less often than' : 'as often as'} ${lo} (95% interval ${f(lower)}–${f(upper)}${closed === null ? '' : `; ${closed}`})`;
-  };
-  const verdict43 =
-    ratio43.q.ci95 === null
-      ? 'So this run cannot show the penalty of the fourth voter; the closed form above still does.'
-      : ratio43.q.ci95[0] > 1
-        ? 'The 4-against-3 interval lies wholly above 1: the simulation itself shows the fourth voter making the ensemble worse.'
-        : ratio43.q.ci95[1] < 1
-          ? `The 4-against-3 interval lies wholly below 1, against the closed form's ${fixed(ratio43.q.closedForm ?? NaN, 3)}: read this run's estimates with suspicion (see the study's warnings).`
-          : `The 4-against-3 interval includes 1: ${SIM_RUNS} trials per layout cannot tell 4 voters from 3 at this seed.`;
+  const simulated = simulatedPart(docs);
 
   // The 2|2 partition.
   const topology = inputs.topology(PARTITION_TOPOLOGY);
@@ -320,12 +350,9 @@ function build(inputs: DemoInputs, docs: ReadonlyMap<string, AvailabilityDocumen
       `${sci(r4.unavailability[0] as number)} of the time, ${fixed(ratio43Hi, 3)}× the ${sci(r3.unavailability[0] as number)} of 3 voters ` +
       `(${fixed(ratio43Lo, 3)}× at a = ${aLo}); 6 against 5 is ${fixed(ratio65Hi, 3)}×. Adding the fifth voter is what helps: ` +
       `${sci(r5.unavailability[0] as number)}, ${fixed((r3.unavailability[0] as number) / (r5.unavailability[0] as number), 0)}× less than 3 voters at a = ${aHi}.`,
-    simTable,
-    `Simulated at message level (elections and all), ${SIM_RUNS} trials × ${formatDurationUs(SIM_HORIZON_US)} per layout at a = ${fixed(aSim, 3)}, with ${methodWords}. ` +
-      `Quorum lost: ${ratios.map(ratioClause).join('; ')}. ` +
-      `Each interval is the delta method on the log ratio, exp(ln R ± 1.96·√(r₁² + r₂²)) from the two estimates' relative errors r (table above), ` +
-      `the two layouts taken as independent. ${verdict43}`,
-    ratioTable,
+    simulated.simTable,
+    simulated.paragraph,
+    simulated.ratioTable,
     `And an even ensemble split down the middle has no majority on either side. ${PARTITION_TOPOLOGY} (2+2 over two zones), ` +
       `${spec} in a ${usToS(PARTITION_RUN_US)} s run: server ${p.leader} (epoch ${p.epoch ?? '?'}) led when the zones were cut at ${secs1(p.cutAtMs)}; ` +
       `it kept LEADING for ${secs(p.leaderEndedAtMs - p.cutAtMs)}, until its tick check failed (${p.leaderEndReason}). ` +
@@ -342,34 +369,14 @@ function build(inputs: DemoInputs, docs: ReadonlyMap<string, AvailabilityDocumen
     seed: inputs.seed,
     version: inputs.version,
     text,
-    tables: [closedFormTable(rows), simTable, ratioTable],
+    tables: [closedFormTable(rows), simulated.simTable, simulated.ratioTable],
     charts: [{ name: 'closed-form-vs-voters', title: 'Closed-form unavailability against number of voters', spec: unavailabilityVsVotersChart(rows, CLOSED_FORM_A, meta) }],
     runs: [{ name: 'partition-2-2', caption: `${PARTITION_TOPOLOGY}, ${spec}: nobody leads`, doc: run }],
-    studies: [{ name: 'simulated', caption: `Independent crash/repair at a = ${fixed(aSim, 4)}, ${SIM_TOPOLOGIES.join(' vs ')}`, doc: sim }],
+    studies: [{ name: 'simulated', caption: `Independent crash/repair at a = ${fixed(SIM_A, 3)}, ${SIM_TOPOLOGIES.join(' vs ')}`, doc: simulated.doc }],
     facts: {
       closedForm: rows.map((r) => ({ voters: r.voters, quorum: r.quorum, tolerates: r.tolerates, unavailability: Object.fromEntries(CLOSED_FORM_A.map((a, i) => [String(a), r.unavailability[i]])) })),
       evenOddRatio: { '4/3': Object.fromEntries(CLOSED_FORM_A.map((a) => [String(a), evenOddRatio(4, a)])), '6/5': Object.fromEntries(CLOSED_FORM_A.map((a) => [String(a), evenOddRatio(6, a)])) },
-      simulated: {
-        a: aSim,
-        runs: SIM_RUNS,
-        horizonUs: SIM_HORIZON_US,
-        method: SIM_METHOD,
-        rows: Object.fromEntries(
-          simRows.map((r) => [
-            `n${r.voters}`,
-            {
-              topology: r.topology,
-              method: r.method,
-              quorumUnavailability: quorumUnavailability(r),
-              relativeError: quorumRelativeError(r),
-              closedForm: r.analyticQuorumUnavailability,
-              quorumLossEpisodes: r.quorumLossEpisodes,
-              degenerate: r.rareEvent?.degenerate ?? null,
-            },
-          ]),
-        ),
-        ratios: Object.fromEntries(ratios.map(({ key, q }) => [key, q])),
-      },
+      simulated: simulated.facts,
       partition: { ...p, fault: spec },
     },
   };

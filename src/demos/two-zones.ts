@@ -12,10 +12,11 @@ import {
   narrate,
   plural,
   quorumRatio,
+  type QuorumRatio,
   quorumRelativeError,
   quorumSize,
+  quorumUntrusted,
   ratioFigure,
-  ratioWithInterval,
   sci,
   secs,
   secs1,
@@ -164,7 +165,49 @@ function star(r: ResultRow): string {
 
 /** The mark of a quorum estimate not to be trusted (too few quorum losses behind it, or degenerate weights). */
 function quorumStar(r: ResultRow): string {
-  return r.tooFewQuorumEpisodes || r.rareEvent?.degenerate === true ? ' *' : '';
+  return quorumUntrusted(r) ? ' *' : '';
+}
+
+/** The az-outage study's table: write and quorum estimates, with the method each row ran with. */
+function studyTableOf(row: (t: string) => ResultRow): Table {
+  return {
+    caption:
+      `Monte Carlo under experiments/az-outage.yaml (zone outages every ~60 d per zone, ~2 h; mild host failures), ${STUDY_RUNS} trials × 1 y, --method ${STUDY_METHOD}; ` +
+      `quorum losses as simulated (under the biased measure where failure-biasing); rel. error = standard error / estimate; ` +
+      `* not to be trusted: fewer than 10 quorum losses (or write outages) behind it, or degenerate weights`,
+    columns: ['topology', 'method', 'write unavailability', '95% CI', 'downtime min/y', 'outages/y', 'quorum losses', 'quorum unavailability', 'rel. error', 'closed form'],
+    rows: STUDY_TOPOLOGIES.map((t) => {
+      const r = row(t);
+      const rel = quorumRelativeError(r);
+      return [
+        t,
+        r.method,
+        sci(r.writeUnavailability) + star(r),
+        `${sci(r.writeUnavailabilityCi95[0])} – ${sci(r.writeUnavailabilityCi95[1])}`,
+        fixed(r.downtimeMinutesPerYear, 1),
+        fixed(r.outagesPerYear, 1),
+        String(r.quorumLossEpisodes),
+        sci(1 - r.quorumAvailability) + quorumStar(r),
+        rel === null ? '—' : `${fixed(rel * 100, 1)}%`,
+        r.analyticQuorumUnavailability === null ? '—' : sci(r.analyticQuorumUnavailability),
+      ];
+    }),
+    numeric: [false, false, true, true, true, true, true, true, true, true],
+  };
+}
+
+/** How much less of the time n5-3az's quorum is down than n5-2az's, simulated with its interval, or why not. */
+function ratioSentence(ratio: QuorumRatio): string {
+  const closedRatio = ratio.closedForm === null ? '' : `the closed form says ${fixed(ratio.closedForm, 0)}×`;
+  const how = (m: ResultRow['method']): string => (m === 'failure-biasing' ? 'failure biasing' : `${m} Monte Carlo`);
+  return (
+    ratio.value === null || ratio.ci95 === null
+      ? `How much less of the time its quorum is down than n5-2az's cannot be said from this run: ${ratio.refused ?? 'no estimate'}${closedRatio === '' ? '' : ` (${closedRatio}, not checked by this run)`}.`
+      : `Simulated, its quorum is down ${ratioFigure(ratio.value)}× less of the time than that of the same five servers over two zones ` +
+        `(95% interval ${ratioFigure(ratio.ci95[0])}–${ratioFigure(ratio.ci95[1])}; n5-2az by ${how(ratio.methods[0])}, n5-3az by ${how(ratio.methods[1])}; ` +
+        `the interval is the delta method on the log ratio from the two relative errors, ${ratio.relativeErrors.map((e) => (e === null ? '—' : `${fixed(e * 100, 1)}%`)).join(' and ')}, the rows taken as independent)` +
+        `${closedRatio === '' ? '' : `; ${closedRatio}`}.`
+  );
 }
 
 function build(inputs: DemoInputs, docs: ReadonlyMap<string, AvailabilityDocument>): DemoOutput {
@@ -199,30 +242,7 @@ function build(inputs: DemoInputs, docs: ReadonlyMap<string, AvailabilityDocumen
 
   const study = getStudy(docs, 'az-outage');
   const row = (t: string): ResultRow => study.results.find((r) => r.topology === t) as ResultRow;
-  const studyTable: Table = {
-    caption:
-      `Monte Carlo under experiments/az-outage.yaml (zone outages every ~60 d per zone, ~2 h; mild host failures), ${STUDY_RUNS} trials × 1 y, --method ${STUDY_METHOD}; ` +
-      `quorum losses as simulated (under the biased measure where failure-biasing); rel. error = standard error / estimate; ` +
-      `* not to be trusted: fewer than 10 quorum losses (or write outages) behind it, or degenerate weights`,
-    columns: ['topology', 'method', 'write unavailability', '95% CI', 'downtime min/y', 'outages/y', 'quorum losses', 'quorum unavailability', 'rel. error', 'closed form'],
-    rows: STUDY_TOPOLOGIES.map((t) => {
-      const r = row(t);
-      const rel = quorumRelativeError(r);
-      return [
-        t,
-        r.method,
-        sci(r.writeUnavailability) + star(r),
-        `${sci(r.writeUnavailabilityCi95[0])} – ${sci(r.writeUnavailabilityCi95[1])}`,
-        fixed(r.downtimeMinutesPerYear, 1),
-        fixed(r.outagesPerYear, 1),
-        String(r.quorumLossEpisodes),
-        sci(1 - r.quorumAvailability) + quorumStar(r),
-        rel === null ? '—' : `${fixed(rel * 100, 1)}%`,
-        r.analyticQuorumUnavailability === null ? '—' : sci(r.analyticQuorumUnavailability),
-      ];
-    }),
-    numeric: [false, false, true, true, true, true, true, true, true, true],
-  };
+  const studyTable = studyTableOf(row);
 
   const by = (t: string, z: string): ZoneRunStory => stories.find((s) => s.topology === t && s.zone === z) as ZoneRunStory;
   const n52a1 = by('n5-2az', 'az1');
@@ -233,16 +253,7 @@ function build(inputs: DemoInputs, docs: ReadonlyMap<string, AvailabilityDocumen
   const r52 = row('n5-2az');
   const r53 = row('n5-3az');
   const ratio = quorumRatio(r52, r53);
-  const quoted = ratioWithInterval(ratio);
-  const closedRatio = ratio.closedForm === null ? '' : `the closed form says ${fixed(ratio.closedForm, 0)}×`;
-  const ratioText =
-    quoted === null
-      ? `How much less of the time its quorum is down than n5-2az's cannot be said from this run: ${ratio.refused ?? 'no estimate'}${closedRatio === '' ? '' : ` (${closedRatio}, not checked by this run)`}.`
-      : `Simulated, its quorum is down ${ratioFigure(ratio.value as number)}× less of the time than that of the same five servers over two zones ` +
-        `(95% interval ${ratioFigure(ratio.ci95?.[0] as number)}–${ratioFigure(ratio.ci95?.[1] as number)}; ` +
-        `n5-2az by ${ratio.methods[0]} Monte Carlo, n5-3az by ${ratio.methods[1] === 'failure-biasing' ? 'failure biasing' : `${ratio.methods[1]} Monte Carlo`}; ` +
-        `the interval is the delta method on the log ratio from the two relative errors, ${ratio.relativeErrors.map((e) => (e === null ? '—' : `${fixed(e * 100, 1)}%`)).join(' and ')}, the rows taken as independent)` +
-        `${closedRatio === '' ? '' : `; ${closedRatio}`}.`;
+  const ratioText = ratioSentence(ratio);
   // A write figure marked * (montecarlo/estimate.ts writeTrust: too few quorum losses behind it)
   // is failovers only: say so, and quote the closed form's quorum downtime, a floor under the
   // write downtime since writes need a quorum (issue 9: 1.3 min/y quoted, ~8 min/y true).
