@@ -240,7 +240,6 @@ const LONG_FUNCTIONS: Readonly<Record<string, number>> = {
   'src/montecarlo/estimate.ts#estimateRow': 123,
   'src/report/charts/availability.ts#availabilityNines': 73,
   'src/report/charts/timeline.ts#runTimeline': 87,
-  'src/report/table.ts#availabilityTable': 72,
   'src/stats/analytic.ts#enumeratedAvailability': 72,
   'src/zk/learner.ts#LearnerRole.onPacket': 73,
 };

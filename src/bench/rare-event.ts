@@ -6,18 +6,8 @@ import { US_PER_HOUR } from '../core/index.js';
 import { independentCrashRepair } from '../faults/index.js';
 import type { Experiment } from '../model/experiment.js';
 import type { Topology } from '../model/index.js';
-import {
-  Accumulator,
-  DEFAULT_CHUNK_SIZE,
-  analyticFor,
-  runChunk,
-  weightedRatio,
-  weightedRowFields,
-  type RunPlan,
-  type StudySpec,
-  type WeightedAccumulator,
-  type WeightedRatio,
-} from '../montecarlo/index.js';
+import { Accumulator, DEFAULT_CHUNK_SIZE, analyticFor, runChunk, weightedRatio, weightedRowFields } from '../montecarlo/index.js';
+import type { RunPlan, StudySpec, WeightedAccumulator, WeightedRatio } from '../montecarlo/index.js';
 import { MIN_EPISODES, bucketBounds, type Interval } from '../stats/index.js';
 
 /**

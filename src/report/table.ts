@@ -37,18 +37,7 @@ const UNTRUSTED = ' *';
  */
 export function availabilityTable(doc: AvailabilityDocument): string {
   const rows = doc.results;
-  const o = doc.options;
-  const lines: string[] = [];
-  lines.push(
-    `zksim ${doc.version} · experiment ${doc.experiment} · seed ${doc.seed} · runs ${o.runs}` +
-      ` · horizon ${years(o.horizonYears)} per trial` +
-      (o.precision !== null ? ` · precision ±${pct(o.precision)}` : '') +
-      (o.shard ? ` · shard ${o.shard.index}/${o.shard.count}` : ''),
-  );
-  for (const p of modelProvenance(rows)) lines.push(`model: ${p}`);
-  lines.push(...failureModelLines(doc));
-  lines.push(...topologySettingsLines(rows));
-  lines.push('');
+  const lines = headerLines(doc);
   const heads = rows.map((r) => (r.variant ? `${r.topology} ${r.variant.key}=${r.variant.value}` : r.topology));
   const used = (f: (r: ResultRow) => Readonly<Record<string, number>>): DowntimeProcess[] =>
     DOWNTIME_PROCESSES.filter((p) => rows.some((r) => (f(r)[p] ?? 0) > 0));
@@ -110,6 +99,20 @@ export function availabilityTable(doc: AvailabilityDocument): string {
   }
   for (const n of doc.notes) lines.push(`note: ${n}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** The header: version, seed, runs, horizon, the failure model and each topology's settings, then a blank line. */
+function headerLines(doc: AvailabilityDocument): string[] {
+  const o = doc.options;
+  const lines = [
+    `zksim ${doc.version} · experiment ${doc.experiment} · seed ${doc.seed} · runs ${o.runs}` +
+      ` · horizon ${years(o.horizonYears)} per trial` +
+      (o.precision !== null ? ` · precision ±${pct(o.precision)}` : '') +
+      (o.shard ? ` · shard ${o.shard.index}/${o.shard.count}` : ''),
+  ];
+  for (const p of modelProvenance(doc.results)) lines.push(`model: ${p}`);
+  lines.push(...failureModelLines(doc), ...topologySettingsLines(doc.results), '');
+  return lines;
 }
 
 /** The cell of a column with 0 trials: its shape and placement as they are, `no trials`, else n/a (section headings stay blank). */
