@@ -16,7 +16,7 @@ import type { Bursts, DomainLevel, FailureModel } from '../model/experiment.js';
 import type { FailureSource, FaultSpec, NodeRef } from '../model/faults.js';
 import type { ServerId } from '../model/ids.js';
 import type { ServerSpec } from '../model/topology.js';
-import { FAILURE_PROCESS_TABLE } from './processes.js';
+import { burstCrashes, FAILURE_PROCESS_TABLE } from './processes.js';
 import { domains, draw, type FaultList, renewal, type SampleContext, server } from './sampling.js';
 
 /** What an entity's failure produced: its faults in emission order, and when it is at risk again (integer µs). */
@@ -103,7 +103,6 @@ function renewalEntity(rng: Rng, label: string, rate: number, down: Distribution
 /** Bursts of one zone as an entity: burst k draws the coins sampleBursts draws, in its order; busy for the window. */
 function burstEntity(b: Bursts, zone: string, zoneHosts: readonly ServerSpec[], ctx: SampleContext, touches: Touches): BiasEntity {
   const { rng, horizonUs } = ctx;
-  const rackP = b.rackJoin > 0 ? b.zoneJoin / b.rackJoin : 0;
   const crash = (h: ServerSpec, atUs: number, durationUs: number): FaultSpec => ({ kind: 'crash', node: server(h.id), atUs, durationUs, source: 'bursts' });
   return {
     label: `bias:bursts:${zone}`,
@@ -111,21 +110,7 @@ function burstEntity(b: Bursts, zone: string, zoneHosts: readonly ServerSpec[], 
     rate: hazard(b.every)!,
     voterTouching: zoneHosts.some((h) => touches(crash(h, 0, 1))),
     fail(t, k) {
-      const struck = new Map<string, boolean>();
-      const faults: FaultSpec[] = [];
-      for (const h of zoneHosts) {
-        let rackStruck = struck.get(h.rack);
-        if (rackStruck === undefined) {
-          rackStruck = rng.fork(`bursts:${zone}:${k}:rack:${h.rack}`).chance(rackP);
-          struck.set(h.rack, rackStruck);
-        }
-        const hr = rng.fork(`bursts:${zone}:${k}:host:${h.host}`);
-        const fails = hr.chance(b.rackJoin);
-        const atUs = t + (b.windowUs > 0 ? hr.int(0, b.windowUs + 1) : 0);
-        const durationUs = Math.min(draw(b.downtime, hr), LAST_US - atUs);
-        if (rackStruck && fails && atUs < horizonUs) faults.push(crash(h, atUs, durationUs));
-      }
-      return { faults, upAtUs: t + b.windowUs };
+      return { faults: burstCrashes(b, zone, zoneHosts, k, t, rng, horizonUs), upAtUs: t + b.windowUs };
     },
   };
 }

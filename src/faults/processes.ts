@@ -19,7 +19,7 @@ import type { Rng } from '../core/index.js';
 import { formatDurationUs } from '../model/duration.js';
 import { formatDistribution as dist } from '../model/distribution.js';
 import type { Bursts, DomainLevel, FailureModel, RollingMaintenance } from '../model/experiment.js';
-import type { FailureSource } from '../model/faults.js';
+import type { FailureSource, FaultSpec } from '../model/faults.js';
 import type { ServerId } from '../model/ids.js';
 import type { ServerSpec } from '../model/topology.js';
 import type { FailureProcessDescription, FailureScope } from './describe.js';
@@ -205,26 +205,37 @@ export const FAILURE_PROCESS_TABLE: readonly FailureProcess[] = [processRestarts
  */
 function sampleBursts(b: Bursts, zone: string, zoneHosts: readonly ServerSpec[], rng: Rng, horizonUs: number, out: FaultList): void {
   const r = rng.fork(`bursts:${zone}`);
-  const rackP = b.rackJoin > 0 ? b.zoneJoin / b.rackJoin : 0;
   let t = 0;
   for (let k = 1; ; k++) {
     t += draw(b.every, r);
     if (t >= horizonUs) return;
-    const struck = new Map<string, boolean>();
-    for (const h of zoneHosts) {
-      let rackStruck = struck.get(h.rack);
-      if (rackStruck === undefined) {
-        rackStruck = rng.fork(`bursts:${zone}:${k}:rack:${h.rack}`).chance(rackP);
-        struck.set(h.rack, rackStruck);
-      }
-      const hr = rng.fork(`bursts:${zone}:${k}:host:${h.host}`);
-      const fails = hr.chance(b.rackJoin);
-      const atUs = t + (b.windowUs > 0 ? hr.int(0, b.windowUs + 1) : 0);
-      const durationUs = Math.min(draw(b.downtime, hr), Number.MAX_SAFE_INTEGER - atUs);
-      if (rackStruck && fails && atUs < horizonUs) out.add({ kind: 'crash', node: server(h.id), atUs, durationUs, source: 'bursts' });
-    }
+    for (const f of burstCrashes(b, zone, zoneHosts, k, t, rng, horizonUs)) out.add(f);
     t += b.windowUs;
   }
+}
+
+/**
+ * The crashes of burst `k` of `zone`, striking at `t`: the rack and host coins described at
+ * sampleBursts, each from its own named stream, in that order. Failure biasing
+ * (faults/biasing-entities.ts) draws the same coins at the burst times it chooses.
+ */
+export function burstCrashes(b: Bursts, zone: string, zoneHosts: readonly ServerSpec[], k: number, t: number, rng: Rng, horizonUs: number): FaultSpec[] {
+  const rackP = b.rackJoin > 0 ? b.zoneJoin / b.rackJoin : 0;
+  const struck = new Map<string, boolean>();
+  const faults: FaultSpec[] = [];
+  for (const h of zoneHosts) {
+    let rackStruck = struck.get(h.rack);
+    if (rackStruck === undefined) {
+      rackStruck = rng.fork(`bursts:${zone}:${k}:rack:${h.rack}`).chance(rackP);
+      struck.set(h.rack, rackStruck);
+    }
+    const hr = rng.fork(`bursts:${zone}:${k}:host:${h.host}`);
+    const fails = hr.chance(b.rackJoin);
+    const atUs = t + (b.windowUs > 0 ? hr.int(0, b.windowUs + 1) : 0);
+    const durationUs = Math.min(draw(b.downtime, hr), Number.MAX_SAFE_INTEGER - atUs);
+    if (rackStruck && fails && atUs < horizonUs) faults.push({ kind: 'crash', node: server(h.id), atUs, durationUs, source: 'bursts' });
+  }
+  return faults;
 }
 
 /**
