@@ -24,6 +24,7 @@ import type { Experiment } from '../model/experiment.js';
 import type { Topology } from '../model/index.js';
 import { topologySettings } from '../report/table.js';
 import { readText } from './io.js';
+import { resolveMethod, type EstimationMethod, type RequestedMethod } from '../montecarlo/method.js';
 import type { BaseSetup } from './study.js';
 
 const PLACEMENT_FIELDS = ['region', 'rack', 'host'] as const;
@@ -40,6 +41,9 @@ export interface ShownTopology {
   readonly placementDefaults: readonly PlacementDefault[];
   /** ZooKeeper timing settings and latency classes, one line each, overrides marked */
   readonly settings: readonly string[];
+  /** the estimator this topology's study would run with (`--method`, montecarlo/method.ts), and why */
+  readonly method: EstimationMethod;
+  readonly methodReason: string;
 }
 
 export interface ShownModel {
@@ -51,6 +55,8 @@ export interface ShownModel {
   readonly runs: number;
   readonly seed: string;
   readonly precision: number | null;
+  /** `--method` as asked for */
+  readonly requestedMethod: RequestedMethod;
   readonly topologies: readonly ShownTopology[];
 }
 
@@ -86,7 +92,11 @@ export function shownModel(
     runs: o.runs,
     seed: o.seed,
     precision: o.precision,
-    topologies: topologies.map(({ file, topology }) => ({ file, name: topology.name, placementDefaults: placementDefaults(file, topology), settings: topologySettings(topologyToJson(topology)) })),
+    requestedMethod: o.method ?? 'naive',
+    topologies: topologies.map(({ file, topology }) => {
+      const method = resolveMethod(o.method ?? 'naive', topology, named);
+      return { file, name: topology.name, placementDefaults: placementDefaults(file, topology), settings: topologySettings(topologyToJson(topology)), method: method.method, methodReason: method.reason };
+    }),
   };
 }
 
@@ -109,6 +119,8 @@ export function shownModelText(m: ShownModel): string {
   }
   const precision = m.precision === null ? '' : `, stopping early at ±${m.precision * 100}% (--precision)`;
   lines.push(`Study: ${m.runs} trials of ${m.horizon} each, seed ${m.seed}${precision}`);
+  lines.push(`Estimator (--method ${m.requestedMethod}):`);
+  for (const t of m.topologies) lines.push(`  ${t.file}: ${t.method === 'failure-biasing' ? 'failure biasing' : 'naive Monte Carlo'} — ${t.methodReason}`);
   lines.push('Topology settings (what sets failure detection and elections):');
   for (const t of m.topologies) {
     lines.push(`  ${t.file}:`);
