@@ -94,7 +94,7 @@ export function shownModel(
     precision: o.precision,
     requestedMethod: o.method ?? 'naive',
     topologies: topologies.map(({ file, topology }) => {
-      const method = resolveMethod(o.method ?? 'naive', topology, named);
+      const method = resolveMethod(o.method ?? 'naive', topology, named, o);
       return { file, name: topology.name, placementDefaults: placementDefaults(file, topology), settings: topologySettings(topologyToJson(topology)), method: method.method, methodReason: method.reason };
     }),
   };

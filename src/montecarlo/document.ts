@@ -240,7 +240,7 @@ export function mergeDocuments(docs: readonly AvailabilityDocument[], names: rea
     }
     if (interrupted) notes.push(`${f.topology}: some shards were interrupted; ${acc.trials} of ${first.options.runs} trials`);
     const config = { topology: topologyFromJson(f.config.topology), experiment: f.config.experiment, variant: f.variant };
-    return { config, acc, stoppedBy: interrupted ? 'interrupted' : 'runs', method: resolveMethod(first.options.method, config.topology, config.experiment) };
+    return { config, acc, stoppedBy: interrupted ? 'interrupted' : 'runs', method: resolveMethod(first.options.method, config.topology, config.experiment, { runs: first.options.runs, horizonUs: first.options.horizonUs, seed: first.seed }) };
   });
   const { runs, horizonUs, precision, chunkSize, method } = first.options;
   const opts: StudyOptions = { seed: first.seed, runs, horizonUs, precision, shard: null, chunkSize, method };

@@ -13,8 +13,15 @@
  *   Carlo sees plenty of them, while the weights would only add variance. Where no single event
  *   can (the minimal cut is two or more events), quorum losses need coincidences that naive
  *   Monte Carlo rarely draws — there failure biasing is used, provided some failure process it
- *   can bias (exponential up times, touching a voter) is on.
+ *   can bias (exponential up times, touching a voter) is on, and provided the losses are rare
+ *   for the study at hand: a pilot of fault schedules alone (no protocol, milliseconds) counts
+ *   the quorum losses naive trials would see, and where the planned trials would see at least
+ *   NAIVE_ENOUGH_LOSSES of them naive Monte Carlo stays (it resolves them, at a fraction of a
+ *   biased trial's cost).
  */
+import { deriveSeed, Rng } from '../core/index.js';
+import { quorumLostJudge, sampleFaults } from '../faults/index.js';
+import type { FaultSpec } from '../model/faults.js';
 import { compileQuorum } from '../stats/index.js';
 import { quorumSystemOf } from './analytic.js';
 import type { Experiment, FailureModel } from '../model/experiment.js';
@@ -30,8 +37,24 @@ export interface ResolvedMethod {
   readonly reason: string;
 }
 
-/** The method a study of (topology, experiment) runs with when `requested` was asked for. */
-export function resolveMethod(requested: RequestedMethod, topology: Topology, experiment: Experiment): ResolvedMethod {
+/** What the auto pilot needs of the study: its trials, horizon and seed. */
+export interface StudyPlanOf {
+  readonly runs: number;
+  readonly horizonUs: number;
+  readonly seed: string;
+}
+
+/** Quorum losses the planned naive trials must be expected to see for auto to keep naive Monte Carlo. */
+export const NAIVE_ENOUGH_LOSSES = 100;
+/** Fault schedules (trials' worth) the auto pilot draws. */
+export const PILOT_TRIALS = 64;
+
+/**
+ * The method a study of (topology, experiment) runs with when `requested` was asked for; `plan`
+ * (runs, horizon, seed) lets `auto` count the losses naive trials would see (without it, auto
+ * decides on the failure model and layout alone).
+ */
+export function resolveMethod(requested: RequestedMethod, topology: Topology, experiment: Experiment, plan?: StudyPlanOf): ResolvedMethod {
   if (requested === 'naive') return { method: 'naive', reason: 'asked for (--method naive)' };
   const biasable = biasableProcesses(experiment.failures);
   if (requested === 'failure-biasing') {
@@ -40,7 +63,44 @@ export function resolveMethod(requested: RequestedMethod, topology: Topology, ex
   if (biasable.length === 0) return { method: 'naive', reason: 'no failure process has exponential up times to bias (--method auto)' };
   const single = singleEventQuorumLoss(topology, experiment.failures);
   if (single !== null) return { method: 'naive', reason: `a single failure event takes the quorum (${single}), so quorum losses are not rare (--method auto)` };
+  if (plan) {
+    const expected = pilotQuorumLosses(topology, experiment, plan);
+    if (expected >= NAIVE_ENOUGH_LOSSES) {
+      return { method: 'naive', reason: `losing the quorum takes overlapping failures, but ${plan.runs} naive trials would see ~${Math.round(expected)} quorum losses (a pilot of fault schedules), enough on their own (--method auto)` };
+    }
+  }
   return { method: 'failure-biasing', reason: 'losing the quorum takes overlapping failures, which naive Monte Carlo rarely draws (--method auto)' };
+}
+
+/**
+ * Quorum-loss episodes expected in `plan.runs` naive trials, from PILOT_TRIALS fault schedules
+ * drawn as naive trials draw them (own seed, `<seed>:auto-pilot`) and judged from the schedule
+ * alone (faults/quorum-state.ts): deterministic, and blind to the protocol (what it counts are
+ * the stretches without a connected quorum of voters up).
+ */
+export function pilotQuorumLosses(topology: Topology, experiment: Experiment, plan: StudyPlanOf): number {
+  const lost = quorumLostJudge(topology);
+  const trials = Math.max(1, Math.min(PILOT_TRIALS, plan.runs));
+  let episodes = 0;
+  for (let i = 0; i < trials; i++) {
+    const faults = sampleFaults(experiment, topology, new Rng(deriveSeed(`${plan.seed}:auto-pilot`, i)).fork('faults'), plan.horizonUs);
+    episodes += lossEpisodes(faults, lost);
+  }
+  return (episodes / trials) * plan.runs;
+}
+
+/** Transitions into "no connected quorum" over a schedule, at its fault starts and ends. */
+function lossEpisodes(faults: readonly FaultSpec[], lost: (active: readonly FaultSpec[]) => boolean): number {
+  const times = [...new Set(faults.flatMap((f) => [f.atUs, f.durationUs === null ? Infinity : f.atUs + f.durationUs]))].filter(Number.isFinite).sort((a, b) => a - b);
+  let episodes = 0;
+  let was = false;
+  for (const t of times) {
+    const active = faults.filter((f) => f.atUs <= t && (f.durationUs === null || f.atUs + f.durationUs > t));
+    const now = active.length > 0 && lost(active);
+    if (now && !was) episodes++;
+    was = now;
+  }
+  return episodes;
 }
 
 /** The processes failure biasing can bias: those on whose up time is exponential. */

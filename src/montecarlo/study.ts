@@ -60,7 +60,7 @@ export async function runStudies(
     for (const config of configs) {
       const key = studyKey(config);
       const prior = saved.get(key);
-      const method = resolveMethod(opts.method ?? 'naive', config.topology, config.experiment);
+      const method = resolveMethod(opts.method ?? 'naive', config.topology, config.experiment, opts);
       if (prior?.finished) {
         studies.push({ config, acc: Accumulator.fromJSON(prior.acc), stoppedBy: prior.finished, method });
         continue;

@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { deriveSeed, Rng, sample, type SampledDistribution } from '../../src/core/index.js';
 import { FAILURE_PROCESS_TABLE, sampleFaults, sampleFaultsBiased } from '../../src/faults/index.js';
 import type { Experiment, LinkClass } from '../../src/model/index.js';
-import { availabilityDocument, runOneTrial, runStudies } from '../../src/montecarlo/index.js';
+import { availabilityDocument, pilotQuorumLosses, runOneTrial, runStudies } from '../../src/montecarlo/index.js';
 import { drawDelayUs } from '../../src/net/index.js';
 import { caseArb } from '../../src/scenario/explore.js';
 import { runTrial, summarizeTrial, type TrialOptions } from '../../src/scenario/index.js';
@@ -140,6 +140,11 @@ const CONTRACTS: readonly Contract[] = [
     name: 'montecarlo: one trial of a study (faults sampled from its seed, then run)',
     covers: ['src/montecarlo/plan.ts'],
     run: (seed) => runOneTrial({ topology: n5, experiment: production, seed, horizonUs: 30 * DAY_US }, 3),
+  },
+  {
+    name: 'montecarlo: the auto pilot (quorum losses naive trials would see, from fault schedules alone)',
+    covers: ['src/montecarlo/method.ts'],
+    run: (seed) => pilotQuorumLosses(n5, production, { runs: 100, horizonUs: YEAR_US, seed }),
   },
   {
     name: 'montecarlo: a small study, as its availability document',
