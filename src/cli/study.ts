@@ -21,6 +21,7 @@ import {
   DEFAULT_CHUNK_SIZE,
   parseCheckpoint,
   REQUESTED_METHODS,
+  regenerationProblem,
   runStudies,
   type AvailabilityDocument,
   type RequestedMethod,
@@ -229,6 +230,12 @@ export function applyTopologySets(topology: Topology, sets: readonly string[], f
 /** Runs the studies with progress, Ctrl-C and checkpoints, then prints the table or the JSON. */
 export async function runAndReport(configs: readonly StudyConfig[], base: BaseSetup, opts: StudyCliOptions): Promise<AvailabilityDocument> {
   const version = packageVersion();
+  if (base.studyOptions.method === 'failure-biasing') {
+    for (const c of configs) {
+      const why = regenerationProblem(c.experiment.failures);
+      if (why !== null) throw new UserError(`--method failure-biasing: experiment ${c.experiment.name}: ${why}; its estimates would be biased. Use --method naive or auto`);
+    }
+  }
   const checkpointFile = opts.checkpoint;
   const resume = checkpointFile === undefined ? null : loadCheckpoint(checkpointFile);
   // Before simulating: an unwritable checkpoint used to fail only after the whole run.

@@ -61,6 +61,8 @@ export function resolveMethod(requested: RequestedMethod, topology: Topology, ex
     return { method: 'failure-biasing', reason: biasable.length > 0 ? 'asked for (--method failure-biasing)' : 'asked for, but no process can be biased (none has exponential up times): the weights are all 1' };
   }
   if (biasable.length === 0) return { method: 'naive', reason: 'no failure process has exponential up times to bias (--method auto)' };
+  const memory = regenerationProblem(experiment.failures);
+  if (memory !== null) return { method: 'naive', reason: `${memory} (--method auto)` };
   const single = singleEventQuorumLoss(topology, experiment.failures);
   if (single !== null) return { method: 'naive', reason: `a single failure event takes the quorum (${single}), so quorum losses are not rare (--method auto)` };
   if (plan) {
@@ -101,6 +103,29 @@ function lossEpisodes(faults: readonly FaultSpec[], lost: (active: readonly Faul
     was = now;
   }
   return episodes;
+}
+
+/**
+ * Why the all-up instants of this failure model are not regeneration points, or null when they
+ * are. Failure biasing weights each cycle by its own likelihood ratio, which is unbiased only if a
+ * cycle's future does not depend on when it starts: every process must be memoryless (exponential
+ * up times). Rolling maintenance runs on a calendar, and a non-exponential up time carries its
+ * age across cycles; with either, biased cycles start at different points of that calendar or
+ * age than natural ones, and the weights no longer correct for it (measured: 37 elections a year
+ * against 52 under weekly maintenance, with a tight interval). Such models run naive Monte Carlo.
+ */
+export function regenerationProblem(f: FailureModel): string | null {
+  if (f.rollingMaintenance !== null) return 'rolling maintenance runs on a calendar, so the all-up instants are no regeneration points for failure biasing';
+  const exp = (d: { dist: string }): boolean => d.dist === 'exponential';
+  const memory: string[] = [];
+  if (f.processRestarts && !exp(f.processRestarts.every)) memory.push('processRestarts');
+  if (f.hostFailures && !exp(f.hostFailures.mttf)) memory.push('hostFailures');
+  if (f.diskLoss && !exp(f.diskLoss.every)) memory.push('diskLoss');
+  if (f.domainOutages.some((o) => !exp(o.every))) memory.push('domainOutages');
+  if (f.bursts && !exp(f.bursts.every)) memory.push('bursts');
+  if (f.zonePartitions && !exp(f.zonePartitions.every)) memory.push('zonePartitions');
+  if (memory.length > 0) return `${memory.join(', ')} ${memory.length === 1 ? 'has' : 'have'} non-exponential up times, which carry their age across cycles, so the all-up instants are no regeneration points for failure biasing`;
+  return null;
 }
 
 /** The processes failure biasing can bias: those on whose up time is exponential. */

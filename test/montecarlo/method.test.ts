@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { independentCrashRepair } from '../../src/faults/index.js';
 import type { Experiment } from '../../src/model/experiment.js';
 import { NAIVE_ENOUGH_LOSSES, pilotQuorumLosses, resolveMethod, singleEventQuorumLoss } from '../../src/montecarlo/index.js';
+import { hasStackTrace, zksim } from '../helpers/cli.js';
 import { experiment, topology } from '../helpers/topologies.js';
 
 const HOUR_US = 3_600_000_000;
@@ -47,5 +48,25 @@ describe('resolveMethod', () => {
     const r = resolveMethod('auto', topology('n5-3az'), weibull, plan(10));
     expect(r.method).toBe('naive');
     expect(r.reason).toMatch(/no failure process has exponential up times/);
+  });
+
+  it('keeps naive Monte Carlo where the all-up instants are no regeneration points: rolling maintenance, non-exponential up times', () => {
+    const rm = resolveMethod('auto', topology('n3-3az'), experiment('rolling-maintenance'), plan(20));
+    expect(rm.method).toBe('naive');
+    expect(rm.reason).toMatch(/rolling maintenance runs on a calendar/);
+    const mixed: Experiment = {
+      ...production,
+      failures: { ...production.failures, hostFailures: { mttf: { dist: 'weibull', scale: 30 * YEAR_US, shape: 1.5 }, mttr: { dist: 'exponential', mean: HOUR_US } } },
+    };
+    const r = resolveMethod('auto', topology('n5-3az'), mixed, plan(20));
+    expect(r.method).toBe('naive');
+    expect(r.reason).toMatch(/hostFailures has non-exponential up times/);
+  });
+
+  it('refuses --method failure-biasing where its weights would be biased: exit 2, the reason, no stack trace', async () => {
+    const r = await zksim(['availability', 'topologies/n3-3az.yaml', '--experiment', 'experiments/rolling-maintenance.yaml', '--runs', '2', '--method', 'failure-biasing']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--method failure-biasing: experiment rolling-maintenance: rolling maintenance runs on a calendar.*Use --method naive or auto/);
+    expect(hasStackTrace(r.stderr)).toBe(false);
   });
 });
