@@ -113,6 +113,7 @@ export const ASSUMPTIONS: readonly string[] = [
   'warnings (per row): too few episodes, closed form outside the quorum interval (beyond 1e-12 and beyond what printing shows), write downtime resting on few quorum losses, a write interval above a complete closed form (impossible), a horizon under one hour',
   'analytic values are exact for the stated model only (see analyticModel, analyticCovers, analyticLeavesOut); null where no closed form applies',
   'a year is 365 days',
+  'rows with method "failure-biasing" (--method; auto picks it where losing the quorum takes overlapping failures, every failure process is memoryless, and a pilot of fault schedules expects fewer than 100 quorum losses in the planned trials): fault schedules drawn by balanced failure biasing with approximate forcing, each regenerative cycle (from an all-up instant) weighted by its likelihood ratio; availabilities, rates and downtime by symptom and process are weighted ratios Σ W·D / Σ W·C with delta-method 95% intervals over trials; P(quorum lost in a year) and P(long outage) = 1 − e^(−ρ·1 year), ρ the weighted rate of cycles with the event, and the simulated MTTQL is 1/ρ; their episode counts are as simulated under the biased measure; rareEvent gives the effective sample size and relative errors, and degenerate weights mark the row untrusted',
 ];
 
 export function resultRow(study: StudyResult, horizonUs: number): ResultRow {

@@ -431,8 +431,10 @@ export function rowWarnings(r: Omit<AvailabilityRow, 'warnings'>): string[] {
     if (outside(u, r.quorumAvailabilityCi95)) {
       // Quorum losses, not write outages, are what this interval rests on: with few of them
       // the interval itself is untrustworthy, which is the usual reason for a miss.
+      const above = (leaves ?? []).length > 0 && (r.quorumAvailabilityCi95[0] ?? 0) > 1 - u; // leaving processes out only raises it
       const why = r.quorumLossEpisodes < MIN_EPISODES
         ? `only ${plural(r.quorumLossEpisodes, 'quorum-loss episode')}, too few to test it: run more trials`
+        : above ? 'impossible: it leaves processes out, which can only make it higher; too few of the rare losses were seen: run more trials'
         : (leaves ?? []).length > 0
           ? `the closed form leaves out ${(leaves ?? []).join(', ')}`
           : 'a trial starts all-up; bias ~ MTTR/horizon';

@@ -264,6 +264,8 @@ function avail(a: number): string {
 function pct(p: number): string {
   if (!Number.isFinite(p)) return '–';
   const v = p * 100;
+  // Near certainty the interval needs the digits that tell its ends apart (99.2%–99.4%, not 99%–99%).
+  if (v >= 99 && v < 100) return `${v.toFixed(v >= 99.9 ? 2 : 1)}%`;
   return `${v >= 10 || v === 0 ? v.toFixed(0) : v >= 1 ? v.toFixed(1) : v.toPrecision(2)}%`;
 }
 

@@ -20,7 +20,7 @@ export function registerStart(program: Command): void {
         'the table on screen, charts and report.html in ./out/',
     )
     .option('--out <dir>', 'where the charts and report.html go', 'out')
-    .option('--runs <n>', `trials per topology (default ${START_RUNS}: failure biasing resolves the layouts whose quorum losses are rare, naive Monte Carlo the others)`, String(START_RUNS))
+    .option('--runs <n>', 'trials per topology (failure biasing resolves the layouts whose quorum losses are rare, naive Monte Carlo the others)', String(START_RUNS))
     .option('--workers <n>', 'worker threads (default: all cores)')
     .option('--method <m>', METHOD_HELP, 'auto')
     .action(async (opts: { out: string; runs: string; workers?: string; method: string }) => {

@@ -4,6 +4,7 @@ import type { ExperimentProvenance } from '../../model/experiment.js';
 import { CAUSE_LABELS, PROCESS_LABELS, nines, percent, type AvailabilityInput, type RunInput } from '../charts/index.js';
 import { formatAvailability, formatAvailabilityInterval, formatYears } from '../../stats/format.js';
 import { UNTRUSTED_NOTE, modelProvenance, topologySettings, untrustedWrite } from '../table.js';
+import { relativeErrorOf } from '../table-method.js';
 import type { AssumptionBlock } from './index.js';
 
 /** A table as plain strings; the HTML builder escapes every cell. */
@@ -41,6 +42,18 @@ type Row = AvailabilityInput['results'][number] & {
   readonly warnings?: readonly string[];
   readonly analyticCovers?: readonly string[] | null;
   readonly analyticLeavesOut?: readonly string[] | null;
+  readonly method?: 'naive' | 'failure-biasing';
+  readonly methodReason?: string | null;
+  readonly runs?: number;
+  readonly rareEvent?: {
+    readonly cycles: number;
+    readonly effectiveSampleSize: number;
+    readonly writeRelativeError: number | null;
+    readonly quorumRelativeError: number | null;
+    readonly quorumLossProbabilityRelativeError: number | null;
+    readonly quorumEffectiveHits: number;
+    readonly degenerate: boolean;
+  } | null;
   readonly config?: { readonly topology?: PlacedTopology; readonly failureModel?: FailureModelDescription; readonly experiment?: { readonly description?: string; readonly provenance?: ExperimentProvenance } };
 };
 
@@ -100,21 +113,45 @@ export function availabilityTables(doc: AvailabilityInput): Table[] {
     numeric: [false, ...CAUSE_LABELS.map(() => true), true],
     rows: rows.map((r) => [r.topology, ...CAUSE_LABELS.map(([c]) => num(r.downtimeByCause[c], 2)), num(r.downtimeMinutesPerYear, 2)]),
   };
-  const tables = [main, causes];
+  const tables = [main, estimatorTable(rows), causes];
   if (rows.every((r) => r.downtimeByProcess)) {
     const used = PROCESS_LABELS.filter(([p]) => rows.some((r) => (r.downtimeByProcess?.[p] ?? 0) > 0 || (r.quorumLossEpisodesByProcess?.[p] ?? 0) > 0));
     tables.push({
-      caption: 'Write downtime by failure process (minutes per year; quorum-loss episodes in brackets)',
+      caption: `Write downtime by failure process (minutes per year; quorum-loss episodes in brackets${rows.some((r) => r.method === 'failure-biasing') ? ', † as simulated under failure biasing, not per year' : ''})`,
       columns: ['topology', ...used.map(([, l]) => l), 'total'],
       numeric: [false, ...used.map(() => true), true],
       rows: rows.map((r) => [
         r.topology,
-        ...used.map(([p]) => `${num(r.downtimeByProcess?.[p], 2)} (${r.quorumLossEpisodesByProcess?.[p] ?? 0})`),
-        `${num(r.downtimeMinutesPerYear, 2)} (${r.quorumLossEpisodes ?? 0})`,
+        ...used.map(([p]) => `${num(r.downtimeByProcess?.[p], 2)} (${r.quorumLossEpisodesByProcess?.[p] ?? 0}${dagger(r)})`),
+        `${num(r.downtimeMinutesPerYear, 2)} (${r.quorumLossEpisodes ?? 0}${dagger(r)})`,
       ]),
     });
   }
   return tables;
+}
+
+const dagger = (r: Row): string => (r.method === 'failure-biasing' ? '†' : '');
+
+/** How each row was estimated (issue 12): method and why, effective sample size, relative errors (standard error / estimate). */
+function estimatorTable(rows: readonly Row[]): Table {
+  const re = (x: number | null | undefined): string => (x === null || x === undefined || !Number.isFinite(x) ? '—' : `${(x * 100).toFixed(1)}%`);
+  return {
+    caption: 'How each row was estimated (relative error = standard error / estimate; failure biasing: effective sample size over regenerative cycles)',
+    columns: ['topology', 'estimated by', 'effective sample size', 'rel. error, write', 'rel. error, quorum', 'rel. error, P(quorum lost)', 'why'],
+    numeric: [false, false, true, true, true, true, false],
+    rows: rows.map((r) => {
+      const e = r.rareEvent ?? null;
+      return [
+        r.variant ? `${r.topology} (${r.variant.key}=${r.variant.value})` : r.topology,
+        r.method === 'failure-biasing' ? `failure biasing${e?.degenerate ? ' (weights degenerate) *' : ''}` : 'naive Monte Carlo',
+        e ? `${Math.round(e.effectiveSampleSize)} of ${e.cycles} cycles` : `${r.runs ?? '—'} trials`,
+        re(e ? e.writeRelativeError : relativeErrorOf([1 - (r.writeAvailabilityCi95[1] ?? NaN), 1 - (r.writeAvailabilityCi95[0] ?? NaN)], r.writeUnavailability ?? NaN)),
+        e ? `${re(e.quorumRelativeError)} (${e.quorumEffectiveHits.toFixed(0)} effective cycles)` : '—',
+        e ? re(e.quorumLossProbabilityRelativeError) : '—',
+        r.methodReason ?? '',
+      ];
+    }),
+  };
 }
 
 /** MTTQL: the headline value and its source; with no loss seen, Garwood's 95% lower bound (never the trial-years). */
