@@ -176,7 +176,8 @@ export function untrustedWrite(r: { readonly writeAvailabilityUntrusted?: boolea
 /** What `*` means, under the table and in report.html. */
 export const UNTRUSTED_NOTE =
   `* not to be trusted; run more trials: write availability when fewer than ${MIN_EPISODES} write outages caused by failures, or fewer than ${MIN_EPISODES} quorum losses ` +
-  `(unless a closed form covering every process puts quorum downtime under a tenth of the write downtime); quorum availability and MTTQL when fewer than ${MIN_EPISODES} quorum losses`;
+  `(unless a closed form covering every process puts quorum downtime under a tenth of the write downtime); quorum availability and MTTQL when fewer than ${MIN_EPISODES} quorum losses; ` +
+  'a failure-biased column when its likelihood-ratio weights degenerate (a warning says why)';
 
 function formatLatency(l: LatencySpecJson): string {
   switch (l.dist) {
