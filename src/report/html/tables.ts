@@ -23,6 +23,7 @@ type Row = AvailabilityInput['results'][number] & {
   readonly meanYearsToQuorumLoss?: number | null;
   readonly outageProbabilityPerYear?: number;
   readonly quorumLossProbabilityPerYear?: number;
+  readonly quorumLossProbabilityPerYearCi95?: readonly number[];
   readonly longOutageProbabilityPerYear?: number;
   readonly sessionTimeoutMs?: number;
   readonly quorumLossMsP50?: number | null;
@@ -130,6 +131,12 @@ export function availabilityTables(doc: AvailabilityInput): Table[] {
   return tables;
 }
 
+/** A naive row's quorum relative error, from its interval (as the text table gives it). */
+function naiveQuorumRe(r: Row): number | null {
+  const ci = r.quorumAvailabilityCi95;
+  return r.quorumAvailability === undefined || !ci ? null : relativeErrorOf([1 - (ci[1] ?? NaN), 1 - (ci[0] ?? NaN)], 1 - r.quorumAvailability);
+}
+
 const dagger = (r: Row): string => (r.method === 'failure-biasing' ? '†' : '');
 
 /** How each row was estimated (issue 12): method and why, effective sample size, relative errors (standard error / estimate). */
@@ -146,8 +153,8 @@ function estimatorTable(rows: readonly Row[]): Table {
         r.method === 'failure-biasing' ? `failure biasing${e?.degenerate ? ' (weights degenerate) *' : ''}` : 'naive Monte Carlo',
         e ? `${Math.round(e.effectiveSampleSize)} of ${e.cycles} cycles` : `${r.runs ?? '—'} trials`,
         re(e ? e.writeRelativeError : relativeErrorOf([1 - (r.writeAvailabilityCi95[1] ?? NaN), 1 - (r.writeAvailabilityCi95[0] ?? NaN)], r.writeUnavailability ?? NaN)),
-        e ? `${re(e.quorumRelativeError)} (${e.quorumEffectiveHits.toFixed(0)} effective cycles)` : '—',
-        e ? re(e.quorumLossProbabilityRelativeError) : '—',
+        e ? `${re(e.quorumRelativeError)} (${e.quorumEffectiveHits.toFixed(0)} effective cycles)` : re(naiveQuorumRe(r)),
+        re(e ? e.quorumLossProbabilityRelativeError : r.quorumLossProbabilityPerYear === undefined ? null : relativeErrorOf(r.quorumLossProbabilityPerYearCi95 ?? [], r.quorumLossProbabilityPerYear)),
         r.methodReason ?? '',
       ];
     }),
