@@ -9,6 +9,9 @@ import { fileURLToPath } from 'node:url';
  *  - peak RSS of the process for 1,000 and 10,000 trials (short 1-day horizon: memory must not
  *    grow with the trial count, since only the exact accumulator is kept).
  * Child processes, so each measurement starts from a fresh heap and reports its own peak.
+ * Naive Monte Carlo (`--method naive`): the engine's throughput, comparable across versions;
+ * `auto` would run failure-biased trials here, which force quorum losses and cost ~7 naive ones
+ * (the rare-event section measures what they buy).
  */
 export interface MontecarloBench {
   readonly yearsPerSecWorkers1: number;
@@ -25,7 +28,7 @@ const REPORT_RSS = "data:text/javascript,process.on('exit',()=>process.stderr.wr
 
 function zksim(args: readonly string[]): { stdout: string; peakRssMb: number; seconds: number } {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--import', REPORT_RSS, CLI, 'availability', TOPOLOGY, '--json', '--no-progress', ...args], {
+  const r = spawnSync(process.execPath, ['--import', REPORT_RSS, CLI, 'availability', TOPOLOGY, '--json', '--no-progress', '--method', 'naive', ...args], {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });
