@@ -3,15 +3,10 @@ import { cycleIndexAt, type CycleDowntime } from '../observe/cycles.js';
 import type { TrialResult } from './trial.js';
 
 /**
- * What one Monte Carlo trial contributes: plain numbers (structured-clone safe, JSON safe), so
- * trials can be merged in index order whatever worker ran them. Times are integer microseconds
- * of the measured window, which is the whole trial from t = 0 (the initial election counts as
- * downtime, charged to `startup`), unless the trial excluded its cold start.
+ * The downtime and episode totals a trial reports, and each of its regenerative cycles
+ * (CycleTotals) reports its share of: integer µs and counts.
  */
-export interface TrialSummary {
-  readonly index: number;
-  readonly seed: string;
-  readonly measuredUs: number;
+export interface EpisodeTotals {
   readonly writeDownUs: number;
   readonly quorumDownUs: number;
   /** write downtime by symptom; adds up to writeDownUs */
@@ -38,6 +33,18 @@ export interface TrialSummary {
    * without a quorum is a quorum-loss episode, measured in quorumLossDurationsUs instead.
    */
   readonly electionDurationsUs: readonly number[];
+}
+
+/**
+ * What one Monte Carlo trial contributes: plain numbers (structured-clone safe, JSON safe), so
+ * trials can be merged in index order whatever worker ran them. Times are integer microseconds
+ * of the measured window, which is the whole trial from t = 0 (the initial election counts as
+ * downtime, charged to `startup`), unless the trial excluded its cold start.
+ */
+export interface TrialSummary extends EpisodeTotals {
+  readonly index: number;
+  readonly seed: string;
+  readonly measuredUs: number;
   /** first instant (from window start) with no connected quorum of voters, null if none */
   readonly firstQuorumLossUs: number | null;
   readonly faults: number;
@@ -60,33 +67,13 @@ export interface TrialSummary {
  * (to the trial's end at most). Why: the cycle's likelihood-ratio weight must multiply exactly the
  * downtime its excursion caused (observe/cycles.ts). Most cycles have no episode: all zeros.
  */
-export interface CycleTotals {
+export interface CycleTotals extends EpisodeTotals {
   /**
    * the cycle's window [startUs, endUs), in µs from t = 0 (not from the window start), clipped to
    * the trial's measured window: the next cycle's start, or the trial's end for the last cycle
    */
   readonly startUs: number;
   readonly endUs: number;
-  /** write downtime of the write outages that started in the cycle; = Σ downByCauseUs = Σ downByProcessUs */
-  readonly writeDownUs: number;
-  /** quorum downtime of the quorum-loss episodes that started in the cycle; = Σ quorumDownByProcessUs */
-  readonly quorumDownUs: number;
-  readonly downByCauseUs: Readonly<Record<DowntimeCause, number>>;
-  readonly downByProcessUs: Readonly<Record<DowntimeProcess, number>>;
-  readonly quorumDownByProcessUs: Readonly<Record<DowntimeProcess, number>>;
-  /** write outages that started in the cycle (a start-up election re-charged to a fault as for the trial) */
-  readonly outageEpisodes: number;
-  readonly outageEpisodesByProcess: Readonly<Record<DowntimeProcess, number>>;
-  /** the longest write outage that started in this cycle (µs), 0 if none; max over cycles = the trial's */
-  readonly longestWriteOutageUs: number;
-  readonly quorumLossEpisodes: number;
-  readonly quorumLossEpisodesByProcess: Readonly<Record<DowntimeProcess, number>>;
-  /** durations of the quorum-loss episodes that started in the cycle, in order (cut at the trial's end) */
-  readonly quorumLossDurationsUs: readonly number[];
-  /** elections (as TrialSummary.elections) whose first LOOKING fell in the cycle */
-  readonly elections: number;
-  /** durations of those elections, with TrialSummary.electionDurationsUs's filter (kept a quorum throughout) */
-  readonly electionDurationsUs: readonly number[];
 }
 
 function copy<K extends string>(keys: readonly K[], from: Readonly<Record<K, number>>): Record<K, number> {
