@@ -91,14 +91,26 @@ export function pilotQuorumLosses(topology: Topology, experiment: Experiment, pl
   return (episodes / trials) * plan.runs;
 }
 
-/** Transitions into "no connected quorum" over a schedule, at its fault starts and ends. */
+/** Transitions into "no connected quorum" over a schedule: one sweep over its starts and repairs. */
 function lossEpisodes(faults: readonly FaultSpec[], lost: (active: readonly FaultSpec[]) => boolean): number {
-  const times = [...new Set(faults.flatMap((f) => [f.atUs, f.durationUs === null ? Infinity : f.atUs + f.durationUs]))].filter(Number.isFinite).sort((a, b) => a - b);
+  const edges: [number, 1 | -1, FaultSpec][] = [];
+  for (const f of faults) {
+    edges.push([f.atUs, 1, f]);
+    if (f.durationUs !== null) edges.push([f.atUs + f.durationUs, -1, f]);
+  }
+  // At one instant, repairs before starts: a fault is active on [atUs, atUs + durationUs).
+  edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const active = new Set<FaultSpec>();
   let episodes = 0;
   let was = false;
-  for (const t of times) {
-    const active = faults.filter((f) => f.atUs <= t && (f.durationUs === null || f.atUs + f.durationUs > t));
-    const now = active.length > 0 && lost(active);
+  for (let k = 0; k < edges.length; ) {
+    const t = (edges[k] as [number, 1 | -1, FaultSpec])[0];
+    for (; k < edges.length && (edges[k] as [number, 1 | -1, FaultSpec])[0] === t; k++) {
+      const [, d, f] = edges[k] as [number, 1 | -1, FaultSpec];
+      if (d === 1) active.add(f);
+      else active.delete(f);
+    }
+    const now = active.size > 0 && lost([...active]);
     if (now && !was) episodes++;
     was = now;
   }
