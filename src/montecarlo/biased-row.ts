@@ -4,9 +4,9 @@
  * their diagnostics. Counts of episodes stay the raw numbers simulated under the biased measure
  * (what the estimate rests on, not how often it happens: the rates per year say that).
  */
-import { MIN_EPISODES, relativeHalfWidth } from '../stats/index.js';
+import { MIN_EPISODES } from '../stats/index.js';
 import { rowWarnings, type AvailabilityRow } from './estimate.js';
-import { effectiveHits, weightedRatio, weightedRowFields } from './weighted-estimate.js';
+import { effectiveHits, weightedRowFields } from './weighted-estimate.js';
 import type { WeightedAccumulator } from './weighted.js';
 
 /** `base`: estimateRow of the same study's unweighted sums (for counts, closed form and context). */
@@ -35,12 +35,6 @@ export function failureBiasedRow(base: AvailabilityRow, w: WeightedAccumulator, 
   // rowWarnings' episode-count sentences are about naive trials; the diagnostics speak for these.
   const generic = rowWarnings({ ...row, tooFewWriteEpisodes: false, tooFewQuorumEpisodes: false });
   return { ...row, warnings: [...generic, ...(diag?.warnings ?? [])] };
-}
-
-/** Relative 95% half-width of write unavailability from the weighted cycles (`--precision`). */
-export function weightedPrecision(w: WeightedAccumulator): number {
-  const r = weightedRatio(w.moments.writeDown, w.measured, w.trials);
-  return relativeHalfWidth(r.ci95, r.value);
 }
 
 /** Enough evidence for `--precision` to stop a failure-biased study: ≥ MIN_EPISODES effective cycles with write downtime. */

@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { SimulationLimitError } from '../core/limits.js';
 import { Accumulator } from './accumulator.js';
-import { enoughWeightedWriteEvidence, weightedPrecision } from './biased-row.js';
+import { enoughWeightedWriteEvidence } from './biased-row.js';
+import { weightedPrecisionOf } from './weighted-estimate.js';
 import { enoughWriteEpisodes, precisionOf, type StoppedBy } from './estimate.js';
 import { chunkCount, chunkIndices, positions, runChunk, type RunPlan, type StudySpec } from './plan.js';
 import type { FromWorker, ToWorker } from './worker.js';
@@ -51,7 +52,7 @@ export interface RunStudyOptions {
  * allowed to end the run).
  */
 export function precisionReached(acc: Accumulator, precision: number): boolean {
-  if (acc.weighted) return enoughWeightedWriteEvidence(acc.weighted) && weightedPrecision(acc.weighted) <= precision;
+  if (acc.weighted) return enoughWeightedWriteEvidence(acc.weighted) && weightedPrecisionOf(acc.weighted) <= precision;
   return enoughWriteEpisodes(acc) && precisionOf(acc) <= precision;
 }
 
