@@ -3,16 +3,22 @@ import { isMap, isScalar, isSeq } from 'yaml';
 import { parseDurationUs } from '../model/duration.js';
 import { scaleDistribution, type Distribution } from '../model/distribution.js';
 import { US_PER_MS } from '../model/duration.js';
-import type { LinkClass, StorageSettings, Topology, ZkSettings } from '../model/topology.js';
+import type { LinkClass, ProcessSettings, StorageSettings, Topology, ZkSettings } from '../model/topology.js';
 import {
   DIMENSIONLESS_PARAMS,
   DISTRIBUTION_NAMES,
   DISTRIBUTION_PARAMS,
   LINK_CLASSES,
+  PROCESS_DISTRIBUTION_KEYS,
+  PROCESS_RATE_KEYS,
   SERVER_KEYS,
+  SERVER_STORAGE_KEYS,
+  STORAGE_DISTRIBUTION_KEYS,
   STORAGE_KEYS,
   TOP_KEYS,
+  ZK_IGNORED_KEYS,
   ZK_KEYS,
+  ZK_UNSUPPORTED_KEYS,
   type ServerInput,
   type TopologyInput,
 } from './schema.js';
@@ -40,6 +46,7 @@ export class TopologyReader extends YamlReader {
     let zk: Partial<ZkSettings> | undefined;
     let latency: Partial<Record<LinkClass, Distribution>> | undefined;
     let storage: Partial<StorageSettings> | undefined;
+    let process: Partial<ProcessSettings> | undefined;
     let quorum: Topology['quorum'] | undefined;
     let servers: ServerInput[] = [];
     let serversNode: unknown;
@@ -60,6 +67,9 @@ export class TopologyReader extends YamlReader {
           break;
         case 'storage':
           storage = this.readStorage(value);
+          break;
+        case 'process':
+          process = this.readProcess(value);
           break;
         case 'quorum':
           quorum = this.oneOf(value, 'quorum', ['majority', 'hierarchical'] as const);
@@ -83,16 +93,26 @@ export class TopologyReader extends YamlReader {
       ...(zk === undefined ? {} : { zk }),
       ...(latency === undefined ? {} : { latency }),
       ...(storage === undefined ? {} : { storage }),
+      ...(process === undefined ? {} : { process }),
       ...(quorum === undefined ? {} : { quorum }),
     };
   }
 
+  /**
+   * `zookeeper:` — the keys the model uses (ZK_KEYS); the other 3.8 zoo.cfg keys are accepted and
+   * dropped (ZK_IGNORED_KEYS, any scalar) or refused with the reason (ZK_UNSUPPORTED_KEYS).
+   */
   private readZk(node: unknown): Partial<ZkSettings> {
-    const entries = this.entries(node, 'zookeeper', ZK_KEYS.map(([k]) => k));
+    const used = ZK_KEYS.map(([k]) => k);
+    const known = [...used, ...Object.keys(ZK_IGNORED_KEYS), ...Object.keys(ZK_UNSUPPORTED_KEYS)];
+    const entries = this.entries(node, 'zookeeper', known, `one of ${used.join(', ')}, or another ZooKeeper 3.8 zoo.cfg key (the README lists them)`);
     const zk: { -readonly [K in keyof ZkSettings]?: number } = {};
     for (const { key, value } of entries ?? []) {
       const path = `zookeeper.${key}`;
       const field = ZK_KEYS.find(([k]) => k === key)?.[1];
+      const unsupported = ZK_UNSUPPORTED_KEYS[key];
+      if (unsupported !== undefined) this.errorAt(path, value, `zoo.cfg's ${key} is not modelled: ${unsupported}; leave it out`);
+      else if (field === undefined && !isScalar(value)) this.errorAt(path, value, `expected a zoo.cfg value (a number, word or path), found ${describe(value)}`);
       if (field === undefined) continue;
       // Times are written in ms (or with a unit) and held in µs; validate.ts checks whole ms.
       const ms = field.endsWith('Us') ? this.timeMs(value, path) : undefined;
@@ -102,14 +122,15 @@ export class TopologyReader extends YamlReader {
     return zk;
   }
 
-  private readStorage(node: unknown): Partial<StorageSettings> {
-    const entries = this.entries(node, 'storage', STORAGE_KEYS);
+  /** `storage:` at the top (every key) or on a server (SERVER_STORAGE_KEYS: its disk's latencies). */
+  private readStorage(node: unknown, at = 'storage', keys: readonly string[] = STORAGE_KEYS): Partial<StorageSettings> {
+    const entries = this.entries(node, at, keys);
     const storage: { -readonly [K in keyof StorageSettings]?: StorageSettings[K] } = {};
     for (const { key, value } of entries ?? []) {
-      const path = `storage.${key}`;
-      if (key === 'fsync') {
+      const path = `${at}.${key}`;
+      if ((STORAGE_DISTRIBUTION_KEYS as readonly string[]).includes(key)) {
         const spec = this.readDistribution(value, path);
-        if (spec !== undefined) storage.fsync = spec;
+        if (spec !== undefined) storage[key as (typeof STORAGE_DISTRIBUTION_KEYS)[number]] = spec;
       } else {
         const n = this.number(value, path);
         if (n === undefined) continue;
@@ -118,6 +139,24 @@ export class TopologyReader extends YamlReader {
       }
     }
     return storage;
+  }
+
+  private readProcess(node: unknown): Partial<ProcessSettings> {
+    const entries = this.entries(node, 'process', [...PROCESS_DISTRIBUTION_KEYS, ...PROCESS_RATE_KEYS]);
+    const out: { -readonly [K in keyof ProcessSettings]?: ProcessSettings[K] } = {};
+    for (const { key, value } of entries ?? []) {
+      const path = `process.${key}`;
+      if ((PROCESS_DISTRIBUTION_KEYS as readonly string[]).includes(key)) {
+        const spec = this.readDistribution(value, path);
+        if (spec !== undefined) out[key as (typeof PROCESS_DISTRIBUTION_KEYS)[number]] = spec;
+      } else {
+        const n = this.number(value, path);
+        if (n === undefined) continue;
+        if (n <= 0) this.errorAt(path, value, `expected a positive number, found ${n}`);
+        else out[key as (typeof PROCESS_RATE_KEYS)[number]] = n;
+      }
+    }
+    return out;
   }
 
   private readLatency(node: unknown): Partial<Record<LinkClass, Distribution>> {
@@ -210,6 +249,9 @@ export class TopologyReader extends YamlReader {
           if (n !== undefined) rest[key] = n;
           break;
         }
+        case 'storage':
+          rest.storage = this.readStorage(value, at, SERVER_STORAGE_KEYS);
+          break;
       }
     }
     if (entries !== null) {

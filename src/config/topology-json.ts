@@ -9,7 +9,7 @@
  */
 import { DIMENSIONLESS_PARAMS, DISTRIBUTION_PARAMS, type Distribution } from '../model/distribution.js';
 import { US_PER_MS } from '../model/duration.js';
-import type { LinkClass, StorageSettings, Topology, ZkSettings } from '../model/topology.js';
+import type { LinkClass, ProcessSettings, ServerSpec, ServerStorage, StorageSettings, Topology, ZkSettings } from '../model/topology.js';
 
 /** A distribution in the JSON contract: time parameters in ms, named `<param>Ms`. */
 export type LatencySpecJson =
@@ -34,12 +34,27 @@ export interface ZkSettingsJson {
   readonly maxNotificationIntervalMs: number;
   /** observer re-election jitter bound, zookeeper.observer.election.DelayMs (200) */
   readonly observerElectionDelayMs: number;
+  /** zoo.cfg connectToLearnerMasterLimit, in ticks; 0 = initLimit (Learner.connectToLeader) */
+  readonly connectToLearnerMasterLimit: number;
+  /** zookeeper.testingonly.initialZxid: the low 32 bits a new leader's zxid starts from (0 = unset) */
+  readonly initialZxid: number;
 }
 
-export interface TopologyJson extends Omit<Topology, 'latency' | 'storage' | 'zk'> {
+/** StorageSettings in the JSON contract: fsync and fileReplace in ms, the sizes as they are. */
+export type StorageSettingsJson = Omit<StorageSettings, 'fsync' | 'fileReplace'> & { readonly fsync: LatencySpecJson; readonly fileReplace: LatencySpecJson };
+
+/** A server in the JSON contract: its own storage latencies (if any) in ms. */
+export type ServerSpecJson = Omit<ServerSpec, 'storage'> & { readonly storage?: { readonly fsync?: LatencySpecJson; readonly fileReplace?: LatencySpecJson } };
+
+/** ProcessSettings in the JSON contract: each distribution in ms, the rates as they are. */
+export type ProcessSettingsJson = { readonly [K in keyof ProcessSettings]: ProcessSettings[K] extends number ? number : LatencySpecJson };
+
+export interface TopologyJson extends Omit<Topology, 'latency' | 'storage' | 'zk' | 'process' | 'servers'> {
+  readonly servers: readonly ServerSpecJson[];
+  readonly process: ProcessSettingsJson;
   readonly zk: ZkSettingsJson;
   readonly latency: Readonly<Record<LinkClass, LatencySpecJson>>;
-  readonly storage: Omit<StorageSettings, 'fsync'> & { readonly fsync: LatencySpecJson };
+  readonly storage: StorageSettingsJson;
 }
 
 /** µs `Distribution` → its JSON spelling in ms (parameter order as in DISTRIBUTION_PARAMS). */
@@ -82,8 +97,24 @@ export function topologyToJson(t: Topology): TopologyJson {
     ...t,
     latency: mapLatency(t.latency, distributionToJsonMs),
     zk: renameTimes(t.zk, 'Us', 'Ms', (us) => us / US_PER_MS) as unknown as ZkSettingsJson,
-    storage: { ...t.storage, fsync: distributionToJsonMs(t.storage.fsync) },
+    servers: t.servers.map((sv) => (sv.storage === undefined ? sv : { ...sv, storage: mapSpecs(sv.storage, distributionToJsonMs) }) as ServerSpecJson),
+    storage: mapSpecs(t.storage, distributionToJsonMs) as unknown as StorageSettingsJson,
+    process: mapProcess(t.process as unknown as Record<string, Distribution | number>, distributionToJsonMs) as unknown as ProcessSettingsJson,
   };
+}
+
+/** Apply `f` to each distribution of the process settings, keeping key order and the rates. */
+function mapProcess<A, B>(p: { readonly [k: string]: A | number }, f: (a: A) => B): Record<string, B | number> {
+  const out: Record<string, B | number> = {};
+  for (const [k, v] of Object.entries(p)) out[k] = typeof v === 'number' ? v : f(v);
+  return out;
+}
+
+/** Storage settings (the ensemble's or a server's): `f` on each distribution, the sizes kept, in key order. */
+function mapSpecs<A extends object, B>(o: object, f: (a: A) => B): Record<string, B | number> {
+  const out: Record<string, B | number> = {};
+  for (const [k, v] of Object.entries(o) as [string, A | number][]) out[k] = typeof v === 'number' ? v : f(v);
+  return out;
 }
 
 /** Back from the JSON contract (e.g. `merge` reading shards) to the resolved topology. */
@@ -92,6 +123,8 @@ export function topologyFromJson(j: TopologyJson): Topology {
     ...j,
     latency: mapLatency(j.latency, distributionFromJsonMs),
     zk: renameTimes(j.zk, 'Ms', 'Us', (ms) => ms * US_PER_MS) as unknown as ZkSettings,
-    storage: { ...j.storage, fsync: distributionFromJsonMs(j.storage.fsync) },
+    servers: j.servers.map((sv) => (sv.storage === undefined ? (sv as unknown as ServerSpec) : { ...sv, storage: mapSpecs(sv.storage, distributionFromJsonMs) as ServerStorage })),
+    storage: mapSpecs(j.storage, distributionFromJsonMs) as unknown as StorageSettings,
+    process: mapProcess(j.process as unknown as Record<string, LatencySpecJson | number>, distributionFromJsonMs) as unknown as ProcessSettings,
   };
 }

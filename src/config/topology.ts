@@ -13,6 +13,11 @@
  *     finalizeWait: 200           # ms
  *     maxNotificationInterval: 60000   # ms
  *     observerElectionDelay: 200       # ms
+ *     connectToLearnerMasterLimit: 0   # ticks; 0 = initLimit (Learner.connectToLeader)
+ *     initialZxid: 0              # zookeeper.testingonly.initialZxid: a new leader's first counter - 1
+ *     # and the other 3.8 zoo.cfg keys, accepted and ignored (schema.ts ZK_IGNORED_KEYS), e.g.
+ *     # dataDir, clientPort, maxSessionTimeout, snapCount; leaderServes, forceSync, syncEnabled
+ *     # (behaviour the model does not implement) are refused with the reason
  *   latency:                      # one-way delay per link class; optional, defaults = DEFAULT_LATENCY
  *     sameHost:    { dist: constant, value: 0.05ms }
  *     sameZone:    { dist: uniform, min: 0.1ms, max: 0.5ms }
@@ -20,13 +25,29 @@
  *     crossRegion: { dist: lognormal, median: 30ms, sigma: 0.2 }
  *   storage:                      # optional; defaults = DEFAULT_STORAGE (assumptions)
  *     fsync: { dist: lognormal, median: 1ms, sigma: 0.5 }   # one txn-log fsync
+ *     fileReplace: { dist: lognormal, median: 1.7ms, sigma: 0.54 }  # atomic small-file replace with
+ *                                 # fsync (epoch files); lab figures: schema.ts LAB_FSYNC, LAB_FILE_REPLACE
  *     snapshotMB: 10              # data tree size before any write
  *     txnBytes: 1024
  *     bandwidthMbps: 1000         # sync streams and snapshot transfer
+ *   process:                      # optional; defaults = DEFAULT_PROCESS (jvmStart measured, the rest
+ *                                 # assumptions or calibrated: see config/schema.ts)
+ *     jvmStart: { dist: lognormal, median: 259ms, sigma: 0.15 }    # spawn → client port
+ *     electionStart: { dist: lognormal, median: 200ms, sigma: 0.15 } # client port → electing
+ *     roleShutdown: { dist: lognormal, median: 3ms, sigma: 0.5 }    # leaving a role
+ *     fleStart: { dist: lognormal, median: 3ms, sigma: 0.3 }        # lookForLeader prologue
+ *     leaderSetup: { dist: lognormal, median: 10ms, sigma: 0.3 }    # makeLeader, port bound
+ *     learnerSetup: { dist: lognormal, median: 2ms, sigma: 0.3 }    # makeFollower, connect
+ *     exitClose: { dist: lognormal, median: 1ms, sigma: 0.5 }       # kill → sockets closed
+ *     snapshotLoadMBps: 200       # database load at start
+ *     txnReplayPerSec: 50000      # txn-log replay at start
+ *     coresPerHost: 2             # optional: starts on one host share its CPUs (default: no sharing)
  *   quorum: majority              # or hierarchical (every voter then needs `group` ≥ 1)
  *   servers:
  *     - { id: 1, zone: az1 }      # region "region1", host "server-<id>", rack "<zone>-<host>" (its own),
  *     - { id: 4, zone: az3, role: observer }   # role voter, weight 1, group 0 by default
+ *     - { id: 2, zone: az1, storage: { fsync: { dist: lognormal, median: 20ms, sigma: 1 } } }
+ *                                 # a server's own disk: fsync and fileReplace over `storage`'s
  *
  * Time values (zookeeper.* in ms, latency parameters) are either a duration string with a unit
  * (`0.5ms`, `2s`, see model/duration.ts) or a plain number meaning milliseconds; the resolved
@@ -49,11 +70,12 @@ import { LineCounter, parseDocument } from 'yaml';
 import type { ServerSpec, Topology } from '../model/topology.js';
 import type { ConfigError } from './errors.js';
 import { TopologyReader } from './read-yaml.js';
-import { DEFAULT_LATENCY, DEFAULT_QUORUM, DEFAULT_REGION, DEFAULT_STORAGE, DEFAULT_ZK_SETTINGS, type ServerInput, type TopologyInput } from './schema.js';
+import { DEFAULT_LATENCY, DEFAULT_PROCESS, DEFAULT_QUORUM, DEFAULT_REGION, DEFAULT_STORAGE, DEFAULT_ZK_SETTINGS, type ServerInput, type TopologyInput } from './schema.js';
 import { validateTopology as validateTopologyRules, type TopologyIssue } from './validate.js';
 
 export {
   DEFAULT_LATENCY,
+  DEFAULT_PROCESS,
   DEFAULT_QUORUM,
   DEFAULT_REGION,
   DEFAULT_STORAGE,
@@ -129,6 +151,7 @@ export function resolveServer(input: ServerInput): ServerSpec {
     role: input.role ?? 'voter',
     weight: input.weight ?? 1,
     group: input.group ?? 0,
+    ...(input.storage === undefined ? {} : { storage: input.storage }),
   };
 }
 
@@ -141,6 +164,7 @@ export function resolveTopology(input: TopologyInput): Topology {
     latency: { ...DEFAULT_LATENCY, ...input.latency },
     zk: { ...DEFAULT_ZK_SETTINGS, ...input.zk },
     storage: { ...DEFAULT_STORAGE, ...input.storage },
+    process: { ...DEFAULT_PROCESS, ...input.process },
     quorum: input.quorum ?? DEFAULT_QUORUM,
   };
   return freeze(topology, true);

@@ -16,7 +16,7 @@ import {
   MAX_VOTERS,
   MIN_WEIBULL_SHAPE,
 } from './limits.js';
-import { LINK_CLASSES, ZK_KEYS } from './schema.js';
+import { LINK_CLASSES, MAX_INITIAL_ZXID, PROCESS_DISTRIBUTION_KEYS, PROCESS_RATE_KEYS, SERVER_STORAGE_KEYS, STORAGE_DISTRIBUTION_KEYS, ZK_KEYS } from './schema.js';
 
 /** A problem without a file position; `path` uses the YAML key names. */
 export interface TopologyIssue {
@@ -35,7 +35,7 @@ export function validateTopology(topology: Topology): TopologyIssue[] {
   for (const linkClass of LINK_CLASSES) {
     validateLatency(topology.latency[linkClass], `latency.${linkClass}`, issue);
   }
-  validateLatency(topology.storage.fsync, 'storage.fsync', issue);
+  for (const key of STORAGE_DISTRIBUTION_KEYS) validateLatency(topology.storage[key], `storage.${key}`, issue);
   let storageOk = true;
   for (const key of ['snapshotMB', 'txnBytes', 'bandwidthMbps'] as const) {
     const v = topology.storage[key];
@@ -45,8 +45,19 @@ export function validateTopology(topology: Topology): TopologyIssue[] {
     }
   }
   if (storageOk) validateStorageLimits(topology.storage, issue);
+  validateProcess(topology.process, issue);
   validateServers(topology, issue);
   return issues;
+}
+
+/** The process timings (lead's section, issue 13): each distribution as a latency, each rate positive. */
+function validateProcess(p: Topology['process'], issue: Issue): void {
+  for (const key of PROCESS_DISTRIBUTION_KEYS) validateLatency(p[key], `process.${key}`, issue);
+  for (const key of PROCESS_RATE_KEYS) {
+    const v = p[key];
+    if (v === undefined && key === 'coresPerHost') continue;
+    if (v === undefined || !Number.isFinite(v) || v <= 0) issue(`process.${key}`, `expected a positive number, found ${v}`);
+  }
 }
 
 /** Sizes the engine can move: the snapshot and a transaction, and a snapshot transfer within a day (config/limits.ts). */
@@ -87,8 +98,11 @@ function validateZk(zk: ZkSettings, issue: Issue): void {
     }
   }
   if (!ok) return;
+  if (zk.initialZxid > MAX_INITIAL_ZXID) {
+    issue('zookeeper.initialZxid', `expected at most ${MAX_INITIAL_ZXID} (0xffffffff: the low 32 bits of a zxid, under the epoch), found ${zk.initialZxid}`);
+  }
   // The session and sync timeouts are products: each must fit the same bound.
-  for (const key of ['initLimit', 'syncLimit'] as const) {
+  for (const key of ['initLimit', 'syncLimit', 'connectToLearnerMasterLimit'] as const) {
     const us = zk.tickTimeUs * zk[key];
     if (us > MAX_TIMEOUT_US) {
       issue(`zookeeper.${key}`, `expected tickTime × ${key} at most ${MAX_TIMEOUT_TEXT} (${ms(MAX_TIMEOUT_US)} ms), found ${ms(zk.tickTimeUs)} ms × ${zk[key]} = ${ms(us)} ms`);
@@ -218,6 +232,10 @@ function validateServers(topology: Topology, issue: Issue): void {
       issue(`${at}.role`, `expected voter or observer, found ${String(server.role)}`);
     }
     if (comparable) checkPlacement(server, index, regionOfZone, placementOfHost, issue);
+    for (const key of SERVER_STORAGE_KEYS) {
+      const own = server.storage?.[key];
+      if (own !== undefined) validateLatency(own, `${at}.storage.${key}`, issue);
+    }
     checkQuorumFields(server, at, quorum, issue);
   });
   const voters = servers.filter((s) => s.role === 'voter');

@@ -1,5 +1,6 @@
 import type { PeerState, ServerId, ZabPhase } from './ids.js';
 import type { Notification, QuorumPacket, SyncMode } from './messages.js';
+import type { ProcessStep } from './events.js';
 import type { Zxid } from './zxid.js';
 
 /** Named per-peer timers; setting a timer replaces a pending one with the same name. */
@@ -21,7 +22,22 @@ export type PeerInput =
   | { readonly kind: 'connClosed'; readonly connId: number; readonly reason: 'reset' | 'timeout' }
   | { readonly kind: 'clientWrite'; readonly writeId: number }
   /** the disk finished the fsync asked for by `persist` with this token */
-  | { readonly kind: 'persisted'; readonly token: number };
+  | { readonly kind: 'persisted'; readonly token: number }
+  /** the process finished the `work` asked for with this token */
+  | { readonly kind: 'workDone'; readonly token: number };
+
+/**
+ * Work a process does on the failover path that takes time of its own (issue 13, zab-facts §12),
+ * answered by `workDone` after a draw from the topology's ProcessSettings:
+ * - `roleShutdown`: QuorumPeer.run()'s finally — Follower/Leader.shutdown (request processors and
+ *   their threads) — before the peer goes LOOKING again;
+ * - `fleStart`: lookForLeader's prologue (LeaderElectionBean JMX registration) between the peer
+ *   turning LOOKING — from then on notifications queue for it — and its first notifications;
+ * - `leaderSetup`: makeLeader after FLE decided (LeaderZooKeeperServer, the Leader constructor
+ *   that binds the quorum port); `learnerSetup`: makeFollower/makeObserver up to the connect.
+ * Disk work (epoch files, snapshots) goes through `persist` instead, on the server's disk.
+ */
+export type WorkKind = 'roleShutdown' | 'fleStart' | 'leaderSetup' | 'learnerSetup';
 
 /**
  * What a peer asks of the world. The peer never performs I/O itself (etcd-raft shape).
@@ -54,6 +70,8 @@ export type PeerEffect =
    * process kill loses it.
    */
   | { readonly kind: 'persist'; readonly token: number; readonly bytes: number }
+  /** CPU work that takes time (WorkKind); the world answers `workDone(token)` */
+  | { readonly kind: 'work'; readonly token: number; readonly what: WorkKind }
   | { readonly kind: 'event'; readonly event: PeerEvent };
 
 /** Observable facts a peer reports, for the timeline, trace and checkers. */
@@ -77,4 +95,13 @@ export type PeerEvent =
   | { readonly type: 'delivered'; readonly zxid: Zxid; readonly writeId: number; readonly index: number }
   /** the server's history was cut back (TRUNC) or replaced (SNAP) to `keep` entries */
   | { readonly type: 'historyCut'; readonly keep: number; readonly mode: SyncMode }
-  | { readonly type: 'epochs'; readonly acceptedEpoch: number; readonly currentEpoch: number };
+  | { readonly type: 'epochs'; readonly acceptedEpoch: number; readonly currentEpoch: number }
+  /**
+   * A step of the failover path finished (issue 13): a role shut down or set up, an epoch file
+   * written (acceptedEpoch/currentEpoch, one fsync), a snapshot taken (takeSnapshot: the data
+   * tree written and fsynced). `tookUs` from its start; `bytes` for a snapshot.
+   */
+  | { readonly type: 'stepDone'; readonly step: ProcessStep; readonly tookUs: number; readonly bytes: number };
+
+/** The timed steps of the failover path a peer reports (PeerEvent `stepDone`). */
+export type FailoverStep = WorkKind | 'acceptedEpoch' | 'currentEpoch' | 'takeSnapshot';

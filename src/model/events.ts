@@ -1,5 +1,6 @@
 import type { FailureSource } from './faults.js';
 import type { PeerState, ServerId, ZabPhase } from './ids.js';
+import type { FailoverStep } from './effects.js';
 import type { SyncMode } from './messages.js';
 
 /**
@@ -120,7 +121,17 @@ export type PeerTrialEvent =
   /** a leader stepped down from its epoch */
   | { readonly type: 'steppedDown'; readonly atUs: number; readonly server: ServerId; readonly epoch: number; readonly reason: string }
   /** the server's process is gone: `how` is 'killed', 'host crashed', 'disk lost' or '<level> <name> down' */
-  | { readonly type: 'processStopped'; readonly atUs: number; readonly server: ServerId; readonly how: string };
+  | { readonly type: 'processStopped'; readonly atUs: number; readonly server: ServerId; readonly how: string }
+  /**
+   * A timed step of a process finished (issue 13): its start (`jvmStart`: spawn → client port;
+   * `loadDataBase`: snapshot and txn-log replay; `startLeaderElection`: AdminServer start and the
+   * election port bound) or its failover path (model/effects.ts FailoverStep). `tookUs` since the
+   * step began; `bytes` the data it wrote or read (snapshots), else 0.
+   */
+  | { readonly type: 'stepDone'; readonly atUs: number; readonly server: ServerId; readonly step: ProcessStep; readonly tookUs: number; readonly bytes: number };
+
+/** The steps a `stepDone` event names: a process start, then the failover path's (model/effects.ts). */
+export type ProcessStep = 'jvmStart' | 'loadDataBase' | 'startLeaderElection' | FailoverStep;
 
 /**
  * Why writes are unavailable (observe/availability.ts DowntimeCause, which must equal it):

@@ -16,6 +16,21 @@ export interface ServerSpec extends Placement {
   readonly weight: number;
   /** hierarchical quorums: the group.g this server belongs to (0 = flat majority) */
   readonly group: number;
+  /**
+   * This server's own disk where it differs from the topology's `storage` (a slower volume, a
+   * shared one): the latencies set here replace the ensemble's; `serverStorage` merges them.
+   * Absent when the server uses the ensemble's storage as it is.
+   */
+  readonly storage?: ServerStorage;
+}
+
+/** What a server's own `storage:` may set: its disk's latencies (config/schema.ts SERVER_STORAGE_KEYS). */
+export type ServerStorage = Partial<Pick<StorageSettings, 'fsync' | 'fileReplace'>>;
+
+/** The storage a server's disk uses: the topology's, with the server's own overrides on top. */
+export function serverStorage(topology: Pick<Topology, 'storage' | 'servers'>, id: ServerId): StorageSettings {
+  const own = topology.servers.find((s) => s.id === id)?.storage;
+  return own === undefined ? topology.storage : { ...topology.storage, ...own };
 }
 
 export type LinkClass = 'sameHost' | 'sameZone' | 'crossZone' | 'crossRegion';
@@ -35,18 +50,67 @@ export interface ZkSettings {
   readonly maxNotificationIntervalUs: number;
   /** observer re-election jitter bound, zookeeper.observer.election.DelayMs (200 ms) */
   readonly observerElectionDelayUs: number;
+  /**
+   * zoo.cfg connectToLearnerMasterLimit, in ticks: a learner's deadline for connecting to its
+   * leader is tickTime × this (Learner.connectToLeader); 0 (the 3.8 default) means initLimit.
+   */
+  readonly connectToLearnerMasterLimit: number;
+  /**
+   * zookeeper.testingonly.initialZxid (Leader.lead): the low 32 bits a new leader's zxid is set
+   * to before its first proposal, so the first proposal's counter is this + 1; 0 (unset in 3.8)
+   * leaves the counter at 0. For zxid roll-over studies (ZOOKEEPER-1277).
+   */
+  readonly initialZxid: number;
 }
 
 /** Disks and data size: what fsync and synchronisation cost. */
 export interface StorageSettings {
   /** one fsync of the txn log (the SyncRequestProcessor batch), in µs */
   readonly fsync: Distribution;
+  /**
+   * An atomic small-file replace with fsync, in µs: write a temp file, flush, fsync, rename
+   * (AtomicFileOutputStream.close, used by QuorumPeer.writeLongToFile for the acceptedEpoch and
+   * currentEpoch files, and by a learner's SNAP snapshot)
+   */
+  readonly fileReplace: Distribution;
   /** data tree size as a snapshot before any simulated write */
   readonly snapshotMB: number;
   /** one txn as logged and sent */
   readonly txnBytes: number;
   /** per-connection throughput for sync streams (DIFF/SNAP) and snapshot writes */
   readonly bandwidthMbps: number;
+}
+
+/**
+ * The time a ZooKeeper process takes for the work a protocol model would otherwise make instant
+ * (issue 13: start, role changes, exit, snapshots). Distributions in µs; rates in MB/s or txns/s.
+ * Defaults: config/schema.ts DEFAULT_PROCESS, each with its source or marked an assumption.
+ */
+export interface ProcessSettings {
+  /** spawn → the client port answers, with an empty database: JVM start, class loading, QuorumPeer.start() up to startServerCnxnFactory */
+  readonly jvmStart: Distribution;
+  /** client port up → electing: AdminServer (Jetty) start, then startLeaderElection (QuorumPeer.start, 3.8) */
+  readonly electionStart: Distribution;
+  /** leaving a role before LOOKING again: QuorumPeer.run()'s finally, Follower/Leader.shutdown (request processors, their threads) */
+  readonly roleShutdown: Distribution;
+  /** lookForLeader's prologue (LeaderElectionBean JMX registration): LOOKING, votes queue, none sent yet */
+  readonly fleStart: Distribution;
+  /** entering LEADING after FLE decided: makeLeader (LeaderZooKeeperServer, the Leader constructor binding the quorum port) */
+  readonly leaderSetup: Distribution;
+  /** entering FOLLOWING/OBSERVING: makeFollower/makeObserver and followLeader up to connectToLeader */
+  readonly learnerSetup: Distribution;
+  /**
+   * CPU cores per host for process starts (jvmStart, startLeaderElection are CPU-bound): k
+   * processes starting at once on a host take max(1, k / coresPerHost) times as long. Absent:
+   * every host has cores to spare.
+   */
+  readonly coresPerHost?: number;
+  /** kill -9 → the kernel has torn the process down and closed its sockets (peers see FIN/RST) */
+  readonly exitClose: Distribution;
+  /** database load at start (ZKDatabase.loadDataBase): deserialising the snapshot, MB/s */
+  readonly snapshotLoadMBps: number;
+  /** database load at start: txns replayed from the log after the snapshot, per second */
+  readonly txnReplayPerSec: number;
 }
 
 /** A resolved, validated topology: what every module downstream of config/ reads. */
@@ -58,6 +122,8 @@ export interface Topology {
   readonly latency: Readonly<Record<LinkClass, Distribution>>;
   readonly zk: ZkSettings;
   readonly storage: StorageSettings;
+  /** what processes take to start, change role, exit and snapshot */
+  readonly process: ProcessSettings;
   /** 'majority' (QuorumMaj) or 'hierarchical' (QuorumHierarchical, from group/weight) */
   readonly quorum: 'majority' | 'hierarchical';
   /**

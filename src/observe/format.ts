@@ -55,6 +55,8 @@ export function formatEvent(e: TrialEvent): TimelineLine | null {
       return { who: 'cluster', kind: 'unavailable', what: `writes unavailable (${e.cause})` };
     case 'writesAvailable':
       return { who: 'cluster', kind: 'available', what: `writes available again (leader ${e.leader}) after ${seconds(e.downForUs)}` };
+    case 'stepDone':
+      return { who: e.server, kind: 'step', what: stepText(e) };
     case 'processStopped':
     case 'writeCommitted':
     case 'writeFailed':
@@ -62,6 +64,33 @@ export function formatEvent(e: TrialEvent): TimelineLine | null {
     case 'readFailed':
     case 'safetyViolation':
       return null;
+  }
+}
+
+/** A timed step in words (model/events.ts ProcessStep), with ZooKeeper's name for it. */
+function stepText(e: TrialEvent & { type: 'stepDone' }): string {
+  const took = `${(e.tookUs / 1000).toFixed(1)} ms`;
+  const mb = `${(e.bytes / (1024 * 1024)).toFixed(1)} MB`;
+  switch (e.step) {
+    case 'jvmStart':
+      return `JVM started in ${took} (jvmStart)`;
+    case 'loadDataBase':
+      return `database loaded (${mb} snapshot and the txn log) in ${took}, client port open (loadDataBase)`;
+    case 'startLeaderElection':
+      return `election port bound after ${took} (AdminServer start, startLeaderElection)`;
+    case 'roleShutdown':
+      return `old role shut down in ${took} (roleShutdown)`;
+    case 'fleStart':
+      return `election started after ${took} (lookForLeader)`;
+    case 'leaderSetup':
+      return `LEADING role set up, quorum port bound in ${took} (makeLeader)`;
+    case 'learnerSetup':
+      return `learner role set up in ${took} (makeFollower)`;
+    case 'acceptedEpoch':
+    case 'currentEpoch':
+      return `${e.step} file written and fsynced in ${took}`;
+    case 'takeSnapshot':
+      return `snapshot of ${mb} written and fsynced in ${took} (takeSnapshot)`;
   }
 }
 

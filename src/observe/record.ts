@@ -144,6 +144,9 @@ export class Recorder {
         this.events.push({ type: 'steppedDown', atUs, server: node, epoch: e.epoch, reason: e.reason });
         this.endLeader(atUs, node, `stepped down: ${e.reason}`);
         break;
+      case 'stepDone':
+        this.events.push({ type: 'stepDone', atUs, server: node, step: e.step, tookUs: e.tookUs, bytes: e.bytes });
+        break;
       default:
         // electionStarted, learnerSynced, committed, delivered, historyCut, epochs: not in the story
         break;

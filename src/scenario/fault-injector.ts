@@ -22,8 +22,8 @@ export interface InjectorHost {
   readonly meter: DowntimeMeter;
   /** the live peers (null: process down), for resolving `leader` */
   readonly peers: ReadonlyMap<ServerId, Peer | null>;
-  /** start the server's process if its host is up and it is not running */
-  startServer(id: ServerId): void;
+  /** start the server's process if its host is up and it is not running; returns whether it runs or is starting now */
+  startServer(id: ServerId): boolean;
   /** the process is gone: drop its memory and timers (`how` for the timeline) */
   forgetProcess(id: ServerId, how: string): void;
   /** replace the server's disk by an empty one (before it restarts) */
@@ -120,8 +120,7 @@ export class FaultInjector implements FaultHost {
   restartProcess(id: ServerId): boolean {
     const left = (this.killCount.get(id) ?? 1) - 1;
     this.killCount.set(id, left);
-    if (left === 0) this.host.startServer(id);
-    return this.host.peers.get(id) != null;
+    return left === 0 && this.host.startServer(id);
   }
 
   /** Outages nest: a host is down while any fault holds it down (a crash inside a zone outage). */

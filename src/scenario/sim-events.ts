@@ -4,6 +4,7 @@
  */
 import type { ServerId } from '../model/index.js';
 import type { NetEvent } from '../net/index.js';
+import type { BootStep } from './process-timing.js';
 import type { WorkloadEvent } from './workload.js';
 
 /** Ties at one instant: faults first, then network deliveries (and disk, clients), then timers. */
@@ -18,4 +19,8 @@ export type SimEvent =
   | { readonly kind: 'repair'; readonly index: number }
   | { readonly kind: 'write'; readonly node: ServerId; readonly writeId: number }
   | { readonly kind: 'fsynced'; readonly node: ServerId; readonly inc: number; readonly token: number }
+  /** a peer's `work` is done (scenario/process-timing.ts) */
+  | { readonly kind: 'workDone'; readonly node: ServerId; readonly inc: number; readonly token: number }
+  /** a step of a process start is done (scenario/process-timing.ts; `boot` tells one start from another) */
+  | { readonly kind: 'boot'; readonly node: ServerId; readonly boot: number; readonly step: BootStep }
   | WorkloadEvent;

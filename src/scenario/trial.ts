@@ -7,6 +7,7 @@ import { Disks } from './disk.js';
 import { FaultInjector, type InjectorHost } from './fault-injector.js';
 import { FAULT_KINDS_TABLE, type FaultKinds } from './fault-kinds.js';
 import { buildPeerConfig, type PeerConfigInputs } from './peer-config.js';
+import { ProcessTiming, type BootStep } from './process-timing.js';
 import { PRIORITY_FAULT, PRIORITY_NET, type SimEvent } from './sim-events.js';
 import { PeerTimers } from './timers.js';
 import { Workload, type ClientView, type WorkloadHost, type WorkloadSpec } from './workload.js';
@@ -103,6 +104,7 @@ export class Trial {
   readonly safety = new SafetyChecker();
   private readonly timers: PeerTimers;
   private readonly disks: Disks;
+  private readonly timing: ProcessTiming;
   private readonly faults: FaultInjector;
   private readonly peerInputs: PeerConfigInputs;
   private readonly workload: Workload | null = null;
@@ -125,6 +127,7 @@ export class Trial {
     // Client↔server delays get their own stream: a workload never shifts the network's draws.
     this.clientRng = root.fork('clients');
     const diskRng = root.fork('disk');
+    const processRng = root.fork('process');
     const { topology } = opts;
     const sim = this.sim;
     this.verifier = verifierFor(topology.servers, topology.quorum);
@@ -138,6 +141,7 @@ export class Trial {
     }, netRng);
     this.timers = new PeerTimers(sim, topology.servers.map((s) => s.id));
     this.disks = new Disks(topology.storage, diskRng, sim);
+    this.timing = new ProcessTiming(topology.process, processRng, sim, (id) => this.net.hostOf(id));
     this.peerInputs = {
       topology,
       verifier: this.verifier,
@@ -225,7 +229,7 @@ export class Trial {
   }
 
   run(): TrialResult {
-    for (const s of this.opts.topology.servers) this.startServer(s.id);
+    this.startServers(this.opts.topology.servers.map((s) => s.id));
     this.workload?.start();
     this.refreshStatus();
     if (this.onEvent !== null) this.handOverEvents(this.onEvent);
@@ -265,12 +269,16 @@ export class Trial {
       case 'repair':
         this.faults.repair(ev.index);
         break;
-      case 'fsynced': {
+      case 'fsynced':
+      case 'workDone': {
         const peer = this.livePeers.get(ev.node);
         if (!peer || this.net.incarnation(ev.node) !== ev.inc) return;
-        this.feed(peer, { kind: 'persisted', token: ev.token });
+        this.feed(peer, ev.kind === 'fsynced' ? { kind: 'persisted', token: ev.token } : { kind: 'workDone', token: ev.token });
         break;
       }
+      case 'boot':
+        this.bootStep(ev.node, ev.boot, ev.step);
+        break;
       case 'wl.write':
       case 'wl.read':
       case 'wl.timeout':
@@ -339,6 +347,9 @@ export class Trial {
       case 'persist':
         this.disks.persist(id, net.incarnation(id), e.bytes, e.token);
         break;
+      case 'work':
+        this.timing.work(id, net.incarnation(id), e.token, e.what);
+        break;
       case 'event':
         this.opts.trace?.({ tUs: this.sim.nowUs, type: 'peer', node: id, event: e.event });
         this.recorder.onPeerEvent(this.sim.nowUs, id, e.event);
@@ -356,8 +367,41 @@ export class Trial {
     return this.verifier.voters.filter((v) => this.livePeers.get(v) != null && this.net.processUp(v) && this.net.pathUp(self, v) && this.net.pathUp(v, self));
   }
 
-  private startServer(id: ServerId): void {
-    if (this.livePeers.get(id) || !this.net.startProcess(id)) return;
+  /**
+   * Spawn the server's process (its host up, not running, not starting): it binds its election
+   * port and starts FLE after jvmStart, loadDataBase and startLeaderElection (process-timing.ts).
+   */
+  private startServer(id: ServerId): boolean {
+    return this.startServers([id]) > 0;
+  }
+
+  /** Start these servers' processes together (they share their hosts' cores alike); returns how many run or start. */
+  private startServers(ids: readonly ServerId[]): number {
+    const storage = this.peerInputs.topology.storage;
+    const spawn: { node: ServerId; database: { snapshotBytes: number; txnsToReplay: number } }[] = [];
+    let running = 0;
+    for (const id of ids) {
+      if (this.livePeers.get(id) || this.timing.booting(id)) running++;
+      if (this.livePeers.get(id) || this.timing.booting(id) || !this.net.hostIsUp(id)) continue;
+      const durable = this.durable.get(id) as DurableState;
+      const snapshotBytes = durable.hasSnapshot ? storage.snapshotMB * 1024 * 1024 + durable.snapshotLength * storage.txnBytes : 0;
+      spawn.push({ node: id, database: { snapshotBytes, txnsToReplay: durable.log.length - durable.snapshotLength } });
+    }
+    this.timing.spawn(spawn);
+    return running + spawn.length;
+  }
+
+  private bootStep(id: ServerId, boot: number, step: BootStep): void {
+    // A host that went down meanwhile took the starting process with it.
+    if (!this.net.hostIsUp(id)) return this.timing.abort(id);
+    const done = this.timing.stepDone(id, boot, step);
+    if (!done) return;
+    this.recorder.onPeerEvent(this.sim.nowUs, id, { type: 'stepDone', step, tookUs: done.tookUs, bytes: done.bytes });
+    if (done.electing) this.bindAndElect(id);
+  }
+
+  private bindAndElect(id: ServerId): void {
+    if (!this.net.startProcess(id)) return;
     const peer = new Peer(buildPeerConfig(id, this.peerInputs), this.durable.get(id) as DurableState);
     this.livePeers.set(id, peer);
     this.safety.onProcessStart(id);
@@ -367,6 +411,7 @@ export class Trial {
 
   /** The process is gone (killed, or its host died): drop its memory and its timers. */
   private forgetProcess(id: ServerId, how: string): void {
+    this.timing.abort(id);
     if (!this.livePeers.get(id)) return;
     this.workload?.onServerStopped(id, how !== 'killed');
     this.livePeers.set(id, null);

@@ -1,4 +1,4 @@
-import type { PeerEffect, PeerEvent, PeerInput, PeerState, ServerId, TimerName, ZabPhase } from '../model/index.js';
+import type { FailoverStep, PeerEffect, PeerEvent, PeerInput, PeerState, ServerId, TimerName, WorkKind, ZabPhase } from '../model/index.js';
 import type { DurableState } from './durable.js';
 import type { SyncSettings } from './sync.js';
 import type { TxnLog } from './txnlog.js';
@@ -17,6 +17,12 @@ export interface PeerConfig {
   readonly maxNotificationIntervalUs: number;
   readonly observerElectionDelayUs: number;
   readonly cnxTimeoutUs: number;
+  /**
+   * A learner's deadline for connecting to its leader, in ticks (× tickTimeUs): zoo.cfg
+   * connectToLearnerMasterLimit, or initLimit when that is 0, its 3.8 default
+   * (Learner.connectToLeader). Already resolved: never 0.
+   */
+  readonly connectToLearnerMasterLimit: number;
   /** uniform [0,1) draws for the observer re-election jitter; a seeded stream, never an unseeded generator */
   readonly random: () => number;
   readonly sync: SyncSettings;
@@ -49,6 +55,15 @@ export interface PeerContext {
   persist(extraBytes?: number): number;
   /** apply log entries up to (excluding) `count`: delivered events, client replies */
   deliverUpTo(count: number): void;
+  /** start CPU work that takes time (model/effects.ts WorkKind); `then` runs when it is done, if the peer is still in the same role */
+  startWork(what: WorkKind, then: () => void): void;
+  /**
+   * Write a file with fsync on the server's disk (an epoch file: QuorumPeer.writeLongToFile →
+   * AtomicFileOutputStream; a snapshot: takeSnapshot, `bytes` of data tree). `durable` runs when
+   * the write is on disk (while the process lives, whatever its role by then); `then` only if the
+   * peer is still in the role that asked.
+   */
+  persistFile(step: Exclude<FailoverStep, WorkKind>, bytes: number, durable: (() => void) | null, then: () => void): void;
   /** the history was cut back or replaced during sync */
   historyCut(keep: number, mode: 'TRUNC' | 'SNAP'): void;
 }

@@ -15,6 +15,8 @@ export class DurableState {
   hasSnapshot = true;
   /** logged txns in zxid order; committed or not (the log does not know) */
   log: Txn[] = [];
+  /** how many of `log`'s txns the last snapshot holds (takeSnapshot); a start replays the rest */
+  snapshotLength = 0;
 
   /** Last fsynced zxid: what a restarted process finds. A live process reports TxnLog.lastZxid. */
   lastLoggedZxid(): Zxid {

@@ -29,6 +29,9 @@ export class Election {
   private notTimeoutUs = 0;
   private finalizing = false;
   private active = false;
+  /** between LOOKING and lookForLeader's first send (fleStart): notifications received meanwhile */
+  private queueing = false;
+  private readonly queued: Notification[] = [];
   /** the vote this peer stands by once decided (QuorumPeer.getCurrentVote) */
   private currentVote: Vote | null = null;
 
@@ -38,7 +41,12 @@ export class Election {
     return this.logicalclock;
   }
 
-  /** Enter LOOKING: a new round with the self-vote. */
+  /** LOOKING but lookForLeader not yet running: notifications wait in recvqueue (`queued`). */
+  queueUntilStart(): void {
+    this.queueing = true;
+  }
+
+  /** Enter LOOKING: a new round with the self-vote, then what queued meanwhile. */
   start(): void {
     const { config, durable } = this.ctx;
     this.logicalclock += 1;
@@ -54,11 +62,15 @@ export class Election {
     this.ctx.event({ type: 'electionStarted', round: this.logicalclock });
     this.sendNotifications();
     this.ctx.setTimer(POLL, this.notTimeoutUs);
+    this.queueing = false;
+    for (const n of this.queued.splice(0)) if (this.active) this.process(n);
   }
 
   /** Leaving LOOKING without deciding (process stop). */
   stop(): void {
     this.active = false;
+    this.queueing = false;
+    this.queued.length = 0;
     this.finalizing = false;
     this.ctx.cancelTimer(POLL);
     this.ctx.cancelTimer(FINALIZE);
@@ -95,7 +107,8 @@ export class Election {
     }
     if (state === 'LOOKING') {
       if (n.state === 'LOOKING' && n.electionEpoch < this.logicalclock) this.replyTo(n.from);
-      this.process(n);
+      if (this.queueing) this.queued.push(n);
+      else this.process(n);
     } else if (n.state === 'LOOKING') {
       this.replyTo(n.from);
     }

@@ -1,6 +1,6 @@
 import { counterOf, makeZxid, type PeerInput, type QuorumPacket, type ServerId, type Txn } from '../model/index.js';
 import type { PeerContext, Role } from './context.js';
-import { chooseSync } from './sync.js';
+import { chooseSync, snapshotBytes } from './sync.js';
 
 const WAIT = 'lead.wait';
 const TICK = 'lead.tick';
@@ -45,6 +45,14 @@ export class LeaderRole implements Role {
   private readonly epochAcked = new Set<ServerId>();
   private readonly newLeaderAcked = new Set<ServerId>();
   private established = false;
+  /** LearnerCnxAcceptor started: lead() took its snapshot (connections before wait in the backlog) */
+  private accepting = false;
+  /** connections accepted into the backlog before that, and what they sent meanwhile */
+  private readonly backlog: { readonly connId: number; readonly peer: ServerId; readonly packets: QuorumPacket[] }[] = [];
+  /** acceptedEpoch of the new epoch is on disk (setAcceptedEpoch's fsync): LEADERINFO may go out */
+  private epochWritten = false;
+  /** a quorum ACKed the epoch (waitForEpochAck returned) */
+  private epochQuorum = false;
   private tickOriginUs = 0;
   private tickCheckPending = false;
   private nextCounter = 1;
@@ -57,12 +65,34 @@ export class LeaderRole implements Role {
     this.maxAcceptedEpoch = ctx.durable.acceptedEpoch;
   }
 
+  /**
+   * Leader.lead(): zk.loadData() ends with takeSnapshot() — the whole data tree written and
+   * fsynced — and only then does LearnerCnxAcceptor start (zab-facts §12). The quorum port was
+   * bound in the constructor (leaderSetup), so learners that connect meanwhile wait in the backlog.
+   */
   start(): void {
-    const { config } = this.ctx;
     this.ctx.setPhase('DISCOVERY');
+    const length = this.ctx.log.length;
+    const durable = this.ctx.durable;
+    const bytes = snapshotBytes(length, this.ctx.config.sync);
+    this.ctx.persistFile('takeSnapshot', bytes, () => void (durable.snapshotLength = Math.min(length, durable.log.length)), () => this.startAccepting());
+  }
+
+  private startAccepting(): void {
+    const { config } = this.ctx;
+    this.accepting = true;
     this.connecting.add(config.id);
     this.ctx.setTimer(WAIT, this.initLimitUs());
+    for (const b of this.backlog.splice(0)) {
+      this.accept(b.connId, b.peer);
+      for (const packet of b.packets) this.onPacket(b.connId, packet);
+    }
     this.maybeProposeEpoch();
+  }
+
+  private accept(connId: number, peer: ServerId): void {
+    this.handlers.set(connId, { connId, sid: peer, observer: false, stage: 'connected', lastZxid: 0, hasSnapshot: true, unacked: [], watchdogArmed: false });
+    this.ctx.setTimer(handlerTimer(connId), this.initLimitUs());
   }
 
   get epoch(): number | null {
@@ -76,15 +106,21 @@ export class LeaderRole implements Role {
   handle(input: PeerInput): void {
     switch (input.kind) {
       case 'accepted':
-        this.handlers.set(input.connId, { connId: input.connId, sid: input.peer, observer: false, stage: 'connected', lastZxid: 0, hasSnapshot: true, unacked: [], watchdogArmed: false });
-        this.ctx.setTimer(handlerTimer(input.connId), this.initLimitUs());
+        if (this.accepting) this.accept(input.connId, input.peer);
+        else this.backlog.push({ connId: input.connId, peer: input.peer, packets: [] });
         break;
-      case 'packet':
-        this.onPacket(input.connId, input.packet);
+      case 'packet': {
+        const waiting = this.accepting ? undefined : this.backlog.find((b) => b.connId === input.connId);
+        if (waiting) waiting.packets.push(input.packet);
+        else this.onPacket(input.connId, input.packet);
         break;
-      case 'connClosed':
+      }
+      case 'connClosed': {
+        const at = this.backlog.findIndex((b) => b.connId === input.connId);
+        if (at >= 0) this.backlog.splice(at, 1);
         this.dropHandler(input.connId, input.reason === 'timeout' ? 'read timeout' : 'connection closed', false);
         break;
+      }
       case 'timer':
         this.onTimer(input.timer);
         break;
@@ -106,6 +142,7 @@ export class LeaderRole implements Role {
       this.ctx.cancelTimer(watchdogTimer(h.connId));
     }
     this.handlers.clear();
+    for (const b of this.backlog.splice(0)) this.ctx.emit({ kind: 'close', connId: b.connId });
     this.ctx.cancelTimer(WAIT);
     this.ctx.cancelTimer(TICK);
     this.outstanding.length = 0;
@@ -122,8 +159,7 @@ export class LeaderRole implements Role {
   private onTimer(timer: string): void {
     if (timer === WAIT) {
       // Leader.java's three waits, in order: connecting quorum, ACKEPOCH quorum, NEWLEADER ACKs.
-      const what =
-        this.newEpoch === null ? 'epoch from quorum' : this.ctx.durable.currentEpoch !== this.newEpoch ? 'epoch ack from quorum' : 'NEWLEADER ack from quorum';
+      const what = this.newEpoch === null ? 'epoch from quorum' : !this.epochQuorum ? 'epoch ack from quorum' : 'NEWLEADER ack from quorum';
       this.stepDown(`timeout while waiting for ${what}`);
       return;
     }
@@ -175,21 +211,33 @@ export class LeaderRole implements Role {
       this.maxAcceptedEpoch = Math.max(this.maxAcceptedEpoch, acceptedEpoch);
       if (!observer && this.ctx.config.verifier.isVoter(sid)) this.connecting.add(sid);
       this.maybeProposeEpoch();
-    } else {
+    } else if (this.epochWritten) {
       this.send(h, { type: 'LEADERINFO', newEpoch: this.newEpoch });
     }
   }
 
   private maybeProposeEpoch(): void {
     if (this.newEpoch !== null || !this.ctx.config.verifier.containsQuorum(this.connecting)) return;
-    this.newEpoch = this.maxAcceptedEpoch + 1;
-    this.ctx.durable.acceptedEpoch = this.newEpoch;
-    this.ctx.event({ type: 'epochProposed', epoch: this.newEpoch });
-    this.ctx.event({ type: 'epochs', acceptedEpoch: this.ctx.durable.acceptedEpoch, currentEpoch: this.ctx.durable.currentEpoch });
+    const epoch = this.maxAcceptedEpoch + 1;
+    this.newEpoch = epoch;
+    this.ctx.event({ type: 'epochProposed', epoch });
     this.ctx.setTimer(WAIT, this.initLimitUs());
-    this.epochAcked.add(this.ctx.config.id);
-    for (const h of this.handlers.values()) if (h.stage === 'info') this.send(h, { type: 'LEADERINFO', newEpoch: this.newEpoch });
-    this.maybeEpochQuorum();
+    // getEpochToPropose: setAcceptedEpoch (an fsynced file) before any learner hears LEADERINFO.
+    const durable = this.ctx.durable;
+    this.ctx.persistFile(
+      'acceptedEpoch',
+      0,
+      () => {
+        durable.acceptedEpoch = Math.max(durable.acceptedEpoch, epoch);
+        this.ctx.event({ type: 'epochs', acceptedEpoch: durable.acceptedEpoch, currentEpoch: durable.currentEpoch });
+      },
+      () => {
+        this.epochWritten = true;
+        this.epochAcked.add(this.ctx.config.id);
+        for (const h of this.handlers.values()) if (h.stage === 'info') this.send(h, { type: 'LEADERINFO', newEpoch: epoch });
+        this.maybeEpochQuorum();
+      },
+    );
   }
 
   private onAckEpoch(h: Handler, lastZxid: number, currentEpoch: number): void {
@@ -212,19 +260,34 @@ export class LeaderRole implements Role {
   }
 
   private epochAckedQuorum(): boolean {
-    return this.newEpoch !== null && this.ctx.config.verifier.containsQuorum(this.epochAcked);
+    return this.newEpoch !== null && this.epochWritten && this.ctx.config.verifier.containsQuorum(this.epochAcked);
   }
 
-  /** First time a quorum ACKed the epoch: become SYNCHRONIZATION and sync every waiting learner. */
+  /**
+   * First time a quorum ACKed the epoch: become SYNCHRONIZATION and sync every waiting learner.
+   * lead() writes currentEpoch (an fsynced file) meanwhile; the leader counts itself among the
+   * NEWLEADER ACKs only once it is on disk (waitForNewLeaderAck after setCurrentEpoch).
+   */
   private maybeEpochQuorum(): boolean {
-    if (this.newEpoch === null || this.ctx.durable.currentEpoch === this.newEpoch || !this.epochAckedQuorum()) return false;
-    this.ctx.durable.currentEpoch = this.newEpoch;
-    this.ctx.event({ type: 'epochs', acceptedEpoch: this.ctx.durable.acceptedEpoch, currentEpoch: this.ctx.durable.currentEpoch });
+    const epoch = this.newEpoch;
+    if (epoch === null || this.epochQuorum || !this.epochAckedQuorum()) return false;
+    this.epochQuorum = true;
+    const durable = this.ctx.durable;
     this.ctx.setPhase('SYNCHRONIZATION');
     this.ctx.setTimer(WAIT, this.initLimitUs());
-    this.newLeaderAcked.add(this.ctx.config.id);
     for (const h of this.handlers.values()) if (h.stage === 'ackepoch') this.syncLearner(h);
-    this.maybeEstablish();
+    this.ctx.persistFile(
+      'currentEpoch',
+      0,
+      () => {
+        durable.currentEpoch = Math.max(durable.currentEpoch, epoch);
+        this.ctx.event({ type: 'epochs', acceptedEpoch: durable.acceptedEpoch, currentEpoch: durable.currentEpoch });
+      },
+      () => {
+        this.newLeaderAcked.add(this.ctx.config.id);
+        this.maybeEstablish();
+      },
+    );
     return true;
   }
 
@@ -336,8 +399,13 @@ export class LeaderRole implements Role {
     for (const h of this.handlers.values()) {
       if (!h.observer && (h.stage === 'syncing' || h.stage === 'acked' || h.stage === 'uptodate')) {
         this.send(h, { type: 'PROPOSAL', txn });
-        h.unacked.push({ zxid: txn.zxid, sentUs: this.ctx.nowUs });
-        if (!h.watchdogArmed) this.armAckWatchdog(h);
+        // LearnerHandler.SyncLimitCheck ignores proposals until start(), called after this
+        // learner's NEWLEADER ACK once the leader is established: a learner still receiving a
+        // SNAP is bounded by initLimit, not syncLimit (zab-facts §12).
+        if (h.stage === 'uptodate') {
+          h.unacked.push({ zxid: txn.zxid, sentUs: this.ctx.nowUs });
+          if (!h.watchdogArmed) this.armAckWatchdog(h);
+        }
       }
     }
     // Logged through the leader's own SyncRequestProcessor: its ACK counts after its fsync.

@@ -151,9 +151,16 @@ export class LearnerRole implements Role {
       case 'LEADERINFO': {
         const newEpoch = packet.newEpoch;
         if (newEpoch > durable.acceptedEpoch) {
-          durable.acceptedEpoch = newEpoch;
-          this.ctx.event({ type: 'epochs', acceptedEpoch: durable.acceptedEpoch, currentEpoch: durable.currentEpoch });
-          this.send({ type: 'ACKEPOCH', lastZxid: this.ctx.log.lastZxid, currentEpoch: durable.currentEpoch, hasSnapshot: durable.hasSnapshot });
+          // registerWithLeader: setAcceptedEpoch (an fsynced file) before ACKEPOCH.
+          this.ctx.persistFile(
+            'acceptedEpoch',
+            0,
+            () => {
+              durable.acceptedEpoch = Math.max(durable.acceptedEpoch, newEpoch);
+              this.ctx.event({ type: 'epochs', acceptedEpoch: durable.acceptedEpoch, currentEpoch: durable.currentEpoch });
+            },
+            () => this.send({ type: 'ACKEPOCH', lastZxid: this.ctx.log.lastZxid, currentEpoch: durable.currentEpoch, hasSnapshot: durable.hasSnapshot }),
+          );
         } else if (newEpoch === durable.acceptedEpoch) {
           // Already accepted this epoch (a rejoin): ACK with -1, which does not count.
           this.send({ type: 'ACKEPOCH', lastZxid: this.ctx.log.lastZxid, currentEpoch: -1, hasSnapshot: durable.hasSnapshot });
@@ -241,14 +248,25 @@ export class LearnerRole implements Role {
   private onFsync(token: number): void {
     const durableCount = this.ctx.log.fsynced(token);
     if (token === this.newLeaderToken) {
-      this.newLeaderToken = null;
       const durable = this.ctx.durable;
-      durable.currentEpoch = this.epoch;
+      const epoch = this.epoch;
       if (this.syncMode === 'SNAP') durable.hasSnapshot = true;
-      this.ctx.event({ type: 'epochs', acceptedEpoch: durable.acceptedEpoch, currentEpoch: durable.currentEpoch });
-      this.send({ type: 'ACK', zxid: makeZxid(this.epoch, 0) });
-      this.ackProposals(durableCount);
-      if (this.stage === 'newleader') this.ctx.setTimer(READ, this.syncLimitUs());
+      if (this.syncMode !== 'DIFF') durable.snapshotLength = durable.log.length;
+      // Then setCurrentEpoch (an fsynced file), then the NEWLEADER ACK.
+      this.ctx.persistFile(
+        'currentEpoch',
+        0,
+        () => {
+          durable.currentEpoch = Math.max(durable.currentEpoch, epoch);
+          this.ctx.event({ type: 'epochs', acceptedEpoch: durable.acceptedEpoch, currentEpoch: durable.currentEpoch });
+        },
+        () => {
+          this.newLeaderToken = null;
+          this.send({ type: 'ACK', zxid: makeZxid(epoch, 0) });
+          this.ackProposals(this.ctx.durable.log.length);
+          if (this.stage === 'newleader') this.ctx.setTimer(READ, this.syncLimitUs());
+        },
+      );
       return;
     }
     if (this.proposalFsyncs.delete(token) && this.newLeaderToken === null && this.stage !== 'syncing') this.ackProposals(durableCount);

@@ -1,4 +1,4 @@
-import type { PeerEffect, PeerEvent, PeerInput, PeerState, ServerId, TimerName, ZabPhase } from '../model/index.js';
+import type { FailoverStep, PeerEffect, PeerEvent, PeerInput, PeerState, ServerId, TimerName, WorkKind, ZabPhase } from '../model/index.js';
 import type { PeerConfig, PeerContext } from './context.js';
 import type { DurableState } from './durable.js';
 import { Election } from './election.js';
@@ -23,6 +23,13 @@ export class Peer implements PeerContext {
   readonly log: TxnLog;
   /** writes our own clients handed us, answered when we deliver them or give up */
   private readonly clientWrites = new Set<number>();
+  /** work and file writes in progress, by token (negative: the txn log's tokens are positive) */
+  private readonly steps = new Map<number, PendingStep>();
+  private nextStepToken = -1;
+  /** +1 whenever the peer leaves or enters a role: a step's continuation runs only in its own role */
+  private roleGeneration = 0;
+  /** leaving a role (roleShutdown) or entering one (leaderSetup, learnerSetup): not serving, no role yet */
+  private transition: 'shutdown' | 'setup' | null = null;
 
   constructor(
     readonly config: PeerConfig,
@@ -65,7 +72,9 @@ export class Peer implements PeerContext {
         if (!this.election.onTimer(input.timer)) this.role?.handle(input);
         break;
       case 'persisted':
-        if (this.log.isPending(input.token)) this.role?.handle(input);
+      case 'workDone':
+        if (input.token < 0) this.stepDone(input.token);
+        else if (this.log.isPending(input.token)) this.role?.handle(input);
         break;
       case 'clientWrite':
         if (this.serving && this.role) {
@@ -85,7 +94,7 @@ export class Peer implements PeerContext {
 
   /** Serving clients: an established leader, or a learner in BROADCAST. */
   get serving(): boolean {
-    return this.isEstablishedLeader || (this.state !== 'LEADING' && this.phase === 'BROADCAST');
+    return this.isEstablishedLeader || (this.role !== null && this.state !== 'LEADING' && this.phase === 'BROADCAST');
   }
 
   persist(extraBytes = 0): number {
@@ -115,7 +124,7 @@ export class Peer implements PeerContext {
     this.clientWrites.clear();
   }
 
-  /** Inputs that reach a LOOKING peer outside FLE: no quorum port is open, no client is served. */
+  /** Inputs that reach a peer without a role (LOOKING, or changing role): no quorum port is open, no client is served. */
   private refuse(input: PeerInput): void {
     if (input.kind === 'accepted' || input.kind === 'connected') this.emit({ kind: 'close', connId: input.connId });
   }
@@ -145,35 +154,96 @@ export class Peer implements PeerContext {
     this.event({ type: 'state', state: this.state, phase });
   }
 
+  /**
+   * Leave the role and run FLE again (QuorumPeer.run's loop): the role's connections close at once
+   * (Follower.followLeader's closeSocket, Leader.shutdown), then the role shuts down (roleShutdown)
+   * while the peer still answers votes in its old state, then LOOKING. A process that had no role
+   * yet (just started) goes LOOKING at once.
+   */
   lookAgain(): void {
     const role = this.role;
     this.role = null;
+    this.roleGeneration += 1;
     role?.stop();
     this.failClientWrites();
     this.leaderId = null;
+    if (this.state === 'LOOKING' || this.transition === 'shutdown') {
+      this.becomeLooking(role === null && this.transition === null);
+      return;
+    }
+    this.transition = 'shutdown';
+    this.startWork('roleShutdown', () => this.becomeLooking());
+  }
+
+  /**
+   * LOOKING (updateServerState): from now on notifications queue for FLE, but lookForLeader sends
+   * its first ones only after its prologue (fleStart). A fresh process starts FLE at once.
+   */
+  private becomeLooking(fresh = false): void {
+    this.transition = null;
     this.state = 'LOOKING';
     this.phase = 'ELECTION';
     this.event({ type: 'state', state: 'LOOKING', phase: 'ELECTION' });
-    this.election.start();
+    if (fresh) {
+      this.election.start();
+      return;
+    }
+    this.election.queueUntilStart();
+    this.startWork('fleStart', () => this.election.start());
   }
 
+  /** FLE decided: set the role up (leaderSetup: makeLeader; learnerSetup: makeFollower), then run it. */
   enterRole(state: Exclude<PeerState, 'LOOKING'>, leader: ServerId): void {
     this.state = state;
     this.leaderId = leader;
     this.phase = 'DISCOVERY';
+    this.roleGeneration += 1;
+    this.transition = 'setup';
     this.event({ type: 'state', state, phase: 'DISCOVERY' });
-    if (state === 'LEADING') {
-      const role = new LeaderRole(this);
+    this.startWork(state === 'LEADING' ? 'leaderSetup' : 'learnerSetup', () => {
+      this.transition = null;
+      const role = state === 'LEADING' ? new LeaderRole(this) : new LearnerRole(this, leader);
       this.role = role;
       role.start();
-    } else {
-      const role = new LearnerRole(this, leader);
-      this.role = role;
-      role.start();
-    }
+    });
+  }
+
+  // --- timed steps (issue 13) ---
+
+  startWork(what: WorkKind, then: () => void): void {
+    const token = this.nextStepToken--;
+    this.steps.set(token, { step: what, startUs: this.nowUs, bytes: 0, generation: this.roleGeneration, durable: null, then });
+    this.out.push({ kind: 'work', token, what });
+  }
+
+  persistFile(step: Exclude<FailoverStep, WorkKind>, bytes: number, durable: (() => void) | null, then: () => void): void {
+    const token = this.nextStepToken--;
+    this.steps.set(token, { step, startUs: this.nowUs, bytes, generation: this.roleGeneration, durable, then });
+    this.out.push({ kind: 'persist', token, bytes });
+  }
+
+  /** A step finished: its durable effect holds whatever the role does now; its continuation only in its own role. */
+  private stepDone(token: number): void {
+    const s = this.steps.get(token);
+    if (!s) return;
+    this.steps.delete(token);
+    s.durable?.();
+    this.event({ type: 'stepDone', step: s.step, tookUs: this.nowUs - s.startUs, bytes: s.bytes });
+    if (s.generation === this.roleGeneration) s.then();
   }
 
   updateElectionVote(peerEpoch: number): void {
     this.election.updateElectionVote(peerEpoch);
   }
+}
+
+/** A timed step in progress (Peer.startWork / persistFile). */
+interface PendingStep {
+  readonly step: FailoverStep;
+  readonly startUs: number;
+  readonly bytes: number;
+  readonly generation: number;
+  /** what the write makes durable, applied when it completes whatever the role does by then */
+  readonly durable: (() => void) | null;
+  readonly then: () => void;
 }

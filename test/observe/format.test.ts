@@ -35,6 +35,7 @@ const ONE_OF_EACH: Record<TrialEventType, TrialEvent> = {
   leaderLost: { type: 'leaderLost', atUs: 8, server: 2, leader: 3, reason: 'read timeout' },
   steppedDown: { type: 'steppedDown', atUs: 9, server: 3, epoch: 2, reason: 'lost quorum' },
   processStopped: { type: 'processStopped', atUs: 20 * S, server: 3, how: 'killed' },
+  stepDone: { type: 'stepDone', atUs: 20 * S, server: 3, step: 'takeSnapshot', tookUs: 105_000, bytes: 10 * 1024 * 1024 },
   writesUnavailable: { type: 'writesUnavailable', atUs: 20 * S, cause: 'leaderIsolated' },
   writesAvailable: { type: 'writesAvailable', atUs: 20_210_000, leader: 2, downForUs: 210_000 },
   writeCommitted: { type: 'writeCommitted', atUs: 11, server: 1, writeId: 4, latencyUs: 1500 },
