@@ -101,8 +101,11 @@ export class YamlReader {
     if (isNode(node) && !(isScalar(node) && node.value === null)) this.nodes.set(path, node);
   }
 
-  /** The entries of a mapping, reporting unknown keys; null (after an error) when not a mapping. */
-  protected entries(node: unknown, path: string, known: readonly string[]): Entry[] | null {
+  /**
+   * The entries of a mapping, reporting unknown keys (with `expected`, by default every known key
+   * listed); null (after an error) when not a mapping.
+   */
+  protected entries(node: unknown, path: string, known: readonly string[], expected = `one of ${known.join(', ')}`): Entry[] | null {
     this.remember(path, node);
     if (!isMap(node)) {
       this.errorAt(path, node, `expected a mapping, found ${describe(node)}`);
@@ -118,7 +121,7 @@ export class YamlReader {
       }
       const key = keyNode.value;
       if (!known.includes(key)) {
-        this.errorAt(join(path, key), keyNode, `unknown key "${key}"${didYouMean(key, known)}; expected one of ${known.join(', ')}`);
+        this.errorAt(join(path, key), keyNode, `unknown key "${key}"${didYouMean(key, known)}; expected ${expected}`);
         continue;
       }
       const value: unknown = pair.value;

@@ -20,7 +20,7 @@ function who(w: number | string): string {
   return typeof w === 'number' ? `server ${w}` : w;
 }
 
-function describeTopology(t: Pick<Topology, 'servers'>): string {
+function describeTopology(t: { readonly servers: readonly Omit<Topology['servers'][number], 'storage'>[] }): string {
   const voters = t.servers.filter((s) => s.role === 'voter');
   const observers = t.servers.length - voters.length;
   const zones = new Map<string, number>();

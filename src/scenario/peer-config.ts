@@ -36,6 +36,8 @@ export function buildPeerConfig(id: ServerId, inputs: PeerConfigInputs): PeerCon
     maxNotificationIntervalUs: zk.maxNotificationIntervalUs,
     observerElectionDelayUs: zk.observerElectionDelayUs,
     cnxTimeoutUs: zk.cnxTimeoutUs,
+    // Learner.connectToLeader: tickTime × connectToLearnerMasterLimit when it is set (> 0), else × initLimit
+    connectToLearnerMasterLimit: zk.connectToLearnerMasterLimit > 0 ? zk.connectToLearnerMasterLimit : zk.initLimit,
     random: () => rng.next(),
     sync: {
       ...DEFAULT_SYNC_SETTINGS,
@@ -43,6 +45,17 @@ export function buildPeerConfig(id: ServerId, inputs: PeerConfigInputs): PeerCon
       baseSnapshotBytes: topology.storage.snapshotMB * 1024 * 1024,
     },
     ...(unsafe.length > 0 ? { unsafe: { ackBeforeFsync: unsafe.includes('ack-before-fsync') } } : {}),
-    ...(inputs.testingInitialZxidCounter !== undefined ? { testingInitialZxidCounter: inputs.testingInitialZxidCounter } : {}),
+    ...initialCounter(inputs.testingInitialZxidCounter, zk.initialZxid),
   };
+}
+
+/**
+ * The first zxid counter of a new epoch: the trial option when given (tests), else the topology's
+ * `zookeeper.initialZxid` + 1 — Leader.lead sets the zxid's low 32 bits to
+ * zookeeper.testingonly.initialZxid, and the first proposal increments it. Absent (counter 1,
+ * as 3.8 without the property) when neither is set.
+ */
+function initialCounter(trialOption: number | undefined, initialZxid: number): { testingInitialZxidCounter?: number } {
+  if (trialOption !== undefined) return { testingInitialZxidCounter: trialOption };
+  return initialZxid > 0 ? { testingInitialZxidCounter: initialZxid + 1 } : {};
 }

@@ -94,7 +94,7 @@ describe('parseTopology: defaults and mapping', () => {
         ['storage.txnBytes', 2],
         ['storage.bandwidth', 3],
       ]);
-      expect(bad.errors[1]?.message).toContain("expected one of fsync, snapshotMB, txnBytes, bandwidthMbps");
+      expect(bad.errors[1]?.message).toContain("expected one of fsync, fileReplace, snapshotMB, txnBytes, bandwidthMbps");
     }
   });
 
@@ -159,6 +159,8 @@ servers: [{ id: 1, zone: a }]
       ['finalizeWaitMs', 200],
       ['maxNotificationIntervalMs', 60_000],
       ['observerElectionDelayMs', 200],
+      ['connectToLearnerMasterLimit', 0],
+      ['initialZxid', 0],
     ]);
     expect(Object.keys(json)).toEqual(Object.keys(topology));
     expect(topologyFromJson(JSON.parse(JSON.stringify(json)))).toEqual(topology);
@@ -215,7 +217,7 @@ describe('parseTopology: errors', () => {
       [12, 12, 'servers[3].group'],
     ]);
     expect(errors.map(formatConfigError)).toEqual([
-      'bad.yaml:3:3: zookeeper.tickTme: unknown key "tickTme" (did you mean "tickTime"?); expected one of tickTime, initLimit, syncLimit, cnxTimeout, finalizeWait, maxNotificationInterval, observerElectionDelay',
+      'bad.yaml:3:3: zookeeper.tickTme: unknown key "tickTme" (did you mean "tickTime"?); expected one of tickTime, initLimit, syncLimit, cnxTimeout, finalizeWait, maxNotificationInterval, observerElectionDelay, connectToLearnerMasterLimit, initialZxid, or another ZooKeeper 3.8 zoo.cfg key (the README lists them)',
       'bad.yaml:4:14: zookeeper.initLimit: expected a positive integer, found 0',
       'bad.yaml:6:45: latency.sameZone.max: expected max ≥ min (2 ms), found 1 ms',
       'bad.yaml:9:11: servers[1].id: duplicate id 1 (already used by servers[0])',
@@ -234,7 +236,7 @@ describe('parseTopology: errors', () => {
     const server = parseErrors('servers:\n  - { id: 1, zoen: az1 }\n');
     expect(server.map((e) => [e.column, e.message])).toEqual([
       [5, 'expected "zone", found none'],
-      [14, 'unknown key "zoen" (did you mean "zone"?); expected one of id, zone, region, rack, host, role, weight, group'],
+      [14, 'unknown key "zoen" (did you mean "zone"?); expected one of id, zone, region, rack, host, role, weight, group, storage'],
     ]);
   });
 

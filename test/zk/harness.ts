@@ -15,6 +15,7 @@ export function peerConfig(id: ServerId, verifier: QuorumVerifier, over: Partial
     maxNotificationIntervalUs: 60_000 * MS,
     observerElectionDelayUs: 200 * MS,
     cnxTimeoutUs: 5000 * MS,
+    connectToLearnerMasterLimit: 10,
     random: () => 0.5,
     sync: DEFAULT_SYNC_SETTINGS,
     ...over,
