@@ -79,7 +79,7 @@ export const DEFAULT_STORAGE: StorageSettings = freeze(
  *   setup: in real-zk-n3 19 of 20 leader changes show the learner's first connect refused and
  *   retried 100 ms later (new leader serving at 355–377 ms, a retry's worth above finalizeWait and
  *   the rest), which happens when the learner connects before the leader has bound its port.
- * - snapshotLoadMBps, txnReplayPerSec: assumptions of the order ZOOKEEPER-2678
+ * - snapshotWriteMBps, snapshotLoadMBps, txnReplayPerSec: assumptions of the order ZOOKEEPER-2678
  *   (PR #157) reports for large databases (seconds for GBs), not measurements.
  */
 export const DEFAULT_PROCESS: ProcessSettings = freeze(
@@ -91,6 +91,7 @@ export const DEFAULT_PROCESS: ProcessSettings = freeze(
     leaderSetup: { dist: 'lognormal', median: 10_000, sigma: 0.3 },
     learnerSetup: { dist: 'lognormal', median: 2_000, sigma: 0.3 },
     exitClose: { dist: 'lognormal', median: 1_000, sigma: 0.5 },
+    snapshotWriteMBps: 100,
     snapshotLoadMBps: 200,
     txnReplayPerSec: 50_000,
   },
@@ -214,7 +215,7 @@ export const ZK_UNSUPPORTED_KEYS: Readonly<Record<string, string>> = {
 export const TOP_KEYS = ['name', 'description', 'zookeeper', 'latency', 'storage', 'process', 'quorum', 'servers'] as const;
 /** `process:` keys: the distributions (times), then the rates (positive numbers) */
 export const PROCESS_DISTRIBUTION_KEYS = ['jvmStart', 'electionStart', 'roleShutdown', 'fleStart', 'leaderSetup', 'learnerSetup', 'exitClose'] as const;
-export const PROCESS_RATE_KEYS = ['snapshotLoadMBps', 'txnReplayPerSec', 'coresPerHost'] as const;
+export const PROCESS_RATE_KEYS = ['snapshotWriteMBps', 'snapshotLoadMBps', 'txnReplayPerSec', 'coresPerHost'] as const;
 export const STORAGE_KEYS = ['fsync', 'fileReplace', 'snapshotMB', 'txnBytes', 'bandwidthMbps'] as const;
 /** the distributions of `storage:` (times), the rest are positive numbers */
 export const STORAGE_DISTRIBUTION_KEYS = ['fsync', 'fileReplace'] as const;

@@ -39,6 +39,7 @@
  *     leaderSetup: { dist: lognormal, median: 10ms, sigma: 0.3 }    # makeLeader, port bound
  *     learnerSetup: { dist: lognormal, median: 2ms, sigma: 0.3 }    # makeFollower, connect
  *     exitClose: { dist: lognormal, median: 1ms, sigma: 0.5 }       # kill → sockets closed
+ *     snapshotWriteMBps: 100      # takeSnapshot serialisation
  *     snapshotLoadMBps: 200       # database load at start
  *     txnReplayPerSec: 50000      # txn-log replay at start
  *     coresPerHost: 2             # optional: starts on one host share its CPUs (default: no sharing)

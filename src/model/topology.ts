@@ -35,6 +35,12 @@ export function serverStorage(topology: Pick<Topology, 'storage' | 'servers'>, i
 
 export type LinkClass = 'sameHost' | 'sameZone' | 'crossZone' | 'crossRegion';
 
+/** One per-link latency override: the one-way delay between two servers, both directions, in µs. */
+export interface LinkLatency {
+  readonly between: readonly [ServerId, ServerId];
+  readonly oneWay: Distribution;
+}
+
 /**
  * ZooKeeper's timing settings, in µs (whole milliseconds in files and in the JSON contract, as
  * zoo.cfg writes them: config/ converts).
@@ -107,6 +113,8 @@ export interface ProcessSettings {
   readonly coresPerHost?: number;
   /** kill -9 → the kernel has torn the process down and closed its sockets (peers see FIN/RST) */
   readonly exitClose: Distribution;
+  /** takeSnapshot: serialising the data tree (FileTxnSnapLog.save) to disk, MB/s, before its fsync */
+  readonly snapshotWriteMBps: number;
   /** database load at start (ZKDatabase.loadDataBase): deserialising the snapshot, MB/s */
   readonly snapshotLoadMBps: number;
   /** database load at start: txns replayed from the log after the snapshot, per second */
@@ -120,6 +128,11 @@ export interface Topology {
   readonly servers: readonly ServerSpec[];
   /** one-way delay per link class, in µs (files and the JSON contract say ms: config/ converts) */
   readonly latency: Readonly<Record<LinkClass, Distribution>>;
+  /**
+   * Per-link one-way latency overrides (the file's `latency.links`), µs: each replaces the class
+   * latency of the link between its two servers, both directions. Absent: none.
+   */
+  readonly linkLatency?: readonly LinkLatency[];
   readonly zk: ZkSettings;
   readonly storage: StorageSettings;
   /** what processes take to start, change role, exit and snapshot */

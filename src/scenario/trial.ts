@@ -1,91 +1,21 @@
 import { Rng, Simulation } from '../core/index.js';
-import type { ClientEvent, FaultBase, FaultSpec, PeerEffect, PeerEvent, PeerInput, ServerId, Topology, TrialEvent } from '../model/index.js';
+import type { ClientEvent, PeerEffect, PeerInput, ServerId, TrialEvent } from '../model/index.js';
 import { Network } from '../net/index.js';
 import { DowntimeMeter, Recorder, SafetyChecker, clusterStatus, type ClusterStatus } from '../observe/index.js';
-import { DurableState, Peer, verifierFor, type QuorumRule, type QuorumVerifier, type UnsafeVariant } from '../zk/index.js';
+import { DurableState, Peer, verifierFor, type QuorumVerifier } from '../zk/index.js';
 import { Disks } from './disk.js';
 import { FaultInjector, type InjectorHost } from './fault-injector.js';
-import { FAULT_KINDS_TABLE, type FaultKinds } from './fault-kinds.js';
+import { FAULT_KINDS_TABLE } from './fault-kinds.js';
 import { buildPeerConfig, type PeerConfigInputs } from './peer-config.js';
 import { ProcessTiming, type BootStep } from './process-timing.js';
 import { PRIORITY_FAULT, PRIORITY_NET, type SimEvent } from './sim-events.js';
 import { PeerTimers } from './timers.js';
-import { Workload, type ClientView, type WorkloadHost, type WorkloadSpec } from './workload.js';
+import { Workload, type WorkloadHost } from './workload.js';
 
 export type { SimEvent } from './sim-events.js';
 
-/** One line of `--trace`: a processed kernel event or an event a peer reported. */
-export type TraceRecord =
-  | { readonly tUs: number; readonly type: 'sim'; readonly event: SimEvent }
-  | { readonly tUs: number; readonly type: 'peer'; readonly node: ServerId; readonly event: PeerEvent };
-
-/**
- * What demos and tests may observe of a running trial without reaching into it (the trial's
- * peers are read through `Trial.peers`, a read-only view).
- */
-export interface TrialHooks {
-  /** a server answered a client's write: `ok` with the write's zxid, or refused (zxid 0) */
-  readonly onReply?: (node: ServerId, writeId: number, ok: boolean, zxid: number) => void;
-  /**
-   * Each typed event (model/events.ts TrialEvent) as the recorder keeps it, in order, handed over
-   * once the kernel event that caused it has been processed (so the trial's state is settled).
-   */
-  readonly onEvent?: (e: TrialEvent) => void;
-}
-
-export interface TrialOptions {
-  readonly topology: Topology;
-  readonly seed: string | number;
-  readonly durationUs: number;
-  /** the faults to fire, of the kinds in `faultKinds` */
-  readonly faults: readonly (FaultSpec | FaultBase)[];
-  /** the fault-kind table (scenario/fault-kinds.ts); the built-in kinds by default */
-  readonly faultKinds?: FaultKinds;
-  readonly hooks?: TrialHooks;
-  readonly trace?: (record: TraceRecord) => void;
-  /** measure from the first established leader (Monte Carlo), not from t=0 */
-  readonly excludeColdStart?: boolean;
-  /** clients issuing writes and reads; none when absent */
-  readonly workload?: WorkloadSpec;
-  /** how peers count a quorum; `naive` is deliberately unsafe (zk/unsafe.ts). Default majority. */
-  readonly quorumRule?: QuorumRule;
-  /** deliberately unsafe protocol variants (zk/unsafe.ts); none by default */
-  readonly unsafe?: readonly UnsafeVariant[];
-  /** zookeeper.testingonly.initialZxid, to reach the zxid counter roll-over in a test */
-  readonly testingInitialZxidCounter?: number;
-  /**
-   * Keep up to this many client request outcomes (writeCommitted, writeFailed, readServed,
-   * readFailed) in the event stream; the rest are counted in `Recorder.clientEventsOmitted`.
-   * Default 0: Monte Carlo trials and `check` keep none (a year of writes would not fit in memory).
-   */
-  readonly clientEventLimit?: number;
-  /**
-   * Regenerative cycle starts (failure biasing, faults/biasing.ts RegenerativeCycle.startUs):
-   * integer µs, ascending, the first 0. When given, the meter splits downtime by cycle
-   * (observe/cycles.ts) and summarizeTrial returns `cycles`. Absent: no split, no cost.
-   * @throws RangeError from runTrial when malformed
-   */
-  readonly cycleStartsUs?: readonly number[];
-}
-
-export interface TrialResult {
-  readonly seed: string;
-  readonly topology: string;
-  readonly durationUs: number;
-  readonly faults: readonly string[];
-  readonly recorder: Recorder;
-  readonly meter: DowntimeMeter;
-  readonly safety: SafetyChecker;
-  /** the clients' view (writes, reads, sessions); null without a workload */
-  readonly clients: ClientView | null;
-  /** the rules the peers ran: ZooKeeper's ('majority', none) unless a demo asked otherwise */
-  readonly quorumRule: QuorumRule;
-  readonly unsafe: readonly UnsafeVariant[];
-  readonly events: number;
-  readonly messages: number;
-  /** final durable state per server, for checkers and tests */
-  readonly durable: ReadonlyMap<ServerId, DurableState>;
-}
+export type { TraceRecord, TrialHooks, TrialOptions, TrialResult } from './trial-types.js';
+import type { TrialHooks, TrialOptions, TrialResult } from './trial-types.js';
 
 /**
  * Builds and runs one trial: the only place where peers, the network and the kernel meet. It
@@ -109,6 +39,8 @@ export class Trial {
   private readonly peerInputs: PeerConfigInputs;
   private readonly workload: Workload | null = null;
   private lastEstablishedUs = 0;
+  /** stop-the-world paused processes (pause: faults): what reaches them waits here, in order, until they resume */
+  private readonly paused = new Map<ServerId, PeerInput[]>();
   private readonly clientRng: Rng;
   private readonly onReply: TrialHooks['onReply'] | null;
   private readonly onEvent: NonNullable<TrialHooks['onEvent']> | null;
@@ -140,7 +72,7 @@ export class Trial {
       cancel: (h) => void sim.cancel(h),
     }, netRng);
     this.timers = new PeerTimers(sim, topology.servers.map((s) => s.id));
-    this.disks = new Disks(topology.storage, diskRng, sim);
+    this.disks = new Disks(topology, diskRng, sim);
     this.timing = new ProcessTiming(topology.process, processRng, sim, (id) => this.net.hostOf(id));
     this.peerInputs = {
       topology,
@@ -189,7 +121,7 @@ export class Trial {
       },
       scheduleAt: (atUs, ev) => void this.sim.schedule(atUs, PRIORITY_NET, ev),
       submitWrite: (node, writeId) => this.submitWrite(this.sim.nowUs + this.net.clientDelayUs(this.clientRng), node, writeId),
-      serving: (node) => this.livePeers.get(node)?.serving === true,
+      serving: (node) => this.livePeers.get(node)?.serving === true && !this.paused.has(node),
       appliedBy: (node) => this.livePeers.get(node)?.log.delivered ?? 0,
       appliedMost: () => {
         let most = 0;
@@ -270,10 +202,11 @@ export class Trial {
         this.faults.repair(ev.index);
         break;
       case 'fsynced':
+      case 'diskError':
       case 'workDone': {
         const peer = this.livePeers.get(ev.node);
         if (!peer || this.net.incarnation(ev.node) !== ev.inc) return;
-        this.feed(peer, ev.kind === 'fsynced' ? { kind: 'persisted', token: ev.token } : { kind: 'workDone', token: ev.token });
+        this.feed(peer, { kind: ev.kind === 'fsynced' ? 'persisted' : ev.kind, token: ev.token });
         break;
       }
       case 'boot':
@@ -308,6 +241,11 @@ export class Trial {
   }
 
   private feed(peer: Peer, input: PeerInput): void {
+    const inbox = this.paused.get(peer.id);
+    if (inbox) {
+      inbox.push(input);
+      return;
+    }
     const effects = peer.handle(this.sim.nowUs, input);
     for (const e of effects) this.carryOut(peer.id, e);
   }
@@ -345,7 +283,7 @@ export class Trial {
         this.workload?.onReply(e.writeId, e.ok);
         break;
       case 'persist':
-        this.disks.persist(id, net.incarnation(id), e.bytes, e.token);
+        this.disks.persist(id, net.incarnation(id), e.bytes, e.token, e.write);
         break;
       case 'work':
         this.timing.work(id, net.incarnation(id), e.token, e.what);
@@ -412,6 +350,7 @@ export class Trial {
   /** The process is gone (killed, or its host died): drop its memory and its timers. */
   private forgetProcess(id: ServerId, how: string): void {
     this.timing.abort(id);
+    this.paused.delete(id);
     if (!this.livePeers.get(id)) return;
     this.workload?.onServerStopped(id, how !== 'killed');
     this.livePeers.set(id, null);
@@ -420,9 +359,33 @@ export class Trial {
     this.statusDirty = true;
   }
 
+  /**
+   * A stop-the-world pause (a JVM GC pause): the process runs no timers, sends and handles
+   * nothing; its connections stay open and its peers' timeouts run. Whatever reaches it meanwhile
+   * (packets, timers, fsyncs, client requests) is handled in order when it resumes. Returns false
+   * when the server has no running process to pause.
+   */
+  pauseProcess(id: ServerId): boolean {
+    if (!this.livePeers.get(id) || this.paused.has(id)) return false;
+    this.paused.set(id, []);
+    this.statusDirty = true;
+    return true;
+  }
+
+  resumeProcess(id: ServerId): void {
+    const inbox = this.paused.get(id);
+    if (!inbox) return;
+    this.paused.delete(id);
+    this.statusDirty = true;
+    const peer = this.livePeers.get(id);
+    if (peer) for (const input of inbox) this.feed(peer, input);
+  }
+
   private refreshStatus(): void {
     this.statusDirty = false;
-    const status: ClusterStatus = clusterStatus(this.livePeers, this.net, this.verifier);
+    // A paused process answers nobody: for availability it is as good as gone until it resumes.
+    const peers = this.paused.size === 0 ? this.livePeers : new Map([...this.livePeers].map(([id, p]) => [id, this.paused.has(id) ? null : p]));
+    const status: ClusterStatus = clusterStatus(peers, this.net, this.verifier);
     const prev = this.meter.current;
     if (prev && prev.writeAvailable === status.writeAvailable && prev.cause === status.cause && prev.quorumAvailable === status.quorumAvailable) return;
     this.meter.update(this.sim.nowUs, status);
