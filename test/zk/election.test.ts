@@ -188,7 +188,9 @@ describe('FLE: joining an established ensemble (FOLLOWING/LEADING notifications)
     const eff = h.deliver(2 * MS, 1, note(3, 'LEADING', 3, 3, z, 1));
     expect(eventsIn(eff)).toContainEqual({ type: 'decided', leader: 3, round: 3, viaFinalizeWait: false });
     expect(h.peer(1).state).toBe('FOLLOWING');
-    expect(eff.some((e) => e.kind === 'connect' && e.to === 3)).toBe(true);
+    // makeFollower (learnerSetup), then the connect to the leader
+    expect(h.pending(1)).toEqual(['learnerSetup']);
+    expect(h.settle(1).some((e) => e.kind === 'connect' && e.to === 3)).toBe(true);
     // the current vote is adopted with the leader's round
     const reply = votesIn(h.deliver(3 * MS, 1, note(2, 'LOOKING', 2, 9)));
     expect(reply[0]?.msg).toMatchObject({ state: 'FOLLOWING', leader: 3, electionEpoch: 3, peerEpoch: 1 });

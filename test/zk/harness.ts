@@ -45,6 +45,12 @@ export class Harness {
   readonly durable = new Map<ServerId, DurableState>();
   readonly timers = new Map<ServerId, Map<string, number>>();
   readonly log: Logged[] = [];
+  /**
+   * Timed steps each peer asked for that the world has not answered yet, oldest first: `work`
+   * (answered by workDone) and `persist` with a negative token (Peer.persistFile: epoch files,
+   * takeSnapshot; answered by persisted). Txn-log fsyncs (positive tokens) are left to the test.
+   */
+  readonly pendingSteps = new Map<ServerId, { readonly token: number; readonly input: 'workDone' | 'persisted'; readonly effect: PeerEffect }[]>();
   delay: (from: ServerId, to: ServerId) => number | null = () => 0;
   private queue: { at: number; seq: number; to: ServerId; msg: Notification }[] = [];
   private seq = 0;
@@ -78,8 +84,34 @@ export class Harness {
         if (d !== null) this.queue.push({ at: this.now + d, seq: this.seq++, to: effect.to, msg: effect.msg });
       } else if (effect.kind === 'setTimer') timers.set(effect.timer, this.now + effect.afterUs);
       else if (effect.kind === 'cancelTimer') timers.delete(effect.timer);
+      else if (effect.kind === 'work' || (effect.kind === 'persist' && effect.token < 0)) {
+        const steps = this.pendingSteps.get(id) ?? [];
+        steps.push({ token: effect.token, input: effect.kind === 'work' ? 'workDone' : 'persisted', effect });
+        this.pendingSteps.set(id, steps);
+      }
     }
     return effects;
+  }
+
+  /**
+   * Answer peer `id`'s pending timed steps in the order asked, at the current time (the steps
+   * take no time here: tests about their duration advance `now` themselves), including the steps
+   * those answers start, up to `max` answers. Returns every effect the answers produced.
+   */
+  settle(id: ServerId, max = Infinity): PeerEffect[] {
+    const out: PeerEffect[] = [];
+    const steps = this.pendingSteps.get(id) ?? [];
+    for (let n = 0; n < max; n++) {
+      const step = steps.shift();
+      if (!step) break;
+      out.push(...this.feed(id, { kind: step.input, token: step.token }));
+    }
+    return out;
+  }
+
+  /** What peer `id` is waiting for, oldest first: the WorkKind of a `work`, 'persist' for a file write. */
+  pending(id: ServerId): string[] {
+    return (this.pendingSteps.get(id) ?? []).map((s) => (s.effect.kind === 'work' ? s.effect.what : s.effect.kind));
   }
 
   start(...ids: ServerId[]): void {

@@ -6,15 +6,20 @@ import { eventsIn, Harness, MS, note, voters, votesIn } from './harness.js';
 
 const S = 1000 * MS;
 
-/** Peer 1 of three, decided to follow 3 at time 0 (joined via LEADING/FOLLOWING notifications). */
+/**
+ * Peer 1 of three, decided to follow 3 at time 0 (joined via LEADING/FOLLOWING notifications),
+ * its role set up (learnerSetup, answered at once); `first` holds what the set-up role did.
+ */
 function follower(setup?: (d: DurableState) => void): { h: Harness; first: PeerEffect[] } {
   const h = new Harness(voters(3), [1], {}, (_, d) => setup?.(d));
   h.start(1);
   h.run(0);
   h.deliver(0, 1, note(2, 'FOLLOWING', 3, 1));
-  const first = h.deliver(0, 1, note(3, 'LEADING', 3, 1));
+  const decided = h.deliver(0, 1, note(3, 'LEADING', 3, 1));
   if (h.peer(1).state !== 'FOLLOWING') throw new Error('setup: peer 1 did not decide');
-  return { h, first };
+  // makeFollower comes first: no connect before learnerSetup is done
+  if (decided.some((e) => e.kind === 'connect') || h.pending(1).join() !== 'learnerSetup') throw new Error(`setup: pending ${h.pending(1).join()}`);
+  return { h, first: h.settle(1) };
 }
 
 const sends = (effects: readonly PeerEffect[]): QuorumPacket[] => effects.flatMap((e) => (e.kind === 'send' ? [e.packet] : []));
@@ -39,8 +44,11 @@ describe('Learner', () => {
     expect(new Set(connects.map((c) => c.tag)).size).toBe(5);
     expect(connects[0]?.timeoutUs).toBe(20 * S); // initLimit × tickTime
     expect(connects[4]?.timeoutUs).toBe(20 * S - 400 * MS);
-    expect(h.peer(1).state).toBe('LOOKING');
     expect(eventsIn(eff)).toContainEqual({ type: 'leaderLost', leader: 3, reason: 'could not connect to leader 3' });
+    // the follower shuts down (roleShutdown) before LOOKING, then lookForLeader's prologue (fleStart)
+    expect(h.pending(1)).toEqual(['roleShutdown']);
+    eff = h.settle(1);
+    expect(h.peer(1).state).toBe('LOOKING');
     expect(eventsIn(eff)).toContainEqual({ type: 'electionStarted', round: 2 });
   });
 
@@ -65,6 +73,8 @@ describe('Learner', () => {
     eff = h.feed(1, { kind: 'packet', connId: 7, from: 3, packet: { type: 'LEADERINFO', newEpoch: 4 } });
     expect(eff).toContainEqual({ kind: 'close', connId: 7 });
     expect(sends(eff)).toEqual([]);
+    expect(h.pending(1)).toEqual(['roleShutdown']); // no acceptedEpoch file written
+    h.settle(1);
     expect(h.peer(1).state).toBe('LOOKING');
     expect(h.durable.get(1)?.acceptedEpoch).toBe(5);
   });
@@ -76,7 +86,9 @@ describe('Learner', () => {
     });
     h.feed(1, { kind: 'connected', tag: 1, connId: 7, peer: 3 });
     const eff = h.feed(1, { kind: 'packet', connId: 7, from: 3, packet: { type: 'LEADERINFO', newEpoch: 5 } });
+    // nothing to write: the ACKEPOCH goes out at once
     expect(sends(eff)).toEqual([{ type: 'ACKEPOCH', lastZxid: 0, currentEpoch: -1, hasSnapshot: true }]);
+    expect(h.pending(1)).toEqual([]);
   });
 
   it('persists acceptedEpoch at LEADERINFO and currentEpoch at NEWLEADER, before the ACK', () => {
@@ -103,6 +115,11 @@ describe('Learner', () => {
     };
     h.feed(1, { kind: 'connected', tag: 1, connId: 7, peer: 3 });
     let eff = pkt({ type: 'LEADERINFO', newEpoch: 2 });
+    // registerWithLeader: setAcceptedEpoch's fsynced file, then ACKEPOCH
+    expect(sends(eff)).toEqual([]);
+    expect(h.pending(1)).toEqual(['persist']);
+    expect(d.acceptedEpoch).toBe(1);
+    eff = h.settle(1);
     expect(sends(eff)).toEqual([{ type: 'ACKEPOCH', lastZxid: makeZxid(1, 2), currentEpoch: 1, hasSnapshot: true }]);
     expect([d.acceptedEpoch, d.currentEpoch]).toEqual([2, 1]);
     eff = pkt({ type: 'SYNC', mode: 'DIFF', truncZxid: makeZxid(1, 2), committed: [{ zxid: makeZxid(1, 3), writeId: 3 }], outstanding: [], bytes: 128 });
@@ -111,11 +128,17 @@ describe('Learner', () => {
     const persist = eff.find((e) => e.kind === 'persist');
     if (persist && persist.kind === 'persist') {
       // 3.8.5+ (ZOOKEEPER-4785): the synced history is fsynced first; no epoch, no ACK before that
+      expect(persist.token).toBeGreaterThan(0); // the txn log's fsync, not an epoch file
       expect(d.currentEpoch).toBe(1);
       expect(sends(eff)).toEqual([]);
       journal.push('persisted');
       eff = h.feed(1, { kind: 'persisted', token: persist.token });
     }
+    // then setCurrentEpoch's fsynced file; the NEWLEADER ACK only once it is on disk
+    expect(sends(eff)).toEqual([]);
+    expect(d.currentEpoch).toBe(1);
+    expect(h.pending(1)).toEqual(['persist']);
+    eff = h.settle(1);
     expect([d.acceptedEpoch, d.currentEpoch]).toEqual([2, 2]);
     const epochsAt = eff.findIndex((e) => e.kind === 'event' && e.event.type === 'epochs' && e.event.currentEpoch === 2);
     const ackAt = eff.findIndex((e) => e.kind === 'send' && e.packet.type === 'ACK');
