@@ -24,7 +24,15 @@ export type PeerInput =
   /** the disk finished the fsync asked for by `persist` with this token */
   | { readonly kind: 'persisted'; readonly token: number }
   /** the process finished the `work` asked for with this token */
-  | { readonly kind: 'workDone'; readonly token: number };
+  | { readonly kind: 'workDone'; readonly token: number }
+  /** the disk failed the write asked for with this token (ENOSPC, EIO: scenario/disk.ts "Disk full") */
+  | { readonly kind: 'diskError'; readonly token: number };
+
+/**
+ * What a `persist` writes, for its cost on the disk (scenario/disk.ts): the txn log (fsync), an
+ * epoch file (atomic small-file replace with fsync), a snapshot (serialised, no fsync).
+ */
+export type DiskWrite = 'txnLog' | 'epochFile' | 'snapshot';
 
 /**
  * Work a process does on the failover path that takes time of its own (issue 13, zab-facts §12),
@@ -69,7 +77,7 @@ export type PeerEffect =
    * `persisted(token)` after the disk's latency, in request order. Until then a host crash or a
    * process kill loses it.
    */
-  | { readonly kind: 'persist'; readonly token: number; readonly bytes: number }
+  | { readonly kind: 'persist'; readonly token: number; readonly bytes: number; readonly write?: DiskWrite }
   /** CPU work that takes time (WorkKind); the world answers `workDone(token)` */
   | { readonly kind: 'work'; readonly token: number; readonly what: WorkKind }
   | { readonly kind: 'event'; readonly event: PeerEvent };

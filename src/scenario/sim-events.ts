@@ -19,6 +19,8 @@ export type SimEvent =
   | { readonly kind: 'repair'; readonly index: number }
   | { readonly kind: 'write'; readonly node: ServerId; readonly writeId: number }
   | { readonly kind: 'fsynced'; readonly node: ServerId; readonly inc: number; readonly token: number }
+  /** the disk failed that write (scenario/disk.ts setFull) */
+  | { readonly kind: 'diskError'; readonly node: ServerId; readonly inc: number; readonly token: number }
   /** a peer's `work` is done (scenario/process-timing.ts) */
   | { readonly kind: 'workDone'; readonly node: ServerId; readonly inc: number; readonly token: number }
   /** a step of a process start is done (scenario/process-timing.ts; `boot` tells one start from another) */

@@ -30,6 +30,8 @@ export class Peer implements PeerContext {
   private roleGeneration = 0;
   /** leaving a role (roleShutdown) or entering one (leaderSetup, learnerSetup): not serving, no role yet */
   private transition: 'shutdown' | 'setup' | null = null;
+  /** the roleGeneration whose ZooKeeperServer went to ERROR on a failed txn-log write (diskError), or -1 */
+  private zkServerErrorGeneration = -1;
 
   constructor(
     readonly config: PeerConfig,
@@ -69,12 +71,17 @@ export class Peer implements PeerContext {
         break;
       case 'timer':
         this.pendingTimers.delete(input.timer);
-        if (!this.election.onTimer(input.timer)) this.role?.handle(input);
+        if (input.timer === ZK_SERVER_ERROR) this.zkServerErrorNoticed();
+        else if (!this.election.onTimer(input.timer)) this.role?.handle(input);
         break;
       case 'persisted':
       case 'workDone':
         if (input.token < 0) this.stepDone(input.token);
-        else if (this.log.isPending(input.token)) this.role?.handle(input);
+        // In ERROR the sync thread is gone: nothing it had queued completes (no ACKs).
+        else if (this.log.isPending(input.token) && this.zkServerErrorGeneration !== this.roleGeneration) this.role?.handle(input);
+        break;
+      case 'diskError':
+        this.diskError(input.token);
         break;
       case 'clientWrite':
         if (this.serving && this.role) {
@@ -219,7 +226,34 @@ export class Peer implements PeerContext {
   persistFile(step: Exclude<FailoverStep, WorkKind>, bytes: number, durable: (() => void) | null, then: () => void): void {
     const token = this.nextStepToken--;
     this.steps.set(token, { step, startUs: this.nowUs, bytes, generation: this.roleGeneration, durable, then });
-    this.out.push({ kind: 'persist', token, bytes });
+    this.out.push({ kind: 'persist', token, bytes, write: step === 'takeSnapshot' ? 'snapshot' : 'epochFile' });
+  }
+
+  // --- a disk that fails writes (issue 13; scenario/disk.ts "Disk full" has the 3.8.6 chain) ---
+
+  /**
+   * The disk failed a write. A txn-log write (a positive token): SyncRequestProcessor's thread
+   * dies and the ZooKeeperServer goes to ERROR (ZooKeeperCriticalThread.handleException →
+   * ZooKeeperServerListenerImpl.notifyStopping → setState(ERROR)); the role ends when its thread
+   * next checks zk.isRunning() — Leader.lead's loop every tickTime/2, Follower.followLeader after
+   * its next packet, a PING at most tickTime/2 away: modelled as tickTime/2 from now. An epoch
+   * file (QuorumPeer.writeLongToFile's IOException) ends the role at once. A snapshot ends the
+   * process in 3.8 (ZooKeeperServer.takeSnapshot → requestSystemExit); here it ends the role.
+   */
+  private diskError(token: number): void {
+    if (token < 0) {
+      const step = this.steps.get(token);
+      this.steps.delete(token);
+      if (step !== undefined && step.generation === this.roleGeneration && this.state !== 'LOOKING') this.lookAgain();
+      return;
+    }
+    if (!this.log.isPending(token) || this.role === null || this.zkServerErrorGeneration === this.roleGeneration) return;
+    this.zkServerErrorGeneration = this.roleGeneration;
+    this.setTimer(ZK_SERVER_ERROR, Math.floor(this.config.tickTimeUs / 2));
+  }
+
+  private zkServerErrorNoticed(): void {
+    if (this.zkServerErrorGeneration === this.roleGeneration && this.state !== 'LOOKING') this.lookAgain();
   }
 
   /** A step finished: its durable effect holds whatever the role does now; its continuation only in its own role. */
@@ -236,6 +270,9 @@ export class Peer implements PeerContext {
     this.election.updateElectionVote(peerEpoch);
   }
 }
+
+/** The peer's timer for noticing its ZooKeeperServer went to ERROR (Peer.diskError). */
+const ZK_SERVER_ERROR = 'zkServerError';
 
 /** A timed step in progress (Peer.startWork / persistFile). */
 interface PendingStep {
