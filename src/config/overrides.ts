@@ -4,7 +4,8 @@
  *
  * PATH uses the YAML spelling: `failures.hostFailures.mttr.median`, `failures.bursts.window`,
  * `failures.domainOutages[0].duration.mean` (or `.0.`), `zookeeper.tickTime`, `latency.sameZone.max`,
- * `servers[2].zone`. A segment `x` finds the field `x`, else `xUs` / `xMs` (resolved fields carry
+ * `servers[2].zone`, `servers[1].storage.fsync.median` (a server's own storage, when its file
+ * has one). A segment `x` finds the field `x`, else `xUs` / `xMs` (resolved fields carry
  * their unit in the name), and `zookeeper` finds `zk`.
  *
  * VALUE is read against the field it replaces:
@@ -60,6 +61,11 @@ type Unit = 'us' | 'ms' | 'msAsUs' | 'number';
 /** The top-level keys of a topology whose times (µs fields, distribution parameters) files write in ms. */
 const MS_ROOTS: ReadonlySet<string> = new Set(['zk', 'latency', 'storage']);
 
+/** Under a root whose times files write in ms: MS_ROOTS, or a server's own `storage` (`servers[1].storage.fsync.median`). */
+function inMsRoot(keys: readonly (string | number)[]): boolean {
+  return MS_ROOTS.has(String(keys[0])) || (keys[0] === 'servers' && keys[2] === 'storage');
+}
+
 export function applySet<T extends object>(base: T, path: string, rawValue: string): ApplySetResult<T> {
   const parts = splitPath(path.trim());
   if (parts === null) return { ok: false, error: `bad path "${path}": expected keys separated by dots, e.g. failures.hostFailures.mttr.median` };
@@ -106,7 +112,7 @@ export function applySet<T extends object>(base: T, path: string, rawValue: stri
   if (typeof node === 'number') {
     const isDistParam = isRecord(parent) && typeof parent.dist === 'string' && lastKey !== 'dist';
     const inUs = lastKey.endsWith('Us') || (isDistParam && !DIMENSIONLESS.has(lastKey));
-    const unit: Unit = lastKey.endsWith('Ms') ? 'ms' : inUs && MS_ROOTS.has(String(keys[0])) ? 'msAsUs' : inUs ? 'us' : 'number';
+    const unit: Unit = lastKey.endsWith('Ms') ? 'ms' : inUs && inMsRoot(keys) ? 'msAsUs' : inUs ? 'us' : 'number';
     const parsed = readNumber(raw, unit, lastKey);
     if (typeof parsed === 'string') return { ok: false, error: `${path}: ${parsed}` };
     value = parsed;

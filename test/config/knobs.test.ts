@@ -110,7 +110,14 @@ describe('zookeeper: knobs', () => {
     expect(commits.length).toBeGreaterThan(0);
     expect(epochOf(commits[0]!)).toBe(1);
     expect(counterOf(commits[0]!)).toBe(0xfffffffe - 20);
-    const bad = applySet(base, 'zookeeper.connectToLearnerMasterLimit', '3');
-    expect(bad.ok && bad.value.zk.connectToLearnerMasterLimit).toBe(3);
+    const limit = applySet(base, 'zookeeper.connectToLearnerMasterLimit', '3');
+    expect(limit.ok && limit.value.zk.connectToLearnerMasterLimit).toBe(3);
+  });
+
+  it('--set reaches a server\'s own storage, its times in ms as the file writes them', () => {
+    const t = parseOk('servers:\n  - { id: 1, zone: a, storage: { fsync: { dist: lognormal, median: 20ms, sigma: 1 } } }\n');
+    const set = applySet(t, 'servers[0].storage.fsync.median', '35');
+    if (!set.ok) throw new Error(set.error);
+    expect(set.value.servers[0]?.storage?.fsync).toEqual({ dist: 'lognormal', median: 35_000, sigma: 1 });
   });
 });

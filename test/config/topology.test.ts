@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_LATENCY,
+  DEFAULT_PROCESS,
   DEFAULT_STORAGE,
   DEFAULT_ZK_SETTINGS,
   formatConfigError,
@@ -11,6 +12,7 @@ import {
   zonesOf,
   type ConfigError,
 } from '../../src/config/index.js';
+import { LAB_FILE_REPLACE, LAB_FSYNC } from '../../src/config/schema.js';
 import { topologyFromJson, topologyToJson } from '../../src/config/topology-json.js';
 import type { Topology } from '../../src/model/topology.js';
 
@@ -48,9 +50,18 @@ describe('shipped topologies', () => {
     'n5-3az-dr.yaml': { voters: 5, zones: { az1: [1, 2], az2: [3, 4], az3: [5], dr1: [6, 7] } },
     'n9-3x3-hier.yaml': { voters: 9, zones: { az1: [1, 2, 3], az2: [4, 5, 6], az3: [7, 8, 9] } },
   };
+  // Not a production layout (one host, loopback): checked on its own below.
+  const lab = 'lab-n3.yaml';
 
   it('ships exactly the expected files', () => {
-    expect([...files].sort()).toEqual(Object.keys(expected).sort());
+    expect([...files].sort()).toEqual([...Object.keys(expected), lab].sort());
+  });
+
+  it('lab-n3.yaml: three voters on one host, with the disk measured in real-zk-n3', () => {
+    const topology = parseOk(readFileSync(new URL(lab, topologiesDir), 'utf8'), `topologies/${lab}`);
+    expect(topology.servers.map((s) => [s.id, s.role, s.host])).toEqual([[1, 'voter', 'lab'], [2, 'voter', 'lab'], [3, 'voter', 'lab']]);
+    expect(topology.zk).toEqual(DEFAULT_ZK_SETTINGS);
+    expect(topology.storage).toMatchObject({ fsync: LAB_FSYNC, fileReplace: LAB_FILE_REPLACE });
   });
 
   it.each(Object.entries(expected))('%s parses with the expected voters and zones', (file, want) => {
@@ -80,6 +91,7 @@ describe('parseTopology: defaults and mapping', () => {
       zk: DEFAULT_ZK_SETTINGS,
       latency: DEFAULT_LATENCY,
       storage: DEFAULT_STORAGE,
+      process: DEFAULT_PROCESS,
       servers: [{ id: 7, zone: 'east', region: 'region1', rack: 'east-server-7', host: 'server-7', role: 'voter', weight: 1, group: 0 }],
     });
   });
