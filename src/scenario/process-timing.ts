@@ -7,7 +7,7 @@
  * `process` stream, so they never shift the network's or the disk's.
  */
 import type { Rng, Simulation } from '../core/index.js';
-import type { ProcessSettings, ServerId, WorkKind } from '../model/index.js';
+import type { ProcessSettings, ServerId, StorageSettings, WorkKind } from '../model/index.js';
 import { drawDelayUs } from '../net/index.js';
 import { PRIORITY_NET, type SimEvent } from './sim-events.js';
 
@@ -19,6 +19,12 @@ const NEXT: Readonly<Record<BootStep, BootStep | null>> = { jvmStart: 'loadDataB
 export interface DatabaseSize {
   readonly snapshotBytes: number;
   readonly txnsToReplay: number;
+}
+
+/** What a start of a process with this disk reads: the last snapshot and the txns logged after it. */
+export function databaseSize(durable: { readonly hasSnapshot: boolean; readonly snapshotLength: number; readonly log: readonly unknown[] }, storage: StorageSettings): DatabaseSize {
+  const snapshotBytes = durable.hasSnapshot ? storage.snapshotMB * 1024 * 1024 + durable.snapshotLength * storage.txnBytes : 0;
+  return { snapshotBytes, txnsToReplay: durable.log.length - durable.snapshotLength };
 }
 
 interface Boot {

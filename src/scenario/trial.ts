@@ -7,7 +7,7 @@ import { Disks } from './disk.js';
 import { FaultInjector, type InjectorHost } from './fault-injector.js';
 import { FAULT_KINDS_TABLE } from './fault-kinds.js';
 import { buildPeerConfig, type PeerConfigInputs } from './peer-config.js';
-import { ProcessTiming, type BootStep } from './process-timing.js';
+import { databaseSize, ProcessTiming, type BootStep, type DatabaseSize } from './process-timing.js';
 import { PRIORITY_FAULT, PRIORITY_NET, type SimEvent } from './sim-events.js';
 import { PeerTimers } from './timers.js';
 import { Workload, type WorkloadHost } from './workload.js';
@@ -145,8 +145,12 @@ export class Trial {
       recorder: this.recorder,
       meter: this.meter,
       peers: this.livePeers,
+      disks: this.disks,
       startServer: (id) => this.startServer(id),
       forgetProcess: (id, how) => this.forgetProcess(id, how),
+      pauseProcess: (id) => this.pauseProcess(id),
+      resumeProcess: (id) => this.resumeProcess(id),
+      exitCloseUs: () => this.timing.exitCloseUs(),
       resetDisk: (id) => {
         const empty = new DurableState();
         empty.hasSnapshot = false;
@@ -161,7 +165,7 @@ export class Trial {
   }
 
   run(): TrialResult {
-    this.startServers(this.opts.topology.servers.map((s) => s.id));
+    this.startServers(this.opts.topology.servers.map((s) => s.id).filter((id) => !this.faults.heldAtStart.has(id)));
     this.workload?.start();
     this.refreshStatus();
     if (this.onEvent !== null) this.handOverEvents(this.onEvent);
@@ -315,15 +319,11 @@ export class Trial {
 
   /** Start these servers' processes together (they share their hosts' cores alike); returns how many run or start. */
   private startServers(ids: readonly ServerId[]): number {
-    const storage = this.peerInputs.topology.storage;
-    const spawn: { node: ServerId; database: { snapshotBytes: number; txnsToReplay: number } }[] = [];
+    const spawn: { node: ServerId; database: DatabaseSize }[] = [];
     let running = 0;
     for (const id of ids) {
       if (this.livePeers.get(id) || this.timing.booting(id)) running++;
-      if (this.livePeers.get(id) || this.timing.booting(id) || !this.net.hostIsUp(id)) continue;
-      const durable = this.durable.get(id) as DurableState;
-      const snapshotBytes = durable.hasSnapshot ? storage.snapshotMB * 1024 * 1024 + durable.snapshotLength * storage.txnBytes : 0;
-      spawn.push({ node: id, database: { snapshotBytes, txnsToReplay: durable.log.length - durable.snapshotLength } });
+      else if (this.net.hostIsUp(id)) spawn.push({ node: id, database: databaseSize(this.durable.get(id) as DurableState, this.opts.topology.storage) });
     }
     this.timing.spawn(spawn);
     return running + spawn.length;
@@ -368,6 +368,7 @@ export class Trial {
   pauseProcess(id: ServerId): boolean {
     if (!this.livePeers.get(id) || this.paused.has(id)) return false;
     this.paused.set(id, []);
+    this.net.setPaused(id, true);
     this.statusDirty = true;
     return true;
   }
@@ -376,6 +377,7 @@ export class Trial {
     const inbox = this.paused.get(id);
     if (!inbox) return;
     this.paused.delete(id);
+    this.net.setPaused(id, false);
     this.statusDirty = true;
     const peer = this.livePeers.get(id);
     if (peer) for (const input of inbox) this.feed(peer, input);
