@@ -4,7 +4,7 @@
  * timeline leaves to the summary.
  */
 import { describe, expect, it } from 'vitest';
-import type { TrialEvent, TrialEventType } from '../../src/model/index.js';
+import type { ProcessStep, TrialEvent, TrialEventType } from '../../src/model/index.js';
 import { formatEvent } from '../../src/observe/format.js';
 
 const S = 1_000_000;
@@ -63,6 +63,7 @@ describe('formatEvent', () => {
       leaderLost: { who: 2, kind: 'timeout', what: 'left leader 3: read timeout' },
       steppedDown: { who: 3, kind: 'stepdown', what: 'stepped down from epoch 2: lost quorum' },
       processStopped: null,
+      stepDone: { who: 3, kind: 'step', what: 'snapshot of 10.0 MB written and fsynced in 105.0 ms (takeSnapshot)' },
       writesUnavailable: { who: 'cluster', kind: 'unavailable', what: 'writes unavailable (leaderIsolated)' },
       writesAvailable: { who: 'cluster', kind: 'available', what: 'writes available again (leader 2) after 0.210s' },
       writeCommitted: null,
@@ -78,6 +79,19 @@ describe('formatEvent', () => {
     expect(formatEvent(lead)?.what).toBe('LEADING (election round 2, after finalizeWait)');
     const join = { type: 'roleDecided', atUs: 0, server: 6, role: 'OBSERVING', leader: 3, round: 2, viaFinalizeWait: false } as const;
     expect(formatEvent(join)?.what).toBe('OBSERVING server 3 (election round 2, joined an established leader, no finalizeWait)');
+  });
+
+  it('renders each timed step of a process start and of the failover path with its duration and ZooKeeper name', () => {
+    const step = (step: ProcessStep, tookUs: number, bytes = 0) => formatEvent({ type: 'stepDone', atUs: 0, server: 2, step, tookUs, bytes })?.what;
+    expect(step('jvmStart', 259_000)).toBe('JVM started in 259.0 ms (jvmStart)');
+    expect(step('loadDataBase', 52_500, 10 * 1024 * 1024)).toBe('database loaded (10.0 MB snapshot and the txn log) in 52.5 ms, client port open (loadDataBase)');
+    expect(step('startLeaderElection', 200_000)).toBe('election port bound after 200.0 ms (AdminServer start, startLeaderElection)');
+    expect(step('roleShutdown', 3_000)).toBe('old role shut down in 3.0 ms (roleShutdown)');
+    expect(step('fleStart', 2_500)).toBe('election started after 2.5 ms (lookForLeader)');
+    expect(step('leaderSetup', 10_000)).toBe('LEADING role set up, quorum port bound in 10.0 ms (makeLeader)');
+    expect(step('learnerSetup', 2_000)).toBe('learner role set up in 2.0 ms (makeFollower)');
+    expect(step('acceptedEpoch', 1_700)).toBe('acceptedEpoch file written and fsynced in 1.7 ms');
+    expect(step('currentEpoch', 3_400)).toBe('currentEpoch file written and fsynced in 3.4 ms');
   });
 
   it('renders each fault effect and each repair effect', () => {
