@@ -2,6 +2,7 @@
  * The pieces every fault kind's parser shares (config/fault-kinds.ts): the `@T[+DUR]` timing,
  * server ids, `leader`, zones and member lists, and the one error type a parser throws. Pure; no I/O.
  */
+import { DIMENSIONLESS_PARAMS, DISTRIBUTION_NAMES, DISTRIBUTION_PARAMS, type Distribution } from '../model/distribution.js';
 import { formatDurationUs, parseDurationUs } from '../model/duration.js';
 import type { NodeRef } from '../model/faults.js';
 import type { ServerId } from '../model/ids.js';
@@ -114,4 +115,55 @@ export function parseTwoSides(target: string, sep: string, example: string, clas
   const shared = a.filter((id) => b.includes(id));
   if (shared.length > 0) fail(`server ${shared.join(', ')} ${clash} ${ctx.quoted}`);
   return [a, b];
+}
+
+/**
+ * An fsync distribution written inline (slow-disk): `200ms` (constant), or `KIND(P1,P2)` with the
+ * parameters of model/distribution.ts DISTRIBUTION_PARAMS in order, times with a unit and sigma /
+ * shape plain numbers: `exponential(200ms)`, `lognormal(50ms,1.2)`, `uniform(100ms,2s)`. µs.
+ */
+export function parseInlineDistribution(text: string, ctx: FaultParseContext): Distribution {
+  const expected = `expected a duration (200ms) or KIND(PARAMS) with KIND one of ${Object.keys(DISTRIBUTION_PARAMS).join(', ')}, found "${text}" in ${ctx.quoted}`;
+  const call = /^([a-z]+)\((.*)\)$/.exec(text.trim());
+  if (call === null) {
+    const us = parseDurationUs(text);
+    if (us === null || us === 0) fail(`${expected}${durationHint(text)}`);
+    return { dist: 'constant', value: us };
+  }
+  const kind = DISTRIBUTION_NAMES[call[1] as string];
+  if (kind === undefined) fail(expected);
+  const names = DISTRIBUTION_PARAMS[kind];
+  const args = (call[2] as string).split(',').map((a) => a.trim());
+  if (args.length !== names.length) fail(`expected ${kind}(${names.join(',')}), found "${text}" in ${ctx.quoted}`);
+  const out: Record<string, number | string> = { dist: kind };
+  names.forEach((name, i) => {
+    const arg = args[i] as string;
+    const value = DIMENSIONLESS_PARAMS.has(name) ? (/^\d+(\.\d+)?$/.test(arg) ? Number(arg) : null) : parseDurationUs(arg);
+    if (value === null || (value <= 0 && name !== 'min')) fail(`expected ${name} of ${kind} to be ${DIMENSIONLESS_PARAMS.has(name) ? 'a positive number' : 'a duration such as 200ms'}, found "${arg}" in ${ctx.quoted}`);
+    out[name] = value;
+  });
+  return out as unknown as Distribution;
+}
+
+/** The canonical text of an inline distribution: `parseInlineDistribution` gives it back. */
+export function formatInlineDistribution(d: Distribution): string {
+  if (d.dist === 'constant') return formatDurationUs(d.value);
+  const values = d as unknown as Record<string, number>;
+  const args = DISTRIBUTION_PARAMS[d.dist].map((name) => (DIMENSIONLESS_PARAMS.has(name) ? String(values[name]) : formatDurationUs(values[name] as number)));
+  return `${d.dist}(${args.join(',')})`;
+}
+
+/** `30%` or `0.5%`: a loss percentage in (0, 100]. */
+export function parsePercent(text: string, ctx: FaultParseContext): number {
+  const m = /^(\d+(?:\.\d+)?)%$/.exec(text.trim());
+  const percent = m === null ? null : Number(m[1]);
+  if (percent === null || percent <= 0 || percent > 100) fail(`expected a loss percentage in (0, 100] such as 30%, found "${text.trim()}" in ${ctx.quoted}`);
+  return percent;
+}
+
+/** `TARGET:PARAM` → [TARGET, PARAM], split at the last colon; `example` shows the syntax in the error. */
+export function splitParam(target: string, example: string, ctx: FaultParseContext): [string, string] {
+  const colon = target.lastIndexOf(':');
+  if (colon < 0) fail(`${example}, in ${ctx.quoted}`);
+  return [target.slice(0, colon), target.slice(colon + 1)];
 }

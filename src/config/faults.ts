@@ -42,6 +42,7 @@ function parseOrThrow(text: string, topology: Topology, table: FaultSyntaxTable)
   const at = rest.lastIndexOf('@');
   if (at < 0) fail(`missing @TIME in ${quoted}`);
   const timing = parseTiming(rest.slice(at + 1), quoted);
+  if (timing.durationUs !== null && entry.noDuration !== undefined) fail(`${keyword} takes no +DUR (${entry.noDuration}), in ${quoted}`);
   const target = entry.parse(keyword, rest.slice(0, at), { topology, quoted }) as Omit<FaultBase, 'atUs' | 'durationUs'>;
   return { ...target, ...timing };
 }

@@ -52,7 +52,9 @@ function hazard(d: Distribution): number | null {
 /**
  * Whether a fault can take a voter down or cut it off: kill and isolate hit their server; crash
  * and wipe take the whole host (scenario/fault-kinds.ts), so any voter sharing it; a domain-down
- * any voter inside; a partition or one-way cut only when both sides hold a voter. A leader target
+ * any voter inside; a partition or one-way cut only when both sides hold a voter (so do a lossy
+ * or slow link and a blackhole); a pause or a slow, stalled or full disk its server (it votes or
+ * acknowledges late or never); a late start its server. A leader target
  * is always a voter; a maintenance step is judged by the server it names (voters come first).
  */
 export function voterToucher(servers: readonly ServerSpec[]): (f: FaultSpec) => boolean {
@@ -78,7 +80,18 @@ export function voterToucher(servers: readonly ServerSpec[]): (f: FaultSpec) => 
       case 'partition':
         return anyVoter(f.groups[0]) && anyVoter(f.groups[1]);
       case 'oneway':
+      case 'loss':
+      case 'delay':
         return anyVoter(f.from) && anyVoter(f.to);
+      case 'blackhole':
+        return anyVoter(f.groups[0]) && anyVoter(f.groups[1]);
+      // a paused voter, or one whose disk is slow, stalled or full, votes and acks late or never
+      case 'pause':
+      case 'slow-disk':
+      case 'disk-full':
+        return nodeTouches(f.node, false);
+      case 'start':
+        return voterIds.has(f.server);
     }
   };
 }

@@ -7,7 +7,9 @@
  * its server, a one-way cut its links in one direction (counted as cut: a link that loses one
  * direction carries no round trip). A connected quorum is a set of up voters, pairwise linked,
  * that contains a quorum (the same notion as observe/availability.ts hasConnectedQuorum, which
- * judges live peers instead). A maintenance step counts against the server it names; a `leader`
+ * judges live peers instead). Gray failures: a pause, a full disk and a stalled disk hold their
+ * voter down (it acknowledges nothing); a 100% loss cuts its links; a slow disk, a partial loss, a
+ * delay and a blackhole cut nothing (a round trip still completes, later). A maintenance step counts against the server it names; a `leader`
  * target (scripted only) against none: sampled schedules never hold one.
  */
 import { compileQuorum, type QuorumSystem } from '../stats/index.js';
@@ -52,6 +54,16 @@ function holdsDown(f: FaultSpec, v: ServerSpec, byId: ReadonlyMap<ServerId, Serv
     }
     case 'domain-down':
       return v[f.level] === f.name;
+    // A paused process, one whose txn-log thread died on a full disk (disk.ts "Disk full") and one
+    // whose disk stalls all run but acknowledge nothing: for a quorum they count as down. A disk
+    // that is only slow still acknowledges, later.
+    case 'pause':
+    case 'disk-full':
+      return refId(f.node) === v.id;
+    case 'slow-disk':
+      return f.fsync === 'stall' && refId(f.node) === v.id;
+    // start holds its server down BEFORE it fires (never sampled, so never judged here); loss,
+    // delay and a blackhole leave links that still carry a round trip, later
     default:
       return false;
   }
@@ -66,6 +78,8 @@ function cutPairs(f: FaultSpec, voters: readonly ServerSpec[], index: ReadonlyMa
       return cross(ids(f.groups[0]), ids(f.groups[1]));
     case 'oneway':
       return cross(ids(f.from), ids(f.to));
+    case 'loss':
+      return f.percent >= 100 ? cross(ids(f.from), ids(f.to)) : []; // total loss: nothing gets through
     case 'isolate': {
       const id = refId(f.node);
       const i = id === null ? undefined : index.get(id);

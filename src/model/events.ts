@@ -29,9 +29,30 @@ export interface DomainRef {
  *   server comes back with an empty disk;
  * - `domain down`: every host of a zone, rack or region down, silently;
  * - `isolated`: every link of one server cut, both ways; `links cut`: the links of a partition or
- *   a one-way cut.
+ *   a one-way cut;
+ * - `started`: a server held back at t = 0 (`start:`) started;
+ * - `paused`: the process stopped the world (a JVM pause): it runs, answers nothing, keeps its
+ *   connections;
+ * - `disk slow` / `disk stalled`: its fsyncs take the fault's distribution / never complete;
+ *   `disk full`: its writes fail (ENOSPC);
+ * - `lossy link` / `delayed link`: transmissions on the links lost with a probability / later;
+ * - `connections dropped`: a middlebox dropped the established connections between two groups.
  */
-export type FaultEffect = 'process killed' | 'host down' | 'disk lost' | 'domain down' | 'isolated' | 'links cut';
+export type FaultEffect =
+  | 'process killed'
+  | 'host down'
+  | 'disk lost'
+  | 'domain down'
+  | 'isolated'
+  | 'links cut'
+  | 'started'
+  | 'paused'
+  | 'disk slow'
+  | 'disk stalled'
+  | 'disk full'
+  | 'lossy link'
+  | 'delayed link'
+  | 'connections dropped';
 
 /**
  * Whether a fault effect stops server processes (their servers are DOWN until restarted); an
@@ -44,10 +65,24 @@ export const EFFECT_STOPS_PROCESSES: Readonly<Record<FaultEffect, boolean>> = {
   'domain down': true,
   isolated: false,
   'links cut': false,
+  started: false,
+  // a paused process is still there: it keeps its role, its connections and its memory
+  paused: false,
+  'disk slow': false,
+  'disk stalled': false,
+  // a full disk stops the txn-log thread, not the process (a snapshot write that fails exits it: a processStopped event says so)
+  'disk full': false,
+  'lossy link': false,
+  'delayed link': false,
+  'connections dropped': false,
 };
 
-/** What a repair did: the process restarted (or is still down, held by another fault), the host or domain back up, the links healed. */
-export type RepairEffect = 'restarted' | 'still down' | 'host up' | 'domain up' | 'healed';
+/**
+ * What a repair did: the process restarted (or is still down, held by another fault), the host or
+ * domain back up, the links healed (cuts, loss, delay), a paused process resumed, a slow, stalled
+ * or full disk back to normal.
+ */
+export type RepairEffect = 'restarted' | 'still down' | 'host up' | 'domain up' | 'healed' | 'resumed' | 'disk recovered';
 
 export type FaultEvent =
   | {

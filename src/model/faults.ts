@@ -1,3 +1,4 @@
+import type { Distribution } from './distribution.js';
 import type { DomainLevel } from './experiment.js';
 import type { ServerId } from './ids.js';
 
@@ -76,8 +77,11 @@ interface Timing {
   readonly durationUs: number | null;
 }
 
-/** A fault aimed at one server (`kill`, `crash`, `isolate`, `wipe`). */
-export interface NodeFault<K extends 'kill' | 'crash' | 'isolate' | 'wipe'> extends Timing {
+/** The kinds aimed at one server through a `NodeRef` (a server id or `leader`). */
+export type NodeKind = 'kill' | 'crash' | 'isolate' | 'wipe' | 'pause' | 'disk-full';
+
+/** A fault aimed at one server (`kill`, `crash`, `isolate`, `wipe`, `pause`, `disk-full`). */
+export interface NodeFault<K extends NodeKind> extends Timing {
   readonly kind: K;
   readonly node: NodeRef;
 }
@@ -97,7 +101,27 @@ type FaultBody =
    * every host of a zone, rack or region down (silent); written `zone-down:NAME`,
    * `rack-down:NAME`, `region-down:NAME`
    */
-  | ({ readonly kind: 'domain-down'; readonly level: DomainLevel; readonly name: string } & Timing);
+  | ({ readonly kind: 'domain-down'; readonly level: DomainLevel; readonly name: string } & Timing)
+  /**
+   * the server is not running at t = 0 and starts at `atUs` (a cold start, a late joiner); never
+   * repaired (`durationUs` null)
+   */
+  | ({ readonly kind: 'start'; readonly server: ServerId } & Timing)
+  /** a stop-the-world pause (JVM GC): the process runs nothing, its connections stay open */
+  | NodeFault<'pause'>
+  /** the server's disk slow: every fsync drawn from `fsync` (µs), or `stall`: no write completes */
+  | ({ readonly kind: 'slow-disk'; readonly node: NodeRef; readonly fsync: Distribution | 'stall' } & Timing)
+  /** the server's disk full: every write issued fails (ENOSPC) */
+  | NodeFault<'disk-full'>
+  /** every transmission on the directed links from×to lost with probability `percent` / 100 (TCP retransmits) */
+  | ({ readonly kind: 'loss'; readonly from: readonly ServerId[]; readonly to: readonly ServerId[]; readonly percent: number } & Timing)
+  /** `extraUs` µs added to every one-way delivery on the directed links from×to */
+  | ({ readonly kind: 'delay'; readonly from: readonly ServerId[]; readonly to: readonly ServerId[]; readonly extraUs: number } & Timing)
+  /**
+   * a middlebox drops the established connections between the two groups, silently (no RST); new
+   * connections work; never repaired (`durationUs` null)
+   */
+  | ({ readonly kind: 'blackhole'; readonly groups: readonly [readonly ServerId[], readonly ServerId[]] } & Timing);
 
 export type FaultKind = FaultSpec['kind'];
 

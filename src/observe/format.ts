@@ -108,6 +108,22 @@ function appliedText(e: FaultEvent & { type: 'faultApplied' }): string {
       return `server ${e.target} cut off`;
     case 'links cut':
       return 'links cut (silent)';
+    case 'started':
+      return `server ${e.target} started (it was not running)`;
+    case 'paused':
+      return `server ${e.target} paused (stop-the-world: runs nothing, connections stay open)`;
+    case 'disk slow':
+      return `server ${e.target} disk slow (every fsync takes the fault's time)`;
+    case 'disk stalled':
+      return `server ${e.target} disk stalled (no write completes)`;
+    case 'disk full':
+      return `server ${e.target} disk full (writes fail)`;
+    case 'lossy link':
+      return 'links lossy (TCP retransmits what is lost: late, in order)';
+    case 'delayed link':
+      return 'extra latency on the links';
+    case 'connections dropped':
+      return 'established connections dropped by a middlebox (silent; new connections work)';
   }
 }
 
@@ -123,6 +139,10 @@ function repairedText(e: FaultEvent & { type: 'faultRepaired' }): string {
       return `${e.domain?.level} ${e.domain?.name} back up`;
     case 'healed':
       return `${e.fault} healed`;
+    case 'resumed':
+      return `server ${e.target} resumed`;
+    case 'disk recovered':
+      return `server ${e.target} disk back to normal`;
   }
 }
 

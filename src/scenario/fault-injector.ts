@@ -5,11 +5,12 @@
  * tells the downtime meter which voters a fault touches. It is the `FaultHost` the table's entries
  * act through; the trial behind it is an `InjectorHost`.
  */
-import type { FaultBase, MaintenanceRef, NodeRef, ServerId, Topology } from '../model/index.js';
+import type { Distribution, FaultBase, MaintenanceRef, NodeRef, ServerId, Topology } from '../model/index.js';
 import type { Network } from '../net/index.js';
 import type { DowntimeMeter, Recorder } from '../observe/index.js';
 import type { Peer, QuorumVerifier } from '../zk/index.js';
 import { formatFault } from '../config/faults.js';
+import type { Disks } from './disk.js';
 import type { FaultHost, FaultKindEntry, FaultKinds } from './fault-kinds.js';
 
 /** What the injector needs from its trial. */
@@ -32,6 +33,18 @@ export interface InjectorHost {
   scheduleRepair(atUs: number, index: number): void;
   /** the cluster's status may have changed */
   statusChanged(): void;
+  /**
+   * A stop-the-world pause of the server's process (trial.ts pauseProcess: no timers, nothing sent
+   * or handled, connections open; what reaches it is handled when it resumes); false when the
+   * server has no running process. Called once per pause episode (the injector nests them).
+   */
+  pauseProcess(id: ServerId): boolean;
+  /** the end of the pause (trial.ts resumeProcess); nothing when the process is not paused */
+  resumeProcess(id: ServerId): void;
+  /** kill -9 → the kernel has closed the process's sockets, µs (a draw of the topology's process.exitClose) */
+  exitCloseUs(): number;
+  /** the servers' disks (scenario/disk.ts): `setSlow` for slow-disk, `setFull` for disk-full */
+  readonly disks: Pick<Disks, 'setSlow' | 'setFull'>;
 }
 
 export class FaultInjector implements FaultHost {
@@ -42,6 +55,19 @@ export class FaultInjector implements FaultHost {
   private readonly wiped = new Set<ServerId>();
   /** rolling maintenance: servers restarted so far in the current round */
   private readonly maintenanceDone = new Map<number, Set<ServerId>>();
+  /** servers a `start:` fault holds back until it fires (`heldAtStart` while none has fired) */
+  private readonly notStarted = new Set<ServerId>();
+  private readonly pauseCount = new Map<ServerId, number>();
+  /** per server, the slow-disk faults in force, oldest first (the disk follows the latest) */
+  private readonly slowDisks = new Map<ServerId, (Distribution | 'stall')[]>();
+  private readonly fullCount = new Map<ServerId, number>();
+  /** processes that exited on a full disk (processExited), restarted when it has room again */
+  private readonly exitedOnFullDisk = new Set<ServerId>();
+  /**
+   * The servers the trial must not start at t = 0: those a `start:` fault (or any kind with
+   * `notRunningAtStart`) holds back until it fires.
+   */
+  readonly heldAtStart: ReadonlySet<ServerId>;
 
   /** Throws when a fault's kind is not in `kinds` (a fault built in code with a typo). */
   constructor(
@@ -51,6 +77,11 @@ export class FaultInjector implements FaultHost {
   ) {
     this.entries = faults.map((f) => kinds.entry(f.kind));
     this.targets = faults.map(() => null);
+    this.entries.forEach((e, i) => {
+      const held = e.notRunningAtStart?.(faults[i] as FaultBase) ?? null;
+      if (held !== null) this.notStarted.add(held);
+    });
+    this.heldAtStart = new Set(this.notStarted);
   }
 
   get topology(): Topology {
@@ -113,14 +144,14 @@ export class FaultInjector implements FaultHost {
 
   killProcess(id: ServerId): void {
     this.killCount.set(id, (this.killCount.get(id) ?? 0) + 1);
-    this.host.net.killProcess(id);
+    this.host.net.killProcess(id, this.host.exitCloseUs());
     this.host.forgetProcess(id, 'killed');
   }
 
   restartProcess(id: ServerId): boolean {
     const left = (this.killCount.get(id) ?? 1) - 1;
     this.killCount.set(id, left);
-    return left === 0 && this.host.startServer(id);
+    return left === 0 && !this.notStarted.has(id) && this.host.startServer(id);
   }
 
   /** Outages nest: a host is down while any fault holds it down (a crash inside a zone outage). */
@@ -140,7 +171,7 @@ export class FaultInjector implements FaultHost {
       if (n > 0) continue;
       this.host.net.restoreHost(host);
       for (const s of this.host.topology.servers) {
-        if (s.host !== host || (this.killCount.get(s.id) ?? 0) > 0) continue;
+        if (s.host !== host || (this.killCount.get(s.id) ?? 0) > 0 || this.notStarted.has(s.id)) continue;
         if (this.wiped.delete(s.id)) this.host.resetDisk(s.id);
         this.host.startServer(s.id);
       }
@@ -159,6 +190,82 @@ export class FaultInjector implements FaultHost {
   heal(links: readonly (readonly [ServerId, ServerId])[]): void {
     for (const [a, b] of links) this.host.net.heal(a, b);
     this.host.net.reevaluate();
+  }
+
+  startLate(id: ServerId): boolean {
+    this.notStarted.delete(id);
+    return (this.killCount.get(id) ?? 0) === 0 && this.host.startServer(id);
+  }
+
+  pauseProcess(id: ServerId): void {
+    const n = (this.pauseCount.get(id) ?? 0) + 1;
+    this.pauseCount.set(id, n);
+    if (n === 1) this.host.pauseProcess(id);
+  }
+
+  resumeProcess(id: ServerId): void {
+    const n = (this.pauseCount.get(id) ?? 1) - 1;
+    this.pauseCount.set(id, n);
+    if (n === 0) this.host.resumeProcess(id);
+  }
+
+  slowDisk(id: ServerId, fsync: Distribution | 'stall'): void {
+    const list = this.slowDisks.get(id) ?? [];
+    list.push(fsync);
+    this.slowDisks.set(id, list);
+    this.host.disks.setSlow(id, fsync);
+  }
+
+  clearSlowDisk(id: ServerId, fsync: Distribution | 'stall'): void {
+    const list = this.slowDisks.get(id) ?? [];
+    const at = list.indexOf(fsync);
+    if (at >= 0) list.splice(at, 1);
+    this.host.disks.setSlow(id, list[list.length - 1] ?? null);
+  }
+
+  fillDisk(id: ServerId): void {
+    this.fullCount.set(id, (this.fullCount.get(id) ?? 0) + 1);
+    this.host.disks.setFull(id, true);
+  }
+
+  freeDisk(id: ServerId): void {
+    const n = (this.fullCount.get(id) ?? 1) - 1;
+    this.fullCount.set(id, n);
+    if (n === 0) {
+      this.host.disks.setFull(id, false);
+      if (this.exitedOnFullDisk.delete(id)) this.restartProcess(id);
+    }
+  }
+
+  /**
+   * The process exited on its own (the peer's `exit` effect: takeSnapshot on a full disk,
+   * scenario/disk.ts): down like a kill until the disk has room again — a supervisor's restarts
+   * would exit the same way; counted as down meanwhile — or restarted at once if it has room.
+   */
+  processExited(id: ServerId): void {
+    this.killProcess(id);
+    if ((this.fullCount.get(id) ?? 0) > 0) this.exitedOnFullDisk.add(id);
+    else this.restartProcess(id);
+  }
+
+  addLoss(links: readonly (readonly [ServerId, ServerId])[], p: number): void {
+    for (const [a, b] of links) this.host.net.addLoss(a, b, p);
+  }
+
+  removeLoss(links: readonly (readonly [ServerId, ServerId])[], p: number): void {
+    for (const [a, b] of links) this.host.net.removeLoss(a, b, p);
+  }
+
+  addDelay(links: readonly (readonly [ServerId, ServerId])[], extraUs: number): void {
+    for (const [a, b] of links) this.host.net.addDelay(a, b, extraUs);
+  }
+
+  removeDelay(links: readonly (readonly [ServerId, ServerId])[], extraUs: number): void {
+    for (const [a, b] of links) this.host.net.removeDelay(a, b, extraUs);
+  }
+
+  blackhole(pairs: readonly (readonly [ServerId, ServerId])[]): void {
+    for (const [a, b] of pairs) this.host.net.blackhole(a, b);
   }
 
   // --- targets ---

@@ -9,110 +9,12 @@
  */
 import { zonesOf } from '../config/topology.js';
 import { FAULT_KIND_ORDER, FAULT_SYNTAX, FaultSyntaxTable, type FaultSyntax } from '../config/fault-kinds.js';
-import type { DomainRef, FaultBase, FaultEffect, FaultKind, FaultOf, NodeFault, NodeRef, RepairEffect, ServerId, Topology } from '../model/index.js';
+import type { FaultEffect, FaultKind, FaultOf, NodeFault, ServerId } from '../model/index.js';
+import { drawnNode, drawnSides, type FaultHost, type FaultKindEntry } from './fault-host.js';
 import { cutLinks, hostsIn, serversOf } from './faults.js';
+import { GRAY_KIND_ENTRIES } from './gray-fault-kinds.js';
 
-/** What a fault did when applied, for the `faultApplied` event. */
-export interface FaultOutcome<E extends string = FaultEffect> {
-  readonly effect: E;
-  /** servers whose process stopped or whose links were cut, ascending */
-  readonly servers: readonly ServerId[];
-  readonly domain: DomainRef | null;
-}
-
-/**
- * What a fault kind may do to a trial (implemented by scenario/fault-injector.ts). Outages nest:
- * a host is down while any fault holds it down, a killed process restarts when its last kill is
- * repaired.
- */
-export interface FaultHost {
-  readonly topology: Topology;
-  isVoter(id: ServerId): boolean;
-  /** the host a server runs on */
-  hostOf(id: ServerId): string;
-  /** the server `ref` names now: `leader` the established leader, a maintenance step the server due; null when nobody */
-  resolveNode(ref: NodeRef): ServerId | null;
-  /** kill the server's process (host stays up; peers see connections reset) */
-  killProcess(id: ServerId): void;
-  /**
-   * Undo one `killProcess`: the process restarts when no other kill holds it and its host is up.
-   * Returns whether it runs again (false when another fault still holds it down).
-   */
-  restartProcess(id: ServerId): boolean;
-  /** every process on `hosts` dies silently; `how` is the recorder's note (`host crashed`; a server whose disk is lost gets `disk lost`) */
-  hostsDown(hosts: readonly string[], how: string): void;
-  /** undo one `hostsDown` of `hosts` */
-  hostsUp(hosts: readonly string[]): void;
-  /** the server's disk is lost: it comes back empty when its host is next up */
-  loseDisk(id: ServerId): void;
-  /** cut (then `heal`) directed links; the network re-evaluates its watches once */
-  cut(links: readonly (readonly [ServerId, ServerId])[]): void;
-  heal(links: readonly (readonly [ServerId, ServerId])[]): void;
-}
-
-/**
- * One draw of `zksim check`'s fault arbitrary, before it meets a topology (so shrinking the
- * topology keeps the schedule's shape): every kind reads the fields it needs.
- */
-export interface FaultDraw {
-  /** 0 = the leader when it fires, k ≥ 1 = the k-th server (mod the ensemble size) */
-  readonly node: number;
-  /** per server index: 0 = side A (or from), 1 = side B (or to), 2 = neither */
-  readonly sides: readonly number[];
-  /** a zone index (mod the number of zones) */
-  readonly zone: number;
-  readonly atUs: number;
-  readonly durationUs: number;
-}
-
-/** One fault kind: its text (config/fault-kinds.ts) and its behaviour. */
-export interface FaultKindEntry<F extends FaultBase = FaultBase> extends FaultSyntax<F> {
-  /**
-   * The server a server-targeted kind hits, resolved when it fires (null: nobody to hit, the fault
-   * is skipped); absent for kinds without one target.
-   */
-  readonly target?: (host: FaultHost, f: F) => ServerId | null;
-  apply(host: FaultHost, f: F, target: ServerId | null): FaultOutcome;
-  repair(host: FaultHost, f: F, target: ServerId | null): FaultOutcome<RepairEffect>;
-  /** voters whose voting the fault touches (downtime attribution), ascending */
-  affectedVoters(host: FaultHost, f: F, target: ServerId | null): ServerId[];
-  /**
-   * How `zksim check` draws the kind: `slot` is its place among the drawn kinds (pinned, so a
-   * seed keeps its schedules when kinds are added), `resolve` makes the fault from a draw; null
-   * for kinds `check` never draws.
-   */
-  readonly explore: { readonly slot: number; resolve(t: Topology, d: FaultDraw): F } | null;
-}
-
-// --- draws against a topology (the explorer's) ---
-
-/** Draw `k` as a target: 0 the leader, else the k-th server (mod the ensemble size). */
-export function drawnNode(t: Topology, k: number): NodeRef {
-  if (k === 0) return { kind: 'leader' };
-  const s = t.servers[(k - 1) % t.servers.length] as Topology['servers'][number];
-  return { kind: 'server', id: s.id };
-}
-
-/** Side A and side B, both non-empty (the first and last servers stand in when one is). */
-export function drawnSides(t: Topology, sides: readonly number[]): [ServerId[], ServerId[]] {
-  const a: ServerId[] = [];
-  const b: ServerId[] = [];
-  t.servers.forEach((s, i) => {
-    const side = sides[i % sides.length] ?? 2;
-    if (side === 0) a.push(s.id);
-    else if (side === 1) b.push(s.id);
-  });
-  const ids = t.servers.map((s) => s.id);
-  const first = ids[0] as ServerId;
-  const last = ids[ids.length - 1] as ServerId;
-  if (a.length === 0) {
-    a.push(first);
-    const at = b.indexOf(first);
-    if (at >= 0) b.splice(at, 1);
-  }
-  if (b.length === 0) b.push(a.includes(last) && a.length > 1 ? (a.splice(a.indexOf(last), 1)[0] as ServerId) : last);
-  return [a.filter((id) => !b.includes(id)).sort((x, y) => x - y), [...new Set(b)].sort((x, y) => x - y)];
-}
+export { drawnNode, drawnSides, type FaultDraw, type FaultHost, type FaultKindEntry, type FaultOutcome } from './fault-host.js';
 
 // --- the built-in kinds ---
 
@@ -242,6 +144,7 @@ export const FAULT_KIND_ENTRIES = {
     },
   },
   wipe: hostEntry('wipe', 6),
+  ...GRAY_KIND_ENTRIES,
 } as const satisfies { readonly [K in FaultKind]: FaultKindEntry<FaultOf<K>> };
 
 /**
