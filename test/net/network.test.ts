@@ -69,6 +69,10 @@ describe('connections and votes', () => {
   it('FIFO per direction, for packets and votes, even with widely random latency', () => {
     const w = world({ dist: 'uniform', min: 100, max: 50_000 });
     const conn = w.open(1, 2);
+    // The election connection 3–2 first (QuorumCnxManager dials on the first send; until it is up
+    // the send queue holds only the newest notification): vote -1 makes it.
+    w.net.sendVote(3, 2, vote(3, -1));
+    w.run(w.sim.nowUs + S);
     for (let i = 0; i < 300; i++) {
       w.net.send(1, conn, req(i));
       w.net.sendVote(3, 2, vote(3, i));
@@ -78,7 +82,7 @@ describe('connections and votes', () => {
     const pk = packetsTo(w.got, 2);
     expect(pk.map((p) => p.writeId)).toEqual([...Array(300).keys()]);
     const rounds = w.got.flatMap((g) => (g.to === 2 && g.input.kind === 'vote' ? [g.input.msg.electionEpoch] : []));
-    expect(rounds).toEqual([...Array(300).keys()]);
+    expect(rounds).toEqual([-1, ...Array(300).keys()]);
     // the latency really was random: arrival gaps are not all one constant
     const gaps = new Set(pk.slice(1).map((p, i) => p.at - (pk[i] as { at: number }).at));
     expect(gaps.size).toBeGreaterThan(10);
@@ -102,17 +106,32 @@ describe('connections and votes', () => {
     expect(w.got.map((g) => [g.at, g.to, g.input.kind])).toEqual([[1, 1, 'vote']]);
   });
 
-  it('a vote over a cut direction is dropped, not held; the other direction still works', () => {
+  it('a vote over a silently cut election connection is retransmitted by TCP and arrives at the first retransmission after the heal', () => {
     const w = world();
+    w.net.sendVote(2, 1, vote(2, 0)); // makes the election connection 1–2 (2 dials, keeps it: higher sid)
+    w.run(100 * MS);
+    const before = w.got.length;
     w.net.cut(1, 2);
     w.net.reevaluate();
-    w.net.sendVote(1, 2, vote(1, 1));
-    w.net.sendVote(2, 1, vote(2, 1));
+    w.net.sendVote(1, 2, vote(1, 1)); // at 100 ms, into the cut: held by TCP (RecvWorker never times out)
+    w.net.sendVote(2, 1, vote(2, 1)); // the other direction is up
     w.run(500 * MS);
     w.net.heal(1, 2);
     w.net.reevaluate();
     w.run(2 * S);
-    expect(w.got.map((g) => [g.at, g.to, g.input.kind])).toEqual([[1 * MS, 1, 'vote']]);
+    // RTO = rtt 2 ms + max(2·rtt, 200 ms) = 202 ms: retransmissions at 100 + 202, + 404, + 808 ms;
+    // the first at or after the heal (500 ms) is 100 + 606 = 706 ms, delivered 1 ms later.
+    expect(w.got.slice(before).map((g) => [g.at, g.to, g.input.kind])).toEqual([[101 * MS, 1, 'vote'], [707 * MS, 2, 'vote']]);
+  });
+
+  it('the first vote to a peer waits for the connection: SYN, handshake, and the challenge (the higher sid dials back)', () => {
+    const w = world();
+    w.net.sendVote(1, 2, vote(1, 1));
+    w.run(S);
+    // 1 dials (SYN 0→1 ms, SYN-ACK 2 ms), sends its handshake and closes (it has the lower sid);
+    // 2 gets the handshake at 3 ms and dials back (connected at 5 ms, handshake to 1 at 6 ms), and
+    // 1's SendWorker then sends the queued vote: at 2 at 7 ms.
+    expect(w.got.map((g) => [g.at, g.to, g.input.kind])).toEqual([[7 * MS, 2, 'vote']]);
   });
 
   it('cuts nest: two cuts need two heals', () => {
@@ -143,11 +162,13 @@ describe('connections and votes', () => {
     w.net.reevaluate();
     w.net.send(1, conn, req(4)); // sent after the heal: behind the held ones
     w.run(2 * S);
+    // Retransmitted with Linux back-off from the first unacknowledged send (200 ms), RTO 202 ms
+    // (rtt 2 ms + 200 ms): 402, 806, 1614 ms; the first at or after the heal (1 s) carries all.
     expect(packetsTo(w.got, 2)).toEqual([
-      { at: 1 * S + 1 * MS, writeId: 1 },
-      { at: 1 * S + 1 * MS + 1, writeId: 2 },
-      { at: 1 * S + 1 * MS + 2, writeId: 3 },
-      { at: 1 * S + 1 * MS + 3, writeId: 4 },
+      { at: 1615 * MS, writeId: 1 },
+      { at: 1615 * MS + 1, writeId: 2 },
+      { at: 1615 * MS + 2, writeId: 3 },
+      { at: 1615 * MS + 3, writeId: 4 },
     ]);
   });
 });
@@ -203,10 +224,13 @@ describe('process kill and host crash', () => {
     w.run(200_500);
     w.net.killProcess(2);
     w.net.startProcess(2);
-    w.net.sendVote(1, 2, vote(1, 2)); // to the new incarnation, due 201.5 ms
+    w.net.sendVote(1, 2, vote(1, 2)); // to the new incarnation; replaces vote 1 in the send queue
     w.run(1 * S);
     const to2 = w.got.filter((g) => g.to === 2 && g.at > 200 * MS);
-    expect(to2.map((g) => [g.at, g.input.kind === 'vote' ? g.input.msg.electionEpoch : g.input.kind])).toEqual([[201_500, 2]]);
+    // The election connection: 1's SYN (sent at 200 ms) reaches the new process at 201 ms, 1 has
+    // the lower sid so 2 dials back on its handshake (203 ms), and 1 sends its queued vote on the
+    // handshake from 2 (206 ms): it arrives at 207 ms. Vote 1 was replaced (queue capacity 1).
+    expect(to2.map((g) => [g.at, g.input.kind === 'vote' ? g.input.msg.electionEpoch : g.input.kind])).toEqual([[207 * MS, 2]]);
   });
 });
 
