@@ -80,6 +80,11 @@ export type PeerEffect =
   | { readonly kind: 'persist'; readonly token: number; readonly bytes: number; readonly write?: DiskWrite }
   /** CPU work that takes time (WorkKind); the world answers `workDone(token)` */
   | { readonly kind: 'work'; readonly token: number; readonly what: WorkKind }
+  /**
+   * The process exits on its own (System.exit): ZooKeeperServer.takeSnapshot's IOException →
+   * ServiceUtils.requestSystemExit(ExitCode.TXNLOG_ERROR_TAKING_SNAPSHOT = 10) on a full disk
+   */
+  | { readonly kind: 'exit'; readonly code: number }
   | { readonly kind: 'event'; readonly event: PeerEvent };
 
 /** Observable facts a peer reports, for the timeline, trace and checkers. */

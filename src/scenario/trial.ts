@@ -13,7 +13,6 @@ import { PeerTimers } from './timers.js';
 import { Workload, type WorkloadHost } from './workload.js';
 
 export type { SimEvent } from './sim-events.js';
-
 export type { TraceRecord, TrialHooks, TrialOptions, TrialResult } from './trial-types.js';
 import type { TrialHooks, TrialOptions, TrialResult } from './trial-types.js';
 
@@ -289,6 +288,8 @@ export class Trial {
       case 'persist':
         this.disks.persist(id, net.incarnation(id), e.bytes, e.token, e.write);
         break;
+      case 'exit': // takeSnapshot failed on a full disk: System.exit (scenario/disk.ts)
+        return this.faults.processExited(id);
       case 'work':
         this.timing.work(id, net.incarnation(id), e.token, e.what);
         break;
@@ -303,7 +304,6 @@ export class Trial {
   }
 
   // --- processes ---
-
   /** The naive rule's oracle: voters with a live process and links up both ways to `self` (itself included). */
   private reachableVoters(self: ServerId): ServerId[] {
     return this.verifier.voters.filter((v) => this.livePeers.get(v) != null && this.net.processUp(v) && this.net.pathUp(self, v) && this.net.pathUp(v, self));

@@ -238,13 +238,14 @@ export class Peer implements PeerContext {
    * next checks zk.isRunning() — Leader.lead's loop every tickTime/2, Follower.followLeader after
    * its next packet, a PING at most tickTime/2 away: modelled as tickTime/2 from now. An epoch
    * file (QuorumPeer.writeLongToFile's IOException) ends the role at once. A snapshot ends the
-   * process in 3.8 (ZooKeeperServer.takeSnapshot → requestSystemExit); here it ends the role.
+   * process (ZooKeeperServer.takeSnapshot → requestSystemExit): the `exit` effect.
    */
   private diskError(token: number): void {
     if (token < 0) {
       const step = this.steps.get(token);
       this.steps.delete(token);
-      if (step !== undefined && step.generation === this.roleGeneration && this.state !== 'LOOKING') this.lookAgain();
+      if (step?.step === 'takeSnapshot') this.out.push({ kind: 'exit', code: EXIT_TXNLOG_ERROR_TAKING_SNAPSHOT });
+      else if (step !== undefined && step.generation === this.roleGeneration) this.leaveOnDiskError(`${step.step} file write failed`);
       return;
     }
     if (!this.log.isPending(token) || this.role === null || this.zkServerErrorGeneration === this.roleGeneration) return;
@@ -253,7 +254,15 @@ export class Peer implements PeerContext {
   }
 
   private zkServerErrorNoticed(): void {
-    if (this.zkServerErrorGeneration === this.roleGeneration && this.state !== 'LOOKING') this.lookAgain();
+    if (this.zkServerErrorGeneration === this.roleGeneration) this.leaveOnDiskError('server in ERROR: txn log write failed');
+  }
+
+  /** Leave the role (the leader's shutdown, the learner's lost leader), saying why. */
+  private leaveOnDiskError(reason: string): void {
+    if (this.state === 'LOOKING' || this.transition === 'shutdown') return;
+    if (this.state === 'LEADING') this.event({ type: 'steppedDown', epoch: this.leaderEpoch ?? this.durable.acceptedEpoch, reason });
+    else if (this.leaderId !== null) this.event({ type: 'leaderLost', leader: this.leaderId, reason });
+    this.lookAgain();
   }
 
   /** A step finished: its durable effect holds whatever the role does now; its continuation only in its own role. */
@@ -270,6 +279,9 @@ export class Peer implements PeerContext {
     this.election.updateElectionVote(peerEpoch);
   }
 }
+
+/** ExitCode.TXNLOG_ERROR_TAKING_SNAPSHOT (3.8.6 ExitCode.java) */
+const EXIT_TXNLOG_ERROR_TAKING_SNAPSHOT = 10;
 
 /** The peer's timer for noticing its ZooKeeperServer went to ERROR (Peer.diskError). */
 const ZK_SERVER_ERROR = 'zkServerError';

@@ -1,8 +1,8 @@
 /**
  * A peer whose disk fails a write (PeerInput `diskError`; the 3.8.6 chain is in scenario/disk.ts
  * "Disk full"): a failed txn-log write puts its ZooKeeperServer in ERROR — no later fsync of that
- * role completes — and the role ends tickTime/2 later; a failed epoch-file or snapshot write ends
- * the role at once.
+ * role completes — and the role ends tickTime/2 later; a failed epoch-file write ends the role at
+ * once; a failed snapshot exits the process.
  */
 import { describe, expect, it } from 'vitest';
 import { makeZxid, type PeerEffect } from '../../src/model/index.js';
@@ -30,14 +30,11 @@ function takeStep(h: Harness): { token: number; write: string | undefined } {
 }
 
 describe('diskError', () => {
-  it('a failed takeSnapshot (a snapshot write, not fsynced) ends the leader\'s role at once', () => {
+  it('a failed takeSnapshot (a snapshot write, not fsynced) exits the process: ExitCode.TXNLOG_ERROR_TAKING_SNAPSHOT', () => {
     const h = electedLeader();
     const { token, write } = takeStep(h);
     expect(write).toBe('snapshot');
-    h.feed(3, { kind: 'diskError', token });
-    expect(h.pending(3)).toEqual(['roleShutdown']);
-    h.settle(3, 1);
-    expect(h.peer(3).state).toBe('LOOKING');
+    expect(h.feed(3, { kind: 'diskError', token })).toEqual([{ kind: 'exit', code: 10 }]);
   });
 
   it('a failed acceptedEpoch write (an epoch file) ends the role at once, before any LEADERINFO', () => {
