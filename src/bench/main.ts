@@ -2,6 +2,7 @@ import { benchEnsembles } from './ensemble.js';
 import { benchKernel } from './kernel.js';
 import { benchMontecarlo } from './montecarlo.js';
 import { benchRareEvent, rareEventSummary } from './rare-event.js';
+import { benchQuiet } from './quiet.js';
 import { benchTrial } from './trial.js';
 
 /**
@@ -32,6 +33,16 @@ const sections: readonly BenchSection[] = [
       const summary =
         `trial: n5-3az, 1 simulated year, ${r.faultsPerTrial} faults, ${r.eventsPerTrial} events: ` +
         `${perSec(r.eventsPerSec)} events/s (${r.ratio.toFixed(3)} of the bare heap), ${r.simulatedYearsPerSec.toFixed(1)} simulated years/s`;
+      return { result: r, summary };
+    },
+  },
+  {
+    name: 'quiet',
+    run() {
+      const r = benchQuiet();
+      const summary =
+        `quiet: n5-3az without faults, a simulated year ${r.yearMs.toFixed(2)} ms (${r.yearEvents} events) vs a simulated minute ` +
+        `${r.minuteMs.toFixed(2)} ms (${r.minuteEvents} events): ratio ${r.ratio.toFixed(2)}`;
       return { result: r, summary };
     },
   },

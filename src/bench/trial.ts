@@ -20,7 +20,7 @@ export interface TrialBenchResult {
   readonly ratio: number;
 }
 
-function loadN5(): Topology {
+export function loadN5(): Topology {
   const file = fileURLToPath(new URL('../../topologies/n5-3az.yaml', import.meta.url));
   const parsed = parseTopology(readFileSync(file, 'utf8'), file);
   if (!parsed.ok) throw new Error(`${file} is invalid`);

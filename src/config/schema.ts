@@ -69,7 +69,7 @@ export const DEFAULT_STORAGE: StorageSettings = freeze(
  * What a ZooKeeper process takes for its own work (model/topology.ts ProcessSettings), in µs.
  * - jvmStart: measured, real-zk-n3/README.md "JVM start of one restarted server (spawn → client
  *   port answering): 193 / 259 / 297 ms" → lognormal median 259 ms, sigma 0.15.
- * - electionStart: AdminServer (Jetty) start and startLeaderElection, between the client port and
+ * - startLeaderElection: the AdminServer (Jetty) start and startLeaderElection itself, between the client port and
  *   the first vote (QuorumPeer.start in 3.8). Not measured on its own: calibrated so that a
  *   restarted server is serving again as in real-zk-n3 (leader_crash 429 ms, follower_crash 575 ms
  *   median, both including jvmStart); the same value serves every topology and fault.
@@ -85,7 +85,7 @@ export const DEFAULT_STORAGE: StorageSettings = freeze(
 export const DEFAULT_PROCESS: ProcessSettings = freeze(
   {
     jvmStart: { dist: 'lognormal', median: 259_000, sigma: 0.15 },
-    electionStart: { dist: 'lognormal', median: 200_000, sigma: 0.15 },
+    startLeaderElection: { dist: 'lognormal', median: 200_000, sigma: 0.15 },
     roleShutdown: { dist: 'lognormal', median: 3_000, sigma: 0.5 },
     fleStart: { dist: 'lognormal', median: 3_000, sigma: 0.3 },
     leaderSetup: { dist: 'lognormal', median: 10_000, sigma: 0.3 },
@@ -214,7 +214,7 @@ export const ZK_UNSUPPORTED_KEYS: Readonly<Record<string, string>> = {
 };
 export const TOP_KEYS = ['name', 'description', 'zookeeper', 'latency', 'storage', 'process', 'quorum', 'servers'] as const;
 /** `process:` keys: the distributions (times), then the rates (positive numbers) */
-export const PROCESS_DISTRIBUTION_KEYS = ['jvmStart', 'electionStart', 'roleShutdown', 'fleStart', 'leaderSetup', 'learnerSetup', 'exitClose'] as const;
+export const PROCESS_DISTRIBUTION_KEYS = ['jvmStart', 'startLeaderElection', 'roleShutdown', 'fleStart', 'leaderSetup', 'learnerSetup', 'exitClose'] as const;
 export const PROCESS_RATE_KEYS = ['snapshotWriteMBps', 'snapshotLoadMBps', 'txnReplayPerSec', 'coresPerHost'] as const;
 export const STORAGE_KEYS = ['fsync', 'fileReplace', 'snapshotMB', 'txnBytes', 'bandwidthMbps'] as const;
 /** the distributions of `storage:` (times), the rest are positive numbers */

@@ -33,7 +33,7 @@
  *   process:                      # optional; defaults = DEFAULT_PROCESS (jvmStart measured, the rest
  *                                 # assumptions or calibrated: see config/schema.ts)
  *     jvmStart: { dist: lognormal, median: 259ms, sigma: 0.15 }    # spawn → client port
- *     electionStart: { dist: lognormal, median: 200ms, sigma: 0.15 } # client port → electing
+ *     startLeaderElection: { dist: lognormal, median: 200ms, sigma: 0.15 } # client port → electing
  *     roleShutdown: { dist: lognormal, median: 3ms, sigma: 0.5 }    # leaving a role
  *     fleStart: { dist: lognormal, median: 3ms, sigma: 0.3 }        # lookForLeader prologue
  *     leaderSetup: { dist: lognormal, median: 10ms, sigma: 0.3 }    # makeLeader, port bound

@@ -96,7 +96,7 @@ export interface ProcessSettings {
   /** spawn → the client port answers, with an empty database: JVM start, class loading, QuorumPeer.start() up to startServerCnxnFactory */
   readonly jvmStart: Distribution;
   /** client port up → electing: AdminServer (Jetty) start, then startLeaderElection (QuorumPeer.start, 3.8) */
-  readonly electionStart: Distribution;
+  readonly startLeaderElection: Distribution;
   /** leaving a role before LOOKING again: QuorumPeer.run()'s finally, Follower/Leader.shutdown (request processors, their threads) */
   readonly roleShutdown: Distribution;
   /** lookForLeader's prologue (LeaderElectionBean JMX registration): LOOKING, votes queue, none sent yet */

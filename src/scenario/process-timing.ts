@@ -129,7 +129,7 @@ export class ProcessTiming {
   private durationUs(step: BootStep, db: DatabaseSize): number {
     const s = this.settings;
     if (step === 'jvmStart') return drawDelayUs(s.jvmStart, this.rng);
-    if (step === 'startLeaderElection') return drawDelayUs(s.electionStart, this.rng);
+    if (step === 'startLeaderElection') return drawDelayUs(s.startLeaderElection, this.rng);
     const loadUs = (db.snapshotBytes / (s.snapshotLoadMBps * 1024 * 1024)) * 1e6;
     const replayUs = (db.txnsToReplay / s.txnReplayPerSec) * 1e6;
     return Math.ceil(loadUs + replayUs);

@@ -51,7 +51,7 @@ export function bootSpan(t: Topology, snapshotBytes: number, txns = 0): Span {
   const p = t.process;
   if (p.coresPerHost !== undefined) throw new Error('bootSpan: CPU sharing between starts is not bounded here');
   const loadUs = (snapshotBytes / (p.snapshotLoadMBps * 1024 * 1024) + txns / p.txnReplayPerSec) * 1e6;
-  return add(spanOf(p.jvmStart), fixed(loadUs), spanOf(p.electionStart));
+  return add(spanOf(p.jvmStart), fixed(loadUs), spanOf(p.startLeaderElection));
 }
 
 /**

@@ -54,3 +54,16 @@ describe('a learner still receiving a SNAP under write load (LearnerHandler.Sync
     expect((loadedRejoin as TrialEvent).atUs - (idleRejoin as TrialEvent).atUs).toBeLessThan(2 * S);
   });
 });
+
+describe('a snapshot is a stream (LearnerHandler sends the SNAP through the socket as it goes)', () => {
+  it("the leader's host dying mid-SNAP leaves the learner without the rest: it takes a new full SNAP from the next leader", () => {
+    // 1000 MB at 1 Gbit/s is ~8.4 s on the wire: server 1, wiped, restarts at 15 s and is still
+    // receiving server 3's snapshot when server 3's host dies at 18 s.
+    const crash3: FaultSpec = { kind: 'crash', node: { kind: 'server', id: 3 }, atUs: 18 * S, durationUs: 100 * S };
+    const events = run(1000, 10, [wipe1, crash3], 0);
+    const synced1 = events.filter((e) => e.type === 'synced' && e.server === 1 && e.atUs > 15 * S);
+    // Before: the whole snapshot still arrived at the time fixed when it was sent, from a dead leader.
+    expect(synced1.filter((e) => e.type === 'synced' && e.leader === 3)).toEqual([]);
+    expect(synced1[0]).toMatchObject({ leader: 2, mode: 'SNAP' });
+  });
+});
