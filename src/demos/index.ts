@@ -4,15 +4,17 @@ import { evenNodes } from './even-nodes.js';
 import { twoZones } from './two-zones.js';
 import { splitBrain } from './split-brain.js';
 import { rollingRestart } from './rolling-restart.js';
+import { calibrationDemo } from './calibration.js';
 
 export * from './common.js';
 export * as evenNodesDemo from './even-nodes.js';
 export * as twoZonesDemo from './two-zones.js';
 export * as splitBrainDemo from './split-brain.js';
 export * as rollingRestartDemo from './rolling-restart.js';
+export * as calibration from './calibration.js';
 
 /** Every demo, in the order `zksim demo` lists them. */
-export const DEMOS: readonly Demo[] = [evenNodes, twoZones, splitBrain, rollingRestart];
+export const DEMOS: readonly Demo[] = [evenNodes, twoZones, splitBrain, rollingRestart, calibrationDemo];
 
 export function findDemo(name: string): Demo | null {
   return DEMOS.find((d) => d.name === name) ?? null;

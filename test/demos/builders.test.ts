@@ -10,8 +10,8 @@ import { firstDivergence } from '../../src/demos/split-brain.js';
 import type { RunEventJson, RunJson } from '../../src/report/run-json.js';
 
 describe('demo builders (pure)', () => {
-  test('four demos, each with a one-line summary', () => {
-    expect(DEMOS.map((d) => d.name)).toEqual(['even-nodes', 'two-zones', 'split-brain', 'rolling-restart']);
+  test('five demos, each with a one-line summary', () => {
+    expect(DEMOS.map((d) => d.name)).toEqual(['even-nodes', 'two-zones', 'split-brain', 'rolling-restart', 'calibration']);
     for (const d of DEMOS) expect(d.summary).not.toContain('\n');
     expect(findDemo('nope')).toBeNull();
   });
