@@ -1,7 +1,7 @@
 /** FLE as one Peer sees it: rounds, notifications, finalizeWait, poll back-off, joining an ensemble. */
 import { describe, expect, it } from 'vitest';
 import { DurableState, Peer } from '../../src/zk/index.js';
-import { makeZxid } from '../../src/model/index.js';
+import { makeZxid, type QuorumPacket } from '../../src/model/index.js';
 import { eventsIn, Harness, MS, note, peerConfig, voters, votesIn } from './harness.js';
 
 const S = 1000 * MS;
@@ -217,5 +217,64 @@ describe('FLE: joining an established ensemble (FOLLOWING/LEADING notifications)
     expect(h.events(1, 'decided')).toEqual([]);
     h.deliver(MS, 1, note(5, 'FOLLOWING', 3, 3, 0, 2));
     expect(h.events(1, 'decided')).toHaveLength(1);
+  });
+});
+
+describe('FLE: leaving a role takes time (roleShutdown, then lookForLeader\'s prologue)', () => {
+  /** Peer 1 of three following 3 in epoch 1 (joined at time 0), synced on connection 7. */
+  function following(): Harness {
+    const h = new Harness(voters(3), [1]);
+    h.start(1);
+    h.run(0);
+    h.deliver(0, 1, note(2, 'FOLLOWING', 3, 1));
+    h.deliver(0, 1, note(3, 'LEADING', 3, 1));
+    const connect = h.settle(1).find((e) => e.kind === 'connect'); // learnerSetup, then the connect
+    if (!connect || connect.kind !== 'connect') throw new Error('setup: no connect');
+    h.feed(1, { kind: 'connected', tag: connect.tag, connId: 7, peer: 3 });
+    const packet = (p: QuorumPacket) => h.feed(1, { kind: 'packet', connId: 7, from: 3, packet: p });
+    packet({ type: 'LEADERINFO', newEpoch: 1 });
+    h.settle(1); // acceptedEpoch file, ACKEPOCH
+    packet({ type: 'SYNC', mode: 'DIFF', truncZxid: 0, committed: [], outstanding: [], bytes: 0 });
+    for (const e of packet({ type: 'NEWLEADER', epoch: 1 })) if (e.kind === 'persist' && e.token > 0) h.feed(1, { kind: 'persisted', token: e.token });
+    h.settle(1); // currentEpoch file, ACK
+    packet({ type: 'UPTODATE', pingOriginUs: 0 });
+    if (h.peer(1).phase !== 'BROADCAST') throw new Error(`setup: phase ${h.peer(1).phase}`);
+    return h;
+  }
+
+  it('while its Follower shuts down the peer still answers a LOOKING peer with its FOLLOWING vote; once LOOKING, votes queue until lookForLeader runs', () => {
+    const h = following();
+    h.run(10 * MS);
+    const lost = h.feed(1, { kind: 'connClosed', connId: 7, reason: 'reset' });
+    expect(eventsIn(lost)).toContainEqual(expect.objectContaining({ type: 'leaderLost', leader: 3 }));
+    expect(votesIn(lost)).toEqual([]); // no round 2 yet
+    expect(h.pending(1)).toEqual(['roleShutdown']);
+    // QuorumPeer.run's finally has not returned: the state is still FOLLOWING, and a LOOKING
+    // notification gets the current vote (WorkerReceiver answers with getCurrentVote)
+    const answer = votesIn(h.deliver(11 * MS, 1, note(2, 'LOOKING', 2, 2)));
+    expect(h.peer(1).state).toBe('FOLLOWING');
+    expect(answer).toEqual([{ to: 2, msg: expect.objectContaining({ state: 'FOLLOWING', leader: 3 }) }]);
+    // roleShutdown done: LOOKING, but lookForLeader's prologue (fleStart) runs before any send;
+    // what arrives meanwhile waits in recvqueue
+    h.run(14 * MS);
+    h.settle(1, 1);
+    expect(h.peer(1).state).toBe('LOOKING');
+    expect(h.pending(1)).toEqual(['fleStart']);
+    expect(votesIn(h.deliver(15 * MS, 1, note(2, 'LOOKING', 2, 2, 0, 1)))).toEqual([]);
+    expect(h.events(1, 'electionStarted')).toHaveLength(1);
+    // fleStart done: round 2 with the self-vote, then the queued notification (same round and
+    // epoch, a higher sid: peer 1 adopts 2's vote and re-broadcasts it)
+    const started = h.settle(1);
+    expect(eventsIn(started)).toContainEqual({ type: 'electionStarted', round: 2 });
+    const proposals = votesIn(started).map((v) => v.msg.leader);
+    expect(proposals.slice(0, 3)).toEqual([1, 1, 1]);
+    expect(proposals.slice(3)).toEqual([2, 2, 2]);
+  });
+
+  it('a process that has just started (no role yet) starts FLE at once, with no roleShutdown or fleStart', () => {
+    const h = new Harness(voters(3), [1]);
+    const eff = h.feed(1, { kind: 'start' });
+    expect(eventsIn(eff)).toContainEqual({ type: 'electionStarted', round: 1 });
+    expect(h.pending(1)).toEqual([]);
   });
 });
