@@ -12,7 +12,7 @@ type Stage = 'connecting' | 'registering' | 'syncing' | 'newleader' | 'broadcast
 
 /**
  * Follower.followLeader / Observer.observeLeader as events: connect (5 tries within
- * initLimit×tickTime), register, sync, then serve. Socket read timeout is initLimit×tickTime
+ * connectToLearnerMasterLimit×tickTime, which defaults to initLimit), register, sync, then serve. Socket read timeout is initLimit×tickTime
  * until NEWLEADER and syncLimit×tickTime after; in BROADCAST the leader's PINGs make silence
  * detectable only by a lazy watch on the connection.
  */
@@ -41,7 +41,7 @@ export class LearnerRole implements Role {
 
   start(): void {
     this.ctx.setPhase('DISCOVERY');
-    this.deadlineUs = this.ctx.nowUs + this.initLimitUs();
+    this.deadlineUs = this.ctx.nowUs + this.connectTimeoutUs();
     this.connect();
   }
 
@@ -99,6 +99,11 @@ export class LearnerRole implements Role {
     return this.ctx.config.initLimit * this.ctx.config.tickTimeUs;
   }
 
+  /** Learner.connectToLeader's connectTimeout: tickTime × connectToLearnerMasterLimit (initLimit when unset, PeerConfig) */
+  private connectTimeoutUs(): number {
+    return this.ctx.config.connectToLearnerMasterLimit * this.ctx.config.tickTimeUs;
+  }
+
   private syncLimitUs(): number {
     return this.ctx.config.syncLimit * this.ctx.config.tickTimeUs;
   }
@@ -107,7 +112,7 @@ export class LearnerRole implements Role {
     this.attempts += 1;
     this.tag += 1;
     this.stage = 'connecting';
-    const timeoutUs = Math.max(1, Math.min(this.initLimitUs(), this.deadlineUs - this.ctx.nowUs));
+    const timeoutUs = Math.max(1, Math.min(this.connectTimeoutUs(), this.deadlineUs - this.ctx.nowUs));
     this.ctx.emit({ kind: 'connect', tag: this.tag, to: this.leader, timeoutUs });
   }
 

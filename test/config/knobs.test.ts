@@ -13,6 +13,7 @@ import { counterOf, epochOf, type PeerEvent, type Topology } from '../../src/mod
 import { buildPeerConfig } from '../../src/scenario/peer-config.js';
 import { Trial } from '../../src/scenario/index.js';
 import { MajorityVerifier } from '../../src/zk/index.js';
+import { Harness, MS, note, voters } from '../zk/harness.js';
 
 const SERVERS = 'servers: [{ id: 1, zone: a }, { id: 2, zone: a }, { id: 3, zone: a }]\n';
 
@@ -119,5 +120,20 @@ describe('zookeeper: knobs', () => {
     const set = applySet(t, 'servers[0].storage.fsync.median', '35');
     if (!set.ok) throw new Error(set.error);
     expect(set.value.servers[0]?.storage?.fsync).toEqual({ dist: 'lognormal', median: 35_000, sigma: 1 });
+  });
+});
+
+describe('connectToLearnerMasterLimit in the learner', () => {
+  it('bounds the connect attempts to the leader (Learner.connectToLeader), not initLimit', () => {
+    const h = new Harness(voters(3), [1], { connectToLearnerMasterLimit: 3 });
+    h.start(1);
+    h.run(0);
+    h.deliver(0, 1, note(2, 'LOOKING', 3, 1));
+    h.deliver(0, 1, note(3, 'LOOKING', 3, 1));
+    h.fire(1, 'fle.finalize');
+    const effects = h.settle(1);
+    const connect = effects.find((e) => e.kind === 'connect');
+    // one attempt may take at most the whole connect timeout: 3 ticks of 2 s, not initLimit's 10
+    expect(connect).toMatchObject({ kind: 'connect', to: 3, timeoutUs: 3 * 2000 * MS });
   });
 });
