@@ -16,6 +16,14 @@ export interface ElectionRecord {
   endedAtUs: number | null;
   leader: ServerId | null;
   epoch: number | null;
+  /**
+   * The winner's way there, for the election-time breakdown: when it decided LEADING (electing
+   * ends; discovery — leaderSetup, takeSnapshot, FOLLOWERINFO, the epoch files, ACKEPOCH — begins)
+   * and when a quorum ACKed its epoch (synchronisation begins, up to `endedAtUs`). Null until
+   * established.
+   */
+  decidedAtUs: number | null;
+  syncingAtUs: number | null;
 }
 
 /** A rendered timeline line with its time: observe/format.ts formatEvent of one event. */
@@ -41,6 +49,9 @@ export class Recorder {
   readonly leaders: LeaderRecord[] = [];
   readonly elections: ElectionRecord[] = [];
   private readonly openLeader = new Map<ServerId, LeaderRecord>();
+  /** per server: when it last decided LEADING, and last entered SYNCHRONIZATION as leader */
+  private readonly decidedLeadingUs = new Map<ServerId, number>();
+  private readonly leaderSyncingUs = new Map<ServerId, number>();
   private writeAvailable = false;
   private downSinceUs = 0;
 
@@ -93,9 +104,10 @@ export class Recorder {
         if (e.state === 'LOOKING') {
           this.events.push({ type: 'looking', atUs, server: node });
           if (this.isVoter(node) && !this.writeAvailable && !this.currentElection()) {
-            this.elections.push({ startedAtUs: atUs, endedAtUs: null, leader: null, epoch: null });
+            this.elections.push({ startedAtUs: atUs, endedAtUs: null, leader: null, epoch: null, decidedAtUs: null, syncingAtUs: null });
           }
         } else if (e.phase !== 'BROADCAST' && e.phase !== 'DISCOVERY') {
+          if (e.state === 'LEADING' && e.phase === 'SYNCHRONIZATION') this.leaderSyncingUs.set(node, atUs);
           // BROADCAST is told by 'established' / 'synced', DISCOVERY by 'roleDecided' just before
           this.events.push({ type: 'phase', atUs, server: node, state: e.state, phase: e.phase });
         }
@@ -107,6 +119,7 @@ export class Recorder {
         const role = e.leader === node ? 'LEADING' : this.isVoter(node) ? 'FOLLOWING' : 'OBSERVING';
         this.events.push({ type: 'roleDecided', atUs, server: node, role, leader: e.leader, round: e.round, viaFinalizeWait: e.viaFinalizeWait });
         if (e.leader === node) {
+          this.decidedLeadingUs.set(node, atUs);
           const rec: LeaderRecord = { node, epoch: null, electedAtUs: atUs, establishedAtUs: null, endedAtUs: null, endReason: null };
           this.leaders.push(rec);
           this.openLeader.set(node, rec);
@@ -128,6 +141,8 @@ export class Recorder {
           el.endedAtUs = atUs;
           el.leader = node;
           el.epoch = e.epoch;
+          el.decidedAtUs = this.decidedLeadingUs.get(node) ?? null;
+          el.syncingAtUs = this.leaderSyncingUs.get(node) ?? null;
         }
         break;
       }

@@ -76,6 +76,13 @@ export interface RunJson {
     durationMs: number | null;
     leader: number | null;
     epoch: number | null;
+    /**
+     * The election time split by phase (null until a leader is established): electing (first
+     * server LOOKING → the winner decided LEADING: detection of the old leader is not in it, role
+     * shutdown, FLE, finalizeWait), discovery (leaderSetup, takeSnapshot, learners connecting,
+     * the epoch files, ACKEPOCH) and sync (NEWLEADER to its quorum of ACKs)
+     */
+    phasesMs: { electing: number; discovery: number; sync: number } | null;
   }[];
   readonly writeUnavailableMs: number;
   readonly quorumUnavailableMs: number;
@@ -124,6 +131,10 @@ export function runJson(result: TrialResult, topology: Topology, version: string
       durationMs: e.endedAtUs === null ? null : usToMs(e.endedAtUs - e.startedAtUs),
       leader: e.leader,
       epoch: e.epoch,
+      phasesMs:
+        e.endedAtUs === null || e.decidedAtUs === null || e.syncingAtUs === null
+          ? null
+          : { electing: usToMs(e.decidedAtUs - e.startedAtUs), discovery: usToMs(e.syncingAtUs - e.decidedAtUs), sync: usToMs(e.endedAtUs - e.syncingAtUs) },
     })),
     writeUnavailableMs: usToMs(meter.writeDownUs),
     quorumUnavailableMs: usToMs(meter.quorumDownUs),

@@ -80,7 +80,8 @@ export function runText(run: RunJson): string {
   lines.push('Elections (first server LOOKING → leader established)');
   if (run.elections.length === 0) lines.push('  none');
   for (const e of run.elections) {
-    const outcome = e.durationMs === null ? 'no leader established by the end' : `took ${sec(e.durationMs)} → server ${e.leader}, epoch ${e.epoch}`;
+    const phases = e.phasesMs === null ? '' : ` (electing ${sec(e.phasesMs.electing)}, discovery ${sec(e.phasesMs.discovery)}, sync ${sec(e.phasesMs.sync)})`;
+    const outcome = e.durationMs === null ? 'no leader established by the end' : `took ${sec(e.durationMs)} → server ${e.leader}, epoch ${e.epoch}${phases}`;
     lines.push(`  started ${sec(e.startedAtMs)}  ${outcome}`);
   }
   lines.push('');
