@@ -63,6 +63,7 @@ export class Harness {
       this.durable.set(id, d);
       this.peers.set(id, new Peer(peerConfig(id, verifier, over), d));
       this.timers.set(id, new Map());
+      this.pendingSteps.set(id, []);
     }
   }
 
@@ -85,9 +86,7 @@ export class Harness {
       } else if (effect.kind === 'setTimer') timers.set(effect.timer, this.now + effect.afterUs);
       else if (effect.kind === 'cancelTimer') timers.delete(effect.timer);
       else if (effect.kind === 'work' || (effect.kind === 'persist' && effect.token < 0)) {
-        const steps = this.pendingSteps.get(id) ?? [];
-        steps.push({ token: effect.token, input: effect.kind === 'work' ? 'workDone' : 'persisted', effect });
-        this.pendingSteps.set(id, steps);
+        this.pendingSteps.get(id)?.push({ token: effect.token, input: effect.kind === 'work' ? 'workDone' : 'persisted', effect });
       }
     }
     return effects;
