@@ -104,6 +104,19 @@ export function lastRepairUs(faults: readonly FaultBase[]): number {
   return last;
 }
 
+/**
+ * When the last fault's effect is over, for liveness: its repair (or the instant it fires,
+ * without one) plus how long its kind's effect may linger (`FaultKindEntry.lingerUs`: a
+ * blackhole's dropped connections until tcp_retries2 gives up). Safety runs end 30 s after
+ * `lastRepairUs` instead: a lingering effect is still a fault for them, and writes for 15 more
+ * simulated minutes would cost much and find nothing new.
+ */
+export function lastEffectUs(faults: readonly FaultBase[], kinds: FaultKinds = FAULT_KINDS_TABLE): number {
+  let last = 0;
+  for (const f of faults) last = Math.max(last, f.atUs + (f.durationUs ?? 0) + (kinds.entry(f.kind).lingerUs?.(f) ?? 0));
+  return last;
+}
+
 // --- topologies, workloads, settings ---
 
 /**
@@ -184,7 +197,7 @@ export function caseArb(settings: ExploreSettings, mode: 'safety' | 'liveness' =
       const t = base.topology;
       const resolved = tameWipes(faults.map((f) => resolveFault(kinds, t, f)).sort((a, b) => a.atUs - b.atUs));
       const overrides = overridesFor(t, knobs);
-      const healUs = lastRepairUs(resolved);
+      const healUs = mode === 'safety' ? lastRepairUs(resolved) : lastEffectUs(resolved, kinds);
       const tailUs = mode === 'safety' ? SAFETY_TAIL_US : leaderRecoveryBoundUs(scenarioTopology(t, { overrides }).zk) + S;
       const workload = mode === 'liveness' || (writes === 0 && reads === 0) ? null : { writesPerSec: writes, readsPerSec: reads, sessionTimeoutUs: DEFAULT_SESSION_TIMEOUT_US };
       const scenario: Scenario = {
@@ -217,7 +230,7 @@ export function runCase(c: ExploreCase): CaseOutcome {
 
 /** Null when the ensemble recovered in time after the last repair, else what went wrong. */
 export function livenessFailure(c: ExploreCase, outcome: CaseOutcome): string | null {
-  const healUs = lastRepairUs(c.scenario.faults);
+  const healUs = lastEffectUs(c.scenario.faults, c.faultKinds);
   const boundUs = leaderRecoveryBoundUs(outcome.topology.zk);
   const at = writeAvailableAtOrAfter(outcome.result.recorder, healUs);
   if (at !== null && at <= healUs + boundUs) return null;

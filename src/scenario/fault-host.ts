@@ -104,6 +104,13 @@ export interface FaultKindEntry<F extends FaultBase = FaultBase> extends FaultSy
    * (scenario/fault-injector.ts `FaultInjector.heldAtStart`).
    */
   readonly notRunningAtStart?: (f: F) => ServerId | null;
+  /**
+   * How long the fault's effect may outlast its end (its repair, or the instant it fires for a
+   * kind without one), µs; absent: 0. `check --liveness` measures recovery from the end plus
+   * this (scenario/explore.ts `lastRepairUs`): connections a blackhole dropped error only after
+   * tcp_retries2, a lossy link's back-off resumes at its next retransmission.
+   */
+  readonly lingerUs?: (f: F) => number;
   apply(host: FaultHost, f: F, target: ServerId | null): FaultOutcome;
   repair(host: FaultHost, f: F, target: ServerId | null): FaultOutcome<RepairEffect>;
   /** voters whose voting the fault touches (downtime attribution), ascending */

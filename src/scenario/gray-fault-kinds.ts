@@ -11,6 +11,7 @@
 import { FAULT_SYNTAX, type FaultSyntax } from '../config/fault-kinds.js';
 import { US_PER_MS } from '../model/duration.js';
 import type { Distribution, FaultOf, NodeFault, ServerId, Topology } from '../model/index.js';
+import { RETRIES2_TIMEOUT_US, TCP } from '../net/index.js';
 import { drawnNode, drawnSides, type FaultDraw, type FaultHost, type FaultKindEntry } from './fault-host.js';
 
 type Link = readonly [ServerId, ServerId];
@@ -136,6 +137,8 @@ export const GRAY_KIND_ENTRIES = {
       return { effect: 'healed', servers: ends(links), domain: null };
     },
     affectedVoters: (host, f) => votersAcross(host, cross(f.from, f.to)),
+    // after the heal, a segment in back-off goes out at its next retransmission: at most RTO_MAX later
+    lingerUs: () => TCP.rtoMaxUs,
     explore: { slot: 10, resolve: (t, d) => ({ kind: 'loss', ...directed(t, d), percent: pick(DRAWN_LOSS_PERCENT, d.zone) }) },
   },
   delay: {
@@ -164,6 +167,9 @@ export const GRAY_KIND_ENTRIES = {
     repair: (_host, f) => ({ effect: 'healed', servers: ends(cross(f.groups[0], f.groups[1])), domain: null }),
     // the voters whose connections it dropped: the re-election or resync that follows is its doing
     affectedVoters: (host, f) => votersAcross(host, cross(f.groups[0], f.groups[1])),
+    // an end that writes into a dropped connection learns only when tcp_retries2 runs out (~924.6 s,
+    // net/tcp.ts); QuorumCnxManager's RecvWorker has no read timeout, so the election waits for it
+    lingerUs: () => RETRIES2_TIMEOUT_US,
     explore: { slot: 12, resolve: (t, d) => ({ kind: 'blackhole', groups: drawnSides(t, d.sides), atUs: d.atUs, durationUs: null }) },
   },
 } as const satisfies { readonly [K in 'start' | 'pause' | 'slow-disk' | 'disk-full' | 'loss' | 'delay' | 'blackhole']: FaultKindEntry<FaultOf<K>> };

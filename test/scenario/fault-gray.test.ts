@@ -41,11 +41,11 @@ describe('pause (a stop-the-world pause of the leader)', () => {
   it('12 s causes an election among the others, about 10 s after the pause began', () => {
     const r = runTrial({ topology: t, seed: 1, durationUs: 60 * S, faults: faults(t, 'pause:leader@10s+12s'), workload: writes });
     const paused = leaderAt(r.recorder.events, 10 * S) as ServerId;
-    const firstLooking = r.recorder.events.find((e) => e.type === 'looking' && e.atUs > 10 * S);
+    const firstLooking = r.recorder.events.find((e): e is Extract<TrialEvent, { type: 'looking' }> => e.type === 'looking' && e.atUs > 10 * S);
     expect(firstLooking?.server).not.toBe(paused);
     expect((firstLooking?.atUs ?? 0) / S).toBeGreaterThan(19);
     expect((firstLooking?.atUs ?? 0) / S).toBeLessThan(21);
-    const next = r.recorder.events.find((e) => e.type === 'established' && e.atUs > 10 * S);
+    const next = r.recorder.events.find((e): e is Extract<TrialEvent, { type: 'established' }> => e.type === 'established' && e.atUs > 10 * S);
     expect(next?.server).not.toBe(paused);
     expect((next?.atUs ?? 0) / S).toBeLessThan(22); // elected while the old leader is still paused
     expect(r.safety.violations).toEqual([]);
@@ -55,7 +55,8 @@ describe('pause (a stop-the-world pause of the leader)', () => {
 describe('start (a server not running at t = 0)', () => {
   it('runs nothing before T, then starts, elects and syncs with the leader', () => {
     const r = runTrial({ topology: t, seed: 1, durationUs: 40 * S, faults: faults(t, 'start:3@20s'), workload: writes });
-    const of3 = r.recorder.events.filter((e) => 'server' in e && e.server === 3);
+    const of3 = r.recorder.events.filter((e) => (e as { server?: ServerId }).server === 3);
+    expect(of3.length).toBeGreaterThan(0);
     expect(of3.every((e) => e.atUs >= 20 * S)).toBe(true);
     expect(faultEvents(r.recorder.events)).toEqual([[20, 'faultApplied', 'started', 3, [3]]]);
     expect(r.recorder.events.some((e) => e.type === 'synced' && e.server === 3 && e.atUs < 22 * S)).toBe(true);
