@@ -2,7 +2,7 @@
 import { freeze } from 'immer';
 import type { ServerId, ServerRole } from '../model/ids.js';
 import type { Distribution } from '../model/distribution.js';
-import type { LinkClass, ProcessSettings, ServerStorage, StorageSettings, Topology, ZkSettings } from '../model/topology.js';
+import type { LinkClass, LinkLatency, ProcessSettings, ServerStorage, StorageSettings, Topology, ZkSettings } from '../model/topology.js';
 
 // ---------------------------------------------------------------------------------------------
 // Defaults
@@ -19,6 +19,8 @@ export const DEFAULT_ZK_SETTINGS: ZkSettings = freeze(
     observerElectionDelayUs: 200_000,
     connectToLearnerMasterLimit: 0,
     initialZxid: 0,
+    minSessionTimeoutUs: 0,
+    maxSessionTimeoutUs: 0,
   },
   true,
 );
@@ -125,6 +127,8 @@ export interface TopologyInput {
   readonly zk?: Partial<ZkSettings>;
   /** in µs, like Topology's */
   readonly latency?: Partial<Record<LinkClass, Distribution>>;
+  /** the file's `latency.links`, in µs */
+  readonly linkLatency?: readonly LinkLatency[];
   readonly storage?: Partial<StorageSettings>;
   readonly process?: Partial<ProcessSettings>;
   readonly quorum?: Topology['quorum'];
@@ -148,6 +152,8 @@ export const ZK_KEYS: readonly (readonly [yamlKey: string, field: keyof ZkSettin
   ['observerElectionDelay', 'observerElectionDelayUs', 0],
   ['connectToLearnerMasterLimit', 'connectToLearnerMasterLimit', 0],
   ['initialZxid', 'initialZxid', 0],
+  ['minSessionTimeout', 'minSessionTimeoutUs', 0],
+  ['maxSessionTimeout', 'maxSessionTimeoutUs', 0],
 ];
 /** initialZxid is the low 32 bits of a zxid (Leader.lead ORs it under the epoch). */
 export const MAX_INITIAL_ZXID = 0xffff_ffff;
@@ -168,8 +174,6 @@ export const ZK_IGNORED_KEYS: Readonly<Record<string, string>> = {
   secureClientPortAddress: 'all addresses',
   clientPortListenBacklog: '-1 (the OS default)',
   maxClientCnxns: '60',
-  minSessionTimeout: '2 × tickTime',
-  maxSessionTimeout: '20 × tickTime',
   localSessionsEnabled: 'false',
   localSessionsUpgradingEnabled: 'false',
   globalOutstandingLimit: '1000',

@@ -38,6 +38,10 @@ export interface ZkSettingsJson {
   readonly connectToLearnerMasterLimit: number;
   /** zookeeper.testingonly.initialZxid: the low 32 bits a new leader's zxid starts from (0 = unset) */
   readonly initialZxid: number;
+  /** zoo.cfg minSessionTimeout, ms; 0 = 2 × tickTime */
+  readonly minSessionTimeoutMs: number;
+  /** zoo.cfg maxSessionTimeout, ms; 0 = 20 × tickTime */
+  readonly maxSessionTimeoutMs: number;
 }
 
 /** StorageSettings in the JSON contract: fsync and fileReplace in ms, the sizes as they are. */

@@ -15,8 +15,10 @@
  *     observerElectionDelay: 200       # ms
  *     connectToLearnerMasterLimit: 0   # ticks; 0 = initLimit (Learner.connectToLeader)
  *     initialZxid: 0              # zookeeper.testingonly.initialZxid: a new leader's first counter - 1
+ *     minSessionTimeout: 0        # ms; 0 = 2 × tickTime (the workload's sessions are clamped into
+ *     maxSessionTimeout: 0        # ms; 0 = 20 × tickTime   [min, max], ZooKeeperServer.processConnectRequest)
  *     # and the other 3.8 zoo.cfg keys, accepted and ignored (schema.ts ZK_IGNORED_KEYS), e.g.
- *     # dataDir, clientPort, maxSessionTimeout, snapCount; leaderServes, forceSync, syncEnabled
+ *     # dataDir, clientPort, maxClientCnxns, snapCount; leaderServes, forceSync, syncEnabled
  *     # (behaviour the model does not implement) are refused with the reason
  *   latency:                      # one-way delay per link class; optional, defaults = DEFAULT_LATENCY
  *     sameHost:    { dist: constant, value: 0.05ms }

@@ -1,7 +1,7 @@
 /** Semantic checks on a resolved Topology (no positions: parseTopology adds them). */
 import type { Distribution } from '../model/distribution.js';
 import { US_PER_MS } from '../model/duration.js';
-import type { ServerSpec, Topology, ZkSettings } from '../model/topology.js';
+import { sessionTimeoutBoundsUs, type ServerSpec, type Topology, type ZkSettings } from '../model/topology.js';
 import {
   distributionMean,
   MAX_DELAY_MEAN_TEXT,
@@ -98,6 +98,11 @@ function validateZk(zk: ZkSettings, issue: Issue): void {
     }
   }
   if (!ok) return;
+  const [minSession, maxSession] = sessionTimeoutBoundsUs(zk);
+  if (minSession > maxSession) {
+    // QuorumPeerConfig.parseProperties: "minSessionTimeout must not be larger than maxSessionTimeout"
+    issue('zookeeper.minSessionTimeout', `expected minSessionTimeout ≤ maxSessionTimeout, found ${ms(minSession)} ms > ${ms(maxSession)} ms (an unset one is 2 or 20 × tickTime)`);
+  }
   if (zk.initialZxid > MAX_INITIAL_ZXID) {
     issue('zookeeper.initialZxid', `expected at most ${MAX_INITIAL_ZXID} (0xffffffff: the low 32 bits of a zxid, under the epoch), found ${zk.initialZxid}`);
   }

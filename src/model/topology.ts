@@ -67,6 +67,19 @@ export interface ZkSettings {
    * leaves the counter at 0. For zxid roll-over studies (ZOOKEEPER-1277).
    */
   readonly initialZxid: number;
+  /**
+   * zoo.cfg minSessionTimeout / maxSessionTimeout: the bounds a server clamps a client's requested
+   * session timeout to (ZooKeeperServer.processConnectRequest); 0 (unset, -1 in 3.8) means
+   * 2 × tickTime / 20 × tickTime (QuorumPeerConfig.parseProperties). sessionTimeoutBoundsUs
+   * resolves them.
+   */
+  readonly minSessionTimeoutUs: number;
+  readonly maxSessionTimeoutUs: number;
+}
+
+/** The session timeout bounds [min, max] in µs, the unset ones derived from tickTime as 3.8 does. */
+export function sessionTimeoutBoundsUs(zk: ZkSettings): readonly [min: number, max: number] {
+  return [zk.minSessionTimeoutUs > 0 ? zk.minSessionTimeoutUs : 2 * zk.tickTimeUs, zk.maxSessionTimeoutUs > 0 ? zk.maxSessionTimeoutUs : 20 * zk.tickTimeUs];
 }
 
 /** Disks and data size: what fsync and synchronisation cost. */

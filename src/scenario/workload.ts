@@ -1,12 +1,12 @@
 import { exponential, usToMs, type Rng } from '../core/index.js';
-import type { ClientEvent, ServerId, Topology } from '../model/index.js';
+import { sessionTimeoutBoundsUs, type ClientEvent, type ServerId, type Topology } from '../model/index.js';
 import { Histogram, type HistogramJSON } from '../stats/index.js';
 
 /** What clients ask of the ensemble: rates over the whole ensemble, per second. */
 export interface WorkloadSpec {
   readonly writesPerSec: number;
   readonly readsPerSec: number;
-  /** requested session timeout in µs, clamped into [2, 20] × tickTime as the server negotiates it */
+  /** requested session timeout in µs, clamped into [minSessionTimeout, maxSessionTimeout] (default [2, 20] × tickTime) as the server negotiates it */
   readonly sessionTimeoutUs: number;
 }
 
@@ -105,9 +105,9 @@ export class Workload {
     private readonly rng: Rng,
     private readonly host: WorkloadHost,
   ) {
-    // ZooKeeper clamps the negotiated session timeout to [2, 20] ticks.
-    const tickUs = topology.zk.tickTimeUs;
-    this.sessionTimeoutUs = Math.min(Math.max(spec.sessionTimeoutUs, 2 * tickUs), 20 * tickUs);
+    // ZooKeeper clamps the negotiated session timeout to [minSessionTimeout, maxSessionTimeout], by default [2, 20] ticks.
+    const [minUs, maxUs] = sessionTimeoutBoundsUs(topology.zk);
+    this.sessionTimeoutUs = Math.min(Math.max(spec.sessionTimeoutUs, minUs), maxUs);
     this.readTimeoutUs = Math.round((this.sessionTimeoutUs * 2) / 3);
     for (const s of topology.servers) this.zoneOf.set(s.id, s.zone);
     this.clients = topology.servers.map((s) => ({

@@ -9,7 +9,7 @@ import { applySet } from '../../src/config/overrides.js';
 import { ZK_IGNORED_KEYS } from '../../src/config/schema.js';
 import { topologyFromJson, topologyToJson } from '../../src/config/topology-json.js';
 import { Rng } from '../../src/core/index.js';
-import { counterOf, epochOf, type PeerEvent, type Topology } from '../../src/model/index.js';
+import { counterOf, epochOf, sessionTimeoutBoundsUs, type PeerEvent, type Topology } from '../../src/model/index.js';
 import { buildPeerConfig } from '../../src/scenario/peer-config.js';
 import { Trial } from '../../src/scenario/index.js';
 import { MajorityVerifier } from '../../src/zk/index.js';
@@ -57,9 +57,9 @@ describe('zookeeper: knobs', () => {
   });
 
   it('accepts the other 3.8 zoo.cfg keys and ignores them: the resolved topology is the defaults', () => {
-    const t = parseOk(`zookeeper:\n  dataDir: /var/lib/zookeeper\n  clientPort: 2181\n  maxSessionTimeout: 40000\n  autopurge.purgeInterval: 1\n  electionPortBindRetry: 3\n${SERVERS}`);
+    const t = parseOk(`zookeeper:\n  dataDir: /var/lib/zookeeper\n  clientPort: 2181\n  maxClientCnxns: 0\n  autopurge.purgeInterval: 1\n  electionPortBindRetry: 3\n${SERVERS}`);
     expect(t.zk).toEqual(DEFAULT_ZK_SETTINGS);
-    for (const key of ['dataDir', 'clientPort', 'maxSessionTimeout', 'snapCount', 'electionPortBindRetry', 'autopurge.purgeInterval']) {
+    for (const key of ['dataDir', 'clientPort', 'maxClientCnxns', 'snapCount', 'electionPortBindRetry', 'autopurge.purgeInterval']) {
       expect(ZK_IGNORED_KEYS, key).toHaveProperty([key]);
     }
   });
@@ -79,7 +79,7 @@ describe('zookeeper: knobs', () => {
     expect(rest).toEqual([]);
     expect(error).toMatchObject({ line: 2, path: 'zookeeper.connectToLeaderMasterLimit' });
     expect(error?.message).toBe(
-      'unknown key "connectToLeaderMasterLimit" (did you mean "connectToLearnerMasterLimit"?); expected one of tickTime, initLimit, syncLimit, cnxTimeout, finalizeWait, maxNotificationInterval, observerElectionDelay, connectToLearnerMasterLimit, initialZxid, or another ZooKeeper 3.8 zoo.cfg key (the README lists them)',
+      'unknown key "connectToLeaderMasterLimit" (did you mean "connectToLearnerMasterLimit"?); expected one of tickTime, initLimit, syncLimit, cnxTimeout, finalizeWait, maxNotificationInterval, observerElectionDelay, connectToLearnerMasterLimit, initialZxid, minSessionTimeout, maxSessionTimeout, or another ZooKeeper 3.8 zoo.cfg key (the README lists them)',
     );
   });
 
@@ -120,6 +120,17 @@ describe('zookeeper: knobs', () => {
     const set = applySet(t, 'servers[0].storage.fsync.median', '35');
     if (!set.ok) throw new Error(set.error);
     expect(set.value.servers[0]?.storage?.fsync).toEqual({ dist: 'lognormal', median: 35_000, sigma: 1 });
+  });
+});
+
+describe('session timeout bounds', () => {
+  it('default to 2 and 20 × tickTime, are read in ms, and must not cross (QuorumPeerConfig)', () => {
+    expect(sessionTimeoutBoundsUs(parseOk(`zookeeper:\n  tickTime: 1000\n${SERVERS}`).zk)).toEqual([2_000_000, 20_000_000]);
+    const t = parseOk(`zookeeper:\n  minSessionTimeout: 4s\n  maxSessionTimeout: 90000\n${SERVERS}`);
+    expect(sessionTimeoutBoundsUs(t.zk)).toEqual([4_000_000, 90_000_000]);
+    expect(parseErrors(`zookeeper:\n  minSessionTimeout: 50000\n${SERVERS}`).map((e) => [e.path, e.message])).toEqual([
+      ['zookeeper.minSessionTimeout', 'expected minSessionTimeout ≤ maxSessionTimeout, found 50000 ms > 40000 ms (an unset one is 2 or 20 × tickTime)'],
+    ]);
   });
 });
 

@@ -173,6 +173,8 @@ servers: [{ id: 1, zone: a }]
       ['observerElectionDelayMs', 200],
       ['connectToLearnerMasterLimit', 0],
       ['initialZxid', 0],
+      ['minSessionTimeoutMs', 0],
+      ['maxSessionTimeoutMs', 0],
     ]);
     expect(Object.keys(json)).toEqual(Object.keys(topology));
     expect(topologyFromJson(JSON.parse(JSON.stringify(json)))).toEqual(topology);
@@ -229,7 +231,7 @@ describe('parseTopology: errors', () => {
       [12, 12, 'servers[3].group'],
     ]);
     expect(errors.map(formatConfigError)).toEqual([
-      'bad.yaml:3:3: zookeeper.tickTme: unknown key "tickTme" (did you mean "tickTime"?); expected one of tickTime, initLimit, syncLimit, cnxTimeout, finalizeWait, maxNotificationInterval, observerElectionDelay, connectToLearnerMasterLimit, initialZxid, or another ZooKeeper 3.8 zoo.cfg key (the README lists them)',
+      'bad.yaml:3:3: zookeeper.tickTme: unknown key "tickTme" (did you mean "tickTime"?); expected one of tickTime, initLimit, syncLimit, cnxTimeout, finalizeWait, maxNotificationInterval, observerElectionDelay, connectToLearnerMasterLimit, initialZxid, minSessionTimeout, maxSessionTimeout, or another ZooKeeper 3.8 zoo.cfg key (the README lists them)',
       'bad.yaml:4:14: zookeeper.initLimit: expected a positive integer, found 0',
       'bad.yaml:6:45: latency.sameZone.max: expected max ≥ min (2 ms), found 1 ms',
       'bad.yaml:9:11: servers[1].id: duplicate id 1 (already used by servers[0])',
