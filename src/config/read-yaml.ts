@@ -3,7 +3,7 @@ import { isMap, isScalar, isSeq } from 'yaml';
 import { parseDurationUs } from '../model/duration.js';
 import { scaleDistribution, type Distribution } from '../model/distribution.js';
 import { US_PER_MS } from '../model/duration.js';
-import type { LinkClass, ProcessSettings, StorageSettings, Topology, ZkSettings } from '../model/topology.js';
+import type { LinkClass, LinkLatency, ProcessSettings, StorageSettings, Topology, ZkSettings } from '../model/topology.js';
 import {
   DIMENSIONLESS_PARAMS,
   DISTRIBUTION_NAMES,
@@ -45,6 +45,7 @@ export class TopologyReader extends YamlReader {
     let description: string | undefined;
     let zk: Partial<ZkSettings> | undefined;
     let latency: Partial<Record<LinkClass, Distribution>> | undefined;
+    let linkLatency: LinkLatency[] | undefined;
     let storage: Partial<StorageSettings> | undefined;
     let process: Partial<ProcessSettings> | undefined;
     let quorum: Topology['quorum'] | undefined;
@@ -62,9 +63,12 @@ export class TopologyReader extends YamlReader {
         case 'zookeeper':
           zk = this.readZk(value);
           break;
-        case 'latency':
-          latency = this.readLatency(value);
+        case 'latency': {
+          const read = this.readLatency(value);
+          latency = read.classes;
+          linkLatency = read.links;
           break;
+        }
         case 'storage':
           storage = this.readStorage(value);
           break;
@@ -92,6 +96,7 @@ export class TopologyReader extends YamlReader {
       ...(description === undefined ? {} : { description }),
       ...(zk === undefined ? {} : { zk }),
       ...(latency === undefined ? {} : { latency }),
+      ...(linkLatency === undefined ? {} : { linkLatency }),
       ...(storage === undefined ? {} : { storage }),
       ...(process === undefined ? {} : { process }),
       ...(quorum === undefined ? {} : { quorum }),
@@ -159,14 +164,42 @@ export class TopologyReader extends YamlReader {
     return out;
   }
 
-  private readLatency(node: unknown): Partial<Record<LinkClass, Distribution>> {
-    const entries = this.entries(node, 'latency', LINK_CLASSES);
-    const latency: Partial<Record<LinkClass, Distribution>> = {};
+  /** `latency:` — a distribution per link class, and `links:`, the per-link overrides. */
+  private readLatency(node: unknown): { classes: Partial<Record<LinkClass, Distribution>>; links?: LinkLatency[] } {
+    const entries = this.entries(node, 'latency', [...LINK_CLASSES, 'links']);
+    const classes: Partial<Record<LinkClass, Distribution>> = {};
+    let links: LinkLatency[] | undefined;
     for (const { key, value } of entries ?? []) {
+      if (key === 'links') {
+        links = this.readLinks(value);
+        continue;
+      }
       const spec = this.readDistribution(value, `latency.${key}`);
-      if (spec !== undefined) latency[key as LinkClass] = spec;
+      if (spec !== undefined) classes[key as LinkClass] = spec;
     }
-    return latency;
+    return links === undefined ? { classes } : { classes, links };
+  }
+
+  /** `latency.links:` — a list of `{ between: [id, id], oneWay: <distribution> }` (model/topology.ts LinkLatency). */
+  private readLinks(node: unknown): LinkLatency[] {
+    this.remember('latency.links', node);
+    if (!isSeq(node)) {
+      this.errorAt('latency.links', node, `expected a list of { between: [id, id], oneWay: <distribution> }, found ${describe(node)}`);
+      return [];
+    }
+    const links: LinkLatency[] = [];
+    node.items.forEach((item, i) => {
+      const path = `latency.links[${i}]`;
+      const entries = this.entries(item, path, ['between', 'oneWay']);
+      if (entries === null || !this.requireKeys(item, path, entries, ['between', 'oneWay'])) return;
+      const between = entries.find((e) => e.key === 'between')?.value;
+      const ids = isSeq(between) && between.items.length === 2 ? between.items.map((id, j) => this.integer(id, `${path}.between[${j}]`)) : null;
+      if (ids === null) this.errorAt(`${path}.between`, between, `expected two server ids, e.g. [1, 2], found ${describe(between)}`);
+      const oneWay = this.readDistribution(entries.find((e) => e.key === 'oneWay')?.value, `${path}.oneWay`);
+      const [a, b] = ids ?? [];
+      if (a !== undefined && b !== undefined && oneWay !== undefined) links.push({ between: [a, b], oneWay });
+    });
+    return links;
   }
 
   /**

@@ -3,8 +3,12 @@
  * reports. Fixed seeds; the default timing of n3-3az (tickTime 2 s, syncLimit 5: a follower
  * drops a silent leader after syncLimit × tickTime = 10 s, Follower/Learner read timeout).
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { formatFault, parseFault } from '../../src/config/faults.js';
 import type { ServerId, TrialEvent } from '../../src/model/index.js';
+import { caseArb, lastEffectUs, lastRepairUs, runCase } from '../../src/scenario/explore.js';
+import { FAULT_KINDS_TABLE } from '../../src/scenario/fault-kinds.js';
 import { runTrial } from '../../src/scenario/index.js';
 import { S, faults, topology } from '../helpers/topologies.js';
 
@@ -152,5 +156,40 @@ describe('links', () => {
     const lost = r.recorder.events.find((e) => e.type === 'leaderLost' && e.atUs > 10 * S);
     expect((lost?.atUs ?? 0) / S).toBeGreaterThan(19);
     expect((lost?.atUs ?? 0) / S).toBeLessThan(21);
+  });
+});
+
+describe('check draws the new kinds', () => {
+  const NEW = ['pause', 'slow-disk', 'disk-full', 'loss', 'delay', 'blackhole', 'start'];
+
+  it('in slots 7-13, after the older kinds (whose slots 0-6 are unchanged)', () => {
+    expect(FAULT_KINDS_TABLE.explored.map((e) => [e.explore?.slot, e.kind])).toEqual([
+      [0, 'kill'],
+      [1, 'crash'],
+      [2, 'isolate'],
+      [3, 'partition'],
+      [4, 'domain-down'],
+      [5, 'oneway'],
+      [6, 'wipe'],
+      ...NEW.map((k, i) => [7 + i, k]),
+    ]);
+  });
+
+  it('every drawn fault formats to a text that parses back, and a schedule of each kind runs without a violation', () => {
+    const n5 = topology('n5-3az');
+    const cases = fc.sample(caseArb({ topologies: [{ topology: n5, file: null }], quorumRule: 'majority', unsafe: [] }), { seed: 13, numRuns: 120 });
+    for (const kind of NEW) {
+      const c = cases.find((x) => x.scenario.faults.some((f) => f.kind === kind));
+      expect(c, kind).toBeDefined();
+      if (!c) continue;
+      for (const f of c.scenario.faults) expect(parseFault(formatFault(f), n5)).toEqual({ ok: true, fault: f });
+      expect(runCase(c).violations, kind).toEqual([]);
+    }
+  });
+
+  it('liveness waits for a blackhole\'s dropped connections to error (tcp_retries2), safety does not', () => {
+    const f = faults(t, 'blackhole:1|2,3@10s', 'kill:1@5s+10s');
+    expect(lastRepairUs(f)).toBe(15 * S);
+    expect(lastEffectUs(f)).toBe(10 * S + 924_600_000);
   });
 });
