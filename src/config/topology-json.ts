@@ -9,7 +9,7 @@
  */
 import { DIMENSIONLESS_PARAMS, DISTRIBUTION_PARAMS, type Distribution } from '../model/distribution.js';
 import { US_PER_MS } from '../model/duration.js';
-import type { LinkClass, ProcessSettings, ServerSpec, ServerStorage, StorageSettings, Topology, ZkSettings } from '../model/topology.js';
+import type { LinkClass, LinkLatency, ProcessSettings, ServerSpec, ServerStorage, StorageSettings, Topology, ZkSettings } from '../model/topology.js';
 
 /** A distribution in the JSON contract: time parameters in ms, named `<param>Ms`. */
 export type LatencySpecJson =
@@ -53,12 +53,20 @@ export type ServerSpecJson = Omit<ServerSpec, 'storage'> & { readonly storage?: 
 /** ProcessSettings in the JSON contract: each distribution in ms, the rates as they are. */
 export type ProcessSettingsJson = { readonly [K in keyof ProcessSettings]: ProcessSettings[K] extends number ? number : LatencySpecJson };
 
-export interface TopologyJson extends Omit<Topology, 'latency' | 'storage' | 'zk' | 'process' | 'servers'> {
+export interface TopologyJson extends Omit<Topology, 'latency' | 'linkLatency' | 'storage' | 'zk' | 'process' | 'servers'> {
   readonly servers: readonly ServerSpecJson[];
+  /** per-link latency overrides, one-way in ms (absent when the topology sets none) */
+  readonly linkLatency?: readonly LinkLatencyJson[];
   readonly process: ProcessSettingsJson;
   readonly zk: ZkSettingsJson;
   readonly latency: Readonly<Record<LinkClass, LatencySpecJson>>;
   readonly storage: StorageSettingsJson;
+}
+
+/** A per-link latency override in the JSON contract: the one-way distribution in ms. */
+export interface LinkLatencyJson {
+  readonly between: LinkLatency['between'];
+  readonly oneWay: LatencySpecJson;
 }
 
 /** µs `Distribution` → its JSON spelling in ms (parameter order as in DISTRIBUTION_PARAMS). */
@@ -96,10 +104,12 @@ function renameTimes(o: object, from: 'Us' | 'Ms', to: 'Us' | 'Ms', convert: (v:
 }
 
 /** A resolved topology in the JSON contract's spelling (key order kept, so the bytes are stable). */
-export function topologyToJson(t: Topology): TopologyJson {
+export function topologyToJson(topology: Topology): TopologyJson {
+  const { linkLatency, ...t } = topology;
   return {
     ...t,
     latency: mapLatency(t.latency, distributionToJsonMs),
+    ...(linkLatency === undefined ? {} : { linkLatency: linkLatency.map((l) => ({ between: l.between, oneWay: distributionToJsonMs(l.oneWay) })) }),
     zk: renameTimes(t.zk, 'Us', 'Ms', (us) => us / US_PER_MS) as unknown as ZkSettingsJson,
     servers: t.servers.map((sv) => (sv.storage === undefined ? sv : { ...sv, storage: mapSpecs(sv.storage, distributionToJsonMs) }) as ServerSpecJson),
     storage: mapSpecs(t.storage, distributionToJsonMs) as unknown as StorageSettingsJson,
@@ -122,10 +132,12 @@ function mapSpecs<A extends object, B>(o: object, f: (a: A) => B): Record<string
 }
 
 /** Back from the JSON contract (e.g. `merge` reading shards) to the resolved topology. */
-export function topologyFromJson(j: TopologyJson): Topology {
+export function topologyFromJson(json: TopologyJson): Topology {
+  const { linkLatency, ...j } = json;
   return {
     ...j,
     latency: mapLatency(j.latency, distributionFromJsonMs),
+    ...(linkLatency === undefined ? {} : { linkLatency: linkLatency.map((l) => ({ between: l.between, oneWay: distributionFromJsonMs(l.oneWay) })) }),
     zk: renameTimes(j.zk, 'Ms', 'Us', (ms) => ms * US_PER_MS) as unknown as ZkSettings,
     servers: j.servers.map((sv) => (sv.storage === undefined ? (sv as unknown as ServerSpec) : { ...sv, storage: mapSpecs(sv.storage, distributionFromJsonMs) as ServerStorage })),
     storage: mapSpecs(j.storage, distributionFromJsonMs) as unknown as StorageSettings,

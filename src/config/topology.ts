@@ -25,6 +25,9 @@
  *     sameZone:    { dist: uniform, min: 0.1ms, max: 0.5ms }
  *     crossZone:   { dist: uniform, min: 0.5ms, max: 1.5ms }
  *     crossRegion: { dist: lognormal, median: 30ms, sigma: 0.2 }
+ *     links:                      # optional per-link overrides of the class latency, both directions
+ *       - { between: [1, 2], oneWay: { dist: constant, value: 5ms } }   # two distinct server ids,
+ *                                 # each pair at most once (model/topology.ts LinkLatency)
  *   storage:                      # optional; defaults = DEFAULT_STORAGE (assumptions)
  *     fsync: { dist: lognormal, median: 1ms, sigma: 0.5 }   # one txn-log fsync
  *     fileReplace: { dist: lognormal, median: 1.7ms, sigma: 0.54 }  # atomic small-file replace with
@@ -74,7 +77,7 @@ import type { ServerSpec, Topology } from '../model/topology.js';
 import type { ConfigError } from './errors.js';
 import { TopologyReader } from './read-yaml.js';
 import { DEFAULT_LATENCY, DEFAULT_PROCESS, DEFAULT_QUORUM, DEFAULT_REGION, DEFAULT_STORAGE, DEFAULT_ZK_SETTINGS, type ServerInput, type TopologyInput } from './schema.js';
-import { validateTopology as validateTopologyRules, type TopologyIssue } from './validate.js';
+import { validateLatency, validateTopology as validateTopologyRules, type TopologyIssue } from './validate.js';
 
 export {
   DEFAULT_LATENCY,
@@ -135,7 +138,28 @@ export function validateNames(topology: Topology): TopologyIssue[] {
  * topologies read from files, built in code or changed by --set overrides.
  */
 export function validateTopology(topology: Topology): TopologyIssue[] {
-  return [...validateTopologyRules(topology), ...validateNames(topology)];
+  return [...validateTopologyRules(topology), ...validateNames(topology), ...validateLinkLatency(topology)];
+}
+
+/** `latency.links`: two distinct servers of the topology, each pair once, a valid latency. */
+export function validateLinkLatency(topology: Topology): TopologyIssue[] {
+  const issues: TopologyIssue[] = [];
+  const ids = new Set(topology.servers.map((s) => s.id));
+  const seen = new Map<string, number>();
+  (topology.linkLatency ?? []).forEach((link, i) => {
+    const path = `latency.links[${i}]`;
+    const [a, b] = link.between;
+    link.between.forEach((id, j) => {
+      if (!ids.has(id)) issues.push({ path: `${path}.between[${j}]`, message: `expected the id of a server in this topology (${[...ids].join(', ')}), found ${id}` });
+    });
+    if (a === b) issues.push({ path: `${path}.between`, message: `expected two different servers, found ${a} twice` });
+    const pair = a < b ? `${a}-${b}` : `${b}-${a}`;
+    const first = seen.get(pair);
+    if (first !== undefined) issues.push({ path: `${path}.between`, message: `expected each link once: ${a}–${b} is already set by latency.links[${first}]` });
+    else seen.set(pair, i);
+    validateLatency(link.oneWay, `${path}.oneWay`, (p, m) => issues.push({ path: p, message: m }));
+  });
+  return issues;
 }
 
 /**
@@ -165,6 +189,7 @@ export function resolveTopology(input: TopologyInput): Topology {
     description: input.description ?? '',
     servers: input.servers.map(resolveServer),
     latency: { ...DEFAULT_LATENCY, ...input.latency },
+    ...(input.linkLatency !== undefined && input.linkLatency.length > 0 ? { linkLatency: input.linkLatency } : {}),
     zk: { ...DEFAULT_ZK_SETTINGS, ...input.zk },
     storage: { ...DEFAULT_STORAGE, ...input.storage },
     process: { ...DEFAULT_PROCESS, ...input.process },

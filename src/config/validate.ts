@@ -121,7 +121,7 @@ function ms(us: number): number {
 }
 
 /** A latency or fsync distribution (in µs; messages speak the file's ms). */
-function validateLatency(spec: Distribution, path: string, issue: Issue): void {
+export function validateLatency(spec: Distribution, path: string, issue: Issue): void {
   let ok = true;
   const checked: Issue = (p, m) => {
     ok = false;
