@@ -5,7 +5,7 @@
  * the path. Summing extremes is conservative (every step at its 99.9th percentile at once), never
  * tuned to pass.
  */
-import type { Distribution, ServerId, Topology, TrialEvent } from '../../src/model/index.js';
+import type { Distribution, Topology } from '../../src/model/index.js';
 
 export const Z = 3.09;
 
@@ -82,17 +82,3 @@ export function setupToEstablishedSpan(t: Topology, snapshotUs: number, retries:
 export const within = (us: number, span: Span): boolean => us >= span.lo && us <= span.hi;
 export const show = (s: Span): string => `[${(s.lo / 1000).toFixed(1)}, ${(s.hi / 1000).toFixed(1)}] ms`;
 
-/**
- * When `server`'s process started electing (its startLeaderElection step done: the election port
- * bound, the Peer exists), the first time at or after `afterUs`, from a trial's recorded events.
- */
-export function electingAtUs(events: readonly TrialEvent[], server: ServerId, afterUs = 0): number {
-  const e = events.find((x) => x.type === 'stepDone' && x.server === server && x.step === 'startLeaderElection' && x.atUs >= afterUs);
-  if (!e) throw new Error(`server ${server} never electing after ${afterUs} µs`);
-  return e.atUs;
-}
-
-/** The instant a quorum (`size` of the voters) of processes is first electing after a cold start at t = 0. */
-export function coldQuorumUs(events: readonly TrialEvent[], voters: readonly ServerId[], size: number): number {
-  return voters.map((v) => electingAtUs(events, v)).sort((a, b) => a - b)[size - 1] as number;
-}

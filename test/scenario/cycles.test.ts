@@ -4,9 +4,8 @@ import { sampleFaults, sampleFaultsBiased } from '../../src/faults/index.js';
 import { DOWNTIME_CAUSES, DOWNTIME_PROCESSES, DowntimeMeter, type ClusterStatus, type DowntimeCause } from '../../src/observe/index.js';
 import { checkCycleStarts, cycleIndexAt } from '../../src/observe/cycles.js';
 import { runTrial, summarizeTrial, type CycleTotals, type TrialSummary } from '../../src/scenario/index.js';
-import type { FaultSpec, Topology, TrialEvent } from '../../src/model/index.js';
+import type { FaultSpec, Topology } from '../../src/model/index.js';
 import { S, experiment, faults, topology } from '../helpers/topologies.js';
-import { coldQuorumUs, electingAtUs } from '../helpers/failover-window.js';
 
 const up: ClusterStatus = { writeAvailable: true, quorumAvailable: true, cause: null, leader: 1 };
 const down = (cause: DowntimeCause, quorumAvailable = true): ClusterStatus => ({ writeAvailable: false, quorumAvailable, cause, leader: null });
@@ -41,11 +40,10 @@ function expectCyclesAddUp(s: TrialSummary, startsUs: readonly number[]): readon
   return cycles;
 }
 
-function run(t: Topology, seed: string | number, durationUs: number, fs: readonly FaultSpec[], startsUs: readonly number[]): { plain: TrialSummary; split: TrialSummary; events: readonly TrialEvent[] } {
-  const result = runTrial({ topology: t, seed, durationUs, faults: fs });
-  const plain = summarizeTrial(0, result);
+function run(t: Topology, seed: string | number, durationUs: number, fs: readonly FaultSpec[], startsUs: readonly number[]): { plain: TrialSummary; split: TrialSummary } {
+  const plain = summarizeTrial(0, runTrial({ topology: t, seed, durationUs, faults: fs }));
   const split = summarizeTrial(0, runTrial({ topology: t, seed, durationUs, faults: fs, cycleStartsUs: startsUs }));
-  return { plain, split, events: result.recorder.events };
+  return { plain, split };
 }
 
 /** The split changes nothing else: the summary without `cycles` is the plain trial's, to the byte. */
@@ -62,25 +60,20 @@ describe('TrialSummary.cycles: each episode and all its downtime belong to the c
     // 1 and 2 both down 70 s … 80 s: one quorum loss; a cycle starts at 75 s, inside it
     const fs = faults(t, 'kill:leader@20s+10s', 'kill:1@60s+30s', 'kill:2@70s+10s');
     const starts = [0, 30 * S, 50 * S, 75 * S, 100 * S];
-    const { plain, split, events } = run(t, 7, 120 * S, fs, starts);
+    const { plain, split } = run(t, 7, 120 * S, fs, starts);
     expectSameTotals(plain, split);
     const cycles = expectCyclesAddUp(split, starts);
-    // A process counts for the quorum once it is electing (after jvmStart, loadDataBase,
-    // startLeaderElection): the cold start is a quorum loss until two are, and the 70 s loss ends
-    // when 2's process restarted at 80 s is electing, not at the restart itself.
-    const coldUs = coldQuorumUs(events, [1, 2, 3], 2);
-    const lossUs = electingAtUs(events, 2, 80 * S) - 70 * S;
-    expect(lossUs).toBeGreaterThan(10 * S);
-    expect(plain.quorumLossDurationsUs).toEqual([coldUs, lossUs]);
-    expect(cycles[2]).toMatchObject({ startUs: 50 * S, endUs: 75 * S, quorumLossEpisodes: 1, quorumDownUs: lossUs, quorumLossDurationsUs: [lossUs] });
+    // A starting process (jvmStart, loadDataBase, startLeaderElection) is up for the quorum: the
+    // cold start is no quorum loss, and the 70 s loss ends with 2's restart at 80 s.
+    expect(plain.quorumLossDurationsUs).toEqual([10 * S]);
+    expect(cycles[2]).toMatchObject({ startUs: 50 * S, endUs: 75 * S, quorumLossEpisodes: 1, quorumDownUs: 10 * S, quorumLossDurationsUs: [10 * S] });
     // the write outage that began with the quorum loss at 70 s, and its election after 80 s, are cycle 2's
-    expect(cycles[2]!.writeDownUs).toBeGreaterThanOrEqual(lossUs);
+    expect(cycles[2]!.writeDownUs).toBeGreaterThanOrEqual(10 * S);
     expect(cycles[3]).toMatchObject({ writeDownUs: 0, quorumDownUs: 0, outageEpisodes: 0, quorumLossEpisodes: 0, longestWriteOutageUs: 0 });
-    // the start-up election, and the start-up's quorum loss, are cycle 0's
+    // the start-up election is cycle 0's, and it is no quorum loss
     expect(cycles[0]!.outageEpisodesByProcess.startup).toBe(1);
     expect(cycles[0]!.downByProcessUs.startup).toBe(plain.downByProcessUs.startup);
-    expect(cycles[0]).toMatchObject({ quorumLossEpisodes: 1, quorumDownUs: coldUs, quorumLossDurationsUs: [coldUs] });
-    expect(cycles[0]!.quorumLossEpisodesByProcess.startup).toBe(1);
+    expect(cycles[0]).toMatchObject({ quorumLossEpisodes: 0, quorumDownUs: 0 });
   });
 
   it('a zone partition with cycle starts inside it (n5-3az)', () => {
@@ -99,11 +92,10 @@ describe('TrialSummary.cycles: each episode and all its downtime belong to the c
     const t = topology('n3-1az');
     const fs = faults(t, 'kill:1@10s', 'kill:2@20s');
     const starts = [0, 15 * S, 30 * S, 45 * S];
-    const { plain, split, events } = run(t, 11, 60 * S, fs, starts);
+    const { plain, split } = run(t, 11, 60 * S, fs, starts);
     expectSameTotals(plain, split);
     const cycles = expectCyclesAddUp(split, starts);
-    // the cold start's quorum loss (until two processes are electing), then 20 s → the end
-    expect(plain.quorumLossDurationsUs).toEqual([coldQuorumUs(events, [1, 2, 3], 2), 40 * S]);
+    expect(plain.quorumLossDurationsUs).toEqual([40 * S]);
     expect(cycles[1]).toMatchObject({ quorumLossEpisodes: 1, quorumDownUs: 40 * S, quorumLossDurationsUs: [40 * S], longestWriteOutageUs: plain.longestWriteOutageUs });
     for (const c of cycles.slice(2)) expect(c).toMatchObject({ writeDownUs: 0, quorumDownUs: 0, outageEpisodes: 0, elections: 0 });
   });
