@@ -102,11 +102,14 @@ describe('Recorder bookkeeping on a hand-fed stream', () => {
     r.onPeerEvent(200, 4, { type: 'decided', leader: 1, round: 1, viaFinalizeWait: false });
     r.onPeerEvent(201, 1, { type: 'state', state: 'LEADING', phase: 'DISCOVERY' });
     r.onPeerEvent(202, 1, { type: 'epochProposed', epoch: 1 });
+    r.onPeerEvent(203, 1, { type: 'state', state: 'LEADING', phase: 'SYNCHRONIZATION' });
     r.onPeerEvent(205, 1, { type: 'established', epoch: 1, quorum: [1, 2] });
     r.onPeerEvent(206, 1, { type: 'committed', zxid: 1, writeId: 1 });
     r.onStatus(207, { writeAvailable: true, quorumAvailable: true, cause: null, leader: 1 });
     r.onPeerEvent(900, 1, { type: 'steppedDown', epoch: 1, reason: 'lost quorum' });
-    expect(r.elections).toEqual([{ startedAtUs: 0, endedAtUs: 205, leader: 1, epoch: 1 }]);
+    // the election-time breakdown: electing 0 → 200 (the winner decides LEADING), discovery
+    // 200 → 203 (a quorum ACKed the epoch: SYNCHRONIZATION), sync 203 → 205 (established)
+    expect(r.elections).toEqual([{ startedAtUs: 0, endedAtUs: 205, leader: 1, epoch: 1, decidedAtUs: 200, syncingAtUs: 203 }]);
     expect(r.leaders).toEqual([{ node: 1, epoch: 1, electedAtUs: 200, establishedAtUs: 205, endedAtUs: 900, endReason: 'stepped down: lost quorum' }]);
     expect(r.events.map((e) => e.type)).toEqual([
       'writesUnavailable',
@@ -115,12 +118,13 @@ describe('Recorder bookkeeping on a hand-fed stream', () => {
       'roleDecided',
       'roleDecided',
       'epochProposed',
+      'phase',
       'established',
       'writesAvailable',
       'steppedDown',
     ]);
     expect(r.events[4]).toMatchObject({ server: 4, role: 'OBSERVING', leader: 1, viaFinalizeWait: false });
-    expect(r.events[7]).toEqual({ type: 'writesAvailable', atUs: 207, leader: 1, downForUs: 207 });
+    expect(r.events[8]).toEqual({ type: 'writesAvailable', atUs: 207, leader: 1, downForUs: 207 });
   });
 
   it('takes client outcomes and violations through its bound sink', () => {
