@@ -51,7 +51,10 @@ export type StorageSettingsJson = Omit<StorageSettings, 'fsync' | 'fileReplace'>
 export type ServerSpecJson = Omit<ServerSpec, 'storage'> & { readonly storage?: { readonly fsync?: LatencySpecJson; readonly fileReplace?: LatencySpecJson } };
 
 /** ProcessSettings in the JSON contract: each distribution in ms, the rates as they are. */
-export type ProcessSettingsJson = { readonly [K in keyof ProcessSettings]: ProcessSettings[K] extends number ? number : LatencySpecJson };
+export type ProcessSettingsJson = { readonly [K in Exclude<keyof ProcessSettings, 'coresPerHost'>]: ProcessSettings[K] extends number ? number : LatencySpecJson } & {
+  /** absent: every host has cores to spare (ProcessSettings.coresPerHost is optional) */
+  readonly coresPerHost?: number;
+};
 
 export interface TopologyJson extends Omit<Topology, 'latency' | 'linkLatency' | 'storage' | 'zk' | 'process' | 'servers'> {
   readonly servers: readonly ServerSpecJson[];
