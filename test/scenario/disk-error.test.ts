@@ -77,4 +77,24 @@ describe('diskError', () => {
     h.settle(3, 1);
     expect(h.peer(3).state).toBe('LOOKING');
   });
+
+  it('a learner whose acceptedEpoch write fails (registerWithLeader) loses its leader at once, saying why', () => {
+    const h = new Harness(voters(3), [1]);
+    h.start(1);
+    h.run(0);
+    h.deliver(0, 1, note(2, 'FOLLOWING', 3, 1));
+    h.deliver(0, 1, note(3, 'LEADING', 3, 1));
+    const connect = h.settle(1).find((e) => e.kind === 'connect');
+    if (connect?.kind !== 'connect') throw new Error('no connect');
+    h.feed(1, { kind: 'connected', tag: connect.tag, connId: 7, peer: 3 });
+    h.feed(1, { kind: 'packet', connId: 7, from: 3, packet: { type: 'LEADERINFO', newEpoch: 1 } });
+    const step = h.pendingSteps.get(1)?.shift();
+    if (step?.effect.kind !== 'persist') throw new Error('no acceptedEpoch write');
+    expect(step.effect.write).toBe('epochFile');
+    const eff = h.feed(1, { kind: 'diskError', token: step.token });
+    expect(eff.some((e) => e.kind === 'send')).toBe(false); // no ACKEPOCH
+    expect(h.events(1, 'leaderLost').map((e) => e.event)).toEqual([{ type: 'leaderLost', leader: 3, reason: 'acceptedEpoch file write failed' }]);
+    h.settle(1, 1);
+    expect(h.peer(1).state).toBe('LOOKING');
+  });
 });
