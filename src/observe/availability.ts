@@ -22,7 +22,20 @@ export interface ClusterStatus {
  * reachable (both ways) voters plus itself form a quorum. Quorum-available: some quorum of
  * voter processes is up and pairwise reachable, whatever the protocol is doing.
  */
-export function clusterStatus(peers: ReadonlyMap<ServerId, Peer | null>, net: Network, verifier: QuorumVerifier): ClusterStatus {
+const NONE: ReadonlySet<ServerId> = new Set();
+
+/** A voter's process runs (or is starting, its host up): it counts for the quorum. */
+function isUp(peers: ReadonlyMap<ServerId, Peer | null>, net: Network, starting: ReadonlySet<ServerId>, id: ServerId): boolean {
+  return (peers.get(id) != null && net.processUp(id)) || (starting.has(id) && net.hostIsUp(id));
+}
+
+/**
+ * `starting`: voters whose process is starting (jvmStart, loadDataBase, startLeaderElection:
+ * scenario/process-timing.ts). They are up for the quorum — a process runs on a live host — though
+ * they cannot vote yet: the time they take is the protocol's cost, charged as electing, like an
+ * election's (a cold start is not a quorum loss, a loss ends when its last repair restarts a process).
+ */
+export function clusterStatus(peers: ReadonlyMap<ServerId, Peer | null>, net: Network, verifier: QuorumVerifier, starting: ReadonlySet<ServerId> = NONE): ClusterStatus {
   let writeLeader: ServerId | null = null;
   let staleLeader = false;
   for (const p of peers.values()) {
@@ -35,9 +48,9 @@ export function clusterStatus(peers: ReadonlyMap<ServerId, Peer | null>, net: Ne
     if (verifier.containsQuorum(synced)) writeLeader = p.id;
     else staleLeader = true;
   }
-  const quorumAvailable = hasConnectedQuorum(peers, net, verifier);
+  const quorumAvailable = hasConnectedQuorum(peers, net, verifier, starting);
   if (writeLeader !== null) return { writeAvailable: true, quorumAvailable, cause: null, leader: writeLeader };
-  return { writeAvailable: false, quorumAvailable, cause: causeOf(peers, net, verifier, quorumAvailable, staleLeader), leader: null };
+  return { writeAvailable: false, quorumAvailable, cause: causeOf(peers, net, verifier, quorumAvailable, staleLeader, starting), leader: null };
 }
 
 function causeOf(
@@ -46,9 +59,10 @@ function causeOf(
   verifier: QuorumVerifier,
   quorumAvailable: boolean,
   staleLeader: boolean,
+  starting: ReadonlySet<ServerId>,
 ): DowntimeCause {
   if (!quorumAvailable) {
-    const up = verifier.voters.filter((id) => peers.get(id) != null && net.processUp(id));
+    const up = verifier.voters.filter((id) => isUp(peers, net, starting, id));
     return verifier.containsQuorum(up) ? 'partitioned' : 'quorumLost';
   }
   if (staleLeader) return 'leaderIsolated';
@@ -73,8 +87,8 @@ function causeOf(
  * monotone: a superset of a quorum is a quorum). O(n²) link reads for n live voters in cases 1
  * and 2 (n ≤ 51, config/limits.ts); case 3 explores only branches that could still succeed.
  */
-export function hasConnectedQuorum(peers: ReadonlyMap<ServerId, Peer | null>, net: Network, verifier: QuorumVerifier): boolean {
-  const live = verifier.voters.filter((id) => peers.get(id) != null && net.processUp(id));
+export function hasConnectedQuorum(peers: ReadonlyMap<ServerId, Peer | null>, net: Network, verifier: QuorumVerifier, starting: ReadonlySet<ServerId> = NONE): boolean {
+  const live = verifier.voters.filter((id) => isUp(peers, net, starting, id));
   if (!verifier.containsQuorum(live)) return false;
   const n = live.length;
   // The common case, every live voter reaching every other, without allocating: this runs on

@@ -41,9 +41,10 @@ const CPU_BOUND: ReadonlySet<BootStep> = new Set<BootStep>(['jvmStart', 'startLe
 
 export class ProcessTiming {
   private readonly boots = new Map<ServerId, Boot>();
+  private readonly starting = new Set<ServerId>();
   private nextBoot = 1;
   /** per host: processes in a CPU-bound start step now */
-  private readonly starting = new Map<string, number>();
+  private readonly startingOnHost = new Map<string, number>();
 
   constructor(
     private readonly settings: ProcessSettings,
@@ -62,6 +63,11 @@ export class ProcessTiming {
     return drawDelayUs(this.settings.exitClose, this.rng);
   }
 
+  /** The servers between spawn and binding their election port (a live view, not a copy). */
+  startingNodes(): ReadonlySet<ServerId> {
+    return this.starting;
+  }
+
   /** Is `node` between spawn and binding its election port? */
   booting(node: ServerId): boolean {
     return this.boots.has(node);
@@ -75,7 +81,8 @@ export class ProcessTiming {
     const boots = starts.map(({ node, database }) => {
       const boot: Boot = { id: this.nextBoot++, host: this.hostOf(node), database, stepStartUs: this.sim.nowUs, onCpu: true };
       this.boots.set(node, boot);
-      this.starting.set(boot.host, (this.starting.get(boot.host) ?? 0) + 1);
+      this.starting.add(node);
+      this.startingOnHost.set(boot.host, (this.startingOnHost.get(boot.host) ?? 0) + 1);
       return boot;
     });
     starts.forEach(({ node }, i) => this.schedule(node, boots[i] as Boot, 'jvmStart'));
@@ -86,6 +93,7 @@ export class ProcessTiming {
     const boot = this.boots.get(node);
     if (boot) this.leaveCpu(boot);
     this.boots.delete(node);
+    this.starting.delete(node);
   }
 
   /**
@@ -99,7 +107,10 @@ export class ProcessTiming {
     boot.stepStartUs = this.sim.nowUs;
     this.leaveCpu(boot);
     const next = NEXT[step];
-    if (next === null) this.boots.delete(node);
+    if (next === null) {
+      this.boots.delete(node);
+      this.starting.delete(node);
+    }
     else this.schedule(node, boot, next);
     return { tookUs, bytes: step === 'loadDataBase' ? boot.database.snapshotBytes : 0, electing: next === null };
   }
@@ -112,9 +123,9 @@ export class ProcessTiming {
     let us = this.durationUs(step, boot.database);
     const cores = this.settings.coresPerHost;
     if (CPU_BOUND.has(step)) {
-      if (!boot.onCpu) this.starting.set(boot.host, (this.starting.get(boot.host) ?? 0) + 1);
+      if (!boot.onCpu) this.startingOnHost.set(boot.host, (this.startingOnHost.get(boot.host) ?? 0) + 1);
       boot.onCpu = true;
-      const k = this.starting.get(boot.host) ?? 1;
+      const k = this.startingOnHost.get(boot.host) ?? 1;
       if (cores !== undefined) us = Math.ceil(us * Math.max(1, k / cores));
     }
     this.sim.schedule(this.sim.nowUs + Math.max(1, us), PRIORITY_NET, { kind: 'boot', node, boot: boot.id, step });
@@ -123,7 +134,7 @@ export class ProcessTiming {
   private leaveCpu(boot: Boot): void {
     if (!boot.onCpu) return;
     boot.onCpu = false;
-    this.starting.set(boot.host, (this.starting.get(boot.host) ?? 1) - 1);
+    this.startingOnHost.set(boot.host, (this.startingOnHost.get(boot.host) ?? 1) - 1);
   }
 
   private durationUs(step: BootStep, db: DatabaseSize): number {

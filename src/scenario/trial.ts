@@ -93,7 +93,7 @@ export class Trial {
     opts.faults.forEach((f, index) => this.sim.schedule(f.atUs, PRIORITY_FAULT, { kind: 'fault', index }));
   }
 
-  /** The peers by server id (null while a server's process is down); read-only. */
+  /** The peers by server id (null while a server's process is down or starting); read-only. */
   get peers(): ReadonlyMap<ServerId, Peer | null> {
     return this.livePeers;
   }
@@ -145,7 +145,7 @@ export class Trial {
       meter: this.meter,
       peers: this.livePeers,
       disks: this.disks,
-      startServer: (id) => this.startServer(id),
+      startServer: (id) => this.startServers([id]) > 0,
       forgetProcess: (id, how) => this.forgetProcess(id, how),
       pauseProcess: (id) => this.pauseProcess(id),
       resumeProcess: (id) => this.resumeProcess(id),
@@ -310,14 +310,10 @@ export class Trial {
   }
 
   /**
-   * Spawn the server's process (its host up, not running, not starting): it binds its election
-   * port and starts FLE after jvmStart, loadDataBase and startLeaderElection (process-timing.ts).
+   * Spawn these servers' processes together (hosts up, not running, not starting; they share their
+   * hosts' cores alike): each binds its election port and starts FLE after jvmStart, loadDataBase
+   * and startLeaderElection (process-timing.ts). Returns how many run or start.
    */
-  private startServer(id: ServerId): boolean {
-    return this.startServers([id]) > 0;
-  }
-
-  /** Start these servers' processes together (they share their hosts' cores alike); returns how many run or start. */
   private startServers(ids: readonly ServerId[]): number {
     const spawn: { node: ServerId; database: DatabaseSize }[] = [];
     let running = 0;
@@ -326,6 +322,7 @@ export class Trial {
       else if (this.net.hostIsUp(id)) spawn.push({ node: id, database: databaseSize(this.durable.get(id) as DurableState, this.opts.topology.storage) });
     }
     this.timing.spawn(spawn);
+    if (spawn.length > 0) this.statusDirty = true;
     return running + spawn.length;
   }
 
@@ -387,7 +384,7 @@ export class Trial {
     this.statusDirty = false;
     // A paused process answers nobody: for availability it is as good as gone until it resumes.
     const peers = this.paused.size === 0 ? this.livePeers : new Map([...this.livePeers].map(([id, p]) => [id, this.paused.has(id) ? null : p]));
-    const status: ClusterStatus = clusterStatus(peers, this.net, this.verifier);
+    const status: ClusterStatus = clusterStatus(peers, this.net, this.verifier, this.timing.startingNodes());
     const prev = this.meter.current;
     if (prev && prev.writeAvailable === status.writeAvailable && prev.cause === status.cause && prev.quorumAvailable === status.quorumAvailable) return;
     this.meter.update(this.sim.nowUs, status);
