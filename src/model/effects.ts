@@ -112,7 +112,7 @@ export type PeerEvent =
   /**
    * A step of the failover path finished (issue 13): a role shut down or set up, an epoch file
    * written (acceptedEpoch/currentEpoch, one fsync), a snapshot taken (takeSnapshot: the data
-   * tree written and fsynced). `tookUs` from its start; `bytes` for a snapshot.
+   * tree serialised to disk). `tookUs` from its start; `bytes` for a snapshot.
    */
   | { readonly type: 'stepDone'; readonly step: ProcessStep; readonly tookUs: number; readonly bytes: number };
 

@@ -90,7 +90,7 @@ function stepText(e: TrialEvent & { type: 'stepDone' }): string {
     case 'currentEpoch':
       return `${e.step} file written and fsynced in ${took}`;
     case 'takeSnapshot':
-      return `snapshot of ${mb} written and fsynced in ${took} (takeSnapshot)`;
+      return `snapshot of ${mb} written in ${took} (takeSnapshot)`;
   }
 }
 

@@ -64,6 +64,12 @@ export interface PeerContext {
    * peer is still in the role that asked.
    */
   persistFile(step: Exclude<FailoverStep, WorkKind>, bytes: number, durable: (() => void) | null, then: () => void): void;
+  /**
+   * Write the acceptedEpoch or currentEpoch file (QuorumPeer.setAcceptedEpoch/setCurrentEpoch:
+   * writeLongToFile, an fsynced atomic replace): the durable value rises to `epoch` when the write
+   * completes; `then` as for persistFile.
+   */
+  writeEpoch(file: 'acceptedEpoch' | 'currentEpoch', epoch: number, then: () => void): void;
   /** the history was cut back or replaced during sync */
   historyCut(keep: number, mode: 'TRUNC' | 'SNAP'): void;
 }

@@ -1,33 +1,12 @@
-import { counterOf, makeZxid, type PeerInput, type QuorumPacket, type ServerId, type Txn } from '../model/index.js';
+import { makeZxid, type PeerInput, type QuorumPacket, type ServerId, type Txn } from '../model/index.js';
 import type { PeerContext, Role } from './context.js';
+import { Proposals } from './proposals.js';
+import { AcceptBacklog, armAckWatchdog, checkAckWatchdog, handlerTimer, newHandler, watchdogTimer, type Handler } from './learner-handler.js';
 import { chooseSync, snapshotBytes } from './sync.js';
 
 const WAIT = 'lead.wait';
 const TICK = 'lead.tick';
-const handlerTimer = (connId: number): string => `lh.${connId}`;
-const watchdogTimer = (connId: number): string => `wd.${connId}`;
 
-type Stage = 'connected' | 'info' | 'ackepoch' | 'syncing' | 'acked' | 'uptodate';
-
-/** One LearnerHandler: the leader's side of a learner's connection. */
-interface Handler {
-  readonly connId: number;
-  sid: ServerId;
-  observer: boolean;
-  stage: Stage;
-  lastZxid: number;
-  /** false when the learner's disk was lost: it gets a SNAP whatever its zxid */
-  hasSnapshot: boolean;
-  /** proposals sent and not yet ACKed, oldest first (LearnerHandler.SyncLimitCheck) */
-  readonly unacked: { readonly zxid: number; readonly sentUs: number }[];
-  watchdogArmed: boolean;
-}
-
-interface Outstanding {
-  readonly txn: Txn;
-  readonly index: number;
-  readonly acks: Set<ServerId>;
-}
 
 /** zxid counters 1..0xfffffffe are usable; the next would roll over (ZOOKEEPER-1277) */
 const LAST_COUNTER = 0xfffffffe;
@@ -45,10 +24,8 @@ export class LeaderRole implements Role {
   private readonly epochAcked = new Set<ServerId>();
   private readonly newLeaderAcked = new Set<ServerId>();
   private established = false;
-  /** LearnerCnxAcceptor started: lead() took its snapshot (connections before wait in the backlog) */
-  private accepting = false;
-  /** connections accepted into the backlog before that, and what they sent meanwhile */
-  private readonly backlog: { readonly connId: number; readonly peer: ServerId; readonly packets: QuorumPacket[] }[] = [];
+  /** learners connecting before LearnerCnxAcceptor starts (after lead()'s takeSnapshot) wait here */
+  private readonly backlog = new AcceptBacklog();
   /** acceptedEpoch of the new epoch is on disk (setAcceptedEpoch's fsync): LEADERINFO may go out */
   private epochWritten = false;
   /** a quorum ACKed the epoch (waitForEpochAck returned) */
@@ -56,18 +33,18 @@ export class LeaderRole implements Role {
   private tickOriginUs = 0;
   private tickCheckPending = false;
   private nextCounter = 1;
-  /** proposals of this epoch not yet committed, in zxid order */
-  private readonly outstanding: Outstanding[] = [];
+  private readonly proposals: Proposals;
   /** fsync token → log length it makes durable: the leader's own ACK waits for its fsync */
   private readonly fsyncs = new Map<number, number>();
 
   constructor(private readonly ctx: PeerContext) {
     this.maxAcceptedEpoch = ctx.durable.acceptedEpoch;
+    this.proposals = new Proposals(ctx.config.id, ctx.config.verifier);
   }
 
   /**
-   * Leader.lead(): zk.loadData() ends with takeSnapshot() — the whole data tree written and
-   * fsynced — and only then does LearnerCnxAcceptor start (zab-facts §12). The quorum port was
+   * Leader.lead(): zk.loadData() ends with takeSnapshot() — the whole data tree serialised to disk
+   * (takeSnapshot(false): no fsync, ZooKeeperServer.java) — and only then does LearnerCnxAcceptor start (zab-facts §12). The quorum port was
    * bound in the constructor (leaderSetup), so learners that connect meanwhile wait in the backlog.
    */
   start(): void {
@@ -79,11 +56,9 @@ export class LeaderRole implements Role {
   }
 
   private startAccepting(): void {
-    const { config } = this.ctx;
-    this.accepting = true;
-    this.connecting.add(config.id);
+    this.connecting.add(this.ctx.config.id);
     this.ctx.setTimer(WAIT, this.initLimitUs());
-    for (const b of this.backlog.splice(0)) {
+    for (const b of this.backlog.start()) {
       this.accept(b.connId, b.peer);
       for (const packet of b.packets) this.onPacket(b.connId, packet);
     }
@@ -91,7 +66,7 @@ export class LeaderRole implements Role {
   }
 
   private accept(connId: number, peer: ServerId): void {
-    this.handlers.set(connId, { connId, sid: peer, observer: false, stage: 'connected', lastZxid: 0, hasSnapshot: true, unacked: [], watchdogArmed: false });
+    this.handlers.set(connId, newHandler(connId, peer));
     this.ctx.setTimer(handlerTimer(connId), this.initLimitUs());
   }
 
@@ -106,21 +81,15 @@ export class LeaderRole implements Role {
   handle(input: PeerInput): void {
     switch (input.kind) {
       case 'accepted':
-        if (this.accepting) this.accept(input.connId, input.peer);
-        else this.backlog.push({ connId: input.connId, peer: input.peer, packets: [] });
+        if (this.backlog.offer(input.connId, input.peer)) this.accept(input.connId, input.peer);
         break;
-      case 'packet': {
-        const waiting = this.accepting ? undefined : this.backlog.find((b) => b.connId === input.connId);
-        if (waiting) waiting.packets.push(input.packet);
-        else this.onPacket(input.connId, input.packet);
+      case 'packet':
+        if (this.backlog.offerPacket(input.connId, input.packet)) this.onPacket(input.connId, input.packet);
         break;
-      }
-      case 'connClosed': {
-        const at = this.backlog.findIndex((b) => b.connId === input.connId);
-        if (at >= 0) this.backlog.splice(at, 1);
+      case 'connClosed':
+        this.backlog.closed(input.connId);
         this.dropHandler(input.connId, input.reason === 'timeout' ? 'read timeout' : 'connection closed', false);
         break;
-      }
       case 'timer':
         this.onTimer(input.timer);
         break;
@@ -142,10 +111,10 @@ export class LeaderRole implements Role {
       this.ctx.cancelTimer(watchdogTimer(h.connId));
     }
     this.handlers.clear();
-    for (const b of this.backlog.splice(0)) this.ctx.emit({ kind: 'close', connId: b.connId });
+    for (const connId of this.backlog.drain()) this.ctx.emit({ kind: 'close', connId });
     this.ctx.cancelTimer(WAIT);
     this.ctx.cancelTimer(TICK);
-    this.outstanding.length = 0;
+    this.proposals.clear();
   }
 
   private initLimitUs(): number {
@@ -223,21 +192,12 @@ export class LeaderRole implements Role {
     this.ctx.event({ type: 'epochProposed', epoch });
     this.ctx.setTimer(WAIT, this.initLimitUs());
     // getEpochToPropose: setAcceptedEpoch (an fsynced file) before any learner hears LEADERINFO.
-    const durable = this.ctx.durable;
-    this.ctx.persistFile(
-      'acceptedEpoch',
-      0,
-      () => {
-        durable.acceptedEpoch = Math.max(durable.acceptedEpoch, epoch);
-        this.ctx.event({ type: 'epochs', acceptedEpoch: durable.acceptedEpoch, currentEpoch: durable.currentEpoch });
-      },
-      () => {
-        this.epochWritten = true;
-        this.epochAcked.add(this.ctx.config.id);
-        for (const h of this.handlers.values()) if (h.stage === 'info') this.send(h, { type: 'LEADERINFO', newEpoch: epoch });
-        this.maybeEpochQuorum();
-      },
-    );
+    this.ctx.writeEpoch('acceptedEpoch', epoch, () => {
+      this.epochWritten = true;
+      this.epochAcked.add(this.ctx.config.id);
+      for (const h of this.handlers.values()) if (h.stage === 'info') this.send(h, { type: 'LEADERINFO', newEpoch: epoch });
+      this.maybeEpochQuorum();
+    });
   }
 
   private onAckEpoch(h: Handler, lastZxid: number, currentEpoch: number): void {
@@ -272,22 +232,13 @@ export class LeaderRole implements Role {
     const epoch = this.newEpoch;
     if (epoch === null || this.epochQuorum || !this.epochAckedQuorum()) return false;
     this.epochQuorum = true;
-    const durable = this.ctx.durable;
     this.ctx.setPhase('SYNCHRONIZATION');
     this.ctx.setTimer(WAIT, this.initLimitUs());
     for (const h of this.handlers.values()) if (h.stage === 'ackepoch') this.syncLearner(h);
-    this.ctx.persistFile(
-      'currentEpoch',
-      0,
-      () => {
-        durable.currentEpoch = Math.max(durable.currentEpoch, epoch);
-        this.ctx.event({ type: 'epochs', acceptedEpoch: durable.acceptedEpoch, currentEpoch: durable.currentEpoch });
-      },
-      () => {
-        this.newLeaderAcked.add(this.ctx.config.id);
-        this.maybeEstablish();
-      },
-    );
+    this.ctx.writeEpoch('currentEpoch', epoch, () => {
+      this.newLeaderAcked.add(this.ctx.config.id);
+      this.maybeEstablish();
+    });
     return true;
   }
 
@@ -395,7 +346,7 @@ export class LeaderRole implements Role {
     }
     const txn: Txn = { zxid: makeZxid(this.newEpoch, this.nextCounter++), writeId };
     const index = this.ctx.log.append(txn);
-    this.outstanding.push({ txn, index, acks: new Set<ServerId>() });
+    this.proposals.add(txn, index);
     for (const h of this.handlers.values()) {
       if (!h.observer && (h.stage === 'syncing' || h.stage === 'acked' || h.stage === 'uptodate')) {
         this.send(h, { type: 'PROPOSAL', txn });
@@ -404,7 +355,7 @@ export class LeaderRole implements Role {
         // SNAP is bounded by initLimit, not syncLimit (zab-facts §12).
         if (h.stage === 'uptodate') {
           h.unacked.push({ zxid: txn.zxid, sentUs: this.ctx.nowUs });
-          if (!h.watchdogArmed) this.armAckWatchdog(h);
+          if (!h.watchdogArmed) armAckWatchdog(this.ctx, h, this.tickOriginUs);
         }
       }
     }
@@ -415,67 +366,35 @@ export class LeaderRole implements Role {
   private onOwnFsync(token: number): void {
     const durableCount = this.ctx.log.fsynced(token);
     this.fsyncs.delete(token);
-    const self = this.ctx.config.id;
-    for (const o of this.outstanding) if (o.index < durableCount) o.acks.add(self);
+    this.proposals.ownFsync(durableCount);
     this.tryToCommit();
-  }
-
-  /**
-   * The leader's ping (every tickTime/2) checks the learner's oldest unacked proposal; older than
-   * syncLimit×tickTime closes it ("transaction timeout"). Armed lazily for the oldest deadline.
-   */
-  private armAckWatchdog(h: Handler): void {
-    const oldest = h.unacked[0];
-    if (!oldest) {
-      h.watchdogArmed = false;
-      this.ctx.cancelTimer(watchdogTimer(h.connId));
-      return;
-    }
-    const { tickTimeUs, syncLimit } = this.ctx.config;
-    const pingUs = tickTimeUs / 2;
-    const due = oldest.sentUs + syncLimit * tickTimeUs;
-    const ping = this.tickOriginUs + Math.ceil((due - this.tickOriginUs) / pingUs) * pingUs;
-    h.watchdogArmed = true;
-    this.ctx.setTimer(watchdogTimer(h.connId), Math.max(1, ping - this.ctx.nowUs));
   }
 
   private checkAckWatchdog(connId: number): void {
     const h = this.handlers.get(connId);
-    if (!h) return;
-    h.watchdogArmed = false;
-    const oldest = h.unacked[0];
-    if (oldest && this.ctx.nowUs - oldest.sentUs >= this.ctx.config.syncLimit * this.ctx.config.tickTimeUs) {
-      this.ctx.emit({ kind: 'close', connId });
-      this.dropHandler(connId, `transaction timeout: proposal ${oldest.zxid.toString(16)} unacked for syncLimit×tickTime`, true);
-      return;
-    }
-    this.armAckWatchdog(h);
+    const reason = h ? checkAckWatchdog(this.ctx, h, this.tickOriginUs) : null;
+    if (reason === null) return;
+    this.ctx.emit({ kind: 'close', connId });
+    this.dropHandler(connId, reason, true);
   }
 
   private onProposalAck(sid: ServerId, zxid: number, observer: boolean, h?: Handler): void {
     if (h) while (h.unacked.length > 0 && (h.unacked[0] as { zxid: number }).zxid <= zxid) h.unacked.shift();
-    if (observer || !this.ctx.config.verifier.isVoter(sid) || counterOf(zxid) === 0) return;
-    const o = this.outstanding.find((x) => x.txn.zxid === zxid);
-    if (!o) return;
-    o.acks.add(sid);
-    this.tryToCommit();
+    if (this.proposals.ack(sid, zxid, observer)) this.tryToCommit();
   }
 
   /** Commit strictly in zxid order, each once its ACKs (the leader's own included) form a quorum. */
   private tryToCommit(): void {
-    while (this.outstanding.length > 0) {
-      const head = this.outstanding[0] as Outstanding;
-      if (!this.ctx.config.verifier.containsQuorum(head.acks)) return;
-      this.outstanding.shift();
+    this.proposals.commitReady((txn, index) => {
       for (const h of this.handlers.values()) {
         if (h.observer) {
-          if (h.stage !== 'connected' && h.stage !== 'info') this.send(h, { type: 'INFORM', txn: head.txn });
+          if (h.stage !== 'connected' && h.stage !== 'info') this.send(h, { type: 'INFORM', txn });
         } else if (h.stage === 'syncing' || h.stage === 'acked' || h.stage === 'uptodate') {
-          this.send(h, { type: 'COMMIT', zxid: head.txn.zxid });
+          this.send(h, { type: 'COMMIT', zxid: txn.zxid });
         }
       }
-      this.ctx.event({ type: 'committed', zxid: head.txn.zxid, writeId: head.txn.writeId });
-      this.ctx.deliverUpTo(head.index + 1);
-    }
+      this.ctx.event({ type: 'committed', zxid: txn.zxid, writeId: txn.writeId });
+      this.ctx.deliverUpTo(index + 1);
+    });
   }
 }

@@ -151,33 +151,10 @@ export class LearnerRole implements Role {
     if (this.stage !== 'broadcast' && this.newLeaderToken === null) {
       this.ctx.setTimer(READ, this.stage === 'newleader' ? this.syncLimitUs() : this.initLimitUs());
     }
-    const durable = this.ctx.durable;
     switch (packet.type) {
-      case 'LEADERINFO': {
-        const newEpoch = packet.newEpoch;
-        if (newEpoch > durable.acceptedEpoch) {
-          // registerWithLeader: setAcceptedEpoch (an fsynced file) before ACKEPOCH.
-          this.ctx.persistFile(
-            'acceptedEpoch',
-            0,
-            () => {
-              durable.acceptedEpoch = Math.max(durable.acceptedEpoch, newEpoch);
-              this.ctx.event({ type: 'epochs', acceptedEpoch: durable.acceptedEpoch, currentEpoch: durable.currentEpoch });
-            },
-            () => this.send({ type: 'ACKEPOCH', lastZxid: this.ctx.log.lastZxid, currentEpoch: durable.currentEpoch, hasSnapshot: durable.hasSnapshot }),
-          );
-        } else if (newEpoch === durable.acceptedEpoch) {
-          // Already accepted this epoch (a rejoin): ACK with -1, which does not count.
-          this.send({ type: 'ACKEPOCH', lastZxid: this.ctx.log.lastZxid, currentEpoch: -1, hasSnapshot: durable.hasSnapshot });
-        } else {
-          this.stop();
-          this.leave(`leader's epoch ${newEpoch} is less than our accepted epoch ${durable.acceptedEpoch}`);
-          return;
-        }
-        this.epoch = newEpoch;
-        this.stage = 'syncing';
+      case 'LEADERINFO':
+        this.onLeaderInfo(packet.newEpoch);
         break;
-      }
       case 'SYNC':
         this.ctx.setPhase('SYNCHRONIZATION');
         this.applySync(packet);
@@ -227,6 +204,26 @@ export class LearnerRole implements Role {
     }
   }
 
+  /** registerWithLeader's answer to LEADERINFO. */
+  private onLeaderInfo(newEpoch: number): void {
+    const durable = this.ctx.durable;
+    if (newEpoch > durable.acceptedEpoch) {
+      // setAcceptedEpoch (an fsynced file) before ACKEPOCH.
+      this.ctx.writeEpoch('acceptedEpoch', newEpoch, () =>
+        this.send({ type: 'ACKEPOCH', lastZxid: this.ctx.log.lastZxid, currentEpoch: durable.currentEpoch, hasSnapshot: durable.hasSnapshot }),
+      );
+    } else if (newEpoch === durable.acceptedEpoch) {
+      // Already accepted this epoch (a rejoin): ACK with -1, which does not count.
+      this.send({ type: 'ACKEPOCH', lastZxid: this.ctx.log.lastZxid, currentEpoch: -1, hasSnapshot: durable.hasSnapshot });
+    } else {
+      this.stop();
+      this.leave(`leader's epoch ${newEpoch} is less than our accepted epoch ${durable.acceptedEpoch}`);
+      return;
+    }
+    this.epoch = newEpoch;
+    this.stage = 'syncing';
+  }
+
   private syncMode: 'DIFF' | 'TRUNC' | 'SNAP' = 'DIFF';
 
   /** DIFF appends, TRUNC cuts back then appends, SNAP replaces; committed txns are applied. */
@@ -258,20 +255,12 @@ export class LearnerRole implements Role {
       if (this.syncMode === 'SNAP') durable.hasSnapshot = true;
       if (this.syncMode !== 'DIFF') durable.snapshotLength = durable.log.length;
       // Then setCurrentEpoch (an fsynced file), then the NEWLEADER ACK.
-      this.ctx.persistFile(
-        'currentEpoch',
-        0,
-        () => {
-          durable.currentEpoch = Math.max(durable.currentEpoch, epoch);
-          this.ctx.event({ type: 'epochs', acceptedEpoch: durable.acceptedEpoch, currentEpoch: durable.currentEpoch });
-        },
-        () => {
-          this.newLeaderToken = null;
-          this.send({ type: 'ACK', zxid: makeZxid(epoch, 0) });
-          this.ackProposals(this.ctx.durable.log.length);
-          if (this.stage === 'newleader') this.ctx.setTimer(READ, this.syncLimitUs());
-        },
-      );
+      this.ctx.writeEpoch('currentEpoch', epoch, () => {
+        this.newLeaderToken = null;
+        this.send({ type: 'ACK', zxid: makeZxid(epoch, 0) });
+        this.ackProposals(this.ctx.durable.log.length);
+        if (this.stage === 'newleader') this.ctx.setTimer(READ, this.syncLimitUs());
+      });
       return;
     }
     if (this.proposalFsyncs.delete(token) && this.newLeaderToken === null && this.stage !== 'syncing') this.ackProposals(durableCount);

@@ -265,6 +265,15 @@ export class Peer implements PeerContext {
     this.lookAgain();
   }
 
+  writeEpoch(file: 'acceptedEpoch' | 'currentEpoch', epoch: number, then: () => void): void {
+    const d = this.durable;
+    const durable = (): void => {
+      d[file] = Math.max(d[file], epoch);
+      this.event({ type: 'epochs', acceptedEpoch: d.acceptedEpoch, currentEpoch: d.currentEpoch });
+    };
+    this.persistFile(file, 0, durable, then);
+  }
+
   /** A step finished: its durable effect holds whatever the role does now; its continuation only in its own role. */
   private stepDone(token: number): void {
     const s = this.steps.get(token);

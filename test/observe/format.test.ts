@@ -63,7 +63,7 @@ describe('formatEvent', () => {
       leaderLost: { who: 2, kind: 'timeout', what: 'left leader 3: read timeout' },
       steppedDown: { who: 3, kind: 'stepdown', what: 'stepped down from epoch 2: lost quorum' },
       processStopped: null,
-      stepDone: { who: 3, kind: 'step', what: 'snapshot of 10.0 MB written and fsynced in 105.0 ms (takeSnapshot)' },
+      stepDone: { who: 3, kind: 'step', what: 'snapshot of 10.0 MB written in 105.0 ms (takeSnapshot)' },
       writesUnavailable: { who: 'cluster', kind: 'unavailable', what: 'writes unavailable (leaderIsolated)' },
       writesAvailable: { who: 'cluster', kind: 'available', what: 'writes available again (leader 2) after 0.210s' },
       writeCommitted: null,
