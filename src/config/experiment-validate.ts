@@ -94,9 +94,10 @@ export function validateExperiment(e: Experiment): ExperimentIssue[] {
       add('failures.bursts.rackJoin', `must be at least zoneJoin (${b.zoneJoin}), found ${b.rackJoin}`);
     }
   }
-  if (f.zonePartitions !== null) {
-    checkDist(f.zonePartitions.every, 'failures.zonePartitions.every', add);
-    checkDist(f.zonePartitions.duration, 'failures.zonePartitions.duration', add);
+  for (const [key, pair] of [['zonePartitions', f.zonePartitions], ['pauses', f.pauses]] as const) {
+    if (pair === null) continue;
+    checkDist(pair.every, `failures.${key}.every`, add);
+    checkDist(pair.duration, `failures.${key}.duration`, add);
   }
   if (f.rollingMaintenance !== null) {
     const r = f.rollingMaintenance;

@@ -19,6 +19,7 @@
  *                           downtime: DIST }   # per zone; each host fails on its own coin (Ford et al.)
  *     zonePartitions:     { every: DIST, duration: DIST }     # per zone pair: the two zones cut apart
  *     rollingMaintenance: { every: 30d, order: leader-last | any, downtimePerServer: 2m, gap: 5m }
+ *     pauses:             { every: DIST, duration: DIST }     # per server: stop-the-world (GC) pause
  *   workload: null              # reserved
  *
  * DIST is a distribution of durations: `{ dist: exponential, mean: 130d }`, `{ dist: lognormal,

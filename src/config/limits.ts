@@ -116,6 +116,7 @@ export function faultRates(failures: FailureModel, horizonUs: number): FaultRate
   });
   if (f.bursts) out.push({ path: 'failures.bursts.every', entity: 'zone host', perEntity: cycles(f.bursts.every, f.bursts.windowUs) });
   if (f.zonePartitions) out.push({ path: 'failures.zonePartitions.every', entity: 'zone pair', perEntity: cycles(f.zonePartitions.every, f.zonePartitions.duration) });
+  if (f.pauses) out.push({ path: 'failures.pauses.every', entity: 'server', perEntity: cycles(f.pauses.every, f.pauses.duration) });
   if (f.rollingMaintenance) {
     const r = f.rollingMaintenance;
     const period = Math.max(r.everyUs, r.downtimePerServerUs + r.gapUs);

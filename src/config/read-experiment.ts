@@ -19,6 +19,7 @@ import {
   type HostFailures,
   type ProcessRestarts,
   type RollingMaintenance,
+  type Pauses,
   type ZonePartitions,
 } from '../model/experiment.js';
 import { DIMENSIONLESS_DIST_PARAMS, EXPERIMENT_DIST_NAMES, EXPERIMENT_DIST_PARAMS } from './experiment-validate.js';
@@ -45,6 +46,7 @@ export const DEFAULT_EXPERIMENT: Omit<Experiment, 'name'> = {
     bursts: null,
     zonePartitions: null,
     rollingMaintenance: null,
+    pauses: null,
   },
   workload: null,
 };
@@ -124,6 +126,9 @@ export class ExperimentReader extends YamlReader {
           break;
         case 'zonePartitions':
           f.zonePartitions = this.readPair<ZonePartitions>(value, path, 'every', 'duration');
+          break;
+        case 'pauses':
+          f.pauses = this.readPair<Pauses>(value, path, 'every', 'duration');
           break;
         case 'domainOutages':
           f.domainOutages = this.readDomainOutages(value, path);

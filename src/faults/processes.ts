@@ -188,8 +188,28 @@ const rollingMaintenance: FailureProcess = {
   // No closedForm: a schedule, not a renewal process.
 };
 
+/**
+ * Stop-the-world pauses (JVM GC), per server: the `pause` fault kind (scenario/gray-fault-kinds.ts),
+ * renewal on stream `pauses:<id>`. Last in the table, so turning it on leaves every other
+ * process's draws as they were.
+ */
+const pauses: FailureProcess = {
+  field: 'pauses',
+  sources: (f) => (f.pauses === null ? [] : ['pauses']),
+  sample(f, { servers, rng, horizonUs, out }) {
+    const { every, duration } = f.pauses!;
+    for (const s of servers) {
+      renewal(rng.fork(`pauses:${s.id}`), every, duration, horizonUs, (atUs, durationUs) => {
+        out.add({ kind: 'pause', node: server(s.id), atUs, durationUs, source: 'pauses' });
+      });
+    }
+  },
+  describe: (f) => [{ process: 'pauses', scope: 'per server', parameters: { every: dist(f.pauses!.every), duration: dist(f.pauses!.duration) } }],
+  // No closedForm: a paused voter is up and may or may not cost a quorum (a pause under syncLimit × tickTime costs nothing).
+};
+
 /** Every failure process, in sampling order. */
-export const FAILURE_PROCESS_TABLE: readonly FailureProcess[] = [processRestarts, hostFailures, diskLoss, domainOutages, bursts, zonePartitions, rollingMaintenance];
+export const FAILURE_PROCESS_TABLE: readonly FailureProcess[] = [processRestarts, hostFailures, diskLoss, domainOutages, bursts, zonePartitions, rollingMaintenance, pauses];
 
 /**
  * Bursts of `zone` (after Ford et al., OSDI 2010: failures within `window` of each other, with

@@ -95,6 +95,7 @@ export function independentCrashRepair(mttfUs: number, mttrUs: number): Experime
     bursts: null,
     zonePartitions: null,
     rollingMaintenance: null,
+    pauses: null,
   };
 }
 

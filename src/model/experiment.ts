@@ -66,6 +66,16 @@ export interface ZonePartitions {
   readonly duration: Distribution;
 }
 
+/**
+ * Per server: running for `every`, then a stop-the-world pause (a JVM GC pause; the `pause` fault
+ * kind) for `duration`. A pause longer than syncLimit × tickTime makes the followers of a paused
+ * leader (or the leader of a paused follower) give up on it.
+ */
+export interface Pauses {
+  readonly every: Distribution;
+  readonly duration: Distribution;
+}
+
 export type MaintenanceOrder = 'leader-last' | 'any';
 export const MAINTENANCE_ORDERS: readonly MaintenanceOrder[] = ['leader-last', 'any'];
 
@@ -92,6 +102,7 @@ export interface FailureModel {
   readonly bursts: Bursts | null;
   readonly zonePartitions: ZonePartitions | null;
   readonly rollingMaintenance: RollingMaintenance | null;
+  readonly pauses: Pauses | null;
 }
 
 export interface Experiment {
@@ -132,4 +143,5 @@ export const FAILURE_PROCESSES: readonly (keyof FailureModel)[] = [
   'bursts',
   'zonePartitions',
   'rollingMaintenance',
+  'pauses',
 ];

@@ -36,6 +36,7 @@ export type FailureSource =
   | 'bursts'
   | 'zonePartitions'
   | 'rollingMaintenance'
+  | 'pauses'
   | 'scripted';
 
 /** Every failure source, in the fixed order used in tables, JSON and charts. */
@@ -49,6 +50,7 @@ export const FAILURE_SOURCES: readonly FailureSource[] = [
   'bursts',
   'zonePartitions',
   'rollingMaintenance',
+  'pauses',
   'scripted',
 ];
 

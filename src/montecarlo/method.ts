@@ -136,6 +136,7 @@ export function regenerationProblem(f: FailureModel): string | null {
   if (f.domainOutages.some((o) => !exp(o.every))) memory.push('domainOutages');
   if (f.bursts && !exp(f.bursts.every)) memory.push('bursts');
   if (f.zonePartitions && !exp(f.zonePartitions.every)) memory.push('zonePartitions');
+  if (f.pauses && !exp(f.pauses.every)) memory.push('pauses');
   if (memory.length > 0) return `${memory.join(', ')} ${memory.length === 1 ? 'has' : 'have'} non-exponential up times, which carry their age across cycles, so the all-up instants are no regeneration points for failure biasing`;
   return null;
 }
@@ -156,7 +157,7 @@ export function biasableProcesses(f: FailureModel): string[] {
 /**
  * A failure event of a process that is on which, alone, leaves no connected quorum of voters,
  * named in words; null when there is none. Events: a server down (process restarts, disk loss,
- * one rolling-maintenance step), a host down (host failures), every host of a zone down (a burst
+ * one rolling-maintenance step, a GC pause), a host down (host failures), every host of a zone down (a burst
  * at its worst, zone outages), every host of a rack / region down (domain outages), two zones cut
  * apart (zone partitions: the quorum survives iff the voters outside one of the two zones hold one).
  */
@@ -167,7 +168,8 @@ export function singleEventQuorumLoss(topology: Topology, f: FailureModel): stri
   const survives = (down: (s: ServerSpec) => boolean): boolean => hasQuorum(voters.map((s) => !down(s)));
   const names = (field: 'host' | 'rack' | 'zone' | 'region'): string[] => [...new Set(voters.map((s) => s[field]))];
   const checks: [boolean, string, (name: string) => (s: ServerSpec) => boolean, 'host' | 'rack' | 'zone' | 'region' | 'server'][] = [
-    [f.processRestarts !== null || f.diskLoss !== null || f.rollingMaintenance !== null, 'server', (n) => (s) => String(s.id) === n, 'server'],
+    // a pause holds its voter down for a quorum's purposes (faults/quorum-state.ts)
+    [f.processRestarts !== null || f.diskLoss !== null || f.rollingMaintenance !== null || f.pauses !== null, 'server', (n) => (s) => String(s.id) === n, 'server'],
     [f.hostFailures !== null, 'host', (n) => (s) => s.host === n, 'host'],
     [f.bursts !== null, 'burst in zone', (n) => (s) => s.zone === n, 'zone'],
   ];

@@ -21,6 +21,7 @@ export const PROCESS_WORDS: Readonly<Record<DowntimeProcess, string>> = {
   bursts: 'correlated bursts',
   zonePartitions: 'zone partitions',
   rollingMaintenance: 'rolling maintenance',
+  pauses: 'GC pauses',
   scripted: 'scripted faults',
 };
 

@@ -52,6 +52,7 @@ describe('shipped experiments', () => {
       bursts: null,
       zonePartitions: null,
       rollingMaintenance: null,
+      pauses: null,
     });
   });
 
@@ -100,6 +101,7 @@ describe('parseExperiment', () => {
         bursts: null,
         zonePartitions: null,
         rollingMaintenance: null,
+        pauses: null,
       },
       workload: null,
     });

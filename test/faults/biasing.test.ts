@@ -254,7 +254,7 @@ describe('sampleFaultsBiased: the weighted regenerative ratio from the schedule 
   });
 
   it('bursts and zone outages on n5-3az: weighted and naive estimates of ≥ 3 of 5 voters down agree within their intervals', () => {
-    const none: FailureModel = { processRestarts: null, hostFailures: null, diskLoss: null, domainOutages: [], bursts: null, zonePartitions: null, rollingMaintenance: null };
+    const none: FailureModel = { processRestarts: null, hostFailures: null, diskLoss: null, domainOutages: [], bursts: null, zonePartitions: null, rollingMaintenance: null, pauses: null };
     const e = withFailures({
       ...none,
       hostFailures: { mttf: exp(20 * D), mttr: exp(4 * H) },

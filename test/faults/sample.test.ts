@@ -21,6 +21,7 @@ const NONE: FailureModel = {
   bursts: null,
   zonePartitions: null,
   rollingMaintenance: null,
+  pauses: null,
 };
 
 function withFailures(base: Experiment, failures: Partial<FailureModel>): Experiment {

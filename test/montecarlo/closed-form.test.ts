@@ -151,6 +151,7 @@ servers:
         bursts: null,
         zonePartitions: null,
         rollingMaintenance: null,
+        pauses: null,
       },
       workload: null,
     };

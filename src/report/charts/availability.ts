@@ -173,6 +173,7 @@ export const PROCESS_LABELS: ReadonlyArray<readonly [string, string]> = [
   ['bursts', 'correlated bursts'],
   ['zonePartitions', 'zone partitions'],
   ['rollingMaintenance', 'rolling maintenance'],
+  ['pauses', 'GC pauses'],
   ['scripted', 'scripted faults'],
 ];
 
