@@ -298,7 +298,7 @@ export class Trial {
         this.recorder.onPeerEvent(this.sim.nowUs, id, e.event);
         this.safety.onPeerEvent(this.sim.nowUs, id, e.event, (node) => this.livePeers.get(node)?.log.entries ?? []);
         if (e.event.type === 'established') this.lastEstablishedUs = this.sim.nowUs;
-        if (e.event.type !== 'committed' && e.event.type !== 'epochs') this.statusDirty = true;
+        if (!STATUS_NEUTRAL.has(e.event.type)) this.statusDirty = true;
         break;
     }
   }
@@ -391,6 +391,9 @@ export class Trial {
     this.recorder.onStatus(this.sim.nowUs, status);
   }
 }
+
+/** Peer events that cannot change the cluster's status (no role, phase or leader changes): no status refresh. */
+const STATUS_NEUTRAL: ReadonlySet<string> = new Set(['committed', 'epochs', 'delivered', 'stepDone', 'electionStarted', 'notificationTimeout', 'epochProposed']);
 
 export function runTrial(opts: TrialOptions): TrialResult {
   return new Trial(opts).run();
