@@ -65,7 +65,7 @@ describe('applySet', () => {
 
   it('names the closest valid key when the path does not exist', () => {
     expect(setError(production, 'failures.hostFailure.mttr.median', '4h')).toBe(
-      'no failures.hostFailure (did you mean "failures.hostFailures"?); keys of failures: processRestarts, hostFailures, diskLoss, domainOutages, bursts, zonePartitions, rollingMaintenance',
+      'no failures.hostFailure (did you mean "failures.hostFailures"?); keys of failures: processRestarts, hostFailures, diskLoss, domainOutages, bursts, zonePartitions, rollingMaintenance, pauses',
     );
     expect(setError(production, 'failures.hostFailures.mttr.medain', '4h')).toContain('(did you mean "failures.hostFailures.mttr.median"?)');
     expect(setError(n5, 'zookeeper.tickTim', '3s')).toContain('(did you mean "zookeeper.tickTime"?)');
