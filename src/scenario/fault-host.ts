@@ -149,7 +149,14 @@ export function drawnSides(t: Topology, sides: readonly number[]): [ServerId[], 
     const at = b.indexOf(first);
     if (at >= 0) b.splice(at, 1);
   }
-  if (b.length === 0) b.push(a.includes(last) && a.length > 1 ? (a.splice(a.indexOf(last), 1)[0] as ServerId) : last);
+  if (b.length === 0) {
+    // the last server stands in (taken from side A when there); when it is A's only member, the
+    // first server not in A does (else both sides would be the same server)
+    const other = ids.find((id) => !a.includes(id));
+    if (a.includes(last) && a.length > 1) b.push(a.splice(a.indexOf(last), 1)[0] as ServerId);
+    else if (!a.includes(last)) b.push(last);
+    else if (other !== undefined) b.push(other);
+  }
   return [a.filter((id) => !b.includes(id)).sort((x, y) => x - y), [...new Set(b)].sort((x, y) => x - y)];
 }
 

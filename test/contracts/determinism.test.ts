@@ -44,7 +44,8 @@ const n5 = topology('n5-3az');
 const production = readExperiment('production');
 const rolling = readExperiment('rolling-maintenance');
 /** Every failure process switched on at once: production's, plus the rolling restarts it leaves out. */
-const everything: Experiment = { ...production, failures: { ...production.failures, rollingMaintenance: rolling.failures.rollingMaintenance } };
+const GC_PAUSES = { every: { dist: 'exponential', mean: 30 * DAY_US }, duration: { dist: 'lognormal', median: 2 * S, sigma: 1 } } as const;
+const everything: Experiment = { ...production, failures: { ...production.failures, rollingMaintenance: rolling.failures.rollingMaintenance, pauses: GC_PAUSES } };
 
 const DISTRIBUTIONS: readonly SampledDistribution[] = [
   { dist: 'constant', value: 5 },
