@@ -86,11 +86,14 @@ const WIPE_RESYNC_US = 30 * S;
  * A wiped disk comes back as a fresh, empty voter. Together with any other concurrent fault that
  * can legitimately lose acknowledged writes (the quorum that acknowledged them no longer
  * intersects the next one): ZooKeeper's documented limit, not a protocol bug. So a wipe that
- * overlaps another fault (or the 30 s after its own repair) is turned into a crash.
+ * overlaps another fault (or the 30 s after its own repair) is turned into a crash, and so is
+ * every wipe of an ensemble with one voter (its only copy of the data is the one lost).
  */
-function tameWipes(faults: readonly FaultBase[]): FaultBase[] {
+function tameWipes(faults: readonly FaultBase[], t: Topology): FaultBase[] {
+  const oneVoter = t.servers.filter((s) => s.role !== 'observer').length <= 1;
   return faults.map((f, i) => {
     if (f.kind !== 'wipe') return f;
+    if (oneVoter) return { ...f, kind: 'crash' };
     const end = f.atUs + (f.durationUs ?? 0) + WIPE_RESYNC_US;
     const overlaps = faults.some((g, j) => j !== i && g.atUs < end && g.atUs + (g.durationUs ?? 0) > f.atUs - WIPE_RESYNC_US);
     return overlaps ? { ...f, kind: 'crash' } : f; // a wipe and a crash have the same fields
@@ -195,7 +198,7 @@ export function caseArb(settings: ExploreSettings, mode: 'safety' | 'liveness' =
     })
     .map(({ base, faults, knobs, writes, reads, seed }) => {
       const t = base.topology;
-      const resolved = tameWipes(faults.map((f) => resolveFault(kinds, t, f)).sort((a, b) => a.atUs - b.atUs));
+      const resolved = tameWipes(faults.map((f) => resolveFault(kinds, t, f)).sort((a, b) => a.atUs - b.atUs), t);
       const overrides = overridesFor(t, knobs);
       const healUs = mode === 'safety' ? lastRepairUs(resolved) : lastEffectUs(resolved, kinds);
       const tailUs = mode === 'safety' ? SAFETY_TAIL_US : leaderRecoveryBoundUs(scenarioTopology(t, { overrides }).zk) + S;
