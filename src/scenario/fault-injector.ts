@@ -58,6 +58,8 @@ export class FaultInjector implements FaultHost {
   /** servers a `start:` fault holds back until it fires (`heldAtStart` while none has fired) */
   private readonly notStarted = new Set<ServerId>();
   private readonly pauseCount = new Map<ServerId, number>();
+  /** pauses ended by the repair in progress: resumed after its event (`repair`) */
+  private readonly resuming: ServerId[] = [];
   /** per server, the slow-disk faults in force, oldest first (the disk follows the latest) */
   private readonly slowDisks = new Map<ServerId, (Distribution | 'stall')[]>();
   private readonly fullCount = new Map<ServerId, number>();
@@ -123,6 +125,8 @@ export class FaultInjector implements FaultHost {
     const outcome = entry.repair(this, f, target);
     this.host.recorder.onFault({ type: 'faultRepaired', atUs, faultIndex: index, fault: this.text(index), target, ...outcome });
     this.host.meter.faultEnded(atUs, index);
+    // a resumed process handles what waited for it only now, so the timeline says "resumed" first
+    for (const id of this.resuming.splice(0)) this.host.resumeProcess(id);
     this.host.statusChanged();
   }
 
@@ -206,7 +210,7 @@ export class FaultInjector implements FaultHost {
   resumeProcess(id: ServerId): void {
     const n = (this.pauseCount.get(id) ?? 1) - 1;
     this.pauseCount.set(id, n);
-    if (n === 0) this.host.resumeProcess(id);
+    if (n === 0) this.resuming.push(id); // done by `repair` once its event is recorded
   }
 
   slowDisk(id: ServerId, fsync: Distribution | 'stall'): void {
