@@ -9,6 +9,7 @@
  * draws stay as they were).
  */
 import { FAULT_SYNTAX, type FaultSyntax } from '../config/fault-kinds.js';
+import { DEFAULT_ZK_SETTINGS } from '../config/schema.js';
 import { US_PER_MS } from '../model/duration.js';
 import type { Distribution, FaultOf, NodeFault, ServerId, Topology } from '../model/index.js';
 import { RETRIES2_TIMEOUT_US, TCP } from '../net/index.js';
@@ -94,6 +95,11 @@ export const GRAY_KIND_ENTRIES = {
       host.resumeProcess(target as ServerId);
       return { effect: 'resumed', servers: [target as ServerId], domain: null };
     },
+    // A resumed process handles what reached it in order, in the role it had: a LOOKING peer's
+    // notification answered while still FOLLOWING (FastLeaderElection.WorkerReceiver) is not in
+    // its next election's votes, and a peer whose vote already wins re-sends it only when its own
+    // poll times out: up to maxNotificationInterval (60 s by default) after the pause.
+    lingerUs: () => DEFAULT_ZK_SETTINGS.maxNotificationIntervalUs,
   },
   'slow-disk': {
     ...syntax('slow-disk'),
