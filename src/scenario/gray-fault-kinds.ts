@@ -173,9 +173,13 @@ export const GRAY_KIND_ENTRIES = {
     repair: (_host, f) => ({ effect: 'healed', servers: ends(cross(f.groups[0], f.groups[1])), domain: null }),
     // the voters whose connections it dropped: the re-election or resync that follows is its doing
     affectedVoters: (host, f) => votersAcross(host, cross(f.groups[0], f.groups[1])),
-    // an end that writes into a dropped connection learns only when tcp_retries2 runs out (~924.6 s,
-    // net/tcp.ts); QuorumCnxManager's RecvWorker has no read timeout, so the election waits for it
-    lingerUs: () => RETRIES2_TIMEOUT_US,
+    // An end that writes into a dropped connection learns only when tcp_retries2 runs out (~924.6 s,
+    // net/tcp.ts) after its first unacknowledged write, and QuorumCnxManager's RecvWorker has no
+    // read timeout, so the election waits for it. That first write may come one FLE back-off after
+    // the drop (a LOOKING server re-sends at most every maxNotificationInterval), and after the
+    // error the next vote goes out at the next re-send: two back-offs on top (deliberately
+    // generous: liveness asks whether the ensemble comes back, not how fast).
+    lingerUs: () => RETRIES2_TIMEOUT_US + 2 * DEFAULT_ZK_SETTINGS.maxNotificationIntervalUs,
     explore: { slot: 12, resolve: (t, d) => ({ kind: 'blackhole', groups: drawnSides(t, d.sides), atUs: d.atUs, durationUs: null }) },
   },
 } as const satisfies { readonly [K in 'start' | 'pause' | 'slow-disk' | 'disk-full' | 'loss' | 'delay' | 'blackhole']: FaultKindEntry<FaultOf<K>> };

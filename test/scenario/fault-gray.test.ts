@@ -190,6 +190,6 @@ describe('check draws the new kinds', () => {
   it('liveness waits for a blackhole\'s dropped connections to error (tcp_retries2), safety does not', () => {
     const f = faults(t, 'blackhole:1|2,3@10s', 'kill:1@5s+10s');
     expect(lastRepairUs(f)).toBe(15 * S);
-    expect(lastEffectUs(f)).toBe(10 * S + 924_600_000);
+    expect(lastEffectUs(f)).toBe(10 * S + 924_600_000 + 2 * 60 * S); // tcp_retries2, then two FLE back-offs
   });
 });
