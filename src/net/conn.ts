@@ -1,3 +1,4 @@
+import type { NetEvent } from './events.js';
 import type { Notification, QuorumPacket, ServerId } from '../model/index.js';
 
 /**
@@ -49,6 +50,22 @@ export interface Dir {
    * or a middlebox black-holed the connection: nothing due at or after this instant arrives.
    */
   deadFromUs: number | null;
+  /**
+   * Deliveries still in flight since one was delayed by drawn losses (and those queued behind it,
+   * FIFO): when the loss ends they are re-timed to the retransmission that then gets through
+   * (tcp-dir.ts retimeAfterLoss). Empty when no lossy delivery is pending.
+   */
+  inFlight: InFlight[];
+}
+
+/** A scheduled delivery: when it was sent, its delay without losses, its event and handle. */
+export interface InFlight {
+  readonly sentUs: number;
+  readonly baseUs: number;
+  readonly lossy: boolean;
+  readonly event: NetEvent;
+  atUs: number;
+  handle: number;
 }
 
 /** One TCP connection: end 0 dialled, end 1 accepted. Direction d runs from ends[d] to ends[1 − d]. */
@@ -68,7 +85,7 @@ export interface Conn {
 }
 
 export function newDir(lastDeliveryUs: number): Dir {
-  return { lastDeliveryUs, held: [], firstUnackedUs: null, errorHandle: null, resumeHandle: null, downSinceUs: null, stalledUntilUs: 0, streamUntilUs: 0, deadFromUs: null };
+  return { lastDeliveryUs, held: [], firstUnackedUs: null, errorHandle: null, resumeHandle: null, downSinceUs: null, stalledUntilUs: 0, streamUntilUs: 0, deadFromUs: null, inFlight: [] };
 }
 
 /** The last beat instant at or before `atUs` on a watch's grid. */

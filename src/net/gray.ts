@@ -1,7 +1,7 @@
 import type { ServerId } from '../model/index.js';
 import { lastBeatUs, type Conn, type Watch } from './conn.js';
 import type { NetCore } from './net-core.js';
-import { pathChanged } from './tcp-dir.js';
+import { pathChanged, retimeAfterLoss } from './tcp-dir.js';
 import { cancelGray, evaluateWatch } from './watch.js';
 
 /** What the gray faults need of the network beyond its public face. */
@@ -53,6 +53,11 @@ export class GrayFaults {
 
   removeLoss(from: ServerId, to: ServerId, probability: number): void {
     this.net.links.removeLoss(from, to, probability);
+    for (const conn of this.net.conns.values()) {
+      if (!between(conn, from, to)) continue;
+      const d = conn.ends[0] === from ? 0 : 1;
+      retimeAfterLoss(this.net, conn, d);
+    }
     this.redraw(from, to);
   }
 

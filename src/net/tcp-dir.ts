@@ -1,7 +1,7 @@
 import type { Rng } from '../core/index.js';
 import type { ServerId } from '../model/index.js';
 import { firstBeatAfterUs, type Conn, type Payload } from './conn.js';
-import type { NetScheduler } from './events.js';
+import type { NetEvent, NetScheduler } from './events.js';
 import { backoffUs, drawLosses, nextRetransmissionUs, retries2ErrorUs } from './tcp.js';
 
 /** What one direction of a connection needs of the network. */
@@ -52,13 +52,52 @@ export function deliver(host: DirHost, conn: Conn, d: 0 | 1, payload: Payload): 
   const transferUs = payload.kind === 'packet' && payload.packet.type === 'SYNC' ? Math.ceil((payload.packet.bytes * 8) / host.bandwidthMbps) : 0;
   const p = host.loss(from, to);
   const lossUs = p > 0 ? backoffUs(conn.rtoUs, drawLosses(p, host.rng)) : 0;
-  const at = Math.max(host.sched.nowUs + host.delayUs(from, to) + transferUs + lossUs, dir.lastDeliveryUs + 1);
+  const now = host.sched.nowUs;
+  const baseUs = host.delayUs(from, to) + transferUs;
+  const at = Math.max(now + baseUs + lossUs, dir.lastDeliveryUs + 1);
   dir.lastDeliveryUs = at;
   if (transferUs > 0) dir.streamUntilUs = at;
   const inc = conn.incs[1 - d] as number;
-  if (payload.kind === 'packet') host.sched.schedule(at, { kind: 'packet', to, inc, connId: conn.id, packet: payload.packet });
-  else if (payload.kind === 'vote') host.sched.schedule(at, { kind: 'vote', to, inc, msg: payload.msg, connId: conn.id });
-  else host.sched.schedule(at, { kind: 'hello', to, inc, connId: conn.id });
+  const event: NetEvent =
+    payload.kind === 'packet'
+      ? { kind: 'packet', to, inc, connId: conn.id, packet: payload.packet }
+      : payload.kind === 'vote'
+        ? { kind: 'vote', to, inc, msg: payload.msg, connId: conn.id }
+        : { kind: 'hello', to, inc, connId: conn.id };
+  const handle = host.sched.schedule(at, event);
+  if (lossUs > 0 || dir.inFlight.length > 0) {
+    dir.inFlight = dir.inFlight.filter((f) => f.atUs > now);
+    dir.inFlight.push({ sentUs: now, baseUs, lossy: lossUs > 0, event, atUs: at, handle });
+  }
+}
+
+/**
+ * The loss on direction d ended: a segment the drawn losses held back gets through at its next
+ * retransmission instant from now (not after every loss drawn when it was sent, which assumed the
+ * loss would last), and what was queued behind it follows in order.
+ */
+export function retimeAfterLoss(host: DirHost, conn: Conn, d: 0 | 1): void {
+  const dir = conn.dirs[d];
+  const now = host.sched.nowUs;
+  const pending = dir.inFlight.filter((f) => f.atUs > now);
+  dir.inFlight = [];
+  if (pending.length === 0 || host.loss(conn.ends[d], conn.ends[1 - d] as ServerId) > 0) {
+    dir.inFlight = pending;
+    return;
+  }
+  let last = now;
+  for (const f of pending) {
+    const retry = f.lossy ? nextRetransmissionUs(f.sentUs, conn.rtoUs, now) : null;
+    const wanted = retry === null ? f.sentUs + f.baseUs : retry.error ? f.atUs : retry.atUs + f.baseUs;
+    const at = Math.max(Math.min(wanted, f.atUs), last + 1);
+    if (at < f.atUs) {
+      host.sched.cancel(f.handle);
+      f.handle = host.sched.schedule(at, f.event);
+      f.atUs = at;
+    }
+    last = f.atUs;
+  }
+  dir.lastDeliveryUs = Math.max(last, now);
 }
 
 /**
