@@ -155,7 +155,7 @@ const GRAY_SYNTAX = {
 
 /** The built-in kinds' syntax; one entry per `FaultKind`, the compiler checks none is missing. */
 export const FAULT_SYNTAX = {
-  kill: nodeSyntax('kill', 'the process is killed; the host stays up, so peers see their connections reset after one network delay; restarted after DUR'),
+  kill: nodeSyntax('kill', 'the process is killed; the host stays up, so peers see their connections reset once its kernel has closed them (process.exitClose) plus one network delay; restarted after DUR (a full process start)'),
   crash: nodeSyntax('crash', 'the host goes down silently: peers notice only through timeouts'),
   isolate: nodeSyntax('isolate', 'every link of NODE cut, both directions'),
   partition: {
