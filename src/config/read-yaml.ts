@@ -129,40 +129,31 @@ export class TopologyReader extends YamlReader {
 
   /** `storage:` at the top (every key) or on a server (SERVER_STORAGE_KEYS: its disk's latencies). */
   private readStorage(node: unknown, at = 'storage', keys: readonly string[] = STORAGE_KEYS): Partial<StorageSettings> {
-    const entries = this.entries(node, at, keys);
-    const storage: { -readonly [K in keyof StorageSettings]?: StorageSettings[K] } = {};
-    for (const { key, value } of entries ?? []) {
-      const path = `${at}.${key}`;
-      if ((STORAGE_DISTRIBUTION_KEYS as readonly string[]).includes(key)) {
-        const spec = this.readDistribution(value, path);
-        if (spec !== undefined) storage[key as (typeof STORAGE_DISTRIBUTION_KEYS)[number]] = spec;
-      } else {
-        const n = this.number(value, path);
-        if (n === undefined) continue;
-        if (n <= 0) this.errorAt(path, value, `expected a positive number, found ${n}`);
-        else storage[key as 'snapshotMB' | 'txnBytes' | 'bandwidthMbps'] = n;
-      }
-    }
-    return storage;
+    return this.readSettings(node, at, keys, STORAGE_DISTRIBUTION_KEYS) as Partial<StorageSettings>;
   }
 
   private readProcess(node: unknown): Partial<ProcessSettings> {
-    const entries = this.entries(node, 'process', [...PROCESS_DISTRIBUTION_KEYS, ...PROCESS_RATE_KEYS]);
-    const out: { -readonly [K in keyof ProcessSettings]?: ProcessSettings[K] } = {};
-    for (const { key, value } of entries ?? []) {
-      const path = `process.${key}`;
-      if ((PROCESS_DISTRIBUTION_KEYS as readonly string[]).includes(key)) {
+    return this.readSettings(node, 'process', [...PROCESS_DISTRIBUTION_KEYS, ...PROCESS_RATE_KEYS], PROCESS_DISTRIBUTION_KEYS) as Partial<ProcessSettings>;
+  }
+
+  /** A section of `keys`: those in `distributions` are latency-like distributions, the rest positive numbers. */
+  private readSettings(node: unknown, at: string, keys: readonly string[], distributions: readonly string[]): Record<string, Distribution | number> {
+    const out: Record<string, Distribution | number> = {};
+    for (const { key, value } of this.entries(node, at, keys) ?? []) {
+      const path = `${at}.${key}`;
+      if (distributions.includes(key)) {
         const spec = this.readDistribution(value, path);
-        if (spec !== undefined) out[key as (typeof PROCESS_DISTRIBUTION_KEYS)[number]] = spec;
+        if (spec !== undefined) out[key] = spec;
       } else {
         const n = this.number(value, path);
         if (n === undefined) continue;
         if (n <= 0) this.errorAt(path, value, `expected a positive number, found ${n}`);
-        else out[key as (typeof PROCESS_RATE_KEYS)[number]] = n;
+        else out[key] = n;
       }
     }
     return out;
   }
+
 
   /** `latency:` — a distribution per link class, and `links:`, the per-link overrides. */
   private readLatency(node: unknown): { classes: Partial<Record<LinkClass, Distribution>>; links?: LinkLatency[] } {
