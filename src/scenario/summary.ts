@@ -88,7 +88,9 @@ export function summarizeTrial(index: number, result: TrialResult): TrialSummary
   const endUs = result.durationUs;
   const losses = meter.quorumLossIntervals.map(([a, b]) => [a, b ?? endUs] as const);
   const quorumLostDuring = (a: number, b: number): boolean => losses.some(([s, e]) => s <= b && e > a);
-  const elections = recorder.elections.filter((e) => e.startedAtUs >= fromUs && e.startedAtUs > 0);
+  // The first election is the ensemble's cold start (it begins once processes have started,
+  // not at t = 0): start-up, not an election caused by a failure.
+  const elections = recorder.elections.filter((e, i) => i > 0 && e.startedAtUs >= fromUs);
   // an election's duration counts only when it kept a quorum throughout (see electionDurationsUs)
   const timed = (e: ElectionRecord): boolean => e.endedAtUs !== null && !quorumLostDuring(e.startedAtUs, e.endedAtUs);
   const electionDurationsUs: number[] = [];

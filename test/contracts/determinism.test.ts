@@ -121,9 +121,19 @@ const CONTRACTS: readonly Contract[] = [
     }),
   ),
   {
-    name: 'trial: events, timeline, leaders, meter and checkers of a 60 s run with a leader isolated',
-    covers: ['src/scenario/trial.ts', 'src/scenario/peer-config.ts', 'src/scenario/disk.ts', 'src/net/network.ts'],
-    run: (seed) => trialOutput({ topology: n5, seed, durationUs: 60 * S, faults: faults(n5, 'isolate:leader@20s+20s') }),
+    name: 'trial: events, timeline, leaders, meter and checkers of a 60 s run with a lossy link, a leader isolated and a kill',
+    covers: [
+      'src/scenario/trial.ts',
+      'src/scenario/peer-config.ts',
+      'src/scenario/disk.ts',
+      'src/scenario/process-timing.ts',
+      'src/net/network.ts',
+      'src/net/net-core.ts',
+      'src/net/tcp.ts',
+      'src/net/tcp-dir.ts',
+      'src/net/watch.ts',
+    ],
+    run: (seed) => trialOutput({ topology: n5, seed, durationUs: 60 * S, faults: faults(n5, 'loss:1>2,3:30%@5s+10s', 'isolate:leader@20s+20s', 'kill:2@45s+5s') }),
   },
   {
     name: 'workload: clients writing and reading for 20 s through a crash',
