@@ -34,6 +34,8 @@ export abstract class NetCore implements DirHost, WatchHost {
   protected readonly hostUp = new Map<string, boolean>();
   readonly links: Links;
   readonly conns = new Map<number, Conn>();
+  /** connections whose closed end already answered late data with an RST (answerWithReset) */
+  private readonly resetSent = new Set<number>();
   protected nextConnId = 1;
   readonly bandwidthMbps: number;
   protected readonly cnxTimeoutUs: number;
@@ -148,6 +150,7 @@ export abstract class NetCore implements DirHost, WatchHost {
     if (ev.kind === 'vote' && ev.connId === undefined) return { to: ev.to, input: { kind: 'vote', msg: ev.msg } };
     const conn = this.conns.get(ev.connId as number);
     const end = conn && conn.ends[1] === ev.to ? 1 : 0;
+    if (conn && !conn.open[end] && (ev.kind === 'packet' || ev.kind === 'vote')) this.answerWithReset(conn, end);
     if (!conn || !conn.open[end]) return null;
     const dead = conn.dirs[1 - end]?.deadFromUs ?? null;
     if (dead !== null && this.sched.nowUs >= dead) return null;
@@ -246,6 +249,20 @@ export abstract class NetCore implements DirHost, WatchHost {
   }
 
   /** An end goes away: tell the other end (FIN/RST) after what is in flight, if the path carries it; else it must time out. */
+  /**
+   * Data reached an end its process has closed while the far end is still open: the kernel
+   * answers with an RST (a fresh segment, not queued behind what the far end is retransmitting),
+   * so the far end learns of the close one delay later — not only when the closer's FIN, queued
+   * behind data delayed on a lossy direction, gets through. Once per connection.
+   */
+  private answerWithReset(conn: Conn, closed: 0 | 1): void {
+    const other = (1 - closed) as 0 | 1;
+    if (!conn.open[other] || this.resetSent.has(conn.id) || !this.pathOK(conn, closed)) return;
+    this.resetSent.add(conn.id);
+    const at = this.sched.nowUs + this.delayUs(conn.ends[closed], conn.ends[other]);
+    this.sched.schedule(at, { kind: 'connClosed', to: conn.ends[other], inc: conn.incs[other], connId: conn.id, reason: 'reset' });
+  }
+
   protected closeEnd(conn: Conn, end: 0 | 1): void {
     if (!conn.open[end]) return;
     conn.open[end] = false;

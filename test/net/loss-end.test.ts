@@ -33,3 +33,22 @@ test('a 90% loss for 1 s delays the first election by a few retransmissions (or 
     expect(established?.atUs ?? Number.POSITIVE_INFINITY, `seed ${seed}`).toBeLessThan(23 * S);
   }
 });
+
+test('a learner its leader dropped over a lossy link hears the RST its next ACK draws, not the FIN queued behind the loss', () => {
+  const file = fileURLToPath(new URL('../../topologies/n3-1az.yaml', import.meta.url));
+  const parsed = parseTopology(readFileSync(file, 'utf8'), file);
+  if (!parsed.ok) throw new Error('n3-1az');
+  const topology = parsed.topology;
+  const fault = parseFault('loss:3>1:40%@10s+20s', topology);
+  if (!fault.ok) throw new Error(fault.error);
+  const events: TrialEvent[] = [];
+  runTrial({ topology, seed: 1, durationUs: 60 * S, faults: [fault.fault], hooks: { onEvent: (e) => events.push(e) }, workload: { writesPerSec: 20, readsPerSec: 0, sessionTimeoutUs: 30 * S } });
+  const dropped = events.filter((e) => e.type === 'learnerLost' && e.learner === 1);
+  expect(dropped.length).toBeGreaterThan(0);
+  for (const d of dropped) {
+    // server 1's ACKs and ping answers (1→3, not lossy) reach the closed socket and draw an RST
+    const left = events.find((e) => e.type === 'leaderLost' && e.server === 1 && e.atUs >= d.atUs);
+    expect(left, `dropped at ${d.atUs}`).toBeDefined();
+    expect((left as TrialEvent).atUs - d.atUs).toBeLessThan(2 * S);
+  }
+});
