@@ -58,6 +58,8 @@ export function formatEvent(e: TrialEvent): TimelineLine | null {
     case 'stepDone':
       return { who: e.server, kind: 'step', what: stepText(e) };
     case 'processStopped':
+      // a fault's own line tells a kill or a crash; an exit the process chose has no other line
+      return e.how.startsWith('exited') ? { who: e.server, kind: 'exit', what: `process ${e.how}` } : null;
     case 'writeCommitted':
     case 'writeFailed':
     case 'readServed':

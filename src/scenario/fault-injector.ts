@@ -146,10 +146,10 @@ export class FaultInjector implements FaultHost {
     return ref.id;
   }
 
-  killProcess(id: ServerId): void {
+  killProcess(id: ServerId, how = 'killed'): void {
     this.killCount.set(id, (this.killCount.get(id) ?? 0) + 1);
     this.host.net.killProcess(id, this.host.exitCloseUs());
-    this.host.forgetProcess(id, 'killed');
+    this.host.forgetProcess(id, how);
   }
 
   restartProcess(id: ServerId): boolean {
@@ -247,7 +247,7 @@ export class FaultInjector implements FaultHost {
    * would exit the same way; counted as down meanwhile — or restarted at once if it has room.
    */
   processExited(id: ServerId): void {
-    this.killProcess(id);
+    this.killProcess(id, 'exited: takeSnapshot failed on a full disk (System.exit, exit code 10)');
     if ((this.fullCount.get(id) ?? 0) > 0) this.exitedOnFullDisk.add(id);
     else this.restartProcess(id);
   }

@@ -111,3 +111,11 @@ describe('formatEvent', () => {
     expect(what({ ...repaired, fault: 'isolate:2@1s+5s', target: 2, effect: 'healed' })).toBe('isolate:2@1s+5s healed');
   });
 });
+
+describe('formatEvent: a process that exits on its own', () => {
+  it('gets a line of its own (no fault line tells it); a kill or a crash does not (its fault line does)', () => {
+    const how = 'exited: takeSnapshot failed on a full disk (System.exit, exit code 10)';
+    expect(formatEvent({ type: 'processStopped', atUs: 1, server: 3, how })).toEqual({ who: 3, kind: 'exit', what: `process ${how}` });
+    expect(formatEvent({ type: 'processStopped', atUs: 1, server: 3, how: 'killed' })).toBeNull();
+  });
+});
