@@ -9,6 +9,7 @@ import type { ServerId } from '../model/ids.js';
 import type { Topology } from '../model/topology.js';
 import { didYouMean } from './suggest.js';
 import { zonesOf } from './topology.js';
+import { validateLatency } from './validate.js';
 import { durationHint } from './yaml-reader.js';
 
 /** Thrown by a kind's parser; `parseFault` turns it into `{ ok: false, error }`. */
@@ -142,7 +143,10 @@ export function parseInlineDistribution(text: string, ctx: FaultParseContext): D
     if (value === null || (value <= 0 && name !== 'min')) fail(`expected ${name} of ${kind} to be ${DIMENSIONLESS_PARAMS.has(name) ? 'a positive number' : 'a duration such as 200ms'}, found "${arg}" in ${ctx.quoted}`);
     out[name] = value;
   });
-  return out as unknown as Distribution;
+  const dist = out as unknown as Distribution;
+  // the limits a topology's fsync meets (config/validate.ts): ordered bounds, a mean within a minute, representable tails
+  validateLatency(dist, 'fsync', (_path, message) => fail(`fsync=${text.trim()}: ${message} in ${ctx.quoted}`));
+  return dist;
 }
 
 /** The canonical text of an inline distribution: `parseInlineDistribution` gives it back. */

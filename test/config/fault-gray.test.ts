@@ -78,13 +78,16 @@ describe('the issue-13 kinds parse', () => {
 });
 
 const timeUs = fc.integer({ min: 1, max: 10 ** 9 }); // whole µs: every one formats exactly
+// within the limits a topology fsync meets (parseInlineDistribution refuses the rest): means up to
+// a minute, lognormal sigma ≤ 3 (median ≤ 0.5 s keeps the mean within a minute), weibull shape ≥ 0.2
+const meanUs = fc.integer({ min: 1, max: 60 * 10 ** 6 });
 const fsyncArb: fc.Arbitrary<Distribution | 'stall'> = fc.oneof(
   fc.constant('stall' as const),
-  timeUs.map((value): Distribution => ({ dist: 'constant', value })),
-  timeUs.map((mean): Distribution => ({ dist: 'exponential', mean })),
-  fc.tuple(timeUs, fc.integer({ min: 1, max: 300 })).map(([median, s]): Distribution => ({ dist: 'lognormal', median, sigma: s / 100 })),
-  fc.tuple(fc.nat({ max: 10 ** 6 }), timeUs).map(([min, extra]): Distribution => ({ dist: 'uniform', min, max: min + extra })),
-  fc.tuple(timeUs, fc.integer({ min: 1, max: 50 })).map(([scale, k]): Distribution => ({ dist: 'weibull', scale, shape: k / 10 })),
+  meanUs.map((value): Distribution => ({ dist: 'constant', value })),
+  meanUs.map((mean): Distribution => ({ dist: 'exponential', mean })),
+  fc.tuple(fc.integer({ min: 1, max: 500_000 }), fc.integer({ min: 1, max: 300 })).map(([median, s]): Distribution => ({ dist: 'lognormal', median, sigma: s / 100 })),
+  fc.tuple(fc.nat({ max: 10 ** 6 }), fc.integer({ min: 1, max: 50 * 10 ** 6 })).map(([min, extra]): Distribution => ({ dist: 'uniform', min, max: min + extra })),
+  fc.tuple(fc.integer({ min: 1, max: 10 ** 6 }), fc.integer({ min: 2, max: 50 })).map(([scale, k]): Distribution => ({ dist: 'weibull', scale, shape: k / 10 })),
 );
 const members = fc.subarray([1, 2, 3, 4, 5], { minLength: 2 }).chain((ids) =>
   fc.integer({ min: 1, max: ids.length - 1 }).map((cut): [number[], number[]] => [ids.slice(0, cut), ids.slice(cut)]),
@@ -119,5 +122,24 @@ describe('formatFault of the issue-13 kinds', () => {
       }),
       { seed: 13, numRuns: 400 },
     );
+  });
+});
+
+describe('slow-disk distributions meet the limits a topology fsync meets', () => {
+  const n3 = shipped('n3-1az');
+  it.each([
+    ['slow-disk:1:fsync=uniform(2s,1s)@1s+5s', 'expected max ≥ min'],
+    ['slow-disk:1:fsync=lognormal(50ms,9)@1s+5s', 'expected a sigma at most 3'],
+    ['slow-disk:1:fsync=weibull(10ms,0.01)@1s+5s', 'expected a shape at least 0.2'],
+  ])('%s is refused: %s', (text, message) => {
+    const r = parseFault(text, n3);
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.error).toContain(message);
+      expect(r.error).toContain(text);
+    }
+  });
+  it('a sound one still parses', () => {
+    expect(parseFault('slow-disk:1:fsync=lognormal(50ms,1.2)@1s+5s', n3).ok).toBe(true);
   });
 });
