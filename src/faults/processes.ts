@@ -17,7 +17,7 @@
  */
 import type { Rng } from '../core/index.js';
 import { formatDurationUs } from '../model/duration.js';
-import { formatDistribution as dist } from '../model/distribution.js';
+import { formatDistribution as dist, type Distribution } from '../model/distribution.js';
 import type { Bursts, DomainLevel, FailureModel, RollingMaintenance } from '../model/experiment.js';
 import type { FailureSource, FaultSpec } from '../model/faults.js';
 import type { ServerId } from '../model/ids.js';
@@ -45,17 +45,25 @@ const DOMAIN_SOURCE: Readonly<Record<DomainLevel, FailureSource>> = { rack: 'rac
 const DOMAIN_SCOPE: Readonly<Record<DomainLevel, FailureScope>> = { rack: 'per rack', zone: 'per zone', region: 'per region' };
 const LEVELS: readonly DomainLevel[] = ['rack', 'zone', 'region'];
 
+/**
+ * A renewal process per server on stream `<field>:<id>` (up times `every`, outages `length`),
+ * each outage a fault of `kind` at that server: process restarts (kill) and GC pauses (pause).
+ */
+function perServerRenewal(field: 'processRestarts' | 'pauses', kind: 'kill' | 'pause', get: (f: FailureModel) => { every: Distribution; length: Distribution }): FailureProcess['sample'] {
+  return (f, { servers, rng, horizonUs, out }) => {
+    const { every, length } = get(f);
+    for (const s of servers) {
+      renewal(rng.fork(`${field}:${s.id}`), every, length, horizonUs, (atUs, durationUs) => {
+        out.add({ kind, node: server(s.id), atUs, durationUs, source: field });
+      });
+    }
+  };
+}
+
 const processRestarts: FailureProcess = {
   field: 'processRestarts',
   sources: (f) => (f.processRestarts === null ? [] : ['processRestarts']),
-  sample(f, { servers, rng, horizonUs, out }) {
-    const { every, downtime } = f.processRestarts!;
-    for (const s of servers) {
-      renewal(rng.fork(`processRestarts:${s.id}`), every, downtime, horizonUs, (atUs, durationUs) => {
-        out.add({ kind: 'kill', node: server(s.id), atUs, durationUs, source: 'processRestarts' });
-      });
-    }
-  },
+  sample: perServerRenewal('processRestarts', 'kill', (f) => ({ every: f.processRestarts!.every, length: f.processRestarts!.downtime })),
   describe: (f) => [{ process: 'processRestarts', scope: 'per server', parameters: { every: dist(f.processRestarts!.every), downtime: dist(f.processRestarts!.downtime) } }],
   closedForm: true,
 };
@@ -196,14 +204,7 @@ const rollingMaintenance: FailureProcess = {
 const pauses: FailureProcess = {
   field: 'pauses',
   sources: (f) => (f.pauses === null ? [] : ['pauses']),
-  sample(f, { servers, rng, horizonUs, out }) {
-    const { every, duration } = f.pauses!;
-    for (const s of servers) {
-      renewal(rng.fork(`pauses:${s.id}`), every, duration, horizonUs, (atUs, durationUs) => {
-        out.add({ kind: 'pause', node: server(s.id), atUs, durationUs, source: 'pauses' });
-      });
-    }
-  },
+  sample: perServerRenewal('pauses', 'pause', (f) => ({ every: f.pauses!.every, length: f.pauses!.duration })),
   describe: (f) => [{ process: 'pauses', scope: 'per server', parameters: { every: dist(f.pauses!.every), duration: dist(f.pauses!.duration) } }],
   // No closedForm: a paused voter is up and may or may not cost a quorum (a pause under syncLimit × tickTime costs nothing).
 };

@@ -13,16 +13,21 @@ import { runTrial } from '../../src/scenario/index.js';
 
 const S = 1_000_000;
 
-test('a 90% loss for 1 s delays the first election by a few retransmissions (or FLE\'s own initLimit wait), not minutes of drawn back-off', () => {
-  const file = fileURLToPath(new URL('../../topologies/n2-2az.yaml', import.meta.url));
+/** A shipped topology and one fault on it, ready for runTrial. */
+function setup(name: string, faultText: string) {
+  const file = fileURLToPath(new URL(`../../topologies/${name}.yaml`, import.meta.url));
   const parsed = parseTopology(readFileSync(file, 'utf8'), file);
-  if (!parsed.ok) throw new Error('n2-2az');
-  const topology = parsed.topology;
-  const fault = parseFault('loss:1>2:90%@0s+1s', topology);
+  if (!parsed.ok) throw new Error(name);
+  const fault = parseFault(faultText, parsed.topology);
   if (!fault.ok) throw new Error(fault.error);
+  return { topology: parsed.topology, fault: fault.fault };
+}
+
+test('a 90% loss for 1 s delays the first election by a few retransmissions (or FLE\'s own initLimit wait), not minutes of drawn back-off', () => {
+  const { topology, fault } = setup('n2-2az', 'loss:1>2:90%@0s+1s');
   for (let seed = 1; seed <= 10; seed++) {
     const events: TrialEvent[] = [];
-    runTrial({ topology, seed, durationUs: 300 * S, faults: [fault.fault], hooks: { onEvent: (e) => events.push(e) } });
+    runTrial({ topology, seed, durationUs: 300 * S, faults: [fault], hooks: { onEvent: (e) => events.push(e) } });
     const established = events.find((e) => e.type === 'established');
     // After the heal at 1 s a held segment goes at its next retransmission: RTO doubling from
     // ~0.2 s since it was sent (< 1 s ago) puts that within ~1.6 s, then an election (< 1 s). In
@@ -35,14 +40,9 @@ test('a 90% loss for 1 s delays the first election by a few retransmissions (or 
 });
 
 test('a learner its leader dropped over a lossy link hears the RST its next ACK draws, not the FIN queued behind the loss', () => {
-  const file = fileURLToPath(new URL('../../topologies/n3-1az.yaml', import.meta.url));
-  const parsed = parseTopology(readFileSync(file, 'utf8'), file);
-  if (!parsed.ok) throw new Error('n3-1az');
-  const topology = parsed.topology;
-  const fault = parseFault('loss:3>1:40%@10s+20s', topology);
-  if (!fault.ok) throw new Error(fault.error);
+  const { topology, fault } = setup('n3-1az', 'loss:3>1:40%@10s+20s');
   const events: TrialEvent[] = [];
-  runTrial({ topology, seed: 1, durationUs: 60 * S, faults: [fault.fault], hooks: { onEvent: (e) => events.push(e) }, workload: { writesPerSec: 20, readsPerSec: 0, sessionTimeoutUs: 30 * S } });
+  runTrial({ topology, seed: 1, durationUs: 60 * S, faults: [fault], hooks: { onEvent: (e) => events.push(e) }, workload: { writesPerSec: 20, readsPerSec: 0, sessionTimeoutUs: 30 * S } });
   const dropped = events.filter((e) => e.type === 'learnerLost' && e.learner === 1);
   expect(dropped.length).toBeGreaterThan(0);
   for (const d of dropped) {
