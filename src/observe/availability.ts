@@ -40,17 +40,28 @@ export function clusterStatus(peers: ReadonlyMap<ServerId, Peer | null>, net: Ne
   let staleLeader = false;
   for (const p of peers.values()) {
     if (!p || !p.isEstablishedLeader) continue;
-    const synced = [p.id];
-    for (const f of peers.values()) {
-      if (!f || f === p || f.state !== 'FOLLOWING' || f.leader !== p.id || f.phase !== 'BROADCAST') continue;
-      if (net.pathUp(p.id, f.id) && net.pathUp(f.id, p.id)) synced.push(f.id);
-    }
+    const synced = [p.id, ...syncedLearners(peers, net, p.id, 'FOLLOWING')];
     if (verifier.containsQuorum(synced)) writeLeader = p.id;
     else staleLeader = true;
   }
   const quorumAvailable = hasConnectedQuorum(peers, net, verifier, starting);
   if (writeLeader !== null) return { writeAvailable: true, quorumAvailable, cause: null, leader: writeLeader };
   return { writeAvailable: false, quorumAvailable, cause: causeOf(peers, net, verifier, quorumAvailable, staleLeader, starting), leader: null };
+}
+
+/**
+ * The learners synced with `leader` now, in map order: in BROADCAST under it, FOLLOWING
+ * (`state`), OBSERVING, or either (`any`), and reaching it both ways — what the leader's `mntr`
+ * counts in zk_synced_followers / zk_synced_observers (Leader.getForwardingFollowers, getObservingLearners).
+ */
+export function syncedLearners(peers: ReadonlyMap<ServerId, Peer | null>, net: Pick<Network, 'pathUp'>, leader: ServerId, state: 'FOLLOWING' | 'OBSERVING' | 'any'): ServerId[] {
+  const out: ServerId[] = [];
+  for (const f of peers.values()) {
+    if (!f || f.id === leader || f.leader !== leader || f.phase !== 'BROADCAST') continue;
+    if (state === 'any' ? f.state !== 'FOLLOWING' && f.state !== 'OBSERVING' : f.state !== state) continue;
+    if (net.pathUp(leader, f.id) && net.pathUp(f.id, leader)) out.push(f.id);
+  }
+  return out;
 }
 
 function causeOf(
