@@ -59,7 +59,7 @@ const PLACEHOLDER: Distribution = { dist: 'constant', value: 1 };
 
 
 export class ExperimentReader extends YamlReader {
-  private durationUs(node: unknown, path: string): number | undefined {
+  protected durationUs(node: unknown, path: string): number | undefined {
     if (isScalar(node) && typeof node.value === 'string') {
       const us = parseDurationUs(node.value);
       if (us !== null) return us;
@@ -263,7 +263,7 @@ export class ExperimentReader extends YamlReader {
    * `--node-mttf 30d` reads it); a constant is spelled `{ dist: fixed, value: 4h }` (`constant`
    * is accepted as a synonym, the topology files' name). Undefined after an error.
    */
-  private readDist(node: unknown, path: string): Distribution | undefined {
+  protected readDist(node: unknown, path: string): Distribution | undefined {
     if (isScalar(node) && node.value !== null && !isMap(node)) {
       const us = this.durationUs(node, path);
       return us === undefined ? undefined : { dist: 'exponential', mean: us };
