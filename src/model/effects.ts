@@ -2,6 +2,7 @@ import type { PeerState, ServerId, ZabPhase } from './ids.js';
 import type { Notification, QuorumPacket, SyncMode } from './messages.js';
 import type { ProcessStep } from './events.js';
 import type { Zxid } from './zxid.js';
+import type { ReconfigChange } from './reconfig.js';
 
 /** Named per-peer timers; setting a timer replaces a pending one with the same name. */
 export type TimerName = string;
@@ -26,7 +27,9 @@ export type PeerInput =
   /** the process finished the `work` asked for with this token */
   | { readonly kind: 'workDone'; readonly token: number }
   /** the disk failed the write asked for with this token (ENOSPC, EIO: scenario/disk.ts "Disk full") */
-  | { readonly kind: 'diskError'; readonly token: number };
+  | { readonly kind: 'diskError'; readonly token: number }
+  /** a client's `reconfig` reaches this server (the leader, zk/reconfig.ts; anyone else refuses it) */
+  | { readonly kind: 'reconfig'; readonly change: ReconfigChange };
 
 /**
  * What a `persist` writes, for its cost on the disk (scenario/disk.ts): the txn log (fsync), an

@@ -1,7 +1,10 @@
+import type { BackupEvent } from './backup.js';
 import type { FailureSource } from './faults.js';
 import type { PeerState, ServerId, ZabPhase } from './ids.js';
 import type { FailoverStep } from './effects.js';
 import type { SyncMode } from './messages.js';
+import type { Member, ReconfigRefusal } from './reconfig.js';
+import type { Zxid } from './zxid.js';
 
 /**
  * The typed events a trial reports (ARCHITECTURE.md "Events, not prose"). Everything downstream
@@ -217,6 +220,26 @@ export interface ViolationEvent {
 }
 
 /** Everything a trial reports, in the order it happened (see the file header). */
-export type TrialEvent = FaultEvent | PeerTrialEvent | ClusterEvent | ClientEvent | ViolationEvent;
+/**
+ * Dynamic reconfiguration (zk/reconfig.ts): a `reconfig` submitted to the leader was proposed
+ * (the txn's zxid will be the new config's version), refused (PrepRequestProcessor's reason),
+ * committed (COMMITANDACTIVATE: `designatedLeader` leads the new config, Leader.getDesignatedLeader),
+ * or an operator rewrote the dynamic config file of stopped servers (`configRewritten`, outside
+ * the protocol: FaultHost.rewriteConfig).
+ */
+export type ReconfigEvent =
+  | { readonly type: 'reconfigProposed'; readonly atUs: number; readonly server: ServerId; readonly zxid: Zxid; readonly members: readonly Member[] }
+  | { readonly type: 'reconfigRefused'; readonly atUs: number; readonly server: ServerId | null; readonly reason: ReconfigRefusal; readonly members: readonly Member[] }
+  | {
+      readonly type: 'reconfigCommitted';
+      readonly atUs: number;
+      readonly server: ServerId;
+      readonly version: Zxid;
+      readonly members: readonly Member[];
+      readonly designatedLeader: ServerId;
+    }
+  | { readonly type: 'configRewritten'; readonly atUs: number; readonly servers: readonly ServerId[]; readonly version: Zxid; readonly members: readonly Member[] };
+
+export type TrialEvent = FaultEvent | PeerTrialEvent | ClusterEvent | ClientEvent | ViolationEvent | ReconfigEvent | BackupEvent;
 
 export type TrialEventType = TrialEvent['type'];

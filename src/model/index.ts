@@ -8,3 +8,5 @@ export * from './events.js';
 export * from './duration.js';
 export * from './distribution.js';
 export * from './experiment.js';
+export * from './reconfig.js';
+export * from './backup.js';

@@ -1,5 +1,6 @@
 import type { Distribution } from './distribution.js';
 import type { ServerId, ServerRole } from './ids.js';
+import type { BackupPolicy } from './backup.js';
 
 /** Where a server runs. Host defaults to `server-<id>`, rack to `<zone>-<host>` (a rack of its own). */
 export interface Placement {
@@ -22,6 +23,12 @@ export interface ServerSpec extends Placement {
    * Absent when the server uses the ensemble's storage as it is.
    */
   readonly storage?: ServerStorage;
+  /**
+   * false: the server runs from t = 0 but is not in the initial configuration (a non-voting
+   * learner, QuorumPeer.updateLearnerType "non-voting participant") until a reconfig adds it.
+   * Absent: a member, with `role`.
+   */
+  readonly member?: false;
 }
 
 /** What a server's own `storage:` may set: its disk's latencies (config/schema.ts SERVER_STORAGE_KEYS). */
@@ -135,6 +142,27 @@ export interface ProcessSettings {
 }
 
 /** A resolved, validated topology: what every module downstream of config/ reads. */
+/** zoo.cfg's two reconfiguration switches (read from the topology's `zookeeper:` section). */
+export interface ReconfigSettings {
+  /**
+   * zoo.cfg reconfigEnabled: whether a `reconfig` is accepted (PrepRequestProcessor:
+   * ReconfigDisabledException) and processed (QuorumPeer.processReconfig returns at once when
+   * false). 3.8's default is false; zksim's is true: a scenario that reconfigures
+   * is an operator's deliberate act on an ensemble set up for it. Set false to see 3.8's refusal.
+   */
+  readonly reconfigEnabled: boolean;
+  /**
+   * zoo.cfg standaloneEnabled (default true): a reconfig must leave at least 2 voters
+   * (PrepRequestProcessor: "new configuration must include at least 2 followers"); false: 1.
+   */
+  readonly standaloneEnabled: boolean;
+}
+
+/** reconfigEnabled and standaloneEnabled of a topology (both true when its file sets neither). */
+export function reconfigSettings(t: Pick<Topology, 'reconfig'>): ReconfigSettings {
+  return t.reconfig ?? { reconfigEnabled: true, standaloneEnabled: true };
+}
+
 export interface Topology {
   readonly name: string;
   readonly description: string;
@@ -152,6 +180,10 @@ export interface Topology {
   readonly process: ProcessSettings;
   /** 'majority' (QuorumMaj) or 'hierarchical' (QuorumHierarchical, from group/weight) */
   readonly quorum: 'majority' | 'hierarchical';
+  /** the zookeeper section's reconfiguration switches; absent: both true */
+  readonly reconfig?: ReconfigSettings;
+  /** off-site backups and the restore after a total loss (model/backup.ts); absent: none */
+  readonly backup?: BackupPolicy;
   /**
    * The settings that `--set`/`--vary` changed after the file was read, in order (cli/study.ts),
    * so that the settings lines can mark them "(overridden by --set)" without reading

@@ -1,4 +1,4 @@
-import { formatSecondsFixed, type FaultEvent, type ServerId, type TrialEvent } from '../model/index.js';
+import { formatMembers, formatSecondsFixed, type FaultEvent, type ServerId, type TrialEvent } from '../model/index.js';
 
 /** Who a timeline line is about: a server, the fault injector, or the ensemble as a whole. */
 export type TimelineWho = ServerId | 'fault' | 'cluster';
@@ -60,12 +60,39 @@ export function formatEvent(e: TrialEvent): TimelineLine | null {
     case 'processStopped':
       // a fault's own line tells a kill or a crash; an exit the process chose has no other line
       return e.how.startsWith('exited') ? { who: e.server, kind: 'exit', what: `process ${e.how}` } : null;
+    case 'reconfigProposed':
+      return { who: e.server, kind: 'reconfig', what: `proposed reconfig to ${formatMembers(e.members)} (zxid 0x${e.zxid.toString(16)})` };
+    case 'reconfigRefused':
+      return { who: e.server ?? 'cluster', kind: 'reconfig', what: `reconfig to ${formatMembers(e.members)} refused: ${e.reason}` };
+    case 'reconfigCommitted':
+      return { who: e.server, kind: 'reconfig', what: `committed reconfig to ${formatMembers(e.members)} (version 0x${e.version.toString(16)}, designated leader ${e.designatedLeader})` };
+    case 'configRewritten':
+      return { who: 'cluster', kind: 'reconfig', what: `operator rewrote the config of ${e.servers.join(',')} to ${formatMembers(e.members)} (version 0x${e.version.toString(16)})` };
+    case 'dataLost':
+    case 'restoreStarted':
+    case 'restoreDone':
+      return { who: 'cluster', kind: 'backup', what: backupText(e) };
     case 'writeCommitted':
     case 'writeFailed':
     case 'readServed':
     case 'readFailed':
     case 'safetyViolation':
       return null;
+  }
+}
+
+/** The backup process's events (model/backup.ts BackupEvent) in words: the RPO and RTO of a restore. */
+function backupText(e: TrialEvent & { type: 'dataLost' | 'restoreStarted' | 'restoreDone' }): string {
+  const at = (us: number | null): string => (us === null ? 'never' : `${formatSecondsFixed(us, 3)}s`);
+  switch (e.type) {
+    case 'dataLost': {
+      const span = e.ackedLost === 0 ? '' : `, acknowledged ${at(e.firstLostAckUs)}–${at(e.lastLostAckUs)}`;
+      return `no voter holds the data: total loss; backup holds zxid 0x${e.restorableZxid.toString(16)} (last shipped ${at(e.lastShippedUs)}): ${e.ackedLost} acknowledged writes lost (RPO)${span}, ${e.committedLost} committed txns in all`;
+    }
+    case 'restoreStarted':
+      return `restore from backup: servers start with zxid 0x${e.restoredZxid.toString(16)} (${e.snapshotTxns} txns in the snapshot, ${e.logTxns} shipped after it, ${(e.bytes / (1024 * 1024)).toFixed(1)} MB fetched) after detect ${seconds(e.detectUs)}, decide ${seconds(e.decideUs)}, fetch ${seconds(e.fetchUs)}`;
+    case 'restoreDone':
+      return `restored: writes accepted again ${seconds(e.rtoUs)} after the loss (RTO)`;
   }
 }
 

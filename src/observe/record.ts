@@ -1,4 +1,4 @@
-import type { ClientEvent, FaultEvent, PeerEvent, ServerId, TrialEvent, ViolationEvent, WriteDowntimeCause } from '../model/index.js';
+import type { ClientEvent, FaultEvent, PeerEvent, ReconfigEvent, ServerId, TrialEvent, ViolationEvent, WriteDowntimeCause } from '../model/index.js';
 import type { ClusterStatus, DowntimeCause } from './availability.js';
 import { formatEvent, type TimelineWho } from './format.js';
 
@@ -91,6 +91,11 @@ export class Recorder {
 
   /** A fault fired, was skipped or was repaired (the timeline's `fault` lines). */
   onFault(e: FaultEvent): void {
+    this.events.push(e);
+  }
+
+  /** A reconfig's outcome or an operator's config rewrite (scenario/membership.ts, zk/reconfig.ts). */
+  onReconfig(e: ReconfigEvent): void {
     this.events.push(e);
   }
 

@@ -6,7 +6,7 @@
  * files without an import cycle.
  */
 import type { FaultSyntax } from '../config/fault-kinds.js';
-import type { Distribution, DomainRef, FaultBase, FaultEffect, NodeRef, RepairEffect, ServerId, Topology } from '../model/index.js';
+import type { ClusterConfig, Distribution, DomainRef, FaultBase, FaultEffect, Member, NodeRef, ReconfigChange, RepairEffect, ServerId, Topology } from '../model/index.js';
 
 /** What a fault did when applied, for the `faultApplied` event. */
 export interface FaultOutcome<E extends string = FaultEffect> {
@@ -17,12 +17,51 @@ export interface FaultOutcome<E extends string = FaultEffect> {
 }
 
 /**
+ * Membership as the servers hold it, and the two ways to change it (implemented by
+ * scenario/membership.ts; the injector passes it through as part of `FaultHost`). Plans (DR
+ * failover, migration, rolling upgrades) gate their steps on these.
+ */
+export interface ConfigHost {
+  /**
+   * Submit a `reconfig` to whoever leads now, through the protocol (zk/reconfig.ts): the leader
+   * checks it as PrepRequestProcessor does and proposes it; the outcome is a `reconfigProposed`
+   * then `reconfigCommitted` event, or `reconfigRefused` with the reason (noLeader,
+   * reconfigDisabled, reconfigInProgress, newConfigNoQuorum, badArguments). Servers the change
+   * adds must exist in the trial (the trial adds those a `reconfig:` fault names up front).
+   */
+  reconfig(change: ReconfigChange): void;
+  /**
+   * An operator edits the dynamic config file of `servers` offline and restarts them: each
+   * process is killed (if running), its committed and last-seen config become `members` with a
+   * version above any config version any server holds, and it starts again (its host permitting).
+   * Bypasses the protocol: safe only when the servers left out are truly gone (DR promotion,
+   * big-bang migration); an unsafe use shows as divergent histories / lost acknowledged writes in
+   * the safety checkers. Emits `configRewritten`.
+   */
+  rewriteConfig(servers: readonly ServerId[], members: readonly Member[]): void;
+  /** The committed config the server holds (on disk, whether its process runs or not). */
+  configOf(id: ServerId): ClusterConfig;
+  /**
+   * The configuration in force: the established leader's committed config when there is one,
+   * else the highest-version committed config any server holds (availability accounting uses
+   * the same rule, observe/availability.ts).
+   */
+  configInForce(): ClusterConfig;
+  /**
+   * Whether `id` is a voter of the config in force that an established leader counts as synced
+   * now (what `mntr`'s zk_synced_followers counts, the leader itself included when it is `id`).
+   */
+  isSyncedVoter(id: ServerId): boolean;
+}
+
+/**
  * What a fault kind may do to a trial (implemented by scenario/fault-injector.ts). Outages nest:
  * a host is down while any fault holds it down, a killed process restarts when its last kill is
  * repaired.
  */
-export interface FaultHost {
+export interface FaultHost extends ConfigHost {
   readonly topology: Topology;
+  /** a voter of the config in force (ConfigHost.configInForce) */
   isVoter(id: ServerId): boolean;
   /** the host a server runs on */
   hostOf(id: ServerId): string;

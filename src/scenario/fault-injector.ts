@@ -5,12 +5,13 @@
  * tells the downtime meter which voters a fault touches. It is the `FaultHost` the table's entries
  * act through; the trial behind it is an `InjectorHost`.
  */
-import type { Distribution, FaultBase, MaintenanceRef, NodeRef, ServerId, Topology } from '../model/index.js';
+import type { ClusterConfig, Distribution, FaultBase, MaintenanceRef, Member, NodeRef, ReconfigChange, ServerId, Topology } from '../model/index.js';
 import type { Network } from '../net/index.js';
 import type { DowntimeMeter, Recorder } from '../observe/index.js';
-import type { Peer, QuorumVerifier } from '../zk/index.js';
+import type { Peer } from '../zk/index.js';
 import { formatFault } from '../config/faults.js';
 import type { Disks } from './disk.js';
+import type { Membership } from './membership.js';
 import type { FaultHost, FaultKindEntry, FaultKinds } from './fault-kinds.js';
 
 /** What the injector needs from its trial. */
@@ -18,7 +19,6 @@ export interface InjectorHost {
   readonly nowUs: number;
   readonly topology: Topology;
   readonly net: Network;
-  readonly verifier: QuorumVerifier;
   readonly recorder: Recorder;
   readonly meter: DowntimeMeter;
   /** the live peers (null: process down), for resolving `leader` */
@@ -43,6 +43,8 @@ export interface InjectorHost {
   resumeProcess(id: ServerId): void;
   /** kill -9 → the kernel has closed the process's sockets, µs (a draw of the topology's process.exitClose) */
   exitCloseUs(): number;
+  /** the servers' configurations (scenario/membership.ts) */
+  readonly membership: Membership;
   /** the servers' disks (scenario/disk.ts): `setSlow` for slow-disk, `setFull` for disk-full */
   readonly disks: Pick<Disks, 'setSlow' | 'setFull'>;
 }
@@ -133,7 +135,45 @@ export class FaultInjector implements FaultHost {
   // --- FaultHost ---
 
   isVoter(id: ServerId): boolean {
-    return this.host.verifier.isVoter(id);
+    return this.host.membership.configInForce().members.some((m) => m.id === id && m.role === 'voter');
+  }
+
+  // --- ConfigHost (scenario/membership.ts) ---
+
+  reconfig(change: ReconfigChange): void {
+    this.host.membership.reconfig(change);
+  }
+
+  /**
+   * The operator's offline edit: each server's process is stopped (as a kill), its dynamic config
+   * file rewritten with one version above everything any server holds, and the process started
+   * again unless another fault holds it down (then it starts with the new file when that ends).
+   */
+  rewriteConfig(servers: readonly ServerId[], members: readonly Member[]): void {
+    const m = this.host.membership;
+    const version = m.rewriteVersion();
+    for (const id of servers) {
+      if (this.host.peers.get(id)) {
+        this.host.net.killProcess(id, this.host.exitCloseUs());
+        this.host.forgetProcess(id, 'restarted with a rewritten config');
+      }
+      m.writeConfig(id, members, version);
+    }
+    this.host.recorder.onReconfig({ type: 'configRewritten', atUs: this.host.nowUs, servers: [...servers].sort((a, b) => a - b), version, members: m.configOf(servers[0] as ServerId).members });
+    for (const id of servers) if ((this.killCount.get(id) ?? 0) === 0 && !this.notStarted.has(id)) this.host.startServer(id);
+    this.host.statusChanged();
+  }
+
+  configOf(id: ServerId): ClusterConfig {
+    return this.host.membership.configOf(id);
+  }
+
+  configInForce(): ClusterConfig {
+    return this.host.membership.configInForce();
+  }
+
+  isSyncedVoter(id: ServerId): boolean {
+    return this.host.membership.isSyncedVoter(id);
   }
 
   hostOf(id: ServerId): string {

@@ -4,12 +4,16 @@
  * the unsafe variants a demo asked for.
  */
 import type { Rng } from '../core/index.js';
-import type { ServerId, Topology } from '../model/index.js';
+import { reconfigSettings, type ClusterConfig, type Member, type ServerId, type Topology } from '../model/index.js';
 import { DEFAULT_SYNC_SETTINGS, NaiveVerifier, type PeerConfig, type QuorumRule, type QuorumVerifier, type UnsafeVariant } from '../zk/index.js';
 
 export interface PeerConfigInputs {
   readonly topology: Topology;
+  /** the verifier of the initial configuration */
   readonly verifier: QuorumVerifier;
+  /** the topology's initial configuration and the verifier of any configuration (dynamic reconfiguration); absent: membership fixed */
+  readonly initialConfig?: ClusterConfig;
+  readonly verifierOf?: (members: readonly Member[]) => QuorumVerifier;
   /** the trial's `election` stream: every peer's randomness draws from it */
   readonly electionRng: Rng;
   readonly quorumRule?: QuorumRule;
@@ -46,6 +50,23 @@ export function buildPeerConfig(id: ServerId, inputs: PeerConfigInputs): PeerCon
     },
     ...(unsafe.length > 0 ? { unsafe: { ackBeforeFsync: unsafe.includes('ack-before-fsync') } } : {}),
     ...initialCounter(inputs.testingInitialZxidCounter, zk.initialZxid),
+    ...reconfigRules(id, inputs),
+  };
+}
+
+/** zk/context.ts ReconfigRules: each configuration's verifier is wrapped like the initial one under the naive rule. */
+function reconfigRules(id: ServerId, inputs: PeerConfigInputs): Pick<PeerConfig, 'reconfig'> {
+  const { initialConfig: initial, verifierOf } = inputs;
+  if (initial === undefined || verifierOf === undefined) return {};
+  const naive = inputs.quorumRule === 'naive';
+  const flags = reconfigSettings(inputs.topology);
+  return {
+    reconfig: {
+      initial,
+      verifierOf: (members) => (naive ? new NaiveVerifier(verifierOf(members), id, inputs.reachableVoters) : verifierOf(members)),
+      reconfigEnabled: flags.reconfigEnabled,
+      standaloneEnabled: flags.standaloneEnabled,
+    },
   };
 }
 

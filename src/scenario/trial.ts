@@ -1,15 +1,17 @@
 import { Rng, Simulation } from '../core/index.js';
 import type { ClientEvent, PeerEffect, PeerInput, ServerId, TrialEvent } from '../model/index.js';
 import { Network } from '../net/index.js';
-import { DowntimeMeter, Recorder, SafetyChecker, clusterStatus, type ClusterStatus } from '../observe/index.js';
-import { DurableState, Peer, verifierFor, type QuorumVerifier } from '../zk/index.js';
+import { DowntimeMeter, Recorder, SafetyChecker } from '../observe/index.js';
+import { DurableState, Peer, verifierOfMembers } from '../zk/index.js';
 import { Disks } from './disk.js';
 import { FaultInjector, type InjectorHost } from './fault-injector.js';
 import { FAULT_KINDS_TABLE } from './fault-kinds.js';
+import { Membership } from './membership.js';
 import { buildPeerConfig, type PeerConfigInputs } from './peer-config.js';
 import { databaseSize, ProcessTiming, type BootStep, type DatabaseSize } from './process-timing.js';
 import { PRIORITY_FAULT, PRIORITY_NET, type SimEvent } from './sim-events.js';
 import { PeerTimers } from './timers.js';
+import { reachableVoters, STATUS_NEUTRAL, statusNow } from './trial-status.js';
 import { Workload, type WorkloadHost } from './workload.js';
 
 export type { SimEvent } from './sim-events.js';
@@ -25,7 +27,7 @@ import type { TrialHooks, TrialOptions, TrialResult } from './trial-types.js';
 export class Trial {
   private readonly sim = new Simulation<SimEvent>();
   private readonly net: Network;
-  private readonly verifier: QuorumVerifier;
+  private readonly membership: Membership;
   private readonly livePeers = new Map<ServerId, Peer | null>();
   private readonly durable = new Map<ServerId, DurableState>();
   readonly recorder: Recorder;
@@ -61,8 +63,10 @@ export class Trial {
     const processRng = root.fork('process');
     const { topology } = opts;
     const sim = this.sim;
-    this.verifier = verifierFor(topology.servers, topology.quorum);
-    this.recorder = new Recorder((id) => this.verifier.isVoter(id));
+    const verifierOf = (members: Parameters<typeof verifierOfMembers>[0]) => verifierOfMembers(members, topology.servers, topology.quorum);
+    // The recorder's voters are those of the config in force (scenario/membership.ts), which reconfigs change.
+    this.recorder = new Recorder((id) => this.membership.verifierInForce().isVoter(id));
+    this.membership = new Membership(topology, { clock: sim, peers: this.livePeers, durable: this.durable, recorder: this.recorder, feed: (p, i) => this.feed(p, i) }, verifierOf);
     // Violations are rare and capped per invariant by the checker: always in the event stream.
     this.safety.onViolation = this.recorder.record;
     this.net = new Network(topology, {
@@ -75,12 +79,14 @@ export class Trial {
     this.timing = new ProcessTiming(topology.process, processRng, sim, (id) => this.net.hostOf(id));
     this.peerInputs = {
       topology,
-      verifier: this.verifier,
+      verifier: verifierOf(this.membership.initial.members),
+      initialConfig: this.membership.initial,
+      verifierOf,
       electionRng,
       ...(opts.quorumRule !== undefined ? { quorumRule: opts.quorumRule } : {}),
       ...(opts.unsafe !== undefined ? { unsafe: opts.unsafe } : {}),
       ...(opts.testingInitialZxidCounter !== undefined ? { testingInitialZxidCounter: opts.testingInitialZxidCounter } : {}),
-      reachableVoters: (self) => this.reachableVoters(self),
+      reachableVoters: (self) => reachableVoters(this.membership.verifierInForce(), self, this.livePeers, this.net),
     };
     this.onReply = opts.hooks?.onReply ?? null;
     this.onEvent = opts.hooks?.onEvent ?? null;
@@ -140,7 +146,7 @@ export class Trial {
       },
       topology: this.opts.topology,
       net: this.net,
-      verifier: this.verifier,
+      membership: this.membership,
       recorder: this.recorder,
       meter: this.meter,
       peers: this.livePeers,
@@ -304,11 +310,6 @@ export class Trial {
   }
 
   // --- processes ---
-  /** The naive rule's oracle: voters with a live process and links up both ways to `self` (itself included). */
-  private reachableVoters(self: ServerId): ServerId[] {
-    return this.verifier.voters.filter((v) => this.livePeers.get(v) != null && this.net.processUp(v) && this.net.pathUp(self, v) && this.net.pathUp(v, self));
-  }
-
   /**
    * Spawn these servers' processes together (hosts up, not running, not starting; they share their
    * hosts' cores alike): each binds its election port and starts FLE after jvmStart, loadDataBase
@@ -382,18 +383,13 @@ export class Trial {
 
   private refreshStatus(): void {
     this.statusDirty = false;
-    // A paused process answers nobody: for availability it is as good as gone until it resumes.
-    const peers = this.paused.size === 0 ? this.livePeers : new Map([...this.livePeers].map(([id, p]) => [id, this.paused.has(id) ? null : p]));
-    const status: ClusterStatus = clusterStatus(peers, this.net, this.verifier, this.timing.startingNodes());
+    const status = statusNow(this.livePeers, this.paused, this.net, this.membership.verifierInForce(), this.timing.startingNodes());
     const prev = this.meter.current;
     if (prev && prev.writeAvailable === status.writeAvailable && prev.cause === status.cause && prev.quorumAvailable === status.quorumAvailable) return;
     this.meter.update(this.sim.nowUs, status);
     this.recorder.onStatus(this.sim.nowUs, status);
   }
 }
-
-/** Peer events that cannot change the cluster's status (no role, phase or leader changes): no status refresh. */
-const STATUS_NEUTRAL: ReadonlySet<string> = new Set(['committed', 'epochs', 'delivered', 'stepDone', 'electionStarted', 'notificationTimeout', 'epochProposed']);
 
 export function runTrial(opts: TrialOptions): TrialResult {
   return new Trial(opts).run();

@@ -1,4 +1,4 @@
-import type { FailoverStep, PeerEffect, PeerEvent, PeerInput, PeerState, ServerId, TimerName, WorkKind, ZabPhase } from '../model/index.js';
+import type { ClusterConfig, FailoverStep, Member, PeerEffect, PeerEvent, PeerInput, PeerState, ServerId, TimerName, WorkKind, ZabPhase } from '../model/index.js';
 import type { DurableState } from './durable.js';
 import type { SyncSettings } from './sync.js';
 import type { TxnLog } from './txnlog.js';
@@ -30,6 +30,20 @@ export interface PeerConfig {
   readonly testingInitialZxidCounter?: number;
   /** deliberately unsafe switches (zk/unsafe.ts) for demonstrations and tests; absent = ZooKeeper's rules */
   readonly unsafe?: UnsafeRules;
+  /** dynamic reconfiguration (zk/reconfig.ts); absent: the membership `verifier` gives, fixed, reconfigs refused */
+  readonly reconfig?: ReconfigRules;
+}
+
+/** What a peer needs to run dynamic reconfiguration (scenario/peer-config.ts builds it from the topology). */
+export interface ReconfigRules {
+  /** the topology's initial configuration (version 0): a server whose disk holds none starts from it */
+  readonly initial: ClusterConfig;
+  /** the verifier of a configuration's voters (QuorumPeer.configFromString → QuorumMaj / QuorumHierarchical; the naive rule wraps it) */
+  verifierOf(members: readonly Member[]): QuorumVerifier;
+  /** zoo.cfg reconfigEnabled (QuorumPeerConfig; processReconfig does nothing when false) */
+  readonly reconfigEnabled: boolean;
+  /** zoo.cfg standaloneEnabled: a new config needs at least 2 voters when true (PrepRequestProcessor) */
+  readonly standaloneEnabled: boolean;
 }
 
 /** What the role objects (election, leader, learner) may touch of their peer. */

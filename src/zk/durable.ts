@@ -1,4 +1,4 @@
-import type { Txn, Zxid } from '../model/index.js';
+import type { ClusterConfig, Txn, Zxid } from '../model/index.js';
 
 /**
  * What survives a process restart: the epoch files and the txn log, as far as they were
@@ -17,6 +17,20 @@ export class DurableState {
   log: Txn[] = [];
   /** how many of `log`'s txns the last snapshot holds (takeSnapshot); a start replays the rest */
   snapshotLength = 0;
+  /**
+   * The committed configuration (QuorumPeer.getQuorumVerifier, written to zoo.cfg.dynamic by
+   * setQuorumVerifier(qv, true)); null: the topology's initial one (version 0), never rewritten.
+   * A wiped disk comes back with null: zksim keeps the dynamic file on the lost disk, so the
+   * server restarts from the template it was provisioned with and learns newer configs from FLE
+   * notifications and its leader's NEWLEADER (FastLeaderElection.Messenger.WorkerReceiver,
+   * Learner.syncWithLeader).
+   */
+  config: ClusterConfig | null = null;
+  /**
+   * The last-seen configuration (getLastSeenQuorumVerifier, zoo.cfg.dynamic.next): a proposed
+   * reconfig this server logged; null: the same as `config`.
+   */
+  lastSeen: ClusterConfig | null = null;
 
   /** Last fsynced zxid: what a restarted process finds. A live process reports TxnLog.lastZxid. */
   lastLoggedZxid(): Zxid {

@@ -6,8 +6,6 @@ import { chooseSync, snapshotBytes } from './sync.js';
 
 const WAIT = 'lead.wait';
 const TICK = 'lead.tick';
-
-
 /** zxid counters 1..0xfffffffe are usable; the next would roll over (ZOOKEEPER-1277) */
 const LAST_COUNTER = 0xfffffffe;
 
@@ -43,9 +41,8 @@ export class LeaderRole implements Role {
   }
 
   /**
-   * Leader.lead(): zk.loadData() ends with takeSnapshot() — the whole data tree serialised to disk
-   * (takeSnapshot(false): no fsync, ZooKeeperServer.java) — and only then does LearnerCnxAcceptor start (zab-facts §12). The quorum port was
-   * bound in the constructor (leaderSetup), so learners that connect meanwhile wait in the backlog.
+   * Leader.lead(): zk.loadData() ends with takeSnapshot() — the data tree serialised to disk, no fsync (ZooKeeperServer.java) — and only then
+   * does LearnerCnxAcceptor start (zab-facts §12); the port was bound in leaderSetup, so learners connecting meanwhile wait in the backlog.
    */
   start(): void {
     this.ctx.setPhase('DISCOVERY');
@@ -77,6 +74,9 @@ export class LeaderRole implements Role {
   get isEstablished(): boolean {
     return this.established;
   }
+
+  /** Learners past UPTODATE (LearnerHandler.synced), by sid: what mntr's zk_synced_followers counts. */
+  syncedLearners = (): ServerId[] => [...this.handlers.values()].filter((h) => h.stage === 'uptodate').map((h) => h.sid);
 
   handle(input: PeerInput): void {
     switch (input.kind) {

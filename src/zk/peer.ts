@@ -1,4 +1,4 @@
-import type { FailoverStep, PeerEffect, PeerEvent, PeerInput, PeerState, ServerId, TimerName, WorkKind, ZabPhase } from '../model/index.js';
+import type { ClusterConfig, FailoverStep, PeerEffect, PeerEvent, PeerInput, PeerState, ServerId, TimerName, WorkKind, ZabPhase } from '../model/index.js';
 import type { PeerConfig, PeerContext } from './context.js';
 import type { DurableState } from './durable.js';
 import { Election } from './election.js';
@@ -53,6 +53,16 @@ export class Peer implements PeerContext {
   /** A leader that a quorum acknowledged (NEWLEADER) and that has not stepped down. */
   get isEstablishedLeader(): boolean {
     return this.role instanceof LeaderRole && this.role.isEstablished;
+  }
+
+  /** The committed configuration this server holds (model/reconfig.ts ClusterConfig). */
+  get committedConfig(): ClusterConfig {
+    return this.durable.config ?? this.config.reconfig?.initial ?? { members: this.config.verifier.voters.map((id) => ({ id, role: 'voter' })), version: 0 };
+  }
+
+  /** An established leader's synced learners (LearnerHandler.synced), else none. */
+  syncedLearners(): readonly ServerId[] {
+    return this.isEstablishedLeader && this.role instanceof LeaderRole ? this.role.syncedLearners() : [];
   }
 
   get leaderEpoch(): number | null {

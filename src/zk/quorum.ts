@@ -1,4 +1,4 @@
-import type { ServerId, ServerSpec } from '../model/index.js';
+import type { Member, ServerId, ServerSpec } from '../model/index.js';
 
 /**
  * The QuorumVerifier of ZooKeeper 3.8 (quorum/flexible/): decides whether a set of servers is a
@@ -98,4 +98,21 @@ export function verifierFor(servers: readonly ServerSpec[], kind: 'majority' | '
   const voters = servers.filter((s) => s.role === 'voter');
   if (kind === 'hierarchical') return new HierarchicalVerifier(voters);
   return new MajorityVerifier(voters.map((s) => s.id));
+}
+
+/**
+ * The verifier of a configuration's members (QuorumPeer.configFromString): majority over its
+ * voters, or hierarchical with each voter's group and weight from the topology (`servers`; a
+ * server the topology does not list gets group 1 and weight 1 — the simplification: 3.8 carries
+ * group.g/weight.N lines in the dynamic file itself).
+ */
+export function verifierOfMembers(members: readonly Member[], servers: readonly ServerSpec[], kind: 'majority' | 'hierarchical'): QuorumVerifier {
+  const voters = members.filter((m) => m.role === 'voter');
+  if (kind === 'majority') return new MajorityVerifier(voters.map((m) => m.id));
+  return new HierarchicalVerifier(
+    voters.map((m) => {
+      const spec = servers.find((s) => s.id === m.id);
+      return { id: m.id, group: spec?.group ?? 1, weight: spec?.weight ?? 1 };
+    }),
+  );
 }

@@ -25,6 +25,10 @@ const ONE_OF_EACH: Record<TrialEventType, TrialEvent> = {
   faultSkipped: { type: 'faultSkipped', atUs: 5 * S, faultIndex: 1, fault: 'kill:leader@5s', reason: 'no leader' },
   faultRepaired: { type: 'faultRepaired', atUs: 30 * S, faultIndex: 0, fault: 'kill:leader@20s+10s', target: 3, effect: 'restarted', servers: [3], domain: null },
   looking: { type: 'looking', atUs: 0, server: 1 },
+  reconfigProposed: { type: 'reconfigProposed', atUs: 10, server: 3, zxid: 0x200000005, members: [{ id: 1, role: 'voter' }, { id: 6, role: 'observer' }] },
+  reconfigRefused: { type: 'reconfigRefused', atUs: 10, server: null, reason: 'noLeader', members: [{ id: 1, role: 'voter' }] },
+  reconfigCommitted: { type: 'reconfigCommitted', atUs: 11, server: 3, version: 0x200000005, members: [{ id: 1, role: 'voter' }], designatedLeader: 3 },
+  configRewritten: { type: 'configRewritten', atUs: 12, servers: [4, 5], version: 0x300000000, members: [{ id: 4, role: 'voter' }, { id: 5, role: 'voter' }] },
   phase: { type: 'phase', atUs: 1, server: 2, state: 'FOLLOWING', phase: 'SYNCHRONIZATION' },
   notificationTimeout: { type: 'notificationTimeout', atUs: 2, server: 1, round: 3, nextWaitUs: 1_600_000 },
   roleDecided: { type: 'roleDecided', atUs: 3, server: 2, role: 'FOLLOWING', leader: 3, round: 1, viaFinalizeWait: true },
@@ -43,6 +47,9 @@ const ONE_OF_EACH: Record<TrialEventType, TrialEvent> = {
   readServed: { type: 'readServed', atUs: 13, server: 2, stale: true },
   readFailed: { type: 'readFailed', atUs: 14 },
   safetyViolation: { type: 'safetyViolation', atUs: 15, invariant: 'Leadership', detail: 'servers 1 and 2 were both established leader of epoch 3' },
+  dataLost: { type: 'dataLost', atUs: 600 * S, lastSnapshotUs: null, lastShippedUs: 300 * S, restorableZxid: 0x100000020, committedLost: 40, ackedLost: 38, firstLostAckUs: 300_010_000, lastLostAckUs: 599_990_000 },
+  restoreStarted: { type: 'restoreStarted', atUs: 900 * S, lossUs: 600 * S, detectUs: 60 * S, decideUs: 200 * S, fetchUs: 40 * S, bytes: 20 * 1024 * 1024, snapshotTxns: 0, logTxns: 32, restoredZxid: 0x100000020 },
+  restoreDone: { type: 'restoreDone', atUs: 901 * S, lossUs: 600 * S, rtoUs: 301 * S },
 };
 
 describe('formatEvent', () => {
@@ -53,6 +60,10 @@ describe('formatEvent', () => {
       faultSkipped: { who: 'fault', kind: 'fault', what: 'kill:leader@5s: no leader at this time, nothing done' },
       faultRepaired: { who: 'fault', kind: 'repair', what: 'server 3 restarted' },
       looking: { who: 1, kind: 'looking', what: 'LOOKING (election)' },
+      reconfigProposed: { who: 3, kind: 'reconfig', what: 'proposed reconfig to 1,6=observer (zxid 0x200000005)' },
+      reconfigRefused: { who: 'cluster', kind: 'reconfig', what: 'reconfig to 1 refused: noLeader' },
+      reconfigCommitted: { who: 3, kind: 'reconfig', what: 'committed reconfig to 1 (version 0x200000005, designated leader 3)' },
+      configRewritten: { who: 'cluster', kind: 'reconfig', what: 'operator rewrote the config of 4,5 to 4,5 (version 0x300000000)' },
       phase: { who: 2, kind: 'phase', what: 'FOLLOWING: synchronising' },
       notificationTimeout: { who: 1, kind: 'backoff', what: 'heard no votes: re-sent its vote, next wait 1.6s (round 3)' },
       roleDecided: { who: 2, kind: 'decided', what: 'FOLLOWING server 3 (election round 1, after finalizeWait)' },
@@ -71,6 +82,17 @@ describe('formatEvent', () => {
       readServed: null,
       readFailed: null,
       safetyViolation: null,
+      dataLost: {
+        who: 'cluster',
+        kind: 'backup',
+        what: 'no voter holds the data: total loss; backup holds zxid 0x100000020 (last shipped 300.000s): 38 acknowledged writes lost (RPO), acknowledged 300.010s–599.990s, 40 committed txns in all',
+      },
+      restoreStarted: {
+        who: 'cluster',
+        kind: 'backup',
+        what: 'restore from backup: servers start with zxid 0x100000020 (0 txns in the snapshot, 32 shipped after it, 20.0 MB fetched) after detect 60.000s, decide 200.000s, fetch 40.000s',
+      },
+      restoreDone: { who: 'cluster', kind: 'backup', what: 'restored: writes accepted again 301.000s after the loss (RTO)' },
     });
   });
 
