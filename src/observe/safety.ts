@@ -1,5 +1,5 @@
 import type { PeerEvent, ServerId, Txn, ViolationEvent, Zxid } from '../model/index.js';
-import { formatZxid } from '../model/index.js';
+import { epochOf, formatZxid } from '../model/index.js';
 
 /** Invariants of zab-facts §7, by the names the specs use (defined with the event that reports them). */
 export type Invariant = ViolationEvent['invariant'];
@@ -95,6 +95,23 @@ export class SafetyChecker {
   onDiskLost(node: ServerId): void {
     this.epochs.delete(node);
     this.deliveredCount.set(node, 0);
+  }
+
+  /**
+   * An operator restored every server from a backup holding `history` (scenario/backup.ts): the
+   * writes after it are lost by that decision, not by the protocol, and are counted there (the
+   * RPO). Expectations restart from the restored history: positions, zxids and leaders of epochs
+   * after it may be used again, acknowledged writes beyond it are no longer owed, and every
+   * server's epochs and applied count restart (epoch files recreated from the last zxid).
+   */
+  onRestored(history: readonly Txn[]): void {
+    const last = history[history.length - 1]?.zxid ?? 0;
+    this.chosen.length = Math.min(this.chosen.length, history.length);
+    for (const zxid of [...this.writeOfZxid.keys()]) if (zxid > last) this.writeOfZxid.delete(zxid);
+    for (const [writeId, zxid] of [...this.acked]) if (zxid > last) this.acked.delete(writeId);
+    for (const epoch of [...this.leaderOfEpoch.keys()]) if (epoch > epochOf(last)) this.leaderOfEpoch.delete(epoch);
+    this.epochs.clear();
+    this.deliveredCount.clear();
   }
 
   onClientAck(writeId: number, zxid: Zxid): void {
