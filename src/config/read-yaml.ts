@@ -198,7 +198,7 @@ export class TopologyReader extends YamlReader {
    * `dist: constant` or its synonym `fixed`), returned in µs: the one ms → µs conversion of
    * topology distributions. Undefined after an error.
    */
-  private readDistribution(node: unknown, path: string): Distribution | undefined {
+  protected readDistribution(node: unknown, path: string): Distribution | undefined {
     // Read `dist` first: it decides which parameter keys are known.
     const distNode = isMap(node) ? node.get('dist', true) : undefined;
     const names = Object.keys(DISTRIBUTION_NAMES);

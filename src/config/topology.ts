@@ -72,7 +72,8 @@
  * a snapshot transfer within a day; at most 51 voters and 1000 servers in all.
  */
 import { freeze } from 'immer';
-import { LineCounter, parseDocument } from 'yaml';
+import { isMap, LineCounter, parseDocument } from 'yaml';
+import { readDrSection, validateDr } from './dr.js';
 import type { ServerSpec, Topology } from '../model/topology.js';
 import type { ConfigError } from './errors.js';
 import { TopologyReader } from './read-yaml.js';
@@ -138,7 +139,7 @@ export function validateNames(topology: Topology): TopologyIssue[] {
  * topologies read from files, built in code or changed by --set overrides.
  */
 export function validateTopology(topology: Topology): TopologyIssue[] {
-  return [...validateTopologyRules(topology), ...validateNames(topology), ...validateLinkLatency(topology)];
+  return [...validateTopologyRules(topology), ...validateNames(topology), ...validateLinkLatency(topology), ...validateDr(topology)];
 }
 
 /** `latency.links`: two distinct servers of the topology, each pair once, a valid latency. */
@@ -194,6 +195,7 @@ export function resolveTopology(input: TopologyInput): Topology {
     storage: { ...DEFAULT_STORAGE, ...input.storage },
     process: { ...DEFAULT_PROCESS, ...input.process },
     quorum: input.quorum ?? DEFAULT_QUORUM,
+    ...(input.dr === undefined ? {} : { dr: input.dr }),
   };
   return freeze(topology, true);
 }
@@ -221,8 +223,9 @@ export function parseTopology(text: string, file: string): ParseTopologyResult {
     for (const e of doc.errors) reader.errorAtOffset('', e.pos[0], e.message);
     return { ok: false, errors: reader.errors };
   }
-  const input = reader.readTopology(doc.contents, basenameWithoutExtension(file));
-  const topology = resolveTopology(input);
+  const read = reader.readTopology(doc.contents, basenameWithoutExtension(file));
+  const dr = readDrSection(isMap(doc.contents) ? doc.contents.get('dr', true) : undefined, file, lineCounter, reader.errors);
+  const topology = resolveTopology(dr === undefined ? read : { ...read, dr });
   for (const { path, message } of validateTopology(topology)) {
     if (!reader.hasErrorAtOrAbove(path)) reader.errorAtPath(path, message);
   }

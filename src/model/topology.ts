@@ -1,6 +1,7 @@
 import type { Distribution } from './distribution.js';
 import type { ServerId, ServerRole } from './ids.js';
 import type { BackupPolicy } from './backup.js';
+import type { DrReplication } from './dr.js';
 
 /** Where a server runs. Host defaults to `server-<id>`, rack to `<zone>-<host>` (a rack of its own). */
 export interface Placement {
@@ -184,6 +185,8 @@ export interface Topology {
   readonly reconfig?: ReconfigSettings;
   /** off-site backups and the restore after a total loss (model/backup.ts); absent: none */
   readonly backup?: BackupPolicy;
+  /** a standby ensemble in another region fed by asynchronous replication (model/dr.ts); absent: none */
+  readonly dr?: DrReplication;
   /**
    * The settings that `--set`/`--vary` changed after the file was read, in order (cli/study.ts),
    * so that the settings lines can mark them "(overridden by --set)" without reading
