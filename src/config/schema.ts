@@ -133,6 +133,8 @@ export interface TopologyInput {
   readonly process?: Partial<ProcessSettings>;
   readonly quorum?: Topology['quorum'];
   readonly servers: readonly ServerInput[];
+  /** the file's `backup:` section, read by config/backup.ts */
+  readonly backup?: Topology['backup'];
   /** the file's `dr:` section, read by config/dr.ts */
   readonly dr?: Topology['dr'];
 }
@@ -218,7 +220,7 @@ export const ZK_UNSUPPORTED_KEYS: Readonly<Record<string, string>> = {
   peerType: 'write role: observer on the server in `servers`',
   observerMasterPort: 'observers follow the leader (no observer masters are modelled)',
 };
-export const TOP_KEYS = ['name', 'description', 'zookeeper', 'latency', 'storage', 'process', 'quorum', 'servers', 'dr'] as const;
+export const TOP_KEYS = ['name', 'description', 'zookeeper', 'latency', 'storage', 'process', 'quorum', 'servers', 'backup', 'dr'] as const;
 /** `process:` keys: the distributions (times), then the rates (positive numbers) */
 export const PROCESS_DISTRIBUTION_KEYS = ['jvmStart', 'startLeaderElection', 'roleShutdown', 'fleStart', 'leaderSetup', 'learnerSetup', 'exitClose'] as const;
 export const PROCESS_RATE_KEYS = ['snapshotWriteMBps', 'snapshotLoadMBps', 'txnReplayPerSec', 'coresPerHost'] as const;

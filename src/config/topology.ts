@@ -73,6 +73,7 @@
  */
 import { freeze } from 'immer';
 import { isMap, LineCounter, parseDocument } from 'yaml';
+import { readBackupSection, validateBackup } from './backup.js';
 import { readDrSection, validateDr } from './dr.js';
 import type { ServerSpec, Topology } from '../model/topology.js';
 import type { ConfigError } from './errors.js';
@@ -139,7 +140,7 @@ export function validateNames(topology: Topology): TopologyIssue[] {
  * topologies read from files, built in code or changed by --set overrides.
  */
 export function validateTopology(topology: Topology): TopologyIssue[] {
-  return [...validateTopologyRules(topology), ...validateNames(topology), ...validateLinkLatency(topology), ...validateDr(topology)];
+  return [...validateTopologyRules(topology), ...validateNames(topology), ...validateLinkLatency(topology), ...validateBackup(topology), ...validateDr(topology)];
 }
 
 /** `latency.links`: two distinct servers of the topology, each pair once, a valid latency. */
@@ -195,6 +196,7 @@ export function resolveTopology(input: TopologyInput): Topology {
     storage: { ...DEFAULT_STORAGE, ...input.storage },
     process: { ...DEFAULT_PROCESS, ...input.process },
     quorum: input.quorum ?? DEFAULT_QUORUM,
+    ...(input.backup === undefined ? {} : { backup: input.backup }),
     ...(input.dr === undefined ? {} : { dr: input.dr }),
   };
   return freeze(topology, true);
@@ -224,8 +226,9 @@ export function parseTopology(text: string, file: string): ParseTopologyResult {
     return { ok: false, errors: reader.errors };
   }
   const read = reader.readTopology(doc.contents, basenameWithoutExtension(file));
+  const backup = readBackupSection(isMap(doc.contents) ? doc.contents.get('backup', true) : undefined, file, lineCounter, reader.errors);
   const dr = readDrSection(isMap(doc.contents) ? doc.contents.get('dr', true) : undefined, file, lineCounter, reader.errors);
-  const topology = resolveTopology(dr === undefined ? read : { ...read, dr });
+  const topology = resolveTopology({ ...read, ...(backup === undefined ? {} : { backup }), ...(dr === undefined ? {} : { dr }) });
   for (const { path, message } of validateTopology(topology)) {
     if (!reader.hasErrorAtOrAbove(path)) reader.errorAtPath(path, message);
   }

@@ -29,6 +29,8 @@ export interface InjectorHost {
   forgetProcess(id: ServerId, how: string): void;
   /** replace the server's disk by an empty one (before it restarts) */
   resetDisk(id: ServerId): void;
+  /** the server's disk is lost (a wipe): scenario/backup.ts looks for a total loss */
+  diskLost?(id: ServerId): void;
   /** schedule `repair(index)` at `atUs` */
   scheduleRepair(atUs: number, index: number): void;
   /** the cluster's status may have changed */
@@ -224,6 +226,7 @@ export class FaultInjector implements FaultHost {
 
   loseDisk(id: ServerId): void {
     this.wiped.add(id);
+    this.host.diskLost?.(id);
   }
 
   cut(links: readonly (readonly [ServerId, ServerId])[]): void {

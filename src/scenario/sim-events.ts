@@ -25,4 +25,6 @@ export type SimEvent =
   | { readonly kind: 'workDone'; readonly node: ServerId; readonly inc: number; readonly token: number }
   /** a step of a process start is done (scenario/process-timing.ts; `boot` tells one start from another) */
   | { readonly kind: 'boot'; readonly node: ServerId; readonly boot: number; readonly step: BootStep }
+  /** the operator's restore from backup after a total loss (scenario/backup.ts) */
+  | { readonly kind: 'restore' }
   | WorkloadEvent;

@@ -2,6 +2,7 @@
 import type { FaultBase, FaultSpec, PeerEvent, ServerId, Topology, TrialEvent } from '../model/index.js';
 import type { DowntimeMeter, Recorder, SafetyChecker } from '../observe/index.js';
 import type { DurableState, QuorumRule, UnsafeVariant } from '../zk/index.js';
+import type { LossRecord } from './backup.js';
 import type { FaultKinds } from './fault-kinds.js';
 import type { SimEvent } from './sim-events.js';
 import type { ClientView, WorkloadSpec } from './workload.js';
@@ -77,4 +78,6 @@ export interface TrialResult {
   readonly messages: number;
   /** final durable state per server, for checkers and tests */
   readonly durable: ReadonlyMap<ServerId, DurableState>;
+  /** the total losses and their restores (scenario/backup.ts); absent without a backup policy */
+  readonly backup?: readonly LossRecord[];
 }

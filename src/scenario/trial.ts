@@ -3,6 +3,7 @@ import type { ClientEvent, PeerEffect, PeerInput, ServerId, TrialEvent } from '.
 import { Network } from '../net/index.js';
 import { DowntimeMeter, Recorder, SafetyChecker } from '../observe/index.js';
 import { DurableState, Peer, verifierOfMembers } from '../zk/index.js';
+import { BackupProcess, emptyDisk } from './backup.js';
 import { Disks } from './disk.js';
 import { FaultInjector, type InjectorHost } from './fault-injector.js';
 import { FAULT_KINDS_TABLE } from './fault-kinds.js';
@@ -19,10 +20,9 @@ export type { TraceRecord, TrialHooks, TrialOptions, TrialResult } from './trial
 import type { TrialHooks, TrialOptions, TrialResult } from './trial-types.js';
 
 /**
- * Builds and runs one trial: the only place where peers, the network and the kernel meet. It
- * routes kernel events to their part: network deliveries and timers to peers, faults to the
- * fault injector (scenario/fault-injector.ts), client events to the workload; and peer effects to
- * the network, the timers (scenario/timers.ts) and the disks (scenario/disk.ts).
+ * Builds and runs one trial: the only place where peers, the network and the kernel meet. It routes
+ * kernel events to their part (deliveries and timers to peers, faults to scenario/fault-injector.ts,
+ * client events to the workload) and peer effects to the network, timers.ts and disk.ts.
  */
 export class Trial {
   private readonly sim = new Simulation<SimEvent>();
@@ -37,6 +37,7 @@ export class Trial {
   private readonly disks: Disks;
   private readonly timing: ProcessTiming;
   private readonly faults: FaultInjector;
+  private readonly backup: BackupProcess | null;
   private readonly peerInputs: PeerConfigInputs;
   private readonly workload: Workload | null = null;
   private lastEstablishedUs = 0;
@@ -95,6 +96,8 @@ export class Trial {
       this.livePeers.set(s.id, null);
     }
     if (opts.workload) this.workload = new Workload(opts.workload, topology, workloadRng, this.workloadHost());
+    const restoreAt = (atUs: number): void => void sim.schedule(atUs, PRIORITY_FAULT, { kind: 'restore' });
+    this.backup = topology.backup ? new BackupProcess(topology.backup, this.injectorHost(), { durable: this.durable, safety: this.safety, rng: root.fork('backup'), scheduleRestore: restoreAt }) : null;
     this.faults = new FaultInjector(this.injectorHost(), opts.faults, opts.faultKinds ?? FAULT_KINDS_TABLE);
     opts.faults.forEach((f, index) => this.sim.schedule(f.atUs, PRIORITY_FAULT, { kind: 'fault', index }));
   }
@@ -157,15 +160,12 @@ export class Trial {
       resumeProcess: (id) => this.resumeProcess(id),
       exitCloseUs: () => this.timing.exitCloseUs(),
       resetDisk: (id) => {
-        const empty = new DurableState();
-        empty.hasSnapshot = false;
-        this.durable.set(id, empty);
+        this.durable.set(id, this.backup?.diskAfterWipe(id) ?? emptyDisk());
         this.safety.onDiskLost(id);
       },
+      diskLost: (id) => this.backup?.onDiskLost(id),
       scheduleRepair: (atUs, index) => void this.sim.schedule(atUs, PRIORITY_FAULT, { kind: 'repair', index }),
-      statusChanged: () => {
-        this.statusDirty = true;
-      },
+      statusChanged: () => void (this.statusDirty = true),
     };
   }
 
@@ -191,6 +191,7 @@ export class Trial {
       events: this.sim.eventsProcessed,
       messages: this.net.messagesSent,
       durable: this.durable,
+      ...(this.backup ? { backup: this.backup.losses } : {}),
     };
   }
 
@@ -209,6 +210,9 @@ export class Trial {
         break;
       case 'repair':
         this.faults.repair(ev.index);
+        break;
+      case 'restore':
+        this.backup?.restore();
         break;
       case 'fsynced':
       case 'diskError':
@@ -288,6 +292,7 @@ export class Trial {
         break;
       case 'reply':
         if (e.ok) this.safety.onClientAck(e.writeId, e.zxid);
+        if (e.ok) this.backup?.onAck(e.writeId, this.sim.nowUs);
         this.onReply?.(id, e.writeId, e.ok, e.zxid);
         this.workload?.onReply(e.writeId, e.ok);
         break;
@@ -303,6 +308,7 @@ export class Trial {
         this.opts.trace?.({ tUs: this.sim.nowUs, type: 'peer', node: id, event: e.event });
         this.recorder.onPeerEvent(this.sim.nowUs, id, e.event);
         this.safety.onPeerEvent(this.sim.nowUs, id, e.event, (node) => this.livePeers.get(node)?.log.entries ?? []);
+        this.backup?.onPeerEvent(this.sim.nowUs, id, e.event);
         if (e.event.type === 'established') this.lastEstablishedUs = this.sim.nowUs;
         if (!STATUS_NEUTRAL.has(e.event.type)) this.statusDirty = true;
         break;
@@ -310,15 +316,12 @@ export class Trial {
   }
 
   // --- processes ---
-  /**
-   * Spawn these servers' processes together (hosts up, not running, not starting; they share their
-   * hosts' cores alike): each binds its election port and starts FLE after jvmStart, loadDataBase
-   * and startLeaderElection (process-timing.ts). Returns how many run or start.
-   */
+  /** Spawn these servers' processes together (hosts up, not running or starting; sharing their hosts' cores): each starts FLE after jvmStart, loadDataBase, startLeaderElection. Returns how many run or start. */
   private startServers(ids: readonly ServerId[]): number {
     const spawn: { node: ServerId; database: DatabaseSize }[] = [];
     let running = 0;
     for (const id of ids) {
+      if (this.backup?.mayStart(id) === false) continue; // held down until the restore (scenario/backup.ts)
       if (this.livePeers.get(id) || this.timing.booting(id)) running++;
       else if (this.net.hostIsUp(id)) spawn.push({ node: id, database: databaseSize(this.durable.get(id) as DurableState, this.opts.topology.storage) });
     }
@@ -357,12 +360,7 @@ export class Trial {
     this.statusDirty = true;
   }
 
-  /**
-   * A stop-the-world pause (a JVM GC pause): the process runs no timers, sends and handles
-   * nothing; its connections stay open and its peers' timeouts run. Whatever reaches it meanwhile
-   * (packets, timers, fsyncs, client requests) is handled in order when it resumes. Returns false
-   * when the server has no running process to pause.
-   */
+  /** A stop-the-world pause (JVM GC): no timers, nothing sent or handled, connections open, peers' timeouts run; what reached it is handled in order at the resume. False: no process. */
   pauseProcess(id: ServerId): boolean {
     if (!this.livePeers.get(id) || this.paused.has(id)) return false;
     this.paused.set(id, []);
@@ -388,6 +386,7 @@ export class Trial {
     if (prev && prev.writeAvailable === status.writeAvailable && prev.cause === status.cause && prev.quorumAvailable === status.quorumAvailable) return;
     this.meter.update(this.sim.nowUs, status);
     this.recorder.onStatus(this.sim.nowUs, status);
+    this.backup?.onStatus(this.sim.nowUs, status.writeAvailable);
   }
 }
 
