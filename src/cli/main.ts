@@ -12,6 +12,7 @@ import { registerSweep } from './commands/sweep.js';
 import { registerMerge } from './commands/merge.js';
 import { registerCheck } from './commands/check.js';
 import { registerDemo } from './commands/demo.js';
+import { registerPlan } from './commands/plan.js';
 
 /** Every command is declared here; each lives in commands/<name>.ts. */
 function program(): Command {
@@ -37,6 +38,7 @@ function program(): Command {
   registerMerge(p);
   registerCheck(p);
   registerDemo(p);
+  registerPlan(p);
   return p;
 }
 

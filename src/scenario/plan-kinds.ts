@@ -16,14 +16,15 @@ import { drawDelayUs } from '../net/index.js';
 import { RestartRun, type RestartStep } from './plan-restart.js';
 import { DONE, doneAt, RUNNING, type StepKindEntry, type StepRun, type StepStatus } from './plan-steps.js';
 import { RECONFIG_STEP } from './plan-reconfig.js';
+import { DR_STEP_KINDS } from './dr-steps.js';
 
 export type { RestartStep } from './plan-restart.js';
 
 function restartEntry(kind: 'restart' | 'upgrade', what: string): StepKindEntry<RestartStep> {
   return {
     kind,
-    keys: ['down', 'gate', 'gap'],
-    help: `${kind}: TARGET [down: DELAY] [gate: {timeout, onTimeout}] [gap: DURATION] — ${what}, one server at a time`,
+    keys: ['down', 'gate', 'gap', 'order'],
+    help: `${kind}: TARGET [down: DELAY] [gate: {timeout, onTimeout}] [gap: DURATION] [order: id|random] — ${what}, one server at a time`,
     parse(r, { path, value, fields }) {
       const target = r.target(value, `${path}.${kind}`);
       const downNode = fields.get('down');
@@ -32,12 +33,17 @@ function restartEntry(kind: 'restart' | 'upgrade', what: string): StepKindEntry<
       const gate = gateNode === undefined ? null : r.gate(gateNode, `${path}.gate`);
       const gapNode = fields.get('gap');
       const gapUs = gapNode === undefined ? 0 : r.duration(gapNode, `${path}.gap`);
-      if (target === undefined || down === undefined || gate === undefined || gapUs === undefined) return undefined;
-      return { kind, target, down, gate, gapUs };
+      const orderNode = fields.get('order');
+      const order = orderNode === undefined ? 'id' : r.choice(orderNode, `${path}.order`, ['id', 'random'] as const);
+      if (order === 'random' && target !== undefined && (target.kind === 'leader' || target.kind === 'followers' || target.kind === 'all')) {
+        return r.error(`${path}.order`, orderNode, `expected id: ${target.kind} is resolved one server at a time (leader-last), a random order applies to ids, voters or observers`), undefined;
+      }
+      if (target === undefined || down === undefined || gate === undefined || gapUs === undefined || order === undefined) return undefined;
+      return { kind, target, down, gate, gapUs, order };
     },
     describe: (s) =>
-      `${kind} ${formatTarget(s.target)}, down ${formatDelay(s.down)}${s.gate !== null ? `, ${formatGate(s.gate)}` : ''}${s.gapUs > 0 ? `, gap ${formatDurationUs(s.gapUs)}` : ''}`,
-    start: (_ctx, s) => new RestartRun(s),
+      `${kind} ${formatTarget(s.target)}, down ${formatDelay(s.down)}${s.gate !== null ? `, ${formatGate(s.gate)}` : ''}${s.gapUs > 0 ? `, gap ${formatDurationUs(s.gapUs)}` : ''}${s.order === 'random' ? ', random order' : ''}`,
+    start: (ctx, s) => new RestartRun(s, ctx),
     namedServers: (s) => (s.target.kind === 'servers' ? s.target.ids : []),
   };
 }
@@ -184,6 +190,8 @@ export const PLAN_STEP_KINDS: readonly StepKindEntry<any>[] = [
   serversEntry('stopAll'),
   serversEntry('startAll'),
   COPY_DATA,
+  // the DR failover runbook's detectLoss, promote, switchClients (scenario/dr-steps.ts)
+  ...DR_STEP_KINDS,
 ];
 
 /** The built-in table with more kinds (a test's, the DR runbook's); a kind named twice is an error. */

@@ -23,6 +23,21 @@ export interface RestartStep {
   readonly gate: GateSpec | null;
   /** a fixed wait after each server's start, µs (with a gate: at least this long) */
   readonly gapUs: number;
+  /**
+   * `random`: the servers of a `servers`, `voters` or `observers` target in a random order, drawn
+   * once when the step starts from its stream (the leader lands anywhere); `id`: as listed / by id
+   */
+  readonly order: 'id' | 'random';
+}
+
+/** A Fisher–Yates shuffle of `ids` from `rng` (a copy). */
+function shuffled(ids: readonly ServerId[], rng: StepContext['rng']): ServerId[] {
+  const out = [...ids];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = rng.int(0, i + 1);
+    [out[i], out[j]] = [out[j] as ServerId, out[i] as ServerId];
+  }
+  return out;
 }
 
 /**
@@ -64,14 +79,20 @@ export class RestartRun implements StepRun {
   readonly touched: ServerTouch[] = [];
   private readonly done = new Set<ServerId>();
   private phase: Phase = { at: 'pick' };
+  /** the target, with a random order drawn when the step starts */
+  private readonly target: PlanTarget;
 
-  constructor(private readonly step: RestartStep) {}
+  constructor(private readonly step: RestartStep, ctx: StepContext) {
+    const t = step.target;
+    const ids = t.kind === 'servers' ? t.ids : t.kind === 'voters' ? ctx.health.voters() : t.kind === 'observers' ? ctx.health.observers() : null;
+    this.target = step.order === 'random' && ids !== null ? { kind: 'servers', ids: shuffled(ids, ctx.rng) } : t;
+  }
 
   poll(ctx: StepContext): StepStatus {
     for (;;) {
       const p = this.phase;
       if (p.at === 'pick') {
-        const id = nextTarget(ctx, this.step.target, this.done);
+        const id = nextTarget(ctx, this.target, this.done);
         if (id === null) return DONE;
         if (id === 'wait') return RUNNING;
         this.stop(ctx, id);
@@ -132,6 +153,6 @@ export class RestartRun implements StepRun {
     const last = this.touched[this.touched.length - 1];
     if (last === undefined) return null;
     ctx.note(`rollback: ${this.step.kind} ${last.server} back to the old version`);
-    return new RestartRun({ ...this.step, kind: this.step.kind, target: { kind: 'servers', ids: [last.server] }, gate: null });
+    return new RestartRun({ ...this.step, target: { kind: 'servers', ids: [last.server] }, gate: null, order: 'id' }, ctx);
   }
 }

@@ -10,10 +10,15 @@
  * tolerance (the synced voters could not lose one more and keep a quorum: quorum size or fewer),
  * whether a quorum of voters was lost (down or cut apart), and the client writes that failed.
  */
-import type { Rng } from '../core/index.js';
+import type { Rng, Simulation } from '../core/index.js';
 import type { Plan } from '../config/plan.js';
 import type { ServerId, Topology, TrialEvent } from '../model/index.js';
+import type { Network } from '../net/index.js';
+import type { DowntimeMeter } from '../observe/index.js';
+import type { Peer } from '../zk/index.js';
 import type { FaultHost } from './fault-host.js';
+import { TrialHealth } from './plan-health.js';
+import { PRIORITY_FAULT, type SimEvent } from './sim-events.js';
 import type { PlanHealth, ServerTouch, StepContext, StepKindEntry, StepRun, StepStatus } from './plan-steps.js';
 
 /** A plan to run in a trial (TrialOptions.plan): the plan and the step-kind table it was read with. */
@@ -72,6 +77,17 @@ export interface PlanReport {
   readonly quorumLost: boolean;
   /** client writes that failed while the plan ran (with a workload; 0 without one) */
   readonly writesFailed: number;
+  /** the ensemble's state over [startUs, endUs], in order, adjacent segments of different states */
+  readonly strip: readonly StripSegment[];
+}
+
+/** `writes down` (no write leader), `no spare` (writes on, but a bare quorum synced), `spare` (one more voter may fail) */
+export type StripState = 'writes down' | 'no spare' | 'spare';
+
+export interface StripSegment {
+  readonly startUs: number;
+  readonly endUs: number;
+  readonly state: StripState;
 }
 
 interface Active {
@@ -82,7 +98,52 @@ interface Active {
 
 type MutableStep = { -readonly [K in keyof PlanStepReport]: PlanStepReport[K] } & { notes: { atUs: number; text: string }[] };
 
+/**
+ * The trial's `onEvent` with a plan: the runner sees each event first, then the caller's hook
+ * (TrialHooks.onEvent); without a plan, the caller's hook as it is.
+ */
+export function planEvents(opts: { readonly plan?: PlanSpec; readonly hooks?: { readonly onEvent?: (e: TrialEvent) => void } }, plan: () => PlanRunner | null): ((e: TrialEvent) => void) | null {
+  const user = opts.hooks?.onEvent ?? null;
+  if (opts.plan === undefined) return user;
+  return (e) => {
+    plan()?.onEvent(e);
+    user?.(e);
+  };
+}
+
+/** The parts of a trial (scenario/trial.ts) a plan runs against. */
+export interface PlanTrialParts {
+  readonly sim: Simulation<SimEvent>;
+  readonly topology: Topology;
+  readonly faults: FaultHost;
+  readonly peers: ReadonlyMap<ServerId, Peer | null>;
+  readonly net: Pick<Network, 'pathUp'>;
+  readonly meter: Pick<DowntimeMeter, 'current'>;
+  readonly rng: Rng;
+}
+
 export class PlanRunner {
+  /**
+   * The runner of `spec` inside a trial: its wake-ups are `plan` kernel events at fault priority
+   * (a step acts before deliveries due at the same instant, as a fault does); its health view
+   * reads the trial's live peers (scenario/plan-health.ts).
+   */
+  static inTrial(spec: PlanSpec, t: PlanTrialParts): PlanRunner {
+    const health = new TrialHealth(t.peers, t.net, t.faults);
+    return new PlanRunner(spec, {
+      get nowUs() {
+        return t.sim.nowUs;
+      },
+      topology: t.topology,
+      faults: t.faults,
+      health,
+      status: () => t.meter.current ?? { writeAvailable: false, quorumAvailable: false },
+      schedule: (atUs) => void t.sim.schedule(atUs, PRIORITY_FAULT, { kind: 'plan' }),
+      rng: t.rng,
+    });
+  }
+
+
   private readonly steps: MutableStep[];
   private readonly heldDown = new Set<ServerId>();
   private active: Active | null = null;
@@ -241,6 +302,7 @@ class PlanMeter {
   private noSpare = false;
   private noQuorum = false;
   private open = false;
+  readonly strip: { startUs: number; endUs: number; state: StripState }[] = [];
 
   begin(atUs: number, leader: ServerId | null): void {
     this.open = true;
@@ -266,6 +328,9 @@ class PlanMeter {
     this.noSpare = synced.length === 0 || synced.some((id) => !health.containsQuorum(synced.filter((x) => x !== id)));
     this.noQuorum = !status.quorumAvailable;
     if (this.noQuorum) this.quorumLost = true;
+    const state: StripState = this.writesDown ? 'writes down' : this.noSpare ? 'no spare' : 'spare';
+    const last = this.strip[this.strip.length - 1];
+    if (last === undefined || last.state !== state) this.strip.push({ startUs: atUs, endUs: atUs, state });
   }
 
   end(atUs: number): void {
@@ -274,12 +339,15 @@ class PlanMeter {
     this.open = false;
   }
 
-  totals(): Pick<PlanReport, 'elections' | 'leaders' | 'writeDownUs' | 'noSpareUs' | 'quorumLostUs' | 'quorumLost' | 'writesFailed'> {
+  totals(): Pick<PlanReport, 'elections' | 'leaders' | 'writeDownUs' | 'noSpareUs' | 'quorumLostUs' | 'quorumLost' | 'writesFailed' | 'strip'> {
     const { elections, leaders, writeDownUs, noSpareUs, quorumLostUs, quorumLost, writesFailed } = this;
-    return { elections, leaders: [...leaders], writeDownUs, noSpareUs, quorumLostUs, quorumLost, writesFailed };
+    const strip = this.strip.filter((x) => x.endUs > x.startUs).map((x) => ({ ...x }));
+    return { elections, leaders: [...leaders], writeDownUs, noSpareUs, quorumLostUs, quorumLost, writesFailed, strip };
   }
 
   private charge(atUs: number): void {
+    const last = this.strip[this.strip.length - 1];
+    if (last !== undefined) last.endUs = atUs;
     const dt = atUs - this.lastUs;
     this.lastUs = atUs;
     if (dt <= 0) return;

@@ -4,6 +4,7 @@ import type { DowntimeMeter, Recorder, SafetyChecker } from '../observe/index.js
 import type { DurableState, QuorumRule, UnsafeVariant } from '../zk/index.js';
 import type { LossRecord } from './backup.js';
 import type { FaultKinds } from './fault-kinds.js';
+import type { PlanReport, PlanSpec } from './plan-runner.js';
 import type { SimEvent } from './sim-events.js';
 import type { ClientView, WorkloadSpec } from './workload.js';
 
@@ -59,6 +60,8 @@ export interface TrialOptions {
    * @throws RangeError from runTrial when malformed
    */
   readonly cycleStartsUs?: readonly number[];
+  /** an operations plan to run in the trial (scenario/plan-runner.ts; its steps draw from the `plan` stream) */
+  readonly plan?: PlanSpec;
 }
 
 export interface TrialResult {
@@ -80,4 +83,6 @@ export interface TrialResult {
   readonly durable: ReadonlyMap<ServerId, DurableState>;
   /** the total losses and their restores (scenario/backup.ts); absent without a backup policy */
   readonly backup?: readonly LossRecord[];
+  /** what the plan did and cost (TrialOptions.plan); absent without a plan */
+  readonly plan?: PlanReport;
 }

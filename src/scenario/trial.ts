@@ -11,6 +11,7 @@ import { Membership } from './membership.js';
 import { buildPeerConfig, type PeerConfigInputs } from './peer-config.js';
 import { databaseSize, ProcessTiming, type BootStep, type DatabaseSize } from './process-timing.js';
 import { PRIORITY_FAULT, PRIORITY_NET, type SimEvent } from './sim-events.js';
+import { planEvents, PlanRunner } from './plan-runner.js';
 import { PeerTimers } from './timers.js';
 import { reachableVoters, STATUS_NEUTRAL, statusNow } from './trial-status.js';
 import { Workload, type WorkloadHost } from './workload.js';
@@ -38,6 +39,7 @@ export class Trial {
   private readonly timing: ProcessTiming;
   private readonly faults: FaultInjector;
   private readonly backup: BackupProcess | null;
+  private readonly plan: PlanRunner | null;
   private readonly peerInputs: PeerConfigInputs;
   private readonly workload: Workload | null = null;
   private lastEstablishedUs = 0;
@@ -90,7 +92,7 @@ export class Trial {
       reachableVoters: (self) => reachableVoters(this.membership.verifierInForce(), self, this.livePeers, this.net),
     };
     this.onReply = opts.hooks?.onReply ?? null;
-    this.onEvent = opts.hooks?.onEvent ?? null;
+    this.onEvent = planEvents(opts, () => this.plan);
     for (const s of topology.servers) {
       this.durable.set(s.id, new DurableState());
       this.livePeers.set(s.id, null);
@@ -99,6 +101,7 @@ export class Trial {
     const restoreAt = (atUs: number): void => void sim.schedule(atUs, PRIORITY_FAULT, { kind: 'restore' });
     this.backup = topology.backup ? new BackupProcess(topology.backup, this.injectorHost(), { durable: this.durable, safety: this.safety, rng: root.fork('backup'), scheduleRestore: restoreAt }) : null;
     this.faults = new FaultInjector(this.injectorHost(), opts.faults, opts.faultKinds ?? FAULT_KINDS_TABLE);
+    this.plan = opts.plan ? PlanRunner.inTrial(opts.plan, { sim, topology, faults: this.faults, peers: this.livePeers, net: this.net, meter: this.meter, rng: root.fork('plan') }) : null;
     opts.faults.forEach((f, index) => this.sim.schedule(f.atUs, PRIORITY_FAULT, { kind: 'fault', index }));
   }
 
@@ -121,12 +124,8 @@ export class Trial {
     const trial = this;
     const limit = this.opts.clientEventLimit ?? 0;
     return {
-      get nowUs() {
-        return trial.sim.nowUs;
-      },
-      get lastEstablishedUs() {
-        return trial.lastEstablishedUs;
-      },
+      get nowUs() { return trial.sim.nowUs; },
+      get lastEstablishedUs() { return trial.lastEstablishedUs; },
       scheduleAt: (atUs, ev) => void this.sim.schedule(atUs, PRIORITY_NET, ev),
       submitWrite: (node, writeId) => this.submitWrite(this.sim.nowUs + this.net.clientDelayUs(this.clientRng), node, writeId),
       serving: (node) => this.livePeers.get(node)?.serving === true && !this.paused.has(node),
@@ -144,9 +143,7 @@ export class Trial {
   private injectorHost(): InjectorHost {
     const trial = this;
     return {
-      get nowUs() {
-        return trial.sim.nowUs;
-      },
+      get nowUs() { return trial.sim.nowUs; },
       topology: this.opts.topology,
       net: this.net,
       membership: this.membership,
@@ -172,6 +169,7 @@ export class Trial {
   run(): TrialResult {
     this.startServers(this.opts.topology.servers.map((s) => s.id).filter((id) => !this.faults.heldAtStart.has(id)));
     this.workload?.start();
+    this.plan?.start();
     this.refreshStatus();
     if (this.onEvent !== null) this.handOverEvents(this.onEvent);
     this.sim.runUntil(this.opts.durationUs, (ev) => this.dispatch(ev));
@@ -192,6 +190,7 @@ export class Trial {
       messages: this.net.messagesSent,
       durable: this.durable,
       ...(this.backup ? { backup: this.backup.losses } : {}),
+      ...(this.plan ? { plan: this.plan.report(this.opts.durationUs) } : {}),
     };
   }
 
@@ -213,6 +212,9 @@ export class Trial {
         break;
       case 'restore':
         this.backup?.restore();
+        break;
+      case 'plan':
+        this.plan?.wake();
         break;
       case 'fsynced':
       case 'diskError':

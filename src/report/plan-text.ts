@@ -1,0 +1,69 @@
+/**
+ * `zksim plan` in text: one run's step-by-step timeline (each step's start and end, the servers
+ * it stopped and started, when each served again and when the gate held), then what the plan
+ * cost; and the side-by-side table of plan studies (montecarlo/plan-study.ts).
+ */
+import { formatSecondsFixed } from '../model/duration.js';
+import type { Distribution1, PlanStudy } from '../montecarlo/plan-study.js';
+import type { PlanReport } from '../scenario/plan-runner.js';
+
+const s3 = (us: number): string => `${formatSecondsFixed(us, 3)}s`;
+const at = (us: number | null): string => (us === null ? '—' : s3(us));
+
+/** Seconds with one decimal, for costs. */
+const s1 = (us: number): string => `${formatSecondsFixed(us, 1)}s`;
+
+/** One run's timeline and costs. */
+export function planRunText(r: PlanReport, topology: string, seed: string): string {
+  const lines: string[] = [`plan ${r.name} on ${topology} (seed ${seed}): ${r.outcome}, ${s3(r.startUs)} → ${s3(r.endUs)} (${s1(r.endUs - r.startUs)})`, ''];
+  r.steps.forEach((step, i) => {
+    if (step.outcome === 'not run') {
+      lines.push(`  ${i + 1}. ${step.text}: not run`);
+      return;
+    }
+    lines.push(`  ${i + 1}. ${step.text}`);
+    lines.push(`     ${at(step.startUs)} → ${at(step.endUs)}: ${step.outcome}${step.reason !== null ? ` (${step.reason})` : ''}`);
+    for (const t of step.servers) {
+      const gate = t.gateOkUs !== null ? `, gate held ${s3(t.gateOkUs)} (waited ${s1(t.gateOkUs - (t.startUs ?? t.gateOkUs))})` : '';
+      lines.push(`     server ${t.server}: stopped ${s3(t.stopUs)}, started ${at(t.startUs)}, serving ${at(t.servingUs)}${gate}`);
+    }
+  });
+  lines.push('');
+  lines.push(`elections caused:                   ${r.elections}${r.leaders.length > 0 ? ` (leaders ${r.leaders.join(' → ')})` : ''}`);
+  lines.push(`time without writes:                ${s3(r.writeDownUs)}`);
+  lines.push(`time with no spare fault tolerance: ${s3(r.noSpareUs)} (one more voter failure would stop writes)`);
+  lines.push(`quorum lost:                        ${r.quorumLost ? `yes, for ${s3(r.quorumLostUs)}` : 'no'}`);
+  lines.push(`client writes failed:               ${r.writesFailed}`);
+  return `${lines.join('\n')}\n`;
+}
+
+const pct = (p: number): string => `${(100 * p).toFixed(1)}%`;
+const num = (d: Distribution1): string => `${d.mean.toFixed(2)} [p95 ${d.p95.toFixed(0)}]`;
+const dur = (d: Distribution1): string => `${s1(d.mean)} [p95 ${s1(d.p95)}]`;
+
+/** The studies side by side, one row per plan. */
+export function planStudiesText(studies: readonly PlanStudy[], failures: string): string {
+  const first = studies[0];
+  const head = first === undefined ? '' : `${first.runs} runs per plan on ${first.topology}, seed ${first.seed}; failures: ${failures}\n\n`;
+  const rows = [['plan', 'P(quorum lost) [95% CI]', 'elections', 'no writes', 'no spare tolerance', 'duration', 'writes failed', 'outcomes']];
+  for (const s of studies) {
+    const outcomes = Object.entries(s.outcomes).filter(([, n]) => n > 0).map(([o, n]) => `${n} ${o}`).join(', ');
+    rows.push([
+      s.plan,
+      `${pct(s.quorumLost.p)} [${pct(s.quorumLost.ci95[0])}, ${pct(s.quorumLost.ci95[1])}]`,
+      num(s.elections),
+      dur(s.writeDownUs),
+      dur(s.noSpareUs),
+      dur(s.durationUs),
+      s.writesFailed.mean.toFixed(1),
+      outcomes,
+    ]);
+  }
+  const widths = (rows[0] as string[]).map((_, c) => Math.max(...rows.map((r) => (r[c] as string).length)));
+  const table = rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c] as number)).join('  ').trimEnd()).join('\n');
+  const notes =
+    '\n\nelections: leaders newly established while the plan ran (mean [p95]); no writes, no spare tolerance, duration: per run, mean [p95];' +
+    '\nno spare tolerance: the synced voters were a bare quorum or fewer, so one more voter failure would stop writes;' +
+    `\nruns in which a failure struck while the plan ran: ${studies.map((s) => `${s.plan} ${s.runsWithFailures}`).join(', ')}\n`;
+  return head + table + notes;
+}
