@@ -1,0 +1,168 @@
+/**
+ * A DR drill (issue 14 §2): a trial of the primary ensemble under a fault (the primary region
+ * lost, or cut off), a runbook plan (scenario/dr-steps.ts) and a workload, and what it cost as the
+ * clients see it — RTO, RPO counted exactly, and split brain.
+ *
+ * Two DR designs:
+ * - (a) observers of the primary ensemble in the DR region (topologies/n5-3az-dr.yaml). They are
+ *   simulated server by server: they follow the leader's INFORMs ~one cross-region delay behind,
+ *   and `promote` rewrites their config to a voting ensemble of their own. The promoted history
+ *   is the longest log among them at the end of the run.
+ * - (b) a separate standby ensemble fed by asynchronous replication (a topology's `dr:` section,
+ *   model/dr.ts). ZooKeeper has no cross-cluster replication; `AsyncReplica` models any external
+ *   replicator abstractly: each txn the primary's leader commits is applied on the standby `lag`
+ *   later, in zxid order. The lag is the time a txn exists only in the primary region, so at the
+ *   loss whatever the standby has not applied is gone. The standby's own servers, elections and
+ *   commit latency are not simulated: it takes writes from the `promote` instant.
+ */
+import { Rng, sample } from '../core/index.js';
+import type { Distribution, ServerId, TrialEvent } from '../model/index.js';
+import type { Invariant } from '../observe/index.js';
+import type { DrSite, PromoteStep } from './dr-steps.js';
+import type { PlanReport, PlanSpec } from './plan-runner.js';
+import type { TraceRecord, TrialOptions, TrialResult } from './trial-types.js';
+import { runTrial } from './trial.js';
+
+/**
+ * Design (b)'s standby: the primary's committed history delayed by the lag. A txn committed at
+ * c with lag draw ℓ is applied at max(c + ℓ, the previous txn's instant) — a replicator applies in
+ * zxid order, so the standby's history is always a prefix of the primary's.
+ */
+export class AsyncReplica {
+  private readonly seen = new Set<number>();
+  private readonly applied: { readonly writeId: number; readonly appliedUs: number }[] = [];
+  private lastUs = 0;
+
+  /** `rng` is the drill's own `dr` stream: its draws shift no other model's */
+  constructor(
+    private readonly lag: Distribution,
+    private readonly rng: Rng,
+  ) {}
+
+  /** The primary's leader committed `zxid` (carrying client write `writeId`, 0 for internal txns) at `atUs`. */
+  onCommit(atUs: number, zxid: number, writeId: number): void {
+    if (this.seen.has(zxid)) return; // a new leader re-commits what it synced: the first commit counts
+    this.seen.add(zxid);
+    const lagUs = Math.max(0, Math.round(sample(this.lag, this.rng)));
+    this.lastUs = Math.max(this.lastUs, atUs + lagUs);
+    if (writeId > 0) this.applied.push({ writeId, appliedUs: this.lastUs });
+  }
+
+  /** Client writes the standby had applied by `atUs` (µs). */
+  historyAt(atUs: number): Set<number> {
+    return new Set(this.applied.filter((a) => a.appliedUs <= atUs).map((a) => a.writeId));
+  }
+}
+
+/** What a drill measured (times in µs of simulated time; null: it did not happen in the run). */
+export interface DrOutcome {
+  readonly design: 'observers' | 'async';
+  /** the DR servers promoted (design a); [] for the standby */
+  readonly site: readonly ServerId[];
+  /** the first fault of the run: the primary region lost or cut off */
+  readonly lossUs: number | null;
+  /** the runbook's detectLoss, promote and switchClients steps done */
+  readonly detectedUs: number | null;
+  readonly promotedUs: number | null;
+  readonly switchedUs: number | null;
+  /** the first write the DR site acknowledged at or after the switch (the standby: the switch itself) */
+  readonly resumedUs: number | null;
+  /** RTO: loss → resumed, the time without writes as the application sees it */
+  readonly rtoUs: number | null;
+  /** writes the primary acknowledged to clients before the promotion */
+  readonly ackedBeforePromotion: number;
+  /** RPO: of those, how many the promoted history lacks (exact, not capped); null without a promotion */
+  readonly rpoWrites: number | null;
+  /** when the lost writes had been acknowledged: the first and the last */
+  readonly lostAckedUs: { readonly first: number; readonly last: number } | null;
+  /** writes the old primary acknowledged after the DR site was promoted: absent from the promoted history */
+  readonly primaryAckedAfterPromotion: number;
+  /** writes the DR site acknowledged after its promotion (design a) */
+  readonly siteAcked: number;
+  /** both sites acknowledged writes after the promotion: two ensembles, two histories */
+  readonly splitBrain: boolean;
+  /** the safety checkers' verdict (observe/safety.ts), every invariant */
+  readonly violations: Readonly<Record<Invariant, number>>;
+}
+
+interface Ack {
+  readonly writeId: number;
+  readonly atUs: number;
+  readonly server: ServerId;
+}
+
+/** A drill's trial: the trial's options, with the runbook plan required. */
+export type DrDrillOptions = Omit<TrialOptions, 'plan' | 'hooks' | 'trace' | 'clientEventLimit'> & { readonly plan: PlanSpec };
+
+/** Runs one drill and accounts for it. */
+export function runDrDrill(opts: DrDrillOptions): { readonly result: TrialResult; readonly outcome: DrOutcome; readonly events: readonly TrialEvent[] } {
+  const site = promotedSite(opts.plan);
+  const replica = site?.kind === 'standby' && opts.topology.dr !== undefined ? new AsyncReplica(opts.topology.dr.lag, new Rng(opts.seed).fork('dr')) : null;
+  const events: TrialEvent[] = [];
+  const trace = replica === null ? undefined : (r: TraceRecord) => {
+    if (r.type === 'peer' && r.event.type === 'committed') replica.onCommit(r.tUs, r.event.zxid, r.event.writeId);
+  };
+  const result = runTrial({
+    ...opts,
+    clientEventLimit: Number.MAX_SAFE_INTEGER,
+    hooks: { onEvent: (e) => void events.push(e) },
+    ...(trace === undefined ? {} : { trace }),
+  });
+  return { result, outcome: accountDrill(opts.plan, result, events, replica), events };
+}
+
+function promotedSite(spec: PlanSpec): DrSite | null {
+  const step = spec.plan.steps.find((s) => s.kind === 'promote') as PromoteStep | undefined;
+  return step?.site ?? null;
+}
+
+function stepDoneUs(plan: PlanReport | undefined, kind: string): number | null {
+  const s = plan?.steps.find((x) => x.kind === kind && x.outcome === 'done');
+  return s?.endUs ?? null;
+}
+
+/** Reads the drill's numbers off its events, plan report and final disks. */
+export function accountDrill(spec: PlanSpec, result: TrialResult, events: readonly TrialEvent[], replica: AsyncReplica | null): DrOutcome {
+  const site = promotedSite(spec);
+  const ids = site?.kind === 'servers' ? site.ids : [];
+  const lossUs = events.find((e) => e.type === 'faultApplied')?.atUs ?? null;
+  const detectedUs = stepDoneUs(result.plan, 'detectLoss');
+  const promotedUs = stepDoneUs(result.plan, 'promote');
+  const switchedUs = stepDoneUs(result.plan, 'switchClients');
+  const acks: Ack[] = events.flatMap((e) => (e.type === 'writeCommitted' ? [{ writeId: e.writeId, atUs: e.atUs, server: e.server }] : []));
+  const onSite = (a: Ack): boolean => ids.includes(a.server) && promotedUs !== null && a.atUs >= promotedUs;
+  const resumedUs = replica !== null ? switchedUs : switchedUs === null ? null : (acks.find((a) => onSite(a) && a.atUs >= switchedUs)?.atUs ?? null);
+  // Before the promotion every acknowledged write is the primary's; after it, the primary's are split-brain writes.
+  const before = promotedUs === null ? [] : acks.filter((a) => a.atUs < promotedUs);
+  const history = promotedUs === null ? null : replica !== null ? replica.historyAt(Math.min(lossUs ?? promotedUs, promotedUs)) : longestHistory(result, ids);
+  const lost = history === null ? [] : before.filter((a) => !history.has(a.writeId));
+  const primaryAfter = promotedUs === null ? 0 : acks.filter((a) => a.atUs >= promotedUs && !ids.includes(a.server)).length;
+  const siteAcked = acks.filter(onSite).length;
+  return {
+    design: replica !== null ? 'async' : 'observers',
+    site: [...ids],
+    lossUs,
+    detectedUs,
+    promotedUs,
+    switchedUs,
+    resumedUs,
+    rtoUs: resumedUs !== null && lossUs !== null ? resumedUs - lossUs : null,
+    ackedBeforePromotion: before.length,
+    rpoWrites: history === null ? null : lost.length,
+    lostAckedUs: lost.length === 0 ? null : { first: (lost[0] as Ack).atUs, last: (lost[lost.length - 1] as Ack).atUs },
+    primaryAckedAfterPromotion: primaryAfter,
+    siteAcked,
+    splitBrain: primaryAfter > 0 && (siteAcked > 0 || replica !== null),
+    violations: result.safety.countsByInvariant(),
+  };
+}
+
+/** The promoted servers' history: the client writes in the longest log among them at the end of the run. */
+function longestHistory(result: TrialResult, ids: readonly ServerId[]): Set<number> {
+  let best: readonly { readonly writeId: number }[] = [];
+  for (const id of ids) {
+    const log = result.durable.get(id)?.log ?? [];
+    if (log.length > best.length) best = log;
+  }
+  return new Set(best.filter((t) => t.writeId > 0).map((t) => t.writeId));
+}
