@@ -75,19 +75,6 @@ export interface PlanStudy {
   readonly first: PlanReport;
 }
 
-/** `zksim plan --json` (schemas/plan.schema.json): the inputs, then one study per plan, in the order given. */
-export interface PlanDocument {
-  readonly version: string;
-  readonly command: 'plan';
-  readonly topology: string;
-  readonly seed: string;
-  readonly runs: number;
-  /** the failure model's experiment name; null without --failures */
-  readonly failures: string | null;
-  readonly writesPerSec: number;
-  readonly plans: readonly PlanStudy[];
-}
-
 /** One run of the plan: trial `index` of the study, with the failures sampled for it. */
 export function runPlanOnce(input: PlanStudyInput, index: number): { readonly report: PlanReport; readonly sampled: readonly FaultSpec[] } {
   const seed = deriveSeed(input.seed, index);

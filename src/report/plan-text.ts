@@ -3,48 +3,47 @@
  * it stopped and started, when each served again and when the gate held), then what the plan
  * cost; and the side-by-side table of plan studies (montecarlo/plan-study.ts).
  */
-import { formatSecondsFixed } from '../model/duration.js';
-import type { Distribution1, PlanStudy } from '../montecarlo/plan-study.js';
-import type { PlanReport } from '../scenario/plan-runner.js';
+import type { PlanDocument, PlanRunJson, SpreadJson } from './plan-json.js';
 
-const s3 = (us: number): string => `${formatSecondsFixed(us, 3)}s`;
-const at = (us: number | null): string => (us === null ? '—' : s3(us));
+const s3 = (ms: number): string => `${(ms / 1000).toFixed(3)}s`;
+const at = (ms: number | null): string => (ms === null ? '—' : s3(ms));
 
 /** Seconds with one decimal, for costs. */
-const s1 = (us: number): string => `${formatSecondsFixed(us, 1)}s`;
+const s1 = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
 
 /** One run's timeline and costs. */
-export function planRunText(r: PlanReport, topology: string, seed: string): string {
-  const lines: string[] = [`plan ${r.name} on ${topology} (seed ${seed}): ${r.outcome}, ${s3(r.startUs)} → ${s3(r.endUs)} (${s1(r.endUs - r.startUs)})`, ''];
+export function planRunText(r: PlanRunJson, topology: string, seed: string): string {
+  const lines: string[] = [`plan ${r.name} on ${topology} (seed ${seed}): ${r.outcome}, ${s3(r.startMs)} → ${s3(r.endMs)} (${s1(r.endMs - r.startMs)})`, ''];
   r.steps.forEach((step, i) => {
     if (step.outcome === 'not run') {
       lines.push(`  ${i + 1}. ${step.text}: not run`);
       return;
     }
     lines.push(`  ${i + 1}. ${step.text}`);
-    lines.push(`     ${at(step.startUs)} → ${at(step.endUs)}: ${step.outcome}${step.reason !== null ? ` (${step.reason})` : ''}`);
+    lines.push(`     ${at(step.startMs)} → ${at(step.endMs)}: ${step.outcome}${step.reason !== null ? ` (${step.reason})` : ''}`);
     for (const t of step.servers) {
-      const gate = t.gateOkUs !== null ? `, gate held ${s3(t.gateOkUs)} (waited ${s1(t.gateOkUs - (t.startUs ?? t.gateOkUs))})` : '';
-      lines.push(`     server ${t.server}: stopped ${s3(t.stopUs)}, started ${at(t.startUs)}, serving ${at(t.servingUs)}${gate}`);
+      const gate = t.gateOkMs !== null ? `, gate held ${s3(t.gateOkMs)}` : '';
+      lines.push(`     server ${t.server}: stopped ${s3(t.stopMs)}, started ${at(t.startMs)}, serving ${at(t.servingMs)}${gate}`);
     }
+    for (const n of step.notes.filter((x) => !/: (stopped|started)$/.test(x.text) && !x.text.startsWith('gate: healthy'))) lines.push(`     ${s3(n.atMs)} ${n.text}`);
   });
   lines.push('');
   lines.push(`elections caused:                   ${r.elections}${r.leaders.length > 0 ? ` (leaders ${r.leaders.join(' → ')})` : ''}`);
-  lines.push(`time without writes:                ${s3(r.writeDownUs)}`);
-  lines.push(`time with no spare fault tolerance: ${s3(r.noSpareUs)} (one more voter failure would stop writes)`);
-  lines.push(`quorum lost:                        ${r.quorumLost ? `yes, for ${s3(r.quorumLostUs)}` : 'no'}`);
+  lines.push(`time without writes:                ${s3(r.writeDownMs)}`);
+  lines.push(`time with no spare fault tolerance: ${s3(r.noSpareMs)} (one more voter failure would stop writes)`);
+  lines.push(`quorum lost:                        ${r.quorumLost ? `yes, for ${s3(r.quorumLostMs)}` : 'no'}`);
   lines.push(`client writes failed:               ${r.writesFailed}`);
   return `${lines.join('\n')}\n`;
 }
 
 const pct = (p: number): string => `${(100 * p).toFixed(1)}%`;
-const num = (d: Distribution1): string => `${d.mean.toFixed(2)} [p95 ${d.p95.toFixed(0)}]`;
-const dur = (d: Distribution1): string => `${s1(d.mean)} [p95 ${s1(d.p95)}]`;
+const num = (d: SpreadJson): string => `${d.mean.toFixed(2)} [p95 ${d.p95.toFixed(0)}]`;
+const dur = (d: SpreadJson): string => `${s1(d.mean)} [p95 ${s1(d.p95)}]`;
 
 /** The studies side by side, one row per plan. */
-export function planStudiesText(studies: readonly PlanStudy[], failures: string): string {
-  const first = studies[0];
-  const head = first === undefined ? '' : `${first.runs} runs per plan on ${first.topology}, seed ${first.seed}; failures: ${failures}\n\n`;
+export function planStudiesText(doc: PlanDocument): string {
+  const studies = doc.plans;
+  const head = `${doc.runs} run${doc.runs === 1 ? '' : 's'} per plan on ${doc.topology}, seed ${doc.seed}; failures: ${doc.failures ?? 'none'}${doc.faults.length > 0 ? `; faults: ${doc.faults.join(' ')}` : ''}\n\n`;
   const rows = [['plan', 'P(quorum lost) [95% CI]', 'elections', 'no writes', 'no spare tolerance', 'duration', 'writes failed', 'outcomes']];
   for (const s of studies) {
     const outcomes = Object.entries(s.outcomes).filter(([, n]) => n > 0).map(([o, n]) => `${n} ${o}`).join(', ');
@@ -52,9 +51,9 @@ export function planStudiesText(studies: readonly PlanStudy[], failures: string)
       s.plan,
       `${pct(s.quorumLost.p)} [${pct(s.quorumLost.ci95[0])}, ${pct(s.quorumLost.ci95[1])}]`,
       num(s.elections),
-      dur(s.writeDownUs),
-      dur(s.noSpareUs),
-      dur(s.durationUs),
+      dur(s.writeDownMs),
+      dur(s.noSpareMs),
+      dur(s.durationMs),
       s.writesFailed.mean.toFixed(1),
       outcomes,
     ]);

@@ -3,7 +3,8 @@ import { formatConfigError } from '../../config/index.js';
 import { parsePlan, type Plan } from '../../config/plan.js';
 import { formatDurationUs } from '../../model/duration.js';
 import type { Experiment, Topology } from '../../model/index.js';
-import { runPlanStudy, type PlanDocument, type PlanStudy } from '../../montecarlo/plan-study.js';
+import { runPlanStudy, type PlanStudy } from '../../montecarlo/plan-study.js';
+import { planStudyJson, type PlanDocument } from '../../report/plan-json.js';
 import { planRunText, planStudiesText } from '../../report/plan-text.js';
 import { DEFAULT_SESSION_TIMEOUT_US } from '../../scenario/index.js';
 import { PLAN_STEP_KINDS } from '../../scenario/plan-kinds.js';
@@ -95,8 +96,8 @@ async function planCommand(files: string[], opts: PlanOptions): Promise<void> {
   if (showProgress) process.stderr.write('\r\x1b[K');
   const doc = planDocument(studies, topology, seed, experiment, opts);
   if (opts.json) print(`${JSON.stringify(doc, null, 2)}\n`);
-  else if (runs === 1 && studies.length === 1) print(planRunText((studies[0] as PlanStudy).first, topology.name, seed));
-  else print(planStudiesText(studies, experiment === null ? 'none' : (opts.failures as string)));
+  else if (runs === 1 && doc.plans.length === 1) print(planRunText((doc.plans[0] as PlanDocument['plans'][number]).first, topology.name, seed));
+  else print(planStudiesText(doc));
   if (opts.out !== undefined) {
     const warnings = await writePlanCharts(doc, opts.out);
     for (const w of warnings) printError(`zksim: warning: ${w}\n`);
@@ -106,13 +107,14 @@ async function planCommand(files: string[], opts: PlanOptions): Promise<void> {
 
 function planDocument(studies: readonly PlanStudy[], topology: Topology, seed: string, experiment: Experiment | null, opts: PlanOptions): PlanDocument {
   return {
+    kind: 'zksim-plan',
     version: packageVersion(),
-    command: 'plan',
     topology: topology.name,
     seed,
     runs: studies[0]?.runs ?? 0,
     failures: experiment?.name ?? null,
+    faults: [...(opts.fault ?? [])],
     writesPerSec: Number(opts.writes),
-    plans: studies,
+    plans: studies.map(planStudyJson),
   };
 }

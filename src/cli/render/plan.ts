@@ -4,7 +4,7 @@
  */
 import { planCharts } from '../../report/charts/plan.js';
 import { specJson } from '../../report/export/index.js';
-import type { PlanDocument } from '../../montecarlo/plan-study.js';
+import type { PlanDocument } from '../../report/plan-json.js';
 import { svgRenderer } from './index.js';
 import { fontsAvailable, pngTooLarge, svgToPng } from './png.js';
 import { writeFilesAtomic, type OutputFile } from './write.js';

@@ -6,8 +6,7 @@
  * P(quorum lost).
  */
 import type { TopLevelSpec } from 'vega-lite';
-import type { PlanDocument } from '../../montecarlo/plan-study.js';
-import type { PlanReport } from '../../scenario/plan-runner.js';
+import type { PlanDocument, PlanRunJson } from '../plan-json.js';
 import { CHART_CONFIG, subtitle, type Chart } from './common.js';
 
 const STATE_COLORS = { domain: ['spare', 'no spare', 'writes down', 'server down', 'server starting', 'step'], range: ['#4c9f38', '#f2a900', '#d62728', '#7f7f7f', '#9ecae1', '#3b6ea8'] };
@@ -20,19 +19,19 @@ interface Bar {
   readonly label: string;
 }
 
-function bars(r: PlanReport): Bar[] {
-  const t0 = r.startUs;
-  const s = (us: number | null): number => ((us ?? r.endUs) - t0) / 1e6;
+function bars(r: PlanRunJson): Bar[] {
+  const t0 = r.startMs;
+  const s = (ms: number | null): number => ((ms ?? r.endMs) - t0) / 1000;
   const out: Bar[] = [];
   r.steps.forEach((step, i) => {
-    if (step.startUs === null) return;
-    out.push({ row: `step ${i + 1}: ${step.kind}`, fromS: s(step.startUs), toS: Math.max(s(step.endUs), s(step.startUs) + 0.5), what: 'step', label: `${step.text} (${step.outcome})` });
+    if (step.startMs === null) return;
+    out.push({ row: `step ${i + 1}: ${step.kind}`, fromS: s(step.startMs), toS: Math.max(s(step.endMs), s(step.startMs) + 0.5), what: 'step', label: `${step.text} (${step.outcome})` });
     for (const t of step.servers) {
-      out.push({ row: `server ${t.server}`, fromS: s(t.stopUs), toS: s(t.startUs), what: 'server down', label: `server ${t.server} down (step ${i + 1})` });
-      if (t.startUs !== null) out.push({ row: `server ${t.server}`, fromS: s(t.startUs), toS: s(t.servingUs), what: 'server starting', label: `server ${t.server} starting and syncing` });
+      out.push({ row: `server ${t.server}`, fromS: s(t.stopMs), toS: s(t.startMs), what: 'server down', label: `server ${t.server} down (step ${i + 1})` });
+      if (t.startMs !== null) out.push({ row: `server ${t.server}`, fromS: s(t.startMs), toS: s(t.servingMs), what: 'server starting', label: `server ${t.server} starting and syncing` });
     }
   });
-  for (const seg of r.strip) out.push({ row: 'ensemble', fromS: s(seg.startUs), toS: s(seg.endUs), what: seg.state, label: seg.state });
+  for (const seg of r.strip) out.push({ row: 'ensemble', fromS: s(seg.startMs), toS: s(seg.endMs), what: seg.state, label: seg.state });
   return out;
 }
 
@@ -64,8 +63,8 @@ export function planTimeline(doc: PlanDocument): TopLevelSpec {
 export function planComparison(doc: PlanDocument): TopLevelSpec {
   const values = doc.plans.flatMap((p) => [
     { plan: p.plan, metric: 'elections per run', value: p.elections.mean, lo: p.elections.ci95[0], hi: p.elections.ci95[1] },
-    { plan: p.plan, metric: 'time without writes (s)', value: p.writeDownUs.mean / 1e6, lo: p.writeDownUs.ci95[0] / 1e6, hi: p.writeDownUs.ci95[1] / 1e6 },
-    { plan: p.plan, metric: 'time with no spare tolerance (s)', value: p.noSpareUs.mean / 1e6, lo: p.noSpareUs.ci95[0] / 1e6, hi: p.noSpareUs.ci95[1] / 1e6 },
+    { plan: p.plan, metric: 'time without writes (s)', value: p.writeDownMs.mean / 1000, lo: p.writeDownMs.ci95[0] / 1000, hi: p.writeDownMs.ci95[1] / 1000 },
+    { plan: p.plan, metric: 'time with no spare tolerance (s)', value: p.noSpareMs.mean / 1000, lo: p.noSpareMs.ci95[0] / 1000, hi: p.noSpareMs.ci95[1] / 1000 },
     { plan: p.plan, metric: 'P(quorum lost) (%)', value: 100 * p.quorumLost.p, lo: 100 * p.quorumLost.ci95[0], hi: 100 * p.quorumLost.ci95[1] },
   ]);
   return {
