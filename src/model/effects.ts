@@ -2,7 +2,7 @@ import type { PeerState, ServerId, ZabPhase } from './ids.js';
 import type { Notification, QuorumPacket, SyncMode } from './messages.js';
 import type { ProcessStep } from './events.js';
 import type { Zxid } from './zxid.js';
-import type { ReconfigChange } from './reconfig.js';
+import type { Member, ReconfigChange, ReconfigRefusal } from './reconfig.js';
 
 /** Named per-peer timers; setting a timer replaces a pending one with the same name. */
 export type TimerName = string;
@@ -96,7 +96,8 @@ export type PeerEvent =
   | { readonly type: 'electionStarted'; readonly round: number }
   /** FLE poll timed out with no notification: votes re-sent, the next wait doubled (capped) */
   | { readonly type: 'notificationTimeout'; readonly round: number; readonly nextWaitUs: number }
-  | { readonly type: 'decided'; readonly leader: ServerId; readonly round: number; readonly viaFinalizeWait: boolean }
+  /** `state`: the role taken (a non-member follows as a non-voting FOLLOWING; absent: LEADING if the leader is itself, else by voter-ness) */
+  | { readonly type: 'decided'; readonly leader: ServerId; readonly round: number; readonly viaFinalizeWait: boolean; readonly state?: Exclude<PeerState, 'LOOKING'> }
   | { readonly type: 'epochProposed'; readonly epoch: number }
   /** leader: a quorum acked NEWLEADER — the leader is established for this epoch */
   | { readonly type: 'established'; readonly epoch: number; readonly quorum: readonly ServerId[] }
@@ -112,6 +113,10 @@ export type PeerEvent =
   /** the server's history was cut back (TRUNC) or replaced (SNAP) to `keep` entries */
   | { readonly type: 'historyCut'; readonly keep: number; readonly mode: SyncMode }
   | { readonly type: 'epochs'; readonly acceptedEpoch: number; readonly currentEpoch: number }
+  /** the leader proposed, refused or committed a reconfig (zk/reconfig.ts; model/events.ts ReconfigEvent) */
+  | { readonly type: 'reconfigProposed'; readonly zxid: Zxid; readonly members: readonly Member[] }
+  | { readonly type: 'reconfigRefused'; readonly reason: ReconfigRefusal; readonly members: readonly Member[] }
+  | { readonly type: 'reconfigCommitted'; readonly version: Zxid; readonly members: readonly Member[]; readonly designatedLeader: ServerId }
   /**
    * A step of the failover path finished (issue 13): a role shut down or set up, an epoch file
    * written (acceptedEpoch/currentEpoch, one fsync), a snapshot taken (takeSnapshot: the data

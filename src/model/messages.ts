@@ -1,5 +1,6 @@
 import type { PeerState, ServerId } from './ids.js';
 import type { Zxid } from './zxid.js';
+import type { ClusterConfig } from './reconfig.js';
 
 /**
  * FLE notification (FastLeaderElection.Notification / ToSend). Travels on the election channel,
@@ -18,6 +19,12 @@ export interface Notification {
   readonly electionEpoch: number;
   /** proposed leader's currentEpoch */
   readonly peerEpoch: number;
+  /**
+   * The sender's committed configuration (the notification's config bytes and version,
+   * FastLeaderElection.buildMsg with self.getQuorumVerifier()): a LOOKING receiver adopts a newer
+   * one and restarts its election. Absent for peers built without reconfiguration (tests).
+   */
+  readonly config?: ClusterConfig;
 }
 
 /** One transaction as it travels in PROPOSAL/INFORM and sync streams. */
@@ -25,6 +32,8 @@ export interface Txn {
   readonly zxid: Zxid;
   /** client write id, so a client can recognise its write in any history (0 = internal) */
   readonly writeId: number;
+  /** a reconfig txn (OpCode.reconfig: SetDataTxn of /zookeeper/config): the configuration it makes, its version = zxid */
+  readonly config?: ClusterConfig;
 }
 
 export type SyncMode = 'DIFF' | 'TRUNC' | 'SNAP';
@@ -51,7 +60,8 @@ export type QuorumPacket =
       /** bytes moved, for transfer-time modelling */
       readonly bytes: number;
     }
-  | { readonly type: 'NEWLEADER'; readonly epoch: number }
+  /** `config`: the leader's last-seen configuration (LearnerHandler: learnerMaster.getQuorumVerifierBytes()), adopted at UPTODATE */
+  | { readonly type: 'NEWLEADER'; readonly epoch: number; readonly config?: ClusterConfig }
   | { readonly type: 'ACK'; readonly zxid: Zxid }
   /**
    * `pingOriginUs` is not in ZooKeeper's packet: it stands in for the PINGs the lazy heartbeat
@@ -63,4 +73,11 @@ export type QuorumPacket =
   | { readonly type: 'PROPOSAL'; readonly txn: Txn }
   | { readonly type: 'COMMIT'; readonly zxid: Zxid }
   | { readonly type: 'INFORM'; readonly txn: Txn }
-  | { readonly type: 'REQUEST'; readonly writeId: number };
+  | { readonly type: 'REQUEST'; readonly writeId: number }
+  /**
+   * A reconfig committed (Leader.commitAndActivate to followers; informAndActivate, carrying the
+   * txn, to observers): activate its configuration and follow `designatedLeader`
+   * (Leader.getDesignatedLeader).
+   */
+  | { readonly type: 'COMMITANDACTIVATE'; readonly zxid: Zxid; readonly designatedLeader: ServerId }
+  | { readonly type: 'INFORMANDACTIVATE'; readonly txn: Txn; readonly designatedLeader: ServerId };

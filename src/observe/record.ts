@@ -104,6 +104,7 @@ export class Recorder {
    * delivered): those fall through without allocating.
    */
   onPeerEvent(atUs: number, node: ServerId, e: PeerEvent): void {
+    if (e.type === 'reconfigProposed' || e.type === 'reconfigRefused' || e.type === 'reconfigCommitted') return void this.events.push({ ...e, atUs, server: node });
     switch (e.type) {
       case 'state':
         if (e.state === 'LOOKING') {
@@ -121,7 +122,7 @@ export class Recorder {
         this.events.push({ type: 'notificationTimeout', atUs, server: node, round: e.round, nextWaitUs: e.nextWaitUs });
         break;
       case 'decided': {
-        const role = e.leader === node ? 'LEADING' : this.isVoter(node) ? 'FOLLOWING' : 'OBSERVING';
+        const role = e.state ?? (e.leader === node ? 'LEADING' : this.isVoter(node) ? 'FOLLOWING' : 'OBSERVING');
         this.events.push({ type: 'roleDecided', atUs, server: node, role, leader: e.leader, round: e.round, viaFinalizeWait: e.viaFinalizeWait });
         if (e.leader === node) {
           this.decidedLeadingUs.set(node, atUs);

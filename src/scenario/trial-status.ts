@@ -9,7 +9,7 @@ import { clusterStatus, type ClusterStatus } from '../observe/index.js';
 import type { Peer, QuorumVerifier } from '../zk/index.js';
 
 /** Peer events that cannot change the cluster's status (no role, phase, leader or membership changes): no status refresh. */
-export const STATUS_NEUTRAL: ReadonlySet<string> = new Set(['committed', 'epochs', 'delivered', 'stepDone', 'electionStarted', 'notificationTimeout', 'epochProposed']);
+export const STATUS_NEUTRAL: ReadonlySet<string> = new Set(['committed', 'epochs', 'delivered', 'stepDone', 'electionStarted', 'notificationTimeout', 'epochProposed', 'reconfigProposed', 'reconfigRefused']);
 
 /** The status now; a paused process answers nobody, so for availability it is as good as gone until it resumes. */
 export function statusNow(live: ReadonlyMap<ServerId, Peer | null>, paused: ReadonlyMap<ServerId, unknown>, net: Network, verifier: QuorumVerifier, starting: ReadonlySet<ServerId>): ClusterStatus {

@@ -4,6 +4,7 @@ import type { SyncSettings } from './sync.js';
 import type { TxnLog } from './txnlog.js';
 import type { QuorumVerifier } from './quorum.js';
 import type { UnsafeRules } from './unsafe.js';
+import type { PeerConfigs } from './reconfig.js';
 
 /** Static configuration of one peer: zoo.cfg values in microseconds plus its place in the ensemble. */
 export interface PeerConfig {
@@ -54,6 +55,15 @@ export interface PeerContext {
   readonly log: TxnLog;
   readonly nowUs: number;
   readonly state: PeerState;
+  /** the committed and last-seen configurations (zk/reconfig.ts): every quorum the roles count comes from here */
+  readonly configs: PeerConfigs;
+  /**
+   * QuorumPeer.processReconfig(qv, suggestedLeaderId, zxid): commit `config` (when newer and
+   * reconfig is enabled), update the learner type and the vote (to `designated` when given);
+   * returns whether the role or the leader changed — the caller then leaves its role, and the
+   * peer goes straight to the role its vote says (updateServerState with reconfigFlag set).
+   */
+  processReconfig(config: ClusterConfig, designated: ServerId | null): boolean;
   emit(effect: PeerEffect): void;
   event(event: PeerEvent): void;
   setTimer(timer: TimerName, afterUs: number): void;

@@ -50,7 +50,7 @@ export class Election {
   start(): void {
     const { config, durable } = this.ctx;
     this.logicalclock += 1;
-    this.proposal = config.isVoter
+    this.proposal = this.ctx.configs.qv.isVoter(config.id)
       ? { leader: config.id, zxid: this.ctx.log.lastZxid, peerEpoch: durable.currentEpoch }
       : { leader: NO_VOTE, zxid: NO_VOTE, peerEpoch: NO_VOTE };
     this.recvset.clear();
@@ -76,6 +76,17 @@ export class Election {
     this.ctx.cancelTimer(FINALIZE);
   }
 
+  /** The leader this peer's vote names once decided (getCurrentVote().getId()), else null. */
+  get votedLeader(): ServerId | null {
+    return this.currentVote?.leader ?? null;
+  }
+
+  /** QuorumPeer.updateVote: a committed reconfig designated `leader` (the vote's zxid is the peer's last). */
+  setVote(leader: ServerId): void {
+    const { log, durable, state } = this.ctx;
+    this.currentVote = { leader, zxid: log.lastZxid, electionEpoch: this.logicalclock, peerEpoch: durable.currentEpoch, state, version: 2 };
+  }
+
   updateElectionVote(peerEpoch: number): void {
     if (this.currentVote) this.currentVote = { ...this.currentVote, peerEpoch };
   }
@@ -98,9 +109,9 @@ export class Election {
 
   /** WorkerReceiver: immediate replies, then queue for the main loop when LOOKING. */
   onNotification(n: Notification): void {
-    const { config } = this.ctx;
     const state = this.ctx.state;
-    if (!config.verifier.isVoter(n.from)) {
+    if (n.config !== undefined && state === 'LOOKING' && n.config.version > this.ctx.configs.committed.version && this.adoptConfig(n.config)) return;
+    if (!this.ctx.configs.isVoterInAny(n.from)) {
       // A non-voter asks: answer with our vote at once, never queue it.
       this.replyTo(n.from);
       return;
@@ -114,6 +125,21 @@ export class Election {
     }
   }
 
+  /**
+   * WorkerReceiver: a LOOKING peer that hears of a newer configuration commits it
+   * (processReconfig(rqv, null, null, false)) and restarts its election under it (shuttingDownLE:
+   * lookForLeader returns, QuorumPeer.run starts a new one — a new round). Returns whether it did.
+   */
+  private adoptConfig(config: NonNullable<Notification['config']>): boolean {
+    this.ctx.processReconfig(config, null);
+    if (this.ctx.configs.committed !== config) return false;
+    if (this.active) {
+      this.stop();
+      this.start();
+    }
+    return true;
+  }
+
   private replyTo(to: ServerId): void {
     const msg = this.myNotification();
     if (to === this.ctx.config.id) return;
@@ -125,23 +151,29 @@ export class Election {
     const state = this.ctx.state;
     if (state !== 'LOOKING' && this.currentVote) {
       const v = this.currentVote;
-      return { from: id, state, leader: v.leader, zxid: v.zxid, electionEpoch: v.electionEpoch, peerEpoch: v.peerEpoch };
+      return { from: id, state, leader: v.leader, zxid: v.zxid, electionEpoch: v.electionEpoch, peerEpoch: v.peerEpoch, ...this.configField() };
     }
     const p = this.proposal;
-    return { from: id, state: 'LOOKING', leader: p.leader, zxid: p.zxid, electionEpoch: this.logicalclock, peerEpoch: p.peerEpoch };
+    return { from: id, state: 'LOOKING', leader: p.leader, zxid: p.zxid, electionEpoch: this.logicalclock, peerEpoch: p.peerEpoch, ...this.configField() };
   }
 
-  /** Send our proposal to every voter, ourselves included (looped back by the network). */
+  /** The notification's config (buildMsg): only peers that run reconfiguration send one (unit-test peers send the 3.4-style message). */
+  private configField(): Pick<Notification, 'config'> {
+    return this.ctx.config.reconfig === undefined ? {} : { config: this.ctx.configs.committed };
+  }
+
+  /** Send our proposal to every voter of the committed and the pending configuration (getCurrentAndNextConfigVoters), ourselves included (looped back by the network). */
   private sendNotifications(): void {
     const msg = this.myNotification();
-    for (const to of this.ctx.config.verifier.voters) this.ctx.emit({ kind: 'vote', to, msg });
+    const { qv, next } = this.ctx.configs;
+    for (const to of qv.voters) this.ctx.emit({ kind: 'vote', to, msg });
+    if (next !== null) for (const to of next.voters) if (!qv.isVoter(to)) this.ctx.emit({ kind: 'vote', to, msg });
   }
 
   /** One iteration of the lookForLeader loop for a dequeued notification. */
   private process(n: Notification): void {
     if (!this.active) return;
-    const { verifier } = this.ctx.config;
-    if (!verifier.isVoter(n.leader)) return;
+    if (!this.ctx.configs.isVoterInAny(n.leader)) return;
     if (this.finalizing) {
       if (!this.beatsProposal(n)) {
         // finalizeWait: a non-better notification is discarded and the 200 ms wait restarts.
@@ -167,7 +199,7 @@ export class Election {
 
   private beatsProposal(n: Notification): boolean {
     const p = this.proposal;
-    return beats(n.leader, n.zxid, n.peerEpoch, p.leader, p.zxid, p.peerEpoch, this.ctx.config.verifier.weight(n.leader));
+    return beats(n.leader, n.zxid, n.peerEpoch, p.leader, p.zxid, p.peerEpoch, this.ctx.configs.qv.weight(n.leader));
   }
 
   private processLooking(n: Notification): void {
@@ -175,9 +207,8 @@ export class Election {
     if (n.electionEpoch > this.logicalclock) {
       this.logicalclock = n.electionEpoch;
       this.recvset.clear();
-      const selfWins =
-        config.isVoter &&
-        !beats(n.leader, n.zxid, n.peerEpoch, config.id, this.ctx.log.lastZxid, durable.currentEpoch, config.verifier.weight(n.leader));
+      const { qv } = this.ctx.configs;
+      const selfWins = qv.isVoter(config.id) && !beats(n.leader, n.zxid, n.peerEpoch, config.id, this.ctx.log.lastZxid, durable.currentEpoch, qv.weight(n.leader));
       this.proposal = selfWins
         ? { leader: config.id, zxid: this.ctx.log.lastZxid, peerEpoch: durable.currentEpoch }
         : { leader: n.leader, zxid: n.zxid, peerEpoch: n.peerEpoch };
@@ -191,7 +222,7 @@ export class Election {
     this.recvset.set(n.from, this.voteOf(n, 'LOOKING', 0));
     const p = this.proposal;
     const target: Vote = { leader: p.leader, zxid: p.zxid, electionEpoch: this.logicalclock, peerEpoch: p.peerEpoch, state: 'LOOKING', version: 0 };
-    if (config.verifier.containsQuorum(supporters(this.recvset, target))) {
+    if (this.ctx.configs.hasAllQuorums(supporters(this.recvset, target))) {
       this.finalizing = true;
       this.ctx.cancelTimer(POLL);
       this.ctx.setTimer(FINALIZE, config.finalizeWaitUs);
@@ -200,7 +231,7 @@ export class Election {
 
   /** receivedFollowingNotification / receivedLeadingNotification: join an established leader. */
   private processDecided(n: Notification): void {
-    const { verifier } = this.ctx.config;
+    const verifier = { containsQuorum: (ids: ServerId[]) => this.ctx.configs.hasAllQuorums(ids) };
     if (n.electionEpoch === this.logicalclock) {
       this.recvset.set(n.from, this.voteOf(n, n.state, 0));
       const target = this.voteOf(n, n.state, 0);
@@ -229,10 +260,11 @@ export class Election {
 
   private decide(leader: ServerId, vote: { zxid: Zxid; peerEpoch: number }, joined: boolean): void {
     const { config } = this.ctx;
-    const state = leader === config.id ? 'LEADING' : config.isVoter ? 'FOLLOWING' : 'OBSERVING';
+    // a non-member is a non-voting participant (updateLearnerType): it follows, it does not observe
+    const state = leader === config.id ? 'LEADING' : this.ctx.configs.learnerType(config.id) === 'observer' ? 'OBSERVING' : 'FOLLOWING';
     this.currentVote = { leader, zxid: vote.zxid, electionEpoch: this.logicalclock, peerEpoch: vote.peerEpoch, state, version: 2 };
     this.stop();
-    this.ctx.event({ type: 'decided', leader, round: this.logicalclock, viaFinalizeWait: !joined });
+    this.ctx.event({ type: 'decided', leader, round: this.logicalclock, viaFinalizeWait: !joined, ...(config.reconfig === undefined ? {} : { state }) });
     this.ctx.enterRole(state, leader);
   }
 }

@@ -1,13 +1,12 @@
-import { makeZxid, type PeerInput, type QuorumPacket, type ServerId, type Txn } from '../model/index.js';
+import { makeZxid, type PeerInput, type QuorumPacket, type ReconfigChange, type ServerId } from '../model/index.js';
 import type { PeerContext, Role } from './context.js';
-import { Proposals } from './proposals.js';
-import { AcceptBacklog, armAckWatchdog, checkAckWatchdog, handlerTimer, newHandler, watchdogTimer, type Handler } from './learner-handler.js';
+import { Broadcast } from './broadcast.js';
+import { designatedLeader } from './reconfig.js';
+import { AcceptBacklog, checkAckWatchdog, handlerTimer, newHandler, watchdogTimer, type Handler } from './learner-handler.js';
 import { chooseSync, snapshotBytes } from './sync.js';
 
 const WAIT = 'lead.wait';
 const TICK = 'lead.tick';
-/** zxid counters 1..0xfffffffe are usable; the next would roll over (ZOOKEEPER-1277) */
-const LAST_COUNTER = 0xfffffffe;
 
 /**
  * Leader.lead() and its LearnerHandlers as events. The three quorum waits (epoch, ACKEPOCH,
@@ -30,14 +29,11 @@ export class LeaderRole implements Role {
   private epochQuorum = false;
   private tickOriginUs = 0;
   private tickCheckPending = false;
-  private nextCounter = 1;
-  private readonly proposals: Proposals;
-  /** fsync token → log length it makes durable: the leader's own ACK waits for its fsync */
-  private readonly fsyncs = new Map<number, number>();
+  /** Leader.propose / tryToCommit, from establishment on (zk/broadcast.ts) */
+  private broadcast: Broadcast | null = null;
 
   constructor(private readonly ctx: PeerContext) {
     this.maxAcceptedEpoch = ctx.durable.acceptedEpoch;
-    this.proposals = new Proposals(ctx.config.id, ctx.config.verifier);
   }
 
   /**
@@ -94,10 +90,10 @@ export class LeaderRole implements Role {
         this.onTimer(input.timer);
         break;
       case 'clientWrite':
-        this.propose(input.writeId);
+        this.broadcast?.propose(input.writeId);
         break;
       case 'persisted':
-        this.onOwnFsync(input.token);
+        this.broadcast?.onOwnFsync(input.token);
         break;
       default:
         break;
@@ -114,7 +110,7 @@ export class LeaderRole implements Role {
     for (const connId of this.backlog.drain()) this.ctx.emit({ kind: 'close', connId });
     this.ctx.cancelTimer(WAIT);
     this.ctx.cancelTimer(TICK);
-    this.proposals.clear();
+    this.broadcast?.clear();
   }
 
   private initLimitUs(): number {
@@ -164,7 +160,7 @@ export class LeaderRole implements Role {
         this.onAck(h, packet.zxid);
         break;
       case 'REQUEST':
-        this.propose(packet.writeId);
+        this.broadcast?.propose(packet.writeId);
         break;
       default:
         break;
@@ -178,7 +174,7 @@ export class LeaderRole implements Role {
     if (this.newEpoch === null) {
       // getEpochToPropose: every learner that registers before the quorum raises the epoch.
       this.maxAcceptedEpoch = Math.max(this.maxAcceptedEpoch, acceptedEpoch);
-      if (!observer && this.ctx.config.verifier.isVoter(sid)) this.connecting.add(sid);
+      if (!observer && this.ctx.configs.qv.isVoter(sid)) this.connecting.add(sid);
       this.maybeProposeEpoch();
     } else if (this.epochWritten) {
       this.send(h, { type: 'LEADERINFO', newEpoch: this.newEpoch });
@@ -186,7 +182,7 @@ export class LeaderRole implements Role {
   }
 
   private maybeProposeEpoch(): void {
-    if (this.newEpoch !== null || !this.ctx.config.verifier.containsQuorum(this.connecting)) return;
+    if (this.newEpoch !== null || !this.ctx.configs.qv.containsQuorum(this.connecting)) return;
     const epoch = this.maxAcceptedEpoch + 1;
     this.newEpoch = epoch;
     this.ctx.event({ type: 'epochProposed', epoch });
@@ -201,7 +197,7 @@ export class LeaderRole implements Role {
   }
 
   private onAckEpoch(h: Handler, lastZxid: number, currentEpoch: number): void {
-    const { durable, config } = this.ctx;
+    const { durable } = this.ctx;
     h.lastZxid = lastZxid;
     h.stage = 'ackepoch';
     if (currentEpoch !== -1) {
@@ -212,7 +208,7 @@ export class LeaderRole implements Role {
         this.dropHandler(h.connId, 'learner ahead of leader', true);
         return;
       }
-      if (!h.observer && config.verifier.isVoter(h.sid)) this.epochAcked.add(h.sid);
+      if (!h.observer && this.ctx.configs.qv.isVoter(h.sid)) this.epochAcked.add(h.sid);
     }
     if (this.ctx.state === 'LEADING' && this.epochAckedQuorum()) {
       if (!this.maybeEpochQuorum()) this.syncLearner(h);
@@ -220,7 +216,7 @@ export class LeaderRole implements Role {
   }
 
   private epochAckedQuorum(): boolean {
-    return this.newEpoch !== null && this.epochWritten && this.ctx.config.verifier.containsQuorum(this.epochAcked);
+    return this.newEpoch !== null && this.epochWritten && this.ctx.configs.qv.containsQuorum(this.epochAcked);
   }
 
   /**
@@ -255,7 +251,7 @@ export class LeaderRole implements Role {
     const outstanding = h.observer ? [] : log.entries.slice(count);
     const bytes = plan.bytes + outstanding.length * config.sync.txnBytes;
     this.send(h, { type: 'SYNC', mode: plan.mode, truncZxid: plan.truncZxid, committed: plan.committed, outstanding, bytes });
-    this.send(h, { type: 'NEWLEADER', epoch: this.newEpoch });
+    this.send(h, { type: 'NEWLEADER', epoch: this.newEpoch, config: this.ctx.configs.lastSeen });
     h.stage = 'syncing';
   }
 
@@ -264,26 +260,49 @@ export class LeaderRole implements Role {
       if (h.stage !== 'syncing') return; // the post-UPTODATE ACK carries the same zxid; ignored
       h.stage = 'acked';
       this.ctx.cancelTimer(handlerTimer(h.connId));
-      if (!h.observer && this.ctx.config.verifier.isVoter(h.sid)) this.newLeaderAcked.add(h.sid);
+      if (!h.observer && this.ctx.configs.isVoterInAny(h.sid)) this.newLeaderAcked.add(h.sid);
       if (this.established) this.markUpToDate(h);
       else this.maybeEstablish();
       return;
     }
-    this.onProposalAck(h.sid, zxid, h.observer, h);
+    this.broadcast?.onAck(h.sid, zxid, h.observer, h);
   }
 
   private maybeEstablish(): void {
-    if (this.established || !this.ctx.config.verifier.containsQuorum(this.newLeaderAcked) || this.newEpoch === null) return;
+    // newLeaderProposal needs a quorum of the committed and of a pending config (Leader.lead)
+    if (this.established || !this.ctx.configs.hasAllQuorums(this.newLeaderAcked) || this.newEpoch === null) return;
     this.established = true;
     this.ctx.cancelTimer(WAIT);
     this.ctx.setPhase('BROADCAST');
     this.ctx.updateElectionVote(this.newEpoch);
     this.ctx.event({ type: 'established', epoch: this.newEpoch, quorum: [...this.newLeaderAcked].sort((a, b) => a - b) });
     this.tickOriginUs = this.ctx.nowUs;
-    this.nextCounter = this.ctx.config.testingInitialZxidCounter ?? 1;
+    const broadcast = (this.broadcast = new Broadcast(this.ctx, { epoch: this.newEpoch, tickOriginUs: this.tickOriginUs, handlers: this.handlers, stepDown: (r) => this.stepDown(r) }));
     // The history a quorum acknowledged with NEWLEADER is committed: apply it.
     this.ctx.deliverUpTo(this.ctx.log.length);
+    this.activatePending(broadcast);
     for (const h of this.handlers.values()) if (h.stage === 'acked') this.markUpToDate(h);
+  }
+
+  /** A client's reconfig (zk/broadcast.ts); the peer hands it over only once established. */
+  reconfig(change: ReconfigChange): void {
+    this.broadcast?.reconfig(change);
+  }
+
+  /**
+   * Leader.lead after the NEWLEADER quorum (ZOOKEEPER-1324): a reconfig this leader had logged but
+   * not committed is committed with the history; activate it, designating a leader among the
+   * NEWLEADER ackers when it no longer votes (allowedToCommit false then).
+   */
+  private activatePending(broadcast: Broadcast): void {
+    const { configs, config } = this.ctx;
+    if (!configs.enabled || !configs.pending) return;
+    const next = configs.lastSeen;
+    const designated = designatedLeader(config.id, next, this.newLeaderAcked, []);
+    this.ctx.processReconfig(next, designated);
+    broadcast.refreshVerifiers();
+    if (designated !== config.id) broadcast.allowedToCommit = false;
+    this.ctx.event({ type: 'reconfigCommitted', version: next.version, members: next.members, designatedLeader: designated });
   }
 
   private markUpToDate(h: Handler): void {
@@ -326,7 +345,7 @@ export class LeaderRole implements Role {
 
   private tickCheck(): void {
     const live = this.liveVoters();
-    if (!this.ctx.config.verifier.containsQuorum(live)) {
+    if (!this.ctx.configs.hasAllQuorums(live)) {
       this.stepDown(`not sufficient followers synced, only synced with sids: [${live.sort((a, b) => a - b).join(',')}]`);
     }
   }
@@ -336,65 +355,11 @@ export class LeaderRole implements Role {
     this.ctx.lookAgain();
   }
 
-  // --- broadcast (Leader.propose / tryToCommit) ---
-
-  private propose(writeId: number): void {
-    if (!this.established || this.newEpoch === null) return;
-    if (this.nextCounter > LAST_COUNTER) {
-      this.stepDown('zxid lower 32 bits have rolled over, forcing re-election, and therefore new epoch start');
-      return;
-    }
-    const txn: Txn = { zxid: makeZxid(this.newEpoch, this.nextCounter++), writeId };
-    const index = this.ctx.log.append(txn);
-    this.proposals.add(txn, index);
-    for (const h of this.handlers.values()) {
-      if (!h.observer && (h.stage === 'syncing' || h.stage === 'acked' || h.stage === 'uptodate')) {
-        this.send(h, { type: 'PROPOSAL', txn });
-        // LearnerHandler.SyncLimitCheck ignores proposals until start(), called after this
-        // learner's NEWLEADER ACK once the leader is established: a learner still receiving a
-        // SNAP is bounded by initLimit, not syncLimit (zab-facts §12).
-        if (h.stage === 'uptodate') {
-          h.unacked.push({ zxid: txn.zxid, sentUs: this.ctx.nowUs });
-          if (!h.watchdogArmed) armAckWatchdog(this.ctx, h, this.tickOriginUs);
-        }
-      }
-    }
-    // Logged through the leader's own SyncRequestProcessor: its ACK counts after its fsync.
-    this.fsyncs.set(this.ctx.persist(), this.ctx.log.length);
-  }
-
-  private onOwnFsync(token: number): void {
-    const durableCount = this.ctx.log.fsynced(token);
-    this.fsyncs.delete(token);
-    this.proposals.ownFsync(durableCount);
-    this.tryToCommit();
-  }
-
   private checkAckWatchdog(connId: number): void {
     const h = this.handlers.get(connId);
     const reason = h ? checkAckWatchdog(this.ctx, h, this.tickOriginUs) : null;
     if (reason === null) return;
     this.ctx.emit({ kind: 'close', connId });
     this.dropHandler(connId, reason, true);
-  }
-
-  private onProposalAck(sid: ServerId, zxid: number, observer: boolean, h?: Handler): void {
-    if (h) while (h.unacked.length > 0 && (h.unacked[0] as { zxid: number }).zxid <= zxid) h.unacked.shift();
-    if (this.proposals.ack(sid, zxid, observer)) this.tryToCommit();
-  }
-
-  /** Commit strictly in zxid order, each once its ACKs (the leader's own included) form a quorum. */
-  private tryToCommit(): void {
-    this.proposals.commitReady((txn, index) => {
-      for (const h of this.handlers.values()) {
-        if (h.observer) {
-          if (h.stage !== 'connected' && h.stage !== 'info') this.send(h, { type: 'INFORM', txn });
-        } else if (h.stage === 'syncing' || h.stage === 'acked' || h.stage === 'uptodate') {
-          this.send(h, { type: 'COMMIT', zxid: txn.zxid });
-        }
-      }
-      this.ctx.event({ type: 'committed', zxid: txn.zxid, writeId: txn.writeId });
-      this.ctx.deliverUpTo(index + 1);
-    });
   }
 }

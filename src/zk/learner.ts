@@ -1,4 +1,4 @@
-import { makeZxid, type PeerInput, type QuorumPacket, type ServerId } from '../model/index.js';
+import { makeZxid, type ClusterConfig, type PeerInput, type QuorumPacket, type ServerId } from '../model/index.js';
 import type { PeerContext, Role } from './context.js';
 
 const READ = 'learn.read';
@@ -29,14 +29,17 @@ export class LearnerRole implements Role {
   /** proposals logged but not yet ACKed (ACKs go out in order once fsynced, after NEWLEADER's) */
   private acked = 0;
   private snapshotBytes = 0;
+  /** the configuration NEWLEADER carried (Learner.syncWithLeader's newLeaderQV), activated at UPTODATE */
+  private newLeaderConfig: ClusterConfig | null = null;
 
   constructor(
     private readonly ctx: PeerContext,
     readonly leader: ServerId,
   ) {}
 
+  /** OBSERVERINFO rather than FOLLOWERINFO: fixed by the role FLE (or a reconfig) gave; a non-member follows as a non-voting participant */
   private get observer(): boolean {
-    return !this.ctx.config.isVoter;
+    return this.ctx.state === 'OBSERVING';
   }
 
   start(): void {
@@ -167,9 +170,14 @@ export class LearnerRole implements Role {
         this.stage = 'newleader';
         this.ctx.cancelTimer(READ);
         this.epoch = packet.epoch;
+        if (packet.config !== undefined) {
+          this.ctx.configs.setLastSeen(packet.config);
+          this.newLeaderConfig = packet.config;
+        }
         this.newLeaderToken = this.ctx.persist(this.snapshotBytes);
         break;
       case 'UPTODATE':
+        if (this.newLeaderConfig !== null && this.ctx.processReconfig(this.newLeaderConfig, null)) return this.reconfigured();
         this.stage = 'broadcast';
         this.ctx.cancelTimer(READ);
         this.ctx.setPhase('BROADCAST');
@@ -183,6 +191,8 @@ export class LearnerRole implements Role {
         this.ctx.event({ type: 'synced', leader: this.leader, epoch: this.epoch, mode: this.syncMode });
         break;
       case 'PROPOSAL':
+        // Follower.processPacket: a reconfig proposal becomes the last-seen config as it is logged
+        if (packet.txn.config !== undefined) this.ctx.configs.setLastSeen(packet.txn.config);
         this.ctx.log.append(packet.txn);
         this.proposalFsyncs.set(this.ctx.persist(), this.ctx.log.length);
         // UNSAFE (zk/unsafe.ts): ACK what is only in memory; a crash before the fsync loses it.
@@ -199,9 +209,40 @@ export class LearnerRole implements Role {
         this.ctx.persist();
         this.ctx.deliverUpTo(this.ctx.log.length);
         break;
+      case 'COMMITANDACTIVATE':
+      case 'INFORMANDACTIVATE':
+        this.activate(packet);
+        break;
       default:
         break;
     }
+  }
+
+  /**
+   * Follower/Observer.processPacket COMMITANDACTIVATE / INFORMANDACTIVATE: apply the reconfig
+   * txn, then processReconfig with the designated leader; a changed role or leader ends this
+   * role ("changes proposed in reconfig") and the peer takes the new one at once.
+   */
+  private activate(packet: Extract<QuorumPacket, { type: 'COMMITANDACTIVATE' | 'INFORMANDACTIVATE' }>): void {
+    const log = this.ctx.log;
+    let config: ClusterConfig | undefined;
+    if (packet.type === 'INFORMANDACTIVATE') {
+      log.append(packet.txn);
+      this.ctx.persist();
+      config = packet.txn.config;
+      this.ctx.deliverUpTo(log.length);
+    } else {
+      const index = log.indexOf(packet.zxid);
+      config = log.entries[index]?.config;
+      if (index >= 0) this.ctx.deliverUpTo(index + 1);
+    }
+    if (config !== undefined && this.ctx.processReconfig(config, packet.designatedLeader)) this.reconfigured();
+  }
+
+  private reconfigured(): void {
+    this.stage = 'leaving';
+    this.ctx.event({ type: 'leaderLost', leader: this.leader, reason: 'changes proposed in reconfig' });
+    this.ctx.lookAgain();
   }
 
   /** registerWithLeader's answer to LEADERINFO. */

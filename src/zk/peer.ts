@@ -5,6 +5,7 @@ import { Election } from './election.js';
 import { LeaderRole } from './leader.js';
 import { LearnerRole } from './learner.js';
 import { TxnLog } from './txnlog.js';
+import { learnerTypeIn, PeerConfigs } from './reconfig.js';
 
 /**
  * One ZooKeeper 3.8 server process as a state machine: `handle(now, input)` returns the effects
@@ -32,11 +33,15 @@ export class Peer implements PeerContext {
   private transition: 'shutdown' | 'setup' | null = null;
   /** the roleGeneration whose ZooKeeperServer went to ERROR on a failed txn-log write (diskError), or -1 */
   private zkServerErrorGeneration = -1;
+  readonly configs: PeerConfigs;
+  /** QuorumPeer.reconfigFlag: a reconfig changed this peer's role or leader; on leaving its role it takes the one its vote says, without FLE */
+  private reconfigFlag = false;
 
   constructor(
     readonly config: PeerConfig,
     readonly durable: DurableState,
   ) {
+    this.configs = new PeerConfigs(config, durable);
     this.election = new Election(this);
     this.log = new TxnLog(durable);
   }
@@ -57,7 +62,7 @@ export class Peer implements PeerContext {
 
   /** The committed configuration this server holds (model/reconfig.ts ClusterConfig). */
   get committedConfig(): ClusterConfig {
-    return this.durable.config ?? this.config.reconfig?.initial ?? { members: this.config.verifier.voters.map((id) => ({ id, role: 'voter' })), version: 0 };
+    return this.configs.committed;
   }
 
   /** An established leader's synced learners (LearnerHandler.synced), else none. */
@@ -92,6 +97,11 @@ export class Peer implements PeerContext {
         break;
       case 'diskError':
         this.diskError(input.token);
+        break;
+      case 'reconfig':
+        // Only an established leader's PrepRequestProcessor takes a reconfig (LeaderRole.reconfig).
+        if (this.role instanceof LeaderRole && this.isEstablishedLeader) this.role.reconfig(input.change);
+        else this.event({ type: 'reconfigRefused', reason: 'noLeader', members: this.configs.committed.members });
         break;
       case 'clientWrite':
         if (this.serving && this.role) {
@@ -189,7 +199,45 @@ export class Peer implements PeerContext {
       return;
     }
     this.transition = 'shutdown';
-    this.startWork('roleShutdown', () => this.becomeLooking());
+    this.startWork('roleShutdown', () => (this.reconfigFlag ? this.updateServerState() : this.becomeLooking()));
+  }
+
+  /**
+   * QuorumPeer.updateServerState with reconfigFlag set: a committed reconfig designated a leader
+   * (or changed this server's role), so the peer takes its role from its vote at once — LEADING
+   * if designated, else FOLLOWING (a voter or a non-voting participant) or OBSERVING — with no
+   * election: the quick handover of 3.5+. If that leader is gone, the learner fails to connect
+   * and goes LOOKING as usual.
+   */
+  private updateServerState(): void {
+    this.transition = null;
+    this.reconfigFlag = false;
+    const leader = this.election.votedLeader;
+    if (leader === null) return this.becomeLooking();
+    const type = learnerTypeIn(this.configs.committed.members, this.id);
+    this.enterRole(leader === this.id ? 'LEADING' : type === 'observer' ? 'OBSERVING' : 'FOLLOWING', leader);
+  }
+
+  processReconfig(config: ClusterConfig, designated: ServerId | null): boolean {
+    if (!this.configs.enabled) return false;
+    const prev = this.configs.setCommitted(config);
+    if (prev === null) return false;
+    // updateLearnerType: PARTICIPANT (voter or non-voting) versus OBSERVER
+    const wasObserver = learnerTypeIn(prev.members, this.id) === 'observer';
+    const roleChange = wasObserver !== (learnerTypeIn(config.members, this.id) === 'observer');
+    let leaderChange: boolean;
+    if (designated !== null) {
+      // updateVote: follow the designated leader
+      leaderChange = this.election.votedLeader !== designated;
+      if (leaderChange) this.election.setVote(designated);
+    } else {
+      const leader = this.election.votedLeader;
+      const voters = (members: typeof config.members) => members.some((m) => m.id === leader && m.role === 'voter');
+      leaderChange = leader === null || !voters(prev.members) || !voters(config.members);
+    }
+    // reconfigFlagSet by updateLearnerType/updateVote, but reconfigFlagClear when no leader was designated
+    this.reconfigFlag = designated !== null && (roleChange || leaderChange);
+    return roleChange || leaderChange;
   }
 
   /**
