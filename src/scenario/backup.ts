@@ -71,6 +71,8 @@ export class BackupProcess {
   private eventsRead = 0;
   /** from a total loss to the restore: no server may start */
   private holding = false;
+  /** a total loss happened this instant: reported by the next kernel event */
+  private lossDue = false;
   private pending: { readonly lossUs: number; readonly restorable: Restorable; readonly draws: readonly [number, number, number] } | null = null;
   private restoredAwaitingWrites: LossRecord | null = null;
   /** servers whose host was down at the restore: their disk is the backup when it comes back */
@@ -104,8 +106,10 @@ export class BackupProcess {
     const verifier = this.host.membership.verifierInForce();
     if (!verifier.isVoter(id)) return;
     this.dataless.add(id);
-    if (this.holding || !verifier.voters.every((v) => this.dataless.has(v))) return;
-    this.totalLoss(this.host.nowUs);
+    if (this.holding || this.lossDue || !verifier.voters.every((v) => this.dataless.has(v))) return;
+    // told once the faults of this instant are recorded, so the timeline reads wipe, wipe, loss
+    this.lossDue = true;
+    this.parts.scheduleRestore(this.host.nowUs);
   }
 
   /** The trial may start `id` (false between a total loss and its restore). */
@@ -160,8 +164,12 @@ export class BackupProcess {
     this.parts.scheduleRestore(lossUs + draws[0] + draws[1] + draws[2]);
   }
 
-  /** The `restore` kernel event: every server restarts from the backup. */
+  /** The process's kernel event (scenario/sim-events.ts `restore`): a total loss to report, or its restore. */
   restore(): void {
+    if (this.lossDue) {
+      this.lossDue = false;
+      return this.totalLoss(this.host.nowUs);
+    }
     const p = this.pending;
     if (p === null) return;
     this.pending = null;
