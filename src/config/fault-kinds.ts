@@ -27,6 +27,7 @@ import {
   type FaultParseContext,
 } from './fault-parse.js';
 import { durationHint } from './yaml-reader.js';
+import { RECONFIG_SYNTAX } from './reconfig-syntax.js';
 
 /** The fields of fault `F` that its target text gives (everything but the timing and source). */
 export type FaultTarget<F extends FaultBase> = Omit<F, 'atUs' | 'durationUs' | 'source'>;
@@ -190,6 +191,7 @@ export const FAULT_SYNTAX = {
   },
   wipe: nodeSyntax('wipe', 'as crash, and the server comes back with an empty disk'),
   ...GRAY_SYNTAX,
+  reconfig: RECONFIG_SYNTAX,
 } as const satisfies { readonly [K in FaultKind]: FaultSyntax<FaultOf<K>> };
 
 /** The built-in kinds in table order: help, error messages and `FAULT_KINDS` list them so. */
@@ -208,6 +210,7 @@ export const FAULT_KIND_ORDER = [
   'loss',
   'delay',
   'blackhole',
+  'reconfig',
 ] as const satisfies readonly FaultKind[];
 
 /** Compile-time check that FAULT_KIND_ORDER names every FaultKind: a kind left out fails to typecheck here. */

@@ -92,6 +92,9 @@ export function voterToucher(servers: readonly ServerSpec[]): (f: FaultSpec) => 
         return nodeTouches(f.node, false);
       case 'start':
         return voterIds.has(f.server);
+      // a reconfig is an operator's act, not a failure: failure biasing never draws one
+      case 'reconfig':
+        return false;
     }
   };
 }

@@ -39,7 +39,8 @@ export interface DomainRef {
  * - `disk slow` / `disk stalled`: its fsyncs take the fault's distribution / never complete;
  *   `disk full`: its writes fail (ENOSPC);
  * - `lossy link` / `delayed link`: transmissions on the links lost with a probability / later;
- * - `connections dropped`: a middlebox dropped the established connections between two groups.
+ * - `connections dropped`: a middlebox dropped the established connections between two groups;
+ * - `reconfig submitted`: a client's reconfig reached the leader (its outcome is a ReconfigEvent).
  */
 export type FaultEffect =
   | 'process killed'
@@ -55,7 +56,8 @@ export type FaultEffect =
   | 'disk full'
   | 'lossy link'
   | 'delayed link'
-  | 'connections dropped';
+  | 'connections dropped'
+  | 'reconfig submitted';
 
 /**
  * Whether a fault effect stops server processes (their servers are DOWN until restarted); an
@@ -78,6 +80,8 @@ export const EFFECT_STOPS_PROCESSES: Readonly<Record<FaultEffect, boolean>> = {
   'lossy link': false,
   'delayed link': false,
   'connections dropped': false,
+  // the reconfig's own events (reconfigProposed, …) tell what it did; a removed server keeps running
+  'reconfig submitted': false,
 };
 
 /**

@@ -1,6 +1,7 @@
 import type { Distribution } from './distribution.js';
 import type { DomainLevel } from './experiment.js';
 import type { ServerId } from './ids.js';
+import type { ReconfigChange } from './reconfig.js';
 
 /**
  * A fault target: a fixed server, whoever leads when the fault fires, or the next server of a
@@ -123,7 +124,9 @@ type FaultBody =
    * a middlebox drops the established connections between the two groups, silently (no RST); new
    * connections work; never repaired (`durationUs` null)
    */
-  | ({ readonly kind: 'blackhole'; readonly groups: readonly [readonly ServerId[], readonly ServerId[]] } & Timing);
+  | ({ readonly kind: 'blackhole'; readonly groups: readonly [readonly ServerId[], readonly ServerId[]] } & Timing)
+  /** a client's reconfig submitted to the leader at `atUs` (zk/reconfig.ts); never repaired */
+  | ({ readonly kind: 'reconfig'; readonly change: ReconfigChange } & Timing);
 
 export type FaultKind = FaultSpec['kind'];
 

@@ -153,6 +153,8 @@ function appliedText(e: FaultEvent & { type: 'faultApplied' }): string {
       return 'extra latency on the links';
     case 'connections dropped':
       return 'established connections dropped by a middlebox (silent; new connections work)';
+    case 'reconfig submitted':
+      return 'reconfig submitted to the leader';
   }
 }
 

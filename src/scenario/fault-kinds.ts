@@ -13,6 +13,7 @@ import type { FaultEffect, FaultKind, FaultOf, NodeFault, ServerId } from '../mo
 import { drawnNode, drawnSides, type FaultHost, type FaultKindEntry } from './fault-host.js';
 import { cutLinks, hostsIn, serversOf } from './faults.js';
 import { GRAY_KIND_ENTRIES } from './gray-fault-kinds.js';
+import { RECONFIG_KIND_ENTRY } from './reconfig-kind.js';
 
 export { drawnNode, drawnSides, type FaultDraw, type FaultHost, type FaultKindEntry, type FaultOutcome } from './fault-host.js';
 
@@ -145,6 +146,7 @@ export const FAULT_KIND_ENTRIES = {
   },
   wipe: hostEntry('wipe', 6),
   ...GRAY_KIND_ENTRIES,
+  reconfig: RECONFIG_KIND_ENTRY,
 } as const satisfies { readonly [K in FaultKind]: FaultKindEntry<FaultOf<K>> };
 
 /**

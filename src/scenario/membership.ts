@@ -6,7 +6,7 @@
  */
 import { applyChange, makeZxid, normalizeMembers, type ClusterConfig, type Member, type PeerInput, type ReconfigChange, type ServerId, type Topology } from '../model/index.js';
 import type { Recorder } from '../observe/index.js';
-import type { DurableState, Peer, QuorumVerifier } from '../zk/index.js';
+import { verifierOfMembers, type DurableState, type Peer, type QuorumVerifier } from '../zk/index.js';
 
 /** What membership reads of its trial. */
 export interface MembershipHost {
@@ -29,12 +29,15 @@ export class Membership {
   private cached: { config: ClusterConfig; verifier: QuorumVerifier } | null = null;
 
   constructor(
-    topology: Pick<Topology, 'servers'>,
+    topology: Pick<Topology, 'servers' | 'quorum'>,
     private readonly host: MembershipHost,
-    private readonly verifierOf: (members: readonly Member[]) => QuorumVerifier,
   ) {
     this.initial = initialConfig(topology);
+    this.verifierOf = (members) => verifierOfMembers(members, topology.servers, topology.quorum);
   }
+
+  /** The verifier of a configuration (zk/quorum.ts verifierOfMembers: majority, or the topology's groups and weights). */
+  readonly verifierOf: (members: readonly Member[]) => QuorumVerifier;
 
   /** The quorum verifier of the config in force (availability accounting, the recorder's voters). */
   verifierInForce(): QuorumVerifier {

@@ -2,12 +2,13 @@ import { Rng, Simulation } from '../core/index.js';
 import type { ClientEvent, PeerEffect, PeerInput, ServerId, TrialEvent } from '../model/index.js';
 import { Network } from '../net/index.js';
 import { DowntimeMeter, Recorder, SafetyChecker } from '../observe/index.js';
-import { DurableState, Peer, verifierOfMembers } from '../zk/index.js';
+import { DurableState, Peer } from '../zk/index.js';
 import { BackupProcess, emptyDisk } from './backup.js';
 import { Disks } from './disk.js';
 import { FaultInjector, type InjectorHost } from './fault-injector.js';
 import { FAULT_KINDS_TABLE } from './fault-kinds.js';
 import { Membership } from './membership.js';
+import { withReconfigServers } from './reconfig-kind.js';
 import { buildPeerConfig, type PeerConfigInputs } from './peer-config.js';
 import { databaseSize, ProcessTiming, type BootStep, type DatabaseSize } from './process-timing.js';
 import { PRIORITY_FAULT, PRIORITY_NET, type SimEvent } from './sim-events.js';
@@ -51,8 +52,11 @@ export class Trial {
   /** how many of the recorder's events `onEvent` has been given */
   private eventsHandedOver = 0;
   private statusDirty = true;
+  private readonly opts: TrialOptions;
 
-  constructor(private readonly opts: TrialOptions) {
+  constructor(given: TrialOptions) {
+    // servers a reconfig adds that the topology lacks run from t = 0 as non-members (scenario/reconfig-kind.ts)
+    const opts = (this.opts = { ...given, topology: withReconfigServers(given.topology, given.faults) });
     this.meter = new DowntimeMeter(opts.excludeColdStart ?? false, opts.cycleStartsUs);
     const root = new Rng(opts.seed);
     // Streams forked in a fixed order so one model's draws never shift another's.
@@ -66,10 +70,9 @@ export class Trial {
     const processRng = root.fork('process');
     const { topology } = opts;
     const sim = this.sim;
-    const verifierOf = (members: Parameters<typeof verifierOfMembers>[0]) => verifierOfMembers(members, topology.servers, topology.quorum);
     // The recorder's voters are those of the config in force (scenario/membership.ts), which reconfigs change.
     this.recorder = new Recorder((id) => this.membership.verifierInForce().isVoter(id));
-    this.membership = new Membership(topology, { clock: sim, peers: this.livePeers, durable: this.durable, recorder: this.recorder, feed: (p, i) => this.feed(p, i) }, verifierOf);
+    this.membership = new Membership(topology, { clock: sim, peers: this.livePeers, durable: this.durable, recorder: this.recorder, feed: (p, i) => this.feed(p, i) });
     // Violations are rare and capped per invariant by the checker: always in the event stream.
     this.safety.onViolation = this.recorder.record;
     this.net = new Network(topology, {
@@ -82,9 +85,9 @@ export class Trial {
     this.timing = new ProcessTiming(topology.process, processRng, sim, (id) => this.net.hostOf(id));
     this.peerInputs = {
       topology,
-      verifier: verifierOf(this.membership.initial.members),
+      verifier: this.membership.verifierOf(this.membership.initial.members),
       initialConfig: this.membership.initial,
-      verifierOf,
+      verifierOf: this.membership.verifierOf,
       electionRng,
       ...(opts.quorumRule !== undefined ? { quorumRule: opts.quorumRule } : {}),
       ...(opts.unsafe !== undefined ? { unsafe: opts.unsafe } : {}),
