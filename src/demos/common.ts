@@ -3,6 +3,7 @@
 // studies, loads the shipped files and writes what these functions return.
 import { msToUs } from '../core/index.js';
 import { formatSecondsFixed } from '../model/duration.js';
+import type { Plan } from '../config/plan.js';
 import type { Experiment } from '../model/experiment.js';
 import type { FaultSpec, Topology } from '../model/index.js';
 import type { AvailabilityDocument, ResultRow, StudyConfig, StudyOptions } from '../montecarlo/index.js';
@@ -22,6 +23,8 @@ export interface DemoInputs {
   readonly topology: (name: string) => Topology;
   /** a shipped experiment by name, e.g. 'az-outage' (experiments/az-outage.yaml) */
   readonly experiment: (name: string) => Experiment;
+  /** a shipped operations plan by name, e.g. 'rolling-upgrade' (experiments/plans/rolling-upgrade.yaml); demos that run plans need it */
+  readonly plan?: (name: string) => Plan;
 }
 
 /** A Monte Carlo study the CLI runs (on its worker pool) before the demo is built. */

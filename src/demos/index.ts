@@ -5,6 +5,7 @@ import { twoZones } from './two-zones.js';
 import { splitBrain } from './split-brain.js';
 import { rollingRestart } from './rolling-restart.js';
 import { calibrationDemo } from './calibration.js';
+import { rollingUpgrade } from './rolling-upgrade.js';
 
 export * from './common.js';
 export * as evenNodesDemo from './even-nodes.js';
@@ -12,9 +13,10 @@ export * as twoZonesDemo from './two-zones.js';
 export * as splitBrainDemo from './split-brain.js';
 export * as rollingRestartDemo from './rolling-restart.js';
 export * as calibration from './calibration.js';
+export * as rollingUpgradeDemo from './rolling-upgrade.js';
 
 /** Every demo, in the order `zksim demo` lists them. */
-export const DEMOS: readonly Demo[] = [evenNodes, twoZones, splitBrain, rollingRestart, calibrationDemo];
+export const DEMOS: readonly Demo[] = [evenNodes, twoZones, splitBrain, rollingRestart, rollingUpgrade, calibrationDemo];
 
 export function findDemo(name: string): Demo | null {
   return DEMOS.find((d) => d.name === name) ?? null;

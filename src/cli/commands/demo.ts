@@ -4,6 +4,7 @@ import type { Topology } from '../../model/index.js';
 import { availabilityDocument, runStudies, type AvailabilityDocument } from '../../montecarlo/index.js';
 import { DEMOS, findDemo, type DemoInputs } from '../../demos/index.js';
 import { UserError } from '../errors.js';
+import { loadPlanFile } from './plan.js';
 import { loadExperiment, loadTopology, makeDirectory, packageVersion, print, printError, shippedFile } from '../io.js';
 import { positiveInt, seedOption, workerCount } from '../options.js';
 import { demoDocument, writeDemo } from '../render/demo.js';
@@ -66,6 +67,7 @@ async function demoCommand(name: string | undefined, opts: DemoOptions): Promise
       return cached;
     },
     experiment: (name) => loadExperiment(shippedFile('experiments', name)),
+    plan: (name) => loadPlanFile(shippedFile('experiments', `plans/${name}`)),
   };
   const docs = new Map<string, AvailabilityDocument>();
   for (const req of demo.studies(inputs)) {

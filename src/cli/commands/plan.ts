@@ -57,10 +57,16 @@ export function registerPlan(program: Command): void {
     .action((files: string[], opts: PlanOptions) => planCommand(files, opts));
 }
 
-/** Load and validate a plan file; every problem is reported before exiting with 2. */
-export function loadPlan(file: string, topology: Topology): Plan {
+/** Read and validate a plan file against the step-kind table; every problem is reported before exiting with 2. */
+export function loadPlanFile(file: string): Plan {
   const parsed = parsePlan(readText(file, 'plan'), file, PLAN_STEP_KINDS);
   if (!parsed.ok) throw new UserError(parsed.errors.map(formatConfigError).join('\n'));
+  return parsed.plan;
+}
+
+/** A plan file, validated, whose steps name only servers `topology` has (reconfig steps may add new ones). */
+export function loadPlan(file: string, topology: Topology): Plan {
+  const parsed = { plan: loadPlanFile(file) };
   const ids = new Set(topology.servers.map((s) => s.id));
   parsed.plan.steps.forEach((step, i) => {
     const entry = PLAN_STEP_KINDS.find((k) => k.kind === step.kind);

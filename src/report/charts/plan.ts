@@ -62,9 +62,9 @@ export function planTimeline(doc: PlanDocument): TopLevelSpec {
 /** Bars comparing the plans (mean per run; P(quorum lost) with its 95% interval). */
 export function planComparison(doc: PlanDocument): TopLevelSpec {
   const values = doc.plans.flatMap((p) => [
-    { plan: p.plan, metric: 'elections per run', value: p.elections.mean, lo: p.elections.ci95[0], hi: p.elections.ci95[1] },
-    { plan: p.plan, metric: 'time without writes (s)', value: p.writeDownMs.mean / 1000, lo: p.writeDownMs.ci95[0] / 1000, hi: p.writeDownMs.ci95[1] / 1000 },
-    { plan: p.plan, metric: 'time with no spare tolerance (s)', value: p.noSpareMs.mean / 1000, lo: p.noSpareMs.ci95[0] / 1000, hi: p.noSpareMs.ci95[1] / 1000 },
+    { plan: p.plan, metric: 'elections per run', value: p.elections.mean, lo: Math.max(0, p.elections.ci95[0]), hi: p.elections.ci95[1] },
+    { plan: p.plan, metric: 'time without writes (s)', value: p.writeDownMs.mean / 1000, lo: Math.max(0, p.writeDownMs.ci95[0]) / 1000, hi: p.writeDownMs.ci95[1] / 1000 },
+    { plan: p.plan, metric: 'time with no spare tolerance (s)', value: p.noSpareMs.mean / 1000, lo: Math.max(0, p.noSpareMs.ci95[0]) / 1000, hi: p.noSpareMs.ci95[1] / 1000 },
     { plan: p.plan, metric: 'P(quorum lost) (%)', value: 100 * p.quorumLost.p, lo: 100 * p.quorumLost.ci95[0], hi: 100 * p.quorumLost.ci95[1] },
   ]);
   return {
@@ -78,7 +78,7 @@ export function planComparison(doc: PlanDocument): TopLevelSpec {
       width: 170,
       height: { step: 24 },
       layer: [
-        { mark: 'bar', encoding: { y: { field: 'plan', type: 'nominal', title: null }, x: { field: 'value', type: 'quantitative', title: null }, color: { field: 'plan', type: 'nominal', legend: null } } },
+        { mark: 'bar', encoding: { y: { field: 'plan', type: 'nominal', title: null, axis: { labelLimit: 320 } }, x: { field: 'value', type: 'quantitative', title: null }, color: { field: 'plan', type: 'nominal', legend: null } } },
         { mark: { type: 'rule', color: 'black' }, encoding: { y: { field: 'plan', type: 'nominal' }, x: { field: 'lo', type: 'quantitative' }, x2: { field: 'hi' } } },
       ],
     },
