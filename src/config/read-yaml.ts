@@ -24,7 +24,12 @@ import {
 } from './schema.js';
 import { describe, durationHintOf, YamlReader } from './yaml-reader.js';
 
+/** zoo.cfg's reconfiguration switches, booleans in the zookeeper section (model/topology.ts ReconfigSettings) */
+const RECONFIG_KEYS = ['reconfigEnabled', 'standaloneEnabled'] as const;
+
 export class TopologyReader extends YamlReader {
+  /** what the zookeeper section set of RECONFIG_KEYS */
+  private readonly reconfig: { -readonly [K in (typeof RECONFIG_KEYS)[number]]?: boolean } = {};
   /** A plain number (ms) or a duration string with a unit; returns milliseconds. */
   private timeMs(node: unknown, path: string): number | undefined {
     if (isScalar(node)) {
@@ -100,6 +105,7 @@ export class TopologyReader extends YamlReader {
       ...(storage === undefined ? {} : { storage }),
       ...(process === undefined ? {} : { process }),
       ...(quorum === undefined ? {} : { quorum }),
+      ...(Object.keys(this.reconfig).length === 0 ? {} : { reconfig: this.reconfig }),
     };
   }
 
@@ -108,7 +114,7 @@ export class TopologyReader extends YamlReader {
    * dropped (ZK_IGNORED_KEYS, any scalar) or refused with the reason (ZK_UNSUPPORTED_KEYS).
    */
   private readZk(node: unknown): Partial<ZkSettings> {
-    const used = ZK_KEYS.map(([k]) => k);
+    const used = [...ZK_KEYS.map(([k]) => k), ...RECONFIG_KEYS];
     const known = [...used, ...Object.keys(ZK_IGNORED_KEYS), ...Object.keys(ZK_UNSUPPORTED_KEYS)];
     const entries = this.entries(node, 'zookeeper', known, `one of ${used.join(', ')}, or another ZooKeeper 3.8 zoo.cfg key (the README lists them)`);
     const zk: { -readonly [K in keyof ZkSettings]?: number } = {};
@@ -118,6 +124,10 @@ export class TopologyReader extends YamlReader {
       const unsupported = ZK_UNSUPPORTED_KEYS[key];
       if (unsupported !== undefined) this.errorAt(path, value, `zoo.cfg's ${key} is not modelled: ${unsupported}; leave it out`);
       else if (field === undefined && !isScalar(value)) this.errorAt(path, value, `expected a zoo.cfg value (a number, word or path), found ${describe(value)}`);
+      if (RECONFIG_KEYS.includes(key as (typeof RECONFIG_KEYS)[number])) {
+        const flag = this.boolean(value, path);
+        if (flag !== undefined) this.reconfig[key as (typeof RECONFIG_KEYS)[number]] = flag;
+      }
       if (field === undefined) continue;
       // Times are written in ms (or with a unit) and held in µs; validate.ts checks whole ms.
       const ms = field.endsWith('Us') ? this.timeMs(value, path) : undefined;
@@ -276,6 +286,11 @@ export class TopologyReader extends YamlReader {
         case 'storage':
           rest.storage = this.readStorage(value, at, SERVER_STORAGE_KEYS);
           break;
+        case 'member': {
+          const member = this.boolean(value, at);
+          if (member !== undefined) rest.member = member;
+          break;
+        }
       }
     }
     if (entries !== null) {

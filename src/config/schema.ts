@@ -2,7 +2,7 @@
 import { freeze } from 'immer';
 import type { ServerId, ServerRole } from '../model/ids.js';
 import type { Distribution } from '../model/distribution.js';
-import type { LinkClass, LinkLatency, ProcessSettings, ServerStorage, StorageSettings, Topology, ZkSettings } from '../model/topology.js';
+import type { LinkClass, LinkLatency, ProcessSettings, ReconfigSettings, ServerStorage, StorageSettings, Topology, ZkSettings } from '../model/topology.js';
 
 // ---------------------------------------------------------------------------------------------
 // Defaults
@@ -118,6 +118,8 @@ export interface ServerInput {
   readonly group?: number;
   /** this server's own disk latencies over the topology's `storage` (ServerSpec.storage) */
   readonly storage?: ServerStorage;
+  /** false: not in the initial configuration, a non-voting learner until a reconfig adds it (ServerSpec.member) */
+  readonly member?: boolean;
 }
 
 /** A topology with every optional part left out; `resolveTopology` fills the defaults. */
@@ -133,6 +135,8 @@ export interface TopologyInput {
   readonly process?: Partial<ProcessSettings>;
   readonly quorum?: Topology['quorum'];
   readonly servers: readonly ServerInput[];
+  /** the zookeeper section's reconfigEnabled / standaloneEnabled (ReconfigSettings); absent: both true */
+  readonly reconfig?: Partial<ReconfigSettings>;
   /** the file's `backup:` section, read by config/backup.ts */
   readonly backup?: Topology['backup'];
   /** the file's `dr:` section, read by config/dr.ts */
@@ -195,8 +199,6 @@ export const ZK_IGNORED_KEYS: Readonly<Record<string, string>> = {
   'fsync.warningthresholdms': '1000',
   'autopurge.snapRetainCount': '3',
   'autopurge.purgeInterval': '0',
-  standaloneEnabled: 'true',
-  reconfigEnabled: 'false',
   sslQuorum: 'false',
   portUnification: 'false',
   sslQuorumReloadCertFiles: 'false',
@@ -232,6 +234,6 @@ export const STORAGE_DISTRIBUTION_KEYS = ['fsync', 'fileReplace'] as const;
  * (snapshotMB, txnBytes) nor bandwidthMbps, which the network's sync streams share.
  */
 export const SERVER_STORAGE_KEYS = STORAGE_DISTRIBUTION_KEYS;
-export const SERVER_KEYS = ['id', 'zone', 'region', 'rack', 'host', 'role', 'weight', 'group', 'storage'] as const;
+export const SERVER_KEYS = ['id', 'zone', 'region', 'rack', 'host', 'role', 'weight', 'group', 'storage', 'member'] as const;
 /** Topology files name distributions as experiments do (model/distribution.ts): `constant` or `fixed`, … */
 export { DIMENSIONLESS_PARAMS, DISTRIBUTION_NAMES, DISTRIBUTION_PARAMS } from '../model/distribution.js';

@@ -181,6 +181,7 @@ export function resolveServer(input: ServerInput): ServerSpec {
     weight: input.weight ?? 1,
     group: input.group ?? 0,
     ...(input.storage === undefined ? {} : { storage: input.storage }),
+    ...(input.member === false ? { member: false as const } : {}),
   };
 }
 
@@ -196,6 +197,7 @@ export function resolveTopology(input: TopologyInput): Topology {
     storage: { ...DEFAULT_STORAGE, ...input.storage },
     process: { ...DEFAULT_PROCESS, ...input.process },
     quorum: input.quorum ?? DEFAULT_QUORUM,
+    ...(input.reconfig === undefined ? {} : { reconfig: { reconfigEnabled: input.reconfig.reconfigEnabled ?? true, standaloneEnabled: input.reconfig.standaloneEnabled ?? true } }),
     ...(input.backup === undefined ? {} : { backup: input.backup }),
     ...(input.dr === undefined ? {} : { dr: input.dr }),
   };

@@ -252,6 +252,8 @@ function validateServers(topology: Topology, issue: Issue): void {
   }
   if (voters.length === 0) {
     issue('servers', `expected at least one voter, found ${servers.length === 0 ? 'no servers' : 'only observers'}`);
+  } else if (!voters.some((s) => s.member !== false)) {
+    issue('servers', 'expected at least one voter in the initial configuration, found every voter with member: false');
   } else if (quorum === 'hierarchical') {
     const groupWeight = new Map<number, number>();
     for (const v of voters) groupWeight.set(v.group, (groupWeight.get(v.group) ?? 0) + v.weight);

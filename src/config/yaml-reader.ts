@@ -144,6 +144,12 @@ export class YamlReader {
     return undefined;
   }
 
+  protected boolean(node: unknown, path: string): boolean | undefined {
+    if (isScalar(node) && typeof node.value === 'boolean') return node.value;
+    this.errorAt(path, node, `expected true or false, found ${describe(node)}`);
+    return undefined;
+  }
+
   protected number(node: unknown, path: string): number | undefined {
     if (isScalar(node) && typeof node.value === 'number' && Number.isFinite(node.value)) return node.value;
     this.errorAt(path, node, `expected a number, found ${describe(node)}`);

@@ -64,9 +64,9 @@ const durationUsArb = fc.constantFrom(1, 3, 5, 10, 15, 20, 30, 60).map((s) => s 
  * A fault of any kind the table explores (`FaultKindEntry.explore`, in slot order: the order
  * pins which kind a seed draws). The record's fields stay in this order for the same reason.
  */
-function abstractFaultArb(kinds: FaultKinds): fc.Arbitrary<AbstractFault> {
+function abstractFaultArb(kinds: readonly FaultKindEntry[]): fc.Arbitrary<AbstractFault> {
   return fc.record({
-    kind: fc.constantFrom(...kinds.explored.map((e) => e.kind)),
+    kind: fc.constantFrom(...kinds.map((e) => e.kind)),
     node: fc.integer({ min: 0, max: MAX_SERVERS }),
     sides: fc.array(fc.integer({ min: 0, max: 2 }), { minLength: MAX_SERVERS, maxLength: MAX_SERVERS }),
     zone: fc.integer({ min: 0, max: 2 }),
@@ -77,6 +77,19 @@ function abstractFaultArb(kinds: FaultKinds): fc.Arbitrary<AbstractFault> {
 
 function resolveFault(kinds: FaultKinds, t: Topology, f: AbstractFault): FaultBase {
   return (kinds.entry(f.kind).explore as NonNullable<FaultKindEntry['explore']>).resolve(t, f);
+}
+
+/**
+ * Kinds from this slot on (reconfig: 14) are drawn in a second list appended to the case, at most
+ * MAX_APPENDED_FAULTS of them: a case's other draws — and so every seed's schedule from before
+ * they existed — stay as they were. Slots 0–13 were each added to the one list, shifting seeds.
+ */
+const FIRST_APPENDED_SLOT = 14;
+const MAX_APPENDED_FAULTS = 2;
+
+function splitAtSlot(entries: readonly FaultKindEntry[], slot: number): [FaultKindEntry[], FaultKindEntry[]] {
+  const older = entries.filter((e) => (e.explore?.slot ?? 0) < slot);
+  return [older.length > 0 ? older : [...entries], older.length > 0 ? entries.filter((e) => (e.explore?.slot ?? 0) >= slot) : []];
 }
 
 /** Faults hold from atUs to atUs + durationUs; a wiped server needs time to resync after it. */
@@ -187,18 +200,22 @@ const SAFETY_TAIL_US = 30 * S;
 export function caseArb(settings: ExploreSettings, mode: 'safety' | 'liveness' = 'safety'): fc.Arbitrary<ExploreCase> {
   const topologyArb = settings.topologies === null ? generatedTopologyArb : fc.constantFrom(...settings.topologies);
   const kinds = settings.faultKinds ?? FAULT_KINDS_TABLE;
+  const [older, appended] = splitAtSlot(kinds.explored, FIRST_APPENDED_SLOT);
   return fc
     .record({
       base: topologyArb,
-      faults: fc.array(abstractFaultArb(kinds), { minLength: 0, maxLength: settings.maxFaults ?? 4 }),
+      faults: fc.array(abstractFaultArb(older), { minLength: 0, maxLength: settings.maxFaults ?? 4 }),
       knobs: knobsArb,
       writes: writesArb,
       reads: readsArb,
       seed: fc.integer({ min: 1, max: 999_999 }),
+      // drawn last, so the draws above (and so the schedules of older seeds) stay as they were
+      later: appended.length === 0 ? fc.constant([]) : fc.array(abstractFaultArb(appended), { minLength: 0, maxLength: MAX_APPENDED_FAULTS }),
     })
-    .map(({ base, faults, knobs, writes, reads, seed }) => {
+    .map(({ base, faults, knobs, writes, reads, seed, later }) => {
       const t = base.topology;
-      const resolved = tameWipes(faults.map((f) => resolveFault(kinds, t, f)).sort((a, b) => a.atUs - b.atUs), t);
+      const drawn = [...faults, ...later].map((f) => resolveFault(kinds, t, f)).sort((a, b) => a.atUs - b.atUs);
+      const resolved = tameWipes(drawn, t);
       const overrides = overridesFor(t, knobs);
       const healUs = mode === 'safety' ? lastRepairUs(resolved) : lastEffectUs(resolved, kinds);
       const tailUs = mode === 'safety' ? SAFETY_TAIL_US : leaderRecoveryBoundUs(scenarioTopology(t, { overrides }).zk) + S;
