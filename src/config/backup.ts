@@ -7,6 +7,7 @@
  *     snapshotEvery: 1h         # a snapshot copied off-site (a duration with a unit)
  *     logShipEvery: 5m          # committed txns shipped since the last shipment
  *     retain: { count: 3, for: 7d }   # snapshots kept (autopurge.snapRetainCount), and for how long
+ *     writesPerSec: 50          # optional: the clients' write rate, for RPO in writes in Monte Carlo studies
  *     restore:
  *       detect: { dist: lognormal, median: 5m, sigma: 0.5 }   # or a duration: 5m (fixed)
  *       decide: { dist: lognormal, median: 30m, sigma: 0.7 }
@@ -44,11 +45,11 @@ export const DEFAULT_RESTORE: RestoreProcedure = freeze(
 );
 
 export const DEFAULT_BACKUP: BackupPolicy = freeze(
-  { source: 'leader', snapshotEveryUs: 3600e6, logShipEveryUs: 300e6, retainCount: 3, retainForUs: null, restore: DEFAULT_RESTORE },
+  { source: 'leader', snapshotEveryUs: 3600e6, logShipEveryUs: 300e6, retainCount: 3, retainForUs: null, restore: DEFAULT_RESTORE, writesPerSec: null },
   true,
 );
 
-const BACKUP_KEYS = ['source', 'snapshotEvery', 'logShipEvery', 'retain', 'restore'] as const;
+const BACKUP_KEYS = ['source', 'snapshotEvery', 'logShipEvery', 'retain', 'restore', 'writesPerSec'] as const;
 const RESTORE_KEYS = ['detect', 'decide', 'fetchMBps'] as const;
 /** the longest restore delay a file may ask for (a mean): a week */
 const MAX_RESTORE_DELAY_US = 7 * US_PER_DAY;
@@ -65,6 +66,7 @@ class BackupReader extends TopologyReader {
       else if (key === 'snapshotEvery') out.snapshotEveryUs = this.durationUs(value, path) ?? out.snapshotEveryUs;
       else if (key === 'logShipEvery') out.logShipEveryUs = this.durationUs(value, path) ?? out.logShipEveryUs;
       else if (key === 'retain') this.readRetain(value, out);
+      else if (key === 'writesPerSec') out.writesPerSec = this.positive(value, path, 'a positive write rate (writes per second)') ?? null;
       else out.restore = this.readRestore(value);
     }
     return out;
@@ -74,6 +76,12 @@ class BackupReader extends TopologyReader {
     if (isScalar(node) && typeof node.value === 'number' && Number.isSafeInteger(node.value)) return node.value;
     this.errorAt(path, node, `expected "leader" or a server id, found ${describe(node)}`);
     return undefined;
+  }
+
+  private positive(node: unknown, path: string, what: string): number | undefined {
+    const n = this.number(node, path);
+    if (n !== undefined && n <= 0) this.errorAt(path, node, `expected ${what}, found ${n}`);
+    return n !== undefined && n > 0 ? n : undefined;
   }
 
   /** A duration with a unit (5m, 1h), positive. */
@@ -102,9 +110,7 @@ class BackupReader extends TopologyReader {
     for (const { key, value } of this.entries(node, 'backup.restore', RESTORE_KEYS) ?? []) {
       const path = `backup.restore.${key}`;
       if (key === 'fetchMBps') {
-        const n = this.number(value, path);
-        if (n !== undefined && n <= 0) this.errorAt(path, value, `expected a positive rate in MB/s, found ${n}`);
-        else if (n !== undefined) out.fetchMBps = n;
+        out.fetchMBps = this.positive(value, path, 'a positive rate in MB/s') ?? out.fetchMBps;
         continue;
       }
       const d = this.delay(value, path);

@@ -28,6 +28,11 @@ export interface BackupPolicy {
   /** snapshots older than this are purged even within `retainCount` (µs); null: kept by count only */
   readonly retainForUs: number | null;
   readonly restore: RestoreProcedure;
+  /**
+   * The clients' write rate (writes/s), to express the RPO of Monte Carlo studies (whose trials run
+   * no workload) as acknowledged writes lost: rate × the loss window. Null: the window only.
+   */
+  readonly writesPerSec: number | null;
 }
 
 /**

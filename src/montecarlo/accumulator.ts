@@ -1,6 +1,7 @@
 import { DOWNTIME_CAUSES, DOWNTIME_PROCESSES, type DowntimeCause, type DowntimeProcess } from '../observe/index.js';
 import { DEFAULT_SESSION_TIMEOUT_US, type TrialSummary } from '../scenario/index.js';
 import { Histogram, type HistogramJSON } from '../stats/index.js';
+import { addBackup, backupFrom, backupJSON, mergeBackup, zeroBackupStats, type BackupStats, type BackupStatsJSON } from './backup-stats.js';
 import { WeightedAccumulator, type WeightedAccumulatorJSON, type WeightedCycle } from './weighted.js';
 
 /**
@@ -92,6 +93,8 @@ export class Accumulator {
    * the trials as simulated under the biased measure (work done, episodes seen), not the system.
    */
   weighted: WeightedAccumulator | null = null;
+  /** topologies with a backup policy only: their total losses and restores (montecarlo/backup-stats.ts) */
+  backup: BackupStats | null = null;
 
   /** `cycles`: the trial's regenerative cycles with their weights, for a failure-biased trial. */
   add(s: TrialSummary, cycles?: readonly WeightedCycle[]): this {
@@ -128,6 +131,7 @@ export class Accumulator {
     for (const d of s.electionDurationsUs) this.electionUs.record(d);
     this.faults += s.faults;
     this.events += s.events;
+    if (s.backup) addBackup((this.backup ??= zeroBackupStats()), s.backup, m);
     return this;
   }
 
@@ -159,6 +163,7 @@ export class Accumulator {
     this.electionUs.merge(other.electionUs);
     this.faults += other.faults;
     this.events += other.events;
+    if (other.backup) mergeBackup((this.backup ??= zeroBackupStats()), other.backup);
     return this;
   }
 
@@ -194,6 +199,7 @@ export class Accumulator {
       faults: this.faults,
       events: this.events,
       ...(this.weighted ? { weighted: this.weighted.toJSON() } : {}),
+      ...(this.backup ? { backup: backupJSON(this.backup) } : {}),
     };
   }
 
@@ -228,6 +234,7 @@ export class Accumulator {
       a.electionUs = Histogram.fromJSON(j.electionUs);
       a.faults = int(j.faults);
       a.events = int(j.events);
+      if (j.backup !== undefined) a.backup = backupFrom(j.backup);
       if (weighted) {
         if (j.weighted === undefined || j.weighted === null || typeof j.weighted !== 'object') throw new RangeError(`format ${WEIGHTED_ACCUMULATOR_FORMAT} statistics need their weighted cycles`);
         a.weighted = WeightedAccumulator.fromJSON(j.weighted);
@@ -273,6 +280,8 @@ export interface AccumulatorJSON {
   events: number;
   /** failure-biased studies only (format WEIGHTED_ACCUMULATOR_FORMAT): the weighted cycle statistics */
   weighted?: WeightedAccumulatorJSON;
+  /** topologies with a backup policy: total losses and restores (montecarlo/backup-stats.ts) */
+  backup?: BackupStatsJSON;
 }
 
 export interface MomentsJSON {

@@ -1,4 +1,5 @@
 import { describeFailureModel, type FailureModelDescription } from '../faults/index.js';
+import { backupRow, type BackupRow } from './backup-row.js';
 import type { Experiment } from '../model/experiment.js';
 import { topologyFromJson, topologyToJson, type TopologyJson } from '../config/topology-json.js';
 import type { Topology } from '../model/index.js';
@@ -44,6 +45,8 @@ export type ResultRow = AvailabilityRow & {
   readonly config: { readonly topology: TopologyJson; readonly experiment: Experiment; readonly failureModel: FailureModelDescription };
   /** exact sufficient statistics: what `zksim merge` adds up */
   readonly statistics: AccumulatorJSON;
+  /** topologies with a backup policy: data lost and restore downtime per year (montecarlo/backup-row.ts) */
+  readonly backup?: BackupRow;
 };
 
 /** `zksim availability --json` / `sweep --json` / `merge --json` (issue 5's stable contract). */
@@ -128,7 +131,8 @@ export function resultRow(study: StudyResult, horizonUs: number): ResultRow {
     stoppedBy: study.stoppedBy,
   });
   const row = study.acc.weighted ? failureBiasedRow(base, study.acc.weighted, horizonUs) : base;
-  return { ...row, methodReason: study.method?.reason ?? null, variant, config: { topology: topologyToJson(topology), experiment, failureModel: describeFailureModel(experiment) }, statistics: study.acc.toJSON() };
+  const backup = topology.backup ? { backup: backupRow(study.acc.backup, study.acc.measured, study.acc.trials, topology.backup, experiment, study.acc.weighted !== null) } : {};
+  return { ...row, methodReason: study.method?.reason ?? null, variant, config: { topology: topologyToJson(topology), experiment, failureModel: describeFailureModel(experiment) }, statistics: study.acc.toJSON(), ...backup };
 }
 
 export function availabilityDocument(

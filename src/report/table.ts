@@ -7,6 +7,7 @@ import { MIN_EPISODES } from '../stats/index.js';
 import { MS_PER_S } from '../model/duration.js';
 import type { ExperimentProvenance } from '../model/experiment.js';
 import type { TopologyOverride } from '../model/topology.js';
+import { backupMeasures, backupNotes } from './table-backup.js';
 import { episodeCount, LOSS_PROBABILITY_RELATIVE_ERROR, METHOD_MEASURES, methodFootnotes, QUORUM_RELATIVE_ERROR, WRITE_RELATIVE_ERROR } from './table-method.js';
 
 /** How failure processes read in tables and charts (keys: observe/availability.ts DOWNTIME_PROCESSES). */
@@ -77,6 +78,7 @@ export function availabilityTable(doc: AvailabilityDocument): string {
     ['P(quorum lost in a year)', (r) => probability(r.quorumLossProbabilityPerYear, r.quorumLossProbabilityPerYearCi95)],
     LOSS_PROBABILITY_RELATIVE_ERROR,
     [`P(write outage > ${ms(rows[0]?.sessionTimeoutMs ?? 30_000)} in a year)`, (r) => probability(r.longOutageProbabilityPerYear, r.longOutageProbabilityPerYearCi95)],
+    ...backupMeasures(rows),
   ];
   const labelWidth = Math.max(...measures.map(([l]) => l.length));
   // A column without trials (an empty shard) estimates nothing: n/a, never `nines ∞` or 100%.
@@ -87,7 +89,7 @@ export function availabilityTable(doc: AvailabilityDocument): string {
   lines.push(line('', heads));
   lines.push(line('', widths.map((w) => '─'.repeat(w))));
   measures.forEach(([label], i) => lines.push(line(label, cells[i] ?? [])));
-  const scope = [...closedFormScope(rows), ...methodFootnotes(rows, label)];
+  const scope = [...closedFormScope(rows), ...methodFootnotes(rows, label), ...backupNotes(rows)];
   if (scope.length > 0 || rows.some((r) => r.tooFewWriteEpisodes || r.tooFewQuorumEpisodes)) lines.push('');
   for (const s of scope) lines.push(s);
   if (rows.some((r) => untrustedWrite(r) || r.tooFewQuorumEpisodes || (r.tooFewMttqlEvents ?? false))) {

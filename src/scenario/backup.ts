@@ -42,7 +42,7 @@ export interface BackupParts {
 /** One total loss and its restore, as the trial's summary counts them (scenario/summary.ts). */
 export interface LossRecord {
   readonly lossUs: number;
-  /** the loss minus the newest off-site copy (minus 0 when none was ever taken), µs */
+  /** write-available time between the newest off-site copy (t = 0 when none) and the loss, µs: the RPO as time */
   readonly windowUs: number;
   readonly committedLost: number;
   readonly ackedLost: number;
@@ -68,6 +68,8 @@ export class BackupProcess {
   private readonly dataless = new Set<ServerId>();
   /** the source's availability changes, read from the trial's events: [instant, up] */
   private readonly sourceUp: [number, boolean][] = [];
+  /** the ensemble's write availability changes (writesAvailable / writesUnavailable): [instant, up] */
+  private readonly writable: [number, boolean][] = [];
   private eventsRead = 0;
   /** from a total loss to the restore: no server may start */
   private holding = false;
@@ -143,8 +145,8 @@ export class BackupProcess {
       first = first === null ? at : Math.min(first, at);
       last = last === null ? at : Math.max(last, at);
     }
-    const newest = restorable.lastShippedUs ?? 0;
-    this.losses.push({ lossUs, windowUs: lossUs - newest, committedLost: this.history.length - restorable.txns, ackedLost, rtoUs: null });
+    const windowUs = this.writableWithin(restorable.lastShippedUs ?? 0, lossUs);
+    this.losses.push({ lossUs, windowUs, committedLost: this.history.length - restorable.txns, ackedLost, rtoUs: null });
     this.record({
       type: 'dataLost',
       atUs: lossUs,
@@ -255,16 +257,30 @@ export class BackupProcess {
   private readSourceEvents(): void {
     const events = this.host.recorder.events;
     for (; this.eventsRead < events.length; this.eventsRead++) {
-      const up = sourceState(this.policy.source, events[this.eventsRead] as TrialEvent);
-      if (up === null) continue;
-      const last = this.sourceUp[this.sourceUp.length - 1];
-      if (last === undefined || last[1] !== up) this.sourceUp.push([(events[this.eventsRead] as TrialEvent).atUs, up]);
+      const e = events[this.eventsRead] as TrialEvent;
+      changed(this.sourceUp, e.atUs, sourceState(this.policy.source, e));
+      changed(this.writable, e.atUs, sourceState('leader', e));
     }
+  }
+
+  /** Write-available time within [fromUs, toUs), µs: the time in which acknowledged writes could be lost. */
+  private writableWithin(fromUs: number, toUs: number): number {
+    let total = 0;
+    this.writable.forEach(([at, up], i) => {
+      const end = (this.writable[i + 1] as [number, boolean] | undefined)?.[0] ?? toUs;
+      if (up) total += Math.max(0, Math.min(end, toUs) - Math.max(at, fromUs));
+    });
+    return total;
   }
 
   private record(e: BackupEvent): void {
     this.host.recorder.events.push(e);
   }
+}
+
+/** Append a change of state to a timeline of [instant, state]; null or the same state: nothing. */
+function changed(timeline: [number, boolean][], atUs: number, up: boolean | null): void {
+  if (up !== null && timeline[timeline.length - 1]?.[1] !== up) timeline.push([atUs, up]);
 }
 
 /** Whether the source serves after event `e` (null: `e` says nothing about it). */
@@ -303,4 +319,32 @@ function copyDisk(d: DurableState): DurableState {
   c.acceptedEpoch = d.acceptedEpoch;
   c.currentEpoch = d.currentEpoch;
   return c;
+}
+
+/** A trial's backup totals over its measured window (TrialSummary.backup): integer µs and counts. */
+export interface TrialBackupSummary {
+  /** total losses that began in the window */
+  readonly losses: number;
+  /** Σ loss windows (the loss minus the newest off-site copy), µs */
+  readonly lossWindowUs: number;
+  /** Σ loss → writes accepted again, µs; a restore not done by the end counts to the end */
+  readonly restoreDownUs: number;
+  /** losses not restored by the end of the trial */
+  readonly unrestored: number;
+}
+
+/** The totals of the losses that began in [fromUs, endUs). */
+export function backupSummary(losses: readonly LossRecord[], fromUs: number, endUs: number): TrialBackupSummary {
+  let n = 0;
+  let windowUs = 0;
+  let downUs = 0;
+  let unrestored = 0;
+  for (const l of losses) {
+    if (l.lossUs < fromUs) continue;
+    n++;
+    windowUs += l.windowUs;
+    downUs += l.rtoUs ?? endUs - l.lossUs;
+    if (l.rtoUs === null) unrestored++;
+  }
+  return { losses: n, lossWindowUs: windowUs, restoreDownUs: downUs, unrestored };
 }

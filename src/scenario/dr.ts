@@ -31,6 +31,8 @@ import { runTrial } from './trial.js';
 export class AsyncReplica {
   private readonly seen = new Set<number>();
   private readonly applied: { readonly writeId: number; readonly appliedUs: number }[] = [];
+  /** the primary's commits, in order: the same stream replays with other lag draws (`redrawn`) */
+  private readonly commits: { readonly atUs: number; readonly writeId: number }[] = [];
   private lastUs = 0;
 
   /** `rng` is the drill's own `dr` stream: its draws shift no other model's */
@@ -45,7 +47,23 @@ export class AsyncReplica {
     this.seen.add(zxid);
     const lagUs = Math.max(0, Math.round(sample(this.lag, this.rng)));
     this.lastUs = Math.max(this.lastUs, atUs + lagUs);
+    this.commits.push({ atUs, writeId });
     if (writeId > 0) this.applied.push({ writeId, appliedUs: this.lastUs });
+  }
+
+  /**
+   * The same commit stream replicated with fresh lag draws from `rng`: a Monte Carlo over the lag
+   * distribution for one run's workload (the trial is not run again). Only the commits before
+   * `untilUs` are replayed: a later one cannot change the history at an earlier instant.
+   */
+  redrawn(rng: Rng, untilUs = Number.POSITIVE_INFINITY): AsyncReplica {
+    const r = new AsyncReplica(this.lag, rng);
+    for (let i = 0; i < this.commits.length; i++) {
+      const c = this.commits[i] as { readonly atUs: number; readonly writeId: number };
+      if (c.atUs > untilUs) break;
+      r.onCommit(c.atUs, i + 1, c.writeId);
+    }
+    return r;
   }
 
   /** Client writes the standby had applied by `atUs` (µs). */
@@ -95,7 +113,7 @@ interface Ack {
 export type DrDrillOptions = Omit<TrialOptions, 'plan' | 'hooks' | 'trace' | 'clientEventLimit'> & { readonly plan: PlanSpec };
 
 /** Runs one drill and accounts for it. */
-export function runDrDrill(opts: DrDrillOptions): { readonly result: TrialResult; readonly outcome: DrOutcome; readonly events: readonly TrialEvent[] } {
+export function runDrDrill(opts: DrDrillOptions): { readonly result: TrialResult; readonly outcome: DrOutcome; readonly events: readonly TrialEvent[]; readonly replica: AsyncReplica | null } {
   const site = promotedSite(opts.plan);
   const replica = site?.kind === 'standby' && opts.topology.dr !== undefined ? new AsyncReplica(opts.topology.dr.lag, new Rng(opts.seed).fork('dr')) : null;
   const events: TrialEvent[] = [];
@@ -108,7 +126,7 @@ export function runDrDrill(opts: DrDrillOptions): { readonly result: TrialResult
     hooks: { onEvent: (e) => void events.push(e) },
     ...(trace === undefined ? {} : { trace }),
   });
-  return { result, outcome: accountDrill(opts.plan, result, events, replica), events };
+  return { result, outcome: accountDrill(opts.plan, result, events, replica), events, replica };
 }
 
 function promotedSite(spec: PlanSpec): DrSite | null {

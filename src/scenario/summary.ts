@@ -1,5 +1,6 @@
 import { DOWNTIME_CAUSES, DOWNTIME_PROCESSES, zeroByProcess, type DowntimeCause, type DowntimeMeter, type DowntimeProcess, type ElectionRecord } from '../observe/index.js';
 import { cycleIndexAt, type CycleDowntime } from '../observe/cycles.js';
+import { backupSummary, type TrialBackupSummary } from './backup.js';
 import type { TrialResult } from './trial.js';
 
 /**
@@ -57,6 +58,8 @@ export interface TrialSummary extends EpisodeTotals {
    * add up exactly to the trial's totals above.
    */
   readonly cycles?: readonly CycleTotals[];
+  /** present when the topology has a backup policy: its total losses and restores (scenario/backup.ts) */
+  readonly backup?: TrialBackupSummary;
 }
 
 /**
@@ -116,6 +119,7 @@ export function summarizeTrial(index: number, result: TrialResult): TrialSummary
     faults: result.faults.length,
     events: result.events,
     ...(meter.cycles !== null ? { cycles: cycleTotals(meter, elections, timed, fromUs, endUs) } : {}),
+    ...(result.backup ? { backup: backupSummary(result.backup, fromUs, endUs) } : {}),
   };
 }
 

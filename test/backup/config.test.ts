@@ -33,6 +33,7 @@ describe('backup: section', () => {
   snapshotEvery: 6h
   logShipEvery: 30s
   retain: { count: 7, for: 2d }
+  writesPerSec: 50
   restore:
     detect: 90s
     decide: { dist: lognormal, median: 20m, sigma: 0.5 }
@@ -47,6 +48,7 @@ describe('backup: section', () => {
       retainCount: 7,
       retainForUs: 2 * 86_400e6,
       restore: { detect: { dist: 'constant', value: 90e6 }, decide: { dist: 'lognormal', median: 20 * 60e6, sigma: 0.5 }, fetchMBps: 250 },
+      writesPerSec: 50,
     });
     expect(DEFAULT_RESTORE.fetchMBps).toBe(100);
   });

@@ -1,0 +1,76 @@
+/**
+ * The DR charts: both sites over time — what the primary and the DR site acknowledged, and what
+ * the DR site's readers got (fresh, stale, failed) — from a drill's events, binned; the drill's
+ * instants (cut, promotion, heal) as rules.
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import type { ServerId, TrialEvent } from '../../model/index.js';
+import { CHART_CONFIG, round, subtitle, type ChartMeta } from './common.js';
+
+export type DrSeries = 'primary: writes acknowledged' | 'DR site: writes acknowledged' | 'DR site: reads, fresh' | 'DR site: reads, stale' | 'DR site: reads failed';
+
+export interface DrPoint {
+  readonly atS: number;
+  readonly series: DrSeries;
+  /** per second over the bin */
+  readonly rate: number;
+}
+
+export interface DrMarker {
+  readonly atS: number;
+  readonly label: string;
+}
+
+/**
+ * Client outcomes per `binUs` by site: a write acknowledged by a server of `site` counts for the DR
+ * site, any other for the primary; every readFailed counts for the DR site (the primary's readers
+ * always find a server in these drills — say so when using this elsewhere).
+ */
+export function drActivity(events: readonly TrialEvent[], site: readonly ServerId[], binUs: number, durationUs: number): DrPoint[] {
+  const bins = Math.ceil(durationUs / binUs);
+  const counts = new Map<DrSeries, number[]>();
+  const add = (s: DrSeries, atUs: number): void => {
+    const row = counts.get(s) ?? new Array<number>(bins).fill(0);
+    counts.set(s, row);
+    const i = Math.min(bins - 1, Math.floor(atUs / binUs));
+    row[i] = (row[i] as number) + 1;
+  };
+  for (const e of events) {
+    if (e.type === 'writeCommitted') add(site.includes(e.server) ? 'DR site: writes acknowledged' : 'primary: writes acknowledged', e.atUs);
+    else if (e.type === 'readServed' && site.includes(e.server)) add(e.stale ? 'DR site: reads, stale' : 'DR site: reads, fresh', e.atUs);
+    else if (e.type === 'readFailed') add('DR site: reads failed', e.atUs);
+  }
+  const points: DrPoint[] = [];
+  for (const [series, row] of counts) row.forEach((n, i) => points.push({ atS: round(((i + 0.5) * binUs) / 1e6, 3), series, rate: round(n / (binUs / 1e6), 3) }));
+  return points;
+}
+
+/** Lines of both sites' activity with the drill's instants as labelled rules. */
+export function drSitesChart(points: readonly DrPoint[], markers: readonly DrMarker[], title: string, meta: ChartMeta): TopLevelSpec {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title: { text: title, subtitle: subtitle(meta) },
+    config: CHART_CONFIG,
+    width: 720,
+    height: 260,
+    layer: [
+      {
+        data: { values: points as unknown as Record<string, unknown>[] },
+        mark: { type: 'line', interpolate: 'step-after', strokeWidth: 2 },
+        encoding: {
+          x: { field: 'atS', type: 'quantitative', title: 's' },
+          y: { field: 'rate', type: 'quantitative', title: 'per second' },
+          color: { field: 'series', type: 'nominal', title: null, legend: { orient: 'bottom', columns: 3 } },
+          tooltip: [{ field: 'series' }, { field: 'atS' }, { field: 'rate' }],
+        },
+      },
+      {
+        data: { values: markers as unknown as Record<string, unknown>[] },
+        layer: [
+          { mark: { type: 'rule', strokeDash: [4, 3], color: '#555' }, encoding: { x: { field: 'atS', type: 'quantitative' } } },
+          { mark: { type: 'text', align: 'left', dx: 3, dy: -4, fontSize: 10, color: '#333' }, encoding: { x: { field: 'atS', type: 'quantitative' }, y: { value: 0 }, text: { field: 'label' } } },
+        ],
+      },
+    ],
+  };
+}
