@@ -13,15 +13,18 @@
  *     after: { dist: lognormal, median: 2m, sigma: 0.5 }
  *
  * Why `promote` rewrites the config instead of reconfiguring: a `reconfig` is a write to
- * /zookeeper/config committed by the leader with a quorum of the old configuration *and* of the
- * new one (zookeeperReconfig.md, "Changing an observer into a follower" and the section on
- * losing a quorum: "if the quorum is lost ... the only way to recover is to manually edit the
- * configuration files"; Leader.tryToCommit checks `getQuorumVerifier().containsQuorum` and, for a
- * reconfig, the last-seen verifier too). With the primary region gone there is no leader and no
- * old quorum, so the operator edits zoo.cfg.dynamic on the DR servers offline and restarts them
- * (FaultHost.rewriteConfig). That bypasses Zab: it is safe only if the primary is truly gone or
- * fenced — `detectLoss` cannot tell a lost region from a cut link, which is what the unsafe
- * variant (dr-promote-unsafe.yaml) shows.
+ * /zookeeper/config that needs a leader, and zookeeperReconfig.md (release-3.8.6, "Progress
+ * guarantees") says "a quorum of the old configuration is required to be available and connected
+ * for ZooKeeper to be able to make progress. Once reconfig is invoked, a quorum of both the old
+ * and of the new configurations must be available" (Leader.java: a proposal carrying a newer
+ * last-seen verifier is acked by a quorum of each, SyncedLearnerTracker.hasAllQuorums). With the
+ * primary region gone there is no leader and no old quorum, and even with one, turning an observer
+ * into a voter fails unless the new config's majority is synced ("Changing an observer into a
+ * follower": observers do not count). So the operator edits zoo.cfg.dynamic on the DR servers
+ * offline and restarts them (FaultHost.rewriteConfig) — which the same document warns against
+ * ("Manipulating it manually can result in data loss and inconsistency"): it bypasses Zab and is
+ * safe only when the old primary is truly gone or fenced. `detectLoss` cannot tell a lost region
+ * from a cut link, which is what the unsafe variant (dr-promote-unsafe.yaml) shows.
  */
 import type { PlanStepBase, StepReader } from '../config/plan.js';
 import { formatDelay } from '../config/plan.js';
