@@ -48,7 +48,8 @@ export type RunEventJson = TrialEvent extends infer E ? (E extends TrialEvent ? 
 export function eventJson(e: TrialEvent): RunEventJson {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(e)) {
-    if (k.endsWith('Us') && typeof v === 'number') out[`${k.slice(0, -2)}Ms`] = usToMs(v);
+    // a time that may be absent (null: e.g. dataLost's lastShippedUs before any copy) is renamed too
+    if (k.endsWith('Us') && (typeof v === 'number' || v === null)) out[`${k.slice(0, -2)}Ms`] = v === null ? null : usToMs(v);
     else out[k] = v;
   }
   return out as RunEventJson;
