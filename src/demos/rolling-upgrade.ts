@@ -1,46 +1,17 @@
 // rolling-upgrade: gated leader-last against a random order and a fixed gap — elections, exposure, and what a crash during the upgrade costs.
-import type { Plan } from '../config/plan.js';
-import { runPlanStudy } from '../montecarlo/plan-study.js';
 import { planComparison, planTimeline } from '../report/charts/plan.js';
 import type { Table } from '../report/html/index.js';
-import { planStudyJson, type PlanDocument, type PlanStudyJson } from '../report/plan-json.js';
-import { DEFAULT_SESSION_TIMEOUT_US } from '../scenario/index.js';
-import { PLAN_STEP_KINDS } from '../scenario/plan-kinds.js';
+import type { PlanStudyJson } from '../report/plan-json.js';
 import { narrate, plural, secs, type Demo, type DemoInputs, type DemoOutput } from './common.js';
+import { brief, loadPlans, pct, planDocument, planStudies, WRITES_PER_SEC, type TopologyStudies } from './plan-common.js';
 
 export const TOPOLOGIES: readonly string[] = ['n3-3az', 'n5-3az'];
 export const PLANS: readonly string[] = ['rolling-upgrade', 'rolling-upgrade-any-order', 'rolling-upgrade-fixed-gap'];
-/** the failure model for the Monte Carlo part (experiments/plans/failures-during-plans.yaml: accelerated host crashes) */
-export const FAILURES = 'plans/failures-during-plans';
 export const RUNS_UNDER_FAILURES = 30;
-export const WRITES_PER_SEC = 20;
 /** each trial under failures: the plans start at 30 s and end within minutes (a gate waits at most 5 min, then rolls back) */
 const TRIAL_US = 40 * 60 * 1_000_000;
-/** a quiet trial (a workload's writes are simulated one by one): every shipped plan ends within 6 minutes when nothing fails */
+/** a quiet trial (a workload's writes are simulated one by one): every shipped upgrade plan ends within 6 minutes when nothing fails */
 const QUIET_TRIAL_US = 8 * 60 * 1_000_000;
-
-/** One topology's studies: each plan once with nothing else failing (and a workload), then under failures. */
-interface TopologyStudies {
-  readonly topology: string;
-  readonly quiet: readonly PlanStudyJson[];
-  readonly underFailures: readonly PlanStudyJson[];
-}
-
-function studiesFor(inputs: DemoInputs, t: string, plans: readonly Plan[]): TopologyStudies {
-  const topology = inputs.topology(t);
-  const base = { topology, kinds: PLAN_STEP_KINDS, faults: [], seed: inputs.seed, durationUs: TRIAL_US };
-  const workload = { writesPerSec: WRITES_PER_SEC, readsPerSec: 0, sessionTimeoutUs: DEFAULT_SESSION_TIMEOUT_US };
-  const quiet = plans.map((plan) => runPlanStudy({ ...base, durationUs: QUIET_TRIAL_US, plan, experiment: null, workload, runs: 1 }));
-  const experiment = inputs.experiment(FAILURES);
-  const underFailures = plans.map((plan) => runPlanStudy({ ...base, plan, experiment, workload: null, runs: RUNS_UNDER_FAILURES }));
-  return { topology: t, quiet: quiet.map(planStudyJson), underFailures: underFailures.map(planStudyJson) };
-}
-
-function document(inputs: DemoInputs, topology: string, studies: readonly PlanStudyJson[], failures: string | null): PlanDocument {
-  return { kind: 'zksim-plan', version: inputs.version, topology, seed: inputs.seed, runs: studies[0]?.runs ?? 0, failures, faults: [], writesPerSec: failures === null ? WRITES_PER_SEC : 0, plans: studies };
-}
-
-const pct = (p: number): string => `${(100 * p).toFixed(0)}%`;
 
 function tables(all: readonly TopologyStudies[]): Table[] {
   const quiet: Table = {
@@ -85,10 +56,8 @@ function paragraphs(all: readonly TopologyStudies[]): string[] {
 }
 
 function build(inputs: DemoInputs): DemoOutput {
-  const load = inputs.plan;
-  if (load === undefined) throw new Error('the rolling-upgrade demo needs DemoInputs.plan (the shipped plan files)');
-  const plans = PLANS.map((name) => load(name));
-  const all = TOPOLOGIES.map((t) => studiesFor(inputs, t, plans));
+  const plans = loadPlans(inputs, 'rolling-upgrade', PLANS);
+  const all = TOPOLOGIES.map((t) => planStudies(inputs, t, plans, { quietUs: QUIET_TRIAL_US, failingUs: TRIAL_US, runs: RUNS_UNDER_FAILURES }));
   const title = 'zksim demo rolling-upgrade: leader last, gated on health, one server at a time';
   const text = narrate(title, `seed ${inputs.seed} · zksim ${inputs.version}`, [
     'A gated rolling upgrade (experiments/plans/rolling-upgrade.yaml) upgrades the observers, then the followers one at a time, the leader last, ' +
@@ -106,26 +75,12 @@ function build(inputs: DemoInputs): DemoOutput {
     text,
     tables: tables(all),
     charts: [
-      { name: 'rolling-upgrade-timeline', title: 'The gated rolling upgrade of n5-3az', spec: planTimeline(document(inputs, n5.topology, n5.quiet.slice(0, 1), null)) },
-      ...all.map((t) => ({ name: `rolling-upgrade-${t.topology}`, title: `Plans compared on ${t.topology} under crashes`, spec: planComparison(document(inputs, t.topology, t.underFailures, 'failures-during-plans')) })),
+      { name: 'rolling-upgrade-timeline', title: 'The gated rolling upgrade of n5-3az', spec: planTimeline(planDocument(inputs, n5.topology, n5.quiet.slice(0, 1), null)) },
+      ...all.map((t) => ({ name: `rolling-upgrade-${t.topology}`, title: `Plans compared on ${t.topology} under crashes`, spec: planComparison(planDocument(inputs, t.topology, t.underFailures, 'failures-during-plans')) })),
     ],
     runs: [],
     studies: [],
     facts: Object.fromEntries(all.map((t) => [t.topology, { quiet: t.quiet.map(brief), underFailures: t.underFailures.map(brief) }])),
-  };
-}
-
-/** The numbers the narration quotes, for demo.json and the tests. */
-function brief(s: PlanStudyJson): Record<string, unknown> {
-  return {
-    plan: s.plan,
-    runs: s.runs,
-    elections: s.runs === 1 ? s.first.elections : s.elections.mean,
-    writeDownMs: s.runs === 1 ? s.first.writeDownMs : s.writeDownMs.mean,
-    noSpareMs: s.runs === 1 ? s.first.noSpareMs : s.noSpareMs.mean,
-    writesFailed: s.runs === 1 ? s.first.writesFailed : s.writesFailed.mean,
-    quorumLost: s.quorumLost,
-    outcomes: s.outcomes,
   };
 }
 

@@ -15,9 +15,8 @@
  */
 import type { StepReader } from '../config/plan.js';
 import { formatDurationUs } from '../model/duration.js';
-import type { ServerId, TrialEvent } from '../model/index.js';
+import type { FaultBase, ServerId, TrialEvent } from '../model/index.js';
 import type { AddedMember, ReconfigChange } from '../model/reconfig.js';
-import type { FaultHost } from './fault-host.js';
 import { DONE, RUNNING, type StepContext, type StepKindEntry, type StepRun, type StepStatus } from './plan-steps.js';
 
 export interface ReconfigStep {
@@ -76,6 +75,15 @@ function formatChange(c: ReconfigChange): string {
   return [c.add.length > 0 ? `+${c.add.map(m).join(',+')}` : '', c.remove.length > 0 ? `-${c.remove.join(',-')}` : ''].filter((x) => x !== '').join(' ');
 }
 
+/**
+ * The plan's reconfig steps as `reconfig` faults (never fired), so the trial adds the new servers
+ * they name before it starts, as it does for a `reconfig:` fault (scenario/reconfig-kind.ts
+ * withReconfigServers: a new host in the zone given, running from t = 0 as a non-member).
+ */
+export function planReconfigs(steps: readonly { readonly kind: string }[] | undefined): FaultBase[] {
+  return (steps ?? []).filter((s): s is ReconfigStep => s.kind === 'reconfig').map((s) => ({ kind: 'reconfig', change: s.change, atUs: 0, durationUs: null }) as FaultBase);
+}
+
 class ReconfigRun implements StepRun {
   readonly touched = [];
   private outcome: StepStatus = RUNNING;
@@ -113,10 +121,7 @@ export const RECONFIG_STEP: StepKindEntry<ReconfigStep> = {
   start(ctx, s) {
     const deadlineUs = ctx.nowUs + s.timeoutUs;
     ctx.wakeAt(deadlineUs);
-    // FaultHost.reconfig arrives with dynamic reconfiguration (issue 14 §1); until then the step fails plainly
-    const host = ctx.faults as FaultHost & { reconfig?: (change: ReconfigChange) => void };
-    if (host.reconfig === undefined) return { touched: [], poll: () => ({ state: 'failed', reason: 'this build has no dynamic reconfiguration', onFail: 'abort' }) };
-    host.reconfig(s.change);
+    ctx.faults.reconfig(s.change);
     ctx.note(`reconfig ${formatChange(s.change)} submitted`);
     return new ReconfigRun(s, deadlineUs);
   },

@@ -18,6 +18,8 @@ import type { DowntimeMeter } from '../observe/index.js';
 import type { Peer } from '../zk/index.js';
 import type { FaultHost } from './fault-host.js';
 import { TrialHealth } from './plan-health.js';
+
+export { planReconfigs } from './plan-reconfig.js';
 import { PRIORITY_FAULT, type SimEvent } from './sim-events.js';
 import type { PlanHealth, ServerTouch, StepContext, StepKindEntry, StepRun, StepStatus } from './plan-steps.js';
 
@@ -68,7 +70,7 @@ export interface PlanReport {
   readonly steps: readonly PlanStepReport[];
   /** leaders newly established while the plan ran */
   readonly elections: number;
-  /** the established leaders, in order, from the plan's start */
+  /** the leaders that had writes committing, in order, from the plan's start */
   readonly leaders: readonly ServerId[];
   readonly writeDownUs: number;
   /** time with the synced voters at a quorum or fewer: one more voter failure stops (or keeps stopped) writes */
@@ -312,10 +314,8 @@ class PlanMeter {
 
   onEvent(e: TrialEvent): void {
     if (!this.open) return;
-    if (e.type === 'established') {
-      this.elections++;
-      this.leaders.push(e.server);
-    } else if (e.type === 'writeFailed') this.writesFailed++;
+    if (e.type === 'established') this.elections++;
+    else if (e.type === 'writeFailed') this.writesFailed++;
   }
 
   /** The state now; the time since the last sample is charged to the state then. */
@@ -323,6 +323,9 @@ class PlanMeter {
     if (!this.open) return;
     this.charge(atUs);
     const synced = health.syncedVoters();
+    // leadership can also move without an election (a removed leader's designated successor, zk/reconfig.ts)
+    const leader = health.leader();
+    if (leader !== null && this.leaders[this.leaders.length - 1] !== leader) this.leaders.push(leader);
     this.writesDown = !status.writeAvailable;
     // no spare: some single voter's loss would leave the synced voters short of a quorum
     this.noSpare = synced.length === 0 || synced.some((id) => !health.containsQuorum(synced.filter((x) => x !== id)));

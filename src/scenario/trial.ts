@@ -12,7 +12,7 @@ import { withReconfigServers } from './reconfig-kind.js';
 import { buildPeerConfig, type PeerConfigInputs } from './peer-config.js';
 import { databaseSize, ProcessTiming, type BootStep, type DatabaseSize } from './process-timing.js';
 import { PRIORITY_FAULT, PRIORITY_NET, type SimEvent } from './sim-events.js';
-import { planEvents, PlanRunner } from './plan-runner.js';
+import { planEvents, planReconfigs, PlanRunner } from './plan-runner.js';
 import { PeerTimers } from './timers.js';
 import { reachableVoters, STATUS_NEUTRAL, statusNow } from './trial-status.js';
 import { Workload, type WorkloadHost } from './workload.js';
@@ -56,7 +56,7 @@ export class Trial {
 
   constructor(given: TrialOptions) {
     // servers a reconfig adds that the topology lacks run from t = 0 as non-members (scenario/reconfig-kind.ts)
-    const opts = (this.opts = { ...given, topology: withReconfigServers(given.topology, given.faults) });
+    const opts = (this.opts = { ...given, topology: withReconfigServers(given.topology, [...given.faults, ...planReconfigs(given.plan?.plan.steps)]) });
     this.meter = new DowntimeMeter(opts.excludeColdStart ?? false, opts.cycleStartsUs);
     const root = new Rng(opts.seed);
     // Streams forked in a fixed order so one model's draws never shift another's.

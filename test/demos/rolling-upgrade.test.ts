@@ -16,7 +16,7 @@ describe('demo rolling-upgrade', () => {
     }
     expect(facts['n5-3az']!.quiet[0]!.noSpareMs).toBeLessThan(2000);
     expect(facts['n3-3az']!.quiet[0]!.noSpareMs).toBeGreaterThan(60_000);
-    expect(out.text).toContain("the gated leader-last upgrade caused 1 election (the leader's step)");
+    expect(out.text.replace(/\s+/g, ' ')).toContain("the gated leader-last upgrade caused 1 election (the leader's step)");
     expect(out.charts.map((c) => c.name)).toEqual(['rolling-upgrade-timeline', 'rolling-upgrade-n3-3az', 'rolling-upgrade-n5-3az']);
   });
 });

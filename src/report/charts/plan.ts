@@ -25,7 +25,8 @@ function bars(r: PlanRunJson): Bar[] {
   const out: Bar[] = [];
   r.steps.forEach((step, i) => {
     if (step.startMs === null) return;
-    out.push({ row: `step ${i + 1}: ${step.kind}`, fromS: s(step.startMs), toS: Math.max(s(step.endMs), s(step.startMs) + 0.5), what: 'step', label: `${step.text} (${step.outcome})` });
+    const text = step.text.length > 36 ? `${step.text.slice(0, 35)}…` : step.text;
+    out.push({ row: `${i + 1}. ${text}`, fromS: s(step.startMs), toS: Math.max(s(step.endMs), s(step.startMs) + 0.5), what: 'step', label: `${step.text} (${step.outcome})` });
     for (const t of step.servers) {
       out.push({ row: `server ${t.server}`, fromS: s(t.stopMs), toS: s(t.startMs), what: 'server down', label: `server ${t.server} down (step ${i + 1})` });
       if (t.startMs !== null) out.push({ row: `server ${t.server}`, fromS: s(t.startMs), toS: s(t.servingMs), what: 'server starting', label: `server ${t.server} starting and syncing` });
