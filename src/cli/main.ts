@@ -13,6 +13,7 @@ import { registerMerge } from './commands/merge.js';
 import { registerCheck } from './commands/check.js';
 import { registerDemo } from './commands/demo.js';
 import { registerPlan } from './commands/plan.js';
+import { registerDr } from './commands/dr.js';
 
 /** Every command is declared here; each lives in commands/<name>.ts. */
 function program(): Command {
@@ -39,6 +40,7 @@ function program(): Command {
   registerCheck(p);
   registerDemo(p);
   registerPlan(p);
+  registerDr(p);
   return p;
 }
 

@@ -129,7 +129,7 @@ function build(inputs: DemoInputs): DemoOutput {
   ]);
   const meta = { seed: inputs.seed, version: inputs.version };
   const charts: Chart[] = [
-    { name: 'dr-failover-sites', title: 'Design (a): writes at both sites through the loss and the failover', spec: drSitesChart(drActivity(obs.run.events, obs.outcome.site, 30 * US_PER_S, RUN_US), [{ atS: 60, label: 'region1 lost' }, { atS: (a.promotedUs ?? 0) / US_PER_S, label: 'promoted' }, { atS: (a.switchedUs ?? 0) / US_PER_S, label: 'clients switched' }], 'Design (a): writes at both sites through the loss and the failover', { ...meta, topology: 'n5-3az-dr', details: [LOSS] }) },
+    { name: 'dr-failover-sites', title: 'Design (a): writes at both sites through the loss and the failover', spec: drSitesChart(drActivity(obs.run.events, obs.outcome.site, a.promotedUs, 30 * US_PER_S, RUN_US), [{ atS: 60, label: 'region1 lost' }, { atS: (a.promotedUs ?? 0) / US_PER_S, label: 'promoted' }, { atS: (a.switchedUs ?? 0) / US_PER_S, label: 'clients switched' }], 'Design (a): writes at both sites through the loss and the failover', { ...meta, topology: 'n5-3az-dr', details: [LOSS] }) },
     { name: 'dr-rpo-cdf', title: "(b)'s RPO over the replication lag", spec: cdf(lag.rpos, "(b)'s RPO over the replication lag: acknowledged writes lost", 'writes', { ...meta, topology: 'n5-3az-dr-async', details: [`${DRAWS} lag draws`] }, 'RPO') },
     { name: 'dr-rto-cdf', title: 'RTO over the operator delays', spec: cdf(rtoA.map((us) => us / 60e6), 'RTO over the runbook\'s operator delays (design a)', 'min', { ...meta, topology: 'n5-3az-dr', details: [`${DRAWS} draws`] }, 'RTO') },
   ];

@@ -84,7 +84,7 @@ function markers(o: DrOutcome | null): DrMarker[] {
 }
 
 function siteChart(name: string, title: string, events: readonly TrialEvent[], o: DrOutcome | null, inputs: DemoInputs): Chart {
-  const points = drActivity(events, DR_SITE, 5 * US_PER_S, RUN_US);
+  const points = drActivity(events, DR_SITE, o?.promotedUs ?? null, 5 * US_PER_S, RUN_US);
   return { name, title, spec: drSitesChart(points, markers(o), title, { seed: inputs.seed, version: inputs.version, topology: DR_TOPOLOGY, details: [CUT] }) };
 }
 

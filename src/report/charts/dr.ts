@@ -22,11 +22,13 @@ export interface DrMarker {
 }
 
 /**
- * Client outcomes per `binUs` by site: a write acknowledged by a server of `site` counts for the DR
- * site, any other for the primary; every readFailed counts for the DR site (the primary's readers
- * always find a server in these drills — say so when using this elsewhere).
+ * Client outcomes per `binUs` by site: a write acknowledged by a server of `site` from the
+ * promotion on counts for the DR site, any other for the primary (before the promotion a DR
+ * observer only forwards its clients' writes to the primary's leader); every readFailed counts
+ * for the DR site (the primary's readers always find a server in these drills).
  */
-export function drActivity(events: readonly TrialEvent[], site: readonly ServerId[], binUs: number, durationUs: number): DrPoint[] {
+export function drActivity(events: readonly TrialEvent[], site: readonly ServerId[], promotedUs: number | null, binUs: number, durationUs: number): DrPoint[] {
+  const onSite = (server: ServerId, atUs: number): boolean => site.includes(server) && promotedUs !== null && atUs >= promotedUs;
   const bins = Math.ceil(durationUs / binUs);
   const counts = new Map<DrSeries, number[]>();
   const add = (s: DrSeries, atUs: number): void => {
@@ -36,7 +38,7 @@ export function drActivity(events: readonly TrialEvent[], site: readonly ServerI
     row[i] = (row[i] as number) + 1;
   };
   for (const e of events) {
-    if (e.type === 'writeCommitted') add(site.includes(e.server) ? 'DR site: writes acknowledged' : 'primary: writes acknowledged', e.atUs);
+    if (e.type === 'writeCommitted') add(onSite(e.server, e.atUs) ? 'DR site: writes acknowledged' : 'primary: writes acknowledged', e.atUs);
     else if (e.type === 'readServed' && site.includes(e.server)) add(e.stale ? 'DR site: reads, stale' : 'DR site: reads, fresh', e.atUs);
     else if (e.type === 'readFailed') add('DR site: reads failed', e.atUs);
   }
