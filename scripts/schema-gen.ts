@@ -22,6 +22,7 @@ export const DOCUMENTS = [
   { name: 'check', type: 'CheckDocument', title: 'zksim check --json' },
   { name: 'demo', type: 'DemoDocument', title: 'zksim demo NAME --json' },
   { name: 'show-model', type: 'ShownModel', title: 'zksim availability|sweep --show-model --json' },
+  { name: 'dr', type: 'DrDocument', title: 'zksim dr --json' },
 ] as const;
 
 /** Each schema's file name and text, as `npm run schemas` writes them. */
