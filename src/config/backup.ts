@@ -22,7 +22,7 @@ import { freeze } from 'immer';
 import { isMap, isScalar, type LineCounter } from 'yaml';
 import type { BackupPolicy, RestoreProcedure } from '../model/backup.js';
 import { DISTRIBUTION_PARAMS, DIMENSIONLESS_PARAMS, meanOf, type Distribution } from '../model/distribution.js';
-import { parseDurationUs, US_PER_MS } from '../model/duration.js';
+import { formatDurationUs, parseDurationUs, US_PER_MS } from '../model/duration.js';
 import type { Topology } from '../model/topology.js';
 import { MAX_SIGMA, MIN_WEIBULL_SHAPE } from './limits.js';
 import { TopologyReader } from './read-yaml.js';
@@ -69,6 +69,8 @@ class BackupReader extends TopologyReader {
       else if (key === 'writesPerSec') out.writesPerSec = this.positive(value, path, 'a positive write rate (writes per second)') ?? null;
       else out.restore = this.readRestore(value);
     }
+    const problem = retainProblem(out);
+    if (problem !== null) this.errorAtPath('backup.retain.for', problem);
     return out;
   }
 
@@ -158,10 +160,22 @@ export function readBackupSection(node: unknown, file: string, lineCounter: Line
   return reader.errors.length > 0 ? undefined : policy;
 }
 
-/** Rules that need the servers: the source is a server of the topology. */
+/**
+ * Rules across keys: the source is a server of the topology; snapshots are kept at least one
+ * snapshot interval (else the newest one could be purged before the next is taken).
+ */
 export function validateBackup(topology: Topology): TopologyIssue[] {
   const b = topology.backup;
-  if (b === undefined || b.source === 'leader') return [];
+  if (b === undefined) return [];
+  const issues: TopologyIssue[] = [];
   const ids = topology.servers.map((s) => s.id);
-  return ids.includes(b.source) ? [] : [{ path: 'backup.source', message: `expected "leader" or the id of a server in this topology (${ids.join(', ')}), found ${b.source}` }];
+  if (b.source !== 'leader' && !ids.includes(b.source)) issues.push({ path: 'backup.source', message: `expected "leader" or the id of a server in this topology (${ids.join(', ')}), found ${b.source}` });
+  const retain = retainProblem(b);
+  if (retain !== null) issues.push({ path: 'backup.retain.for', message: retain });
+  return issues;
+}
+
+function retainProblem(b: Pick<BackupPolicy, 'retainForUs' | 'snapshotEveryUs'>): string | null {
+  if (b.retainForUs === null || b.retainForUs >= b.snapshotEveryUs) return null;
+  return `expected at least snapshotEvery (${formatDurationUs(b.snapshotEveryUs)}): the newest snapshot would be purged before the next, found ${formatDurationUs(b.retainForUs)}`;
 }

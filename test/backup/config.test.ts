@@ -2,6 +2,7 @@
  * A topology's `backup:` section (config/backup.ts): defaults, every key read, and errors placed at
  * the file, line and column of the bad value with what was expected.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { formatConfigError, parseTopology } from '../../src/config/index.js';
 import { DEFAULT_BACKUP, DEFAULT_RESTORE } from '../../src/config/backup.js';
@@ -24,6 +25,11 @@ describe('backup: section', () => {
     const r = parseTopology(`${SERVERS}backup: {}\n`, 't.yaml');
     expect(r.ok && r.topology.backup).toEqual(DEFAULT_BACKUP);
     expect(DEFAULT_BACKUP).toMatchObject({ source: 'leader', snapshotEveryUs: 3600e6, logShipEveryUs: 300e6, retainCount: 3, retainForUs: null });
+  });
+
+  it('the shipped topologies/backup/n3-3az-backup.yaml reads: hourly snapshots, 5-minute shipping', () => {
+    const r = parseTopology(readFileSync('topologies/backup/n3-3az-backup.yaml', 'utf8'), 'n3-3az-backup.yaml');
+    expect(r.ok && r.topology.backup).toMatchObject({ snapshotEveryUs: 3600e6, logShipEveryUs: 300e6, retainCount: 3, writesPerSec: 50 });
   });
 
   it('reads every key: durations with units, a fixed delay or a distribution', () => {
@@ -65,6 +71,9 @@ describe('backup: section', () => {
     ]);
     expect(errors('  restore: { detect: { dist: constant, value: 30d } }\n')).toEqual([
       't.yaml:6:22: backup.restore.detect: expected a mean delay above 0 and at most a week, found 43200 minutes',
+    ]);
+    expect(errors('  snapshotEvery: 1d\n  retain: { for: 1h }\n')).toEqual([
+      't.yaml:7:18: backup.retain.for: expected at least snapshotEvery (1d): the newest snapshot would be purged before the next, found 1h',
     ]);
     expect(errors('  - 1h\n')[0]).toMatch(/^t\.yaml:6:3: backup: expected a mapping, found a list/);
   });
