@@ -113,7 +113,7 @@ export function drDrillText(d: DrDrillJson, doc: Pick<DrDocument, 'topology' | '
     planRunText(d.plan, doc.topology, d.seed).trimEnd(),
     '',
     `DR drill (${d.design === 'observers' ? `design (a): DR observers ${d.site.join(', ')} promoted` : 'design (b): the standby ensemble fed by asynchronous replication'}), faults ${doc.faults.join(' ') || 'none'}`,
-    `  loss                   ${s3(d.lossMs)}`,
+    `  fault                  ${s3(d.lossMs)} (the primary lost or cut off)`,
     `  loss declared          ${s3(d.detectedMs)}`,
     `  DR site takes writes   ${s3(d.promotedMs)}`,
     `  clients switched       ${s3(d.switchedMs)}`,
