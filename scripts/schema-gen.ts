@@ -22,6 +22,7 @@ export const DOCUMENTS = [
   { name: 'check', type: 'CheckDocument', title: 'zksim check --json' },
   { name: 'demo', type: 'DemoDocument', title: 'zksim demo NAME --json' },
   { name: 'show-model', type: 'ShownModel', title: 'zksim availability|sweep --show-model --json' },
+  { name: 'plan', type: 'PlanDocument', title: 'zksim plan --json' },
   { name: 'dr', type: 'DrDocument', title: 'zksim dr --json' },
 ] as const;
 
@@ -125,8 +126,8 @@ function inMs(value: unknown): unknown {
 function usToMs(key: string, property: unknown): string {
   if (!key.endsWith('Us')) return key;
   const type = (property as { type?: unknown } | undefined)?.type;
-  if (type === 'number') return `${key.slice(0, -2)}Ms`;
-  // eventJson renames a key only when its value is a number: a nullable one would change name with its value.
+  // eventJson renames a number and a null alike (report/run-json.ts: a time that may be absent)
+  if (type === 'number' || (Array.isArray(type) && type.includes('number') && type.every((t) => t === 'number' || t === 'null'))) return `${key.slice(0, -2)}Ms`;
   throw new Error(`event field ${key}: expected a plain number (a …Us field that may be ${JSON.stringify(type)} has no single name in run --json)`);
 }
 

@@ -13,6 +13,9 @@ import type { QuorumRule, UnsafeVariant } from '../zk/index.js';
 /** `zksim availability|sweep … --show-model --json`: the resolved failure model (show-model.ts). */
 export type { ShownModel } from './show-model.js';
 
+/** `zksim plan --json` (and plan.json in --out): report/plan-json.ts. */
+export type { PlanDocument } from '../report/plan-json.js';
+
 /** `zksim dr --json` (and dr.json in --out): report/dr-json.ts. */
 export type { DrDocument } from '../report/dr-json.js';
 

@@ -1,6 +1,7 @@
 /** zksim plan end to end: the timeline, the comparison, --json, --out, and bad input (exit 2, no stack trace). */
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Ajv } from 'ajv';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hasStackTrace, zksim } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -28,6 +29,9 @@ describe('zksim plan', () => {
     const doc = JSON.parse(readFileSync(join(out, 'plan.json'), 'utf8'));
     expect(doc).toMatchObject({ kind: 'zksim-plan', topology: 'n5-3az', runs: 3 });
     expect(doc.plans.map((p: { plan: string }) => p.plan)).toEqual(['rolling-upgrade', 'big-bang']);
+    // plan.json is the --json document: it fits schemas/plan.schema.json
+    const validate = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(JSON.parse(readFileSync('schemas/plan.schema.json', 'utf8')) as object);
+    expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
   });
 
   it('--json is byte-identical for the same seed', { timeout: 60_000 }, async () => {
