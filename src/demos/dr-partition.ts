@@ -96,14 +96,15 @@ function build(inputs: DemoInputs): DemoOutput {
   const s = cutStory(events, safe.safety.total, downWithin(events));
   const unsafe = runDrDrill({ topology: t, seed: inputs.seed, durationUs: RUN_US, faults: [fault(CUT, t)], workload: WORKLOAD, plan: unsafeRunbook() });
   const u = unsafe.outcome;
+  const uCut = cutStory(unsafe.events, unsafe.result.safety.total, downWithin(unsafe.events));
   const uViolations = Object.entries(u.violations).filter(([, n]) => n > 0);
   const obs = s.observers.map((o) => `server ${o.server} noticed at ${at(o.leaderLostUs)} and went LOOKING at ${at(o.lookingUs)}`).join('; ');
   const table: Table = {
     caption: `${DR_TOPOLOGY}, ${CUT}, ${WORKLOAD.writesPerSec} writes/s and ${WORKLOAD.readsPerSec} reads/s from clients in every zone`,
-    columns: ['', 'primary writes acknowledged after the cut', 'DR site writes acknowledged', 'acknowledged writes lost, keeping the DR history', 'histories', 'safety violations'],
+    columns: ['', 'primary writes acknowledged during the cut', 'DR site writes acknowledged', 'acknowledged writes lost, keeping the DR history', 'histories', 'safety violations'],
     rows: [
       ['observers stay observers', String(s.primaryWritesDuringCut), '0', '0', 'one', String(s.violations)],
-      ['DR promoted after 3 missed checks', String(u.primaryAckedAfterPromotion), String(u.siteAcked), String(u.primaryAckedAfterPromotion + (u.rpoWrites ?? 0)), u.splitBrain ? 'two' : 'one', String(Object.values(u.violations).reduce((a, b) => a + b, 0))],
+      ['DR promoted after 3 missed checks', String(uCut.primaryWritesDuringCut), String(u.siteAcked), String(u.primaryAckedAfterPromotion + (u.rpoWrites ?? 0)), u.splitBrain ? 'two' : 'one', String(Object.values(u.violations).reduce((a, b) => a + b, 0))],
     ],
     numeric: [false, true, true, true, false, true],
   };
@@ -117,7 +118,7 @@ function build(inputs: DemoInputs): DemoOutput {
       `After the heal they synced again (${s.observers.map((o) => `server ${o.server} at ${at(o.servingAgainUs)}`).join(', ')}), not at once: while cut off their election rounds had backed off (the notification interval doubles up to maxNotificationInterval, 60 s). Safety violations: ${s.violations}. Nothing diverged: there was only ever one history.`,
     `The unsafe variant (experiments/plans/dr-promote-unsafe.yaml): the DR site's runbook promotes the observers after 3 missed health checks, without confirming that the primary is gone. ` +
       `From the DR site a cut link looks exactly like a lost region. The loss was declared at ${at(u.detectedUs)} and server ${u.site.join(' and ')} led a second ensemble at ${at(u.promotedUs)}. ` +
-      `Both sides then acknowledged writes: the primary ${u.primaryAckedAfterPromotion}, the DR site ${u.siteAcked} — split brain. Whichever history is kept, the other side's acknowledged writes are lost. ` +
+      `Both sides then acknowledged writes: the primary ${u.primaryAckedAfterPromotion} (to the end of the run), the DR site ${u.siteAcked} — split brain. Whichever history is kept, the other side's acknowledged writes are lost. ` +
       `The safety checkers: ${uViolations.map(([k, n]) => `${k} ${n}`).join(', ') || 'nothing'}.`,
     table,
     'What prevents split brain is the quorum rule plus observers that cannot vote; what breaks it is an operator (or script) that rewrites the configuration of a site that cannot see the primary. Promote only when the primary is known to be gone and fenced.',
