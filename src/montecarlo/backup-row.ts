@@ -30,13 +30,14 @@ export type BackupRow =
       readonly lossesPerYearCi95: Interval;
       /** minutes of acknowledged writes lost per year (Σ loss windows / measured years) */
       readonly lossWindowMinutesPerYear: number;
-      readonly lossWindowMinutesPerYearCi95: Interval;
+      /** null when no total loss was seen: the interval would be [0, 0]; lossesPerYearCi95 bounds the rate instead */
+      readonly lossWindowMinutesPerYearCi95: Interval | null;
       /** acknowledged writes lost per year: writesPerSec × the loss window; null without a write rate */
       readonly writesLostPerYear: number | null;
       readonly writesLostPerYearCi95: Interval | null;
       /** minutes per year from a total loss to writes accepted again */
       readonly restoreDowntimeMinutesPerYear: number;
-      readonly restoreDowntimeMinutesPerYearCi95: Interval;
+      readonly restoreDowntimeMinutesPerYearCi95: Interval | null;
     };
 
 /** Can this failure model lose every voter's disk at once? Only diskLoss (per-server wipes) loses disks. */
@@ -52,7 +53,8 @@ export function backupRow(stats: BackupStats | null, measured: Moments, trials: 
   const down = ratioEstimate(b.restoreDown, measured, trials);
   const perYear = (i: Interval): Interval => [i[0] * MINUTES_PER_YEAR, i[1] * MINUTES_PER_YEAR];
   const writes = (minutes: number): number | null => (policy.writesPerSec === null ? null : minutes * 60 * policy.writesPerSec);
-  const windowCi = perYear(window.ci95);
+  const seen = b.losses > 0;
+  const windowCi = seen ? perYear(window.ci95) : null;
   return {
     totalLossPath: true,
     estimated: !weighted,
@@ -63,8 +65,8 @@ export function backupRow(stats: BackupStats | null, measured: Moments, trials: 
     lossWindowMinutesPerYear: window.value * MINUTES_PER_YEAR,
     lossWindowMinutesPerYearCi95: windowCi,
     writesLostPerYear: writes(window.value * MINUTES_PER_YEAR),
-    writesLostPerYearCi95: policy.writesPerSec === null ? null : [writes(windowCi[0]) as number, writes(windowCi[1]) as number],
+    writesLostPerYearCi95: policy.writesPerSec === null || windowCi === null ? null : [writes(windowCi[0]) as number, writes(windowCi[1]) as number],
     restoreDowntimeMinutesPerYear: down.value * MINUTES_PER_YEAR,
-    restoreDowntimeMinutesPerYearCi95: perYear(down.ci95),
+    restoreDowntimeMinutesPerYearCi95: seen ? perYear(down.ci95) : null,
   };
 }

@@ -16,8 +16,9 @@ function num(x: number): string {
   return x.toPrecision(2);
 }
 
+/** A figure with its interval; without one (no total loss seen) it says so: the losses/yr bound is the statement. */
 function withCi(x: number, ci: readonly number[] | null): string {
-  return ci === null ? num(x) : `${num(x)} (${num(ci[0] ?? NaN)}–${num(ci[1] ?? NaN)})`;
+  return ci === null ? `${num(x)} (none seen)` : `${num(x)} (${num(ci[0] ?? NaN)}–${num(ci[1] ?? NaN)})`;
 }
 
 /** The cell of a row: the figure, or why there is none. */

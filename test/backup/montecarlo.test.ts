@@ -73,8 +73,15 @@ describe('backup statistics', () => {
     expect(row.lossesPerYear).toBeCloseTo(2 / years, 6);
     expect(row.lossWindowMinutesPerYear).toBeCloseTo(10 / 60 / years, 6);
     expect(row.writesLostPerYear).toBeCloseTo((10 / years) * 20, 3);
-    expect(row.lossWindowMinutesPerYearCi95[0]).toBeLessThanOrEqual(row.lossWindowMinutesPerYear);
-    expect(row.lossWindowMinutesPerYearCi95[1]).toBeGreaterThanOrEqual(row.lossWindowMinutesPerYear);
+    expect(row.lossWindowMinutesPerYearCi95?.[0]).toBeLessThanOrEqual(row.lossWindowMinutesPerYear);
+    expect(row.lossWindowMinutesPerYearCi95?.[1]).toBeGreaterThanOrEqual(row.lossWindowMinutesPerYear);
+  });
+
+  it('no total loss seen: no interval on the window (it would be [0, 0]); the losses/yr bound says how rare', () => {
+    const acc = new Accumulator().add(trials[1] as TrialSummary);
+    const row = backupRow(acc.backup, acc.measured, acc.trials, t.backup!, withDiskLoss, false);
+    expect(row).toMatchObject({ totalLossPath: true, losses: 0, lossWindowMinutesPerYearCi95: null, restoreDowntimeMinutesPerYearCi95: null, writesLostPerYearCi95: null });
+    expect(row.totalLossPath && row.lossesPerYearCi95[1]).toBeGreaterThan(0);
   });
 
   it('a failure model that cannot lose every disk says so, rather than 0', () => {
