@@ -48,7 +48,7 @@ export function buildPeerConfig(id: ServerId, inputs: PeerConfigInputs): PeerCon
       txnBytes: topology.storage.txnBytes,
       baseSnapshotBytes: topology.storage.snapshotMB * 1024 * 1024,
     },
-    ...(unsafe.length > 0 ? { unsafe: { ackBeforeFsync: unsafe.includes('ack-before-fsync') } } : {}),
+    ...(unsafe.length > 0 ? { unsafe: { ackBeforeFsync: unsafe.includes('ack-before-fsync'), reconfigNewQuorumOnly: unsafe.includes('reconfig-new-quorum-only') } } : {}),
     ...initialCounter(inputs.testingInitialZxidCounter, zk.initialZxid),
     ...reconfigRules(id, inputs),
   };

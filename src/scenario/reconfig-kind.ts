@@ -51,8 +51,10 @@ export function withReconfigServers<T extends Pick<Topology, 'servers'>>(topolog
 
 /**
  * `check`'s reconfig from a draw: `sides[0]` picks what (0 remove the k-th server, 1 flip its
- * role, 2 restore the topology's initial member list or, for an odd zone, add a new voter in that
- * zone); `node` the server (k-th, mod the ensemble size).
+ * role, 2 restore the topology's initial member list or, for an odd zone, move the ensemble:
+ * the k-th server and two new voters in that zone — a change whose new quorums need not meet
+ * the old ones, the case the old-and-new quorum rule exists for); `node` the server (k-th, mod
+ * the ensemble size).
  */
 function drawnReconfig(t: Topology, d: FaultDraw): ReconfigFault {
   const servers = t.servers;
@@ -65,7 +67,8 @@ function drawnReconfig(t: Topology, d: FaultDraw): ReconfigFault {
   else {
     const zones = [...new Set(servers.map((x) => x.zone))];
     const id = Math.max(...servers.map((x) => x.id)) + 1;
-    change = { kind: 'incremental', add: [{ id, role: 'voter', zone: zones[d.zone % zones.length] as string }], remove: [] };
+    const zone = zones[d.zone % zones.length] as string;
+    change = { kind: 'members', members: [{ id: s.id, role: 'voter' }, { id, role: 'voter', zone }, { id: id + 1, role: 'voter', zone }] };
   }
   return { kind: 'reconfig', change, atUs: d.atUs, durationUs: null };
 }

@@ -52,7 +52,8 @@ export class Broadcast {
   /** After any change of the peer's configurations: proposals made from now on need these quorums. */
   refreshVerifiers(): void {
     const { qv, next } = this.ctx.configs;
-    this.verifiers = next === null ? [qv] : [qv, next];
+    // UNSAFE (zk/unsafe.ts reconfig-new-quorum-only): the old configuration's quorum is not asked for
+    this.verifiers = next === null ? [qv] : this.ctx.config.unsafe?.reconfigNewQuorumOnly ? [next] : [qv, next];
   }
 
   /** Leader.propose: log, send to every forwarding follower, fsync; `config` for a reconfig txn. */

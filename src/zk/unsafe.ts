@@ -11,14 +11,22 @@ import type { QuorumVerifier } from './quorum.js';
 export type QuorumRule = 'majority' | 'naive';
 export const QUORUM_RULES: readonly QuorumRule[] = ['majority', 'naive'];
 
-/** `ack-before-fsync`: a follower ACKs a PROPOSAL as soon as it is logged, before its fsync. */
-export type UnsafeVariant = 'ack-before-fsync';
-export const UNSAFE_VARIANTS: readonly UnsafeVariant[] = ['ack-before-fsync'];
+/**
+ * `ack-before-fsync`: a follower ACKs a PROPOSAL as soon as it is logged, before its fsync.
+ * `reconfig-new-quorum-only`: a reconfig (and what is proposed while it is pending) commits with a
+ * quorum of the new configuration alone, not of the old and the new (Leader.propose adds both
+ * verifiers; Proposal.hasAllQuorums needs both): when the new quorum does not intersect the old
+ * one, the old members can elect a leader that never saw the reconfig — two histories.
+ */
+export type UnsafeVariant = 'ack-before-fsync' | 'reconfig-new-quorum-only';
+export const UNSAFE_VARIANTS: readonly UnsafeVariant[] = ['ack-before-fsync', 'reconfig-new-quorum-only'];
 
 /** The unsafe switches one peer runs with (PeerConfig.unsafe). */
 export interface UnsafeRules {
   /** ACK proposals before they are durable: a crash right after can lose a txn the leader counted */
   readonly ackBeforeFsync: boolean;
+  /** count only the next configuration's quorum for proposals made while a reconfig is pending (zk/broadcast.ts) */
+  readonly reconfigNewQuorumOnly?: boolean;
 }
 
 /**
