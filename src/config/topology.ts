@@ -49,6 +49,9 @@
  *     txnReplayPerSec: 50000      # txn-log replay at start
  *     coresPerHost: 2             # optional: starts on one host share its CPUs (default: no sharing)
  *   quorum: majority              # or hierarchical (every voter then needs `group` ≥ 1)
+ *   backup:                       # optional: off-site backups, the restore after a total loss
+ *     snapshotEvery: 1h           # (config/backup.ts: every key, its default and its source;
+ *     logShipEvery: 5m            #  scenario/backup.ts: what a restore does)
  *   servers:
  *     - { id: 1, zone: az1 }      # region "region1", host "server-<id>", rack "<zone>-<host>" (its own),
  *     - { id: 4, zone: az3, role: observer }   # role voter, weight 1, group 0 by default
