@@ -12,11 +12,12 @@
  * replicator's measured delay; no default would be honest.
  */
 import { isMap, isScalar, type LineCounter } from 'yaml';
-import { DISTRIBUTION_PARAMS, DIMENSIONLESS_PARAMS, meanOf, type Distribution } from '../model/distribution.js';
+import type { Distribution } from '../model/distribution.js';
 import type { DrReplication } from '../model/dr.js';
-import { parseDurationUs, US_PER_MS } from '../model/duration.js';
+import { parseDurationUs } from '../model/duration.js';
 import type { Topology } from '../model/topology.js';
-import { MAX_SIGMA, MAX_TIMEOUT_US, MIN_WEIBULL_SHAPE } from './limits.js';
+import { delayProblem } from './backup.js';
+import { MAX_TIMEOUT_US } from './limits.js';
 import { TopologyReader } from './read-yaml.js';
 import type { TopologyIssue } from './validate.js';
 import { describe, durationHintOf } from './yaml-reader.js';
@@ -65,19 +66,12 @@ class DrReader extends TopologyReader {
   }
 }
 
-/** What is wrong with a replication lag (µs), or null: parameters ≥ 0, mean ≤ a day, sigma ≤ 3, shape ≥ 0.2. */
+/**
+ * What is wrong with a replication lag (µs), or null: a restore delay's limits (config/backup.ts
+ * delayProblem: parameters ≥ 0, mean ≤ a week, sigma ≤ 3, shape ≥ 0.2), and a lag may be 0.
+ */
 export function lagProblem(d: Distribution): string | null {
-  const values = d as unknown as Record<string, number>;
-  for (const p of DISTRIBUTION_PARAMS[d.dist]) {
-    const v = values[p] as number;
-    if (!(Number.isFinite(v) && v >= 0)) return `expected "${p}" ≥ 0, found ${DIMENSIONLESS_PARAMS.has(p) ? v : `${v / US_PER_MS} ms`}`;
-  }
-  if (d.dist === 'lognormal' && !(d.sigma > 0 && d.sigma <= MAX_SIGMA)) return `expected 0 < sigma ≤ ${MAX_SIGMA}, found ${d.sigma}`;
-  if (d.dist === 'weibull' && !(d.shape >= MIN_WEIBULL_SHAPE)) return `expected shape ≥ ${MIN_WEIBULL_SHAPE}, found ${d.shape}`;
-  if (d.dist === 'uniform' && !(d.max >= d.min)) return `expected min ≤ max, found min ${d.min / US_PER_MS} ms > max ${d.max / US_PER_MS} ms`;
-  const mean = meanOf(d);
-  if (!(mean >= 0 && mean <= MAX_TIMEOUT_US)) return `expected a mean lag of at most a day, found ${mean / US_PER_MS} ms`;
-  return null;
+  return d.dist === 'constant' && d.value === 0 ? null : delayProblem(d);
 }
 
 /** The `dr:` node of a topology document → its replication, or undefined (absent, or after an error added to `errors`). */
