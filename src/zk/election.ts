@@ -231,18 +231,18 @@ export class Election {
 
   /** receivedFollowingNotification / receivedLeadingNotification: join an established leader. */
   private processDecided(n: Notification): void {
-    const verifier = { containsQuorum: (ids: ServerId[]) => this.ctx.configs.hasAllQuorums(ids) };
+    const configs = this.ctx.configs;
     if (n.electionEpoch === this.logicalclock) {
       this.recvset.set(n.from, this.voteOf(n, n.state, 0));
       const target = this.voteOf(n, n.state, 0);
-      if (verifier.containsQuorum(supporters(this.recvset, target)) && this.checkLeader(this.recvset, n.leader, n.electionEpoch)) {
+      if (configs.hasAllQuorums(supporters(this.recvset, target)) && this.checkLeader(this.recvset, n.leader, n.electionEpoch)) {
         this.decide(n.leader, n, true);
         return;
       }
     }
     this.outofelection.set(n.from, this.voteOf(n, n.state, 2));
     const target = this.voteOf(n, n.state, 2);
-    if (verifier.containsQuorum(supporters(this.outofelection, target)) && this.checkLeader(this.outofelection, n.leader, n.electionEpoch)) {
+    if (configs.hasAllQuorums(supporters(this.outofelection, target)) && this.checkLeader(this.outofelection, n.leader, n.electionEpoch)) {
       this.logicalclock = n.electionEpoch;
       this.decide(n.leader, n, true);
     }
