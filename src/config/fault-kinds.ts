@@ -28,6 +28,7 @@ import {
 } from './fault-parse.js';
 import { durationHint } from './yaml-reader.js';
 import { RECONFIG_SYNTAX } from './reconfig-syntax.js';
+import { MAINTENANCE_SYNTAX } from './maintenance-syntax.js';
 
 /** The fields of fault `F` that its target text gives (everything but the timing and source). */
 export type FaultTarget<F extends FaultBase> = Omit<F, 'atUs' | 'durationUs' | 'source'>;
@@ -192,6 +193,7 @@ export const FAULT_SYNTAX = {
   wipe: nodeSyntax('wipe', 'as crash, and the server comes back with an empty disk'),
   ...GRAY_SYNTAX,
   reconfig: RECONFIG_SYNTAX,
+  maintenance: MAINTENANCE_SYNTAX,
 } as const satisfies { readonly [K in FaultKind]: FaultSyntax<FaultOf<K>> };
 
 /** The built-in kinds in table order: help, error messages and `FAULT_KINDS` list them so. */
@@ -211,6 +213,7 @@ export const FAULT_KIND_ORDER = [
   'delay',
   'blackhole',
   'reconfig',
+  'maintenance',
 ] as const satisfies readonly FaultKind[];
 
 /** Compile-time check that FAULT_KIND_ORDER names every FaultKind: a kind left out fails to typecheck here. */

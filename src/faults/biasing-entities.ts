@@ -95,6 +95,9 @@ export function voterToucher(servers: readonly ServerSpec[]): (f: FaultSpec) => 
       // a reconfig is an operator's act, not a failure: failure biasing never draws one
       case 'reconfig':
         return false;
+      // a rolling-maintenance round restarts every voter in turn (biasing falls back to naive for it: montecarlo/method.ts)
+      case 'maintenance':
+        return true;
     }
   };
 }

@@ -186,9 +186,10 @@ const rollingMaintenance: FailureProcess = {
         scope: 'per cluster',
         parameters: {
           every: formatDurationUs(r.everyUs),
-          order: `${r.order}, voters first, then observers`,
+          order: r.order === 'leader-last' ? 'leader-last: observers, followers, the leader last' : 'any: voters in a random order, then observers',
           downtimePerServer: formatDurationUs(r.downtimePerServerUs),
           gap: formatDurationUs(r.gapUs),
+          gate: 'each next restart waits until mntr shows every voter synced (at most 10m, else the round stops)',
         },
       },
     ];
@@ -260,44 +261,23 @@ export function burstCrashes(b: Bursts, zone: string, zoneHosts: readonly Server
 }
 
 /**
- * Rolling maintenance: every `every`, a round restarts each server once (kill for
- * `downtimePerServer`), `gap` between one server's return and the next one's stop: the voters
- * first, then the observers. The steps are 'maintenance' NodeRefs the trial resolves when they
- * fire (model/faults.ts MaintenanceRef; the trial takes voters while any is due this round):
- * `leader-last` restarts the follower voters first and whoever leads at that moment last, as an
- * operator would, then the observers by id; `any` restarts the voters in a random order drawn per
- * round from this process's stream, then the observers in a random order from a stream of their
- * own (`rollingMaintenance:observers`). Rounds are numbered 1, 2, … and start at a random phase
- * within `every`; a round starts `every` after the previous one, or when its voters are done if
- * that is later. Observer steps that would start after the next round's start are skipped. So
- * the voters' steps (times, order, draws) depend on the voters alone, never on how many observers
- * exist.
+ * Rolling maintenance: every `every`, a round restarts each server once — one `maintenance`
+ * fault per round (scenario/maintenance-kind.ts), which the trial runs as the rolling-upgrade
+ * plan's restart step: one server at a time, each down `downtimePerServer`, the next only once
+ * the ensemble is healthy again (mntr: every voter synced) and `gap` has passed. `leader-last`
+ * restarts the observers, the followers, and whoever leads at that moment last; `any` the voters
+ * in a random order, then the observers, drawn per round by the trial (its `plan` stream). Rounds
+ * start at a random phase within `every` (this process's stream), then `every` apart, or when the
+ * previous round's voters would be done (n × downtimePerServer + (n − 1) × gap, + gap) if that is
+ * later: the same instants as when each restart was a fault of its own, so seeds keep their rounds.
  */
 function sampleRollingMaintenance(m: RollingMaintenance, servers: readonly ServerSpec[], rng: Rng, horizonUs: number, out: FaultList): void {
   const { everyUs, order, downtimePerServerUs, gapUs } = m;
   const r = rng.fork('rollingMaintenance');
-  const ro = rng.fork('rollingMaintenance:observers');
-  const voters = servers.filter((s) => s.role !== 'observer').map((s) => s.id);
-  const observers = servers.filter((s) => s.role === 'observer').map((s) => s.id);
-  const stride = downtimePerServerUs + gapUs;
-  const votersUs = voters.length * downtimePerServerUs + Math.max(0, voters.length - 1) * gapUs;
-  const shuffle = (ids: ServerId[], rr: Rng): ServerId[] => {
-    for (let i = ids.length - 1; i > 0; i--) {
-      const j = rr.int(0, i + 1);
-      [ids[i], ids[j]] = [ids[j] as ServerId, ids[i] as ServerId];
-    }
-    return ids;
-  };
+  const voters = servers.filter((s) => s.role !== 'observer').length;
+  const votersUs = voters * downtimePerServerUs + Math.max(0, voters - 1) * gapUs;
   // A random phase so that rounds do not line up with the start of every trial.
-  let start = r.int(0, everyUs);
-  for (let round = 1; start < horizonUs; round++) {
-    // The next round never starts before this round's voters are done.
-    const next = Math.max(start + everyUs, start + votersUs + gapUs);
-    const ids = order === 'any' ? [...shuffle([...voters], r), ...shuffle([...observers], ro)] : [...voters, ...observers];
-    ids.forEach((id, i) => {
-      const atUs = start + i * stride;
-      if (atUs < horizonUs && atUs < next) out.add({ kind: 'kill', node: { kind: 'maintenance', round, order, id }, atUs, durationUs: Math.min(downtimePerServerUs, Number.MAX_SAFE_INTEGER - atUs), source: 'rollingMaintenance' });
-    });
-    start = next;
+  for (let start = r.int(0, everyUs); start < horizonUs; start = Math.max(start + everyUs, start + votersUs + gapUs)) {
+    out.add({ kind: 'maintenance', order, downtimeUs: downtimePerServerUs, gapUs, atUs: start, durationUs: null, source: 'rollingMaintenance' });
   }
 }

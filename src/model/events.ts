@@ -40,7 +40,8 @@ export interface DomainRef {
  *   `disk full`: its writes fail (ENOSPC);
  * - `lossy link` / `delayed link`: transmissions on the links lost with a probability / later;
  * - `connections dropped`: a middlebox dropped the established connections between two groups;
- * - `reconfig submitted`: a client's reconfig reached the leader (its outcome is a ReconfigEvent).
+ * - `reconfig submitted`: a client's reconfig reached the leader (its outcome is a ReconfigEvent);
+ * - `maintenance started`: a rolling-maintenance round began (its restarts are processStopped events).
  */
 export type FaultEffect =
   | 'process killed'
@@ -57,7 +58,8 @@ export type FaultEffect =
   | 'lossy link'
   | 'delayed link'
   | 'connections dropped'
-  | 'reconfig submitted';
+  | 'reconfig submitted'
+  | 'maintenance started';
 
 /**
  * Whether a fault effect stops server processes (their servers are DOWN until restarted); an
@@ -82,6 +84,8 @@ export const EFFECT_STOPS_PROCESSES: Readonly<Record<FaultEffect, boolean>> = {
   'connections dropped': false,
   // the reconfig's own events (reconfigProposed, …) tell what it did; a removed server keeps running
   'reconfig submitted': false,
+  // the round's plan stops one server at a time: its processStopped events say which, when
+  'maintenance started': false,
 };
 
 /**
@@ -89,7 +93,7 @@ export const EFFECT_STOPS_PROCESSES: Readonly<Record<FaultEffect, boolean>> = {
  * domain back up, the links healed (cuts, loss, delay), a paused process resumed, a slow, stalled
  * or full disk back to normal.
  */
-export type RepairEffect = 'restarted' | 'still down' | 'host up' | 'domain up' | 'healed' | 'resumed' | 'disk recovered';
+export type RepairEffect = 'restarted' | 'still down' | 'host up' | 'domain up' | 'healed' | 'resumed' | 'disk recovered' | 'maintenance done';
 
 export type FaultEvent =
   | {

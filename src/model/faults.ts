@@ -126,7 +126,13 @@ type FaultBody =
    */
   | ({ readonly kind: 'blackhole'; readonly groups: readonly [readonly ServerId[], readonly ServerId[]] } & Timing)
   /** a client's reconfig submitted to the leader at `atUs` (zk/reconfig.ts); never repaired */
-  | ({ readonly kind: 'reconfig'; readonly change: ReconfigChange } & Timing);
+  | ({ readonly kind: 'reconfig'; readonly change: ReconfigChange } & Timing)
+  /**
+   * a round of rolling maintenance from `atUs` (faults/processes.ts rollingMaintenance): the trial
+   * runs the rolling-restart plan — every server once, one at a time, each `downtimeUs` down, then
+   * gated on health and `gapUs` (scenario/maintenance-kind.ts); over when the plan is (`durationUs` null)
+   */
+  | ({ readonly kind: 'maintenance'; readonly order: 'leader-last' | 'any'; readonly downtimeUs: number; readonly gapUs: number } & Timing);
 
 export type FaultKind = FaultSpec['kind'];
 

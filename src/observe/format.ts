@@ -155,6 +155,8 @@ function appliedText(e: FaultEvent & { type: 'faultApplied' }): string {
       return 'established connections dropped by a middlebox (silent; new connections work)';
     case 'reconfig submitted':
       return 'reconfig submitted to the leader';
+    case 'maintenance started':
+      return 'rolling maintenance round started: every server restarted in turn, each gated on health';
   }
 }
 
@@ -174,6 +176,8 @@ function repairedText(e: FaultEvent & { type: 'faultRepaired' }): string {
       return `server ${e.target} resumed`;
     case 'disk recovered':
       return `server ${e.target} disk back to normal`;
+    case 'maintenance done':
+      return 'rolling maintenance round over';
   }
 }
 

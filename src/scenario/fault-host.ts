@@ -6,6 +6,7 @@
  * files without an import cycle.
  */
 import type { FaultSyntax } from '../config/fault-kinds.js';
+import type { PlanSpec } from './plan-runner.js';
 import type { ClusterConfig, Distribution, DomainRef, FaultBase, FaultEffect, Member, NodeRef, ReconfigChange, RepairEffect, ServerId, Topology } from '../model/index.js';
 
 /** What a fault did when applied, for the `faultApplied` event. */
@@ -113,6 +114,11 @@ export interface FaultHost extends ConfigHost {
   removeDelay(links: readonly (readonly [ServerId, ServerId])[], extraUs: number): void;
   /** A middlebox drops the established connections between each pair, silently; new connections work. */
   blackhole(pairs: readonly (readonly [ServerId, ServerId])[]): void;
+  /**
+   * Run an operations plan from now (scenario/plan-runner.ts; a rolling-maintenance round,
+   * scenario/maintenance-kind.ts); the fault being applied is repaired the instant the plan ends.
+   */
+  runPlan(spec: PlanSpec): void;
 }
 
 /**

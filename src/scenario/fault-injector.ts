@@ -13,6 +13,7 @@ import { formatFault } from '../config/faults.js';
 import type { Disks } from './disk.js';
 import type { Membership } from './membership.js';
 import type { FaultHost, FaultKindEntry, FaultKinds } from './fault-kinds.js';
+import type { PlanSpec } from './plan-runner.js';
 
 /** What the injector needs from its trial. */
 export interface InjectorHost {
@@ -33,6 +34,8 @@ export interface InjectorHost {
   diskLost?(id: ServerId): void;
   /** schedule `repair(index)` at `atUs` */
   scheduleRepair(atUs: number, index: number): void;
+  /** run `spec` from now (scenario/plan-runner.ts PlanRunners.add); `onEnd` when it is over */
+  runPlan(spec: PlanSpec, onEnd: () => void): void;
   /** the cluster's status may have changed */
   statusChanged(): void;
   /**
@@ -74,6 +77,8 @@ export class FaultInjector implements FaultHost {
    * `notRunningAtStart`) holds back until it fires.
    */
   readonly heldAtStart: ReadonlySet<ServerId>;
+  /** the fault `apply` is applying (a kind that runs a plan is repaired when it ends: runPlan) */
+  private applying = -1;
 
   /** Throws when a fault's kind is not in `kinds` (a fault built in code with a typo). */
   constructor(
@@ -114,6 +119,7 @@ export class FaultInjector implements FaultHost {
     }
     this.targets[index] = target;
     const source = f.source ?? 'scripted';
+    this.applying = index;
     const outcome = entry.apply(this, f, target);
     this.host.recorder.onFault({ type: 'faultApplied', atUs, faultIndex: index, fault: text, source, target, ...outcome });
     this.host.meter.faultStarted(atUs, index, source, entry.affectedVoters(this, f, target));
@@ -313,6 +319,12 @@ export class FaultInjector implements FaultHost {
 
   blackhole(pairs: readonly (readonly [ServerId, ServerId])[]): void {
     for (const [a, b] of pairs) this.host.net.blackhole(a, b);
+  }
+
+  /** The plan starts now; the fault being applied is repaired the instant the plan ends. */
+  runPlan(spec: PlanSpec): void {
+    const index = this.applying;
+    this.host.runPlan(spec, () => this.host.scheduleRepair(this.host.nowUs, index));
   }
 
   // --- targets ---

@@ -14,6 +14,7 @@ import { drawnNode, drawnSides, type FaultHost, type FaultKindEntry } from './fa
 import { cutLinks, hostsIn, serversOf } from './faults.js';
 import { GRAY_KIND_ENTRIES } from './gray-fault-kinds.js';
 import { RECONFIG_KIND_ENTRY } from './reconfig-kind.js';
+import { MAINTENANCE_KIND_ENTRY } from './maintenance-kind.js';
 
 export { drawnNode, drawnSides, type FaultDraw, type FaultHost, type FaultKindEntry, type FaultOutcome } from './fault-host.js';
 
@@ -147,6 +148,7 @@ export const FAULT_KIND_ENTRIES = {
   wipe: hostEntry('wipe', 6),
   ...GRAY_KIND_ENTRIES,
   reconfig: RECONFIG_KIND_ENTRY,
+  maintenance: MAINTENANCE_KIND_ENTRY,
 } as const satisfies { readonly [K in FaultKind]: FaultKindEntry<FaultOf<K>> };
 
 /**

@@ -10,17 +10,10 @@
  * tolerance (the synced voters could not lose one more and keep a quorum: quorum size or fewer),
  * whether a quorum of voters was lost (down or cut apart), and the client writes that failed.
  */
-import type { Rng, Simulation } from '../core/index.js';
+import type { Rng } from '../core/index.js';
 import type { Plan } from '../config/plan.js';
 import type { ServerId, Topology, TrialEvent } from '../model/index.js';
-import type { Network } from '../net/index.js';
-import type { DowntimeMeter } from '../observe/index.js';
-import type { Peer } from '../zk/index.js';
 import type { FaultHost } from './fault-host.js';
-import { TrialHealth } from './plan-health.js';
-
-export { planReconfigs } from './plan-reconfig.js';
-import { PRIORITY_FAULT, type SimEvent } from './sim-events.js';
 import type { PlanHealth, ServerTouch, StepContext, StepKindEntry, StepRun, StepStatus } from './plan-steps.js';
 
 /** A plan to run in a trial (TrialOptions.plan): the plan and the step-kind table it was read with. */
@@ -100,52 +93,7 @@ interface Active {
 
 type MutableStep = { -readonly [K in keyof PlanStepReport]: PlanStepReport[K] } & { notes: { atUs: number; text: string }[] };
 
-/**
- * The trial's `onEvent` with a plan: the runner sees each event first, then the caller's hook
- * (TrialHooks.onEvent); without a plan, the caller's hook as it is.
- */
-export function planEvents(opts: { readonly plan?: PlanSpec; readonly hooks?: { readonly onEvent?: (e: TrialEvent) => void } }, plan: () => PlanRunner | null): ((e: TrialEvent) => void) | null {
-  const user = opts.hooks?.onEvent ?? null;
-  if (opts.plan === undefined) return user;
-  return (e) => {
-    plan()?.onEvent(e);
-    user?.(e);
-  };
-}
-
-/** The parts of a trial (scenario/trial.ts) a plan runs against. */
-export interface PlanTrialParts {
-  readonly sim: Simulation<SimEvent>;
-  readonly topology: Topology;
-  readonly faults: FaultHost;
-  readonly peers: ReadonlyMap<ServerId, Peer | null>;
-  readonly net: Pick<Network, 'pathUp'>;
-  readonly meter: Pick<DowntimeMeter, 'current'>;
-  readonly rng: Rng;
-}
-
 export class PlanRunner {
-  /**
-   * The runner of `spec` inside a trial: its wake-ups are `plan` kernel events at fault priority
-   * (a step acts before deliveries due at the same instant, as a fault does); its health view
-   * reads the trial's live peers (scenario/plan-health.ts).
-   */
-  static inTrial(spec: PlanSpec, t: PlanTrialParts): PlanRunner {
-    const health = new TrialHealth(t.peers, t.net, t.faults);
-    return new PlanRunner(spec, {
-      get nowUs() {
-        return t.sim.nowUs;
-      },
-      topology: t.topology,
-      faults: t.faults,
-      health,
-      status: () => t.meter.current ?? { writeAvailable: false, quorumAvailable: false },
-      schedule: (atUs) => void t.sim.schedule(atUs, PRIORITY_FAULT, { kind: 'plan' }),
-      rng: t.rng,
-    });
-  }
-
-
   private readonly steps: MutableStep[];
   private readonly heldDown = new Set<ServerId>();
   private active: Active | null = null;
@@ -159,16 +107,23 @@ export class PlanRunner {
   private rollingBack = false;
   private readonly meter = new PlanMeter();
 
+  /** `onEnd`: called once, the instant the plan is over (completed, aborted or rolled back) */
   constructor(
     private readonly spec: PlanSpec,
     private readonly host: PlanTrialHost,
+    private readonly onEnd: (() => void) | null = null,
   ) {
     this.steps = spec.plan.steps.map((s, index) => ({ index, kind: s.kind, text: this.entry(s.kind).describe(s), startUs: null, endUs: null, outcome: 'not run', reason: null, servers: [], notes: [] }));
   }
 
   /** Schedule the plan's first step (at the plan's `start`). */
   start(): void {
-    this.host.schedule(this.spec.plan.startUs);
+    this.host.schedule(Math.max(this.host.nowUs, this.spec.plan.startUs));
+  }
+
+  /** Whether the plan is over (it reads no more events). */
+  get ended(): boolean {
+    return this.endedUs !== null;
   }
 
   /** A `plan` kernel event: begin the plan, or poll the step under way. */
@@ -251,6 +206,7 @@ export class PlanRunner {
     this.outcome = outcome;
     this.endedUs = this.host.nowUs;
     this.meter.end(this.host.nowUs);
+    this.onEnd?.();
   }
 
   private context(report: MutableStep, index: number): StepContext {

@@ -27,6 +27,6 @@ export type SimEvent =
   | { readonly kind: 'boot'; readonly node: ServerId; readonly boot: number; readonly step: BootStep }
   /** the operator's restore from backup after a total loss (scenario/backup.ts) */
   | { readonly kind: 'restore' }
-  /** a plan step asked to be woken now (scenario/plan-runner.ts) */
-  | { readonly kind: 'plan' }
+  /** a step of plan `runner` asked to be woken now (scenario/plan-runner.ts PlanRunners) */
+  | { readonly kind: 'plan'; readonly runner: number }
   | WorkloadEvent;

@@ -12,7 +12,7 @@ import { withReconfigServers } from './reconfig-kind.js';
 import { buildPeerConfig, type PeerConfigInputs } from './peer-config.js';
 import { databaseSize, ProcessTiming, type BootStep, type DatabaseSize } from './process-timing.js';
 import { PRIORITY_FAULT, PRIORITY_NET, type SimEvent } from './sim-events.js';
-import { planEvents, planReconfigs, PlanRunner } from './plan-runner.js';
+import { planEvents, planReconfigs, PlanRunners } from './plan-runners.js';
 import { PeerTimers } from './timers.js';
 import { reachableVoters, STATUS_NEUTRAL, statusNow } from './trial-status.js';
 import { Workload, type WorkloadHost } from './workload.js';
@@ -40,7 +40,7 @@ export class Trial {
   private readonly timing: ProcessTiming;
   private readonly faults: FaultInjector;
   private readonly backup: BackupProcess | null;
-  private readonly plan: PlanRunner | null;
+  private readonly plans: PlanRunners;
   private readonly peerInputs: PeerConfigInputs;
   private readonly workload: Workload | null = null;
   private lastEstablishedUs = 0;
@@ -95,7 +95,7 @@ export class Trial {
       reachableVoters: (self) => reachableVoters(this.membership.verifierInForce(), self, this.livePeers, this.net),
     };
     this.onReply = opts.hooks?.onReply ?? null;
-    this.onEvent = planEvents(opts, () => this.plan);
+    this.onEvent = planEvents(opts, () => this.plans);
     for (const s of topology.servers) {
       this.durable.set(s.id, new DurableState());
       this.livePeers.set(s.id, null);
@@ -104,7 +104,7 @@ export class Trial {
     const restoreAt = (atUs: number): void => void sim.schedule(atUs, PRIORITY_FAULT, { kind: 'restore' });
     this.backup = topology.backup ? new BackupProcess(topology.backup, this.injectorHost(), { durable: this.durable, safety: this.safety, rng: root.fork('backup'), scheduleRestore: restoreAt }) : null;
     this.faults = new FaultInjector(this.injectorHost(), opts.faults, opts.faultKinds ?? FAULT_KINDS_TABLE);
-    this.plan = opts.plan ? PlanRunner.inTrial(opts.plan, { sim, topology, faults: this.faults, peers: this.livePeers, net: this.net, meter: this.meter, rng: root.fork('plan') }) : null;
+    this.plans = new PlanRunners(opts.plan, { sim, topology, faults: this.faults, peers: this.livePeers, net: this.net, meter: this.meter, rng: root.fork('plan') });
     opts.faults.forEach((f, index) => this.sim.schedule(f.atUs, PRIORITY_FAULT, { kind: 'fault', index }));
   }
 
@@ -159,20 +159,18 @@ export class Trial {
       pauseProcess: (id) => this.pauseProcess(id),
       resumeProcess: (id) => this.resumeProcess(id),
       exitCloseUs: () => this.timing.exitCloseUs(),
-      resetDisk: (id) => {
-        this.durable.set(id, this.backup?.diskAfterWipe(id) ?? emptyDisk());
-        this.safety.onDiskLost(id);
-      },
+      resetDisk: (id) => { this.durable.set(id, this.backup?.diskAfterWipe(id) ?? emptyDisk()); this.safety.onDiskLost(id); },
       diskLost: (id) => this.backup?.onDiskLost(id),
       scheduleRepair: (atUs, index) => void this.sim.schedule(atUs, PRIORITY_FAULT, { kind: 'repair', index }),
       statusChanged: () => void (this.statusDirty = true),
+      runPlan: (spec, onEnd) => this.plans.add(spec, onEnd),
     };
   }
 
   run(): TrialResult {
     this.startServers(this.opts.topology.servers.map((s) => s.id).filter((id) => !this.faults.heldAtStart.has(id)));
     this.workload?.start();
-    this.plan?.start();
+    this.plans.start();
     this.refreshStatus();
     if (this.onEvent !== null) this.handOverEvents(this.onEvent);
     this.sim.runUntil(this.opts.durationUs, (ev) => this.dispatch(ev));
@@ -193,7 +191,7 @@ export class Trial {
       messages: this.net.messagesSent,
       durable: this.durable,
       ...(this.backup ? { backup: this.backup.losses } : {}),
-      ...(this.plan ? { plan: this.plan.report(this.opts.durationUs) } : {}),
+      ...this.plans.report(this.opts.durationUs),
     };
   }
 
@@ -217,7 +215,7 @@ export class Trial {
         this.backup?.restore();
         break;
       case 'plan':
-        this.plan?.wake();
+        this.plans.wake(ev.runner);
         break;
       case 'fsynced':
       case 'diskError':

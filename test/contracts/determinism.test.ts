@@ -20,7 +20,11 @@ import { caseArb } from '../../src/scenario/explore.js';
 import { runTrial, summarizeTrial, type TrialOptions } from '../../src/scenario/index.js';
 import { formatConfigError } from '../../src/config/errors.js';
 import { parseExperiment } from '../../src/config/experiment.js';
-import { faults, S, topology } from '../helpers/topologies.js';
+import { experiment, faults, S, topology } from '../helpers/topologies.js';
+import { runPlanStudy } from '../../src/montecarlo/plan-study.js';
+import { planStudyJson } from '../../src/report/plan-json.js';
+import { PLAN_STEP_KINDS } from '../../src/scenario/plan-kinds.js';
+import { plan } from '../plan/helpers.js';
 import { configs, crashRepair, DAY_US, options } from '../montecarlo/helpers.js';
 
 const YEAR_US = 365 * DAY_US;
@@ -164,6 +168,16 @@ const CONTRACTS: readonly Contract[] = [
       const opts = options({ seed, horizonUs: 20 * DAY_US, runs: 8, chunkSize: 4 });
       const { studies } = await runStudies(configs(crashRepair(5, 1, 20), 'n3-1az'), opts, 'test', { workers: 1 });
       return JSON.parse(JSON.stringify(availabilityDocument(opts, studies, 'test')));
+    },
+  },
+  {
+    // the plan's own draws (down times, waits, a random order) and the failures striking during it
+    name: 'plans: a plan study (a random-order gated upgrade, each run with its failures) and a rolling-maintenance round',
+    covers: ['src/montecarlo/plan-study.ts', 'src/scenario/plan-runner.ts', 'src/scenario/plan-runners.ts', 'src/scenario/plan-steps.ts'],
+    run: (seed) => {
+      const study = runPlanStudy({ topology: topology('n3-3az'), plan: plan('rolling-upgrade-any-order'), kinds: PLAN_STEP_KINDS, experiment: experiment('plans/failures-during-plans'), faults: [], workload: null, runs: 2, seed, durationUs: 1200 * S });
+      const round = runTrial({ topology: n5, seed, durationUs: 900 * S, faults: faults(n5, 'maintenance:any/20s/5s@30s') });
+      return { study: JSON.parse(JSON.stringify(planStudyJson(study))), round: round.recorder.events.filter((e) => e.type === 'processStopped').map((e) => [e.atUs, e.server]) };
     },
   },
   {

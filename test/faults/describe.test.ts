@@ -40,7 +40,9 @@ describe('describeFailureModel', () => {
   it('prints rolling maintenance parameters and a fixed duration as "fixed"', () => {
     const e = experiment('rolling-maintenance');
     const lines = formatFailureModel(describeFailureModel(e));
-    expect(lines).toContain('rollingMaintenance, per cluster: every 1w; order leader-last, voters first, then observers; downtimePerServer 2m; gap 5m');
+    expect(lines).toContain(
+      'rollingMaintenance, per cluster: every 1w; order leader-last: observers, followers, the leader last; downtimePerServer 2m; gap 5m; gate each next restart waits until mntr shows every voter synced (at most 10m, else the round stops)',
+    );
     const fixed: Experiment = { ...e, failures: { ...e.failures, rollingMaintenance: null, hostFailures: { mttf: { dist: 'constant', value: 4 * 3_600_000_000 }, mttr: { dist: 'uniform', min: 60_000_000, max: 120_000_000 } } } };
     expect(formatFailureModel(describeFailureModel(fixed))).toEqual(['hostFailures, per host: mttf fixed 4h; mttr uniform, min 1m, max 2m']);
   });
