@@ -48,7 +48,6 @@ describe('shipped topologies', () => {
     'n6-3az.yaml': { voters: 6, zones: { az1: [1, 2], az2: [3, 4], az3: [5, 6] } },
     'n7-3az.yaml': { voters: 7, zones: { az1: [1, 2, 3], az2: [4, 5], az3: [6, 7] } },
     'n5-3az-dr.yaml': { voters: 5, zones: { az1: [1, 2], az2: [3, 4], az3: [5], dr1: [6, 7] } },
-    'n5-3az-dr-async.yaml': { voters: 5, zones: { az1: [1, 2], az2: [3, 4], az3: [5] } },
     'n9-3x3-hier.yaml': { voters: 9, zones: { az1: [1, 2, 3], az2: [4, 5, 6], az3: [7, 8, 9] } },
   };
   // Not a production layout (one host, loopback): checked on its own below.

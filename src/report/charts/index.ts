@@ -12,6 +12,7 @@ import {
   type AvailabilityInput,
   type AvailabilityRowInput,
 } from './availability.js';
+import { backupLossChart } from './backup.js';
 import { cdf, type CdfSeries } from './cdf.js';
 import type { Chart } from './common.js';
 import { runTimeline, type RunInput } from './timeline.js';
@@ -65,6 +66,8 @@ export function availabilityCharts(doc: AvailabilityInput): Chart[] {
   if (elections.length > 0) {
     charts.push(named('election-time-cdf', cdf(elections, 'Election time distribution per topology (LOOKING to established, elections with a quorum up)', 'ms', availabilityMeta(doc), 'election time')));
   }
+  const backup = backupLossChart(doc);
+  if (backup) charts.push(named('backup-loss', backup));
   const losses = doc.results.map((r) => quorumLossSample(r as RowWithStatistics)).filter((s): s is CdfSeries => s !== null);
   if (losses.length > 0) {
     charts.push(named('quorum-loss-cdf', cdf(losses, 'Quorum-loss episode durations per topology (time without a connected quorum of voters)', 'ms', availabilityMeta(doc), 'quorum loss')));
