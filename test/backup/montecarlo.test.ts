@@ -10,6 +10,8 @@ import { parseTopology } from '../../src/config/index.js';
 import type { Experiment, Topology } from '../../src/model/index.js';
 import { Accumulator } from '../../src/montecarlo/index.js';
 import { backupRow } from '../../src/montecarlo/backup-row.js';
+import type { AvailabilityInput } from '../../src/report/charts/index.js';
+import { backupLossChart } from '../../src/report/charts/backup.js';
 import { runTrial, summarizeTrial, type TrialSummary } from '../../src/scenario/index.js';
 import { S, faults } from '../helpers/topologies.js';
 
@@ -82,6 +84,17 @@ describe('backup statistics', () => {
     const row = backupRow(acc.backup, acc.measured, acc.trials, t.backup!, withDiskLoss, false);
     expect(row).toMatchObject({ totalLossPath: true, losses: 0, lossWindowMinutesPerYearCi95: null, restoreDowntimeMinutesPerYearCi95: null, writesLostPerYearCi95: null });
     expect(row.totalLossPath && row.lossesPerYearCi95[1]).toBeGreaterThan(0);
+  });
+
+  it('availability --out draws the backup-loss chart for rows with figures, and none without', () => {
+    const acc = new Accumulator();
+    for (const s of trials) acc.add(s);
+    const backup = backupRow(acc.backup, acc.measured, acc.trials, t.backup!, withDiskLoss, false);
+    const row = { topology: 'n3-backup', runs: 3, horizonYears: 0.001, variant: null, backup };
+    const spec = backupLossChart({ seed: '1', experiment: 'e', version: 'test', results: [row] } as unknown as AvailabilityInput);
+    expect(JSON.stringify(spec)).toContain('restore downtime (RTO)');
+    const none = { ...row, backup: { totalLossPath: false, why: 'x' } };
+    expect(backupLossChart({ seed: '1', experiment: 'e', version: 'test', results: [none] } as unknown as AvailabilityInput)).toBeNull();
   });
 
   it('a failure model that cannot lose every disk says so, rather than 0', () => {
