@@ -23,6 +23,10 @@ function parseMember(text: string, ctx: FaultParseContext): AddedMember {
   let role: MemberRole = 'voter';
   if (spec !== undefined) {
     const slash = spec.indexOf('/');
+    const zones = new Set(ctx.topology.servers.map((x) => x.zone));
+    if (slash < 0 && !ROLES.includes(spec as MemberRole) && !zones.has(spec)) {
+      fail(`expected a role (voter, observer), a zone or ZONE/ROLE after "${id}=", found "${spec}" in ${ctx.quoted} (zones: ${[...zones].join(', ')})`);
+    }
     const [z, r] = slash >= 0 ? [spec.slice(0, slash), spec.slice(slash + 1)] : ROLES.includes(spec as MemberRole) ? [undefined, spec] : [spec, 'voter'];
     if (!ROLES.includes(r as MemberRole)) fail(`expected a role voter or observer for server ${id}, found "${r}" in ${ctx.quoted}`);
     role = r as MemberRole;
