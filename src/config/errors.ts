@@ -11,6 +11,12 @@ export interface ConfigError {
   readonly message: string;
 }
 
+/** The errors in the order of their position in the file (unplaced ones last), ties in the order found. */
+export function sortedByPosition(errors: readonly ConfigError[]): ConfigError[] {
+  const key = (e: ConfigError): number => (e.line ?? Number.MAX_SAFE_INTEGER) * 1e6 + (e.column ?? 0);
+  return errors.map((e, i) => ({ e, i })).sort((a, b) => key(a.e) - key(b.e) || a.i - b.i).map(({ e }) => e);
+}
+
 /** `file:line:col: path: message`, dropping the parts we do not know. */
 export function formatConfigError(e: ConfigError): string {
   let where = e.file;

@@ -24,7 +24,7 @@ import type { Distribution } from '../model/distribution.js';
 import { formatDistribution } from '../model/distribution.js';
 import { formatDurationUs } from '../model/duration.js';
 import type { ServerId } from '../model/ids.js';
-import type { ConfigError } from './errors.js';
+import { sortedByPosition, type ConfigError } from './errors.js';
 import { ExperimentReader } from './read-experiment.js';
 import { didYouMean } from './suggest.js';
 import { basenameWithoutExtension } from './topology.js';
@@ -94,6 +94,8 @@ export interface StepSyntax<S extends PlanStepBase = PlanStepBase> {
   readonly help: string;
   parse(r: StepReader, step: StepFields): S | undefined;
   describe(s: S): string;
+  /** servers the step names that must exist in the topology (parsePlan checks them when given the ids); [] when none */
+  namedServers(s: S): readonly ServerId[];
 }
 
 /** A step's mapping as the reader found it: the kind key's value and the other keys' values. */
@@ -199,7 +201,7 @@ export class StepReader extends ExperimentReader {
     return undefined;
   }
 
-  readPlan(root: unknown, defaultName: string, kinds: readonly StepSyntax<any>[]): Plan {
+  readPlan(root: unknown, defaultName: string, kinds: readonly StepSyntax<any>[], serverIds: readonly ServerId[] | null = null): Plan {
     let name = defaultName;
     let description = '';
     let startUs = DEFAULT_PLAN_START_US;
@@ -209,13 +211,13 @@ export class StepReader extends ExperimentReader {
       if (key === 'name') name = this.string(value, 'name') ?? name;
       else if (key === 'description') description = this.string(value, 'description') ?? '';
       else if (key === 'start') startUs = this.durationUs(value, 'start') ?? startUs;
-      else steps = this.readSteps(value, kinds);
+      else steps = this.readSteps(value, kinds, serverIds);
     }
     if (entries !== null && !entries.some((e) => e.key === 'steps')) this.errorAt('steps', root, 'expected "steps" (a list of steps), found none');
     return { name, description, startUs, steps };
   }
 
-  private readSteps(node: unknown, kinds: readonly StepSyntax<any>[]): PlanStepBase[] {
+  private readSteps(node: unknown, kinds: readonly StepSyntax<any>[], serverIds: readonly ServerId[] | null): PlanStepBase[] {
     this.remember('steps', node);
     if (!isSeq(node) || node.items.length === 0) {
       this.errorAt('steps', node, `expected a non-empty list of steps, found ${describe(node)}`);
@@ -239,7 +241,10 @@ export class StepReader extends ExperimentReader {
       if (entries === null) return;
       const fields = new Map(entries.filter((e) => e.key !== entry.kind).map((e) => [e.key, e.value] as const));
       const step = entry.parse(this, { path, value: entries[0]?.value, fields });
-      if (step !== undefined) out.push(step);
+      if (step === undefined) return;
+      const unknown = serverIds === null ? [] : entry.namedServers(step).filter((id) => !serverIds.includes(id));
+      if (unknown.length > 0) this.errorAtPath(`${path}.${entry.kind}`, `names server ${unknown.join(', ')}, which the topology does not have (servers ${serverIds?.join(', ')})`);
+      out.push(step);
     });
     return out;
   }
@@ -249,10 +254,10 @@ export type ParsePlanResult = { readonly ok: true; readonly plan: Plan } | { rea
 
 /**
  * Read a plan file against a step-kind table (scenario/plan-kinds.ts PLAN_STEP_KINDS for the
- * built-in kinds). Errors are positioned and sorted by position; a server id a step names that
- * `serverIds` (when given: the topology's) lacks is an error at that step.
+ * built-in kinds). Errors are positioned and sorted by position; given `serverIds` (a topology's),
+ * a step naming a server they lack is an error at that step.
  */
-export function parsePlan(text: string, file: string, kinds: readonly StepSyntax<any>[]): ParsePlanResult {
+export function parsePlan(text: string, file: string, kinds: readonly StepSyntax<any>[], serverIds: readonly ServerId[] | null = null): ParsePlanResult {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   const reader = new StepReader(file, lineCounter);
@@ -260,14 +265,9 @@ export function parsePlan(text: string, file: string, kinds: readonly StepSyntax
     for (const e of doc.errors) reader.errorAtOffset('', e.pos[0], e.message);
     return { ok: false, errors: reader.errors };
   }
-  const plan = reader.readPlan(doc.contents, basenameWithoutExtension(file), kinds);
-  if (reader.errors.length > 0) return { ok: false, errors: byPosition(reader.errors) };
+  const plan = reader.readPlan(doc.contents, basenameWithoutExtension(file), kinds, serverIds);
+  if (reader.errors.length > 0) return { ok: false, errors: sortedByPosition(reader.errors) };
   return { ok: true, plan };
-}
-
-function byPosition(errors: ConfigError[]): ConfigError[] {
-  const key = (e: ConfigError): number => (e.line ?? Number.MAX_SAFE_INTEGER) * 1e6 + (e.column ?? 0);
-  return errors.map((e, i) => ({ e, i })).sort((a, b) => key(a.e) - key(b.e) || a.i - b.i).map(({ e }) => e);
 }
 
 /** `followers`, `3`, `[1, 2]` */

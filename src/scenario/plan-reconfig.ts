@@ -125,5 +125,9 @@ export const RECONFIG_STEP: StepKindEntry<ReconfigStep> = {
     ctx.note(`reconfig ${formatChange(s.change)} submitted`);
     return new ReconfigRun(s, deadlineUs);
   },
-  namedServers: (s): ServerId[] => (s.change.kind === 'members' ? s.change.members.map((m) => m.id) : [...s.change.add.map((m) => m.id), ...s.change.remove]),
+  // a server added with a zone is a new host (the trial adds it); every other one must exist
+  namedServers: (s): ServerId[] => {
+    const added = (s.change.kind === 'members' ? s.change.members : s.change.add).filter((m) => m.zone === undefined).map((m) => m.id);
+    return s.change.kind === 'members' ? added : [...added, ...s.change.remove];
+  },
 };

@@ -105,8 +105,6 @@ export interface StepRun {
 export interface StepKindEntry<S extends PlanStepBase = PlanStepBase> extends StepSyntax<S> {
   /** begin the step now (its first `poll` follows at once) */
   start(ctx: StepContext, s: S): StepRun;
-  /** servers the step names (validated against the topology before the run); [] when it names none */
-  namedServers(s: S): readonly ServerId[];
 }
 
 /** A run that is done at the instant `poll` is first called at or after `atUs`: wait-like steps. */

@@ -57,31 +57,25 @@ export function registerPlan(program: Command): void {
     .action((files: string[], opts: PlanOptions) => planCommand(files, opts));
 }
 
-/** Read and validate a plan file against the step-kind table; every problem is reported before exiting with 2. */
-export function loadPlanFile(file: string): Plan {
-  const parsed = parsePlan(readText(file, 'plan'), file, PLAN_STEP_KINDS);
+/**
+ * Read and validate a plan file against the step-kind table; with a topology, the servers its
+ * steps name must be the topology's. Every problem is reported (positioned) before exiting with 2.
+ */
+export function loadPlanFile(file: string, topology: Topology | null = null): Plan {
+  const parsed = parsePlan(readText(file, 'plan'), file, PLAN_STEP_KINDS, topology?.servers.map((s) => s.id) ?? null);
   if (!parsed.ok) throw new UserError(parsed.errors.map(formatConfigError).join('\n'));
   return parsed.plan;
 }
 
-/** A plan file, validated, whose steps name only servers `topology` has (reconfig steps may add new ones). */
+/** A plan file whose steps name only `topology`'s servers (reconfig may add new ones with a zone). */
 export function loadPlan(file: string, topology: Topology): Plan {
-  const parsed = { plan: loadPlanFile(file) };
-  const ids = new Set(topology.servers.map((s) => s.id));
-  parsed.plan.steps.forEach((step, i) => {
-    const entry = PLAN_STEP_KINDS.find((k) => k.kind === step.kind);
-    const unknown = (entry?.namedServers(step) ?? []).filter((id) => !ids.has(id));
-    if (unknown.length > 0 && step.kind !== 'reconfig') {
-      throw new UserError(`${file}: steps[${i}]: names server ${unknown.join(', ')}, which ${topology.name} does not have (servers ${[...ids].join(', ')})`);
-    }
-  });
-  return parsed.plan;
+  return loadPlanFile(file, topology);
 }
 
 async function planCommand(files: string[], opts: PlanOptions): Promise<void> {
   if (opts.topology === undefined) throw new UserError('plan: --topology <file> is required (the ensemble the plan runs on), e.g. --topology topologies/n5-3az.yaml');
   const topology = loadTopology(opts.topology);
-  const plans = files.map((f) => loadPlan(f, topology));
+  const plans = files.map((f) => loadPlanFile(f, topology));
   const seed = seedOption(opts.seed);
   const runs = positiveInt('--runs', opts.runs);
   const experiment: Experiment | null = opts.failures === undefined ? null : loadExperiment(opts.failures);
