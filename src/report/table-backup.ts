@@ -8,16 +8,8 @@ import type { ResultRow } from '../montecarlo/index.js';
 
 type Measure = [string, (r: ResultRow) => string];
 
-function num(x: number): string {
-  if (!Number.isFinite(x)) return '–';
-  if (x === 0) return '0';
-  if (Math.abs(x) >= 100) return x.toFixed(0);
-  if (Math.abs(x) >= 1) return x.toFixed(1);
-  return x.toPrecision(2);
-}
-
-/** A figure with its interval; without one (no total loss seen) it says so: the losses/yr bound is the statement. */
-function withCi(x: number, ci: readonly number[] | null): string {
+/** A figure with its interval (`num`: the table's number format); without one (no total loss seen) it says so: the losses/yr bound is the statement. */
+function withCi(num: (x: number) => string, x: number, ci: readonly number[] | null): string {
   return ci === null ? `${num(x)} (none seen)` : `${num(x)} (${num(ci[0] ?? NaN)}–${num(ci[1] ?? NaN)})`;
 }
 
@@ -30,14 +22,15 @@ function cell(r: ResultRow, f: (b: Extract<NonNullable<ResultRow['backup']>, { t
   return f(b);
 }
 
-/** The measures, or none when no row has a backup policy. */
-export function backupMeasures(rows: readonly ResultRow[]): Measure[] {
+/** The measures, or none when no row has a backup policy; `num` formats a number as the rest of the table does. */
+export function backupMeasures(rows: readonly ResultRow[], num: (x: number) => string): Measure[] {
   if (!rows.some((r) => r.backup !== undefined)) return [];
+  const ci = (x: number, interval: readonly number[] | null): string => withCi(num, x, interval);
   return [
-    ['backup: total losses/yr (95% CI)', (r) => cell(r, (b) => `${withCi(b.lossesPerYear, b.lossesPerYearCi95)} [${b.losses}]`)],
-    ['  writes lost, min/yr (RPO)', (r) => cell(r, (b) => withCi(b.lossWindowMinutesPerYear, b.lossWindowMinutesPerYearCi95))],
-    ['  acked writes lost/yr', (r) => cell(r, (b) => (b.writesLostPerYear === null ? 'no write rate' : withCi(b.writesLostPerYear, b.writesLostPerYearCi95)))],
-    ['  restore downtime, min/yr (RTO)', (r) => cell(r, (b) => withCi(b.restoreDowntimeMinutesPerYear, b.restoreDowntimeMinutesPerYearCi95))],
+    ['backup: total losses/yr (95% CI)', (r) => cell(r, (b) => `${ci(b.lossesPerYear, b.lossesPerYearCi95)} [${b.losses}]`)],
+    ['  writes lost, min/yr (RPO)', (r) => cell(r, (b) => ci(b.lossWindowMinutesPerYear, b.lossWindowMinutesPerYearCi95))],
+    ['  acked writes lost/yr', (r) => cell(r, (b) => (b.writesLostPerYear === null ? 'no write rate' : ci(b.writesLostPerYear, b.writesLostPerYearCi95)))],
+    ['  restore downtime, min/yr (RTO)', (r) => cell(r, (b) => ci(b.restoreDowntimeMinutesPerYear, b.restoreDowntimeMinutesPerYearCi95))],
   ];
 }
 

@@ -78,7 +78,7 @@ export function availabilityTable(doc: AvailabilityDocument): string {
     ['P(quorum lost in a year)', (r) => probability(r.quorumLossProbabilityPerYear, r.quorumLossProbabilityPerYearCi95)],
     LOSS_PROBABILITY_RELATIVE_ERROR,
     [`P(write outage > ${ms(rows[0]?.sessionTimeoutMs ?? 30_000)} in a year)`, (r) => probability(r.longOutageProbabilityPerYear, r.longOutageProbabilityPerYearCi95)],
-    ...backupMeasures(rows),
+    ...backupMeasures(rows, num),
   ];
   const labelWidth = Math.max(...measures.map(([l]) => l.length));
   // A column without trials (an empty shard) estimates nothing: n/a, never `nines ∞` or 100%.

@@ -6,7 +6,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseExperiment } from '../../src/config/experiment.js';
-import { parseTopology } from '../../src/config/index.js';
 import type { Experiment, Topology } from '../../src/model/index.js';
 import { Accumulator } from '../../src/montecarlo/index.js';
 import { backupRow } from '../../src/montecarlo/backup-row.js';
@@ -14,22 +13,9 @@ import type { AvailabilityInput } from '../../src/report/charts/index.js';
 import { backupLossChart } from '../../src/report/charts/backup.js';
 import { runTrial, summarizeTrial, type TrialSummary } from '../../src/scenario/index.js';
 import { S, faults } from '../helpers/topologies.js';
+import { backupTopology } from './helpers.js';
 
-const YAML = `
-name: n3-backup
-servers:
-  - { id: 1, zone: az1 }
-  - { id: 2, zone: az2 }
-  - { id: 3, zone: az3 }
-backup:
-  snapshotEvery: 30s
-  logShipEvery: 10s
-  writesPerSec: 20
-  restore: { detect: 5s, decide: 10s }
-`;
-const parsed = parseTopology(YAML, 'n3-backup.yaml');
-if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
-const t: Topology = parsed.topology;
+const t: Topology = backupTopology();
 
 function experiment(failures: string): Experiment {
   const p = parseExperiment(`name: e\nruns: 10\nhorizon: 1d\nseed: 1\nfailures:\n${failures}`, 'e.yaml');

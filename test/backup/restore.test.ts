@@ -5,28 +5,13 @@
  * bookkeeping. A restore is an operator's decision: the safety checker flags nothing.
  */
 import { describe, expect, it } from 'vitest';
-import { parseTopology } from '../../src/config/index.js';
 import type { BackupEvent, Topology } from '../../src/model/index.js';
 import { runTrial, Trial, type TrialResult } from '../../src/scenario/index.js';
 import { S, faults } from '../helpers/topologies.js';
+import { BACKUP_YAML, backupTopology } from './helpers.js';
 
-const YAML = `
-name: n3-backup
-servers:
-  - { id: 1, zone: az1 }
-  - { id: 2, zone: az2 }
-  - { id: 3, zone: az3 }
-backup:
-  snapshotEvery: 30s
-  logShipEvery: 10s
-  restore: { detect: 5s, decide: 10s, fetchMBps: 100 }
-`;
-
-function topology(text = YAML): Topology {
-  const parsed = parseTopology(text, 'n3-backup.yaml');
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
-  return parsed.topology;
-}
+const YAML = BACKUP_YAML;
+const topology = backupTopology;
 
 interface Acked {
   readonly writeId: number;
