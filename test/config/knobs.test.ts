@@ -79,7 +79,7 @@ describe('zookeeper: knobs', () => {
     expect(rest).toEqual([]);
     expect(error).toMatchObject({ line: 2, path: 'zookeeper.connectToLeaderMasterLimit' });
     expect(error?.message).toBe(
-      'unknown key "connectToLeaderMasterLimit" (did you mean "connectToLearnerMasterLimit"?); expected one of tickTime, initLimit, syncLimit, cnxTimeout, finalizeWait, maxNotificationInterval, observerElectionDelay, connectToLearnerMasterLimit, initialZxid, minSessionTimeout, maxSessionTimeout, or another ZooKeeper 3.8 zoo.cfg key (the README lists them)',
+      'unknown key "connectToLeaderMasterLimit" (did you mean "connectToLearnerMasterLimit"?); expected one of tickTime, initLimit, syncLimit, cnxTimeout, finalizeWait, maxNotificationInterval, observerElectionDelay, connectToLearnerMasterLimit, initialZxid, minSessionTimeout, maxSessionTimeout, reconfigEnabled, standaloneEnabled, or another ZooKeeper 3.8 zoo.cfg key (the README lists them)',
     );
   });
 

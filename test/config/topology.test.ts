@@ -48,6 +48,7 @@ describe('shipped topologies', () => {
     'n6-3az.yaml': { voters: 6, zones: { az1: [1, 2], az2: [3, 4], az3: [5, 6] } },
     'n7-3az.yaml': { voters: 7, zones: { az1: [1, 2, 3], az2: [4, 5], az3: [6, 7] } },
     'n5-3az-dr.yaml': { voters: 5, zones: { az1: [1, 2], az2: [3, 4], az3: [5], dr1: [6, 7] } },
+    'n5-3az-dr-async.yaml': { voters: 5, zones: { az1: [1, 2], az2: [3, 4], az3: [5] } },
     'n9-3x3-hier.yaml': { voters: 9, zones: { az1: [1, 2, 3], az2: [4, 5, 6], az3: [7, 8, 9] } },
   };
   // Not a production layout (one host, loopback): checked on its own below.
@@ -231,7 +232,7 @@ describe('parseTopology: errors', () => {
       [12, 12, 'servers[3].group'],
     ]);
     expect(errors.map(formatConfigError)).toEqual([
-      'bad.yaml:3:3: zookeeper.tickTme: unknown key "tickTme" (did you mean "tickTime"?); expected one of tickTime, initLimit, syncLimit, cnxTimeout, finalizeWait, maxNotificationInterval, observerElectionDelay, connectToLearnerMasterLimit, initialZxid, minSessionTimeout, maxSessionTimeout, or another ZooKeeper 3.8 zoo.cfg key (the README lists them)',
+      'bad.yaml:3:3: zookeeper.tickTme: unknown key "tickTme" (did you mean "tickTime"?); expected one of tickTime, initLimit, syncLimit, cnxTimeout, finalizeWait, maxNotificationInterval, observerElectionDelay, connectToLearnerMasterLimit, initialZxid, minSessionTimeout, maxSessionTimeout, reconfigEnabled, standaloneEnabled, or another ZooKeeper 3.8 zoo.cfg key (the README lists them)',
       'bad.yaml:4:14: zookeeper.initLimit: expected a positive integer, found 0',
       'bad.yaml:6:45: latency.sameZone.max: expected max ≥ min (2 ms), found 1 ms',
       'bad.yaml:9:11: servers[1].id: duplicate id 1 (already used by servers[0])',
@@ -250,7 +251,7 @@ describe('parseTopology: errors', () => {
     const server = parseErrors('servers:\n  - { id: 1, zoen: az1 }\n');
     expect(server.map((e) => [e.column, e.message])).toEqual([
       [5, 'expected "zone", found none'],
-      [14, 'unknown key "zoen" (did you mean "zone"?); expected one of id, zone, region, rack, host, role, weight, group, storage'],
+      [14, 'unknown key "zoen" (did you mean "zone"?); expected one of id, zone, region, rack, host, role, weight, group, storage, member'],
     ]);
   });
 
