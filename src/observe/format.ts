@@ -37,6 +37,7 @@ export function formatEvent(e: TrialEvent): TimelineLine | null {
     case 'roleDecided': {
       const how = e.viaFinalizeWait ? 'after finalizeWait' : 'joined an established leader, no finalizeWait';
       const role = e.role === 'LEADING' ? 'LEADING' : `${e.role} server ${e.leader}`;
+      if (e.designated) return { who: e.server, kind: 'decided', what: `${role} (designated by a committed reconfig, no election)` };
       return { who: e.server, kind: 'decided', what: `${role} (election round ${e.round}, ${how})` };
     }
     case 'epochProposed':
@@ -58,8 +59,8 @@ export function formatEvent(e: TrialEvent): TimelineLine | null {
     case 'stepDone':
       return { who: e.server, kind: 'step', what: stepText(e) };
     case 'processStopped':
-      // a fault's own line tells a kill or a crash; an exit the process chose has no other line
-      return e.how.startsWith('exited') ? { who: e.server, kind: 'exit', what: `process ${e.how}` } : null;
+      // a fault's own line tells a kill or a crash; an exit the process chose, or an operator's stop (a plan step), has no other line
+      return e.how.startsWith('exited') || e.how.startsWith('stopped') ? { who: e.server, kind: 'exit', what: `process ${e.how}` } : null;
     case 'reconfigProposed':
       return { who: e.server, kind: 'reconfig', what: `proposed reconfig to ${formatMembers(e.members)} (zxid 0x${e.zxid.toString(16)})` };
     case 'reconfigRefused':

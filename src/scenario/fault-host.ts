@@ -68,8 +68,8 @@ export interface FaultHost extends ConfigHost {
   hostOf(id: ServerId): string;
   /** the server `ref` names now: `leader` the established leader, a maintenance step the server due; null when nobody */
   resolveNode(ref: NodeRef): ServerId | null;
-  /** kill the server's process (host stays up; peers see connections reset) */
-  killProcess(id: ServerId): void;
+  /** kill the server's process (host stays up; peers see connections reset); `how` for the timeline (default `killed`; a plan's stop says `stopped …`) */
+  killProcess(id: ServerId, how?: string): void;
   /**
    * Undo one `killProcess`: the process restarts when no other kill holds it and its host is up.
    * Returns whether it runs again (false when another fault still holds it down).

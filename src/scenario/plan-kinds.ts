@@ -129,7 +129,7 @@ function serversEntry(kind: ServersStep['kind']): StepKindEntry<ServersStep> {
       for (const id of ids) {
         if (stopping && !ctx.heldDown.has(id)) {
           ctx.heldDown.add(id);
-          ctx.faults.killProcess(id);
+          ctx.faults.killProcess(id, `stopped by the operator (plan ${kind})`);
         } else if (!stopping) {
           if (ctx.heldDown.delete(id)) ctx.faults.restartProcess(id);
           else ctx.faults.startLate(id);

@@ -110,7 +110,7 @@ export class RestartRun implements StepRun {
     this.done.add(id);
     const touch: ServerTouch = { server: id, stopUs: ctx.nowUs, startUs: null, servingUs: null, gateOkUs: null };
     this.touched.push(touch);
-    ctx.faults.killProcess(id);
+    ctx.faults.killProcess(id, `stopped for ${this.step.kind} by the operator (plan)`);
     const upUs = ctx.nowUs + drawDelayUs(this.step.down, ctx.rng);
     ctx.note(`${this.step.kind} ${id}: stopped`);
     ctx.wakeAt(upUs);

@@ -356,7 +356,7 @@ export class Trial {
     this.timing.abort(id);
     this.paused.delete(id);
     if (!this.livePeers.get(id)) return;
-    this.workload?.onServerStopped(id, how !== 'killed');
+    this.workload?.onServerStopped(id, how !== 'killed' && !how.startsWith('stopped')); // a kill or an operator's stop resets the connections
     this.livePeers.set(id, null);
     this.timers.clear(id);
     this.recorder.onProcessStopped(this.sim.nowUs, id, how);
