@@ -181,6 +181,16 @@ const CONTRACTS: readonly Contract[] = [
     },
   },
   {
+    // the operator's detect and decide delays come from the trial's `backup` stream
+    name: 'backup: a total loss and its restore',
+    covers: ['src/scenario/backup.ts'],
+    run: (seed) => {
+      const t = topology('backup/n3-3az-backup');
+      const r = runTrial({ topology: t, seed, durationUs: 6 * 3600 * S, faults: faults(t, 'wipe:1@10m+1h', 'wipe:2@10m+1h', 'wipe:3@10m+1h') });
+      return r.recorder.events.filter((e) => e.type === 'restoreStarted' || e.type === 'restoreDone');
+    },
+  },
+  {
     name: 'check: explored fault schedules (fast-check cases from a seed)',
     covers: ['src/scenario/explore.ts'],
     run: (seed) => fc.sample(caseArb({ topologies: null, quorumRule: 'majority', unsafe: [] }), { seed: Number(seed), numRuns: 5 }),
