@@ -97,7 +97,15 @@ export type PeerEvent =
   /** FLE poll timed out with no notification: votes re-sent, the next wait doubled (capped) */
   | { readonly type: 'notificationTimeout'; readonly round: number; readonly nextWaitUs: number }
   /** `state`: the role taken (a non-member follows as a non-voting FOLLOWING; absent: LEADING if the leader is itself, else by voter-ness) */
-  | { readonly type: 'decided'; readonly leader: ServerId; readonly round: number; readonly viaFinalizeWait: boolean; readonly state?: Exclude<PeerState, 'LOOKING'> }
+  | {
+      readonly type: 'decided';
+      readonly leader: ServerId;
+      readonly round: number;
+      readonly viaFinalizeWait: boolean;
+      readonly state?: Exclude<PeerState, 'LOOKING'>;
+      /** the role a committed reconfig designated, taken without an election (zk/peer.ts updateServerState) */
+      readonly designated?: true;
+    }
   | { readonly type: 'epochProposed'; readonly epoch: number }
   /** leader: a quorum acked NEWLEADER — the leader is established for this epoch */
   | { readonly type: 'established'; readonly epoch: number; readonly quorum: readonly ServerId[] }

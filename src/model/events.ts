@@ -153,6 +153,8 @@ export type PeerTrialEvent =
       readonly leader: ServerId;
       readonly round: number;
       readonly viaFinalizeWait: boolean;
+      /** the role a committed reconfig designated (QuorumPeer.updateServerState with reconfigFlag): no election ran */
+      readonly designated?: true;
     }
   /** a prospective leader proposed this epoch (LEADERINFO) */
   | { readonly type: 'epochProposed'; readonly atUs: number; readonly server: ServerId; readonly epoch: number }

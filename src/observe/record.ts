@@ -123,7 +123,7 @@ export class Recorder {
         break;
       case 'decided': {
         const role = e.state ?? (e.leader === node ? 'LEADING' : this.isVoter(node) ? 'FOLLOWING' : 'OBSERVING');
-        this.events.push({ type: 'roleDecided', atUs, server: node, role, leader: e.leader, round: e.round, viaFinalizeWait: e.viaFinalizeWait });
+        this.events.push({ type: 'roleDecided', atUs, server: node, role, leader: e.leader, round: e.round, viaFinalizeWait: e.viaFinalizeWait, ...(e.designated ? { designated: true as const } : {}) });
         if (e.leader === node) {
           this.decidedLeadingUs.set(node, atUs);
           const rec: LeaderRecord = { node, epoch: null, electedAtUs: atUs, establishedAtUs: null, endedAtUs: null, endReason: null };

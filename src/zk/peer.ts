@@ -215,7 +215,9 @@ export class Peer implements PeerContext {
     const leader = this.election.votedLeader;
     if (leader === null) return this.becomeLooking();
     const type = learnerTypeIn(this.configs.committed.members, this.id);
-    this.enterRole(leader === this.id ? 'LEADING' : type === 'observer' ? 'OBSERVING' : 'FOLLOWING', leader);
+    const state = leader === this.id ? 'LEADING' : type === 'observer' ? 'OBSERVING' : 'FOLLOWING';
+    this.event({ type: 'decided', leader, round: this.election.round, viaFinalizeWait: false, state, designated: true });
+    this.enterRole(state, leader);
   }
 
   processReconfig(config: ClusterConfig, designated: ServerId | null): boolean {
