@@ -6,8 +6,9 @@
  * every observer serving) and `gapUs` has passed. `leader-last` is the rolling upgrade's order
  * (observers, then the followers, the leader last, resolved as each turn comes); `any` the
  * voters in a random order, then the observers in a random order, drawn per round from the
- * round's plan stream. A gate that does not hold within MAINTENANCE_GATE_TIMEOUT_US aborts the
- * round (the servers not yet restarted wait for the next round), as an operator would stop.
+ * round's plan stream. The round begins with the same gate (no restart while a server is out), and
+ * a gate that does not hold within MAINTENANCE_GATE_TIMEOUT_US aborts the round (the servers not
+ * yet restarted wait for the next round), as an operator would stop.
  * The fault is repaired the instant the round's plan ends.
  */
 import { MAINTENANCE_SYNTAX } from '../config/maintenance-syntax.js';
@@ -33,8 +34,10 @@ export function maintenancePlan(f: MaintenanceFault): Plan {
     gapUs: f.gapUs,
     order,
   });
+  // a pre-flight check: a round does not begin while the ensemble is not healthy (a server out)
+  const preflight = { kind: 'gate', timeoutUs: MAINTENANCE_GATE_TIMEOUT_US, onTimeout: 'abort' };
   const steps = f.order === 'leader-last' ? [step({ kind: 'all' }, 'id')] : [step({ kind: 'voters' }, 'random'), step({ kind: 'observers' }, 'random')];
-  return { name: 'rolling maintenance', description: '', startUs: 0, steps };
+  return { name: 'rolling maintenance', description: '', startUs: 0, steps: [preflight, ...steps] };
 }
 
 function everyServer(host: FaultHost): ServerId[] {
