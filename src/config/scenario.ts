@@ -32,7 +32,7 @@ import { validateTopology } from './topology.js'; // with the names' characters
 
 /** Mirrors zk/unsafe.ts (config/ may not import zk/; a test keeps the lists equal). */
 export const SCENARIO_QUORUM_RULES = ['majority', 'naive'] as const;
-export const SCENARIO_UNSAFE_VARIANTS = ['ack-before-fsync'] as const;
+export const SCENARIO_UNSAFE_VARIANTS = ['ack-before-fsync', 'reconfig-new-quorum-only'] as const;
 
 const TOP_KEYS = ['description', 'seed', 'duration', 'quorumRule', 'unsafe', 'topology', 'workload', 'faults'] as const;
 const WORKLOAD_KEYS = ['writes', 'reads', 'sessionTimeout'] as const;

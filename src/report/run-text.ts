@@ -1,6 +1,7 @@
 import { msToUs } from '../core/index.js';
 import { formatSecondsFixed, type Topology } from '../model/index.js';
 import { DOWNTIME_CAUSES, type DowntimeCause } from '../observe/index.js';
+import { backupLines } from './run-backup.js';
 import type { RunJson } from './run-json.js';
 
 const CAUSE_WORDS: Record<DowntimeCause, string> = {
@@ -97,6 +98,7 @@ export function runText(run: RunJson): string {
     lines.push(`Writes: ${w.attempted} attempted, ${w.committed} committed, ${w.failed} failed (${w.timedOut} timed out); commit latency p50 ${f(l.p50)}, p90 ${f(l.p90)}, p99 ${f(l.p99)}, max ${f(l.max)}`);
     lines.push(`Reads: ${run.reads.served} served (${run.reads.stale} stale), ${run.reads.failed} failed; sessions: ${run.sessions.expired} expired, ${run.sessions.moved} moved server (timeout ${run.sessions.timeoutMs} ms)`);
   }
+  lines.push(...backupLines(run));
   lines.push(...safetyLines(run));
   lines.push(`${run.events} events, ${run.messages} messages`);
   return lines.join('\n') + '\n';
