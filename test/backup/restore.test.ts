@@ -8,6 +8,8 @@ import { describe, expect, it } from 'vitest';
 import type { BackupEvent, Topology } from '../../src/model/index.js';
 import { runTrial, Trial, type TrialResult } from '../../src/scenario/index.js';
 import { S, faults } from '../helpers/topologies.js';
+import { backupLines } from '../../src/report/run-backup.js';
+import { runJson } from '../../src/report/run-json.js';
 import { BACKUP_YAML, backupTopology } from './helpers.js';
 
 const YAML = BACKUP_YAML;
@@ -82,6 +84,12 @@ describe('restore from backup after every voter lost its disk', () => {
     if (started?.type !== 'restoreStarted' || lost?.type !== 'dataLost') throw new Error('no restore');
     expect(started.restoredZxid).toBe(lost.restorableZxid);
     expect(started.snapshotTxns + started.logTxns).toBeGreaterThan(0);
+  });
+
+  it("run's summary gives the RPO and RTO in one line", () => {
+    const lines = backupLines(runJson(result, t, 'test'));
+    const rto = done?.type === 'restoreDone' ? (done.rtoUs / 1e6).toFixed(3) : '?';
+    expect(lines).toEqual([`Backup: total loss at 45.000s: ${lost?.type === 'dataLost' ? lost.ackedLost : '?'} acknowledged writes lost (RPO; newest off-site copy 40.000s), writes accepted again ${rto}s after it (RTO)`]);
   });
 
   it('is deterministic: the same seed gives the same events', () => {
