@@ -23,9 +23,14 @@ export interface BroadcastHost {
   stepDown(reason: string): void;
 }
 
-/** A learner that receives PROPOSALs and COMMITs: a follower (voting or not) past registration. */
+/** Its sync was sent (LearnerHandler.syncFollower → startForwarding): from then on it gets what the leader broadcasts. */
+function synced(h: Handler): boolean {
+  return h.stage === 'syncing' || h.stage === 'acked' || h.stage === 'uptodate';
+}
+
+/** A learner that receives PROPOSALs and COMMITs: a follower (voting or not) whose sync was sent. */
 function forwarding(h: Handler): boolean {
-  return !h.observer && (h.stage === 'syncing' || h.stage === 'acked' || h.stage === 'uptodate');
+  return !h.observer && synced(h);
 }
 
 export class Broadcast {
@@ -126,7 +131,7 @@ export class Broadcast {
       if (txn.config !== undefined) return this.commitReconfig(txn, index, acks, after);
       for (const h of this.host.handlers.values()) {
         if (h.observer) {
-          if (h.stage !== 'connected' && h.stage !== 'info') this.ctx.emit({ kind: 'send', connId: h.connId, packet: { type: 'INFORM', txn } });
+          if (synced(h)) this.ctx.emit({ kind: 'send', connId: h.connId, packet: { type: 'INFORM', txn } });
         } else if (forwarding(h)) {
           this.ctx.emit({ kind: 'send', connId: h.connId, packet: { type: 'COMMIT', zxid: txn.zxid } });
         }
@@ -152,7 +157,7 @@ export class Broadcast {
     if (designated !== self) this.allowedToCommit = false;
     for (const h of this.host.handlers.values()) {
       if (h.observer) {
-        if (h.stage !== 'connected' && h.stage !== 'info') this.ctx.emit({ kind: 'send', connId: h.connId, packet: { type: 'INFORMANDACTIVATE', txn, designatedLeader: designated } });
+        if (synced(h)) this.ctx.emit({ kind: 'send', connId: h.connId, packet: { type: 'INFORMANDACTIVATE', txn, designatedLeader: designated } });
       } else if (forwarding(h)) {
         this.ctx.emit({ kind: 'send', connId: h.connId, packet: { type: 'COMMITANDACTIVATE', zxid: txn.zxid, designatedLeader: designated } });
       }

@@ -210,7 +210,9 @@ export class LeaderRole implements Role {
       }
       if (!h.observer && this.ctx.configs.qv.isVoter(h.sid)) this.epochAcked.add(h.sid);
     }
-    if (this.ctx.state === 'LEADING' && this.epochAckedQuorum()) {
+    // once the epoch quorum was reached (waitForEpochAck returned) it is not asked again: a reconfig
+    // since may have made those ackers a minority of the new config, and the learner must still sync
+    if (this.ctx.state === 'LEADING' && (this.epochQuorum || this.epochAckedQuorum())) {
       if (!this.maybeEpochQuorum()) this.syncLearner(h);
     }
   }

@@ -172,6 +172,8 @@ describe('check draws the new kinds', () => {
       [5, 'oneway'],
       [6, 'wipe'],
       ...NEW.map((k, i) => [7 + i, k]),
+      // reconfig (issue 14) is drawn from a list appended to each case: slots 0-13 keep their seeds
+      [14, 'reconfig'],
     ]);
   });
 

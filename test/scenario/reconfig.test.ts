@@ -71,6 +71,19 @@ describe('reconfig: adding, removing and re-roling servers', () => {
   });
 });
 
+describe('reconfig: regressions found by check', () => {
+  test('a voter made an observer syncs at once though the epoch\'s ackers are no longer a quorum of the new config (check --seed 3 --unsafe reconfig-new-quorum-only on n3-3az found it under the real rules too)', () => {
+    // The leader asked again whether the epoch's ACKs form a quorum — of the new config, where 3 no
+    // longer votes — and so never synced the new observer; meanwhile it INFORMed it commits ahead of
+    // its sync, and the observer's history diverged (PrefixConsistency) when it finally synced.
+    const t = topology('n3-3az');
+    const r = runTrial({ topology: t, seed: 801041, durationUs: 80 * S, faults: faults(t, 'kill:leader@10s+30s', 'disk-full:1@20s+3s', 'reconfig:+3=observer@50s'), workload: { ...WORKLOAD, writesPerSec: 10 } });
+    expect(r.safety.violations).toEqual([]);
+    const synced = ofType(r, 'synced', 50 * S).find((e) => e.server === 3);
+    expect(synced?.atUs).toBeLessThan(51 * S);
+  });
+});
+
 describe('reconfig: refusals (PrepRequestProcessor)', () => {
   test('one at a time, at least two voters, a synced quorum of the new config (3 is cut off: 2,3 has only 2), a leader to submit to', () => {
     const t = topology('n5-3az');
