@@ -3,7 +3,9 @@
  * rolling maintenance from T — every server restarted once, one at a time, each down DOWN, then
  * gated on health and GAP before the next (scenario/maintenance-kind.ts runs it as a plan).
  * faults/processes.ts rollingMaintenance samples one per round; it may also be scripted:
- * `maintenance:leader-last/2m/5m@1h`.
+ * `maintenance:leader-last/2m/5m@1h`. A duration is the round's nominal window (what sampled
+ * schedules and downtime attribution see: faults/processes.ts gives the voters' n × DOWN +
+ * (n − 1) × GAP); without one the fault lasts until the round's plan is over.
  */
 import type { FaultOf } from '../model/faults.js';
 import { formatDurationUs, parseDurationUs } from '../model/duration.js';
@@ -22,11 +24,11 @@ function duration(text: string, what: string, quoted: string, zeroOk: boolean): 
 export const MAINTENANCE_SYNTAX: FaultSyntax<FaultOf<'maintenance'>> = {
   kind: 'maintenance',
   keywords: ['maintenance'],
-  syntax: ['maintenance:ORDER/DOWN/GAP@T'],
+  syntax: ['maintenance:ORDER/DOWN/GAP@T[+DUR]'],
   help:
     'a round of rolling maintenance from T: every server restarted once, one at a time, each down DOWN, then the next only once mntr shows the ensemble healthy (at most 10 min) and GAP has passed; ' +
-    'ORDER leader-last (observers, followers, the leader last) or any (a random order); what rollingMaintenance samples once per round; no +DUR',
-  noDuration: 'a maintenance round is over when its last server is back (no +DUR)',
+    'ORDER leader-last (observers, followers, the leader last) or any (a random order); what rollingMaintenance samples once per round; ' +
+    '+DUR: the round\'s nominal window (downtime is charged to it), without it the round lasts until its plan is over',
   parse(_keyword, target, ctx): FaultTarget<FaultOf<'maintenance'>> {
     const [order = '', down = '', gap = '', ...rest] = target.split('/');
     if (!(ORDERS as readonly string[]).includes(order) || rest.length > 0 || gap === '') fail(`expected ORDER/DOWN/GAP with ORDER leader-last or any, found "${target}" in ${ctx.quoted} (${EXAMPLE})`);

@@ -278,6 +278,7 @@ function sampleRollingMaintenance(m: RollingMaintenance, servers: readonly Serve
   const votersUs = voters * downtimePerServerUs + Math.max(0, voters - 1) * gapUs;
   // A random phase so that rounds do not line up with the start of every trial.
   for (let start = r.int(0, everyUs); start < horizonUs; start = Math.max(start + everyUs, start + votersUs + gapUs)) {
-    out.add({ kind: 'maintenance', order, downtimeUs: downtimePerServerUs, gapUs, atUs: start, durationUs: null, source: 'rollingMaintenance' });
+    // the round's nominal window (downtime attribution, failure-biasing cycles); the plan itself takes what it takes
+    out.add({ kind: 'maintenance', order, downtimeUs: downtimePerServerUs, gapUs, atUs: start, durationUs: Math.max(1, votersUs), source: 'rollingMaintenance' });
   }
 }

@@ -130,7 +130,8 @@ type FaultBody =
   /**
    * a round of rolling maintenance from `atUs` (faults/processes.ts rollingMaintenance): the trial
    * runs the rolling-restart plan — every server once, one at a time, each `downtimeUs` down, then
-   * gated on health and `gapUs` (scenario/maintenance-kind.ts); over when the plan is (`durationUs` null)
+   * gated on health and `gapUs` (scenario/maintenance-kind.ts); `durationUs` its nominal window,
+   * or null: over when the plan is
    */
   | ({ readonly kind: 'maintenance'; readonly order: 'leader-last' | 'any'; readonly downtimeUs: number; readonly gapUs: number } & Timing);
 

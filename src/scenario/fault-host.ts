@@ -116,7 +116,8 @@ export interface FaultHost extends ConfigHost {
   blackhole(pairs: readonly (readonly [ServerId, ServerId])[]): void;
   /**
    * Run an operations plan from now (scenario/plan-runner.ts; a rolling-maintenance round,
-   * scenario/maintenance-kind.ts); the fault being applied is repaired the instant the plan ends.
+   * scenario/maintenance-kind.ts); a fault being applied without a duration is repaired the
+   * instant the plan ends (one with a duration when it runs out, whether the plan is over or not).
    */
   runPlan(spec: PlanSpec): void;
 }

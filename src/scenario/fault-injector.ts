@@ -321,10 +321,11 @@ export class FaultInjector implements FaultHost {
     for (const [a, b] of pairs) this.host.net.blackhole(a, b);
   }
 
-  /** The plan starts now; the fault being applied is repaired the instant the plan ends. */
+  /** The plan starts now; a fault being applied without a duration is repaired the instant the plan ends. */
   runPlan(spec: PlanSpec): void {
     const index = this.applying;
-    this.host.runPlan(spec, () => this.host.scheduleRepair(this.host.nowUs, index));
+    const untimed = (this.faults[index] as FaultBase | undefined)?.durationUs === null;
+    this.host.runPlan(spec, () => (untimed ? this.host.scheduleRepair(this.host.nowUs, index) : undefined));
   }
 
   // --- targets ---

@@ -4,6 +4,7 @@
  * is out — the old fixed-gap schedule restarted the next server whatever the state.
  */
 import { describe, expect, it } from 'vitest';
+import { formatFault, parseFault } from '../../src/config/faults.js';
 import { Trial, type TrialResult } from '../../src/scenario/index.js';
 import { faults, S, topology } from '../helpers/topologies.js';
 
@@ -32,5 +33,15 @@ describe('a rolling-maintenance round', () => {
     const done = r.recorder.events.find((e) => e.type === 'faultRepaired' && (e as { effect: string }).effect === 'maintenance done')!;
     expect(done.atUs).toBe(30 * S + 10 * 60 * S);
     expect(r.meter.current?.writeAvailable).toBe(true);
+  });
+
+  it('reads and writes back as text, with or without its window (+DUR)', () => {
+    const t = topology('n5-3az');
+    for (const text of ['maintenance:leader-last/2m/5m@1h+30m', 'maintenance:any/30s/0@10m']) {
+      const p = parseFault(text, t);
+      expect(p.ok && formatFault(p.fault)).toBe(text);
+    }
+    const bad = parseFault('maintenance:first/2m/5m@1h', t);
+    expect(bad.ok ? null : bad.error).toBe('expected ORDER/DOWN/GAP with ORDER leader-last or any, found "first/2m/5m" in "maintenance:first/2m/5m@1h" (e.g. maintenance:leader-last/2m/5m@1h)');
   });
 });
