@@ -25,6 +25,7 @@ export function initialConfig(topology: Pick<Topology, 'servers'>): ClusterConfi
 
 export class Membership {
   readonly initial: ClusterConfig;
+  private readonly pending: ReconfigChange[] = [];
   /** the verifier of the config in force, cached by that config (rebuilt only when membership changes) */
   private cached: { config: ClusterConfig; verifier: QuorumVerifier } | null = null;
 
@@ -65,8 +66,22 @@ export class Membership {
     return leader.id === id || leader.syncedLearners().includes(id);
   }
 
-  /** Submit to the established leader (a client's reconfig reaches the leader through its server); refused `noLeader` when there is none. */
+  /**
+   * Submit to the established leader (a client's reconfig reaches the leader through its server);
+   * refused `noLeader` when there is none. Handed over by `flush`, once the kernel event that
+   * submitted it (a fault, a plan step) has been recorded.
+   */
   reconfig(change: ReconfigChange): void {
+    this.pending.push(change);
+  }
+
+  /** The trial calls this after each kernel event: the reconfigs submitted meanwhile, in order. */
+  flush(): void {
+    if (this.pending.length === 0) return;
+    for (const change of this.pending.splice(0)) this.submit(change);
+  }
+
+  private submit(change: ReconfigChange): void {
     const leader = this.establishedLeader();
     if (leader) {
       this.host.feed(leader, { kind: 'reconfig', change });

@@ -247,6 +247,7 @@ export class Trial {
         break;
       }
     }
+    this.membership.flush(); // reconfigs submitted while handling this event reach their leader after it (the fault's line first)
     if (this.statusDirty) this.refreshStatus();
     if (this.onEvent !== null) this.handOverEvents(this.onEvent);
   }
