@@ -6,3 +6,4 @@ export * from './peer.js';
 export * from './sync.js';
 export * from './txnlog.js';
 export * from './unsafe.js';
+export * from './reconfig.js';
