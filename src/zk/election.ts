@@ -147,19 +147,20 @@ export class Election {
   }
 
   private myNotification(): Notification {
-    const { id } = this.ctx.config;
     const state = this.ctx.state;
     if (state !== 'LOOKING' && this.currentVote) {
       const v = this.currentVote;
-      return { from: id, state, leader: v.leader, zxid: v.zxid, electionEpoch: v.electionEpoch, peerEpoch: v.peerEpoch, ...this.configField() };
+      return this.notification(state, v.leader, v.zxid, v.electionEpoch, v.peerEpoch);
     }
     const p = this.proposal;
-    return { from: id, state: 'LOOKING', leader: p.leader, zxid: p.zxid, electionEpoch: this.logicalclock, peerEpoch: p.peerEpoch, ...this.configField() };
+    return this.notification('LOOKING', p.leader, p.zxid, this.logicalclock, p.peerEpoch);
   }
 
-  /** The notification's config (buildMsg): only peers that run reconfiguration send one (unit-test peers send the 3.4-style message). */
-  private configField(): Pick<Notification, 'config'> {
-    return this.ctx.config.reconfig === undefined ? {} : { config: this.ctx.configs.committed };
+  /** buildMsg, with the sender's committed config only for peers that run reconfiguration (unit-test peers send the 3.4-style message). */
+  private notification(state: PeerState, leader: ServerId, zxid: Zxid, electionEpoch: number, peerEpoch: number): Notification {
+    const from = this.ctx.config.id;
+    if (this.ctx.config.reconfig === undefined) return { from, state, leader, zxid, electionEpoch, peerEpoch };
+    return { from, state, leader, zxid, electionEpoch, peerEpoch, config: this.ctx.configs.committed };
   }
 
   /** Send our proposal to every voter of the committed and the pending configuration (getCurrentAndNextConfigVoters), ourselves included (looped back by the network). */
