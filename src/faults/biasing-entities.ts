@@ -15,7 +15,7 @@ import type { Distribution } from '../model/distribution.js';
 import type { Bursts, DomainLevel, FailureModel } from '../model/experiment.js';
 import type { FailureSource, FaultSpec, NodeRef } from '../model/faults.js';
 import type { ServerId } from '../model/ids.js';
-import type { ServerSpec } from '../model/topology.js';
+import { isInitialVoter, type ServerSpec } from '../model/topology.js';
 import { burstCrashes, FAILURE_PROCESS_TABLE } from './processes.js';
 import { domains, draw, type FaultList, renewal, type SampleContext, server } from './sampling.js';
 
@@ -58,7 +58,7 @@ function hazard(d: Distribution): number | null {
  * is always a voter; a maintenance step is judged by the server it names (voters come first).
  */
 export function voterToucher(servers: readonly ServerSpec[]): (f: FaultSpec) => boolean {
-  const voters = servers.filter((s) => s.role !== 'observer');
+  const voters = servers.filter(isInitialVoter);
   const voterIds = new Set(voters.map((s) => s.id));
   const voterHosts = new Set(voters.map((s) => s.host));
   const hostOf = new Map(servers.map((s) => [s.id, s.host]));

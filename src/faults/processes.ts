@@ -21,7 +21,7 @@ import { formatDistribution as dist, type Distribution } from '../model/distribu
 import type { Bursts, DomainLevel, FailureModel, RollingMaintenance } from '../model/experiment.js';
 import type { FailureSource, FaultSpec } from '../model/faults.js';
 import type { ServerId } from '../model/ids.js';
-import type { ServerSpec } from '../model/topology.js';
+import { isInitialVoter, type ServerSpec } from '../model/topology.js';
 import type { FailureProcessDescription, FailureScope } from './describe.js';
 import { domains, draw, type FaultList, renewal, type SampleContext, server } from './sampling.js';
 
@@ -274,7 +274,7 @@ export function burstCrashes(b: Bursts, zone: string, zoneHosts: readonly Server
 function sampleRollingMaintenance(m: RollingMaintenance, servers: readonly ServerSpec[], rng: Rng, horizonUs: number, out: FaultList): void {
   const { everyUs, order, downtimePerServerUs, gapUs } = m;
   const r = rng.fork('rollingMaintenance');
-  const voters = servers.filter((s) => s.role !== 'observer').length;
+  const voters = servers.filter(isInitialVoter).length;
   const votersUs = voters * downtimePerServerUs + Math.max(0, voters - 1) * gapUs;
   // A random phase so that rounds do not line up with the start of every trial.
   for (let start = r.int(0, everyUs); start < horizonUs; start = Math.max(start + everyUs, start + votersUs + gapUs)) {

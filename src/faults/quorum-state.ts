@@ -15,13 +15,13 @@
 import { compileQuorum, type QuorumSystem } from '../stats/index.js';
 import type { FaultSpec, NodeRef } from '../model/faults.js';
 import type { ServerId } from '../model/ids.js';
-import type { ServerSpec, Topology } from '../model/topology.js';
+import { isInitialVoter, type ServerSpec, type Topology } from '../model/topology.js';
 
 export type QuorumJudge = (active: readonly FaultSpec[]) => boolean;
 
 /** A predicate: true when `active` leaves NO connected quorum of the topology's voters. */
 export function quorumLostJudge(topology: Topology): QuorumJudge {
-  const voters = [...topology.servers].filter((s) => s.role !== 'observer').sort((a, b) => a.id - b.id);
+  const voters = [...topology.servers].filter(isInitialVoter).sort((a, b) => a.id - b.id);
   const system: QuorumSystem =
     topology.quorum === 'majority' ? { kind: 'majority', voters: voters.length } : { kind: 'hierarchical', groups: voters.map((s) => s.group), weights: voters.map((s) => s.weight) };
   const hasQuorum = voters.length === 0 ? () => true : compileQuorum(system);

@@ -143,6 +143,14 @@ export interface ProcessSettings {
 }
 
 /** A resolved, validated topology: what every module downstream of config/ reads. */
+/**
+ * A voter of the topology's initial configuration (observers and `member: false` servers are
+ * not): what closed forms, failure models and summaries count as the ensemble's voters.
+ */
+export function isInitialVoter(s: Pick<ServerSpec, 'role' | 'member'>): boolean {
+  return s.role !== 'observer' && s.member !== false;
+}
+
 /** zoo.cfg's two reconfiguration switches (read from the topology's `zookeeper:` section). */
 export interface ReconfigSettings {
   /**

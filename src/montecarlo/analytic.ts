@@ -2,7 +2,7 @@ import { US_PER_YEAR } from '../core/index.js';
 import { analyticInputs } from '../faults/index.js';
 import { meanOf } from '../model/distribution.js';
 import type { Experiment } from '../model/experiment.js';
-import type { ServerSpec, Topology } from '../model/index.js';
+import { isInitialVoter, type ServerSpec, type Topology } from '../model/index.js';
 import { MAX_ENUMERATED_DOMAINS, MAX_ENUMERATED_VOTERS, enumeratedAvailability, meanTimeToQuorumLoss, type QuorumSystem } from '../stats/index.js';
 import type { AnalyticValues } from './estimate.js';
 
@@ -34,7 +34,7 @@ export function analyticFor(experiment: Experiment, topology: Topology): Analyti
   const f = experiment.failures;
   const inputs = analyticInputs(f);
   if (inputs.covers.length === 0 && inputs.leavesOut.length > 0) return null;
-  const voters = topology.servers.filter((s) => s.role !== 'observer');
+  const voters = topology.servers.filter(isInitialVoter);
   if (voters.length === 0 || voters.length > MAX_ENUMERATED_VOTERS) return null;
 
   // Failure domains by name: a voter lies in its host, rack, zone and region (each level's names

@@ -2,7 +2,7 @@ import { describeFailureModel, type FailureModelDescription } from '../faults/in
 import { backupRow, type BackupRow } from './backup-row.js';
 import type { Experiment } from '../model/experiment.js';
 import { topologyFromJson, topologyToJson, type TopologyJson } from '../config/topology-json.js';
-import type { Topology } from '../model/index.js';
+import { isInitialVoter, type Topology } from '../model/index.js';
 import { ACCUMULATOR_FORMAT, Accumulator, type AccumulatorJSON } from './accumulator.js';
 import { analyticFor } from './analytic.js';
 import { failureBiasedRow } from './biased-row.js';
@@ -121,11 +121,11 @@ export const ASSUMPTIONS: readonly string[] = [
 
 export function resultRow(study: StudyResult, horizonUs: number): ResultRow {
   const { topology, experiment, variant } = study.config;
-  const voters = topology.servers.filter((s) => s.role !== 'observer').length;
+  const voters = topology.servers.filter(isInitialVoter).length;
   const base = estimateRow(study.acc, {
     topology: topology.name,
     voters,
-    observers: topology.servers.length - voters,
+    observers: topology.servers.filter((s) => s.role === 'observer').length,
     horizonUs,
     analytic: analyticFor(experiment, topology),
     stoppedBy: study.stoppedBy,

@@ -25,7 +25,7 @@ import type { FaultSpec } from '../model/faults.js';
 import { compileQuorum } from '../stats/index.js';
 import { quorumSystemOf } from './analytic.js';
 import type { Experiment, FailureModel } from '../model/experiment.js';
-import type { ServerSpec, Topology } from '../model/index.js';
+import { isInitialVoter, type ServerSpec, type Topology } from '../model/index.js';
 
 export type RequestedMethod = 'naive' | 'auto' | 'failure-biasing';
 export type EstimationMethod = 'naive' | 'failure-biasing';
@@ -162,7 +162,7 @@ export function biasableProcesses(f: FailureModel): string[] {
  * apart (zone partitions: the quorum survives iff the voters outside one of the two zones hold one).
  */
 export function singleEventQuorumLoss(topology: Topology, f: FailureModel): string | null {
-  const voters = [...topology.servers].filter((s) => s.role !== 'observer').sort((a, b) => a.id - b.id);
+  const voters = [...topology.servers].filter(isInitialVoter).sort((a, b) => a.id - b.id);
   if (voters.length === 0) return null;
   const hasQuorum = compileQuorum(quorumSystemOf(topology, voters));
   const survives = (down: (s: ServerSpec) => boolean): boolean => hasQuorum(voters.map((s) => !down(s)));

@@ -1,5 +1,5 @@
 import { msToUs } from '../core/index.js';
-import { formatSecondsFixed, type Topology } from '../model/index.js';
+import { formatSecondsFixed, isInitialVoter, type Topology } from '../model/index.js';
 import { DOWNTIME_CAUSES, type DowntimeCause } from '../observe/index.js';
 import { backupLines } from './run-backup.js';
 import type { RunJson } from './run-json.js';
@@ -22,12 +22,13 @@ function who(w: number | string): string {
 }
 
 function describeTopology(t: { readonly servers: readonly Omit<Topology['servers'][number], 'storage'>[] }): string {
-  const voters = t.servers.filter((s) => s.role === 'voter');
-  const observers = t.servers.length - voters.length;
+  const voters = t.servers.filter(isInitialVoter);
+  const nonMembers = t.servers.filter((s) => s.member === false).length;
+  const observers = t.servers.length - voters.length - nonMembers;
   const zones = new Map<string, number>();
   for (const s of voters) zones.set(s.zone, (zones.get(s.zone) ?? 0) + 1);
   const layout = [...zones.entries()].map(([z, n]) => `${n} in ${z}`).join(', ');
-  return `${voters.length} voters (${layout})${observers > 0 ? `, ${observers} observers` : ''}`;
+  return `${voters.length} voters (${layout})${observers > 0 ? `, ${observers} observers` : ''}${nonMembers > 0 ? `, ${nonMembers} not yet members` : ''}`;
 }
 
 /** `quorum rule naive, ack-before-fsync`: the rules of the run that are not ZooKeeper's. */

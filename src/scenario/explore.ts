@@ -11,7 +11,7 @@
 import fc from 'fast-check';
 import { US_PER_MS, US_PER_S } from '../core/index.js';
 import { resolveTopology } from '../config/topology.js';
-import type { FaultBase, Topology } from '../model/index.js';
+import { isInitialVoter, type FaultBase, type Topology } from '../model/index.js';
 import { leaderRecoveryBoundUs, writeAvailableAtOrAfter, type Violation } from '../observe/index.js';
 import type { QuorumRule, UnsafeVariant } from '../zk/index.js';
 import { scenarioTopology, scenarioTrialOptions, type Scenario } from './scenario-file.js';
@@ -103,7 +103,7 @@ const WIPE_RESYNC_US = 30 * S;
  * every wipe of an ensemble with one voter (its only copy of the data is the one lost).
  */
 function tameWipes(faults: readonly FaultBase[], t: Topology): FaultBase[] {
-  const oneVoter = t.servers.filter((s) => s.role !== 'observer').length <= 1;
+  const oneVoter = t.servers.filter(isInitialVoter).length <= 1;
   return faults.map((f, i) => {
     if (f.kind !== 'wipe') return f;
     if (oneVoter) return { ...f, kind: 'crash' };
