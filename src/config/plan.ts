@@ -201,7 +201,7 @@ export class StepReader extends ExperimentReader {
     return undefined;
   }
 
-  readPlan(root: unknown, defaultName: string, kinds: readonly StepSyntax<any>[], serverIds: readonly ServerId[] | null = null): Plan {
+  readPlan(root: unknown, defaultName: string, kinds: readonly StepSyntax<any>[], servers: PlanServers | null = null): Plan {
     let name = defaultName;
     let description = '';
     let startUs = DEFAULT_PLAN_START_US;
@@ -211,13 +211,13 @@ export class StepReader extends ExperimentReader {
       if (key === 'name') name = this.string(value, 'name') ?? name;
       else if (key === 'description') description = this.string(value, 'description') ?? '';
       else if (key === 'start') startUs = this.durationUs(value, 'start') ?? startUs;
-      else steps = this.readSteps(value, kinds, serverIds);
+      else steps = this.readSteps(value, kinds, servers);
     }
     if (entries !== null && !entries.some((e) => e.key === 'steps')) this.errorAt('steps', root, 'expected "steps" (a list of steps), found none');
     return { name, description, startUs, steps };
   }
 
-  private readSteps(node: unknown, kinds: readonly StepSyntax<any>[], serverIds: readonly ServerId[] | null): PlanStepBase[] {
+  private readSteps(node: unknown, kinds: readonly StepSyntax<any>[], servers: PlanServers | null): PlanStepBase[] {
     this.remember('steps', node);
     if (!isSeq(node) || node.items.length === 0) {
       this.errorAt('steps', node, `expected a non-empty list of steps, found ${describe(node)}`);
@@ -242,8 +242,8 @@ export class StepReader extends ExperimentReader {
       const fields = new Map(entries.filter((e) => e.key !== entry.kind).map((e) => [e.key, e.value] as const));
       const step = entry.parse(this, { path, value: entries[0]?.value, fields });
       if (step === undefined) return;
-      const unknown = serverIds === null ? [] : entry.namedServers(step).filter((id) => !serverIds.includes(id));
-      if (unknown.length > 0) this.errorAtPath(`${path}.${entry.kind}`, `names server ${unknown.join(', ')}, which the topology does not have (servers ${serverIds?.join(', ')})`);
+      const unknown = servers === null ? [] : entry.namedServers(step).filter((id) => !servers.ids.includes(id));
+      if (unknown.length > 0) this.errorAtPath(`${path}.${entry.kind}`, `names server ${unknown.join(', ')}, which ${servers?.name} does not have (its servers are ${servers?.ids.join(', ')})`);
       out.push(step);
     });
     return out;
@@ -252,12 +252,18 @@ export class StepReader extends ExperimentReader {
 
 export type ParsePlanResult = { readonly ok: true; readonly plan: Plan } | { readonly ok: false; readonly errors: ConfigError[] };
 
+/** The topology a plan is checked against: its name (for messages) and its server ids. */
+export interface PlanServers {
+  readonly name: string;
+  readonly ids: readonly ServerId[];
+}
+
 /**
  * Read a plan file against a step-kind table (scenario/plan-kinds.ts PLAN_STEP_KINDS for the
- * built-in kinds). Errors are positioned and sorted by position; given `serverIds` (a topology's),
+ * built-in kinds). Errors are positioned and sorted by position; given `servers` (a topology's),
  * a step naming a server they lack is an error at that step.
  */
-export function parsePlan(text: string, file: string, kinds: readonly StepSyntax<any>[], serverIds: readonly ServerId[] | null = null): ParsePlanResult {
+export function parsePlan(text: string, file: string, kinds: readonly StepSyntax<any>[], servers: PlanServers | null = null): ParsePlanResult {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   const reader = new StepReader(file, lineCounter);
@@ -265,7 +271,7 @@ export function parsePlan(text: string, file: string, kinds: readonly StepSyntax
     for (const e of doc.errors) reader.errorAtOffset('', e.pos[0], e.message);
     return { ok: false, errors: reader.errors };
   }
-  const plan = reader.readPlan(doc.contents, basenameWithoutExtension(file), kinds, serverIds);
+  const plan = reader.readPlan(doc.contents, basenameWithoutExtension(file), kinds, servers);
   if (reader.errors.length > 0) return { ok: false, errors: sortedByPosition(reader.errors) };
   return { ok: true, plan };
 }

@@ -25,6 +25,8 @@ import { runPlanStudy } from '../../src/montecarlo/plan-study.js';
 import { planStudyJson } from '../../src/report/plan-json.js';
 import { PLAN_STEP_KINDS } from '../../src/scenario/plan-kinds.js';
 import { plan } from '../plan/helpers.js';
+import { AsyncReplica, runDrDrill } from '../../src/scenario/dr.js';
+import { rpoOverLag } from '../../src/demos/dr-failover.js';
 import { configs, crashRepair, DAY_US, options } from '../montecarlo/helpers.js';
 
 const YEAR_US = 365 * DAY_US;
@@ -188,6 +190,27 @@ const CONTRACTS: readonly Contract[] = [
       const t = topology('backup/n3-3az-backup');
       const r = runTrial({ topology: t, seed, durationUs: 6 * 3600 * S, faults: faults(t, 'wipe:1@10m+1h', 'wipe:2@10m+1h', 'wipe:3@10m+1h') });
       return r.recorder.events.filter((e) => e.type === 'restoreStarted' || e.type === 'restoreDone');
+    },
+  },
+  {
+    // the standby's replication lag (stream `dr`) and the runbook's operator delays (stream `plan`)
+    name: 'dr: a drill of the async standby after the primary region is lost',
+    covers: ['src/scenario/dr.ts'],
+    run: (seed) => {
+      const t = topology('n5-3az-dr-async');
+      const { outcome } = runDrDrill({ topology: t, seed, durationUs: 900 * S, faults: faults(t, 'region-down:region1@60s'), workload: { writesPerSec: 20, readsPerSec: 0, sessionTimeoutUs: 30 * S }, plan: { plan: plan('dr-failover-async'), kinds: PLAN_STEP_KINDS } });
+      return JSON.parse(JSON.stringify(outcome));
+    },
+  },
+  {
+    // the demo's Monte Carlo over the lag: fresh lag draws of one commit stream (stream `dr-lag-draws`)
+    name: 'demo dr-failover: RPO over redrawn replication lags',
+    covers: ['src/demos/dr-failover.ts'],
+    run: (seed) => {
+      const replica = new AsyncReplica({ dist: 'lognormal', median: 1 * S, sigma: 1 }, new Rng('fixed'));
+      const ids = Array.from({ length: 200 }, (_, i) => i + 1);
+      ids.forEach((id) => replica.onCommit(id * 250_000, id, id)); // 4 writes/s up to the loss at 50 s
+      return rpoOverLag(replica, ids, seed, 50).rpos;
     },
   },
   {

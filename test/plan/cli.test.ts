@@ -52,7 +52,7 @@ describe('zksim plan', () => {
     writeFileSync(unknown, 'steps:\n  - restart: 9\n');
     const u = await zksim(['plan', unknown, ...N5]);
     expect(u.status).toBe(2);
-    expect(u.stderr).toContain(`${unknown}:2:14: steps[0].restart: names server 9, which the topology does not have (servers 1, 2, 3, 4, 5)`);
+    expect(u.stderr).toContain(`${unknown}:2:14: steps[0].restart: names server 9, which n5-3az does not have (its servers are 1, 2, 3, 4, 5)`);
     const none = await zksim(['plan', 'experiments/plans/rolling-upgrade.yaml']);
     expect(none.status).toBe(2);
     expect(none.stderr).toContain('--topology <file> is required');

@@ -124,7 +124,8 @@ function checkCommand(opts: CheckOptions): void {
   } else {
     print(found === null ? `no violation in ${details.numRuns} schedules\n` : found.text);
   }
-  if (found !== null) throw new ExitError(EXIT.violation);
+  // stdout carries the report; stderr says in one line why the exit status is 1 (for scripts and CI logs)
+  if (found !== null) throw new ExitError(EXIT.violation, `check found a violation (${found.violation.headline.split(':')[0]}); the minimal schedule is in ${join(opts.out ?? '.', 'counterexample.yaml')}`);
 }
 
 /** The workload as the JSON contract spells it: the session timeout in ms. */

@@ -4,7 +4,7 @@ import type { Topology } from '../../model/index.js';
 import { availabilityDocument, runStudies, type AvailabilityDocument } from '../../montecarlo/index.js';
 import { DEMOS, findDemo, type DemoInputs } from '../../demos/index.js';
 import { UserError } from '../errors.js';
-import { loadPlanFile } from './plan.js';
+import { loadPlanFile } from '../plan-file.js';
 import { loadExperiment, loadTopology, makeDirectory, packageVersion, print, printError, shippedFile } from '../io.js';
 import { positiveInt, seedOption, workerCount } from '../options.js';
 import { demoDocument, writeDemo } from '../render/demo.js';

@@ -15,7 +15,7 @@ import { UserError } from '../errors.js';
 import { checkDirectory, loadTopology, packageVersion, print, printError } from '../io.js';
 import { collect, durationOption, faultOptions, positiveInt, rateOption, seedOption } from '../options.js';
 import { writeDrFiles } from '../render/dr.js';
-import { loadPlan } from './plan.js';
+import { loadPlanFile } from '../plan-file.js';
 
 interface DrOptions {
   topology?: string;
@@ -67,7 +67,7 @@ function checkStandby(file: string, steps: readonly { kind: string }[], topology
 async function drCommand(file: string, opts: DrOptions): Promise<void> {
   if (opts.topology === undefined) throw new UserError('dr: --topology <file> is required, e.g. --topology topologies/n5-3az-dr.yaml');
   const topology = loadTopology(opts.topology);
-  const plan = loadPlan(file, topology);
+  const plan = loadPlanFile(file, topology);
   checkStandby(file, plan.steps, topology);
   const seed = seedOption(opts.seed);
   const runs = positiveInt('--runs', opts.runs);

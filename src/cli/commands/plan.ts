@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { formatConfigError } from '../../config/index.js';
-import { parsePlan, type Plan } from '../../config/plan.js';
 import { formatDurationUs } from '../../model/duration.js';
 import type { Experiment, Topology } from '../../model/index.js';
 import { runPlanStudy, type PlanStudy } from '../../montecarlo/plan-study.js';
@@ -9,7 +7,8 @@ import { planRunText, planStudiesText } from '../../report/plan-text.js';
 import { DEFAULT_SESSION_TIMEOUT_US } from '../../scenario/index.js';
 import { PLAN_STEP_KINDS } from '../../scenario/plan-kinds.js';
 import { UserError } from '../errors.js';
-import { checkDirectory, escapeControl, loadExperiment, loadTopology, packageVersion, print, printError, readText } from '../io.js';
+import { loadPlanFile } from '../plan-file.js';
+import { checkDirectory, escapeControl, loadExperiment, loadTopology, packageVersion, print, printError } from '../io.js';
 import { collect, durationOption, faultOptions, positiveInt, rateOption, seedOption } from '../options.js';
 import { writePlanCharts } from '../render/plan.js';
 
@@ -61,17 +60,6 @@ export function registerPlan(program: Command): void {
  * Read and validate a plan file against the step-kind table; with a topology, the servers its
  * steps name must be the topology's. Every problem is reported (positioned) before exiting with 2.
  */
-export function loadPlanFile(file: string, topology: Topology | null = null): Plan {
-  const parsed = parsePlan(readText(file, 'plan'), file, PLAN_STEP_KINDS, topology?.servers.map((s) => s.id) ?? null);
-  if (!parsed.ok) throw new UserError(parsed.errors.map(formatConfigError).join('\n'));
-  return parsed.plan;
-}
-
-/** A plan file whose steps name only `topology`'s servers (reconfig may add new ones with a zone). */
-export function loadPlan(file: string, topology: Topology): Plan {
-  return loadPlanFile(file, topology);
-}
-
 async function planCommand(files: string[], opts: PlanOptions): Promise<void> {
   if (opts.topology === undefined) throw new UserError('plan: --topology <file> is required (the ensemble the plan runs on), e.g. --topology topologies/n5-3az.yaml');
   const topology = loadTopology(opts.topology);
