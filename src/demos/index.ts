@@ -8,6 +8,7 @@ import { calibrationDemo } from './calibration.js';
 import { backupRestore } from './backup-restore.js';
 import { rollingUpgrade } from './rolling-upgrade.js';
 import { migration } from './migration.js';
+import { reconfig } from './reconfig.js';
 import { drPartition } from './dr-partition.js';
 import { drFailover } from './dr-failover.js';
 
@@ -20,11 +21,12 @@ export * as calibration from './calibration.js';
 export * as backupRestoreDemo from './backup-restore.js';
 export * as rollingUpgradeDemo from './rolling-upgrade.js';
 export * as migrationDemo from './migration.js';
+export * as reconfigDemo from './reconfig.js';
 export * as drPartitionDemo from './dr-partition.js';
 export * as drFailoverDemo from './dr-failover.js';
 
 /** Every demo, in the order `zksim demo` lists them. */
-export const DEMOS: readonly Demo[] = [evenNodes, twoZones, splitBrain, rollingRestart, rollingUpgrade, migration, drPartition, drFailover, backupRestore, calibrationDemo];
+export const DEMOS: readonly Demo[] = [evenNodes, twoZones, splitBrain, rollingRestart, rollingUpgrade, migration, reconfig, drPartition, drFailover, backupRestore, calibrationDemo];
 
 export function findDemo(name: string): Demo | null {
   return DEMOS.find((d) => d.name === name) ?? null;

@@ -5,7 +5,6 @@ import { CycleLedger, type CycleDowntime } from './cycles.js';
 
 /** Why the ensemble cannot take a write right now (ARCHITECTURE.md "What available means"). */
 export type DowntimeCause = 'quorumLost' | 'partitioned' | 'leaderIsolated' | 'electing' | 'syncing';
-
 export const DOWNTIME_CAUSES: readonly DowntimeCause[] = ['quorumLost', 'partitioned', 'leaderIsolated', 'electing', 'syncing'];
 
 export interface ClusterStatus {
@@ -76,15 +75,15 @@ function causeOf(
     const up = verifier.voters.filter((id) => isUp(peers, net, starting, id));
     return verifier.containsQuorum(up) ? 'partitioned' : 'quorumLost';
   }
-  if (staleLeader) return 'leaderIsolated';
-  let syncing = false;
+  let [syncing, unaware] = [false, staleLeader];
   for (const p of peers.values()) {
     if (!p || !verifier.isVoter(p.id)) continue;
     // A follower still in BROADCAST under a leader that is gone has not noticed yet.
-    if (p.state === 'FOLLOWING' && p.phase === 'BROADCAST') return 'leaderIsolated';
+    if (p.state === 'FOLLOWING' && p.phase === 'BROADCAST') unaware = true;
     if (p.state === 'LEADING' && !p.isEstablishedLeader) syncing = true;
   }
-  return syncing ? 'syncing' : 'electing';
+  // A new leader synchronising is the cause even before the old one steps down (after a reconfig's handover too).
+  return syncing ? 'syncing' : unaware ? 'leaderIsolated' : 'electing';
 }
 
 /**
