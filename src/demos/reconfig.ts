@@ -122,9 +122,9 @@ function handoverText(h: HandoverStory, docs: readonly [RunJson, RunJson]): stri
     `Its followers took their new roles at once, without an election (QuorumPeer.updateServerState with reconfigFlag): ` +
     `server ${next?.node ?? '?'} became leader by ${next?.how ?? '?'} hand-off and writes were possible again at ${r.writesBackAtMs === null ? 'n/a' : secs(r.writesBackAtMs)} — ` +
     `${plural(r.elections, 'election')}, ${secs(r.writeDownMs)} without writes for the ensemble. ` +
-    `But ${plural(r.writesFailed, 'client write')} failed, ${r.failedOnRemoved} of them sent by clients still connected to server ${h.leader}: it kept proposing their writes ` +
+    `But ${plural(r.writesFailed, 'client write')} failed, ${r.failedOnRemoved === r.writesFailed ? 'all' : r.failedOnRemoved} of them sent by clients still connected to server ${h.leader}: it kept proposing their writes ` +
     `(Leader.propose does not check allowedToCommit) but could commit none, and failed them when it stepped down at ${r.removedSteppedDownAtMs === null ? 'n/a' : secs(r.removedSteppedDownAtMs)}, ` +
-    `its first quorum check with no follower left — move clients off a server before removing it. ` +
+    `at its next quorum check on its tick grid — move clients off a server before removing it. ` +
     `Server ${h.leader} is not shut down: ${old === null ? 'it kept running' : `at ${secs(old.atMs)} it was ${old.role} server ${old.leader}`}, without a vote. ` +
     `${h.killFault}: the followers noticed ${noticed === null ? 'n/a' : `${ms(noticed.atMs - usToMs(AT_US))} later`} (the killed process's connections reset), went LOOKING and ran FLE: ` +
     `${plural(k.elections, 'election')}, server ${elected?.node ?? '?'} established at ${elected?.establishedAtMs == null ? 'n/a' : secs(elected.establishedAtMs)}, ` +
@@ -237,7 +237,7 @@ function build(inputs: DemoInputs): DemoOutput {
   const title = 'zksim demo reconfig: changing the members of a running ensemble';
   const text = narrate(title, `seed ${inputs.seed} · zksim ${inputs.version}`, [
     `Since 3.5 ZooKeeper changes its membership at run time with reconfig: the leader proposes the new configuration like a write, and commits it with a quorum of the old ` +
-      `configuration and of the new one; then every server activates it (COMMITANDACTIVATE). Three runs at ${WRITES_PER_SEC} writes/s, everything fired at ${AT}.`,
+      `configuration and of the new one; then every server activates it (COMMITANDACTIVATE). Three scenes, each a run (or two) at ${WRITES_PER_SEC} writes/s with everything fired at ${AT}.`,
     growText(g.story),
     tbl[0],
     handoverText(h.story, h.docs),
