@@ -8,13 +8,24 @@ import { describe, expect, it } from 'vitest';
 import { hasStackTrace, zksim } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 
-const SMALL = ['--node-mttf', '5d', '--node-mttr', '1d', '--horizon', '10d', '--runs', '40'];
+const MODEL = ['--node-mttf', '5d', '--node-mttr', '1d', '--horizon', '10d'];
+/** Plumbing checks: one chunk of trials is enough to compare bytes. */
+const SMALL = [...MODEL, '--runs', '16'];
+/** Several chunks per topology (16 trials each), so the two workers interleave within a topology. */
+const CHUNKED = [...MODEL, '--runs', '40'];
 
 // dist/ is built once for the whole suite by test/global-setup.ts.
 
+let single: ReturnType<typeof zksim> | undefined;
+/** `availability n3-1az SMALL --json`, run once and shared by the tests that compare against it. */
+function singleRun(): ReturnType<typeof zksim> {
+  single ??= zksim(['availability', 'topologies/n3-1az.yaml', ...SMALL, '--json', '--workers', '1']);
+  return single;
+}
+
 describe('zksim availability (built CLI)', () => {
   it('--workers 1 and --workers 2 give byte-identical JSON', async () => {
-    const args = ['availability', 'topologies/n3-1az.yaml', 'topologies/n5-3az.yaml', ...SMALL, '--json'];
+    const args = ['availability', 'topologies/n3-1az.yaml', 'topologies/n5-3az.yaml', ...CHUNKED, '--json'];
     const one = await zksim([...args, '--workers', '1']);
     const two = await zksim([...args, '--workers', '2']);
     expect(one.status, one.stderr).toBe(0);
@@ -28,7 +39,7 @@ describe('zksim availability (built CLI)', () => {
     const r = await zksim(['availability', 'topologies/n3-1az.yaml', 'topologies/n4-2az.yaml', ...SMALL, '--workers', '1']);
     expect(r.status, r.stderr).toBe(0);
     // the model actually used (--node-mttf replaces the experiment's), its processes, runs, horizon, seed
-    expect(r.stdout).toContain('experiment independent crash/repair (node MTTF 5d, MTTR 1d, exponential) · seed 1 · runs 40 · horizon 10d per trial\n');
+    expect(r.stdout).toContain('experiment independent crash/repair (node MTTF 5d, MTTR 1d, exponential) · seed 1 · runs 16 · horizon 10d per trial\n');
     expect(r.stdout).toContain('\n  hostFailures, per host: mttf exponential, mean 5d; mttr exponential, mean 1d\n');
     expect(r.stdout).toMatch(/P\(quorum lost in a year\)/);
     expect(r.stdout).toMatch(/P\(write outage > 30\.0s in a year\)/);
@@ -40,7 +51,7 @@ describe('zksim availability (built CLI)', () => {
 
   it('shards run by separate processes merge into exactly the single-run JSON', async () => {
     const dir = tempDir('zksim-merge-');
-    const single = await zksim(['availability', 'topologies/n3-1az.yaml', ...SMALL, '--json', '--workers', '1']);
+    const single = await singleRun();
     const files: string[] = [];
     for (const k of [1, 2]) {
       const r = await zksim(['availability', 'topologies/n3-1az.yaml', ...SMALL, '--json', '--workers', '1', '--shard', `${k}/2`]);
@@ -62,6 +73,8 @@ describe('zksim availability (built CLI)', () => {
     const cp = join(dir, 'cp.json');
     const a = await zksim(['availability', 'topologies/n3-1az.yaml', ...SMALL, '--json', '--workers', '1', '--checkpoint', cp]);
     expect(a.status, a.stderr).toBe(0);
+    // writing a checkpoint does not change the result
+    expect(a.stdout).toBe((await singleRun()).stdout);
     const again = await zksim(['availability', 'topologies/n3-1az.yaml', ...SMALL, '--json', '--workers', '1', '--checkpoint', cp]);
     expect(again.stdout).toBe(a.stdout);
     const other = await zksim(['availability', 'topologies/n3-1az.yaml', ...SMALL, '--seed', '5', '--checkpoint', cp]);

@@ -19,9 +19,33 @@ async function json(args: readonly string[]): Promise<any> {
   return JSON.parse(r.stdout);
 }
 
+/**
+ * One invocation with --out: the printed table and the document it wrote (availability.json, the
+ * bytes --json prints), so a test comparing the two needs one study, not two.
+ */
+async function tableAndDocument(args: readonly string[], out: string): Promise<{ table: string; doc: any }> {
+  const r = await zksim([...args, '--out', out]);
+  expect(r.status, r.stderr).toBe(0);
+  return { table: r.stdout, doc: JSON.parse(readFileSync(join(out, 'availability.json'), 'utf8')) };
+}
+
+let az40: Promise<{ table: string; doc: any }> | undefined;
+/** n5-3az under az-outage, 40 naive trials: shared by the two tests (§1, §2) that read it. */
+function azRuns40(): Promise<{ table: string; doc: any }> {
+  az40 ??= (async () => {
+    const out = mkdtempSync(join(tmpdir(), 'zksim-trust-'));
+    try {
+      return await tableAndDocument([...AZ, '--runs', '40'], out);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  })();
+  return az40;
+}
+
 describe('write availability is never more trusted than the quorum losses behind it (issue 9 review §1)', () => {
   test('n5-3az under az-outage, 40 trials: no quorum loss seen, so write availability is marked *, and the impossible interval is named', async () => {
-    const doc = await json([...AZ, '--runs', '40']);
+    const { doc, table } = await azRuns40();
     const r = doc.results[0];
     // The repro: plenty of failovers, no quorum loss, a narrow write interval above the closed form.
     expect(r.quorumLossEpisodes).toBe(0);
@@ -33,9 +57,8 @@ describe('write availability is never more trusted than the quorum losses behind
     expect(r.writeAvailabilityCi95[0]).toBeGreaterThan(r.analyticQuorumAvailability);
     expect(r.writeAvailabilityUntrusted).toBe(true);
     expect(r.warnings.some((w: string) => w.startsWith('impossible: the write availability interval'))).toBe(true);
-    const table = await zksim([...AZ, '--runs', '40']);
-    expect(table.stdout).toMatch(/^write availability\s+99\.\d+% \*$/m);
-    expect(table.stdout).toMatch(/^warning: n5-3az: impossible: the write availability interval .* lies entirely above the closed-form quorum availability 99\.99847%/m);
+    expect(table).toMatch(/^write availability\s+99\.\d+% \*$/m);
+    expect(table).toMatch(/^warning: n5-3az: impossible: the write availability interval .* lies entirely above the closed-form quorum availability 99\.99847%/m);
   }, 120_000);
 
   test('n5-3az under az-outage, 300 trials: 33 quorum losses, write downtime ~8 min/yr, consistent with the closed form and trusted', async () => {
@@ -66,7 +89,7 @@ describe('write availability is never more trusted than the quorum losses behind
 
 describe('mean time to quorum loss with none seen (issue 9 review §2)', () => {
   test('prints the 95% Garwood lower bound T/3.689, labelled, never the trial-years as a bound', async () => {
-    const doc = await json([...AZ, '--runs', '40']);
+    const { doc, table } = await azRuns40();
     const r = doc.results[0];
     expect(r.trialsWithQuorumLoss).toBe(0);
     expect(r.quorumLossExposureYears).toBeCloseTo(40, 6);
@@ -74,7 +97,6 @@ describe('mean time to quorum loss with none seen (issue 9 review §2)', () => {
     expect(lo).toBeCloseTo(r.quorumLossExposureYears / GARWOOD_ZERO, 6);
     expect(hi).toBeNull();
     expect(r.tooFewMttqlEvents).toBe(true);
-    const table = (await zksim([...AZ, '--runs', '40'])).stdout;
     expect(table).toMatch(/^mean time to quorum loss\s+≥ 10\.84y \(95% lower bound, none seen\)$/m);
     expect(table).toMatch(/^ {2}simulated, 95% CI\s+10\.84y – ∞ \*$/m);
     expect(table).not.toContain('> 40y');
@@ -86,8 +108,7 @@ describe('warnings travel with the numbers (issue 9 review §3)', () => {
     const out = mkdtempSync(join(tmpdir(), 'zksim-trust-'));
     try {
       const args = ['availability', 'topologies/n5-3az.yaml', 'topologies/n3-3az.yaml', '--experiment', 'experiments/az-outage.yaml', '--runs', '20', '--workers', '1', '--method', 'naive'];
-      const doc = await json([...args, '--out', out]);
-      const table = (await zksim(args)).stdout;
+      const { doc, table } = await tableAndDocument(args, out);
       const fromTable = table.split('\n').filter((l) => l.startsWith('warning: ')).map((l) => l.slice('warning: '.length));
       const fromJson = doc.results.flatMap((r: any) => r.warnings.map((w: string) => `${r.topology}: ${w}`));
       expect(fromJson.length).toBeGreaterThan(0);
@@ -140,13 +161,12 @@ describe('assumptions name what sets the detection delay, and who replaced the m
     const out = mkdtempSync(join(tmpdir(), 'zksim-trust-'));
     try {
       const args = ['availability', 'topologies/n3-3az.yaml', '--set', 'zookeeper.tickTime=1000', '--node-mttf', '30d', '--node-mttr', '2h', '--runs', '2', '--horizon', '10d', '--workers', '1'];
-      const table = (await zksim(args)).stdout;
+      const { table } = await tableAndDocument(args, out);
       expect(table).toContain('zookeeper: tickTime 1000 ms (overridden by --set), initLimit 10, syncLimit 5, cnxTimeout 5000 ms');
       expect(table).toMatch(/latency \(one-way\): sameHost .*; sameZone .*; crossZone .*; crossRegion /);
       expect(table).toContain('model: --node-mttf 30d --node-mttr 2h replaced the failures of experiment production');
       const shown = (await zksim([...args, '--show-model'])).stdout;
       expect(shown).toContain('tickTime 1000 ms (overridden by --set)');
-      await json([...args, '--out', out]);
       const html = readFileSync(join(out, 'report.html'), 'utf8');
       expect(html).toContain('tickTime 1000 ms (overridden by --set)');
       expect(html).toContain('--node-mttf 30d --node-mttr 2h replaced the failures of experiment production');
