@@ -39,6 +39,7 @@ describe('zksim validate reads topologies, experiments and scenarios', () => {
     expect(detectKind('horizon: 30d\n')).toBe('experiment');
     expect(detectKind('seed: 3\nfaults:\n  - kill:1@1s\n')).toBe('scenario');
     expect(detectKind('quorumRule: naive\n')).toBe('scenario');
+    expect(detectKind('name: up\nsteps:\n  - upgrade: leader\n')).toBe('plan');
     expect(detectKind('workload: { writes: 5 }\n')).toBe('scenario');
     expect(detectKind('workload: null\n')).toBeNull();
     expect(detectKind('seed: 3\n')).toBeNull();
@@ -78,6 +79,19 @@ describe('zksim validate reads topologies, experiments and scenarios', () => {
     expect(forced.stderr).toMatch(/unknown key "faults"/);
   });
 
+  test('plan files: their own steps alone, or the servers they name against --topology', async () => {
+    const alone = await zksim(['validate', 'experiments/plans/dr-failover.yaml']);
+    expect(alone.status, alone.stderr).toBe(0);
+    expect(alone.stdout).toContain('ok  experiments/plans/dr-failover.yaml: plan dr-failover, 5 step(s) from 30s (servers not checked against a topology: give --topology)');
+    const bad = join(dir, 'bad-plan.yaml');
+    writeFileSync(bad, 'steps:\n  - upgrade: leadr\n');
+    const r = await zksim(['validate', bad, 'experiments/plans/dr-failover.yaml', '--topology', 'topologies/n5-3az.yaml']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`${bad}:2:14: steps[0].upgrade: expected a server id, a list of ids or one of leader, followers, observers, voters, all, found "leadr" (did you mean "leader"?)`);
+    expect(r.stderr).toContain('experiments/plans/dr-failover.yaml:10:17: steps[0].detectLoss: names server 6, 7, which n5-3az does not have (its servers are 1, 2, 3, 4, 5)');
+    expect(hasStackTrace(r.stderr)).toBe(false);
+  });
+
   test('a file of no known kind, and a YAML syntax error, exit 2 with the file named', async () => {
     const vague = join(dir, 'vague.yaml');
     writeFileSync(vague, 'seed: 3\n');
@@ -85,7 +99,7 @@ describe('zksim validate reads topologies, experiments and scenarios', () => {
     writeFileSync(broken, 'servers: [\n');
     const r = await zksim(['validate', vague, broken]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain(`${vague}: cannot tell whether this is a topology, an experiment or a scenario`);
+    expect(r.stderr).toContain(`${vague}: cannot tell whether this is a topology, an experiment, a scenario or a plan`);
     expect(r.stderr).toMatch(new RegExp(`${broken}:\\d+:\\d+: `));
     expect(hasStackTrace(r.stderr)).toBe(false);
   });

@@ -2,15 +2,17 @@ import { Option, type Command } from 'commander';
 import { isMap, isScalar, parseDocument } from 'yaml';
 import { formatConfigError, parseTopology, type ConfigError } from '../../config/index.js';
 import { parseExperiment } from '../../config/experiment.js';
+import { parsePlan } from '../../config/plan.js';
 import { parseScenario, resolveScenario } from '../../config/scenario.js';
 import { describeFailureModel } from '../../faults/index.js';
 import { formatDurationUs } from '../../model/duration.js';
 import type { Topology } from '../../model/index.js';
+import { PLAN_STEP_KINDS } from '../../scenario/plan-kinds.js';
 import { UserError } from '../errors.js';
 import { loadTopology, print, printError, readText } from '../io.js';
 import { lintPlacement } from '../lint.js';
 
-const KINDS = ['topology', 'experiment', 'scenario'] as const;
+const KINDS = ['topology', 'experiment', 'scenario', 'plan'] as const;
 export type ConfigKind = (typeof KINDS)[number];
 
 /**
@@ -22,6 +24,7 @@ const KIND_KEYS: readonly (readonly [ConfigKind, readonly string[]])[] = [
   ['topology', ['servers']],
   ['experiment', ['failures', 'horizon', 'runs']],
   ['scenario', ['faults', 'quorumRule', 'unsafe', 'duration', 'topology']],
+  ['plan', ['steps']],
 ];
 
 /** The kind a YAML text's top-level keys say, or null when they say nothing (or it is not YAML). */
@@ -41,7 +44,7 @@ interface ValidateOptions {
 }
 
 /**
- * `zksim validate FILE...`: topology, experiment and scenario files, each kind told from the
+ * `zksim validate FILE...`: topology, experiment, scenario and plan files, each kind told from the
  * file's keys (or --kind), every problem with file, field path and, where YAML gives it, line and
  * column. Topologies also get placement warnings. Exit 2 when any file has a problem; warnings
  * alone exit 0.
@@ -49,14 +52,14 @@ interface ValidateOptions {
 export function registerValidate(program: Command): void {
   program
     .command('validate')
-    .description('check topology, experiment and scenario files: every problem with its field path, line and column; placement warnings for topologies')
+    .description('check topology, experiment, scenario and plan files: every problem with its field path, line and column; placement warnings for topologies')
     .argument('<files...>', 'YAML files to check')
     .addOption(new Option('--kind <kind>', 'read every file as this kind instead of telling it from its keys').choices(KINDS))
-    .option('--topology <file>', "check scenario files' faults and overrides against this topology (else only their own fields are checked)")
+    .option('--topology <file>', "check scenario files' faults and overrides, and the servers plan files name, against this topology (else only their own fields are checked)")
     .addHelpText(
       'after',
       '\nThe kind of each file is told from its top-level keys: servers → topology; failures, horizon or runs → experiment;\n' +
-        'faults, quorumRule, unsafe, duration, topology or a workload mapping → scenario.\n' +
+        'faults, quorumRule, unsafe, duration, topology or a workload mapping → scenario; steps → plan (zksim plan, zksim dr).\n' +
         '\nPlacement warnings (exit status stays 0): an even number of voters, voters sharing a host or a rack, a zone whose\n' +
         'outage leaves no quorum, voters in fewer than three zones, initLimit or syncLimit × tickTime under ten one-way\n' +
         'delays between the farthest voters (a leader may never be established, or followers time out).\n' +
@@ -88,13 +91,13 @@ function validateCommand(files: readonly string[], opts: ValidateOptions): void 
       if (errors && !errors.ok) for (const e of errors.errors) printError(`${formatConfigError(e)}\n`);
       else {
         printError(
-          `${file}: cannot tell whether this is a topology, an experiment or a scenario: expected a top-level servers: (topology), failures: (experiment) or faults: (scenario) key; or give --kind\n`,
+          `${file}: cannot tell whether this is a topology, an experiment, a scenario or a plan: expected a top-level servers: (topology), failures: (experiment), faults: (scenario) or steps: (plan) key; or give --kind\n`,
         );
       }
       bad++;
       continue;
     }
-    const checked = kind === 'topology' ? checkTopology(text, file) : kind === 'experiment' ? checkExperiment(text, file) : checkScenario(text, file, against);
+    const checked = kind === 'topology' ? checkTopology(text, file) : kind === 'experiment' ? checkExperiment(text, file) : kind === 'plan' ? checkPlan(text, file, against) : checkScenario(text, file, against);
     if (checked.ok) {
       for (const line of checked.lines) print(`${line}\n`);
     } else {
@@ -135,4 +138,13 @@ function checkScenario(text: string, file: string, against: { file: string; topo
   const resolved = resolveScenario(s, against.topology);
   if (!resolved.ok) return { ok: false, errors: resolved.errors };
   return { ok: true, lines: [`ok  ${file}: scenario, ${what}, checked against ${against.file}`] };
+}
+
+function checkPlan(text: string, file: string, against: { file: string; topology: Topology } | null): Checked {
+  const servers = against === null ? null : { name: against.topology.name, ids: against.topology.servers.map((x) => x.id) };
+  const parsed = parsePlan(text, file, PLAN_STEP_KINDS, servers);
+  if (!parsed.ok) return { ok: false, errors: parsed.errors };
+  const p = parsed.plan;
+  const what = `plan ${p.name}, ${p.steps.length} step(s) from ${formatDurationUs(p.startUs)}`;
+  return { ok: true, lines: [`ok  ${file}: ${what}${against === null ? ' (servers not checked against a topology: give --topology)' : `, checked against ${against.file}`}`] };
 }
