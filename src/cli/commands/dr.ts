@@ -12,7 +12,7 @@ import type { PromoteStep } from '../../scenario/dr-steps.js';
 import { DEFAULT_SESSION_TIMEOUT_US } from '../../scenario/index.js';
 import { PLAN_STEP_KINDS } from '../../scenario/plan-kinds.js';
 import { UserError } from '../errors.js';
-import { checkDirectory, loadTopology, packageVersion, print, printError } from '../io.js';
+import { checkDirectory, escapeControl, loadTopology, packageVersion, print, printError } from '../io.js';
 import { collect, durationOption, faultOptions, positiveInt, rateOption, seedOption } from '../options.js';
 import { writeDrFiles } from '../render/dr.js';
 import { loadPlanFile } from '../plan-file.js';
@@ -26,6 +26,7 @@ interface DrOptions {
   duration?: string;
   json?: boolean;
   out?: string;
+  progress?: boolean;
 }
 
 /** Long enough for the shipped runbooks' slowest draws (detection + decision + switch) in most runs. */
@@ -44,6 +45,7 @@ export function registerDr(program: Command): void {
     .option('--writes <rate>', 'client writes per second over the whole ensemble (Poisson): what RPO counts', '20')
     .option('--duration <dur>', "each drill's simulated time (default: the runbook's start + 1h)")
     .option('--json', 'print the result as one JSON document instead of text')
+    .option('--no-progress', 'never draw the progress line (it is drawn only when stderr is a terminal and runs > 1)')
     .option('--out <dir>', 'also write dr.json and the charts (both sites over time and the servers\' timeline for one run; RTO and RPO CDFs for several) into DIR')
     .addHelpText('after', `\nRunbook step kinds (with every kind of zksim plan --help):\n${RUNBOOK_KINDS.map((k) => `  ${k.help}`).join('\n')}\n`)
     .addHelpText(
@@ -80,7 +82,9 @@ async function drCommand(file: string, opts: DrOptions): Promise<void> {
   const version = packageVersion();
   const drills = [];
   let charts: Chart[] = [];
+  const showProgress = opts.progress !== false && process.stderr.isTTY && runs > 1;
   for (let i = 0; i < runs; i++) {
+    if (showProgress) process.stderr.write(`\r${escapeControl(plan.name)}: drill ${i + 1}/${runs}\x1b[K`);
     const s = runs === 1 ? seed : deriveSeed(seed, i);
     const d = runDrDrill({ topology, seed: s, durationUs, faults, workload, plan: { plan, kinds: PLAN_STEP_KINDS } });
     drills.push(drDrillJson(s, d.outcome, d.result.plan as NonNullable<typeof d.result.plan>));
@@ -95,6 +99,7 @@ async function drCommand(file: string, opts: DrOptions): Promise<void> {
       charts = [{ name: 'dr-sites', title: 'Both sites over the drill', spec: drSitesChart(sites, marks, `DR drill ${plan.name} on ${topology.name}: writes at both sites`, meta) }, ...runCharts(runJson(d.result, topology, version))];
     }
   }
+  if (showProgress) process.stderr.write('\r\x1b[K');
   const doc: DrDocument = { kind: 'zksim-dr', version, seed, topology: topology.name, plan: plan.name, faults: [...(opts.fault ?? [])], writesPerSec, durationMs: durationUs / 1000, drills, summary: drSummary(drills) };
   if (runs > 1 && opts.out !== undefined) charts = spreadCharts(doc);
   if (opts.json) print(`${JSON.stringify(doc, null, 2)}\n`);
