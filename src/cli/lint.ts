@@ -17,7 +17,7 @@
  *                   time out in normal operation
  */
 import { usToMs } from '../core/time.js';
-import { meanOf, type ServerSpec, type Topology } from '../model/index.js';
+import { isInitialVoter, meanOf, type ServerSpec, type Topology } from '../model/index.js';
 import { linkClass } from '../net/latency.js';
 import { verifierFor } from '../zk/quorum.js';
 
@@ -85,8 +85,9 @@ function timeoutWarnings(topology: Topology, voters: readonly ServerSpec[]): Pla
 
 export function lintPlacement(topology: Topology): PlacementWarning[] {
   const out: PlacementWarning[] = [];
-  const voters = topology.servers.filter((s) => s.role === 'voter');
-  const verifier = verifierFor(topology.servers, topology.quorum);
+  // the initial configuration: `member: false` servers join only by a reconfig
+  const voters = topology.servers.filter(isInitialVoter);
+  const verifier = verifierFor(topology.servers.filter((s) => s.member !== false), topology.quorum);
   const n = voters.length;
   if (topology.quorum === 'majority' && n > 0 && n % 2 === 0) {
     // A majority of n needs ⌊n/2⌋+1, so n tolerates ⌈n/2⌉−1 failures: the same as n−1.

@@ -106,6 +106,16 @@ describe('zksim validate reads topologies, experiments and scenarios', () => {
 });
 
 describe('placement lint', () => {
+  test('member: false servers are not in the initial configuration: not counted, not linted', async () => {
+    const text = 'name: n3-plus\nservers:\n  - { id: 1, zone: az1 }\n  - { id: 2, zone: az2 }\n  - { id: 3, zone: az3 }\n  - { id: 6, zone: az3, member: false }\n';
+    expect(lintPlacement(topology(text))).toEqual([]);
+    const file = join(dir, 'n3-plus.yaml');
+    writeFileSync(file, text);
+    const r = await zksim(['validate', file]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`ok  ${file}: topology n3-plus, 3 voters, 0 observers, 1 not yet member (member: false)`);
+  });
+
   test('n4-2az: even voters and a single zone outage stop it; n5-3az and n5-3az-dr: no warning', () => {
     const n4 = lintPlacement(shipped('topologies/n4-2az.yaml'));
     expect(n4.map((w) => w.kind)).toEqual(['evenVoters', 'zoneOutage', 'zoneOutage', 'fewZones']);

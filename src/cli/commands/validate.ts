@@ -6,7 +6,7 @@ import { parsePlan } from '../../config/plan.js';
 import { parseScenario, resolveScenario } from '../../config/scenario.js';
 import { describeFailureModel } from '../../faults/index.js';
 import { formatDurationUs } from '../../model/duration.js';
-import type { Topology } from '../../model/index.js';
+import { isInitialVoter, type Topology } from '../../model/index.js';
 import { PLAN_STEP_KINDS } from '../../scenario/plan-kinds.js';
 import { UserError } from '../errors.js';
 import { loadTopology, print, printError, readText } from '../io.js';
@@ -113,9 +113,11 @@ function checkTopology(text: string, file: string): Checked {
   const parsed = parseTopology(text, file);
   if (!parsed.ok) return { ok: false, errors: parsed.errors };
   const t = parsed.topology;
-  const voters = t.servers.filter((s) => s.role === 'voter').length;
+  const voters = t.servers.filter(isInitialVoter).length;
+  const observers = t.servers.filter((s) => s.role === 'observer' && s.member !== false).length;
+  const outside = t.servers.length - voters - observers;
   const warnings = lintPlacement(t);
-  const lines = [`ok  ${file}: topology ${t.name}, ${voters} voter${voters === 1 ? '' : 's'}, ${t.servers.length - voters} observer${t.servers.length - voters === 1 ? '' : 's'}${warnings.length > 0 ? `, ${warnings.length} placement warning(s)` : ''}`];
+  const lines = [`ok  ${file}: topology ${t.name}, ${voters} voter${voters === 1 ? '' : 's'}, ${observers} observer${observers === 1 ? '' : 's'}${outside > 0 ? `, ${outside} not yet member${outside === 1 ? '' : 's'} (member: false)` : ''}${warnings.length > 0 ? `, ${warnings.length} placement warning(s)` : ''}`];
   for (const w of warnings) lines.push(`    warning: ${w.message}`);
   return { ok: true, lines };
 }
