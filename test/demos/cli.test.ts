@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { DEMOS } from '../../src/demos/index.js';
 import { hasStackTrace, zksim } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 import { loadExperiment, loadTopology, shippedFile } from '../../src/cli/io.js';
@@ -31,10 +32,12 @@ async function run(name: Name): Promise<Ran> {
 }
 
 describe('zksim demo', () => {
-  test('with no name lists the four demos, one line each', async () => {
+  test('with no name lists every demo, one line each; --help says how many', async () => {
     const r = await zksim(['demo']);
     expect(r.status).toBe(0);
-    for (const n of NAMES) expect(r.stdout).toMatch(new RegExp(`^  ${n}\\s+\\S.*$`, 'm'));
+    for (const d of DEMOS) expect(r.stdout).toMatch(new RegExp(`^  ${d.name}\\s+\\S.*$`, 'm'));
+    const help = await zksim(['demo', '--help']);
+    expect(help.stdout).toContain(`narrated interview demos with charts, ${DEMOS.length} of them`);
   });
 
   test('an unknown demo is a clear error, exit 2, no stack trace', async () => {

@@ -32,7 +32,7 @@ export function demoList(): string {
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('narrated interview demos with charts: even-nodes, two-zones, split-brain, rolling-restart (no name: list them)')
+    .description(`narrated interview demos with charts, ${DEMOS.length} of them (no name: list them, a line each)`)
     .argument('[name]', `one of: ${DEMOS.map((d) => d.name).join(', ')}`)
     .option('--out <dir>', 'where the charts, report.html, demo.txt and demo.json go (default ./out/demo-NAME/)')
     .option('--seed <seed>', 'root seed: the same seed prints the same output, byte for byte', '1')
