@@ -76,5 +76,6 @@ export function sameMembers(a: readonly Member[], b: readonly Member[]): boolean
 
 /** `1,2,3=observer` style text of a member list, for events and the timeline. */
 export function formatMembers(members: readonly Member[]): string {
+  if (members.length === 0) return 'no servers';
   return members.map((m) => (m.role === 'voter' ? `${m.id}` : `${m.id}=observer`)).join(',');
 }

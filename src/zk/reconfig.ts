@@ -121,9 +121,9 @@ export function learnerTypeIn(members: readonly Member[], id: ServerId): Learner
 
 /**
  * PrepRequestProcessor.pRequest2Txn, OpCode.reconfig, in its order: reconfigEnabled
- * (ReconfigDisabledException), one at a time (ReconfigInProgress: last-seen ≠ committed), the
- * new member list (BadArguments: at least 2 voters when standaloneEnabled, else 1), and a
- * connected, synced quorum of the new configuration (NewConfigNoQuorum: Leader.isQuorumSynced —
+ * (ReconfigDisabledException), one at a time (ReconfigInProgress: last-seen ≠ committed), an
+ * incremental change only of a majority quorum system (BadArguments), the new member list
+ * (BadArguments: at least 2 voters when standaloneEnabled, else 1), and a connected, synced quorum of the new configuration (NewConfigNoQuorum: Leader.isQuorumSynced —
  * the leader if it votes in the new config, plus synced forwarding followers that do).
  */
 export function checkReconfig(
@@ -136,6 +136,8 @@ export function checkReconfig(
   const rules = peer.reconfig;
   if (rules === undefined || !rules.reconfigEnabled) return { members, refusal: 'reconfigDisabled' };
   if (configs.pending) return { members, refusal: 'reconfigInProgress' };
+  // "Incremental reconfiguration requested but last configuration seen has a non-majority quorum system"
+  if (change.kind === 'incremental' && rules.verifierOf(configs.lastSeen.members).kind !== 'majority') return { members, refusal: 'badArguments' };
   const voters = votersOf({ members });
   if (voters.length < (rules.standaloneEnabled ? 2 : 1)) return { members, refusal: 'badArguments' };
   const qv = rules.verifierOf(members);

@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import type { ClusterConfig, Member } from '../../src/model/index.js';
-import { checkReconfig, designatedLeader, DurableState, MajorityVerifier, PeerConfigs, type PeerConfig } from '../../src/zk/index.js';
+import { checkReconfig, designatedLeader, DurableState, MajorityVerifier, PeerConfigs, type PeerConfig, type QuorumVerifier } from '../../src/zk/index.js';
 import { peerConfig } from './harness.js';
 
 const voters = (...ids: number[]): Member[] => ids.map((id) => ({ id, role: 'voter' }));
@@ -66,6 +66,18 @@ describe('checkReconfig (PrepRequestProcessor order)', () => {
     expect(checkReconfig(c, config(), { kind: 'members', members: voters(1, 4, 5) }, [2, 3]).refusal).toBe('newConfigNoQuorum');
     expect(checkReconfig(c, config(), { kind: 'members', members: voters(1, 4, 5) }, [4]).refusal).toBe(null);
     expect(checkReconfig(c, config(), remove3, [2]).members).toEqual(voters(1, 2));
+  });
+
+  test('an incremental change of a hierarchical quorum system is refused, a new member list is not (PrepRequestProcessor: "non-majority quorum system")', () => {
+    const base = config();
+    const hierarchical = (members: readonly Member[]): QuorumVerifier => {
+      const m = base.reconfig!.verifierOf(members);
+      return { kind: 'hierarchical', voters: m.voters, isVoter: (id) => m.isVoter(id), weight: (id) => m.weight(id), containsQuorum: (ids) => m.containsQuorum(ids) };
+    };
+    const hier: PeerConfig = { ...base, reconfig: { ...base.reconfig!, verifierOf: hierarchical } };
+    const c = new PeerConfigs(hier, new DurableState());
+    expect(checkReconfig(c, hier, remove3, [2, 3]).refusal).toBe('badArguments');
+    expect(checkReconfig(c, hier, { kind: 'members', members: voters(1, 2) }, [2]).refusal).toBe(null);
   });
 });
 
