@@ -6,13 +6,17 @@
  * The default suite runs the first 12 cases of each safe search (pinned seed 14); `npm run
  * test:deep` (ZKSIM_DEEP=1) runs 100 of each. The teeth search keeps its budget of 100 at both depths.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { FaultBase } from '../../src/model/index.js';
 import { runCase, type ExploreSettings } from '../../src/scenario/explore.js';
 import { FAULT_KINDS_TABLE, FaultKinds } from '../../src/scenario/fault-kinds.js';
 import { asyncProperty, assertProperty, checkProperty, explain } from './helpers.js';
 import { topology } from '../helpers/topologies.js';
-import { budget } from '../helpers/depth.js';
+import { budget, DEEP } from '../helpers/depth.js';
+import { zksim } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
 
 /** Cases per safe search: a prefix of the same pinned sequence at both depths. */
 const SAFE_RUNS = budget(12, 100);
@@ -57,4 +61,14 @@ describe('reconfig under faults', () => {
     expect(kinds, explain(c)).toContain('reconfig');
     expect(kinds, explain(c)).toContain('partition');
   }, 180_000);
+
+  // The README's claim about the broad search (every kind, every shipped topology): ~100 s of CPU, so deep only.
+  test.runIf(DEEP)('zksim check --unsafe reconfig-new-quorum-only --runs 300 --seed 1 finds and shrinks a lost acknowledged write', async () => {
+    const out = tempDir('zksim-check-reconfig-');
+    const r = await zksim(['check', '--unsafe', 'reconfig-new-quorum-only', '--runs', '300', '--seed', '1', '--out', out]);
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/VIOLATION in schedule 65, shrunk in \d+ steps: Durability/);
+    expect(r.stdout).toMatch(/^  reconfig:members=/m);
+    expect(existsSync(join(out, 'counterexample.yaml'))).toBe(true);
+  }, 900_000);
 });
