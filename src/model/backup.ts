@@ -84,5 +84,7 @@ export type BackupEvent =
       readonly snapshotTxns: number;
       readonly logTxns: number;
       readonly restoredZxid: Zxid;
+      /** servers whose host is down at the restore: each starts from the backup when its host returns */
+      readonly awaitingHosts: readonly ServerId[];
     }
   | { readonly type: 'restoreDone'; readonly atUs: number; readonly lossUs: number; readonly rtoUs: number };

@@ -91,7 +91,10 @@ function backupText(e: TrialEvent & { type: 'dataLost' | 'restoreStarted' | 'res
       return `no voter holds the data: total loss; backup holds zxid 0x${e.restorableZxid.toString(16)} (last shipped ${at(e.lastShippedUs)}): ${e.ackedLost} acknowledged writes lost (RPO)${span}, ${e.committedLost} committed txns in all`;
     }
     case 'restoreStarted':
-      return `restore from backup: servers start with zxid 0x${e.restoredZxid.toString(16)} (${e.snapshotTxns} txns in the snapshot, ${e.logTxns} shipped after it, ${(e.bytes / (1024 * 1024)).toFixed(1)} MB fetched) after detect ${seconds(e.detectUs)}, decide ${seconds(e.decideUs)}, fetch ${seconds(e.fetchUs)}`;
+    {
+      const waiting = e.awaitingHosts.length === 0 ? 'servers start' : `servers start as their hosts are up (${e.awaitingHosts.join(', ')} still down)`;
+      return `restore from backup: ${waiting} with zxid 0x${e.restoredZxid.toString(16)} (${e.snapshotTxns} txns in the snapshot, ${e.logTxns} shipped after it, ${(e.bytes / (1024 * 1024)).toFixed(1)} MB fetched) after detect ${seconds(e.detectUs)}, decide ${seconds(e.decideUs)}, fetch ${seconds(e.fetchUs)}`;
+    }
     case 'restoreDone':
       return `restored: writes accepted again ${seconds(e.rtoUs)} after the loss (RTO)`;
   }

@@ -194,6 +194,7 @@ export class BackupProcess {
       snapshotTxns: r.snapshotTxns,
       logTxns: r.txns - r.snapshotTxns,
       restoredZxid: this.history[r.txns - 1]?.zxid ?? 0,
+      awaitingHosts: this.host.topology.servers.map((s) => s.id).filter((id) => !this.host.net.hostIsUp(id)),
     });
     this.restoredAwaitingWrites = this.losses[this.losses.length - 1] ?? null;
     for (const s of this.host.topology.servers) this.reinstall(s.id, disk);

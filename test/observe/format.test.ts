@@ -48,7 +48,7 @@ const ONE_OF_EACH: Record<TrialEventType, TrialEvent> = {
   readFailed: { type: 'readFailed', atUs: 14 },
   safetyViolation: { type: 'safetyViolation', atUs: 15, invariant: 'Leadership', detail: 'servers 1 and 2 were both established leader of epoch 3' },
   dataLost: { type: 'dataLost', atUs: 600 * S, lastSnapshotUs: null, lastShippedUs: 300 * S, restorableZxid: 0x100000020, committedLost: 40, ackedLost: 38, firstLostAckUs: 300_010_000, lastLostAckUs: 599_990_000 },
-  restoreStarted: { type: 'restoreStarted', atUs: 900 * S, lossUs: 600 * S, detectUs: 60 * S, decideUs: 200 * S, fetchUs: 40 * S, bytes: 20 * 1024 * 1024, snapshotTxns: 0, logTxns: 32, restoredZxid: 0x100000020 },
+  restoreStarted: { type: 'restoreStarted', atUs: 900 * S, lossUs: 600 * S, detectUs: 60 * S, decideUs: 200 * S, fetchUs: 40 * S, bytes: 20 * 1024 * 1024, snapshotTxns: 0, logTxns: 32, restoredZxid: 0x100000020, awaitingHosts: [2, 3] },
   restoreDone: { type: 'restoreDone', atUs: 901 * S, lossUs: 600 * S, rtoUs: 301 * S },
 };
 
@@ -90,7 +90,7 @@ describe('formatEvent', () => {
       restoreStarted: {
         who: 'cluster',
         kind: 'backup',
-        what: 'restore from backup: servers start with zxid 0x100000020 (0 txns in the snapshot, 32 shipped after it, 20.0 MB fetched) after detect 60.000s, decide 200.000s, fetch 40.000s',
+        what: 'restore from backup: servers start as their hosts are up (2, 3 still down) with zxid 0x100000020 (0 txns in the snapshot, 32 shipped after it, 20.0 MB fetched) after detect 60.000s, decide 200.000s, fetch 40.000s',
       },
       restoreDone: { who: 'cluster', kind: 'backup', what: 'restored: writes accepted again 301.000s after the loss (RTO)' },
     });
