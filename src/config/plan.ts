@@ -96,6 +96,8 @@ export interface StepSyntax<S extends PlanStepBase = PlanStepBase> {
   describe(s: S): string;
   /** servers the step names that must exist in the topology (parsePlan checks them when given the ids); [] when none */
   namedServers(s: S): readonly ServerId[];
+  /** optional: why the step cannot act on the servers it names in this topology (e.g. promote naming the primary's voters); null when it can */
+  checkServers?(s: S, servers: PlanServers): string | null;
 }
 
 /** A step's mapping as the reader found it: the kind key's value and the other keys' values. */
@@ -244,6 +246,8 @@ export class StepReader extends ExperimentReader {
       if (step === undefined) return;
       const unknown = servers === null ? [] : entry.namedServers(step).filter((id) => !servers.ids.includes(id));
       if (unknown.length > 0) this.errorAtPath(`${path}.${entry.kind}`, `names server ${unknown.join(', ')}, which ${servers?.name} does not have (its servers are ${servers?.ids.join(', ')})`);
+      const wrong = servers === null || unknown.length > 0 ? null : (entry.checkServers?.(step, servers) ?? null);
+      if (wrong !== null) this.errorAtPath(`${path}.${entry.kind}`, wrong);
       out.push(step);
     });
     return out;
@@ -256,6 +260,8 @@ export type ParsePlanResult = { readonly ok: true; readonly plan: Plan } | { rea
 export interface PlanServers {
   readonly name: string;
   readonly ids: readonly ServerId[];
+  /** the initial voters (model/topology.ts isInitialVoter), for steps that must not name them */
+  readonly voters?: readonly ServerId[];
 }
 
 /**

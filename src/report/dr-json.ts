@@ -18,12 +18,22 @@ export interface DrDrillJson {
   /** the DR servers promoted ([] for the standby) */
   readonly site: readonly number[];
   readonly lossMs: number | null;
+  /** the first fault in its canonical text (whatever it hit); null without one */
+  readonly fault: string | null;
   readonly detectedMs: number | null;
   readonly promotedMs: number | null;
   readonly switchedMs: number | null;
   readonly resumedMs: number | null;
-  /** loss → the first write the DR site acknowledged after the switch */
+  /** loss → the first write the DR site acknowledged after the switch (an instant: clients are not moved); null with rtoNa */
   readonly rtoMs: number | null;
+  /** why there is no RTO, in words; null with one */
+  readonly rtoNa: string | null;
+  /** the runbook promoted the DR site (or switched) before the fault */
+  readonly failoverBeforeFault: boolean;
+  /** the old primary still acknowledged writes in the 10 s before the runbook stopped it or promoted the DR site: it was not lost */
+  readonly failedOverServingPrimary: boolean;
+  /** writes failing after the switch at servers outside the DR site: clients the simulation does not move */
+  readonly failedAfterSwitchUnmoved: number;
   readonly ackedBeforePromotion: number;
   /** acknowledged writes the promoted history lacks: exact, not capped */
   readonly rpoWrites: number | null;
@@ -69,11 +79,16 @@ export function drDrillJson(seed: string, o: DrOutcome, plan: PlanReport): DrDri
     design: o.design,
     site: [...o.site],
     lossMs: ms(o.lossUs),
+    fault: o.fault,
     detectedMs: ms(o.detectedUs),
     promotedMs: ms(o.promotedUs),
     switchedMs: ms(o.switchedUs),
     resumedMs: ms(o.resumedUs),
     rtoMs: ms(o.rtoUs),
+    rtoNa: o.rtoNa,
+    failoverBeforeFault: o.failoverBeforeFault,
+    failedOverServingPrimary: o.failedOverServingPrimary,
+    failedAfterSwitchUnmoved: o.failedAfterSwitchUnmoved,
     ackedBeforePromotion: o.ackedBeforePromotion,
     rpoWrites: o.rpoWrites,
     lostAckedMs: o.lostAckedUs === null ? null : { first: usToMs(o.lostAckedUs.first), last: usToMs(o.lostAckedUs.last) },
@@ -103,7 +118,7 @@ export function drSummary(drills: readonly DrDrillJson[]): DrSummaryJson {
 }
 
 const s3 = (v: number | null): string => (v === null ? '—' : `${(v / 1000).toFixed(3)} s`);
-const min1 = (v: number | null): string => (v === null ? 'n/a (writes did not come back)' : `${(v / 60_000).toFixed(1)} min (${(v / 1000).toFixed(1)} s)`);
+const min1 = (v: number | null, na = 'writes did not come back'): string => (v === null ? `n/a (${na})` : `${(v / 60_000).toFixed(1)} min (${(v / 1000).toFixed(1)} s)`);
 const pct = (x: { p: number; ci95: readonly [number, number] }): string => `${(100 * x.p).toFixed(1)}% [95% ${(100 * x.ci95[0]).toFixed(1)}–${(100 * x.ci95[1]).toFixed(1)}%]`;
 
 /** One drill in words: the runbook's timeline, then the numbers. */
@@ -113,13 +128,16 @@ export function drDrillText(d: DrDrillJson, doc: Pick<DrDocument, 'topology' | '
     planRunText(d.plan, doc.topology, d.seed).trimEnd(),
     '',
     `DR drill (${d.design === 'observers' ? `design (a): DR observers ${d.site.join(', ')} promoted` : 'design (b): the standby ensemble fed by asynchronous replication'}), faults ${doc.faults.join(' ') || 'none'}`,
-    `  fault                  ${s3(d.lossMs)} (the primary lost or cut off)`,
+    `  fault                  ${d.fault === null ? 'none' : `${s3(d.lossMs)} ${d.fault}`}`,
     `  loss declared          ${s3(d.detectedMs)}`,
     `  DR site takes writes   ${s3(d.promotedMs)}`,
-    `  clients switched       ${s3(d.switchedMs)}`,
+    `  clients switched       ${s3(d.switchedMs)}${d.design === 'observers' ? ' (an instant: the simulated clients stay on their servers)' : ''}`,
     `  writes again           ${s3(d.resumedMs)}${d.design === 'async' ? ' (the standby is not simulated: at the switch)' : ' (the first write the DR site acknowledged after the switch)'}`,
-    `RTO: ${min1(d.rtoMs)}`,
-    `RPO: ${d.rpoWrites === null ? 'n/a (no promotion)' : `${d.rpoWrites} of ${d.ackedBeforePromotion} acknowledged writes lost`}${d.lostAckedMs ? `, acknowledged from ${s3(d.lostAckedMs.first)} to ${s3(d.lostAckedMs.last)}` : ''}`,
+    ...(d.failedAfterSwitchUnmoved > 0 ? [`  ${d.failedAfterSwitchUnmoved} writes failed after the switch at servers outside the DR site: clients the simulation does not move, not the DR site's failures`] : []),
+    ...(d.failoverBeforeFault ? ['  FLAG: the runbook failed over before the fault (check its start and the --fault instant)'] : []),
+    ...(d.failedOverServingPrimary ? ['  FLAG: the old primary still acknowledged writes when the runbook stopped it or promoted the DR site: it failed over from a primary that was serving'] : []),
+    `RTO: ${min1(d.rtoMs, d.rtoNa ?? undefined)}`,
+    `RPO: ${d.rtoNa?.startsWith('no workload') ? 'n/a (no workload: RTO and RPO need --writes)' : d.rpoWrites === null ? 'n/a (no promotion)' : `${d.rpoWrites} of ${d.ackedBeforePromotion} acknowledged writes lost`}${d.lostAckedMs ? `, acknowledged from ${s3(d.lostAckedMs.first)} to ${s3(d.lostAckedMs.last)}` : ''}`,
     `split brain: ${d.splitBrain ? `YES — the old primary acknowledged ${d.primaryAckedAfterPromotion} writes after the promotion, the DR site ${d.siteAcked}` : `no (the old primary acknowledged ${d.primaryAckedAfterPromotion} writes after the promotion)`}`,
     `safety checkers: ${violated.length === 0 ? 'no violations' : violated.map(([k, n]) => `${k} ${n}`).join(', ')}`,
   ];

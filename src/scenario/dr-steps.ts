@@ -3,8 +3,9 @@
  * (scenario/plan-kinds.ts PLAN_STEP_KINDS): a runbook is a plan file such as
  * experiments/plans/dr-failover.yaml, run by `zksim plan` or `zksim dr`.
  *
- *   - detectLoss: [6, 7]        # servers a monitor probes (srvr: "not currently serving requests")
+ *   - detectLoss: [6, 7]        # servers a monitor probes with a canary write through each
  *     every: 10s                #   one probe of each per period, from the step's start
+ *     timeout: 10s              #   a probe fails when its write is not acknowledged this long after
  *     missed: 3                 #   lost after this many consecutive failed checks
  *   - wait: { dist: lognormal, median: 5m, sigma: 0.5 }   # decide (config/plan.ts `wait`)
  *   - promote: [6, 7]           # rewrite their dynamic config to a voting ensemble, restart them
@@ -41,6 +42,8 @@ export interface DetectLossStep extends PlanStepBase {
   readonly kind: 'detectLoss';
   readonly servers: readonly ServerId[];
   readonly everyUs: number;
+  /** a probe's write unacknowledged this long after the check fails it (an assumption: the monitor's client timeout) */
+  readonly timeoutUs: number;
   readonly missed: number;
 }
 
@@ -59,6 +62,8 @@ export interface SwitchClientsStep extends PlanStepBase {
 
 const DEFAULT_EVERY_US = 10_000_000;
 const DEFAULT_MISSED = 3;
+/** A monitor's canary write gives up after 10 s: an assumption (no ZooKeeper default; a client's own request timeout is its session's). */
+const DEFAULT_PROBE_TIMEOUT_US = 10_000_000;
 const DEFAULT_PROMOTE_TIMEOUT_US = 300_000_000;
 
 function readSite(r: StepReader, value: unknown, path: string): DrSite | undefined {
@@ -82,10 +87,14 @@ function positive(r: StepReader, fields: ReadonlyMap<string, unknown>, key: stri
 }
 
 /**
- * detectLoss: the primary counts as lost at the `missed`-th consecutive check in which none of
- * the servers serves. Lazy: the runner polls after every trial event, so the step sees the
- * instant the last of them stops serving and wakes only at the check that completes the count
- * (no event per probe). A server serving again in between starts the count over.
+ * detectLoss: the primary counts as lost when the `missed`-th consecutive check fails for every
+ * server. A check at instant g writes through each probed server; it fails at g + timeout when the
+ * write was not acknowledged, i.e. when the server was not serving (PlanHealth.serving: an
+ * established leader with the server synced to it) from g on. A cut-off observer still answers
+ * stale reads, so a probe does not fail at the cut but `timeout` later. Lazy: the runner polls
+ * after every trial event, so the step sees the instant the last server stops serving and wakes
+ * only when the count completes (no event per probe). A server serving again in between starts
+ * the count over.
  */
 class DetectLossRun implements StepRun {
   readonly touched = [];
@@ -103,35 +112,36 @@ class DetectLossRun implements StepRun {
     }
     if (this.failingSinceUs === null) {
       this.failingSinceUs = ctx.nowUs;
-      ctx.note(`${this.s.servers.join(', ')} not serving`);
+      ctx.note(`${this.s.servers.join(', ')} stop acknowledging writes: probes from now on time out after ${formatDurationUs(this.s.timeoutUs)}`);
       ctx.wakeAt(this.detectedAtUs(this.failingSinceUs));
     }
     if (ctx.nowUs < this.detectedAtUs(this.failingSinceUs)) return RUNNING;
-    ctx.note(`primary declared lost after ${this.s.missed} missed checks`);
+    ctx.note(`primary declared lost: ${this.s.missed} probe writes in a row unacknowledged within ${formatDurationUs(this.s.timeoutUs)}`);
     return DONE;
   }
 
-  /** the first check at or after `sinceUs`, then missed − 1 periods more */
+  /** the first check at or after `sinceUs`, missed − 1 periods more, and that probe's timeout */
   private detectedAtUs(sinceUs: number): number {
     const every = this.s.everyUs;
     const first = this.gridStartUs + Math.ceil((sinceUs - this.gridStartUs) / every) * every;
-    return first + (this.s.missed - 1) * every;
+    return first + (this.s.missed - 1) * every + this.s.timeoutUs;
   }
 }
 
 export const DETECT_LOSS_STEP: StepKindEntry<DetectLossStep> = {
   kind: 'detectLoss',
-  keys: ['every', 'missed'],
-  help: 'detectLoss: [IDS] [every: DURATION] [missed: N] — wait until N consecutive health checks (every 10s, N = 3 by default) find none of these servers serving',
+  keys: ['every', 'timeout', 'missed'],
+  help: 'detectLoss: [IDS] [every: DURATION] [timeout: DURATION] [missed: N] — wait until N consecutive checks (every 10s, N = 3 by default) fail for all these servers: a check\'s canary write through a server unacknowledged within timeout (10s by default, an assumption)',
   parse(r, { path, value, fields }) {
     const site = readSite(r, value, `${path}.detectLoss`);
     const everyUs = positive(r, fields, 'every', path, DEFAULT_EVERY_US, 'duration');
+    const timeoutUs = positive(r, fields, 'timeout', path, DEFAULT_PROBE_TIMEOUT_US, 'duration');
     const missed = positive(r, fields, 'missed', path, DEFAULT_MISSED, 'int');
-    if (site === undefined || everyUs === undefined || missed === undefined) return undefined;
+    if (site === undefined || everyUs === undefined || timeoutUs === undefined || missed === undefined) return undefined;
     if (site.kind !== 'servers') return r.error(`${path}.detectLoss`, value, 'expected the server ids to probe, found "standby"'), undefined;
-    return { kind: 'detectLoss', servers: site.ids, everyUs, missed };
+    return { kind: 'detectLoss', servers: site.ids, everyUs, timeoutUs, missed };
   },
-  describe: (s) => `detectLoss ${s.servers.join(', ')}: ${s.missed} missed checks every ${formatDurationUs(s.everyUs)}`,
+  describe: (s) => `detectLoss ${s.servers.join(', ')}: ${s.missed} missed checks every ${formatDurationUs(s.everyUs)} (probe timeout ${formatDurationUs(s.timeoutUs)})`,
   start: (ctx, s) => new DetectLossRun(ctx, s),
   namedServers: (s) => s.servers,
 };
@@ -174,6 +184,11 @@ export const PROMOTE_STEP: StepKindEntry<PromoteStep> = {
     return doneAt(ctx, ctx.nowUs + s.timeoutUs);
   },
   namedServers: (s) => (s.site.kind === 'servers' ? s.site.ids : []),
+  checkServers(s, servers) {
+    const voters = s.site.kind === 'servers' ? s.site.ids.filter((id) => servers.voters?.includes(id)) : [];
+    if (voters.length === 0) return null;
+    return `expected DR servers (outside the primary's voters ${servers.voters?.join(', ')}, e.g. observers in another region), found voter ${voters.join(', ')}: promoting the primary's own voters splits the ensemble it is failing over from`;
+  },
 };
 
 export const SWITCH_CLIENTS_STEP: StepKindEntry<SwitchClientsStep> = {

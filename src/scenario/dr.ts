@@ -77,16 +77,34 @@ export interface DrOutcome {
   readonly design: 'observers' | 'async';
   /** the DR servers promoted (design a); [] for the standby */
   readonly site: readonly ServerId[];
-  /** the first fault of the run: the primary region lost or cut off */
+  /** the first fault of the run (whatever it hit: the primary region, or the DR site) */
   readonly lossUs: number | null;
+  /** that fault in its canonical text (config/faults.ts formatFault); null without one */
+  readonly fault: string | null;
   /** the runbook's detectLoss, promote and switchClients steps done */
   readonly detectedUs: number | null;
   readonly promotedUs: number | null;
   readonly switchedUs: number | null;
-  /** the first write the DR site acknowledged at or after the switch (the standby: the switch itself) */
+  /**
+   * the first write the DR site acknowledged at or after the switch (the standby: the switch
+   * itself). The switch is modelled as an instant: the workload's clients are not moved, so this
+   * is the first write a client at the DR site had acknowledged once the application switched.
+   */
   readonly resumedUs: number | null;
-  /** RTO: loss → resumed, the time without writes as the application sees it */
+  /** RTO: loss → resumed, the time without writes as the application sees it; null with `rtoNa` saying why */
   readonly rtoUs: number | null;
+  /** why there is no RTO, in words (no fault, no workload, a promotion before the fault, writes not back); null with an RTO */
+  readonly rtoNa: string | null;
+  /** the runbook promoted the DR site (or switched clients) before the fault: a failover with nothing to fail over from */
+  readonly failoverBeforeFault: boolean;
+  /**
+   * the old primary acknowledged writes after the fault within 10 s before the runbook stopped it
+   * or promoted the DR site (the first `stop` or `promote` step's start): it failed over from a
+   * primary that was serving (e.g. the DR region was the one lost)
+   */
+  readonly failedOverServingPrimary: boolean;
+  /** writes that failed after the switch at servers outside the DR site: clients the simulation did not move (not the DR site's failures) */
+  readonly failedAfterSwitchUnmoved: number;
   /** writes the primary acknowledged to clients before the promotion */
   readonly ackedBeforePromotion: number;
   /** RPO: of those, how many the promoted history lacks (exact, not capped); null without a promotion */
@@ -126,7 +144,7 @@ export function runDrDrill(opts: DrDrillOptions): { readonly result: TrialResult
     hooks: { onEvent: (e) => void events.push(e) },
     ...(trace === undefined ? {} : { trace }),
   });
-  return { result, outcome: accountDrill(opts.plan, result, events, replica), events, replica };
+  return { result, outcome: accountDrill(opts.plan, result, events, replica, opts.workload?.writesPerSec ?? 0), events, replica };
 }
 
 function promotedSite(spec: PlanSpec): DrSite | null {
@@ -140,10 +158,11 @@ function stepDoneUs(plan: PlanReport | undefined, kind: string): number | null {
 }
 
 /** Reads the drill's numbers off its events, plan report and final disks. */
-export function accountDrill(spec: PlanSpec, result: TrialResult, events: readonly TrialEvent[], replica: AsyncReplica | null): DrOutcome {
+export function accountDrill(spec: PlanSpec, result: TrialResult, events: readonly TrialEvent[], replica: AsyncReplica | null, writesPerSec = 1): DrOutcome {
   const site = promotedSite(spec);
   const ids = site?.kind === 'servers' ? site.ids : [];
-  const lossUs = events.find((e) => e.type === 'faultApplied')?.atUs ?? null;
+  const firstFault = events.find((e) => e.type === 'faultApplied');
+  const lossUs = firstFault?.atUs ?? null;
   const detectedUs = stepDoneUs(result.plan, 'detectLoss');
   const promotedUs = stepDoneUs(result.plan, 'promote');
   const switchedUs = stepDoneUs(result.plan, 'switchClients');
@@ -156,15 +175,23 @@ export function accountDrill(spec: PlanSpec, result: TrialResult, events: readon
   const lost = history === null ? [] : before.filter((a) => !history.has(a.writeId));
   const primaryAfter = promotedUs === null ? 0 : acks.filter((a) => a.atUs >= promotedUs && !ids.includes(a.server)).length;
   const siteAcked = acks.filter(onSite).length;
+  const early = lossUs !== null && ((promotedUs !== null && promotedUs < lossUs) || (switchedUs !== null && switchedUs < lossUs));
+  const earlyStep = !early ? null : promotedUs !== null && promotedUs < (lossUs as number) ? { word: 'promoted the DR site', atUs: promotedUs } : { word: 'switched the clients', atUs: switchedUs as number };
+  const rtoNa = rtoMissing(lossUs, writesPerSec, earlyStep, resumedUs);
   return {
     design: replica !== null ? 'async' : 'observers',
     site: [...ids],
     lossUs,
+    fault: firstFault?.type === 'faultApplied' ? firstFault.fault : null,
     detectedUs,
     promotedUs,
     switchedUs,
     resumedUs,
-    rtoUs: resumedUs !== null && lossUs !== null ? resumedUs - lossUs : null,
+    rtoUs: rtoNa === null && resumedUs !== null && lossUs !== null ? resumedUs - lossUs : null,
+    rtoNa,
+    failoverBeforeFault: early,
+    failedOverServingPrimary: servedUntilFailover(result.plan, acks, ids, lossUs),
+    failedAfterSwitchUnmoved: switchedUs === null ? 0 : events.filter((e) => e.type === 'writeFailed' && e.atUs >= switchedUs && (e.server === null || !ids.includes(e.server))).length,
     ackedBeforePromotion: before.length,
     rpoWrites: history === null ? null : lost.length,
     lostAckedUs: lost.length === 0 ? null : { first: (lost[0] as Ack).atUs, last: (lost[lost.length - 1] as Ack).atUs },
@@ -173,6 +200,21 @@ export function accountDrill(spec: PlanSpec, result: TrialResult, events: readon
     splitBrain: primaryAfter > 0 && (siteAcked > 0 || replica !== null),
     violations: result.safety.countsByInvariant(),
   };
+}
+
+/** Why a drill has no RTO; null when it has one. `earlyUs`: the promotion or switch that came before the fault. */
+function rtoMissing(lossUs: number | null, writesPerSec: number, early: { readonly word: string; readonly atUs: number } | null, resumedUs: number | null): string | null {
+  if (lossUs === null) return 'no fault: nothing to recover from';
+  if (!(writesPerSec > 0)) return 'no workload: RTO and RPO need --writes';
+  if (early !== null) return `the runbook ${early.word} at ${(early.atUs / 1e6).toFixed(1)} s, before the fault at ${(lossUs / 1e6).toFixed(1)} s: nothing was recovered`;
+  return resumedUs === null ? 'writes did not come back' : null;
+}
+
+/** The old primary acknowledged writes after the fault, within 10 s before the failover began (the first stop or promote step): it was serving, not lost. */
+function servedUntilFailover(plan: PlanReport | undefined, acks: readonly Ack[], ids: readonly ServerId[], lossUs: number | null): boolean {
+  const atUs = plan?.steps.find((x) => (x.kind === 'stop' || x.kind === 'promote') && x.startUs !== null)?.startUs ?? null;
+  if (lossUs === null || atUs === null || atUs <= lossUs) return false;
+  return acks.some((a) => a.atUs > lossUs && a.atUs < atUs && a.atUs >= atUs - 10_000_000 && !ids.includes(a.server));
 }
 
 /** The promoted servers' history: the client writes in the longest log among them at the end of the run. */

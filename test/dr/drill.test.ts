@@ -71,9 +71,10 @@ describe('design (b): a standby ensemble fed by asynchronous replication', () =>
     const { outcome } = runDrDrill({ topology: t, seed: 7, durationUs: 150 * S, faults: faults(t, fault), workload: WORKLOAD, plan: ASYNC_RUNBOOK });
     expect(outcome.rpoWrites).toBe(0);
     expect(outcome.design).toBe('async');
-    // detectLoss from 30 s, every 10 s: the checks at 60, 70 and 80 s miss; promote takes 1 µs; switch 10 s
-    expect(outcome.detectedUs).toBe(80 * S);
-    expect(outcome.rtoUs).toBe(80 * S + 1 + 10 * S - lossUs);
+    // detectLoss from 30 s, every 10 s: the checks at 60, 70 and 80 s miss, the last probe timing
+    // out 10 s later; promote takes 1 µs; switch 10 s
+    expect(outcome.detectedUs).toBe(90 * S);
+    expect(outcome.rtoUs).toBe(90 * S + 1 + 10 * S - lossUs);
     expect(outcome.splitBrain).toBe(false);
   });
 });
@@ -112,5 +113,21 @@ describe('design (a): observers of the primary ensemble in the DR region', () =>
     expect(o.siteAcked).toBeGreaterThan(0);
     expect(o.violations.PrefixConsistency).toBeGreaterThan(0);
     expect(o.violations.Durability).toBeGreaterThan(0);
+    expect(o.failedOverServingPrimary).toBe(true);
+  });
+
+  it('a promotion before the fault has no RTO (said why, flagged), never a negative one', () => {
+    const o = drill(runbook('  - promote: [6]\n  - switchClients: [6]\n'), 'region-down:region1@60s', 120 * S);
+    expect(o.promotedUs as number).toBeLessThan(o.lossUs as number);
+    expect(o.rtoUs).toBeNull();
+    expect(o.failoverBeforeFault).toBe(true);
+    expect(o.rtoNa).toMatch(/^the runbook promoted the DR site at \d+\.\d s, before the fault at 60\.0 s/);
+  });
+
+  it('the DR region lost, not the primary: the fault is named as it is, and failing over from the serving primary is flagged', () => {
+    const o = drill(OBSERVER_RUNBOOK, 'region-down:region2@60s', 200 * S);
+    expect(o.fault).toContain('region2');
+    expect(o.failoverBeforeFault).toBe(false);
+    expect(o.failedOverServingPrimary).toBe(true);
   });
 });

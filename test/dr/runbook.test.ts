@@ -53,9 +53,9 @@ function context(serving: () => boolean): { ctx: StepContext; wakes: number[]; c
 }
 
 describe('detectLoss: N consecutive missed checks, computed lazily', () => {
-  const step: DetectLossStep = { kind: 'detectLoss', servers: [6, 7], everyUs: 10 * S, missed: 3 };
+  const step: DetectLossStep = { kind: 'detectLoss', servers: [6, 7], everyUs: 10 * S, timeoutUs: 10 * S, missed: 3 };
 
-  it('declares the loss at the third check after the servers stop serving, and wakes only then', () => {
+  it('declares the loss when the third failed check\'s probe write times out, and wakes only then', () => {
     let up = true;
     const { ctx, wakes, clock } = context(() => up);
     clock.now = 30 * S; // the step starts: checks at 30, 40, 50, … s
@@ -64,12 +64,28 @@ describe('detectLoss: N consecutive missed checks, computed lazily', () => {
     clock.now = 61 * S;
     up = false;
     expect(run.poll(ctx).state).toBe('running');
-    // missed checks at 70, 80, 90 s
-    expect(wakes).toEqual([90 * S]);
-    clock.now = 89 * S;
+    // missed checks at 70, 80, 90 s; the third probe's write times out at 100 s
+    expect(wakes).toEqual([100 * S]);
+    clock.now = 99 * S;
     expect(run.poll(ctx).state).toBe('running');
-    clock.now = 90 * S;
+    clock.now = 100 * S;
     expect(run.poll(ctx).state).toBe('done');
+  });
+
+  it('a server cut off at a check does not fail it at that instant: the probe fails only when its write times out', () => {
+    let up = true;
+    const { ctx, wakes, clock } = context(() => up);
+    clock.now = 30 * S;
+    const run = DETECT_LOSS_STEP.start(ctx, { ...step, missed: 1, timeoutUs: 4 * S });
+    clock.now = 60 * S; // cut exactly at a check
+    up = false;
+    expect(run.poll(ctx).state).toBe('running');
+    expect(wakes).toEqual([64 * S]);
+    clock.now = 63 * S;
+    up = true; // serving again inside the probe's timeout: the probe succeeds, the count starts over
+    expect(run.poll(ctx).state).toBe('running');
+    clock.now = 64 * S;
+    expect(run.poll(ctx).state).toBe('running');
   });
 
   it('a server serving again before the count completes starts it over', () => {
@@ -77,20 +93,28 @@ describe('detectLoss: N consecutive missed checks, computed lazily', () => {
     const { ctx, wakes, clock } = context(() => up);
     clock.now = 0;
     const run = DETECT_LOSS_STEP.start(ctx, step);
-    expect(run.poll(ctx).state).toBe('running'); // failing since 0: checks at 0, 10, 20
+    expect(run.poll(ctx).state).toBe('running'); // failing since 0: checks at 0, 10, 20, timing out at 30
     clock.now = 15 * S;
     up = true;
     expect(run.poll(ctx).state).toBe('running');
     clock.now = 25 * S;
     up = false;
-    expect(run.poll(ctx).state).toBe('running'); // checks at 30, 40, 50
-    expect(wakes).toEqual([20 * S, 50 * S]);
-    clock.now = 20 * S + 1;
+    expect(run.poll(ctx).state).toBe('running'); // checks at 30, 40, 50, timing out at 60
+    expect(wakes).toEqual([30 * S, 60 * S]);
+    clock.now = 30 * S + 1;
     expect(run.poll(ctx).state).toBe('running');
   });
 });
 
 describe('runbook steps in a plan file: positioned errors', () => {
+  it('promote naming the primary\'s own voters is refused at load, against the topology', () => {
+    const servers = { name: 'n5-3az-dr', ids: [1, 2, 3, 4, 5, 6, 7], voters: [1, 2, 3, 4, 5] };
+    const bad = parsePlan('name: x\nsteps:\n  - promote: [6, 1, 2]\n', 'p.yaml', PLAN_STEP_KINDS, servers);
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.errors.map(formatConfigError).join('\n')).toContain("p.yaml:3:14: steps[0].promote: expected DR servers (outside the primary's voters 1, 2, 3, 4, 5, e.g. observers in another region), found voter 1, 2");
+    expect(parsePlan('name: x\nsteps:\n  - promote: [6, 7]\n', 'p.yaml', PLAN_STEP_KINDS, servers).ok).toBe(true);
+  });
+
   const parse = (steps: string) => parsePlan(`name: x\nsteps:\n${steps}`, 'p.yaml', PLAN_STEP_KINDS);
 
   it('reads the shipped step shapes', () => {
@@ -100,6 +124,7 @@ describe('runbook steps in a plan file: positioned errors', () => {
 
   it.each([
     ['  - detectLoss: [6, 7]\n    missed: 0\n', 'p.yaml:4:13: steps[0].missed: expected a positive count, found 0'],
+    ['  - detectLoss: [6, 7]\n    timeout: 0s\n', 'p.yaml:4:14: steps[0].timeout: expected a positive duration, found 0'],
     ['  - promote: leader\n', 'p.yaml:3:14: steps[0].promote: expected server ids (e.g. [6, 7]) or "standby", found "leader"'],
     ['  - detectLoss: standby\n', 'p.yaml:3:17: steps[0].detectLoss: expected the server ids to probe, found "standby"'],
     ['  - switchClients: [6]\n    after: soon\n', 'p.yaml:4:12: steps[0].after'],

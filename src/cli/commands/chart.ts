@@ -26,6 +26,10 @@ export function registerChart(program: Command): void {
 async function chartCommand(file: string, opts: ChartOptions): Promise<void> {
   const formats = formatsOption(opts.format);
   const value = parseJsonFile(readText(file, 'result'), file);
+  if (isRecord(value) && (value.kind === 'zksim-dr' || value.kind === 'zksim-plan')) {
+    const word = String(value.kind).slice('zksim-'.length);
+    throw new UserError(`${file}: a ${word} document (kind ${value.kind}): its charts are written by zksim ${word} --out DIR, not by zksim chart`);
+  }
   // Told apart by their keys, then checked field by field: a partial document is refused naming
   // the field, before the charts would fail on it deep inside.
   const isRun = isRecord(value) && ('timeline' in value || 'elections' in value || 'durationMs' in value);

@@ -39,7 +39,7 @@ export function registerDr(program: Command): void {
     .description('a DR drill: a runbook plan (detect the primary lost, decide, promote the DR site, switch clients) under a fault, with a workload; reports RTO, RPO (acknowledged writes lost, counted exactly) and split brain')
     .argument('<runbook>', 'a runbook plan file, e.g. experiments/plans/dr-failover.yaml')
     .option('--topology <file>', 'topology YAML file (required): DR observers (topologies/n5-3az-dr.yaml) or a dr: standby (topologies/n5-3az-dr-async.yaml)')
-    .option('--fault <spec>', 'what happens to the primary (repeatable), e.g. region-down:region1@60s or partition:az1,az2,az3|dr1@60s+5m', collect)
+    .option('--fault <spec>', 'the fault the drill recovers from (required, repeatable), e.g. region-down:region1@60s or partition:az1,az2,az3|dr1@60s+5m', collect)
     .option('--seed <seed>', 'root seed: the same seed prints the same output, byte for byte', '1')
     .option('--runs <n>', 'drills: 1 prints the runbook timeline and the drill; more, the spread of RTO and RPO (run i is seeded SEED|trial:i)', '1')
     .option('--writes <rate>', 'client writes per second over the whole ensemble (Poisson): what RPO counts', '20')
@@ -71,6 +71,7 @@ async function drCommand(file: string, opts: DrOptions): Promise<void> {
   const topology = loadTopology(opts.topology);
   const plan = loadPlanFile(file, topology);
   checkStandby(file, plan.steps, topology);
+  if (opts.fault === undefined || opts.fault.length === 0) throw new UserError('dr: --fault <spec> is required: a drill recovers from a fault, e.g. --fault region-down:region1@60s (with no fault there is nothing to recover from)');
   const seed = seedOption(opts.seed);
   const runs = positiveInt('--runs', opts.runs);
   const durationUs = opts.duration === undefined ? plan.startUs + DEFAULT_AFTER_START_US : durationOption('--duration', opts.duration);

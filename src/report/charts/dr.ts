@@ -47,6 +47,23 @@ export function drActivity(events: readonly TrialEvent[], site: readonly ServerI
   return points;
 }
 
+/** Label width as a share of the x span (≈ 110 px of 720): markers closer than this share a row otherwise. */
+const LABEL_SHARE = 0.16;
+
+/** Each marker with `labelY` (px from the top): a label too close to an earlier one in its row goes a row lower, so labels never overlap. */
+function labelRows(points: readonly DrPoint[], markers: readonly DrMarker[]): (DrMarker & { readonly labelY: number })[] {
+  const span = Math.max(1, ...points.map((p) => p.atS), ...markers.map((m) => m.atS));
+  const rowEnds: number[] = [];
+  return [...markers]
+    .sort((a, b) => a.atS - b.atS)
+    .map((m) => {
+      let row = rowEnds.findIndex((end) => m.atS >= end);
+      if (row < 0) row = rowEnds.length;
+      rowEnds[row] = m.atS + LABEL_SHARE * span;
+      return { ...m, labelY: 10 + 12 * row };
+    });
+}
+
 /** Lines of both sites' activity with the drill's instants as labelled rules. */
 export function drSitesChart(points: readonly DrPoint[], markers: readonly DrMarker[], title: string, meta: ChartMeta): TopLevelSpec {
   return {
@@ -67,10 +84,10 @@ export function drSitesChart(points: readonly DrPoint[], markers: readonly DrMar
         },
       },
       {
-        data: { values: markers as unknown as Record<string, unknown>[] },
+        data: { values: labelRows(points, markers) as unknown as Record<string, unknown>[] },
         layer: [
           { mark: { type: 'rule', strokeDash: [4, 3], color: '#555' }, encoding: { x: { field: 'atS', type: 'quantitative' } } },
-          { mark: { type: 'text', align: 'left', dx: 3, dy: -4, fontSize: 10, color: '#333' }, encoding: { x: { field: 'atS', type: 'quantitative' }, y: { value: 0 }, text: { field: 'label' } } },
+          { mark: { type: 'text', align: 'left', dx: 3, dy: -4, fontSize: 10, color: '#333' }, encoding: { x: { field: 'atS', type: 'quantitative' }, y: { field: 'labelY', type: 'quantitative', scale: null }, text: { field: 'label' } } },
         ],
       },
     ],
