@@ -26,12 +26,33 @@ describe('zksim dr', { timeout: 120_000 }, () => {
     expect(doc.drills[0]?.rpoWrites).toBeGreaterThan(0);
     expect(JSON.parse(readFileSync(join(out, 'dr.json'), 'utf8'))).toEqual(doc);
     for (const f of ['dr-sites.svg', 'dr-sites.png', 'timeline.svg']) expect(existsSync(join(out, f)), f).toBe(true);
+    const chart = await zksim(['chart', join(out, 'dr.json')]);
+    expect(chart.status).toBe(2);
+    expect(chart.stderr).toContain('dr.json: a dr document (kind zksim-dr): its charts are written by zksim dr --out DIR, not by zksim chart');
+  });
+
+  it('a runbook that promotes before the fault has no RTO (never a negative one), and one naming the primary\'s voters is refused', async () => {
+    const dir = tempDir('zksim-dr-early-');
+    const early = join(dir, 'early.yaml');
+    writeFileSync(early, 'steps:\n  - promote: [6]\n  - switchClients: [6]\n');
+    const voters = join(dir, 'voters.yaml');
+    writeFileSync(voters, 'steps:\n  - promote: [1, 2]\n');
+    const args = ['--topology', 'topologies/n5-3az-dr.yaml', '--fault', 'region-down:region1@60s', '--duration', '2m'];
+    const [e, v] = await Promise.all([zksim(['dr', early, ...args]), zksim(['dr', voters, ...args])]);
+    expect(e.status).toBe(0);
+    expect(e.stdout).toMatch(/^RTO: n\/a \(the runbook promoted the DR site at 30\.\d s, before the fault at 60\.0 s: nothing was recovered\)$/m);
+    expect(e.stdout).toContain('FLAG: the runbook failed over before the fault');
+    expect(e.stdout).not.toMatch(/RTO: -/);
+    expect(v.status).toBe(2);
+    expect(v.stderr).toContain(`${voters}:2:14: steps[0].promote: expected DR servers (outside the primary's voters 1, 2, 3, 4, 5`);
+    expect(hasStackTrace(v.stderr)).toBe(false);
   });
 
   it.each([
     [['dr', 'experiments/plans/dr-failover.yaml'], /--topology <file> is required/],
     [['dr', 'experiments/plans/dr-failover-async.yaml', '--topology', 'topologies/n5-3az-dr.yaml'], /dr-failover-async\.yaml: steps\[3\]\.promote: "standby" needs a topology with a dr: section/],
     [['dr', 'experiments/plans/dr-failover.yaml', '--topology', 'topologies/n5-3az.yaml'], /names server 6, 7, which n5-3az does not have/],
+    [['dr', 'experiments/plans/dr-failover.yaml', '--topology', 'topologies/n5-3az-dr.yaml'], /--fault <spec> is required: a drill recovers from a fault/],
   ])('%j exits 2 with a clear message', async (args, message) => {
     const r = await zksim(args);
     expect(r.status).toBe(2);
