@@ -22,6 +22,7 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import type { Distribution } from '../model/distribution.js';
 import { formatDistribution } from '../model/distribution.js';
+import { delayProblem } from './backup.js';
 import { formatDurationUs } from '../model/duration.js';
 import type { ServerId } from '../model/ids.js';
 import { sortedByPosition, type ConfigError } from './errors.js';
@@ -120,9 +121,25 @@ export class StepReader extends ExperimentReader {
     return this.durationUs(node, path);
   }
 
-  /** A bare duration is that fixed time (an operator's delay, not a mean); a mapping is a distribution. */
+  /** A gate's or step's timeout: a positive duration (a 0s gate could never hold and would always fail). */
+  timeout(node: unknown, path: string): number | undefined {
+    const us = this.durationUs(node, path);
+    if (us !== undefined && us <= 0) this.errorAt(path, node, `expected a positive timeout such as 5m, found ${describe(node)}`);
+    return us !== undefined && us > 0 ? us : undefined;
+  }
+
+  /**
+   * A bare duration is that fixed time (an operator's delay, not a mean); a mapping is a
+   * distribution, checked as backup.restore's delays are (config/backup.ts delayProblem: parameters
+   * ≥ 0, 0 < sigma ≤ 3, a positive mean of at most a week).
+   */
   delay(node: unknown, path: string): Distribution | undefined {
-    if (isMap(node)) return this.readDist(node, path);
+    if (isMap(node)) {
+      const d = this.readDist(node, path);
+      const problem = d === undefined ? null : delayProblem(d);
+      if (problem !== null) this.errorAt(path, node, problem);
+      return problem === null ? d : undefined;
+    }
     const us = this.durationUs(node, path);
     return us === undefined ? undefined : { dist: 'constant', value: us };
   }
@@ -177,7 +194,7 @@ export class StepReader extends ExperimentReader {
     let timeoutUs: number | undefined;
     let onTimeout: OnTimeout | undefined = 'abort';
     for (const { key, value } of entries) {
-      if (key === 'timeout') timeoutUs = this.durationUs(value, `${path}.timeout`);
+      if (key === 'timeout') timeoutUs = this.timeout(value, `${path}.timeout`);
       else onTimeout = this.oneOf(value, `${path}.onTimeout`, ON_TIMEOUT);
     }
     return timeoutUs === undefined || onTimeout === undefined ? undefined : { timeoutUs, onTimeout };
@@ -190,7 +207,7 @@ export class StepReader extends ExperimentReader {
       this.errorAtPath(`${path}.timeout`, 'expected "timeout" (how long the gate waits), found none');
       return undefined;
     }
-    const timeoutUs = this.durationUs(timeout, `${path}.timeout`);
+    const timeoutUs = this.timeout(timeout, `${path}.timeout`);
     const onNode = fields.get('onTimeout');
     const onTimeout = onNode === undefined ? 'abort' : this.oneOf(onNode, `${path}.onTimeout`, ON_TIMEOUT);
     return timeoutUs === undefined || onTimeout === undefined ? undefined : { timeoutUs, onTimeout };

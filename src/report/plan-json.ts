@@ -42,15 +42,25 @@ export interface PlanRunJson {
   readonly name: string;
   readonly outcome: PlanOutcome;
   readonly startMs: number;
+  /** the window's end: settledMs, or the run's end when the ensemble was not healthy again by then */
   readonly endMs: number;
+  /** when the last step ended; null when the plan is unfinished */
+  readonly stepsEndMs: number | null;
+  /** when the ensemble was first healthy again (every voter synced, every observer serving) after the last step; null: not by the end of the run */
+  readonly settledMs: number | null;
   readonly steps: readonly PlanStepJson[];
+  /** leaders established after an FLE election (a reconfig's designated leader is a hand-off, not an election) */
   readonly elections: number;
+  /** leader changes over the window, of which handOffs a committed reconfig designated */
+  readonly leaderChanges: number;
+  readonly handOffs: number;
   readonly leaders: readonly number[];
   readonly writeDownMs: number;
   /** time with a bare quorum of voters synced (or fewer): one more voter failure stops writes */
   readonly noSpareMs: number;
   readonly quorumLostMs: number;
   readonly quorumLost: boolean;
+  /** client writes that failed over the window (0 without a workload: PlanDocument.writesPerSec 0) */
   readonly writesFailed: number;
   readonly strip: readonly { readonly startMs: number; readonly endMs: number; readonly state: StripState }[];
 }
@@ -100,6 +110,8 @@ export function planRunJson(r: PlanReport): PlanRunJson {
     outcome: r.outcome,
     startMs: ms(r.startUs),
     endMs: ms(r.endUs),
+    stepsEndMs: msOrNull(r.stepsEndUs),
+    settledMs: msOrNull(r.settledUs),
     steps: r.steps.map((s) => ({
       index: s.index,
       kind: s.kind,
@@ -112,6 +124,8 @@ export function planRunJson(r: PlanReport): PlanRunJson {
       notes: s.notes.map((n) => ({ atMs: ms(n.atUs), text: n.text })),
     })),
     elections: r.elections,
+    leaderChanges: r.leaderChanges,
+    handOffs: r.handOffs,
     leaders: [...r.leaders],
     writeDownMs: ms(r.writeDownUs),
     noSpareMs: ms(r.noSpareUs),

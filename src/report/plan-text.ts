@@ -11,8 +11,23 @@ const at = (ms: number | null): string => (ms === null ? '—' : s3(ms));
 /** Seconds with one decimal, for costs. */
 const s1 = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
 
-/** One run's timeline and costs. */
-export function planRunText(r: PlanRunJson, topology: string, seed: string): string {
+/** When the window ended, if not with the last step: the aftermath the costs include. */
+function aftermath(r: PlanRunJson): string | null {
+  if (r.stepsEndMs === null) return null;
+  if (r.settledMs === null) return `after the last step (${s3(r.stepsEndMs)}): not healthy again by the end of the run; the costs count up to it`;
+  if (r.settledMs > r.stepsEndMs) return `after the last step (${s3(r.stepsEndMs)}): settled (healthy again) at ${s3(r.settledMs)}; the costs count up to then`;
+  return null;
+}
+
+/** Leader changes: how many, the leaders, and how many a reconfig handed over (no FLE). */
+function leaderLine(r: PlanRunJson): string {
+  if (r.leaderChanges === 0) return `${r.leaderChanges}${r.leaders.length > 0 ? ` (leader ${r.leaders.join(' → ')})` : ''}`;
+  const hand = r.handOffs > 0 ? `, ${r.handOffs} by reconfig hand-off` : '';
+  return `${r.leaderChanges} (${r.leaders.join(' → ')}${hand})`;
+}
+
+/** One run's timeline and costs; `workload` false (no --writes): client writes failed is n/a. */
+export function planRunText(r: PlanRunJson, topology: string, seed: string, workload = true): string {
   const lines: string[] = [`plan ${r.name} on ${topology} (seed ${seed}): ${r.outcome}, ${s3(r.startMs)} → ${s3(r.endMs)} (${s1(r.endMs - r.startMs)})`, ''];
   r.steps.forEach((step, i) => {
     if (step.outcome === 'not run') {
@@ -23,16 +38,20 @@ export function planRunText(r: PlanRunJson, topology: string, seed: string): str
     lines.push(`     ${at(step.startMs)} → ${at(step.endMs)}: ${step.outcome}${step.reason !== null ? ` (${step.reason})` : ''}`);
     for (const t of step.servers) {
       const gate = t.gateOkMs !== null ? `, gate held ${s3(t.gateOkMs)}` : '';
-      lines.push(`     server ${t.server}: stopped ${s3(t.stopMs)}, started ${at(t.startMs)}, serving ${at(t.servingMs)}${gate}`);
+      lines.push(`     server ${t.server}: stopped ${s3(t.stopMs)}, started ${at(t.startMs)}, serving ${t.startMs === null ? '—' : t.servingMs === null ? 'not by the window\'s end' : s3(t.servingMs)}${gate}`);
     }
     for (const n of step.notes.filter((x) => !/: (stopped|started)$/.test(x.text) && !x.text.startsWith('gate: healthy'))) lines.push(`     ${s3(n.atMs)} ${n.text}`);
   });
+  const after = aftermath(r);
+  if (after !== null) lines.push('', after);
   lines.push('');
-  lines.push(`elections caused:                   ${r.elections}${r.leaders.length > 0 ? ` (leaders ${r.leaders.join(' → ')})` : ''}`);
+  // FLE elections only: a leader a committed reconfig designated takes over without one (QuorumPeer.updateServerState)
+  if (r.handOffs === 0) lines.push(`elections caused:                   ${r.elections}${r.leaders.length > 0 ? ` (leaders ${r.leaders.join(' → ')})` : ''}`);
+  else lines.push(`elections caused:                   ${r.elections}`, `leader changes:                     ${leaderLine(r)}`);
   lines.push(`time without writes:                ${s3(r.writeDownMs)}`);
   lines.push(`time with no spare fault tolerance: ${s3(r.noSpareMs)} (one more voter failure would stop writes)`);
   lines.push(`quorum lost:                        ${r.quorumLost ? `yes, for ${s3(r.quorumLostMs)}` : 'no'}`);
-  lines.push(`client writes failed:               ${r.writesFailed}`);
+  lines.push(`client writes failed:               ${workload ? r.writesFailed : 'n/a (no workload: give --writes)'}`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -55,6 +55,14 @@ export class TrialHealth implements PlanHealth {
     return this.voters().every((id) => synced.has(id)) && this.observers().every((id) => synced.has(id)) && servers.every((id) => synced.has(id));
   }
 
+  unhealthy(servers: readonly ServerId[]): ServerId[] {
+    const leader = this.writeLeader();
+    const all = [...new Set([...this.voters(), ...this.observers(), ...servers])].sort((a, b) => a - b);
+    if (leader === null) return all;
+    const synced = new Set([leader.id, ...syncedLearners(this.peers, this.net, leader.id, 'any')]);
+    return all.filter((id) => !synced.has(id));
+  }
+
   containsQuorum(ids: readonly ServerId[]): boolean {
     const voters = this.voters();
     const mine = ids.filter((id) => voters.includes(id));

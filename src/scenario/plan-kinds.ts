@@ -14,7 +14,7 @@ import { formatDurationUs } from '../model/duration.js';
 import type { ServerId } from '../model/index.js';
 import { drawDelayUs } from '../net/index.js';
 import { RestartRun, type RestartStep } from './plan-restart.js';
-import { DONE, doneAt, RUNNING, type StepKindEntry, type StepRun, type StepStatus } from './plan-steps.js';
+import { DONE, doneAt, RUNNING, unhealthyText, type StepKindEntry, type StepRun, type StepStatus } from './plan-steps.js';
 import { RECONFIG_STEP } from './plan-reconfig.js';
 import { DR_STEP_KINDS } from './dr-steps.js';
 
@@ -92,7 +92,7 @@ const GATE: StepKindEntry<GateStep> = {
       touched: [],
       poll(c): StepStatus {
         if (c.health.healthy([])) return DONE;
-        return c.nowUs >= deadlineUs ? { state: 'failed', reason: 'gate timed out: the ensemble was not healthy', onFail: s.onTimeout } : RUNNING;
+        return c.nowUs >= deadlineUs ? { state: 'failed', reason: `gate timed out: ${unhealthyText(c.health, [])}`, onFail: s.onTimeout } : RUNNING;
       },
     };
   },

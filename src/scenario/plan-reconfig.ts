@@ -111,7 +111,7 @@ export const RECONFIG_STEP: StepKindEntry<ReconfigStep> = {
   parse(r, { path, value, fields }) {
     const change = parseChange(r, value, `${path}.reconfig`);
     const timeoutNode = fields.get('timeout');
-    const timeoutUs = timeoutNode === undefined ? DEFAULT_TIMEOUT_US : r.duration(timeoutNode, `${path}.timeout`);
+    const timeoutUs = timeoutNode === undefined ? DEFAULT_TIMEOUT_US : r.timeout(timeoutNode, `${path}.timeout`);
     const onNode = fields.get('onTimeout');
     const onTimeout = onNode === undefined ? 'abort' : r.choice(onNode, `${path}.onTimeout`, ['rollback', 'abort', 'continue'] as const);
     if (change === undefined || timeoutUs === undefined || onTimeout === undefined) return undefined;

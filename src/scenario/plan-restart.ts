@@ -12,7 +12,7 @@ import type { Distribution } from '../model/distribution.js';
 import type { ServerId } from '../model/index.js';
 import type { GateSpec, PlanTarget } from '../config/plan.js';
 import { drawDelayUs } from '../net/index.js';
-import { DONE, RUNNING, type ServerTouch, type StepContext, type StepRun, type StepStatus } from './plan-steps.js';
+import { DONE, RUNNING, unhealthyText, type ServerTouch, type StepContext, type StepRun, type StepStatus } from './plan-steps.js';
 
 export interface RestartStep {
   readonly kind: 'restart' | 'upgrade';
@@ -143,7 +143,7 @@ export class RestartRun implements StepRun {
       return null;
     }
     if (gate !== null && !healthy && ctx.nowUs >= p.deadlineUs) {
-      return { state: 'failed', reason: `gate timed out after ${this.step.kind} ${touch.server}: the ensemble was not healthy`, onFail: gate.onTimeout };
+      return { state: 'failed', reason: `gate timed out after ${this.step.kind} ${touch.server}: ${unhealthyText(ctx.health, [touch.server])}`, onFail: gate.onTimeout };
     }
     return RUNNING;
   }

@@ -5,8 +5,12 @@
  * scenario/plan-steps.ts). A failed step does what it says: `continue` with the next step,
  * `abort` the plan, or `rollback` (the latest step that can be undone is, then the plan stops).
  *
- * While the plan runs the runner measures, from the trial's events and the health view: the
- * elections (a leader newly established), the time without writes, the time with no spare fault
+ * While the plan runs, and after its last step until the ensemble is healthy again (the health
+ * gate's own test, plan-health.ts TrialHealth.healthy: every voter synced, every observer serving)
+ * or the run ends, the runner measures, from the trial's events and the health view: the
+ * elections (a leader established after an FLE election; a leader a committed reconfig designated,
+ * QuorumPeer.updateServerState with reconfigFlag, is a hand-off, not an election), the leader
+ * changes, the time without writes, the time with no spare fault
  * tolerance (the synced voters could not lose one more and keep a quorum: quorum size or fewer),
  * whether a quorum of voters was lost (down or cut apart), and the client writes that failed.
  */
@@ -54,15 +58,26 @@ export interface PlanStepReport {
 
 export type PlanOutcome = 'completed' | 'aborted' | 'rolled back' | 'unfinished';
 
-/** One run of a plan: its steps and what it cost, over [startUs, endUs] (endUs: the trial's end when unfinished). */
+/**
+ * One run of a plan: its steps and what it cost, over [startUs, endUs]. The window includes the
+ * aftermath of the last step: endUs is `settledUs`, or the trial's end when the ensemble was not
+ * healthy again by then (or the plan is unfinished).
+ */
 export interface PlanReport {
   readonly name: string;
   readonly outcome: PlanOutcome;
   readonly startUs: number;
   readonly endUs: number;
+  /** when the last step ended (completed, aborted or rolled back); null when unfinished */
+  readonly stepsEndUs: number | null;
+  /** when the ensemble was first healthy (every voter synced, every observer serving) at or after stepsEndUs; null: not by the end of the run */
+  readonly settledUs: number | null;
   readonly steps: readonly PlanStepReport[];
-  /** leaders newly established while the plan ran */
+  /** leaders established after an FLE election over the window (a reconfig's designated leader is not one) */
   readonly elections: number;
+  /** leader changes over the window (leaders.length - 1), of which `handOffs` a committed reconfig designated */
+  readonly leaderChanges: number;
+  readonly handOffs: number;
   /** the leaders that had writes committing, in order, from the plan's start */
   readonly leaders: readonly ServerId[];
   readonly writeDownUs: number;
@@ -103,6 +118,8 @@ export class PlanRunner {
   private outcome: PlanOutcome = 'unfinished';
   private startedUs: number | null = null;
   private endedUs: number | null = null;
+  /** when the ensemble was healthy again after the plan's end: the meter stops then */
+  private settledUs: number | null = null;
   /** a rollback under way: the plan ends as `rolled back` when it is done */
   private rollingBack = false;
   private readonly meter = new PlanMeter();
@@ -121,9 +138,14 @@ export class PlanRunner {
     this.host.schedule(Math.max(this.host.nowUs, this.spec.plan.startUs));
   }
 
-  /** Whether the plan is over (it reads no more events). */
+  /** Whether the plan's steps are over (completed, aborted or rolled back). */
   get ended(): boolean {
     return this.endedUs !== null;
+  }
+
+  /** Whether the runner reads no more events: its steps are over and the ensemble was healthy again after them. */
+  get settled(): boolean {
+    return this.settledUs !== null;
   }
 
   /** A `plan` kernel event: begin the plan, or poll the step under way. */
@@ -137,17 +159,20 @@ export class PlanRunner {
 
   /** Every trial event, in order, once the kernel event that caused it is settled. */
   onEvent(e: TrialEvent): void {
-    if (this.startedUs === null || this.endedUs !== null) return;
+    if (this.startedUs === null || this.settledUs !== null) return;
     this.meter.onEvent(e);
-    if (this.active !== null) this.active.run.onEvent?.(this.active.ctx, e);
+    if (this.active !== null && this.endedUs === null) this.active.run.onEvent?.(this.active.ctx, e);
     this.advance();
   }
 
   private advance(): void {
-    if (this.startedUs === null || this.endedUs !== null) return;
+    if (this.startedUs === null || this.settledUs !== null) return;
     for (;;) {
       this.meter.sample(this.host.nowUs, this.host.health, this.host.status());
-      if (this.active === null && !this.begin()) return;
+      this.trackServing();
+      // abort and rollback end the plan at once: no later step starts; the meter runs on until healthy
+      if (this.endedUs !== null) return this.settle();
+      if (this.active === null && !this.begin()) continue;
       const a = this.active as Active;
       const status = a.run.poll(a.ctx);
       a.report.servers = a.run.touched;
@@ -205,8 +230,22 @@ export class PlanRunner {
   private end(outcome: PlanOutcome): void {
     this.outcome = outcome;
     this.endedUs = this.host.nowUs;
-    this.meter.end(this.host.nowUs);
+    this.active = null;
     this.onEnd?.();
+  }
+
+  /** A server a step started again is serving from the first instant mntr says so, even after its (ungated) step moved on. */
+  private trackServing(): void {
+    for (const a of this.started) {
+      for (const t of a.run.touched) if (t.startUs !== null && t.servingUs === null && this.host.health.serving(t.server)) t.servingUs = this.host.nowUs;
+    }
+  }
+
+  /** After the plan's end: stop measuring the first instant the ensemble is healthy (the gate's test). */
+  private settle(): void {
+    if (!this.host.health.healthy([])) return;
+    this.settledUs = this.host.nowUs;
+    this.meter.end(this.host.nowUs);
   }
 
   private context(report: MutableStep, index: number): StepContext {
@@ -233,13 +272,15 @@ export class PlanRunner {
 
   /** The plan's report at the end of the trial (`trialEndUs`): an unfinished plan is measured up to it. */
   report(trialEndUs: number): PlanReport {
-    const endUs = this.endedUs ?? trialEndUs;
-    if (this.endedUs === null && this.startedUs !== null) this.meter.end(trialEndUs);
+    const endUs = this.settledUs ?? trialEndUs;
+    if (this.settledUs === null && this.startedUs !== null) this.meter.end(trialEndUs);
     return {
       name: this.spec.plan.name,
       outcome: this.outcome,
       startUs: this.startedUs ?? this.spec.plan.startUs,
       endUs,
+      stepsEndUs: this.endedUs,
+      settledUs: this.settledUs,
       steps: this.steps.map((s) => ({ ...s, servers: [...s.servers], notes: [...s.notes] })),
       ...this.meter.totals(),
     };
@@ -249,7 +290,10 @@ export class PlanRunner {
 /** The plan's costs, accumulated from events and health samples between begin and end. */
 class PlanMeter {
   elections = 0;
+  handOffs = 0;
   leaders: ServerId[] = [];
+  /** servers whose latest LEADING role a committed reconfig designated (roleDecided.designated): their establishment is a hand-off */
+  private readonly designated = new Set<ServerId>();
   writeDownUs = 0;
   noSpareUs = 0;
   quorumLostUs = 0;
@@ -270,8 +314,13 @@ class PlanMeter {
 
   onEvent(e: TrialEvent): void {
     if (!this.open) return;
-    if (e.type === 'established') this.elections++;
-    else if (e.type === 'writeFailed') this.writesFailed++;
+    if (e.type === 'roleDecided' && e.role === 'LEADING') {
+      if (e.designated === true) this.designated.add(e.server);
+      else this.designated.delete(e.server);
+    } else if (e.type === 'established') {
+      if (this.designated.has(e.server)) this.handOffs++;
+      else this.elections++;
+    } else if (e.type === 'writeFailed') this.writesFailed++;
   }
 
   /** The state now; the time since the last sample is charged to the state then. */
@@ -298,10 +347,10 @@ class PlanMeter {
     this.open = false;
   }
 
-  totals(): Pick<PlanReport, 'elections' | 'leaders' | 'writeDownUs' | 'noSpareUs' | 'quorumLostUs' | 'quorumLost' | 'writesFailed' | 'strip'> {
-    const { elections, leaders, writeDownUs, noSpareUs, quorumLostUs, quorumLost, writesFailed } = this;
+  totals(): Pick<PlanReport, 'elections' | 'leaderChanges' | 'handOffs' | 'leaders' | 'writeDownUs' | 'noSpareUs' | 'quorumLostUs' | 'quorumLost' | 'writesFailed' | 'strip'> {
+    const { elections, handOffs, leaders, writeDownUs, noSpareUs, quorumLostUs, quorumLost, writesFailed } = this;
     const strip = this.strip.filter((x) => x.endUs > x.startUs).map((x) => ({ ...x }));
-    return { elections, leaders: [...leaders], writeDownUs, noSpareUs, quorumLostUs, quorumLost, writesFailed, strip };
+    return { elections, leaderChanges: Math.max(0, leaders.length - 1), handOffs, leaders: [...leaders], writeDownUs, noSpareUs, quorumLostUs, quorumLost, writesFailed, strip };
   }
 
   private charge(atUs: number): void {

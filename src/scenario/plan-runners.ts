@@ -112,6 +112,6 @@ export class PlanRunners {
   }
 
   private prune(): void {
-    if (this.active.some((i) => this.runners[i]?.ended === true)) this.active = this.active.filter((i) => this.runners[i]?.ended !== true);
+    if (this.active.some((i) => this.runners[i]?.settled === true)) this.active = this.active.filter((i) => this.runners[i]?.settled !== true);
   }
 }

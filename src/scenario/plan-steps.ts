@@ -39,6 +39,8 @@ export interface PlanHealth {
    * every observer synced, and each of `servers` serving.
    */
   healthy(servers: readonly ServerId[]): boolean;
+  /** the servers that keep `healthy(servers)` false, ascending (every one when there is no write leader); optional */
+  unhealthy?(servers: readonly ServerId[]): ServerId[];
   /** voters up and synced with the write leader (itself included), ascending; [] without one */
   syncedVoters(): ServerId[];
   /** whether these voters form a quorum of the configuration in force */
@@ -66,6 +68,13 @@ export interface StepContext {
   readonly heldDown: Set<ServerId>;
 }
 
+/** Why the health gate does not hold, for a failed gate's reason: which server(s) are not synced/serving. */
+export function unhealthyText(h: PlanHealth, servers: readonly ServerId[]): string {
+  if (h.leader() === null) return 'the ensemble was not healthy: no leader with a synced quorum';
+  const bad = h.unhealthy?.(servers) ?? [];
+  return bad.length === 0 ? 'the ensemble was not healthy' : `the ensemble was not healthy: ${bad.join(', ')} not synced with leader ${h.leader()}`;
+}
+
 /** Where a step stands. `failed`: the plan does `onFail` (rollback, abort, or continue with the next step). */
 export type StepStatus = { readonly state: 'running' } | { readonly state: 'done' } | { readonly state: 'failed'; readonly reason: string; readonly onFail: OnTimeout };
 
@@ -79,7 +88,7 @@ export interface ServerTouch {
   readonly stopUs: number;
   /** process started again (null: still down when the step ended) */
   startUs: number | null;
-  /** serving again (null: not by the end of the step) */
+  /** serving again (null: not by the end of the plan's window; tracked past an ungated step's end) */
   servingUs: number | null;
   /** when the gate held after its start (null: ungated, or it never held) */
   gateOkUs: number | null;

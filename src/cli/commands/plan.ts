@@ -84,7 +84,7 @@ async function planCommand(files: string[], opts: PlanOptions): Promise<void> {
   if (showProgress) process.stderr.write('\r\x1b[K');
   const doc = planDocument(studies, topology, seed, experiment, opts);
   if (opts.json) print(`${JSON.stringify(doc, null, 2)}\n`);
-  else if (runs === 1 && doc.plans.length === 1) print(planRunText((doc.plans[0] as PlanDocument['plans'][number]).first, topology.name, seed));
+  else if (runs === 1 && doc.plans.length === 1) print(planRunText((doc.plans[0] as PlanDocument['plans'][number]).first, topology.name, seed, workload !== null));
   else print(planStudiesText(doc));
   if (opts.out !== undefined) {
     const warnings = await writePlanCharts(doc, opts.out);
