@@ -73,14 +73,16 @@ export function planStudiesText(doc: PlanDocument): string {
       dur(s.writeDownMs),
       dur(s.noSpareMs),
       dur(s.durationMs),
-      s.writesFailed.mean.toFixed(1),
+      doc.writesPerSec > 0 ? s.writesFailed.mean.toFixed(1) : 'n/a',
       outcomes,
     ]);
   }
   const widths = (rows[0] as string[]).map((_, c) => Math.max(...rows.map((r) => (r[c] as string).length)));
   const table = rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c] as number)).join('  ').trimEnd()).join('\n');
   const notes =
-    '\n\nelections: leaders newly established while the plan ran (mean [p95]); no writes, no spare tolerance, duration: per run, mean [p95];' +
+    '\n\nevery cost runs from the plan\'s start until the ensemble is healthy again after its last step (or the run ends);' +
+    '\nelections: leaders established after an FLE election (a reconfig hand-off is none), mean [p95]; no writes, no spare tolerance, duration: per run, mean [p95];' +
+    `${doc.writesPerSec > 0 ? '' : '\nwrites failed: n/a (no workload: give --writes);'}` +
     '\nno spare tolerance: the synced voters were a bare quorum or fewer, so one more voter failure would stop writes;' +
     `\nruns in which a failure struck while the plan ran: ${studies.map((s) => `${s.plan} ${s.runsWithFailures}`).join(', ')}\n`;
   return head + table + notes;
