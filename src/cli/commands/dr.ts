@@ -50,7 +50,8 @@ export function registerDr(program: Command): void {
     .addHelpText('after', `\nRunbook step kinds (with every kind of zksim plan --help):\n${RUNBOOK_KINDS.map((k) => `  ${k.help}`).join('\n')}\n`)
     .addHelpText(
       'after',
-      '\nRTO: from the first fault to the first write the DR site acknowledges after the clients switched. RPO: writes acknowledged\n' +
+      '\nRTO: from the first fault to the first write the DR site acknowledges after the clients switched (the switch is an instant:\n' +
+        'the simulated clients are not moved; writes failing after it elsewhere are counted apart). RPO: writes acknowledged\n' +
         'before the promotion that the promoted history lacks. Split brain: both sites acknowledge writes after the promotion.\n' +
         'Exit status: 0 done (whatever the drill found); 2 bad input, or an --out that cannot be written.\n' +
         '\nExamples:\n  zksim dr experiments/plans/dr-failover.yaml --topology topologies/n5-3az-dr.yaml --fault region-down:region1@60s --duration 15m\n' +
