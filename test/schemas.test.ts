@@ -74,7 +74,7 @@ describe('real CLI outputs validate against their schemas', { timeout: 180_000 }
     await json('show-model', ['availability', 'topologies/n5-3az.yaml', '--show-model', '--json']);
     await json('show-model-sweep', ['sweep', 'topologies/n3-1az.yaml', '--vary', 'node-mttr=1h,4h', '--show-model', '--json']);
     await json('check', ['check', '--runs', '5', '--json']);
-    await json('check-violation', ['check', '--topology', 'topologies/n4-2az.yaml', '--quorum-rule', 'naive', '--runs', '50', '--out', demoDir, '--json']);
+    await json('check-violation', ['check', '--topology', 'topologies/n4-2az.yaml', '--quorum-rule', 'naive', '--runs', '50', '--seed', '3', '--out', demoDir, '--json']);
     await json('demo', ['demo', 'rolling-restart', '--out', demoDir, '--json']);
   }, 600_000);
 

@@ -28,7 +28,15 @@ export class Proposals {
 
   /** The leader's own fsync made the first `durableCount` log entries durable: its ACK for them. */
   ownFsync(durableCount: number): void {
-    for (const o of this.outstanding) if (o.index < durableCount) o.acks.add(this.self);
+    // Log order and in-order fsyncs: the entries still missing the leader's ACK are a suffix of those
+    // below durableCount, so walk back from the newest and stop at the first already ACKed (a leader
+    // that cannot commit holds thousands: a full scan per fsync was quadratic).
+    for (let i = this.outstanding.length - 1; i >= 0; i--) {
+      const o = this.outstanding[i] as Outstanding;
+      if (o.index >= durableCount) continue;
+      if (o.acks.has(this.self)) break;
+      o.acks.add(this.self);
+    }
   }
 
   /** A learner ACKed `zxid`; observers and NEWLEADER ACKs (counter 0) do not count, nor servers voting in none of its configurations. Returns whether it counted. */

@@ -7,7 +7,8 @@ import { tempDir } from '../helpers/tmp.js';
 describe('zksim check', () => {
   test('the naive quorum rule: exit 1, the invariant, a shrunk scenario file and the run command that replays it', async () => {
     const out = tempDir('zksim-check-');
-    const args = ['check', '--topology', 'topologies/n4-2az.yaml', '--quorum-rule', 'naive', '--runs', '50', '--out', out];
+    // seed 3 finds it in schedule 8 and shrinks it in 13 steps (~3 s; seed 1 takes ~20 s to shrink)
+    const args = ['check', '--topology', 'topologies/n4-2az.yaml', '--quorum-rule', 'naive', '--runs', '50', '--seed', '3', '--out', out];
     const r = await zksim(args);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(1);
