@@ -62,6 +62,19 @@ export function positiveInt(flag: string, text: string): number {
   return Number(text);
 }
 
+/**
+ * Most runs `plan` and `dr` take: each run is a message-level trial of the whole plan or drill, and
+ * every run's result is kept for the percentiles (10,000 runs of an hour-long plan take hours already).
+ */
+export const MAX_KEPT_RUNS = 10_000;
+
+/** `--runs n` for a command that keeps every run's result in memory: 1 ≤ n ≤ MAX_KEPT_RUNS. */
+export function keptRunsOption(command: string, text: string): number {
+  const n = positiveInt('--runs', text);
+  if (n > MAX_KEPT_RUNS) throw new UserError(`--runs ${n}: ${command} keeps every run's result, at most ${MAX_KEPT_RUNS.toLocaleString('en-US')} runs`);
+  return n;
+}
+
 /** `--precision r`: the relative 95% CI half-width to stop at, 0 < r < 1. */
 export function precisionOption(text: string): number {
   const r = Number(text);

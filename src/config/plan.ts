@@ -180,6 +180,10 @@ export class StepReader extends ExperimentReader {
       const ids = node.items.map((item, i) => this.integer(item, `${path}[${i}]`));
       return ids.every((id): id is number => id !== undefined) ? { kind: 'servers', ids } : undefined;
     }
+    if (isSeq(node)) {
+      this.errorAt(path, node, 'expected at least one server id, found an empty list');
+      return undefined;
+    }
     const word = isScalar(node) && typeof node.value === 'string' ? node.value : null;
     if (word !== null && (TARGET_WORDS as readonly string[]).includes(word)) return { kind: word } as PlanTarget;
     const hint = word !== null ? didYouMean(word, TARGET_WORDS) : '';

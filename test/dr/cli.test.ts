@@ -53,6 +53,8 @@ describe('zksim dr', { timeout: 120_000 }, () => {
     [['dr', 'experiments/plans/dr-failover-async.yaml', '--topology', 'topologies/n5-3az-dr.yaml'], /dr-failover-async\.yaml: steps\[3\]\.promote: "standby" needs a topology with a dr: section/],
     [['dr', 'experiments/plans/dr-failover.yaml', '--topology', 'topologies/n5-3az.yaml'], /names server 6, 7, which n5-3az does not have/],
     [['dr', 'experiments/plans/dr-failover.yaml', '--topology', 'topologies/n5-3az-dr.yaml'], /--fault <spec> is required: a drill recovers from a fault/],
+    [['dr', 'experiments/plans/dr-failover.yaml', '--topology', 'topologies/n5-3az-dr.yaml', '--fault', 'region-down:region1@60s', '--runs', '100000000'], /--runs 100000000: dr keeps every run's result, at most 10,000 runs/],
+    [['plan', 'experiments/plans/rolling-upgrade.yaml', '--topology', 'topologies/n5-3az.yaml', '--runs', '10001'], /--runs 10001: plan keeps every run's result, at most 10,000 runs/],
   ])('%j exits 2 with a clear message', async (args, message) => {
     const r = await zksim(args);
     expect(r.status).toBe(2);

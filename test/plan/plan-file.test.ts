@@ -49,6 +49,10 @@ describe('plan files', () => {
     ]);
   });
 
+  it('an empty target list says it is empty', () => {
+    expect(errors('steps:\n  - restart: []\n')).toEqual(['p.yaml:2:14: steps[0].restart: expected at least one server id, found an empty list']);
+  });
+
   it('a plan without steps, a duration without a unit', () => {
     expect(errors('name: x\nstart: 30\n')).toEqual([
       'p.yaml:1:1: steps: expected "steps" (a list of steps), found none',

@@ -13,7 +13,7 @@ import { DEFAULT_SESSION_TIMEOUT_US } from '../../scenario/index.js';
 import { PLAN_STEP_KINDS } from '../../scenario/plan-kinds.js';
 import { UserError } from '../errors.js';
 import { checkDirectory, escapeControl, loadTopology, packageVersion, print, printError } from '../io.js';
-import { collect, durationOption, faultOptions, positiveInt, rateOption, seedOption } from '../options.js';
+import { collect, durationOption, faultOptions, keptRunsOption, rateOption, seedOption } from '../options.js';
 import { writeDrFiles } from '../render/dr.js';
 import { loadPlanFile } from '../plan-file.js';
 
@@ -74,7 +74,7 @@ async function drCommand(file: string, opts: DrOptions): Promise<void> {
   checkStandby(file, plan.steps, topology);
   if (opts.fault === undefined || opts.fault.length === 0) throw new UserError('dr: --fault <spec> is required: a drill recovers from a fault, e.g. --fault region-down:region1@60s (with no fault there is nothing to recover from)');
   const seed = seedOption(opts.seed);
-  const runs = positiveInt('--runs', opts.runs);
+  const runs = keptRunsOption('dr', opts.runs);
   const durationUs = opts.duration === undefined ? plan.startUs + DEFAULT_AFTER_START_US : durationOption('--duration', opts.duration);
   if (durationUs <= plan.startUs) throw new UserError(`--duration ${opts.duration}: not longer than the runbook's start (${formatDurationUs(plan.startUs)}): it would never begin`);
   const faults = faultOptions(opts.fault ?? [], topology, durationUs);

@@ -9,7 +9,7 @@ import { PLAN_STEP_KINDS } from '../../scenario/plan-kinds.js';
 import { UserError } from '../errors.js';
 import { loadPlanFile } from '../plan-file.js';
 import { checkDirectory, escapeControl, loadExperiment, loadTopology, packageVersion, print, printError } from '../io.js';
-import { collect, durationOption, faultOptions, positiveInt, rateOption, seedOption } from '../options.js';
+import { collect, durationOption, faultOptions, keptRunsOption, rateOption, seedOption } from '../options.js';
 import { writePlanCharts } from '../render/plan.js';
 
 interface PlanOptions {
@@ -65,7 +65,7 @@ async function planCommand(files: string[], opts: PlanOptions): Promise<void> {
   const topology = loadTopology(opts.topology);
   const plans = files.map((f) => loadPlanFile(f, topology));
   const seed = seedOption(opts.seed);
-  const runs = positiveInt('--runs', opts.runs);
+  const runs = keptRunsOption('plan', opts.runs);
   const experiment: Experiment | null = opts.failures === undefined ? null : loadExperiment(opts.failures);
   const latestStart = Math.max(...plans.map((p) => p.startUs));
   const durationUs = opts.duration === undefined ? latestStart + DEFAULT_AFTER_START_US : durationOption('--duration', opts.duration);
