@@ -49,18 +49,21 @@ export class TrialHealth implements PlanHealth {
   }
 
   healthy(servers: readonly ServerId[]): boolean {
-    const leader = this.writeLeader();
-    if (leader === null) return false;
-    const synced = new Set([leader.id, ...syncedLearners(this.peers, this.net, leader.id, 'any')]);
+    const synced = this.syncedWithLeader();
+    if (synced === null) return false;
     return this.voters().every((id) => synced.has(id)) && this.observers().every((id) => synced.has(id)) && servers.every((id) => synced.has(id));
   }
 
   unhealthy(servers: readonly ServerId[]): ServerId[] {
-    const leader = this.writeLeader();
     const all = [...new Set([...this.voters(), ...this.observers(), ...servers])].sort((a, b) => a - b);
-    if (leader === null) return all;
-    const synced = new Set([leader.id, ...syncedLearners(this.peers, this.net, leader.id, 'any')]);
-    return all.filter((id) => !synced.has(id));
+    const synced = this.syncedWithLeader();
+    return synced === null ? all : all.filter((id) => !synced.has(id));
+  }
+
+  /** The write leader and the learners synced with it (mntr's view); null without a write leader. */
+  private syncedWithLeader(): Set<ServerId> | null {
+    const leader = this.writeLeader();
+    return leader === null ? null : new Set([leader.id, ...syncedLearners(this.peers, this.net, leader.id, 'any')]);
   }
 
   containsQuorum(ids: readonly ServerId[]): boolean {
