@@ -250,6 +250,25 @@ export type ReconfigEvent =
     }
   | { readonly type: 'configRewritten'; readonly atUs: number; readonly servers: readonly ServerId[]; readonly version: Zxid; readonly members: readonly Member[] };
 
-export type TrialEvent = FaultEvent | PeerTrialEvent | ClusterEvent | ClientEvent | ViolationEvent | ReconfigEvent | BackupEvent;
+/**
+ * Byzantine faults and their detection (issue 15; observe/digest.ts, scenario/byzantine*.ts):
+ * - `digestMismatch`: `server` applied txn `zxid` and its data-tree digest differs from the digest
+ *   the leader carried with the txn (DataTree.compareDigest, ZOOKEEPER-3150; on by default,
+ *   `zookeeper.digest.enabled`). 3.8 logs it and adds one to ServerMetrics
+ *   DIGEST_MISMATCHES_COUNT (`digest_mismatches_count`); it repairs nothing. `expected` is the
+ *   carried digest, `actual` the server's own; both are the model's 32-bit digests.
+ * - `logChecksumFailed`: `server`'s txn log failed its Adler32 check while loading at start-up
+ *   (FileTxnLog.FileTxnIterator.next: "CRC check failed"): the process exits instead of starting.
+ * - `quarantined` / `readmitted`: an operator's automation (not ZooKeeper) removed `server` by
+ *   reconfig after a mismatch it saw in the digests it polls (the admin `hash` command), and
+ *   later re-added it once restored from a peer's snapshot.
+ */
+export type ByzantineEvent =
+  | { readonly type: 'digestMismatch'; readonly atUs: number; readonly server: ServerId; readonly zxid: Zxid; readonly expected: number; readonly actual: number }
+  | { readonly type: 'logChecksumFailed'; readonly atUs: number; readonly server: ServerId; readonly zxid: Zxid }
+  | { readonly type: 'quarantined'; readonly atUs: number; readonly server: ServerId; readonly zxid: Zxid }
+  | { readonly type: 'readmitted'; readonly atUs: number; readonly server: ServerId };
+
+export type TrialEvent = FaultEvent | PeerTrialEvent | ClusterEvent | ClientEvent | ViolationEvent | ReconfigEvent | BackupEvent | ByzantineEvent;
 
 export type TrialEventType = TrialEvent['type'];

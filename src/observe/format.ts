@@ -1,4 +1,4 @@
-import { formatMembers, formatSecondsFixed, type FaultEvent, type ServerId, type TrialEvent } from '../model/index.js';
+import { formatMembers, formatSecondsFixed, formatZxid, type FaultEvent, type ServerId, type TrialEvent } from '../model/index.js';
 
 /** Who a timeline line is about: a server, the fault injector, or the ensemble as a whole. */
 export type TimelineWho = ServerId | 'fault' | 'cluster';
@@ -62,7 +62,7 @@ export function formatEvent(e: TrialEvent): TimelineLine | null {
       // a fault's own line tells a kill or a crash; an exit the process chose, or an operator's stop (a plan step), has no other line
       return e.how.startsWith('exited') || e.how.startsWith('stopped') ? { who: e.server, kind: 'exit', what: `process ${e.how}` } : null;
     case 'reconfigProposed':
-      return { who: e.server, kind: 'reconfig', what: `proposed reconfig to ${formatMembers(e.members)} (zxid 0x${e.zxid.toString(16)})` };
+      return { who: e.server, kind: 'reconfig', what: `proposed reconfig to ${formatMembers(e.members)} (zxid ${formatZxid(e.zxid)})` };
     case 'reconfigRefused':
       return { who: e.server ?? 'cluster', kind: 'reconfig', what: `reconfig to ${formatMembers(e.members)} refused: ${e.reason}` };
     case 'reconfigCommitted':
@@ -73,6 +73,14 @@ export function formatEvent(e: TrialEvent): TimelineLine | null {
     case 'restoreStarted':
     case 'restoreDone':
       return { who: 'cluster', kind: 'backup', what: backupText(e) };
+    case 'digestMismatch':
+      return { who: e.server, kind: 'digest', what: `digest mismatch applying zxid 0x${e.zxid.toString(16)}: carried ${hex32(e.expected)}, own tree ${hex32(e.actual)} (logged and counted, not repaired)` };
+    case 'logChecksumFailed':
+      return { who: e.server, kind: 'exit', what: `txn log failed its Adler32 check at zxid 0x${e.zxid.toString(16)} while loading: CRC check failed, the server does not start` };
+    case 'quarantined':
+      return { who: e.server, kind: 'quarantine', what: `quarantined by the operator's automation (digest mismatch at zxid 0x${e.zxid.toString(16)}): removed by reconfig, disk to be restored from a peer's snapshot` };
+    case 'readmitted':
+      return { who: e.server, kind: 'quarantine', what: 'restored from a peer\'s snapshot and re-added by reconfig' };
     case 'writeCommitted':
     case 'writeFailed':
     case 'readServed':
@@ -82,18 +90,20 @@ export function formatEvent(e: TrialEvent): TimelineLine | null {
   }
 }
 
+const hex32 = (n: number): string => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
+
 /** The backup process's events (model/backup.ts BackupEvent) in words: the RPO and RTO of a restore. */
 function backupText(e: TrialEvent & { type: 'dataLost' | 'restoreStarted' | 'restoreDone' }): string {
   const at = (us: number | null): string => (us === null ? 'never' : `${formatSecondsFixed(us, 3)}s`);
   switch (e.type) {
     case 'dataLost': {
       const span = e.ackedLost === 0 ? '' : `, acknowledged ${at(e.firstLostAckUs)}–${at(e.lastLostAckUs)}`;
-      return `no voter holds the data: total loss; backup holds zxid 0x${e.restorableZxid.toString(16)} (last shipped ${at(e.lastShippedUs)}): ${e.ackedLost} acknowledged writes lost (RPO)${span}, ${e.committedLost} committed txns in all`;
+      return `no voter holds the data: total loss; backup holds zxid ${formatZxid(e.restorableZxid)} (last shipped ${at(e.lastShippedUs)}): ${e.ackedLost} acknowledged writes lost (RPO)${span}, ${e.committedLost} committed txns in all`;
     }
     case 'restoreStarted':
     {
       const waiting = e.awaitingHosts.length === 0 ? 'servers start' : `servers start as their hosts are up (${e.awaitingHosts.join(', ')} still down)`;
-      return `restore from backup: ${waiting} with zxid 0x${e.restoredZxid.toString(16)} (${e.snapshotTxns} txns in the snapshot, ${e.logTxns} shipped after it, ${(e.bytes / (1024 * 1024)).toFixed(1)} MB fetched) after detect ${seconds(e.detectUs)}, decide ${seconds(e.decideUs)}, fetch ${seconds(e.fetchUs)}`;
+      return `restore from backup: ${waiting} with zxid ${formatZxid(e.restoredZxid)} (${e.snapshotTxns} txns in the snapshot, ${e.logTxns} shipped after it, ${(e.bytes / (1024 * 1024)).toFixed(1)} MB fetched) after detect ${seconds(e.detectUs)}, decide ${seconds(e.decideUs)}, fetch ${seconds(e.fetchUs)}`;
     }
     case 'restoreDone':
       return `restored: writes accepted again ${seconds(e.rtoUs)} after the loss (RTO)`;

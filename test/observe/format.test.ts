@@ -50,6 +50,10 @@ const ONE_OF_EACH: Record<TrialEventType, TrialEvent> = {
   dataLost: { type: 'dataLost', atUs: 600 * S, lastSnapshotUs: null, lastShippedUs: 300 * S, restorableZxid: 0x100000020, committedLost: 40, ackedLost: 38, firstLostAckUs: 300_010_000, lastLostAckUs: 599_990_000 },
   restoreStarted: { type: 'restoreStarted', atUs: 900 * S, lossUs: 600 * S, detectUs: 60 * S, decideUs: 200 * S, fetchUs: 40 * S, bytes: 20 * 1024 * 1024, snapshotTxns: 0, logTxns: 32, restoredZxid: 0x100000020, awaitingHosts: [2, 3] },
   restoreDone: { type: 'restoreDone', atUs: 901 * S, lossUs: 600 * S, rtoUs: 301 * S },
+  digestMismatch: { type: 'digestMismatch', atUs: 16, server: 2, zxid: 0x100000007, expected: 0xdeadbeef, actual: 0x1234 },
+  logChecksumFailed: { type: 'logChecksumFailed', atUs: 17, server: 2, zxid: 0x100000007 },
+  quarantined: { type: 'quarantined', atUs: 18, server: 2, zxid: 0x100000007 },
+  readmitted: { type: 'readmitted', atUs: 19, server: 2 },
 };
 
 describe('formatEvent', () => {
@@ -93,6 +97,14 @@ describe('formatEvent', () => {
         what: 'restore from backup: servers start as their hosts are up (2, 3 still down) with zxid 0x100000020 (0 txns in the snapshot, 32 shipped after it, 20.0 MB fetched) after detect 60.000s, decide 200.000s, fetch 40.000s',
       },
       restoreDone: { who: 'cluster', kind: 'backup', what: 'restored: writes accepted again 301.000s after the loss (RTO)' },
+      digestMismatch: { who: 2, kind: 'digest', what: 'digest mismatch applying zxid 0x100000007: carried 0xdeadbeef, own tree 0x00001234 (logged and counted, not repaired)' },
+      logChecksumFailed: { who: 2, kind: 'exit', what: 'txn log failed its Adler32 check at zxid 0x100000007 while loading: CRC check failed, the server does not start' },
+      quarantined: {
+        who: 2,
+        kind: 'quarantine',
+        what: "quarantined by the operator's automation (digest mismatch at zxid 0x100000007): removed by reconfig, disk to be restored from a peer's snapshot",
+      },
+      readmitted: { who: 2, kind: 'quarantine', what: "restored from a peer's snapshot and re-added by reconfig" },
     });
   });
 
