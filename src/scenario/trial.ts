@@ -52,6 +52,7 @@ export class Trial {
   /** how many of the recorder's events `onEvent` has been given */
   private eventsHandedOver = 0;
   private statusDirty = true;
+  private started = false;
   private readonly opts: TrialOptions;
 
   constructor(given: TrialOptions) {
@@ -168,31 +169,31 @@ export class Trial {
   }
 
   run(): TrialResult {
+    this.advanceTo(this.opts.durationUs);
+    this.meter.finish(this.opts.durationUs);
+    if (this.onEvent !== null) this.handOverEvents(this.onEvent);
+    return {
+      seed: String(this.opts.seed), topology: this.opts.topology.name, durationUs: this.opts.durationUs,
+      faults: this.opts.faults.map((_, i) => this.faults.text(i)),
+      recorder: this.recorder, meter: this.meter, safety: this.safety,
+      clients: this.workload?.view() ?? null,
+      quorumRule: this.opts.quorumRule ?? 'majority', unsafe: [...(this.opts.unsafe ?? [])],
+      events: this.sim.eventsProcessed, messages: this.net.messagesSent, durable: this.durable,
+      ...(this.backup ? { backup: this.backup.losses } : {}),
+      ...this.plans.report(this.opts.durationUs),
+    };
+  }
+
+  /** run() in steps, for a caller that drives the clock (the playground): every kernel event up to `untilUs` (µs, ≤ durationUs, not before now); the first call starts the servers, clients and plans. */
+  advanceTo(untilUs: number): void {
+    if (this.started) return this.sim.runUntil(untilUs, (ev) => this.dispatch(ev));
+    this.started = true;
     this.startServers(this.opts.topology.servers.map((s) => s.id).filter((id) => !this.faults.heldAtStart.has(id)));
     this.workload?.start();
     this.plans.start();
     this.refreshStatus();
     if (this.onEvent !== null) this.handOverEvents(this.onEvent);
-    this.sim.runUntil(this.opts.durationUs, (ev) => this.dispatch(ev));
-    this.meter.finish(this.opts.durationUs);
-    if (this.onEvent !== null) this.handOverEvents(this.onEvent);
-    return {
-      seed: String(this.opts.seed),
-      topology: this.opts.topology.name,
-      durationUs: this.opts.durationUs,
-      faults: this.opts.faults.map((_, i) => this.faults.text(i)),
-      recorder: this.recorder,
-      meter: this.meter,
-      safety: this.safety,
-      clients: this.workload?.view() ?? null,
-      quorumRule: this.opts.quorumRule ?? 'majority',
-      unsafe: [...(this.opts.unsafe ?? [])],
-      events: this.sim.eventsProcessed,
-      messages: this.net.messagesSent,
-      durable: this.durable,
-      ...(this.backup ? { backup: this.backup.losses } : {}),
-      ...this.plans.report(this.opts.durationUs),
-    };
+    this.sim.runUntil(untilUs, (ev) => this.dispatch(ev));
   }
 
   private dispatch(ev: SimEvent): void {
