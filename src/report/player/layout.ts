@@ -1,0 +1,86 @@
+// report/player/layout — where the player and the playground draw each server (pure, no DOM).
+
+/** A server as the picture needs it: its id, where it runs, and whether it votes. */
+export interface LayoutServer {
+  readonly id: number;
+  readonly zone: string;
+  readonly region: string;
+  /** false for an observer (drawn with a dashed outline) */
+  readonly voter: boolean;
+}
+
+/** A labelled rectangle in SVG user units (px at scale 1). */
+export interface LayoutBox {
+  readonly label: string;
+  readonly x: number;
+  readonly y: number;
+  readonly w: number;
+  readonly h: number;
+}
+
+export interface PlacedServer extends LayoutServer {
+  /** centre, SVG user units */
+  readonly x: number;
+  readonly y: number;
+}
+
+/** Regions side by side, their zones side by side inside, servers in a grid inside each zone. */
+export interface ClusterLayout {
+  readonly width: number;
+  readonly height: number;
+  readonly radius: number;
+  readonly regions: readonly LayoutBox[];
+  readonly zones: readonly LayoutBox[];
+  readonly servers: readonly PlacedServer[];
+}
+
+const RADIUS = 26;
+const CELL = 84;
+const PAD = 14;
+const HEADER = 24;
+const COLUMNS_MAX = 3;
+
+/** Groups in order of first appearance (topology order), never object-key order. */
+function groupBy<T>(items: readonly T[], key: (t: T) => string): [string, T[]][] {
+  const groups = new Map<string, T[]>();
+  for (const it of items) {
+    const k = key(it);
+    const g = groups.get(k);
+    if (g) g.push(it);
+    else groups.set(k, [it]);
+  }
+  return [...groups.entries()];
+}
+
+/**
+ * Places `servers` (topology order): each region a box, its zones boxes inside in a row, each zone
+ * a grid of up to three columns. Deterministic: the same servers give the same picture.
+ */
+export function layoutCluster(servers: readonly LayoutServer[]): ClusterLayout {
+  const regions: LayoutBox[] = [];
+  const zones: LayoutBox[] = [];
+  const placed: PlacedServer[] = [];
+  const byRegion = groupBy(servers, (s) => s.region);
+  const rowsMax = Math.max(1, ...byRegion.flatMap(([, rs]) => groupBy(rs, (s) => s.zone).map(([, zs]) => Math.ceil(zs.length / Math.min(COLUMNS_MAX, zs.length)))));
+  const zoneH = HEADER + rowsMax * CELL + PAD;
+  const regionH = HEADER + zoneH + PAD;
+  let x = PAD;
+  for (const [region, inRegion] of byRegion) {
+    const regionX = x;
+    x += PAD;
+    for (const [zone, inZone] of groupBy(inRegion, (s) => s.zone)) {
+      const cols = Math.min(COLUMNS_MAX, inZone.length);
+      const zoneW = Math.max(cols * CELL, 110) + 2 * PAD;
+      const zoneY = PAD + HEADER;
+      zones.push({ label: zone, x, y: zoneY, w: zoneW, h: zoneH });
+      const gridX = x + (zoneW - cols * CELL) / 2;
+      inZone.forEach((s, i) => {
+        placed.push({ ...s, x: gridX + (i % cols) * CELL + CELL / 2, y: zoneY + HEADER + Math.floor(i / cols) * CELL + CELL / 2 });
+      });
+      x += zoneW + PAD;
+    }
+    regions.push({ label: region, x: regionX, y: PAD, w: x - regionX, h: regionH });
+    x += PAD;
+  }
+  return { width: x, height: regionH + 2 * PAD, radius: RADIUS, regions, zones, servers: placed };
+}
