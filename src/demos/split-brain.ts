@@ -2,6 +2,7 @@
 // makes it impossible; an isolated old leader is briefly LEADING but cannot commit.
 import { US_PER_S, usToMs } from '../core/index.js';
 import { formatDurationUs } from '../model/duration.js';
+import { formatZxid } from '../model/zxid.js';
 import type { AvailabilityDocument } from '../montecarlo/index.js';
 import { DEFAULT_SESSION_TIMEOUT_US, Trial, type TraceRecord, type TrialOptions } from '../scenario/index.js';
 import type { Topology } from '../model/index.js';
@@ -138,7 +139,7 @@ export interface PartitionSide {
 }
 
 export function formatZxidShort(z: number): string {
-  return `${epochOf(z)}:${(z % 2 ** 32).toString(16)}`;
+  return formatZxid(z);
 }
 
 /** The first position where two servers' histories disagree (each pair of servers compared in id order). */

@@ -19,7 +19,13 @@ export function counterOf(zxid: Zxid): number {
   return zxid % TWO_32;
 }
 
-/** "e:c" in hex like ZooKeeper logs print it (0x100000003 → "1:3"). */
+/**
+ * A zxid as ZooKeeper prints it: `0x` + Long.toHexString(zxid) (server/util/ZxidUtils.java
+ * zxidToString, and the `0x%x` of its logs, e.g. Learner.syncWithLeader "Getting a diff from the
+ * leader 0x100000005"): makeZxid(1, 5) → "0x100000005", 0 → "0x0". A negative value (ZooKeeper's
+ * -1 "no zxid") prints as the 64-bit two's complement, as Long.toHexString does.
+ */
 export function formatZxid(zxid: Zxid): string {
-  return `${epochOf(zxid).toString(16)}:${counterOf(zxid).toString(16)}`;
+  if (zxid < 0) return `0x${BigInt.asUintN(64, BigInt(zxid)).toString(16)}`;
+  return `0x${zxid.toString(16)}`;
 }

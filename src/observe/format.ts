@@ -171,6 +171,12 @@ function appliedText(e: FaultEvent & { type: 'faultApplied' }): string {
       return 'reconfig submitted to the leader';
     case 'maintenance started':
       return 'rolling maintenance round started: every server restarted in turn, each gated on health';
+    case 'vote inflated':
+      return `server ${e.target} turned Byzantine: its election votes claim more than its log holds`;
+    case 'ack unlogged':
+      return `server ${e.target} turned Byzantine: its fsyncs write nothing, yet it ACKs`;
+    case 'txn flipped':
+      return `server ${e.target}'s newest txn on disk flipped (seen at its next start)`;
   }
 }
 
@@ -192,6 +198,8 @@ function repairedText(e: FaultEvent & { type: 'faultRepaired' }): string {
       return `server ${e.target} disk back to normal`;
     case 'maintenance done':
       return 'rolling maintenance round over';
+    case 'honest again':
+      return `server ${e.target} honest again (what it did stays done)`;
   }
 }
 

@@ -1,4 +1,4 @@
-// Availabilities and spans of years for reading: used by montecarlo/ (warnings) and report/ (tables).
+// Availabilities, durations and spans of years for reading: used by montecarlo/ (warnings) and report/ (tables).
 
 /**
  * An availability for reading: enough digits for two significant digits of the unavailability
@@ -25,12 +25,50 @@ export function formatAvailabilityInterval(ci: readonly number[], episodes: numb
   return `${formatAvailability(lo)} – ${formatAvailability(hi)}`;
 }
 
-/** "40y", "12d", "1.5h", "3.6s": a span of years for a sentence. */
+/** A span of years for a sentence, as formatDuration writes it: 40 → "40 y", 0.033 → "12 d", 1e-7 → "3.16 s". */
 export function formatYears(y: number): string {
-  if (y >= 1) return `${Number(y.toPrecision(4))}y`;
-  const days = y * 365;
-  if (days >= 1) return `${Number(days.toPrecision(4))}d`;
-  const hours = days * 24;
-  if (hours >= 1) return `${Number(hours.toPrecision(3))}h`;
-  return `${Number((hours * 3600).toPrecision(3))}s`;
+  return formatDuration(y * US_PER_YEAR);
+}
+
+/** µs in a year of 365 days (model/duration.ts parses `1y` so too). */
+const US_PER_YEAR = 31_536_000_000_000;
+
+/** The units a person reads a duration in, smallest first (µs per unit). */
+const HUMAN_UNITS: readonly (readonly [string, number])[] = [
+  ['ms', 1_000],
+  ['s', 1_000_000],
+  ['min', 60_000_000],
+  ['h', 3_600_000_000],
+  ['d', 86_400_000_000],
+  ['y', 31_536_000_000_000],
+];
+
+/**
+ * A duration for people, auto-scaled, three significant digits: 250 → `0.25 ms`, 12_345_678 →
+ * `12.3 s`, 90_000_000 → `1.5 min`, 2_081_000_000_000 → `24.1 d` (never `34683.3m`); ≥ 365 d in
+ * years (a year is 365 days, as in parseDurationUs). Rounding never shows a unit's limit
+ * (59.99 s → `1 min`, not `60 s`). 0 → `0 s`; NaN → `–`; ±Infinity → `∞`. For reading only:
+ * flags and files take formatDurationUs's exact form.
+ */
+export function formatDuration(us: number): string {
+  if (Number.isNaN(us)) return '–';
+  if (us < 0) return `-${formatDuration(-us)}`;
+  if (us === Infinity) return '∞';
+  if (us === 0) return '0 s';
+  let i = 0;
+  while (i + 1 < HUMAN_UNITS.length && us >= (HUMAN_UNITS[i + 1]?.[1] ?? Infinity)) i += 1;
+  let [unit, size] = HUMAN_UNITS[i] ?? ['ms', 1_000];
+  let value = Number((us / size).toPrecision(3));
+  const next = HUMAN_UNITS[i + 1];
+  if (next !== undefined && value * size >= next[1]) {
+    // Rounded up to the next unit's size (59.96 s → 60.0 s): say it in that unit, from the rounded value.
+    value = Number(((value * size) / next[1]).toPrecision(3));
+    [unit, size] = next;
+  }
+  return `${value} ${unit}`;
+}
+
+/** formatDuration of a JSON-contract value in ms (null → `–`). */
+export function formatDurationMs(ms: number | null): string {
+  return ms === null ? '–' : formatDuration(ms * 1000);
 }

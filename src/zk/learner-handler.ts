@@ -3,7 +3,7 @@
  * Leader.lead() that act per learner — the accept backlog before LearnerCnxAcceptor starts, and
  * the ACK watchdog (LearnerHandler.SyncLimitCheck). Used by zk/leader.ts.
  */
-import type { QuorumPacket, ServerId } from '../model/index.js';
+import { formatZxid, type QuorumPacket, type ServerId } from '../model/index.js';
 import type { PeerContext } from './context.js';
 
 export const handlerTimer = (connId: number): string => `lh.${connId}`;
@@ -97,7 +97,7 @@ export function checkAckWatchdog(ctx: PeerContext, h: Handler, tickOriginUs: num
   h.watchdogArmed = false;
   const oldest = h.unacked[0];
   if (oldest && ctx.nowUs - oldest.sentUs >= ctx.config.syncLimit * ctx.config.tickTimeUs) {
-    return `transaction timeout: proposal ${oldest.zxid.toString(16)} unacked for syncLimit×tickTime`;
+    return `transaction timeout: proposal ${formatZxid(oldest.zxid)} unacked for syncLimit×tickTime`;
   }
   armAckWatchdog(ctx, h, tickOriginUs);
   return null;

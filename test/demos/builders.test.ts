@@ -127,7 +127,7 @@ describe('demo builders (pure)', () => {
       [2, [e + 1, e + 2, 2 * e + 1]],
       [3, [e + 1, e + 2, e + 3]],
     ]);
-    expect(firstDivergence(logs)).toEqual({ index: 2, a: { node: 1, zxid: '2:1' }, b: { node: 3, zxid: '1:3' } });
+    expect(firstDivergence(logs)).toEqual({ index: 2, a: { node: 1, zxid: '0x200000001' }, b: { node: 3, zxid: '0x100000003' } });
     expect(firstDivergence(new Map([[1, [e + 1]], [2, [e + 1, e + 2]]]))).toBeNull();
   });
 

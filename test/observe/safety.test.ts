@@ -117,7 +117,7 @@ describe('SafetyChecker: UniqueZxid (one txn per zxid)', () => {
     // disagrees, so PrefixConsistency fires with it; UniqueZxid is what names the zxid.
     const s = agreed().deliver(3, 1, 1, 11).deliver(3, 1, 2, 99);
     expect(s.fired()).toEqual({ UniqueZxid: 1, PrefixConsistency: 1 });
-    expect(s.details('UniqueZxid')).toEqual(['zxid 1:2 carries write 12 and write 99']);
+    expect(s.details('UniqueZxid')).toEqual(['zxid 0x100000002 carries write 12 and write 99']);
   });
 
   it('does not fire when a different zxid disagrees (PrefixConsistency alone), nor when the write matches', () => {
@@ -130,7 +130,7 @@ describe('SafetyChecker: TotalOrder (zxids strictly increase along the history)'
   it('fires when a new position holds a zxid below the one before it', () => {
     const s = agreed().deliver(1, 1, 0, 10); // position 3: 1:0, a zxid nobody used, after 1:3
     expect(s.fired()).toEqual({ TotalOrder: 1 });
-    expect(s.details('TotalOrder')).toEqual(['position 3 holds zxid 1:0 after 1:3']);
+    expect(s.details('TotalOrder')).toEqual(['position 3 holds zxid 0x100000000 after 0x100000003']);
   });
 
   it('fires when an older epoch follows a newer one, and when a zxid repeats', () => {
