@@ -6,6 +6,7 @@ import { parseExperiment } from '../config/experiment.js';
 import type { Experiment } from '../model/experiment.js';
 import type { Topology } from '../model/index.js';
 import { UserError } from './errors.js';
+import { isZooCfg, zooCfgTopology } from './zoocfg.js';
 
 // ---------------------------------------------------------------------------------------------
 // Printing
@@ -162,9 +163,11 @@ export function wrongKindHint(text: string, file: string, expected: FileKind): s
   return null;
 }
 
-/** Load and validate a topology file; every problem is reported before exiting with 2. */
+/** Load and validate a topology file (or a zoo.cfg: cli/zoocfg.ts); every problem is reported before exiting with 2. */
 export function loadTopology(file: string): Topology {
   const text = readText(file, 'topology');
+  // a ZooKeeper zoo.cfg (or dynamic file) is read as zksim import reads it, every server in one zone
+  if (isZooCfg(file, text)) return zooCfgTopology(file, text);
   const parsed = parseTopology(text, file);
   if (!parsed.ok) throw new UserError(wrongKindHint(text, file, 'topology') ?? parsed.errors.map(formatConfigError).join('\n'));
   return parsed.topology;

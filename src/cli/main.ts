@@ -14,6 +14,7 @@ import { registerCheck } from './commands/check.js';
 import { registerDemo } from './commands/demo.js';
 import { registerPlan } from './commands/plan.js';
 import { registerDr } from './commands/dr.js';
+import { registerImport } from './commands/import.js';
 
 /** Every command is declared here; each lives in commands/<name>.ts. */
 function program(): Command {
@@ -41,6 +42,7 @@ function program(): Command {
   registerDemo(p);
   registerPlan(p);
   registerDr(p);
+  registerImport(p);
   return p;
 }
 
