@@ -31,6 +31,7 @@ import {
   type StudyOptions,
 } from '../montecarlo/index.js';
 import { availabilityTable } from '../report/table.js';
+import { formatDuration } from '../stats/format.js';
 import { EXIT, ExitError, UserError } from './errors.js';
 import { checkDirectory, checkWritable, escapeControl, exitNow, packageVersion, print, printError, loadExperiment, readText, setInterruptHandler, shippedFile, writeFileAtomic } from './io.js';
 import { collect, durationOption, positiveInt, precisionOption, seedOption, shardOption, workerCount } from './options.js';
@@ -338,7 +339,7 @@ function progressBar(): { update: (p: Progress) => void; done: () => void } {
       last = now;
       const width = 30;
       const filled = p.total > 0 ? Math.round((width * p.done) / p.total) : width;
-      const eta = p.etaSec === null ? '?' : formatDurationUs(Math.round(p.etaSec) * 1_000_000);
+      const eta = p.etaSec === null ? '?' : formatDuration(Math.round(p.etaSec) * 1_000_000);
       const line = `${p.topology} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.done}/${p.total} trials, ${p.trialsPerSec.toFixed(1)}/s, ETA ${eta}`;
       process.stderr.write(`\r${escapeControl(line)}\x1b[K`);
       drawn = true;

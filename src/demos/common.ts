@@ -8,6 +8,7 @@ import type { Experiment } from '../model/experiment.js';
 import type { FaultSpec, Topology } from '../model/index.js';
 import type { AvailabilityDocument, ResultRow, StudyConfig, StudyOptions } from '../montecarlo/index.js';
 import { MIN_EPISODES, Z95 } from '../stats/index.js';
+import { formatDurationMs } from '../stats/format.js';
 import { parseFault } from '../config/faults.js';
 import { RUN_CLIENT_EVENT_LIMIT } from '../config/limits.js';
 import { runTrial, type WorkloadSpec } from '../scenario/index.js';
@@ -114,6 +115,11 @@ export function getStudy(studies: ReadonlyMap<string, AvailabilityDocument>, nam
 /** A JSON-contract time (ms) as seconds with milliseconds: 12.345 s. */
 export function secs(ms: number): string {
   return `${formatSecondsFixed(msToUs(ms), 3)} s`;
+}
+
+/** A JSON-contract duration (ms), auto-scaled as every duration a person reads (stats/format.ts): 412 ms, 12.3 s, 4.5 min. */
+export function span(ms: number): string {
+  return formatDurationMs(ms);
 }
 
 /** A JSON-contract time (ms) as seconds, one decimal: 12.3 s. */

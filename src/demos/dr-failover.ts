@@ -16,6 +16,7 @@ import { runDrDrill, type AsyncReplica, type DrOutcome } from '../scenario/dr.js
 import { PLAN_STEP_KINDS } from '../scenario/plan-kinds.js';
 import type { WorkloadSpec } from '../scenario/index.js';
 import { quantiles, sortedCopy, wilsonInterval } from '../stats/index.js';
+import { formatDuration } from '../stats/format.js';
 import { fault, narrate, secs, type Demo, type DemoInputs, type DemoOutput } from './common.js';
 
 export const LOSS_AT_US = 60 * US_PER_S;
@@ -81,7 +82,7 @@ export function rtoOverDelays(d: Drill, seed: string, draws: number): number[] {
 }
 
 const at = (us: number | null): string => (us === null ? 'never' : secs(usToMs(us)));
-const mins = (us: number | null): string => (us === null ? 'n/a' : `${(us / 60e6).toFixed(1)} min`);
+const mins = (us: number | null): string => (us === null ? 'n/a' : formatDuration(us));
 
 function row(d: Drill): string[] {
   const o = d.outcome;

@@ -2,7 +2,7 @@
 import { planComparison, planTimeline } from '../report/charts/plan.js';
 import type { Table } from '../report/html/index.js';
 import type { PlanStudyJson } from '../report/plan-json.js';
-import { narrate, secs, type Demo, type DemoInputs, type DemoOutput } from './common.js';
+import { narrate, secs, span, type Demo, type DemoInputs, type DemoOutput } from './common.js';
 import { brief, loadPlans, pct, planDocument, planStudies, WRITES_PER_SEC } from './plan-common.js';
 
 export const TOPOLOGY = 'n5-3az';
@@ -17,7 +17,7 @@ function tables(quiet: readonly PlanStudyJson[], failing: readonly PlanStudyJson
     {
       caption: `Each plan once on ${TOPOLOGY}, nothing else failing, ${WRITES_PER_SEC} writes/s`,
       columns: ['plan', 'took', 'no writes', 'no spare tolerance', 'quorum lost', 'writes failed', 'elections', 'leaders'],
-      rows: quiet.map((s) => [s.plan, secs(s.first.endMs - s.first.startMs), secs(s.first.writeDownMs), secs(s.first.noSpareMs), s.first.quorumLost ? `yes, ${secs(s.first.quorumLostMs)}` : 'no', String(s.first.writesFailed), `${s.first.elections}${s.first.handOffs > 0 ? ` (+${s.first.handOffs} reconfig hand-off, no FLE)` : ''}`, s.first.leaders.join(' → ')]),
+      rows: quiet.map((s) => [s.plan, span(s.first.endMs - s.first.startMs), span(s.first.writeDownMs), span(s.first.noSpareMs), s.first.quorumLost ? `yes, ${span(s.first.quorumLostMs)}` : 'no', String(s.first.writesFailed), `${s.first.elections}${s.first.handOffs > 0 ? ` (+${s.first.handOffs} reconfig hand-off, no FLE)` : ''}`, s.first.leaders.join(' → ')]),
       numeric: [false, true, true, true, false, true, true, false],
     },
     {

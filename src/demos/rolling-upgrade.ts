@@ -2,7 +2,7 @@
 import { planComparison, planTimeline } from '../report/charts/plan.js';
 import type { Table } from '../report/html/index.js';
 import type { PlanStudyJson } from '../report/plan-json.js';
-import { narrate, plural, secs, type Demo, type DemoInputs, type DemoOutput } from './common.js';
+import { narrate, plural, secs, span, type Demo, type DemoInputs, type DemoOutput } from './common.js';
 import { brief, loadPlans, pct, planDocument, planStudies, WRITES_PER_SEC, type TopologyStudies } from './plan-common.js';
 
 export const TOPOLOGIES: readonly string[] = ['n3-3az', 'n5-3az'];
@@ -18,7 +18,7 @@ function tables(all: readonly TopologyStudies[]): Table[] {
     caption: `Each plan once, nothing else failing, ${WRITES_PER_SEC} writes/s`,
     columns: ['topology', 'plan', 'elections', 'leaders', 'no writes', 'no spare tolerance', 'writes failed', 'took'],
     rows: all.flatMap((t) =>
-      t.quiet.map((s) => [t.topology, s.plan, String(s.first.elections), s.first.leaders.join(' → '), secs(s.first.writeDownMs), secs(s.first.noSpareMs), String(s.first.writesFailed), secs(s.first.endMs - s.first.startMs)]),
+      t.quiet.map((s) => [t.topology, s.plan, String(s.first.elections), s.first.leaders.join(' → '), span(s.first.writeDownMs), span(s.first.noSpareMs), String(s.first.writesFailed), span(s.first.endMs - s.first.startMs)]),
     ),
     numeric: [false, false, true, false, true, true, true, true],
   };

@@ -20,6 +20,7 @@ import {
   sci,
   secs,
   secs1,
+  span,
   unavailableWithin,
   type Demo,
   type DemoInputs,
@@ -278,7 +279,7 @@ function build(inputs: DemoInputs, docs: ReadonlyMap<string, AvailabilityDocumen
     splitTable('Three zones: every split', three),
     `Runs. n5-2az (3+2) with az1 (${n52a1.serversLost} voters) down: ${n52a1.availableBeforeHeal ? 'writes came back' : 'no writes'} for the whole outage ` +
       `(${secs(n52a1.unavailableDuringMs)} of ${secs(usToMs(OUTAGE_FOR_US))} unavailable); with az2 (${n52a2.serversLost} voters) down it ${n52a2.availableBeforeHeal ? 'kept a quorum' : 'lost writes too'} ` +
-      `(${secs(n52a2.unavailableDuringMs)} unavailable${n52a2.leaderLost ? `, the leader server ${n52a2.leaderAtOutage ?? '?'} being in az2` : ''}). n5-3az (2+2+1) ${n53.every((s) => s.availableBeforeHeal) ? 'took writes again during every one-zone outage' : `lost writes until the zone returned on losing ${n53.filter((s) => !s.availableBeforeHeal).map((s) => s.zone).join(', ')}`}: at worst ${secs(n53Worst.unavailableDuringMs)} without writes ` +
+      `(${span(n52a2.unavailableDuringMs)} unavailable${n52a2.leaderLost ? `, the leader server ${n52a2.leaderAtOutage ?? '?'} being in az2` : ''}). n5-3az (2+2+1) ${n53.every((s) => s.availableBeforeHeal) ? 'took writes again during every one-zone outage' : `lost writes until the zone returned on losing ${n53.filter((s) => !s.availableBeforeHeal).map((s) => s.zone).join(', ')}`}: at worst ${span(n53Worst.unavailableDuringMs)} without writes ` +
       `(${n53Worst.zone}, where the leader server ${n53Worst.leaderAtOutage ?? '?'} was: followers notice a silent host only after the read timeout, syncLimit × tickTime, then elect).`,
     runTable,
     `Over a year of frequent zone outages (experiments/az-outage.yaml), n4-2az is write-unavailable ${sci(r42.writeUnavailability)} of the time ` +

@@ -1,4 +1,5 @@
 import { formatMembers, formatSecondsFixed, formatZxid, type FaultEvent, type ServerId, type TrialEvent } from '../model/index.js';
+import { formatDuration } from '../stats/format.js';
 
 /** Who a timeline line is about: a server, the fault injector, or the ensemble as a whole. */
 export type TimelineWho = ServerId | 'fault' | 'cluster';
@@ -33,7 +34,7 @@ export function formatEvent(e: TrialEvent): TimelineLine | null {
     case 'phase':
       return { who: e.server, kind: 'phase', what: `${e.state}: ${e.phase === 'SYNCHRONIZATION' ? 'synchronising' : e.phase.toLowerCase()}` };
     case 'notificationTimeout':
-      return { who: e.server, kind: 'backoff', what: `heard no votes: re-sent its vote, next wait ${formatSecondsFixed(e.nextWaitUs, 1)}s (round ${e.round})` };
+      return { who: e.server, kind: 'backoff', what: `heard no votes: re-sent its vote, next wait ${formatDuration(e.nextWaitUs)} (round ${e.round})` };
     case 'roleDecided': {
       const how = e.viaFinalizeWait ? 'after finalizeWait' : 'joined an established leader, no finalizeWait';
       const role = e.role === 'LEADING' ? 'LEADING' : `${e.role} server ${e.leader}`;
@@ -55,7 +56,7 @@ export function formatEvent(e: TrialEvent): TimelineLine | null {
     case 'writesUnavailable':
       return { who: 'cluster', kind: 'unavailable', what: `writes unavailable (${e.cause})` };
     case 'writesAvailable':
-      return { who: 'cluster', kind: 'available', what: `writes available again (leader ${e.leader}) after ${seconds(e.downForUs)}` };
+      return { who: 'cluster', kind: 'available', what: `writes available again (leader ${e.leader}) after ${formatDuration(e.downForUs)}` };
     case 'stepDone':
       return { who: e.server, kind: 'step', what: stepText(e) };
     case 'processStopped':
@@ -103,16 +104,16 @@ function backupText(e: TrialEvent & { type: 'dataLost' | 'restoreStarted' | 'res
     case 'restoreStarted':
     {
       const waiting = e.awaitingHosts.length === 0 ? 'servers start' : `servers start as their hosts are up (${e.awaitingHosts.join(', ')} still down)`;
-      return `restore from backup: ${waiting} with zxid ${formatZxid(e.restoredZxid)} (${e.snapshotTxns} txns in the snapshot, ${e.logTxns} shipped after it, ${(e.bytes / (1024 * 1024)).toFixed(1)} MB fetched) after detect ${seconds(e.detectUs)}, decide ${seconds(e.decideUs)}, fetch ${seconds(e.fetchUs)}`;
+      return `restore from backup: ${waiting} with zxid ${formatZxid(e.restoredZxid)} (${e.snapshotTxns} txns in the snapshot, ${e.logTxns} shipped after it, ${(e.bytes / (1024 * 1024)).toFixed(1)} MB fetched) after detect ${formatDuration(e.detectUs)}, decide ${formatDuration(e.decideUs)}, fetch ${formatDuration(e.fetchUs)}`;
     }
     case 'restoreDone':
-      return `restored: writes accepted again ${seconds(e.rtoUs)} after the loss (RTO)`;
+      return `restored: writes accepted again ${formatDuration(e.rtoUs)} after the loss (RTO)`;
   }
 }
 
 /** A timed step in words (model/events.ts ProcessStep), with ZooKeeper's name for it. */
 function stepText(e: TrialEvent & { type: 'stepDone' }): string {
-  const took = `${(e.tookUs / 1000).toFixed(1)} ms`;
+  const took = formatDuration(e.tookUs);
   const mb = `${(e.bytes / (1024 * 1024)).toFixed(1)} MB`;
   switch (e.step) {
     case 'jvmStart':
@@ -201,9 +202,4 @@ function repairedText(e: FaultEvent & { type: 'faultRepaired' }): string {
     case 'honest again':
       return `server ${e.target} honest again (what it did stays done)`;
   }
-}
-
-/** µs → "12.345s", the timeline's precision. */
-function seconds(us: number): string {
-  return `${formatSecondsFixed(us, 3)}s`;
 }

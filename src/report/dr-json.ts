@@ -7,6 +7,7 @@ import { usToMs } from '../core/index.js';
 import type { PlanReport } from '../scenario/plan-runner.js';
 import type { DrOutcome } from '../scenario/dr.js';
 import { quantiles, sortedCopy, wilsonInterval } from '../stats/index.js';
+import { formatDurationMs } from '../stats/format.js';
 import { planRunJson, type PlanRunJson } from './plan-json.js';
 import { planRunText } from './plan-text.js';
 
@@ -118,7 +119,7 @@ export function drSummary(drills: readonly DrDrillJson[]): DrSummaryJson {
 }
 
 const s3 = (v: number | null): string => (v === null ? '—' : `${(v / 1000).toFixed(3)} s`);
-const min1 = (v: number | null, na = 'writes did not come back'): string => (v === null ? `n/a (${na})` : `${(v / 60_000).toFixed(1)} min (${(v / 1000).toFixed(1)} s)`);
+const min1 = (v: number | null, na = 'writes did not come back'): string => (v === null ? `n/a (${na})` : formatDurationMs(v));
 const pct = (x: { p: number; ci95: readonly [number, number] }): string => `${(100 * x.p).toFixed(1)}% [95% ${(100 * x.ci95[0]).toFixed(1)}–${(100 * x.ci95[1]).toFixed(1)}%]`;
 
 /** One drill in words: the runbook's timeline, then the numbers. */

@@ -3,13 +3,14 @@
  * it stopped and started, when each served again and when the gate held), then what the plan
  * cost; and the side-by-side table of plan studies (montecarlo/plan-study.ts).
  */
+import { formatDurationMs } from '../stats/format.js';
 import type { PlanDocument, PlanRunJson, SpreadJson } from './plan-json.js';
 
 const s3 = (ms: number): string => `${(ms / 1000).toFixed(3)}s`;
 const at = (ms: number | null): string => (ms === null ? '—' : s3(ms));
 
-/** Seconds with one decimal, for costs. */
-const s1 = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
+/** Costs are durations: auto-scaled (stats/format.ts). */
+const s1 = formatDurationMs;
 
 /** When the window ended, if not with the last step: the aftermath the costs include. */
 function aftermath(r: PlanRunJson): string | null {

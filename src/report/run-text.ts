@@ -1,6 +1,7 @@
 import { msToUs } from '../core/index.js';
 import { formatSecondsFixed, isInitialVoter, type Topology } from '../model/index.js';
 import { DOWNTIME_CAUSES, type DowntimeCause } from '../observe/index.js';
+import { formatDurationMs } from '../stats/format.js';
 import { backupLines } from './run-backup.js';
 import type { RunJson } from './run-json.js';
 
@@ -16,6 +17,9 @@ const CAUSE_WORDS: Record<DowntimeCause, string> = {
 function sec(msValue: number): string {
   return `${formatSecondsFixed(msToUs(msValue), 3)}s`;
 }
+
+/** A duration (ms, the JSON contract's unit), auto-scaled; instants stay in seconds (sec). */
+const dur = formatDurationMs;
 
 function who(w: number | string): string {
   return typeof w === 'number' ? `server ${w}` : w;
@@ -82,20 +86,20 @@ export function runText(run: RunJson): string {
   lines.push('Elections (first server LOOKING → leader established)');
   if (run.elections.length === 0) lines.push('  none');
   for (const e of run.elections) {
-    const phases = e.phasesMs === null ? '' : ` (electing ${sec(e.phasesMs.electing)}, discovery ${sec(e.phasesMs.discovery)}, sync ${sec(e.phasesMs.sync)})`;
-    const outcome = e.durationMs === null ? 'no leader established by the end' : `took ${sec(e.durationMs)} → server ${e.leader}, epoch ${e.epoch}${phases}`;
+    const phases = e.phasesMs === null ? '' : ` (electing ${dur(e.phasesMs.electing)}, discovery ${dur(e.phasesMs.discovery)}, sync ${dur(e.phasesMs.sync)})`;
+    const outcome = e.durationMs === null ? 'no leader established by the end' : `took ${dur(e.durationMs)} → server ${e.leader}, epoch ${e.epoch}${phases}`;
     lines.push(`  started ${sec(e.startedAtMs)}  ${outcome}`);
   }
   lines.push('');
   const causes = DOWNTIME_CAUSES.filter((c) => run.downtimeByCauseMs[c] > 0)
-    .map((c) => `${CAUSE_WORDS[c]} ${sec(run.downtimeByCauseMs[c])}`)
+    .map((c) => `${CAUSE_WORDS[c]} ${dur(run.downtimeByCauseMs[c])}`)
     .join(', ');
-  lines.push(`Without a write-available leader: ${sec(run.writeUnavailableMs)} of ${sec(run.durationMs)}${causes ? ` (${causes})` : ''}`);
-  lines.push(`Without a connected quorum of voters: ${sec(run.quorumUnavailableMs)}`);
+  lines.push(`Without a write-available leader: ${dur(run.writeUnavailableMs)} of ${dur(run.durationMs)}${causes ? ` (${causes})` : ''}`);
+  lines.push(`Without a connected quorum of voters: ${dur(run.quorumUnavailableMs)}`);
   if (run.writes && run.reads && run.sessions) {
     const w = run.writes;
     const l = w.latencyMs;
-    const f = (v: number | null): string => (v === null ? '-' : `${v.toFixed(2)} ms`);
+    const f = formatDurationMs;
     lines.push(`Writes: ${w.attempted} attempted, ${w.committed} committed, ${w.failed} failed (${w.timedOut} timed out); commit latency p50 ${f(l.p50)}, p90 ${f(l.p90)}, p99 ${f(l.p99)}, max ${f(l.max)}`);
     lines.push(`Reads: ${run.reads.served} served (${run.reads.stale} stale), ${run.reads.failed} failed; sessions: ${run.sessions.expired} expired, ${run.sessions.moved} moved server (timeout ${run.sessions.timeoutMs} ms)`);
   }

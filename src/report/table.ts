@@ -1,10 +1,9 @@
 import { formatFailureModel } from '../faults/index.js';
 import type { LatencySpecJson, TopologyJson } from '../config/topology-json.js';
 import type { AvailabilityDocument, ResultRow } from '../montecarlo/index.js';
-import { formatAvailability, formatAvailabilityInterval, formatYears } from '../stats/format.js';
+import { formatAvailability, formatAvailabilityInterval, formatDurationMs, formatYears } from '../stats/format.js';
 import { DOWNTIME_PROCESSES, type DowntimeProcess } from '../observe/index.js';
 import { MIN_EPISODES } from '../stats/index.js';
-import { MS_PER_S } from '../model/duration.js';
 import type { ExperimentProvenance } from '../model/experiment.js';
 import type { TopologyOverride } from '../model/topology.js';
 import { backupMeasures, backupNotes } from './table-backup.js';
@@ -281,14 +280,7 @@ function num(x: number): string {
   return x.toPrecision(2);
 }
 
-function ms(x: number | null): string {
-  if (x === null) return '–';
-  if (x >= 2 * 86_400_000) return `${(x / 86_400_000).toFixed(1)}d`;
-  if (x >= 2 * 3_600_000) return `${(x / 3_600_000).toFixed(1)}h`;
-  if (x >= 60_000) return `${(x / 60_000).toFixed(1)}m`;
-  if (x >= MS_PER_S) return `${(x / MS_PER_S).toFixed(1)}s`;
-  return `${x.toFixed(0)}ms`;
-}
+const ms = formatDurationMs;
 
 function years(y: number): string {
   return formatYears(y);
@@ -301,7 +293,7 @@ function mttql(r: ResultRow): string {
     return lo === undefined ? '– (none seen)' : `≥ ${formatYears(lo)} (95% lower bound, none seen)`;
   }
   const y = r.meanYearsToQuorumLoss;
-  const text = y >= 1 ? `${num(y)}y` : `${num(y * 365)}d`;
+  const text = formatYears(y);
   const untrusted = r.meanYearsToQuorumLossSource === 'simulated' && r.tooFewMttqlEvents ? UNTRUSTED : '';
   return `${text} (${r.meanYearsToQuorumLossSource})${untrusted}`;
 }

@@ -1,4 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
+import { formatDuration } from '../../stats/format.js';
 import { CHART_CONFIG, MAX_NINES, nines, percent, round, subtitle, type ChartMeta } from './common.js';
 
 /**
@@ -257,11 +258,9 @@ function stackedDowntime(
   };
 }
 
+/** Minutes (a year's downtime) auto-scaled as every duration is (stats/format.ts formatDuration). */
 function fmtMinutes(m: number): string {
-  if (!Number.isFinite(m)) return 'n/a';
-  if (m >= 100) return `${m.toFixed(0)} min`;
-  if (m >= 1) return `${m.toFixed(1)} min`;
-  return `${m.toPrecision(2)} min`;
+  return Number.isFinite(m) ? formatDuration(m * 60_000_000) : 'n/a';
 }
 
 /** One voter count's availability: simulated with its interval, and the closed form where one exists. */
