@@ -1,0 +1,148 @@
+/**
+ * `zksim alerts show | study | tune` (issue 15 §1): alert rules files (config/alerts.ts) printed
+ * as PromQL, evaluated over a Monte Carlo study's simulated years (montecarlo/alert-study*.ts),
+ * and one rule's threshold or `for:` swept into a detection-time vs false-pages curve.
+ */
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { parseAlertRules, type AlertRules } from '../../config/alerts.js';
+import { formatConfigError } from '../../config/index.js';
+import { isInitialVoter } from '../../model/topology.js';
+import type { Topology } from '../../model/index.js';
+import { runAlertStudy } from '../../montecarlo/alert-study-stats.js';
+import { runAlertTune, type TuneKnob } from '../../montecarlo/alert-study-tune.js';
+import { quietUpdateLatencyMs, type AlertStudyInput } from '../../montecarlo/alert-study.js';
+import { alertStudyText, rulesText, tuneText } from '../../report/alerts-text.js';
+import { UserError } from '../errors.js';
+import { checkDirectory, escapeControl, loadExperiment, loadTopology, packageVersion, print, printError, readText, shippedFile } from '../io.js';
+import { durationOption, keptRunsOption, seedOption } from '../options.js';
+import { writeAlertCharts } from '../render/alerts.js';
+
+interface AlertsOptions {
+  rules?: string;
+  topology?: string;
+  experiment?: string;
+  runs: string;
+  horizon: string;
+  seed: string;
+  grace: string;
+  rule?: string;
+  thresholds?: string;
+  for?: string;
+  json?: boolean;
+  out?: string;
+  progress?: boolean;
+}
+
+/** The packaged alerts/production.yaml (beside dist/, not the cwd). */
+export function shippedRules(): string {
+  return fileURLToPath(new URL('../../../alerts/production.yaml', import.meta.url));
+}
+
+/** Read and validate a rules file: positioned errors, exit 2. */
+export function loadAlertRules(file: string): AlertRules {
+  const parsed = parseAlertRules(readText(file, 'alert rules'), file);
+  if (!parsed.ok) throw new UserError(parsed.errors.map(formatConfigError).join('\n'));
+  return parsed.rules;
+}
+
+const DEFINITIONS =
+  '\nDefinitions: a write outage is an interval without a write-available leader (after the cold start); a page catches it when a\n' +
+  '  page-severity alert fires (or is firing) between its start and --grace after its end; time to detect = that firing − the start;\n' +
+  '  a false page is a page episode overlapping no outage (with the grace). Study trials run no workload: zk_p99_updatelatency is held\n' +
+  '  at the p99 of a quiet minute. Trials run inline, in index order (no worker pool): same seed, same bytes.\n';
+
+export function registerAlerts(program: Command): void {
+  const alerts = program.command('alerts').description('alert rules over the signals a deployment exports (mntr names): print them as PromQL, count how often they fire per year, tune a threshold');
+  alerts
+    .command('show')
+    .description('validate a rules file and print each rule as the PromQL to paste into Prometheus')
+    .argument('[rules]', 'rules YAML file (default: the packaged alerts/production.yaml)')
+    .option('--topology <file>', 'print `quorum` thresholds as this topology\'s majority')
+    .addHelpText('after', '\nExamples:\n  zksim alerts show alerts/production.yaml --topology topologies/n5-3az.yaml\n')
+    .action((file: string | undefined, opts: AlertsOptions) => {
+      const rules = loadAlertRules(file ?? shippedRules());
+      print(rulesText(rules, opts.topology === undefined ? null : voters(loadTopology(opts.topology))));
+    });
+  studyOptions(alerts.command('study').description('Monte Carlo: alerts per year by rule and severity, time to detect each write outage, outages no page caught, false pages'))
+    .addHelpText('after', `${DEFINITIONS}\nExamples:\n  zksim alerts study topologies/n5-3az.yaml --rules alerts/production.yaml --runs 20\n  zksim alerts study topologies/n3-1az.yaml --runs 50 --json\n`)
+    .action((file: string, opts: AlertsOptions) => studyCommand(file, opts));
+  studyOptions(alerts.command('tune').description("sweep one rule's threshold (or for:) over the same trials: detection time vs false pages per year, as a table and a curve (--out)"))
+    .requiredOption('--rule <name>', 'the rule (its `alert:` name) to sweep')
+    .option('--thresholds <list>', 'threshold values, comma-separated, e.g. 1,2,3,5')
+    .option('--for <list>', '`for:` durations, comma-separated, e.g. 0s,30s,1m,5m')
+    .addHelpText('after', `${DEFINITIONS}\nExamples:\n  zksim alerts tune topologies/n3-1az.yaml --rule ZooKeeperFrequentElections --thresholds 0,1,2,3,5 --runs 20 --out out/tune\n`)
+    .action((file: string, opts: AlertsOptions) => tuneCommand(file, opts));
+}
+
+function studyOptions(cmd: Command): Command {
+  return cmd
+    .argument('<topology>', 'topology YAML file, e.g. topologies/n5-3az.yaml')
+    .option('--rules <file>', 'alert rules YAML file (default: the packaged alerts/production.yaml)')
+    .option('--experiment <file>', 'failure-model YAML (default: the packaged experiments/production.yaml)')
+    .option('--runs <n>', 'trials (cluster-years with the default horizon)', '20')
+    .option('--horizon <dur>', 'simulated time per trial', '1y')
+    .option('--seed <seed>', 'root seed; trial i uses a seed derived from (seed, i), as zksim availability', '1')
+    .option('--grace <dur>', 'how long after an outage ends a page still counts as catching it', '5m')
+    .option('--json', 'print the result as one JSON document instead of text')
+    .option('--out <dir>', 'also write the JSON document and the charts (.vl.json, .svg, .png) into DIR')
+    .option('--no-progress', 'never draw the progress line (drawn only when stderr is a terminal)')
+    .addHelpText('after', '\nExit status: 0 done; 2 bad input, or an --out that cannot be written (checked before simulating).\n');
+}
+
+function voters(t: Topology): number {
+  return t.servers.filter(isInitialVoter).length;
+}
+
+function studyInput(file: string, opts: AlertsOptions): AlertStudyInput {
+  const topology = loadTopology(file);
+  const rules = loadAlertRules(opts.rules ?? shippedRules());
+  const experiment = loadExperiment(opts.experiment ?? shippedFile('experiments', 'production'));
+  const runs = keptRunsOption('alerts', opts.runs);
+  const horizonUs = durationOption('--horizon', opts.horizon);
+  const graceUs = durationOption('--grace', opts.grace);
+  if (opts.out !== undefined) checkDirectory(opts.out, '--out');
+  const showProgress = opts.progress !== false && process.stderr.isTTY === true && runs > 1;
+  return {
+    topology, experiment, rules, runs, horizonUs, graceUs, seed: seedOption(opts.seed), steadyLatencyMs: quietUpdateLatencyMs(topology),
+    ...(showProgress ? { onProgress: (done: number, total: number) => process.stderr.write(`\r${escapeControl(topology.name)}: ${done}/${total} runs${done === total ? '\r\x1b[K' : '\x1b[K'}`) } : {}),
+  };
+}
+
+async function studyCommand(file: string, opts: AlertsOptions): Promise<void> {
+  const input = studyInput(file, opts);
+  const study = { ...runAlertStudy(input), version: packageVersion() };
+  print(opts.json ? `${JSON.stringify(study, null, 2)}\n` : alertStudyText(study));
+  if (opts.out !== undefined) await writeOut(opts.out, { kind: 'study', doc: study }, opts);
+}
+
+async function tuneCommand(file: string, opts: AlertsOptions): Promise<void> {
+  if ((opts.thresholds === undefined) === (opts.for === undefined)) throw new UserError('alerts tune: give exactly one of --thresholds LIST or --for LIST');
+  const knob: TuneKnob = opts.thresholds !== undefined ? 'threshold' : 'for';
+  const input = studyInput(file, opts);
+  if (opts.rule === undefined || !input.rules.rules.some((r) => r.alert === opts.rule)) {
+    throw new UserError(`--rule ${JSON.stringify(opts.rule ?? '')}: expected one of the rules' names (${input.rules.rules.map((r) => r.alert).join(', ')})`);
+  }
+  const values = knob === 'threshold' ? listOption('--thresholds', opts.thresholds ?? '', numberValue) : listOption('--for', opts.for ?? '', (f, t) => (t.trim() === '0' || t.trim() === '0s' ? 0 : durationOption(f, t)));
+  const tune = { ...runAlertTune(input, opts.rule, knob, values), version: packageVersion() };
+  print(opts.json ? `${JSON.stringify(tune, null, 2)}\n` : tuneText(tune));
+  if (opts.out !== undefined) await writeOut(opts.out, { kind: 'tune', doc: tune }, opts);
+}
+
+function numberValue(flag: string, text: string): number {
+  const v = Number(text);
+  if (text.trim() === '' || !Number.isFinite(v)) throw new UserError(`${flag}: expected numbers separated by commas, found ${JSON.stringify(text)}`);
+  return v;
+}
+
+function listOption(flag: string, text: string, parse: (flag: string, item: string) => number): number[] {
+  const items = text.split(',').map((s) => s.trim());
+  if (items.length === 0 || items.some((s) => s === '')) throw new UserError(`${flag} ${JSON.stringify(text)}: expected values separated by commas, e.g. 1,2,3`);
+  return items.map((s) => parse(flag, s));
+}
+
+async function writeOut(dir: string, what: Parameters<typeof writeAlertCharts>[0], opts: AlertsOptions): Promise<void> {
+  const warnings = await writeAlertCharts(what, dir);
+  for (const w of warnings) printError(`zksim: warning: ${w}\n`);
+  if (!opts.json) print(`\nCharts and ${what.kind === 'study' ? 'alert-study' : 'alert-tune'}.json written to ${dir}\n`);
+}

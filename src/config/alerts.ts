@@ -1,0 +1,270 @@
+/**
+ * Alert rules files (issue 15 §1): the shape of a Prometheus alerting rule (`alert`, an
+ * expression, `for:`, `labels.severity`, `annotations`), with the expression written as
+ * structured fields instead of PromQL text — a signal (observe/metrics.ts SIGNAL_NAMES), an
+ * optional range function over a window, an aggregation across servers, a comparison — plus the
+ * scrape and evaluation intervals. `promql` prints each rule as the PromQL a user would paste
+ * into Prometheus. Errors are positioned (file:line:col, field, what was expected), as for
+ * topologies (yaml-reader.ts).
+ *
+ * ```yaml
+ * scrape_interval: 15s
+ * evaluation_interval: 15s
+ * rules:
+ *   - alert: ZooKeeperQuorumLost
+ *     expr: { signal: up, servers: voters, aggregate: sum, op: '<', threshold: quorum }
+ *     for: 0s
+ *     labels: { severity: page }
+ * ```
+ */
+import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { formatDurationUs, parseDurationUs } from '../model/duration.js';
+import { sortedByPosition, type ConfigError } from './errors.js';
+import { describe, join, YamlReader } from './yaml-reader.js';
+
+/** The signals rules may read (observe/metrics.ts derives them; its header cites their ZooKeeper sources). */
+export const SERVER_STATES = ['leader', 'follower', 'observer', 'looking'] as const;
+export type ServerStateName = (typeof SERVER_STATES)[number];
+
+export const SIGNAL_NAMES = ['up', 'zk_server_state', 'zk_synced_followers', 'zk_cnt_election_time', 'zk_snap_count', 'zk_p99_updatelatency', 'zk_digest_mismatches_count'] as const;
+export type SignalName = (typeof SIGNAL_NAMES)[number];
+
+/** Counters are read with increase(); gauges with their value or an _over_time function. */
+export const SIGNAL_KIND: Readonly<Record<SignalName, 'gauge' | 'counter'>> = {
+  up: 'gauge',
+  zk_server_state: 'gauge',
+  zk_synced_followers: 'gauge',
+  zk_cnt_election_time: 'counter',
+  zk_snap_count: 'counter',
+  zk_p99_updatelatency: 'gauge',
+  zk_digest_mismatches_count: 'counter',
+};
+
+export const RANGE_FUNCTIONS = ['last', 'max_over_time', 'min_over_time', 'avg_over_time', 'increase'] as const;
+export type RangeFunction = (typeof RANGE_FUNCTIONS)[number];
+export const AGGREGATIONS = ['sum', 'max', 'min', 'count'] as const;
+export type Aggregation = (typeof AGGREGATIONS)[number];
+export const COMPARISONS = ['<', '<=', '>', '>=', '==', '!='] as const;
+export type Comparison = (typeof COMPARISONS)[number];
+export const SEVERITIES = ['page', 'ticket'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** The expression: aggregate(function(signal[window])) op threshold, over the selected servers. */
+export interface AlertExpr {
+  readonly signal: SignalName;
+  /** zk_server_state only: the state whose 0/1 series is read */
+  readonly state: ServerStateName | null;
+  readonly servers: 'all' | 'voters';
+  readonly function: RangeFunction;
+  /** the range of `function` (µs); 0 for `last` */
+  readonly windowUs: number;
+  readonly aggregate: Aggregation;
+  /** the aggregate's value when no server has a sample (PromQL `or vector(x)`); null: no value, the rule is false */
+  readonly absent: number | null;
+  readonly op: Comparison;
+  /** a number, or `quorum`: a majority of the topology's voters, resolved when evaluated */
+  readonly threshold: number | 'quorum';
+}
+
+export interface AlertRule {
+  readonly alert: string;
+  readonly expr: AlertExpr;
+  readonly forUs: number;
+  readonly severity: Severity;
+  readonly annotations: Readonly<Record<string, string>>;
+}
+
+export interface AlertRules {
+  readonly name: string;
+  readonly scrapeIntervalUs: number;
+  /** a multiple of the scrape interval, so every evaluation falls on a scrape */
+  readonly evaluationIntervalUs: number;
+  readonly rules: readonly AlertRule[];
+}
+
+export type ParseAlertsResult = { readonly ok: true; readonly rules: AlertRules } | { readonly ok: false; readonly errors: ConfigError[] };
+
+const TOP_KEYS = ['name', 'scrape_interval', 'evaluation_interval', 'rules'] as const;
+const RULE_KEYS = ['alert', 'expr', 'for', 'labels', 'annotations'] as const;
+const EXPR_KEYS = ['signal', 'state', 'servers', 'function', 'window', 'aggregate', 'absent', 'op', 'threshold'] as const;
+const DEFAULT_INTERVAL_US = 15_000_000;
+
+class AlertsReader extends YamlReader {
+  duration(node: unknown, path: string, allowZero: boolean): number | undefined {
+    if (isScalar(node) && typeof node.value === 'string') {
+      const text = node.value.trim();
+      if (allowZero && /^0(us|ms|s|m|h|d)?$/.test(text)) return 0;
+      const us = parseDurationUs(text);
+      if (us !== null) return us;
+    }
+    if (allowZero && isScalar(node) && node.value === 0) return 0;
+    this.errorAt(path, node, `expected a duration such as 15s, 5m or 1h${allowZero ? ' (or 0s)' : ''}, found ${describe(node)}`);
+    return undefined;
+  }
+
+  read(root: unknown, defaultName: string): AlertRules | undefined {
+    const entries = this.entries(root, '', TOP_KEYS);
+    if (entries === null) return undefined;
+    let name = defaultName;
+    let scrape = DEFAULT_INTERVAL_US;
+    let evaluation: number | undefined;
+    let rules: AlertRule[] = [];
+    for (const { key, value } of entries) {
+      if (key === 'name') name = this.string(value, key) ?? name;
+      else if (key === 'scrape_interval') scrape = this.duration(value, key, false) ?? scrape;
+      else if (key === 'evaluation_interval') evaluation = this.duration(value, key, false);
+      else rules = this.rules(value);
+    }
+    if (!this.requireKeys(root, '', entries, ['rules'])) return undefined;
+    const evalUs = evaluation ?? scrape;
+    if (evalUs % scrape !== 0) this.errorAtPath('evaluation_interval', `expected a multiple of scrape_interval (${formatDurationUs(scrape)}), found ${formatDurationUs(evalUs)}`);
+    return { name, scrapeIntervalUs: scrape, evaluationIntervalUs: evalUs, rules };
+  }
+
+  private rules(node: unknown): AlertRule[] {
+    this.remember('rules', node);
+    if (!isSeq(node) || node.items.length === 0) {
+      this.errorAt('rules', node, `expected a non-empty list of rules, found ${describe(node)}`);
+      return [];
+    }
+    const out: AlertRule[] = [];
+    const seen = new Set<string>();
+    node.items.forEach((item, i) => {
+      const r = this.rule(item, `rules[${i}]`);
+      if (!r) return;
+      if (seen.has(r.alert)) this.errorAtPath(`rules[${i}].alert`, `expected a name no other rule has, found "${r.alert}" again`);
+      seen.add(r.alert);
+      out.push(r);
+    });
+    return out;
+  }
+
+  private rule(node: unknown, path: string): AlertRule | undefined {
+    const entries = this.entries(node, path, RULE_KEYS);
+    if (entries === null || !this.requireKeys(node, path, entries, ['alert', 'expr', 'labels'])) return undefined;
+    let alert: string | undefined;
+    let expr: AlertExpr | undefined;
+    let forUs: number | undefined = 0;
+    let severity: Severity | undefined;
+    const annotations: Record<string, string> = {};
+    for (const { key, value } of entries) {
+      const p = join(path, key);
+      if (key === 'alert') alert = this.name(value, p);
+      else if (key === 'expr') expr = this.expr(value, p);
+      else if (key === 'for') forUs = this.duration(value, p, true);
+      else if (key === 'labels') severity = this.labels(value, p);
+      else this.annotations(value, p, annotations);
+    }
+    if (alert === undefined || expr === undefined || forUs === undefined || severity === undefined) return undefined;
+    return { alert, expr, forUs, severity, annotations };
+  }
+
+  /** Free-form `annotations`: string keys to string values. */
+  private annotations(node: unknown, path: string, into: Record<string, string>): void {
+    this.remember(path, node);
+    if (!isMap(node)) return this.errorAt(path, node, `expected a mapping of annotation names to texts, found ${describe(node)}`);
+    for (const pair of node.items) {
+      const key = isScalar(pair.key) && typeof pair.key.value === 'string' ? pair.key.value : null;
+      if (key === null) this.errorAt(path, pair.key, `expected an annotation name, found ${describe(pair.key)}`);
+      else into[key] = this.string(pair.value, join(path, key)) ?? '';
+    }
+  }
+
+  private name(node: unknown, path: string): string | undefined {
+    const s = this.string(node, path);
+    if (s !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(s)) this.errorAt(path, node, `expected a Prometheus alert name (letters, digits, _), found "${s}"`);
+    return s;
+  }
+
+  private labels(node: unknown, path: string): Severity | undefined {
+    const entries = this.entries(node, path, ['severity']);
+    if (entries === null || !this.requireKeys(node, path, entries, ['severity'])) return undefined;
+    const sev = entries.find((e) => e.key === 'severity');
+    return sev ? this.oneOf(sev.value, join(path, 'severity'), SEVERITIES) : undefined;
+  }
+
+  private expr(node: unknown, path: string): AlertExpr | undefined {
+    const entries = this.entries(node, path, EXPR_KEYS);
+    if (entries === null || !this.requireKeys(node, path, entries, ['signal', 'op', 'threshold'])) return undefined;
+    const get = (k: string): unknown => entries.find((e) => e.key === k)?.value;
+    const has = (k: string): boolean => entries.some((e) => e.key === k);
+    const signal = this.oneOf(get('signal'), join(path, 'signal'), SIGNAL_NAMES);
+    const state = has('state') ? this.oneOf(get('state'), join(path, 'state'), SERVER_STATES) : null;
+    const servers = has('servers') ? this.oneOf(get('servers'), join(path, 'servers'), ['all', 'voters'] as const) : 'all';
+    const fn = has('function') ? this.oneOf(get('function'), join(path, 'function'), RANGE_FUNCTIONS) : 'last';
+    const windowUs = has('window') ? this.duration(get('window'), join(path, 'window'), false) : 0;
+    const aggregate = has('aggregate') ? this.oneOf(get('aggregate'), join(path, 'aggregate'), AGGREGATIONS) : 'max';
+    const absent = has('absent') ? this.number(get('absent'), join(path, 'absent')) : null;
+    const op = this.oneOf(get('op'), join(path, 'op'), COMPARISONS);
+    const threshold = this.threshold(get('threshold'), join(path, 'threshold'));
+    if ([signal, state, servers, fn, windowUs, aggregate, absent, op, threshold].includes(undefined)) return undefined;
+    const e = { signal, state, servers, function: fn, windowUs, aggregate, absent, op, threshold } as AlertExpr;
+    return this.checkExpr(e, path) ? e : undefined;
+  }
+
+  private threshold(node: unknown, path: string): number | 'quorum' | undefined {
+    if (isScalar(node) && (node.value === 'quorum' || (typeof node.value === 'number' && Number.isFinite(node.value)))) return node.value as number | 'quorum';
+    this.errorAt(path, node, `expected a number or quorum (a majority of the voters), found ${describe(node)}`);
+    return undefined;
+  }
+
+  private checkExpr(e: AlertExpr, path: string): boolean {
+    const before = this.errors.length;
+    if (e.signal === 'zk_server_state' && e.state === null) this.errorAtPath(join(path, 'state'), `expected a state for zk_server_state (one of ${SERVER_STATES.join(', ')}), found none`);
+    if (e.signal !== 'zk_server_state' && e.state !== null) this.errorAtPath(join(path, 'state'), `expected no state: only zk_server_state has one`);
+    if (e.function === 'last' && e.windowUs > 0) this.errorAtPath(join(path, 'window'), 'expected no window with function last (an instant value)');
+    if (e.function !== 'last' && e.windowUs === 0) this.errorAtPath(join(path, 'window'), `expected a window such as 5m for ${e.function}, found none`);
+    if (e.function === 'increase' && SIGNAL_KIND[e.signal] !== 'counter') this.errorAtPath(join(path, 'function'), `expected a gauge function (last, max_over_time, min_over_time, avg_over_time): ${e.signal} is a gauge; increase is for counters (${counters()})`);
+    if (e.function !== 'increase' && SIGNAL_KIND[e.signal] === 'counter') this.errorAtPath(join(path, 'function'), `expected increase: ${e.signal} is a counter`);
+    return this.errors.length === before;
+  }
+}
+
+function counters(): string {
+  return SIGNAL_NAMES.filter((s) => SIGNAL_KIND[s] === 'counter').join(', ');
+}
+
+/**
+ * Parse a rules file. Errors are positioned and sorted by position.
+ * @param file the file name errors name
+ */
+export function parseAlertRules(text: string, file: string): ParseAlertsResult {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const reader = new AlertsReader(file, lineCounter);
+  if (doc.errors.length > 0) {
+    for (const e of doc.errors) reader.errorAtOffset('', e.pos[0], e.message);
+    return { ok: false, errors: reader.errors };
+  }
+  const base = file.replace(/^.*[\\/]/, '').replace(/\.ya?ml$/, '');
+  const rules = reader.read(doc.contents, base);
+  if (reader.errors.length > 0 || rules === undefined) return { ok: false, errors: sortedByPosition(reader.errors) };
+  return { ok: true, rules };
+}
+
+/** A majority of `voters`: the `quorum` threshold. */
+export function quorumOf(voters: number): number {
+  return Math.floor(voters / 2) + 1;
+}
+
+/**
+ * The rule as PromQL, e.g. `(sum(up{job="zookeeper",role="voter"}) or vector(0)) < 3`. Targets
+ * carry `job="zookeeper"` and voters `role="voter"` (labels the deployment's scrape config sets).
+ * @param voters the topology's voter count, to print `quorum` as a number (null: kept as text)
+ */
+export function promql(rule: AlertRule, voters: number | null): string {
+  const e = rule.expr;
+  const labels = [`job="zookeeper"`, ...(e.servers === 'voters' ? ['role="voter"'] : []), ...(e.state !== null ? [`state="${e.state}"`] : [])];
+  const selector = `${e.signal}{${labels.join(',')}}`;
+  const inner = e.function === 'last' ? selector : `${e.function}(${selector}[${promDuration(e.windowUs)}])`;
+  const agg = `${e.aggregate}(${inner})`;
+  const lhs = e.absent === null ? agg : `(${agg} or vector(${e.absent}))`;
+  const threshold = e.threshold === 'quorum' ? (voters === null ? 'QUORUM' : String(quorumOf(voters))) : String(e.threshold);
+  return `${lhs} ${e.op} ${threshold}`;
+}
+
+/** Prometheus's duration syntax: whole units (1h30m → 90m). */
+function promDuration(us: number): string {
+  for (const [unit, size] of [['d', 86_400e6], ['h', 3_600e6], ['m', 60e6], ['s', 1e6]] as const) if (us % size === 0) return `${us / size}${unit}`;
+  return `${Math.ceil(us / 1000)}ms`;
+}

@@ -1,0 +1,134 @@
+/**
+ * Monte Carlo over alert rules (issue 15 §1): trial i of seed deriveSeed(seed, i) runs the
+ * topology under the failure model exactly as `zksim availability` runs it (montecarlo/plan.ts
+ * runNaive: the same faults, so the same outages), its events become the servers' signals
+ * (observe/metrics.ts), and the rules are evaluated on them (observe/alerts.ts). The scrape grid's
+ * phase is drawn per trial from its own stream (`alerts` fork of the trial seed): uniform in
+ * [0, scrape_interval), so detection delays average over where an outage falls between scrapes.
+ *
+ * Definitions (README "Alerts"):
+ * - a *write outage* is a maximal interval without a write-available leader (writesUnavailable →
+ *   writesAvailable), after the trial's first one (the cold start) ended;
+ * - an outage is *caught* when some page-severity alert fires (or is firing) within
+ *   [outage start, outage end + grace]; its *time to detect* is the first such firing instant
+ *   minus the outage's start (0 when a page was already firing);
+ * - a *false page* is a page-severity alert episode whose firing interval
+ *   [fired, resolved (or the trial's end)] overlaps no [outage start, outage end + grace].
+ *
+ * The workload is not simulated in these trials (a year of writes is ~10⁹ events):
+ * zk_p99_updatelatency is held at `steadyLatencyMs`, the p99 measured in a quiet window
+ * (quietUpdateLatencyMs). So latency rules see no spikes here; `zksim run --writes … --alerts`
+ * shows them per run. Runs go inline on this thread, in index order (no worker pool): the
+ * result is a function of the inputs alone.
+ */
+import { deriveSeed, Rng } from '../core/index.js';
+import type { AlertRule, AlertRules } from '../config/alerts.js';
+import type { Experiment, Topology, TrialEvent, WriteDowntimeCause } from '../model/index.js';
+import { isInitialVoter } from '../model/topology.js';
+import { sampleFaults } from '../faults/index.js';
+import { evaluateRule, type AlertEpisode } from '../observe/alerts.js';
+import { signalsFromEvents, type ServerSignals } from '../observe/metrics.js';
+import { runTrial } from '../scenario/index.js';
+import { quantile, sortedCopy } from '../stats/index.js';
+
+export interface AlertStudyInput {
+  readonly topology: Topology;
+  readonly experiment: Experiment;
+  readonly rules: AlertRules;
+  readonly runs: number;
+  readonly seed: string | number;
+  readonly horizonUs: number;
+  /** how long after an outage's end a page still counts as catching it (µs) */
+  readonly graceUs: number;
+  /** zk_p99_updatelatency's value while a server is up (ms); null: absent */
+  readonly steadyLatencyMs: number | null;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** A write outage (µs), with the cause it started with. */
+export interface Outage {
+  readonly startUs: number;
+  readonly endUs: number;
+  readonly cause: WriteDowntimeCause;
+}
+
+/** What one trial gives the rules: its signals, outages and quorum losses, and where its grid sits. */
+export interface AlertTrial {
+  readonly index: number;
+  readonly phaseUs: number;
+  /** the cold start's end: evaluation and outages count from here (µs) */
+  readonly startUs: number;
+  readonly endUs: number;
+  readonly voters: number;
+  readonly signals: readonly ServerSignals[];
+  readonly outages: readonly Outage[];
+  /** [start, end) of each quorum-loss episode after the cold start (observe/availability.ts DowntimeMeter) */
+  readonly quorumLosses: readonly (readonly [number, number])[];
+}
+
+/** Trial `index` of the study, run and turned into signals (see the file header). */
+export function runAlertTrial(input: Omit<AlertStudyInput, 'runs' | 'onProgress' | 'graceUs'>, index: number): AlertTrial {
+  const seed = deriveSeed(input.seed, index);
+  const faults = sampleFaults(input.experiment, input.topology, new Rng(seed).fork('faults'), input.horizonUs);
+  const r = runTrial({ topology: input.topology, seed, durationUs: input.horizonUs, faults });
+  const phaseUs = Math.floor(new Rng(seed).fork('alerts').next() * input.rules.scrapeIntervalUs);
+  const voterIds = input.topology.servers.filter(isInitialVoter).map((s) => s.id);
+  const signals = signalsFromEvents(r.recorder.events, { servers: input.topology.servers.map((s) => s.id), voters: new Set(voterIds), steadyLatencyMs: input.steadyLatencyMs });
+  const { startUs, outages } = outagesOf(r.recorder.events, input.horizonUs);
+  const quorumLosses = r.meter.quorumLossIntervals.filter(([s]) => s >= startUs).map(([s, e]) => [s, e ?? input.horizonUs] as const);
+  return { index, phaseUs, startUs, endUs: input.horizonUs, voters: voterIds.length, signals, outages, quorumLosses };
+}
+
+/** The write outages after the cold start (the first writesAvailable; the trial's end if none). */
+export function outagesOf(events: readonly TrialEvent[], endUs: number): { startUs: number; outages: Outage[] } {
+  let startUs: number | null = null;
+  let open: { startUs: number; cause: WriteDowntimeCause } | null = null;
+  const outages: Outage[] = [];
+  for (const e of events) {
+    if (e.type === 'writesAvailable') {
+      if (startUs === null) startUs = e.atUs;
+      else if (open) outages.push({ ...open, endUs: e.atUs });
+      open = null;
+    } else if (e.type === 'writesUnavailable' && startUs !== null) open = { startUs: e.atUs, cause: e.cause };
+  }
+  if (open) outages.push({ ...open, endUs });
+  return { startUs: startUs ?? endUs, outages };
+}
+
+/** One rule's episodes in a trial. */
+export function trialEpisodes(trial: AlertTrial, rule: AlertRule, rules: AlertRules): AlertEpisode[] {
+  return evaluateRule(rule, rules, trial.signals, { phaseUs: trial.phaseUs, startUs: trial.startUs, endUs: trial.endUs, voters: trial.voters });
+}
+
+/** How the pages of a trial met its outages (the file header's definitions). */
+export interface Matching {
+  /** per outage in order: time to detect (µs), null when not caught */
+  readonly detectUs: readonly (number | null)[];
+  readonly falsePages: number;
+}
+
+export function matchPages(outages: readonly Outage[], pages: readonly AlertEpisode[], graceUs: number, endUs: number): Matching {
+  const detectUs = outages.map((o) => {
+    let first: number | null = null;
+    for (const p of pages) {
+      const until = p.resolvedAtUs ?? endUs;
+      if (p.firedAtUs <= o.endUs + graceUs && until >= o.startUs) first = Math.min(first ?? Infinity, Math.max(0, p.firedAtUs - o.startUs));
+    }
+    return first;
+  });
+  const falsePages = pages.filter((p) => !outages.some((o) => p.firedAtUs <= o.endUs + graceUs && (p.resolvedAtUs ?? endUs) >= o.startUs)).length;
+  return { detectUs, falsePages };
+}
+
+/**
+ * The p99 write latency (ms) of a quiet minute: 50 writes/s on the healthy ensemble, after its
+ * first leader is established (+5 s), seed `alerts-quiet`. What the study holds
+ * zk_p99_updatelatency at.
+ */
+export function quietUpdateLatencyMs(topology: Topology): number {
+  const r = runTrial({ topology, seed: 'alerts-quiet', durationUs: 70_000_000, faults: [], workload: { writesPerSec: 50, readsPerSec: 0, sessionTimeoutUs: 30_000_000 }, clientEventLimit: Number.MAX_SAFE_INTEGER });
+  const events = r.recorder.events;
+  const established = events.find((e) => e.type === 'established')?.atUs ?? 0;
+  const latencies = events.flatMap((e) => (e.type === 'writeCommitted' && e.atUs > established + 5_000_000 ? [e.latencyUs / 1000] : []));
+  return latencies.length === 0 ? 0 : quantile(sortedCopy(latencies), 0.99);
+}

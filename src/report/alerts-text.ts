@@ -1,0 +1,80 @@
+/**
+ * Alerts in text (issue 15 §1): the rules as PromQL (`zksim alerts show`), when each alert fired
+ * and resolved in one run (`zksim run --alerts`), an alert study's rates, detection times,
+ * missed outages and false pages (`zksim alerts study`), and a tune sweep's table.
+ */
+import { promql, type AlertRules } from '../config/alerts.js';
+import { formatDurationUs } from '../model/duration.js';
+import type { AlertStudy, Rate, SecondsDistribution } from '../montecarlo/alert-study-stats.js';
+import type { TuneResult } from '../montecarlo/alert-study-tune.js';
+import type { AlertEpisode } from '../observe/alerts.js';
+
+const pad = (s: string, n: number): string => s.padEnd(n);
+const s3 = (us: number): string => `${(us / 1e6).toFixed(3)}s`;
+const secs = (v: number | null): string => (v === null ? '—' : v < 100 ? `${v.toFixed(1)} s` : formatDurationUs(Math.round(v * 1e6)));
+const rate = (r: Rate): string => `${r.perYear.toFixed(2)}/yr [${r.ci95[0].toFixed(2)}, ${r.ci95[1].toFixed(2)}] (${r.count})`;
+
+/** Every rule with its severity, `for:` and PromQL; `voters` prints `quorum` as a number. */
+export function rulesText(rules: AlertRules, voters: number | null): string {
+  const lines = [`rules ${rules.name}: scrape every ${formatDurationUs(rules.scrapeIntervalUs)}, evaluate every ${formatDurationUs(rules.evaluationIntervalUs)}`, ''];
+  for (const r of rules.rules) {
+    lines.push(`- alert: ${r.alert}`, `  expr: ${promql(r, voters)}`, `  for: ${r.forUs === 0 ? '0s' : formatDurationUs(r.forUs)}`, `  labels: { severity: ${r.severity} }`);
+    const summary = r.annotations.summary;
+    if (summary !== undefined) lines.push(`  annotations: { summary: ${JSON.stringify(summary)} }`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** One run's alerts: each with its pending, firing and resolved instants. */
+export function runAlertsText(episodes: readonly AlertEpisode[], rulesName: string): string {
+  if (episodes.length === 0) return `\nalerts (${rulesName}): none fired\n`;
+  const lines = ['', `alerts (${rulesName}):`];
+  for (const e of episodes) {
+    const pending = e.activeAtUs < e.firedAtUs ? ` (pending from ${s3(e.activeAtUs)})` : '';
+    const resolved = e.resolvedAtUs === null ? 'still firing at the end' : `resolved ${s3(e.resolvedAtUs)}`;
+    lines.push(`  ${pad(e.alert, 28)} ${pad(e.severity, 6)} fired ${s3(e.firedAtUs)}${pending}, ${resolved}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function distLine(d: SecondsDistribution): string {
+  return d.n === 0 ? 'none' : `mean ${secs(d.meanSec)}, median ${secs(d.p50Sec)}, p95 ${secs(d.p95Sec)}, max ${secs(d.maxSec)} (${d.n})`;
+}
+
+/** The study's report (montecarlo/alert-study-stats.ts AlertStudy). */
+export function alertStudyText(s: AlertStudy): string {
+  const lines = [
+    `alert study: rules ${s.rulesName} on ${s.topology}, experiment ${s.experiment}; ${s.runs} runs × ${formatDurationUs(s.horizonUs)} = ${s.clusterYears.toFixed(1)} cluster-years, seed ${s.seed}`,
+    `scrape every ${formatDurationUs(s.scrapeIntervalUs)}; a page catches an outage if it fires between the outage's start and ${formatDurationUs(s.graceUs)} after its end`,
+    '',
+    'alerts per cluster-year [95% CI] (count):',
+  ];
+  for (const r of s.byRule) lines.push(`  ${pad(r.alert, 28)} ${pad(r.severity, 6)} ${rate(r)}`);
+  lines.push(`  ${pad('all pages', 35)} ${rate(s.bySeverity.page)}`, `  ${pad('all tickets', 35)} ${rate(s.bySeverity.ticket)}`, '');
+  lines.push(`write outages:           ${rate(s.outages)}; caught by a page: ${s.outages.caught}`);
+  lines.push(`time to detect:          ${distLine(s.detection)}`);
+  for (const [cause, d] of Object.entries(s.detection.byCause)) lines.push(`  ${pad(cause, 22)} ${distLine(d)}`);
+  lines.push(`outages no page caught:  ${rate(s.missed)}`);
+  const causes = Object.entries(s.missed.byCause).map(([c, n]) => `${c} ${n}`).join(', ');
+  if (causes !== '') lines.push(`  by cause:  ${causes}`);
+  lines.push(`  by length: ${s.missed.byLength.map((b) => `${b.label}: ${b.count}`).join(', ')}`);
+  lines.push(`false pages:             ${rate(s.falsePages)}`);
+  lines.push(`quorum-loss episodes:    ${rate(s.quorumLosses)}`);
+  if (s.steadyLatencyMs !== null) lines.push('', `zk_p99_updatelatency held at ${s.steadyLatencyMs.toFixed(1)} ms (measured in a quiet minute): the study runs no workload, so latency rules see no spikes`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** The tune sweep as a table: one line per value. */
+export function tuneText(t: TuneResult): string {
+  const knob = t.knob === 'for' ? 'for (s)' : 'threshold';
+  const lines = [
+    `alerts tune: ${t.rule} on ${t.topology}, experiment ${t.experiment}; ${t.runs} runs = ${t.clusterYears.toFixed(1)} cluster-years, seed ${t.seed}; the rule alone as the page`,
+    '',
+    `${pad(knob, 10)} ${pad('alerts/yr', 10)} ${pad('caught', 12)} ${pad('detect median', 14)} ${pad('detect p95', 11)} false pages/yr [95% CI]`,
+  ];
+  for (const p of t.points) {
+    const ci = `${p.falsePagesPerYear.toFixed(2)} [${p.falsePagesCi95[0].toFixed(2)}, ${p.falsePagesCi95[1].toFixed(2)}]`;
+    lines.push(`${pad(String(p.value), 10)} ${pad(p.alertsPerYear.toFixed(2), 10)} ${pad(`${p.caught}/${p.outages}`, 12)} ${pad(secs(p.detection.p50Sec), 14)} ${pad(secs(p.detection.p95Sec), 11)} ${ci}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
