@@ -15,6 +15,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerPlan } from './commands/plan.js';
 import { registerDr } from './commands/dr.js';
 import { registerImport } from './commands/import.js';
+import { registerAlerts } from './commands/alerts.js';
 
 /** Every command is declared here; each lives in commands/<name>.ts. */
 function program(): Command {
@@ -43,6 +44,7 @@ function program(): Command {
   registerPlan(p);
   registerDr(p);
   registerImport(p);
+  registerAlerts(p);
   return p;
 }
 
