@@ -16,6 +16,7 @@ import { registerPlan } from './commands/plan.js';
 import { registerDr } from './commands/dr.js';
 import { registerImport } from './commands/import.js';
 import { registerAlerts } from './commands/alerts.js';
+import { registerCompletion } from './commands/completion.js';
 
 /** Every command is declared here; each lives in commands/<name>.ts. */
 function program(): Command {
@@ -45,6 +46,7 @@ function program(): Command {
   registerDr(p);
   registerImport(p);
   registerAlerts(p);
+  registerCompletion(p);
   return p;
 }
 

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { basenameWithoutExtension, formatConfigError, parseTopology } from '../config/index.js';
 import { dynamicConfigFileOf, looksLikeZooCfg, readZooCfg, type ZooCfg } from '../config/zoocfg.js';
-import { ignoredSummary, placeServers, zooCfgTopologyYaml, type Placement, type PlacementRule } from '../config/zoocfg-topology.js';
+import { ignoredSummary, placeServers, SINGLE_ZONE, zooCfgTopologyYaml, type Placement, type PlacementRule } from '../config/zoocfg-topology.js';
 import type { Topology } from '../model/index.js';
 import { UserError } from './errors.js';
 import { packageVersion, printError, readText } from './io.js';
@@ -45,19 +45,22 @@ export function readZooCfgFiles(file: string, text: string, dynamicFile?: string
 }
 
 /** The topology YAML for a zoo.cfg read by readZooCfgFiles, checked by parsing it as a topology; notes go to stderr. */
-export function zooCfgYaml(read: { cfg: ZooCfg; files: string[]; membersOnly: boolean }, rule: PlacementRule, placementSource: string | null, name: string): { yaml: string; topology: Topology } {
+export function zooCfgYaml(read: { cfg: ZooCfg; files: string[]; membersOnly: boolean }, rule: PlacementRule, placementSource: string | null, name: string, importing = true): { yaml: string; topology: Topology } {
   const placed = placeServers(read.cfg.servers, rule);
   if (!placed.ok) throw new UserError(placed.errors.join('\n'));
-  for (const line of [...read.cfg.notes, ...placed.notes, ...ignoredSummary(read.cfg)]) printError(`zksim: ${line}\n`);
+  const file = read.files[0] ?? 'zoo.cfg';
+  // outside zksim import no placement flag exists: say how to place the servers instead
+  const placeNotes = importing ? placed.notes : [`${file}: read as a zoo.cfg with every server in zone ${SINGLE_ZONE} (a zone outage takes the whole ensemble); to place them: zksim import ${file} --zones HOST=ZONE,… > topology.yaml`];
+  for (const line of [...read.cfg.notes, ...placeNotes, ...ignoredSummary(read.cfg)]) printError(`zksim: ${line}\n`);
   const yaml = zooCfgTopologyYaml(read.cfg, { name, files: read.files, places: placed.places, placementSource, version: packageVersion(), membersOnly: read.membersOnly });
-  const parsed = parseTopology(yaml, `${read.files[0] ?? 'zoo.cfg'} (as a topology)`);
+  const parsed = parseTopology(yaml, `${file} (as a topology)`);
   if (!parsed.ok) throw new UserError(parsed.errors.map(formatConfigError).join('\n'));
   return { yaml, topology: parsed.topology };
 }
 
 /** A zoo.cfg as a topology (cli/io.ts loadTopology): every server in one zone, as stderr says. */
 export function zooCfgTopology(file: string, text: string): Topology {
-  return zooCfgYaml(readZooCfgFiles(file, text), { kind: 'none' }, null, basenameWithoutExtension(file)).topology;
+  return zooCfgYaml(readZooCfgFiles(file, text), { kind: 'none' }, null, basenameWithoutExtension(file), false).topology;
 }
 
 /** `--zones HOST=ZONE[/REGION],…` (a host name or a server id on the left). */

@@ -16,6 +16,7 @@ import { checkDirectory, escapeControl, loadTopology, packageVersion, print, pri
 import { collect, durationOption, faultOptions, keptRunsOption, rateOption, seedOption } from '../options.js';
 import { writeDrFiles } from '../render/dr.js';
 import { loadPlanFile } from '../plan-file.js';
+import { faultHelpText } from '../../config/faults.js';
 
 interface DrOptions {
   topology?: string;
@@ -47,6 +48,7 @@ export function registerDr(program: Command): void {
     .option('--json', 'print the result as one JSON document instead of text')
     .option('--no-progress', 'never draw the progress line (it is drawn only when stderr is a terminal and runs > 1)')
     .option('--out <dir>', 'also write dr.json and the charts (both sites over time and the servers\' timeline for one run; RTO and RPO CDFs for several) into DIR')
+    .addHelpText('after', faultHelpText())
     .addHelpText('after', `\nRunbook step kinds (with every kind of zksim plan --help):\n${RUNBOOK_KINDS.map((k) => `  ${k.help}`).join('\n')}\n`)
     .addHelpText(
       'after',

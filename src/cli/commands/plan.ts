@@ -11,6 +11,7 @@ import { loadPlanFile } from '../plan-file.js';
 import { checkDirectory, escapeControl, loadExperiment, loadTopology, packageVersion, print, printError } from '../io.js';
 import { collect, durationOption, faultOptions, keptRunsOption, rateOption, seedOption } from '../options.js';
 import { writePlanCharts } from '../render/plan.js';
+import { faultHelpText } from '../../config/faults.js';
 
 interface PlanOptions {
   topology?: string;
@@ -43,6 +44,7 @@ export function registerPlan(program: Command): void {
     .option('--json', 'print the result as one JSON document instead of text')
     .option('--out <dir>', 'also write plan.json and the charts (timeline of the steps with an availability strip; comparison bars) into DIR')
     .option('--no-progress', 'never draw the progress line (it is drawn only when stderr is a terminal and runs > 1)')
+    .addHelpText('after', faultHelpText())
     .addHelpText('after', `\nStep kinds (the first key of each step in a plan file):\n${PLAN_STEP_KINDS.map((k) => `  ${k.help}`).join('\n')}\n`)
     .addHelpText(
       'after',
