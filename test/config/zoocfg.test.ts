@@ -1,0 +1,175 @@
+/**
+ * zoo.cfg reading (config/zoocfg*.ts): the Java properties syntax, the four real-world shaped
+ * fixtures under test/fixtures/zoocfg/ turned into topologies, and the errors ZooKeeper 3.8.6
+ * itself raises, each at file:line:column with the key and what was expected.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { formatConfigError, parseTopology } from '../../src/config/index.js';
+import { parseProperties } from '../../src/config/zoocfg-properties.js';
+import { looksLikeZooCfg, readZooCfg, versionFromFilename, type ZooCfg } from '../../src/config/zoocfg.js';
+import { placeServers, zooCfgTopologyYaml, type PlacementRule } from '../../src/config/zoocfg-topology.js';
+
+const FIX = 'test/fixtures/zoocfg';
+const file = (name: string) => ({ file: `${FIX}/${name}`, text: readFileSync(`${FIX}/${name}`, 'utf8') });
+
+function read(name: string, dynamic?: string): ZooCfg {
+  const r = readZooCfg(file(name), dynamic === undefined ? undefined : file(dynamic));
+  if (!r.ok) throw new Error(r.errors.map(formatConfigError).join('\n'));
+  return r.cfg;
+}
+
+function topologyOf(cfg: ZooCfg, rule: PlacementRule = { kind: 'none' }) {
+  const placed = placeServers(cfg.servers, rule);
+  if (!placed.ok) throw new Error(placed.errors.join('\n'));
+  const yaml = zooCfgTopologyYaml(cfg, { name: 't', files: ['zoo.cfg'], places: placed.places, placementSource: null, version: 'test', membersOnly: false });
+  const parsed = parseTopology(yaml, 't.yaml');
+  if (!parsed.ok) throw new Error(parsed.errors.map(formatConfigError).join('\n') + '\n' + yaml);
+  return { yaml, topology: parsed.topology };
+}
+
+/** The errors of a zoo.cfg text, formatted as the CLI prints them. */
+function errorsOf(text: string, dynamic?: string): string[] {
+  const r = readZooCfg({ file: 'zoo.cfg', text }, dynamic === undefined ? undefined : { file: 'zoo.cfg.dynamic.100000000', text: dynamic });
+  return r.ok ? [] : r.errors.map(formatConfigError);
+}
+
+const BASE = 'tickTime=2000\ninitLimit=10\nsyncLimit=5\n';
+
+describe('Java properties syntax (Properties.load)', () => {
+  it('reads = : and blank separators, comments, continuation lines and escapes', () => {
+    const p = parseProperties('# comment\n! also\n  a=1\nb : 2\nc 3\nd=x\\\n    y\\\n  z\ne=\\u0041\\tB\\:\nf\\ g=h\n\nempty=\n');
+    expect(p.entries.map((e) => [e.key, e.value, e.line])).toEqual([
+      ['a', '1', 3],
+      ['b', '2', 4],
+      ['c', '3', 5],
+      ['d', 'xyz', 6],
+      ['e', 'A\tB:', 9],
+      ['f g', 'h', 10],
+      ['empty', '', 12],
+    ]);
+    expect(p.problems).toEqual([]);
+  });
+
+  it('keeps the last of a key given twice and lists the earlier one; a malformed \\u is a problem', () => {
+    const p = parseProperties('k=1\nk=2\nbad=\\u12G4\n');
+    expect(p.entries.find((e) => e.key === 'k')?.value).toBe('2');
+    expect(p.duplicates.map((d) => d.line)).toEqual([1]);
+    expect(p.problems[0]).toMatchObject({ line: 3, column: 5 });
+  });
+
+  it('tells a zoo.cfg from YAML', () => {
+    expect(looksLikeZooCfg(file('kafka-3node.cfg').text)).toBe(true);
+    expect(looksLikeZooCfg(readFileSync('topologies/n3-1az.yaml', 'utf8'))).toBe(false);
+    expect(versionFromFilename('conf/zoo.cfg.dynamic.100000000')).toBe('100000000');
+    expect(versionFromFilename('zoo.cfg.dynamic')).toBeNull();
+  });
+});
+
+describe('real-world shaped zoo.cfg files', () => {
+  it('a Kafka-style 3-node file: three voters, its timings, every other key listed as ignored', () => {
+    const cfg = read('kafka-3node.cfg');
+    const { topology } = topologyOf(cfg, { kind: 'map', places: new Map([['zoo1', { zone: 'a' }], ['zoo2', { zone: 'b' }], ['zoo3', { zone: 'c' }]]), source: '--zones' });
+    expect(topology.servers.map((s) => [s.id, s.host, s.zone, s.role])).toEqual([
+      [1, 'zoo1', 'a', 'voter'],
+      [2, 'zoo2', 'b', 'voter'],
+      [3, 'zoo3', 'c', 'voter'],
+    ]);
+    expect(topology.zk).toMatchObject({ tickTimeUs: 2_000_000, initLimit: 5, syncLimit: 2 });
+    expect(cfg.ignored.map((i) => i.key)).toEqual(['dataDir', 'dataLogDir', 'clientPort', 'maxClientCnxns', 'autopurge.snapRetainCount', 'autopurge.purgeInterval', 'admin.enableServer', '4lw.commands.whitelist']);
+  });
+
+  it('a hierarchical two-DC file: groups and weights, cnxTimeout and connectToLearnerMasterLimit', () => {
+    const cfg = read('two-dc-hierarchical.cfg');
+    const { topology, yaml } = topologyOf(cfg, { kind: 'pattern', pattern: /-(?<zone>dc\d)\./, source: '--zone-pattern' });
+    expect(topology.quorum).toBe('hierarchical');
+    expect(topology.servers.map((s) => [s.id, s.zone, s.group, s.weight])).toEqual([
+      [1, 'dc1', 1, 1],
+      [2, 'dc1', 1, 1],
+      [3, 'dc1', 1, 0],
+      [4, 'dc2', 2, 1],
+      [5, 'dc2', 2, 1],
+      [6, 'dc2', 2, 1],
+    ]);
+    expect(topology.zk).toMatchObject({ cnxTimeoutUs: 3_000_000, connectToLearnerMasterLimit: 20 });
+    expect(yaml).toContain('# ms, zoo.cfg'.replace('zoo.cfg', `${FIX}/two-dc-hierarchical.cfg:8`));
+  });
+
+  it('an observer file: `:observer` servers are observers; peerType (the local role) is listed as ignored with why', () => {
+    const cfg = read('observers.cfg');
+    const { topology } = topologyOf(cfg);
+    expect(topology.servers.filter((s) => s.role === 'observer').map((s) => s.id)).toEqual([6, 7]);
+    expect(topology.servers.map((s) => s.host)).toContain('10.9.1.12');
+    expect(cfg.ignored.find((i) => i.key === 'peerType')?.reason).toMatch(/setupPeerType/);
+  });
+
+  it('a 3.5+ dynamic file: the servers from it, the settings from zoo.cfg, the version from its name', () => {
+    const cfg = read('zoo.cfg', 'zoo.cfg.dynamic.100000000');
+    expect(cfg.version).toBe('100000000');
+    expect(cfg.servers.map((s) => [s.id, s.host, s.source])).toEqual([
+      [1, 'zk-a-1.zk.svc', `${FIX}/zoo.cfg.dynamic.100000000:1`],
+      [2, 'zk-b-1.zk.svc', `${FIX}/zoo.cfg.dynamic.100000000:2`],
+      [3, 'zk-c-1.zk.svc', `${FIX}/zoo.cfg.dynamic.100000000:3`],
+    ]);
+    const { topology } = topologyOf(cfg);
+    expect(topology.reconfig).toEqual({ reconfigEnabled: true, standaloneEnabled: false });
+  });
+
+  it('a tickTime left out is ZooKeeper\'s 3000 ms, not zksim\'s 2000; reconfigEnabled left out stays off', () => {
+    const r = readZooCfg({ file: 'zoo.cfg', text: 'initLimit=10\nsyncLimit=5\nstandaloneEnabled=false\nserver.1=a:1:2\nserver.2=b:1:2\nserver.3=c:1:2\n' });
+    if (!r.ok) throw new Error('unexpected');
+    const { topology, yaml } = topologyOf(r.cfg);
+    expect(topology.zk.tickTimeUs).toBe(3_000_000);
+    expect(yaml).toMatch(/tickTime: 3000 .*DEFAULT_TICK_TIME/);
+    expect(topology.reconfig).toEqual({ reconfigEnabled: false, standaloneEnabled: false });
+  });
+});
+
+describe('bad lines: file:line:column, the key, what was expected', () => {
+  it.each([
+    ['server.1=zk1:2888\nserver.2=b:1:2', 'zoo.cfg:4:10: server.1: expected host:quorumPort:electionPort'],
+    ['server.x=zk1:2888:3888\nserver.2=b:1:2', 'zoo.cfg:4:1: server.x: expected server.N with N the server id'],
+    ['server.1=zk1:2888:2888\nserver.2=b:1:2', 'zoo.cfg:4:10: server.1: expected different quorum and election ports, found 2888 twice'],
+    ['server.1=zk1:2888:3888:leader\nserver.2=b:1:2', 'zoo.cfg:4:10: server.1: expected the role participant or observer'],
+    ['server.1=zk1:2888:99999\nserver.2=b:1:2', 'zoo.cfg:4:10: server.1: expected the election port (a port, 0-65535), found "99999"'],
+    ['server.1=a:1:2|b:1:2\nserver.2=b:1:2', 'several addresses (a|b) need multiAddress.enabled=true'],
+    ['server.1=a:1:2:observer', 'observers without participants are an invalid configuration'],
+    ['server.1=a:1:2\nserver.2=b:1:2\ngroup.1=1', 'with group.N lines every voter must be in a group; server 2'],
+    ['server.1=a:1:2\nserver.2=b:1:2\ngroup.1=1:2\ngroup.2=2', 'zoo.cfg:7:9: group.2: server 2 is in two groups'],
+    ['server.1=a:1:2\nserver.2=b:1:2\ngroup.1=1:2\nweight.1=heavy', 'zoo.cfg:7:10: weight.1: expected a weight, a whole number ≥ 0, found "heavy"'],
+    ['server.1=a:1:2\nserver.2=b:1:2\nreconfigEnabled=yes', 'zoo.cfg:6:17: reconfigEnabled: expected true or false, found "yes"'],
+    ['server.1=a:1:2\nserver.2=b:1:2\nelectionAlg=1', 'electionAlg: expected 3'],
+    ['server.1=a:1:2\nserver.2=b:1:2\npeerType=leader', 'peerType: expected observer or participant'],
+    ['server.1=a:1:2\nserver.2=b:1:2\ndynamicConfigFile=/x', 'zoo.cfg:4:1: server.1: server.1 must be in the dynamic config file'],
+  ])('%j', (lines, expected) => {
+    expect(errorsOf(BASE + lines).join('\n')).toContain(expected);
+  });
+
+  it('tickTime "2s" and a missing initLimit are errors, as in ZooKeeper', () => {
+    expect(errorsOf('tickTime=2s\nsyncLimit=5\nserver.1=a:1:2\nserver.2=b:1:2\n')).toEqual([
+      'zoo.cfg:1:10: tickTime: expected a positive number of milliseconds, found "2s"',
+      'zoo.cfg: initLimit: expected initLimit=N (ticks): ZooKeeper refuses a distributed configuration without it ("initLimit is not set", QuorumPeerConfig.checkValidity)',
+    ]);
+  });
+
+  it('no server lines is a standalone server, which zksim does not simulate', () => {
+    expect(errorsOf(BASE).join('\n')).toMatch(/expected server\.N lines/);
+  });
+
+  it('a dynamic file holds only server, group, weight and version lines', () => {
+    expect(errorsOf(`${BASE}dynamicConfigFile=/x`, 'server.1=a:1:2\nserver.2=b:1:2\ntickTime=3\n')).toEqual([
+      'zoo.cfg.dynamic.100000000:3:1: tickTime: expected only server.N, group.N, weight.N and version lines in a dynamic config file (QuorumPeerConfig.parseDynamicConfig: "Unrecognised parameter")',
+    ]);
+  });
+
+  it('placement: a host the map lacks, or one the pattern does not match, is an error', () => {
+    const cfg = read('kafka-3node.cfg');
+    const missing = placeServers(cfg.servers, { kind: 'map', places: new Map([['zoo1', { zone: 'a' }]]), source: '--zones' });
+    expect(missing.ok ? [] : missing.errors).toEqual([
+      '--zones: no zone for server.2 (host zoo2): expected zoo2=ZONE or 2=ZONE',
+      '--zones: no zone for server.3 (host zoo3): expected zoo3=ZONE or 3=ZONE',
+    ]);
+    const unmatched = placeServers(cfg.servers, { kind: 'pattern', pattern: /dc(?<zone>\d)/, source: '--zone-pattern' });
+    expect(unmatched.ok).toBe(false);
+  });
+});
