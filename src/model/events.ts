@@ -41,7 +41,9 @@ export interface DomainRef {
  * - `lossy link` / `delayed link`: transmissions on the links lost with a probability / later;
  * - `connections dropped`: a middlebox dropped the established connections between two groups;
  * - `reconfig submitted`: a client's reconfig reached the leader (its outcome is a ReconfigEvent);
- * - `maintenance started`: a rolling-maintenance round began (its restarts are processStopped events).
+ * - `maintenance started`: a rolling-maintenance round began (its restarts are processStopped events);
+ * - `vote inflated` / `ack unlogged` / `txn flipped`: a server turned Byzantine (zk/byzantine.ts): it
+ *   lies in its votes, its fsyncs write nothing, or a txn on its disk was flipped (`target` says which).
  */
 export type FaultEffect =
   | 'process killed'
@@ -59,7 +61,10 @@ export type FaultEffect =
   | 'delayed link'
   | 'connections dropped'
   | 'reconfig submitted'
-  | 'maintenance started';
+  | 'maintenance started'
+  | 'vote inflated'
+  | 'ack unlogged'
+  | 'txn flipped';
 
 /**
  * Whether a fault effect stops server processes (their servers are DOWN until restarted); an
@@ -86,14 +91,18 @@ export const EFFECT_STOPS_PROCESSES: Readonly<Record<FaultEffect, boolean>> = {
   'reconfig submitted': false,
   // the round's plan stops one server at a time: its processStopped events say which, when
   'maintenance started': false,
+  // a Byzantine server keeps running: that is the point (a bit-flip's failed start is a processStopped event)
+  'vote inflated': false,
+  'ack unlogged': false,
+  'txn flipped': false,
 };
 
 /**
  * What a repair did: the process restarted (or is still down, held by another fault), the host or
  * domain back up, the links healed (cuts, loss, delay), a paused process resumed, a slow, stalled
- * or full disk back to normal.
+ * or full disk back to normal, a Byzantine server honest again (the damage it did stays).
  */
-export type RepairEffect = 'restarted' | 'still down' | 'host up' | 'domain up' | 'healed' | 'resumed' | 'disk recovered' | 'maintenance done';
+export type RepairEffect = 'restarted' | 'still down' | 'host up' | 'domain up' | 'healed' | 'resumed' | 'disk recovered' | 'maintenance done' | 'honest again';
 
 export type FaultEvent =
   | {
@@ -182,9 +191,9 @@ export type PeerTrialEvent =
 export type ProcessStep = 'jvmStart' | 'loadDataBase' | 'startLeaderElection' | FailoverStep;
 
 /**
- * Why writes are unavailable (observe/availability.ts DowntimeCause, which must equal it):
- * no connected quorum of voter processes, a quorum up but partitioned, the leader gone and not yet
- * detected, electing, synchronising.
+ * Why writes are unavailable (observe/availability.ts DowntimeCause is this type): no connected
+ * quorum of voter processes, a quorum up but partitioned, the leader gone and not yet detected,
+ * electing, syncing. People read them by observe/availability.ts DOWNTIME_CAUSE_LABELS only.
  */
 export type WriteDowntimeCause = 'quorumLost' | 'partitioned' | 'leaderIsolated' | 'electing' | 'syncing';
 

@@ -1,5 +1,6 @@
 import { formatMembers, formatSecondsFixed, formatZxid, type FaultEvent, type ServerId, type TrialEvent } from '../model/index.js';
 import { formatDuration } from '../stats/format.js';
+import { DOWNTIME_CAUSE_LABELS } from './availability.js';
 
 /** Who a timeline line is about: a server, the fault injector, or the ensemble as a whole. */
 export type TimelineWho = ServerId | 'fault' | 'cluster';
@@ -54,7 +55,7 @@ export function formatEvent(e: TrialEvent): TimelineLine | null {
     case 'steppedDown':
       return { who: e.server, kind: 'stepdown', what: `stepped down from epoch ${e.epoch}: ${e.reason}` };
     case 'writesUnavailable':
-      return { who: 'cluster', kind: 'unavailable', what: `writes unavailable (${e.cause})` };
+      return { who: 'cluster', kind: 'unavailable', what: `writes unavailable (${DOWNTIME_CAUSE_LABELS[e.cause]})` };
     case 'writesAvailable':
       return { who: 'cluster', kind: 'available', what: `writes available again (leader ${e.leader}) after ${formatDuration(e.downForUs)}` };
     case 'stepDone':

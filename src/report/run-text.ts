@@ -1,17 +1,11 @@
 import { msToUs } from '../core/index.js';
 import { formatSecondsFixed, isInitialVoter, type Topology } from '../model/index.js';
-import { DOWNTIME_CAUSES, type DowntimeCause } from '../observe/index.js';
+import { DOWNTIME_CAUSE_LABELS, DOWNTIME_CAUSES } from '../observe/index.js';
 import { formatDurationMs } from '../stats/format.js';
 import { backupLines } from './run-backup.js';
 import type { RunJson } from './run-json.js';
 
-const CAUSE_WORDS: Record<DowntimeCause, string> = {
-  quorumLost: 'quorum lost',
-  partitioned: 'quorum partitioned',
-  leaderIsolated: 'leader gone, not yet detected',
-  electing: 'electing',
-  syncing: 'synchronising',
-};
+const CAUSE_WORDS = DOWNTIME_CAUSE_LABELS;
 
 /** Seconds with millisecond precision, right-aligned for the timeline column. */
 function sec(msValue: number): string {

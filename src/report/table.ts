@@ -2,7 +2,7 @@ import { formatFailureModel } from '../faults/index.js';
 import type { LatencySpecJson, TopologyJson } from '../config/topology-json.js';
 import type { AvailabilityDocument, ResultRow } from '../montecarlo/index.js';
 import { formatAvailability, formatAvailabilityInterval, formatDurationMs, formatYears } from '../stats/format.js';
-import { DOWNTIME_PROCESSES, type DowntimeProcess } from '../observe/index.js';
+import { DOWNTIME_CAUSE_LABELS, DOWNTIME_CAUSES, DOWNTIME_PROCESSES, type DowntimeProcess } from '../observe/index.js';
 import { MIN_EPISODES } from '../stats/index.js';
 import type { ExperimentProvenance } from '../model/experiment.js';
 import type { TopologyOverride } from '../model/topology.js';
@@ -59,11 +59,7 @@ export function availabilityTable(doc: AvailabilityDocument): string {
     ['closed form (quorum)', (r) => (r.analyticQuorumAvailability === null ? 'n/a' : formatAvailability(r.analyticQuorumAvailability, r.analyticQuorumUnavailability ?? undefined))],
     ['  leaves out', (r) => (r.analyticQuorumAvailability === null ? '' : (r.analyticLeavesOut ?? []).join(', ') || 'nothing')],
     ['downtime by symptom, min/yr', () => ''],
-    ['  quorum lost', (r) => num(r.downtimeByCause.quorumLost)],
-    ['  partitioned', (r) => num(r.downtimeByCause.partitioned)],
-    ['  leader isolated', (r) => num(r.downtimeByCause.leaderIsolated)],
-    ['  electing', (r) => num(r.downtimeByCause.electing)],
-    ['  syncing', (r) => num(r.downtimeByCause.syncing)],
+    ...DOWNTIME_CAUSES.map((c): [string, (r: ResultRow) => string] => [`  ${DOWNTIME_CAUSE_LABELS[c]}`, (r) => num(r.downtimeByCause[c])]),
     ['downtime by process, min/yr', () => ''],
     ...byProcess.map((p): [string, (r: ResultRow) => string] => [`  ${PROCESS_WORDS[p]}`, (r) => num(r.downtimeByProcess[p])]),
     ['write outages/yr (failures)', (r) => `${num(r.outagesPerYear)} (${episodeCount(r, r.failureOutageEpisodes)})`],

@@ -1,6 +1,8 @@
 import type { TopLevelSpec } from 'vega-lite';
+import { DOWNTIME_CAUSE_LABELS, DOWNTIME_CAUSES } from '../../observe/availability.js';
 import { formatDuration } from '../../stats/format.js';
-import { CHART_CONFIG, MAX_NINES, nines, percent, round, subtitle, type ChartMeta } from './common.js';
+import { parseDurationUs } from '../../model/duration.js';
+import { CHART_CONFIG, MAX_NINES, PLOT_WIDTH, nines, percent, round, subtitle, type ChartMeta } from './common.js';
 
 /**
  * The parts of `zksim availability --json` (issue 5's contract) the charts read. Structural, so a
@@ -39,16 +41,22 @@ export interface AvailabilityInput {
 
 /** Short enough to fit beside a 320 px axis; the definition of nines is in the subtitle. */
 const NINES_AXIS_TITLE = 'nines';
-const NINES_NOTE = `nines = −log10(1 − availability): 3 nines = 99.9% ≈ 8.8 h down a year; ≥${MAX_NINES} (or no downtime seen) drawn as ${MAX_NINES}`;
+const NINES_NOTE = `nines = −log10(1 − availability): 3 nines = 99.9% ≈ 8.8 h down a year, +0.3 nines = half the downtime; ≥${MAX_NINES} (or no downtime seen) drawn as ${MAX_NINES}`;
+
+/**
+ * A nines axis fitted to the values drawn (a fixed 0–9 axis flattened the ≈2× (0.3 nines) penalty
+ * of an even size into a few pixels), and the subtitle line that says so. `zero`: bars start at 0,
+ * so only the top is fitted; points get whole nines around their range.
+ */
+export function ninesScale(values: readonly (number | null)[], zero: boolean): { scale: { domain: [number, number]; nice: false; zero: boolean }; note: string } {
+  const v = values.filter((x): x is number => x !== null && Number.isFinite(x));
+  const hi = Math.min(MAX_NINES, Math.ceil((v.length ? Math.max(...v) : MAX_NINES) + 0.25));
+  const lo = zero ? 0 : Math.max(0, Math.min(hi - 1, Math.floor((v.length ? Math.min(...v) : 0) - 0.25)));
+  return { scale: { domain: [lo, hi], nice: false, zero }, note: lo === 0 && hi === MAX_NINES ? '' : `y axis fitted to the data: ${lo}–${hi} nines` };
+}
 
 /** How downtime causes read on a chart, in the order they stack (issue 5's causes first). */
-export const CAUSE_LABELS: ReadonlyArray<readonly [string, string]> = [
-  ['quorumLost', 'quorum lost (servers down)'],
-  ['partitioned', 'quorum partitioned'],
-  ['leaderIsolated', 'leader isolated (detection delay)'],
-  ['electing', 'electing a leader'],
-  ['syncing', 'synchronising followers'],
-];
+export const CAUSE_LABELS: ReadonlyArray<readonly [string, string]> = DOWNTIME_CAUSES.map((c) => [c, DOWNTIME_CAUSE_LABELS[c]] as const);
 
 export function availabilityMeta(doc: AvailabilityInput): ChartMeta {
   const first = doc.results[0];
@@ -102,27 +110,30 @@ export function availabilityNines(doc: AvailabilityInput): TopLevelSpec {
       analyticNines: r.analyticQuorumAvailability === null ? null : round(nines(r.analyticQuorumAvailability), 4),
     };
   });
-  const x = { field: 'label', type: 'nominal', sort: labels, title: 'topology', axis: { labelAngle: labels.length > 6 ? -30 : 0 } } as const;
-  const y = { type: 'quantitative' as const, title: `write availability (${NINES_AXIS_TITLE})`, scale: { domain: [0, MAX_NINES], nice: false } };
+  const x = { field: 'label', type: 'nominal', sort: labels, title: 'topology', axis: { labelAngle: labels.length > 8 ? -30 : 0 } } as const;
+  const fitted = ninesScale(values.flatMap((v) => [v.ninesHigh, v.analyticNines]), true);
+  const y = { type: 'quantitative' as const, title: `write availability (${NINES_AXIS_TITLE})`, scale: fitted.scale };
   // Untrusted estimates are drawn hollow and gray, with their own legend entry: a bar as solid as
   // the others would be read as an answer (issue 9: 5.6 nines drawn where the truth was 4.8).
   const anyUntrusted = values.some((v) => !v.trusted);
-  const domain = [TRUSTED_SERIES, ...(anyUntrusted ? [UNTRUSTED_SERIES] : []), ANALYTIC_SERIES];
-  const range = ['#4c78a8', ...(anyUntrusted ? ['#bbbbbb'] : []), '#f58518'];
-  const color = { scale: { domain, range }, title: null, legend: { labelLimit: 420 } };
+  // The closed form has its own diamond legend, listed only when some row has one.
+  const anyAnalytic = values.some((v) => v.analyticNines !== null);
+  const domain = [...(values.some((v) => v.trusted) ? [TRUSTED_SERIES] : []), ...(anyUntrusted ? [UNTRUSTED_SERIES] : [])];
+  const range = [...(values.some((v) => v.trusted) ? ['#4c78a8'] : []), ...(anyUntrusted ? ['#bbbbbb'] : [])];
+  const color = { scale: { domain, range }, title: null };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: {
       text: 'Write availability by topology, in nines, with 95% confidence intervals',
       subtitle: [
         subtitle(availabilityMeta(doc)),
-        'bars: simulated; black lines: 95% CI; diamonds: closed-form quorum availability where the failure model has one',
+        `bars: simulated; black lines: 95% CI${anyAnalytic ? '; orange diamonds: closed-form quorum availability' : '; no closed form for this failure model'}`,
         ...(anyUntrusted ? ['hollow gray bars marked *: too few write outages or quorum losses seen, not to be trusted (write availability can never exceed quorum availability)'] : []),
-        NINES_NOTE,
+        [NINES_NOTE, fitted.note].filter((t) => t !== '').join('; '),
       ],
     },
     config: CHART_CONFIG,
-    width: Math.max(320, labels.length * 90),
+    width: Math.max(PLOT_WIDTH, labels.length * 90),
     height: 320,
     data: { values },
     encoding: { x },
@@ -142,14 +153,16 @@ export function availabilityNines(doc: AvailabilityInput): TopLevelSpec {
         encoding: { y: { ...y, field: 'ninesLow' }, y2: { field: 'ninesHigh' } },
       },
       {
-        mark: { type: 'text', dy: -8, fontSize: 10, color: '#222' },
+        mark: { type: 'text', dy: -8, color: '#222' },
         encoding: { y: { ...y, field: 'ninesHigh' }, text: { field: 'text' } },
       },
-      {
-        transform: [{ filter: 'datum.analyticNines != null' }],
-        mark: { type: 'point', shape: 'diamond', filled: true, size: 140, opacity: 1 },
-        encoding: { y: { ...y, field: 'analyticNines' }, color: { ...color, datum: ANALYTIC_SERIES } },
-      },
+      ...(anyAnalytic
+        ? [{
+            transform: [{ filter: 'datum.analyticNines != null' }],
+            mark: { type: 'point' as const, filled: true, size: 140, opacity: 1, color: '#f58518' },
+            encoding: { y: { ...y, field: 'analyticNines' }, shape: { datum: ANALYTIC_SERIES, scale: { domain: [ANALYTIC_SERIES], range: ['diamond'] }, title: null } },
+          }]
+        : []),
     ],
   };
 }
@@ -223,7 +236,7 @@ function stackedDowntime(
   );
   const colorField = legend === 'cause' ? 'causeLabel' : 'processLabel';
   const totals = doc.results.map((r, i) => ({ label: labels[i] as string, total: r.downtimeMinutesPerYear, text: fmtMinutes(r.downtimeMinutesPerYear) }));
-  const x = { field: 'label', type: 'nominal', sort: labels, title: 'topology', axis: { labelAngle: labels.length > 6 ? -30 : 0 } } as const;
+  const x = { field: 'label', type: 'nominal', sort: labels, title: 'topology', axis: { labelAngle: labels.length > 8 ? -30 : 0 } } as const;
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: {
@@ -231,7 +244,7 @@ function stackedDowntime(
       subtitle: note ? [subtitle(availabilityMeta(doc)), note] : subtitle(availabilityMeta(doc)),
     },
     config: CHART_CONFIG,
-    width: Math.max(320, labels.length * 90),
+    width: Math.max(PLOT_WIDTH, labels.length * 90),
     height: 320,
     layer: [
       {
@@ -251,7 +264,7 @@ function stackedDowntime(
       },
       {
         data: { values: totals },
-        mark: { type: 'text', dy: -8, fontSize: 10, color: '#222' },
+        mark: { type: 'text', dy: -8, color: '#222' },
         encoding: { x, y: { field: 'total', type: 'quantitative' }, text: { field: 'text' } },
       },
     ],
@@ -292,19 +305,25 @@ export function availabilityVsVoters(points: readonly VotersPoint[], meta: Chart
       };
     });
   const voters = { field: 'voters', type: 'ordinal', title: 'voters (servers that vote)', axis: { labelAngle: 0 } } as const;
-  const y = { type: 'quantitative' as const, title: `${measure} (${NINES_AXIS_TITLE})`, scale: { domain: [0, MAX_NINES], nice: false } };
+  const fitted = ninesScale(values.flatMap((v) => [v.ninesLow, v.ninesHigh, v.closedFormNines]), false);
+  const y = { type: 'quantitative' as const, title: `${measure} (${NINES_AXIS_TITLE})`, scale: fitted.scale };
+  const anyClosed = values.some((v) => v.closedFormNines !== null);
   const series = {
-    domain: ['simulated, odd voters', 'simulated, even voters', 'closed form'],
-    range: ['#1f77b4', '#d62728', '#555555'],
+    domain: ['simulated, odd voters', 'simulated, even voters', ...(anyClosed ? ['closed form'] : [])],
+    range: ['#1f77b4', '#d62728', ...(anyClosed ? ['#555555'] : [])],
   };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: {
       text: `${capitalise(measure)} against number of voters: simulated beside closed form`,
-      subtitle: [subtitle(meta), 'even sizes tolerate no more failures than the odd size below them', NINES_NOTE],
+      subtitle: [
+        subtitle(meta),
+        `even sizes tolerate no more failures than the odd size below them${anyClosed ? '; dashed: closed form' : '; no closed form for this failure model'}`,
+        [NINES_NOTE, fitted.note].filter((t) => t !== '').join('; '),
+      ],
     },
     config: CHART_CONFIG,
-    width: 460,
+    width: PLOT_WIDTH,
     height: 320,
     data: { values },
     encoding: { x: voters },
@@ -351,6 +370,8 @@ export function sweepLines(doc: AvailabilityInput): TopLevelSpec {
       topology: r.topology,
       key: r.variant?.key ?? key,
       value: r.variant?.value ?? '',
+      hours: hoursOf(r.variant?.value ?? ''),
+      number: Number(r.variant?.value ?? ''),
       writeAvailability: r.writeAvailability,
       ciLow: lo,
       ciHigh: hi,
@@ -361,17 +382,22 @@ export function sweepLines(doc: AvailabilityInput): TopLevelSpec {
       analyticNines: r.analyticQuorumAvailability === null ? null : round(nines(r.analyticQuorumAvailability), 4),
     };
   });
-  const x = { field: 'value', type: 'ordinal', sort: order, title: `${key} (swept value)`, axis: { labelAngle: 0 } } as const;
-  const y = { type: 'quantitative' as const, title: `write availability (${NINES_AXIS_TITLE})`, scale: { domain: [0, MAX_NINES], nice: false } };
+  const x = sweptAxis(key, order);
+  const fitted = ninesScale(values.flatMap((v) => [v.ninesLow, v.ninesHigh, v.analyticNines]), false);
+  const y = { type: 'quantitative' as const, title: `write availability (${NINES_AXIS_TITLE})`, scale: fitted.scale };
   const color = { field: 'topology', type: 'nominal', title: 'topology' } as const;
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: {
       text: `Write availability against ${key}, with 95% confidence intervals`,
-      subtitle: [subtitle(availabilityMeta(doc)), 'solid: simulated write availability with 95% CI; dashed: closed-form quorum availability where one exists', NINES_NOTE],
+      subtitle: [
+        subtitle(availabilityMeta(doc)),
+        `solid: simulated write availability with 95% CI${values.some((v) => v.analyticNines !== null) ? '; dashed: closed-form quorum availability' : '; no closed form for this failure model'}`,
+        [NINES_NOTE, fitted.note].filter((t) => t !== '').join('; '),
+      ],
     },
     config: CHART_CONFIG,
-    width: Math.max(360, order.length * 80),
+    width: Math.max(PLOT_WIDTH, order.length * 80),
     height: 320,
     data: { values },
     encoding: { x, color },
@@ -385,6 +411,34 @@ export function sweepLines(doc: AvailabilityInput): TopLevelSpec {
       },
     ],
   };
+}
+
+/**
+ * The x axis of a sweep: durations (1h, 12h, 48h) on a time axis in hours, logarithmic when they span
+ * more than a decade (equal spacing made 1h→12h look like 12h→48h); other numbers on a linear axis;
+ * anything else as categories in the order swept. Ticks sit at the swept values, labelled as typed.
+ */
+export function sweptAxis(key: string, order: readonly string[]): Record<string, unknown> {
+  const hours = order.map(hoursOf);
+  const numbers = order.map((v) => (/^-?\d+(\.\d+)?(e-?\d+)?$/i.test(v.trim()) ? Number(v) : null));
+  const numeric = hours.every((h) => h !== null) ? { values: hours as number[], unit: 'time' } : numbers.every((n) => n !== null) ? { values: numbers as number[], unit: '' } : null;
+  if (numeric === null || order.length < 2) return { field: 'value', type: 'ordinal', sort: order, title: `${key} (swept value)`, axis: { labelAngle: 0 } };
+  const lo = Math.min(...numeric.values);
+  const log = lo > 0 && Math.max(...numeric.values) / lo > 10;
+  const labels = Object.fromEntries(numeric.values.map((v, i) => [String(v), order[i] as string]));
+  return {
+    field: numeric.unit === 'time' ? 'hours' : 'number',
+    type: 'quantitative',
+    title: `${key} (swept value${numeric.unit ? `, ${numeric.unit}` : ''}${log ? ', log scale' : ''})`,
+    scale: log ? { type: 'log', nice: false, padding: 24 } : { zero: false, nice: false, padding: 24 },
+    axis: { values: numeric.values, labelExpr: `${JSON.stringify(labels)}[''+datum.value] || datum.label`, grid: true },
+  };
+}
+
+/** A swept value as hours when it is a duration ('12h', '30m', '2d'), else null. */
+function hoursOf(value: string): number | null {
+  const us = parseDurationUs(value);
+  return us === null || us <= 0 ? null : us / 3.6e9;
 }
 
 function capitalise(s: string): string {
