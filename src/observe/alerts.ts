@@ -70,8 +70,7 @@ export function evaluateRules(rules: AlertRules, signals: readonly ServerSignals
 export function evaluateRule(rule: AlertRule, rules: AlertRules, signals: readonly ServerSignals[], opts: EvaluateOptions): AlertEpisode[] {
   const grid = new Grid(opts.phaseUs, rules.scrapeIntervalUs, rules.evaluationIntervalUs);
   const e = rule.expr;
-  const key = seriesKey(e.signal, e.state ?? undefined);
-  const inputs = signals.filter((s) => e.servers === 'all' || s.voter).map((s) => s.series.get(key)).filter((s): s is Series => s !== undefined);
+  const inputs = inputsOf(e, signals);
   const threshold = e.threshold === 'quorum' ? quorumOf(opts.voters) : e.threshold;
   const holds = (t: number): boolean => {
     const v = aggregate(e, inputs.map((s) => serverValue(e, s, t, grid)));
@@ -97,6 +96,17 @@ export function evaluateRule(rule: AlertRule, rules: AlertRules, signals: readon
   if (activeAt !== null && firedAt === null && grid.nextEval(activeAt + rule.forUs) <= opts.endUs) fire(grid.nextEval(activeAt + rule.forUs));
   if (activeAt !== null && firedAt !== null) out.push({ alert: rule.alert, severity: rule.severity, activeAtUs: activeAt, firedAtUs: firedAt, resolvedAtUs: null });
   return out;
+}
+
+/** The instants `evaluateRule` evaluates `rule` at (for tests of its laziness). */
+export function evaluationInstants(rule: AlertRule, rules: AlertRules, signals: readonly ServerSignals[], opts: EvaluateOptions): number[] {
+  const grid = new Grid(opts.phaseUs, rules.scrapeIntervalUs, rules.evaluationIntervalUs);
+  return candidates(inputsOf(rule.expr, signals), rule.expr, grid, opts);
+}
+
+function inputsOf(e: AlertExpr, signals: readonly ServerSignals[]): Series[] {
+  const key = seriesKey(e.signal, e.state ?? undefined);
+  return signals.filter((s) => e.servers === 'all' || s.voter).map((s) => s.series.get(key)).filter((s): s is Series => s !== undefined);
 }
 
 /** The evaluation instants where the expression may change, ascending, in [start, end]. */
