@@ -29,6 +29,7 @@ import {
 import { durationHint } from './yaml-reader.js';
 import { RECONFIG_SYNTAX } from './reconfig-syntax.js';
 import { MAINTENANCE_SYNTAX } from './maintenance-syntax.js';
+import { BYZANTINE_SYNTAX } from './byzantine-syntax.js';
 
 /** The fields of fault `F` that its target text gives (everything but the timing and source). */
 export type FaultTarget<F extends FaultBase> = Omit<F, 'atUs' | 'durationUs' | 'source'>;
@@ -194,6 +195,7 @@ export const FAULT_SYNTAX = {
   ...GRAY_SYNTAX,
   reconfig: RECONFIG_SYNTAX,
   maintenance: MAINTENANCE_SYNTAX,
+  ...BYZANTINE_SYNTAX,
 } as const satisfies { readonly [K in FaultKind]: FaultSyntax<FaultOf<K>> };
 
 /** The built-in kinds in table order: help, error messages and `FAULT_KINDS` list them so. */
@@ -214,6 +216,9 @@ export const FAULT_KIND_ORDER = [
   'blackhole',
   'reconfig',
   'maintenance',
+  'inflate-vote',
+  'ack-unlogged',
+  'flip-txn',
 ] as const satisfies readonly FaultKind[];
 
 /** Compile-time check that FAULT_KIND_ORDER names every FaultKind: a kind left out fails to typecheck here. */

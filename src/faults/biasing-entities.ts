@@ -98,6 +98,11 @@ export function voterToucher(servers: readonly ServerSpec[]): (f: FaultSpec) => 
       // a rolling-maintenance round restarts every voter in turn (biasing falls back to naive for it: montecarlo/method.ts)
       case 'maintenance':
         return true;
+      // Byzantine kinds (zk/byzantine.ts) are scripted only: no failure process draws them
+      case 'inflate-vote':
+      case 'ack-unlogged':
+      case 'flip-txn':
+        return nodeTouches(f.node, false);
     }
   };
 }

@@ -133,7 +133,22 @@ type FaultBody =
    * gated on health and `gapUs` (scenario/maintenance-kind.ts); `durationUs` its nominal window,
    * or null: over when the plan is
    */
-  | ({ readonly kind: 'maintenance'; readonly order: 'leader-last' | 'any'; readonly downtimeUs: number; readonly gapUs: number } & Timing);
+  | ({ readonly kind: 'maintenance'; readonly order: 'leader-last' | 'any'; readonly downtimeUs: number; readonly gapUs: number } & Timing)
+  /**
+   * Byzantine (zk/byzantine.ts, issue 15): the server claims a last zxid `by` txns higher
+   * (`claim: 'zxid'`, written `inflate-zxid:NODE[:BY]`) or a currentEpoch `by` higher (`'epoch'`,
+   * `inflate-epoch:NODE[:BY]`) in its FLE votes, and leads by that claim; honest again at the repair
+   */
+  | ({ readonly kind: 'inflate-vote'; readonly node: NodeRef; readonly claim: 'zxid' | 'epoch'; readonly by: number } & Timing)
+  /** Byzantine: the server's fsyncs report success and write nothing: it ACKs proposals it did not log; honest again at the repair */
+  | ({ readonly kind: 'ack-unlogged'; readonly node: NodeRef } & Timing)
+  /**
+   * the newest client txn on the server's disk has a bit flipped, with its txn-log checksum
+   * recomputed (`checksum: 'valid'`, `flip-txn:NODE`: Byzantine, only the data-tree digest can
+   * see it) or not (`'bad'`, `bit-flip:NODE`: Adler32 fails when the log is next loaded and the
+   * server does not start); never repaired (`durationUs` null)
+   */
+  | ({ readonly kind: 'flip-txn'; readonly node: NodeRef; readonly checksum: 'valid' | 'bad' } & Timing);
 
 export type FaultKind = FaultSpec['kind'];
 

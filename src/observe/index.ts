@@ -3,3 +3,4 @@ export * from './format.js';
 export * from './record.js';
 export * from './safety.js';
 export * from './liveness.js';
+export * from './digest.js';

@@ -7,6 +7,7 @@
  */
 import type { FaultSyntax } from '../config/fault-kinds.js';
 import type { PlanSpec } from './plan-runner.js';
+import type { DurableState } from '../zk/index.js';
 import type { ClusterConfig, Distribution, DomainRef, FaultBase, FaultEffect, Member, NodeRef, ReconfigChange, RepairEffect, ServerId, Topology } from '../model/index.js';
 
 /** What a fault did when applied, for the `faultApplied` event. */
@@ -114,6 +115,11 @@ export interface FaultHost extends ConfigHost {
   removeDelay(links: readonly (readonly [ServerId, ServerId])[], extraUs: number): void;
   /** A middlebox drops the established connections between each pair, silently; new connections work. */
   blackhole(pairs: readonly (readonly [ServerId, ServerId])[]): void;
+  /**
+   * The server's disk as its running process writes it and its next start finds it (zk/durable.ts):
+   * the Byzantine kinds (scenario/byzantine-kinds.ts) corrupt it or set its switches (zk/byzantine.ts).
+   */
+  diskOf(id: ServerId): DurableState;
   /**
    * Run an operations plan from now (scenario/plan-runner.ts; a rolling-maintenance round,
    * scenario/maintenance-kind.ts); a fault being applied without a duration is repaired the

@@ -8,7 +8,7 @@
 import type { ClusterConfig, Distribution, FaultBase, MaintenanceRef, Member, NodeRef, ReconfigChange, ServerId, Topology } from '../model/index.js';
 import type { Network } from '../net/index.js';
 import type { DowntimeMeter, Recorder } from '../observe/index.js';
-import type { Peer } from '../zk/index.js';
+import { EXIT_UNEXPECTED_ERROR, type DurableState, type Peer } from '../zk/index.js';
 import { formatFault } from '../config/faults.js';
 import type { Disks } from './disk.js';
 import type { Membership } from './membership.js';
@@ -52,6 +52,8 @@ export interface InjectorHost {
   readonly membership: Membership;
   /** the servers' disks (scenario/disk.ts): `setSlow` for slow-disk, `setFull` for disk-full */
   readonly disks: Pick<Disks, 'setSlow' | 'setFull'>;
+  /** the server's disk (zk/durable.ts), for the Byzantine kinds */
+  durableOf(id: ServerId): DurableState;
 }
 
 export class FaultInjector implements FaultHost {
@@ -291,11 +293,18 @@ export class FaultInjector implements FaultHost {
   }
 
   /**
-   * The process exited on its own (the peer's `exit` effect: takeSnapshot on a full disk,
-   * scenario/disk.ts): down like a kill until the disk has room again — a supervisor's restarts
+   * The process exited on its own (the peer's `exit` effect with its exit `code`: a txn log that
+   * fails its CRC at load, zk/byzantine.ts, stays down until its disk is replaced; takeSnapshot on
+   * a full disk, scenario/disk.ts): down like a kill until the disk has room again — a supervisor's restarts
    * would exit the same way; counted as down meanwhile — or restarted at once if it has room.
    */
-  processExited(id: ServerId): void {
+  processExited(id: ServerId, code: number): void {
+    const badLog = this.host.durableOf(id).byzantine?.badChecksumAt ?? null;
+    if (code === EXIT_UNEXPECTED_ERROR && badLog !== null) {
+      // a txn log that fails its CRC fails every start: down until its disk is replaced (zk/byzantine.ts)
+      this.host.recorder.events.push({ type: 'logChecksumFailed', atUs: this.host.nowUs, server: id, zxid: badLog });
+      return this.killProcess(id, 'exited: CRC check failed loading the txn log (System.exit, exit code 1)');
+    }
     this.killProcess(id, 'exited: takeSnapshot failed on a full disk (System.exit, exit code 10)');
     if ((this.fullCount.get(id) ?? 0) > 0) this.exitedOnFullDisk.add(id);
     else this.restartProcess(id);
@@ -319,6 +328,10 @@ export class FaultInjector implements FaultHost {
 
   blackhole(pairs: readonly (readonly [ServerId, ServerId])[]): void {
     for (const [a, b] of pairs) this.host.net.blackhole(a, b);
+  }
+
+  diskOf(id: ServerId): DurableState {
+    return this.host.durableOf(id);
   }
 
   /** The plan starts now; a fault being applied without a duration is repaired the instant the plan ends. */

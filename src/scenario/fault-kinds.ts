@@ -15,6 +15,7 @@ import { cutLinks, hostsIn, serversOf } from './faults.js';
 import { GRAY_KIND_ENTRIES } from './gray-fault-kinds.js';
 import { RECONFIG_KIND_ENTRY } from './reconfig-kind.js';
 import { MAINTENANCE_KIND_ENTRY } from './maintenance-kind.js';
+import { BYZANTINE_KIND_ENTRIES } from './byzantine-kinds.js';
 
 export { drawnNode, drawnSides, type FaultDraw, type FaultHost, type FaultKindEntry, type FaultOutcome } from './fault-host.js';
 
@@ -149,6 +150,7 @@ export const FAULT_KIND_ENTRIES = {
   ...GRAY_KIND_ENTRIES,
   reconfig: RECONFIG_KIND_ENTRY,
   maintenance: MAINTENANCE_KIND_ENTRY,
+  ...BYZANTINE_KIND_ENTRIES,
 } as const satisfies { readonly [K in FaultKind]: FaultKindEntry<FaultOf<K>> };
 
 /**

@@ -62,6 +62,11 @@ export interface TrialOptions {
   readonly cycleStartsUs?: readonly number[];
   /** an operations plan to run in the trial (scenario/plan-runner.ts; its steps draw from the `plan` stream) */
   readonly plan?: PlanSpec;
+  /**
+   * Watch the data-tree digest (observe/digest.ts `recorderFor`: the result's recorder is a
+   * DigestRecorder, `digestOf`). Absent: on exactly when a fault is a Byzantine kind.
+   */
+  readonly digest?: boolean;
 }
 
 export interface TrialResult {

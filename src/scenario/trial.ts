@@ -1,7 +1,7 @@
 import { Rng, Simulation } from '../core/index.js';
 import type { ClientEvent, PeerEffect, PeerInput, ServerId, TrialEvent } from '../model/index.js';
 import { Network } from '../net/index.js';
-import { DowntimeMeter, Recorder, SafetyChecker } from '../observe/index.js';
+import { DowntimeMeter, recorderFor, SafetyChecker, type Recorder } from '../observe/index.js';
 import { DurableState, Peer } from '../zk/index.js';
 import { BackupProcess, emptyDisk } from './backup.js';
 import { Disks } from './disk.js';
@@ -72,7 +72,7 @@ export class Trial {
     const { topology } = opts;
     const sim = this.sim;
     // The recorder's voters are those of the config in force (scenario/membership.ts), which reconfigs change.
-    this.recorder = new Recorder((id) => this.membership.verifierInForce().isVoter(id));
+    this.recorder = recorderFor(opts, (id) => this.membership.verifierInForce().isVoter(id));
     this.membership = new Membership(topology, { clock: sim, peers: this.livePeers, durable: this.durable, recorder: this.recorder, feed: (p, i) => this.feed(p, i) });
     // Violations are rare and capped per invariant by the checker: always in the event stream.
     this.safety.onViolation = this.recorder.record;
@@ -161,7 +161,7 @@ export class Trial {
       resumeProcess: (id) => this.resumeProcess(id),
       exitCloseUs: () => this.timing.exitCloseUs(),
       resetDisk: (id) => { this.durable.set(id, this.backup?.diskAfterWipe(id) ?? emptyDisk()); this.safety.onDiskLost(id); },
-      diskLost: (id) => this.backup?.onDiskLost(id),
+      diskLost: (id) => this.backup?.onDiskLost(id), durableOf: (id) => this.durable.get(id) as DurableState,
       scheduleRepair: (atUs, index) => void this.sim.schedule(atUs, PRIORITY_FAULT, { kind: 'repair', index }),
       statusChanged: () => void (this.statusDirty = true),
       runPlan: (spec, onEnd) => this.plans.add(spec, onEnd),
@@ -304,8 +304,8 @@ export class Trial {
       case 'persist':
         this.disks.persist(id, net.incarnation(id), e.bytes, e.token, e.write);
         break;
-      case 'exit': // takeSnapshot failed on a full disk: System.exit (scenario/disk.ts)
-        return this.faults.processExited(id);
+      case 'exit': // System.exit: takeSnapshot failed on a full disk (scenario/disk.ts), or the txn log failed its CRC (zk/byzantine.ts)
+        return this.faults.processExited(id, e.code);
       case 'work':
         this.timing.work(id, net.incarnation(id), e.token, e.what);
         break;

@@ -1,4 +1,5 @@
 import type { ClusterConfig, Txn, Zxid } from '../model/index.js';
+import type { ByzantineSwitches } from './byzantine.js';
 
 /**
  * What survives a process restart: the epoch files and the txn log, as far as they were
@@ -31,6 +32,8 @@ export class DurableState {
    * reconfig this server logged; null: the same as `config`.
    */
   lastSeen: ClusterConfig | null = null;
+  /** a corrupted server's Byzantine switches (zk/byzantine.ts, issue 15); null: honest, as every real server */
+  byzantine: ByzantineSwitches | null = null;
 
   /** Last fsynced zxid: what a restarted process finds. A live process reports TxnLog.lastZxid. */
   lastLoggedZxid(): Zxid {

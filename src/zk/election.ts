@@ -1,6 +1,7 @@
 import type { Notification, PeerState, ServerId, Zxid } from '../model/index.js';
 import type { PeerContext } from './context.js';
 import { beats, supporters, type Vote } from './vote.js';
+import { advertisedEpoch, advertisedZxid } from './byzantine.js';
 
 const POLL = 'fle.poll';
 const FINALIZE = 'fle.finalize';
@@ -48,10 +49,10 @@ export class Election {
 
   /** Enter LOOKING: a new round with the self-vote, then what queued meanwhile. */
   start(): void {
-    const { config, durable } = this.ctx;
+    const { config } = this.ctx;
     this.logicalclock += 1;
     this.proposal = this.ctx.configs.qv.isVoter(config.id)
-      ? { leader: config.id, zxid: this.ctx.log.lastZxid, peerEpoch: durable.currentEpoch }
+      ? this.selfProposal()
       : { leader: NO_VOTE, zxid: NO_VOTE, peerEpoch: NO_VOTE };
     this.recvset.clear();
     this.outofelection.clear();
@@ -198,21 +199,29 @@ export class Election {
     if (this.active && !this.finalizing) this.ctx.setTimer(POLL, this.notTimeoutUs);
   }
 
+  /**
+   * This server's vote for itself: its last logged zxid and currentEpoch (getInitLastLoggedZxid,
+   * getPeerEpoch), or what a Byzantine server claims instead (zk/byzantine.ts).
+   */
+  private selfProposal(): Proposal {
+    const { config, durable } = this.ctx;
+    return { leader: config.id, zxid: advertisedZxid(durable, this.ctx.log.lastZxid), peerEpoch: advertisedEpoch(durable) };
+  }
+
   private beatsProposal(n: Notification): boolean {
     const p = this.proposal;
     return beats(n.leader, n.zxid, n.peerEpoch, p.leader, p.zxid, p.peerEpoch, this.ctx.configs.qv.weight(n.leader));
   }
 
   private processLooking(n: Notification): void {
-    const { config, durable } = this.ctx;
+    const { config } = this.ctx;
     if (n.electionEpoch > this.logicalclock) {
       this.logicalclock = n.electionEpoch;
       this.recvset.clear();
       const { qv } = this.ctx.configs;
-      const selfWins = qv.isVoter(config.id) && !beats(n.leader, n.zxid, n.peerEpoch, config.id, this.ctx.log.lastZxid, durable.currentEpoch, qv.weight(n.leader));
-      this.proposal = selfWins
-        ? { leader: config.id, zxid: this.ctx.log.lastZxid, peerEpoch: durable.currentEpoch }
-        : { leader: n.leader, zxid: n.zxid, peerEpoch: n.peerEpoch };
+      const self = this.selfProposal();
+      const selfWins = qv.isVoter(config.id) && !beats(n.leader, n.zxid, n.peerEpoch, config.id, self.zxid, self.peerEpoch, qv.weight(n.leader));
+      this.proposal = selfWins ? self : { leader: n.leader, zxid: n.zxid, peerEpoch: n.peerEpoch };
       this.sendNotifications();
     } else if (n.electionEpoch < this.logicalclock) {
       return;

@@ -7,3 +7,4 @@ export * from './sync.js';
 export * from './txnlog.js';
 export * from './unsafe.js';
 export * from './reconfig.js';
+export * from './byzantine.js';

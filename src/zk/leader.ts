@@ -1,6 +1,7 @@
 import { makeZxid, type PeerInput, type QuorumPacket, type ReconfigChange, type ServerId } from '../model/index.js';
 import type { PeerContext, Role } from './context.js';
 import { Broadcast } from './broadcast.js';
+import { advertisedEpoch, advertisedZxid } from './byzantine.js';
 import { designatedLeader } from './reconfig.js';
 import { AcceptBacklog, checkAckWatchdog, handlerTimer, newHandler, watchdogTimer, type Handler } from './learner-handler.js';
 import { chooseSync, snapshotBytes } from './sync.js';
@@ -201,7 +202,9 @@ export class LeaderRole implements Role {
     h.lastZxid = lastZxid;
     h.stage = 'ackepoch';
     if (currentEpoch !== -1) {
-      const ahead = currentEpoch > durable.currentEpoch || (currentEpoch === durable.currentEpoch && lastZxid > this.ctx.log.lastZxid);
+      // a Byzantine leader holds learners against what it claimed in its votes (zk/byzantine.ts)
+      const ownEpoch = advertisedEpoch(durable);
+      const ahead = currentEpoch > ownEpoch || (currentEpoch === ownEpoch && lastZxid > advertisedZxid(durable, this.ctx.log.lastZxid));
       if (ahead && this.ctx.config.id !== h.sid) {
         // "Follower is ahead of the leader": FLE should have prevented this; reject the learner.
         this.ctx.emit({ kind: 'close', connId: h.connId });

@@ -1,5 +1,6 @@
 import type { Txn, Zxid } from '../model/index.js';
 import type { DurableState } from './durable.js';
+import { fsyncLies } from './byzantine.js';
 
 /**
  * A process's view of its txn log: everything written (`entries`) and how much of it the disk
@@ -46,7 +47,8 @@ export class TxnLog {
     // Within a generation the disk holds a prefix of `entries`: append the newly durable tail
     // (copying the whole log on every fsync made long write-heavy runs quadratic).
     const disk = this.durable.log;
-    for (let i = disk.length; i < p.length; i++) disk.push(this.entries[i] as Txn);
+    // a Byzantine server reports the fsync done and writes nothing (zk/byzantine.ts ackUnlogged)
+    if (!fsyncLies(this.durable)) for (let i = disk.length; i < p.length; i++) disk.push(this.entries[i] as Txn);
     return p.length;
   }
 
