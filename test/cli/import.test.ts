@@ -61,6 +61,12 @@ describe('zksim import', () => {
     expect(m.stderr).toContain(`${missing}:4: dynamicConfigFile: cannot find /nowhere/zoo.cfg.dynamic.1`);
   });
 
+  it('validate checks a zoo.cfg as the topology it is read as', async () => {
+    const r = await zksim(['validate', `${EX}/kafka-3node.cfg`]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^ok {2}examples\/zoocfg\/kafka-3node\.cfg: topology kafka-3node, 3 voters, 0 observers/m);
+  });
+
   it('run takes a zoo.cfg where it takes a topology, its dynamic file found beside it', async () => {
     const dir = tempDir('zksim-import-run-');
     for (const f of ['zoo.cfg', 'zoo.cfg.dynamic.100000000']) copyFileSync(join(EX, f), join(dir, f));

@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { isMap, isScalar, parseDocument } from 'yaml';
-import { formatConfigError, parseTopology, type ConfigError } from '../../config/index.js';
+import { basenameWithoutExtension, formatConfigError, parseTopology, type ConfigError } from '../../config/index.js';
 import { parseExperiment } from '../../config/experiment.js';
 import { parsePlan } from '../../config/plan.js';
 import { parseScenario, resolveScenario } from '../../config/scenario.js';
@@ -11,6 +11,7 @@ import { PLAN_STEP_KINDS } from '../../scenario/plan-kinds.js';
 import { UserError } from '../errors.js';
 import { loadTopology, print, printError, readText } from '../io.js';
 import { lintPlacement } from '../lint.js';
+import { isZooCfg, readZooCfgFiles, zooCfgYaml } from '../zoocfg.js';
 
 const KINDS = ['topology', 'experiment', 'scenario', 'plan'] as const;
 export type ConfigKind = (typeof KINDS)[number];
@@ -82,6 +83,17 @@ function validateCommand(files: readonly string[], opts: ValidateOptions): void 
       printError(`${(e as Error).message}\n`);
       bad++;
       continue;
+    }
+    if (opts.kind === undefined && isZooCfg(file, text)) {
+      // a zoo.cfg is checked as the topology every command reads it as (cli/zoocfg.ts)
+      try {
+        text = zooCfgYaml(readZooCfgFiles(file, text), { kind: 'none' }, null, basenameWithoutExtension(file), false).yaml;
+      } catch (e) {
+        if (!(e instanceof UserError)) throw e;
+        printError(`${e.userMessage ?? ''}\n`);
+        bad++;
+        continue;
+      }
     }
     const kind = opts.kind ?? detectKind(text);
     if (kind === null) {
