@@ -26,7 +26,7 @@ import type { AlertRule, AlertRules } from '../config/alerts.js';
 import type { Experiment, Topology, TrialEvent, WriteDowntimeCause } from '../model/index.js';
 import { isInitialVoter } from '../model/topology.js';
 import { sampleFaults } from '../faults/index.js';
-import { evaluateRule, type AlertEpisode } from '../observe/alerts.js';
+import { evaluateRule, scrapePhaseUs, type AlertEpisode } from '../observe/alerts.js';
 import { signalsFromEvents, type ServerSignals } from '../observe/metrics.js';
 import { runTrial } from '../scenario/index.js';
 import { quantile, sortedCopy } from '../stats/index.js';
@@ -71,7 +71,7 @@ export function runAlertTrial(input: Omit<AlertStudyInput, 'runs' | 'onProgress'
   const seed = deriveSeed(input.seed, index);
   const faults = sampleFaults(input.experiment, input.topology, new Rng(seed).fork('faults'), input.horizonUs);
   const r = runTrial({ topology: input.topology, seed, durationUs: input.horizonUs, faults });
-  const phaseUs = Math.floor(new Rng(seed).fork('alerts').next() * input.rules.scrapeIntervalUs);
+  const phaseUs = scrapePhaseUs(seed, input.rules.scrapeIntervalUs);
   const voterIds = input.topology.servers.filter(isInitialVoter).map((s) => s.id);
   const signals = signalsFromEvents(r.recorder.events, { servers: input.topology.servers.map((s) => s.id), voters: new Set(voterIds), steadyLatencyMs: input.steadyLatencyMs });
   const { startUs, outages } = outagesOf(r.recorder.events, input.horizonUs);

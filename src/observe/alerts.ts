@@ -18,6 +18,7 @@
  * without a sample at the instant has no value); `keep_firing_for` is not supported.
  */
 import { quorumOf, type AlertExpr, type AlertRule, type AlertRules, type Severity } from '../config/alerts.js';
+import { Rng } from '../core/index.js';
 import { seriesKey, valueAt, type Series, type ServerSignals } from './metrics.js';
 
 /** One alert from pending to resolved. Times µs; `resolvedAtUs` null while still firing at the end. */
@@ -39,6 +40,15 @@ export interface EvaluateOptions {
   readonly endUs: number;
   /** voters of the topology, for `threshold: quorum` */
   readonly voters: number;
+}
+
+/**
+ * Where a trial's scrape grid sits: uniform in [0, scrape interval), integer µs, drawn from the
+ * trial seed's own `alerts` stream (so no other model's draws shift, and a run and the study's
+ * trial of the same seed scrape at the same instants).
+ */
+export function scrapePhaseUs(trialSeed: string | number, scrapeIntervalUs: number): number {
+  return Math.floor(new Rng(trialSeed).fork('alerts').next() * scrapeIntervalUs);
 }
 
 /** The Grid: scrape and evaluation instants, and the instants to evaluate for a rule. */

@@ -7,11 +7,12 @@ import { promql, type AlertRules } from '../config/alerts.js';
 import { formatDurationUs } from '../model/duration.js';
 import type { AlertStudy, Rate, SecondsDistribution } from '../montecarlo/alert-study-stats.js';
 import type { TuneResult } from '../montecarlo/alert-study-tune.js';
-import type { AlertEpisode } from '../observe/alerts.js';
+import type { RunAlertsJson } from './alerts-run.js';
+import { formatDuration } from '../stats/format.js';
 
 const pad = (s: string, n: number): string => s.padEnd(n);
 const s3 = (us: number): string => `${(us / 1e6).toFixed(3)}s`;
-const secs = (v: number | null): string => (v === null ? '—' : v < 100 ? `${v.toFixed(1)} s` : formatDurationUs(Math.round(v * 1e6)));
+const secs = (v: number | null): string => (v === null ? '—' : formatDuration(v * 1e6));
 const rate = (r: Rate): string => `${r.perYear.toFixed(2)}/yr [${r.ci95[0].toFixed(2)}, ${r.ci95[1].toFixed(2)}] (${r.count})`;
 
 /** Every rule with its severity, `for:` and PromQL; `voters` prints `quorum` as a number. */
@@ -25,14 +26,15 @@ export function rulesText(rules: AlertRules, voters: number | null): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** One run's alerts: each with its pending, firing and resolved instants. */
-export function runAlertsText(episodes: readonly AlertEpisode[], rulesName: string): string {
-  if (episodes.length === 0) return `\nalerts (${rulesName}): none fired\n`;
-  const lines = ['', `alerts (${rulesName}):`];
-  for (const e of episodes) {
-    const pending = e.activeAtUs < e.firedAtUs ? ` (pending from ${s3(e.activeAtUs)})` : '';
-    const resolved = e.resolvedAtUs === null ? 'still firing at the end' : `resolved ${s3(e.resolvedAtUs)}`;
-    lines.push(`  ${pad(e.alert, 28)} ${pad(e.severity, 6)} fired ${s3(e.firedAtUs)}${pending}, ${resolved}`);
+/** One run's alerts (`zksim run --alerts`): each with its pending, firing and resolved instants. */
+export function runAlertsText(a: RunAlertsJson): string {
+  const head = `alerts (rules ${a.rules}, scrapes every ${formatDurationUs(a.scrapeIntervalMs * 1000)} from ${s3(a.phaseMs * 1000)})`;
+  if (a.fired.length === 0) return `\n${head}: none fired\n`;
+  const lines = ['', `${head}:`];
+  for (const e of a.fired) {
+    const pending = e.activeAtMs < e.firedAtMs ? ` (pending from ${s3(e.activeAtMs * 1000)})` : '';
+    const resolved = e.resolvedAtMs === null ? 'still firing at the end' : `resolved ${s3(e.resolvedAtMs * 1000)}`;
+    lines.push(`  ${pad(e.alert, 28)} ${pad(e.severity, 6)} fired ${s3(e.firedAtMs * 1000)}${pending}, ${resolved}`);
   }
   return `${lines.join('\n')}\n`;
 }

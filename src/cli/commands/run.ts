@@ -4,6 +4,9 @@ import { Worker } from 'node:worker_threads';
 import type { Command } from 'commander';
 import { EXIT_SAFETY_VIOLATION, runExitCode, runJson, type RunJson } from '../../report/run-json.js';
 import { runText } from '../../report/run-text.js';
+import { runAlerts } from '../../report/alerts-run.js';
+import { runAlertsText } from '../../report/alerts-text.js';
+import { loadAlertRules } from './alerts.js';
 import { runTrial, type TrialOptions } from '../../scenario/index.js';
 import { formatConfigError } from '../../config/index.js';
 import { parseScenario } from '../../config/scenario.js';
@@ -31,6 +34,7 @@ interface RunOptions {
   scenario?: string;
   quorumRule?: string;
   unsafe?: string[];
+  alerts?: string;
 }
 
 export function registerRun(program: Command): void {
@@ -53,6 +57,7 @@ export function registerRun(program: Command): void {
     .option('--unsafe <variant>', `a deliberately unsafe protocol variant (repeatable): ${UNSAFE_VARIANTS.join(', ')}`, collect)
     .option('--json', 'print the result as one JSON document (schemas/run.schema.json) instead of text')
     .option('--trace <file>', 'also write every simulation event as JSON Lines to FILE')
+    .option('--alerts <file>', 'evaluate alert rules (e.g. alerts/production.yaml) over the run: when each fired and resolved, in the text, the JSON (`alerts`) and the timeline chart')
     .option('--out <dir>', 'also write run.json, the timeline chart (.vl.json, .svg, .png) and report.html into DIR')
     .addHelpText(
       'after',
@@ -93,9 +98,11 @@ async function runCommand(file: string, opts: RunOptions, cmd: Command): Promise
   // Every output is checked before simulating: a bad --trace or --out used to fail after the run.
   const traceTarget = opts.trace === undefined ? null : outputTarget(opts.trace, '--trace');
   if (opts.out !== undefined) checkDirectory(opts.out, '--out'); // created when written: a failed or interrupted run leaves none
+  const alertRules = opts.alerts === undefined ? null : loadAlertRules(opts.alerts);
   const options = { topology, seed, durationUs, faults, ...workload, ...rules, clientEventLimit: RUN_CLIENT_EVENT_LIMIT };
-  const doc = opts.trace !== undefined && traceTarget !== null ? await runWithTrace(options, opts.trace, traceTarget) : runJson(runTrial(options), topology, packageVersion());
-  print(opts.json ? `${JSON.stringify(doc, null, 2)}\n` : runText(doc));
+  const ran = opts.trace !== undefined && traceTarget !== null ? await runWithTrace(options, opts.trace, traceTarget) : runJson(runTrial(options), topology, packageVersion());
+  const doc = alertRules === null ? ran : { ...ran, alerts: runAlerts(ran, alertRules) };
+  print(opts.json ? `${JSON.stringify(doc, null, 2)}\n` : runText(doc) + ('alerts' in doc ? runAlertsText(doc.alerts) : ''));
   if (opts.out !== undefined) {
     const extra = [{ name: 'run.json', data: `${JSON.stringify(doc, null, 2)}\n` }];
     const { warnings } = await writeReport({ kind: 'run', doc }, { dir: opts.out, formats: ['svg', 'png', 'html'], extra });

@@ -3,6 +3,7 @@ import { MS_PER_S } from '../../model/duration.js';
 import { EFFECT_STOPS_PROCESSES } from '../../model/events.js';
 import type { RunEventJson } from '../run-json.js';
 import { CHART_CONFIG, round, subtitle } from './common.js';
+import { ALERT_COLORS, alertRows, type RunAlertJson } from './alerts.js';
 
 /** The parts of `zksim run --json` the timeline reads (see report/run-json.ts). */
 export interface RunInput {
@@ -19,6 +20,8 @@ export interface RunInput {
   readonly config?: { readonly servers?: readonly { readonly id: number; readonly zone?: string; readonly role?: string }[] };
   /** present when the run had clients: commit latency as a histogram (µs) */
   readonly writes?: { readonly latencyHistogramUs?: { readonly count: number; readonly buckets: readonly number[] } } | null;
+  /** present with `zksim run --alerts`: the alerts that fired (report/alerts-run.ts), drawn as rows under the servers */
+  readonly alerts?: { readonly fired: readonly RunAlertJson[] };
 }
 
 export type Role = 'LOOKING' | 'FOLLOWING' | 'LEADING' | 'OBSERVING' | 'DOWN';
@@ -112,6 +115,11 @@ function serverIds(run: RunInput): number[] {
   return [...ids].sort((a, b) => a - b);
 }
 
+/** The role colors, and the alert colors when alerts fired (no legend entries for alerts otherwise). */
+function colorsWith(alertBars: readonly unknown[]): ReadonlyArray<readonly [string, string]> {
+  return alertBars.length > 0 ? [...ROLE_COLORS, ...ALERT_COLORS] : ROLE_COLORS;
+}
+
 /** A time unit that keeps axis numbers short for the run's length. */
 export function timeUnit(durationMs: number): { name: string; ms: number } {
   if (durationMs <= 20 * 60_000) return { name: 's', ms: 1000 };
@@ -135,7 +143,8 @@ export function runTimeline(run: RunInput): TopLevelSpec {
     return zone ? `server ${id} (${zone}${observer})` : `server ${id}${observer}`;
   };
   const WRITES_ROW = 'writes (cluster)';
-  const rows = [WRITES_ROW, ...serverIds(run).map(rowName)];
+  const alerts = alertRows(run.alerts?.fired ?? [], run.durationMs, t);
+  const rows = [WRITES_ROW, ...serverIds(run).map(rowName), ...alerts.rows];
   const bars = [
     ...unavailableIntervals(run).map((u) => ({
       row: WRITES_ROW,
@@ -155,6 +164,7 @@ export function runTimeline(run: RunInput): TopLevelSpec {
       startMs: r.startMs,
       endMs: r.endMs,
     })),
+    ...alerts.bars,
   ];
   const faults = faultIntervals(run).map((f) => ({ spec: f.spec, start: t(f.startMs), end: t(f.endMs), startMs: f.startMs, endMs: f.endMs }));
   const elections = run.elections.map((e, i) => ({
@@ -193,7 +203,7 @@ export function runTimeline(run: RunInput): TopLevelSpec {
             field: 'state',
             type: 'nominal',
             title: 'role / state',
-            scale: { domain: ROLE_COLORS.map(([s]) => s), range: ROLE_COLORS.map(([, c]) => c) },
+            scale: { domain: colorsWith(alerts.bars).map(([s]) => s), range: colorsWith(alerts.bars).map(([, c]) => c) },
           },
           tooltip: [{ field: 'row' }, { field: 'state' }, { field: 'startMs', title: 'from (ms)' }, { field: 'endMs', title: 'to (ms)' }],
         },
