@@ -7,7 +7,7 @@ import { hasStackTrace, runProcess } from '../helpers/cli.js';
 const readme = readFileSync('README.md', 'utf8');
 
 /**
- * The README's commands run in a fresh directory that sees the checkout's topologies/ and
+ * The README's commands run in a fresh directory that sees the checkout's topologies/, examples/ and
  * experiments/ (symlinks), so what they write (./out/, counterexample.yaml, the shard files the
  * README puts in /tmp) lands there and is removed afterwards: nothing in the checkout or in
  * fixed /tmp paths.
@@ -88,7 +88,7 @@ function exampleOf(line: string): string {
 export function readmeSuite(part: 'quick-start' | 'rest'): void {
   const mine = (line: string): boolean => (line === 'npm ci && npm start') === (part === 'quick-start');
   workDir = mkdtempSync(join(tmpdir(), 'zksim-readme-'));
-  for (const d of ['topologies', 'experiments']) symlinkSync(join(process.cwd(), d), join(workDir, d));
+  for (const d of ['topologies', 'experiments', 'examples']) symlinkSync(join(process.cwd(), d), join(workDir, d));
   afterAll(() => rmSync(workDir, { recursive: true, force: true }));
   describe(`README (${part})`, () => {
     if (part === 'rest') test('the quick start has exactly the two commands', () => {
