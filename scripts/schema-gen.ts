@@ -24,6 +24,8 @@ export const DOCUMENTS = [
   { name: 'show-model', type: 'ShownModel', title: 'zksim availability|sweep --show-model --json' },
   { name: 'plan', type: 'PlanDocument', title: 'zksim plan --json' },
   { name: 'dr', type: 'DrDocument', title: 'zksim dr --json' },
+  { name: 'alert-study', type: 'AlertStudyDocument', title: 'zksim alerts study --json' },
+  { name: 'alert-tune', type: 'AlertTuneDocument', title: 'zksim alerts tune --json' },
 ] as const;
 
 /** Each schema's file name and text, as `npm run schemas` writes them. */

@@ -8,6 +8,9 @@
  */
 import type { AvailabilityDocument, ResultRow, Variant } from '../montecarlo/index.js';
 import type { RunJson } from '../report/run-json.js';
+import type { RunAlertsJson } from '../report/alerts-run.js';
+import type { AlertStudy } from '../montecarlo/alert-study-stats.js';
+import type { TuneResult } from '../montecarlo/alert-study-tune.js';
 import type { QuorumRule, UnsafeVariant } from '../zk/index.js';
 
 /** `zksim availability|sweep … --show-model --json`: the resolved failure model (show-model.ts). */
@@ -19,8 +22,14 @@ export type { PlanDocument } from '../report/plan-json.js';
 /** `zksim dr --json` (and dr.json in --out): report/dr-json.ts. */
 export type { DrDocument } from '../report/dr-json.js';
 
-/** `zksim run --json` (and run.json in --out). */
-export type RunDocument = RunJson;
+/** `zksim run --json` (and run.json in --out); `alerts` only with --alerts (report/alerts-run.ts). */
+export type RunDocument = RunJson & { readonly alerts?: RunAlertsJson };
+
+/** `zksim alerts study --json` (and alert-study.json in --out): montecarlo/alert-study-stats.ts. */
+export type AlertStudyDocument = AlertStudy & { readonly version: string };
+
+/** `zksim alerts tune --json` (and alert-tune.json in --out): montecarlo/alert-study-tune.ts. */
+export type AlertTuneDocument = TuneResult & { readonly version: string };
 
 /** `zksim availability --json`, `zksim merge --json` (and availability.json in --out): montecarlo/document.ts. */
 export type { AvailabilityDocument };
