@@ -1,4 +1,5 @@
-import { closeSync, openSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, renameSync, rmSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Command } from 'commander';
@@ -7,7 +8,7 @@ import { runText } from '../../report/run-text.js';
 import { runAlerts } from '../../report/alerts-run.js';
 import { runAlertsText } from '../../report/alerts-text.js';
 import { loadAlertRules } from './alerts.js';
-import { runTrial, type TrialOptions } from '../../scenario/index.js';
+import { runTrial, type TraceRecord, type TrialOptions } from '../../scenario/index.js';
 import { formatConfigError } from '../../config/index.js';
 import { parseScenario } from '../../config/scenario.js';
 import { faultHelpText } from '../../config/faults.js';
@@ -18,6 +19,8 @@ import type { Topology } from '../../model/index.js';
 import { checkDirectory, loadTopology, makeDirectory, outputTarget, packageVersion, print, printError, readText, temporaryFor, trackTemporary, untrackTemporary, wrongKindHint } from '../io.js';
 import { ExitError, UserError } from '../errors.js';
 import { writeReport } from '../render/index.js';
+import { playerFile, playerSampler } from '../render/player.js';
+import type { MessageSampler } from '../../report/player/data.js';
 import { collect, durationOption, faultOptions, quorumRuleOption, rateOption, seedOption, unsafeOption } from '../options.js';
 import type { TraceJob, TraceReply } from '../run-worker.js';
 
@@ -58,7 +61,7 @@ export function registerRun(program: Command): void {
     .option('--json', 'print the result as one JSON document (schemas/run.schema.json) instead of text')
     .option('--trace <file>', 'also write every simulation event as JSON Lines to FILE')
     .option('--alerts <file>', 'evaluate alert rules (e.g. alerts/production.yaml) over the run: when each fired and resolved, in the text, the JSON (`alerts`) and the timeline chart')
-    .option('--out <dir>', 'also write run.json, the timeline chart (.vl.json, .svg, .png) and report.html into DIR')
+    .option('--out <dir>', 'also write run.json, the timeline chart (.vl.json, .svg, .png), report.html and player.html (step through the run in a browser, offline) into DIR')
     .addHelpText(
       'after',
       `\nExit status: 0 the run finished and no safety invariant was violated; ${EXIT_SAFETY_VIOLATION} an invariant was violated under ZooKeeper's rules (as zksim check);\n` +
@@ -100,17 +103,29 @@ async function runCommand(file: string, opts: RunOptions, cmd: Command): Promise
   if (opts.out !== undefined) checkDirectory(opts.out, '--out'); // created when written: a failed or interrupted run leaves none
   const alertRules = opts.alerts === undefined ? null : loadAlertRules(opts.alerts);
   const options = { topology, seed, durationUs, faults, ...workload, ...rules, clientEventLimit: RUN_CLIENT_EVENT_LIMIT };
-  const ran = opts.trace !== undefined && traceTarget !== null ? await runWithTrace(options, opts.trace, traceTarget) : runJson(runTrial(options), topology, packageVersion());
+  // player.html (--out) draws the messages the run delivered: sampled from the trace as it runs.
+  const sampler = opts.out !== undefined ? playerSampler() : null;
+  const traced = sampler !== null ? { trace: sampler.trace } : {};
+  const ran = opts.trace !== undefined && traceTarget !== null ? await runWithTrace(options, opts.trace, traceTarget) : runJson(runTrial({ ...options, ...traced }), topology, packageVersion());
   const doc = alertRules === null ? ran : { ...ran, alerts: runAlerts(ran, alertRules) };
   print(opts.json ? `${JSON.stringify(doc, null, 2)}\n` : runText(doc) + ('alerts' in doc ? runAlertsText(doc.alerts) : ''));
-  if (opts.out !== undefined) {
-    const extra = [{ name: 'run.json', data: `${JSON.stringify(doc, null, 2)}\n` }];
+  if (opts.out !== undefined && sampler !== null) {
+    if (traceTarget !== null) await replayTrace(traceTarget, sampler);
+    const extra = [{ name: 'run.json', data: `${JSON.stringify(doc, null, 2)}\n` }, playerFile({ doc, topology, faults, sampler })];
     const { warnings } = await writeReport({ kind: 'run', doc }, { dir: opts.out, formats: ['svg', 'png', 'html'], extra });
     for (const w of warnings) printError(`zksim: warning: ${w}\n`);
   }
   // After every output is written: the report of a violating run is what the user needs most.
   const code = runExitCode(doc);
   if (code !== 0) throw new ExitError(code);
+}
+
+/** Feeds a written --trace file (JSON Lines of TraceRecord) to the player's sampler: the run itself ran in a worker. */
+async function replayTrace(file: string, sampler: MessageSampler): Promise<void> {
+  const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
+  for await (const line of lines) {
+    if (/"kind":"(vote|packet|accepted|connected)"/.test(line)) sampler.trace(JSON.parse(line) as TraceRecord);
+  }
 }
 
 /** --quorum-rule and --unsafe, over the scenario's; only what differs from ZooKeeper's rules. */

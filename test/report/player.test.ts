@@ -1,0 +1,113 @@
+/**
+ * player.html's parts in Node (issue 16 §1): the self-contained page's CSP, the bundle step's
+ * refusal of Node APIs, the layout, and the player's state folded from a real run's events.
+ * The browser test (test/e2e/player-browser.test.ts) opens the page itself.
+ */
+import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { contentSecurityPolicy, jsonForScript, selfContainedHtml } from '../../src/report/html/self-contained.js';
+import { layoutCluster } from '../../src/report/player/layout.js';
+import { messageSampler, playerData } from '../../src/report/player/data.js';
+import { PlayerTimeline } from '../../src/report/player/state.js';
+import { runJson } from '../../src/report/run-json.js';
+import { runTrial } from '../../src/scenario/index.js';
+import { faults, topology as shipped } from '../helpers/topologies.js';
+import { tempDir } from '../helpers/tmp.js';
+import { rolesAt } from './player.fixtures.js';
+
+describe('self-contained page', () => {
+  it('lets its inline script and style run only by their sha256, and fetches nothing', () => {
+    const page = selfContainedHtml({ title: 'a <b>', body: '<main></main>', scripts: ['console.log(1)'], styles: ['body{}'], data: [{ id: 'd', value: { x: '</script><script>alert(1)</script>' } }] });
+    const html = page.replaceAll('&#39;', "'");
+    const sha = (t: string): string => createHash('sha256').update(t).digest('base64');
+    expect(html).toContain(`default-src 'none'; script-src 'sha256-${sha('console.log(1)')}'; style-src 'sha256-${sha('body{}')}'; img-src data:`);
+    expect(html).toContain('<title>a &lt;b&gt;</title>');
+    // the data cannot close its block: one </script> per real script element
+    expect(html.match(/<\/script>/g)).toHaveLength(2);
+    expect(JSON.parse(jsonForScript({ x: '</script>\u2028' }))).toEqual({ x: '</script>\u2028' });
+  });
+
+  it('says none when there is no script, and refuses a script that would close its own element', () => {
+    expect(contentSecurityPolicy([], [])).toBe("default-src 'none'; script-src 'none'; style-src 'none'; img-src data:");
+    expect(() => selfContainedHtml({ title: '', body: '', scripts: ['a("</SCRIPT>")'], styles: [] })).toThrow(/contains '<\/script'/);
+    expect(() => selfContainedHtml({ title: '', body: '', scripts: [], styles: [], data: [{ id: 'x y', value: 1 }] })).toThrow(/not \[A-Za-z\]/);
+  });
+});
+
+describe('scripts/bundle.mjs', () => {
+  it('fails the build when browser code imports a Node module, naming the module and the file', () => {
+    const dir = tempDir('zksim-bundle-');
+    const entry = join(dir, 'entry.ts');
+    writeFileSync(entry, "import { readFileSync } from 'node:fs';\nconsole.log(readFileSync);\n");
+    const r = spawnSync(process.execPath, ['scripts/bundle.mjs', entry, join(dir, 'out')], { encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/imports the Node module 'node:fs' \(from .*entry\.ts\): browser code may not use Node APIs/);
+  });
+});
+
+describe('layout', () => {
+  it('puts every server inside its zone, every zone inside its region', () => {
+    const servers = [1, 2, 3, 4, 5].map((id) => ({ id, zone: `az${id % 3}`, region: id < 5 ? 'eu' : 'us', voter: id !== 5 }));
+    const l = layoutCluster(servers);
+    for (const s of l.servers) {
+      const zone = l.zones.find((z) => z.label === s.zone && s.x > z.x && s.x < z.x + z.w)!;
+      expect(zone, `server ${s.id}`).toBeDefined();
+      expect(s.y - l.radius).toBeGreaterThan(zone.y);
+      const region = l.regions.find((r) => r.label === s.region)!;
+      expect(zone.x).toBeGreaterThanOrEqual(region.x);
+      expect(zone.x + zone.w).toBeLessThanOrEqual(region.x + region.w);
+    }
+    expect(l.regions.map((r) => r.label)).toEqual(['eu', 'us']);
+  });
+});
+
+describe('player state from a real run (n3-1az, leader killed at 10 s for 5 s, seed 1)', () => {
+  const topology = shipped('n3-1az');
+  const sampler = messageSampler(3);
+  const doc = runJson(runTrial({ topology, seed: '1', durationUs: 30e6, faults: faults(topology, 'kill:leader@10s+5s'), trace: sampler.trace }), topology, 'test');
+  const data = playerData({ doc, topology, cuts: [], sampled: sampler.messages(), txnsPerSecond: 3, subtitle: '' });
+  const timeline = new PlayerTimeline(data);
+  const ids = topology.servers.map((s) => s.id);
+
+  it('shows at every event instant (and between) the roles the events say', () => {
+    for (const t of [...timeline.eventTimesMs, 5000, 12_000, 29_999]) {
+      const shown = Object.fromEntries(timeline.frameAt(t).servers.map((s) => [s.id, s.role]));
+      expect(shown, `t=${t}`).toEqual(rolesAt(doc.eventLog, ids, t));
+    }
+  });
+
+  it('shows the leader DOWN while killed, a new leader in epoch 2 after, and writes unavailable during the election', () => {
+    const killed = doc.leaders[0]!.node;
+    expect(timeline.frameAt(10_001).servers.find((s) => s.id === killed)!.role).toBe('DOWN');
+    const after = timeline.frameAt(29_000).servers;
+    expect(after.filter((s) => s.role === 'LEADING').map((s) => [s.id, s.epoch])).toEqual([[doc.leaders[1]!.node, 2]]);
+    expect(timeline.writableAt(10_100)).toBe(false);
+    expect(timeline.writableAt(20_000)).toBe(true);
+  });
+
+  it('draws election and learner messages between real servers, in flight only in their window', () => {
+    const labels = new Set(data.messages.map((m) => m.label));
+    for (const l of ['FOLLOWERINFO', 'LEADERINFO', 'ACKEPOCH', 'NEWLEADER', 'UPTODATE']) expect(labels, l).toContain(l);
+    expect(data.messages.some((m) => m.family === 'election')).toBe(true);
+    for (const m of data.messages) expect(m.from).not.toBe(m.to);
+    const t = data.messages[0]!.atMs - 1;
+    const inFlight = timeline.messagesAt(t, 5);
+    expect(inFlight.length).toBeGreaterThan(0);
+    for (const m of inFlight) expect(m.progress).toBeGreaterThanOrEqual(0);
+    expect(timeline.messagesAt(29_999, 0.001)).toEqual([]);
+  });
+
+  it('samples broadcast traffic: at most 3 transactions a second under 200 writes/s, election traffic whole', () => {
+    const s = messageSampler(3);
+    runTrial({ topology, seed: '1', durationUs: 5e6, faults: [], trace: s.trace, workload: { writesPerSec: 200, readsPerSec: 0, sessionTimeoutUs: 30e6 } });
+    const { messages, counts } = s.messages();
+    expect(counts.delivered.broadcast).toBeGreaterThan(3000);
+    // 3 transactions × (2 PROPOSALs + 2 ACKs + 2 COMMITs, or a REQUEST) per second, 5 seconds
+    expect(counts.kept.broadcast).toBeLessThanOrEqual(5 * 3 * 6);
+    expect(counts.kept.election).toBe(counts.delivered.election);
+    expect(messages.filter((m) => m.family === 'broadcast').length).toBe(counts.kept.broadcast);
+  });
+});
