@@ -133,7 +133,7 @@ export function zooCfgTopologyYaml(cfg: ZooCfg, ctx: ImportContext): string {
   const lines = [
     `# ${ctx.name}: imported by zksim ${ctx.version} (zksim import) from ${ctx.files.join(' and ')}.`,
     '# Each value says where it came from (file:line). zoo.cfg does not say where servers run:',
-    ...(ctx.placementSource === null ? NO_PLACEMENT_NOTE.split('; ').map((part) => `# ${part}`) : [`# zones from ${ctx.placementSource}.`]),
+    ...(ctx.placementSource === null ? NO_PLACEMENT_NOTE.split('; ').map((part) => `# ${part}`) : [`# Zones from ${ctx.placementSource}`]),
     '# Latency, storage and process timings are zksim\'s defaults (config/schema.ts), not from zoo.cfg.',
     ...(cfg.version === null ? [] : [`# Dynamic configuration version ${cfg.version}.`]),
     `name: ${yamlString(ctx.name)}`,
