@@ -28,6 +28,8 @@ import { plan } from '../plan/helpers.js';
 import { AsyncReplica, runDrDrill } from '../../src/scenario/dr.js';
 import { rpoOverLag } from '../../src/demos/dr-failover.js';
 import { configs, crashRepair, DAY_US, options } from '../montecarlo/helpers.js';
+import { parseAlertRules } from '../../src/config/alerts.js';
+import { runAlertStudy } from '../../src/montecarlo/alert-study-stats.js';
 
 const YEAR_US = 365 * DAY_US;
 
@@ -211,6 +213,16 @@ const CONTRACTS: readonly Contract[] = [
       const ids = Array.from({ length: 200 }, (_, i) => i + 1);
       ids.forEach((id) => replica.onCommit(id * 250_000, id, id)); // 4 writes/s up to the loss at 50 s
       return rpoOverLag(replica, ids, seed, 50).rpos;
+    },
+  },
+  {
+    // the scrape grid's phase (stream `alerts` of the trial seed) and the failures the rules see
+    name: 'alerts: an alert study (production rules, n3-1az, 2 runs of 60 days)',
+    covers: ['src/montecarlo/alert-study.ts', 'src/observe/alerts.ts'],
+    run: (seed) => {
+      const rules = parseAlertRules(readFileSync('alerts/production.yaml', 'utf8'), 'alerts/production.yaml');
+      if (!rules.ok) throw new Error('alerts/production.yaml');
+      return JSON.parse(JSON.stringify(runAlertStudy({ topology: topology('n3-1az'), experiment: production, rules: rules.rules, runs: 2, seed, horizonUs: 60 * DAY_US, graceUs: 300 * S, steadyLatencyMs: null })));
     },
   },
   {
