@@ -55,6 +55,11 @@ const flipTxn: FaultSyntax<FaultOf<'flip-txn'>> = {
   head: (f) => `${f.checksum === 'bad' ? 'bit-flip' : 'flip-txn'}:${formatNode(f.node)}`,
 };
 
+/** Whether a fault's text (config/faults.ts formatFault) is of a Byzantine kind: a run's violations are then its demonstration. */
+export function isByzantineFault(text: string): boolean {
+  return [inflateVote, ackUnlogged, flipTxn].some((s) => s.keywords.some((k) => text.startsWith(`${k}:`)));
+}
+
 /** The Byzantine kinds' syntax. */
 export const BYZANTINE_SYNTAX = {
   'inflate-vote': inflateVote,

@@ -11,6 +11,7 @@ import { migration } from './migration.js';
 import { reconfig } from './reconfig.js';
 import { drPartition } from './dr-partition.js';
 import { drFailover } from './dr-failover.js';
+import { byzantine } from './byzantine.js';
 
 export * from './common.js';
 export * as evenNodesDemo from './even-nodes.js';
@@ -24,9 +25,10 @@ export * as migrationDemo from './migration.js';
 export * as reconfigDemo from './reconfig.js';
 export * as drPartitionDemo from './dr-partition.js';
 export * as drFailoverDemo from './dr-failover.js';
+export * as byzantineDemo from './byzantine.js';
 
 /** Every demo, in the order `zksim demo` lists them. */
-export const DEMOS: readonly Demo[] = [evenNodes, twoZones, splitBrain, rollingRestart, rollingUpgrade, migration, reconfig, drPartition, drFailover, backupRestore, calibrationDemo];
+export const DEMOS: readonly Demo[] = [evenNodes, twoZones, splitBrain, rollingRestart, rollingUpgrade, migration, reconfig, drPartition, drFailover, backupRestore, byzantine, calibrationDemo];
 
 export function findDemo(name: string): Demo | null {
   return DEMOS.find((d) => d.name === name) ?? null;

@@ -1,3 +1,4 @@
+import { isByzantineFault } from '../config/byzantine-syntax.js';
 import { usToMs } from '../core/index.js';
 import { topologyToJson, type TopologyJson } from '../config/topology-json.js';
 import type { Topology, TrialEvent } from '../model/index.js';
@@ -10,7 +11,8 @@ import { EXAMPLES_PER_INVARIANT, type Invariant, type Violation } from '../obser
  * What the safety checkers saw. `countsByInvariant` counts every violation; `violations` keeps
  * the first `examplesPerInvariant` of each invariant (so no invariant hides another).
  * `violationsExpected` is true when the run used a deliberately unsafe rule (--quorum-rule naive,
- * --unsafe ...): there a violation is the demonstration, not a bug.
+ * --unsafe ...) or a Byzantine fault (config/byzantine-syntax.ts): there a violation is the
+ * demonstration, not a bug.
  */
 export interface RunSafety {
   readonly total: number;
@@ -148,7 +150,7 @@ export function runJson(result: TrialResult, topology: Topology, version: string
       total: result.safety.total,
       countsByInvariant: result.safety.countsByInvariant(),
       examplesPerInvariant: EXAMPLES_PER_INVARIANT,
-      violationsExpected: result.quorumRule !== 'majority' || result.unsafe.length > 0,
+      violationsExpected: result.quorumRule !== 'majority' || result.unsafe.length > 0 || result.faults.some(isByzantineFault),
       violations: result.safety.violations.map((v) => ({ atMs: usToMs(v.atUs), invariant: v.invariant, detail: v.detail })),
     },
     events: result.events,
