@@ -31,6 +31,7 @@ import {
   type StudyOptions,
 } from '../montecarlo/index.js';
 import { availabilityTable } from '../report/table.js';
+import { availabilityCsv } from '../report/csv.js';
 import { formatDuration } from '../stats/format.js';
 import { EXIT, ExitError, UserError } from './errors.js';
 import { checkDirectory, checkWritable, escapeControl, exitNow, packageVersion, print, printError, loadExperiment, readText, setInterruptHandler, shippedFile, writeFileAtomic } from './io.js';
@@ -59,6 +60,7 @@ export interface StudyCliOptions {
   checkpoint?: string;
   shard?: string;
   json?: boolean;
+  format?: string;
   out?: string;
   progress?: boolean;
   showModel?: boolean;
@@ -97,13 +99,42 @@ export function addStudyOptions(cmd: Command): Command {
     .option('--shard <k/n>', 'run only trials i ≡ k−1 (mod n), for batch systems; combine the outputs with `zksim merge`')
     .option('--show-model', 'print the resolved failure model (after --experiment, --node-mttf/--node-mttr, --set), runs, horizon, seed and placement defaults, then exit without simulating')
     .option('--json', 'print the result as JSON, the stable contract (schemas/availability.schema.json; sweep: sweep.schema.json; with --show-model: show-model.schema.json), instead of a table')
-    .option('--out <dir>', 'also write availability.json, the charts (.vl.json, .svg, .png) and report.html into DIR')
+    .option('--format <f>', `${FORMAT_HELP} (--json is --format json)`)
+    .option('--out <dir>', 'also write availability.json, availability.csv, the charts (.vl.json, .svg, .png) and report.html into DIR')
     .addOption(new Option('--no-progress', 'never draw the progress bar (it is drawn only when stderr is a terminal)'));
 }
 
-/** --show-model's output: the readable text, or the JSON document with --json. */
-export function printShownModel(m: ShownModel, opts: { json?: boolean }): void {
-  print(opts.json ? `${JSON.stringify(m, null, 2)}\n` : shownModelText(m));
+/** --show-model's output: the readable text, or the JSON document with --json (it has no CSV: it is no result). */
+export function printShownModel(m: ShownModel, opts: { json?: boolean; format?: string }): void {
+  const format = outputFormat(opts);
+  if (format === 'csv') throw new UserError('--format csv: --show-model prints the model, not results; use --format table or --json');
+  print(format === 'json' ? `${JSON.stringify(m, null, 2)}\n` : shownModelText(m));
+}
+
+/**
+ * The width tables are fitted to: COLUMNS when set to a positive integer (as ls and man read it),
+ * else the terminal's when stdout is one, else Infinity (a pipe or file gets the whole table).
+ */
+export function terminalWidth(env: NodeJS.ProcessEnv = process.env, stdout: { isTTY?: boolean; columns?: number } = process.stdout): number {
+  const columns = Number(env.COLUMNS);
+  if (Number.isInteger(columns) && columns > 0) return columns;
+  return stdout.isTTY && stdout.columns !== undefined && stdout.columns > 0 ? stdout.columns : Infinity;
+}
+
+/** What a result is printed as. */
+export type OutputFormat = 'table' | 'csv' | 'json';
+const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'csv', 'json'];
+
+/** `--format`'s help, shared with merge. */
+export const FORMAT_HELP = 'how the result is printed: table (default; fits the terminal width, COLUMNS), csv (one row per topology or sweep value, units in the headers, 95% CIs as _ci95_low/_ci95_high columns), or json';
+
+/** `--format f` and `--json`, checked before anything runs: one of OUTPUT_FORMATS, and --json agrees with it. */
+export function outputFormat(opts: { json?: boolean; format?: string }): OutputFormat {
+  if (opts.format === undefined) return opts.json ? 'json' : 'table';
+  const f = OUTPUT_FORMATS.find((x) => x === opts.format);
+  if (f === undefined) throw new UserError(`--format ${JSON.stringify(opts.format)}: expected one of ${OUTPUT_FORMATS.join(', ')}`);
+  if (opts.json && f !== 'json') throw new UserError(`--json and --format ${f} ask for two outputs: give one`);
+  return f;
 }
 
 export interface BaseSetup {
@@ -231,6 +262,7 @@ export function applyTopologySets(topology: Topology, sets: readonly string[], f
 /** Runs the studies with progress, Ctrl-C and checkpoints, then prints the table or the JSON. */
 export async function runAndReport(configs: readonly StudyConfig[], base: BaseSetup, opts: StudyCliOptions): Promise<AvailabilityDocument> {
   const version = packageVersion();
+  outputFormat(opts); // a bad --format is said before simulating
   if (base.studyOptions.method === 'failure-biasing') {
     for (const c of configs) {
       const why = regenerationProblem(c.experiment.failures);
@@ -319,14 +351,22 @@ function loadCheckpoint(file: string): Checkpoint | null {
   }
 }
 
-/** The table (or JSON) on stdout; with --out, availability.json, every chart and report.html in DIR. */
-export async function emitDocument(doc: AvailabilityDocument, opts: { json?: boolean; out?: string }): Promise<void> {
+/**
+ * The table (fitted to the terminal), CSV or JSON on stdout; with --out, availability.json,
+ * availability.csv, every chart and report.html in DIR.
+ */
+export async function emitDocument(doc: AvailabilityDocument, opts: { json?: boolean; format?: string; out?: string }): Promise<void> {
+  const format = outputFormat(opts);
   const json = `${JSON.stringify(doc, null, 2)}\n`;
-  print(opts.json ? json : availabilityTable(doc));
+  print(format === 'json' ? json : format === 'csv' ? availabilityCsv(doc) : availabilityTable(doc, { width: terminalWidth() }));
   if (opts.out === undefined) return;
-  const { warnings } = await writeReport({ kind: 'availability', doc }, { dir: opts.out, formats: ['svg', 'png', 'html'], extra: [{ name: 'availability.json', data: json }] });
+  const extra = [
+    { name: 'availability.json', data: json },
+    { name: 'availability.csv', data: availabilityCsv(doc) },
+  ];
+  const { warnings } = await writeReport({ kind: 'availability', doc }, { dir: opts.out, formats: ['svg', 'png', 'html'], extra });
   for (const w of warnings) printError(`zksim: warning: ${w}\n`);
-  if (!opts.json) print(`\nCharts and report.html written to ${opts.out}\n`);
+  if (format === 'table') print(`\nCharts and report.html written to ${opts.out}\n`);
 }
 
 function progressBar(): { update: (p: Progress) => void; done: () => void } {

@@ -193,7 +193,7 @@ export type ProcessStep = 'jvmStart' | 'loadDataBase' | 'startLeaderElection' | 
 /**
  * Why writes are unavailable (observe/availability.ts DowntimeCause is this type): no connected
  * quorum of voter processes, a quorum up but partitioned, the leader gone and not yet detected,
- * electing, syncing. People read them by observe/availability.ts DOWNTIME_CAUSE_LABELS only.
+ * electing, syncing. People read them by model/downtime-causes.ts DOWNTIME_CAUSE_LABELS only.
  */
 export type WriteDowntimeCause = 'quorumLost' | 'partitioned' | 'leaderIsolated' | 'electing' | 'syncing';
 

@@ -7,20 +7,6 @@ import { CycleLedger, type CycleDowntime } from './cycles.js';
 export type DowntimeCause = WriteDowntimeCause;
 export const DOWNTIME_CAUSES: readonly DowntimeCause[] = ['quorumLost', 'partitioned', 'leaderIsolated', 'electing', 'syncing'];
 
-/**
- * The one name of each cause wherever a person reads it (tables, timelines, chart legends,
- * report.html, README), in ZooKeeper's terms: electing is LOOKING (FastLeaderElection), syncing is
- * a learner's Learner.syncWithLeader (Zab's synchronization phase), leader isolated is a leader cut
- * off or gone whose followers have not yet timed out (syncLimit × tickTime). JSON keeps the keys.
- */
-export const DOWNTIME_CAUSE_LABELS: Readonly<Record<DowntimeCause, string>> = {
-  quorumLost: 'quorum lost',
-  partitioned: 'quorum partitioned',
-  leaderIsolated: 'leader isolated',
-  electing: 'electing',
-  syncing: 'syncing',
-};
-
 export interface ClusterStatus {
   readonly writeAvailable: boolean;
   readonly quorumAvailable: boolean;

@@ -1,6 +1,6 @@
 import { formatMembers, formatSecondsFixed, formatZxid, type FaultEvent, type ServerId, type TrialEvent } from '../model/index.js';
 import { formatDuration } from '../stats/format.js';
-import { DOWNTIME_CAUSE_LABELS } from './availability.js';
+import { DOWNTIME_CAUSE_LABELS } from '../model/downtime-causes.js';
 
 /** Who a timeline line is about: a server, the fault injector, or the ensemble as a whole. */
 export type TimelineWho = ServerId | 'fault' | 'cluster';

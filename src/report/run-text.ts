@@ -1,6 +1,7 @@
 import { msToUs } from '../core/index.js';
 import { formatSecondsFixed, isInitialVoter, type Topology } from '../model/index.js';
-import { DOWNTIME_CAUSE_LABELS, DOWNTIME_CAUSES } from '../observe/index.js';
+import { DOWNTIME_CAUSE_LABELS } from '../model/downtime-causes.js';
+import { DOWNTIME_CAUSES } from '../observe/index.js';
 import { formatDurationMs } from '../stats/format.js';
 import { backupLines } from './run-backup.js';
 import type { RunJson } from './run-json.js';

@@ -2,11 +2,13 @@ import { formatFailureModel } from '../faults/index.js';
 import type { LatencySpecJson, TopologyJson } from '../config/topology-json.js';
 import type { AvailabilityDocument, ResultRow } from '../montecarlo/index.js';
 import { formatAvailability, formatAvailabilityInterval, formatDurationMs, formatYears } from '../stats/format.js';
-import { DOWNTIME_CAUSE_LABELS, DOWNTIME_CAUSES, DOWNTIME_PROCESSES, type DowntimeProcess } from '../observe/index.js';
+import { DOWNTIME_CAUSE_LABELS } from '../model/downtime-causes.js';
+import { DOWNTIME_CAUSES, DOWNTIME_PROCESSES, type DowntimeProcess } from '../observe/index.js';
 import { MIN_EPISODES } from '../stats/index.js';
 import type { ExperimentProvenance } from '../model/experiment.js';
 import type { TopologyOverride } from '../model/topology.js';
 import { backupMeasures, backupNotes } from './table-backup.js';
+import { gridLines, wrapLine } from './table-fit.js';
 import { episodeCount, LOSS_PROBABILITY_RELATIVE_ERROR, METHOD_MEASURES, methodFootnotes, QUORUM_RELATIVE_ERROR, WRITE_RELATIVE_ERROR } from './table-method.js';
 
 /** How failure processes read in tables and charts (keys: observe/availability.ts DOWNTIME_PROCESSES). */
@@ -34,9 +36,11 @@ const UNTRUSTED = ' *';
  * runs, horizon, and the failure model (one line per process, faults/describe.ts). Downtime is
  * split by symptom and by failure process (each split adds up to the total); an estimate that
  * rests on fewer than MIN_EPISODES episodes is marked `*` and named in a warning underneath.
- * A pure function of the result document.
+ * A pure function of the result document and `width`: the terminal's columns, to which the table
+ * is fitted (report/table-fit.ts: column groups, else one block per column; prose wrapped);
+ * Infinity (the default) prints it whole.
  */
-export function availabilityTable(doc: AvailabilityDocument): string {
+export function availabilityTable(doc: AvailabilityDocument, opts: { readonly width?: number } = {}): string {
   const rows = doc.results;
   const lines = headerLines(doc);
   const heads = rows.map((r) => (r.variant ? `${r.topology} ${r.variant.key}=${r.variant.value}` : r.topology));
@@ -75,15 +79,15 @@ export function availabilityTable(doc: AvailabilityDocument): string {
     [`P(write outage > ${ms(rows[0]?.sessionTimeoutMs ?? 30_000)} in a year)`, (r) => probability(r.longOutageProbabilityPerYear, r.longOutageProbabilityPerYearCi95)],
     ...backupMeasures(rows, num),
   ];
-  const labelWidth = Math.max(...measures.map(([l]) => l.length));
   // A column without trials (an empty shard) estimates nothing: n/a, never `nines ∞` or 100%.
   const cells = measures.map(([label, f]) => rows.map((r) => (r.runs > 0 ? f(r) : emptyCell(label, f(r)))));
-  const widths = heads.map((h, j) => Math.max(h.length, ...cells.map((c) => (c[j] ?? '').length)));
-  const line = (label: string, values: readonly string[]): string =>
-    `${label.padEnd(labelWidth)}  ${values.map((v, j) => v.padStart(widths[j] ?? 0)).join('  ')}`.trimEnd();
-  lines.push(line('', heads));
-  lines.push(line('', widths.map((w) => '─'.repeat(w))));
-  measures.forEach(([label], i) => lines.push(line(label, cells[i] ?? [])));
+  const width = opts.width ?? Infinity;
+  const prose = (from: number): void => {
+    lines.splice(from, lines.length - from, ...lines.slice(from).flatMap((l) => wrapLine(l, width)));
+  };
+  prose(0);
+  lines.push(...gridLines({ labels: measures.map(([l]) => l), heads, cells }, width));
+  const notesFrom = lines.length;
   const scope = [...closedFormScope(rows), ...methodFootnotes(rows, label), ...backupNotes(rows)];
   if (scope.length > 0 || rows.some((r) => r.tooFewWriteEpisodes || r.tooFewQuorumEpisodes)) lines.push('');
   for (const s of scope) lines.push(s);
@@ -96,6 +100,7 @@ export function availabilityTable(doc: AvailabilityDocument): string {
     for (const w of warnings) lines.push(`warning: ${w}`);
   }
   for (const n of doc.notes) lines.push(`note: ${n}`);
+  prose(notesFrom);
   return `${lines.join('\n')}\n`;
 }
 

@@ -26,7 +26,8 @@ export function runProcess(command: string, args: readonly string[], opts: { cwd
 export function zksim(args: readonly string[], opts: { cwd?: string } = {}): Promise<CliResult> {
   return runProcess(process.execPath, [`${process.cwd()}/dist/cli/main.js`, ...args], {
     ...(opts.cwd ? { cwd: opts.cwd } : {}),
-    env: { ...process.env, NO_COLOR: '1' },
+    // COLUMNS empty: tables print whole, as into a pipe, whatever the developer's shell exports.
+    env: { ...process.env, NO_COLOR: '1', COLUMNS: '' },
   });
 }
 

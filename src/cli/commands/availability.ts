@@ -16,6 +16,7 @@ export function registerAvailability(program: Command): void {
       '\nExamples:\n  zksim availability topologies/n3-1az.yaml topologies/n4-2az.yaml topologies/n5-3az.yaml\n' +
         '  zksim availability topologies/*.yaml --experiment experiments/production.yaml --runs 2000 --json\n' +
         '  zksim availability topologies/n5-3az.yaml --node-mttf 30d --node-mttr 2h --precision 0.1\n' +
+        '  zksim availability topologies/n3-3az.yaml topologies/n5-3az.yaml --runs 100 --format csv > availability.csv\n' +
         '  zksim availability topologies/n5-3az.yaml --set failures.zonePartitions.duration.median=2h --show-model\n' +
         '  zksim availability topologies/n5-3az.yaml --shard 2/4 --json > shard2.json   # then: zksim merge shard*.json\n',
     )

@@ -38,7 +38,7 @@ export function registerSweep(program: Command): void {
       ),
   )
     .addHelpText('after', STUDY_EXIT_STATUS)
-    .addHelpText('after', '\nExamples:\n  zksim sweep topologies/n5-3az.yaml --vary node-mttr=15m,1h,4h,12h,24h\n  zksim sweep topologies/n3-1az.yaml --vary zookeeper.tickTime=500,1000,2000 --runs 200\n')
+    .addHelpText('after', '\nExamples:\n  zksim sweep topologies/n5-3az.yaml --vary node-mttr=15m,1h,4h,12h,24h\n  zksim sweep topologies/n3-1az.yaml --vary zookeeper.tickTime=500,1000,2000 --runs 200\n  zksim sweep topologies/n5-3az.yaml --vary node-mttr=1h,4h,12h --runs 100 --format csv > sweep.csv\n')
     .action(async (file: string, opts: SweepOptions) => {
       const { key, values } = varyOption(opts.vary ?? '');
       const node = key === 'node-mttf' || key === 'node-mttr';

@@ -1,5 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { DOWNTIME_CAUSE_LABELS, DOWNTIME_CAUSES } from '../../observe/availability.js';
+import { DOWNTIME_CAUSE_LABELS } from '../../model/downtime-causes.js';
+import { DOWNTIME_CAUSES } from '../../observe/availability.js';
 import { formatDuration } from '../../stats/format.js';
 import { parseDurationUs } from '../../model/duration.js';
 import { CHART_CONFIG, MAX_NINES, PLOT_WIDTH, nines, percent, round, subtitle, type ChartMeta } from './common.js';
