@@ -1,3 +1,4 @@
+import { isByzantineFault } from '../config/byzantine-syntax.js';
 import { msToUs } from '../core/index.js';
 import { formatSecondsFixed, isInitialVoter, type Topology } from '../model/index.js';
 import { DOWNTIME_CAUSE_LABELS } from '../model/downtime-causes.js';
@@ -46,7 +47,7 @@ function safetyLines(run: RunJson): string[] {
   const lines = [`Safety: ${s.total} violation${s.total === 1 ? '' : 's'} of ${kinds.length} invariant${kinds.length === 1 ? '' : 's'} (${kinds.map((k) => `${k} ${s.countsByInvariant[k]}`).join(', ')})`];
   lines.push(
     s.violationsExpected
-      ? `  violations expected: the run used the deliberately unsafe rule: ${unsafeRules(run)}; they are the point of the demonstration, not a bug (exit status 0)`
+      ? `  violations expected: ${unsafeRules(run) === '' ? `the run injected Byzantine faults (${run.faults.filter(isByzantineFault).join(', ')})` : `the run used the deliberately unsafe rule: ${unsafeRules(run)}`}; they are the point of the demonstration, not a bug (exit status 0)`
       : "  INVARIANT VIOLATED under ZooKeeper's rules: this is a bug in the simulated protocol (exit status 1)",
   );
   for (const kind of kinds) {
