@@ -93,10 +93,12 @@ describe('player state from a real run (n3-1az, leader killed at 10 s for 5 s, s
     for (const l of ['FOLLOWERINFO', 'LEADERINFO', 'ACKEPOCH', 'NEWLEADER', 'UPTODATE']) expect(labels, l).toContain(l);
     expect(data.messages.some((m) => m.family === 'election')).toBe(true);
     for (const m of data.messages) expect(m.from).not.toBe(m.to);
-    const t = data.messages[0]!.atMs - 1;
-    const inFlight = timeline.messagesAt(t, 5);
+    for (const m of data.messages) expect(m.sentMs).toBeLessThanOrEqual(m.atMs);
+    const first = data.messages[0]!;
+    const inFlight = timeline.messagesAt(first.sentMs + 0.001, 5);
     expect(inFlight.length).toBeGreaterThan(0);
     for (const m of inFlight) expect(m.progress).toBeGreaterThanOrEqual(0);
+    expect(timeline.messagesAt(first.sentMs - 0.001, 5)).toEqual([]);
     expect(timeline.messagesAt(29_999, 0.001)).toEqual([]);
   });
 

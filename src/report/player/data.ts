@@ -6,8 +6,12 @@ import { isInitialVoter, type QuorumPacket, type Topology } from '../../model/in
 import type { LayoutServer } from './layout.js';
 import type { MessageFamily } from './view.js';
 
-/** One delivered message: delivered at `atMs` (simulated ms) by `to`, sent by `from`. */
+/**
+ * One delivered message: sent by `from` at `sentMs` (estimated: the sender's last step before the
+ * delivery, so never before its true send), delivered to `to` at `atMs` (simulated ms).
+ */
 export interface PlayerMessage {
+  readonly sentMs: number;
   readonly atMs: number;
   readonly from: number;
   readonly to: number;
@@ -40,7 +44,7 @@ export interface PlayerData {
   /** the prose timeline (observe/format.ts), the page's event list */
   readonly timeline: RunJson['timeline'];
   readonly cuts: readonly PlayerCut[];
-  /** ascending by atMs */
+  /** ascending by sentMs */
   readonly messages: readonly PlayerMessage[];
   readonly messageCounts: MessageCounts;
   /** broadcast transactions kept per second of simulated time (the rest are counted, not drawn) */
@@ -96,21 +100,26 @@ export function messageSampler(txnsPerSecond: number): MessageSampler {
     kept.push(m);
     keptCounts[m.family]++;
   };
+  // each server's last step: a message's send instant is estimated as its sender's last step
+  const lastStepUs = new Map<number, number>();
   const trace = (r: TraceRecord): void => {
-    if (r.type !== 'sim') return;
+    if (r.type !== 'sim') return void lastStepUs.set(r.node, r.tUs);
     const e = r.event;
+    const at = 'node' in e ? e.node : 'to' in e ? e.to : null;
+    const sentMs = (from: number): number => (lastStepUs.get(from) ?? r.tUs) / 1000;
+    if (at !== null) lastStepUs.set(at, r.tUs);
     if (e.kind === 'accepted' || e.kind === 'connected') ends.set(e.connId, [e.to, e.peer]);
     else if (e.kind === 'vote') {
       if (e.msg.from === e.to) return;
       delivered.election++;
-      keep({ atMs: r.tUs / 1000, from: e.msg.from, to: e.to, label: `vote ${e.msg.leader}`, family: 'election' });
+      keep({ sentMs: sentMs(e.msg.from), atMs: r.tUs / 1000, from: e.msg.from, to: e.to, label: `vote ${e.msg.leader}`, family: 'election' });
     } else if (e.kind === 'packet') {
       const pair = ends.get(e.connId);
       const from = pair === undefined ? null : pair[0] === e.to ? pair[1] : pair[0];
       const family: MessageFamily = LEARNER_PACKETS.has(e.packet.type) ? 'learner' : 'broadcast';
       delivered[family]++;
       if (from === null) return;
-      const m = { atMs: r.tUs / 1000, from, to: e.to, label: packetLabel(e.packet), family };
+      const m = { sentMs: sentMs(from), atMs: r.tUs / 1000, from, to: e.to, label: packetLabel(e.packet), family };
       if (family === 'learner') return keep(m);
       const s = Math.floor(r.tUs / 1e6);
       if (s !== second) {
@@ -125,7 +134,8 @@ export function messageSampler(txnsPerSecond: number): MessageSampler {
       }
     }
   };
-  return { trace, messages: () => ({ messages: kept, counts: { delivered: { ...delivered }, kept: { ...keptCounts } } }) };
+  const bySent = (): PlayerMessage[] => [...kept].sort((a, b) => a.sentMs - b.sentMs || a.atMs - b.atMs);
+  return { trace, messages: () => ({ messages: bySent(), counts: { delivered: { ...delivered }, kept: { ...keptCounts } } }) };
 }
 
 export interface PlayerInput {

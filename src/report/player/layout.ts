@@ -35,7 +35,7 @@ export interface ClusterLayout {
 }
 
 const RADIUS = 26;
-const CELL = 84;
+const CELL = 104;
 const PAD = 14;
 const HEADER = 24;
 const COLUMNS_MAX = 3;
@@ -75,7 +75,7 @@ export function layoutCluster(servers: readonly LayoutServer[]): ClusterLayout {
       zones.push({ label: zone, x, y: zoneY, w: zoneW, h: zoneH });
       const gridX = x + (zoneW - cols * CELL) / 2;
       inZone.forEach((s, i) => {
-        placed.push({ ...s, x: gridX + (i % cols) * CELL + CELL / 2, y: zoneY + HEADER + Math.floor(i / cols) * CELL + CELL / 2 });
+        placed.push({ ...s, x: gridX + (i % cols) * CELL + CELL / 2, y: zoneY + HEADER + Math.floor(i / cols) * CELL + CELL / 2 - 4 });
       });
       x += zoneW + PAD;
     }
@@ -83,4 +83,28 @@ export function layoutCluster(servers: readonly LayoutServer[]): ClusterLayout {
     x += PAD;
   }
   return { width: x, height: regionH + 2 * PAD, radius: RADIUS, regions, zones, servers: placed };
+}
+
+/** A point in SVG user units. */
+export interface Point {
+  readonly x: number;
+  readonly y: number;
+}
+
+/**
+ * The control point of the arc drawn from `a` to `b`: bowed to the left of the direction of
+ * travel by a quarter of the distance, so a → b and b → a run on opposite sides, and a link
+ * between far servers of one row passes beside the servers between them, not through them.
+ */
+export function arcControl(a: Point, b: Point): Point {
+  const dx = b.x - a.x;
+  const dy = b.y - a.y;
+  return { x: (a.x + b.x) / 2 + dy * 0.25, y: (a.y + b.y) / 2 - dx * 0.25 };
+}
+
+/** The point at `t` (0 at `a` … 1 at `b`) on the arc from `a` to `b` (a quadratic Bézier). */
+export function pointOnArc(a: Point, b: Point, t: number): Point {
+  const c = arcControl(a, b);
+  const u = 1 - t;
+  return { x: u * u * a.x + 2 * u * t * c.x + t * t * b.x, y: u * u * a.y + 2 * u * t * c.y + t * t * b.y };
 }

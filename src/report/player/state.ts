@@ -26,6 +26,9 @@ interface Mutable {
   isolatedBy: Set<number>;
 }
 
+/** A message in flight longer than this (ms) was held (a cut, a retransmission): kept in a list of its own. */
+const LONG_FLIGHT_MS = 50;
+
 const RESTARTS: ReadonlySet<string> = new Set(['restarted', 'host up', 'domain up']);
 
 function applyFault(s: Mutable, e: Extract<RunEventJson, { type: 'faultApplied' }>): void {
@@ -122,6 +125,8 @@ export class PlayerTimeline {
   readonly outages: readonly OutageSpan[];
   /** instants with events, ascending (step to next event) */
   readonly eventTimesMs: readonly number[];
+  private readonly shortMessages: readonly PlayerMessage[];
+  private readonly longMessages: readonly PlayerMessage[];
 
   constructor(readonly data: PlayerData) {
     const heldBack = new Set(data.events.flatMap((e) => (e.type === 'faultApplied' && e.effect === 'started' ? e.servers : [])));
@@ -136,6 +141,8 @@ export class PlayerTimeline {
     this.frames = frames;
     this.eventTimesMs = frames.slice(1).map((f) => f.atMs);
     this.outages = outagesOf(data.events, data.durationMs);
+    this.shortMessages = data.messages.filter((m) => m.atMs - m.sentMs <= LONG_FLIGHT_MS);
+    this.longMessages = data.messages.filter((m) => m.atMs - m.sentMs > LONG_FLIGHT_MS);
   }
 
   /** The ensemble as it stands at `tMs` (every event at or before it applied). */
@@ -149,17 +156,22 @@ export class PlayerTimeline {
   }
 
   /**
-   * The messages drawn at `tMs`: each is drawn arriving at its delivery instant and in flight for
-   * the `flightMs` before it (so a message that took microseconds stays visible at slow playback).
+   * The messages drawn at `tMs`. Each leaves at its (estimated) send instant and is drawn until its
+   * delivery, or for `minFlightMs` when it took less (so a message that took microseconds stays
+   * visible at slow playback: it is then drawn arriving after its delivery, never leaving before
+   * its cause). Only the window's messages are visited: the short ones by binary search on their
+   * send instant, the few long ones (held across a cut) from a list of their own.
    */
-  messagesAt(tMs: number, flightMs: number): MessageInFlight[] {
-    const msgs = this.data.messages;
+  messagesAt(tMs: number, minFlightMs: number): MessageInFlight[] {
     const out: MessageInFlight[] = [];
-    for (let i = lastAtOrBefore(msgs, (m: PlayerMessage) => m.atMs, tMs) + 1; i < msgs.length; i++) {
-      const m = msgs[i]!;
-      if (m.atMs > tMs + flightMs) break;
-      out.push({ from: m.from, to: m.to, label: m.label, family: m.family, progress: 1 - (m.atMs - tMs) / flightMs });
-    }
+    const draw = (m: PlayerMessage): void => {
+      const endMs = Math.max(m.atMs, m.sentMs + minFlightMs);
+      if (m.sentMs <= tMs && tMs < endMs) out.push({ from: m.from, to: m.to, label: m.label, family: m.family, progress: (tMs - m.sentMs) / (endMs - m.sentMs) });
+    };
+    const short = this.shortMessages;
+    const from = lastAtOrBefore(short, (m) => m.sentMs, tMs - Math.max(minFlightMs, LONG_FLIGHT_MS));
+    for (let i = from + 1; i < short.length && short[i]!.sentMs <= tMs; i++) draw(short[i]!);
+    for (const m of this.longMessages) draw(m);
     return out;
   }
 

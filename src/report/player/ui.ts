@@ -8,7 +8,7 @@ import { ClusterView, FAMILY_COLOURS, ROLE_COLOURS, type MessageFamily, type Ser
 /** Playback speeds: simulated time per second of playback (1 = real time). */
 export const SPEEDS: readonly number[] = [0.001, 0.01, 0.05, 0.2, 1, 10, 100];
 const DEFAULT_SPEED = 0.05;
-/** A message stays on screen for this much playback time before it arrives. */
+/** A message stays on screen at least this much playback time (ms). */
 const FLIGHT_PLAYBACK_MS = 400;
 
 const OUTAGE_COLOURS: Readonly<Record<string, string>> = {
@@ -32,7 +32,7 @@ export function clockText(tMs: number): string {
   const s = Math.max(0, tMs) / 1000;
   const min = Math.floor(s / 60);
   const rest = (s - min * 60).toFixed(3).padStart(6, '0');
-  return min > 0 ? `${min} min ${rest} s` : `${(s).toFixed(3)} s`;
+  return min > 0 ? `${min} min ${rest} s` : `${s.toFixed(3)} s`;
 }
 
 function speedText(v: number): string {
@@ -150,7 +150,7 @@ function buildEventList(root: Element, data: PlayerData, seek: (tMs: number) => 
     current?.classList.remove('current');
     next?.classList.add('current');
     current = next;
-    if (next) list.scrollTop = Math.max(0, next.offsetTop - list.offsetTop - list.clientHeight / 2);
+    if (next) list.scrollTop = Math.max(0, next.offsetTop - list.clientHeight / 2);
   };
 }
 

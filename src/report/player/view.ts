@@ -2,7 +2,7 @@
 // report/player/view — draws a ZooKeeper ensemble in SVG: servers in their zones and regions,
 // their roles and epochs, cut links and messages in flight. Browser-only (DOM), shared by the
 // player (player.html) and the playground; it draws what it is given and keeps no history.
-import { layoutCluster, type ClusterLayout, type LayoutServer, type PlacedServer } from './layout.js';
+import { arcControl, layoutCluster, pointOnArc, type ClusterLayout, type LayoutServer, type PlacedServer } from './layout.js';
 
 /**
  * What a server is doing, as the picture shows it. LEADING / FOLLOWING / OBSERVING / LOOKING are
@@ -83,6 +83,7 @@ interface ServerNodes {
   readonly disc: SVGCircleElement;
   readonly letter: SVGTextElement;
   readonly caption: SVGTextElement;
+  readonly epoch: SVGTextElement;
   readonly ring: SVGCircleElement;
 }
 
@@ -134,12 +135,13 @@ export class ClusterView {
     const letter = el('text', { y: 6, class: 'letter', 'text-anchor': 'middle' }, group);
     const name = el('text', { y: -r - 8, class: 'name', 'text-anchor': 'middle' }, group);
     name.textContent = `server ${s.id}${s.voter ? '' : ' (observer)'}`;
-    const caption = el('text', { y: r + 18, class: 'caption', 'text-anchor': 'middle' }, group);
+    const caption = el('text', { y: r + 16, class: 'caption', 'text-anchor': 'middle' }, group);
+    const epoch = el('text', { y: r + 30, class: 'caption', 'text-anchor': 'middle' }, group);
     if (onClick) {
       group.classList.add('clickable');
       group.addEventListener('click', () => onClick(s.id));
     }
-    return { group, disc, letter, caption, ring };
+    return { group, disc, letter, caption, epoch, ring };
   }
 
   /** Redraws every server, the cut links and the messages in flight. */
@@ -160,8 +162,8 @@ export class ClusterView {
     n.disc.setAttribute('fill-opacity', s.paused ? '0.45' : '1');
     n.letter.setAttribute('fill', s.role === 'STARTING' || s.role === 'LOOKING' ? '#111' : '#fff');
     n.letter.textContent = s.paused ? '‖' : ROLE_LETTER[s.role];
-    const epoch = s.epoch === null ? '' : ` · epoch ${s.epoch}`;
-    n.caption.textContent = `${s.paused ? 'PAUSED ' : ''}${s.role}${epoch}`;
+    n.caption.textContent = `${s.paused ? 'PAUSED ' : ''}${s.role}`;
+    n.epoch.textContent = s.epoch === null ? '' : `epoch ${s.epoch}`;
     n.ring.setAttribute('visibility', s.isolated ? 'visible' : 'hidden');
   }
 
@@ -171,9 +173,9 @@ export class ClusterView {
       const a = this.byId.get(c.from);
       const b = this.byId.get(c.to);
       if (!a || !b) continue;
-      el('line', { x1: a.x, y1: a.y, x2: b.x, y2: b.y, class: c.oneWay ? 'cut one-way' : 'cut' }, this.cutLayer);
-      const mx = (a.x + b.x) / 2;
-      const my = (a.y + b.y) / 2;
+      const ctl = arcControl(a, b);
+      el('path', { d: `M${a.x},${a.y}Q${ctl.x},${ctl.y} ${b.x},${b.y}`, class: c.oneWay ? 'cut one-way' : 'cut' }, this.cutLayer);
+      const { x: mx, y: my } = pointOnArc(a, b, 0.5);
       el('path', { d: `M${mx - 6},${my - 6}L${mx + 6},${my + 6}M${mx - 6},${my + 6}L${mx + 6},${my - 6}`, class: 'cut-x' }, this.cutLayer);
     }
   }
@@ -196,7 +198,8 @@ export class ClusterView {
       }
       const p = Math.min(1, Math.max(0, m.progress));
       slot.g.setAttribute('visibility', 'visible');
-      slot.g.setAttribute('transform', `translate(${a.x + (b.x - a.x) * p},${a.y + (b.y - a.y) * p})`);
+      const at = pointOnArc(a, b, p);
+      slot.g.setAttribute('transform', `translate(${at.x},${at.y})`);
       slot.g.setAttribute('data-label', m.label);
       slot.dot.setAttribute('fill', FAMILY_COLOURS[m.family]);
       slot.text.textContent = m.label;
@@ -206,7 +209,7 @@ export class ClusterView {
 
 /** The stylesheet the view's classes expect (inline it with the page's styles). */
 export const CLUSTER_VIEW_CSS = `
-svg.cluster { font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; max-width: 100%; height: auto; }
+svg.cluster { font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; display: block; width: 100%; height: auto; max-height: 480px; }
 svg.cluster rect.region { fill: #f8fafc; stroke: #94a3b8; stroke-width: 1.5; }
 svg.cluster rect.zone { fill: #fff; stroke: #cbd5e1; stroke-dasharray: 4 3; }
 svg.cluster text.region-label { font-size: 13px; font-weight: bold; fill: #334155; }
@@ -217,8 +220,8 @@ svg.cluster circle.isolated-ring { fill: none; stroke: #dc2626; stroke-width: 3;
 svg.cluster text.letter { font-size: 20px; font-weight: bold; pointer-events: none; }
 svg.cluster text.name { font-size: 12px; fill: #111827; }
 svg.cluster text.caption { font-size: 11px; fill: #111827; }
-svg.cluster line.cut { stroke: #dc2626; stroke-width: 2; stroke-dasharray: 6 4; }
-svg.cluster line.cut.one-way { stroke-dasharray: 2 4; }
+svg.cluster path.cut { fill: none; stroke: #dc2626; stroke-width: 2; stroke-dasharray: 6 4; }
+svg.cluster path.cut.one-way { stroke-dasharray: 2 4; }
 svg.cluster path.cut-x { stroke: #dc2626; stroke-width: 3; }
 svg.cluster text.msg-label { font-size: 10px; fill: #111827; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
 svg.cluster g.clickable { cursor: pointer; }
