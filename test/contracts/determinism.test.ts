@@ -30,6 +30,7 @@ import { rpoOverLag } from '../../src/demos/dr-failover.js';
 import { configs, crashRepair, DAY_US, options } from '../montecarlo/helpers.js';
 import { parseAlertRules } from '../../src/config/alerts.js';
 import { runAlertStudy } from '../../src/montecarlo/alert-study-stats.js';
+import { byzantineRun, FLIP_FAULTS } from '../../src/demos/byzantine-scenes.js';
 
 const YEAR_US = 365 * DAY_US;
 
@@ -229,6 +230,11 @@ const CONTRACTS: readonly Contract[] = [
     name: 'check: explored fault schedules (fast-check cases from a seed)',
     covers: ['src/scenario/explore.ts'],
     run: (seed) => fc.sample(caseArb({ topologies: null, quorumRule: 'majority', unsafe: [] }), { seed: Number(seed), numRuns: 5 }),
+  },
+  {
+    name: 'byzantine: a flipped txn, the digest and the automation that quarantines and restores the server',
+    covers: ['src/scenario/byzantine-ops.ts', 'src/observe/digest.ts'],
+    run: (seed) => JSON.parse(JSON.stringify(byzantineRun(topology('n3-3az'), seed, 'test', FLIP_FAULTS, 40 * S, true))),
   },
 ];
 
