@@ -57,13 +57,17 @@ export function tuneChart(t: TuneResult & { readonly version: string }): Chart {
   const knob = t.knob === 'for' ? 'for' : 'threshold';
   const values = t.points
     .filter((p) => p.detection.p50Sec !== null)
-    .map((p, i) => ({ order: i, falsePerYear: round(p.falsePagesPerYear), detectSec: round(p.detection.p50Sec as number), p95Sec: round(p.detection.p95Sec as number), label: `${knob} ${t.knob === 'for' ? `${p.value}s` : p.value}`, caught: `${p.caught}/${p.outages}` }));
-  const x = { field: 'falsePerYear', type: 'quantitative', title: 'false pages per cluster-year' } as const;
+    .map((p, i) => ({ order: i, falsePerYear: round(p.falsePagesPerYear), detectSec: round(p.detection.p50Sec as number), p95Sec: round(p.detection.p95Sec as number), label: `${knob} ${t.knob === 'for' ? `${p.value}s` : p.value} · ${p.caught}/${p.outages}`, caught: `${p.caught}/${p.outages}` }));
+  // from 0, and wide enough to read when no value pages falsely (a vertical curve)
+  const xMax = Math.max(1, ...values.map((v) => v.falsePerYear * 1.25));
+  const x = { field: 'falsePerYear', type: 'quantitative' as const, title: 'false pages per cluster-year', scale: { domain: [0, round(xMax)] } };
+  const none = t.points.filter((p) => p.detection.p50Sec === null).map((p) => p.value);
+  const left = none.length === 0 ? '' : `; ${knob} ${none.join(', ')} caught no outage (not drawn)`;
   const spec: TopLevelSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: {
       text: `${t.rule}: time to detect a write outage vs false pages, by ${knob}`,
-      subtitle: [subtitle({ seed: t.seed, version: t.version, experiment: t.experiment, topology: t.topology, details: [`${t.runs} runs, ${t.clusterYears.toFixed(1)} cluster-years`] }), 'median time to detect of the outages each value catches; labels: the value, outages caught'],
+      subtitle: [subtitle({ seed: t.seed, version: t.version, experiment: t.experiment, topology: t.topology, details: [`${t.runs} runs, ${t.clusterYears.toFixed(1)} cluster-years`] }), `median time to detect of the outages each value catches; labels: the value · outages caught${left}`],
     },
     config: CHART_CONFIG,
     width: PLOT_WIDTH,
@@ -71,8 +75,7 @@ export function tuneChart(t: TuneResult & { readonly version: string }): Chart {
     data: { values },
     layer: [
       { mark: { type: 'line', point: true, color: '#1f4e9c' }, encoding: { x, y: { field: 'detectSec', type: 'quantitative', title: 'median time to detect (s)' }, order: { field: 'order' }, tooltip: [{ field: 'label' }, { field: 'falsePerYear' }, { field: 'detectSec' }, { field: 'p95Sec' }, { field: 'caught' }] } },
-      { mark: { type: 'text', dx: 8, dy: -8, align: 'left' }, encoding: { x, y: { field: 'detectSec', type: 'quantitative' }, text: { field: 'label' } } },
-      { mark: { type: 'text', dx: 8, dy: 8, align: 'left', color: '#666' }, encoding: { x, y: { field: 'detectSec', type: 'quantitative' }, text: { field: 'caught' } } },
+      { mark: { type: 'text', dx: 8, align: 'left', baseline: 'middle' }, encoding: { x, y: { field: 'detectSec', type: 'quantitative' }, text: { field: 'label' } } },
     ],
   };
   return { name: 'alert-tune', title: 'Time to detect vs false pages per year', spec };
