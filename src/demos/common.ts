@@ -12,6 +12,7 @@ import { formatDurationMs } from '../stats/format.js';
 import { parseFault } from '../config/faults.js';
 import { RUN_CLIENT_EVENT_LIMIT } from '../config/limits.js';
 import { runTrial, type WorkloadSpec } from '../scenario/index.js';
+import { messageSampler, PLAYER_TXNS_PER_SECOND, type MessageSampler } from '../report/player/data.js';
 import type { Chart } from '../report/charts/index.js';
 import type { Table } from '../report/html/index.js';
 import { runJson, type RunJson } from '../report/run-json.js';
@@ -90,18 +91,37 @@ export interface RunSpec {
   readonly extra?: Readonly<Record<string, unknown>>;
 }
 
-/** One deterministic run, as `zksim run --json` would print it. */
+/** What a run's player.html needs beyond its document: the placement, the faults in trial order, the sampled messages. */
+export interface PlayerReplay {
+  readonly topology: Topology;
+  readonly faults: readonly FaultSpec[];
+  readonly sampler: MessageSampler;
+}
+
+/** The replays of demoRun's documents, for cli/render/demo.ts to write each run's player.html (weak: no run outlives its document). */
+const replays = new WeakMap<RunJson, PlayerReplay>();
+
+/** The player input of a document demoRun made; undefined for a document made otherwise. */
+export function playerReplay(doc: RunJson): PlayerReplay | undefined {
+  return replays.get(doc);
+}
+
+/** One deterministic run, as `zksim run --json` would print it (its player.html input kept aside: playerReplay). */
 export function demoRun(spec: RunSpec, version: string): RunJson {
   const faults = spec.faults.map((f) => fault(f, spec.topology));
+  const sampler = messageSampler(PLAYER_TXNS_PER_SECOND);
   const result = runTrial({
     ...(spec.extra ?? {}),
     topology: spec.topology,
     seed: spec.seed,
     durationUs: spec.durationUs,
     faults,
+    trace: sampler.trace,
     ...(spec.workload ? { workload: spec.workload, clientEventLimit: RUN_CLIENT_EVENT_LIMIT } : {}),
   });
-  return runJson(result, spec.topology, version);
+  const doc = runJson(result, spec.topology, version);
+  replays.set(doc, { topology: spec.topology, faults, sampler });
+  return doc;
 }
 
 export function getStudy(studies: ReadonlyMap<string, AvailabilityDocument>, name: string): AvailabilityDocument {

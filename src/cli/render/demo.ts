@@ -5,6 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DemoOutput } from '../../demos/index.js';
+import { playerReplay } from '../../demos/common.js';
+import { playerFile } from './player.js';
 import { availabilityCharts, runCharts, subtitle, type Chart } from '../../report/charts/index.js';
 import { assertInert, specJson } from '../../report/export/index.js';
 import { escapeHtml, reportHtml, type ReportChart } from '../../report/html/index.js';
@@ -45,7 +47,10 @@ export async function writeDemo(demo: DemoOutput, dir: string): Promise<string[]
   for (const r of demo.runs) {
     const json = `${JSON.stringify(r.doc, null, 2)}\n`;
     const charts = runCharts(r.doc);
-    await sub(r.name, charts, writeReport({ kind: 'run', doc: r.doc }, { dir: join(dir, r.name), formats, extra: [{ name: 'run.json', data: json }] }));
+    // player.html beside the run's report, for the runs demoRun made (it kept their messages)
+    const replay = playerReplay(r.doc);
+    const player = replay ? [playerFile({ doc: r.doc, ...replay })] : [];
+    await sub(r.name, charts, writeReport({ kind: 'run', doc: r.doc }, { dir: join(dir, r.name), formats, extra: [{ name: 'run.json', data: json }, ...player] }));
   }
   const files: OutputFile[] = [];
   const own: ReportChart[] = [];

@@ -3,19 +3,13 @@ import type { FaultBase, FaultSpec, Topology } from '../../model/index.js';
 import { subtitle } from '../../report/charts/index.js';
 import { escapeHtml } from '../../report/html/index.js';
 import { selfContainedHtml } from '../../report/html/self-contained.js';
-import { messageSampler, playerData, type MessageSampler, type PlayerCut } from '../../report/player/data.js';
+import { messageSampler, playerData, PLAYER_TXNS_PER_SECOND, type MessageSampler, type PlayerCut } from '../../report/player/data.js';
 import { CLUSTER_VIEW_CSS } from '../../report/player/view.js';
 import type { RunJson } from '../../report/run-json.js';
 import { cutLinks } from '../../scenario/faults.js';
 import { readBundle } from './bundle.js';
 import type { OutputFile } from './write.js';
 
-/**
- * Broadcast transactions (PROPOSAL/ACK/COMMIT of one zxid) kept per simulated second: a workload of
- * hundreds of writes a second would otherwise put millions of messages in the page. Election and
- * learner traffic is always kept whole.
- */
-export const PLAYER_TXNS_PER_SECOND = 3;
 
 /** The sampler to pass as the trial's `trace` hook (TrialOptions.trace) of a run that gets a player. */
 export function playerSampler(): MessageSampler {

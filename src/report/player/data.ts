@@ -51,6 +51,13 @@ export interface PlayerData {
   readonly broadcastTxnsPerSecond: number;
 }
 
+/**
+ * Broadcast transactions (REQUEST/PROPOSAL/ACK/COMMIT of one write) a player keeps per simulated
+ * second: a workload of hundreds of writes a second would otherwise put millions of messages in
+ * the page. Election and learner traffic is always kept whole.
+ */
+export const PLAYER_TXNS_PER_SECOND = 3;
+
 const CLIENT_EVENTS: ReadonlySet<string> = new Set(['writeCommitted', 'writeFailed', 'readServed', 'readFailed']);
 
 /** Packets of the learner protocol's discovery and sync (Learner.registerWithLeader, LearnerHandler.run). */
