@@ -1,11 +1,11 @@
 // rolling-restart: leader last against an arbitrary order — elections caused, time with no spare failure tolerance.
 import type { TopLevelSpec } from 'vega-lite';
 import { US_PER_S, usToMs, usToS } from '../core/index.js';
-import { formatDurationUs, MS_PER_S } from '../model/duration.js';
+import { formatDurationUs } from '../model/duration.js';
 import { EFFECT_STOPS_PROCESSES } from '../model/events.js';
 import { DEFAULT_SESSION_TIMEOUT_US } from '../scenario/index.js';
 import type { AvailabilityDocument } from '../montecarlo/index.js';
-import { CHART_CONFIG, subtitle } from '../report/charts/index.js';
+import { rollingExposureChart } from '../report/charts/index.js';
 import type { Table } from '../report/html/index.js';
 import type { RunJson } from '../report/run-json.js';
 import {
@@ -162,35 +162,8 @@ export function movedLater(s: RollingStory, oldLeader: number): boolean {
 }
 
 function exposureChart(stories: readonly RollingStory[], meta: { seed: string; version: string }): TopLevelSpec {
-  const values = stories.flatMap((s) => {
-    const run = `${s.topology}, ${s.order} (${plural(s.elections, 'election')})`;
-    return [
-      { run, measure: 'no spare failure tolerance', seconds: s.noSpareMs / MS_PER_S },
-      { run, measure: 'no writes (below quorum, electing)', seconds: s.writeUnavailableMs / MS_PER_S },
-    ];
-  });
-  return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    title: {
-      text: 'Rolling restart: time exposed, leader last against an arbitrary order',
-      subtitle: [
-        subtitle({ seed: meta.seed, version: meta.version, details: [`each server down ${usToS(DOWN_US)} s, ${usToS(WAIT_US)} s between steps`] }),
-        'no spare: the up, synced voters are exactly a quorum, so one more failure stops writes',
-      ],
-    },
-    config: CHART_CONFIG,
-    width: 420,
-    height: 220,
-    data: { values },
-    mark: { type: 'bar' },
-    encoding: {
-      y: { field: 'run', type: 'nominal', title: null, sort: null },
-      yOffset: { field: 'measure', type: 'nominal' },
-      x: { field: 'seconds', type: 'quantitative', title: 'seconds during the rolling restart' },
-      color: { field: 'measure', type: 'nominal', title: null, scale: { domain: ['no spare failure tolerance', 'no writes (below quorum, electing)'], range: ['#f28e2b', '#d62728'] } },
-      tooltip: [{ field: 'run' }, { field: 'measure' }, { field: 'seconds', format: '.3f' }],
-    },
-  };
+  const rows = stories.map((s) => ({ run: `${s.topology}, ${s.order} (${plural(s.elections, 'election')})`, noSpareMs: s.noSpareMs, writeUnavailableMs: s.writeUnavailableMs }));
+  return rollingExposureChart(rows, { seed: meta.seed, version: meta.version, details: [`each server down ${usToS(DOWN_US)} s, ${usToS(WAIT_US)} s between steps`] });
 }
 
 function build(inputs: DemoInputs, _docs: ReadonlyMap<string, AvailabilityDocument>): DemoOutput {

@@ -13,6 +13,7 @@ import {
   runCharts,
   runTimeline,
   sweepLines,
+  sweptAxis,
   unavailableIntervals,
   type RunInput,
 } from '../../src/report/charts/index.js';
@@ -120,10 +121,22 @@ describe('availability charts (issue 6 part 1)', () => {
     const spec = sweepLines(doc);
     expectValid(spec);
     expect(titleOf(spec).text).toBe('Write availability against node-mttr, with 95% confidence intervals');
-    expect(axisTitles(spec)).toContain('node-mttr (swept value)');
-    expect((spec as { encoding: { x: { sort: string[] } } }).encoding.x.sort).toEqual(['15m', '1h', '4h']);
+    // Durations go on a time axis (log: 4h / 15m > 10), ticks at the swept values labelled as typed.
+    expect(axisTitles(spec)).toContain('node-mttr (swept value, time, log scale)');
+    const x = (spec as { encoding: { x: { field: string; scale: { type: string }; axis: { values: number[]; labelExpr: string } } } }).encoding.x;
+    expect(x.field).toBe('hours');
+    expect(x.scale.type).toBe('log');
+    expect(x.axis.values).toEqual([0.25, 1, 4]);
+    expect(x.axis.labelExpr).toContain('"0.25":"15m"');
+    const hours: Record<string, number> = { '15m': 0.25, '1h': 1, '4h': 4 };
+    expect(dataOf(spec).map((d) => d.hours)).toEqual(doc.results.map((r) => hours[r.variant!.value]));
     expect(dataOf(spec).map((d) => [d.topology, d.value, d.writeAvailability])).toEqual(doc.results.map((r) => [r.topology, r.variant!.value, r.writeAvailability]));
     expect(availabilityCharts(doc).map((c) => c.name)).toEqual(['sweep', 'availability-nines', 'downtime-by-cause', 'election-time-cdf']);
+  });
+
+  it('sweep: plain numbers on a linear axis, anything else as categories in the order swept', () => {
+    expect(sweptAxis('zookeeper.tickTime', ['1000', '2000', '4000'])).toMatchObject({ field: 'number', type: 'quantitative', title: 'zookeeper.tickTime (swept value)' });
+    expect(sweptAxis('zookeeper.quorumRule', ['majority', 'naive'])).toMatchObject({ field: 'value', type: 'ordinal', sort: ['majority', 'naive'] });
   });
 
   it('an availability document yields nines, causes, vs-voters and election-time charts, all valid', () => {

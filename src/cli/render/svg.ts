@@ -2,6 +2,10 @@ import * as vega from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
 import { assertInert } from '../../report/export/index.js';
 import { compileChart } from '../../report/export/compile.js';
+import { vegaTextWidth } from '../../report/charts/text-width.js';
+
+// DejaVu Sans' widths instead of vega's 0.8 em guess (report/charts/text-width.ts says why).
+(vega as unknown as { textMetrics: { width: typeof vegaTextWidth } }).textMetrics.width = vegaTextWidth;
 
 /**
  * Characters XML 1.0 forbids (C0 controls but tab, LF, CR; U+FFFE/U+FFFF; lone surrogates) become

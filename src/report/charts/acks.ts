@@ -51,7 +51,7 @@ export function cumulativeAcksChart(lines: readonly AckLine[], fromMs: number, t
         data: { values: rules.map((r, i) => ({ atS: round(r.atMs / 1000, 3), label: r.label, dy: 2 + 12 * i })) },
         layer: [
           { mark: { type: 'rule', strokeDash: [4, 3], color: '#555' }, encoding: { x } },
-          { mark: { type: 'text', align: 'left', baseline: 'top', dx: 3, fontSize: 10, color: '#333' }, encoding: { x, y: { field: 'dy', type: 'quantitative', scale: null }, text: { field: 'label' } } },
+          { mark: { type: 'text', align: 'left', baseline: 'top', dx: 3, color: '#333' }, encoding: { x, y: { field: 'dy', type: 'quantitative', scale: null }, text: { field: 'label' } } },
         ],
       },
     ],

@@ -2,7 +2,6 @@ import type { TopLevelSpec } from 'vega-lite';
 import { DOWNTIME_CAUSE_LABELS } from '../../model/downtime-causes.js';
 import { DOWNTIME_CAUSES } from '../../observe/availability.js';
 import { formatDuration } from '../../stats/format.js';
-import { parseDurationUs } from '../../model/duration.js';
 import { CHART_CONFIG, MAX_NINES, PLOT_WIDTH, nines, percent, round, subtitle, type ChartMeta } from './common.js';
 
 /**
@@ -41,8 +40,8 @@ export interface AvailabilityInput {
 }
 
 /** Short enough to fit beside a 320 px axis; the definition of nines is in the subtitle. */
-const NINES_AXIS_TITLE = 'nines';
-const NINES_NOTE = `nines = −log10(1 − availability): 3 nines = 99.9% ≈ 8.8 h down a year, +0.3 nines = half the downtime; ≥${MAX_NINES} (or no downtime seen) drawn as ${MAX_NINES}`;
+export const NINES_AXIS_TITLE = 'nines';
+export const NINES_NOTE = `nines = −log10(1 − availability): 3 nines = 99.9% ≈ 8.8 h down a year, +0.3 nines = half the downtime; ≥${MAX_NINES} (or no downtime seen) drawn as ${MAX_NINES}`;
 
 /**
  * A nines axis fitted to the values drawn (a fixed 0–9 axis flattened the ≈2× (0.3 nines) penalty
@@ -82,16 +81,16 @@ function uniqueLabels(rows: readonly AvailabilityRowInput[]): string[] {
   });
 }
 
-function ci(row: { writeAvailabilityCi95: readonly number[] }): [number, number] {
+/** A row's 95% interval of write availability as [low, high]. */
+export function ci(row: { writeAvailabilityCi95: readonly number[] }): [number, number] {
   const lo = row.writeAvailabilityCi95[0] ?? 0;
   const hi = row.writeAvailabilityCi95[1] ?? 1;
   return [lo, hi];
 }
 
-/** Nines of write availability per topology, 95% CI error bars, closed-form quorum availability as diamonds. */
-export function availabilityNines(doc: AvailabilityInput): TopLevelSpec {
-  const labels = uniqueLabels(doc.results);
-  const values = doc.results.map((r, i) => {
+/** One bar's data per row of availabilityNines: nines of the estimate, its interval and the closed form. */
+function ninesRows(doc: AvailabilityInput, labels: readonly string[]) {
+  return doc.results.map((r, i) => {
     const [lo, hi] = ci(r);
     const untrusted = r.writeAvailabilityUntrusted ?? r.tooFewWriteEpisodes ?? false;
     return {
@@ -110,7 +109,13 @@ export function availabilityNines(doc: AvailabilityInput): TopLevelSpec {
       analyticQuorumAvailability: r.analyticQuorumAvailability,
       analyticNines: r.analyticQuorumAvailability === null ? null : round(nines(r.analyticQuorumAvailability), 4),
     };
-  });
+  }).map((v) => ({ ...v, labelNines: Math.max(v.ninesHigh, v.analyticNines ?? 0) }));
+}
+
+/** Nines of write availability per topology, 95% CI error bars, closed-form quorum availability as diamonds. */
+export function availabilityNines(doc: AvailabilityInput): TopLevelSpec {
+  const labels = uniqueLabels(doc.results);
+  const values = ninesRows(doc, labels);
   const x = { field: 'label', type: 'nominal', sort: labels, title: 'topology', axis: { labelAngle: labels.length > 8 ? -30 : 0 } } as const;
   const fitted = ninesScale(values.flatMap((v) => [v.ninesHigh, v.analyticNines]), true);
   const y = { type: 'quantitative' as const, title: `write availability (${NINES_AXIS_TITLE})`, scale: fitted.scale };
@@ -154,8 +159,9 @@ export function availabilityNines(doc: AvailabilityInput): TopLevelSpec {
         encoding: { y: { ...y, field: 'ninesLow' }, y2: { field: 'ninesHigh' } },
       },
       {
-        mark: { type: 'text', dy: -8, color: '#222' },
-        encoding: { y: { ...y, field: 'ninesHigh' }, text: { field: 'text' } },
+        // Above the interval and the diamond, whichever is higher, so neither hides the number.
+        mark: { type: 'text', dy: -12, color: '#222' },
+        encoding: { y: { ...y, field: 'labelNines' }, text: { field: 'text' } },
       },
       ...(anyAnalytic
         ? [{
@@ -357,89 +363,6 @@ export function votersPoints(doc: AvailabilityInput): VotersPoint[] | null {
     ci95: r.quorumAvailabilityCi95 ?? r.writeAvailabilityCi95,
     closedForm: r.analyticQuorumAvailability,
   }));
-}
-
-/** Availability against the swept value, one line per topology (a `zksim sweep --json` document). */
-export function sweepLines(doc: AvailabilityInput): TopLevelSpec {
-  const rows = doc.results.filter((r) => r.variant);
-  const key = rows[0]?.variant?.key ?? 'value';
-  const order: string[] = [];
-  for (const r of rows) if (r.variant && !order.includes(r.variant.value)) order.push(r.variant.value);
-  const values = rows.map((r) => {
-    const [lo, hi] = ci(r);
-    return {
-      topology: r.topology,
-      key: r.variant?.key ?? key,
-      value: r.variant?.value ?? '',
-      hours: hoursOf(r.variant?.value ?? ''),
-      number: Number(r.variant?.value ?? ''),
-      writeAvailability: r.writeAvailability,
-      ciLow: lo,
-      ciHigh: hi,
-      nines: round(nines(r.writeAvailability), 4),
-      ninesLow: round(nines(lo), 4),
-      ninesHigh: round(nines(hi), 4),
-      analyticQuorumAvailability: r.analyticQuorumAvailability,
-      analyticNines: r.analyticQuorumAvailability === null ? null : round(nines(r.analyticQuorumAvailability), 4),
-    };
-  });
-  const x = sweptAxis(key, order);
-  const fitted = ninesScale(values.flatMap((v) => [v.ninesLow, v.ninesHigh, v.analyticNines]), false);
-  const y = { type: 'quantitative' as const, title: `write availability (${NINES_AXIS_TITLE})`, scale: fitted.scale };
-  const color = { field: 'topology', type: 'nominal', title: 'topology' } as const;
-  return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    title: {
-      text: `Write availability against ${key}, with 95% confidence intervals`,
-      subtitle: [
-        subtitle(availabilityMeta(doc)),
-        `solid: simulated write availability with 95% CI${values.some((v) => v.analyticNines !== null) ? '; dashed: closed-form quorum availability' : '; no closed form for this failure model'}`,
-        [NINES_NOTE, fitted.note].filter((t) => t !== '').join('; '),
-      ],
-    },
-    config: CHART_CONFIG,
-    width: Math.max(PLOT_WIDTH, order.length * 80),
-    height: 320,
-    data: { values },
-    encoding: { x, color },
-    layer: [
-      { mark: { type: 'line', point: { filled: true, size: 60 } }, encoding: { y: { ...y, field: 'nines' } } },
-      { mark: { type: 'rule', strokeWidth: 1.5 }, encoding: { y: { ...y, field: 'ninesLow' }, y2: { field: 'ninesHigh' } } },
-      {
-        transform: [{ filter: 'datum.analyticNines != null' }],
-        mark: { type: 'line', strokeDash: [5, 3], opacity: 0.8 },
-        encoding: { y: { ...y, field: 'analyticNines' } },
-      },
-    ],
-  };
-}
-
-/**
- * The x axis of a sweep: durations (1h, 12h, 48h) on a time axis in hours, logarithmic when they span
- * more than a decade (equal spacing made 1h→12h look like 12h→48h); other numbers on a linear axis;
- * anything else as categories in the order swept. Ticks sit at the swept values, labelled as typed.
- */
-export function sweptAxis(key: string, order: readonly string[]): Record<string, unknown> {
-  const hours = order.map(hoursOf);
-  const numbers = order.map((v) => (/^-?\d+(\.\d+)?(e-?\d+)?$/i.test(v.trim()) ? Number(v) : null));
-  const numeric = hours.every((h) => h !== null) ? { values: hours as number[], unit: 'time' } : numbers.every((n) => n !== null) ? { values: numbers as number[], unit: '' } : null;
-  if (numeric === null || order.length < 2) return { field: 'value', type: 'ordinal', sort: order, title: `${key} (swept value)`, axis: { labelAngle: 0 } };
-  const lo = Math.min(...numeric.values);
-  const log = lo > 0 && Math.max(...numeric.values) / lo > 10;
-  const labels = Object.fromEntries(numeric.values.map((v, i) => [String(v), order[i] as string]));
-  return {
-    field: numeric.unit === 'time' ? 'hours' : 'number',
-    type: 'quantitative',
-    title: `${key} (swept value${numeric.unit ? `, ${numeric.unit}` : ''}${log ? ', log scale' : ''})`,
-    scale: log ? { type: 'log', nice: false, padding: 24 } : { zero: false, nice: false, padding: 24 },
-    axis: { values: numeric.values, labelExpr: `${JSON.stringify(labels)}[''+datum.value] || datum.label`, grid: true },
-  };
-}
-
-/** A swept value as hours when it is a duration ('12h', '30m', '2d'), else null. */
-function hoursOf(value: string): number | null {
-  const us = parseDurationUs(value);
-  return us === null || us <= 0 ? null : us / 3.6e9;
 }
 
 function capitalise(s: string): string {

@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { CHART_CONFIG, round, subtitle, type ChartMeta } from './common.js';
+import { CHART_CONFIG, PLOT_WIDTH, round, subtitle, type ChartMeta } from './common.js';
 
 /** A weighted sample: `weight` observations at `value` (a histogram bucket, or 1 for a raw value). */
 export interface WeightedValue {
@@ -29,10 +29,14 @@ export function cdfPoints(values: readonly WeightedValue[]): { value: number; fr
   return out;
 }
 
+/** Fewer distinct values than this make no curve: a step line through two points reads as a distribution it is not. */
+export const MIN_CDF_POINTS = 5;
+
 /**
  * The empirical CDF of `values` in `unit` (e.g. election time in ms, write latency in ms): x is the
  * value, y the fraction of observations at or below it. Plain numbers make one curve; named series
- * make one curve each. A log x axis when the values span more than two decades.
+ * make one curve each. A log x axis when the values span more than two decades. When no series has
+ * MIN_CDF_POINTS distinct values, points only, and the subtitle says there are too few for a curve.
  */
 export function cdf(values: readonly number[] | readonly CdfSeries[], title: string, unit: string, meta: ChartMeta, quantity = 'value'): TopLevelSpec {
   const series: CdfSeries[] = isSeries(values)
@@ -49,15 +53,18 @@ export function cdf(values: readonly number[] | readonly CdfSeries[], title: str
   const useLog = positive.length === data.length && data.length > 0 && hi / lo > 30;
   const decades: number[] = [];
   if (useLog) for (let p = 10 ** Math.floor(Math.log10(lo)); p <= hi * 10; p *= 10) decades.push(p);
+  const perSeries = new Map<string, number>();
+  for (const d of data) perSeries.set(d.series, (perSeries.get(d.series) ?? 0) + 1);
+  const tooFew = [...perSeries.values()].every((k) => k < MIN_CDF_POINTS);
   const n = series.reduce((sum, s) => sum + s.values.reduce((a, v) => a + (v.weight > 0 ? v.weight : 0), 0), 0);
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    title: { text: title, subtitle: [subtitle(meta), `${n} observation${n === 1 ? '' : 's'}; y: fraction at or below x`] },
+    title: { text: title, subtitle: [subtitle(meta), `${n} observation${n === 1 ? '' : 's'}; y: fraction at or below x${tooFew ? `; too few points for a curve (under ${MIN_CDF_POINTS} distinct values): each drawn as a point` : ''}`] },
     config: CHART_CONFIG,
-    width: 480,
+    width: PLOT_WIDTH,
     height: 300,
     data: { values: data },
-    mark: { type: 'line', interpolate: 'step-after', point: data.length > 60 ? false : { size: 30, filled: true } },
+    mark: tooFew ? { type: 'point', filled: true, size: 90, opacity: 1 } : { type: 'line', interpolate: 'step-after', point: data.length > 60 ? false : { size: 30, filled: true } },
     encoding: {
       x: {
         field: 'value',

@@ -27,17 +27,29 @@ export function subtitle(meta: ChartMeta): string {
   return parts.join(' · ');
 }
 
+/** Smallest text any chart draws, in CSS px at 100% zoom (test/e2e/charts-browser.test.ts measures it). */
+export const MIN_FONT_PX = 12;
+
+/**
+ * Width of a chart's plot area in px: with the axis and its title (~70 px) and the padding, a chart
+ * is ~790 px, which fits report.html's column (max 1200 px) unscaled, so 12 px text stays 12 px.
+ */
+export const PLOT_WIDTH = 700;
+
 /**
  * Shared look. Fonts name DejaVu Sans first because the PNG rasteriser has no browser font
- * fallback; browsers fall through to their own sans-serif.
+ * fallback; browsers fall through to their own sans-serif. Legends go under the plot: beside it
+ * they took a third of the width from the data.
  */
 export const CHART_CONFIG = {
   font: 'DejaVu Sans, Helvetica, Arial, sans-serif',
   background: 'white',
   padding: 12,
-  title: { fontSize: 15, subtitleFontSize: 11, subtitleColor: '#555', anchor: 'start', offset: 12 },
-  axis: { labelFontSize: 11, titleFontSize: 12, labelLimit: 220 },
-  legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 320 },
+  title: { fontSize: 17, subtitleFontSize: MIN_FONT_PX + 1, subtitleColor: '#444', anchor: 'start', offset: 12 },
+  axis: { labelFontSize: MIN_FONT_PX + 1, titleFontSize: 14, labelLimit: 260 },
+  legend: { labelFontSize: MIN_FONT_PX + 1, titleFontSize: 14, labelLimit: 330, orient: 'bottom', direction: 'horizontal', columns: 2, columnPadding: 24, symbolSize: 140 },
+  header: { labelFontSize: 14, titleFontSize: 14 },
+  text: { fontSize: MIN_FONT_PX + 1 },
   view: { stroke: null },
 } as const;
 

@@ -87,7 +87,7 @@ export function drSitesChart(points: readonly DrPoint[], markers: readonly DrMar
         data: { values: labelRows(points, markers) as unknown as Record<string, unknown>[] },
         layer: [
           { mark: { type: 'rule', strokeDash: [4, 3], color: '#555' }, encoding: { x: { field: 'atS', type: 'quantitative' } } },
-          { mark: { type: 'text', align: 'left', dx: 3, dy: -4, fontSize: 10, color: '#333' }, encoding: { x: { field: 'atS', type: 'quantitative' }, y: { field: 'labelY', type: 'quantitative', scale: null }, text: { field: 'label' } } },
+          { mark: { type: 'text', align: 'left', dx: 3, dy: -4, color: '#333' }, encoding: { x: { field: 'atS', type: 'quantitative' }, y: { field: 'labelY', type: 'quantitative', scale: null }, text: { field: 'label' } } },
         ],
       },
     ],

@@ -7,12 +7,12 @@ import {
   availabilityVsVoters,
   downtimeByCause,
   downtimeByProcess,
-  sweepLines,
   votersPoints,
   type AvailabilityInput,
   type AvailabilityRowInput,
 } from './availability.js';
 import { backupLossChart } from './backup.js';
+import { sweepLines } from './sweep.js';
 import { cdf, type CdfSeries } from './cdf.js';
 import type { Chart } from './common.js';
 import { runTimeline, type RunInput } from './timeline.js';
@@ -20,6 +20,8 @@ import { runTimeline, type RunInput } from './timeline.js';
 export * from './availability.js';
 export * from './cdf.js';
 export * from './common.js';
+export * from './rolling.js';
+export * from './sweep.js';
 export * from './timeline.js';
 
 /** A histogram as saved in a row's `statistics.electionUs` (stats/histogram.ts HistogramJSON). */

@@ -215,7 +215,7 @@ export function runTimeline(run: RunInput): TopLevelSpec {
       },
       {
         data: { values: elections },
-        mark: { type: 'text', align: 'left', baseline: 'top', dx: 3, dy: 2, fontSize: 9, color: '#333', y: 0 },
+        mark: { type: 'text', align: 'left', baseline: 'top', dx: 3, dy: 2, color: '#333', y: 0 },
         encoding: { x: { ...x, field: 'at' }, text: { field: 'label' } },
       },
     ],

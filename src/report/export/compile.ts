@@ -1,8 +1,9 @@
 // Vega-Lite compilation, apart from report/export/index.ts so that importing the format names does
 // not load vega-lite (~0.35 s at every CLI start).
 import { compile, type TopLevelSpec } from 'vega-lite';
+import { fitSpec } from '../charts/fit.js';
 
-/** Vega-Lite → Vega. Throws on an invalid spec (vega-lite reports problems by throwing or warning). */
+/** Vega-Lite → Vega, after fitSpec (the width and text sizes every chart keeps). Throws on an invalid spec (vega-lite reports problems by throwing or warning). */
 export function compileChart(spec: TopLevelSpec): { vega: object; warnings: string[] } {
   const warnings: string[] = [];
   const logger = {
@@ -17,6 +18,6 @@ export function compileChart(spec: TopLevelSpec): { vega: object; warnings: stri
     info: () => logger,
     debug: () => logger,
   };
-  const { spec: vega } = compile(spec, { logger: logger as never });
+  const { spec: vega } = compile(fitSpec(spec), { logger: logger as never });
   return { vega, warnings };
 }

@@ -2,6 +2,7 @@
 // compileChart (compile.ts) loads vega-lite; the CLI imports it only when it renders, so commands
 // that draw nothing start without it. The async SVG rendering, PNG rasterising and file writes live in cli/render (tidy: no Promises here).
 import type { TopLevelSpec } from 'vega-lite';
+import { fitSpec } from '../charts/fit.js';
 
 export const FORMATS = ['svg', 'png', 'html'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -16,9 +17,9 @@ export function parseFormats(text: string): { formats: Format[]; unknown: string
   return { formats: FORMATS.filter((f) => asked.includes(f)), unknown };
 }
 
-/** The Vega-Lite file as written: stable key order from the builder, two-space indent. */
+/** The Vega-Lite file as written (after fitSpec, as drawn): stable key order from the builder, two-space indent. */
 export function specJson(spec: TopLevelSpec): string {
-  return `${JSON.stringify(spec, null, 2)}\n`;
+  return `${JSON.stringify(fitSpec(spec), null, 2)}\n`;
 }
 
 /**

@@ -68,8 +68,23 @@ function tableHtml(t: Table): string {
   return `<div class="table-wrap"><table><caption>${escapeHtml(t.caption)}</caption>${head}<tbody>\n${body}\n</tbody></table></div>`;
 }
 
+function chartId(c: ReportChart): string {
+  return `chart-${c.name.replace(/[^a-z0-9-]/gi, '-')}`;
+}
+
+/**
+ * Charts with a title shared by another (two runs of the same topology in a demo: "Each server's role
+ * over time in one run of n3-3az" twice) get their name after the title, in the contents and the
+ * heading, so no two entries read the same.
+ */
+export function distinctTitles(charts: readonly ReportChart[]): ReportChart[] {
+  const count = new Map<string, number>();
+  for (const c of charts) count.set(c.title, (count.get(c.title) ?? 0) + 1);
+  return charts.map((c) => ((count.get(c.title) ?? 0) > 1 ? { ...c, title: `${c.title} — ${c.name}` } : c));
+}
+
 function chartHtml(c: ReportChart): string {
-  const id = `chart-${c.name.replace(/[^a-z0-9-]/gi, '-')}`;
+  const id = chartId(c);
   const files = c.files.map((f) => `<a href="${escapeHtml(encodeURI(f))}">${escapeHtml(f)}</a>`).join(' · ');
   return [
     `<section class="chart" id="${id}" data-chart="${escapeHtml(c.name)}">`,
@@ -86,7 +101,8 @@ function chartHtml(c: ReportChart): string {
  * of defence behind escaping.
  */
 export function reportHtml(input: ReportInput): string {
-  const nav = input.charts.map((c) => `<li><a href="#chart-${c.name.replace(/[^a-z0-9-]/gi, '-')}">${escapeHtml(c.title)}</a></li>`).join('\n');
+  const charts = distinctTitles(input.charts);
+  const nav = charts.map((c) => `<li><a href="#${chartId(c)}">${escapeHtml(c.title)}</a></li>`).join('\n');
   const notes = input.notes && input.notes.length > 0 ? `<section id="notes"><h2>${input.assumptions ? 'Notes' : 'Notes and assumptions'}</h2><ul>${input.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('\n')}</ul></section>` : '';
   const warnings =
     input.warnings && input.warnings.length > 0
@@ -116,7 +132,7 @@ ${warnings ? `<li><a href="#warnings">Warnings (${input.warnings?.length ?? 0})<
 ${input.assumptions ? '<li><a href="#assumptions">Assumptions</a></li>' : ''}
 </ul></nav>
 <main>
-${input.charts.map(chartHtml).join('\n')}
+${charts.map(chartHtml).join('\n')}
 <section id="tables">
 <h2>Tables</h2>
 ${warnings}
