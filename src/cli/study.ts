@@ -259,8 +259,16 @@ export function applyTopologySets(topology: Topology, sets: readonly string[], f
   return t;
 }
 
-/** Runs the studies with progress, Ctrl-C and checkpoints, then prints the table or the JSON. */
-export async function runAndReport(configs: readonly StudyConfig[], base: BaseSetup, opts: StudyCliOptions): Promise<AvailabilityDocument> {
+/**
+ * Runs the studies with progress, Ctrl-C and checkpoints, then prints the table, CSV or JSON;
+ * `onWritten` hears the paths written into --out (also for an interrupted, partial result).
+ */
+export async function runAndReport(
+  configs: readonly StudyConfig[],
+  base: BaseSetup,
+  opts: StudyCliOptions,
+  onWritten?: (files: readonly string[]) => void,
+): Promise<AvailabilityDocument> {
   const version = packageVersion();
   outputFormat(opts); // a bad --format is said before simulating
   if (base.studyOptions.method === 'failure-biasing') {
@@ -309,7 +317,8 @@ export async function runAndReport(configs: readonly StudyConfig[], base: BaseSe
     );
   }
   const doc = availabilityDocument(base.studyOptions, outcome.studies, version, notes);
-  await emitDocument(doc, opts);
+  const written = await emitDocument(doc, opts);
+  onWritten?.(written);
   const saveFailure = saver?.failure() ?? null;
   if (saveFailure !== null) throw new UserError(`${saveFailure}; the result is printed above, but progress was not saved`);
   if (outcome.interrupted) throw new ExitError(EXIT.interrupted);
@@ -355,18 +364,19 @@ function loadCheckpoint(file: string): Checkpoint | null {
  * The table (fitted to the terminal), CSV or JSON on stdout; with --out, availability.json,
  * availability.csv, every chart and report.html in DIR.
  */
-export async function emitDocument(doc: AvailabilityDocument, opts: { json?: boolean; format?: string; out?: string }): Promise<void> {
+export async function emitDocument(doc: AvailabilityDocument, opts: { json?: boolean; format?: string; out?: string }): Promise<string[]> {
   const format = outputFormat(opts);
   const json = `${JSON.stringify(doc, null, 2)}\n`;
   print(format === 'json' ? json : format === 'csv' ? availabilityCsv(doc) : availabilityTable(doc, { width: terminalWidth() }));
-  if (opts.out === undefined) return;
+  if (opts.out === undefined) return [];
   const extra = [
     { name: 'availability.json', data: json },
     { name: 'availability.csv', data: availabilityCsv(doc) },
   ];
-  const { warnings } = await writeReport({ kind: 'availability', doc }, { dir: opts.out, formats: ['svg', 'png', 'html'], extra });
+  const { files, warnings } = await writeReport({ kind: 'availability', doc }, { dir: opts.out, formats: ['svg', 'png', 'html'], extra });
   for (const w of warnings) printError(`zksim: warning: ${w}\n`);
   if (format === 'table') print(`\nCharts and report.html written to ${opts.out}\n`);
+  return files;
 }
 
 function progressBar(): { update: (p: Progress) => void; done: () => void } {
