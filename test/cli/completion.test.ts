@@ -39,7 +39,9 @@ describe('zksim completion', () => {
     for (const { c, help } of helps) {
       const options = optionsOf(help);
       expect(options.length, c).toBeGreaterThan(1);
-      const bashCase = bash.stdout.slice(bash.stdout.indexOf(`    ${c})`)).split(' ;;\n    ')[0] ?? '';
+      // from `    c)` to the next command's case (the option cases inside are indented deeper)
+      const bashFrom = bash.stdout.slice(bash.stdout.indexOf(`\n    ${c})\n`) + 1);
+      const bashCase = bashFrom.slice(0, bashFrom.slice(1).search(/\n {4}[a-z][a-z-]*\)\n|\n {2}esac/) + 1);
       const zshCase = zsh.stdout.slice(zsh.stdout.indexOf(`    ${c}) _arguments`)).split(' ;;')[0] ?? '';
       for (const o of options) {
         expect(bashCase, `${c} ${o} (bash)`).toMatch(new RegExp(`[ |"]${o}[ |")]`));

@@ -19,7 +19,7 @@ function faultSyntaxes(help: string): string[] {
 describe('--fault help', () => {
   it.each(['run', 'plan', 'dr'])('zksim %s --help lists every kind of the table, and nothing else', async (command) => {
     const r = await zksim([command, '--help']);
-    expect(r.status).toBe(0);
+    expect(r.status, r.stderr).toBe(0);
     const table = FAULT_KINDS_TABLE.entries.flatMap((e) => [...e.syntax]);
     expect(faultSyntaxes(r.stdout)).toEqual(table);
     for (const e of FAULT_KINDS_TABLE.entries) expect(r.stdout.replace(/\s+/g, ' ')).toContain(e.help.replace(/\s+/g, ' '));

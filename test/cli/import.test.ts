@@ -15,7 +15,7 @@ const EX = 'examples/zoocfg';
 describe('zksim import', () => {
   it('prints a topology that reads back, zones from --zones, ignored keys on stderr', async () => {
     const r = await zksim(['import', `${EX}/kafka-3node.cfg`, '--zones', 'zoo1=az1,zoo2=az2,zoo3=az3/region2']);
-    expect(r.status).toBe(0);
+    expect(r.status, r.stderr).toBe(0);
     const parsed = parseTopology(r.stdout, 'imported.yaml');
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
     expect(parsed.topology.name).toBe('kafka-3node');
@@ -27,17 +27,17 @@ describe('zksim import', () => {
   it('finds the dynamic file a zoo.cfg names beside it, and places hosts from --placement', async () => {
     const r = await zksim(['import', `${EX}/zoo.cfg`, '--placement', `${EX}/placement.yaml`]);
     expect(r.stderr).not.toMatch(/no placement/);
-    expect(r.status).toBe(0);
+    expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain('from examples/zoocfg/zoo.cfg and examples/zoocfg/zoo.cfg.dynamic.100000000');
     expect(r.stdout).toContain('{ id: 3, host: zk-c-1.zk.svc, zone: us-east-1c, rack: rack-7 }');
   });
 
   it('--zone-pattern reads zones out of host names; without placement stderr says everything is in one zone', async () => {
     const pattern = await zksim(['import', `${EX}/two-dc-hierarchical.cfg`, '--zone-pattern', '-(?<zone>dc[0-9])\\.']);
-    expect(pattern.status).toBe(0);
+    expect(pattern.status, pattern.stderr).toBe(0);
     expect(pattern.stdout).toContain('{ id: 4, host: zk1-dc2.example.com, zone: dc2, group: 2, weight: 1 }');
     const none = await zksim(['import', `${EX}/observers.cfg`]);
-    expect(none.status).toBe(0);
+    expect(none.status, none.stderr).toBe(0);
     expect(none.stderr).toMatch(/no placement given: every server is put in zone az1, so a zone outage takes the whole ensemble down/);
   });
 
@@ -63,7 +63,7 @@ describe('zksim import', () => {
 
   it('validate checks a zoo.cfg as the topology it is read as', async () => {
     const r = await zksim(['validate', `${EX}/kafka-3node.cfg`]);
-    expect(r.status).toBe(0);
+    expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^ok {2}examples\/zoocfg\/kafka-3node\.cfg: topology kafka-3node, 3 voters, 0 observers/m);
   });
 
@@ -71,7 +71,7 @@ describe('zksim import', () => {
     const dir = tempDir('zksim-import-run-');
     for (const f of ['zoo.cfg', 'zoo.cfg.dynamic.100000000']) copyFileSync(join(EX, f), join(dir, f));
     const r = await zksim(['run', join(dir, 'zoo.cfg'), '--duration', '20s', '--fault', 'kill:leader@5s', '--json']);
-    expect(r.status).toBe(0);
+    expect(r.status, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout) as { topology: string; leaders: unknown[] };
     expect(doc.topology).toBe('zoo');
     expect(doc.leaders.length).toBeGreaterThanOrEqual(2);
