@@ -16,23 +16,30 @@ const OUT_DIR = join(ROOT, 'dist', 'bundles');
  * The browser entry points: `name` → dist/bundles/<name>.js, from the TypeScript file `entry`
  * (relative to the package root). The playground adds its entries here.
  */
-export const ENTRIES = [{ name: 'player', entry: 'src/report/player/main.ts' }];
+export const ENTRIES = [
+  { name: 'player', entry: 'src/report/player/main.ts' },
+  // seedrandom (core/rng.ts) requires Node's `crypto` only to autoseed, inside a try/catch, when no
+  // seed is given; zksim always seeds, so the playground gets an empty module in its place.
+  { name: 'playground', entry: 'src/playground/ui/main.ts', stubs: ['crypto'] },
+];
 
 const NODE_BUILTINS = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
 
 /** Refuses Node built-ins at resolution time, naming the file that imported one. */
-const noNodeApis = {
+const noNodeApis = (stubs = []) => ({
   name: 'no-node-apis',
   setup(b) {
+    b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({ contents: 'module.exports = {};' }));
     b.onResolve({ filter: /.*/ }, (args) => {
+      if (stubs.includes(args.path)) return { path: args.path, namespace: 'stub' };
       if (!NODE_BUILTINS.has(args.path)) return undefined;
       const from = relative(ROOT, args.importer) || args.importer;
       return { errors: [{ text: `browser bundle imports the Node module '${args.path}' (from ${from}): browser code may not use Node APIs` }] };
     });
   },
-};
+});
 
-async function bundle({ name, entry }, outDir) {
+async function bundle({ name, entry, stubs }, outDir) {
   const outfile = join(outDir, `${name}.js`);
   await build({
     entryPoints: [join(ROOT, entry)],
@@ -44,7 +51,7 @@ async function bundle({ name, entry }, outDir) {
     minify: true,
     legalComments: 'none',
     logLevel: 'error',
-    plugins: [noNodeApis],
+    plugins: [noNodeApis(stubs)],
   });
   // esbuild keeps a dynamic `require(...)` as a shim that throws "Dynamic require of …" in a browser.
   const code = readFileSync(outfile, 'utf8');

@@ -14,6 +14,7 @@ import { registerCheck } from './commands/check.js';
 import { registerDemo } from './commands/demo.js';
 import { registerPlan } from './commands/plan.js';
 import { registerDr } from './commands/dr.js';
+import { registerPlayground } from './commands/playground.js';
 import { registerImport } from './commands/import.js';
 import { registerAlerts } from './commands/alerts.js';
 import { registerCompletion } from './commands/completion.js';
@@ -44,6 +45,7 @@ function program(): Command {
   registerDemo(p);
   registerPlan(p);
   registerDr(p);
+  registerPlayground(p);
   registerImport(p);
   registerAlerts(p);
   registerCompletion(p);

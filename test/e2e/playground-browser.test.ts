@@ -1,0 +1,139 @@
+/**
+ * The playground in a real browser (issue 16 §2): playground.html as `zksim playground` writes it,
+ * opened from disk in headless Chromium as a double-click would. It must log no error and request
+ * nothing but itself (its Monte Carlo worker is a blob: URL of its own script); killing the leader
+ * brings a new one; a 2|2 cut of four voters leaves nobody leading once the timeouts ran; a share
+ * link opened in a fresh page shows the same instant and roles. Virtual time is moved by the page's
+ * step buttons with the clock paused, so what the test sees does not depend on the machine's speed.
+ * Chromium is Debian's (/usr/bin/chromium, .ci/install-chromium.sh); never downloaded.
+ */
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, test } from 'vitest';
+import { zksim } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+/** ZKSIM_SCREENSHOT_DIR keeps the screenshots to look at; else a temporary directory removed after the file. */
+const SCREENSHOT_DIR = process.env.ZKSIM_SCREENSHOT_DIR ?? tempDir('zksim-playground-browser-');
+const inCi = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false';
+
+test.runIf(inCi && !haveChromium)('CI has Chromium for the playground test', () => {
+  expect.fail(`${CHROMIUM} is missing under CI=${process.env.CI}: .ci/install-chromium.sh should have installed Debian's chromium`);
+});
+
+interface Watched {
+  readonly page: Page;
+  readonly errors: string[];
+  readonly requests: string[];
+}
+
+/** A page of `context` that records console errors, page errors and every request but the page itself and blob: URLs. */
+async function openPage(context: BrowserContext, url: string): Promise<Watched> {
+  const page = await context.newPage();
+  const errors: string[] = [];
+  const requests: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('request', (r) => {
+    if (r.url().split('#')[0] !== url.split('#')[0] && !r.url().startsWith('blob:')) requests.push(r.url());
+  });
+  await page.goto(url, { waitUntil: 'load' });
+  await page.waitForSelector('svg.cluster g.server[data-role]');
+  return { page, errors, requests };
+}
+
+/** Pause the clock (the page opens playing) and step virtual time by `tens` × 10 s. */
+async function pauseAndStep(page: Page, tens: number): Promise<void> {
+  if ((await page.textContent('#play')) === 'Pause') await page.click('#play');
+  for (let i = 0; i < tens; i++) await page.click('#step-10s');
+}
+
+async function roles(page: Page): Promise<Record<string, string>> {
+  return page.$$eval('svg.cluster g.server', (gs) => Object.fromEntries(gs.map((g) => [g.getAttribute('data-server') ?? '', g.getAttribute('data-role') ?? ''])));
+}
+
+async function leader(page: Page): Promise<string> {
+  return (await page.getAttribute('#leader', 'data-leader')) ?? '';
+}
+
+describe.skipIf(!haveChromium)('playground.html in headless Chromium', () => {
+  let browser: Browser;
+  let url: string;
+  beforeAll(async () => {
+    const dir = tempDir('zksim-playground-');
+    const out = await zksim(['playground', '--out', dir, '--voters', '3', '--zones', '3', '--writes', '2', '--seed', '1']);
+    expect(out.status, out.stderr).toBe(0);
+    const file = join(dir, 'playground.html');
+    expect(readFileSync(file, 'utf8')).toContain("default-src &#39;none&#39;");
+    url = pathToFileURL(file).href;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('kills the leader and a new one is elected; the share link replays the same state; the Monte Carlo runs in a worker', async () => {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1100 }, offline: true });
+    const { page, errors, requests } = await openPage(context, url);
+    await pauseAndStep(page, 1);
+    const first = await leader(page);
+    expect(first).not.toBe('');
+    await page.click(`svg.cluster g.server[data-server="${first}"]`);
+    await page.click('#act-kill');
+    expect(await page.getAttribute(`svg.cluster g.server[data-server="${first}"]`, 'data-role')).toBe('DOWN');
+    await pauseAndStep(page, 1);
+    const second = await leader(page);
+    expect(second).not.toBe('');
+    expect(second).not.toBe(first);
+
+    await page.click('#mc-run');
+    await page.waitForSelector('#mc-result[data-state="done"]', { timeout: 30_000 });
+    expect(await page.textContent('#mc-mode')).toBe('in a Web Worker');
+    expect(await page.textContent('#closed-form')).toMatch(/^Closed form .*: 99\.99/);
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'playground-kill.png'), fullPage: true });
+
+    const hash = (await page.getAttribute('#share-link', 'href')) ?? '';
+    expect(hash).toMatch(/^#v1;l=3\.3\.0;w=2;s=1;t=\d+;a=k\d@\d+$/);
+    const [clock, shown] = [await page.textContent('#clock'), await roles(page)];
+    const again = await openPage(context, `${url}${hash}`);
+    expect(await again.page.textContent('#clock')).toBe(clock);
+    expect(await roles(again.page)).toEqual(shown);
+    expect(await leader(again.page)).toBe(second);
+    expect([...errors, ...again.errors]).toEqual([]);
+    expect([...requests, ...again.requests]).toEqual([]);
+    await context.close();
+  });
+
+  it('a 2|2 cut of four voters leaves nobody leading once the timeouts have run', async () => {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1100 }, offline: true });
+    const { page, errors, requests } = await openPage(context, url);
+    await page.selectOption('#voters', '4');
+    await page.selectOption('#zones', '2');
+    await page.click('#new-run');
+    await pauseAndStep(page, 1);
+    expect(await leader(page)).not.toBe('');
+    await page.selectOption('#cut-a', 'az1');
+    await page.selectOption('#cut-b', 'az2');
+    await page.click('#cut');
+    // syncLimit × tickTime = 10 s for the leader to lose its quorum, then elections that cannot win
+    await pauseAndStep(page, 4);
+    expect(await leader(page)).toBe('');
+    expect(Object.values(await roles(page))).not.toContain('LEADING');
+    expect(await page.getAttribute('#write-status', 'data-available')).toBe('false');
+    expect(await page.locator('svg.cluster g.cuts .cut').count()).toBe(4);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'playground-cut.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([]);
+    await context.close();
+  });
+});
