@@ -94,9 +94,13 @@ function voters(t: Topology): number {
   return t.servers.filter(isInitialVoter).length;
 }
 
-function studyInput(file: string, opts: AlertsOptions): AlertStudyInput {
+/** Everything a study or tune needs, validated before simulating; `tuned`: the rule tune sweeps (its name checked). */
+function studyInput(file: string, opts: AlertsOptions, tuned: string | null = null): AlertStudyInput {
   const topology = loadTopology(file);
   const rules = loadAlertRules(opts.rules ?? shippedRules());
+  if (tuned !== null && !rules.rules.some((r) => r.alert === tuned)) throw new UserError(`--rule ${JSON.stringify(tuned)}: expected one of the rules' names (${rules.rules.map((r) => r.alert).join(', ')})`);
+  // the quiet minute is simulated only when a rule reads the latency (the tuned rule alone, for tune)
+  const readsLatency = rules.rules.some((r) => (tuned === null || r.alert === tuned) && r.expr.signal === 'zk_p99_updatelatency');
   const experiment = loadExperiment(opts.experiment ?? shippedFile('experiments', 'production'));
   const runs = keptRunsOption('alerts', opts.runs);
   const horizonUs = durationOption('--horizon', opts.horizon);
@@ -104,7 +108,7 @@ function studyInput(file: string, opts: AlertsOptions): AlertStudyInput {
   if (opts.out !== undefined) checkDirectory(opts.out, '--out');
   const showProgress = opts.progress !== false && process.stderr.isTTY === true && runs > 1;
   return {
-    topology, experiment, rules, runs, horizonUs, graceUs, seed: seedOption(opts.seed), steadyLatencyMs: quietUpdateLatencyMs(topology),
+    topology, experiment, rules, runs, horizonUs, graceUs, seed: seedOption(opts.seed), steadyLatencyMs: readsLatency ? quietUpdateLatencyMs(topology) : null,
     ...(showProgress ? { onProgress: (done: number, total: number) => process.stderr.write(`\r${escapeControl(topology.name)}: ${done}/${total} runs${done === total ? '\r\x1b[K' : '\x1b[K'}`) } : {}),
   };
 }
@@ -119,12 +123,9 @@ async function studyCommand(file: string, opts: AlertsOptions): Promise<void> {
 async function tuneCommand(file: string, opts: AlertsOptions): Promise<void> {
   if ((opts.thresholds === undefined) === (opts.for === undefined)) throw new UserError('alerts tune: give exactly one of --thresholds LIST or --for LIST');
   const knob: TuneKnob = opts.thresholds !== undefined ? 'threshold' : 'for';
-  const input = studyInput(file, opts);
-  if (opts.rule === undefined || !input.rules.rules.some((r) => r.alert === opts.rule)) {
-    throw new UserError(`--rule ${JSON.stringify(opts.rule ?? '')}: expected one of the rules' names (${input.rules.rules.map((r) => r.alert).join(', ')})`);
-  }
   const values = knob === 'threshold' ? listOption('--thresholds', opts.thresholds ?? '', numberValue) : listOption('--for', opts.for ?? '', (f, t) => (t.trim() === '0' || t.trim() === '0s' ? 0 : durationOption(f, t)));
-  const tune = { ...runAlertTune(input, opts.rule, knob, values), version: packageVersion() };
+  const input = studyInput(file, opts, opts.rule ?? '');
+  const tune = { ...runAlertTune(input, opts.rule ?? '', knob, values), version: packageVersion() };
   print(opts.json ? `${JSON.stringify(tune, null, 2)}\n` : tuneText(tune));
   if (opts.out !== undefined) await writeOut(opts.out, { kind: 'tune', doc: tune }, opts);
 }

@@ -1,0 +1,62 @@
+/**
+ * `zksim alerts` and `zksim run --alerts` as a user runs them (the built CLI): bad input exits 2
+ * with file:line:col, the field and what was expected, and no stack trace; the outputs hold the
+ * alerts, the study's rates and the tune curve's files. Small runs: each command takes seconds.
+ */
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { hasStackTrace, zksim } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
+
+describe('bad input', () => {
+  it('a rules file with a wrong signal: exit 2, positioned, before simulating', async () => {
+    const dir = tempDir('zksim-alerts-');
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, "rules:\n  - alert: A\n    expr: { signal: zk_leader, op: '<', threshold: 1 }\n    labels: { severity: page }\n");
+    for (const args of [['alerts', 'show', file], ['alerts', 'study', 'topologies/n3-1az.yaml', '--rules', file], ['run', 'topologies/n3-1az.yaml', '--alerts', file]]) {
+      const r = await zksim(args);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr).toContain(`${file}:3:21: rules[0].expr.signal: expected one of up, zk_server_state`);
+      expect(hasStackTrace(r.stderr)).toBe(false);
+    }
+  });
+  it('tune names the rules it knows, and wants exactly one of --thresholds and --for', async () => {
+    const wrong = await zksim(['alerts', 'tune', 'topologies/n3-1az.yaml', '--rule', 'Nope', '--thresholds', '1,2']);
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toContain('--rule "Nope": expected one of the rules\' names (ZooKeeperQuorumLost, ZooKeeperFrequentElections');
+    const both = await zksim(['alerts', 'tune', 'topologies/n3-1az.yaml', '--rule', 'ZooKeeperQuorumLost', '--thresholds', '1', '--for', '1m']);
+    expect(both.status).toBe(2);
+    expect(both.stderr).toContain('give exactly one of --thresholds LIST or --for LIST');
+    const bad = await zksim(['alerts', 'tune', 'topologies/n3-1az.yaml', '--rule', 'ZooKeeperQuorumLost', '--thresholds', '1,x']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('--thresholds: expected numbers separated by commas, found "x"');
+  });
+});
+
+describe('outputs', () => {
+  it('run --alerts: the page fires a minute after the quorum is lost, in the text and the JSON', async () => {
+    const args = ['run', 'topologies/n3-1az.yaml', '--duration', '5m', '--fault', 'kill:1@30s+2m', '--fault', 'kill:2@40s+2m', '--alerts', 'alerts/production.yaml'];
+    const text = await zksim(args);
+    expect(text.status, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/alerts \(rules production, scrapes every 15s from [\d.]+s\):\n  ZooKeeperQuorumLost +page +fired [\d.]+s \(pending from [\d.]+s\), resolved [\d.]+s/);
+    const json = JSON.parse((await zksim([...args, '--json'])).stdout);
+    const fired = json.alerts.fired as { alert: string; activeAtMs: number; firedAtMs: number }[];
+    expect(fired.map((f) => f.alert)).toEqual(['ZooKeeperQuorumLost']);
+    expect((fired[0] as { firedAtMs: number; activeAtMs: number }).firedAtMs - (fired[0] as { activeAtMs: number }).activeAtMs).toBe(60_000);
+  });
+  it('alerts study --json and tune --out', async () => {
+    const study = await zksim(['alerts', 'study', 'topologies/n3-1az.yaml', '--runs', '2', '--horizon', '90d', '--json']);
+    expect(study.status, study.stderr).toBe(0);
+    const doc = JSON.parse(study.stdout);
+    expect(doc.kind).toBe('zksim-alert-study');
+    expect(doc.byRule.map((r: { alert: string }) => r.alert)).toEqual(['ZooKeeperQuorumLost', 'ZooKeeperFrequentElections', 'ZooKeeperWriteLatencyHigh', 'ZooKeeperSnapshotSyncs']);
+    const dir = join(tempDir('zksim-tune-'), 'out');
+    const tune = await zksim(['alerts', 'tune', 'topologies/n3-1az.yaml', '--rule', 'ZooKeeperFrequentElections', '--thresholds', '0,1', '--runs', '2', '--horizon', '90d', '--out', dir]);
+    expect(tune.status, tune.stderr).toBe(0);
+    expect(tune.stdout).toMatch(/^threshold +alerts\/yr +caught/m);
+    expect(readdirSync(dir).sort()).toEqual(['alert-tune.json', 'alert-tune.png', 'alert-tune.svg', 'alert-tune.vl.json']);
+    expect(JSON.parse(readFileSync(join(dir, 'alert-tune.json'), 'utf8')).points).toHaveLength(2);
+    expect(existsSync(join(dir, 'alert-tune.png'))).toBe(true);
+  });
+});
