@@ -3,7 +3,7 @@ import { usToMs } from '../core/index.js';
 import { topologyToJson, type TopologyJson } from '../config/topology-json.js';
 import type { Topology, TrialEvent } from '../model/index.js';
 import type { DowntimeCause } from '../observe/index.js';
-import { DOWNTIME_CAUSES } from '../observe/index.js';
+import { digestOf, DOWNTIME_CAUSES } from '../observe/index.js';
 import type { ClientView, TrialResult } from '../scenario/index.js';
 import { EXAMPLES_PER_INVARIANT, type Invariant, type Violation } from '../observe/index.js';
 
@@ -45,6 +45,11 @@ type InMs<E> = { readonly [K in keyof E as K extends `${infer P}Us` ? `${P}Ms` :
  *   { "type": "writesUnavailable", "atMs": 20000, "cause": "leaderIsolated" }
  */
 export type RunEventJson = TrialEvent extends infer E ? (E extends TrialEvent ? InMs<E> : never) : never;
+
+function digestMismatches(result: TrialResult, topology: Topology): Pick<RunJson, 'digestMismatches'> {
+  const digest = digestOf(result.recorder);
+  return digest === null ? {} : { digestMismatches: topology.servers.map((s) => ({ server: s.id, count: digest.mismatches(s.id) })) };
+}
 
 /** A TrialEvent in the JSON contract's units (see RunEventJson); keys keep their order, `…Us` renamed in place. */
 export function eventJson(e: TrialEvent): RunEventJson {
@@ -95,6 +100,11 @@ export interface RunJson {
   readonly reads: ClientView['reads'] | null;
   readonly sessions: ClientView['sessions'] | null;
   readonly safety: RunSafety;
+  /**
+   * digest_mismatches_count per server (ServerMetrics DIGEST_MISMATCHES_COUNT, observe/digest.ts),
+   * present only when the run watched the data-tree digest (a Byzantine fault, or TrialOptions.digest)
+   */
+  readonly digestMismatches?: readonly { readonly server: number; readonly count: number }[];
   /** how many simulation events the trial processed (a cost measure; the typed events are `eventLog`) */
   readonly events: number;
   readonly messages: number;
@@ -153,6 +163,7 @@ export function runJson(result: TrialResult, topology: Topology, version: string
       violationsExpected: result.quorumRule !== 'majority' || result.unsafe.length > 0 || result.faults.some(isByzantineFault),
       violations: result.safety.violations.map((v) => ({ atMs: usToMs(v.atUs), invariant: v.invariant, detail: v.detail })),
     },
+    ...digestMismatches(result, topology),
     events: result.events,
     messages: result.messages,
     timeline: recorder.timeline.map((t) => ({ atMs: usToMs(t.atUs), who: t.who, kind: t.kind, what: t.what })),

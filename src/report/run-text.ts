@@ -36,6 +36,13 @@ function unsafeRules(run: RunJson): string {
   return [...(run.quorumRule !== 'majority' ? [`quorum rule ${run.quorumRule}`] : []), ...run.unsafe].join(', ');
 }
 
+/** The data-tree digest's verdict (observe/digest.ts), for runs that watched it. */
+function digestLine(counts: NonNullable<RunJson['digestMismatches']>): string {
+  const total = counts.reduce((a, c) => a + c.count, 0);
+  const by = counts.map((c) => `server ${c.server} ${c.count}`).join(', ');
+  return `Digest (zookeeper.digest.enabled): ${total === 0 ? 'no mismatch counted (every server\'s tree matched the digests its leader carried)' : `${total} mismatches counted, digest_mismatches_count by server: ${by}`}`;
+}
+
 /** Examples printed per violated invariant; `--json` has up to `examplesPerInvariant` of each. */
 const SHOWN_PER_INVARIANT = 3;
 
@@ -101,6 +108,7 @@ export function runText(run: RunJson): string {
   }
   lines.push(...backupLines(run));
   lines.push(...safetyLines(run));
+  if (run.digestMismatches) lines.push(digestLine(run.digestMismatches));
   lines.push(`${run.events} events, ${run.messages} messages`);
   return lines.join('\n') + '\n';
 }
