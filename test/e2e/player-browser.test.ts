@@ -47,7 +47,8 @@ describe.skipIf(!haveChromium)('player.html in headless Chromium', () => {
     const doc = JSON.parse(json.stdout) as RunJson;
     const file = join(dir, 'player.html');
     expect(statSync(file).size).toBeGreaterThan(0);
-    expect(readFileSync(file, 'utf8')).toContain("default-src 'none'");
+    const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(readFileSync(file, 'utf8'))?.[1];
+    expect(csp).toMatch(/^default-src 'none'; script-src 'sha256-[A-Za-z0-9+/=]+'; style-src 'sha256-[^;]+; img-src data:$/);
     const url = pathToFileURL(file).href;
 
     const context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, offline: true });
@@ -80,6 +81,7 @@ describe.skipIf(!haveChromium)('player.html in headless Chromium', () => {
       }
     }
     // the controls work: step to the next event moves the clock forward; playing moves it on
+    await page.evaluate(() => window.zksimPlayer!.seek(1000));
     const before = await page.evaluate(() => window.zksimPlayer!.timeMs());
     await page.click('button.step');
     expect(await page.evaluate(() => window.zksimPlayer!.timeMs())).toBeGreaterThan(before);

@@ -20,8 +20,7 @@ import { rolesAt } from './player.fixtures.js';
 
 describe('self-contained page', () => {
   it('lets its inline script and style run only by their sha256, and fetches nothing', () => {
-    const page = selfContainedHtml({ title: 'a <b>', body: '<main></main>', scripts: ['console.log(1)'], styles: ['body{}'], data: [{ id: 'd', value: { x: '</script><script>alert(1)</script>' } }] });
-    const html = page.replaceAll('&#39;', "'");
+    const html = selfContainedHtml({ title: 'a <b>', body: '<main></main>', scripts: ['console.log(1)'], styles: ['body{}'], data: [{ id: 'd', value: { x: '</script><script>alert(1)</script>' } }] });
     const sha = (t: string): string => createHash('sha256').update(t).digest('base64');
     expect(html).toContain(`default-src 'none'; script-src 'sha256-${sha('console.log(1)')}'; style-src 'sha256-${sha('body{}')}'; img-src data:`);
     expect(html).toContain('<title>a &lt;b&gt;</title>');

@@ -69,7 +69,8 @@ export function selfContainedHtml(page: SelfContainedPage): string {
     '<html lang="en">',
     '<head>',
     '<meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy(page.scripts, page.styles))}">`,
+    // the policy's quotes stay readable: a double-quoted attribute needs only & < > " escaped
+    `<meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy(page.scripts, page.styles)).replaceAll('&#39;', "'")}">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${escapeHtml(page.title)}</title>`,
     ...page.styles.map((s) => `<style>${s}</style>`),
