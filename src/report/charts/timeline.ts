@@ -155,15 +155,7 @@ export function runTimeline(run: RunInput): TopLevelSpec {
       startMs: u.startMs,
       endMs: u.endMs,
     })),
-    ...roleIntervals(run).map((r) => ({
-      row: rowName(r.server),
-      state: r.role,
-      detail: '',
-      start: t(r.startMs),
-      end: t(r.endMs),
-      startMs: r.startMs,
-      endMs: r.endMs,
-    })),
+    ...roleIntervals(run).map((r) => ({ row: rowName(r.server), state: r.role, detail: '', start: t(r.startMs), end: t(r.endMs), startMs: r.startMs, endMs: r.endMs })),
     ...alerts.bars,
   ];
   const faults = faultIntervals(run).map((f) => ({ spec: f.spec, start: t(f.startMs), end: t(f.endMs), startMs: f.startMs, endMs: f.endMs }));
