@@ -88,6 +88,11 @@ function zshText(s: string): string {
   return s.replace(/\s+/g, ' ').replace(/\\/g, '\\\\').replace(/[[\]:]/g, '\\$&').replace(/'/g, "'\\''");
 }
 
+/** Text inside a single-quoted zsh word as _describe shows it: only the name before the first colon needs escapes. */
+function zshQuoted(s: string): string {
+  return s.replace(/\s+/g, ' ').replace(/'/g, "'\\''");
+}
+
 function zshOption(o: Spec['options'][number]): string {
   const value = !o.takesValue ? '' : o.choices.length > 0 ? `:value:(${o.choices.map(zshText).join(' ')})` : ':value:_files';
   const description = `[${zshText(o.description)}]`;
@@ -111,7 +116,7 @@ export function zshCompletion(program: Command): string {
 _${name}() {
   local -a commands
   commands=(
-${commands.map((c) => `    '${zshText(c.name)}:${zshText(c.description)}'`).join('\n')}
+${commands.map((c) => `    '${zshText(c.name)}:${zshQuoted(c.description)}'`).join('\n')}
   )
   if (( CURRENT == 2 )); then
     _describe -t commands 'command' commands

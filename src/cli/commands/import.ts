@@ -41,7 +41,7 @@ export function registerImport(program: Command): void {
         '\nExit status: 0 the topology was printed; 2 a bad line (file:line:column, the key, what was expected) or flag.\n' +
         '\nExamples:\n' +
         '  zksim import examples/zoocfg/kafka-3node.cfg --zones zoo1=az1,zoo2=az2,zoo3=az3 > my.yaml\n' +
-        "  zksim import examples/zoocfg/two-dc.cfg --zone-pattern 'zk(?<zone>[0-9])-' \n" +
+        "  zksim import examples/zoocfg/two-dc-hierarchical.cfg --zone-pattern '-(?<zone>dc[0-9])\\.'\n" +
         '  zksim import examples/zoocfg/zoo.cfg examples/zoocfg/zoo.cfg.dynamic.100000000 --placement examples/zoocfg/placement.yaml\n',
     )
     .action((file: string, dynamic: string | undefined, opts: ImportOptions) => importCommand(file, dynamic, opts));
