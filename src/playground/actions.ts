@@ -95,7 +95,7 @@ function replay(actions: readonly PlaygroundAction[]): { texts: string[]; held: 
 export function runCommand(topologyFile: string, layout: PlaygroundLayout, seed: string, actions: readonly PlaygroundAction[], untilUs: number): string {
   const lastUs = actions.length > 0 ? (actions[actions.length - 1] as PlaygroundAction).atUs : 0;
   // `run` refuses a fault at or after the end of the run: end at least 1 ms after the last action.
-  const endUs = Math.max(untilUs, lastUs + US_PER_MS);
+  const endUs = Math.max(Math.ceil(untilUs / US_PER_MS) * US_PER_MS, lastUs + US_PER_MS);
   const parts = ['zksim run', topologyFile, `--seed ${shellWord(seed)}`, `--duration ${formatDurationUs(endUs)}`];
   if (layout.writesPerSec > 0) parts.push(`--writes ${layout.writesPerSec}`);
   for (const f of faultTexts(actions)) parts.push(`--fault '${f}'`);

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { escapeHtml } from '../../report/html/index.js';
-import { contentSecurityPolicy, selfContainedHtml } from '../../report/html/self-contained.js';
+import { selfContainedHtml } from '../../report/html/self-contained.js';
 import { LAYOUT_LIMITS, layoutName, layoutProblem, topologyYaml, type PlaygroundLayout } from '../../playground/layout.js';
 import { PLAYGROUND_BODY, PLAYGROUND_STYLES, PLAYGROUND_TITLE } from '../../playground/page.js';
 import { encodeShare } from '../../playground/share.js';
@@ -65,9 +64,9 @@ function playgroundCommand(opts: PlaygroundOptions): void {
     data: [{ id: 'playground-start', value: encodeShare({ run: { layout, seed, actions: [] }, atUs: 0 }) }],
   });
   // The Monte Carlo's Web Worker is the page's own bundle as a blob: URL, which default-src 'none' refuses.
-  const policy = escapeHtml(contentSecurityPolicy([bundle], PLAYGROUND_STYLES));
-  if (!html.includes(policy)) throw new Error('playground: the page does not carry the expected Content-Security-Policy');
-  const page = html.replace(policy, `${policy}; worker-src blob:`);
+  const meta = /(<meta http-equiv="Content-Security-Policy" content="[^"]*)(">)/;
+  if (!meta.test(html)) throw new Error('playground: the page carries no Content-Security-Policy meta element');
+  const page = html.replace(meta, '$1; worker-src blob:$2');
   const file = join(opts.out, 'playground.html');
   const topologyFile = join(opts.out, `${layoutName(layout)}.yaml`);
   writeFileAtomic(file, page, '--out');

@@ -147,7 +147,8 @@ export class PlaygroundApp {
     if (this.playing) {
       const dtMs = this.lastFrameMs === null ? 0 : Math.min(tMs - this.lastFrameMs, 100);
       const speed = Number(this.controls.speed.value);
-      this.session.advanceTo(this.session.nowUs + Math.round(dtMs * speed * 1000));
+      // whole ms of virtual time: a share link (ms) then names exactly the instant on screen
+      this.session.advanceTo(this.session.nowUs + Math.round(dtMs * speed) * 1000);
       if (this.session.nowUs >= PLAYGROUND_HORIZON_US) this.playing = false;
       this.render();
     }
