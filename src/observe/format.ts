@@ -33,7 +33,7 @@ export function formatEvent(e: TrialEvent): TimelineLine | null {
     case 'looking':
       return { who: e.server, kind: 'looking', what: 'LOOKING (election)' };
     case 'phase':
-      return { who: e.server, kind: 'phase', what: `${e.state}: ${e.phase === 'SYNCHRONIZATION' ? 'synchronising' : e.phase.toLowerCase()}` };
+      return { who: e.server, kind: 'phase', what: `${e.state}: ${e.phase === 'SYNCHRONIZATION' ? DOWNTIME_CAUSE_LABELS.syncing : e.phase.toLowerCase()}` };
     case 'notificationTimeout':
       return { who: e.server, kind: 'backoff', what: `heard no votes: re-sent its vote, next wait ${formatDuration(e.nextWaitUs)} (round ${e.round})` };
     case 'roleDecided': {

@@ -68,8 +68,8 @@ describe('formatEvent', () => {
       reconfigRefused: { who: 'cluster', kind: 'reconfig', what: 'reconfig to 1 refused: noLeader' },
       reconfigCommitted: { who: 3, kind: 'reconfig', what: 'committed reconfig to 1 (version 0x200000005, designated leader 3)' },
       configRewritten: { who: 'cluster', kind: 'reconfig', what: 'operator rewrote the config of 4,5 to 4,5 (version 0x300000000)' },
-      phase: { who: 2, kind: 'phase', what: 'FOLLOWING: synchronising' },
-      notificationTimeout: { who: 1, kind: 'backoff', what: 'heard no votes: re-sent its vote, next wait 1.6s (round 3)' },
+      phase: { who: 2, kind: 'phase', what: 'FOLLOWING: syncing' },
+      notificationTimeout: { who: 1, kind: 'backoff', what: 'heard no votes: re-sent its vote, next wait 1.6 s (round 3)' },
       roleDecided: { who: 2, kind: 'decided', what: 'FOLLOWING server 3 (election round 1, after finalizeWait)' },
       epochProposed: { who: 3, kind: 'epoch', what: 'proposed epoch 2' },
       established: { who: 3, kind: 'established', what: 'LEADING, established epoch 2 (NEWLEADER acked by 1,3)' },
@@ -78,9 +78,9 @@ describe('formatEvent', () => {
       leaderLost: { who: 2, kind: 'timeout', what: 'left leader 3: read timeout' },
       steppedDown: { who: 3, kind: 'stepdown', what: 'stepped down from epoch 2: lost quorum' },
       processStopped: null,
-      stepDone: { who: 3, kind: 'step', what: 'snapshot of 10.0 MB written in 105.0 ms (takeSnapshot)' },
-      writesUnavailable: { who: 'cluster', kind: 'unavailable', what: 'writes unavailable (leaderIsolated)' },
-      writesAvailable: { who: 'cluster', kind: 'available', what: 'writes available again (leader 2) after 0.210s' },
+      stepDone: { who: 3, kind: 'step', what: 'snapshot of 10.0 MB written in 105 ms (takeSnapshot)' },
+      writesUnavailable: { who: 'cluster', kind: 'unavailable', what: 'writes unavailable (leader isolated)' },
+      writesAvailable: { who: 'cluster', kind: 'available', what: 'writes available again (leader 2) after 210 ms' },
       writeCommitted: null,
       writeFailed: null,
       readServed: null,
@@ -94,9 +94,9 @@ describe('formatEvent', () => {
       restoreStarted: {
         who: 'cluster',
         kind: 'backup',
-        what: 'restore from backup: servers start as their hosts are up (2, 3 still down) with zxid 0x100000020 (0 txns in the snapshot, 32 shipped after it, 20.0 MB fetched) after detect 60.000s, decide 200.000s, fetch 40.000s',
+        what: 'restore from backup: servers start as their hosts are up (2, 3 still down) with zxid 0x100000020 (0 txns in the snapshot, 32 shipped after it, 20.0 MB fetched) after detect 1 min, decide 3.33 min, fetch 40 s',
       },
-      restoreDone: { who: 'cluster', kind: 'backup', what: 'restored: writes accepted again 301.000s after the loss (RTO)' },
+      restoreDone: { who: 'cluster', kind: 'backup', what: 'restored: writes accepted again 5.02 min after the loss (RTO)' },
       digestMismatch: { who: 2, kind: 'digest', what: 'digest mismatch applying zxid 0x100000007: carried 0xdeadbeef, own tree 0x00001234 (logged and counted, not repaired)' },
       logChecksumFailed: { who: 2, kind: 'exit', what: 'txn log failed its Adler32 check at zxid 0x100000007 while loading: CRC check failed, the server does not start' },
       quarantined: {
@@ -117,13 +117,13 @@ describe('formatEvent', () => {
 
   it('renders each timed step of a process start and of the failover path with its duration and ZooKeeper name', () => {
     const step = (step: ProcessStep, tookUs: number, bytes = 0) => formatEvent({ type: 'stepDone', atUs: 0, server: 2, step, tookUs, bytes })?.what;
-    expect(step('jvmStart', 259_000)).toBe('JVM started in 259.0 ms (jvmStart)');
+    expect(step('jvmStart', 259_000)).toBe('JVM started in 259 ms (jvmStart)');
     expect(step('loadDataBase', 52_500, 10 * 1024 * 1024)).toBe('database loaded (10.0 MB snapshot and the txn log) in 52.5 ms, client port open (loadDataBase)');
-    expect(step('startLeaderElection', 200_000)).toBe('election port bound after 200.0 ms (AdminServer start, startLeaderElection)');
-    expect(step('roleShutdown', 3_000)).toBe('old role shut down in 3.0 ms (roleShutdown)');
+    expect(step('startLeaderElection', 200_000)).toBe('election port bound after 200 ms (AdminServer start, startLeaderElection)');
+    expect(step('roleShutdown', 3_000)).toBe('old role shut down in 3 ms (roleShutdown)');
     expect(step('fleStart', 2_500)).toBe('election started after 2.5 ms (lookForLeader)');
-    expect(step('leaderSetup', 10_000)).toBe('LEADING role set up, quorum port bound in 10.0 ms (makeLeader)');
-    expect(step('learnerSetup', 2_000)).toBe('learner role set up in 2.0 ms (makeFollower)');
+    expect(step('leaderSetup', 10_000)).toBe('LEADING role set up, quorum port bound in 10 ms (makeLeader)');
+    expect(step('learnerSetup', 2_000)).toBe('learner role set up in 2 ms (makeFollower)');
     expect(step('acceptedEpoch', 1_700)).toBe('acceptedEpoch file written and fsynced in 1.7 ms');
     expect(step('currentEpoch', 3_400)).toBe('currentEpoch file written and fsynced in 3.4 ms');
   });
