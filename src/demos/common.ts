@@ -101,9 +101,19 @@ export interface PlayerReplay {
 /** The replays of demoRun's documents, for cli/render/demo.ts to write each run's player.html (weak: no run outlives its document). */
 const replays = new WeakMap<RunJson, PlayerReplay>();
 
-/** The player input of a document demoRun made; undefined for a document made otherwise. */
+/** The player input of a document demoRun (or keepPlayerReplay) made; undefined for a document made otherwise. */
 export function playerReplay(doc: RunJson): PlayerReplay | undefined {
   return replays.get(doc);
+}
+
+/**
+ * For a demo that runs its trial itself (runTrial, then runJson): pass `trace: sampler.trace`
+ * (messageSampler(PLAYER_TXNS_PER_SECOND)) to the trial and its document through this, and the
+ * run gets a player.html like demoRun's. Returns `doc`.
+ */
+export function keepPlayerReplay(doc: RunJson, replay: PlayerReplay): RunJson {
+  replays.set(doc, replay);
+  return doc;
 }
 
 /** One deterministic run, as `zksim run --json` would print it (its player.html input kept aside: playerReplay). */
@@ -119,9 +129,7 @@ export function demoRun(spec: RunSpec, version: string): RunJson {
     trace: sampler.trace,
     ...(spec.workload ? { workload: spec.workload, clientEventLimit: RUN_CLIENT_EVENT_LIMIT } : {}),
   });
-  const doc = runJson(result, spec.topology, version);
-  replays.set(doc, { topology: spec.topology, faults, sampler });
-  return doc;
+  return keepPlayerReplay(runJson(result, spec.topology, version), { topology: spec.topology, faults, sampler });
 }
 
 export function getStudy(studies: ReadonlyMap<string, AvailabilityDocument>, name: string): AvailabilityDocument {
