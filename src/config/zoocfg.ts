@@ -283,7 +283,8 @@ export function readZooCfg(main: ZooCfgFile, dynamicFile?: ZooCfgFile): ZooCfgRe
   let members = parsed.entries.filter((e) => isMembership(e.key));
   let memberReader = r;
   // a dynamic file given alone may carry its version (as `zkCli.sh config` prints it)
-  let version: string | null = parsed.entries.find((e) => e.key === 'version')?.value.trim() ?? null;
+  const membersOnly = !hasDynamic && parsed.entries.every((e) => isMembership(e.key) || e.key === 'version');
+  let version: string | null = parsed.entries.find((e) => e.key === 'version')?.value.trim() ?? (membersOnly ? versionFromFilename(main.file) : null);
   if (dynamicFile !== undefined) {
     memberReader = new Reader(dynamicFile.file);
     const dyn = parseProperties(dynamicFile.text);
@@ -300,7 +301,7 @@ export function readZooCfg(main: ZooCfgFile, dynamicFile?: ZooCfgFile): ZooCfgRe
   const servers = readServers(memberReader, members, multiAddress);
   const hierarchical = members.some((e) => e.key.startsWith('group') || e.key.startsWith('weight'));
   const groups = hierarchical ? readGroups(memberReader, members, servers) : new Map<number, { group: number; weight: number }>();
-  checkWhole(r, servers, settings, !hasDynamic && parsed.entries.every((e) => isMembership(e.key) || e.key === 'version'));
+  checkWhole(r, servers, settings, membersOnly);
   const errors = [...r.errors, ...(memberReader === r ? [] : memberReader.errors)];
   if (errors.length > 0) return { ok: false, errors };
   return { ok: true, cfg: { servers, hierarchical, groups, settings, ignored, notes, version } };

@@ -78,3 +78,23 @@ describe('zksim import', () => {
     expect(r.stderr).toContain('read as a zoo.cfg with every server in zone az1');
   });
 });
+
+describe('zksim import: placement files and a dynamic file alone', () => {
+  it('a dynamic file alone: its servers, zksim\'s default settings, the version from its name', async () => {
+    const r = await zksim(['import', `${EX}/zoo.cfg.dynamic.100000000`]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('# Dynamic configuration version 100000000.');
+    expect(r.stdout).toContain("# zookeeper: not in the input (server lines only): zksim's defaults");
+  });
+
+  it('a bad --placement file: each entry at file:line:column, exit 2', async () => {
+    const dir = tempDir('zksim-placement-');
+    const file = join(dir, 'placement.yaml');
+    writeFileSync(file, 'zk-a-1.zk.svc: us-east-1a\nzk-b-1.zk.svc: { zone: b, floor: 3 }\nzk-c-1.zk.svc: [x]\n');
+    const r = await zksim(['import', `${EX}/zoo.cfg`, '--placement', file]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`${file}:2:1: zk-b-1.zk.svc.floor: expected zone, region or rack, each a name`);
+    expect(r.stderr).toContain(`${file}:3:1: zk-c-1.zk.svc: expected a zone name or { zone, region, rack }`);
+    expect(hasStackTrace(r.stderr)).toBe(false);
+  });
+});
