@@ -123,9 +123,8 @@ async function runCommand(file: string, opts: RunOptions, cmd: Command): Promise
 /** Feeds a written --trace file (JSON Lines of TraceRecord) to the player's sampler: the run itself ran in a worker. */
 async function replayTrace(file: string, sampler: MessageSampler): Promise<void> {
   const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
-  for await (const line of lines) {
-    if (/"kind":"(vote|packet|accepted|connected)"/.test(line)) sampler.trace(JSON.parse(line) as TraceRecord);
-  }
+  // every record, not only the messages: a message's send instant is its sender's last step
+  for await (const line of lines) if (line !== '') sampler.trace(JSON.parse(line) as TraceRecord);
 }
 
 /** --quorum-rule and --unsafe, over the scenario's; only what differs from ZooKeeper's rules. */
