@@ -8,8 +8,8 @@ import { faultTexts, heldState, type HeldState, type PlaygroundAction } from './
 import { layoutTopology, type PlaygroundLayout } from './layout.js';
 import { MessageLog } from './messages.js';
 
-/** How far a playground run may go (µs of virtual time): 30 min, far past any election. */
-export const PLAYGROUND_HORIZON_US = 30 * 60 * 1_000_000;
+/** How far a playground run may go (µs of virtual time): 10 min, far past any election, short enough that an action's replay from t = 0 stays quick. */
+export const PLAYGROUND_HORIZON_US = 10 * 60 * 1_000_000;
 
 /** Everything that determines a playground run; what a share link carries (share.ts). */
 export interface PlaygroundRun {

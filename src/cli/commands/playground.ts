@@ -71,5 +71,5 @@ function playgroundCommand(opts: PlaygroundOptions): void {
   const topologyFile = join(opts.out, `${layoutName(layout)}.yaml`);
   writeFileAtomic(file, page, '--out');
   writeFileAtomic(topologyFile, topologyYaml(layout), '--out');
-  print(`wrote ${file} (${Math.round(page.length / 1024)} KB, offline) and ${topologyFile}\nopen it in a browser: file://${file.startsWith('/') ? '' : `${process.cwd()}/`}${file}\n`);
+  print(`wrote ${file} and ${topologyFile}; open the page from disk in a browser (it fetches nothing)\n`);
 }

@@ -159,7 +159,7 @@ export class PlaygroundApp {
   private render(): void {
     const s = this.session;
     this.view.draw(this.clusterFrame());
-    this.controls.clock.textContent = `t = ${formatSecondsFixed(s.nowUs, 3)} s`;
+    this.controls.clock.textContent = `t = ${formatSecondsFixed(s.nowUs, 3)} s${s.nowUs >= PLAYGROUND_HORIZON_US ? ' (the end: a playground run lasts 10 min)' : ''}`;
     this.controls.play.textContent = this.playing ? 'Pause' : 'Play';
     this.renderSelection();
     this.renderStatus();
