@@ -25,8 +25,8 @@
  *   write (ZooKeeper's reservoir is not time-windowed; the window is our simplification), from
  *   the workload's writeCommitted events. Absent without a workload, unless `steadyLatencyMs`
  *   holds it at a value measured in a quiet window (Monte Carlo studies, montecarlo/alert-study.ts).
- * - `zk_digest_mismatches_count` (ServerMetrics.DIGEST_MISMATCHES_COUNT, ZOOKEEPER-3150): stays 0
- *   until a digest mismatch event exists in the trial's event stream.
+ * - `zk_digest_mismatches_count` (ServerMetrics.DIGEST_MISMATCHES_COUNT, ZOOKEEPER-3150): one more
+ *   at each `digestMismatch` event (DataTree.compareDigest), on the server that saw it.
  */
 import type { ServerId, TrialEvent } from '../model/index.js';
 import { quantile, sortedCopy } from '../stats/index.js';
@@ -181,8 +181,11 @@ function applyEvent(e: TrialEvent, tracks: Map<ServerId, ServerTrack>, voters: R
     case 'writeCommitted':
       tr?.latencies.push({ atUs: e.atUs, ms: e.latencyUs / 1000 });
       break;
+    case 'digestMismatch':
+      // DataTree.compareDigest: one more in ServerMetrics.DIGEST_MISMATCHES_COUNT
+      if (tr) tr.digestMismatches++;
+      break;
     default:
-      if ((e as { type: string }).type === 'digestMismatch' && tr) tr.digestMismatches++;
       break;
   }
 }
