@@ -95,6 +95,7 @@ const MAX_INT = 2 ** 31 - 1;
 /** Collects errors and notes while reading one file. */
 class Reader {
   readonly errors: ConfigError[] = [];
+  readonly notes: string[] = [];
   constructor(readonly file: string) {}
   at(e: PropertyEntry): string {
     return `${this.file}:${e.line}`;
@@ -171,6 +172,7 @@ function readServer(r: Reader, e: PropertyEntry, multiAddress: boolean): ZooCfgS
     return undefined;
   }
   const role = t === 'observer' ? 'observer' : 'voter';
+  if (addresses.length > 1) r.notes.push(`${r.at(e)}: server.${id} has ${addresses.length} addresses; zksim models one network path per server and uses the first, ${host}`);
   return { id, host, quorumPort, electionPort, role, source: r.at(e), text: `${e.key}=${value}` };
 }
 
@@ -304,6 +306,7 @@ export function readZooCfg(main: ZooCfgFile, dynamicFile?: ZooCfgFile): ZooCfgRe
   checkWhole(r, servers, settings, membersOnly);
   const errors = [...r.errors, ...(memberReader === r ? [] : memberReader.errors)];
   if (errors.length > 0) return { ok: false, errors };
+  notes.push(...memberReader.notes);
   return { ok: true, cfg: { servers, hierarchical, groups, settings, ignored, notes, version } };
 }
 

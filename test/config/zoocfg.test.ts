@@ -145,6 +145,12 @@ describe('bad lines: file:line:column, the key, what was expected', () => {
     expect(errorsOf(BASE + lines).join('\n')).toContain(expected);
   });
 
+  it('several addresses with multiAddress.enabled=true: the first host, and a note saying so', () => {
+    const r = readZooCfg({ file: 'zoo.cfg', text: `${BASE}multiAddress.enabled=true\nserver.1=a1:1:2|a2:1:2\nserver.2=b:1:2\n` });
+    expect(r.ok && r.cfg.servers[0]?.host).toBe('a1');
+    expect(r.ok && r.cfg.notes).toEqual(['zoo.cfg:5: server.1 has 2 addresses; zksim models one network path per server and uses the first, a1']);
+  });
+
   it('tickTime "2s" and a missing initLimit are errors, as in ZooKeeper', () => {
     expect(errorsOf('tickTime=2s\nsyncLimit=5\nserver.1=a:1:2\nserver.2=b:1:2\n')).toEqual([
       'zoo.cfg:1:10: tickTime: expected a positive number of milliseconds, found "2s"',
