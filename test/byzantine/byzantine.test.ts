@@ -3,9 +3,10 @@
  * safety checkers of observe/safety.ts), and what 3.8's detection sees of it — the data-tree
  * digest (observe/digest.ts) and the txn log's Adler32 at load. Fixed seeds, n3-3az, 20 writes/s.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatFault, parseFault } from '../../src/config/faults.js';
-import type { TrialEvent } from '../../src/model/index.js';
+import type { FaultSpec, TrialEvent } from '../../src/model/index.js';
 import { digestOf } from '../../src/observe/index.js';
 import { FAULT_KINDS_TABLE } from '../../src/scenario/fault-kinds.js';
 import { Trial } from '../../src/scenario/index.js';
@@ -98,6 +99,23 @@ describe('the Byzantine kinds in the fault table', () => {
     const p = parseFault(text, t);
     expect(p.ok).toBe(false);
     if (!p.ok) expect(p.error).toContain(message);
+  });
+
+  it('round-trip arbitrary faults of each Byzantine kind through their text (fast-check)', () => {
+    const node = fc.oneof(fc.constant({ kind: 'leader' as const }), fc.integer({ min: 1, max: 3 }).map((id) => ({ kind: 'server' as const, id })));
+    const timing = fc.record({ atUs: fc.nat({ max: 10 ** 12 }).map((n) => n * 1000), durationUs: fc.option(fc.integer({ min: 1, max: 10 ** 9 }).map((n) => n * 1000)) });
+    const arb: fc.Arbitrary<FaultSpec> = fc.oneof(
+      fc.tuple(node, fc.constantFrom('zxid' as const, 'epoch' as const), fc.integer({ min: 1, max: 0x7fffffff }), timing).map(([n, claim, by, tm]): FaultSpec => ({ kind: 'inflate-vote', node: n, claim, by, ...tm })),
+      fc.tuple(node, timing).map(([n, tm]): FaultSpec => ({ kind: 'ack-unlogged', node: n, ...tm })),
+      fc.tuple(node, fc.constantFrom('valid' as const, 'bad' as const), fc.nat({ max: 10 ** 9 })).map(([n, checksum, atMs]): FaultSpec => ({ kind: 'flip-txn', node: n, checksum, atUs: atMs * 1000, durationUs: null })),
+    );
+    fc.assert(
+      fc.property(arb, (f) => {
+        const text = formatFault(f);
+        expect(parseFault(text, t), text).toEqual({ ok: true, fault: f });
+      }),
+      { seed: 15, numRuns: 300 },
+    );
   });
 
   it('are never drawn by `zksim check`, which checks the crash-fault protocol', () => {
