@@ -50,7 +50,7 @@ describe('outputs', () => {
     expect(study.status, study.stderr).toBe(0);
     const doc = JSON.parse(study.stdout);
     expect(doc.kind).toBe('zksim-alert-study');
-    expect(doc.byRule.map((r: { alert: string }) => r.alert)).toEqual(['ZooKeeperQuorumLost', 'ZooKeeperFrequentElections', 'ZooKeeperWriteLatencyHigh', 'ZooKeeperSnapshotSyncs']);
+    expect(doc.byRule.map((r: { alert: string }) => r.alert)).toEqual(['ZooKeeperQuorumLost', 'ZooKeeperFrequentElections', 'ZooKeeperWriteLatencyHigh', 'ZooKeeperSnapshotSyncs', 'ZooKeeperDigestMismatch']);
     const dir = join(tempDir('zksim-tune-'), 'out');
     const tune = await zksim(['alerts', 'tune', 'topologies/n3-1az.yaml', '--rule', 'ZooKeeperFrequentElections', '--thresholds', '0,1', '--runs', '2', '--horizon', '90d', '--out', dir]);
     expect(tune.status, tune.stderr).toBe(0);

@@ -19,7 +19,7 @@ const GOOD = `rules:
 `;
 
 describe('alerts/production.yaml', () => {
-  it('parses: four rules, three pages and a ticket, scrape and evaluation every 15 s', () => {
+  it('parses: five rules, four pages and a ticket, scrape and evaluation every 15 s', () => {
     const r = parseAlertRules(readFileSync('alerts/production.yaml', 'utf8'), 'alerts/production.yaml');
     if (!r.ok) throw new Error(r.errors.map(formatConfigError).join('\n'));
     expect(r.rules.rules.map((x) => [x.alert, x.severity])).toEqual([
@@ -27,6 +27,7 @@ describe('alerts/production.yaml', () => {
       ['ZooKeeperFrequentElections', 'page'],
       ['ZooKeeperWriteLatencyHigh', 'page'],
       ['ZooKeeperSnapshotSyncs', 'ticket'],
+      ['ZooKeeperDigestMismatch', 'page'],
     ]);
     expect(r.rules.scrapeIntervalUs).toBe(15_000_000);
     expect(r.rules.rules.map((x) => promql(x, 5))).toEqual([
@@ -34,6 +35,7 @@ describe('alerts/production.yaml', () => {
       'max(increase(zk_cnt_election_time{job="zookeeper"}[1h])) > 2',
       'max(zk_p99_updatelatency{job="zookeeper"}) > 100',
       'max(increase(zk_snap_count{job="zookeeper"}[1h])) > 0',
+      'max(increase(zk_digest_mismatches_count{job="zookeeper"}[5m])) > 0',
     ]);
   });
   it('quorum thresholds print as the majority of the voters', () => {
