@@ -149,7 +149,7 @@ describe('SafetyChecker: Durability (acknowledged writes survive; applied txns a
     const s = agreed().ack(13, 1, 3).cut(2, 2, 'DIFF'); // 2's history loses 1:3 (DIFF never flags by itself)
     s.establish(2, 2);
     expect(s.fired()).toEqual({ Durability: 1 });
-    expect(s.details('Durability')).toEqual(["write 13 (1:3) was acknowledged to its client but is missing from leader 2's history in epoch 2"]);
+    expect(s.details('Durability')).toEqual(["write 13 (0x100000003) was acknowledged to its client but is missing from leader 2's history in epoch 2"]);
     s.establish(2, 3); // the lost write is reported once, not at every later election
     expect(s.fired()).toEqual({ Durability: 1 });
   });
