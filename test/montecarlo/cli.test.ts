@@ -39,7 +39,7 @@ describe('zksim availability (built CLI)', () => {
     const r = await zksim(['availability', 'topologies/n3-1az.yaml', 'topologies/n4-2az.yaml', ...SMALL, '--workers', '1']);
     expect(r.status, r.stderr).toBe(0);
     // the model actually used (--node-mttf replaces the experiment's), its processes, runs, horizon, seed
-    expect(r.stdout).toContain('experiment independent crash/repair (node MTTF 5d, MTTR 1d, exponential) · seed 1 · runs 16 · horizon 10d per trial\n');
+    expect(r.stdout).toContain('experiment independent crash/repair (node MTTF 5d, MTTR 1d, exponential) · seed 1 · runs 16 · horizon 10 d per trial\n');
     expect(r.stdout).toContain('\n  hostFailures, per host: mttf exponential, mean 5d; mttr exponential, mean 1d\n');
     expect(r.stdout).toMatch(/P\(quorum lost in a year\)/);
     expect(r.stdout).toMatch(/P\(write outage > 30\.0s in a year\)/);
