@@ -46,6 +46,8 @@ export class MessageLog {
   };
 
   private push(d: Delivered): void {
+    // a server's notification to itself never crosses the wire (QuorumCnxManager.toSend: addToRecvQueue)
+    if (d.from === d.to) return;
     this.recent.push(d);
     if (this.recent.length > this.keep * 2) this.recent.splice(0, this.recent.length - this.keep);
   }

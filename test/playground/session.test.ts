@@ -62,6 +62,21 @@ describe('playground session', () => {
     expect(s.servers()[1]?.paused).toBe(true);
   });
 
+  it('animates the messages the trial delivered: notifications with their sender, learner and broadcast packets by connection', () => {
+    const s = new PlaygroundSession({ layout: { voters: 3, zones: 3, observers: 0, writesPerSec: 5 }, seed: '2', actions: [] });
+    s.advanceTo(5 * S);
+    const seen = s.messages.between(0, s.nowUs);
+    const kinds = new Set(seen.map((m) => `${m.family}:${m.label}`));
+    for (const k of ['election:NOTIFICATION', 'learner:FOLLOWERINFO', 'learner:NEWLEADER', 'broadcast:PROPOSAL', 'broadcast:ACK', 'broadcast:COMMIT']) expect(kinds).toContain(k);
+    for (const m of seen) {
+      expect([1, 2, 3]).toContain(m.from);
+      expect(m.to).not.toBe(m.from);
+    }
+    const leader = s.leader();
+    expect(seen.filter((m) => m.label === 'PROPOSAL').every((m) => m.from === leader)).toBe(true);
+    expect(s.messages.between(4 * S, 5 * S).every((m) => m.atUs > 4 * S && m.atUs <= 5 * S)).toBe(true);
+  });
+
   it('refuses actions that do not apply, and says why', () => {
     const s = new PlaygroundSession({ layout: LAYOUT, seed: '1', actions: [] });
     s.advanceTo(5 * S);
