@@ -11,7 +11,7 @@ import type { RunEventJson, RunJson } from '../../src/report/run-json.js';
 
 describe('demo builders (pure)', () => {
   test('five demos, each with a one-line summary', () => {
-    expect(DEMOS.map((d) => d.name)).toEqual(['even-nodes', 'two-zones', 'split-brain', 'rolling-restart', 'rolling-upgrade', 'migration', 'reconfig', 'dr-partition', 'dr-failover', 'backup-restore', 'calibration']);
+    expect(DEMOS.map((d) => d.name)).toEqual(['even-nodes', 'two-zones', 'split-brain', 'rolling-restart', 'rolling-upgrade', 'migration', 'reconfig', 'dr-partition', 'dr-failover', 'backup-restore', 'byzantine', 'calibration']);
     for (const d of DEMOS) expect(d.summary).not.toContain('\n');
     expect(findDemo('nope')).toBeNull();
   });
