@@ -112,3 +112,19 @@ describe('player state from a real run (n3-1az, leader killed at 10 s for 5 s, s
     expect(messages.filter((m) => m.family === 'broadcast').length).toBe(counts.kept.broadcast);
   });
 });
+
+describe('player state: an isolated leader and a paused follower (n5-3az, seed 1)', () => {
+  const topology = shipped('n5-3az');
+  const doc = runJson(runTrial({ topology, seed: '1', durationUs: 20e6, faults: faults(topology, 'isolate:leader@5s+10s', 'pause:2@8s+3s') }), topology, 'test');
+  const timeline = new PlayerTimeline(playerData({ doc, topology, cuts: [], sampled: messageSampler(3).messages(), txnsPerSecond: 3, subtitle: '' }));
+  const at = (t: number, id: number) => timeline.frameAt(t).servers.find((s) => s.id === id)!;
+
+  it('rings the isolated server while the cut lasts and fades the paused one while paused', () => {
+    const leader = doc.leaders[0]!.node;
+    expect(at(4_999, leader).isolated).toBe(false);
+    expect(at(9_000, leader)).toMatchObject({ isolated: true, role: 'LEADING' });
+    expect(at(15_001, leader).isolated).toBe(false);
+    expect(at(9_000, 2)).toMatchObject({ paused: true, role: 'FOLLOWING' });
+    expect(at(11_001, 2).paused).toBe(false);
+  });
+});

@@ -41,6 +41,9 @@ input.slider { width: 100%; margin: 0.3rem 0; }
 .legend .item, .strip-legend .item { display: inline-flex; align-items: center; gap: 0.3rem; }
 .swatch { display: inline-block; width: 14px; height: 14px; border: 1px solid #555; border-radius: 3px; }
 .swatch.dot { border-radius: 50%; }
+.swatch.ring { border: 3px dashed #dc2626; border-radius: 50%; }
+.swatch.faded { background: #2563eb; opacity: 0.45; border-radius: 50%; }
+.swatch.cut { border: none; border-top: 3px dashed #dc2626; height: 0; width: 22px; }
 .strip-title { font-size: 0.9rem; margin-top: 0.6rem; }
 .strip { position: relative; height: 26px; background: #16a34a; border: 1px solid #555; cursor: pointer; }
 .strip .outage { position: absolute; top: 0; bottom: 0; }
