@@ -5,6 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { hasStackTrace, zksim } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -14,7 +15,8 @@ describe('bad input', () => {
     const dir = tempDir('zksim-alerts-');
     const file = join(dir, 'bad.yaml');
     writeFileSync(file, "rules:\n  - alert: A\n    expr: { signal: zk_leader, op: '<', threshold: 1 }\n    labels: { severity: page }\n");
-    for (const args of [['alerts', 'show', file], ['alerts', 'study', 'topologies/n3-1az.yaml', '--rules', file], ['run', 'topologies/n3-1az.yaml', '--alerts', file]]) {
+    // study and tune read the rules through the same loader as show
+    for (const args of [['alerts', 'show', file], ['run', 'topologies/n3-1az.yaml', '--alerts', file]]) {
       const r = await zksim(args);
       expect(r.status, args.join(' ')).toBe(2);
       expect(r.stderr).toContain(`${file}:3:21: rules[0].expr.signal: expected one of up, zk_server_state`);
@@ -34,6 +36,13 @@ describe('bad input', () => {
   });
 });
 
+/** Null when `doc` fits schemas/NAME.schema.json, else Ajv's errors. */
+function schemaProblems(name: string, doc: unknown): string | null {
+  const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+  const validate = ajv.compile(JSON.parse(readFileSync(join('schemas', `${name}.schema.json`), 'utf8')) as object);
+  return validate(doc) ? null : ajv.errorsText(validate.errors);
+}
+
 describe('outputs', () => {
   it('run --alerts: the page fires a minute after the quorum is lost, in the text and the JSON', async () => {
     const args = ['run', 'topologies/n3-1az.yaml', '--duration', '5m', '--fault', 'kill:1@30s+2m', '--fault', 'kill:2@40s+2m', '--alerts', 'alerts/production.yaml'];
@@ -50,13 +59,16 @@ describe('outputs', () => {
     expect(study.status, study.stderr).toBe(0);
     const doc = JSON.parse(study.stdout);
     expect(doc.kind).toBe('zksim-alert-study');
+    expect(schemaProblems('alert-study', doc)).toBeNull();
     expect(doc.byRule.map((r: { alert: string }) => r.alert)).toEqual(['ZooKeeperQuorumLost', 'ZooKeeperFrequentElections', 'ZooKeeperWriteLatencyHigh', 'ZooKeeperSnapshotSyncs', 'ZooKeeperDigestMismatch']);
     const dir = join(tempDir('zksim-tune-'), 'out');
     const tune = await zksim(['alerts', 'tune', 'topologies/n3-1az.yaml', '--rule', 'ZooKeeperFrequentElections', '--thresholds', '0,1', '--runs', '2', '--horizon', '90d', '--out', dir]);
     expect(tune.status, tune.stderr).toBe(0);
     expect(tune.stdout).toMatch(/^threshold +alerts\/yr +caught/m);
     expect(readdirSync(dir).sort()).toEqual(['alert-tune.json', 'alert-tune.png', 'alert-tune.svg', 'alert-tune.vl.json']);
-    expect(JSON.parse(readFileSync(join(dir, 'alert-tune.json'), 'utf8')).points).toHaveLength(2);
+    const tuneDoc = JSON.parse(readFileSync(join(dir, 'alert-tune.json'), 'utf8'));
+    expect(tuneDoc.points).toHaveLength(2);
+    expect(schemaProblems('alert-tune', tuneDoc)).toBeNull();
     expect(existsSync(join(dir, 'alert-tune.png'))).toBe(true);
   });
 });
