@@ -109,6 +109,11 @@ describe.skipIf(!haveChromium)('playground.html in headless Chromium', () => {
     expect(await again.page.textContent('#clock')).toBe(clock);
     expect(await roles(again.page)).toEqual(shown);
     expect(await leader(again.page)).toBe(second);
+    // the keyboard's way in: pick the killed server from the list and restart it
+    await again.page.selectOption('#server-select', first);
+    expect(await again.page.isEnabled('#act-kill')).toBe(false);
+    await again.page.click('#act-restart');
+    expect(await again.page.getAttribute(`svg.cluster g.server[data-server="${first}"]`, 'data-role')).toBe('STARTING');
     expect([...errors, ...again.errors]).toEqual([]);
     expect([...requests, ...again.requests]).toEqual([]);
     await context.close();

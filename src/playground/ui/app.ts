@@ -82,7 +82,7 @@ export class PlaygroundApp {
 
   private build(run: PlaygroundRun): void {
     const zones = [...new Set(this.session.topology.servers.map((s) => s.zone))];
-    this.controls = buildControls(run.layout, run.seed, zones, {
+    this.controls = buildControls(run.layout, run.seed, zones, this.session.topology.servers.map((s) => s.id), {
       newRun: (layout, seed) => this.newRun(layout, seed),
       togglePlay: () => {
         this.playing = !this.playing;
@@ -91,6 +91,10 @@ export class PlaygroundApp {
       },
       step: (us) => {
         this.session.advanceTo(this.session.nowUs + us);
+        this.render();
+      },
+      pick: (id) => {
+        this.selected = id;
         this.render();
       },
       serverAction: (kind) => this.selected !== null && this.act({ kind, node: this.selected, atUs: 0 }),
@@ -185,7 +189,8 @@ export class PlaygroundApp {
   private renderSelection(): void {
     const c = this.controls;
     const hold = this.selected === null ? undefined : this.session.held.held.get(this.selected);
-    c.selected.textContent = this.selected === null ? 'Click a server to act on it.' : `server ${this.selected}${hold ? ` (${hold === 'kill' ? 'killed' : hold === 'pause' ? 'paused' : 'isolated'})` : ''}:`;
+    c.serverSelect.value = this.selected === null ? '' : String(this.selected);
+    c.selected.textContent = this.selected === null ? 'Click a server (or pick one) to act on it.' : `server ${this.selected}${hold ? ` (${hold === 'kill' ? 'killed' : hold === 'pause' ? 'paused' : 'isolated'})` : ''}:`;
     for (const kind of ['kill', 'pause', 'isolate'] as const) c.actions[kind].disabled = this.selected === null || hold !== undefined;
     c.actions.restart.disabled = hold === undefined;
     c.heal.disabled = this.session.held.cuts.length === 0;

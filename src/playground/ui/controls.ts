@@ -11,6 +11,8 @@ export interface ControlHandlers {
   readonly togglePlay: () => void;
   readonly step: (us: number) => void;
   readonly serverAction: (kind: 'kill' | 'pause' | 'isolate' | 'restart') => void;
+  /** a server picked from the list (the keyboard's way to click a server); null for none */
+  readonly pick: (id: number | null) => void;
   readonly cut: (a: string, b: string) => void;
   readonly heal: () => void;
 }
@@ -23,6 +25,7 @@ export interface Controls {
   readonly play: HTMLButtonElement;
   readonly speed: HTMLSelectElement;
   readonly selected: HTMLElement;
+  readonly serverSelect: HTMLSelectElement;
   readonly actions: Readonly<Record<'kill' | 'pause' | 'isolate' | 'restart', HTMLButtonElement>>;
   readonly cutA: HTMLSelectElement;
   readonly cutB: HTMLSelectElement;
@@ -49,7 +52,7 @@ function layoutPanel(layout: PlaygroundLayout, seed: string, on: ControlHandlers
 }
 
 /** Builds every control; the app keeps the returned elements to update them. */
-export function buildControls(layout: PlaygroundLayout, seed: string, zones: readonly string[], on: ControlHandlers): Controls {
+export function buildControls(layout: PlaygroundLayout, seed: string, zones: readonly string[], servers: readonly number[], on: ControlHandlers): Controls {
   const error = h('p', { id: 'error', class: 'error', role: 'alert' });
   const clock = h('span', { id: 'clock', class: 'clock' }, 't = 0.000 s');
   const play = button('Pause', 'play', on.togglePlay);
@@ -64,6 +67,9 @@ export function buildControls(layout: PlaygroundLayout, seed: string, zones: rea
     restart: button('restart', 'act-restart', () => on.serverAction('restart')),
   };
   const selected = h('span', { id: 'selected' }, 'Click a server to act on it.');
+  const serverSelect = h('select', { id: 'server-select', 'aria-label': 'server' }, h('option', { value: '' }, 'server…'));
+  for (const id of servers) serverSelect.append(h('option', { value: String(id) }, `server ${id}`));
+  serverSelect.addEventListener('change', () => on.pick(serverSelect.value === '' ? null : Number(serverSelect.value)));
   const zoneSelect = (id: string, value: string): HTMLSelectElement => {
     const s = h('select', { id, 'aria-label': id });
     for (const z of zones) s.append(h('option', { value: z }, z));
@@ -74,6 +80,6 @@ export function buildControls(layout: PlaygroundLayout, seed: string, zones: rea
   const cutB = zoneSelect('cut-b', zones[1] ?? zones[0] ?? 'az1');
   const heal = button('heal all cuts', 'heal', on.heal);
   const cutRow = h('div', { class: 'row' }, 'Cut zone ', cutA, ' from ', cutB, button('cut', 'cut', () => on.cut(cutA.value, cutB.value)), heal, h('span', { class: 'hint' }, ' (or drag from one zone to another)'));
-  const actionPanel = h('section', { id: 'actions', class: 'panel' }, h('div', { class: 'row' }, selected, actions.kill, actions.pause, actions.isolate, actions.restart), cutRow);
-  return { layoutPanel: layoutPanel(layout, seed, on, error), clockPanel, actionPanel, clock, play, speed, selected, actions, cutA, cutB, heal, error };
+  const actionPanel = h('section', { id: 'actions', class: 'panel' }, h('div', { class: 'row' }, serverSelect, selected, actions.kill, actions.pause, actions.isolate, actions.restart), cutRow);
+  return { layoutPanel: layoutPanel(layout, seed, on, error), clockPanel, actionPanel, clock, play, speed, selected, serverSelect, actions, cutA, cutB, heal, error };
 }
