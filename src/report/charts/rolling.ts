@@ -18,14 +18,18 @@ export interface ExposureRow {
 const NO_SPARE = 'no spare failure tolerance';
 const NO_WRITES = 'no writes (below quorum, electing)';
 
-/** Grouped horizontal bars, one group per run, values in seconds and printed at each bar's end. */
+/**
+ * Grouped bars, one group per run (its label under it, broken at commas), values in seconds and
+ * printed above each bar. Vertical, so the run labels cost height, not the plot's width.
+ */
 export function rollingExposureChart(rows: readonly ExposureRow[], meta: ChartMeta): TopLevelSpec {
   const values = rows.flatMap((r) => [
     { run: r.run, measure: NO_SPARE, seconds: r.noSpareMs / 1000, text: formatDurationMs(r.noSpareMs) },
     { run: r.run, measure: NO_WRITES, seconds: r.writeUnavailableMs / 1000, text: formatDurationMs(r.writeUnavailableMs) },
   ]);
-  const y = { field: 'run', type: 'nominal', title: null, sort: null, axis: { labelLimit: 320 } } as const;
-  const yOffset = { field: 'measure', type: 'nominal', sort: [NO_SPARE, NO_WRITES] } as const;
+  const x = { field: 'run', type: 'nominal', title: null, sort: null, axis: { labelAngle: 0, labelExpr: "split(datum.label, ', ')", labelLimit: 0 } } as const;
+  const xOffset = { field: 'measure', type: 'nominal', sort: [NO_SPARE, NO_WRITES] } as const;
+  const y = { field: 'seconds', type: 'quantitative', title: 'seconds during the rolling restart' } as const;
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: {
@@ -33,20 +37,20 @@ export function rollingExposureChart(rows: readonly ExposureRow[], meta: ChartMe
       subtitle: [subtitle(meta), 'no spare: the up, synced voters are exactly a quorum, so one more failure stops writes; each bar is labelled with its length'],
     },
     config: CHART_CONFIG,
-    width: PLOT_WIDTH - 180,
-    height: { step: 26 },
+    width: PLOT_WIDTH,
+    height: 300,
     data: { values },
-    encoding: { y, yOffset },
+    encoding: { x, xOffset },
     layer: [
       {
         mark: { type: 'bar' },
         encoding: {
-          x: { field: 'seconds', type: 'quantitative', title: 'seconds during the rolling restart' },
+          y,
           color: { field: 'measure', type: 'nominal', title: null, scale: { domain: [NO_SPARE, NO_WRITES], range: ['#f28e2b', '#d62728'] } },
           tooltip: [{ field: 'run' }, { field: 'measure' }, { field: 'seconds', format: '.3f' }],
         },
       },
-      { mark: { type: 'text', align: 'left', dx: 4, color: '#222' }, encoding: { x: { field: 'seconds', type: 'quantitative' }, text: { field: 'text' } } },
+      { mark: { type: 'text', baseline: 'bottom', dy: -3, color: '#222' }, encoding: { y, text: { field: 'text' } } },
     ],
   };
 }
