@@ -42,6 +42,7 @@ input.slider { width: 100%; margin: 0.3rem 0; }
 .swatch { display: inline-block; width: 14px; height: 14px; border: 1px solid #555; border-radius: 3px; }
 .swatch.dot { border-radius: 50%; }
 .swatch.ring { border: 3px dashed #dc2626; border-radius: 50%; }
+.swatch.observer { border: 2px dashed #111827; border-radius: 50%; }
 .swatch.faded { background: #2563eb; opacity: 0.45; border-radius: 50%; }
 .swatch.cut { border: none; border-top: 3px dashed #dc2626; height: 0; width: 22px; }
 .strip-title { font-size: 0.9rem; margin-top: 0.6rem; }

@@ -134,7 +134,8 @@ export class ClusterView {
     const disc = el('circle', { r, class: s.voter ? 'disc' : 'disc observer' }, group);
     const letter = el('text', { y: 6, class: 'letter', 'text-anchor': 'middle' }, group);
     const name = el('text', { y: -r - 8, class: 'name', 'text-anchor': 'middle' }, group);
-    name.textContent = `server ${s.id}${s.voter ? '' : ' (observer)'}`;
+    // an observer is told by its dashed outline (a suffix here would collide with its neighbour's name)
+    name.textContent = `server ${s.id}`;
     const caption = el('text', { y: r + 16, class: 'caption', 'text-anchor': 'middle' }, group);
     const epoch = el('text', { y: r + 30, class: 'caption', 'text-anchor': 'middle' }, group);
     if (onClick) {
