@@ -21,8 +21,8 @@
  *   corrected here as Prometheus's increase() corrects them, so the series is the monotone total.
  * - `zk_snap_count` (ServerMetrics.SNAP_COUNT, LearnerHandler.syncFollower on a SNAP sync): on the leader.
  * - `zk_p99_updatelatency` (ServerMetrics.UPDATE_LATENCY's 99th percentile, ms): the p99 of the
- *   writes this server completed in the last LATENCY_WINDOW_US, recomputed at each completed
- *   write (ZooKeeper's reservoir is not time-windowed; the window is our simplification), from
+ *   writes this server completed in the last LATENCY_WINDOW_US, recomputed at its events at most
+ *   once per simulated second (ZooKeeper's reservoir is not time-windowed; the window is our simplification), from
  *   the workload's writeCommitted events. Absent without a workload, unless `steadyLatencyMs`
  *   holds it at a value measured in a quiet window (Monte Carlo studies, montecarlo/alert-study.ts).
  * - `zk_digest_mismatches_count` (ServerMetrics.DIGEST_MISMATCHES_COUNT, ZOOKEEPER-3150): one more
@@ -98,6 +98,10 @@ class ServerTrack {
   snaps = 0;
   digestMismatches = 0;
   readonly latencies: { atUs: number; ms: number }[] = [];
+  /** first of `latencies` still in the window; the p99 cached for the simulated second `p99Second` */
+  latencyStart = 0;
+  p99Second = -1;
+  p99Ms = Number.NaN;
   readonly out = new Map<string, SeriesBuilder>();
   constructor(readonly voter: boolean) {
     for (const key of [...SIGNAL_NAMES.filter((s) => s !== 'zk_server_state'), ...SERVER_STATES.map((st) => seriesKey('zk_server_state', st))]) this.out.set(key, new SeriesBuilder());
@@ -221,13 +225,21 @@ function publish(tr: ServerTrack, atUs: number, steadyLatencyMs: number | null):
   put('zk_cnt_election_time', tr.elections);
   put('zk_snap_count', tr.snaps);
   put('zk_digest_mismatches_count', tr.digestMismatches);
-  put('zk_p99_updatelatency', steadyLatencyMs ?? p99Since(tr.latencies, atUs - LATENCY_WINDOW_US));
+  put('zk_p99_updatelatency', steadyLatencyMs ?? p99At(tr, atUs));
 }
 
-/** p99 (ms) of the latencies completed after `fromUs` (NaN with none: the summary has no sample). */
-function p99Since(latencies: { atUs: number; ms: number }[], fromUs: number): number {
-  let i = latencies.length;
-  while (i > 0 && (latencies[i - 1] as { atUs: number }).atUs > fromUs) i--;
-  if (i === latencies.length) return Number.NaN;
-  return quantile(sortedCopy(latencies.slice(i).map((l) => l.ms)), 0.99);
+/**
+ * p99 (ms) of the writes the server completed in the LATENCY_WINDOW_US before `atUs` (NaN with
+ * none: the summary has no sample). Recomputed at most once per simulated second per server — a
+ * scrape every few seconds cannot tell — so a run with hundreds of writes a second stays cheap.
+ */
+function p99At(tr: ServerTrack, atUs: number): number {
+  const second = Math.floor(atUs / 1_000_000);
+  if (second === tr.p99Second) return tr.p99Ms;
+  const l = tr.latencies;
+  while (tr.latencyStart < l.length && (l[tr.latencyStart] as { atUs: number }).atUs <= atUs - LATENCY_WINDOW_US) tr.latencyStart++;
+  if (tr.latencyStart > 4096 && tr.latencyStart * 2 > l.length) tr.latencyStart -= l.splice(0, tr.latencyStart).length;
+  tr.p99Second = second;
+  tr.p99Ms = tr.latencyStart === l.length ? Number.NaN : quantile(sortedCopy(l.slice(tr.latencyStart).map((x) => x.ms)), 0.99);
+  return tr.p99Ms;
 }
