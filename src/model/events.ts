@@ -265,12 +265,15 @@ export type ReconfigEvent =
  *   the leader carried with the txn (DataTree.compareDigest, ZOOKEEPER-3150; on by default,
  *   `zookeeper.digest.enabled`). 3.8 logs it and adds one to ServerMetrics
  *   DIGEST_MISMATCHES_COUNT (`digest_mismatches_count`); it repairs nothing. `expected` is the
- *   carried digest, `actual` the server's own; both are the model's 32-bit digests.
+ *   carried digest, `actual` the server's own; both are the model's 32-bit digests. Reported for
+ *   the first mismatching txn after each load of the server's tree (3.8 logs that one at ERROR,
+ *   DataTree.firstMismatchTxn); the counter's value is observe/digest.ts DigestMonitor.mismatches.
  * - `logChecksumFailed`: `server`'s txn log failed its Adler32 check while loading at start-up
  *   (FileTxnLog.FileTxnIterator.next: "CRC check failed"): the process exits instead of starting.
- * - `quarantined` / `readmitted`: an operator's automation (not ZooKeeper) removed `server` by
- *   reconfig after a mismatch it saw in the digests it polls (the admin `hash` command), and
- *   later re-added it once restored from a peer's snapshot.
+ * - `quarantined` / `readmitted`: an operator's automation (not ZooKeeper; scenario/byzantine-ops.ts)
+ *   removed `server` by reconfig after a mismatch it saw in the digests it polls (the admin `hash`
+ *   command; `zxid`: the first mismatching txn it saw), and later re-added it once restored from a
+ *   peer's snapshot.
  */
 export type ByzantineEvent =
   | { readonly type: 'digestMismatch'; readonly atUs: number; readonly server: ServerId; readonly zxid: Zxid; readonly expected: number; readonly actual: number }
