@@ -81,6 +81,11 @@ function uniqueLabels(rows: readonly AvailabilityRowInput[]): string[] {
   });
 }
 
+/** An estimate and its 95% interval as chart fields: the bounds, and all three in nines (rounded for the spec). */
+export function ninesFields(estimate: number, lo: number, hi: number): { ciLow: number; ciHigh: number; nines: number; ninesLow: number; ninesHigh: number } {
+  return { ciLow: lo, ciHigh: hi, nines: round(nines(estimate), 4), ninesLow: round(nines(lo), 4), ninesHigh: round(nines(hi), 4) };
+}
+
 /** A row's 95% interval of write availability as [low, high]. */
 export function ci(row: { writeAvailabilityCi95: readonly number[] }): [number, number] {
   const lo = row.writeAvailabilityCi95[0] ?? 0;
@@ -100,11 +105,7 @@ function ninesRows(doc: AvailabilityInput, labels: readonly string[]) {
       topology: r.topology,
       voters: r.voters,
       writeAvailability: r.writeAvailability,
-      ciLow: lo,
-      ciHigh: hi,
-      nines: round(nines(r.writeAvailability), 4),
-      ninesLow: round(nines(lo), 4),
-      ninesHigh: round(nines(hi), 4),
+      ...ninesFields(r.writeAvailability, lo, hi),
       text: percent(r.writeAvailability) + (untrusted ? ' *' : ''),
       analyticQuorumAvailability: r.analyticQuorumAvailability,
       analyticNines: r.analyticQuorumAvailability === null ? null : round(nines(r.analyticQuorumAvailability), 4),
@@ -302,11 +303,7 @@ export function availabilityVsVoters(points: readonly VotersPoint[], meta: Chart
         voters: p.voters,
         parity: p.voters % 2 === 0 ? `simulated, even voters` : `simulated, odd voters`,
         simulated: p.simulated,
-        ciLow: lo,
-        ciHigh: hi,
-        nines: round(nines(p.simulated), 4),
-        ninesLow: round(nines(lo), 4),
-        ninesHigh: round(nines(hi), 4),
+        ...ninesFields(p.simulated, lo, hi),
         closedForm: p.closedForm,
         closedFormNines: p.closedForm === null ? null : round(nines(p.closedForm), 4),
       };

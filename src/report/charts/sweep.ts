@@ -4,7 +4,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { parseDurationUs } from '../../model/duration.js';
-import { NINES_AXIS_TITLE, NINES_NOTE, availabilityMeta, ci, ninesScale, type AvailabilityInput } from './availability.js';
+import { NINES_AXIS_TITLE, NINES_NOTE, availabilityMeta, ci, ninesFields, ninesScale, type AvailabilityInput } from './availability.js';
 import { CHART_CONFIG, PLOT_WIDTH, nines, round, subtitle } from './common.js';
 
 /** Availability against the swept value, one line per topology (a `zksim sweep --json` document). */
@@ -22,11 +22,7 @@ export function sweepLines(doc: AvailabilityInput): TopLevelSpec {
       hours: hoursOf(r.variant?.value ?? ''),
       number: Number(r.variant?.value ?? ''),
       writeAvailability: r.writeAvailability,
-      ciLow: lo,
-      ciHigh: hi,
-      nines: round(nines(r.writeAvailability), 4),
-      ninesLow: round(nines(lo), 4),
-      ninesHigh: round(nines(hi), 4),
+      ...ninesFields(r.writeAvailability, lo, hi),
       analyticQuorumAvailability: r.analyticQuorumAvailability,
       analyticNines: r.analyticQuorumAvailability === null ? null : round(nines(r.analyticQuorumAvailability), 4),
     };
