@@ -35,11 +35,12 @@ function shWord(word) {
 
 /**
  * The sh command one shard runs, reading K (1..N), N and OUT from the environment and writing
- * $OUT/shard-K.json. Shell words only (no `$(`), so Kubernetes' own $(VAR) expansion leaves it alone.
+ * $OUT/shard-K.json. Shell words only (no `$(`), so Kubernetes' own $(VAR) expansion leaves it alone;
+ * `>"$OUT..."` without a space, as the README shows it (its test reads `> FILE` as a file to parse).
  * @param {ShardSpec} spec
  */
 export function shardCommand(spec) {
-  return `${CLI} ${spec.study.map(shWord).join(' ')} --shard "$K/$N" --json > "$OUT/shard-$K.json"`;
+  return `${CLI} ${spec.study.map(shWord).join(' ')} --shard "$K/$N" --json >"$OUT/shard-$K.json"`;
 }
 
 /**
@@ -66,6 +67,8 @@ function container(spec, name, line) {
       { name: 'OUT', value: spec.volume.mountPath },
     ],
     volumeMounts: [{ name: 'shards', mountPath: spec.volume.mountPath }],
+    // A shard is one Monte Carlo worker (--workers 1 in the study): one CPU each.
+    resources: { requests: { cpu: '1', memory: '512Mi' }, limits: { memory: '1Gi' } },
   };
 }
 

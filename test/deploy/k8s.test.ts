@@ -44,7 +44,7 @@ describe('deploy/k8s manifests', () => {
   it("the Job's container command is the parallel test's shard command with K = JOB_COMPLETION_INDEX + 1", () => {
     const c = docs(read('zksim-shards.yaml'))[1].spec.template.spec.containers[0];
     expect(c.command).toEqual(['sh', '-c', `K=$((JOB_COMPLETION_INDEX+1)); ${shardCommand(spec)}`]);
-    expect(shardCommand(spec)).toContain(`${spec.study.join(' ')} --shard "$K/$N" --json > "$OUT/shard-$K.json"`);
+    expect(shardCommand(spec)).toContain(`${spec.study.join(' ')} --shard "$K/$N" --json >"$OUT/shard-$K.json"`);
   });
 
   it('each completion index 0..N-1 writes shard K/N to $OUT/shard-K.json (the command run by sh, zksim stubbed)', async () => {

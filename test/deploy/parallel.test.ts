@@ -24,7 +24,8 @@ test.runIf(inCi && !haveParallel)('CI has GNU parallel for the shard test', () =
 });
 
 describe.skipIf(!haveParallel)('a study as shards through GNU parallel', () => {
-  it('merges byte for byte into the JSON of one run', async () => {
+  // N + 2 CLI processes, two at a time: seconds on an idle machine, a minute on a loaded one.
+  it('merges byte for byte into the JSON of one run', { timeout: 180_000 }, async () => {
     const spec = loadSpec();
     const out = tempDir('zksim-parallel-');
     const env = { ...process.env, NO_COLOR: '1', N: String(spec.shards), OUT: out };
