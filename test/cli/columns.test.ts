@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { terminalWidth } from '../../src/cli/study.js';
+import { terminalWidth } from '../../src/cli/output-format.js';
 import { runProcess, zksim } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 

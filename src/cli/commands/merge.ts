@@ -3,7 +3,8 @@ import { Accumulator, MergeError, mergeDocuments, type AvailabilityDocument } fr
 import { UserError } from '../errors.js';
 import { readText } from '../io.js';
 import { availabilityForMerge, parseJsonFile, requireShape } from '../shape.js';
-import { emitDocument, FORMAT_HELP, outputFormat } from '../study.js';
+import { FORMAT_HELP, outputFormat } from '../output-format.js';
+import { emitDocument } from '../study.js';
 
 export function registerMerge(program: Command): void {
   program
