@@ -46,7 +46,7 @@ export const CHART_CONFIG = {
   background: 'white',
   padding: 12,
   title: { fontSize: 17, subtitleFontSize: MIN_FONT_PX + 1, subtitleColor: '#444', anchor: 'start', offset: 12 },
-  axis: { labelFontSize: MIN_FONT_PX + 1, titleFontSize: 14, labelLimit: 260 },
+  axis: { labelFontSize: MIN_FONT_PX + 1, titleFontSize: 14, labelLimit: 260, labelSeparation: 6 },
   legend: { labelFontSize: MIN_FONT_PX + 1, titleFontSize: 14, labelLimit: 330, orient: 'bottom', direction: 'horizontal', columns: 2, columnPadding: 24, symbolSize: 140 },
   header: { labelFontSize: 14, titleFontSize: 14 },
   text: { fontSize: MIN_FONT_PX + 1 },
