@@ -34,7 +34,7 @@ export interface AlertEpisode {
 export interface EvaluateOptions {
   /** the grid's offset in [0, scrape_interval): scrapes at phaseUs + k × scrape_interval (µs) */
   readonly phaseUs: number;
-  /** evaluate from the first evaluation at or after this instant (µs) */
+  /** evaluate from the first evaluation at or after this instant; range functions read no sample before it (µs) */
   readonly startUs: number;
   /** the trial's end: evaluations stop here; a rule still firing is left open (µs) */
   readonly endUs: number;
@@ -57,6 +57,8 @@ class Grid {
     readonly phaseUs: number,
     readonly scrapeUs: number,
     readonly evalUs: number,
+    /** no sample before this instant counts (a study's cold start is not part of the year it monitors) */
+    readonly fromUs = 0,
   ) {}
   /** the first scrape at or after `atUs` */
   nextScrape(atUs: number): number {
@@ -78,7 +80,7 @@ export function evaluateRules(rules: AlertRules, signals: readonly ServerSignals
 
 /** One rule's episodes (see the file header). */
 export function evaluateRule(rule: AlertRule, rules: AlertRules, signals: readonly ServerSignals[], opts: EvaluateOptions): AlertEpisode[] {
-  const grid = new Grid(opts.phaseUs, rules.scrapeIntervalUs, rules.evaluationIntervalUs);
+  const grid = new Grid(opts.phaseUs, rules.scrapeIntervalUs, rules.evaluationIntervalUs, opts.startUs);
   const e = rule.expr;
   const inputs = inputsOf(e, signals);
   const threshold = e.threshold === 'quorum' ? quorumOf(opts.voters) : e.threshold;
@@ -145,8 +147,8 @@ function serverValue(e: AlertExpr, s: Series, t: number, grid: Grid): number {
   let max = -Infinity;
   let firstV = Number.NaN;
   let lastV = Number.NaN;
-  // samples in (t − window, t]
-  for (let g = grid.nextScrape(t - e.windowUs + 1); g <= t; g += grid.scrapeUs) {
+  // samples in (t − window, t], none before the evaluation's start
+  for (let g = grid.nextScrape(Math.max(t - e.windowUs + 1, grid.fromUs)); g <= t; g += grid.scrapeUs) {
     const v = valueAt(s, g);
     if (Number.isNaN(v)) continue;
     if (n === 0) firstV = v;

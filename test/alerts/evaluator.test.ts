@@ -61,6 +61,17 @@ describe('range functions', () => {
   });
 });
 
+describe('the evaluation start', () => {
+  it('range functions read no sample before it (a study starts after the cold start)', () => {
+    const r = rule({ signal: 'zk_cnt_election_time', function: 'increase', windowUs: 60 * S, aggregate: 'max', op: '>', threshold: 0 });
+    const counter = [server(1, { zk_cnt_election_time: [[0, 5], [0, 1]] })];
+    const rules: AlertRules = { name: 't', scrapeIntervalUs: 10 * S, evaluationIntervalUs: 10 * S, rules: [r] };
+    const from = (startS: number): number => evaluateRule(r, rules, counter, { phaseUs: 0, startUs: startS * S, endUs: 300 * S, voters: 3 }).length;
+    expect(from(0)).toBe(1); // samples 0 (0) and 10 (1): the election counts
+    expect(from(20)).toBe(0); // from 20 s on, the window holds only samples of 1
+  });
+});
+
 describe('aggregation and absent series', () => {
   const noLeader = [server(1, { zk_synced_followers: [[0], [Number.NaN]] }), server(2, { zk_synced_followers: [[0], [Number.NaN]] })];
   it('no sample anywhere: the aggregate has no value and the rule is false (Prometheus drops empty vectors)', () => {
