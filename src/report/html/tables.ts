@@ -2,7 +2,7 @@ import { formatFailureModel, type FailureModelDescription } from '../../faults/d
 import { MS_PER_S } from '../../model/duration.js';
 import type { ExperimentProvenance } from '../../model/experiment.js';
 import { CAUSE_LABELS, PROCESS_LABELS, nines, percent, type AvailabilityInput, type RunInput } from '../charts/index.js';
-import { formatAvailability, formatAvailabilityInterval, formatYears } from '../../stats/format.js';
+import { formatAvailability, formatAvailabilityInterval, formatDurationMs, formatYears } from '../../stats/format.js';
 import { UNTRUSTED_NOTE, modelProvenance, topologySettings, untrustedWrite } from '../table.js';
 import { relativeErrorOf } from '../table-method.js';
 import type { AssumptionBlock } from './index.js';
@@ -88,7 +88,7 @@ export function availabilityTables(doc: AvailabilityInput): Table[] {
   const timeout = rows[0]?.sessionTimeoutMs ?? 30_000;
   const main: Table = {
     caption: `Availability per topology (95% confidence intervals; ${UNTRUSTED_NOTE})`,
-    columns: ['topology', 'voters', 'write availability', '95% CI', 'nines', 'downtime (min/y)', 'quorum availability', 'closed form', 'elections / y', 'election p50 / p99 (ms, quorum up)', 'quorum loss p50 / p99 (min)', 'MTTQL (y)', 'simulated MTTQL, 95% CI', 'P(quorum lost in a year)', `P(write outage > ${timeout / MS_PER_S} s in a year)`],
+    columns: ['topology', 'voters', 'write availability', '95% CI', 'nines', 'downtime (min/y)', 'quorum availability', 'closed form', 'elections / y', 'election p50 / p99 (quorum up)', 'quorum loss p50 / p99', 'MTTQL', 'simulated MTTQL, 95% CI', 'P(quorum lost in a year)', `P(write outage > ${timeout / MS_PER_S} s in a year)`],
     numeric: [false, true, true, false, true, true, true, true, true, true, true, true, false, true, true],
     rows: rows.map((r) => [
       r.variant ? `${r.topology} (${r.variant.key}=${r.variant.value})` : r.topology,
@@ -100,8 +100,8 @@ export function availabilityTables(doc: AvailabilityInput): Table[] {
       r.quorumAvailability === undefined ? '—' : percent(r.quorumAvailability) + flag(r.tooFewQuorumEpisodes),
       r.analyticQuorumAvailability === null ? '—' : formatAvailability(r.analyticQuorumAvailability, r.analyticQuorumUnavailability ?? undefined),
       num(r.electionsPerYear, 1),
-      `${num(r.electionMsP50, 0)} / ${num(r.electionMsP99, 0)}`,
-      `${num(minutes(r.quorumLossMsP50), 1)} / ${num(minutes(r.quorumLossMsP99), 1)}`,
+      `${formatDurationMs(r.electionMsP50 ?? null)} / ${formatDurationMs(r.electionMsP99 ?? null)}`,
+      `${formatDurationMs(r.quorumLossMsP50 ?? null)} / ${formatDurationMs(r.quorumLossMsP99 ?? null)}`,
       mttql(r),
       mttqlInterval(r),
       pct(r.quorumLossProbabilityPerYear),
@@ -168,7 +168,7 @@ function mttql(r: Row): string {
     return lo === undefined ? '— (none seen)' : `≥ ${formatYears(lo)} (95% lower bound, none seen)`;
   }
   const source = r.meanYearsToQuorumLossSource ? ` (${r.meanYearsToQuorumLossSource})` : '';
-  return `${num(r.meanYearsToQuorumLoss, 1)}${source}${r.meanYearsToQuorumLossSource === 'simulated' ? flag(r.tooFewMttqlEvents) : ''}`;
+  return `${formatYears(r.meanYearsToQuorumLoss)}${source}${r.meanYearsToQuorumLossSource === 'simulated' ? flag(r.tooFewMttqlEvents) : ''}`;
 }
 
 function mttqlInterval(r: Row): string {
@@ -181,10 +181,6 @@ function mttqlInterval(r: Row): string {
 export function availabilityWarnings(doc: AvailabilityInput): string[] {
   const rows = doc.results as readonly Row[];
   return rows.flatMap((r) => (r.warnings ?? []).map((w) => `${r.variant ? `${r.topology} (${r.variant.key}=${r.variant.value})` : r.topology}: ${w}`));
-}
-
-function minutes(ms: number | null | undefined): number | null {
-  return ms === null || ms === undefined ? null : ms / 60_000;
 }
 
 /**
