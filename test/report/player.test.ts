@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { contentSecurityPolicy, jsonForScript, selfContainedHtml } from '../../src/report/html/self-contained.js';
 import { layoutCluster } from '../../src/report/player/layout.js';
-import { messageSampler, playerData } from '../../src/report/player/data.js';
+import { messageSampler, playerData, playerServers } from '../../src/report/player/data.js';
+import { withReconfigServers } from '../../src/scenario/reconfig-kind.js';
 import { PlayerTimeline } from '../../src/report/player/state.js';
 import { runJson } from '../../src/report/run-json.js';
 import { runTrial } from '../../src/scenario/index.js';
@@ -126,5 +127,27 @@ describe('player state: an isolated leader and a paused follower (n5-3az, seed 1
     expect(at(15_001, leader).isolated).toBe(false);
     expect(at(9_000, 2)).toMatchObject({ paused: true, role: 'FOLLOWING' });
     expect(at(11_001, 2).paused).toBe(false);
+  });
+});
+
+describe('player state: servers a reconfig adds (n3-3az, +4 and +5 at 20 s, seed 1)', () => {
+  const topology = shipped('n3-3az');
+  const fs = faults(topology, 'reconfig:+4=az1/voter,+5=az2/voter@20s');
+  const doc = runJson(runTrial({ topology, seed: '1', durationUs: 40e6, faults: fs }), topology, 'test');
+  const at = (timeline: PlayerTimeline, t: number, id: number) => timeline.frameAt(t).servers.find((s) => s.id === id);
+
+  it('draws them from the start, not a member until the reconfig commits, then voting followers', () => {
+    const data = playerData({ doc, topology: withReconfigServers(topology, fs), cuts: [], sampled: messageSampler(3).messages(), txnsPerSecond: 3, subtitle: '' });
+    expect(data.servers.map((s) => [s.id, s.zone, s.member])).toEqual([[1, 'az1', true], [2, 'az2', true], [3, 'az3', true], [4, 'az1', false], [5, 'az2', false]]);
+    const timeline = new PlayerTimeline(data);
+    expect(at(timeline, 10_000, 4)).toMatchObject({ role: 'FOLLOWING', member: false });
+    expect(at(timeline, 30_000, 4)).toMatchObject({ role: 'FOLLOWING', member: true, voter: true });
+    expect(at(timeline, 30_000, 5)).toMatchObject({ role: 'FOLLOWING', member: true, voter: true });
+  });
+
+  it('still draws a server the events name but the topology lacks, in a zone of its own', () => {
+    const servers = playerServers(topology, doc.eventLog);
+    expect(servers.map((s) => s.id)).toEqual([1, 2, 3, 4, 5]);
+    expect(servers[3]).toMatchObject({ zone: 'not in the topology', member: false });
   });
 });

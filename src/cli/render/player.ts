@@ -7,6 +7,7 @@ import { messageSampler, playerData, PLAYER_TXNS_PER_SECOND, type MessageSampler
 import { CLUSTER_VIEW_CSS } from '../../report/player/view.js';
 import type { RunJson } from '../../report/run-json.js';
 import { cutLinks } from '../../scenario/faults.js';
+import { withReconfigServers } from '../../scenario/reconfig-kind.js';
 import { readBundle } from './bundle.js';
 import type { OutputFile } from './write.js';
 
@@ -81,10 +82,12 @@ function notes(sampled: ReturnType<MessageSampler['messages']>, leftOut: number)
 export function playerHtml(input: PlayerPageInput): string {
   const { doc } = input;
   const sampled = input.sampler.messages();
+  // the servers a reconfig adds run from t = 0 as non-members (Trial does the same)
+  const topology = withReconfigServers(input.topology, input.faults as readonly FaultBase[]);
   const data = playerData({
     doc,
-    topology: input.topology,
-    cuts: playerCuts(input.faults, input.topology),
+    topology,
+    cuts: playerCuts(input.faults, topology),
     sampled,
     txnsPerSecond: PLAYER_TXNS_PER_SECOND,
     subtitle: subtitle({ seed: doc.seed, topology: doc.topology, version: doc.version, details: doc.faults.length ? [`faults ${doc.faults.join(', ')}`] : ['no faults'] }),

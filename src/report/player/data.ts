@@ -2,7 +2,7 @@
 // sample of the messages it delivered (pure: built in Node by cli/render/player.ts, read in the page).
 import type { RunEventJson, RunJson } from '../run-json.js';
 import type { TraceRecord } from '../../scenario/trial-types.js';
-import { isInitialVoter, type QuorumPacket, type Topology } from '../../model/index.js';
+import type { QuorumPacket, Topology } from '../../model/index.js';
 import type { LayoutServer } from './layout.js';
 import type { MessageFamily } from './view.js';
 
@@ -154,6 +154,28 @@ export interface PlayerInput {
   readonly subtitle: string;
 }
 
+/** Where an event names no placed server: drawn apart rather than left out. */
+const UNPLACED = 'not in the topology';
+
+/**
+ * Every server the run shows: the topology's (pass it with the servers its reconfig faults add,
+ * scenario/reconfig-kind.ts withReconfigServers), then any other server an event names, in a zone
+ * of its own, so no server that acted is ever missing from the picture.
+ */
+export function playerServers(topology: Topology, events: readonly RunEventJson[]): LayoutServer[] {
+  const out: LayoutServer[] = topology.servers.map((s) => ({ id: s.id, zone: s.zone, region: s.region, voter: s.role !== 'observer', member: s.member !== false }));
+  const known = new Set(out.map((s) => s.id));
+  for (const e of events) {
+    const ids = [...('server' in e && typeof e.server === 'number' ? [e.server] : []), ...('servers' in e && Array.isArray(e.servers) ? e.servers : [])];
+    for (const id of ids) {
+      if (known.has(id)) continue;
+      known.add(id);
+      out.push({ id, zone: UNPLACED, region: UNPLACED, voter: true, member: false });
+    }
+  }
+  return out;
+}
+
 /** The page's data from a run document, its topology and what the sampler kept. */
 export function playerData(input: PlayerInput): PlayerData {
   const { doc, topology } = input;
@@ -162,7 +184,7 @@ export function playerData(input: PlayerInput): PlayerData {
     title: `zksim run of ${doc.topology}`,
     subtitle: input.subtitle,
     durationMs: doc.durationMs,
-    servers: topology.servers.map((s) => ({ id: s.id, zone: s.zone, region: s.region, voter: isInitialVoter(s) })),
+    servers: playerServers(topology, doc.eventLog),
     events,
     clientEventsLeftOut: doc.eventLog.length - events.length,
     timeline: doc.timeline,

@@ -7,6 +7,12 @@ export interface LayoutServer {
   readonly region: string;
   /** false for an observer (drawn with a dashed outline) */
   readonly voter: boolean;
+  /**
+   * false for a server outside the initial configuration (the topology's `member: false`, or one a
+   * reconfig fault adds): it runs and follows as a non-voting learner until a committed reconfig
+   * names it (QuorumPeer.processReconfig); drawn faded until then. Absent: a member.
+   */
+  readonly member?: boolean;
 }
 
 /** A labelled rectangle in SVG user units (px at scale 1). */

@@ -24,6 +24,8 @@ interface Mutable {
   epoch: number | null;
   paused: boolean;
   isolatedBy: Set<number>;
+  member: boolean;
+  voter: boolean;
 }
 
 /** A message in flight longer than this (ms) was held (a cut, a retransmission): kept in a list of its own. */
@@ -65,6 +67,15 @@ function fold(servers: Map<number, Mutable>, e: RunEventJson, activeCuts: Set<nu
         one.paused = false;
       }
       return;
+    case 'reconfigCommitted': {
+      // the committed configuration names every member (QuorumPeer.processReconfig): the rest are learners outside it
+      const roles = new Map(e.members.map((m) => [m.id, m.role]));
+      for (const [id, s] of servers) {
+        s.member = roles.has(id);
+        if (s.member) s.voter = roles.get(id) !== 'observer';
+      }
+      return;
+    }
     case 'faultApplied':
       if (e.effect === 'links cut') activeCuts.add(e.faultIndex);
       for (const id of e.servers) {
@@ -99,7 +110,7 @@ function cutsOf(data: PlayerData, active: ReadonlySet<number>): CutLink[] {
 }
 
 function snapshot(atMs: number, servers: Map<number, Mutable>, cuts: CutLink[]): PlayerFrame {
-  const list = [...servers.entries()].map(([id, s]) => ({ id, role: s.role, epoch: s.epoch, paused: s.paused, isolated: s.isolatedBy.size > 0 }));
+  const list = [...servers.entries()].map(([id, s]) => ({ id, role: s.role, epoch: s.epoch, paused: s.paused, isolated: s.isolatedBy.size > 0, member: s.member, voter: s.voter }));
   return { atMs, servers: list, cuts };
 }
 
@@ -130,7 +141,7 @@ export class PlayerTimeline {
 
   constructor(readonly data: PlayerData) {
     const heldBack = new Set(data.events.flatMap((e) => (e.type === 'faultApplied' && e.effect === 'started' ? e.servers : [])));
-    const servers = new Map<number, Mutable>(data.servers.map((s) => [s.id, { role: heldBack.has(s.id) ? 'DOWN' : 'STARTING', epoch: null, paused: false, isolatedBy: new Set<number>() }]));
+    const servers = new Map<number, Mutable>(data.servers.map((s) => [s.id, { role: heldBack.has(s.id) ? 'DOWN' : 'STARTING', epoch: null, paused: false, isolatedBy: new Set<number>(), member: s.member !== false, voter: s.voter }]));
     const active = new Set<number>();
     const frames: PlayerFrame[] = [snapshot(Number.NEGATIVE_INFINITY, servers, [])];
     data.events.forEach((e, i) => {

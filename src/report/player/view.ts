@@ -20,6 +20,10 @@ export interface ServerState {
   readonly paused: boolean;
   /** every link of the server cut (isolate:) */
   readonly isolated: boolean;
+  /** false while outside the committed configuration (LayoutServer.member); absent: a member */
+  readonly member?: boolean;
+  /** whether it votes in the committed configuration; absent: as laid out (LayoutServer.voter) */
+  readonly voter?: boolean;
 }
 
 /** Which protocol a message belongs to; it picks the colour. */
@@ -159,12 +163,17 @@ export class ClusterView {
     n.group.setAttribute('data-epoch', s.epoch === null ? '' : String(s.epoch));
     n.group.setAttribute('data-paused', String(s.paused));
     n.group.setAttribute('data-isolated', String(s.isolated));
+    const member = s.member !== false;
+    n.group.setAttribute('data-member', String(member));
+    n.disc.classList.toggle('observer', !(s.voter ?? this.byId.get(s.id)?.voter ?? true));
+    n.disc.classList.toggle('non-member', !member);
     n.disc.setAttribute('fill', ROLE_COLOURS[s.role]);
-    n.disc.setAttribute('fill-opacity', s.paused ? '0.45' : '1');
+    n.disc.setAttribute('fill-opacity', s.paused ? '0.45' : member ? '1' : '0.3');
     n.letter.setAttribute('fill', s.role === 'STARTING' || s.role === 'LOOKING' ? '#111' : '#fff');
     n.letter.textContent = s.paused ? '‖' : ROLE_LETTER[s.role];
     n.caption.textContent = `${s.paused ? 'PAUSED ' : ''}${s.role}`;
-    n.epoch.textContent = s.epoch === null ? '' : `epoch ${s.epoch}`;
+    // a learner outside the configuration has an epoch too, but that it has no vote matters more
+    n.epoch.textContent = !member ? 'not a member' : s.epoch === null ? '' : `epoch ${s.epoch}`;
     n.ring.setAttribute('visibility', s.isolated ? 'visible' : 'hidden');
   }
 
@@ -217,6 +226,7 @@ svg.cluster text.region-label { font-size: 13px; font-weight: bold; fill: #33415
 svg.cluster text.zone-label { font-size: 12px; fill: #475569; }
 svg.cluster circle.disc { stroke: #111827; stroke-width: 1.5; }
 svg.cluster circle.disc.observer { stroke-dasharray: 5 3; }
+svg.cluster circle.disc.non-member { stroke: #9ca3af; stroke-dasharray: 1 3; stroke-width: 2; }
 svg.cluster circle.isolated-ring { fill: none; stroke: #dc2626; stroke-width: 3; stroke-dasharray: 3 3; }
 svg.cluster text.letter { font-size: 20px; font-weight: bold; pointer-events: none; }
 svg.cluster text.name { font-size: 12px; fill: #111827; }
