@@ -107,8 +107,8 @@ export function readmeSuite(part: 'quick-start' | 'rest'): void {
         expect(hasStackTrace(r.stderr)).toBe(false);
         const redirected = [...line.matchAll(/> ([^\s;]+)/g)].map((m) => m[1] as string);
         if (redirected.length === 0) expect(r.stdout.length).toBeGreaterThan(0);
-        // a loop writing JSON files: each file it wrote must parse
-        for (const pattern of redirected) {
+        // a loop writing JSON files: each JSON file it wrote must parse (a topology written by `zksim import` is YAML)
+        for (const pattern of redirected.filter((p) => p.endsWith('.json'))) {
           const path = pattern.replace(/^\/tmp\//, `${workDir}/`);
           for (const k of ['1', '2', '3']) JSON.parse(readFileSync(resolve(workDir, path.replace('$k', k)), 'utf8'));
         }
