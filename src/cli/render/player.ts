@@ -45,6 +45,7 @@ input.slider { width: 100%; margin: 0.3rem 0; }
 .swatch.ring { border: 3px dashed #dc2626; border-radius: 50%; }
 .swatch.observer { border: 2px dashed #111827; border-radius: 50%; }
 .swatch.faded { background: #2563eb; opacity: 0.45; border-radius: 50%; }
+.swatch.non-member { border: 2px dotted #9ca3af; border-radius: 50%; background: #2563eb; opacity: 0.4; }
 .swatch.cut { border: none; border-top: 3px dashed #dc2626; height: 0; width: 22px; }
 .strip-title { font-size: 0.9rem; margin-top: 0.6rem; }
 .strip { position: relative; height: 26px; background: #16a34a; border: 1px solid #555; cursor: pointer; }

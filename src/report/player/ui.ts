@@ -89,7 +89,7 @@ function buildLegend(root: Element, data: PlayerData): void {
     const sampled = c.kept[family] < c.delivered[family] ? `, ${c.kept[family]} of ${c.delivered[family]} drawn` : '';
     item.append(`${family} messages${sampled}`);
   }
-  for (const [cls, text] of [['observer', 'observer (dashed outline)'], ['ring', 'isolated (every link cut)'], ['faded', 'paused (‖: stop-the-world)'], ['cut', 'cut link (dotted: one way)']] as const) {
+  for (const [cls, text] of [['observer', 'observer (dashed outline)'], ['ring', 'isolated (every link cut)'], ['faded', 'paused (‖: stop-the-world)'], ['cut', 'cut link (dotted: one way)'], ['non-member', 'not a member (faded, dotted: a learner until a reconfig adds it)']] as const) {
     const item = h('span', 'item', legend);
     h('span', `swatch ${cls}`, item);
     item.append(text);
