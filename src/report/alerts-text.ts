@@ -4,7 +4,9 @@
  * missed outages and false pages (`zksim alerts study`), and a tune sweep's table.
  */
 import { promql, type AlertRules } from '../config/alerts.js';
+import { DOWNTIME_CAUSE_LABELS } from '../model/downtime-causes.js';
 import { formatDurationUs } from '../model/duration.js';
+import type { WriteDowntimeCause } from '../model/events.js';
 import type { AlertStudy, Rate, SecondsDistribution } from '../montecarlo/alert-study-stats.js';
 import type { TuneResult } from '../montecarlo/alert-study-tune.js';
 import type { RunAlertsJson } from './alerts-run.js';
@@ -55,9 +57,9 @@ export function alertStudyText(s: AlertStudy): string {
   lines.push(`  ${pad('all pages', 35)} ${rate(s.bySeverity.page)}`, `  ${pad('all tickets', 35)} ${rate(s.bySeverity.ticket)}`, '');
   lines.push(`write outages:           ${rate(s.outages)}; caught by a page: ${s.outages.caught}`);
   lines.push(`time to detect:          ${distLine(s.detection)}`);
-  for (const [cause, d] of Object.entries(s.detection.byCause)) lines.push(`  ${pad(cause, 22)} ${distLine(d)}`);
+  for (const [cause, d] of Object.entries(s.detection.byCause)) lines.push(`  ${pad(causeLabel(cause), 22)} ${distLine(d)}`);
   lines.push(`outages no page caught:  ${rate(s.missed)}`);
-  const causes = Object.entries(s.missed.byCause).map(([c, n]) => `${c} ${n}`).join(', ');
+  const causes = Object.entries(s.missed.byCause).map(([c, n]) => `${causeLabel(c)} ${n}`).join(', ');
   if (causes !== '') lines.push(`  by cause:  ${causes}`);
   lines.push(`  by length: ${s.missed.byLength.map((b) => `${b.label}: ${b.count}`).join(', ')}`);
   lines.push(`false pages:             ${rate(s.falsePages)}`);
@@ -79,4 +81,9 @@ export function tuneText(t: TuneResult): string {
     lines.push(`${pad(String(p.value), 10)} ${pad(p.alertsPerYear.toFixed(2), 10)} ${pad(`${p.caught}/${p.outages}`, 12)} ${pad(secs(p.detection.p50Sec), 14)} ${pad(secs(p.detection.p95Sec), 11)} ${ci}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** A cause key of the JSON (`quorumLost`) as every text names it (`quorum lost`; model/downtime-causes.ts). */
+function causeLabel(cause: string): string {
+  return cause in DOWNTIME_CAUSE_LABELS ? DOWNTIME_CAUSE_LABELS[cause as WriteDowntimeCause] : cause;
 }
