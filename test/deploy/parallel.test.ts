@@ -2,7 +2,7 @@
  * Issue 16 §5: a study spread over GNU parallel merges into exactly the result of one run. The
  * shard and merge commands come from deploy/k8s/generate.mjs (deploy/shard-command.json), the same
  * strings the Kubernetes Indexed Job runs, so this test is the engine-independent check of the Job.
- * GNU parallel is Debian's (/usr/bin/parallel, installed by .ci/install-parallel.sh); under CI a
+ * GNU parallel is Debian's (/usr/bin/parallel, installed by .ci/install-debian.sh); under CI a
  * missing parallel fails, elsewhere the test is skipped with a warning.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -16,11 +16,11 @@ const PARALLEL = '/usr/bin/parallel';
 const haveParallel = existsSync(PARALLEL);
 const inCi = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false';
 if (!haveParallel && !inCi) {
-  console.warn(`deploy/parallel: SKIPPED — ${PARALLEL} not found (install Debian's parallel: bash .ci/install-parallel.sh)`);
+  console.warn(`deploy/parallel: SKIPPED — ${PARALLEL} not found (install Debian's parallel: bash .ci/install-debian.sh)`);
 }
 
 test.runIf(inCi && !haveParallel)('CI has GNU parallel for the shard test', () => {
-  expect.fail(`${PARALLEL} is missing under CI=${process.env.CI}: .ci/install-parallel.sh should have installed Debian's parallel`);
+  expect.fail(`${PARALLEL} is missing under CI=${process.env.CI}: .ci/install-debian.sh should have installed Debian's parallel`);
 });
 
 describe.skipIf(!haveParallel)('a study as shards through GNU parallel', () => {

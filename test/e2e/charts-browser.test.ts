@@ -25,7 +25,7 @@ import { tempDir } from '../helpers/tmp.js';
 const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
 const inCi = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false';
-if (!haveChromium && !inCi) console.warn(`charts-browser: SKIPPED — ${CHROMIUM} not found (bash .ci/install-chromium.sh)`);
+if (!haveChromium && !inCi) console.warn(`charts-browser: SKIPPED — ${CHROMIUM} not found (bash .ci/install-debian.sh)`);
 
 /** The plot's share of the chart's width below which a chart wastes its room (issue 16 §6). */
 const MIN_PLOT_SHARE = 0.85;

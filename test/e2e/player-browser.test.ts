@@ -3,7 +3,7 @@
  * in headless Chromium as a double-click would. It must log no error, request nothing but itself
  * (offline, CSP 'none' for everything but its own hashed script and styles), and show at chosen
  * instants the roles the run's events give for the same command (`zksim run --json`).
- * Chromium is Debian's (/usr/bin/chromium, .ci/install-chromium.sh); never downloaded.
+ * Chromium is Debian's (/usr/bin/chromium, .ci/install-debian.sh); never downloaded.
  */
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,7 +22,7 @@ const SCREENSHOT_DIR = process.env.ZKSIM_SCREENSHOT_DIR ?? tempDir('zksim-player
 const inCi = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false';
 
 test.runIf(inCi && !haveChromium)('CI has Chromium for the player test', () => {
-  expect.fail(`${CHROMIUM} is missing under CI=${process.env.CI}: .ci/install-chromium.sh should have installed Debian's chromium`);
+  expect.fail(`${CHROMIUM} is missing under CI=${process.env.CI}: .ci/install-debian.sh should have installed Debian's chromium`);
 });
 
 /** A partition of the two zones, then the leader killed: roles change four times. */

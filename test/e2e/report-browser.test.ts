@@ -1,7 +1,7 @@
 /**
  * Seen in a real browser (issue 6 part 5): report.html opened from disk in headless Chromium, as a
  * user double-clicking it would; every chart must have drawn marks and nothing may log an error.
- * Chromium is Debian's (/usr/bin/chromium, installed by .ci/install-chromium.sh); never downloaded.
+ * Chromium is Debian's (/usr/bin/chromium, installed by .ci/install-debian.sh); never downloaded.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,7 +18,7 @@ const haveChromium = existsSync(CHROMIUM);
 /** In CI the browser test must run: a missing Chromium is a failure there, not a skip. */
 const inCi = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false';
 if (!haveChromium && !inCi) {
-  console.warn(`report-browser: SKIPPED — ${CHROMIUM} not found (install Debian's chromium: bash .ci/install-chromium.sh)`);
+  console.warn(`report-browser: SKIPPED — ${CHROMIUM} not found (install Debian's chromium: bash .ci/install-debian.sh)`);
 }
 
 /**
@@ -28,7 +28,7 @@ if (!haveChromium && !inCi) {
 export const SCREENSHOT_DIR = process.env.ZKSIM_SCREENSHOT_DIR ?? tempDir('zksim-report-browser-');
 
 test.runIf(inCi && !haveChromium)('CI has Chromium for the browser test', () => {
-  expect.fail(`${CHROMIUM} is missing under CI=${process.env.CI}: .ci/install-chromium.sh should have installed Debian's chromium`);
+  expect.fail(`${CHROMIUM} is missing under CI=${process.env.CI}: .ci/install-debian.sh should have installed Debian's chromium`);
 });
 
 describe.skipIf(!haveChromium)('report.html in headless Chromium', () => {
