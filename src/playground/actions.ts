@@ -75,6 +75,8 @@ function replay(actions: readonly PlaygroundAction[]): { texts: string[]; held: 
       if (cuts.length === 0) throw new RangeError('heal: there is no cut to heal');
       for (const c of cuts.splice(0)) close(c.slot, a.atUs);
     } else if (a.kind === 'cut') {
+      const problem = cutProblem(a.sides);
+      if (problem !== null) throw new RangeError(problem);
       const text = `partition:${a.sides[0].join(',')}|${a.sides[1].join(',')}@${at}`;
       cuts.push({ sides: a.sides, slot: slots.push({ open: { text, atUs: a.atUs }, text }) - 1 });
     } else {
@@ -85,6 +87,17 @@ function replay(actions: readonly PlaygroundAction[]): { texts: string[]; held: 
   }
   const held = new Map([...holds].map(([id, h]) => [id, h.kind] as const));
   return { texts: slots.map((s) => s.text), held, cuts: cuts.map((c) => c.sides) };
+}
+
+/**
+ * Why a cut between these two groups of zones cannot be made, or null: each side needs a zone, and
+ * no zone may be on both sides (a zone cut from itself severs nothing: `partition:` wants two
+ * disjoint groups, config/fault-kinds.ts).
+ */
+export function cutProblem(sides: readonly [readonly string[], readonly string[]]): string | null {
+  if (sides[0].length === 0 || sides[1].length === 0) return 'cut: each side needs at least one zone';
+  const both = sides[0].filter((z) => sides[1].includes(z));
+  return both.length === 0 ? null : `cut: zone ${both.join(', ')} is on both sides; a zone cannot be cut from itself (pick two different zones)`;
 }
 
 /**

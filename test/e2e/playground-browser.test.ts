@@ -5,7 +5,7 @@
  * brings a new one; a 2|2 cut of four voters leaves nobody leading once the timeouts ran; a share
  * link opened in a fresh page shows the same instant and roles. Virtual time is moved by the page's
  * step buttons with the clock paused, so what the test sees does not depend on the machine's speed.
- * Chromium is Debian's (/usr/bin/chromium, .ci/install-chromium.sh); never downloaded.
+ * Chromium is Debian's (/usr/bin/chromium, .ci/install-debian.sh); never downloaded.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,7 +22,7 @@ const SCREENSHOT_DIR = process.env.ZKSIM_SCREENSHOT_DIR ?? tempDir('zksim-playgr
 const inCi = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false';
 
 test.runIf(inCi && !haveChromium)('CI has Chromium for the playground test', () => {
-  expect.fail(`${CHROMIUM} is missing under CI=${process.env.CI}: .ci/install-chromium.sh should have installed Debian's chromium`);
+  expect.fail(`${CHROMIUM} is missing under CI=${process.env.CI}: .ci/install-debian.sh should have installed Debian's chromium`);
 });
 
 interface Watched {
@@ -143,6 +143,23 @@ describe.skipIf(!haveChromium)('playground.html in headless Chromium', () => {
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'playground-cut.png'), fullPage: true });
     expect(errors).toEqual([]);
     expect(requests).toEqual([]);
+    await context.close();
+  });
+
+  it('offers no cut of a zone from itself, and a link that does not apply opens the default run with the reason shown', async () => {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1100 }, offline: true });
+    const { page, errors } = await openPage(context, url);
+    await page.selectOption('#zones', '1');
+    await page.click('#new-run');
+    expect(await page.isDisabled('#cut')).toBe(true);
+    for (const [actions, reason] of [['c1.1@1000', /zone az1 is on both sides/], ['k9@1000', /kill:9.*rejected/]] as const) {
+      const bad = await openPage(context, `${url}#v1;l=3.1.0;w=0;s=1;t=2000;a=${actions}`);
+      expect(await bad.page.textContent('#error')).toMatch(reason);
+      expect(await bad.page.textContent('#error')).toMatch(/^cannot open this run: /);
+      await bad.page.click('#step-1s');
+      expect(bad.errors).toEqual([]);
+    }
+    expect(errors).toEqual([]);
     await context.close();
   });
 });

@@ -86,6 +86,9 @@ describe('playground session', () => {
     expect(s.act({ kind: 'pause', atUs: 0, node: 1 })).toMatch(/already killed/);
     expect(s.act({ kind: 'restart', atUs: 0, node: 1 })).toMatch(/at the instant it began/);
     expect(heldState(s.run.actions).held.get(1)).toBe('kill');
+    expect(s.act({ kind: 'cut', atUs: 0, sides: [['az1'], ['az1']] })).toBe('cut: zone az1 is on both sides; a zone cannot be cut from itself (pick two different zones)');
+    expect(s.run.actions.map((a) => a.kind)).toEqual(['kill']);
+    expect(() => new PlaygroundSession({ layout: LAYOUT, seed: '1', actions: [{ kind: 'cut', atUs: 1000, sides: [['az1'], ['az1', 'az2']] }] })).toThrow(/zone az1 is on both sides/);
     expect(() => new PlaygroundSession({ layout: LAYOUT, seed: '1', actions: [{ kind: 'kill', atUs: 1000, node: 9 }] })).toThrow(/9/);
     expect(layoutProblem({ ...LAYOUT, voters: 8 })).toBe('voters: expected a whole number from 1 to 7, found 8');
     expect(layoutProblem({ voters: 1, zones: 3, observers: 0, writesPerSec: 0 })).toMatch(/^zones: 3 zones need at least 3 servers/);

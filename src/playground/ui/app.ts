@@ -43,10 +43,13 @@ export class PlaygroundApp {
     // a share link in the address bar opens paused at its instant; else the run `zksim playground` chose, playing
     const shared = location.hash.length > 1;
     const opened = decodeShare(shared ? location.hash : startHash());
-    const start: PlaygroundRun = opened.ok ? opened.state.run : { layout: DEFAULT_LAYOUT, seed: '1', actions: [] };
+    const fallback: PlaygroundRun = { layout: DEFAULT_LAYOUT, seed: '1', actions: [] };
+    const start: PlaygroundRun = opened.ok ? opened.state.run : fallback;
     this.availability = new AvailabilityPanel(start.layout, bundleSource);
-    this.load(start, opened.ok ? opened.state.atUs : 0, !(opened.ok && shared));
-    if (!opened.ok) this.controls.error.textContent = opened.error;
+    // a link whose actions do not apply opens the default run, with the reason above it: never a blank page
+    const problem = this.load(start, opened.ok ? opened.state.atUs : 0, !(opened.ok && shared)) ?? (opened.ok ? null : opened.error);
+    if (this.session === undefined) this.load(fallback, 0, true);
+    if (problem !== null) this.controls.error.textContent = problem;
     window.addEventListener('hashchange', () => this.openHash());
     requestAnimationFrame((t) => this.frame(t));
   }
@@ -58,26 +61,30 @@ export class PlaygroundApp {
       this.controls.error.textContent = opened.error;
       return;
     }
-    this.load(opened.state.run, opened.state.atUs, false);
+    const problem = this.load(opened.state.run, opened.state.atUs, false);
+    if (problem !== null) this.controls.error.textContent = problem;
   }
 
-  /** A new session (layout, seed, actions) replayed to `atUs`; a shared run opens paused at its instant. */
-  private load(run: PlaygroundRun, atUs: number, play: boolean): void {
+  /**
+   * A new session (layout, seed, actions) replayed to `atUs`; a shared run opens paused at its
+   * instant. Returns why the run cannot be opened (the page keeps what it showed), or null.
+   */
+  private load(run: PlaygroundRun, atUs: number, play: boolean): string | null {
     let session: PlaygroundSession;
     try {
       session = new PlaygroundSession(run);
+      session.advanceTo(atUs);
     } catch (e) {
-      this.controls.error.textContent = `cannot open this run: ${(e as Error).message}`;
-      return;
+      return `cannot open this run: ${(e as Error).message}`;
     }
     this.session = session;
-    this.session.advanceTo(atUs);
     this.selected = null;
     this.playing = play;
     this.lastFrameMs = null;
     this.build(run);
     this.availability.setLayout(run.layout);
     this.render();
+    return null;
   }
 
   private build(run: PlaygroundRun): void {
@@ -113,8 +120,7 @@ export class PlaygroundApp {
   }
 
   private newRun(layout: PlaygroundLayout, seed: string): void {
-    this.controls.error.textContent = '';
-    this.load({ layout, seed, actions: [] }, 0, true);
+    this.controls.error.textContent = this.load({ layout, seed, actions: [] }, 0, true) ?? '';
   }
 
   private select(id: number): void {

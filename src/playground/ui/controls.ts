@@ -79,7 +79,16 @@ export function buildControls(layout: PlaygroundLayout, seed: string, zones: rea
   const cutA = zoneSelect('cut-a', zones[0] ?? 'az1');
   const cutB = zoneSelect('cut-b', zones[1] ?? zones[0] ?? 'az1');
   const heal = button('heal all cuts', 'heal', on.heal);
-  const cutRow = h('div', { class: 'row' }, 'Cut zone ', cutA, ' from ', cutB, button('cut', 'cut', () => on.cut(cutA.value, cutB.value)), heal, h('span', { class: 'hint' }, ' (or drag from one zone to another)'));
+  const cut = button('cut', 'cut', () => on.cut(cutA.value, cutB.value));
+  // a zone cannot be cut from itself (actions.ts cutProblem): with one zone there is nothing to cut
+  const sameZone = (): void => {
+    cut.disabled = cutA.value === cutB.value;
+    cut.title = cut.disabled ? 'pick two different zones' : '';
+  };
+  cutA.addEventListener('change', sameZone);
+  cutB.addEventListener('change', sameZone);
+  sameZone();
+  const cutRow = h('div', { class: 'row' }, 'Cut zone ', cutA, ' from ', cutB, cut, heal, h('span', { class: 'hint' }, ' (or drag from one zone to another)'));
   const actionPanel = h('section', { id: 'actions', class: 'panel' }, h('div', { class: 'row' }, serverSelect, selected, actions.kill, actions.pause, actions.isolate, actions.restart), cutRow);
   return { layoutPanel: layoutPanel(layout, seed, on, error), clockPanel, actionPanel, clock, play, speed, selected, serverSelect, actions, cutA, cutB, heal, error };
 }
