@@ -9,7 +9,7 @@ import { digestOf } from '../observe/index.js';
 import { runJson, type RunJson } from '../report/run-json.js';
 import { DEFAULT_SESSION_TIMEOUT_US, Trial, type WorkloadSpec } from '../scenario/index.js';
 import { DigestAutomation, type Quarantine } from '../scenario/byzantine-ops.js';
-import { fault } from './common.js';
+import { fault, playerRecording } from './common.js';
 
 export const TOPOLOGY = 'n3-3az';
 export const WRITES_PER_SEC = 20;
@@ -50,11 +50,14 @@ export interface ByzantineStory {
 export function byzantineRun(topology: Topology, seed: string, version: string, faults: readonly string[], durationUs: number, automation: boolean): ByzantineStory {
   const auto = automation ? new DigestAutomation() : null;
   const acked = new Map<number, number>();
+  const specs = faults.map((f) => fault(f, topology));
+  const player = playerRecording(topology, specs);
   const trial = new Trial({
     topology,
     seed,
     durationUs,
-    faults: faults.map((f) => fault(f, topology)),
+    faults: specs,
+    trace: player.trace,
     workload: WORKLOAD,
     clientEventLimit: RUN_CLIENT_EVENT_LIMIT,
     digest: true,
@@ -71,7 +74,7 @@ export function byzantineRun(topology: Topology, seed: string, version: string, 
   for (const [writeId, zxid] of acked) if (held.get(zxid) !== writeId) ackedLost++;
   const digest = digestOf(result.recorder);
   return {
-    doc: runJson(result, topology, version),
+    doc: player.keep(runJson(result, topology, version)),
     faults,
     leaders,
     acked: acked.size,

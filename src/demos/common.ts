@@ -116,6 +116,15 @@ export function keepPlayerReplay(doc: RunJson, replay: PlayerReplay): RunJson {
   return doc;
 }
 
+/**
+ * For a demo that builds its trial itself: pass `trace` to the trial (composed with its own trace
+ * hook, if any) and its document through `keep`, and the run gets a player.html (keepPlayerReplay).
+ */
+export function playerRecording(topology: Topology, faults: readonly FaultSpec[]): { readonly trace: MessageSampler['trace']; readonly keep: (doc: RunJson) => RunJson } {
+  const sampler = messageSampler(PLAYER_TXNS_PER_SECOND);
+  return { trace: sampler.trace, keep: (doc) => keepPlayerReplay(doc, { topology, faults, sampler }) };
+}
+
 /** One deterministic run, as `zksim run --json` would print it (its player.html input kept aside: playerReplay). */
 export function demoRun(spec: RunSpec, version: string): RunJson {
   const faults = spec.faults.map((f) => fault(f, spec.topology));

@@ -11,13 +11,13 @@ import { cdf } from '../report/charts/cdf.js';
 import { drActivity, drSitesChart } from '../report/charts/dr.js';
 import type { Chart } from '../report/charts/index.js';
 import type { Table } from '../report/html/index.js';
-import { runJson } from '../report/run-json.js';
+import { runJson, type RunJson } from '../report/run-json.js';
 import { runDrDrill, type AsyncReplica, type DrOutcome } from '../scenario/dr.js';
 import { PLAN_STEP_KINDS } from '../scenario/plan-kinds.js';
 import type { WorkloadSpec } from '../scenario/index.js';
 import { quantiles, sortedCopy, wilsonInterval } from '../stats/index.js';
 import { formatDuration } from '../stats/format.js';
-import { fault, narrate, secs, type Demo, type DemoInputs, type DemoOutput } from './common.js';
+import { fault, narrate, playerRecording, secs, type Demo, type DemoInputs, type DemoOutput } from './common.js';
 
 export const LOSS_AT_US = 60 * US_PER_S;
 /** the region comes back after 15 minutes: a fenced primary stays down, an unfenced one returns */
@@ -47,11 +47,15 @@ interface Drill {
   readonly plan: Plan;
   readonly outcome: DrOutcome;
   readonly run: ReturnType<typeof runDrDrill>;
+  /** its run document through this gets a player.html (common.ts playerRecording) */
+  readonly keep: (doc: RunJson) => RunJson;
 }
 
 function drill(label: string, t: Topology, plan: Plan, seed: string): Drill {
-  const run = runDrDrill({ topology: t, seed, durationUs: RUN_US, faults: [fault(LOSS, t)], workload: WORKLOAD, plan: { plan, kinds: PLAN_STEP_KINDS } });
-  return { label, topology: t, plan, outcome: run.outcome, run };
+  const loss = [fault(LOSS, t)];
+  const player = playerRecording(t, loss);
+  const run = runDrDrill({ topology: t, seed, durationUs: RUN_US, faults: loss, workload: WORKLOAD, plan: { plan, kinds: PLAN_STEP_KINDS }, trace: player.trace });
+  return { label, topology: t, plan, outcome: run.outcome, run, keep: player.keep };
 }
 
 /** P(RPO > x) over fresh lag draws of the async drill's own commit stream, with 95% Wilson intervals. */
@@ -142,7 +146,7 @@ function build(inputs: DemoInputs): DemoOutput {
     text,
     tables: [table, lagTable],
     charts,
-    runs: [{ name: 'dr-failover-observers', caption: `n5-3az-dr, ${LOSS}, dr-failover runbook`, doc: runJson(obs.run.result, obs.topology, inputs.version) }],
+    runs: [{ name: 'dr-failover-observers', caption: `n5-3az-dr, ${LOSS}, dr-failover runbook`, doc: obs.keep(runJson(obs.run.result, obs.topology, inputs.version)) }],
     studies: [],
     facts: { observers: a, standby: b, unfenced: unfenced.outcome, rpoOverLag: { quantiles: { p50: rpoQ[0], p90: rpoQ[1], p99: rpoQ[2] }, exceed: lag.exceed }, rtoMin: { p50: (rtoQ[0] ?? 0) / 60e6, p90: (rtoQ[1] ?? 0) / 60e6, p99: (rtoQ[2] ?? 0) / 60e6 } },
   };

@@ -13,7 +13,7 @@ import { runJson } from '../report/run-json.js';
 import { runDrDrill, type DrOutcome } from '../scenario/dr.js';
 import { PLAN_STEP_KINDS } from '../scenario/plan-kinds.js';
 import { runTrial, type WorkloadSpec } from '../scenario/index.js';
-import { fault, narrate, secs, type Demo, type DemoInputs, type DemoOutput } from './common.js';
+import { fault, narrate, playerRecording, secs, type Demo, type DemoInputs, type DemoOutput } from './common.js';
 
 export const DR_TOPOLOGY = 'n5-3az-dr';
 export const DR_SITE: readonly ServerId[] = [6, 7];
@@ -91,10 +91,12 @@ function siteChart(name: string, title: string, events: readonly TrialEvent[], o
 function build(inputs: DemoInputs): DemoOutput {
   const t: Topology = inputs.topology(DR_TOPOLOGY);
   const events: TrialEvent[] = [];
-  const safe = runTrial({ topology: t, seed: inputs.seed, durationUs: RUN_US, faults: [fault(CUT, t)], workload: WORKLOAD, clientEventLimit: Number.MAX_SAFE_INTEGER, hooks: { onEvent: (e) => void events.push(e) } });
-  const safeDoc = runJson(safe, t, inputs.version);
+  const cut = [fault(CUT, t)];
+  const [safePlayer, unsafePlayer] = [playerRecording(t, cut), playerRecording(t, cut)];
+  const safe = runTrial({ topology: t, seed: inputs.seed, durationUs: RUN_US, faults: cut, workload: WORKLOAD, clientEventLimit: Number.MAX_SAFE_INTEGER, hooks: { onEvent: (e) => void events.push(e) }, trace: safePlayer.trace });
+  const safeDoc = safePlayer.keep(runJson(safe, t, inputs.version));
   const s = cutStory(events, safe.safety.total, downWithin(events));
-  const unsafe = runDrDrill({ topology: t, seed: inputs.seed, durationUs: RUN_US, faults: [fault(CUT, t)], workload: WORKLOAD, plan: unsafeRunbook() });
+  const unsafe = runDrDrill({ topology: t, seed: inputs.seed, durationUs: RUN_US, faults: cut, workload: WORKLOAD, plan: unsafeRunbook(), trace: unsafePlayer.trace });
   const u = unsafe.outcome;
   const uCut = cutStory(unsafe.events, unsafe.result.safety.total, downWithin(unsafe.events));
   const uViolations = Object.entries(u.violations).filter(([, n]) => n > 0);
@@ -133,7 +135,7 @@ function build(inputs: DemoInputs): DemoOutput {
     charts: [siteChart('dr-partition-sites', 'Both sites while the regions are cut: the primary writes, the DR readers go stale then fail', events, null, inputs), siteChart('dr-promote-unsafe-sites', 'The DR site promoted during the cut: both sites acknowledge writes', unsafe.events, u, inputs)],
     runs: [
       { name: 'dr-cut', caption: `${DR_TOPOLOGY}, ${CUT}`, doc: safeDoc },
-      { name: 'dr-promote-unsafe', caption: `${DR_TOPOLOGY}, ${CUT}, dr-promote-unsafe runbook`, doc: runJson(unsafe.result, t, inputs.version) },
+      { name: 'dr-promote-unsafe', caption: `${DR_TOPOLOGY}, ${CUT}, dr-promote-unsafe runbook`, doc: unsafePlayer.keep(runJson(unsafe.result, t, inputs.version)) },
     ],
     studies: [],
     facts: { cut: s, unsafe: u },

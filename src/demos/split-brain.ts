@@ -11,6 +11,7 @@ import { runJson, type RunJson } from '../report/run-json.js';
 import {
   fault,
   leadersDuring,
+  playerRecording,
   narrate,
   plural,
   secs,
@@ -73,12 +74,14 @@ export function tracedRun(
   const logAtStepDown = new Map<number, number[]>();
   const cuts: { atMs: number; node: number; keep: number; mode: string }[] = [];
   const replies = { ok: 0, failed: 0 };
+  const specs = faults.map((f) => fault(f, topology));
+  const player = playerRecording(topology, specs);
   const opts: TrialOptions = {
     quorumRule,
     topology,
     seed,
     durationUs,
-    faults: faults.map((f) => fault(f, topology)),
+    faults: specs,
     ...(writes.kind === 'workload' ? { workload: { writesPerSec: writes.perSec, readsPerSec: 0, sessionTimeoutUs: DEFAULT_SESSION_TIMEOUT_US } } : {}),
     // Replies to the scripted writes (the workload counts its own).
     hooks: {
@@ -91,6 +94,7 @@ export function tracedRun(
       },
     },
     trace: (r: TraceRecord) => {
+      player.trace(r);
       if (snapshotAtUs !== null && logsAt.size === 0 && r.tUs >= snapshotAtUs) {
         for (const [id, p] of trial.peers) logsAt.set(id, (p?.log.entries ?? []).map((t) => t.zxid));
       }
@@ -111,7 +115,7 @@ export function tracedRun(
   const result = trial.run();
   const finalLog = new Map<number, number[]>();
   for (const [id, d] of result.durable) finalLog.set(id, d.log.map((t) => t.zxid));
-  return { doc: runJson(result, topology, version), commits, logAtStepDown, finalLog, cuts, replies, acked, logsAt };
+  return { doc: player.keep(runJson(result, topology, version)), commits, logAtStepDown, finalLog, cuts, replies, acked, logsAt };
 }
 
 

@@ -128,15 +128,18 @@ interface Ack {
 }
 
 /** A drill's trial: the trial's options, with the runbook plan required. */
-export type DrDrillOptions = Omit<TrialOptions, 'plan' | 'hooks' | 'trace' | 'clientEventLimit'> & { readonly plan: PlanSpec };
+export type DrDrillOptions = Omit<TrialOptions, 'plan' | 'hooks' | 'clientEventLimit'> & { readonly plan: PlanSpec };
 
 /** Runs one drill and accounts for it. */
 export function runDrDrill(opts: DrDrillOptions): { readonly result: TrialResult; readonly outcome: DrOutcome; readonly events: readonly TrialEvent[]; readonly replica: AsyncReplica | null } {
   const site = promotedSite(opts.plan);
   const replica = site?.kind === 'standby' && opts.topology.dr !== undefined ? new AsyncReplica(opts.topology.dr.lag, new Rng(opts.seed).fork('dr')) : null;
   const events: TrialEvent[] = [];
-  const trace = replica === null ? undefined : (r: TraceRecord) => {
+  const given = opts.trace;
+  // the replica's commit stream, then the caller's own trace hook (a demo's player sampler)
+  const trace = replica === null ? given : (r: TraceRecord) => {
     if (r.type === 'peer' && r.event.type === 'committed') replica.onCommit(r.tUs, r.event.zxid, r.event.writeId);
+    given?.(r);
   };
   const result = runTrial({
     ...opts,

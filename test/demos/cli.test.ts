@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { DEMOS } from '../../src/demos/index.js';
@@ -61,6 +61,9 @@ describe('zksim demo', () => {
       expect(html).toContain('<section id="narration">');
       expect(html).not.toMatch(/<script/i);
       expect((html.match(/<svg/g) ?? []).length).toBeGreaterThan(0);
+      // every run the demo made steps in its own player.html, beside its run.json
+      const runDirs = readdirSync(r.dir, { withFileTypes: true }).filter((d) => d.isDirectory() && existsSync(join(r.dir, d.name, 'run.json')));
+      for (const d of runDirs) expect(existsSync(join(r.dir, d.name, 'player.html')), `${d.name}/player.html`).toBe(true);
     });
   }
 
