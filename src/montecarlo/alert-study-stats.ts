@@ -8,7 +8,7 @@
 import type { AlertRules, Severity } from '../config/alerts.js';
 import type { WriteDowntimeCause } from '../model/index.js';
 import { poissonRateCi95, quantile, sortedCopy, type Interval } from '../stats/index.js';
-import { matchPages, runAlertTrial, trialEpisodes, type AlertStudyInput, type AlertTrial } from './alert-study.js';
+import { matchPages, runAlertTrial, trialEpisodes, type AlertStudyInput, type AlertTrial, type UnobservedLosses } from './alert-study.js';
 
 const US_PER_YEAR = 365 * 86_400e6;
 
@@ -55,6 +55,8 @@ export interface AlertStudy {
   readonly missed: Rate & { readonly byCause: Readonly<Record<string, number>>; readonly byLength: readonly { readonly label: string; readonly count: number }[] };
   readonly falsePages: Rate;
   readonly quorumLosses: Rate;
+  /** quorum losses a `sum(up{voters}) < quorum` rule cannot count apart (alert-study.ts unobservedQuorumLosses) */
+  readonly quorumLossesUnobserved: UnobservedLosses;
 }
 
 /** What one trial adds to the study. */
@@ -65,6 +67,7 @@ interface TrialTally {
   readonly outages: number;
   readonly falsePages: number;
   readonly quorumLosses: number;
+  readonly unobserved: UnobservedLosses;
 }
 
 /** Tally one trial under `rules` (the tune command re-tallies the same trials under variants). */
@@ -79,7 +82,7 @@ export function tallyTrial(trial: AlertTrial, rules: AlertRules, graceUs: number
     if (d === null || d === undefined) missed.push({ cause: o.cause, us: o.endUs - o.startUs });
     else detections.push({ cause: o.cause, us: d });
   });
-  return { perRule: episodes.map((e) => e.length), detections, missed, outages: trial.outages.length, falsePages: m.falsePages, quorumLosses: trial.quorumLosses.length };
+  return { perRule: episodes.map((e) => e.length), detections, missed, outages: trial.outages.length, falsePages: m.falsePages, quorumLosses: trial.quorumLosses.length, unobserved: trial.unobservedQuorumLosses };
 }
 
 /** Runs the study: `runs` trials in index order, each tallied, then summarized. */
@@ -127,6 +130,7 @@ export function summarize(input: Omit<AlertStudyInput, 'onProgress'>, tallies: r
     missed: { ...rate(missed.length), byCause: missedByCause, byLength },
     falsePages: rate(sum((t) => t.falsePages)),
     quorumLosses: rate(sum((t) => t.quorumLosses)),
+    quorumLossesUnobserved: { shorterThanScrape: sum((t) => t.unobserved.shorterThanScrape), merged: sum((t) => t.unobserved.merged) },
   };
 }
 

@@ -22,12 +22,12 @@
  * result is a function of the inputs alone.
  */
 import { deriveSeed, Rng } from '../core/index.js';
-import type { AlertRule, AlertRules } from '../config/alerts.js';
+import { quorumOf, type AlertRule, type AlertRules } from '../config/alerts.js';
 import type { Experiment, Topology, TrialEvent, WriteDowntimeCause } from '../model/index.js';
 import { isInitialVoter } from '../model/topology.js';
 import { sampleFaults } from '../faults/index.js';
 import { evaluateRule, scrapePhaseUs, type AlertEpisode } from '../observe/alerts.js';
-import { signalsFromEvents, type ServerSignals } from '../observe/metrics.js';
+import { signalsFromEvents, valueAt, type Series, type ServerSignals } from '../observe/metrics.js';
 import { runTrial } from '../scenario/index.js';
 import { quantile, sortedCopy } from '../stats/index.js';
 
@@ -64,6 +64,8 @@ export interface AlertTrial {
   readonly outages: readonly Outage[];
   /** [start, end) of each quorum-loss episode after the cold start (observe/availability.ts DowntimeMeter) */
   readonly quorumLosses: readonly (readonly [number, number])[];
+  /** of `quorumLosses`, those no evaluation of `sum(up{voters}) < quorum` can count apart (unobservedQuorumLosses) */
+  readonly unobservedQuorumLosses: UnobservedLosses;
 }
 
 /** Trial `index` of the study, run and turned into signals (see the file header). */
@@ -76,7 +78,57 @@ export function runAlertTrial(input: Omit<AlertStudyInput, 'runs' | 'onProgress'
   const signals = signalsFromEvents(r.recorder.events, { servers: input.topology.servers.map((s) => s.id), voters: new Set(voterIds), steadyLatencyMs: input.steadyLatencyMs });
   const { startUs, outages } = outagesOf(r.recorder.events, input.horizonUs);
   const quorumLosses = r.meter.quorumLossIntervals.filter(([s]) => s >= startUs).map(([s, e]) => [s, e ?? input.horizonUs] as const);
-  return { index, phaseUs, startUs, endUs: input.horizonUs, voters: voterIds.length, signals, outages, quorumLosses };
+  const grid = { phaseUs, stepUs: input.rules.evaluationIntervalUs, fromUs: startUs };
+  const unobserved = unobservedQuorumLosses(quorumLosses, answeringVoters(signals), quorumOf(voterIds.length), grid);
+  return { index, phaseUs, startUs, endUs: input.horizonUs, voters: voterIds.length, signals, outages, quorumLosses, unobservedQuorumLosses: unobserved };
+}
+
+/** How many voters answer their scrape (`up` = 1) from each change on: [instant µs, count], ascending. */
+export function answeringVoters(signals: readonly ServerSignals[]): [number, number][] {
+  const ups = signals.filter((s) => s.voter).map((s) => s.series.get('up')).filter((s): s is Series => s !== undefined);
+  const times = [...new Set(ups.flatMap((s) => s.t))].sort((a, b) => a - b);
+  return times.map((t) => [t, ups.reduce((n, s) => n + (valueAt(s, t) === 1 ? 1 : 0), 0)]);
+}
+
+/**
+ * The quorum losses a rule `sum(up{voters}) < quorum` cannot count, computed from the losses, the
+ * `up` signal and the evaluation grid alone (not from the alert evaluator):
+ * - a loss is seen by the scrapes while fewer than a quorum of voters answer: its end as
+ *   the scrapes see it is the first instant at or after the meter's end with a quorum answering.
+ *   The two differ by design: the meter counts a restarting voter for the quorum from the start of
+ *   its process (a cold start is not a quorum loss), while its metrics endpoint answers only once
+ *   the JVM is up (QuorumPeerMain.runFromConfig starts the metrics provider before
+ *   QuorumPeer.start's loadDataBase; 3.8.6), at the end of its jvmStart step;
+ * - a loss without an evaluation instant inside [start, end as seen) is *shorter than a scrape*;
+ * - a seen loss with no evaluation between the previous seen loss's end and its start is the
+ *   same alert as that one (*merged*).
+ * `grid`: evaluations at phaseUs + k × stepUs, none before fromUs (µs).
+ */
+export interface UnobservedLosses {
+  /** no evaluation instant inside the loss as the scrapes see it */
+  readonly shorterThanScrape: number;
+  /** seen, but no evaluation since the previous seen loss: one alert with it */
+  readonly merged: number;
+}
+
+export function unobservedQuorumLosses(losses: readonly (readonly [number, number])[], answering: readonly [number, number][], quorum: number, grid: { phaseUs: number; stepUs: number; fromUs: number }): UnobservedLosses {
+  const next = (atUs: number): number => grid.phaseUs + Math.max(0, Math.ceil((Math.max(atUs, grid.fromUs) - grid.phaseUs) / grid.stepUs)) * grid.stepUs;
+  let shorterThanScrape = 0;
+  let merged = 0;
+  let prevSeenEnd: number | null = null;
+  for (const [s, e] of losses) {
+    // the count in force at e (the last change at or before it), then on to the first with a quorum
+    let i = answering.findIndex(([t]) => t > e);
+    i = (i < 0 ? answering.length : i) - 1;
+    if (i < 0 || (answering[i] as [number, number])[1] < quorum) do i++; while (i < answering.length && (answering[i] as [number, number])[1] < quorum);
+    const seenEnd = i >= answering.length ? Infinity : Math.max(e, (answering[i] as [number, number])[0]);
+    if (next(s) >= seenEnd) shorterThanScrape++;
+    else {
+      if (prevSeenEnd !== null && next(prevSeenEnd) >= s) merged++;
+      prevSeenEnd = Math.max(prevSeenEnd ?? 0, seenEnd);
+    }
+  }
+  return { shorterThanScrape, merged };
 }
 
 /** The write outages after the cold start (the first writesAvailable; the trial's end if none). */

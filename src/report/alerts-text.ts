@@ -64,6 +64,8 @@ export function alertStudyText(s: AlertStudy): string {
   lines.push(`  by length: ${s.missed.byLength.map((b) => `${b.label}: ${b.count}`).join(', ')}`);
   lines.push(`false pages:             ${rate(s.falsePages)}`);
   lines.push(`quorum-loss episodes:    ${rate(s.quorumLosses)}`);
+  const u = s.quorumLossesUnobserved;
+  lines.push(`  quorum losses shorter than a scrape: ${u.shorterThanScrape}; closer than a scrape to the previous one: ${u.merged} (a sum(up) < quorum rule counts the rest, one alert each)`);
   if (s.steadyLatencyMs !== null) lines.push('', `zk_p99_updatelatency held at ${s.steadyLatencyMs.toFixed(1)} ms (measured in a quiet minute): the study runs no workload, so latency rules see no spikes`);
   return `${lines.join('\n')}\n`;
 }
