@@ -7,6 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { parseFault } from '../config/index.js';
 import { durationHint } from '../config/yaml-reader.js';
+import { seedProblem } from '../config/limits.js';
 import { parseDurationUs } from '../model/duration.js';
 import type { FaultSpec, Topology } from '../model/index.js';
 import type { Shard } from '../montecarlo/index.js';
@@ -29,7 +30,8 @@ export function durationOption(flag: string, text: string): number {
 
 /** A root seed: a number or a short word, kept as text (the JSON documents print it as a string). */
 export function seedOption(text: string): string {
-  if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(text)) throw new UserError(`--seed ${JSON.stringify(text)}: expected a number or a short word (letters, digits, _ . : -)`);
+  const problem = seedProblem(text);
+  if (problem !== null) throw new UserError(`--seed ${JSON.stringify(text)}: ${problem}`);
   return text;
 }
 

@@ -131,3 +131,12 @@ export function faultRates(failures: FailureModel, horizonUs: number): FaultRate
  * 12,000 events; a simulated year of writes would not fit in memory.
  */
 export const RUN_CLIENT_EVENT_LIMIT = 100_000;
+
+/**
+ * Why `text` cannot be a root seed, or null: a number or a short word (letters, digits, _ . : -,
+ * at most 64), so it reads the same in a file name, a share link and a shell command. One rule
+ * for `--seed` (cli/options.ts seedOption) and the playground's seed box.
+ */
+export function seedProblem(text: string): string | null {
+  return /^[A-Za-z0-9_.:-]{1,64}$/.test(text) ? null : 'expected a number or a short word (letters, digits, _ . : -)';
+}

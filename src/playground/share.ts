@@ -1,5 +1,6 @@
 // playground/share — a run as a URL hash: layout, seed, actions with their virtual times, and the
 // instant on screen. Opening the link replays the same run (session.ts) to the same instant.
+import { seedProblem } from '../config/limits.js';
 import type { PlaygroundAction } from './actions.js';
 import { layoutProblem, type PlaygroundLayout } from './layout.js';
 import type { PlaygroundRun } from './session.js';
@@ -88,6 +89,8 @@ export function decodeShare(hash: string): { ok: true; state: ShareState } | { o
   } catch {
     return { ok: false, error: 'share link: s= is not percent-encoded text' };
   }
+  const badSeed = seedProblem(seed);
+  if (badSeed !== null) return { ok: false, error: `share link: s=${fields.get('s') ?? ''}: ${badSeed}` };
   const actions: PlaygroundAction[] = [];
   for (const text of (fields.get('a') ?? '').split(',').filter((x) => x !== '')) {
     const a = parseAction(text);

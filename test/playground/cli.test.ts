@@ -25,7 +25,9 @@ describe('zksim playground', () => {
   it.each([
     [['--voters', '9'], '--voters "9": expected a whole number from 1 to 7'],
     [['--voters', '1', '--zones', '3'], '--zones: 3 zones need at least 3 servers, found 1'],
-    [['--writes', '80'], '--writes: expected a rate from 0 to 20 per second, found 80'],
+    [['--writes', '80'], '--writes "80": expected client writes per second from 0 to 20'],
+    [['--writes', 'abc'], '--writes "abc": expected client writes per second from 0 to 20'],
+    [['--writes', '-1'], '--writes "-1": expected client writes per second from 0 to 20'],
     [['--seed', 'a b'], '--seed "a b": expected a number or a short word'],
   ])('refuses %j', async (args, message) => {
     const dir = tempDir('zksim-playground-cli-');

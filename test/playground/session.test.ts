@@ -10,6 +10,7 @@ import { faultTexts, heldState, runCommand, type PlaygroundAction } from '../../
 import { layoutProblem, layoutTopology, topologyYaml } from '../../src/playground/layout.js';
 import { PlaygroundSession } from '../../src/playground/session.js';
 import { decodeShare, encodeShare } from '../../src/playground/share.js';
+import { newRunProblem } from '../../src/playground/ui/controls.js';
 import { eventJson, type RunJson } from '../../src/report/run-json.js';
 import { zksim } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -102,12 +103,18 @@ describe('playground session', () => {
       { kind: 'heal', atUs: 20_000_000 },
       { kind: 'restart', atUs: 21_000_000, node: 3 },
     ];
-    const state = { run: { layout: { voters: 5, zones: 3, observers: 2, writesPerSec: 0.5 }, seed: 'a b', actions }, atUs: 25_000_000 };
+    const state = { run: { layout: { voters: 5, zones: 3, observers: 2, writesPerSec: 0.5 }, seed: 'a:b', actions }, atUs: 25_000_000 };
     const hash = encodeShare(state);
-    expect(hash).toBe('#v1;l=5.3.2;w=0.5;s=a%20b;t=25000;a=c1.23@10000,k3@12345,h@20000,r3@21000');
+    expect(hash).toBe('#v1;l=5.3.2;w=0.5;s=a%3Ab;t=25000;a=c1.23@10000,k3@12345,h@20000,r3@21000');
     expect(decodeShare(hash)).toEqual({ ok: true, state });
     expect(decodeShare('#v2')).toEqual({ ok: false, error: "share link: expected it to start with #v1, found '#v2'" });
     expect(decodeShare('#v1;l=9.1.0')).toEqual({ ok: false, error: 'share link: l=9.1.0: voters: expected a whole number from 1 to 7, found 9' });
+    expect(decodeShare('#v1;l=3.1.0;s=a%20b')).toEqual({ ok: false, error: 'share link: s=a%20b: expected a number or a short word (letters, digits, _ . : -)' });
+    expect(newRunProblem('abc', '1')).toBe('client writes/s "abc": expected a rate from 0 to 20 per second');
+    expect(newRunProblem('100', '1')).toMatch(/^client writes\/s "100": expected a rate from 0 to 20/);
+    expect(newRunProblem('-1', '1')).toMatch(/^client writes\/s "-1": expected/);
+    expect(newRunProblem('2', 'a b')).toBe('seed "a b": expected a number or a short word (letters, digits, _ . : -)');
+    expect(newRunProblem('0.5', 'x-1')).toBeNull();
     expect(decodeShare('#v1;l=3.1.0;a=x1@5')).toMatchObject({ ok: false, error: expect.stringMatching(/^share link: action 'x1@5': expected/) });
   });
 });

@@ -6,7 +6,7 @@ import { PLAYGROUND_BODY, PLAYGROUND_STYLES, PLAYGROUND_TITLE } from '../../play
 import { encodeShare } from '../../playground/share.js';
 import { UserError } from '../errors.js';
 import { checkDirectory, print, writeFileAtomic } from '../io.js';
-import { rateOption, seedOption } from '../options.js';
+import { seedOption } from '../options.js';
 import { readBundle } from '../render/bundle.js';
 
 interface PlaygroundOptions {
@@ -44,12 +44,20 @@ function layoutOption(flag: string, text: string, [lo, hi]: readonly [number, nu
   return Number(text);
 }
 
+/** `--writes`: the playground's own 0–20 range (LAYOUT_LIMITS: each action replays the run), not run's. */
+function writesOption(text: string): number {
+  const [lo, hi] = LAYOUT_LIMITS.writesPerSec;
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n) || n < lo || n > hi) throw new UserError(`--writes ${JSON.stringify(text)}: expected client writes per second from ${lo} to ${hi}`);
+  return n;
+}
+
 function playgroundCommand(opts: PlaygroundOptions): void {
   const layout: PlaygroundLayout = {
     voters: layoutOption('--voters', opts.voters, LAYOUT_LIMITS.voters),
     zones: layoutOption('--zones', opts.zones, LAYOUT_LIMITS.zones),
     observers: layoutOption('--observers', opts.observers, LAYOUT_LIMITS.observers),
-    writesPerSec: rateOption('--writes', opts.writes),
+    writesPerSec: writesOption(opts.writes),
   };
   const problem = layoutProblem(layout);
   if (problem !== null) throw new UserError(`--${problem.replace(/^writesPerSec/, 'writes')}`);

@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 // playground/ui/controls — the control panels' markup: layout picker, clock, server actions, cuts.
+import { seedProblem } from '../../config/limits.js';
 import { LAYOUT_LIMITS, type PlaygroundLayout } from '../layout.js';
 import { button, h, numberSelect, textInput } from './dom.js';
 
@@ -33,6 +34,15 @@ export interface Controls {
   readonly error: HTMLElement;
 }
 
+/** What is wrong with the typed writes/s and seed (as `zksim playground --writes` and `zksim run --seed` check them), or null. */
+export function newRunProblem(writes: string, seed: string): string | null {
+  const [lo, hi] = LAYOUT_LIMITS.writesPerSec;
+  const rate = Number(writes);
+  if (writes.trim() === '' || !Number.isFinite(rate) || rate < lo || rate > hi) return `client writes/s ${JSON.stringify(writes)}: expected a rate from ${lo} to ${hi} per second`;
+  const bad = seedProblem(seed);
+  return bad === null ? null : `seed ${JSON.stringify(seed)}: ${bad}`;
+}
+
 /** Layout picker: voters, zones, observers, writes/s, seed, and a button that starts a new run. */
 function layoutPanel(layout: PlaygroundLayout, seed: string, on: ControlHandlers, error: HTMLElement): HTMLElement {
   const voters = numberSelect('voters', 'voters', LAYOUT_LIMITS.voters[0], LAYOUT_LIMITS.voters[1], layout.voters);
@@ -41,11 +51,12 @@ function layoutPanel(layout: PlaygroundLayout, seed: string, on: ControlHandlers
   const writes = textInput('client writes/s', 'writes', String(layout.writesPerSec), 4);
   const seedInput = textInput('seed', 'seed', seed, 8);
   const start = button('New run', 'new-run', () => {
-    const l = { voters: Number(voters.select.value), zones: Number(zones.select.value), observers: Number(observers.select.value), writesPerSec: Number(writes.input.value) };
-    if (seedInput.input.value.trim() === '') {
-      error.textContent = 'seed: expected some text, e.g. 1';
+    const problem = newRunProblem(writes.input.value, seedInput.input.value.trim());
+    if (problem !== null) {
+      error.textContent = problem;
       return;
     }
+    const l = { voters: Number(voters.select.value), zones: Number(zones.select.value), observers: Number(observers.select.value), writesPerSec: Number(writes.input.value) };
     on.newRun(l, seedInput.input.value.trim());
   });
   return h('section', { id: 'layout', class: 'panel row' }, voters.wrap, zones.wrap, observers.wrap, writes.wrap, seedInput.wrap, start);
