@@ -146,12 +146,24 @@ describe.skipIf(!haveChromium)('playground.html in headless Chromium', () => {
     await context.close();
   });
 
-  it('offers no cut of a zone from itself, and a link that does not apply opens the default run with the reason shown', async () => {
+  it('offers no cut of a zone from itself, names the end of a hold by what it does, and a link that does not apply opens the default run with the reason shown', async () => {
     const context = await browser.newContext({ viewport: { width: 1400, height: 1100 }, offline: true });
     const { page, errors } = await openPage(context, url);
     await page.selectOption('#zones', '1');
     await page.click('#new-run');
     expect(await page.isDisabled('#cut')).toBe(true);
+    // the button that ends a hold says what it does
+    await page.selectOption('#server-select', '2');
+    await page.click('#act-pause');
+    expect(await page.textContent('#act-restart')).toBe('resume');
+    await page.click('#step-1s');
+    await page.click('#act-restart');
+    await page.click('#act-isolate');
+    expect(await page.textContent('#act-restart')).toBe('reconnect');
+    await page.click('#step-1s');
+    await page.click('#act-restart');
+    await page.click('#act-kill');
+    expect(await page.textContent('#act-restart')).toBe('restart');
     for (const [actions, reason] of [['c1.1@1000', /zone az1 is on both sides/], ['k9@1000', /kill:9.*rejected/]] as const) {
       const bad = await openPage(context, `${url}#v1;l=3.1.0;w=0;s=1;t=2000;a=${actions}`);
       expect(await bad.page.textContent('#error')).toMatch(reason);
@@ -159,6 +171,24 @@ describe.skipIf(!haveChromium)('playground.html in headless Chromium', () => {
       await bad.page.click('#step-1s');
       expect(bad.errors).toEqual([]);
     }
+    for (const [hash, reason] of [['#garbage', "expected it to start with #v1, found '#garbage'"], ['#v1;l=9.9.9', 'l=9.9.9: voters: expected a whole number from 1 to 7']] as const) {
+      const bad = await openPage(context, `${url}${hash}`);
+      expect(await bad.page.textContent('#error')).toContain(reason);
+      expect(bad.errors).toEqual([]);
+    }
+    expect(await page.locator('#legend .item').count()).toBeGreaterThan(8);
+    expect(await page.textContent('#simplifies')).toContain('10 virtual minutes');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('a busy layout (7 voters, 3 observers, one zone, 20 writes/s) keeps its labels few', async () => {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1100 }, offline: true });
+    const { page, errors } = await openPage(context, `${url}#v1;l=7.1.3;w=20;s=1;t=30000`);
+    await page.click('#step-1s');
+    const labels = await page.$$eval('svg.cluster g.message[visibility="visible"] text', (ts) => ts.filter((t) => (t.textContent ?? '') !== '').length);
+    expect(labels).toBeLessThanOrEqual(2 * 10);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'playground-busy.png'), fullPage: true });
     expect(errors).toEqual([]);
     await context.close();
   });

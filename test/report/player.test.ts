@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { contentSecurityPolicy, jsonForScript, selfContainedHtml } from '../../src/report/html/self-contained.js';
 import { layoutCluster } from '../../src/report/player/layout.js';
+import { labelledMessages } from '../../src/report/player/view.js';
 import { messageSampler, playerData, playerServers } from '../../src/report/player/data.js';
 import { withReconfigServers } from '../../src/scenario/reconfig-kind.js';
 import { PlayerTimeline } from '../../src/report/player/state.js';
@@ -61,6 +62,17 @@ describe('layout', () => {
       expect(zone.x + zone.w).toBeLessThanOrEqual(region.x + region.w);
     }
     expect(l.regions.map((r) => r.label)).toEqual(['eu', 'us']);
+  });
+
+  it('spreads a crowded zone wide: 10 servers in one zone in two rows of five', () => {
+    const l = layoutCluster(Array.from({ length: 10 }, (_, i) => ({ id: i + 1, zone: 'az1', region: 'r', voter: i < 7 })));
+    expect(new Set(l.servers.map((s) => s.y)).size).toBe(2);
+    expect(new Set(l.servers.map((s) => s.x)).size).toBe(5);
+  });
+
+  it('labels only the newest two messages per receiver', () => {
+    const msgs = [0.9, 0.1, 0.5, 0.3, 0.2].map((progress, i) => ({ to: i < 4 ? 1 : 2, progress }));
+    expect([...labelledMessages(msgs, 2)].sort()).toEqual([1, 3, 4]);
   });
 });
 

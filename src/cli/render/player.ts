@@ -38,15 +38,8 @@ h2 { font-size: 1.1rem; margin: 1rem 0 0.3rem; }
 input.slider { width: 100%; margin: 0.3rem 0; }
 .status { min-height: 1.2em; margin: 0.2rem 0; color: #555; font-size: 0.9rem; }
 .stage { overflow-x: auto; border: 1px solid #e5e7eb; border-radius: 8px; padding: 0.3rem; }
-.legend, .strip-legend { display: flex; flex-wrap: wrap; gap: 0.9rem; font-size: 0.85rem; margin: 0.4rem 0; }
-.legend .item, .strip-legend .item { display: inline-flex; align-items: center; gap: 0.3rem; }
-.swatch { display: inline-block; width: 14px; height: 14px; border: 1px solid #555; border-radius: 3px; }
-.swatch.dot { border-radius: 50%; }
-.swatch.ring { border: 3px dashed #dc2626; border-radius: 50%; }
-.swatch.observer { border: 2px dashed #111827; border-radius: 50%; }
-.swatch.faded { background: #2563eb; opacity: 0.45; border-radius: 50%; }
-.swatch.non-member { border: 2px dotted #9ca3af; border-radius: 50%; background: #2563eb; opacity: 0.4; }
-.swatch.cut { border: none; border-top: 3px dashed #dc2626; height: 0; width: 22px; }
+.strip-legend { display: flex; flex-wrap: wrap; gap: 0.9rem; font-size: 0.85rem; margin: 0.4rem 0; }
+.strip-legend .item { display: inline-flex; align-items: center; gap: 0.3rem; }
 .strip-title { font-size: 0.9rem; margin-top: 0.6rem; }
 .strip { position: relative; height: 26px; background: #16a34a; border: 1px solid #555; cursor: pointer; }
 .strip .outage { position: absolute; top: 0; bottom: 0; }

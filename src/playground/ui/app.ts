@@ -3,7 +3,7 @@
 // itself never waits: each frame calls Trial.advanceTo), drawn by report/player/view.ts.
 import { formatSecondsFixed } from '../../model/index.js';
 import { formatEvent } from '../../observe/format.js';
-import { ClusterView, type ClusterFrame, type CutLink, type MessageInFlight } from '../../report/player/view.js';
+import { ClusterView, clusterLegend, type ClusterFrame, type CutLink, type MessageInFlight } from '../../report/player/view.js';
 import { runCommand, type PlaygroundAction } from '../actions.js';
 import { DEFAULT_LAYOUT, layoutName, topologyYaml, type PlaygroundLayout } from '../layout.js';
 import { PLAYGROUND_HORIZON_US, PlaygroundSession, type PlaygroundRun } from '../session.js';
@@ -21,6 +21,17 @@ const CLIENT_EVENTS: ReadonlySet<string> = new Set(['writeCommitted', 'writeFail
 function startHash(): string {
   const text = document.getElementById('playground-start')?.textContent;
   return text ? (JSON.parse(text) as string) : '#v1';
+}
+
+/** What the picture leaves out or bends, said once under it (as player.html's "How to read it"). */
+function simplifies(): HTMLElement {
+  const items = [
+    `A message is drawn travelling for ${MESSAGE_SHOW_S} s of real time times the speed, whatever its simulated delay (sub-millisecond inside a zone); the newest labels are shown, older ones as dots.`,
+    'Heartbeats (PING) are not drawn: the simulator computes when a silent peer would time out instead of sending each one.',
+    'Client reads are not simulated here; client writes are a Poisson stream over the ensemble, as `zksim run --writes`.',
+    'A run lasts at most 10 virtual minutes; each action replays the run from t = 0 with the same seed, so what you see is what `zksim run` with the same faults computes.',
+  ];
+  return h('section', { id: 'simplifies', class: 'panel' }, h('h2', {}, 'What this simplifies'), h('ul', {}, ...items.map((t) => h('li', {}, t))));
 }
 
 export class PlaygroundApp {
@@ -112,7 +123,9 @@ export class PlaygroundApp {
     const holder = h('div', { id: 'cluster' });
     this.view = new ClusterView(holder, servers, { onServerClick: (id) => this.select(id) });
     this.enableDragCut(holder);
-    this.stage.replaceChildren(this.controls.error, this.controls.layoutPanel, this.controls.clockPanel, holder, this.controls.actionPanel, h('section', { class: 'panel' }, h('h2', {}, 'Events'), this.log));
+    const legend = h('div', { id: 'legend' });
+    clusterLegend(legend, (family) => `${family} messages`, (cls) => cls !== 'non-member');
+    this.stage.replaceChildren(this.controls.error, this.controls.layoutPanel, this.controls.clockPanel, holder, legend, this.controls.actionPanel, h('section', { class: 'panel' }, h('h2', {}, 'Events'), this.log), simplifies());
     const shareBox = h('section', { id: 'share', class: 'panel' }, h('h2', {}, 'Share'), h('p', {}, this.share, ' replays this run (layout, seed, actions and their virtual times) to this instant.'), h('p', { class: 'hint' }, 'The same run from the command line (save the topology below as ', h('code', {}, `${layoutName(run.layout)}.yaml`), '):'), h('p', {}, this.cli), h('details', {}, h('summary', {}, 'topology file'), this.yaml));
     this.side.replaceChildren(this.status, shareBox, this.availability.root);
     this.yaml.textContent = topologyYaml(run.layout);
@@ -199,6 +212,8 @@ export class PlaygroundApp {
     c.selected.textContent = this.selected === null ? 'Click a server (or pick one) to act on it.' : `server ${this.selected}${hold ? ` (${hold === 'kill' ? 'killed' : hold === 'pause' ? 'paused' : 'isolated'})` : ''}:`;
     for (const kind of ['kill', 'pause', 'isolate'] as const) c.actions[kind].disabled = this.selected === null || hold !== undefined;
     c.actions.restart.disabled = hold === undefined;
+    // the one button ends whatever holds the server: named by what it then does (actions.ts restart)
+    c.actions.restart.textContent = hold === 'pause' ? 'resume' : hold === 'isolate' ? 'reconnect' : 'restart';
     c.heal.disabled = this.session.held.cuts.length === 0;
   }
 

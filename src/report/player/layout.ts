@@ -44,7 +44,10 @@ const RADIUS = 26;
 const CELL = 104;
 const PAD = 14;
 const HEADER = 24;
-const COLUMNS_MAX = 3;
+/** Columns of a zone's grid: up to three, more for a crowded zone so it spreads wide (two rows) rather than tall. */
+function columnsFor(n: number): number {
+  return Math.min(n, Math.max(3, Math.ceil(n / 2)));
+}
 
 /** Groups in order of first appearance (topology order), never object-key order. */
 function groupBy<T>(items: readonly T[], key: (t: T) => string): [string, T[]][] {
@@ -60,14 +63,14 @@ function groupBy<T>(items: readonly T[], key: (t: T) => string): [string, T[]][]
 
 /**
  * Places `servers` (topology order): each region a box, its zones boxes inside in a row, each zone
- * a grid of up to three columns. Deterministic: the same servers give the same picture.
+ * a grid of up to three columns (two rows of more for a crowded zone: columnsFor). Deterministic: the same servers give the same picture.
  */
 export function layoutCluster(servers: readonly LayoutServer[]): ClusterLayout {
   const regions: LayoutBox[] = [];
   const zones: LayoutBox[] = [];
   const placed: PlacedServer[] = [];
   const byRegion = groupBy(servers, (s) => s.region);
-  const rowsMax = Math.max(1, ...byRegion.flatMap(([, rs]) => groupBy(rs, (s) => s.zone).map(([, zs]) => Math.ceil(zs.length / Math.min(COLUMNS_MAX, zs.length)))));
+  const rowsMax = Math.max(1, ...byRegion.flatMap(([, rs]) => groupBy(rs, (s) => s.zone).map(([, zs]) => Math.ceil(zs.length / columnsFor(zs.length)))));
   const zoneH = HEADER + rowsMax * CELL + PAD;
   const regionH = HEADER + zoneH + PAD;
   let x = PAD;
@@ -75,7 +78,7 @@ export function layoutCluster(servers: readonly LayoutServer[]): ClusterLayout {
     const regionX = x;
     x += PAD;
     for (const [zone, inZone] of groupBy(inRegion, (s) => s.zone)) {
-      const cols = Math.min(COLUMNS_MAX, inZone.length);
+      const cols = columnsFor(inZone.length);
       const zoneW = Math.max(cols * CELL, 110) + 2 * PAD;
       const zoneY = PAD + HEADER;
       zones.push({ label: zone, x, y: zoneY, w: zoneW, h: zoneH });

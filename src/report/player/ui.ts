@@ -3,7 +3,7 @@
 // event list and the write-availability strip, around the ensemble drawn by view.ts.
 import type { PlayerData } from './data.js';
 import type { PlayerTimeline } from './state.js';
-import { ClusterView, FAMILY_COLOURS, ROLE_COLOURS, type MessageFamily, type ServerRole } from './view.js';
+import { ClusterView, clusterLegend } from './view.js';
 
 /** Playback speeds: simulated time per second of playback (1 = real time). */
 export const SPEEDS: readonly number[] = [0.001, 0.01, 0.05, 0.2, 1, 10, 100];
@@ -75,25 +75,8 @@ function buildControls(root: Element, durationMs: number): Controls {
 }
 
 function buildLegend(root: Element, data: PlayerData): void {
-  const legend = h('div', 'legend', root);
-  for (const role of Object.keys(ROLE_COLOURS) as ServerRole[]) {
-    const item = h('span', 'item', legend);
-    h('span', 'swatch', item).style.background = ROLE_COLOURS[role];
-    item.append(role);
-  }
-  for (const family of Object.keys(FAMILY_COLOURS) as MessageFamily[]) {
-    const item = h('span', 'item', legend);
-    const dot = h('span', 'swatch dot', item);
-    dot.style.background = FAMILY_COLOURS[family];
-    const c = data.messageCounts;
-    const sampled = c.kept[family] < c.delivered[family] ? `, ${c.kept[family]} of ${c.delivered[family]} drawn` : '';
-    item.append(`${family} messages${sampled}`);
-  }
-  for (const [cls, text] of [['observer', 'observer (dashed outline)'], ['ring', 'isolated (every link cut)'], ['faded', 'paused (‖: stop-the-world)'], ['cut', 'cut link (dotted: one way)'], ['non-member', 'not a member (faded, dotted: a learner until a reconfig adds it)']] as const) {
-    const item = h('span', 'item', legend);
-    h('span', `swatch ${cls}`, item);
-    item.append(text);
-  }
+  const c = data.messageCounts;
+  clusterLegend(root, (family) => `${family} messages${c.kept[family] < c.delivered[family] ? `, ${c.kept[family]} of ${c.delivered[family]} drawn` : ''}`);
 }
 
 /** The strip under the picture: write outages coloured by cause, a playhead; click to seek. */

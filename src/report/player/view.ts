@@ -193,6 +193,7 @@ export class ClusterView {
   private drawMessages(messages: readonly MessageInFlight[]): void {
     const shown = Math.min(messages.length, this.maxMessages);
     this.lastDropped = messages.length - shown;
+    const labelled = labelledMessages(messages.slice(0, shown), LABELS_PER_RECEIVER);
     while (this.msgPool.length < shown) {
       const g = el('g', { class: 'message' }, this.msgLayer);
       this.msgPool.push({ g, dot: el('circle', { r: 5 }, g), text: el('text', { x: 8, y: -6, class: 'msg-label' }, g) });
@@ -212,9 +213,62 @@ export class ClusterView {
       slot.g.setAttribute('transform', `translate(${at.x},${at.y})`);
       slot.g.setAttribute('data-label', m.label);
       slot.dot.setAttribute('fill', FAMILY_COLOURS[m.family]);
-      slot.text.textContent = m.label;
+      slot.text.textContent = labelled.has(i) ? m.label : '';
     }
   }
+}
+
+/** Labels drawn per receiving server: a busy ensemble's labels would pile up on each other. */
+const LABELS_PER_RECEIVER = 2;
+
+/**
+ * Indices of the messages whose label is drawn: per receiver, the `perReceiver` newest (least
+ * progress); the rest are drawn as dots only. Ties keep list order, so the picture is stable.
+ */
+export function labelledMessages(messages: readonly Pick<MessageInFlight, 'to' | 'progress'>[], perReceiver: number): Set<number> {
+  const order = messages.map((_m, i) => i).sort((a, b) => messages[a]!.progress - messages[b]!.progress || a - b);
+  const count = new Map<number, number>();
+  const out = new Set<number>();
+  for (const i of order) {
+    const to = messages[i]!.to;
+    const n = count.get(to) ?? 0;
+    if (n < perReceiver) out.add(i);
+    count.set(to, n + 1);
+  }
+  return out;
+}
+
+/** The marks that are not colours: swatch class → what it means (the legend's last items). */
+export const SHAPE_LEGEND: readonly (readonly [string, string])[] = [
+  ['observer', 'observer (dashed outline)'],
+  ['ring', 'isolated (every link cut)'],
+  ['faded', 'paused (‖: stop-the-world)'],
+  ['cut', 'cut link (dotted: one way)'],
+  ['non-member', 'not a member (faded, dotted: a learner until a reconfig adds it)'],
+];
+
+/**
+ * The picture's legend: a swatch per role, a dot per message family (`familyText` says what each
+ * family's dot stands for) and the marks of SHAPE_LEGEND whose class `shapes` keeps. Shared by the
+ * player and the playground so both read the same.
+ */
+export function clusterLegend(parent: Element, familyText: (f: MessageFamily) => string, shapes: (cls: string) => boolean = () => true): HTMLElement {
+  const item = (legend: Element, cls: string, text: string, colour?: string): void => {
+    const span = document.createElement('span');
+    span.className = 'item';
+    const swatch = document.createElement('span');
+    swatch.className = `swatch ${cls}`.trim();
+    if (colour !== undefined) swatch.style.background = colour;
+    span.append(swatch, text);
+    legend.appendChild(span);
+  };
+  const legend = document.createElement('div');
+  legend.className = 'legend';
+  for (const role of Object.keys(ROLE_COLOURS) as ServerRole[]) item(legend, '', role, ROLE_COLOURS[role]);
+  for (const family of Object.keys(FAMILY_COLOURS) as MessageFamily[]) item(legend, 'dot', familyText(family), FAMILY_COLOURS[family]);
+  for (const [cls, text] of SHAPE_LEGEND) if (shapes(cls)) item(legend, cls, text);
+  parent.appendChild(legend);
+  return legend;
 }
 
 /** The stylesheet the view's classes expect (inline it with the page's styles). */
@@ -236,6 +290,15 @@ svg.cluster path.cut.one-way { stroke-dasharray: 2 4; }
 svg.cluster path.cut-x { stroke: #dc2626; stroke-width: 3; }
 svg.cluster text.msg-label { font-size: 10px; fill: #111827; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
 svg.cluster g.clickable { cursor: pointer; }
+.legend { display: flex; flex-wrap: wrap; gap: 0.9rem; font-size: 0.85rem; margin: 0.4rem 0; }
+.legend .item { display: inline-flex; align-items: center; gap: 0.3rem; }
+.swatch { display: inline-block; width: 14px; height: 14px; border: 1px solid #555; border-radius: 3px; }
+.swatch.dot { border-radius: 50%; }
+.swatch.ring { border: 3px dashed #dc2626; border-radius: 50%; }
+.swatch.observer { border: 2px dashed #111827; border-radius: 50%; }
+.swatch.faded { background: ${ROLE_COLOURS.FOLLOWING}; opacity: 0.45; border-radius: 50%; }
+.swatch.non-member { border: 2px dotted #9ca3af; border-radius: 50%; background: ${ROLE_COLOURS.FOLLOWING}; opacity: 0.3; }
+.swatch.cut { border: none; border-top: 3px dashed #dc2626; height: 0; width: 22px; }
 `;
 
 /** The parsed JSON of a self-contained page's data block (report/html/self-contained.ts). */
