@@ -230,6 +230,8 @@ export function makeDirectory(dir: string, flag: string, forFile?: string): stri
  * interrupted later leaves no empty --out directory. Errors as `makeDirectory`.
  */
 export function checkDirectory(dir: string, flag: string): void {
+  // an empty name would silently mean the current directory
+  if (dir.trim() === '') throw new UserError(`${flag} "": expected a directory name, e.g. ${flag} out`);
   removeEmptyDirectories(makeDirectory(dir, flag));
 }
 

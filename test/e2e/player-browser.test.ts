@@ -90,6 +90,10 @@ describe.skipIf(!haveChromium)('player.html in headless Chromium', () => {
     await page.click('li[data-at-ms]:nth-child(3)');
     expect(await page.$eval('li.current', (li) => li.getAttribute('data-at-ms'))).not.toBeNull();
     expect(await page.$$('#availability-strip .outage')).not.toHaveLength(0);
+    // Play at the end starts over from 0
+    await page.evaluate(() => window.zksimPlayer!.seek(1e12));
+    await page.click('button.play');
+    expect(await page.evaluate(() => window.zksimPlayer!.timeMs())).toBeLessThan(1000);
     await context.close();
     expect(errors).toEqual([]);
     expect(requests).toEqual([]);

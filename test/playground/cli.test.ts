@@ -29,6 +29,7 @@ describe('zksim playground', () => {
     [['--writes', 'abc'], '--writes "abc": expected client writes per second from 0 to 20'],
     [['--writes', '-1'], '--writes "-1": expected client writes per second from 0 to 20'],
     [['--seed', 'a b'], '--seed "a b": expected a number or a short word'],
+    [['--out', ''], '--out "": expected a directory name, e.g. --out out'],
   ])('refuses %j', async (args, message) => {
     const dir = tempDir('zksim-playground-cli-');
     const out = await zksim(['playground', '--out', dir, ...args]);

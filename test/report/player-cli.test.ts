@@ -23,6 +23,12 @@ describe('player.html from zksim run --out', () => {
     expect(a).toContain('Sampled: broadcast packets are drawn for the first 3 transactions of each simulated second');
   });
 
+  it('--out "" is a clear error, not the current directory', async () => {
+    const r = await zksim(['run', 'topologies/n3-1az.yaml', '--duration', '1s', '--out', '']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('zksim: --out "": expected a directory name, e.g. --out out');
+  });
+
   it('a missing bundle is a user error that says to run npm run build', () => {
     expect(() => readBundle('no-such-bundle')).toThrow(UserError);
     expect(() => readBundle('no-such-bundle')).toThrow('cannot read the browser bundle dist/bundles/no-such-bundle.js (it is missing): run `npm run build`');

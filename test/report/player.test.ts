@@ -70,9 +70,10 @@ describe('layout', () => {
     expect(new Set(l.servers.map((s) => s.x)).size).toBe(5);
   });
 
-  it('labels only the newest two messages per receiver', () => {
+  it('labels only the newest two messages per receiver, and at most the newest `max` in all', () => {
     const msgs = [0.9, 0.1, 0.5, 0.3, 0.2].map((progress, i) => ({ to: i < 4 ? 1 : 2, progress }));
     expect([...labelledMessages(msgs, 2)].sort()).toEqual([1, 3, 4]);
+    expect([...labelledMessages(msgs, 2, 2)].sort()).toEqual([1, 4]);
   });
 });
 

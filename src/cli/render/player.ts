@@ -64,8 +64,8 @@ export interface PlayerPageInput {
 function notes(sampled: ReturnType<MessageSampler['messages']>, leftOut: number): string[] {
   const { delivered, kept } = sampled.counts;
   const out = [
-    'A message leaves its sender at its send instant (estimated as the sender\'s last step before the delivery, so never before its cause) and arrives at its delivery; one that took less than 0.4 s of playback is drawn for 0.4 s (it then lands a little after its delivery). Heartbeats (PING) are not messages in the simulation (ARCHITECTURE.md: lazy watches) and are not drawn.',
-    `Messages delivered: ${delivered.election} election notifications, ${delivered.learner} learner packets (FOLLOWERINFO, LEADERINFO, ACKEPOCH, DIFF/TRUNC/SNAP, NEWLEADER, UPTODATE), ${delivered.broadcast} broadcast packets (PROPOSAL, ACK, COMMIT, INFORM).`,
+    'A message leaves its sender at its send instant (estimated as the sender\'s last step before the delivery, so never before its cause) and arrives at its delivery; one that took less than 0.4 s of playback is drawn for 0.4 s (it then lands a little after its delivery). Heartbeats (PING) are not drawn: the simulation sends none, it computes the instant a silent peer would time out instead.',
+    `Messages delivered: ${delivered.election} election notifications, ${delivered.learner} learner packets (FOLLOWERINFO, LEADERINFO, ACKEPOCH, DIFF/TRUNC/SNAP, NEWLEADER, UPTODATE), ${delivered.broadcast} broadcast packets (REQUEST forwarded to the leader, PROPOSAL, ACK, COMMIT, INFORM).`,
   ];
   if (kept.broadcast < delivered.broadcast) out.push(`Sampled: broadcast packets are drawn for the first ${PLAYER_TXNS_PER_SECOND} transactions of each simulated second (${kept.broadcast} of ${delivered.broadcast}); election and learner messages are all drawn.`);
   if (leftOut > 0) out.push(`${leftOut} client request outcomes are not listed (see run.json).`);

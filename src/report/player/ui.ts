@@ -189,7 +189,11 @@ export function mountPlayer(root: HTMLElement, timeline: PlayerTimeline): Player
     setPlaying(false);
     seek(t);
   });
-  c.play.addEventListener('click', () => setPlaying(!playing));
+  c.play.addEventListener('click', () => {
+    // Play at the end starts over
+    if (!playing && tMs >= data.durationMs) seek(0);
+    setPlaying(!playing);
+  });
   c.step.addEventListener('click', () => {
     setPlaying(false);
     const next = timeline.nextEventAfter(tMs);

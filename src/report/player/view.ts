@@ -193,7 +193,7 @@ export class ClusterView {
   private drawMessages(messages: readonly MessageInFlight[]): void {
     const shown = Math.min(messages.length, this.maxMessages);
     this.lastDropped = messages.length - shown;
-    const labelled = labelledMessages(messages.slice(0, shown), LABELS_PER_RECEIVER);
+    const labelled = labelledMessages(messages.slice(0, shown), LABELS_PER_RECEIVER, LABELS_MAX);
     while (this.msgPool.length < shown) {
       const g = el('g', { class: 'message' }, this.msgLayer);
       this.msgPool.push({ g, dot: el('circle', { r: 5 }, g), text: el('text', { x: 8, y: -6, class: 'msg-label' }, g) });
@@ -218,21 +218,22 @@ export class ClusterView {
   }
 }
 
-/** Labels drawn per receiving server: a busy ensemble's labels would pile up on each other. */
+/** Labels drawn per receiving server, and in all: a busy ensemble's labels would pile up on each other. */
 const LABELS_PER_RECEIVER = 2;
+const LABELS_MAX = 8;
 
 /**
  * Indices of the messages whose label is drawn: per receiver, the `perReceiver` newest (least
- * progress); the rest are drawn as dots only. Ties keep list order, so the picture is stable.
+ * progress), at most `max` in all, newest first; the rest are drawn as dots only. Ties keep list order, so the picture is stable.
  */
-export function labelledMessages(messages: readonly Pick<MessageInFlight, 'to' | 'progress'>[], perReceiver: number): Set<number> {
+export function labelledMessages(messages: readonly Pick<MessageInFlight, 'to' | 'progress'>[], perReceiver: number, max = Number.POSITIVE_INFINITY): Set<number> {
   const order = messages.map((_m, i) => i).sort((a, b) => messages[a]!.progress - messages[b]!.progress || a - b);
   const count = new Map<number, number>();
   const out = new Set<number>();
   for (const i of order) {
     const to = messages[i]!.to;
     const n = count.get(to) ?? 0;
-    if (n < perReceiver) out.add(i);
+    if (n < perReceiver && out.size < max) out.add(i);
     count.set(to, n + 1);
   }
   return out;
