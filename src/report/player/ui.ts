@@ -142,6 +142,12 @@ function buildEventList(root: Element, data: PlayerData, seek: (tMs: number) => 
   };
 }
 
+/** `#t=MS` in the URL: the instant to show (ms), or null. */
+function hashTimeMs(): number | null {
+  const m = /(?:^#|&)t=([0-9.]+)/.exec(location.hash);
+  return m ? Number(m[1]) : null;
+}
+
 /** The public handle of the page (window.zksimPlayer), used by the browser test. */
 export interface PlayerHandle {
   seek(tMs: number): void;
@@ -189,11 +195,8 @@ export function mountPlayer(root: HTMLElement, timeline: PlayerTimeline): Player
     setPlaying(false);
     seek(t);
   });
-  c.play.addEventListener('click', () => {
-    // Play at the end starts over
-    if (!playing && tMs >= data.durationMs) seek(0);
-    setPlaying(!playing);
-  });
+  // Play at the end starts over
+  c.play.addEventListener('click', () => void (!playing && tMs >= data.durationMs && seek(0), setPlaying(!playing)));
   c.step.addEventListener('click', () => {
     setPlaying(false);
     const next = timeline.nextEventAfter(tMs);
@@ -213,10 +216,10 @@ export function mountPlayer(root: HTMLElement, timeline: PlayerTimeline): Player
     requestAnimationFrame(tick);
   };
   const fromHash = (): void => {
-    const m = /(?:^#|&)t=([0-9.]+)/.exec(location.hash);
-    if (m) {
+    const t = hashTimeMs();
+    if (t !== null) {
       setPlaying(false);
-      seek(Number(m[1]));
+      seek(t);
     }
   };
   window.addEventListener('hashchange', fromHash);
