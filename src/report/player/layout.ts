@@ -42,6 +42,8 @@ export interface ClusterLayout {
 
 const RADIUS = 26;
 const CELL = 104;
+/** a row's height: a server's name above and two caption lines below never touch the next row's */
+const ROW = 118;
 const PAD = 14;
 const HEADER = 24;
 /** Columns of a zone's grid: up to three, more for a crowded zone so it spreads wide (two rows) rather than tall. */
@@ -71,7 +73,7 @@ export function layoutCluster(servers: readonly LayoutServer[]): ClusterLayout {
   const placed: PlacedServer[] = [];
   const byRegion = groupBy(servers, (s) => s.region);
   const rowsMax = Math.max(1, ...byRegion.flatMap(([, rs]) => groupBy(rs, (s) => s.zone).map(([, zs]) => Math.ceil(zs.length / columnsFor(zs.length)))));
-  const zoneH = HEADER + rowsMax * CELL + PAD;
+  const zoneH = HEADER + rowsMax * ROW + PAD;
   const regionH = HEADER + zoneH + PAD;
   let x = PAD;
   for (const [region, inRegion] of byRegion) {
@@ -84,7 +86,7 @@ export function layoutCluster(servers: readonly LayoutServer[]): ClusterLayout {
       zones.push({ label: zone, x, y: zoneY, w: zoneW, h: zoneH });
       const gridX = x + (zoneW - cols * CELL) / 2;
       inZone.forEach((s, i) => {
-        placed.push({ ...s, x: gridX + (i % cols) * CELL + CELL / 2, y: zoneY + HEADER + Math.floor(i / cols) * CELL + CELL / 2 - 4 });
+        placed.push({ ...s, x: gridX + (i % cols) * CELL + CELL / 2, y: zoneY + HEADER + Math.floor(i / cols) * ROW + ROW / 2 - 4 });
       });
       x += zoneW + PAD;
     }
