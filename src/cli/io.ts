@@ -190,6 +190,8 @@ export function loadExperiment(file: string): Experiment {
  * directory; any failure is a UserError naming `flag` and the directory.
  */
 export function makeDirectory(dir: string, flag: string, forFile?: string): string[] {
+  // an empty name would silently mean the current directory
+  if (forFile === undefined && dir.trim() === '') throw new UserError(`${flag} "": expected a directory name, e.g. ${flag} out`);
   const what = `${flag} ${forFile ?? dir}`;
   const verb = forFile === undefined ? 'cannot create directory' : 'cannot create its directory';
   const missing: string[] = [];
@@ -230,8 +232,6 @@ export function makeDirectory(dir: string, flag: string, forFile?: string): stri
  * interrupted later leaves no empty --out directory. Errors as `makeDirectory`.
  */
 export function checkDirectory(dir: string, flag: string): void {
-  // an empty name would silently mean the current directory
-  if (dir.trim() === '') throw new UserError(`${flag} "": expected a directory name, e.g. ${flag} out`);
   removeEmptyDirectories(makeDirectory(dir, flag));
 }
 
