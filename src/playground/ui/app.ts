@@ -226,13 +226,17 @@ export class PlaygroundApp {
       h('p', { id: 'leader', 'data-leader': leader === null ? '' : String(leader) }, leader === null ? 'No established leader' : `Leader: server ${leader}`),
       h('p', { id: 'write-status', 'data-available': String(s.writeAvailable()) }, `Writes ${s.writeAvailable() ? 'available' : 'unavailable'}; client writes committed ${w.committed}, failed ${w.failed}`),
     );
-    // newest first, client request outcomes left out (the counts above say them); rebuilt only when a new line arrived
+    // the newest lines, oldest first as player.html lists them (scrolled to the newest); client
+    // request outcomes left out (the counts above say them); rebuilt only when a new line arrived
     const lines: HTMLElement[] = [];
     for (let i = s.events.length - 1; i >= 0 && lines.length < LOG_LINES; i--) {
       const e = s.events[i] as (typeof s.events)[number];
       const line = CLIENT_EVENTS.has(e.type) ? null : formatEvent(e);
       if (line !== null) lines.push(h('li', {}, `${formatSecondsFixed(e.atUs, 3)} s  ${line.who === 'fault' || line.who === 'cluster' ? line.who : `server ${line.who}`}: ${line.what}`));
     }
-    if (this.log.childElementCount !== lines.length || this.log.firstChild?.textContent !== lines[0]?.textContent) this.log.replaceChildren(...lines);
+    if (this.log.childElementCount !== lines.length || this.log.lastChild?.textContent !== lines[0]?.textContent) {
+      this.log.replaceChildren(...lines.reverse());
+      this.log.scrollTop = this.log.scrollHeight;
+    }
   }
 }
