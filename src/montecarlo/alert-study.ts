@@ -27,8 +27,8 @@ import type { Experiment, Topology, TrialEvent, WriteDowntimeCause } from '../mo
 import { isInitialVoter } from '../model/topology.js';
 import { sampleFaults } from '../faults/index.js';
 import { evaluateRule, scrapePhaseUs, type AlertEpisode } from '../observe/alerts.js';
-import { signalsFromEvents, valueAt, type Series, type ServerSignals } from '../observe/metrics.js';
-import { runTrial } from '../scenario/index.js';
+import { SignalsBuilder, valueAt, type Series, type ServerSignals } from '../observe/metrics.js';
+import { runTrial, type WorkloadSpec } from '../scenario/index.js';
 import { quantile, sortedCopy } from '../stats/index.js';
 
 export interface AlertStudyInput {
@@ -40,8 +40,10 @@ export interface AlertStudyInput {
   readonly horizonUs: number;
   /** how long after an outage's end a page still counts as catching it (µs) */
   readonly graceUs: number;
-  /** zk_p99_updatelatency's value while a server is up (ms); null: absent */
+  /** zk_p99_updatelatency's value while a server is up with no write in its window (ms); null: absent */
   readonly steadyLatencyMs: number | null;
+  /** the lazy workload the trials run (STUDY_WORKLOAD); absent or null: none (latency holds at steadyLatencyMs) */
+  readonly workload?: WorkloadSpec | null;
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -72,10 +74,13 @@ export interface AlertTrial {
 export function runAlertTrial(input: Omit<AlertStudyInput, 'runs' | 'onProgress' | 'graceUs'>, index: number): AlertTrial {
   const seed = deriveSeed(input.seed, index);
   const faults = sampleFaults(input.experiment, input.topology, new Rng(seed).fork('faults'), input.horizonUs);
-  const r = runTrial({ topology: input.topology, seed, durationUs: input.horizonUs, faults });
-  const phaseUs = scrapePhaseUs(seed, input.rules.scrapeIntervalUs);
   const voterIds = input.topology.servers.filter(isInitialVoter).map((s) => s.id);
-  const signals = signalsFromEvents(r.recorder.events, { servers: input.topology.servers.map((s) => s.id), voters: new Set(voterIds), steadyLatencyMs: input.steadyLatencyMs });
+  const metrics = new SignalsBuilder({ servers: input.topology.servers.map((s) => s.id), voters: new Set(voterIds), steadyLatencyMs: input.steadyLatencyMs });
+  const add = (e: TrialEvent): void => metrics.add(e);
+  const workload = input.workload ? { workload: input.workload } : {};
+  const r = runTrial({ topology: input.topology, seed, durationUs: input.horizonUs, faults, ...workload, hooks: { onEvent: add, onClientEvent: add } });
+  const phaseUs = scrapePhaseUs(seed, input.rules.scrapeIntervalUs);
+  const signals = metrics.finish();
   const { startUs, outages } = outagesOf(r.recorder.events, input.horizonUs);
   const quorumLosses = r.meter.quorumLossIntervals.filter(([s]) => s >= startUs).map(([s, e]) => [s, e ?? input.horizonUs] as const);
   const grid = { phaseUs, stepUs: input.rules.evaluationIntervalUs, fromUs: startUs };
@@ -146,6 +151,13 @@ export function outagesOf(events: readonly TrialEvent[], endUs: number): { start
   if (open) outages.push({ ...open, endUs });
   return { startUs: startUs ?? endUs, outages };
 }
+
+/**
+ * The workload of a study's trials: 50 writes/s (the quiet minute's rate), no reads, run only
+ * while a fault is active or writes are unavailable and for 2 min after (WorkloadSpec
+ * onlyWhileDisturbedSettleUs): a year of writes would be ~10⁹ events, its disturbed hours ~10⁶.
+ */
+export const STUDY_WORKLOAD: WorkloadSpec = { writesPerSec: 50, readsPerSec: 0, sessionTimeoutUs: 30_000_000, onlyWhileDisturbedSettleUs: 120_000_000 };
 
 /** One rule's episodes in a trial. */
 export function trialEpisodes(trial: AlertTrial, rule: AlertRule, rules: AlertRules): AlertEpisode[] {

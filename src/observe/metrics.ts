@@ -23,8 +23,9 @@
  * - `zk_p99_updatelatency` (ServerMetrics.UPDATE_LATENCY's 99th percentile, ms): the p99 of the
  *   writes this server completed in the last LATENCY_WINDOW_US, recomputed at its events at most
  *   once per simulated second (ZooKeeper's reservoir is not time-windowed; the window is our simplification), from
- *   the workload's writeCommitted events. Absent without a workload, unless `steadyLatencyMs`
- *   holds it at a value measured in a quiet window (Monte Carlo studies, montecarlo/alert-study.ts).
+ *   the workload's writeCommitted events. With no write in the window it is absent, unless
+ *   `steadyLatencyMs` gives the value of a quiet window (Monte Carlo studies, whose workload runs
+ *   only while something is wrong: montecarlo/alert-study.ts).
  * - `zk_digest_mismatches_count` (ServerMetrics.DIGEST_MISMATCHES_COUNT, ZOOKEEPER-3150): one more
  *   at each `digestMismatch` event (DataTree.compareDigest), on the server that saw it.
  */
@@ -112,7 +113,7 @@ export interface MetricsOptions {
   /** which servers are voters (the `servers: voters` selector) */
   readonly voters: ReadonlySet<ServerId>;
   readonly servers: readonly ServerId[];
-  /** hold zk_p99_updatelatency at this value (ms) while a server is up; null: from writeCommitted events */
+  /** zk_p99_updatelatency (ms) while a server is up and has completed no write in the window; null: absent then */
   readonly steadyLatencyMs?: number | null;
 }
 
@@ -121,19 +122,34 @@ export interface MetricsOptions {
  * Cost: O(events) plus, with a workload, O(writes × writes per window) for the latency p99.
  */
 export function signalsFromEvents(events: readonly TrialEvent[], opts: MetricsOptions): ServerSignals[] {
-  const tracks = new Map<ServerId, ServerTrack>();
-  for (const id of opts.servers) tracks.set(id, new ServerTrack(opts.voters.has(id)));
-  const steady = opts.steadyLatencyMs ?? null;
-  for (const e of events) {
-    applyEvent(e, tracks, opts.voters);
-    publishTouched(e, tracks, steady);
+  const b = new SignalsBuilder(opts);
+  for (const e of events) b.add(e);
+  return b.finish();
+}
+
+/**
+ * signalsFromEvents fed one event at a time, as a trial hands them over (TrialHooks.onEvent and
+ * onClientEvent), so a study need not keep a year of events. Events in time order.
+ */
+export class SignalsBuilder {
+  private readonly tracks = new Map<ServerId, ServerTrack>();
+  private readonly steady: number | null;
+  constructor(private readonly opts: MetricsOptions) {
+    for (const id of opts.servers) this.tracks.set(id, new ServerTrack(opts.voters.has(id)));
+    this.steady = opts.steadyLatencyMs ?? null;
   }
-  return opts.servers.map((id) => {
-    const tr = tracks.get(id) as ServerTrack;
-    const series = new Map<string, Series>();
-    for (const [key, b] of tr.out) series.set(key, { t: b.t, v: b.v });
-    return { server: id, voter: tr.voter, series };
-  });
+  add(e: TrialEvent): void {
+    applyEvent(e, this.tracks, this.opts.voters);
+    publishTouched(e, this.tracks, this.steady);
+  }
+  finish(): ServerSignals[] {
+    return this.opts.servers.map((id) => {
+      const tr = this.tracks.get(id) as ServerTrack;
+      const series = new Map<string, Series>();
+      for (const [key, b] of tr.out) series.set(key, { t: b.t, v: b.v });
+      return { server: id, voter: tr.voter, series };
+    });
+  }
 }
 
 function applyEvent(e: TrialEvent, tracks: Map<ServerId, ServerTrack>, voters: ReadonlySet<ServerId>): void {
@@ -225,7 +241,8 @@ function publish(tr: ServerTrack, atUs: number, steadyLatencyMs: number | null):
   put('zk_cnt_election_time', tr.elections);
   put('zk_snap_count', tr.snaps);
   put('zk_digest_mismatches_count', tr.digestMismatches);
-  put('zk_p99_updatelatency', steadyLatencyMs ?? p99At(tr, atUs));
+  const p99 = p99At(tr, atUs);
+  put('zk_p99_updatelatency', Number.isNaN(p99) ? (steadyLatencyMs ?? Number.NaN) : p99);
 }
 
 /**

@@ -1,5 +1,5 @@
 /** The options, hooks and result of one trial (scenario/trial.ts). */
-import type { FaultBase, FaultSpec, PeerEvent, ServerId, Topology, TrialEvent } from '../model/index.js';
+import type { ClientEvent, FaultBase, FaultSpec, PeerEvent, ServerId, Topology, TrialEvent } from '../model/index.js';
 import type { DowntimeMeter, Recorder, SafetyChecker } from '../observe/index.js';
 import type { DurableState, QuorumRule, UnsafeVariant } from '../zk/index.js';
 import type { LossRecord } from './backup.js';
@@ -25,6 +25,12 @@ export interface TrialHooks {
    * once the kernel event that caused it has been processed (so the trial's state is settled).
    */
   readonly onEvent?: (e: TrialEvent) => void;
+  /**
+   * Each client request's outcome (writeCommitted, writeFailed, readServed, readFailed) as it
+   * happens, streamed rather than kept, when `clientEventLimit` is 0 (alert studies: a year of
+   * requests would not fit in memory). Not called when the recorder keeps them.
+   */
+  readonly onClientEvent?: (e: ClientEvent) => void;
 }
 
 export interface TrialOptions {

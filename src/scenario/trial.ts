@@ -15,7 +15,7 @@ import { PRIORITY_FAULT, PRIORITY_NET, type SimEvent } from './sim-events.js';
 import { planEvents, planReconfigs, PlanRunners } from './plan-runners.js';
 import { PeerTimers } from './timers.js';
 import { reachableVoters, STATUS_NEUTRAL, statusNow } from './trial-status.js';
-import { Workload, type WorkloadHost } from './workload.js';
+import { mostDelivered, withLazyWorkload, Workload, type WorkloadHost } from './workload.js';
 
 export type { SimEvent } from './sim-events.js';
 export type { TraceRecord, TrialHooks, TrialOptions, TrialResult } from './trial-types.js';
@@ -96,7 +96,7 @@ export class Trial {
       reachableVoters: (self) => reachableVoters(this.membership.verifierInForce(), self, this.livePeers, this.net),
     };
     this.onReply = opts.hooks?.onReply ?? null;
-    this.onEvent = planEvents(opts, () => this.plans);
+    this.onEvent = withLazyWorkload(planEvents(opts, () => this.plans), opts.workload, () => this.workload);
     for (const s of topology.servers) {
       this.durable.set(s.id, new DurableState());
       this.livePeers.set(s.id, null);
@@ -134,13 +134,9 @@ export class Trial {
       submitWrite: (node, writeId) => this.submitWrite(this.sim.nowUs + this.net.clientDelayUs(this.clientRng), node, writeId),
       serving: (node) => this.livePeers.get(node)?.serving === true && !this.paused.has(node),
       appliedBy: (node) => this.livePeers.get(node)?.log.delivered ?? 0,
-      appliedMost: () => {
-        let most = 0;
-        for (const p of this.livePeers.values()) if (p) most = Math.max(most, p.log.delivered);
-        return most;
-      },
+      appliedMost: () => mostDelivered(this.livePeers),
       clientDelayUs: () => this.net.clientDelayUs(this.clientRng),
-      ...(limit > 0 ? { onClientEvent: (e: ClientEvent) => this.recorder.recordClient(e, limit) } : {}),
+      ...(limit > 0 ? { onClientEvent: (e: ClientEvent) => this.recorder.recordClient(e, limit) } : this.opts.hooks?.onClientEvent ? { onClientEvent: this.opts.hooks.onClientEvent } : {}),
     };
   }
 
@@ -233,6 +229,7 @@ export class Trial {
       case 'wl.read':
       case 'wl.timeout':
       case 'wl.reply':
+      case 'wl.idle':
         this.workload?.handle(ev);
         break;
       case 'write': {

@@ -1,5 +1,5 @@
 import { exponential, usToMs, type Rng } from '../core/index.js';
-import { sessionTimeoutBoundsUs, type ClientEvent, type ServerId, type Topology } from '../model/index.js';
+import { sessionTimeoutBoundsUs, type ClientEvent, type ServerId, type Topology, type TrialEvent } from '../model/index.js';
 import { Histogram, type HistogramJSON } from '../stats/index.js';
 
 /** What clients ask of the ensemble: rates over the whole ensemble, per second. */
@@ -8,6 +8,12 @@ export interface WorkloadSpec {
   readonly readsPerSec: number;
   /** requested session timeout in µs, clamped into [minSessionTimeout, maxSessionTimeout] (default [2, 20] × tickTime) as the server negotiates it */
   readonly sessionTimeoutUs: number;
+  /**
+   * Lazy workload (alert studies): issue requests only while something is wrong — a fault active
+   * or writes unavailable — and for this long (µs) after the last fault is repaired with writes
+   * available again; idle otherwise (no arrival events). Absent: requests all the time.
+   */
+  readonly onlyWhileDisturbedSettleUs?: number;
 }
 
 /** 30 s in µs: what a client requests unless told otherwise (the scenario file's default too). */
@@ -52,7 +58,9 @@ export type WorkloadEvent =
   | { readonly kind: 'wl.write' }
   | { readonly kind: 'wl.read' }
   | { readonly kind: 'wl.timeout'; readonly writeId: number }
-  | { readonly kind: 'wl.reply'; readonly writeId: number; readonly ok: boolean };
+  | { readonly kind: 'wl.reply'; readonly writeId: number; readonly ok: boolean }
+  /** the lazy workload's settle margin ended: idle unless disturbed since (`epoch` is still current) */
+  | { readonly kind: 'wl.idle'; readonly epoch: number };
 
 interface Client {
   readonly zone: string;
@@ -98,6 +106,12 @@ export class Workload {
   private moved = 0;
   readonly sessionTimeoutUs: number;
   private readonly readTimeoutUs: number;
+  /** lazy mode (spec.onlyWhileDisturbedSettleUs): issuing or idle; arrivals still scheduled; faults active; writes down */
+  private issuing = true;
+  private readonly arrivals = { 'wl.write': false, 'wl.read': false };
+  private readonly activeFaults = new Set<number>();
+  private writesDown = true;
+  private idleEpoch = 0;
 
   constructor(
     private readonly spec: WorkloadSpec,
@@ -126,19 +140,50 @@ export class Workload {
   }
 
   start(): void {
-    if (this.spec.writesPerSec > 0) this.host.scheduleAt(this.nextArrival(this.spec.writesPerSec), { kind: 'wl.write' });
-    if (this.spec.readsPerSec > 0) this.host.scheduleAt(this.nextArrival(this.spec.readsPerSec), { kind: 'wl.read' });
+    this.scheduleArrivals();
+  }
+
+  private scheduleArrivals(): void {
+    if (this.spec.writesPerSec > 0 && !this.arrivals['wl.write']) this.scheduleArrival({ kind: 'wl.write' });
+    if (this.spec.readsPerSec > 0 && !this.arrivals['wl.read']) this.scheduleArrival({ kind: 'wl.read' });
+  }
+
+  private scheduleArrival(ev: { readonly kind: 'wl.write' | 'wl.read' }): void {
+    this.arrivals[ev.kind] = true;
+    this.host.scheduleAt(this.nextArrival(ev.kind === 'wl.write' ? this.spec.writesPerSec : this.spec.readsPerSec), ev);
+  }
+
+  /**
+   * A trial event, for the lazy mode (spec.onlyWhileDisturbedSettleUs; otherwise ignored): a
+   * fault applied or writes lost resume the arrivals at once; the last repair with writes
+   * available (or writes back with no fault active) idles them after the settle margin.
+   */
+  onTrialEvent(e: TrialEvent): void {
+    const settleUs = this.spec.onlyWhileDisturbedSettleUs;
+    if (settleUs === undefined) return;
+    if (e.type === 'faultApplied') this.activeFaults.add(e.faultIndex);
+    else if (e.type === 'faultRepaired') this.activeFaults.delete(e.faultIndex);
+    else if (e.type === 'writesUnavailable' || e.type === 'writesAvailable') this.writesDown = e.type === 'writesUnavailable';
+    else return;
+    this.idleEpoch++;
+    if (this.activeFaults.size > 0 || this.writesDown) {
+      this.issuing = true;
+      this.scheduleArrivals();
+    } else this.host.scheduleAt(this.host.nowUs + settleUs, { kind: 'wl.idle', epoch: this.idleEpoch });
   }
 
   handle(ev: WorkloadEvent): void {
     switch (ev.kind) {
       case 'wl.write':
-        this.issueWrite();
-        this.host.scheduleAt(this.nextArrival(this.spec.writesPerSec), ev);
-        break;
       case 'wl.read':
-        this.issueRead();
-        this.host.scheduleAt(this.nextArrival(this.spec.readsPerSec), ev);
+        this.arrivals[ev.kind] = false;
+        if (!this.issuing) break;
+        if (ev.kind === 'wl.write') this.issueWrite();
+        else this.issueRead();
+        this.scheduleArrival(ev);
+        break;
+      case 'wl.idle':
+        if (ev.epoch === this.idleEpoch) this.issuing = false;
         break;
       case 'wl.timeout': {
         const p = this.pending.get(ev.writeId);
@@ -274,4 +319,23 @@ export class Workload {
       sessions: { expired: this.expired + this.strandedExpired(), moved: this.moved, timeoutMs: usToMs(this.sessionTimeoutUs) },
     };
   }
+}
+
+/**
+ * The trial's event hook with a lazy workload (WorkloadSpec.onlyWhileDisturbedSettleUs) fed
+ * first; the hook unchanged otherwise, so a trial without one hands no event over at all.
+ */
+export function withLazyWorkload(hook: ((e: TrialEvent) => void) | null, spec: WorkloadSpec | undefined, workload: () => Workload | null): ((e: TrialEvent) => void) | null {
+  if (spec?.onlyWhileDisturbedSettleUs === undefined) return hook;
+  return (e) => {
+    workload()?.onTrialEvent(e);
+    hook?.(e);
+  };
+}
+
+/** The most txns any live server has applied (WorkloadHost.appliedMost). */
+export function mostDelivered(peers: ReadonlyMap<ServerId, { readonly log: { readonly delivered: number } } | null>): number {
+  let most = 0;
+  for (const p of peers.values()) if (p) most = Math.max(most, p.log.delivered);
+  return most;
 }

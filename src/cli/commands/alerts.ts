@@ -11,7 +11,7 @@ import { isInitialVoter } from '../../model/topology.js';
 import type { Topology } from '../../model/index.js';
 import { runAlertStudy } from '../../montecarlo/alert-study-stats.js';
 import { runAlertTune, type TuneKnob } from '../../montecarlo/alert-study-tune.js';
-import { quietUpdateLatencyMs, type AlertStudyInput } from '../../montecarlo/alert-study.js';
+import { quietUpdateLatencyMs, STUDY_WORKLOAD, type AlertStudyInput } from '../../montecarlo/alert-study.js';
 import { alertStudyText, rulesText, tuneText } from '../../report/alerts-text.js';
 import { UserError } from '../errors.js';
 import { checkDirectory, escapeControl, loadExperiment, loadTopology, packageVersion, print, printError, readText, shippedFile } from '../io.js';
@@ -32,6 +32,7 @@ interface AlertsOptions {
   json?: boolean;
   out?: string;
   progress?: boolean;
+  workload?: boolean;
 }
 
 /** The packaged alerts/production.yaml (beside dist/, not the cwd). */
@@ -87,6 +88,7 @@ function studyOptions(cmd: Command): Command {
     .option('--json', 'print the result as one JSON document instead of text')
     .option('--out <dir>', 'also write the JSON document and the charts (.vl.json, .svg, .png) into DIR')
     .option('--no-progress', 'never draw the progress line (drawn only when stderr is a terminal)')
+    .option('--workload', 'run a lazy workload in the trials (50 writes/s while a fault is active or writes are down, + 2 min), so latency rules see spikes; far slower')
     .addHelpText('after', '\nExit status: 0 done; 2 bad input, or an --out that cannot be written (checked before simulating).\n');
 }
 
@@ -109,6 +111,7 @@ function studyInput(file: string, opts: AlertsOptions, tuned: string | null = nu
   const showProgress = opts.progress !== false && process.stderr.isTTY === true && runs > 1;
   return {
     topology, experiment, rules, runs, horizonUs, graceUs, seed: seedOption(opts.seed), steadyLatencyMs: readsLatency ? quietUpdateLatencyMs(topology) : null,
+    workload: readsLatency && opts.workload === true ? STUDY_WORKLOAD : null,
     ...(showProgress ? { onProgress: (done: number, total: number) => process.stderr.write(`\r${escapeControl(topology.name)}: ${done}/${total} runs${done === total ? '\r\x1b[K' : '\x1b[K'}`) } : {}),
   };
 }
