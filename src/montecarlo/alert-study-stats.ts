@@ -48,6 +48,8 @@ export interface AlertStudy {
   readonly scrapeIntervalUs: number;
   readonly graceUs: number;
   readonly steadyLatencyMs: number | null;
+  /** whether the trials ran the lazy workload (alert-study.ts STUDY_WORKLOAD) */
+  readonly workload: boolean;
   readonly byRule: readonly (Rate & { readonly alert: string; readonly severity: Severity; readonly promql?: string })[];
   readonly bySeverity: Readonly<Record<Severity, Rate>>;
   readonly outages: Rate & { readonly caught: number };
@@ -123,6 +125,7 @@ export function summarize(input: Omit<AlertStudyInput, 'onProgress'>, tallies: r
     scrapeIntervalUs: input.rules.scrapeIntervalUs,
     graceUs: input.graceUs,
     steadyLatencyMs: input.steadyLatencyMs,
+    workload: input.workload != null,
     byRule,
     bySeverity: { page: sev('page'), ticket: sev('ticket') },
     outages: { ...rate(sum((t) => t.outages)), caught: detections.length },

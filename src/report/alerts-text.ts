@@ -66,7 +66,8 @@ export function alertStudyText(s: AlertStudy): string {
   lines.push(`quorum-loss episodes:    ${rate(s.quorumLosses)}`);
   const u = s.quorumLossesUnobserved;
   lines.push(`  quorum losses shorter than a scrape: ${u.shorterThanScrape}; closer than a scrape to the previous one: ${u.merged} (a sum(up) < quorum rule counts the rest, one alert each)`);
-  if (s.steadyLatencyMs !== null) lines.push('', `zk_p99_updatelatency held at ${s.steadyLatencyMs.toFixed(1)} ms (measured in a quiet minute): the study runs no workload, so latency rules see no spikes`);
+  if (s.steadyLatencyMs !== null && !s.workload) lines.push('', `zk_p99_updatelatency held at ${s.steadyLatencyMs.toFixed(1)} ms (measured in a quiet minute): the study runs no workload (--workload runs one), so latency rules see no spikes`);
+  if (s.steadyLatencyMs !== null && s.workload) lines.push('', `the trials ran 50 writes/s while a fault was active or writes were down (+ 2 min); zk_p99_updatelatency is ${s.steadyLatencyMs.toFixed(1)} ms (a quiet minute) with no write in its window`);
   return `${lines.join('\n')}\n`;
 }
 
