@@ -88,7 +88,7 @@ function exampleOf(line: string): string {
 export function readmeSuite(part: 'quick-start' | 'rest'): void {
   const mine = (line: string): boolean => (line === 'npm ci && npm start') === (part === 'quick-start');
   workDir = mkdtempSync(join(tmpdir(), 'zksim-readme-'));
-  for (const d of ['topologies', 'experiments', 'examples']) symlinkSync(join(process.cwd(), d), join(workDir, d));
+  for (const d of ['topologies', 'experiments', 'examples', 'alerts']) symlinkSync(join(process.cwd(), d), join(workDir, d));
   afterAll(() => rmSync(workDir, { recursive: true, force: true }));
   describe(`README (${part})`, () => {
     if (part === 'rest') test('the quick start has exactly the two commands', () => {
