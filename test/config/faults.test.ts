@@ -63,7 +63,7 @@ describe('parseFault: timing', () => {
 describe('parseFault: kinds', () => {
   it('suggests a kind for a typo and lists the kinds', () => {
     expect(error('kil:1@1s')).toBe(
-      'unknown fault kind "kil" in "kil:1@1s" (did you mean "kill"?) (kinds: kill, crash, isolate, partition, oneway, zone-down, rack-down, region-down, wipe, start, pause, slow-disk, disk-full, loss, delay, blackhole, reconfig, maintenance)',
+      'unknown fault kind "kil" in "kil:1@1s" (did you mean "kill"?) (kinds: kill, crash, isolate, partition, oneway, zone-down, rack-down, region-down, wipe, start, pause, slow-disk, disk-full, loss, delay, blackhole, reconfig, maintenance, inflate-zxid, inflate-epoch, ack-unlogged, flip-txn, bit-flip)',
     );
     expect(error('kill 1@1s')).toContain('missing KIND:');
   });

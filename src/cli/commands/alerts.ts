@@ -3,18 +3,16 @@
  * as PromQL, evaluated over a Monte Carlo study's simulated years (montecarlo/alert-study*.ts),
  * and one rule's threshold or `for:` swept into a detection-time vs false-pages curve.
  */
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { parseAlertRules, type AlertRules } from '../../config/alerts.js';
-import { formatConfigError } from '../../config/index.js';
 import { isInitialVoter } from '../../model/topology.js';
 import type { Topology } from '../../model/index.js';
 import { runAlertStudy } from '../../montecarlo/alert-study-stats.js';
 import { runAlertTune, type TuneKnob } from '../../montecarlo/alert-study-tune.js';
 import { quietUpdateLatencyMs, STUDY_WORKLOAD, type AlertStudyInput } from '../../montecarlo/alert-study.js';
 import { alertStudyText, rulesText, tuneText } from '../../report/alerts-text.js';
+import { loadAlertRules, shippedRules } from '../alerts-file.js';
 import { UserError } from '../errors.js';
-import { checkDirectory, escapeControl, loadExperiment, loadTopology, packageVersion, print, printError, readText, shippedFile } from '../io.js';
+import { checkDirectory, escapeControl, loadExperiment, loadTopology, packageVersion, print, printError, shippedFile } from '../io.js';
 import { durationOption, keptRunsOption, seedOption } from '../options.js';
 import { writeAlertCharts } from '../render/alerts.js';
 
@@ -33,18 +31,6 @@ interface AlertsOptions {
   out?: string;
   progress?: boolean;
   workload?: boolean;
-}
-
-/** The packaged alerts/production.yaml (beside dist/, not the cwd). */
-export function shippedRules(): string {
-  return fileURLToPath(new URL('../../../alerts/production.yaml', import.meta.url));
-}
-
-/** Read and validate a rules file: positioned errors, exit 2. */
-export function loadAlertRules(file: string): AlertRules {
-  const parsed = parseAlertRules(readText(file, 'alert rules'), file);
-  if (!parsed.ok) throw new UserError(parsed.errors.map(formatConfigError).join('\n'));
-  return parsed.rules;
 }
 
 const DEFINITIONS =

@@ -7,7 +7,7 @@ import { EXIT_SAFETY_VIOLATION, runExitCode, runJson, type RunJson } from '../..
 import { runText } from '../../report/run-text.js';
 import { runAlerts } from '../../report/alerts-run.js';
 import { runAlertsText } from '../../report/alerts-text.js';
-import { loadAlertRules } from './alerts.js';
+import { loadAlertRules } from '../alerts-file.js';
 import { runTrial, type TraceRecord, type TrialOptions } from '../../scenario/index.js';
 import { formatConfigError } from '../../config/index.js';
 import { parseScenario } from '../../config/scenario.js';
