@@ -105,8 +105,8 @@ function zookeeperSection(cfg: ZooCfg, ctx: ImportContext): string[] {
   const settings = [...cfg.settings];
   if (!settings.some((s) => s.key === 'tickTime')) settings.unshift({ key: 'tickTime', value: 3000, source: 'not set: ZooKeeperServer.DEFAULT_TICK_TIME' });
   const reconfigKeys = settings.filter((s) => s.key === 'reconfigEnabled' || s.key === 'standaloneEnabled');
-  // zksim turns reconfiguration on when either switch is written; ZooKeeper 3.8's default is off
-  if (reconfigKeys.length > 0 && !reconfigKeys.some((s) => s.key === 'reconfigEnabled')) settings.push({ key: 'reconfigEnabled', value: false, source: 'not set: the 3.8 default (QuorumPeerConfig.reconfigEnabled)' });
+  // zksim's own default turns reconfiguration on; ZooKeeper 3.8's is off, so an unset switch is written as 3.8 reads it
+  if (!reconfigKeys.some((s) => s.key === 'reconfigEnabled')) settings.push({ key: 'reconfigEnabled', value: false, source: 'not set: the 3.8 default (QuorumPeerConfig.reconfigEnabled)' });
   for (const s of settings) {
     const unit = UNITS[s.key];
     lines.push(`  ${`${s.key}: ${String(s.value)}`.padEnd(36)} # ${unit === undefined ? '' : `${unit}, `}${s.source}`);
