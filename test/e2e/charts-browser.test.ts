@@ -5,10 +5,11 @@
  * are built from small hand-made documents (no simulation) so the file stays fast. Chromium is
  * Debian's (/usr/bin/chromium); under CI a missing Chromium fails, elsewhere the test is skipped.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { CHROMIUM, haveChromium, inCi, launchChromium } from '../helpers/chromium.js';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, test } from 'vitest';
 import { renderSvg } from '../../src/cli/render/svg.js';
 import { unavailabilityVsVotersChart } from '../../src/demos/even-nodes.js';
@@ -22,9 +23,6 @@ import type { RunJson } from '../../src/report/run-json.js';
 import { attributedDoc, runDoc, sweepDoc } from '../report/charts.fixtures.js';
 import { tempDir } from '../helpers/tmp.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-const inCi = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false';
 if (!haveChromium && !inCi) console.warn(`charts-browser: SKIPPED — ${CHROMIUM} not found (bash .ci/install-debian.sh)`);
 
 /** The plot's share of the chart's width below which a chart wastes its room (issue 16 §6). */
@@ -71,7 +69,7 @@ test.runIf(inCi && !haveChromium)('CI has Chromium for the chart browser test', 
 describe.skipIf(!haveChromium)('every chart kind in headless Chromium', () => {
   let browser: Browser;
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

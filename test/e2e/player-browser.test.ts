@@ -5,21 +5,19 @@
  * instants the roles the run's events give for the same command (`zksim run --json`).
  * Chromium is Debian's (/usr/bin/chromium, .ci/install-debian.sh); never downloaded.
  */
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { CHROMIUM, haveChromium, inCi, launchChromium } from '../helpers/chromium.js';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, test } from 'vitest';
 import type { RunJson } from '../../src/report/run-json.js';
 import { zksim } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 import { rolesAt } from '../report/player.fixtures.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
 /** ZKSIM_SCREENSHOT_DIR keeps the screenshot to look at; else a temporary directory removed after the file. */
 const SCREENSHOT_DIR = process.env.ZKSIM_SCREENSHOT_DIR ?? tempDir('zksim-player-browser-');
-const inCi = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false';
 
 test.runIf(inCi && !haveChromium)('CI has Chromium for the player test', () => {
   expect.fail(`${CHROMIUM} is missing under CI=${process.env.CI}: .ci/install-debian.sh should have installed Debian's chromium`);
@@ -31,10 +29,7 @@ const RUN = ['run', 'topologies/n4-2az.yaml', '--seed', '3', '--duration', '60s'
 describe.skipIf(!haveChromium)('player.html in headless Chromium', () => {
   let browser: Browser;
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -7,19 +7,17 @@
  * step buttons with the clock paused, so what the test sees does not depend on the machine's speed.
  * Chromium is Debian's (/usr/bin/chromium, .ci/install-debian.sh); never downloaded.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { CHROMIUM, haveChromium, inCi, launchChromium } from '../helpers/chromium.js';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, test } from 'vitest';
 import { zksim } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
 /** ZKSIM_SCREENSHOT_DIR keeps the screenshots to look at; else a temporary directory removed after the file. */
 const SCREENSHOT_DIR = process.env.ZKSIM_SCREENSHOT_DIR ?? tempDir('zksim-playground-browser-');
-const inCi = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false';
 
 test.runIf(inCi && !haveChromium)('CI has Chromium for the playground test', () => {
   expect.fail(`${CHROMIUM} is missing under CI=${process.env.CI}: .ci/install-debian.sh should have installed Debian's chromium`);
@@ -72,10 +70,7 @@ describe.skipIf(!haveChromium)('playground.html in headless Chromium', () => {
     const file = join(dir, 'playground.html');
     expect(readFileSync(file, 'utf8')).toMatch(/default-src (&#39;|')none(&#39;|'); .*; worker-src blob:/);
     url = pathToFileURL(file).href;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -3,20 +3,17 @@
  * user double-clicking it would; every chart must have drawn marks and nothing may log an error.
  * Chromium is Debian's (/usr/bin/chromium, installed by .ci/install-debian.sh); never downloaded.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { CHROMIUM, haveChromium, inCi, launchChromium } from '../helpers/chromium.js';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, test } from 'vitest';
 import { writeReport } from '../../src/cli/render/index.js';
 import { zksim } from '../helpers/cli.js';
 import { EVIL, availabilityDoc } from '../report/charts.fixtures.js';
 import { tempDir } from '../helpers/tmp.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-/** In CI the browser test must run: a missing Chromium is a failure there, not a skip. */
-const inCi = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false';
 if (!haveChromium && !inCi) {
   console.warn(`report-browser: SKIPPED — ${CHROMIUM} not found (install Debian's chromium: bash .ci/install-debian.sh)`);
 }
@@ -34,10 +31,7 @@ test.runIf(inCi && !haveChromium)('CI has Chromium for the browser test', () => 
 describe.skipIf(!haveChromium)('report.html in headless Chromium', () => {
   let browser: Browser;
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
