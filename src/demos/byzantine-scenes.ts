@@ -8,7 +8,8 @@ import type { ServerId, Topology, TrialEvent } from '../model/index.js';
 import { digestOf } from '../observe/index.js';
 import { runJson, type RunJson } from '../report/run-json.js';
 import { DEFAULT_SESSION_TIMEOUT_US, Trial, type WorkloadSpec } from '../scenario/index.js';
-import { DigestAutomation, type Quarantine } from '../scenario/byzantine-ops.js';
+import { DEFAULT_DIGEST_POLL_US, DigestAutomation, type AuditOptions, type Quarantine } from '../scenario/byzantine-ops.js';
+import type { Divergence } from '../observe/digest-audit.js';
 import { fault, playerRecording } from './common.js';
 
 export const TOPOLOGY = 'n3-3az';
@@ -44,11 +45,20 @@ export interface ByzantineStory {
   readonly violations: Readonly<Record<string, number>>;
   /** the automation's quarantines; [] without it */
   readonly quarantines: readonly Quarantine[];
+  /** what the digest-log audit found, in poll order; [] without it */
+  readonly divergences: readonly Divergence[];
+  /** the audit's polls made (0 without it) */
+  readonly auditPolls: number;
+  /** the first instant a server truncated its history below a committed txn (the safety checker's Durability), or null */
+  readonly truncatedAtUs: number | null;
 }
 
-/** One run of `faults` on the demo topology, with the digest automation when `automation` is set. */
-export function byzantineRun(topology: Topology, seed: string, version: string, faults: readonly string[], durationUs: number, automation: boolean): ByzantineStory {
-  const auto = automation ? new DigestAutomation() : null;
+/**
+ * One run of `faults` on the demo topology, with the digest automation when `automation` is set,
+ * and with its digest-log audit when `audit` is (`audit.act` false: the audit only watches).
+ */
+export function byzantineRun(topology: Topology, seed: string, version: string, faults: readonly string[], durationUs: number, automation: boolean, audit: AuditOptions | null = null): ByzantineStory {
+  const auto = automation || audit !== null ? new DigestAutomation(DEFAULT_DIGEST_POLL_US, audit) : null;
   const acked = new Map<number, number>();
   const specs = faults.map((f) => fault(f, topology));
   const player = playerRecording(topology, specs);
@@ -84,5 +94,8 @@ export function byzantineRun(topology: Topology, seed: string, version: string, 
     checksumFailed: events.find((e): e is Extract<TrialEvent, { type: 'logChecksumFailed' }> => e.type === 'logChecksumFailed') ?? null,
     violations: result.safety.countsByInvariant(),
     quarantines: auto?.quarantines ?? [],
+    divergences: auto?.audit?.divergences ?? [],
+    auditPolls: auto?.audit?.polls ?? 0,
+    truncatedAtUs: result.safety.violations.find((v) => v.invariant === 'Durability' && / truncated its history /.test(v.detail))?.atUs ?? null,
   };
 }

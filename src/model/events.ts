@@ -272,13 +272,18 @@ export type ReconfigEvent =
  *   (FileTxnLog.FileTxnIterator.next: "CRC check failed"): the process exits instead of starting.
  * - `quarantined` / `readmitted`: an operator's automation (not ZooKeeper; scenario/byzantine-ops.ts)
  *   removed `server` by reconfig after a mismatch it saw in the digests it polls (the admin `hash`
- *   command; `zxid`: the first mismatching txn it saw), and later re-added it once restored from a
- *   peer's snapshot.
+ *   command; `zxid`: the first mismatching txn it saw), or after the audit's divergence (`cause`),
+ *   and later re-added it once restored from a peer's snapshot.
  */
 export type ByzantineEvent =
   | { readonly type: 'digestMismatch'; readonly atUs: number; readonly server: ServerId; readonly zxid: Zxid; readonly expected: number; readonly actual: number }
   | { readonly type: 'logChecksumFailed'; readonly atUs: number; readonly server: ServerId; readonly zxid: Zxid }
-  | { readonly type: 'quarantined'; readonly atUs: number; readonly server: ServerId; readonly zxid: Zxid }
+  | { readonly type: 'digestDiverged'; readonly atUs: number; readonly how: 'conflict' | 'rewritten'; readonly zxid: Zxid; readonly servers: readonly ServerId[]; readonly expected: number; readonly actual: number | null }
+  | { readonly type: 'quarantined'; readonly atUs: number; readonly server: ServerId; readonly zxid: Zxid; readonly cause?: 'conflict' | 'rewritten' }
+ * - `digestDiverged`: an operator's audit of the digest logs (not ZooKeeper; observe/digest-audit.ts)
+ *   found, at the poll `atUs`, two servers with different digests for `zxid` (`conflict`: `servers`
+ *   reported `actual`, others `expected`) or a committed (zxid, digest) gone from `servers`' log
+ *   without a restart or SNAP (`rewritten`: a TRUNC below a committed txn; `actual` null).
   | { readonly type: 'readmitted'; readonly atUs: number; readonly server: ServerId };
 
 export type TrialEvent = FaultEvent | PeerTrialEvent | ClusterEvent | ClientEvent | ViolationEvent | ReconfigEvent | BackupEvent | ByzantineEvent;

@@ -1,6 +1,6 @@
 import { BYZANTINE_SYNTAX } from '../config/byzantine-syntax.js';
 import type { ByzantineEvent, PeerEvent, ServerId, Zxid } from '../model/index.js';
-import { epochOf } from '../model/index.js';
+import { counterOf, epochOf } from '../model/index.js';
 import { Recorder } from './record.js';
 
 /**
@@ -24,11 +24,23 @@ import { Recorder } from './record.js';
  * first server of that epoch's leadership to apply it. Cost: one integer mix and two array slots
  * per committed txn; built only for trials that ask (`recorderFor`).
  *
- * What it cannot see, exactly as 3.8 cannot: a truncation that leaves every tree equal. A leader
- * that lies its way into office (inflate-zxid) TRUNCs its learners to its own shorter history, and
- * a quorum counted on a fake ACK (ack-unlogged) loses the write when a leader without it is
- * elected: afterwards every server holds the same tree, each txn's carried digest matches, and
- * nothing is counted. Only the safety checker (it remembers acknowledged writes) sees those.
+ * What the per-txn comparison cannot see, exactly as 3.8 cannot: a truncation that leaves every
+ * tree equal. A leader that lies its way into office (inflate-zxid) TRUNCs its learners to its own
+ * shorter history, and a quorum counted on a fake ACK (ack-unlogged) loses the write when a leader
+ * without it is elected: afterwards every server holds the same tree, each txn's carried digest
+ * matches, and nothing is counted. What remains is each server's digest log (`digestLog`, what the
+ * admin `hash` command returns): an audit that remembers earlier polls sees a committed entry
+ * vanish from it (observe/digest-audit.ts).
+ *
+ * The digest log, as DataTree.logZxidDigest keeps it: after each applied txn whose zxid is a
+ * multiple of DIGEST_LOG_INTERVAL (128; the counter half, as the epoch half is a multiple of 2^32)
+ * the pair (zxid, tree digest) is appended, the oldest dropped beyond DIGEST_LOG_LIMIT (1024). It
+ * lives in the DataTree, in memory: a new process starts an empty one (and refills it as it
+ * replays its log: zksim replays the whole log, 3.8 from its last snapshot); a TRUNC
+ * (ZKDatabase.truncateLog: clear() makes a new DataTree, then loadDataBase replays) keeps the
+ * entries of the history it retains; a SNAP (deserializeSnapshot → clear()) empties it, and the
+ * snapshot's txns are not logged (they are not applied one by one). Simplified: the fuzzy window
+ * after a snapshot load (digestFromLoadedSnapshot: nothing logged until its zxid) is not modelled.
  */
 export class DigestMonitor {
   /** per history position: the carried digest (tree digest after it) and the zxid it belongs to */
@@ -38,6 +50,8 @@ export class DigestMonitor {
   private readonly servers = new Map<ServerId, ServerDigest>();
   /** digest_mismatches_count per server (whole trial, every incarnation) */
   private readonly counts = new Map<ServerId, number>();
+  /** per server, how many times its DataTree was rebuilt by a process start or a SNAP (what an operator tells from uptime and the sync log line) */
+  private readonly rebuilds = new Map<ServerId, number>();
 
   /**
    * `report` receives a `digestMismatch` event for the first mismatching txn after each load of the
@@ -47,7 +61,7 @@ export class DigestMonitor {
 
   onPeerEvent(atUs: number, node: ServerId, e: PeerEvent): void {
     if (e.type === 'delivered') this.onApplied(atUs, node, e.zxid, e.writeId, e.index);
-    else if (e.type === 'historyCut') this.onCut(node, e.keep);
+    else if (e.type === 'historyCut') this.onCut(atUs, node, e.keep, e.mode);
     else if (e.type === 'established') this.leaderOfEpoch.set(e.epoch, node);
   }
 
@@ -59,6 +73,19 @@ export class DigestMonitor {
   /** The history position from which the server's tree has differed from the carried digests, or null while it agrees. */
   divergedFrom(node: ServerId): number | null {
     return this.servers.get(node)?.badFrom ?? null;
+  }
+
+  /**
+   * The server's digest log now: what the admin `hash` command returns (Commands.DigestCommand →
+   * DataTree.getDigestLog), oldest first. Empty before it logs anything.
+   */
+  digestLog(node: ServerId): readonly ZxidDigest[] {
+    return this.servers.get(node)?.log ?? [];
+  }
+
+  /** How many times the server's tree was rebuilt by a new process or a SNAP (not by a TRUNC). */
+  rebuildsOf(node: ServerId): number {
+    return this.rebuilds.get(node) ?? 0;
   }
 
   /** digest_mismatches_count of the server, summed over its processes. */
@@ -75,7 +102,7 @@ export class DigestMonitor {
 
   private server(node: ServerId): ServerDigest {
     let s = this.servers.get(node);
-    if (s === undefined) this.servers.set(node, (s = { digest: 0, applied: 0, badFrom: null, reported: false }));
+    if (s === undefined) this.servers.set(node, (s = { digest: 0, applied: 0, badFrom: null, reported: false, log: [], snapAtUs: null }));
     return s;
   }
 
@@ -83,9 +110,11 @@ export class DigestMonitor {
     const s = this.server(node);
     // Applying a position again: a new process replays its log from the start (FileTxnSnapLog.restore)
     // or a SNAP replaced it. Its tree up to there is its own prefix: the carried one unless already wrong.
-    if (index < s.applied) this.reload(s, index);
+    if (index < s.applied) this.reload(node, s, index);
     s.digest = (s.digest + txnDigest(zxid, writeId)) >>> 0;
     s.applied = index + 1;
+    // DataTree.logZxidDigest; a SNAP's own txns (delivered in the instant of the cut) are loaded, not applied
+    if (counterOf(zxid) % DIGEST_LOG_INTERVAL === 0 && s.snapAtUs !== atUs) logDigest(s.log, { zxid, digest: s.digest, index });
     if (this.carriedZxid[index] !== zxid) {
       // a new txn at this position: the digest its leader carries is the leader's own tree's
       if (this.leaderOfEpoch.get(epochOf(zxid)) !== node) return;
@@ -103,7 +132,11 @@ export class DigestMonitor {
     this.report({ type: 'digestMismatch', atUs, server: node, zxid, expected, actual: s.digest });
   }
 
-  private reload(s: ServerDigest, index: number): void {
+  private reload(node: ServerId, s: ServerDigest, index: number): void {
+    // a new process: a new DataTree, its digest log refilled as the replay applies the txns again
+    this.rebuilds.set(node, this.rebuildsOf(node) + 1);
+    s.log = s.log.filter((e) => e.index < index);
+    s.snapAtUs = null;
     s.applied = index;
     s.reported = false;
     if (s.badFrom !== null && s.badFrom < index) return;
@@ -115,9 +148,14 @@ export class DigestMonitor {
    * TRUNC or SNAP during sync: the tree is what the leader's history holds up to `keep` (a TRUNC
    * reloads the server's own snapshot and log: equal, unless its own prefix was already wrong).
    */
-  private onCut(node: ServerId, keep: number): void {
+  private onCut(atUs: number, node: ServerId, keep: number, mode: string): void {
     const s = this.server(node);
     s.applied = Math.min(s.applied, keep);
+    s.log = s.log.filter((e) => e.index < keep);
+    if (mode === 'SNAP') {
+      this.rebuilds.set(node, this.rebuildsOf(node) + 1);
+      s.snapAtUs = atUs;
+    }
     if (s.badFrom !== null && s.badFrom < keep) return;
     s.badFrom = null;
     s.digest = keep === 0 ? 0 : (this.carried[keep - 1] ?? s.digest);
@@ -159,6 +197,26 @@ interface ServerDigest {
   badFrom: number | null;
   /** its process reported its first mismatch already */
   reported: boolean;
+  /** its digest log (DataTree.digestLog), with each entry's history position */
+  log: (ZxidDigest & { readonly index: number })[];
+  /** the instant of its last SNAP: the txns delivered then are the snapshot's */
+  snapAtUs: number | null;
+}
+
+/** One entry of a digest log (DataTree.ZxidDigest; the digest version is left out): the tree digest after applying `zxid`. */
+export interface ZxidDigest {
+  readonly zxid: Zxid;
+  readonly digest: number;
+}
+
+/** DataTree.DIGEST_LOG_INTERVAL: a digest is logged for every zxid whose counter is a multiple of it. */
+export const DIGEST_LOG_INTERVAL = 128;
+/** DataTree.DIGEST_LOG_LIMIT: the digest log keeps the newest this many entries. */
+export const DIGEST_LOG_LIMIT = 1024;
+
+function logDigest(log: (ZxidDigest & { readonly index: number })[], entry: ZxidDigest & { readonly index: number }): void {
+  log.push(entry);
+  if (log.length > DIGEST_LOG_LIMIT) log.shift();
 }
 
 /** A txn's contribution to the tree digest: a 32-bit mix of its zxid (both halves) and content. */

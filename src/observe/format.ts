@@ -79,8 +79,10 @@ export function formatEvent(e: TrialEvent): TimelineLine | null {
       return { who: e.server, kind: 'digest', what: `digest mismatch applying zxid 0x${e.zxid.toString(16)}: carried ${hex32(e.expected)}, own tree ${hex32(e.actual)} (logged and counted, not repaired)` };
     case 'logChecksumFailed':
       return { who: e.server, kind: 'exit', what: `txn log failed its Adler32 check at zxid 0x${e.zxid.toString(16)} while loading: CRC check failed, the server does not start` };
+    case 'digestDiverged':
+      return { who: e.servers[0] ?? 'cluster', kind: 'digest', what: divergedText(e) };
     case 'quarantined':
-      return { who: e.server, kind: 'quarantine', what: `quarantined by the operator's automation (digest mismatch at zxid 0x${e.zxid.toString(16)}): removed by reconfig, disk to be restored from a peer's snapshot` };
+      return { who: e.server, kind: 'quarantine', what: `quarantined by the operator's automation (${QUARANTINE_CAUSE[e.cause ?? 'mismatch']} at zxid 0x${e.zxid.toString(16)}): removed by reconfig, disk to be restored from a peer's snapshot` };
     case 'readmitted':
       return { who: e.server, kind: 'quarantine', what: 'restored from a peer\'s snapshot and re-added by reconfig' };
     case 'writeCommitted':
@@ -95,6 +97,16 @@ export function formatEvent(e: TrialEvent): TimelineLine | null {
 const hex32 = (n: number): string => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
 
 /** The backup process's events (model/backup.ts BackupEvent) in words: the RPO and RTO of a restore. */
+const QUARANTINE_CAUSE = { mismatch: 'digest mismatch', conflict: 'digest logs disagree', rewritten: 'committed history rewritten' } as const;
+
+/** The digest-log audit's finding (observe/digest-audit.ts) in words. */
+function divergedText(e: TrialEvent & { type: 'digestDiverged' }): string {
+  const z = `0x${e.zxid.toString(16)}`;
+  return e.how === 'conflict'
+    ? `digest-log audit: hash reports ${hex32(e.actual ?? 0)} for zxid ${z} where ${hex32(e.expected)} was reported before (the trees differ)`
+    : `digest-log audit: committed zxid ${z} (digest ${hex32(e.expected)}, reported by a quorum) is gone from this server's hash without a restart or SNAP: its history was truncated below a committed txn`;
+}
+
 function backupText(e: TrialEvent & { type: 'dataLost' | 'restoreStarted' | 'restoreDone' }): string {
   const at = (us: number | null): string => (us === null ? 'never' : `${formatSecondsFixed(us, 3)}s`);
   switch (e.type) {

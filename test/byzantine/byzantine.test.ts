@@ -6,8 +6,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatFault, parseFault } from '../../src/config/faults.js';
-import type { FaultSpec, TrialEvent } from '../../src/model/index.js';
+import { makeZxid, type FaultSpec, type TrialEvent } from '../../src/model/index.js';
 import { digestOf } from '../../src/observe/index.js';
+import { DigestAutomation, type AuditOptions } from '../../src/scenario/byzantine-ops.js';
 import { FAULT_KINDS_TABLE } from '../../src/scenario/fault-kinds.js';
 import { Trial } from '../../src/scenario/index.js';
 import { FLIPPED_BIT } from '../../src/zk/index.js';
@@ -15,12 +16,18 @@ import { S, faults, topology } from '../helpers/topologies.js';
 
 const WORKLOAD = { writesPerSec: 20, readsPerSec: 0, sessionTimeoutUs: 30_000_000 };
 
-function run(...specs: string[]) {
+/** One 60 s run of `specs` at seed 1; a trailing AuditOptions adds the digest-log audit (scenario/byzantine-ops.ts). */
+function run(...args: (string | AuditOptions)[]) {
   const t = topology('n3-3az');
-  const result = new Trial({ topology: t, seed: '1', durationUs: 60 * S, faults: faults(t, ...specs), workload: WORKLOAD }).run();
+  const specs = args.filter((a): a is string => typeof a === 'string');
+  const opts = args.find((a): a is AuditOptions => typeof a !== 'string') ?? null;
+  const auto = opts === null ? null : new DigestAutomation(30 * S, opts);
+  const trial = new Trial({ topology: t, seed: '1', durationUs: 60 * S, faults: faults(t, ...specs), workload: WORKLOAD, ...(auto ? { plan: auto.spec } : {}) });
+  auto?.attach(trial.recorder);
+  const result = trial.run();
   const events = result.recorder.events;
   const of = <K extends TrialEvent['type']>(type: K) => events.filter((e): e is Extract<TrialEvent, { type: K }> => e.type === type);
-  return { result, of, digest: digestOf(result.recorder), counts: result.safety.countsByInvariant() };
+  return { result, of, digest: digestOf(result.recorder), counts: result.safety.countsByInvariant(), audit: auto?.audit ?? null };
 }
 
 // server 1 is cut off (it misses the writes), lies in its votes, and wins the election when the leader dies
@@ -36,10 +43,34 @@ describe('a voter that advertises an inflated zxid', () => {
     expect(lost.some((v) => /acknowledged to its client but is missing from leader 1's history/.test(v.detail))).toBe(true);
   });
 
-  it('is invisible to the digest: the truncation leaves every tree equal, so no txn mismatches (as in 3.8)', () => {
+  it('is invisible to the per-txn digest: the truncation leaves every tree equal, so no txn mismatches (as in 3.8)', () => {
     const { digest } = run(...INFLATE);
     expect(digest).not.toBeNull();
     expect(digest?.total).toBe(0);
+  });
+
+  // issue 15 §2 must-hold: a checker violation (committed, acknowledged writes lost) AND the digest comparison detecting it
+  it('loses committed writes (Durability) and the digest-log audit, polling hash every 10 s, detects the rewritten history at the poll after the TRUNC', () => {
+    const { counts, result, of, audit } = run(...INFLATE, { pollUs: 10 * S, act: false });
+    expect(counts.Durability).toBeGreaterThan(0);
+    const truncatedAt = result.safety.violations.find((v) => v.invariant === 'Durability')?.atUs as number;
+    expect(truncatedAt).toBeGreaterThan(20 * S);
+    expect(truncatedAt).toBeLessThan(30 * S);
+    // the two committed entries a poll had seen in servers 2 and 3 (a quorum) are gone from server 2's hash: zxids 0x100000080 and 0x100000100
+    const found = audit?.divergences ?? [];
+    expect(found.map((d) => [d.atUs, d.how, d.zxid, d.servers])).toEqual([
+      [30 * S, 'rewritten', makeZxid(1, 128), [2]],
+      [30 * S, 'rewritten', makeZxid(1, 256), [2]],
+    ]);
+    expect(of('digestDiverged').map((e) => e.atUs)).toEqual([30 * S, 30 * S]);
+    // watching changed nothing: the same election, the same loss as without the audit
+    expect(counts).toEqual(run(...INFLATE).counts);
+  });
+
+  it('escapes an audit that polls every 30 s: no poll caught a committed entry in a quorum before the TRUNC', () => {
+    const { audit } = run(...INFLATE, { pollUs: 30 * S, act: false });
+    expect(audit?.polls).toBe(3);
+    expect(audit?.divergences).toEqual([]);
   });
 
   it('in its epoch form wins too: a claimed currentEpoch beats any zxid', () => {

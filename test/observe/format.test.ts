@@ -53,6 +53,7 @@ const ONE_OF_EACH: Record<TrialEventType, TrialEvent> = {
   digestMismatch: { type: 'digestMismatch', atUs: 16, server: 2, zxid: 0x100000007, expected: 0xdeadbeef, actual: 0x1234 },
   logChecksumFailed: { type: 'logChecksumFailed', atUs: 17, server: 2, zxid: 0x100000007 },
   quarantined: { type: 'quarantined', atUs: 18, server: 2, zxid: 0x100000007 },
+  digestDiverged: { type: 'digestDiverged', atUs: 18, how: 'rewritten', zxid: 0x100000080, servers: [2], expected: 0xdeadbeef, actual: null },
   readmitted: { type: 'readmitted', atUs: 19, server: 2 },
 };
 
@@ -101,6 +102,11 @@ describe('formatEvent', () => {
       logChecksumFailed: { who: 2, kind: 'exit', what: 'txn log failed its Adler32 check at zxid 0x100000007 while loading: CRC check failed, the server does not start' },
       quarantined: {
         who: 2,
+      digestDiverged: {
+        who: 2,
+        kind: 'digest',
+        what: "digest-log audit: committed zxid 0x100000080 (digest 0xdeadbeef, reported by a quorum) is gone from this server's hash without a restart or SNAP: its history was truncated below a committed txn",
+      },
         kind: 'quarantine',
         what: "quarantined by the operator's automation (digest mismatch at zxid 0x100000007): removed by reconfig, disk to be restored from a peer's snapshot",
       },
