@@ -6,16 +6,22 @@ import { fileURLToPath } from 'node:url';
 import { parseAlertRules, type AlertRules } from '../config/alerts.js';
 import { formatConfigError } from '../config/index.js';
 import { UserError } from './errors.js';
-import { readText } from './io.js';
+import { printError, readText } from './io.js';
 
 /** The packaged alerts/production.yaml (beside dist/, not the cwd). */
 export function shippedRules(): string {
   return fileURLToPath(new URL('../../alerts/production.yaml', import.meta.url));
 }
 
-/** Read and validate a rules file: positioned errors, exit 2 (UserError). */
-export function loadAlertRules(file: string): AlertRules {
-  const parsed = parseAlertRules(readText(file, 'alert rules'), file);
+/**
+ * Read and validate a rules file: positioned errors, exit 2 (UserError). Rules that parse but
+ * likely do not mean what they say (config/alerts.ts, e.g. zk_synced_followers against a quorum)
+ * are written to stderr as `zksim: warning: file:line:col: path: message`; the command goes on.
+ * @param voters the topology's voter count when the command knows it (sharper warnings)
+ */
+export function loadAlertRules(file: string, voters: number | null = null): AlertRules {
+  const parsed = parseAlertRules(readText(file, 'alert rules'), file, voters);
   if (!parsed.ok) throw new UserError(parsed.errors.map(formatConfigError).join('\n'));
+  for (const w of parsed.warnings) printError(`zksim: warning: ${formatConfigError(w)}\n`);
   return parsed.rules;
 }

@@ -127,7 +127,7 @@ export function installExitCleanup(): void {
 
 export function readText(file: string, what: string): string {
   if (!existsSync(file)) throw new UserError(`${file}: no such ${what} file`);
-  if (statSync(file).isDirectory()) throw new UserError(`${file}: is a directory, expected a ${what} file`);
+  if (statSync(file).isDirectory()) throw new UserError(`${file}: is a directory, expected ${/^[aeiou]/i.test(what) ? 'an' : 'a'} ${what} file`);
   try {
     return readFileSync(file, 'utf8');
   } catch (e) {

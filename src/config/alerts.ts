@@ -82,7 +82,14 @@ export interface AlertRules {
   readonly rules: readonly AlertRule[];
 }
 
-export type ParseAlertsResult = { readonly ok: true; readonly rules: AlertRules } | { readonly ok: false; readonly errors: ConfigError[] };
+/** `warnings`: rules that parse but likely do not mean what they say (positioned, sorted; see syncedFollowersWarnings). */
+export type ParseAlertsResult = { readonly ok: true; readonly rules: AlertRules; readonly warnings: ConfigError[] } | { readonly ok: false; readonly errors: ConfigError[] };
+
+/** The shortest scrape_interval accepted (µs): Prometheus's practical minimum; finer scrapes only multiply the cost. */
+export const MIN_SCRAPE_INTERVAL_US = 1_000_000;
+
+/** A rule as a file writes it, for the message that says what a rule looks like. */
+export const EXAMPLE_RULE = "{ alert: ZooKeeperQuorumLost, expr: { signal: zk_server_state, state: leader, aggregate: sum, absent: 0, op: '<', threshold: 1 }, for: 1m, labels: { severity: page } }";
 
 const TOP_KEYS = ['name', 'scrape_interval', 'evaluation_interval', 'rules'] as const;
 const RULE_KEYS = ['alert', 'expr', 'for', 'labels', 'annotations'] as const;
@@ -90,6 +97,24 @@ const EXPR_KEYS = ['signal', 'state', 'servers', 'function', 'window', 'aggregat
 const DEFAULT_INTERVAL_US = 15_000_000;
 
 class AlertsReader extends YamlReader {
+  readonly warnings: ConfigError[] = [];
+
+  constructor(
+    file: string,
+    lineCounter: LineCounter,
+    /** the topology's voter count when known (numeric thresholds are then checked against its quorum) */
+    private readonly voters: number | null,
+  ) {
+    super(file, lineCounter);
+  }
+
+  /** A warning placed as errorAtPath places an error (it is placed the same way, then moved). */
+  private warnAtPath(path: string, message: string): void {
+    this.errorAtPath(path, message);
+    this.warnings.push(this.errors.pop() as ConfigError);
+    this.errorPaths.pop();
+  }
+
   duration(node: unknown, path: string, allowZero: boolean): number | undefined {
     if (isScalar(node) && typeof node.value === 'string') {
       const text = node.value.trim();
@@ -117,14 +142,38 @@ class AlertsReader extends YamlReader {
     }
     if (!this.requireKeys(root, '', entries, ['rules'])) return undefined;
     const evalUs = evaluation ?? scrape;
-    if (evalUs % scrape !== 0) this.errorAtPath('evaluation_interval', `expected a multiple of scrape_interval (${formatDurationUs(scrape)}), found ${formatDurationUs(evalUs)}`);
+    if (scrape < MIN_SCRAPE_INTERVAL_US) {
+      this.errorAtPath('scrape_interval', `expected at least ${formatDurationUs(MIN_SCRAPE_INTERVAL_US)} (about the shortest scrape Prometheus can keep; 15s is usual), found ${formatDurationUs(scrape)}`);
+      return undefined;
+    }
+    if (evalUs === 0 || evalUs % scrape !== 0) this.errorAtPath('evaluation_interval', `expected a multiple of scrape_interval (${formatDurationUs(scrape)}), found ${formatDurationUs(evalUs)}`);
+    rules.forEach((r, i) => this.checkWindow(r.expr, `rules[${i}].expr`, scrape));
     return { name, scrapeIntervalUs: scrape, evaluationIntervalUs: evalUs, rules };
+  }
+
+  /**
+   * A range needs samples: `increase` two (last − first), the _over_time functions one. Samples lie
+   * in (t − window, t] on the scrape grid (observe/alerts.ts), so the window must span that many
+   * scrape intervals.
+   */
+  private checkWindow(e: AlertExpr, path: string, scrapeUs: number): void {
+    if (e.function === 'last') return;
+    const scrapes = e.function === 'increase' ? 2 : 1;
+    const min = scrapes * scrapeUs;
+    if (e.windowUs < min) {
+      const why = scrapes === 2 ? 'increase needs two samples in its window' : `${e.function} needs a sample in its window`;
+      this.errorAtPath(join(path, 'window'), `expected at least ${formatDurationUs(min)} (${scrapes === 2 ? 'twice' : 'once'} the scrape_interval ${formatDurationUs(scrapeUs)}: ${why}), found ${formatDurationUs(e.windowUs)}`);
+    }
   }
 
   private rules(node: unknown): AlertRule[] {
     this.remember('rules', node);
-    if (!isSeq(node) || node.items.length === 0) {
-      this.errorAt('rules', node, `expected a non-empty list of rules, found ${describe(node)}`);
+    if (!isSeq(node)) {
+      this.errorAt('rules', node, `expected a list of rules, each like ${EXAMPLE_RULE}; found ${describe(node)}`);
+      return [];
+    }
+    if (node.items.length === 0) {
+      this.errorAt('rules', node, `the file has no rules: expected at least one, e.g. rules: [ ${EXAMPLE_RULE} ]`);
       return [];
     }
     const out: AlertRule[] = [];
@@ -199,7 +248,28 @@ class AlertsReader extends YamlReader {
     const threshold = this.threshold(get('threshold'), join(path, 'threshold'));
     if ([signal, state, servers, fn, windowUs, aggregate, absent, op, threshold].includes(undefined)) return undefined;
     const e = { signal, state, servers, function: fn, windowUs, aggregate, absent, op, threshold } as AlertExpr;
-    return this.checkExpr(e, path) ? e : undefined;
+    if (!this.checkExpr(e, path)) return undefined;
+    if (e.signal === 'zk_synced_followers') this.syncedFollowersWarnings(e, path);
+    return e;
+  }
+
+  /**
+   * zk_synced_followers is a trap for quorum rules. ZooKeeper 3.8.6 registers it only on the
+   * leader (LeaderZooKeeperServer.registerMetrics, unregistered when it stops leading), as
+   * Leader.getForwardingFollowers().size(): the LearnerHandlers past UPTODATE, never the leader
+   * itself. So a quorum of voters shows as quorum − 1, and with no leader no server exports the
+   * series at all: the aggregate is absent and the rule false, just when the quorum is lost.
+   */
+  private syncedFollowersWarnings(e: AlertExpr, path: string): void {
+    const low = e.op === '<' || e.op === '<=';
+    const quorumSized = e.threshold === 'quorum' || (this.voters !== null && e.threshold === quorumOf(this.voters));
+    if (quorumSized) {
+      const q = this.voters === null ? 'a quorum shows as quorum − 1' : `a quorum of ${quorumOf(this.voters)} of the ${this.voters} voters shows as ${quorumOf(this.voters) - 1}`;
+      this.warnAtPath(join(path, 'threshold'), `zk_synced_followers counts the followers synced with the leader, not the leader itself (Leader.getForwardingFollowers): ${q}, so comparing it with the quorum is off by one; compare with quorum − 1, or alert on zk_server_state{state="leader"} (as alerts/production.yaml does)`);
+    }
+    if (low && e.absent === null) {
+      this.warnAtPath(join(path, 'op'), 'zk_synced_followers is exported only by a leader (LeaderZooKeeperServer): with no leader the series is absent and this rule cannot fire, just when the quorum is lost; add absent: 0, or alert on zk_server_state{state="leader"} as well');
+    }
   }
 
   private threshold(node: unknown, path: string): number | 'quorum' | undefined {
@@ -227,11 +297,13 @@ function counters(): string {
 /**
  * Parse a rules file. Errors are positioned and sorted by position.
  * @param file the file name errors name
+ * @param voters the topology's voter count when known: a numeric threshold equal to its quorum is
+ *   then recognised as quorum-sized (warnings); null: only `threshold: quorum` is
  */
-export function parseAlertRules(text: string, file: string): ParseAlertsResult {
+export function parseAlertRules(text: string, file: string, voters: number | null = null): ParseAlertsResult {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  const reader = new AlertsReader(file, lineCounter);
+  const reader = new AlertsReader(file, lineCounter, voters);
   if (doc.errors.length > 0) {
     for (const e of doc.errors) reader.errorAtOffset('', e.pos[0], e.message);
     return { ok: false, errors: reader.errors };
@@ -239,7 +311,7 @@ export function parseAlertRules(text: string, file: string): ParseAlertsResult {
   const base = file.replace(/^.*[\\/]/, '').replace(/\.ya?ml$/, '');
   const rules = reader.read(doc.contents, base);
   if (reader.errors.length > 0 || rules === undefined) return { ok: false, errors: sortedByPosition(reader.errors) };
-  return { ok: true, rules };
+  return { ok: true, rules, warnings: sortedByPosition(reader.warnings) };
 }
 
 /** A majority of `voters`: the `quorum` threshold. */

@@ -34,6 +34,27 @@ describe('bad input', () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('--thresholds: expected numbers separated by commas, found "x"');
   });
+  it('a horizon shorter than the evaluation interval is refused; one shorter than an hour warns that the intervals cannot be trusted', async () => {
+    const tiny = await zksim(['alerts', 'study', 'topologies/n3-1az.yaml', '--horizon', '10s', '--runs', '1']);
+    expect(tiny.status).toBe(2);
+    expect(tiny.stderr).toContain("--horizon 10s: expected at least the rules' evaluation_interval (15s)");
+    expect(hasStackTrace(tiny.stderr)).toBe(false);
+    const short = await zksim(['alerts', 'study', 'topologies/n3-1az.yaml', '--horizon', '30m', '--runs', '1']);
+    expect(short.status, short.stderr).toBe(0);
+    expect(short.stderr).toContain('zksim: warning: --horizon 30m is shorter than one hour');
+    expect(short.stderr).toContain('cannot be trusted');
+    const long = await zksim(['alerts', 'study', 'topologies/n3-1az.yaml', '--horizon', '1h', '--runs', '1']);
+    expect(long.status, long.stderr).toBe(0);
+    expect(long.stderr).not.toContain('warning');
+  });
+  it('show warns (stderr, exit 0) of a zk_synced_followers rule compared with the quorum of --topology', async () => {
+    const file = join(tempDir('zksim-alerts-'), 'synced.yaml');
+    writeFileSync(file, "rules:\n  - alert: A\n    expr: { signal: zk_synced_followers, absent: 0, op: '<', threshold: 3 }\n    labels: { severity: page }\n");
+    const r = await zksim(['alerts', 'show', file, '--topology', 'topologies/n5-3az.yaml']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`zksim: warning: ${file}:3:73: rules[0].expr.threshold: zk_synced_followers counts the followers synced with the leader, not the leader itself`);
+    expect(r.stdout).toContain('max(zk_synced_followers{job="zookeeper"}) or vector(0)) < 3');
+  });
 });
 
 /** Null when `doc` fits schemas/NAME.schema.json, else Ajv's errors. */

@@ -5,7 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { formatConfigError } from '../../src/config/errors.js';
-import { parseAlertRules, promql } from '../../src/config/alerts.js';
+import { EXAMPLE_RULE, MIN_SCRAPE_INTERVAL_US, parseAlertRules, promql } from '../../src/config/alerts.js';
+import { readText } from '../../src/cli/io.js';
+import { tempDir } from '../helpers/tmp.js';
 
 function errorsOf(text: string): string[] {
   const r = parseAlertRules(text, 'r.yaml');
@@ -62,6 +64,59 @@ describe('positioned errors', () => {
   it('two rules with one name, an evaluation interval off the scrape grid, no rules', () => {
     expect(errorsOf(GOOD + GOOD.replace('rules:\n', ''))).toEqual([expect.stringMatching(/^r\.yaml:5:12: rules\[1\]\.alert: expected a name no other rule has, found "A" again/)]);
     expect(errorsOf(`scrape_interval: 15s\nevaluation_interval: 20s\n${GOOD}`)).toEqual(['r.yaml:2:22: evaluation_interval: expected a multiple of scrape_interval (15s), found 20s']);
-    expect(errorsOf('rules: []\n')).toEqual(['r.yaml:1:8: rules: expected a non-empty list of rules, found a list']);
+    expect(errorsOf('rules: []\n')).toEqual([`r.yaml:1:8: rules: the file has no rules: expected at least one, e.g. rules: [ ${EXAMPLE_RULE} ]`]);
+  });
+});
+
+describe('intervals, windows and empty files (review of issue 15)', () => {
+  it('scrape_interval 0s is a problem with scrape_interval, not evaluation_interval', () => {
+    expect(errorsOf(`scrape_interval: 0s\n${GOOD}`)).toEqual(['r.yaml:1:18: scrape_interval: expected at least 1s (about the shortest scrape Prometheus can keep; 15s is usual), found 0s']);
+  });
+  it('scrape_interval has a floor of 1 s; 1s itself is accepted', () => {
+    expect(errorsOf(`scrape_interval: 1ms\n${GOOD}`)).toEqual([expect.stringMatching(/^r\.yaml:1:18: scrape_interval: expected at least 1s .*found 1ms$/)]);
+    expect(errorsOf(`scrape_interval: 1s\n${GOOD}`)).toEqual([]);
+    expect(MIN_SCRAPE_INTERVAL_US).toBe(1_000_000);
+  });
+  it('evaluation_interval 0s is refused at evaluation_interval', () => {
+    expect(errorsOf(`evaluation_interval: 0s\n${GOOD}`)).toEqual(['r.yaml:1:22: evaluation_interval: expected a multiple of scrape_interval (15s), found 0s']);
+  });
+  it('a window shorter than the samples its function needs names the minimum', () => {
+    const counter = (w: string): string => GOOD.replace("signal: up, op: '<'", `signal: zk_snap_count, function: increase, window: ${w}, op: '>'`);
+    expect(errorsOf(`scrape_interval: 15s\n${counter('10s')}`)).toEqual(['r.yaml:4:64: rules[0].expr.window: expected at least 30s (twice the scrape_interval 15s: increase needs two samples in its window), found 10s']);
+    // one scrape interval holds one sample in (t − window, t]: still too short for increase
+    expect(errorsOf(counter('15s'))[0]).toMatch(/window: expected at least 30s .*found 15s$/);
+    expect(errorsOf(counter('30s'))).toEqual([]);
+    const gauge = (w: string): string => GOOD.replace("op: '<'", `function: max_over_time, window: ${w}, op: '<'`);
+    expect(errorsOf(gauge('5s'))).toEqual([expect.stringMatching(/rules\[0\]\.expr\.window: expected at least 15s \(once the scrape_interval 15s: max_over_time needs a sample in its window\), found 5s$/)]);
+    expect(errorsOf(gauge('15s'))).toEqual([]);
+  });
+  it('a directory given as the rules file: "an alert rules file"', () => {
+    const dir = tempDir('zksim-rules-');
+    expect(() => readText(dir, 'alert rules')).toThrow(`${dir}: is a directory, expected an alert rules file`);
+    expect(() => readText(dir, 'topology')).toThrow(`${dir}: is a directory, expected a topology file`);
+  });
+});
+
+describe('zk_synced_followers against a quorum: warnings, not errors', () => {
+  const synced = (expr: string): string => GOOD.replace("{ signal: up, op: '<', threshold: 1 }", `{ signal: zk_synced_followers, ${expr} }`);
+  const warningsOf = (text: string, voters: number | null = null): string[] => {
+    const r = parseAlertRules(text, 'r.yaml', voters);
+    if (!r.ok) throw new Error(r.errors.map(formatConfigError).join('\n'));
+    return r.warnings.map(formatConfigError);
+  };
+  it('threshold quorum: off by one (the leader is not counted), and silent without a leader', () => {
+    expect(warningsOf(synced("aggregate: max, op: '<', threshold: quorum"))).toEqual([
+      expect.stringMatching(/^r\.yaml:3:62: rules\[0\]\.expr\.op: .*only by a leader .*absent.*add absent: 0/),
+      expect.stringMatching(/^r\.yaml:3:78: rules\[0\]\.expr\.threshold: zk_synced_followers counts the followers .*not the leader itself .*a quorum shows as quorum − 1, so comparing it with the quorum is off by one/),
+    ]);
+  });
+  it('a number equal to the topology\'s quorum is quorum-sized once the voters are known', () => {
+    const text = synced("aggregate: max, absent: 0, op: '<', threshold: 3");
+    expect(warningsOf(text)).toEqual([]);
+    expect(warningsOf(text, 5)).toEqual([expect.stringMatching(/threshold: .*a quorum of 3 of the 5 voters shows as 2, so/)]);
+  });
+  it('a rule that accounts for both (quorum − 1, absent: 0) and the shipped rules warn of nothing', () => {
+    expect(warningsOf(synced("aggregate: max, absent: 0, op: '<', threshold: 2"), 5)).toEqual([]);
+    expect(warningsOf(readFileSync('alerts/production.yaml', 'utf8'), 5)).toEqual([]);
   });
 });

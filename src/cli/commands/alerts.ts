@@ -4,6 +4,7 @@
  * and one rule's threshold or `for:` swept into a detection-time vs false-pages curve.
  */
 import type { Command } from 'commander';
+import { formatDurationUs } from '../../model/duration.js';
 import { isInitialVoter } from '../../model/topology.js';
 import type { Topology } from '../../model/index.js';
 import { runAlertStudy } from '../../montecarlo/alert-study-stats.js';
@@ -48,8 +49,8 @@ export function registerAlerts(program: Command): void {
     .option('--topology <file>', 'print `quorum` thresholds as this topology\'s majority')
     .addHelpText('after', '\nExamples:\n  zksim alerts show alerts/production.yaml --topology topologies/n5-3az.yaml\n')
     .action((file: string | undefined, opts: AlertsOptions) => {
-      const rules = loadAlertRules(file ?? shippedRules());
-      print(rulesText(rules, opts.topology === undefined ? null : voters(loadTopology(opts.topology))));
+      const n = opts.topology === undefined ? null : voters(loadTopology(opts.topology));
+      print(rulesText(loadAlertRules(file ?? shippedRules(), n), n));
     });
   studyOptions(alerts.command('study').description('Monte Carlo: alerts per year by rule and severity, time to detect each write outage, outages no page caught, false pages'))
     .addHelpText('after', `${DEFINITIONS}\nExamples:\n  zksim alerts study topologies/n5-3az.yaml --rules alerts/production.yaml --runs 20\n  zksim alerts study topologies/n3-1az.yaml --runs 50 --json\n`)
@@ -85,13 +86,13 @@ function voters(t: Topology): number {
 /** Everything a study or tune needs, validated before simulating; `tuned`: the rule tune sweeps (its name checked). */
 function studyInput(file: string, opts: AlertsOptions, tuned: string | null = null): AlertStudyInput {
   const topology = loadTopology(file);
-  const rules = loadAlertRules(opts.rules ?? shippedRules());
+  const rules = loadAlertRules(opts.rules ?? shippedRules(), voters(topology));
   if (tuned !== null && !rules.rules.some((r) => r.alert === tuned)) throw new UserError(`--rule ${JSON.stringify(tuned)}: expected one of the rules' names (${rules.rules.map((r) => r.alert).join(', ')})`);
   // the quiet minute is simulated only when a rule reads the latency (the tuned rule alone, for tune)
   const readsLatency = rules.rules.some((r) => (tuned === null || r.alert === tuned) && r.expr.signal === 'zk_p99_updatelatency');
   const experiment = loadExperiment(opts.experiment ?? shippedFile('experiments', 'production'));
   const runs = keptRunsOption('alerts', opts.runs);
-  const horizonUs = durationOption('--horizon', opts.horizon);
+  const horizonUs = horizonOption(opts.horizon, rules.evaluationIntervalUs);
   const graceUs = durationOption('--grace', opts.grace);
   if (opts.out !== undefined) checkDirectory(opts.out, '--out');
   const showProgress = opts.progress !== false && process.stderr.isTTY === true && runs > 1;
@@ -117,6 +118,25 @@ async function tuneCommand(file: string, opts: AlertsOptions): Promise<void> {
   const tune = { ...runAlertTune(input, opts.rule ?? '', knob, values), version: packageVersion() };
   print(opts.json ? `${JSON.stringify(tune, null, 2)}\n` : tuneText(tune));
   if (opts.out !== undefined) await writeOut(opts.out, { kind: 'tune', doc: tune }, opts);
+}
+
+/** Below this horizon a study counts little but the cold start (as zksim availability warns: montecarlo/estimate.ts). */
+const SHORT_HORIZON_US = 3_600_000_000;
+
+/**
+ * --horizon: refused when no evaluation would fall in it (nothing to count); a warning on stderr
+ * when shorter than an hour, since the per-year rates then rest on minutes of simulated time and
+ * their intervals (Poisson, from the counts) are too wide to mean anything.
+ */
+function horizonOption(text: string, evaluationUs: number): number {
+  const horizonUs = durationOption('--horizon', text);
+  if (horizonUs < evaluationUs) {
+    throw new UserError(`--horizon ${text}: expected at least the rules' evaluation_interval (${formatDurationUs(evaluationUs)}): a shorter trial evaluates no rule; a study wants months to years (default 1y)`);
+  }
+  if (horizonUs < SHORT_HORIZON_US) {
+    printError(`zksim: warning: --horizon ${formatDurationUs(horizonUs)} is shorter than one hour: each trial sees little beyond the cold-start election, and the per-year rates and their 95% intervals cannot be trusted; use a horizon of months to years\n`);
+  }
+  return horizonUs;
 }
 
 function numberValue(flag: string, text: string): number {
