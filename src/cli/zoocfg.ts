@@ -5,10 +5,10 @@
  * path, the placement flags, and what goes to stderr.
  */
 import { existsSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { basenameWithoutExtension, formatConfigError, parseTopology } from '../config/index.js';
 import { dynamicConfigFileOf, looksLikeZooCfg, readZooCfg, type ZooCfg } from '../config/zoocfg.js';
-import { ignoredSummary, placeServers, SINGLE_ZONE, zooCfgTopologyYaml, type Placement, type PlacementRule } from '../config/zoocfg-topology.js';
+import { ignoredSummary, placeServers, SINGLE_ZONE, zooCfgErrorOf, zooCfgTopologyYaml, type Placement, type PlacementRule } from '../config/zoocfg-topology.js';
 import type { Topology } from '../model/index.js';
 import { UserError } from './errors.js';
 import { packageVersion, printError, readText } from './io.js';
@@ -21,7 +21,8 @@ export function isZooCfg(file: string, text: string): boolean {
 /**
  * The dynamic file a zoo.cfg names: its path as written (ZooKeeper opens it relative to the
  * working directory), else a file of that name beside the zoo.cfg (a config copied off a
- * server); null when the zoo.cfg names none. A named file found nowhere is a UserError.
+ * server); null when the zoo.cfg names none. A named file found nowhere is a UserError naming
+ * each path tried and what it was relative to.
  */
 function dynamicPath(file: string, text: string): string | null {
   const named = dynamicConfigFileOf(text);
@@ -29,8 +30,11 @@ function dynamicPath(file: string, text: string): string | null {
   const beside = join(dirname(file), basename(named.path));
   if (existsSync(named.path)) return named.path;
   if (existsSync(beside)) return beside;
+  const same = resolve(beside) === resolve(named.path);
+  const asWritten = isAbsolute(named.path) ? named.path : `${resolve(named.path)} (relative to the working directory, as ZooKeeper opens it${same ? ', and beside the zoo.cfg' : ''})`;
+  const tried = same ? asWritten : `${asWritten} and ${resolve(beside)} (beside the zoo.cfg)`;
   throw new UserError(
-    `${file}:${named.line}: dynamicConfigFile: cannot find ${named.path}, nor ${beside}; copy the dynamic file beside the zoo.cfg or pass it as the second argument of zksim import`,
+    `${file}:${named.line}:${named.column}: dynamicConfigFile: cannot find ${named.path}: tried ${tried}; copy the dynamic file beside the zoo.cfg or pass it as the second argument of zksim import`,
   );
 }
 
@@ -40,7 +44,7 @@ export function readZooCfgFiles(file: string, text: string, dynamicFile?: string
   const dynamic = dyn === null ? undefined : { file: dyn, text: readText(dyn, 'zoo.cfg dynamic') };
   const read = readZooCfg({ file, text }, dynamic);
   if (!read.ok) throw new UserError(read.errors.map(formatConfigError).join('\n'));
-  const membersOnly = dynamic === undefined && !/^[ \t]*(tickTime|initLimit|syncLimit|dataDir)[ \t]*[=:]/m.test(text);
+  const membersOnly = dynamic === undefined && !/^\uFEFF?[ \t]*(tickTime|initLimit|syncLimit|dataDir)[ \t]*[=:]/m.test(text);
   return { cfg: read.cfg, files: dynamic === undefined ? [file] : [file, dynamic.file], membersOnly };
 }
 
@@ -54,7 +58,7 @@ export function zooCfgYaml(read: { cfg: ZooCfg; files: string[]; membersOnly: bo
   for (const line of [...read.cfg.notes, ...placeNotes, ...ignoredSummary(read.cfg)]) printError(`zksim: ${line}\n`);
   const yaml = zooCfgTopologyYaml(read.cfg, { name, files: read.files, places: placed.places, placementSource, version: packageVersion(), membersOnly: read.membersOnly });
   const parsed = parseTopology(yaml, `${file} (as a topology)`);
-  if (!parsed.ok) throw new UserError(parsed.errors.map(formatConfigError).join('\n'));
+  if (!parsed.ok) throw new UserError(parsed.errors.map((e) => formatConfigError(zooCfgErrorOf(e, read.cfg, file, placementSource))).join('\n'));
   return { yaml, topology: parsed.topology };
 }
 

@@ -11,7 +11,9 @@
  * hash table); `duplicates` lists the earlier ones so callers can say so.
  *
  * Simplified: the text is read as UTF-8 (Properties.load(InputStream) reads ISO-8859-1; zoo.cfg
- * files are ASCII in practice).
+ * files are ASCII in practice). A leading UTF-8 byte order mark (U+FEFF, what some Windows editors
+ * write) is skipped and reported in `bom`: Java would read its three bytes as `ï»¿`, part of the
+ * first key, so callers say so rather than misname that key.
  */
 
 /** One `key=value` of a properties text. */
@@ -39,6 +41,8 @@ export interface ParsedProperties {
   /** earlier occurrences of a key given again later */
   readonly duplicates: readonly PropertyEntry[];
   readonly problems: readonly PropertyProblem[];
+  /** the text started with a byte order mark, skipped */
+  readonly bom: boolean;
 }
 
 const BLANK = /[ \t\f]/;
@@ -93,7 +97,9 @@ function unescape(s: string, report: (offset: number, message: string) => void):
 }
 
 /** The entries of a properties text; never throws. */
-export function parseProperties(text: string): ParsedProperties {
+export function parseProperties(withBom: string): ParsedProperties {
+  const bom = withBom.startsWith('\uFEFF');
+  const text = bom ? withBom.slice(1) : withBom;
   const byKey = new Map<string, PropertyEntry>();
   const duplicates: PropertyEntry[] = [];
   const problems: PropertyProblem[] = [];
@@ -119,5 +125,5 @@ export function parseProperties(text: string): ParsedProperties {
     byKey.set(key, entry);
   }
   const entries = [...byKey.values()].sort((a, b) => a.line - b.line);
-  return { entries, duplicates, problems };
+  return { entries, duplicates, problems, bom };
 }

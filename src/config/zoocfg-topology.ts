@@ -8,6 +8,7 @@
  * server goes into one zone, az1: a zone outage then takes the whole ensemble down, and the
  * cross-zone latency is never used.
  */
+import type { ConfigError } from './errors.js';
 import type { ZooCfg, ZooCfgServer } from './zoocfg.js';
 
 /** Where one server runs. */
@@ -155,4 +156,31 @@ export function ignoredSummary(cfg: ZooCfg): string[] {
   const byReason = new Map<string, string[]>();
   for (const i of cfg.ignored) byReason.set(i.reason, [...(byReason.get(i.reason) ?? []), `${i.key} (${i.source})`]);
   return [...byReason].map(([reason, keys]) => `ignored, ${reason}: ${keys.join(', ')}`);
+}
+
+const PLACEMENT_FIELDS = ['zone', 'region', 'rack'];
+
+/**
+ * An error the topology checks (config/topology.ts) found in the YAML written for `cfg`, moved
+ * back to the zoo.cfg line that gave the field: the user never sees that YAML, so a position in
+ * it would point nowhere. `servers[i].…` → the server.N line (a zone, region or rack came from
+ * `placementSource`, which is said); `zookeeper.KEY` → the KEY line, or the file when the key was
+ * not set; anything else → the file (`file` the zoo.cfg as named).
+ */
+export function zooCfgErrorOf(e: ConfigError, cfg: ZooCfg, file: string, placementSource: string | null): ConfigError {
+  const server = /^servers\[(\d+)\](?:\.(\w+))?/.exec(e.path);
+  const s = server === null ? undefined : cfg.servers[Number(server[1])];
+  if (server !== null && s !== undefined) {
+    const field = server[2] ?? '';
+    const from = PLACEMENT_FIELDS.includes(field) ? ` (the ${field} from ${placementSource ?? `the one zone of an import without placement, ${SINGLE_ZONE}`})` : '';
+    return { ...s.at, path: `server.${s.id}`, message: `${e.message}${from}` };
+  }
+  const zk = /^zookeeper\.(\w+)$/.exec(e.path);
+  if (zk !== null) {
+    const key = zk[1] ?? '';
+    const setting = cfg.settings.find((x) => x.key === key);
+    if (setting?.at !== undefined) return { ...setting.at, path: key, message: e.message };
+    return { file, path: key, message: `${e.message} (${key} is not set in ${file}: ${setting?.source ?? "zksim's default"})` };
+  }
+  return { file, path: e.path === 'servers' ? 'server.N' : e.path, message: e.message };
 }

@@ -58,7 +58,7 @@ describe('zksim import', () => {
     writeFileSync(missing, 'tickTime=2000\ninitLimit=10\nsyncLimit=5\ndynamicConfigFile=/nowhere/zoo.cfg.dynamic.1\n');
     const m = await zksim(['import', missing]);
     expect(m.status).toBe(2);
-    expect(m.stderr).toContain(`${missing}:4: dynamicConfigFile: cannot find /nowhere/zoo.cfg.dynamic.1`);
+    expect(m.stderr).toContain(`${missing}:4:19: dynamicConfigFile: cannot find /nowhere/zoo.cfg.dynamic.1: tried /nowhere/zoo.cfg.dynamic.1 and ${join(dir, 'zoo.cfg.dynamic.1')} (beside the zoo.cfg)`);
   });
 
   it('validate checks a zoo.cfg as the topology it is read as', async () => {
