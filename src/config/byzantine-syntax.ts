@@ -30,6 +30,10 @@ const inflateVote: FaultSyntax<FaultOf<'inflate-vote'>> = {
     const claim = keyword === 'inflate-epoch' ? 'epoch' : 'zxid';
     const colon = target.indexOf(':');
     const node = parseNode(colon < 0 ? target : target.slice(0, colon), ctx);
+    if (node.kind === 'server' && ctx.topology.servers.some((s) => s.id === node.id && s.role === 'observer')) {
+      // FastLeaderElection counts only votes from voters (validVoter; WorkerReceiver answers a non-voter's and drops it) and an observer never leads
+      fail(`server ${node.id} is an observer in ${ctx.quoted}: observers do not vote in leader election (FastLeaderElection.validVoter, QuorumPeer.LearnerType.OBSERVER) and never lead, so an inflated claim changes nothing; expected a voter`);
+    }
     const by = colon < 0 ? DEFAULT_INFLATE_BY[claim] : parseBy(target.slice(colon + 1), keyword, ctx);
     return { kind: 'inflate-vote', node, claim, by };
   },

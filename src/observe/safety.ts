@@ -1,5 +1,6 @@
 import type { PeerEvent, ServerId, Txn, ViolationEvent, Zxid } from '../model/index.js';
 import { epochOf, formatZxid } from '../model/index.js';
+import { formatWrite } from '../zk/index.js';
 
 /** Invariants of zab-facts §7, by the names the specs use (defined with the event that reports them). */
 export type Invariant = ViolationEvent['invariant'];
@@ -122,7 +123,7 @@ export class SafetyChecker {
     this.deliveredCount.set(node, index + 1);
     const owner = this.writeOfZxid.get(zxid);
     if (owner !== undefined && owner !== writeId) {
-      this.flag(atUs, 'UniqueZxid', `zxid ${formatZxid(zxid)} carries write ${owner} and write ${writeId}`);
+      this.flag(atUs, 'UniqueZxid', `zxid ${formatZxid(zxid)} carries ${formatWrite(owner)} and ${formatWrite(writeId)}`);
     } else this.writeOfZxid.set(zxid, writeId);
     const at = this.chosen[index];
     if (at === undefined) {
@@ -136,7 +137,7 @@ export class SafetyChecker {
       this.flag(
         atUs,
         'PrefixConsistency',
-        `position ${index}: server ${node} applied ${formatZxid(zxid)} (write ${writeId}) where server ${at.by} applied ${formatZxid(at.zxid)} (write ${at.writeId})`,
+        `position ${index}: server ${node} applied ${formatZxid(zxid)} (${formatWrite(writeId)}) where server ${at.by} applied ${formatZxid(at.zxid)} (${formatWrite(at.writeId)})`,
       );
     }
   }
@@ -156,7 +157,7 @@ export class SafetyChecker {
     for (const t of history) have.set(t.zxid, t.writeId);
     for (const [writeId, zxid] of this.acked) {
       if (have.get(zxid) !== writeId) {
-        this.flag(atUs, 'Durability', `write ${writeId} (${formatZxid(zxid)}) was acknowledged to its client but is missing from leader ${leader}'s history in epoch ${epoch}`);
+        this.flag(atUs, 'Durability', `${formatWrite(writeId)} (${formatZxid(zxid)}) was acknowledged to its client but is missing from leader ${leader}'s history in epoch ${epoch}`);
         this.acked.delete(writeId);
       }
     }

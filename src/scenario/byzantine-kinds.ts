@@ -21,7 +21,8 @@ export const BYZANTINE_KIND_ENTRIES = {
       const s = switchesOf(host.diskOf(target as ServerId));
       if (f.claim === 'zxid') s.inflateCounter += f.by;
       else s.inflateEpoch += f.by;
-      return { effect: 'vote inflated', servers: [target as ServerId], domain: null };
+      // a non-voter's notifications are answered and dropped (FastLeaderElection.validVoter): the lie counts only once it votes
+      return { effect: host.isVoter(target as ServerId) ? 'vote inflated' : 'vote not counted', servers: [target as ServerId], domain: null };
     },
     repair: (host, f, target) => {
       const s = switchesOf(host.diskOf(target as ServerId));
@@ -51,10 +52,9 @@ export const BYZANTINE_KIND_ENTRIES = {
     ...BYZANTINE_SYNTAX['flip-txn'],
     target: (host, f) => host.resolveNode(f.node),
     apply: (host, f, target) => {
-      const disk = host.diskOf(target as ServerId);
-      const zxid = flipNewestTxn(disk);
-      if (zxid !== null && f.checksum === 'bad') switchesOf(disk).badChecksumAt = zxid;
-      return { effect: 'txn flipped', servers: [target as ServerId], domain: null };
+      const zxid = flipNewestTxn(host.diskOf(target as ServerId), f.checksum);
+      // a disk with no client txn has nothing to flip: the fault says so, and changes nothing
+      return { effect: zxid === null ? 'nothing to flip' : 'txn flipped', servers: [target as ServerId], domain: null };
     },
     // never called for a parsed fault (no +DUR): the flipped entry stays until the disk is replaced
     repair: (_host, _f, target) => ({ effect: 'honest again', servers: target === null ? [] : [target], domain: null }),

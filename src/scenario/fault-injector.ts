@@ -8,7 +8,7 @@
 import type { ClusterConfig, Distribution, FaultBase, MaintenanceRef, Member, NodeRef, ReconfigChange, ServerId, Topology } from '../model/index.js';
 import type { Network } from '../net/index.js';
 import type { DowntimeMeter, Recorder } from '../observe/index.js';
-import { EXIT_UNEXPECTED_ERROR, type DurableState, type Peer } from '../zk/index.js';
+import { loadFailure, type DurableState, type Peer } from '../zk/index.js';
 import { formatFault } from '../config/faults.js';
 import type { Disks } from './disk.js';
 import type { Membership } from './membership.js';
@@ -293,21 +293,33 @@ export class FaultInjector implements FaultHost {
   }
 
   /**
-   * The process exited on its own (the peer's `exit` effect with its exit `code`: a txn log that
-   * fails its CRC at load, zk/byzantine.ts, stays down until its disk is replaced; takeSnapshot on
-   * a full disk, scenario/disk.ts): down like a kill until the disk has room again — a supervisor's restarts
-   * would exit the same way; counted as down meanwhile — or restarted at once if it has room.
+   * The process exited on its own (the peer's `exit` effect with its exit `code`: takeSnapshot on
+   * a full disk, scenario/disk.ts): down like a kill until the disk has room again — a supervisor's
+   * restarts would exit the same way; counted as down meanwhile — or restarted at once if it has room.
    */
-  processExited(id: ServerId, code: number): void {
-    const badLog = this.host.durableOf(id).byzantine?.badChecksumAt ?? null;
-    if (code === EXIT_UNEXPECTED_ERROR && badLog !== null) {
-      // a txn log that fails its CRC fails every start: down until its disk is replaced (zk/byzantine.ts)
-      this.host.recorder.events.push({ type: 'logChecksumFailed', atUs: this.host.nowUs, server: id, zxid: badLog });
-      return this.killProcess(id, 'exited: CRC check failed loading the txn log (System.exit, exit code 1)');
-    }
+  processExited(id: ServerId, _code: number): void {
     this.killProcess(id, 'exited: takeSnapshot failed on a full disk (System.exit, exit code 10)');
     if ((this.fullCount.get(id) ?? 0) > 0) this.exitedOnFullDisk.add(id);
     else this.restartProcess(id);
+  }
+
+  /**
+   * The end of a start's loadDataBase step. QuorumPeer.start (3.8.6) loads the database before
+   * startServerCnxnFactory and startLeaderElection: a txn log that fails its Adler32 as it is read
+   * (FileTxnLog.FileTxnIterator.next "CRC check failed"; zk/byzantine.ts loadFailure) fails
+   * QuorumPeer.loadDataBase ("Unable to load database on disk") and QuorumPeerMain exits
+   * (ExitCode.UNEXPECTED_ERROR, 1) with neither port open. True then: the start ends here. Nothing
+   * holds the server down — a later start (a restart, a wipe's return) loads again, and fails
+   * again until the disk is replaced.
+   */
+  loadFailed(id: ServerId): boolean {
+    const zxid = loadFailure(this.host.durableOf(id));
+    if (zxid === null) return false;
+    const atUs = this.host.nowUs;
+    this.host.recorder.events.push({ type: 'logChecksumFailed', atUs, server: id, zxid });
+    this.host.recorder.onProcessStopped(atUs, id, 'exited: CRC check failed loading the txn log (System.exit, exit code 1)');
+    this.host.statusChanged();
+    return true;
   }
 
   addLoss(links: readonly (readonly [ServerId, ServerId])[], p: number): void {

@@ -301,7 +301,7 @@ export class Trial {
       case 'persist':
         this.disks.persist(id, net.incarnation(id), e.bytes, e.token, e.write);
         break;
-      case 'exit': // System.exit: takeSnapshot failed on a full disk (scenario/disk.ts), or the txn log failed its CRC (zk/byzantine.ts)
+      case 'exit': // System.exit: takeSnapshot failed on a full disk (scenario/disk.ts)
         return this.faults.processExited(id, e.code);
       case 'work':
         this.timing.work(id, net.incarnation(id), e.token, e.what);
@@ -337,6 +337,7 @@ export class Trial {
     if (!this.net.hostIsUp(id)) return this.timing.abort(id);
     const done = this.timing.stepDone(id, boot, step);
     if (!done) return;
+    if (step === 'loadDataBase' && this.faults.loadFailed(id)) return this.timing.abort(id); // before either port opens
     this.recorder.onPeerEvent(this.sim.nowUs, id, { type: 'stepDone', step, tookUs: done.tookUs, bytes: done.bytes });
     if (done.electing) this.bindAndElect(id);
   }

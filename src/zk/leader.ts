@@ -1,7 +1,7 @@
 import { makeZxid, type PeerInput, type QuorumPacket, type ReconfigChange, type ServerId } from '../model/index.js';
 import type { PeerContext, Role } from './context.js';
 import { Broadcast } from './broadcast.js';
-import { advertisedEpoch, advertisedZxid } from './byzantine.js';
+import { advertisedEpoch, advertisedZxid, snapshotTaken } from './byzantine.js';
 import { designatedLeader } from './reconfig.js';
 import { AcceptBacklog, checkAckWatchdog, handlerTimer, newHandler, watchdogTimer, type Handler } from './learner-handler.js';
 import { chooseSync, snapshotBytes } from './sync.js';
@@ -46,7 +46,12 @@ export class LeaderRole implements Role {
     const length = this.ctx.log.length;
     const durable = this.ctx.durable;
     const bytes = snapshotBytes(length, this.ctx.config.sync);
-    this.ctx.persistFile('takeSnapshot', bytes, () => void (durable.snapshotLength = Math.min(length, durable.log.length)), () => this.startAccepting());
+    const memory = this.ctx.log.entries;
+    const taken = (): void => {
+      durable.snapshotLength = Math.min(length, durable.log.length);
+      snapshotTaken(durable, memory);
+    };
+    this.ctx.persistFile('takeSnapshot', bytes, taken, () => this.startAccepting());
   }
 
   private startAccepting(): void {

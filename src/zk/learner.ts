@@ -1,5 +1,6 @@
 import { makeZxid, type ClusterConfig, type PeerInput, type QuorumPacket, type ServerId } from '../model/index.js';
 import type { PeerContext, Role } from './context.js';
+import { snapshotTaken } from './byzantine.js';
 
 const READ = 'learn.read';
 const RETRY = 'learn.retry';
@@ -294,7 +295,10 @@ export class LearnerRole implements Role {
       const durable = this.ctx.durable;
       const epoch = this.epoch;
       if (this.syncMode === 'SNAP') durable.hasSnapshot = true;
-      if (this.syncMode !== 'DIFF') durable.snapshotLength = durable.log.length;
+      if (this.syncMode !== 'DIFF') {
+        durable.snapshotLength = durable.log.length;
+        snapshotTaken(durable, this.ctx.log.entries);
+      }
       // Then setCurrentEpoch (an fsynced file), then the NEWLEADER ACK.
       this.ctx.writeEpoch('currentEpoch', epoch, () => {
         this.newLeaderToken = null;

@@ -79,9 +79,8 @@ export class Peer implements PeerContext {
     this.out = [];
     switch (input.kind) {
       case 'start':
-        // a txn log that fails its Adler32 cannot be loaded (zk/byzantine.ts): the process exits
-        if (this.durable.byzantine?.badChecksumAt != null) this.out.push({ kind: 'exit', code: EXIT_UNEXPECTED_ERROR });
-        else this.lookAgain();
+        // a txn log that fails its Adler32 fails the load before this (scenario/fault-injector.ts loadFailed)
+        this.lookAgain();
         break;
       case 'vote':
         this.election.onNotification(input.msg);
@@ -353,11 +352,6 @@ export class Peer implements PeerContext {
 
 /** ExitCode.TXNLOG_ERROR_TAKING_SNAPSHOT (3.8.6 ExitCode.java) */
 const EXIT_TXNLOG_ERROR_TAKING_SNAPSHOT = 10;
-/**
- * QuorumPeer.loadDataBase: "Unable to load database on disk" → RuntimeException → QuorumPeerMain.main
- * "Unexpected exception, exiting abnormally" → ServiceUtils.requestSystemExit(ExitCode.UNEXPECTED_ERROR = 1)
- */
-export const EXIT_UNEXPECTED_ERROR = 1;
 
 /** The peer's timer for noticing its ZooKeeperServer went to ERROR (Peer.diskError). */
 const ZK_SERVER_ERROR = 'zkServerError';

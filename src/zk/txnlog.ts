@@ -1,6 +1,6 @@
 import type { Txn, Zxid } from '../model/index.js';
 import type { DurableState } from './durable.js';
-import { fsyncLies } from './byzantine.js';
+import { fsyncLies, loadedLog, logFileStarted, logRewritten } from './byzantine.js';
 
 /**
  * A process's view of its txn log: everything written (`entries`) and how much of it the disk
@@ -14,9 +14,12 @@ export class TxnLog {
   private generation = 0;
   private nextToken = 1;
   private readonly pending = new Map<number, { generation: number; length: number }>();
+  /** a log file is open for appends (FileTxnLog.logStream): from this process's first write until a TRUNC or SNAP */
+  private fileOpen = false;
 
+  /** The log a start loads: the disk's, the snapshot's copy where it covers a flipped txn (zk/byzantine.ts loadedLog). */
   constructor(private readonly durable: DurableState) {
-    this.entries = [...durable.log];
+    this.entries = loadedLog(durable);
   }
 
   get lastZxid(): Zxid {
@@ -48,7 +51,12 @@ export class TxnLog {
     // (copying the whole log on every fsync made long write-heavy runs quadratic).
     const disk = this.durable.log;
     // a Byzantine server reports the fsync done and writes nothing (zk/byzantine.ts ackUnlogged)
-    if (!fsyncLies(this.durable)) for (let i = disk.length; i < p.length; i++) disk.push(this.entries[i] as Txn);
+    if (fsyncLies(this.durable)) return p.length;
+    if (!this.fileOpen && disk.length < p.length) {
+      this.fileOpen = true;
+      logFileStarted(this.durable, disk.length);
+    }
+    for (let i = disk.length; i < p.length; i++) disk.push(this.entries[i] as Txn);
     return p.length;
   }
 
@@ -60,13 +68,13 @@ export class TxnLog {
   truncateAbove(zxid: Zxid): number {
     let keep = this.entries.length;
     while (keep > 0 && (this.entries[keep - 1]?.zxid ?? 0) > zxid) keep--;
-    this.rewrite(this.entries.slice(0, keep));
+    this.rewrite(this.entries.slice(0, keep), 'TRUNC');
     return keep;
   }
 
   /** SNAP: the history is the leader's, written to disk with the snapshot. */
   replace(history: readonly Txn[]): void {
-    this.rewrite(history);
+    this.rewrite(history, 'SNAP');
     this.delivered = 0;
   }
 
@@ -88,10 +96,13 @@ export class TxnLog {
    * Replace the log in memory and on disk. A loop, not `push(...entries)`: spreading a long
    * history into one call overflows the stack (a write-heavy year holds millions of txns).
    */
-  private rewrite(entries: readonly Txn[]): void {
+  private rewrite(entries: readonly Txn[], mode: 'TRUNC' | 'SNAP'): void {
     this.entries.length = entries.length;
     for (let i = 0; i < entries.length; i++) this.entries[i] = entries[i] as Txn;
+    const oldDisk = this.durable.log;
     this.durable.log = entries.slice();
+    this.fileOpen = false;
+    logRewritten(this.durable, oldDisk, entries.length, mode);
     this.generation++;
     this.delivered = Math.min(this.delivered, entries.length);
   }
