@@ -69,9 +69,14 @@ export class Reader {
   int(e: PropertyEntry, min: number, what: string, hint = ''): number | undefined {
     const n = Number(e.value);
     if (/^[+-]?\d+$/.test(e.value) && n >= min && n <= MAX_INT) return n;
-    this.error(e, `expected ${what}, found ${JSON.stringify(e.value)}${hint}`);
+    this.error(e, `expected ${what}, found ${JSON.stringify(e.value)}${hint}${commentHint(e.value)}`);
     return undefined;
   }
+}
+
+/** Why a value holds a `#`: in a .properties file a comment is a whole line, so `2000 # ms` is the value. */
+export function commentHint(value: string): string {
+  return value.includes('#') ? ' (a # starts a comment only at the start of a line: here it is part of the value, as ZooKeeper reads it too)' : '';
 }
 
 /** `server.N`, `group.N`, `weight.N` → N (Long.parseLong of what follows the dot); null when not a whole number. */
@@ -117,7 +122,7 @@ function port(r: Reader, e: PropertyEntry, part: Part | undefined, which: string
   const text = part?.text ?? '';
   const n = Number(text);
   if (/^\d+$/.test(text) && n <= 65535) return n;
-  r.errorAt(e, e.valueColumn + (part?.offset ?? 0), `expected the ${which} (a port, 0-65535), found ${JSON.stringify(text)} in ${SERVER_FORM.split(',')[0]}`);
+  r.errorAt(e, e.valueColumn + (part?.offset ?? 0), `expected the ${which} (a port, 0-65535), found ${JSON.stringify(text)} in ${SERVER_FORM.split(',')[0]}${commentHint(text)}`);
   return undefined;
 }
 

@@ -168,19 +168,22 @@ const PLACEMENT_FIELDS = ['zone', 'region', 'rack'];
  * not set; anything else → the file (`file` the zoo.cfg as named).
  */
 export function zooCfgErrorOf(e: ConfigError, cfg: ZooCfg, file: string, placementSource: string | null): ConfigError {
+  // the YAML's servers[i] is the i-th server.N line by id: name it as the zoo.cfg does
+  const message = e.message.replace(/servers\[(\d+)\]/g, (m, i: string) => (cfg.servers[Number(i)] === undefined ? m : `server.${cfg.servers[Number(i)]?.id}`));
   const server = /^servers\[(\d+)\](?:\.(\w+))?/.exec(e.path);
   const s = server === null ? undefined : cfg.servers[Number(server[1])];
   if (server !== null && s !== undefined) {
     const field = server[2] ?? '';
-    const from = PLACEMENT_FIELDS.includes(field) ? ` (the ${field} from ${placementSource ?? `the one zone of an import without placement, ${SINGLE_ZONE}`})` : '';
-    return { ...s.at, path: `server.${s.id}`, message: `${e.message}${from}` };
+    const placement = placementSource ?? `the one zone of an import without placement, ${SINGLE_ZONE}`;
+    const from = PLACEMENT_FIELDS.includes(field) ? ` (the ${field} from ${placement})` : field === 'host' ? ` (zones from ${placement})` : '';
+    return { ...s.at, path: `server.${s.id}`, message: `${message}${from}` };
   }
   const zk = /^zookeeper\.(\w+)$/.exec(e.path);
   if (zk !== null) {
     const key = zk[1] ?? '';
     const setting = cfg.settings.find((x) => x.key === key);
-    if (setting?.at !== undefined) return { ...setting.at, path: key, message: e.message };
-    return { file, path: key, message: `${e.message} (${key} is not set in ${file}: ${setting?.source ?? "zksim's default"})` };
+    if (setting?.at !== undefined) return { ...setting.at, path: key, message };
+    return { file, path: key, message: `${message} (${key} is not set in ${file}: ${setting?.source ?? "zksim's default"})` };
   }
-  return { file, path: e.path === 'servers' ? 'server.N' : e.path, message: e.message };
+  return { file, path: e.path === 'servers' ? 'server.N' : e.path, message };
 }

@@ -23,6 +23,7 @@
  */
 import type { ConfigError } from './errors.js';
 import { ZK_IGNORED_KEYS, ZK_UNSUPPORTED_KEYS } from './schema.js';
+import { closest } from './suggest.js';
 import { Reader, readGroups, readServers, type GroupAndWeight, type SourcePosition, type ZooCfgServer } from './zoocfg-members.js';
 import { parseProperties, type ParsedProperties, type PropertyEntry } from './zoocfg-properties.js';
 
@@ -80,6 +81,8 @@ const INT_KEYS: Readonly<Record<string, { min: number; what: string }>> = {
 /** ZooKeeper's default tickTime (ZooKeeperServer.DEFAULT_TICK_TIME), ms. */
 export const ZK_DEFAULT_TICK_TIME_MS = 3000;
 const BOOLEAN_KEYS = ['reconfigEnabled', 'standaloneEnabled'] as const;
+/** The other keys read here, for a near miss (`ticktime`, `Server.1`) to be named. */
+const READ_KEYS = ['electionAlg', 'peerType', 'dynamicConfigFile', 'multiAddress.enabled', 'server.N', 'group.N', 'weight.N'];
 /** The 3.8 defaults of ZK_UNSUPPORTED_KEYS' settings: at these values nothing is lost. */
 const UNSUPPORTED_DEFAULTS: Readonly<Record<string, string>> = { leaderServes: 'yes', forceSync: 'yes', syncEnabled: 'true' };
 /** The dynamic file's version from its name (QuorumPeerConfig.getVersionFromFilename), or null. */
@@ -141,6 +144,9 @@ function ignoredKey(e: PropertyEntry, value: string, source: string, notes: stri
   }
   // metricsProvider.* configure the metrics provider (QuorumPeerConfig.parseProperties)
   if (ZK_IGNORED_KEYS[e.key] !== undefined || e.key.startsWith('metricsProvider.')) return { key: e.key, source, reason: 'nothing the model computes depends on it' };
+  const known = [...Object.keys(INT_KEYS), ...BOOLEAN_KEYS, ...READ_KEYS, ...Object.keys(ZK_IGNORED_KEYS), ...Object.keys(ZK_UNSUPPORTED_KEYS)];
+  const like = closest(e.key.replace(/\.\d+$/, '.N'), known);
+  if (like !== undefined) notes.push(`${source}: ${e.key} is not a key zksim knows, and is ignored; did you mean ${like.replace('.N', e.key.slice(e.key.lastIndexOf('.')))}? (keys are case-sensitive: ZooKeeper 3.8 ignores a misspelt one too)`);
   return { key: e.key, source, reason: 'unknown to zksim (ZooKeeper 3.8 sets the system property zookeeper.KEY from each)' };
 }
 
@@ -157,7 +163,7 @@ export function readZooCfg(main: ZooCfgFile, dynamicFile?: ZooCfgFile): ZooCfgRe
   const multiAddress = parsed.entries.some((e) => e.key === 'multiAddress.enabled' && e.value.trim().toLowerCase() === 'true');
   const hasDynamic = parsed.entries.some((e) => e.key === 'dynamicConfigFile') || dynamicFile !== undefined;
   const { settings, ignored, notes } = readStatic(r, parsed.entries, hasDynamic);
-  for (const d of parsed.duplicates) notes.push(`${main.file}:${d.line}: ${d.key} is given again later; the last one counts (java.util.Properties)`);
+  notes.push(...duplicateNotes(main.file, parsed));
   let members = parsed.entries.filter((e) => isMembership(e.key));
   let memberReader = r;
   // a dynamic file given alone may carry its version (as `zkCli.sh config` prints it)
@@ -167,7 +173,7 @@ export function readZooCfg(main: ZooCfgFile, dynamicFile?: ZooCfgFile): ZooCfgRe
     memberReader = new Reader(dynamicFile.file);
     const dyn = parseProperties(dynamicFile.text);
     for (const p of dyn.problems) memberReader.errors.push({ file: dynamicFile.file, path: '', line: p.line, column: p.column, message: p.message });
-    memberReader.notes.push(...bomNote(dynamicFile.file, dyn));
+    memberReader.notes.push(...bomNote(dynamicFile.file, dyn), ...duplicateNotes(dynamicFile.file, dyn));
     members = dyn.entries.filter((e) => isMembership(e.key));
     version = versionFromFilename(dynamicFile.file);
     for (const e of dyn.entries.filter((x) => !isMembership(x.key))) {
@@ -220,6 +226,14 @@ function checkSettings(r: Reader, entries: readonly PropertyEntry[], settings: r
     ...(at ?? { file: r.file }),
     path: min === undefined ? 'maxSessionTimeout' : 'minSessionTimeout',
     message: `expected minSessionTimeout ≤ maxSessionTimeout, found ${minMs} ms > ${maxMs} ms (${other}); ZooKeeper 3.8 refuses to start: "minSessionTimeout must not be larger than maxSessionTimeout" (QuorumPeerConfig.parseProperties)`,
+  });
+}
+
+/** A key given twice: Properties keeps the last. */
+function duplicateNotes(file: string, parsed: ParsedProperties): string[] {
+  return parsed.duplicates.map((d) => {
+    const last = parsed.entries.find((x) => x.key === d.key);
+    return `${file}:${d.line}: ${d.key} is given again${last === undefined ? ' later' : ` on line ${last.line}`}; the last one counts (java.util.Properties)`;
   });
 }
 
