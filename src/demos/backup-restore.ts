@@ -9,7 +9,7 @@ import type { AvailabilityDocument } from '../montecarlo/index.js';
 import { CHART_CONFIG, subtitle } from '../report/charts/index.js';
 import type { Table } from '../report/html/index.js';
 import type { RunJson } from '../report/run-json.js';
-import { demoRun, narrate, secs1, type Demo, type DemoInputs, type DemoOutput } from './common.js';
+import { demoRun, narrate, secs1, span, type Demo, type DemoInputs, type DemoOutput } from './common.js';
 
 export const TOPOLOGY = 'n3-3az';
 const MIN = 60 * US_PER_S;
@@ -134,7 +134,7 @@ function build(inputs: DemoInputs, _docs: ReadonlyMap<string, AvailabilityDocume
   const phaseTable: Table = {
     caption: `The restore after the loss of every voter's disk at ${secs1(loss.atMs)} (replacement hosts up ${formatDurationUs(REBUILD_US)} later)`,
     columns: ['phase', 'from', 'to', 'took'],
-    rows: phases.map(([p, a, b]) => [p, secs1(a), secs1(b), secs1(b - a)]),
+    rows: phases.map(([p, a, b]) => [p, secs1(a), secs1(b), span(b - a)]),
     numeric: [false, true, true, true],
   };
   const sweepTable: Table = {
@@ -151,7 +151,7 @@ function build(inputs: DemoInputs, _docs: ReadonlyMap<string, AvailabilityDocume
       `The operator keeps the servers down (an empty server started now would form an empty ensemble and take writes), and restores the newest snapshot plus the logs shipped after it.`,
     `RPO: ${loss.ackedLost} writes the clients saw acknowledged are lost — every write acknowledged after the last shipment at ${loss.lastShippedMs === null ? 'none' : secs1(loss.lastShippedMs)}` +
       (loss.firstLostAckMs !== null && loss.lastLostAckMs !== null ? ` (acknowledged ${secs1(loss.firstLostAckMs)} to ${secs1(loss.lastLostAckMs)})` : '') +
-      `, counted exactly from the acknowledgements. RTO: writes accepted again ${rtoMs === null ? 'never within the run' : secs1(rtoMs)} after the loss. The safety checker flags nothing: losing those writes is the operator's decision, not a protocol bug.`,
+      `, counted exactly from the acknowledgements. RTO: writes accepted again ${rtoMs === null ? 'never within the run' : span(rtoMs)} after the loss. The safety checker flags nothing: losing those writes is the operator's decision, not a protocol bug.`,
     phaseTable,
     `The RPO is the time since the newest copy, times the write rate: in the worst case a whole shipping interval. Snapshots set the restore's load time, log shipping sets the RPO.`,
     sweepTable,

@@ -149,7 +149,11 @@ export function getStudy(studies: ReadonlyMap<string, AvailabilityDocument>, nam
 
 // --- wording helpers ---
 
-/** A JSON-contract time (ms) as seconds with milliseconds: 12.345 s. */
+/**
+ * An instant of a run (ms since its start, the JSON contract's unit) in seconds with milliseconds,
+ * as the run's timeline reads: 12.345 s. Only for instants ("at", "from", "until"): a duration,
+ * however short, takes span (`0.321 ms`, never `0.000 s`).
+ */
 export function secs(ms: number): string {
   return `${formatSecondsFixed(msToUs(ms), 3)} s`;
 }
@@ -159,7 +163,7 @@ export function span(ms: number): string {
   return formatDurationMs(ms);
 }
 
-/** A JSON-contract time (ms) as seconds, one decimal: 12.3 s. */
+/** An instant of a run (ms since its start) in seconds, one decimal: 12.3 s (a scripted instant, e.g. a fault's start). Durations take span. */
 export function secs1(ms: number): string {
   return `${formatSecondsFixed(msToUs(ms), 1)} s`;
 }

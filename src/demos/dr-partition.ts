@@ -13,7 +13,7 @@ import { runJson } from '../report/run-json.js';
 import { runDrDrill, type DrOutcome } from '../scenario/dr.js';
 import { PLAN_STEP_KINDS } from '../scenario/plan-kinds.js';
 import { runTrial, type WorkloadSpec } from '../scenario/index.js';
-import { fault, narrate, playerRecording, secs, type Demo, type DemoInputs, type DemoOutput } from './common.js';
+import { fault, narrate, playerRecording, secs, span, type Demo, type DemoInputs, type DemoOutput } from './common.js';
 
 export const DR_TOPOLOGY = 'n5-3az-dr';
 export const DR_SITE: readonly ServerId[] = [6, 7];
@@ -112,8 +112,8 @@ function build(inputs: DemoInputs): DemoOutput {
   };
   const title = 'zksim demo dr-partition: the DR site loses the primary — how is split brain prevented?';
   const text = narrate(title, `seed ${inputs.seed} · zksim ${inputs.version}`, [
-    `${DR_TOPOLOGY}: five voters in region1, observers 6 and 7 in the DR region. At ${secs(usToMs(CUT_AT_US))} the link between the regions is cut for ${CUT_FOR_US / US_PER_S} s (${CUT}).`,
-    `The primary keeps its quorum (5 of 5 voters, all in region1): it acknowledged ${s.primaryWritesDuringCut} writes during the cut and was without writes for ${secs(s.primaryWriteDownMs)}. ` +
+    `${DR_TOPOLOGY}: five voters in region1, observers 6 and 7 in the DR region. At ${secs(usToMs(CUT_AT_US))} the link between the regions is cut for ${span(usToMs(CUT_FOR_US))} (${CUT}).`,
+    `The primary keeps its quorum (5 of 5 voters, all in region1): it acknowledged ${s.primaryWritesDuringCut} writes during the cut and was without writes for ${span(s.primaryWriteDownMs)}. ` +
       `Observers never vote and never lead, so the DR side holds no quorum of anything and cannot elect.`,
     `The DR readers: the observers kept serving reads from their last state until they noticed the leader was gone (${obs}) — a learner notices when its read from the leader times out, syncLimit × tickTime after it last heard it. ` +
       `Reads at the DR site during the cut: ${s.readsStale} stale (first at ${at(s.firstStaleUs)}), ${s.readsFresh} fresh, the last one served at ${at(s.lastServedUs)}; then ${s.readsFailed} failed (the first at ${at(s.firstFailedUs)}): its clients list only DR servers. ` +

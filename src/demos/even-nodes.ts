@@ -1,7 +1,7 @@
 // even-nodes: "is 4 better than 3?" — quorum sizes, the closed form, a short simulation, and the 2|2 partition.
 import type { TopLevelSpec } from 'vega-lite';
 import { independentCrashRepair } from '../faults/index.js';
-import { US_PER_HOUR, US_PER_S, US_PER_YEAR, usToMs, usToS } from '../core/index.js';
+import { US_PER_HOUR, US_PER_S, US_PER_YEAR, usToMs } from '../core/index.js';
 import { formatDurationUs, MS_PER_S } from '../model/duration.js';
 import { DEFAULT_CHUNK_SIZE, type AvailabilityDocument, type RequestedMethod, type ResultRow } from '../montecarlo/index.js';
 import { majorityUnavailability } from '../stats/analytic.js';
@@ -17,14 +17,15 @@ import {
   plural,
   quorumRatio,
   quorumRatioTable,
-  quorumUntrusted,
-  type QuorumRatio,
   quorumRelativeError,
   quorumSize,
+  quorumUntrusted,
   ratioFigure,
   sci,
   secs,
   secs1,
+  span,
+  type QuorumRatio,
   type Demo,
   type DemoInputs,
   type DemoOutput,
@@ -354,12 +355,12 @@ function build(inputs: DemoInputs, docs: ReadonlyMap<string, AvailabilityDocumen
     simulated.paragraph,
     simulated.ratioTable,
     `And an even ensemble split down the middle has no majority on either side. ${PARTITION_TOPOLOGY} (2+2 over two zones), ` +
-      `${spec} in a ${usToS(PARTITION_RUN_US)} s run: server ${p.leader} (epoch ${p.epoch ?? '?'}) led when the zones were cut at ${secs1(p.cutAtMs)}; ` +
-      `it kept LEADING for ${secs(p.leaderEndedAtMs - p.cutAtMs)}, until its tick check failed (${p.leaderEndReason}). ` +
+      `${spec} in a ${span(usToMs(PARTITION_RUN_US))} run: server ${p.leader} (epoch ${p.epoch ?? '?'}) led when the zones were cut at ${secs1(p.cutAtMs)}; ` +
+      `it kept LEADING for ${span(p.leaderEndedAtMs - p.cutAtMs)}, until its tick check failed (${p.leaderEndReason}). ` +
       `From ${secs(p.leaderlessFromMs)} to ${secs(p.leaderlessToMs)} ${p.leadersWhileCut === 0 ? 'nobody led' : `${plural(p.leadersWhileCut, 'server')} led`}: ` +
-      `each side held 2 of the 3 votes a leader needs, and the servers backed off their vote re-sends up to ${p.longestBackoffS} s apart. ` +
+      `each side held 2 of the 3 votes a leader needs, and the servers backed off their vote re-sends up to ${span(p.longestBackoffS * MS_PER_S)} apart. ` +
       `After the heal at ${secs1(p.healAtMs)} the next leader, server ${p.nextLeader ?? '?'}, was established at ${p.nextEstablishedAtMs === null ? 'n/a' : secs(p.nextEstablishedAtMs)}. ` +
-      `Writes were unavailable ${secs(p.writeUnavailableMs)} of ${secs1(run.durationMs)}; safety violations: ${p.violations}.`,
+      `Writes were unavailable ${span(p.writeUnavailableMs)} of ${span(run.durationMs)}; safety violations: ${p.violations}.`,
   ]);
 
   const meta = { seed: inputs.seed, version: inputs.version };

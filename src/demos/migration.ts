@@ -2,7 +2,7 @@
 import { planComparison, planTimeline } from '../report/charts/plan.js';
 import type { Table } from '../report/html/index.js';
 import type { PlanStudyJson } from '../report/plan-json.js';
-import { narrate, secs, span, type Demo, type DemoInputs, type DemoOutput } from './common.js';
+import { narrate, span, type Demo, type DemoInputs, type DemoOutput } from './common.js';
 import { brief, loadPlans, pct, planDocument, planStudies, WRITES_PER_SEC } from './plan-common.js';
 
 export const TOPOLOGY = 'n5-3az';
@@ -26,8 +26,8 @@ function tables(quiet: readonly PlanStudyJson[], failing: readonly PlanStudyJson
       rows: failing.map((s) => [
         s.plan,
         `${pct(s.quorumLost.p)} [${pct(s.quorumLost.ci95[0])}, ${pct(s.quorumLost.ci95[1])}]`,
-        secs(s.writeDownMs.mean),
-        secs(s.noSpareMs.mean),
+        span(s.writeDownMs.mean),
+        span(s.noSpareMs.mean),
         String(s.runsWithFailures),
         Object.entries(s.outcomes).filter(([, n]) => n > 0).map(([o, n]) => `${n} ${o}`).join(', '),
       ]),
@@ -47,9 +47,9 @@ function build(inputs: DemoInputs): DemoOutput {
       'removes an old one, and so on, the old leader last (its removal hands leadership to the designated leader). The big bang (experiments/plans/big-bang.yaml) stops every server, ' +
       'copies the data directory, points the configuration and the clients at the new hosts and starts them.',
     ...tables(quiet, underFailures),
-    `The big bang stopped writes for ${secs(bang.first.writeDownMs)}: the whole copy, every operator delay and a cold start — ${bang.first.writesFailed} client writes failed at ${WRITES_PER_SEC}/s, ` +
-      `and the ensemble had no quorum at all for ${secs(bang.first.quorumLostMs)}. The migration took longer (${secs(mig.first.endMs - mig.first.startMs)} of operator pace) ` +
-      `but stopped writes for ${secs(mig.first.writeDownMs)} (${mig.first.writesFailed} writes failed) and kept a spare voter all but ${secs(mig.first.noSpareMs)} of it. ` +
+    `The big bang stopped writes for ${span(bang.first.writeDownMs)}: the whole copy, every operator delay and a cold start — ${bang.first.writesFailed} client writes failed at ${WRITES_PER_SEC}/s, ` +
+      `and the ensemble had no quorum at all for ${span(bang.first.quorumLostMs)}. The migration took longer (${span(mig.first.endMs - mig.first.startMs)} of operator pace) ` +
+      `but stopped writes for ${span(mig.first.writeDownMs)} (${mig.first.writesFailed} writes failed) and kept a spare voter all but ${span(mig.first.noSpareMs)} of it. ` +
       `That is the red flag: a big bang is a planned outage of the whole ensemble, and anything that goes wrong during the copy (a bad copy, a slow host) extends it; ` +
       `under crashes a migration lost its quorum in ${pct(fm.quorumLost.p)} of runs, the big bang in ${pct(fb.quorumLost.p)} (it stops the quorum itself). ` +
       'A migration whose gate does not hold within 5 minutes (a crashed voter not back) stops there (aborted): the ensemble stays as it is, a mix of old and new members, for the operator to look before going on.',

@@ -20,7 +20,7 @@ import { cumulativeAcksChart } from '../report/charts/acks.js';
 import type { Chart } from '../report/charts/index.js';
 import type { Table } from '../report/html/index.js';
 import type { RunJson } from '../report/run-json.js';
-import { narrate, plural, quorumSize, secs, secs1, type Demo, type DemoInputs, type DemoOutput, type DemoRun } from './common.js';
+import { narrate, plural, quorumSize, secs, span, type Demo, type DemoInputs, type DemoOutput, type DemoRun } from './common.js';
 import {
   AT,
   AT_US,
@@ -41,7 +41,6 @@ import {
   type MoveStory,
 } from './reconfig-scenes.js';
 
-const ms = (x: number): string => `${Math.round(x)} ms`;
 const counts = (byInvariant: Readonly<Record<string, number>>): string => Object.entries(byInvariant).map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
 const set = (ids: readonly number[]): string => `{${ids.join(', ')}}`;
 
@@ -51,8 +50,8 @@ function growText(g: GrowStory): string {
     `1. Growing ${GROW_TOPOLOGY} to ${g.votersAfter} voters at run time: ${g.fault}. Servers ${g.added.map((a) => a.id).join(' and ')} are new hosts that the topology does not list; ` +
     `they run from the start as non-voting followers (synced at ${g.added.map((a) => (a.syncedAtMs === null ? 'never' : secs(a.syncedAtMs))).join(' and ')}: they receive and ACK proposals, but their ACKs count for no quorum yet). ` +
     `Server ${r.proposedBy ?? '?'} proposed the new configuration at ${r.proposedAtMs === null ? 'n/a' : secs(r.proposedAtMs)} and committed it ` +
-    `${r.committedAtMs === null || r.proposedAtMs === null ? '(not committed)' : `${ms(r.committedAtMs - r.proposedAtMs)} later`}, with a quorum of the old configuration and of the new one; ` +
-    `it stayed leader: ${plural(g.after.elections, 'election')}, ${secs(g.after.writeDownMs)} without writes and ${plural(g.after.writesFailed, 'client write')} failed from ${AT} on. ` +
+    `${r.committedAtMs === null || r.proposedAtMs === null ? '(not committed)' : `${span(r.committedAtMs - r.proposedAtMs)} later`}, with a quorum of the old configuration and of the new one; ` +
+    `it stayed leader: ${plural(g.after.elections, 'election')}, ${span(g.after.writeDownMs)} without writes and ${plural(g.after.writesFailed, 'client write')} failed from ${AT} on. ` +
     `Failures tolerated: ${g.toleratedBefore} before (quorum ${quorumSize(g.votersBefore)} of ${g.votersBefore}), ${g.toleratedAfter} after (quorum ${quorumSize(g.votersAfter)} of ${g.votersAfter}). ` +
     `The pre-3.5 way — stop every server, write a zoo.cfg with five servers, start them again — is an outage of the whole ensemble plus an election; \`zksim demo migration\` measures that big bang.`
   );
@@ -70,14 +69,14 @@ function handoverText(h: HandoverStory, docs: readonly [RunJson, RunJson]): stri
     `(Leader.getDesignatedLeader: a voter of the new configuration that ACKed the reconfig and the most proposals after it). ` +
     `Its followers took their new roles at once, without an election (QuorumPeer.updateServerState with reconfigFlag): ` +
     `server ${next?.node ?? '?'} became leader by ${next?.how ?? '?'} hand-off and writes were possible again at ${r.writesBackAtMs === null ? 'n/a' : secs(r.writesBackAtMs)} — ` +
-    `${plural(r.elections, 'election')}, ${secs(r.writeDownMs)} without writes for the ensemble. ` +
+    `${plural(r.elections, 'election')}, ${span(r.writeDownMs)} without writes for the ensemble. ` +
     `But ${plural(r.writesFailed, 'client write')} failed, ${r.failedOnRemoved === r.writesFailed ? 'all' : r.failedOnRemoved} of them sent by clients still connected to server ${h.leader}: it kept proposing their writes ` +
     `(Leader.propose does not check allowedToCommit) but could commit none, and failed them when it stepped down at ${r.removedSteppedDownAtMs === null ? 'n/a' : secs(r.removedSteppedDownAtMs)}, ` +
     `at its next quorum check on its tick grid — move clients off a server before removing it. ` +
     `Server ${h.leader} is not shut down: ${old === null ? 'it kept running' : `at ${secs(old.atMs)} it was ${old.role} server ${old.leader}`}, without a vote. ` +
-    `${h.killFault}: the followers noticed ${noticed === null ? 'n/a' : `${ms(noticed.atMs - usToMs(AT_US))} later`} (the killed process's connections reset), went LOOKING and ran FLE: ` +
+    `${h.killFault}: the followers noticed ${noticed === null ? 'n/a' : `${span(noticed.atMs - usToMs(AT_US))} later`} (the killed process's connections reset), went LOOKING and ran FLE: ` +
     `${plural(k.elections, 'election')}, server ${elected?.node ?? '?'} established at ${elected?.establishedAtMs == null ? 'n/a' : secs(elected.establishedAtMs)}, ` +
-    `${secs(k.writeDownMs)} without writes, ${plural(k.writesFailed, 'client write')} failed. ` +
+    `${span(k.writeDownMs)} without writes, ${plural(k.writesFailed, 'client write')} failed. ` +
     `A planned leader change by reconfig skips the election rounds (zookeeperReconfig.md: "electing a new leader can usually be avoided during a hand-off").`
   );
 }
@@ -97,7 +96,7 @@ function moveText(m: MoveStory): string {
     `Two histories: the checkers report ${plural(u.violationTotal, 'violation')} (${counts(u.violationsByInvariant)})` +
     `${u.firstViolation === null ? '' : `, the first at ${secs(u.firstViolation.atMs)}: ${u.firstViolation.detail}`}.` +
     (r.lookingAtEnd.length > 0
-      ? ` The real rule's price here: at the end of its run, ${secs1(usToMs(MOVE_RUN_US - AT_US - CUT_FOR_US))} after the heal, servers ${r.lookingAtEnd.join(', ')} were still LOOKING — ` +
+      ? ` The real rule's price here: at the end of its run, ${span(usToMs(MOVE_RUN_US - AT_US - CUT_FOR_US))} after the heal, servers ${r.lookingAtEnd.join(', ')} were still LOOKING — ` +
         `they logged the proposal, so their elections need a quorum of the old and of the pending configuration (FastLeaderElection.getVoteTracker), and ${cut}'s leader never saw it ` +
         `(as modelled from 3.8's rules, not checked against a real ensemble).`
       : '')
@@ -112,7 +111,7 @@ function tables(g: GrowStory, h: HandoverStory, m: MoveStory): [Table, Table, Ta
       columns: ['voters', 'quorum', 'failures tolerated', 'reconfig committed', 'elections', 'no writes', 'writes failed'],
       rows: [
         [`${g.votersBefore} (topology)`, String(quorumSize(g.votersBefore)), String(g.toleratedBefore), '—', '—', '—', '—'],
-        [`${g.votersAfter} (reconfig)`, String(quorumSize(g.votersAfter)), String(g.toleratedAfter), at(g.reconfig.committedAtMs), String(g.after.elections), secs(g.after.writeDownMs), String(g.after.writesFailed)],
+        [`${g.votersAfter} (reconfig)`, String(quorumSize(g.votersAfter)), String(g.toleratedAfter), at(g.reconfig.committedAtMs), String(g.after.elections), span(g.after.writeDownMs), String(g.after.writesFailed)],
       ],
       numeric: [false, true, true, true, true, true, true],
     },
@@ -125,7 +124,7 @@ function tables(g: GrowStory, h: HandoverStory, m: MoveStory): [Table, Table, Ta
         s.takeovers.map((t) => (t.how === 'designated' ? 'designated by the reconfig' : 'FLE election')).join(', ') || '—',
         String(s.elections),
         at(s.writesBackAtMs),
-        secs(s.writeDownMs),
+        span(s.writeDownMs),
         String(s.writesFailed),
         String(s.violationTotal),
       ]),

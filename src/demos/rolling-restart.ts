@@ -13,8 +13,7 @@ import {
   narrate,
   plural,
   quorumSize,
-  secs,
-  secs1,
+  span,
   unavailableWithin,
   voterIds,
   type Demo,
@@ -163,7 +162,7 @@ export function movedLater(s: RollingStory, oldLeader: number): boolean {
 
 function exposureChart(stories: readonly RollingStory[], meta: { seed: string; version: string }): TopLevelSpec {
   const rows = stories.map((s) => ({ run: `${s.topology}, ${s.order} (${plural(s.elections, 'election')})`, noSpareMs: s.noSpareMs, writeUnavailableMs: s.writeUnavailableMs }));
-  return rollingExposureChart(rows, { seed: meta.seed, version: meta.version, details: [`each server down ${usToS(DOWN_US)} s, ${usToS(WAIT_US)} s between steps`] });
+  return rollingExposureChart(rows, { seed: meta.seed, version: meta.version, details: [`each server down ${span(usToMs(DOWN_US))}, ${span(usToMs(WAIT_US))} between steps`] });
 }
 
 function build(inputs: DemoInputs, _docs: ReadonlyMap<string, AvailabilityDocument>): DemoOutput {
@@ -189,7 +188,7 @@ function build(inputs: DemoInputs, _docs: ReadonlyMap<string, AvailabilityDocume
     }
   }
   const table: Table = {
-    caption: `Rolling restarts: each server killed for ${secs1(usToMs(DOWN_US))}, ${secs1(usToMs(WAIT_US))} after it is back before the next; ${WRITES_PER_SEC} writes/s`,
+    caption: `Rolling restarts: each server killed for ${span(usToMs(DOWN_US))}, ${span(usToMs(WAIT_US))} after it is back before the next; ${WRITES_PER_SEC} writes/s`,
     columns: ['topology', 'order', 'restart sequence', 'elections', 'new leaders', 'no writes', 'no spare tolerance', 'writes failed'],
     rows: stories.map((s) => [
       s.topology,
@@ -197,8 +196,8 @@ function build(inputs: DemoInputs, _docs: ReadonlyMap<string, AvailabilityDocume
       s.sequence.join(' → '),
       String(s.elections),
       s.newLeaders.join(', ') || '—',
-      secs(s.writeUnavailableMs),
-      secs(s.noSpareMs),
+      span(s.writeUnavailableMs),
+      span(s.noSpareMs),
       s.writesFailed === null ? '—' : String(s.writesFailed),
     ]),
     numeric: [false, false, false, true, false, true, true, true],
@@ -210,10 +209,10 @@ function build(inputs: DemoInputs, _docs: ReadonlyMap<string, AvailabilityDocume
     const spare = ll.voters - ll.quorum;
     return (
       `${t} (${ll.voters} voters, quorum ${ll.quorum}, ${plural(spare, 'spare')}), server ${leaders.get(t)} leading at the start. ` +
-      `Leader last (${ll.sequence.join(' → ')}): ${plural(ll.elections, 'election')}, ${secs(ll.writeUnavailableMs)} without writes, ` +
-      `${secs(ll.noSpareMs)} with no spare failure tolerance. Arbitrary order (${ar.sequence.join(' → ')}): ${plural(ar.elections, 'election')}` +
+      `Leader last (${ll.sequence.join(' → ')}): ${plural(ll.elections, 'election')}, ${span(ll.writeUnavailableMs)} without writes, ` +
+      `${span(ll.noSpareMs)} with no spare failure tolerance. Arbitrary order (${ar.sequence.join(' → ')}): ${plural(ar.elections, 'election')}` +
       `${ar.newLeaders.length > 1 ? ` (leaders ${ar.newLeaders.join(', ')}${movedLater(ar, leaders.get(t) ?? 0) ? ': restarting the old leader moved the lead to a server restarted later' : ''})` : ''}, ` +
-      `${secs(ar.writeUnavailableMs)} without writes, ${secs(ar.noSpareMs)} with no spare. ` +
+      `${span(ar.writeUnavailableMs)} without writes, ${span(ar.noSpareMs)} with no spare. ` +
       (spare === 1
         ? `With ${ll.voters} voters every step leaves exactly a quorum: the whole time a server is down, and until it has resynced, one more failure stops writes.`
         : `With ${ll.voters} voters a step leaves ${ll.voters - 1} of ${ll.voters} up, one more than the quorum: the exposure is only the moments when followers are still resyncing to a new leader.`)

@@ -2,7 +2,7 @@
 import { planComparison, planTimeline } from '../report/charts/plan.js';
 import type { Table } from '../report/html/index.js';
 import type { PlanStudyJson } from '../report/plan-json.js';
-import { narrate, plural, secs, span, type Demo, type DemoInputs, type DemoOutput } from './common.js';
+import { narrate, plural, span, type Demo, type DemoInputs, type DemoOutput } from './common.js';
 import { brief, loadPlans, pct, planDocument, planStudies, WRITES_PER_SEC, type TopologyStudies } from './plan-common.js';
 
 export const TOPOLOGIES: readonly string[] = ['n3-3az', 'n5-3az'];
@@ -31,7 +31,7 @@ function tables(all: readonly TopologyStudies[]): Table[] {
         s.plan,
         `${pct(s.quorumLost.p)} [${pct(s.quorumLost.ci95[0])}, ${pct(s.quorumLost.ci95[1])}]`,
         s.elections.mean.toFixed(2),
-        secs(s.noSpareMs.mean),
+        span(s.noSpareMs.mean),
         String(s.runsWithFailures),
         Object.entries(s.outcomes).filter(([, n]) => n > 0).map(([o, n]) => `${n} ${o}`).join(', '),
       ]),
@@ -47,7 +47,7 @@ function paragraphs(all: readonly TopologyStudies[]): string[] {
     const [fg, fa, fx] = t.underFailures as [PlanStudyJson, PlanStudyJson, PlanStudyJson];
     return (
       `${t.topology}: the gated leader-last upgrade caused ${plural(gated.first.elections, 'election')} (the leader's step), ` +
-      `${secs(gated.first.writeDownMs)} without writes and ${secs(gated.first.noSpareMs)} with no spare fault tolerance; ` +
+      `${span(gated.first.writeDownMs)} without writes and ${span(gated.first.noSpareMs)} with no spare fault tolerance; ` +
       `the random order caused ${plural(any.first.elections, 'election')} and the fixed gap ${plural(gap.first.elections, 'election')} in this run. ` +
       `Under crashes, P(quorum lost during the upgrade) was ${pct(fg.quorumLost.p)} gated, ${pct(fa.quorumLost.p)} in a random order, ${pct(fx.quorumLost.p)} with a fixed gap` +
       ` (${RUNS_UNDER_FAILURES} runs each: the intervals are wide; read the differences as a direction, not a measurement).`

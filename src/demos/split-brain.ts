@@ -11,11 +11,12 @@ import { runJson, type RunJson } from '../report/run-json.js';
 import {
   fault,
   leadersDuring,
-  playerRecording,
   narrate,
+  playerRecording,
   plural,
   secs,
   secs1,
+  span,
   type Demo,
   type DemoInputs,
   type DemoOutput,
@@ -307,9 +308,9 @@ function build(inputs: DemoInputs, _docs: ReadonlyMap<string, AvailabilityDocume
       `The old leader stepped down at ${majorityStepDown === null ? 'n/a' : secs(majorityStepDown)} and ` +
       `${majorityLeadersAfterStepDown.length === 0 ? 'nobody led' : `${plural(majorityLeadersAfterStepDown.length, 'server')} led`} until the heal at ${secs1(healMs)}; ` +
       `commits while cut: ${ms.commitsWhileCut.map((c) => `server ${c.node}: ${c.commits}`).join(', ') || 'none'}; ` +
-      `safety violations: ${ms.violationTotal}. The price is ${secs(ms.writeUnavailableMs)} without writes.`,
+      `safety violations: ${ms.violationTotal}. The price is ${span(ms.writeUnavailableMs)} without writes.`,
     `An isolated leader. ${ISOLATE_TOPOLOGY}, ${isoSpec}, ${WRITES_PER_SEC} writes/s from clients: server ${st.leader} (epoch ${st.epoch ?? '?'}) was cut off at ${secs1(st.isolatedAtMs)} ` +
-      `and stayed LEADING for ${secs(st.leadingWhileIsolatedMs)}, until ${secs(st.steppedDownAtMs)} (${st.reason}): ` +
+      `and stayed LEADING for ${span(st.leadingWhileIsolatedMs)}, until ${secs(st.steppedDownAtMs)} (${st.reason}): ` +
       `a leader notices only when its followers' reads time out, syncLimit × tickTime after it last heard them, and checks its quorum on the tick grid. ` +
       `In that window it committed ${plural(st.commitsWhileIsolated, 'write')} proposed after the cut: a proposal needs ACKs from a majority, and nobody could ACK` +
       `${st.inFlightCommits > 0 ? ` (it did commit ${plural(st.inFlightCommits, 'write')} proposed before the cut, whose quorum of ACKs was already on its way)` : ''}. ` +

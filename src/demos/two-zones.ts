@@ -228,7 +228,7 @@ function build(inputs: DemoInputs, docs: ReadonlyMap<string, AvailabilityDocumen
     stories.push(zoneRunStory(doc, zone, fromMs, toMs));
   }
   const runTable: Table = {
-    caption: `Runs: one zone down from ${secs1(fromMs)} for ${secs1(usToMs(OUTAGE_FOR_US))} (silent host crashes), ${secs1(usToMs(RUN_US))} each`,
+    caption: `Runs: one zone down from ${secs1(fromMs)} for ${span(usToMs(OUTAGE_FOR_US))} (silent host crashes), ${span(usToMs(RUN_US))} each`,
     columns: ['topology', 'zone lost', 'voters lost', 'leader then', 'writes during the outage', 'write-unavailable in the outage'],
     rows: stories.map((s) => [
       s.topology,
@@ -236,7 +236,7 @@ function build(inputs: DemoInputs, docs: ReadonlyMap<string, AvailabilityDocumen
       `${s.serversLost} of ${s.voters}`,
       s.leaderAtOutage === null ? '—' : `server ${s.leaderAtOutage}`,
       s.availableBeforeHeal ? (s.recoveredAtMs === fromMs ? 'kept' : `back at ${secs(s.recoveredAtMs ?? 0)}`) : 'lost until the zone returned',
-      secs(s.unavailableDuringMs),
+      span(s.unavailableDuringMs),
     ]),
     numeric: [false, false, false, false, false, true],
   };
@@ -278,7 +278,7 @@ function build(inputs: DemoInputs, docs: ReadonlyMap<string, AvailabilityDocumen
       `${threeSurvivors.length} survive losing any one zone (${threeSurvivors.map((s) => s.zones.join('+')).join(', ') || 'none'}).`,
     splitTable('Three zones: every split', three),
     `Runs. n5-2az (3+2) with az1 (${n52a1.serversLost} voters) down: ${n52a1.availableBeforeHeal ? 'writes came back' : 'no writes'} for the whole outage ` +
-      `(${secs(n52a1.unavailableDuringMs)} of ${secs(usToMs(OUTAGE_FOR_US))} unavailable); with az2 (${n52a2.serversLost} voters) down it ${n52a2.availableBeforeHeal ? 'kept a quorum' : 'lost writes too'} ` +
+      `(${span(n52a1.unavailableDuringMs)} of ${span(usToMs(OUTAGE_FOR_US))} unavailable); with az2 (${n52a2.serversLost} voters) down it ${n52a2.availableBeforeHeal ? 'kept a quorum' : 'lost writes too'} ` +
       `(${span(n52a2.unavailableDuringMs)} unavailable${n52a2.leaderLost ? `, the leader server ${n52a2.leaderAtOutage ?? '?'} being in az2` : ''}). n5-3az (2+2+1) ${n53.every((s) => s.availableBeforeHeal) ? 'took writes again during every one-zone outage' : `lost writes until the zone returned on losing ${n53.filter((s) => !s.availableBeforeHeal).map((s) => s.zone).join(', ')}`}: at worst ${span(n53Worst.unavailableDuringMs)} without writes ` +
       `(${n53Worst.zone}, where the leader server ${n53Worst.leaderAtOutage ?? '?'} was: followers notice a silent host only after the read timeout, syncLimit × tickTime, then elect).`,
     runTable,

@@ -2,7 +2,7 @@ import { US_PER_MS, US_PER_YEAR } from '../core/index.js';
 import type { FailureSource } from '../model/index.js';
 import { DOWNTIME_CAUSES, DOWNTIME_PROCESSES, type DowntimeCause, type DowntimeProcess } from '../observe/index.js';
 import { MIN_EPISODES, Z95, poissonRateCi95, relativeHalfWidth, tooFewEpisodes, wilsonInterval, type Interval } from '../stats/index.js';
-import { formatAvailability, formatYears } from '../stats/format.js';
+import { formatAvailability, formatPerYear, formatYears } from '../stats/format.js';
 import { LONG_OUTAGE_US, type Accumulator, type Moments } from './accumulator.js';
 
 // Formatting lives in stats/ so report/ can use it without importing montecarlo/ (tier table).
@@ -444,7 +444,7 @@ export function rowWarnings(r: Omit<AvailabilityRow, 'warnings'>): string[] {
     if (coversAll && r.writeAvailabilityCi95[0] > 1 - u + SAME_UNAVAILABILITY && formatAvailability(r.writeAvailabilityCi95[0]) !== shown) {
       out.push(
         `impossible: the write availability interval ${formatAvailability(r.writeAvailabilityCi95[0])} – ${formatAvailability(r.writeAvailabilityCi95[1])} lies entirely above the closed-form quorum availability ${shown}, ` +
-          `and writes need a quorum; the simulation has seen too few quorum losses (${r.quorumLossEpisodes}): run more trials (write downtime is at least the closed form's ${(u * MINUTES_PER_YEAR).toPrecision(2)} min/yr)`,
+          `and writes need a quorum; the simulation has seen too few quorum losses (${r.quorumLossEpisodes}): run more trials (write downtime is at least the closed form's ${formatPerYear(u * MINUTES_PER_YEAR)} min/yr)`,
       );
     }
   }

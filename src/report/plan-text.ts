@@ -6,6 +6,7 @@
 import { formatDurationMs } from '../stats/format.js';
 import type { PlanDocument, PlanRunJson, SpreadJson } from './plan-json.js';
 
+/** An instant of the run (ms since its start) in seconds with milliseconds, as the run's event log writes it: 20.512s. */
 const s3 = (ms: number): string => `${(ms / 1000).toFixed(3)}s`;
 const at = (ms: number | null): string => (ms === null ? '—' : s3(ms));
 
@@ -49,9 +50,9 @@ export function planRunText(r: PlanRunJson, topology: string, seed: string, work
   // FLE elections only: a leader a committed reconfig designated takes over without one (QuorumPeer.updateServerState)
   if (r.handOffs === 0) lines.push(`elections caused:                   ${r.elections}${r.leaders.length > 0 ? ` (leaders ${r.leaders.join(' → ')})` : ''}`);
   else lines.push(`elections caused:                   ${r.elections}`, `leader changes:                     ${leaderLine(r)}`);
-  lines.push(`time without writes:                ${s3(r.writeDownMs)}`);
-  lines.push(`time with no spare fault tolerance: ${s3(r.noSpareMs)} (one more voter failure would stop writes)`);
-  lines.push(`quorum lost:                        ${r.quorumLost ? `yes, for ${s3(r.quorumLostMs)}` : 'no'}`);
+  lines.push(`time without writes:                ${s1(r.writeDownMs)}`);
+  lines.push(`time with no spare fault tolerance: ${s1(r.noSpareMs)} (one more voter failure would stop writes)`);
+  lines.push(`quorum lost:                        ${r.quorumLost ? `yes, for ${s1(r.quorumLostMs)}` : 'no'}`);
   lines.push(`client writes failed:               ${workload ? r.writesFailed : 'n/a (no workload: give --writes)'}`);
   return `${lines.join('\n')}\n`;
 }

@@ -104,7 +104,7 @@ export function runText(run: RunJson): string {
     const l = w.latencyMs;
     const f = formatDurationMs;
     lines.push(`Writes: ${w.attempted} attempted, ${w.committed} committed, ${w.failed} failed (${w.timedOut} timed out); commit latency p50 ${f(l.p50)}, p90 ${f(l.p90)}, p99 ${f(l.p99)}, max ${f(l.max)}`);
-    lines.push(`Reads: ${run.reads.served} served (${run.reads.stale} stale), ${run.reads.failed} failed; sessions: ${run.sessions.expired} expired, ${run.sessions.moved} moved server (timeout ${run.sessions.timeoutMs} ms)`);
+    lines.push(`Reads: ${run.reads.served} served (${run.reads.stale} stale), ${run.reads.failed} failed; sessions: ${run.sessions.expired} expired, ${run.sessions.moved} moved server (timeout ${f(run.sessions.timeoutMs)})`);
   }
   lines.push(...backupLines(run));
   lines.push(...safetyLines(run));

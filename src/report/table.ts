@@ -1,7 +1,7 @@
 import { formatFailureModel } from '../faults/index.js';
 import type { LatencySpecJson, TopologyJson } from '../config/topology-json.js';
 import type { AvailabilityDocument, ResultRow } from '../montecarlo/index.js';
-import { formatAvailability, formatAvailabilityInterval, formatDurationMs, formatYears } from '../stats/format.js';
+import { formatAvailability, formatAvailabilityInterval, formatDurationMs, formatPerYear, formatYears } from '../stats/format.js';
 import { DOWNTIME_CAUSE_LABELS } from '../model/downtime-causes.js';
 import { DOWNTIME_CAUSES, DOWNTIME_PROCESSES, type DowntimeProcess } from '../observe/index.js';
 import { MIN_EPISODES } from '../stats/index.js';
@@ -34,7 +34,7 @@ const UNTRUSTED = ' *';
  * The `zksim availability` table: one column per topology (or sweep value), one line per
  * measure, so layouts read side by side. The header states the assumptions: version, seed,
  * runs, horizon, and the failure model (one line per process, faults/describe.ts). Downtime is
- * split by symptom and by failure process (each split adds up to the total); an estimate that
+ * split by cause and by failure process (each split adds up to the total); an estimate that
  * rests on fewer than MIN_EPISODES episodes is marked `*` and named in a warning underneath.
  * A pure function of the result document and `width`: the terminal's columns, to which the table
  * is fitted (report/table-fit.ts: column groups, else one block per column; prose wrapped);
@@ -62,7 +62,7 @@ export function availabilityTable(doc: AvailabilityDocument, opts: { readonly wi
     QUORUM_RELATIVE_ERROR,
     ['closed form (quorum)', (r) => (r.analyticQuorumAvailability === null ? 'n/a' : formatAvailability(r.analyticQuorumAvailability, r.analyticQuorumUnavailability ?? undefined))],
     ['  leaves out', (r) => (r.analyticQuorumAvailability === null ? '' : (r.analyticLeavesOut ?? []).join(', ') || 'nothing')],
-    ['downtime by symptom, min/yr', () => ''],
+    ['downtime by cause, min/yr', () => ''],
     ...DOWNTIME_CAUSES.map((c): [string, (r: ResultRow) => string] => [`  ${DOWNTIME_CAUSE_LABELS[c]}`, (r) => num(r.downtimeByCause[c])]),
     ['downtime by process, min/yr', () => ''],
     ...byProcess.map((p): [string, (r: ResultRow) => string] => [`  ${PROCESS_WORDS[p]}`, (r) => num(r.downtimeByProcess[p])]),
@@ -273,13 +273,8 @@ function pct(p: number): string {
   return `${v >= 10 || v === 0 ? v.toFixed(0) : v >= 1 ? v.toFixed(1) : v.toPrecision(2)}%`;
 }
 
-function num(x: number): string {
-  if (!Number.isFinite(x)) return '–';
-  if (x === 0) return '0';
-  if (Math.abs(x) >= 100) return x.toFixed(0);
-  if (Math.abs(x) >= 1) return x.toFixed(1);
-  return x.toPrecision(2);
-}
+/** Amounts per year (min/yr, outages/yr, elections/yr): one rule, stats/format.ts formatPerYear (140,000, never 1.4e+5). */
+const num = formatPerYear;
 
 const ms = formatDurationMs;
 

@@ -10,7 +10,7 @@ import type { TrialResult } from './trial.js';
 export interface EpisodeTotals {
   readonly writeDownUs: number;
   readonly quorumDownUs: number;
-  /** write downtime by symptom; adds up to writeDownUs */
+  /** write downtime by cause; adds up to writeDownUs */
   readonly downByCauseUs: Readonly<Record<DowntimeCause, number>>;
   /** write downtime by failure process (observe/availability.ts DowntimeMeter rule); adds up to writeDownUs */
   readonly downByProcessUs: Readonly<Record<DowntimeProcess, number>>;

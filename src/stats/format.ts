@@ -72,3 +72,25 @@ export function formatDuration(us: number): string {
 export function formatDurationMs(ms: number | null): string {
   return ms === null ? '–' : formatDuration(ms * 1000);
 }
+
+/**
+ * An amount per year for reading (downtime min/yr, outages/yr), by one rule everywhere: plain
+ * numbers, never an exponent, thousands grouped: 140_000 → `140,000`, 123.4 → `123`, 12.34 →
+ * `12.3`, 0.01234 → `0.012` (two significant digits below 1). 0 → `0`; NaN, ±Infinity → `–`.
+ */
+export function formatPerYear(x: number): string {
+  if (!Number.isFinite(x)) return '–';
+  if (x === 0) return '0';
+  if (x < 0) return `-${formatPerYear(-x)}`;
+  if (x >= 100) return groupThousands(Math.round(x));
+  if (x >= 1) return x.toFixed(1);
+  const v = Number(x.toPrecision(2)); // 0.0996 → 0.1, so that it is written `0.10`, not `0.100`
+  if (v >= 1) return v.toFixed(1);
+  // toPrecision writes 1.2e-7 below 1e-6: say it with the digits instead
+  return v.toFixed(Math.min(20, 1 - Math.floor(Math.log10(v))));
+}
+
+/** An integer with its thousands grouped by commas: 1234567 → `1,234,567` (no locale: deterministic). */
+function groupThousands(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}

@@ -28,7 +28,7 @@ describe('export (issue 6 part 2)', () => {
     const html = readFileSync(join(dir, 'report.html'), 'utf8');
     expect(html.match(/<svg/g)).toHaveLength(4);
     expect(html).not.toMatch(/<script|src="http|href="http|<link/i); // nothing to fetch: opens offline
-    expect(html).toContain('Write downtime by symptom (minutes per year)');
+    expect(html).toContain('Write downtime by cause (minutes per year)');
     expect(html).toContain('<h2>Assumptions</h2>');
     expect(names.some((n) => n.endsWith('.tmp'))).toBe(false);
   });

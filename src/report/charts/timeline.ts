@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { MS_PER_S } from '../../model/duration.js';
+import { formatDurationMs } from '../../stats/format.js';
 import { EFFECT_STOPS_PROCESSES } from '../../model/events.js';
 import type { RunEventJson } from '../run-json.js';
 import { CHART_CONFIG, round, subtitle } from './common.js';
@@ -164,7 +164,7 @@ export function runTimeline(run: RunInput): TopLevelSpec {
     at: t(e.startedAtMs),
     startedAtMs: e.startedAtMs,
     durationMs: e.durationMs,
-    label: `election ${i + 1}${e.durationMs === null ? ' (unfinished)' : `: ${fmtMs(e.durationMs)}`}`,
+    label: `election ${i + 1}${e.durationMs === null ? ' (unfinished)' : `: ${formatDurationMs(e.durationMs)}`}`,
   }));
   const x = { type: 'quantitative' as const, title: `simulated time (${unit.name})`, scale: { domain: [0, t(run.durationMs)], nice: false, clamp: true } };
   const y = { field: 'row', type: 'nominal', sort: rows, title: null, scale: { domain: rows } } as const;
@@ -173,7 +173,7 @@ export function runTimeline(run: RunInput): TopLevelSpec {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: {
       text: `Each server's role over time in one run of ${run.topology}`,
-      subtitle: [subtitle({ seed: run.seed, topology: run.topology, version: run.version, details: [`${fmtMs(run.durationMs)} simulated`] }), `${faultText}; dashed lines: elections`],
+      subtitle: [subtitle({ seed: run.seed, topology: run.topology, version: run.version, details: [`${formatDurationMs(run.durationMs)} simulated`] }), `${faultText}; dashed lines: elections`],
     },
     config: CHART_CONFIG,
     width: 760,
@@ -212,12 +212,4 @@ export function runTimeline(run: RunInput): TopLevelSpec {
       },
     ],
   };
-}
-
-function fmtMs(ms: number): string {
-  if (ms < MS_PER_S) return `${round(ms, 1)} ms`;
-  if (ms < 120_000) return `${round(ms / MS_PER_S, 2)} s`;
-  if (ms < 7_200_000) return `${round(ms / 60_000, 1)} min`;
-  if (ms < 172_800_000) return `${round(ms / 3_600_000, 1)} h`;
-  return `${round(ms / 86_400_000, 1)} days`;
 }

@@ -1,8 +1,7 @@
 import { formatFailureModel, type FailureModelDescription } from '../../faults/describe.js';
-import { MS_PER_S } from '../../model/duration.js';
 import type { ExperimentProvenance } from '../../model/experiment.js';
 import { CAUSE_LABELS, PROCESS_LABELS, nines, percent, type AvailabilityInput, type RunInput } from '../charts/index.js';
-import { formatAvailability, formatAvailabilityInterval, formatDurationMs, formatYears } from '../../stats/format.js';
+import { formatAvailability, formatAvailabilityInterval, formatDurationMs, formatPerYear, formatYears } from '../../stats/format.js';
 import { UNTRUSTED_NOTE, modelProvenance, topologySettings, untrustedWrite } from '../table.js';
 import { relativeErrorOf } from '../table-method.js';
 import type { AssumptionBlock } from './index.js';
@@ -79,6 +78,9 @@ function num(v: number | null | undefined, digits = 2): string {
   return v.toFixed(digits);
 }
 
+/** An amount per year (min/yr), or — when the document has none. */
+const perYear = (v: number | null | undefined): string => (v === null || v === undefined ? '—' : formatPerYear(v));
+
 const pct = (p: number | undefined): string => (p === undefined || !Number.isFinite(p) ? '—' : `${(p * 100).toFixed(1)}%`);
 const flag = (few: boolean | undefined): string => (few ? ' *' : '');
 
@@ -88,7 +90,7 @@ export function availabilityTables(doc: AvailabilityInput): Table[] {
   const timeout = rows[0]?.sessionTimeoutMs ?? 30_000;
   const main: Table = {
     caption: `Availability per topology (95% confidence intervals; ${UNTRUSTED_NOTE})`,
-    columns: ['topology', 'voters', 'write availability', '95% CI', 'nines', 'downtime (min/y)', 'quorum availability', 'closed form', 'elections / y', 'election p50 / p99 (quorum up)', 'quorum loss p50 / p99', 'MTTQL', 'simulated MTTQL, 95% CI', 'P(quorum lost in a year)', `P(write outage > ${timeout / MS_PER_S} s in a year)`],
+    columns: ['topology', 'voters', 'write availability', '95% CI', 'nines', 'downtime (min/yr)', 'quorum availability', 'closed form', 'elections/yr', 'election p50 / p99 (quorum up)', 'quorum loss p50 / p99', 'MTTQL', 'simulated MTTQL, 95% CI', 'P(quorum lost in a year)', `P(write outage > ${formatDurationMs(timeout)} in a year)`],
     numeric: [false, true, true, false, true, true, true, true, true, true, true, true, false, true, true],
     rows: rows.map((r) => [
       r.variant ? `${r.topology} (${r.variant.key}=${r.variant.value})` : r.topology,
@@ -96,10 +98,10 @@ export function availabilityTables(doc: AvailabilityInput): Table[] {
       (r.writeUnavailability !== undefined ? formatAvailability(r.writeAvailability, r.writeUnavailability) : percent(r.writeAvailability)) + flag(untrustedWrite(r)),
       r.outageEpisodes !== undefined ? formatAvailabilityInterval(r.writeAvailabilityCi95, r.outageEpisodes, 'write outage') : `${percent(r.writeAvailabilityCi95[0] ?? 0)} – ${percent(r.writeAvailabilityCi95[1] ?? 1)}`,
       num(nines(r.writeAvailability)),
-      num(r.downtimeMinutesPerYear, 1),
+      formatPerYear(r.downtimeMinutesPerYear),
       r.quorumAvailability === undefined ? '—' : percent(r.quorumAvailability) + flag(r.tooFewQuorumEpisodes),
       r.analyticQuorumAvailability === null ? '—' : formatAvailability(r.analyticQuorumAvailability, r.analyticQuorumUnavailability ?? undefined),
-      num(r.electionsPerYear, 1),
+      r.electionsPerYear === undefined ? '—' : formatPerYear(r.electionsPerYear),
       `${formatDurationMs(r.electionMsP50 ?? null)} / ${formatDurationMs(r.electionMsP99 ?? null)}`,
       `${formatDurationMs(r.quorumLossMsP50 ?? null)} / ${formatDurationMs(r.quorumLossMsP99 ?? null)}`,
       mttql(r),
@@ -109,10 +111,10 @@ export function availabilityTables(doc: AvailabilityInput): Table[] {
     ]),
   };
   const causes: Table = {
-    caption: 'Write downtime by symptom (minutes per year)',
+    caption: 'Write downtime by cause (minutes per year)',
     columns: ['topology', ...CAUSE_LABELS.map(([, l]) => l), 'total'],
     numeric: [false, ...CAUSE_LABELS.map(() => true), true],
-    rows: rows.map((r) => [r.topology, ...CAUSE_LABELS.map(([c]) => num(r.downtimeByCause[c], 2)), num(r.downtimeMinutesPerYear, 2)]),
+    rows: rows.map((r) => [r.topology, ...CAUSE_LABELS.map(([c]) => perYear(r.downtimeByCause[c])), formatPerYear(r.downtimeMinutesPerYear)]),
   };
   const tables = [main, estimatorTable(rows), causes];
   if (rows.every((r) => r.downtimeByProcess)) {
@@ -123,8 +125,8 @@ export function availabilityTables(doc: AvailabilityInput): Table[] {
       numeric: [false, ...used.map(() => true), true],
       rows: rows.map((r) => [
         r.topology,
-        ...used.map(([p]) => `${num(r.downtimeByProcess?.[p], 2)} (${r.quorumLossEpisodesByProcess?.[p] ?? 0}${dagger(r)})`),
-        `${num(r.downtimeMinutesPerYear, 2)} (${r.quorumLossEpisodes ?? 0}${dagger(r)})`,
+        ...used.map(([p]) => `${perYear(r.downtimeByProcess?.[p])} (${r.quorumLossEpisodesByProcess?.[p] ?? 0}${dagger(r)})`),
+        `${formatPerYear(r.downtimeMinutesPerYear)} (${r.quorumLossEpisodes ?? 0}${dagger(r)})`,
       ]),
     });
   }
@@ -263,14 +265,14 @@ export const MAX_TIMELINE_ROWS = 400;
 export function runTables(run: FullRun): Table[] {
   const tables: Table[] = [];
   const summary: string[][] = [
-    ['simulated time', `${num(run.durationMs / MS_PER_S, 3)} s`],
+    ['simulated time', formatDurationMs(run.durationMs)],
     ['faults', run.faults.length ? run.faults.join(', ') : 'none'],
   ];
-  if (run.writeUnavailableMs !== undefined) summary.push(['writes unavailable', `${num(run.writeUnavailableMs / MS_PER_S, 3)} s`]);
-  if (run.quorumUnavailableMs !== undefined) summary.push(['quorum unavailable', `${num(run.quorumUnavailableMs / MS_PER_S, 3)} s`]);
+  if (run.writeUnavailableMs !== undefined) summary.push(['writes unavailable', formatDurationMs(run.writeUnavailableMs)]);
+  if (run.quorumUnavailableMs !== undefined) summary.push(['quorum unavailable', formatDurationMs(run.quorumUnavailableMs)]);
   for (const [cause, label] of CAUSE_LABELS) {
     const ms = run.downtimeByCauseMs?.[cause];
-    if (ms) summary.push([`  of which ${label}`, `${num(ms / MS_PER_S, 3)} s`]);
+    if (ms) summary.push([`  of which ${label}`, formatDurationMs(ms)]);
   }
   tables.push({ caption: 'Summary', columns: ['', ''], rows: summary });
   if (run.leaders && run.leaders.length > 0) {
