@@ -7,7 +7,7 @@ import { formatConfigError } from '../config/index.js';
 import { formatDelay, parsePlan, type Plan } from '../config/plan.js';
 import type { Distribution } from '../model/distribution.js';
 import type { Topology } from '../model/index.js';
-import { cdf } from '../report/charts/cdf.js';
+import { cdf, durationCdf } from '../report/charts/cdf.js';
 import { drActivity, drSitesChart } from '../report/charts/dr.js';
 import type { Chart } from '../report/charts/index.js';
 import type { Table } from '../report/html/index.js';
@@ -17,7 +17,7 @@ import { PLAN_STEP_KINDS } from '../scenario/plan-kinds.js';
 import type { WorkloadSpec } from '../scenario/index.js';
 import { quantiles, sortedCopy, wilsonInterval } from '../stats/index.js';
 import { formatDuration } from '../stats/format.js';
-import { fault, narrate, playerRecording, secs, type Demo, type DemoInputs, type DemoOutput } from './common.js';
+import { fault, narrate, playerRecording, secs, span, type Demo, type DemoInputs, type DemoOutput } from './common.js';
 
 export const LOSS_AT_US = 60 * US_PER_S;
 /** the region comes back after 15 minutes: a fenced primary stays down, an unfenced one returns */
@@ -122,7 +122,7 @@ function build(inputs: DemoInputs): DemoOutput {
   const text = narrate(title, `seed ${inputs.seed} · zksim ${inputs.version}`, [
     `At ${secs(usToMs(LOSS_AT_US))} region1 goes down (${LOSS}), taking all five voters. The runbook: a monitor in the DR region misses 3 health checks 10 s apart (a check fails when its canary write goes unacknowledged for 10 s), an operator decides (lognormal, median 5 min: is the region really gone?), fences the old primary, promotes the DR site, and the application switches its clients (median 2 min). Operator delays are assumptions.`,
     `(a) Observers of the primary (n5-3az-dr). A reconfig cannot promote them: it needs a quorum of the old configuration, which is gone with the region (zookeeperReconfig.md, "Progress guarantees"). The operator rewrites their dynamic config to a voting ensemble of two and restarts them. ` +
-      `Loss declared at ${at(a.detectedUs)}, the DR site took writes at ${at(a.promotedUs)} (server ${a.site.join(' and ')} elected in ${secs(usToMs((a.promotedUs ?? 0) - ((obs.run.result.plan?.steps.find((s) => s.kind === 'promote')?.startUs) ?? 0)))}), clients switched at ${at(a.switchedUs)}: RTO ${mins(a.rtoUs)}. ` +
+      `Loss declared at ${at(a.detectedUs)}, the DR site took writes at ${at(a.promotedUs)} (server ${a.site.join(' and ')} elected in ${span(usToMs((a.promotedUs ?? 0) - ((obs.run.result.plan?.steps.find((s) => s.kind === 'promote')?.startUs) ?? 0)))}), clients switched at ${at(a.switchedUs)}: RTO ${mins(a.rtoUs)}. ` +
       `RPO: ${a.rpoWrites} of ${a.ackedBeforePromotion} acknowledged writes lost — the observers trail the leader by one cross-region delay (~30 ms), so only writes acknowledged in that window can be missing.`,
     `(b) A standby ensemble fed by asynchronous replication (n5-3az-dr-async; ZooKeeper has none built in, so the replicator is modelled abstractly: each committed txn reaches the standby a lag later, in order). ` +
       `RTO ${mins(b.rtoUs)}; RPO ${b.rpoWrites} of ${b.ackedBeforePromotion} acknowledged writes${b.lostAckedUs ? `, acknowledged between ${at(b.lostAckedUs.first)} and ${at(b.lostAckedUs.last)}` : ''}: what the replicator had not yet applied when the region went. ` +
@@ -136,7 +136,7 @@ function build(inputs: DemoInputs): DemoOutput {
   const charts: Chart[] = [
     { name: 'dr-failover-sites', title: 'Design (a): writes at both sites through the loss and the failover', spec: drSitesChart(drActivity(obs.run.events, obs.outcome.site, a.promotedUs, 30 * US_PER_S, RUN_US), [{ atS: 60, label: 'region1 lost' }, { atS: (a.promotedUs ?? 0) / US_PER_S, label: 'promoted' }, { atS: (a.switchedUs ?? 0) / US_PER_S, label: 'clients switched' }], 'Design (a): writes at both sites through the loss and the failover', { ...meta, topology: 'n5-3az-dr', details: [LOSS] }) },
     { name: 'dr-rpo-cdf', title: "(b)'s RPO over the replication lag", spec: cdf(lag.rpos, "(b)'s RPO over the replication lag: acknowledged writes lost", 'writes', { ...meta, topology: 'n5-3az-dr-async', details: [`${DRAWS} lag draws`] }, 'RPO') },
-    { name: 'dr-rto-cdf', title: 'RTO over the operator delays', spec: cdf(rtoA.map((us) => us / 60e6), 'RTO over the runbook\'s operator delays (design a)', 'min', { ...meta, topology: 'n5-3az-dr', details: [`${DRAWS} draws`] }, 'RTO') },
+    { name: 'dr-rto-cdf', title: 'RTO over the operator delays', spec: durationCdf(rtoA.map(usToMs), 'RTO over the runbook\'s operator delays (design a)', { ...meta, topology: 'n5-3az-dr', details: [`${DRAWS} draws`] }, 'RTO') },
   ];
   return {
     name: 'dr-failover',

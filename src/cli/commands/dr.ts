@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { deriveSeed } from '../../core/index.js';
 import { formatDurationUs } from '../../model/duration.js';
 import type { Topology } from '../../model/index.js';
-import { cdf } from '../../report/charts/cdf.js';
+import { cdf, durationCdf } from '../../report/charts/cdf.js';
 import { drActivity, drSitesChart } from '../../report/charts/dr.js';
 import { runCharts, type Chart } from '../../report/charts/index.js';
 import { drDrillJson, drDrillText, drSummary, drSummaryText, type DrDocument } from '../../report/dr-json.js';
@@ -116,10 +116,10 @@ async function drCommand(file: string, opts: DrOptions): Promise<void> {
 
 function spreadCharts(doc: DrDocument): Chart[] {
   const meta = { seed: doc.seed, version: doc.version, topology: doc.topology, details: [`${doc.drills.length} drills`, ...doc.faults] };
-  const rto = doc.drills.flatMap((d) => (d.rtoMs === null ? [] : [d.rtoMs / 60_000]));
+  const rto = doc.drills.flatMap((d) => (d.rtoMs === null ? [] : [d.rtoMs]));
   const rpo = doc.drills.flatMap((d) => (d.rpoWrites === null ? [] : [d.rpoWrites]));
   return [
-    { name: 'dr-rto-cdf', title: 'RTO over the drills', spec: cdf(rto, `RTO of ${doc.plan}: loss → writes again`, 'min', meta, 'RTO') },
+    { name: 'dr-rto-cdf', title: 'RTO over the drills', spec: durationCdf(rto, `RTO of ${doc.plan}: loss → writes again`, meta, 'RTO') },
     { name: 'dr-rpo-cdf', title: 'RPO over the drills', spec: cdf(rpo, `RPO of ${doc.plan}: acknowledged writes lost`, 'writes', meta, 'RPO') },
   ];
 }

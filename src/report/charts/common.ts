@@ -27,6 +27,27 @@ export function subtitle(meta: ChartMeta): string {
   return parts.join(' · ');
 }
 
+/** The units a duration axis can read in, smallest first (ms per unit). */
+const AXIS_UNITS: readonly (readonly [string, number])[] = [
+  ['ms', 1],
+  ['s', 1_000],
+  ['min', 60_000],
+  ['h', 3_600_000],
+  ['d', 86_400_000],
+];
+
+/**
+ * The unit a duration axis reads in, from the largest value it shows (ms): the largest unit of
+ * which the value is at least two, so the axis numbers stay short and whole (1.5 s → ms, 0–1500;
+ * 61 s → s; 3 min → min; 26 h → h). Returns the unit's name and its size in ms. 0, negative or
+ * non-finite → ms.
+ */
+export function durationAxisUnit(maxMs: number): { readonly name: string; readonly ms: number } {
+  let unit = AXIS_UNITS[0] as readonly [string, number];
+  for (const u of AXIS_UNITS) if (Number.isFinite(maxMs) && maxMs >= 2 * u[1]) unit = u;
+  return { name: unit[0], ms: unit[1] };
+}
+
 /** Smallest text any chart draws, in CSS px at 100% zoom (test/e2e/charts-browser.test.ts measures it). */
 export const MIN_FONT_PX = 12;
 

@@ -13,7 +13,7 @@ import {
 } from './availability.js';
 import { backupLossChart } from './backup.js';
 import { sweepLines } from './sweep.js';
-import { cdf, type CdfSeries } from './cdf.js';
+import { durationCdf, type CdfSeries } from './cdf.js';
 import type { Chart } from './common.js';
 import { runTimeline, type RunInput } from './timeline.js';
 
@@ -66,13 +66,13 @@ export function availabilityCharts(doc: AvailabilityInput): Chart[] {
   if (points) charts.push(named('availability-vs-voters', availabilityVsVoters(points, availabilityMeta(doc))));
   const elections = doc.results.map((r) => electionSample(r as RowWithStatistics)).filter((s): s is CdfSeries => s !== null);
   if (elections.length > 0) {
-    charts.push(named('election-time-cdf', cdf(elections, 'Election time distribution per topology (LOOKING to established, elections with a quorum up)', 'ms', availabilityMeta(doc), 'election time')));
+    charts.push(named('election-time-cdf', durationCdf(elections, 'Election time distribution per topology (LOOKING to established, elections with a quorum up)', availabilityMeta(doc), 'election time')));
   }
   const backup = backupLossChart(doc);
   if (backup) charts.push(named('backup-loss', backup));
   const losses = doc.results.map((r) => quorumLossSample(r as RowWithStatistics)).filter((s): s is CdfSeries => s !== null);
   if (losses.length > 0) {
-    charts.push(named('quorum-loss-cdf', cdf(losses, 'Quorum-loss episode durations per topology (time without a connected quorum of voters)', 'ms', availabilityMeta(doc), 'quorum loss')));
+    charts.push(named('quorum-loss-cdf', durationCdf(losses, 'Quorum-loss episode durations per topology (time without a connected quorum of voters)', availabilityMeta(doc), 'quorum loss')));
   }
   return charts;
 }
@@ -83,11 +83,11 @@ export function runCharts(run: RunInput): Chart[] {
   const meta = { seed: run.seed, topology: run.topology, version: run.version };
   const durations = run.elections.map((e) => e.durationMs).filter((d): d is number => d !== null);
   if (durations.length > 0) {
-    charts.push(named('election-time-cdf', cdf(durations, `Election times in one run of ${run.topology} (LOOKING to established)`, 'ms', meta, 'election time')));
+    charts.push(named('election-time-cdf', durationCdf(durations, `Election times in one run of ${run.topology} (LOOKING to established)`, meta, 'election time')));
   }
   const latency = histogramSample('commit latency', run.writes?.latencyHistogramUs);
   if (latency) {
-    charts.push(named('write-latency-cdf', cdf([latency], `Write commit latency seen by clients in one run of ${run.topology}`, 'ms', meta, 'commit latency')));
+    charts.push(named('write-latency-cdf', durationCdf([latency], `Write commit latency seen by clients in one run of ${run.topology}`, meta, 'commit latency')));
   }
   return charts;
 }
