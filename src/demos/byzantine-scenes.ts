@@ -19,6 +19,9 @@ const WORKLOAD: WorkloadSpec = { writesPerSec: WRITES_PER_SEC, readsPerSec: 0, s
 /** Scene 1: server 1 misses writes behind a cut, lies in its votes, and wins when the leader dies. */
 export const INFLATE_FAULTS = ['isolate:1@5s+20s', 'inflate-zxid:1@10s', 'kill:leader@24s+10s'];
 export const INFLATE_RUN_US = 60 * US_PER_S;
+/** Scene 1 again, longer: the liar (still lying) is killed, rejoins the new epoch as a follower, misses writes behind a cut and competes when the leader dies. */
+export const INFLATE_AGAIN_FAULTS = [...INFLATE_FAULTS, 'kill:1@50s+5s', 'isolate:1@70s+20s', 'kill:leader@89s+10s'];
+export const INFLATE_AGAIN_RUN_US = 120 * US_PER_S;
 /** Scenes 2–3: a flipped txn on server 2's disk, replayed at its restart; the leader dies later and server 2 may succeed it. */
 export const FLIP_FAULTS = ['flip-txn:2@10s', 'kill:2@15s+2s', 'kill:3@60s+5s'];
 export const FLIP_RUN_US = 120 * US_PER_S;

@@ -40,16 +40,31 @@ function inflateText(s: ByzantineStory): string {
   );
 }
 
+/** The server whose disk a flip-txn / bit-flip fault changed, and when, read off the run's faultApplied events. */
+function flipped(s: ByzantineStory): { server: number; atMs: number } | null {
+  const e = s.doc.eventLog.find((x) => x.type === 'faultApplied' && x.effect === 'txn flipped');
+  return e?.type === 'faultApplied' && e.target !== null ? { server: e.target, atMs: e.atMs } : null;
+}
+
+/** The mismatch counts after the corrupted tree leads: the honest servers', then the corrupted one's own (counted while it followed). */
+function afterLeading(s: ByzantineStory, corrupted: number): string {
+  const honest = s.mismatches.filter((m) => m.server !== corrupted);
+  const own = s.mismatches.find((m) => m.server === corrupted)?.count ?? 0;
+  return `the corrupted tree is now the leader's, its digest goes out with every txn and the honest servers (${honest.map((m) => m.server).join(' and ')}) count a mismatch on each: ${perServer({ ...s, mismatches: honest })}; server ${corrupted} itself counted ${own} while it followed with its wrong tree`;
+}
+
 function flipText(plain: ByzantineStory, auto: ByzantineStory): string {
   const m = plain.firstMismatch;
   const q = auto.quarantines[0];
   const lastLeader = plain.leaders[plain.leaders.length - 1];
+  const f = flipped(plain);
+  const c = f?.server ?? 0;
   return (
-    `2. A flipped transaction with a valid checksum: ${plain.faults.join(', ')}. At 10 s a bit flips in the newest txn on server 2's disk and its checksum is rewritten with it (a bug, not bit rot). Server 2 keeps serving from memory until its restart replays the log: ` +
+    `2. A flipped transaction with a valid checksum: ${plain.faults.join(', ')}. At ${f ? secs(f.atMs) : 'n/a'} a bit flips in the newest txn on server ${c}'s disk and its checksum is rewritten with it (a bug, not bit rot). Server ${c} keeps serving from memory until its restart replays the log (no snapshot covers the txn yet; one that did would hold it as written and the replay would start after it): ` +
     (m === null
       ? 'no mismatch was counted. '
       : `at ${secs(usToMs(m.atUs))} server ${m.server}'s tree digest ${hex(m.actual)} differed from the ${hex(m.expected)} its leader carried with zxid 0x${m.zxid.toString(16)} (DataTree.compareDigest). 3.8 counts it in digest_mismatches_count, logs it — and repairs nothing: the server keeps its wrong tree and serves reads from it. `) +
-    `When the leader is killed at 60 s, server ${lastLeader} leads (leaders in order: ${plain.leaders.join(' then ')}); ${lastLeader === 2 ? 'the corrupted tree is now the leader\'s, its digest goes out with every txn and the honest servers count a mismatch on each' : 'the corrupted server stays a follower'}: ${perServer(plain)}. ` +
+    `When the leader is killed at 60 s, server ${lastLeader} leads (leaders in order: ${plain.leaders.join(' then ')}); ${lastLeader === c ? afterLeading(plain, c) : `the corrupted server stays a follower: ${perServer(plain)}`}. ` +
     `${plural(plain.ackedLost, 'acknowledged write')} of ${plain.acked} missing from the final leader's history; safety checkers: ${violations(plain)}.\n\n` +
     `3. The same run with an operator's automation that polls every server's digests every ${span(usToMs(DEFAULT_DIGEST_POLL_US))} (the admin \`hash\` command, or the digest_mismatches_count metric) and treats a mismatch as a corrupted server: ` +
     (q === undefined
@@ -65,7 +80,7 @@ function restText(bit: ByzantineStory, ack: ByzantineStory): string {
   const c = bit.checksumFailed;
   return (
     `4. The same flip with the checksum left stale (a plain bit flip): ${bit.faults.join(', ')}. The txn log's Adler32 (FileTxnLog) catches it when server 2 restarts: ` +
-    `${c === null ? 'no checksum failed' : `at ${secs(usToMs(c.atUs))} "CRC check failed" on zxid 0x${c.zxid.toString(16)}, the process exits (exit code 1) and stays down until its disk is replaced`}; safety checkers: ${violations(bit)}. A crash-fault failure, which the protocol survives.\n\n` +
+    `${c === null ? 'no checksum failed' : `at ${secs(usToMs(c.atUs))}, as it loads its database, "CRC check failed" on zxid 0x${c.zxid.toString(16)}: QuorumPeer.start loads before it opens the client or election port, so the process exits (exit code 1) without serving, and every later start fails alike until its disk is replaced`}; safety checkers: ${violations(bit)}. A crash-fault failure, which the protocol survives.\n\n` +
     `5. A server that acknowledges proposals it did not log: ${ack.faults.join(', ')}. While server 2 is cut off, every write commits with the leader's ACK and server 1's — whose fsyncs write nothing. ` +
     `The leader's host dies at 25 s; server 1 is killed at 26 s and restarts with the log it had at 5 s: ${plural(ack.ackedLost, 'acknowledged write')} of ${ack.acked} lost; safety checkers: ${violations(ack)}; digest mismatches ${total(ack)} (a truncation again: every tree ends equal).`
   );

@@ -43,9 +43,7 @@ export interface DomainRef {
  * - `reconfig submitted`: a client's reconfig reached the leader (its outcome is a ReconfigEvent);
  * - `maintenance started`: a rolling-maintenance round began (its restarts are processStopped events);
  * - `vote inflated` / `ack unlogged` / `txn flipped`: a server turned Byzantine (zk/byzantine.ts): it
- *   lies in its votes, its fsyncs write nothing, or a txn on its disk was flipped (`target` says which);
- *   `vote not counted`: it lies in its votes but is not a voter now, so no election counts them
- *   (FastLeaderElection.validVoter); `nothing to flip`: its disk holds no client txn, nothing changed.
+ *   lies in its votes, its fsyncs write nothing, or a txn on its disk was flipped (`target` says which).
  */
 export type FaultEffect =
   | 'process killed'
@@ -65,10 +63,8 @@ export type FaultEffect =
   | 'reconfig submitted'
   | 'maintenance started'
   | 'vote inflated'
-  | 'vote not counted'
   | 'ack unlogged'
-  | 'txn flipped'
-  | 'nothing to flip';
+  | 'txn flipped';
 
 /**
  * Whether a fault effect stops server processes (their servers are DOWN until restarted); an
@@ -97,10 +93,8 @@ export const EFFECT_STOPS_PROCESSES: Readonly<Record<FaultEffect, boolean>> = {
   'maintenance started': false,
   // a Byzantine server keeps running: that is the point (a bit-flip's failed start is a processStopped event)
   'vote inflated': false,
-  'vote not counted': false,
   'ack unlogged': false,
   'txn flipped': false,
-  'nothing to flip': false,
 };
 
 /**
@@ -276,6 +270,10 @@ export type ReconfigEvent =
  *   DataTree.firstMismatchTxn); the counter's value is observe/digest.ts DigestMonitor.mismatches.
  * - `logChecksumFailed`: `server`'s txn log failed its Adler32 check while loading at start-up
  *   (FileTxnLog.FileTxnIterator.next: "CRC check failed"): the process exits instead of starting.
+ * - `digestDiverged`: an operator's audit of the digest logs (not ZooKeeper; observe/digest-audit.ts)
+ *   found, at the poll `atUs`, two servers with different digests for `zxid` (`conflict`: `servers`
+ *   reported `actual`, others `expected`) or a committed (zxid, digest) gone from `servers`' log
+ *   without a restart or SNAP (`rewritten`: a TRUNC below a committed txn; `actual` null).
  * - `quarantined` / `readmitted`: an operator's automation (not ZooKeeper; scenario/byzantine-ops.ts)
  *   removed `server` by reconfig after a mismatch it saw in the digests it polls (the admin `hash`
  *   command; `zxid`: the first mismatching txn it saw), or after the audit's divergence (`cause`),
@@ -286,10 +284,6 @@ export type ByzantineEvent =
   | { readonly type: 'logChecksumFailed'; readonly atUs: number; readonly server: ServerId; readonly zxid: Zxid }
   | { readonly type: 'digestDiverged'; readonly atUs: number; readonly how: 'conflict' | 'rewritten'; readonly zxid: Zxid; readonly servers: readonly ServerId[]; readonly expected: number; readonly actual: number | null }
   | { readonly type: 'quarantined'; readonly atUs: number; readonly server: ServerId; readonly zxid: Zxid; readonly cause?: 'conflict' | 'rewritten' }
- * - `digestDiverged`: an operator's audit of the digest logs (not ZooKeeper; observe/digest-audit.ts)
- *   found, at the poll `atUs`, two servers with different digests for `zxid` (`conflict`: `servers`
- *   reported `actual`, others `expected`) or a committed (zxid, digest) gone from `servers`' log
- *   without a restart or SNAP (`rewritten`: a TRUNC below a committed txn; `actual` null).
   | { readonly type: 'readmitted'; readonly atUs: number; readonly server: ServerId };
 
 export type TrialEvent = FaultEvent | PeerTrialEvent | ClusterEvent | ClientEvent | ViolationEvent | ReconfigEvent | BackupEvent | ByzantineEvent;

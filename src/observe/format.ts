@@ -96,7 +96,6 @@ export function formatEvent(e: TrialEvent): TimelineLine | null {
 
 const hex32 = (n: number): string => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
 
-/** The backup process's events (model/backup.ts BackupEvent) in words: the RPO and RTO of a restore. */
 const QUARANTINE_CAUSE = { mismatch: 'digest mismatch', conflict: 'digest logs disagree', rewritten: 'committed history rewritten' } as const;
 
 /** The digest-log audit's finding (observe/digest-audit.ts) in words. */
@@ -107,6 +106,7 @@ function divergedText(e: TrialEvent & { type: 'digestDiverged' }): string {
     : `digest-log audit: committed zxid ${z} (digest ${hex32(e.expected)}, reported by a quorum) is gone from this server's hash without a restart or SNAP: its history was truncated below a committed txn`;
 }
 
+/** The backup process's events (model/backup.ts BackupEvent) in words: the RPO and RTO of a restore. */
 function backupText(e: TrialEvent & { type: 'dataLost' | 'restoreStarted' | 'restoreDone' }): string {
   const at = (us: number | null): string => (us === null ? 'never' : `${formatSecondsFixed(us, 3)}s`);
   switch (e.type) {
@@ -189,12 +189,8 @@ function appliedText(e: FaultEvent & { type: 'faultApplied' }): string {
       return `server ${e.target} turned Byzantine: its election votes claim more than its log holds`;
     case 'ack unlogged':
       return `server ${e.target} turned Byzantine: its fsyncs write nothing, yet it ACKs`;
-    case 'vote not counted':
-      return `server ${e.target} turned Byzantine, but it is not a voter: no election counts its votes (FastLeaderElection.validVoter) until a reconfig makes it one`;
     case 'txn flipped':
       return `server ${e.target}'s newest txn on disk flipped (seen at its next start)`;
-    case 'nothing to flip':
-      return `server ${e.target}'s disk holds no client txn: nothing was flipped`;
   }
 }
 

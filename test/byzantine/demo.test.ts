@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { byzantine } from '../../src/demos/byzantine.js';
 import type { ByzantineStory } from '../../src/demos/byzantine-scenes.js';
+import type { Divergence } from '../../src/observe/digest-audit.js';
 import type { RunJson } from '../../src/report/run-json.js';
 import { experiment, topology } from '../helpers/topologies.js';
 
@@ -29,6 +30,35 @@ describe('demo byzantine', () => {
     expect(text).toContain(`${f.inflate.ackedLost} of the ${f.inflate.acked} writes acknowledged to clients are missing`);
     expect(text).toContain(`Safety checkers: PrefixConsistency ${d.safety.countsByInvariant.PrefixConsistency}, Durability ${d.safety.countsByInvariant.Durability}.`);
     expect(text).toContain('The data-tree digest counted 0 mismatches');
+  });
+
+  // issue 15 §2 must-hold, in the demo: the violation and the digest-log audit's detection, both read off the same run
+  it('the inflated-zxid run shows the Durability violation and the digest-log audit detecting it, figures from the run', () => {
+    const d = doc('inflate-zxid');
+    const a = out.facts as { inflateAudit: { watched: (Facts & { pollUs: number; divergences: Divergence[]; truncatedAtUs: number })[]; acted: Facts; againWatched: Facts; againActed: Facts } };
+    const main = a.inflateAudit.watched.find((w) => w.pollUs === 10_000_000);
+    expect(main?.violations).toEqual(f.inflate.violations);
+    expect(main?.violations['Durability']).toBeGreaterThan(0);
+    const diverged = d.eventLog.filter((e) => e.type === 'digestDiverged') as unknown as { atMs: number; zxid: number; servers: number[] }[];
+    expect(diverged.length).toBeGreaterThan(0);
+    expect(diverged.map((e) => e.zxid)).toEqual(main?.divergences.map((x) => x.zxid));
+    const first = main?.divergences[0] as Divergence;
+    expect(first.how).toBe('rewritten');
+    expect(diverged[0]?.atMs).toBe(first.atUs / 1000);
+    expect(first.atUs).toBeGreaterThan(main?.truncatedAtUs as number);
+    expect(text).toContain(`the poll at ${secs(first.atUs)}`);
+    expect(text).toContain(`after the truncation at ${secs(main?.truncatedAtUs as number)} found zxid 0x${first.zxid.toString(16)}`);
+    expect(text).toContain(`gone from server ${first.servers.join(', ')}'s hash`);
+    // the table's rows are the runs': the 30 s audit sees nothing
+    const table = out.tables[0];
+    expect(table?.rows.map((r) => r[0])).toEqual(['5 s', '10 s', '30 s']);
+    expect(table?.rows.map((r) => r[5])).toEqual(a.inflateAudit.watched.map((w) => String(w.divergences.length)));
+    expect(a.inflateAudit.watched.find((w) => w.pollUs === 30_000_000)?.divergences).toEqual([]);
+    // acting cannot give back what the truncation lost; it keeps the liar from losing more later
+    expect(a.inflateAudit.acted.ackedLost).toBe(f.inflate.ackedLost);
+    expect(a.inflateAudit.againActed.ackedLost).toBeLessThan(a.inflateAudit.againWatched.ackedLost);
+    expect(text).toContain(`${a.inflateAudit.againWatched.ackedLost} acknowledged writes of ${a.inflateAudit.againWatched.acked} are lost`);
+    expect(text).toContain(`${a.inflateAudit.againActed.ackedLost} acknowledged writes of ${a.inflateAudit.againActed.acked} are lost`);
   });
 
   it('the flipped txn is detected by the digest at the run\'s own mismatch event, and the automation quarantines and readmits the server', () => {

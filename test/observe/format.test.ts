@@ -52,8 +52,8 @@ const ONE_OF_EACH: Record<TrialEventType, TrialEvent> = {
   restoreDone: { type: 'restoreDone', atUs: 901 * S, lossUs: 600 * S, rtoUs: 301 * S },
   digestMismatch: { type: 'digestMismatch', atUs: 16, server: 2, zxid: 0x100000007, expected: 0xdeadbeef, actual: 0x1234 },
   logChecksumFailed: { type: 'logChecksumFailed', atUs: 17, server: 2, zxid: 0x100000007 },
-  quarantined: { type: 'quarantined', atUs: 18, server: 2, zxid: 0x100000007 },
   digestDiverged: { type: 'digestDiverged', atUs: 18, how: 'rewritten', zxid: 0x100000080, servers: [2], expected: 0xdeadbeef, actual: null },
+  quarantined: { type: 'quarantined', atUs: 18, server: 2, zxid: 0x100000007 },
   readmitted: { type: 'readmitted', atUs: 19, server: 2 },
 };
 
@@ -100,13 +100,13 @@ describe('formatEvent', () => {
       restoreDone: { who: 'cluster', kind: 'backup', what: 'restored: writes accepted again 5.02 min after the loss (RTO)' },
       digestMismatch: { who: 2, kind: 'digest', what: 'digest mismatch applying zxid 0x100000007: carried 0xdeadbeef, own tree 0x00001234 (logged and counted, not repaired)' },
       logChecksumFailed: { who: 2, kind: 'exit', what: 'txn log failed its Adler32 check at zxid 0x100000007 while loading: CRC check failed, the server does not start' },
-      quarantined: {
-        who: 2,
       digestDiverged: {
         who: 2,
         kind: 'digest',
         what: "digest-log audit: committed zxid 0x100000080 (digest 0xdeadbeef, reported by a quorum) is gone from this server's hash without a restart or SNAP: its history was truncated below a committed txn",
       },
+      quarantined: {
+        who: 2,
         kind: 'quarantine',
         what: "quarantined by the operator's automation (digest mismatch at zxid 0x100000007): removed by reconfig, disk to be restored from a peer's snapshot",
       },
