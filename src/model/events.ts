@@ -43,7 +43,9 @@ export interface DomainRef {
  * - `reconfig submitted`: a client's reconfig reached the leader (its outcome is a ReconfigEvent);
  * - `maintenance started`: a rolling-maintenance round began (its restarts are processStopped events);
  * - `vote inflated` / `ack unlogged` / `txn flipped`: a server turned Byzantine (zk/byzantine.ts): it
- *   lies in its votes, its fsyncs write nothing, or a txn on its disk was flipped (`target` says which).
+ *   lies in its votes, its fsyncs write nothing, or a txn on its disk was flipped (`target` says which);
+ *   `vote not counted`: it lies in its votes but is not a voter now, so no election counts them
+ *   (FastLeaderElection.validVoter); `nothing to flip`: its disk holds no client txn, nothing changed.
  */
 export type FaultEffect =
   | 'process killed'
@@ -63,8 +65,10 @@ export type FaultEffect =
   | 'reconfig submitted'
   | 'maintenance started'
   | 'vote inflated'
+  | 'vote not counted'
   | 'ack unlogged'
-  | 'txn flipped';
+  | 'txn flipped'
+  | 'nothing to flip';
 
 /**
  * Whether a fault effect stops server processes (their servers are DOWN until restarted); an
@@ -93,8 +97,10 @@ export const EFFECT_STOPS_PROCESSES: Readonly<Record<FaultEffect, boolean>> = {
   'maintenance started': false,
   // a Byzantine server keeps running: that is the point (a bit-flip's failed start is a processStopped event)
   'vote inflated': false,
+  'vote not counted': false,
   'ack unlogged': false,
   'txn flipped': false,
+  'nothing to flip': false,
 };
 
 /**

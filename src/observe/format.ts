@@ -189,8 +189,12 @@ function appliedText(e: FaultEvent & { type: 'faultApplied' }): string {
       return `server ${e.target} turned Byzantine: its election votes claim more than its log holds`;
     case 'ack unlogged':
       return `server ${e.target} turned Byzantine: its fsyncs write nothing, yet it ACKs`;
+    case 'vote not counted':
+      return `server ${e.target} turned Byzantine, but it is not a voter: no election counts its votes (FastLeaderElection.validVoter) until a reconfig makes it one`;
     case 'txn flipped':
       return `server ${e.target}'s newest txn on disk flipped (seen at its next start)`;
+    case 'nothing to flip':
+      return `server ${e.target}'s disk holds no client txn: nothing was flipped`;
   }
 }
 
