@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { bundleCli } from './bundle-cli.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT_DIR = join(ROOT, 'dist', 'bundles');
@@ -70,6 +71,7 @@ try {
     mkdirSync(outDir, { recursive: true });
     await bundle(job, outDir);
   }
+  if (oneEntry === undefined) await bundleCli(ROOT);
 } catch (e) {
   // esbuild has printed its positioned errors already; one line says which step failed.
   console.error(`bundle: ${e instanceof Error && !('errors' in e) ? e.message : 'esbuild failed (errors above)'}`);
