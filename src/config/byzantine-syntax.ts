@@ -53,7 +53,7 @@ const flipTxn: FaultSyntax<FaultOf<'flip-txn'>> = {
   kind: 'flip-txn',
   keywords: ['flip-txn', 'bit-flip'],
   syntax: ['flip-txn:NODE@T', 'bit-flip:NODE@T'],
-  help: 'the newest client txn on NODE\'s disk gets a bit flipped; flip-txn recomputes its Adler32 (Byzantine: the server replays the wrong write at its next start, only the data-tree digest sees it), bit-flip does not (the next start fails: CRC check failed); no +DUR',
+  help: 'the newest client txn on NODE\'s disk gets a bit flipped (nothing, and the timeline says so, when it holds none); flip-txn recomputes its Adler32 (Byzantine: the server replays the wrong write at its next start, only the data-tree digest sees it; a snapshot taken since holds it as written), bit-flip does not (every start fails loading the log, CRC check failed, until a wipe); no +DUR',
   noDuration: 'a flipped txn stays on the disk until the disk is replaced',
   parse: (keyword, target, ctx) => ({ kind: 'flip-txn', node: parseNode(target, ctx), checksum: keyword === 'bit-flip' ? 'bad' : 'valid' }),
   head: (f) => `${f.checksum === 'bad' ? 'bit-flip' : 'flip-txn'}:${formatNode(f.node)}`,
