@@ -16,6 +16,8 @@ import { usToMs } from '../core/index.js';
 import { digestMismatchChart, type MismatchBar } from '../report/charts/byzantine.js';
 import type { Table } from '../report/html/index.js';
 import { DEFAULT_DIGEST_POLL_US } from '../scenario/byzantine-ops.js';
+import type { AuditOptions } from '../scenario/byzantine-ops.js';
+import { auditRuns, auditTable, auditText, mainRun, type AuditRuns } from './byzantine-audit.js';
 import { BITFLIP_FAULTS, BITFLIP_RUN_US, byzantineRun, FLIP_FAULTS, FLIP_RUN_US, INFLATE_FAULTS, INFLATE_RUN_US, TOPOLOGY, WRITES_PER_SEC, type ByzantineStory } from './byzantine-scenes.js';
 import { narrate, plural, secs, span, type Demo, type DemoInputs, type DemoOutput } from './common.js';
 
@@ -36,7 +38,7 @@ function inflateText(s: ByzantineStory): string {
     `1. A voter that lies in its votes: ${s.faults.join(', ')}. Server 1 is cut off from 5 s to 25 s and misses the writes; from 10 s it claims, in its election votes, a last zxid a million txns beyond its log. ` +
     `When the leader dies at 24 s the others compare votes by the zxid each server claims (FastLeaderElection.totalOrderPredicate) and nothing checks a claim: server ${liar} was established leader at ${est ? secs(est.atMs) : 'n/a'} (leaders in order: ${s.leaders.join(' then ')}). ` +
     `Its learners held more than it did, so it told them to TRUNCate (LearnerHandler.syncFollower): ${s.ackedLost} of the ${s.acked} writes acknowledged to clients are missing from the final leader's history. Safety checkers: ${violations(s)}. ` +
-    `The data-tree digest counted ${total(s)} mismatches: after the truncation every server holds the same tree, so the digest each txn carries matches everywhere. 3.8's digest cannot see a loss that leaves all trees equal; only the clients (or a checker that remembers acknowledged writes) can.`
+    `The data-tree digest counted ${total(s)} mismatches: after the truncation every server holds the same tree, so the digest each txn carries matches everywhere. No comparison of the servers' trees at one instant can see a loss that leaves all trees equal.`
   );
 }
 
@@ -100,8 +102,10 @@ function seedTable(rows: readonly { seed: string; plain: ByzantineStory; auto: B
 
 function build(inputs: DemoInputs): DemoOutput {
   const t = inputs.topology(TOPOLOGY);
-  const run = (seed: string, faults: readonly string[], us: number, auto: boolean): ByzantineStory => byzantineRun(t, seed, inputs.version, faults, us, auto);
-  const inflate = run(inputs.seed, INFLATE_FAULTS, INFLATE_RUN_US, false);
+  const run = (seed: string, faults: readonly string[], us: number, auto: boolean, audit: AuditOptions | null = null): ByzantineStory => byzantineRun(t, seed, inputs.version, faults, us, auto, audit);
+  // scene 1 runs with the digest-log audit watching (it changes nothing in the run: test/byzantine/byzantine.test.ts)
+  const audited = auditRuns((faults, us, audit) => run(inputs.seed, faults, us, false, audit));
+  const inflate = mainRun(audited);
   const seeds = [inputs.seed, ...Array.from({ length: EXTRA_SEEDS }, (_, i) => `${inputs.seed}-${i + 2}`)];
   const flips = seeds.map((seed) => ({ seed, plain: run(seed, FLIP_FAULTS, FLIP_RUN_US, false), auto: run(seed, FLIP_FAULTS, FLIP_RUN_US, true) }));
   const { plain, auto } = flips[0] as (typeof flips)[number];
@@ -111,6 +115,8 @@ function build(inputs: DemoInputs): DemoOutput {
   const text = narrate('byzantine: a server that lies, what ZooKeeper 3.8 detects, and what automation does about it', `${TOPOLOGY}, ${WRITES_PER_SEC} writes/s, seed ${inputs.seed}`, [
     'ZooKeeper\'s protocol assumes a server may stop, never lie. Each run below gives one server a lie and reads the damage off the safety checkers, and what 3.8\'s detection saw of it: the data-tree digest (zookeeper.digest.enabled, on by default in 3.8) and the txn log\'s Adler32 checksum.',
     inflateText(inflate),
+    auditText(audited),
+    auditTable(audited),
     flipText(plain, auto),
     table,
     `Detection waits for the next poll: for a mismatch at a random instant that is uniform in [0, ${span(usToMs(DEFAULT_DIGEST_POLL_US))}), half the interval on average. The seeds above (${seeds.join(', ')}) differ only in network and disk draws, so the mismatch lands at nearly the same instant in each.`,
@@ -127,7 +133,7 @@ function build(inputs: DemoInputs): DemoOutput {
     seed: inputs.seed,
     version: inputs.version,
     text,
-    tables: [table],
+    tables: [auditTable(audited), table],
     charts: [digestMismatchChart(bars, { seed: inputs.seed, version: inputs.version, topology: TOPOLOGY })],
     runs: [
       { name: 'inflate-zxid', caption: `A voter lying in its votes: ${INFLATE_FAULTS.join(', ')}`, doc: inflate.doc },
@@ -135,13 +141,18 @@ function build(inputs: DemoInputs): DemoOutput {
       { name: 'flip-txn-automation', caption: `A flipped txn, with the digest automation: ${FLIP_FAULTS.join(', ')}`, doc: auto.doc },
     ],
     studies: [],
-    facts: { inflate: facts(inflate), flip: facts(plain), flipAutomation: facts(auto), bitFlip: facts(bit), ackUnlogged: facts(ack), seeds: flips.map((f) => ({ seed: f.seed, plain: facts(f.plain), automation: facts(f.auto) })) },
+    facts: { inflate: facts(inflate), inflateAudit: auditFacts(audited), flip: facts(plain), flipAutomation: facts(auto), bitFlip: facts(bit), ackUnlogged: facts(ack), seeds: flips.map((f) => ({ seed: f.seed, plain: facts(f.plain), automation: facts(f.auto) })) },
   };
 }
 
 /** The numbers behind a story's sentences (demo.json, and the test that checks the text against the run). */
 function facts(s: ByzantineStory): Record<string, unknown> {
-  return { faults: s.faults, leaders: s.leaders, acked: s.acked, ackedLost: s.ackedLost, mismatches: s.mismatches, firstMismatch: s.firstMismatch, checksumFailed: s.checksumFailed, violations: s.violations, quarantines: s.quarantines };
+  const audit = s.auditPolls === 0 ? {} : { auditPolls: s.auditPolls, divergences: s.divergences, truncatedAtUs: s.truncatedAtUs };
+  return { faults: s.faults, leaders: s.leaders, acked: s.acked, ackedLost: s.ackedLost, mismatches: s.mismatches, firstMismatch: s.firstMismatch, checksumFailed: s.checksumFailed, violations: s.violations, quarantines: s.quarantines, ...audit };
+}
+
+function auditFacts(r: AuditRuns): Record<string, unknown> {
+  return { watched: r.watched.map((w) => ({ pollUs: w.pollUs, ...facts(w.story) })), acted: facts(r.acted), againWatched: facts(r.againWatched), againActed: facts(r.againActed) };
 }
 
 export const byzantine: Demo = {
