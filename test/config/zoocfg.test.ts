@@ -58,6 +58,14 @@ describe('Java properties syntax (Properties.load)', () => {
     expect(p.problems[0]).toMatchObject({ line: 3, column: 5 });
   });
 
+  it('skips a leading byte order mark and says it did', () => {
+    const withBom = parseProperties('\uFEFFtickTime=2000\n');
+    expect(withBom.entries.map((e) => [e.key, e.line, e.column])).toEqual([['tickTime', 1, 1]]);
+    expect(withBom.bom).toBe(true);
+    expect(parseProperties('tickTime=2000\n\uFEFFx=1\n').bom).toBe(false);
+    expect(looksLikeZooCfg('\uFEFFserver.1=a:1:2\n')).toBe(true);
+  });
+
   it('tells a zoo.cfg from YAML', () => {
     expect(looksLikeZooCfg(file('kafka-3node.cfg').text)).toBe(true);
     expect(looksLikeZooCfg(readFileSync('topologies/n3-1az.yaml', 'utf8'))).toBe(false);
@@ -143,6 +151,12 @@ describe('bad lines: file:line:column, the key, what was expected', () => {
     ['server.1=a:1:2\nserver.2=b:1:2\ndynamicConfigFile=/x', 'zoo.cfg:4:1: server.1: server.1 must be in the dynamic config file'],
   ])('%j', (lines, expected) => {
     expect(errorsOf(BASE + lines).join('\n')).toContain(expected);
+  });
+
+  it('the weight of an observer outside the groups is not used, and a note says so', () => {
+    const r = readZooCfg({ file: 'zoo.cfg', text: `${BASE}server.1=a:1:2\nserver.2=b:1:2\nserver.3=c:1:2:observer\ngroup.1=1:2\nweight.3=5\n` });
+    expect(r.ok && [...r.cfg.groups.keys()]).toEqual([1, 2]);
+    expect(r.ok && r.cfg.notes).toEqual(['zoo.cfg:8: weight.3 is the weight of an observer, which does not vote; not used (ZooKeeper 3.8 does not use it either)']);
   });
 
   it('several addresses with multiAddress.enabled=true: the first host, and a note saying so', () => {
