@@ -140,4 +140,14 @@ describe('what the faults say', () => {
     if (!p.ok) expect(p.error).toMatch(/server 4 is an observer in "inflate-zxid:4@10s": observers do not vote in leader election/);
     expect(parseFault('inflate-zxid:3@10s', parsed.topology).ok).toBe(true);
   });
+
+  it('say an inflated vote is not counted on a server that is not a voter now (a non-member)', () => {
+    const yaml = readFileSync('topologies/n3-3az.yaml', 'utf8').replace('  - { id: 3, zone: az3, rack: az3-r1 }', '  - { id: 3, zone: az3, rack: az3-r1 }\n  - { id: 4, zone: az3, member: false }');
+    const parsed = parseTopology(yaml, 'n3-3az+learner.yaml');
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+    const n4 = parsed.topology;
+    const result = new Trial({ topology: n4, seed: '1', durationUs: 5 * S, faults: faults(n4, 'inflate-zxid:4@1s', 'inflate-zxid:1@1s') }).run();
+    const applied = result.recorder.events.filter((e) => e.type === 'faultApplied');
+    expect(applied.map((e) => e.type === 'faultApplied' && [e.target, e.effect])).toEqual([[4, 'vote not counted'], [1, 'vote inflated']]);
+  });
 });
