@@ -26,7 +26,7 @@ import { describe, join, YamlReader } from './yaml-reader.js';
 export const SERVER_STATES = ['leader', 'follower', 'observer', 'looking'] as const;
 export type ServerStateName = (typeof SERVER_STATES)[number];
 
-export const SIGNAL_NAMES = ['up', 'zk_server_state', 'zk_synced_followers', 'zk_cnt_election_time', 'zk_snap_count', 'zk_p99_updatelatency', 'zk_digest_mismatches_count'] as const;
+export const SIGNAL_NAMES = ['up', 'zk_server_state', 'zk_synced_followers', 'zk_cnt_election_time', 'zk_snap_count', 'zk_p99_updatelatency', 'zk_digest_mismatches_count', 'zk_outstanding_requests', 'zk_approximate_data_size'] as const;
 export type SignalName = (typeof SIGNAL_NAMES)[number];
 
 /** Counters are read with increase(); gauges with their value or an _over_time function. */
@@ -38,6 +38,8 @@ export const SIGNAL_KIND: Readonly<Record<SignalName, 'gauge' | 'counter'>> = {
   zk_snap_count: 'counter',
   zk_p99_updatelatency: 'gauge',
   zk_digest_mismatches_count: 'counter',
+  zk_outstanding_requests: 'gauge',
+  zk_approximate_data_size: 'gauge',
 };
 
 export const RANGE_FUNCTIONS = ['last', 'max_over_time', 'min_over_time', 'avg_over_time', 'increase'] as const;

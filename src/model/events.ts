@@ -214,6 +214,8 @@ export type ClusterEvent =
 
 /**
  * A client request's outcome (scenario/workload.ts), reported only when a workload runs:
+ * - `writeIssued`: the client sent write `writeId` to `server` (that server holds it in process,
+ *   ZooKeeperServer.requestsInProcess, until it answers: observe/metrics.ts zk_outstanding_requests);
  * - `writeCommitted`: the client got its reply, `latencyUs` after issuing the write to `server`;
  * - `writeFailed`: `reason` 'no server' (no serving server to send it to: `server` and `writeId`
  *   null), 'rejected' (the server answered with an error) or 'timed out' (no answer within the
@@ -221,6 +223,7 @@ export type ClusterEvent =
  * - `readServed` (`stale`: the server had applied less than some other server) / `readFailed`.
  */
 export type ClientEvent =
+  | { readonly type: 'writeIssued'; readonly atUs: number; readonly server: ServerId; readonly writeId: number }
   | { readonly type: 'writeCommitted'; readonly atUs: number; readonly server: ServerId; readonly writeId: number; readonly latencyUs: number }
   | {
       readonly type: 'writeFailed';

@@ -85,6 +85,7 @@ export function formatEvent(e: TrialEvent): TimelineLine | null {
       return { who: e.server, kind: 'quarantine', what: `quarantined by the operator's automation (${QUARANTINE_CAUSE[e.cause ?? 'mismatch']} at zxid 0x${e.zxid.toString(16)}): removed by reconfig, disk to be restored from a peer's snapshot` };
     case 'readmitted':
       return { who: e.server, kind: 'quarantine', what: 'restored from a peer\'s snapshot and re-added by reconfig' };
+    case 'writeIssued':
     case 'writeCommitted':
     case 'writeFailed':
     case 'readServed':

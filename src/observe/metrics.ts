@@ -26,11 +26,25 @@
  *   the workload's writeCommitted events. With no write in the window it is absent, unless
  *   `steadyLatencyMs` gives the value of a quiet window (Monte Carlo studies, whose workload runs
  *   only while something is wrong: montecarlo/alert-study.ts).
+ *   With `holdLatency` (studies whose workload samples only after each change: scenario/workload.ts
+ *   WorkloadSpec.onlyWhileDisturbedSettleUs) a window left empty keeps the last p99 the server
+ *   measured: the ensemble has not changed since, so neither has the latency's distribution.
  * - `zk_digest_mismatches_count` (ServerMetrics.DIGEST_MISMATCHES_COUNT, ZOOKEEPER-3150): one more
  *   at each `digestMismatch` event (DataTree.compareDigest), on the server that saw it.
+ * - `zk_outstanding_requests` (ServerStats.getOutstandingRequests → ZooKeeperServer.getInProcess:
+ *   incremented in submitRequestNow, decremented in FinalRequestProcessor.processRequest): the
+ *   writes clients handed to this server (`writeIssued`) not yet answered (`writeCommitted` /
+ *   `writeFailed`), counted from the client's send to its reply (two client hops more than the
+ *   server's count). Starts at 0 in each role: a role's ZooKeeperServer is new.
+ * - `zk_approximate_data_size` (DataTree.cachedApproximateDataSize, bytes: paths plus data of every
+ *   znode): the topology's data tree (storage.snapshotMB MiB) plus storage.txnBytes per committed
+ *   write this server has applied: the ensemble's count while it follows an established leader
+ *   (or is it), frozen from when it leaves it until it syncs again. Updated at most once per
+ *   simulated second. Without `storage` it is absent.
+ * Both, as the ZooKeeperServer gauges they come from (ZooKeeperServer.registerMetrics, removed in
+ * unregisterMetrics at a role's shutdown), are absent while the server is LOOKING.
  */
 import type { ServerId, TrialEvent } from '../model/index.js';
-import { quantile, sortedCopy } from '../stats/index.js';
 import { SERVER_STATES, SIGNAL_KIND, SIGNAL_NAMES, type ServerStateName, type SignalName } from '../config/alerts.js';
 
 export { SERVER_STATES, SIGNAL_KIND, SIGNAL_NAMES, type ServerStateName, type SignalName };
@@ -99,6 +113,13 @@ class ServerTrack {
   snaps = 0;
   digestMismatches = 0;
   readonly latencies: { atUs: number; ms: number }[] = [];
+  /** the p99 last measured over a non-empty window (MetricsOptions.holdLatency) */
+  heldP99Ms = Number.NaN;
+  /** writeIds handed to this server and not yet answered (zk_outstanding_requests) */
+  readonly outstanding = new Set<number>();
+  /** committed writes in this server's data tree; `inSync`: it follows the ensemble's count */
+  appliedWrites = 0;
+  inSync = false;
   /** first of `latencies` still in the window; the p99 cached for the simulated second `p99Second` */
   latencyStart = 0;
   p99Second = -1;
@@ -115,6 +136,10 @@ export interface MetricsOptions {
   readonly servers: readonly ServerId[];
   /** zk_p99_updatelatency (ms) while a server is up and has completed no write in the window; null: absent then */
   readonly steadyLatencyMs?: number | null;
+  /** keep a server's last measured p99 while its window is empty (see the file header) */
+  readonly holdLatency?: boolean;
+  /** the topology's data tree (MiB) and one txn's size (bytes), for zk_approximate_data_size; absent: the signal is absent */
+  readonly storage?: { readonly snapshotMB: number; readonly txnBytes: number } | null;
 }
 
 /**
@@ -133,14 +158,32 @@ export function signalsFromEvents(events: readonly TrialEvent[], opts: MetricsOp
  */
 export class SignalsBuilder {
   private readonly tracks = new Map<ServerId, ServerTrack>();
-  private readonly steady: number | null;
+  private readonly pub: Publishing;
+  /** writes the ensemble committed; the simulated second zk_approximate_data_size was last published in */
+  private committed = 0;
+  private sizeSecond = -1;
   constructor(private readonly opts: MetricsOptions) {
     for (const id of opts.servers) this.tracks.set(id, new ServerTrack(opts.voters.has(id)));
-    this.steady = opts.steadyLatencyMs ?? null;
+    const storage = opts.storage ?? null;
+    this.pub = { steadyLatencyMs: opts.steadyLatencyMs ?? null, hold: opts.holdLatency === true, baseBytes: storage === null ? Number.NaN : storage.snapshotMB * MIB, txnBytes: storage?.txnBytes ?? 0 };
   }
   add(e: TrialEvent): void {
-    applyEvent(e, this.tracks, this.opts.voters);
-    publishTouched(e, this.tracks, this.steady);
+    if (e.type === 'writeCommitted') this.committed++;
+    applyEvent(e, this.tracks, this.opts.voters, this.committed);
+    if (applyClientEvent(e, this.tracks)) {
+      const tr = this.tracks.get(e.server as ServerId);
+      if (tr) publishClient(tr, e.atUs, this.pub);
+    } else publishTouched(e, this.tracks, this.pub);
+    // the ensemble's data tree grew: every server in sync holds it (at most once per simulated second)
+    const second = Math.floor(e.atUs / 1_000_000);
+    if (e.type === 'writeCommitted' && second !== this.sizeSecond) {
+      this.sizeSecond = second;
+      for (const tr of this.tracks.values()) {
+        if (!tr.inSync) continue;
+        tr.appliedWrites = this.committed;
+        publishClient(tr, e.atUs, this.pub);
+      }
+    }
   }
   finish(): ServerSignals[] {
     return this.opts.servers.map((id) => {
@@ -152,11 +195,34 @@ export class SignalsBuilder {
   }
 }
 
-function applyEvent(e: TrialEvent, tracks: Map<ServerId, ServerTrack>, voters: ReadonlySet<ServerId>): void {
+const MIB = 1024 * 1024;
+
+/** What publish needs besides a server's track. */
+interface Publishing {
+  readonly steadyLatencyMs: number | null;
+  readonly hold: boolean;
+  /** the data tree before any simulated write (bytes; NaN: zk_approximate_data_size absent) */
+  readonly baseBytes: number;
+  readonly txnBytes: number;
+}
+
+/**
+ * The client events' share of the signals: outstanding requests (the latency is applyEvent's).
+ * True when `e` is a request event on a server: only that server's request-driven series change.
+ */
+function applyClientEvent(e: TrialEvent, tracks: Map<ServerId, ServerTrack>): e is TrialEvent & { readonly server: ServerId } {
+  if (e.type === 'writeIssued') tracks.get(e.server)?.outstanding.add(e.writeId);
+  else if ((e.type === 'writeCommitted' || e.type === 'writeFailed') && e.server !== null && e.writeId !== null) tracks.get(e.server)?.outstanding.delete(e.writeId);
+  else return e.type === 'readServed';
+  return e.server !== null;
+}
+
+/** `committed`: the writes the ensemble has committed (a server leaving it keeps that many). */
+function applyEvent(e: TrialEvent, tracks: Map<ServerId, ServerTrack>, voters: ReadonlySet<ServerId>, committed: number): void {
   const tr = 'server' in e && e.server !== null ? tracks.get(e.server) : undefined;
   switch (e.type) {
     case 'looking':
-      if (tr) reset(tr, true, 'looking');
+      if (tr) reset(tr, true, 'looking', committed);
       break;
     case 'roleDecided':
       if (!tr) break;
@@ -167,22 +233,25 @@ function applyEvent(e: TrialEvent, tracks: Map<ServerId, ServerTrack>, voters: R
     case 'established':
       if (!tr) break;
       tr.established = true;
+      tr.inSync = true;
+      tr.appliedWrites = committed;
       for (const q of e.quorum) if (q !== e.server && voters.has(q)) tr.synced.add(q);
       break;
     case 'synced': {
       const leader = tracks.get(e.leader);
       if (leader?.established && voters.has(e.server)) leader.synced.add(e.server);
       if (leader && e.mode === 'SNAP') leader.snaps++;
+      if (tr) (tr.inSync = true), (tr.appliedWrites = committed);
       break;
     }
     case 'learnerLost':
       tr?.synced.delete(e.learner);
       break;
     case 'steppedDown':
-      if (tr) reset(tr, tr.running, tr.state);
+      if (tr) reset(tr, tr.running, tr.state, committed);
       break;
     case 'processStopped':
-      if (tr) reset(tr, false, null);
+      if (tr) reset(tr, false, null, committed);
       break;
     case 'faultApplied':
     case 'faultRepaired':
@@ -210,27 +279,31 @@ function applyEvent(e: TrialEvent, tracks: Map<ServerId, ServerTrack>, voters: R
   }
 }
 
-/** A leader's following is gone (LOOKING again, stepped down, stopped). */
-function reset(tr: ServerTrack, running: boolean, state: ServerStateName | null): void {
+/** A role is over (LOOKING again, stepped down, stopped): its following, its in-process requests; the data tree stays as applied. */
+function reset(tr: ServerTrack, running: boolean, state: ServerStateName | null, committed: number): void {
   tr.running = running;
   tr.state = state;
   tr.established = false;
   tr.synced.clear();
+  tr.outstanding.clear();
+  if (!running) tr.heldP99Ms = Number.NaN; // a new JVM's ServerMetrics start empty
+  if (tr.inSync) tr.appliedWrites = committed;
+  tr.inSync = false;
 }
 
 /** Re-publish the series of the servers an event may have changed (all, for fault events). */
-function publishTouched(e: TrialEvent, tracks: Map<ServerId, ServerTrack>, steadyLatencyMs: number | null): void {
+function publishTouched(e: TrialEvent, tracks: Map<ServerId, ServerTrack>, pub: Publishing): void {
   const touched = new Set<ServerId>();
   if ('server' in e && e.server !== null) touched.add(e.server);
   if (e.type === 'synced') touched.add(e.leader);
   if (e.type === 'faultApplied' || e.type === 'faultRepaired') for (const s of e.servers) touched.add(s);
   for (const id of touched) {
     const tr = tracks.get(id);
-    if (tr) publish(tr, e.atUs, steadyLatencyMs);
+    if (tr) publish(tr, e.atUs, pub);
   }
 }
 
-function publish(tr: ServerTrack, atUs: number, steadyLatencyMs: number | null): void {
+function publish(tr: ServerTrack, atUs: number, pub: Publishing): void {
   const up = tr.running && !tr.paused;
   const put = (key: string, value: number): void => (tr.out.get(key) as SeriesBuilder).set(atUs, up ? value : Number.NaN);
   (tr.out.get('up') as SeriesBuilder).set(atUs, up ? 1 : 0);
@@ -241,8 +314,21 @@ function publish(tr: ServerTrack, atUs: number, steadyLatencyMs: number | null):
   put('zk_cnt_election_time', tr.elections);
   put('zk_snap_count', tr.snaps);
   put('zk_digest_mismatches_count', tr.digestMismatches);
+  publishClient(tr, atUs, pub);
+}
+
+/** The series requests move: the latency p99, outstanding requests, the data tree's size. */
+function publishClient(tr: ServerTrack, atUs: number, pub: Publishing): void {
+  const up = tr.running && !tr.paused;
+  const put = (key: string, value: number): void => (tr.out.get(key) as SeriesBuilder).set(atUs, up ? value : Number.NaN);
   const p99 = p99At(tr, atUs);
-  put('zk_p99_updatelatency', Number.isNaN(p99) ? (steadyLatencyMs ?? Number.NaN) : p99);
+  if (!Number.isNaN(p99)) tr.heldP99Ms = p99;
+  const quiet = pub.hold && !Number.isNaN(tr.heldP99Ms) ? tr.heldP99Ms : (pub.steadyLatencyMs ?? Number.NaN);
+  put('zk_p99_updatelatency', Number.isNaN(p99) ? quiet : p99);
+  // ZooKeeperServer's gauges: absent while no role runs (LOOKING)
+  const serving = tr.state !== null && tr.state !== 'looking';
+  put('zk_outstanding_requests', serving ? tr.outstanding.size : Number.NaN);
+  put('zk_approximate_data_size', serving ? pub.baseBytes + pub.txnBytes * tr.appliedWrites : Number.NaN);
 }
 
 /**
@@ -257,6 +343,31 @@ function p99At(tr: ServerTrack, atUs: number): number {
   while (tr.latencyStart < l.length && (l[tr.latencyStart] as { atUs: number }).atUs <= atUs - LATENCY_WINDOW_US) tr.latencyStart++;
   if (tr.latencyStart > 4096 && tr.latencyStart * 2 > l.length) tr.latencyStart -= l.splice(0, tr.latencyStart).length;
   tr.p99Second = second;
-  tr.p99Ms = tr.latencyStart === l.length ? Number.NaN : quantile(sortedCopy(l.slice(tr.latencyStart).map((x) => x.ms)), 0.99);
+  tr.p99Ms = upperQuantile(l, tr.latencyStart, 0.99);
   return tr.p99Ms;
+}
+
+/**
+ * The type-7 quantile `q` (stats/quantiles.ts `quantile`, the same value) of `l[from..].ms`, high
+ * q only: it keeps the n − ⌊(n−1)q⌋ largest values instead of sorting (a p99 of 600 keeps 7).
+ * NaN for none.
+ */
+export function upperQuantile(l: readonly { readonly ms: number }[], from: number, q: number): number {
+  const n = l.length - from;
+  if (n <= 0) return Number.NaN;
+  const h = (n - 1) * q;
+  const i = Math.floor(h);
+  const k = n - i;
+  const top: number[] = []; // the k largest so far, descending
+  for (let j = from; j < l.length; j++) {
+    const v = (l[j] as { ms: number }).ms;
+    if (top.length === k && v <= (top[k - 1] as number)) continue;
+    let at = top.length;
+    while (at > 0 && (top[at - 1] as number) < v) at--;
+    top.splice(at, 0, v);
+    if (top.length > k) top.pop();
+  }
+  const lo = top[k - 1] as number;
+  const frac = h - i;
+  return frac === 0 || k < 2 ? lo : lo + frac * ((top[k - 2] as number) - lo);
 }

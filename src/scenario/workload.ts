@@ -9,9 +9,13 @@ export interface WorkloadSpec {
   /** requested session timeout in µs, clamped into [minSessionTimeout, maxSessionTimeout] (default [2, 20] × tickTime) as the server negotiates it */
   readonly sessionTimeoutUs: number;
   /**
-   * Lazy workload (alert studies): issue requests only while something is wrong — a fault active
-   * or writes unavailable — and for this long (µs) after the last fault is repaired with writes
-   * available again; idle otherwise (no arrival events). Absent: requests all the time.
+   * Lazy workload (alert studies): issue requests only while writes are unavailable and for this
+   * long (µs) after each change of the ensemble — any trial event (model/events.ts TrialEvent: a
+   * fault applied or repaired, a role decided, a learner synced or lost, a process stopped or
+   * started, writes lost or back); idle otherwise (no arrival events). Between changes the
+   * ensemble, and so the write latency's distribution, stays as it was: the signals hold the
+   * latency a settled window measured (observe/metrics.ts MetricsOptions.holdLatency). Absent:
+   * requests all the time.
    */
   readonly onlyWhileDisturbedSettleUs?: number;
 }
@@ -106,10 +110,9 @@ export class Workload {
   private moved = 0;
   readonly sessionTimeoutUs: number;
   private readonly readTimeoutUs: number;
-  /** lazy mode (spec.onlyWhileDisturbedSettleUs): issuing or idle; arrivals still scheduled; faults active; writes down */
+  /** lazy mode (spec.onlyWhileDisturbedSettleUs): issuing or idle; arrivals still scheduled; writes down */
   private issuing = true;
   private readonly arrivals = { 'wl.write': false, 'wl.read': false };
-  private readonly activeFaults = new Set<number>();
   private writesDown = true;
   private idleEpoch = 0;
 
@@ -154,22 +157,18 @@ export class Workload {
   }
 
   /**
-   * A trial event, for the lazy mode (spec.onlyWhileDisturbedSettleUs; otherwise ignored): a
-   * fault applied or writes lost resume the arrivals at once; the last repair with writes
-   * available (or writes back with no fault active) idles them after the settle margin.
+   * A trial event, for the lazy mode (spec.onlyWhileDisturbedSettleUs; otherwise ignored): every
+   * event (a change of the ensemble) resumes the arrivals at once; they idle once writes are
+   * available and the settle margin has passed since the last event.
    */
   onTrialEvent(e: TrialEvent): void {
     const settleUs = this.spec.onlyWhileDisturbedSettleUs;
-    if (settleUs === undefined) return;
-    if (e.type === 'faultApplied') this.activeFaults.add(e.faultIndex);
-    else if (e.type === 'faultRepaired') this.activeFaults.delete(e.faultIndex);
-    else if (e.type === 'writesUnavailable' || e.type === 'writesAvailable') this.writesDown = e.type === 'writesUnavailable';
-    else return;
+    if (settleUs === undefined || !CHANGES.has(e.type)) return;
+    if (e.type === 'writesUnavailable' || e.type === 'writesAvailable') this.writesDown = e.type === 'writesUnavailable';
     this.idleEpoch++;
-    if (this.activeFaults.size > 0 || this.writesDown) {
-      this.issuing = true;
-      this.scheduleArrivals();
-    } else this.host.scheduleAt(this.host.nowUs + settleUs, { kind: 'wl.idle', epoch: this.idleEpoch });
+    this.issuing = true;
+    this.scheduleArrivals();
+    if (!this.writesDown) this.host.scheduleAt(this.host.nowUs + settleUs, { kind: 'wl.idle', epoch: this.idleEpoch });
   }
 
   handle(ev: WorkloadEvent): void {
@@ -274,6 +273,7 @@ export class Workload {
     }
     const writeId = this.nextWriteId++;
     this.pending.set(writeId, { client: c, server: c.server, issuedUs: this.host.nowUs });
+    this.host.onClientEvent?.({ type: 'writeIssued', atUs: this.host.nowUs, server: c.server, writeId });
     this.host.submitWrite(c.server, writeId);
     this.host.scheduleAt(this.host.nowUs + this.readTimeoutUs, { kind: 'wl.timeout', writeId });
   }
@@ -320,6 +320,17 @@ export class Workload {
     };
   }
 }
+
+/**
+ * The trial events that restart the lazy workload's sampling (WorkloadSpec.onlyWhileDisturbedSettleUs):
+ * every kind that can change the ensemble's state. Left out: the events writes themselves cause
+ * or that change nothing a write meets (digest checks, safety reports, skipped faults, election
+ * notifications and ZAB phases inside an election that a role decision ends anyway).
+ */
+const CHANGES: ReadonlySet<TrialEvent['type']> = new Set<TrialEvent['type']>([
+  'faultApplied', 'faultRepaired', 'looking', 'roleDecided', 'established', 'synced', 'learnerLost', 'leaderLost', 'steppedDown',
+  'processStopped', 'stepDone', 'writesUnavailable', 'writesAvailable', 'reconfigCommitted', 'configRewritten', 'quarantined', 'readmitted', 'restoreDone',
+]);
 
 /**
  * The trial's event hook with a lazy workload (WorkloadSpec.onlyWhileDisturbedSettleUs) fed

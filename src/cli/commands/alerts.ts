@@ -9,7 +9,8 @@ import { isInitialVoter } from '../../model/topology.js';
 import type { Topology } from '../../model/index.js';
 import { runAlertStudy } from '../../montecarlo/alert-study-stats.js';
 import { runAlertTune, type TuneKnob } from '../../montecarlo/alert-study-tune.js';
-import { quietUpdateLatencyMs, STUDY_WORKLOAD, type AlertStudyInput } from '../../montecarlo/alert-study.js';
+import { quietUpdateLatencyMs, type AlertStudyInput } from '../../montecarlo/alert-study.js';
+import { MAX_STUDY_WRITES_PER_SEC, STUDY_SETTLE_US, STUDY_WRITES_PER_SEC, studyWorkload } from '../../montecarlo/alert-study-workload.js';
 import { alertStudyText, rulesText, tuneText } from '../../report/alerts-text.js';
 import { loadAlertRules, shippedRules } from '../alerts-file.js';
 import { UserError } from '../errors.js';
@@ -32,13 +33,14 @@ interface AlertsOptions {
   out?: string;
   progress?: boolean;
   workload?: boolean;
+  workloadRate?: string;
 }
 
 const DEFINITIONS =
   '\nDefinitions: a write outage is an interval without a write-available leader (after the cold start); a page catches it when a\n' +
   '  page-severity alert fires (or is firing) between its start and --grace after its end; time to detect = that firing − the start;\n' +
-  '  a false page is a page episode overlapping no outage (with the grace). Study trials run no workload: zk_p99_updatelatency is held\n' +
-  '  at the p99 of a quiet minute. Trials run inline, in index order (no worker pool): same seed, same bytes.\n';
+  '  a false page is a page episode overlapping no outage (with the grace). Without --workload trials run no workload: zk_p99_updatelatency\n' +
+  '  is held at the p99 of a quiet minute. Trials run inline, in index order (no worker pool): same seed, same bytes.\n';
 
 export function registerAlerts(program: Command): void {
   const alerts = program.command('alerts').description('alert rules over the signals a deployment exports (mntr names): print them as PromQL, count how often they fire per year, tune a threshold');
@@ -75,7 +77,8 @@ function studyOptions(cmd: Command): Command {
     .option('--json', 'print the result as one JSON document instead of text')
     .option('--out <dir>', 'also write the JSON document and the charts (.vl.json, .svg, .png) into DIR')
     .option('--no-progress', 'never draw the progress line (drawn only when stderr is a terminal)')
-    .option('--workload', 'run a lazy workload in the trials (50 writes/s while a fault is active or writes are down, + 2 min), so latency rules see spikes; far slower')
+    .option('--workload', `run a lazy workload in the trials, so latency and outstanding-request rules see what writes meet: writes while writes are down and for ${STUDY_SETTLE_US / 1e6} s after each change of the ensemble (fault, role, sync, restart), each server's p99 held in between; about 2-3x slower`)
+    .option('--workload-rate <n>', `the workload's writes per second over the ensemble (0 < n <= ${MAX_STUDY_WRITES_PER_SEC}; cost grows with it)`, String(STUDY_WRITES_PER_SEC))
     .addHelpText('after', '\nExit status: 0 done; 2 bad input, or an --out that cannot be written (checked before simulating).\n');
 }
 
@@ -88,8 +91,10 @@ function studyInput(file: string, opts: AlertsOptions, tuned: string | null = nu
   const topology = loadTopology(file);
   const rules = loadAlertRules(opts.rules ?? shippedRules(), voters(topology));
   if (tuned !== null && !rules.rules.some((r) => r.alert === tuned)) throw new UserError(`--rule ${JSON.stringify(tuned)}: expected one of the rules' names (${rules.rules.map((r) => r.alert).join(', ')})`);
-  // the quiet minute is simulated only when a rule reads the latency (the tuned rule alone, for tune)
-  const readsLatency = rules.rules.some((r) => (tuned === null || r.alert === tuned) && r.expr.signal === 'zk_p99_updatelatency');
+  // the quiet minute is simulated only when a rule reads the latency, the workload only when one reads a signal it moves (the tuned rule alone, for tune)
+  const reads = (signals: readonly string[]): boolean => rules.rules.some((r) => (tuned === null || r.alert === tuned) && signals.includes(r.expr.signal));
+  const readsLatency = reads(['zk_p99_updatelatency']);
+  const rate = workloadRate(opts.workloadRate);
   const experiment = loadExperiment(opts.experiment ?? shippedFile('experiments', 'production'));
   const runs = keptRunsOption('alerts', opts.runs);
   const horizonUs = horizonOption(opts.horizon, rules.evaluationIntervalUs);
@@ -98,7 +103,7 @@ function studyInput(file: string, opts: AlertsOptions, tuned: string | null = nu
   const showProgress = opts.progress !== false && process.stderr.isTTY === true && runs > 1;
   return {
     topology, experiment, rules, runs, horizonUs, graceUs, seed: seedOption(opts.seed), steadyLatencyMs: readsLatency ? quietUpdateLatencyMs(topology) : null,
-    workload: readsLatency && opts.workload === true ? STUDY_WORKLOAD : null,
+    workload: opts.workload === true && reads(WORKLOAD_SIGNALS) ? studyWorkload(rate) : null,
     ...(showProgress ? { onProgress: (done: number, total: number) => process.stderr.write(`\r${escapeControl(topology.name)}: ${done}/${total} runs${done === total ? '\r\x1b[K' : '\x1b[K'}`) } : {}),
   };
 }
@@ -137,6 +142,15 @@ function horizonOption(text: string, evaluationUs: number): number {
     printError(`zksim: warning: --horizon ${formatDurationUs(horizonUs)} is shorter than one hour: each trial sees little beyond the cold-start election, and the per-year rates and their 95% intervals cannot be trusted; use a horizon of months to years\n`);
   }
   return horizonUs;
+}
+
+/** The signals only a workload moves: without one they hold still (the latency at the quiet minute's p99). */
+const WORKLOAD_SIGNALS = ['zk_p99_updatelatency', 'zk_outstanding_requests', 'zk_approximate_data_size'];
+
+function workloadRate(text: string | undefined): number {
+  const v = Number(text ?? STUDY_WRITES_PER_SEC);
+  if (text?.trim() === '' || !(v > 0 && v <= MAX_STUDY_WRITES_PER_SEC)) throw new UserError(`--workload-rate ${JSON.stringify(text)}: expected writes per second, a number in (0, ${MAX_STUDY_WRITES_PER_SEC}]`);
+  return v;
 }
 
 function numberValue(flag: string, text: string): number {

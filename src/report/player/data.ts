@@ -58,7 +58,7 @@ export interface PlayerData {
  */
 export const PLAYER_TXNS_PER_SECOND = 3;
 
-const CLIENT_EVENTS: ReadonlySet<string> = new Set(['writeCommitted', 'writeFailed', 'readServed', 'readFailed']);
+const CLIENT_EVENTS: ReadonlySet<string> = new Set(['writeIssued', 'writeCommitted', 'writeFailed', 'readServed', 'readFailed']);
 
 /** Packets of the learner protocol's discovery and sync (Learner.registerWithLeader, LearnerHandler.run). */
 const LEARNER_PACKETS: ReadonlySet<QuorumPacket['type']> = new Set(['FOLLOWERINFO', 'LEADERINFO', 'ACKEPOCH', 'SYNC', 'NEWLEADER', 'UPTODATE']);
