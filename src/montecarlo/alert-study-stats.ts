@@ -2,14 +2,17 @@
  * The alert study's result (montecarlo/alert-study.ts has the definitions): per rule and per
  * severity, alerts per cluster-year with exact Poisson 95% intervals (stats poissonRateCi95);
  * time to detect each write outage as a distribution, overall and per cause; the outages no page
- * caught per year, by cause and by length; false pages per year; quorum-loss episodes per year.
+ * caught per year, by cause and by length; false pages per year and the time they page for;
+ * quorum-loss episodes per year; each quorum-loss rule's time to detect against its bound
+ * (alert-study-bound.ts).
  * Trials are reduced in index order, so the document is a function of the inputs alone.
  */
 import type { AlertRules, Severity } from '../config/alerts.js';
 import type { WriteDowntimeCause } from '../model/index.js';
+import { isInitialVoter } from '../model/topology.js';
 import { poissonRateCi95, quantile, sortedCopy, type Interval } from '../stats/index.js';
-import { studyWorkloadJson, type StudyWorkloadJson } from './alert-study-workload.js';
 import { matchPages, runAlertTrial, trialEpisodes, type AlertStudyInput, type AlertTrial, type UnobservedLosses } from './alert-study.js';
+import { detectionBound, quorumLossDetections, quorumLossRuleShape, type DetectionBound, type QuorumLossDetection, type QuorumLossRuleShape } from './alert-study-bound.js';
 
 const US_PER_YEAR = 365 * 86_400e6;
 
@@ -49,17 +52,36 @@ export interface AlertStudy {
   readonly scrapeIntervalUs: number;
   readonly graceUs: number;
   readonly steadyLatencyMs: number | null;
-  /** the lazy workload the trials ran (alert-study-workload.ts: its rate, and how long it ran after each change); null: none */
-  readonly workload: StudyWorkloadJson | null;
+  /** whether the trials ran the lazy workload (alert-study.ts STUDY_WORKLOAD) */
+  readonly workload: boolean;
   readonly byRule: readonly (Rate & { readonly alert: string; readonly severity: Severity; readonly promql?: string })[];
   readonly bySeverity: Readonly<Record<Severity, Rate>>;
   readonly outages: Rate & { readonly caught: number };
   readonly detection: SecondsDistribution & { readonly byCause: Readonly<Record<string, SecondsDistribution>> };
-  readonly missed: Rate & { readonly byCause: Readonly<Record<string, number>>; readonly byLength: readonly { readonly label: string; readonly count: number }[] };
+  /** `alreadyPaging`: of the missed, those a page fired before the outage was still firing through its start */
+  readonly missed: Rate & { readonly alreadyPaging: number; readonly byCause: Readonly<Record<string, number>>; readonly byLength: readonly { readonly label: string; readonly count: number }[] };
+  /** page episodes that started firing outside every outage's [start, end + grace]; every other page episode caught an outage */
   readonly falsePages: Rate;
+  /** the share of the monitored time (after the cold starts) during which a false page was firing, outside the outages' windows */
+  readonly falsePagingFraction: number;
+  /** each quorum-loss rule (alert-study-bound.ts) against its detection bound */
+  readonly quorumLossDetection: readonly QuorumLossBoundCheck[];
   readonly quorumLosses: Rate;
   /** quorum losses a `sum(up{voters}) < quorum` rule cannot count apart (alert-study.ts unobservedQuorumLosses) */
   readonly quorumLossesUnobserved: UnobservedLosses;
+}
+
+/** A quorum-loss rule's detections of the outages that started as quorum losses, against its bound (µs). */
+export interface QuorumLossBoundCheck extends DetectionBound {
+  readonly alert: string;
+  readonly shape: QuorumLossRuleShape;
+  /** outages that started as quorum losses (cause quorumLost) */
+  readonly outages: number;
+  /** of those, the ones the rule paged for before they ended */
+  readonly paged: number;
+  readonly worstUs: number | null;
+  /** detections over boundUs (none when the bound holds), with the trial they happened in */
+  readonly overBound: readonly (QuorumLossDetection & { readonly trial: number })[];
 }
 
 /** What one trial adds to the study. */
@@ -68,7 +90,12 @@ interface TrialTally {
   readonly detections: { cause: WriteDowntimeCause; us: number }[];
   readonly missed: { cause: WriteDowntimeCause; us: number }[];
   readonly outages: number;
+  readonly alreadyPaging: number;
   readonly falsePages: number;
+  readonly falsePagingUs: number;
+  readonly monitoredUs: number;
+  /** per rule in file order: its quorum-loss detections, null when it is not a quorum-loss rule */
+  readonly quorumLoss: readonly ({ outages: number; detections: (QuorumLossDetection & { trial: number })[] } | null)[];
   readonly quorumLosses: number;
   readonly unobserved: UnobservedLosses;
 }
@@ -85,7 +112,32 @@ export function tallyTrial(trial: AlertTrial, rules: AlertRules, graceUs: number
     if (d === null || d === undefined) missed.push({ cause: o.cause, us: o.endUs - o.startUs });
     else detections.push({ cause: o.cause, us: d });
   });
-  return { perRule: episodes.map((e) => e.length), detections, missed, outages: trial.outages.length, falsePages: m.falsePages, quorumLosses: trial.quorumLosses.length, unobserved: trial.unobservedQuorumLosses };
+  const quorumLoss = rules.rules.map((r, i) => {
+    if (quorumLossRuleShape(r, trial.voters) === null) return null;
+    const q = quorumLossDetections(trial.outages, episodes[i] ?? []);
+    return { outages: q.outages, detections: q.detections.map((d) => ({ ...d, trial: trial.index })) };
+  });
+  return {
+    perRule: episodes.map((e) => e.length), detections, missed, outages: trial.outages.length,
+    alreadyPaging: trial.outages.filter((_, i) => m.detectUs[i] === null && m.alreadyPaging[i] === true).length,
+    falsePages: m.falsePages, falsePagingUs: m.falsePagingUs, monitoredUs: trial.endUs - trial.startUs, quorumLoss,
+    quorumLosses: trial.quorumLosses.length, unobserved: trial.unobservedQuorumLosses,
+  };
+}
+
+/** Each quorum-loss rule's detections over all trials against its bound (topology's tickTime and syncLimit). */
+function boundChecks(input: Omit<AlertStudyInput, 'onProgress'>, tallies: readonly TrialTally[]): QuorumLossBoundCheck[] {
+  const voters = input.topology.servers.filter(isInitialVoter).length;
+  return input.rules.rules.flatMap((r, i) => {
+    const shape = quorumLossRuleShape(r, voters);
+    if (shape === null) return [];
+    const bound = detectionBound(r, shape, input.rules, input.topology.zk);
+    const per = tallies.map((t) => t.quorumLoss[i]).filter((q) => q != null);
+    const detections = per.flatMap((q) => q.detections);
+    const worstUs = detections.length === 0 ? null : Math.max(...detections.map((d) => d.detectUs));
+    const overBound = detections.filter((d) => d.detectUs > bound.boundUs);
+    return [{ alert: r.alert, shape, ...bound, outages: per.reduce((a, q) => a + q.outages, 0), paged: detections.length, worstUs, overBound }];
+  });
 }
 
 /** Runs the study: `runs` trials in index order, each tallied, then summarized. */
@@ -126,13 +178,15 @@ export function summarize(input: Omit<AlertStudyInput, 'onProgress'>, tallies: r
     scrapeIntervalUs: input.rules.scrapeIntervalUs,
     graceUs: input.graceUs,
     steadyLatencyMs: input.steadyLatencyMs,
-    workload: input.workload ? studyWorkloadJson(input.workload) : null,
+    workload: input.workload != null,
     byRule,
     bySeverity: { page: sev('page'), ticket: sev('ticket') },
     outages: { ...rate(sum((t) => t.outages)), caught: detections.length },
     detection: { ...seconds(detections.map((d) => d.us)), byCause },
-    missed: { ...rate(missed.length), byCause: missedByCause, byLength },
+    missed: { ...rate(missed.length), alreadyPaging: sum((t) => t.alreadyPaging), byCause: missedByCause, byLength },
     falsePages: rate(sum((t) => t.falsePages)),
+    falsePagingFraction: sum((t) => t.falsePagingUs) / Math.max(1, sum((t) => t.monitoredUs)),
+    quorumLossDetection: boundChecks(input, tallies),
     quorumLosses: rate(sum((t) => t.quorumLosses)),
     quorumLossesUnobserved: { shorterThanScrape: sum((t) => t.unobserved.shorterThanScrape), merged: sum((t) => t.unobserved.merged) },
   };

@@ -3,7 +3,10 @@
  * alone as the only page, on the same trials (run once; common random numbers: every variant
  * sees the same outages and the same scrape grid). Per value: how many write outages it catches,
  * their time to detect, and its false pages per year — the points of a detection-time vs
- * false-pages curve to pick a threshold from. Definitions as in alert-study.ts.
+ * false-pages curve to pick a threshold from. Definitions as in alert-study.ts: a value whose page
+ * is already firing when an outage starts does not catch it, and its firing before the outage is
+ * a false page, so an always-true value shows as no catches, a false page a year per trial-year
+ * at least, and false paging nearly all the time.
  */
 import { produce } from 'immer';
 import type { AlertRule, AlertRules } from '../config/alerts.js';
@@ -25,6 +28,8 @@ export interface TunePoint {
   readonly falsePages: number;
   readonly falsePagesPerYear: number;
   readonly falsePagesCi95: Interval;
+  /** the share of the monitored time a false page of this value was firing (an always-true rule: ~1) */
+  readonly falsePagingFraction: number;
 }
 
 export interface TuneResult {
@@ -82,6 +87,8 @@ function point(trials: readonly AlertTrial[], rules: AlertRules, rule: AlertRule
   let alerts = 0;
   let outages = 0;
   let falsePages = 0;
+  let falsePagingUs = 0;
+  let monitoredUs = 0;
   const detections: number[] = [];
   for (const t of trials) {
     const episodes = trialEpisodes(t, rule, rules);
@@ -89,6 +96,8 @@ function point(trials: readonly AlertTrial[], rules: AlertRules, rule: AlertRule
     const m = matchPages(t.outages, episodes, graceUs, t.endUs);
     outages += t.outages.length;
     falsePages += m.falsePages;
+    falsePagingUs += m.falsePagingUs;
+    monitoredUs += t.endUs - t.startUs;
     for (const d of m.detectUs) if (d !== null) detections.push(d);
   }
   return {
@@ -100,5 +109,6 @@ function point(trials: readonly AlertTrial[], rules: AlertRules, rule: AlertRule
     falsePages,
     falsePagesPerYear: falsePages / years,
     falsePagesCi95: poissonRateCi95(falsePages, years),
+    falsePagingFraction: falsePagingUs / Math.max(1, monitoredUs),
   };
 }

@@ -9,18 +9,21 @@
  * Definitions (README "Alerts"):
  * - a *write outage* is a maximal interval without a write-available leader (writesUnavailable →
  *   writesAvailable), after the trial's first one (the cold start) ended;
- * - an outage is *caught* when some page-severity alert fires (or is firing) within
+ * - an outage is *caught* when some page-severity alert episode starts firing within
  *   [outage start, outage end + grace]; its *time to detect* is the first such firing instant
- *   minus the outage's start (0 when a page was already firing);
- * - a *false page* is a page-severity alert episode whose firing interval
- *   [fired, resolved (or the trial's end)] overlaps no [outage start, outage end + grace].
+ *   minus the outage's start. A page already firing when the outage starts does not catch it: it
+ *   says nothing about this outage (an always-true rule would otherwise catch every outage in 0 s);
+ * - a *false page* is a page-severity episode that starts firing outside every [outage start,
+ *   outage end + grace]: one that fires with no outage near, or one firing before an outage began
+ *   and through it. So every page episode is either a detection or a false page;
+ * - *false paging time*: the union of the false pages' firing intervals [fired, resolved (or the
+ *   trial's end)], less the outages' windows: how long someone is paged for nothing.
  *
- * Without `workload` no client writes are simulated (a year of writes is ~10⁹ of them):
+ * The workload is not simulated in these trials (a year of writes is ~10⁹ events):
  * zk_p99_updatelatency is held at `steadyLatencyMs`, the p99 measured in a quiet window
- * (quietUpdateLatencyMs), so latency rules cannot fire, and zk_outstanding_requests stays 0. With
- * it (alert-study-workload.ts) the trials write while writes are down and for a settle after each
- * change of the ensemble, and each server's p99 holds between changes. Runs go inline on this
- * thread, in index order (no worker pool): the result is a function of the inputs alone.
+ * (quietUpdateLatencyMs). So latency rules see no spikes here; `zksim run --writes … --alerts`
+ * shows them per run. Runs go inline on this thread, in index order (no worker pool): the
+ * result is a function of the inputs alone.
  */
 import { deriveSeed, Rng } from '../core/index.js';
 import { quorumOf, type AlertRule, type AlertRules } from '../config/alerts.js';
@@ -43,7 +46,7 @@ export interface AlertStudyInput {
   readonly graceUs: number;
   /** zk_p99_updatelatency's value while a server is up with no write in its window (ms); null: absent */
   readonly steadyLatencyMs: number | null;
-  /** the lazy workload the trials run (alert-study-workload.ts studyWorkload); absent or null: none (latency holds at steadyLatencyMs) */
+  /** the lazy workload the trials run (STUDY_WORKLOAD); absent or null: none (latency holds at steadyLatencyMs) */
   readonly workload?: WorkloadSpec | null;
   readonly onProgress?: (done: number, total: number) => void;
 }
@@ -76,7 +79,7 @@ export function runAlertTrial(input: Omit<AlertStudyInput, 'runs' | 'onProgress'
   const seed = deriveSeed(input.seed, index);
   const faults = sampleFaults(input.experiment, input.topology, new Rng(seed).fork('faults'), input.horizonUs);
   const voterIds = input.topology.servers.filter(isInitialVoter).map((s) => s.id);
-  const metrics = new SignalsBuilder({ servers: input.topology.servers.map((s) => s.id), voters: new Set(voterIds), steadyLatencyMs: input.steadyLatencyMs, holdLatency: input.workload != null, storage: input.topology.storage });
+  const metrics = new SignalsBuilder({ servers: input.topology.servers.map((s) => s.id), voters: new Set(voterIds), steadyLatencyMs: input.steadyLatencyMs });
   const add = (e: TrialEvent): void => metrics.add(e);
   const workload = input.workload ? { workload: input.workload } : {};
   const r = runTrial({ topology: input.topology, seed, durationUs: input.horizonUs, faults, ...workload, hooks: { onEvent: add, onClientEvent: add } });
@@ -153,6 +156,13 @@ export function outagesOf(events: readonly TrialEvent[], endUs: number): { start
   return { startUs: startUs ?? endUs, outages };
 }
 
+/**
+ * The workload of a study's trials: 50 writes/s (the quiet minute's rate), no reads, run only
+ * while a fault is active or writes are unavailable and for 2 min after (WorkloadSpec
+ * onlyWhileDisturbedSettleUs): a year of writes would be ~10⁹ events, its disturbed hours ~10⁶.
+ */
+export const STUDY_WORKLOAD: WorkloadSpec = { writesPerSec: 50, readsPerSec: 0, sessionTimeoutUs: 30_000_000, onlyWhileDisturbedSettleUs: 120_000_000 };
+
 /** One rule's episodes in a trial. */
 export function trialEpisodes(trial: AlertTrial, rule: AlertRule, rules: AlertRules): AlertEpisode[] {
   return evaluateRule(rule, rules, trial.signals, { phaseUs: trial.phaseUs, startUs: trial.startUs, endUs: trial.endUs, voters: trial.voters });
@@ -162,20 +172,58 @@ export function trialEpisodes(trial: AlertTrial, rule: AlertRule, rules: AlertRu
 export interface Matching {
   /** per outage in order: time to detect (µs), null when not caught */
   readonly detectUs: readonly (number | null)[];
+  /** per outage in order: a page that started firing before the outage was still firing at its start */
+  readonly alreadyPaging: readonly boolean[];
   readonly falsePages: number;
+  /** the false pages' firing time outside every outage's [start, end + grace] (µs; overlaps counted once) */
+  readonly falsePagingUs: number;
 }
 
+/**
+ * Matches a trial's page episodes to its write outages (the file header's definitions).
+ * `pages` in any order; `graceUs` ≥ 0; `endUs`: the trial's end, where a page still firing stops.
+ */
 export function matchPages(outages: readonly Outage[], pages: readonly AlertEpisode[], graceUs: number, endUs: number): Matching {
+  const within = (t: number, o: Outage): boolean => t >= o.startUs && t <= o.endUs + graceUs;
   const detectUs = outages.map((o) => {
-    let first: number | null = null;
-    for (const p of pages) {
-      const until = p.resolvedAtUs ?? endUs;
-      if (p.firedAtUs <= o.endUs + graceUs && until >= o.startUs) first = Math.min(first ?? Infinity, Math.max(0, p.firedAtUs - o.startUs));
-    }
-    return first;
+    const fired = pages.filter((p) => within(p.firedAtUs, o)).map((p) => p.firedAtUs - o.startUs);
+    return fired.length === 0 ? null : Math.min(...fired);
   });
-  const falsePages = pages.filter((p) => !outages.some((o) => p.firedAtUs <= o.endUs + graceUs && (p.resolvedAtUs ?? endUs) >= o.startUs)).length;
-  return { detectUs, falsePages };
+  const alreadyPaging = outages.map((o) => pages.some((p) => p.firedAtUs < o.startUs && (p.resolvedAtUs ?? endUs) > o.startUs));
+  const falses = pages.filter((p) => !outages.some((o) => within(p.firedAtUs, o)));
+  const firing = union(falses.map((p) => [p.firedAtUs, p.resolvedAtUs ?? endUs] as const));
+  const windows = union(outages.map((o) => [o.startUs, o.endUs + graceUs] as const));
+  return { detectUs, alreadyPaging, falsePages: falses.length, falsePagingUs: length(firing) - overlap(firing, windows) };
+}
+
+/** Disjoint, ascending intervals covering the same instants as `xs`. */
+function union(xs: readonly (readonly [number, number])[]): [number, number][] {
+  const out: [number, number][] = [];
+  for (const [s, e] of [...xs].sort((a, b) => a[0] - b[0])) {
+    const last = out[out.length - 1];
+    if (last !== undefined && s <= last[1]) last[1] = Math.max(last[1], e);
+    else if (e > s) out.push([s, e]);
+  }
+  return out;
+}
+
+function length(xs: readonly (readonly [number, number])[]): number {
+  return xs.reduce((a, [s, e]) => a + (e - s), 0);
+}
+
+/** The length of the intersection of two disjoint ascending interval lists. */
+function overlap(a: readonly (readonly [number, number])[], b: readonly (readonly [number, number])[]): number {
+  let i = 0;
+  let j = 0;
+  let total = 0;
+  while (i < a.length && j < b.length) {
+    const [as, ae] = a[i] as readonly [number, number];
+    const [bs, be] = b[j] as readonly [number, number];
+    total += Math.max(0, Math.min(ae, be) - Math.max(as, bs));
+    if (ae < be) i++;
+    else j++;
+  }
+  return total;
 }
 
 /**

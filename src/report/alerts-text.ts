@@ -7,9 +7,8 @@ import { promql, type AlertRules } from '../config/alerts.js';
 import { DOWNTIME_CAUSE_LABELS } from '../model/downtime-causes.js';
 import { formatDurationUs } from '../model/duration.js';
 import type { WriteDowntimeCause } from '../model/events.js';
-import type { AlertStudy, Rate, SecondsDistribution } from '../montecarlo/alert-study-stats.js';
+import type { AlertStudy, QuorumLossBoundCheck, Rate, SecondsDistribution } from '../montecarlo/alert-study-stats.js';
 import type { TuneResult } from '../montecarlo/alert-study-tune.js';
-import { studyWorkloadText } from '../montecarlo/alert-study-workload.js';
 import type { RunAlertsJson } from './alerts-run.js';
 import { formatDuration } from '../stats/format.js';
 
@@ -50,7 +49,8 @@ function distLine(d: SecondsDistribution): string {
 export function alertStudyText(s: AlertStudy): string {
   const lines = [
     `alert study: rules ${s.rulesName} on ${s.topology}, experiment ${s.experiment}; ${s.runs} runs × ${formatDurationUs(s.horizonUs)} = ${s.clusterYears.toFixed(1)} cluster-years, seed ${s.seed}`,
-    `scrape every ${formatDurationUs(s.scrapeIntervalUs)}; a page catches an outage if it fires between the outage's start and ${formatDurationUs(s.graceUs)} after its end`,
+    `scrape every ${formatDurationUs(s.scrapeIntervalUs)}; a page catches an outage if it starts firing between the outage's start and ${formatDurationUs(s.graceUs)} after its end`,
+    '(a page already firing when an outage starts does not catch it); every other page is a false page',
     '',
     'alerts per cluster-year [95% CI] (count):',
   ];
@@ -60,16 +60,36 @@ export function alertStudyText(s: AlertStudy): string {
   lines.push(`time to detect:          ${distLine(s.detection)}`);
   for (const [cause, d] of Object.entries(s.detection.byCause)) lines.push(`  ${pad(causeLabel(cause), 22)} ${distLine(d)}`);
   lines.push(`outages no page caught:  ${rate(s.missed)}`);
+  if (s.missed.alreadyPaging > 0) lines.push(`  ${s.missed.alreadyPaging} of them while a page fired before the outage was still firing`);
   const causes = Object.entries(s.missed.byCause).map(([c, n]) => `${causeLabel(c)} ${n}`).join(', ');
   if (causes !== '') lines.push(`  by cause:  ${causes}`);
   lines.push(`  by length: ${s.missed.byLength.map((b) => `${b.label}: ${b.count}`).join(', ')}`);
-  lines.push(`false pages:             ${rate(s.falsePages)}`);
+  lines.push(`false pages:             ${rate(s.falsePages)}; paging for nothing ${percent(s.falsePagingFraction)} of the time`);
   lines.push(`quorum-loss episodes:    ${rate(s.quorumLosses)}`);
   const u = s.quorumLossesUnobserved;
   lines.push(`  quorum losses shorter than a scrape: ${u.shorterThanScrape}; closer than a scrape to the previous one: ${u.merged} (a sum(up) < quorum rule counts the rest, one alert each)`);
-  if (s.steadyLatencyMs !== null && s.workload === null) lines.push('', `zk_p99_updatelatency held at ${s.steadyLatencyMs.toFixed(1)} ms (measured in a quiet minute): the study runs no workload (--workload runs one), so latency rules see no spikes and a threshold above it cannot fire`);
-  if (s.workload !== null) lines.push('', studyWorkloadText(s.workload, s.steadyLatencyMs));
+  for (const b of s.quorumLossDetection) lines.push(...boundLines(b, s.scrapeIntervalUs));
+  if (s.steadyLatencyMs !== null && !s.workload) lines.push('', `zk_p99_updatelatency held at ${s.steadyLatencyMs.toFixed(1)} ms (measured in a quiet minute): the study runs no workload (--workload runs one), so latency rules see no spikes`);
+  if (s.steadyLatencyMs !== null && s.workload) lines.push('', `the trials ran 50 writes/s while a fault was active or writes were down (+ 2 min); zk_p99_updatelatency is ${s.steadyLatencyMs.toFixed(1)} ms (a quiet minute) with no write in its window`);
   return `${lines.join('\n')}\n`;
+}
+
+const percent = (f: number): string => (f === 0 ? '0%' : f < 0.001 ? '< 0.1%' : `${(f * 100).toFixed(1)}%`);
+/** Seconds with at most one decimal: `87 s`, `85.1 s`. */
+const sec1 = (us: number): string => `${Number((us / 1e6).toFixed(1))} s`;
+
+/** A quorum-loss rule's detections against its bound (montecarlo/alert-study-bound.ts). */
+function boundLines(b: QuorumLossBoundCheck, scrapeUs: number): string[] {
+  const first = b.evaluationUs === scrapeUs ? `scrape ${sec1(scrapeUs)}` : `evaluation ${sec1(b.evaluationUs)}`;
+  const stepDown = b.shape === 'no leader' ? ` + leader step-down ${sec1(b.stepDownUs)} ((syncLimit + 1) × tickTime)` : '';
+  const worst = b.worstUs === null ? 'none paged' : `worst observed ${sec1(b.worstUs)}`;
+  const verdict = b.overBound.length === 0 ? 'within the bound' : `${b.overBound.length} OVER THE BOUND`;
+  const lines = [
+    `  ${b.alert} on outages that began as quorum losses: paged ${b.paged} of ${b.outages} before they ended (the others ended first)`,
+    `    detection bound: ${first} + for ${sec1(b.forUs)}${stepDown} = ${sec1(b.boundUs)}; ${worst}: ${verdict}`,
+  ];
+  for (const d of b.overBound) lines.push(`    over the bound: trial ${d.trial}, outage at ${formatDurationUs(d.startUs)}: detected in ${sec1(d.detectUs)}`);
+  return lines;
 }
 
 /** The tune sweep as a table: one line per value. */
@@ -78,12 +98,14 @@ export function tuneText(t: TuneResult): string {
   const lines = [
     `alerts tune: ${t.rule} on ${t.topology}, experiment ${t.experiment}; ${t.runs} runs = ${t.clusterYears.toFixed(1)} cluster-years, seed ${t.seed}; the rule alone as the page`,
     '',
-    `${pad(knob, 10)} ${pad('alerts/yr', 10)} ${pad('caught', 12)} ${pad('detect median', 14)} ${pad('detect p95', 11)} false pages/yr [95% CI]`,
+    `${pad(knob, 10)} ${pad('alerts/yr', 10)} ${pad('caught', 12)} ${pad('detect median', 14)} ${pad('detect p95', 11)} ${pad('false pages/yr [95% CI]', 26)} paging for nothing`,
   ];
   for (const p of t.points) {
     const ci = `${p.falsePagesPerYear.toFixed(2)} [${p.falsePagesCi95[0].toFixed(2)}, ${p.falsePagesCi95[1].toFixed(2)}]`;
-    lines.push(`${pad(String(p.value), 10)} ${pad(p.alertsPerYear.toFixed(2), 10)} ${pad(`${p.caught}/${p.outages}`, 12)} ${pad(secs(p.detection.p50Sec), 14)} ${pad(secs(p.detection.p95Sec), 11)} ${ci}`);
+    lines.push(`${pad(String(p.value), 10)} ${pad(p.alertsPerYear.toFixed(2), 10)} ${pad(`${p.caught}/${p.outages}`, 12)} ${pad(secs(p.detection.p50Sec), 14)} ${pad(secs(p.detection.p95Sec), 11)} ${pad(ci, 26)} ${percent(p.falsePagingFraction)} of the time`);
   }
+  lines.push('', 'caught: outages a page of the value started firing for, between the outage\'s start and the grace after its end (a page already firing does not count);');
+  lines.push('false pages: its pages that started firing outside every outage; paging for nothing: the share of time one of them was firing.');
   return `${lines.join('\n')}\n`;
 }
 

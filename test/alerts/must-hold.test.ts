@@ -9,10 +9,19 @@
  * - every quorum loss it pages for is detected within one scrape interval plus `for:`.
  * `for:` 30 s: a loss seen by fewer than for:/scrape + 1 evaluations never fires, so the equality
  * is checked for `for: 0s`, and `for: 30s` is checked for the detection bound only.
+ *
+ * The second must-hold for the shipped rule, ZooKeeperQuorumLost (`sum(zk_server_state{state=
+ * "leader"}) < 1`, for 1m): a leader whose followers are gone reports `leader` until it steps down,
+ * up to (syncLimit + 1) × tickTime later (Leader.lead's once-per-tick synced check;
+ * montecarlo/alert-study-bound.ts), so its bound is one scrape + for: + that step-down, from the
+ * outage's start, for every quorum-loss outage it pages for while the outage lasts.
  */
 import { describe, expect, it } from 'vitest';
 import type { AlertRule, AlertRules } from '../../src/config/alerts.js';
+import { readFileSync } from 'node:fs';
+import { parseAlertRules } from '../../src/config/alerts.js';
 import { runAlertTrial, trialEpisodes, unobservedQuorumLosses } from '../../src/montecarlo/alert-study.js';
+import { runAlertStudy } from '../../src/montecarlo/alert-study-stats.js';
 import { experiment, topology } from '../helpers/topologies.js';
 
 const S = 1_000_000;
@@ -78,5 +87,30 @@ describe('unobservedQuorumLosses (hand-made grid: evaluations every 10 s from 0)
     // the meter ends the loss at 9 s (a voter starts); its endpoint answers at 12 s: the 10 s scrape sees the loss
     const answering: [number, number][] = [[0, 3], [S, 1], [12 * S, 2]];
     expect(unobservedQuorumLosses([[S, 9 * S]], answering, 2, grid)).toEqual({ shorterThanScrape: 0, merged: 0 });
+  });
+});
+
+describe('ZooKeeperQuorumLost (alerts/production.yaml) on n3-1az, production, 12 cluster-years, seed 5', () => {
+  const parsed = parseAlertRules(readFileSync('alerts/production.yaml', 'utf8'), 'alerts/production.yaml');
+  if (!parsed.ok) throw new Error('alerts/production.yaml does not parse');
+  const rules = parsed.rules;
+  const n3 = topology('n3-1az');
+
+  it('detects every quorum-loss outage it pages for within scrape + for: + (syncLimit + 1) × tickTime, and needs the step-down term', () => {
+    const s = runAlertStudy({ topology: n3, experiment: experiment('production'), rules, runs: RUNS, seed: 5, horizonUs: YEAR_US, graceUs: 300 * S, steadyLatencyMs: null });
+    const check = s.quorumLossDetection.find((c) => c.alert === 'ZooKeeperQuorumLost');
+    if (check === undefined) throw new Error('ZooKeeperQuorumLost is not recognised as a quorum-loss rule');
+    const rule = rules.rules.find((r) => r.alert === 'ZooKeeperQuorumLost');
+    // the terms, from the rules and the topology (15 s, 60 s, (5 + 1) × 2 s)
+    expect(check.evaluationUs).toBe(rules.evaluationIntervalUs);
+    expect(check.forUs).toBe(rule?.forUs);
+    expect(check.stepDownUs).toBe((n3.zk.syncLimit + 1) * n3.zk.tickTimeUs);
+    expect(check.boundUs).toBe(15 * S + 60 * S + 12 * S);
+    expect(check.paged).toBeGreaterThan(10); // not vacuous
+    expect(check.overBound).toEqual([]);
+    expect(check.worstUs).not.toBeNull();
+    expect(check.worstUs as number).toBeLessThanOrEqual(check.boundUs);
+    // one scrape + for: alone is not a bound: the leader's step-down is part of it
+    expect(check.worstUs as number).toBeGreaterThan(check.evaluationUs + check.forUs);
   });
 });
