@@ -3,6 +3,7 @@ import { benchKernel } from './kernel.js';
 import { benchMontecarlo } from './montecarlo.js';
 import { benchRareEvent, rareEventSummary } from './rare-event.js';
 import { benchQuiet } from './quiet.js';
+import { benchStartup, startupSummary } from './startup.js';
 import { benchTrial } from './trial.js';
 
 /**
@@ -64,6 +65,13 @@ const sections: readonly BenchSection[] = [
         'ensemble: ms per simulated minute of run (leader killed at 20 s), voters up to 9 then observers: ' +
         rows.map((r) => `${r.servers} servers ${r.msPerSimulatedMinute.toFixed(1)} ms (×${r.ratioTo3.toFixed(2)})`).join(', ');
       return { result: { rows }, summary };
+    },
+  },
+  {
+    name: 'startup',
+    run() {
+      const r = benchStartup();
+      return { result: r, summary: startupSummary(r) };
     },
   },
   {
