@@ -11,6 +11,7 @@ import type { AlertRules, Severity } from '../config/alerts.js';
 import type { WriteDowntimeCause } from '../model/index.js';
 import { isInitialVoter } from '../model/topology.js';
 import { poissonRateCi95, quantile, sortedCopy, type Interval } from '../stats/index.js';
+import { studyWorkloadJson, type StudyWorkloadJson } from './alert-study-workload.js';
 import { matchPages, runAlertTrial, trialEpisodes, type AlertStudyInput, type AlertTrial, type UnobservedLosses } from './alert-study.js';
 import { detectionBound, quorumLossDetections, quorumLossRuleShape, type DetectionBound, type QuorumLossDetection, type QuorumLossRuleShape } from './alert-study-bound.js';
 
@@ -52,8 +53,8 @@ export interface AlertStudy {
   readonly scrapeIntervalUs: number;
   readonly graceUs: number;
   readonly steadyLatencyMs: number | null;
-  /** whether the trials ran the lazy workload (alert-study.ts STUDY_WORKLOAD) */
-  readonly workload: boolean;
+  /** the lazy workload the trials ran (alert-study-workload.ts: its rate, and how long it ran after each change); null: none */
+  readonly workload: StudyWorkloadJson | null;
   readonly byRule: readonly (Rate & { readonly alert: string; readonly severity: Severity; readonly promql?: string })[];
   readonly bySeverity: Readonly<Record<Severity, Rate>>;
   readonly outages: Rate & { readonly caught: number };
@@ -178,7 +179,7 @@ export function summarize(input: Omit<AlertStudyInput, 'onProgress'>, tallies: r
     scrapeIntervalUs: input.rules.scrapeIntervalUs,
     graceUs: input.graceUs,
     steadyLatencyMs: input.steadyLatencyMs,
-    workload: input.workload != null,
+    workload: input.workload ? studyWorkloadJson(input.workload) : null,
     byRule,
     bySeverity: { page: sev('page'), ticket: sev('ticket') },
     outages: { ...rate(sum((t) => t.outages)), caught: detections.length },

@@ -19,11 +19,12 @@
  * - *false paging time*: the union of the false pages' firing intervals [fired, resolved (or the
  *   trial's end)], less the outages' windows: how long someone is paged for nothing.
  *
- * The workload is not simulated in these trials (a year of writes is ~10⁹ events):
+ * Without `workload` no client writes are simulated (a year of writes is ~10⁹ of them):
  * zk_p99_updatelatency is held at `steadyLatencyMs`, the p99 measured in a quiet window
- * (quietUpdateLatencyMs). So latency rules see no spikes here; `zksim run --writes … --alerts`
- * shows them per run. Runs go inline on this thread, in index order (no worker pool): the
- * result is a function of the inputs alone.
+ * (quietUpdateLatencyMs), so latency rules cannot fire, and zk_outstanding_requests stays 0. With
+ * it (alert-study-workload.ts) the trials write while writes are down and for a settle after each
+ * change of the ensemble, and each server's p99 holds between changes. Runs go inline on this
+ * thread, in index order (no worker pool): the result is a function of the inputs alone.
  */
 import { deriveSeed, Rng } from '../core/index.js';
 import { quorumOf, type AlertRule, type AlertRules } from '../config/alerts.js';
@@ -46,7 +47,7 @@ export interface AlertStudyInput {
   readonly graceUs: number;
   /** zk_p99_updatelatency's value while a server is up with no write in its window (ms); null: absent */
   readonly steadyLatencyMs: number | null;
-  /** the lazy workload the trials run (STUDY_WORKLOAD); absent or null: none (latency holds at steadyLatencyMs) */
+  /** the lazy workload the trials run (alert-study-workload.ts studyWorkload); absent or null: none (latency holds at steadyLatencyMs) */
   readonly workload?: WorkloadSpec | null;
   readonly onProgress?: (done: number, total: number) => void;
 }
@@ -79,7 +80,7 @@ export function runAlertTrial(input: Omit<AlertStudyInput, 'runs' | 'onProgress'
   const seed = deriveSeed(input.seed, index);
   const faults = sampleFaults(input.experiment, input.topology, new Rng(seed).fork('faults'), input.horizonUs);
   const voterIds = input.topology.servers.filter(isInitialVoter).map((s) => s.id);
-  const metrics = new SignalsBuilder({ servers: input.topology.servers.map((s) => s.id), voters: new Set(voterIds), steadyLatencyMs: input.steadyLatencyMs });
+  const metrics = new SignalsBuilder({ servers: input.topology.servers.map((s) => s.id), voters: new Set(voterIds), steadyLatencyMs: input.steadyLatencyMs, holdLatency: input.workload != null, storage: input.topology.storage });
   const add = (e: TrialEvent): void => metrics.add(e);
   const workload = input.workload ? { workload: input.workload } : {};
   const r = runTrial({ topology: input.topology, seed, durationUs: input.horizonUs, faults, ...workload, hooks: { onEvent: add, onClientEvent: add } });
@@ -155,13 +156,6 @@ export function outagesOf(events: readonly TrialEvent[], endUs: number): { start
   if (open) outages.push({ ...open, endUs });
   return { startUs: startUs ?? endUs, outages };
 }
-
-/**
- * The workload of a study's trials: 50 writes/s (the quiet minute's rate), no reads, run only
- * while a fault is active or writes are unavailable and for 2 min after (WorkloadSpec
- * onlyWhileDisturbedSettleUs): a year of writes would be ~10⁹ events, its disturbed hours ~10⁶.
- */
-export const STUDY_WORKLOAD: WorkloadSpec = { writesPerSec: 50, readsPerSec: 0, sessionTimeoutUs: 30_000_000, onlyWhileDisturbedSettleUs: 120_000_000 };
 
 /** One rule's episodes in a trial. */
 export function trialEpisodes(trial: AlertTrial, rule: AlertRule, rules: AlertRules): AlertEpisode[] {

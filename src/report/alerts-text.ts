@@ -9,6 +9,7 @@ import { formatDurationUs } from '../model/duration.js';
 import type { WriteDowntimeCause } from '../model/events.js';
 import type { AlertStudy, QuorumLossBoundCheck, Rate, SecondsDistribution } from '../montecarlo/alert-study-stats.js';
 import type { TuneResult } from '../montecarlo/alert-study-tune.js';
+import { studyWorkloadText } from '../montecarlo/alert-study-workload.js';
 import type { RunAlertsJson } from './alerts-run.js';
 import { formatDuration } from '../stats/format.js';
 
@@ -69,8 +70,8 @@ export function alertStudyText(s: AlertStudy): string {
   const u = s.quorumLossesUnobserved;
   lines.push(`  quorum losses shorter than a scrape: ${u.shorterThanScrape}; closer than a scrape to the previous one: ${u.merged} (a sum(up) < quorum rule counts the rest, one alert each)`);
   for (const b of s.quorumLossDetection) lines.push(...boundLines(b, s.scrapeIntervalUs));
-  if (s.steadyLatencyMs !== null && !s.workload) lines.push('', `zk_p99_updatelatency held at ${s.steadyLatencyMs.toFixed(1)} ms (measured in a quiet minute): the study runs no workload (--workload runs one), so latency rules see no spikes`);
-  if (s.steadyLatencyMs !== null && s.workload) lines.push('', `the trials ran 50 writes/s while a fault was active or writes were down (+ 2 min); zk_p99_updatelatency is ${s.steadyLatencyMs.toFixed(1)} ms (a quiet minute) with no write in its window`);
+  if (s.steadyLatencyMs !== null && s.workload === null) lines.push('', `zk_p99_updatelatency held at ${s.steadyLatencyMs.toFixed(1)} ms (measured in a quiet minute): the study runs no workload (--workload runs one), so latency rules see no spikes and a threshold above it cannot fire`);
+  if (s.workload !== null) lines.push('', studyWorkloadText(s.workload, s.steadyLatencyMs));
   return `${lines.join('\n')}\n`;
 }
 
