@@ -1,4 +1,4 @@
-import { formatMembers, formatSecondsFixed, formatZxid, type FaultEvent, type ServerId, type TrialEvent } from '../model/index.js';
+import { formatMembers, formatSecondsFixed, formatZxid, type ByzantineEvent, type FaultEvent, type ServerId, type TrialEvent } from '../model/index.js';
 import { formatDuration } from '../stats/format.js';
 import { DOWNTIME_CAUSE_LABELS } from '../model/downtime-causes.js';
 
@@ -76,15 +76,11 @@ export function formatEvent(e: TrialEvent): TimelineLine | null {
     case 'restoreDone':
       return { who: 'cluster', kind: 'backup', what: backupText(e) };
     case 'digestMismatch':
-      return { who: e.server, kind: 'digest', what: `digest mismatch applying zxid 0x${e.zxid.toString(16)}: carried ${hex32(e.expected)}, own tree ${hex32(e.actual)} (logged and counted, not repaired)` };
     case 'logChecksumFailed':
-      return { who: e.server, kind: 'exit', what: `txn log failed its Adler32 check at zxid 0x${e.zxid.toString(16)} while loading: CRC check failed, the server does not start` };
     case 'digestDiverged':
-      return { who: e.servers[0] ?? 'cluster', kind: 'digest', what: divergedText(e) };
     case 'quarantined':
-      return { who: e.server, kind: 'quarantine', what: `quarantined by the operator's automation (${QUARANTINE_CAUSE[e.cause ?? 'mismatch']} at zxid 0x${e.zxid.toString(16)}): removed by reconfig, disk to be restored from a peer's snapshot` };
     case 'readmitted':
-      return { who: e.server, kind: 'quarantine', what: 'restored from a peer\'s snapshot and re-added by reconfig' };
+      return byzantineLine(e);
     case 'writeIssued':
     case 'writeCommitted':
     case 'writeFailed':
@@ -98,6 +94,22 @@ export function formatEvent(e: TrialEvent): TimelineLine | null {
 const hex32 = (n: number): string => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
 
 const QUARANTINE_CAUSE = { mismatch: 'digest mismatch', conflict: 'digest logs disagree', rewritten: 'committed history rewritten' } as const;
+
+/** A Byzantine fault's detection (model/events.ts ByzantineEvent) as its timeline line. */
+function byzantineLine(e: ByzantineEvent): TimelineLine {
+  switch (e.type) {
+    case 'digestMismatch':
+      return { who: e.server, kind: 'digest', what: `digest mismatch applying zxid 0x${e.zxid.toString(16)}: carried ${hex32(e.expected)}, own tree ${hex32(e.actual)} (logged and counted, not repaired)` };
+    case 'logChecksumFailed':
+      return { who: e.server, kind: 'exit', what: `txn log failed its Adler32 check at zxid 0x${e.zxid.toString(16)} while loading: CRC check failed, the server does not start` };
+    case 'digestDiverged':
+      return { who: e.servers[0] ?? 'cluster', kind: 'digest', what: divergedText(e) };
+    case 'quarantined':
+      return { who: e.server, kind: 'quarantine', what: `quarantined by the operator's automation (${QUARANTINE_CAUSE[e.cause ?? 'mismatch']} at zxid 0x${e.zxid.toString(16)}): removed by reconfig, disk to be restored from a peer's snapshot` };
+    case 'readmitted':
+      return { who: e.server, kind: 'quarantine', what: 'restored from a peer\'s snapshot and re-added by reconfig' };
+  }
+}
 
 /** The digest-log audit's finding (observe/digest-audit.ts) in words. */
 function divergedText(e: TrialEvent & { type: 'digestDiverged' }): string {
