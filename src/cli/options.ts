@@ -5,6 +5,7 @@
  * what was expected, e.g. `--runs "0": expected a positive whole number`.
  */
 import { availableParallelism } from 'node:os';
+import { Argument, Option } from 'commander';
 import { parseFault } from '../config/index.js';
 import { durationHint } from '../config/yaml-reader.js';
 import { seedProblem } from '../config/limits.js';
@@ -15,6 +16,22 @@ import { FORMATS, parseFormats, type Format } from '../report/export/index.js';
 import { QUORUM_RULES, UNSAFE_VARIANTS, type QuorumRule, type UnsafeVariant } from '../zk/index.js';
 import { UserError } from './errors.js';
 import { printError } from './io.js';
+
+/**
+ * An option whose value is one of `choices` (for a comma-separated list: made of them). --help
+ * lists them ("choices: …") and the completion scripts complete them (cli/completion.ts reads
+ * Option.argChoices). `parse` replaces commander's own check (identity by default; `collect` for a
+ * repeatable option), so the command's validator still refuses a bad value with its UserError:
+ * the flag, what was given, the choices; exit 2.
+ */
+export function choiceOption<T = string>(flags: string, description: string, choices: readonly string[], parse: (value: string, previous: T) => T = (v) => v as T): Option {
+  return new Option(flags, description).choices(choices).argParser(parse);
+}
+
+/** A positional argument whose value is one of `choices`, as choiceOption (the command checks it). */
+export function choiceArgument(name: string, description: string, choices: readonly string[]): Argument {
+  return new Argument(name, description).choices(choices).argParser((v: string) => v);
+}
 
 /** Commander collector for repeatable options (`--fault a --fault b`). */
 export function collect(value: string, previous: string[] = []): string[] {

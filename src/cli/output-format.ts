@@ -16,7 +16,7 @@ export function terminalWidth(env: NodeJS.ProcessEnv = process.env, stdout: { is
 
 /** What a result is printed as. */
 export type OutputFormat = 'table' | 'csv' | 'json';
-const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'csv', 'json'];
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'csv', 'json'];
 
 /** `--format`'s help, shared with merge. */
 export const FORMAT_HELP = 'how the result is printed: table (default; fits the terminal width, COLUMNS), csv (one row per topology or sweep value, units in the headers, 95% CIs as _ci95_low/_ci95_high columns), or json';

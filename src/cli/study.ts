@@ -33,10 +33,10 @@ import {
 import { availabilityTable } from '../report/table.js';
 import { availabilityCsv } from '../report/csv.js';
 import { formatDuration } from '../stats/format.js';
-import { FORMAT_HELP, outputFormat, terminalWidth } from './output-format.js';
+import { FORMAT_HELP, OUTPUT_FORMATS, outputFormat, terminalWidth } from './output-format.js';
 import { EXIT, ExitError, UserError } from './errors.js';
 import { checkDirectory, checkWritable, escapeControl, exitNow, packageVersion, print, printError, loadExperiment, readText, setInterruptHandler, shippedFile, writeFileAtomic } from './io.js';
-import { collect, durationOption, positiveInt, precisionOption, seedOption, shardOption, workerCount } from './options.js';
+import { choiceOption, collect, durationOption, positiveInt, precisionOption, seedOption, shardOption, workerCount } from './options.js';
 import { writeReport } from './render/index.js';
 import { checkpointShape, parseJsonFile, requireShape } from './shape.js';
 import { shownModelText, type ShownModel } from './show-model.js';
@@ -94,13 +94,13 @@ export function addStudyOptions(cmd: Command): Command {
     .option('--node-mttr <dur>', 'mean time to repair for --node-mttf')
     .option('--set <path=value>', 'override an experiment or topology field (repeatable), e.g. failures.hostFailures.mttr.median=4h, zookeeper.tickTime=1000', collect)
     .option('--precision <r>', 'stop early once the 95% CI half-width of write unavailability is within r × the estimate (and ≥10 outages were seen); --runs is the cap')
-    .option('--method <m>', METHOD_HELP, 'auto')
+    .addOption(choiceOption('--method <m>', METHOD_HELP, REQUESTED_METHODS).default('auto'))
     .option('--workers <n>', `worker threads (default: all cores, ${availableParallelism()} here; capped at the cores and the trials, said on stderr); results do not depend on it`)
     .option('--checkpoint <file>', 'save progress to FILE periodically and resume from it if it exists (same inputs required)')
     .option('--shard <k/n>', 'run only trials i ≡ k−1 (mod n), for batch systems; combine the outputs with `zksim merge`')
     .option('--show-model', 'print the resolved failure model (after --experiment, --node-mttf/--node-mttr, --set), runs, horizon, seed and placement defaults, then exit without simulating')
     .option('--json', 'print the result as JSON, the stable contract (schemas/availability.schema.json; sweep: sweep.schema.json; with --show-model: show-model.schema.json), instead of a table')
-    .option('--format <f>', `${FORMAT_HELP} (--json is --format json)`)
+    .addOption(choiceOption('--format <f>', `${FORMAT_HELP} (--json is --format json)`, OUTPUT_FORMATS))
     .option('--out <dir>', 'also write availability.json, availability.csv, the charts (.vl.json, .svg, .png) and report.html into DIR')
     .addOption(new Option('--no-progress', 'never draw the progress bar (it is drawn only when stderr is a terminal)'));
 }

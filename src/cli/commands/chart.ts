@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { FORMATS } from '../../report/export/index.js';
 import { UserError } from '../errors.js';
 import { print, printError, readText } from '../io.js';
-import { formatsOption } from '../options.js';
+import { choiceOption, formatsOption } from '../options.js';
 import { detectDocument, writeReport } from '../render/index.js';
 import { availabilityForChart, isRecord, parseJsonFile, requireShape, runForChart } from '../shape.js';
 
@@ -17,7 +17,7 @@ export function registerChart(program: Command): void {
     .command('chart')
     .description('re-render the charts (and report.html) of a saved run.json or availability.json')
     .argument('<file>', 'JSON written by `zksim run --json`/`--out` or `zksim availability --json`/`--out`')
-    .option('--format <list>', `comma-separated: ${FORMATS.join(', ')} (a .vl.json spec is always written)`, FORMATS.join(','))
+    .addOption(choiceOption('--format <list>', 'comma-separated, of the choices (a .vl.json spec is always written)', FORMATS).default(FORMATS.join(',')))
     .option('--out <dir>', 'directory for the chart files (default: the JSON file\'s directory)')
     .addHelpText('after', '\nExamples:\n  zksim chart out/availability.json --format svg,png,html --out out/\n  zksim chart out/timeline/run.json --format png\n')
     .action((file: string, opts: ChartOptions) => chartCommand(file, opts));

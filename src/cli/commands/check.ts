@@ -13,7 +13,7 @@ import { QUORUM_RULES, UNSAFE_VARIANTS } from '../../zk/index.js';
 import type { CheckDocument, CheckViolation } from '../documents.js';
 import { EXIT, ExitError, UserError } from '../errors.js';
 import { escapeControl, loadTopology, checkDirectory, packageVersion, print, shippedDirectory, writeFileAtomic } from '../io.js';
-import { collect, quorumRuleOption, scheduleCountOption, seedOption, unsafeOption } from '../options.js';
+import { choiceOption, collect, quorumRuleOption, scheduleCountOption, seedOption, unsafeOption } from '../options.js';
 
 interface CheckOptions {
   runs: string;
@@ -33,8 +33,8 @@ export function registerCheck(program: Command): void {
     .option('--runs <n>', 'random schedules to try', '100')
     .option('--seed <seed>', 'root seed: the same seed explores the same schedules and prints the same output', '1')
     .option('--topology <file>', 'explore this topology (repeatable); default: every shipped topology', collect)
-    .option('--quorum-rule <rule>', `how servers count a quorum: ${QUORUM_RULES.join(' | ')} (naive is deliberately unsafe)`, 'majority')
-    .option('--unsafe <variant>', `a deliberately unsafe protocol variant (repeatable): ${UNSAFE_VARIANTS.join(', ')}`, collect)
+    .addOption(choiceOption('--quorum-rule <rule>', 'how servers count a quorum (naive is deliberately unsafe)', QUORUM_RULES).default('majority'))
+    .addOption(choiceOption('--unsafe <variant>', 'a deliberately unsafe protocol variant (repeatable)', UNSAFE_VARIANTS, collect))
     .option('--liveness', 'check liveness instead: after the last repair a leader is established within the recovery bound')
     .option('--out <dir>', 'write counterexample.yaml into DIR (default: the current directory)')
     .option('--json', 'print the result as one JSON document (schemas/check.schema.json) instead of text')

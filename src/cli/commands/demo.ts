@@ -6,7 +6,7 @@ import { DEMOS, findDemo, type DemoInputs } from '../../demos/index.js';
 import { UserError } from '../errors.js';
 import { loadPlanFile } from '../plan-file.js';
 import { loadExperiment, loadTopology, makeDirectory, packageVersion, print, printError, shippedFile } from '../io.js';
-import { positiveInt, seedOption, workerCount } from '../options.js';
+import { choiceArgument, positiveInt, seedOption, workerCount } from '../options.js';
 import { demoDocument, writeDemo } from '../render/demo.js';
 
 interface DemoOptions {
@@ -33,7 +33,7 @@ export function registerDemo(program: Command): void {
   program
     .command('demo')
     .description(`narrated interview demos with charts, ${DEMOS.length} of them (no name: list them, a line each)`)
-    .argument('[name]', `one of: ${DEMOS.map((d) => d.name).join(', ')}`)
+    .addArgument(choiceArgument('[name]', 'the demo (no name: list them)', DEMOS.map((d) => d.name)))
     .option('--out <dir>', 'where the charts, report.html, demo.txt and demo.json go (default ./out/demo-NAME/)')
     .option('--seed <seed>', 'root seed: the same seed prints the same output, byte for byte', '1')
     .option('--workers <n>', 'worker threads for the Monte Carlo parts (default: all cores); results do not depend on it')

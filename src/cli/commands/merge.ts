@@ -3,7 +3,8 @@ import { Accumulator, MergeError, mergeDocuments, type AvailabilityDocument } fr
 import { UserError } from '../errors.js';
 import { readText } from '../io.js';
 import { availabilityForMerge, parseJsonFile, requireShape } from '../shape.js';
-import { FORMAT_HELP, outputFormat } from '../output-format.js';
+import { FORMAT_HELP, OUTPUT_FORMATS, outputFormat } from '../output-format.js';
+import { choiceOption } from '../options.js';
 import { emitDocument } from '../study.js';
 
 export function registerMerge(program: Command): void {
@@ -12,7 +13,7 @@ export function registerMerge(program: Command): void {
     .description('combine the --json outputs of `availability --shard K/N` (all K) into exactly the result of one run')
     .argument('<files...>', 'JSON files written by `zksim availability ... --shard K/N --json`')
     .option('--json', 'print the merged result as JSON (schemas/availability.schema.json) instead of a table')
-    .option('--format <f>', `${FORMAT_HELP} (--json is --format json)`)
+    .addOption(choiceOption('--format <f>', `${FORMAT_HELP} (--json is --format json)`, OUTPUT_FORMATS))
     .option('--out <dir>', 'also write availability.json, availability.csv, the charts and report.html into DIR')
     .addHelpText(
       'after',

@@ -21,7 +21,7 @@ import { ExitError, UserError } from '../errors.js';
 import { writeReport } from '../render/index.js';
 import { playerFile, playerSampler } from '../render/player.js';
 import type { MessageSampler } from '../../report/player/data.js';
-import { collect, durationOption, faultOptions, quorumRuleOption, rateOption, seedOption, unsafeOption } from '../options.js';
+import { choiceOption, collect, durationOption, faultOptions, quorumRuleOption, rateOption, seedOption, unsafeOption } from '../options.js';
 import type { TraceJob, TraceReply } from '../run-worker.js';
 
 interface RunOptions {
@@ -56,8 +56,8 @@ export function registerRun(program: Command): void {
     .option('--reads <rate>', 'client reads per second over the whole ensemble (Poisson)', '0')
     .option('--session-timeout <dur>', 'requested client session timeout, clamped into [2, 20] x tickTime', '30s')
     .option('--scenario <file>', 'replay a scenario file (seed, duration, faults, workload, overrides; what zksim check writes); flags given too take precedence, --fault adds to its faults')
-    .option('--quorum-rule <rule>', `how servers count a quorum: ${QUORUM_RULES.join(' | ')} (naive is deliberately unsafe)`)
-    .option('--unsafe <variant>', `a deliberately unsafe protocol variant (repeatable): ${UNSAFE_VARIANTS.join(', ')}`, collect)
+    .addOption(choiceOption('--quorum-rule <rule>', 'how servers count a quorum (naive is deliberately unsafe)', QUORUM_RULES))
+    .addOption(choiceOption('--unsafe <variant>', 'a deliberately unsafe protocol variant (repeatable)', UNSAFE_VARIANTS, collect))
     .option('--json', 'print the result as one JSON document (schemas/run.schema.json) instead of text')
     .option('--trace <file>', 'also write every simulation event as JSON Lines to FILE')
     .option('--alerts <file>', 'evaluate alert rules (e.g. alerts/production.yaml) over the run: when each fired and resolved, in the text, the JSON (`alerts`) and the timeline chart')

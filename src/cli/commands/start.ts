@@ -4,6 +4,8 @@ import type { Command } from 'commander';
 import { UserError } from '../errors.js';
 import { loadTopology, print, shippedFile } from '../io.js';
 import { loadBase, METHOD_HELP, runAndReport } from '../study.js';
+import { REQUESTED_METHODS } from '../../montecarlo/index.js';
+import { choiceOption } from '../options.js';
 
 /**
  * Trials per layout in the main job. Failure-biased trials cost several naive ones (the rare
@@ -94,7 +96,7 @@ export function registerStart(program: Command): void {
     .option('--out <dir>', `where the charts and report.html go: a new or empty directory, or one an earlier start wrote (only its files, listed in ${START_MANIFEST}, are replaced) (default: a fresh ./${FRESH_PREFIX}N)`)
     .option('--runs <n>', 'trials per topology (failure biasing resolves the layouts whose quorum losses are rare, naive Monte Carlo the others)', String(START_RUNS))
     .option('--workers <n>', 'worker threads (default: all cores)')
-    .option('--method <m>', METHOD_HELP, 'auto')
+    .addOption(choiceOption('--method <m>', METHOD_HELP, REQUESTED_METHODS).default('auto'))
     .action(async (opts: { out?: string; runs: string; workers?: string; method: string }) => {
       const base = loadBase({ runs: opts.runs, ...(opts.workers ? { workers: opts.workers } : {}), method: opts.method });
       const target = startOutput(opts.out);
