@@ -59,8 +59,10 @@ await import('./bundle/main.js');
 function writeIfChanged(file, text, mode = 0o644) {
   if (existsSync(file) && readFileSync(file, 'utf8') === text) return;
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(`${file}.tmp`, text, { mode });
-  renameSync(`${file}.tmp`, file);
+  // per process: builds run concurrently in one checkout (each vitest run builds first)
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, text, { mode });
+  renameSync(tmp, file);
 }
 
 /** Bundles src/cli/main.ts into dist/cli/ as described above. Needs tsc's dist/ for the workers. */
@@ -89,7 +91,9 @@ export async function bundleCli(root) {
   const written = new Set(r.outputFiles.map((f) => f.path));
   for (const f of r.outputFiles) writeIfChanged(f.path, f.text);
   // chunks of earlier builds, removed only once the new ones are in place
-  for (const name of readdirSync(outDir)) if (!written.has(join(outDir, name))) rmSync(join(outDir, name), { force: true });
+  for (const name of readdirSync(outDir)) {
+    if (/^chunk-\w+\.js(\.map)?$/.test(name) && !written.has(join(outDir, name))) rmSync(join(outDir, name), { force: true });
+  }
   const modules = await build({ ...common, outfile: join(cliDir, 'main-modules.js'), write: false });
   writeIfChanged(join(cliDir, 'main-modules.js'), modules.outputFiles[0].text);
   writeIfChanged(join(cliDir, 'main.js'), LOADER, 0o755);
