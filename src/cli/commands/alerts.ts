@@ -38,9 +38,12 @@ interface AlertsOptions {
 
 const DEFINITIONS =
   '\nDefinitions: a write outage is an interval without a write-available leader (after the cold start); a page catches it when a\n' +
-  '  page-severity alert fires (or is firing) between its start and --grace after its end; time to detect = that firing − the start;\n' +
-  '  a false page is a page episode overlapping no outage (with the grace). Without --workload trials run no workload: zk_p99_updatelatency\n' +
-  '  is held at the p99 of a quiet minute. Trials run inline, in index order (no worker pool): same seed, same bytes.\n';
+  '  page-severity alert starts firing between its start and --grace after its end (a page already firing when it starts does not);\n' +
+  '  time to detect = that firing − the start. Every other page episode is a false page (one firing before an outage and through it\n' +
+  '  too); "paging for nothing" is the share of time a false page fires. A quorum-loss page (no leader, or voters down) is checked\n' +
+  "  against its bound: scrape + for: + the leader's step-down, (syncLimit + 1) × tickTime, for a no-leader rule. Without --workload\n" +
+  '  trials run no workload: zk_p99_updatelatency is held at the p99 of a quiet minute. Trials run inline, in index order (no worker\n' +
+  '  pool): same seed, same bytes.\n';
 
 export function registerAlerts(program: Command): void {
   const alerts = program.command('alerts').description('alert rules over the signals a deployment exports (mntr names): print them as PromQL, count how often they fire per year, tune a threshold');
@@ -73,7 +76,7 @@ function studyOptions(cmd: Command): Command {
     .option('--runs <n>', 'trials (cluster-years with the default horizon)', '20')
     .option('--horizon <dur>', 'simulated time per trial', '1y')
     .option('--seed <seed>', 'root seed; trial i uses a seed derived from (seed, i), as zksim availability', '1')
-    .option('--grace <dur>', 'how long after an outage ends a page still counts as catching it', '5m')
+    .option('--grace <dur>', 'a page that starts firing up to this long after an outage ends still catches it', '5m')
     .option('--json', 'print the result as one JSON document instead of text')
     .option('--out <dir>', 'also write the JSON document and the charts (.vl.json, .svg, .png) into DIR')
     .option('--no-progress', 'never draw the progress line (drawn only when stderr is a terminal)')
