@@ -52,12 +52,3 @@ export interface StudyWorkloadJson {
 export function studyWorkloadJson(spec: WorkloadSpec): StudyWorkloadJson {
   return { writesPerSec: spec.writesPerSec, settleSeconds: (spec.onlyWhileDisturbedSettleUs ?? 0) / 1e6 };
 }
-
-/** One line for the study's text: the workload, when it runs, and what the latency is between. */
-export function studyWorkloadText(w: StudyWorkloadJson, steadyLatencyMs: number | null): string {
-  const steady = steadyLatencyMs === null ? '' : `, ${steadyLatencyMs.toFixed(1)} ms (a quiet minute) before a server's first`;
-  return (
-    `workload: ${w.writesPerSec} writes/s while writes were down and for ${w.settleSeconds} s after each change of the ensemble (fault, role, sync, restart);\n` +
-    `  in between, zk_p99_updatelatency holds each server's last measured p99${steady} (the ensemble, so its latency, is unchanged)`
-  );
-}

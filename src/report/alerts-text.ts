@@ -9,7 +9,7 @@ import { formatDurationUs } from '../model/duration.js';
 import type { WriteDowntimeCause } from '../model/events.js';
 import type { AlertStudy, QuorumLossBoundCheck, Rate, SecondsDistribution } from '../montecarlo/alert-study-stats.js';
 import type { TuneResult } from '../montecarlo/alert-study-tune.js';
-import { studyWorkloadText } from '../montecarlo/alert-study-workload.js';
+import { studyWorkloadText } from './alerts-workload-text.js';
 import type { RunAlertsJson } from './alerts-run.js';
 import { formatDuration } from '../stats/format.js';
 
