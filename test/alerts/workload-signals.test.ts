@@ -14,6 +14,7 @@ import { signalsFromEvents, upperQuantile, valueAt, type ServerSignals } from '.
 import { alertStudyText } from '../../src/report/alerts-text.js';
 import { runTrial } from '../../src/scenario/index.js';
 import { quantile, sortedCopy } from '../../src/stats/index.js';
+import { hasStackTrace, zksim } from '../helpers/cli.js';
 import { experiment, faults, S, topology } from '../helpers/topologies.js';
 
 function at(signals: ServerSignals[], server: number, key: string, s: number): number {
@@ -148,5 +149,21 @@ describe('a latency page in a study where writes slow down (GC pauses, a gray fa
     const s = runAlertStudy({ ...input, workload: null });
     expect(s.byRule[0]?.count).toBe(0);
     expect(alertStudyText(s)).toContain('the study runs no workload (--workload runs one), so latency rules see no spikes and a threshold above it cannot fire');
+  });
+});
+
+describe('zksim alerts study --workload-rate (the built CLI)', () => {
+  it('a rate out of (0, 200] is refused: exit 2, what was expected, before simulating', async () => {
+    for (const rate of ['0', 'x', '500']) {
+      const r = await zksim(['alerts', 'study', 'topologies/n3-1az.yaml', '--runs', '1', '--workload', '--workload-rate', rate]);
+      expect(r.status, rate).toBe(2);
+      expect(r.stderr).toContain(`--workload-rate "${rate}": expected writes per second, a number in (0, 200]`);
+      expect(hasStackTrace(r.stderr)).toBe(false);
+    }
+  });
+  it('the study text says what the workload was', async () => {
+    const r = await zksim(['alerts', 'study', 'topologies/n3-1az.yaml', '--runs', '1', '--horizon', '2h', '--workload', '--workload-rate', '5']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('workload: 5 writes/s while writes were down and for 90 s after each change of the ensemble');
   });
 });
