@@ -211,7 +211,7 @@ function readGroupLines(r: Reader, entries: readonly PropertyEntry[]): GroupOf {
       const s = part.text.trim();
       const column = e.valueColumn + part.offset + (part.text.length - part.text.trimStart().length);
       const earlier = groupOf.get(Number(s));
-      if (!/^\d+$/.test(s)) r.errorAt(e, column, `expected server ids separated by ":" (e.g. 1:2:3), found ${JSON.stringify(e.value)}`);
+      if (!/^\d+$/.test(s)) r.errorAt(e, column, `expected server ids separated by ":" (e.g. 1:2:3), found ${JSON.stringify(e.value)}${commentHint(e.value)}`);
       else if (earlier !== undefined) r.errorAt(e, column, `server ${s} is in two groups, here and ${earlier.entry.key} (${r.at(earlier.entry)}); a server belongs to one group only (QuorumHierarchical.parse)`);
       else if (n !== null) groupOf.set(Number(s), { group: n, entry: e, column });
     }
@@ -269,7 +269,10 @@ function checkSomeWeight(r: Reader, voters: readonly ZooCfgServer[], weightOf: W
  */
 export function readGroups(r: Reader, entries: readonly PropertyEntry[], servers: readonly ZooCfgServer[]): Map<number, GroupAndWeight> {
   const out = new Map<number, GroupAndWeight>();
+  const before = r.errors.length;
   const groupOf = readGroupLines(r, entries);
+  // a voter missing from a group line already in error is that error's consequence, not another
+  const groupLinesOk = r.errors.length === before;
   const weightOf = readWeightLines(r, entries);
   const firstWeight = entries.find((e) => e.key.startsWith('weight'));
   if (!entries.some((e) => e.key.startsWith('group')) && firstWeight !== undefined) {
@@ -287,7 +290,7 @@ export function readGroups(r: Reader, entries: readonly PropertyEntry[], servers
   for (const s of voters) {
     const group = groupOf.get(s.id)?.group;
     if (group !== undefined) out.set(s.id, { group, weight: weightOf.get(s.id)?.weight ?? 1 });
-    else r.errors.push({ ...s.at, path: `server.${s.id}`, message: `expected every voter in a group.G line when there are groups, found server ${s.id} in none (ZooKeeper 3.8 refuses it: QuorumHierarchical.parse)` });
+    else if (groupLinesOk) r.errors.push({ ...s.at, path: `server.${s.id}`, message: `expected every voter in a group.G line when there are groups, found server ${s.id} in none (ZooKeeper 3.8 refuses it: QuorumHierarchical.parse)` });
   }
   if (r.errors.length === errorsBefore) checkSomeWeight(r, voters, weightOf);
   return out;

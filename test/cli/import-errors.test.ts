@@ -125,6 +125,7 @@ describe('zoo.cfg files real users have', () => {
     ['an IPv6 address without brackets', `${BASE}server.1=2001:db8::1:2888:3888\nserver.2=zk2:2888:3888\n`, ':4:10: server.1: expected host:quorumPort:electionPort[:participant|:observer][;[clientHost:]clientPort], e.g. zk1.example.com:2888:3888;2181, found "2001:db8::1:2888:3888" (an IPv6 address goes in brackets: [2001:db8::1]:2888:3888)'],
     ['a bad client port', `${BASE}server.1=zk1:2888:3888;zk1:21x81\nserver.2=zk2:2888:3888\n`, ':4:24: server.1: expected the client address [clientHost:]clientPort after ";", found "zk1:21x81"'],
     ['a # comment after a value', `tickTime=2000 # ms\ninitLimit=10\nsyncLimit=5\n${VOTERS}`, ':1:10: tickTime: expected a positive number of milliseconds, found "2000 # ms" (a # starts a comment only at the start of a line'],
+    ['a # comment after a group line', `${BASE}server.1=zk1:2888:3888\nserver.2=zk2:2888:3888\ngroup.1=1:2 # dc1\n`, ':6:11: group.1: expected server ids separated by ":" (e.g. 1:2:3), found "1:2 # dc1" (a # starts a comment only at the start of a line'],
     ['only observers', `${BASE}server.1=zk1:2888:3888:observer\nserver.2=zk2:2888:3888:observer\n`, ': server.N: expected at least one participant'],
   ])('%s: a positioned error', async (_what, text, expected) => {
     const r = await failing(text);
