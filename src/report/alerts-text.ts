@@ -83,12 +83,15 @@ const sec1 = (us: number): string => `${Number((us / 1e6).toFixed(1))} s`;
 function boundLines(b: QuorumLossBoundCheck, scrapeUs: number): string[] {
   const first = b.evaluationUs === scrapeUs ? `scrape ${sec1(scrapeUs)}` : `evaluation ${sec1(b.evaluationUs)}`;
   const stepDown = b.shape === 'no leader' ? ` + leader step-down ${sec1(b.stepDownUs)} ((syncLimit + 1) × tickTime)` : '';
-  const worst = b.worstUs === null ? 'none paged' : `worst observed ${sec1(b.worstUs)}`;
-  const verdict = b.overBound.length === 0 ? 'within the bound' : `${b.overBound.length} OVER THE BOUND`;
-  const lines = [
-    `  ${b.alert} on outages that began as quorum losses: paged ${b.paged} of ${b.outages} before they ended (the others ended first)`,
-    `    detection bound: ${first} + for ${sec1(b.forUs)}${stepDown} = ${sec1(b.boundUs)}; ${worst}: ${verdict}`,
-  ];
+  const lines = [`  ${b.alert} (quorum-loss page) detection bound: ${first} + for ${sec1(b.forUs)}${stepDown} = ${sec1(b.boundUs)}`];
+  const others = b.outages - b.paged;
+  const rest = others === 0 ? '' : `; the other ${others} ended before it fired (the bound is for the outages it pages for)`;
+  if (b.outages === 0) lines.push('    no outage began as a quorum loss: the bound was not exercised');
+  else if (b.worstUs === null) lines.push(`    outages that began as quorum losses: ${b.outages}; it paged for none while they lasted: the bound was not exercised`);
+  else {
+    const verdict = b.overBound.length === 0 ? 'within the bound' : `${b.overBound.length} OVER THE BOUND`;
+    lines.push(`    outages that began as quorum losses: ${b.outages}; paged while they lasted: ${b.paged}, worst ${sec1(b.worstUs)}: ${verdict}${rest}`);
+  }
   for (const d of b.overBound) lines.push(`    over the bound: trial ${d.trial}, outage at ${formatDurationUs(d.startUs)}: detected in ${sec1(d.detectUs)}`);
   return lines;
 }

@@ -22,6 +22,7 @@ import { readFileSync } from 'node:fs';
 import { parseAlertRules } from '../../src/config/alerts.js';
 import { runAlertTrial, trialEpisodes, unobservedQuorumLosses } from '../../src/montecarlo/alert-study.js';
 import { runAlertStudy } from '../../src/montecarlo/alert-study-stats.js';
+import { alertStudyText } from '../../src/report/alerts-text.js';
 import { experiment, topology } from '../helpers/topologies.js';
 
 const S = 1_000_000;
@@ -112,5 +113,9 @@ describe('ZooKeeperQuorumLost (alerts/production.yaml) on n3-1az, production, 12
     expect(check.worstUs as number).toBeLessThanOrEqual(check.boundUs);
     // one scrape + for: alone is not a bound: the leader's step-down is part of it
     expect(check.worstUs as number).toBeGreaterThan(check.evaluationUs + check.forUs);
+    // and the study's text states the bound it checked and the worst case against it
+    const text = alertStudyText(s);
+    expect(text).toContain('ZooKeeperQuorumLost (quorum-loss page) detection bound: scrape 15 s + for 60 s + leader step-down 12 s ((syncLimit + 1) × tickTime) = 87 s');
+    expect(text).toMatch(new RegExp(`paged while they lasted: ${check.paged}, worst [0-9.]+ s: within the bound`));
   });
 });
