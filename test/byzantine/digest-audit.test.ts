@@ -56,6 +56,19 @@ describe('the digest log of a run', () => {
     expect(logs[2]).toEqual(logs[0]);
   });
 
+  it('lets the audit see a flipped txn as two digests for one zxid, blaming the corrupted server', () => {
+    const auto = new DigestAutomation(30 * S, { pollUs: 10 * S, act: false });
+    const trial = new Trial({ topology: t, seed: '1', durationUs: 40 * S, faults: faults(t, 'flip-txn:2@10s', 'kill:2@15s+2s'), workload: { ...WORKLOAD, writesPerSec: 20 }, digest: true, plan: auto.spec });
+    auto.attach(trial.recorder);
+    trial.run();
+    const first = auto.audit?.divergences[0];
+    expect(first?.how).toBe('conflict');
+    expect(first?.servers).toEqual([2]);
+    // the first poll after the restart that replayed the flipped write (at 15 s + 2 s)
+    expect(first?.atUs).toBe(20 * S);
+    expect(first?.actual).not.toBe(first?.expected);
+  });
+
   it.each(['1', '2', '3'])('gives the audit nothing to flag in an honest run with restarts, a crash and an isolated leader (seed %s)', (seed) => {
     const auto = new DigestAutomation(30 * S, { pollUs: 5 * S, act: false });
     const trial = new Trial({ topology: t, seed, durationUs: 120 * S, faults: faults(t, 'kill:1@20s+5s', 'kill:leader@40s+5s', 'crash:2@60s+5s', 'isolate:leader@80s+10s'), workload: WORKLOAD, digest: true, plan: auto.spec });
