@@ -210,7 +210,7 @@ describe('run timeline chart', () => {
     expect(subtitle).toContain('kill:leader@20s+10s');
     expect(axisTitles(spec)).toContain('simulated time (s)');
     const data = dataOf(spec);
-    expect(new Set(data.filter((d) => 'row' in d).map((d) => d.row))).toEqual(new Set(['writes (cluster)', 'server 1 (az1)', 'server 2 (az1)', 'server 3 (az1)']));
+    expect(new Set(data.filter((d) => 'state' in d).map((d) => d.row))).toEqual(new Set(['writes (cluster)', 'server 1 (az1)', 'server 2 (az1)', 'server 3 (az1)']));
     expect(data.filter((d) => 'spec' in d)).toEqual([{ spec: 'kill:leader@20s+10s', start: 20, end: 30, startMs: 20_000, endMs: 30_000 }]);
     expect(data.filter((d) => 'label' in d && String(d.label).startsWith('election')).map((d) => d.startedAtMs)).toEqual([0, 20_000.5, 0, 20_000.5]); // rule + label layers
     expect(runCharts(run).map((c) => c.name)).toEqual(['timeline', 'election-time-cdf']);

@@ -3,6 +3,7 @@ import { formatDurationMs } from '../../stats/format.js';
 import { EFFECT_STOPS_PROCESSES } from '../../model/events.js';
 import type { RunEventJson } from '../run-json.js';
 import { CHART_CONFIG, round, subtitle } from './common.js';
+import { textWidthPx } from './text-width.js';
 import { ALERT_COLORS, alertRows, type RunAlertJson } from './alerts.js';
 
 /** The parts of `zksim run --json` the timeline reads (see report/run-json.ts). */
@@ -128,6 +129,32 @@ export function timeUnit(durationMs: number): { name: string; ms: number } {
   return { name: 'days', ms: 86_400_000 };
 }
 
+/** The timeline's plot width and row height, px. */
+const TIMELINE_WIDTH = 760;
+const ROW_STEP_PX = 26;
+/** The gap kept between two election labels on one line, px; the most lines of labels. */
+const LABEL_GAP_PX = 6;
+const MAX_LABEL_LINES = 4;
+/** The row of the `line`th line of election labels (rows of their own above the bars, so no label covers a bar). */
+const labelRow = (line: number): string => (line === 0 ? 'elections' : `elections ${line + 1}`);
+
+/**
+ * The elections as marks: where each started (in the axis unit, `t`) and its label ("election 2:
+ * 333 ms"), each label on the first line (`row`, labelRow) where it runs into no earlier label, up to
+ * MAX_LABEL_LINES (then the line whose label ends first).
+ */
+function electionMarks(elections: RunInput['elections'], t: (ms: number) => number, end: number) {
+  const ends: number[] = []; // px where the last label on each line ends
+  return elections.map((e, i) => {
+    const label = `election ${i + 1}${e.durationMs === null ? ' (unfinished)' : `: ${formatDurationMs(e.durationMs)}`}`;
+    const left = end > 0 ? (t(e.startedAtMs) / end) * TIMELINE_WIDTH + 3 : 3;
+    let line = ends.findIndex((x) => x + LABEL_GAP_PX <= left);
+    if (line < 0) line = ends.length < MAX_LABEL_LINES ? ends.length : ends.indexOf(Math.min(...ends));
+    ends[line] = left + textWidthPx(label, CHART_CONFIG.text.fontSize);
+    return { n: i + 1, at: t(e.startedAtMs), startedAtMs: e.startedAtMs, durationMs: e.durationMs, label, row: labelRow(line) };
+  });
+}
+
 /**
  * One row per server with its role over time as colored bars, a row for write unavailability,
  * faults shaded across all rows, election starts marked with dashed rules.
@@ -144,7 +171,9 @@ export function runTimeline(run: RunInput): TopLevelSpec {
   };
   const WRITES_ROW = 'writes (cluster)';
   const alerts = alertRows(run.alerts?.fired ?? [], run.durationMs, t);
-  const rows = [WRITES_ROW, ...serverIds(run).map(rowName), ...alerts.rows];
+  const elections = electionMarks(run.elections, t, t(run.durationMs));
+  const labelRows = [...new Set(elections.map((e) => e.row))].sort();
+  const rows = [...labelRows, WRITES_ROW, ...serverIds(run).map(rowName), ...alerts.rows];
   const bars = [
     ...unavailableIntervals(run).map((u) => ({
       row: WRITES_ROW,
@@ -159,15 +188,8 @@ export function runTimeline(run: RunInput): TopLevelSpec {
     ...alerts.bars,
   ];
   const faults = faultIntervals(run).map((f) => ({ spec: f.spec, start: t(f.startMs), end: t(f.endMs), startMs: f.startMs, endMs: f.endMs }));
-  const elections = run.elections.map((e, i) => ({
-    n: i + 1,
-    at: t(e.startedAtMs),
-    startedAtMs: e.startedAtMs,
-    durationMs: e.durationMs,
-    label: `election ${i + 1}${e.durationMs === null ? ' (unfinished)' : `: ${formatDurationMs(e.durationMs)}`}`,
-  }));
   const x = { type: 'quantitative' as const, title: `simulated time (${unit.name})`, scale: { domain: [0, t(run.durationMs)], nice: false, clamp: true } };
-  const y = { field: 'row', type: 'nominal', sort: rows, title: null, scale: { domain: rows } } as const;
+  const y = { field: 'row', type: 'nominal', sort: rows, title: null, scale: { domain: rows }, axis: { labelExpr: "datum.label === 'elections' || indexof(datum.label, 'elections ') !== 0 ? datum.label : ''" } } as const;
   const faultText = faults.length === 0 ? 'no faults injected' : `shaded: ${faults.map((f) => f.spec).join(', ')}`;
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
@@ -176,8 +198,8 @@ export function runTimeline(run: RunInput): TopLevelSpec {
       subtitle: [subtitle({ seed: run.seed, topology: run.topology, version: run.version, details: [`${formatDurationMs(run.durationMs)} simulated`] }), `${faultText}; dashed lines: elections`],
     },
     config: CHART_CONFIG,
-    width: 760,
-    height: { step: 26 },
+    width: TIMELINE_WIDTH,
+    height: { step: ROW_STEP_PX },
     layer: [
       {
         data: { values: faults },
@@ -207,8 +229,8 @@ export function runTimeline(run: RunInput): TopLevelSpec {
       },
       {
         data: { values: elections },
-        mark: { type: 'text', align: 'left', baseline: 'top', dx: 3, dy: 2, color: '#333', y: 0 },
-        encoding: { x: { ...x, field: 'at' }, text: { field: 'label' } },
+        mark: { type: 'text', align: 'left', baseline: 'middle', dx: 3, color: '#333' },
+        encoding: { x: { ...x, field: 'at' }, y, text: { field: 'label' } },
       },
     ],
   };
