@@ -60,7 +60,7 @@ describe('zksim start in a directory holding a foreign file', () => {
     writeFileSync(join(dir, START_MANIFEST), JSON.stringify({ files: ['availability.json', 'stale-chart.svg'] }));
     const r = await zksim(['start', '--out', dir, '--runs', '1', '--workers', '1']);
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout.split('\n')[0]).toBe(`zksim start: writing into ${dir}/, replacing only the 2 files an earlier zksim start wrote there (${START_MANIFEST}); 1 other entries left alone`);
+    expect(r.stdout.split('\n')[0]).toBe(`zksim start: writing into ${dir}/, replacing only the 2 files an earlier zksim start wrote there (${START_MANIFEST}); 1 other entry left alone`); // singular: one entry
     expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('keep me');
     expect(existsSync(join(dir, 'stale-chart.svg'))).toBe(false);
     expect(JSON.parse(readFileSync(join(dir, 'availability.json'), 'utf8')).results).toHaveLength(7);

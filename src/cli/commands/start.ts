@@ -65,7 +65,7 @@ export function startOutput(out: string | undefined, cwd = '.'): StartOutput {
   const kept = entries.length - present.length - 1;
   return {
     dir: out,
-    firstLine: `zksim start: writing into ${out}/, replacing only the ${present.length} files an earlier zksim start wrote there (${START_MANIFEST})${kept > 0 ? `; ${kept} other entries left alone` : ''}`,
+    firstLine: `zksim start: writing into ${out}/, replacing only the ${present.length} ${present.length === 1 ? 'file' : 'files'} an earlier zksim start wrote there (${START_MANIFEST})${kept > 0 ? `; ${kept} other ${kept === 1 ? 'entry' : 'entries'} left alone` : ''}`,
     previous: present,
   };
 }
