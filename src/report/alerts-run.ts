@@ -35,7 +35,7 @@ function eventUs(e: RunEventJson): TrialEvent {
 export function runAlerts(doc: Pick<RunJson, 'seed' | 'durationMs' | 'eventLog' | 'config'>, rules: AlertRules): RunAlertsJson {
   const servers = doc.config.servers.map((s) => s.id);
   const voters = new Set(doc.config.servers.filter((s) => s.role !== 'observer' && s.member !== false).map((s) => s.id));
-  const signals = signalsFromEvents(doc.eventLog.map(eventUs), { servers, voters });
+  const signals = signalsFromEvents(doc.eventLog.map(eventUs), { servers, voters, storage: doc.config.storage });
   const phaseUs = scrapePhaseUs(doc.seed, rules.scrapeIntervalUs);
   const episodes = evaluateRules(rules, signals, { phaseUs, startUs: 0, endUs: Math.round(doc.durationMs * 1000), voters: voters.size });
   return {

@@ -4,6 +4,8 @@
  * (montecarlo/alert-study-workload.ts): writes only after changes, and a latency page that fires
  * when a fault slows writes, which cannot fire without the workload. Fixed seeds throughout.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAlertRules } from '../../src/config/alerts.js';
 import { Rng } from '../../src/core/index.js';
@@ -15,6 +17,7 @@ import { alertStudyText } from '../../src/report/alerts-text.js';
 import { runTrial } from '../../src/scenario/index.js';
 import { quantile, sortedCopy } from '../../src/stats/index.js';
 import { hasStackTrace, zksim } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
 import { experiment, faults, S, topology } from '../helpers/topologies.js';
 
 function at(signals: ServerSignals[], server: number, key: string, s: number): number {
@@ -165,5 +168,24 @@ describe('zksim alerts study --workload-rate (the built CLI)', () => {
     const r = await zksim(['alerts', 'study', 'topologies/n3-1az.yaml', '--runs', '1', '--horizon', '2h', '--workload', '--workload-rate', '5']);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('workload: 5 writes/s while writes were down and for 90 s after each change of the ensemble');
+  });
+});
+
+describe('zksim run --alerts over the request-driven signals (the built CLI)', () => {
+  it('zk_outstanding_requests and zk_approximate_data_size move with the run\'s writes (n3-1az: a 10 MiB tree, 1 KiB a txn)', async () => {
+    const file = join(tempDir('zksim-workload-signals-'), 'rules.yaml');
+    const rule = (name: string, expr: string): string => `  - alert: ${name}\n    expr: ${expr}\n    labels: { severity: ticket }\n`;
+    writeFileSync(file, 'rules:\n' +
+      rule('Outstanding', "{ signal: zk_outstanding_requests, function: max_over_time, window: 1m, aggregate: max, op: '>', threshold: 0 }") +
+      rule('TreeGrew', `{ signal: zk_approximate_data_size, aggregate: max, op: '>', threshold: ${10 * 1024 * 1024 + 100 * 1024} }`) +
+      rule('TreeHuge', `{ signal: zk_approximate_data_size, aggregate: max, op: '>', threshold: ${11 * 1024 * 1024} }`));
+    const r = await zksim(['run', 'topologies/n3-1az.yaml', '--writes', '50', '--duration', '2m', '--alerts', file]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/Outstanding +ticket fired/);
+    // 2 min at 50 writes/s is ~6,000 writes of 1 KiB: past 100 KiB and 1 MiB more than the tree; without writes neither
+    expect(r.stdout).toMatch(/TreeGrew +ticket fired/);
+    expect(r.stdout).toMatch(/TreeHuge +ticket fired/);
+    const quiet = await zksim(['run', 'topologies/n3-1az.yaml', '--duration', '2m', '--alerts', file]);
+    expect(quiet.stdout).toContain('none fired');
   });
 });
