@@ -9,7 +9,7 @@ import { S, faults, topology } from '../helpers/topologies.js';
 
 const t = topology('n3-1az');
 const base = { topology: t, seed: 'clients', durationUs: 20 * S, faults: faults(t, 'kill:leader@8s+4s'), workload: { writesPerSec: 50, readsPerSec: 0, sessionTimeoutUs: 4_000_000 } };
-const isClient = (type: string): boolean => ['writeCommitted', 'writeFailed', 'readServed', 'readFailed'].includes(type);
+const isClient = (type: string): boolean => ['writeIssued', 'writeCommitted', 'writeFailed', 'readServed', 'readFailed'].includes(type);
 
 test('no client events unless asked for', () => {
   const r = runTrial(base);
@@ -26,6 +26,9 @@ test('every write has one outcome event when the limit is high enough, and the r
   expect(outcomes.filter((e) => e.type === 'writeCommitted').length).toBe(writes?.committed);
   expect(outcomes.filter((e) => e.type === 'writeFailed').length).toBe((writes?.failed ?? 0) + (writes?.timedOut ?? 0));
   expect(outcomes.some((e) => e.type === 'writeFailed')).toBe(true); // the leader was killed mid-run
+  // every write handed to a server was issued once (those with no server to go to never were)
+  const issued = r.recorder.events.filter((e) => e.type === 'writeIssued').length;
+  expect(issued).toBe((writes?.attempted ?? 0) - outcomes.filter((e) => e.type === 'writeFailed' && e.reason === 'no server').length);
   expect(r.recorder.clientEventsOmitted).toBe(0);
   expect(r.recorder.events.filter((e) => !isClient(e.type))).toEqual(plain.recorder.events);
   expect(r.meter.writeDownUs).toBe(plain.meter.writeDownUs);
