@@ -15,7 +15,7 @@ import { h } from './dom.js';
 /** Real seconds a delivered message stays on screen, travelling from sender to receiver (delays are sub-ms: drawn slowed down). */
 const MESSAGE_SHOW_S = 0.4;
 const LOG_LINES = 40;
-const CLIENT_EVENTS: ReadonlySet<string> = new Set(['writeCommitted', 'writeFailed', 'readServed', 'readFailed']);
+const CLIENT_EVENTS: ReadonlySet<string> = new Set(['writeIssued', 'writeCommitted', 'writeFailed', 'readServed', 'readFailed']);
 
 /** The run the page was written with (cli/commands/playground.ts's data block), as a share hash. */
 function startHash(): string {
