@@ -217,8 +217,10 @@ class AutomationRun implements StepRun {
     q.removedAtUs = atUs;
     this.stage = 'restoring';
     const host = ctx.faults.hostOf(q.server);
-    ctx.faults.loseDisk(q.server);
+    // stop first: an operator's stop resets its clients' connections (a lost disk under a running
+    // process is a silent failure, whose clients wait out their read timeout); then replace the disk
     ctx.faults.hostsDown([host], 'stopped for restore');
+    ctx.faults.loseDisk(q.server);
     ctx.faults.hostsUp([host]);
     q.restartedAtUs = atUs;
     ctx.note(`server ${q.server} removed; data directory replaced, restarting to fetch a snapshot`);

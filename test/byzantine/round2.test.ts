@@ -1,0 +1,33 @@
+/**
+ * Issue 15 §2, round 2: a fresh reviewer's findings on the Byzantine faults, each pinned by a test
+ * that failed before its fix. Fixed seeds, n3-3az, 20 writes/s.
+ */
+import { describe, expect, it } from 'vitest';
+import type { TrialEvent } from '../../src/model/index.js';
+import { digestOf } from '../../src/observe/index.js';
+import { DigestAutomation, type AuditOptions } from '../../src/scenario/byzantine-ops.js';
+import { Trial } from '../../src/scenario/index.js';
+import { S, faults, topology } from '../helpers/topologies.js';
+
+const WORKLOAD = { writesPerSec: 20, readsPerSec: 0, sessionTimeoutUs: 30_000_000 };
+
+function run(durationUs: number, specs: readonly string[], opts: AuditOptions | null = null) {
+  const t = topology('n3-3az');
+  const auto = opts === null ? null : new DigestAutomation(30 * S, opts);
+  const trial = new Trial({ topology: t, seed: '1', durationUs, faults: faults(t, ...specs), workload: WORKLOAD, digest: true, ...(auto ? { plan: auto.spec } : {}) });
+  auto?.attach(trial.recorder);
+  const result = trial.run();
+  const events = result.recorder.events;
+  const of = <K extends TrialEvent['type']>(type: K) => events.filter((e): e is Extract<TrialEvent, { type: K }> => e.type === type);
+  return { result, of, digest: digestOf(result.recorder), auto };
+}
+
+describe('the automation restoring a quarantined server', () => {
+  it('stops it as an operator does (its clients see the connection reset), then replaces its disk', () => {
+    const { of, auto } = run(60 * S, ['isolate:1@5s+20s', 'inflate-zxid:1@10s', 'kill:leader@24s+10s'], { pollUs: 10 * S, act: true });
+    const q = auto?.quarantines[0];
+    expect(q?.server).toBe(1);
+    const stops = of('processStopped').filter((e) => e.server === q?.server && e.atUs === q?.removedAtUs);
+    expect(stops.map((e) => e.how)).toEqual(['stopped for restore']);
+  });
+});
