@@ -10,9 +10,16 @@
  *   a stop-the-world paused process fails its scrape (0). Every other signal is absent then, as a down server
  *   exports nothing. The monitoring network is assumed to reach every server (a partition or an
  *   isolation between servers does not cut the scrapes).
- * - `zk_server_state` (leader | follower | observer | looking; ZooKeeperServer's getState via
- *   QuorumPeer.getServerState): one 0/1 series per state, `zk_server_state{state="leader"}`;
- *   LEADING from FLE's decision (QuorumPeer sets LEADING before Leader.lead), as mntr shows it.
+ * - `zk_server_state` (leader | follower | observer; ZooKeeperServer's getState via
+ *   QuorumPeer.getServerState): one 0/1 series per state, `zk_server_state{state="leader"}`.
+ * Every zk_* signal is absent while the server is not *serving*: the four-letter mntr
+ * (server/command/MonitorCommand.commandRun in 3.8.6) prints only "This ZooKeeper instance is
+ * not currently serving requests" unless zkServer.isRunning() (state RUNNING). A leader's
+ * ZooKeeperServer starts once it is established (Leader.lead → startZkServer, after a quorum acked
+ * NEWLEADER), a learner's at UPTODATE (Learner.syncWithLeader → zk.startServing()); it shuts down
+ * when the role ends. So an mntr-based exporter exports nothing but `up` for a LOOKING or syncing
+ * server, `zk_server_state{state="looking"}` is never 1 (always absent), and `leader` appears only
+ * once the leader is established.
  * - `zk_synced_followers` (leader only; Commands.MonitorCommand → LeaderZooKeeperServer via
  *   Leader.getForwardingFollowers): voters synced with an established leader, itself excluded.
  * - `zk_cnt_election_time` (ServerMetrics.ELECTION_TIME, a summary whose count mntr prints as
@@ -41,8 +48,6 @@
  *   write this server has applied: the ensemble's count while it follows an established leader
  *   (or is it), frozen from when it leaves it until it syncs again. Updated at most once per
  *   simulated second. Without `storage` it is absent.
- * Both, as the ZooKeeperServer gauges they come from (ZooKeeperServer.registerMetrics, removed in
- * unregisterMetrics at a role's shutdown), are absent while the server is LOOKING.
  */
 import type { ServerId, TrialEvent } from '../model/index.js';
 import { SERVER_STATES, SIGNAL_KIND, SIGNAL_NAMES, type ServerStateName, type SignalName } from '../config/alerts.js';
@@ -303,11 +308,16 @@ function publishTouched(e: TrialEvent, tracks: Map<ServerId, ServerTrack>, pub: 
   }
 }
 
+/** mntr answers with metrics: the process answers and its role's ZooKeeperServer is RUNNING (file header). */
+function serving(tr: ServerTrack): boolean {
+  return tr.running && !tr.paused && tr.inSync && tr.state !== null && tr.state !== 'looking';
+}
+
 function publish(tr: ServerTrack, atUs: number, pub: Publishing): void {
-  const up = tr.running && !tr.paused;
+  const up = serving(tr);
   const put = (key: string, value: number): void => (tr.out.get(key) as SeriesBuilder).set(atUs, up ? value : Number.NaN);
-  (tr.out.get('up') as SeriesBuilder).set(atUs, up ? 1 : 0);
-  for (const st of SERVER_STATES) put(seriesKey('zk_server_state', st), tr.state === st ? 1 : 0);
+  (tr.out.get('up') as SeriesBuilder).set(atUs, tr.running && !tr.paused ? 1 : 0);
+  for (const st of SERVER_STATES) put(seriesKey('zk_server_state', st), st === 'looking' ? Number.NaN : tr.state === st ? 1 : 0);
   if (tr.state === 'leader' && tr.established) put('zk_synced_followers', tr.synced.size);
   else (tr.out.get('zk_synced_followers') as SeriesBuilder).set(atUs, Number.NaN);
   // counters: the reset-corrected total, sampled only while the server answers
@@ -319,16 +329,14 @@ function publish(tr: ServerTrack, atUs: number, pub: Publishing): void {
 
 /** The series requests move: the latency p99, outstanding requests, the data tree's size. */
 function publishClient(tr: ServerTrack, atUs: number, pub: Publishing): void {
-  const up = tr.running && !tr.paused;
+  const up = serving(tr);
   const put = (key: string, value: number): void => (tr.out.get(key) as SeriesBuilder).set(atUs, up ? value : Number.NaN);
   const p99 = p99At(tr, atUs);
   if (!Number.isNaN(p99)) tr.heldP99Ms = p99;
   const quiet = pub.hold && !Number.isNaN(tr.heldP99Ms) ? tr.heldP99Ms : (pub.steadyLatencyMs ?? Number.NaN);
   put('zk_p99_updatelatency', Number.isNaN(p99) ? quiet : p99);
-  // ZooKeeperServer's gauges: absent while no role runs (LOOKING)
-  const serving = tr.state !== null && tr.state !== 'looking';
-  put('zk_outstanding_requests', serving ? tr.outstanding.size : Number.NaN);
-  put('zk_approximate_data_size', serving ? pub.baseBytes + pub.txnBytes * tr.appliedWrites : Number.NaN);
+  put('zk_outstanding_requests', tr.outstanding.size);
+  put('zk_approximate_data_size', pub.baseBytes + pub.txnBytes * tr.appliedWrites);
 }
 
 /**

@@ -16,6 +16,7 @@ const events: TrialEvent[] = [
   { type: 'roleDecided', atUs: 3 * S, server: 2, role: 'FOLLOWING', leader: 1, round: 1, viaFinalizeWait: true },
   { type: 'roleDecided', atUs: 3 * S, server: 3, role: 'FOLLOWING', leader: 1, round: 1, viaFinalizeWait: true },
   { type: 'established', atUs: 4 * S, server: 1, epoch: 1, quorum: [1, 2] },
+  { type: 'synced', atUs: 4 * S, server: 2, leader: 1, epoch: 1, mode: 'DIFF' },
   { type: 'synced', atUs: 5 * S, server: 3, leader: 1, epoch: 1, mode: 'SNAP' },
   { type: 'digestMismatch', atUs: 6 * S, server: 2, zxid: 7, expected: 1, actual: 2 },
   { type: 'learnerLost', atUs: 7 * S, server: 1, learner: 3, reason: 'read timeout' },
@@ -33,10 +34,12 @@ describe('signals from events', () => {
     expect([0.5, 1, 7.9, 8].map((t) => at(sig, 1, 'up', t))).toEqual([Number.NaN, 1, 1, 0]);
     expect(at(sig, 1, 'zk_server_state{state="leader"}', 8)).toBeNaN();
   });
-  it('zk_server_state: looking, then leader / follower from the FLE decision', () => {
-    expect([2, 3].map((t) => at(sig, 1, 'zk_server_state{state="looking"}', t))).toEqual([1, 0]);
-    expect(at(sig, 1, 'zk_server_state{state="leader"}', 3)).toBe(1);
-    expect(at(sig, 2, 'zk_server_state{state="follower"}', 3)).toBe(1);
+  it('zk_server_state: absent while LOOKING or syncing (mntr is not serving); leader once established, follower from UPTODATE', () => {
+    expect([2, 3, 5].map((t) => at(sig, 1, 'zk_server_state{state="looking"}', t))).toEqual([Number.NaN, Number.NaN, Number.NaN]);
+    expect([2, 3, 4].map((t) => at(sig, 1, 'zk_server_state{state="leader"}', t))).toEqual([Number.NaN, Number.NaN, 1]);
+    expect([3, 4].map((t) => at(sig, 2, 'zk_server_state{state="follower"}', t))).toEqual([Number.NaN, 1]);
+    expect([4, 5].map((t) => at(sig, 3, 'zk_server_state{state="follower"}', t))).toEqual([Number.NaN, 1]);
+    expect(at(sig, 3, 'zk_server_state{state="leader"}', 5)).toBe(0);
   });
   it('zk_synced_followers on the established leader only: its quorum, a later sync, a learner lost', () => {
     expect(at(sig, 1, 'zk_synced_followers', 3)).toBeNaN();
@@ -44,7 +47,7 @@ describe('signals from events', () => {
     expect(at(sig, 2, 'zk_synced_followers', 5)).toBeNaN();
   });
   it('counters: an election per server, a SNAP sync on the leader, a digest mismatch on the server that saw it', () => {
-    expect(at(sig, 3, 'zk_cnt_election_time', 3)).toBe(1);
+    expect([3, 5].map((t) => at(sig, 3, 'zk_cnt_election_time', t))).toEqual([Number.NaN, 1]);
     expect([4, 5].map((t) => at(sig, 1, 'zk_snap_count', t))).toEqual([0, 1]);
     expect([5, 6].map((t) => at(sig, 2, 'zk_digest_mismatches_count', t))).toEqual([0, 1]);
   });
