@@ -252,7 +252,20 @@ class AlertsReader extends YamlReader {
     const e = { signal, state, servers, function: fn, windowUs, aggregate, absent, op, threshold } as AlertExpr;
     if (!this.checkExpr(e, path)) return undefined;
     if (e.signal === 'zk_synced_followers') this.syncedFollowersWarnings(e, path);
+    if (e.signal === 'zk_server_state') this.serverStateWarnings(e, path);
     return e;
+  }
+
+  /**
+   * zk_server_state exists only while mntr serves: 3.8.6's MonitorCommand.commandRun prints "not
+   * currently serving requests" unless zkServer.isRunning() (observe/metrics.ts header). A LOOKING
+   * server exports nothing, so `state: looking` is never 1, and with no leader every server may
+   * be absent: a rule for low values needs `absent:` (PromQL `or vector(0)`).
+   */
+  private serverStateWarnings(e: AlertExpr, path: string): void {
+    if (e.state === 'looking') this.warnAtPath(join(path, 'state'), 'zk_server_state{state="looking"} is never exported: mntr answers only while the server is serving (MonitorCommand: "not currently serving requests"), so a LOOKING server exports no zk_* metric; alert on a missing leader instead (state: leader, absent: 0, op: \'<\', threshold: 1)');
+    const low = e.op === '<' || e.op === '<=' || (e.op === '==' && e.threshold === 0);
+    if (low && e.absent === null) this.warnAtPath(join(path, 'op'), 'zk_server_state is exported only by a serving server (mntr): when the quorum is lost no server exports it, the aggregate is absent and this rule cannot fire; add absent: 0 (PromQL `or vector(0)`)');
   }
 
   /**

@@ -120,3 +120,22 @@ describe('zk_synced_followers against a quorum: warnings, not errors', () => {
     expect(warningsOf(readFileSync('alerts/production.yaml', 'utf8'), 5)).toEqual([]);
   });
 });
+
+describe('zk_server_state warnings (mntr exports it only while serving)', () => {
+  const warningsOf = (text: string): string[] => {
+    const r = parseAlertRules(text, 'r.yaml');
+    if (!r.ok) throw new Error(r.errors.map(formatConfigError).join('\n'));
+    return r.warnings.map(formatConfigError);
+  };
+  it('a no-leader rule without absent: cannot fire when the quorum is lost', () => {
+    const w = warningsOf(GOOD.replace("signal: up, op: '<'", "signal: zk_server_state, state: leader, aggregate: sum, op: '<'"));
+    expect(w).toEqual([expect.stringMatching(/^r\.yaml:3:.*rules\[0\]\.expr\.op: zk_server_state is exported only by a serving server .*add absent: 0/)]);
+  });
+  it('state: looking is never exported', () => {
+    const w = warningsOf(GOOD.replace("signal: up, op: '<', threshold: 1", "signal: zk_server_state, state: looking, absent: 0, op: '>', threshold: 0"));
+    expect(w).toEqual([expect.stringMatching(/rules\[0\]\.expr\.state: zk_server_state\{state="looking"\} is never exported/)]);
+  });
+  it('the shipped rules warn of nothing', () => {
+    expect(warningsOf(readFileSync('alerts/production.yaml', 'utf8'))).toEqual([]);
+  });
+});
