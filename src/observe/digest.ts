@@ -116,12 +116,20 @@ export class DigestMonitor {
     // DataTree.logZxidDigest; a SNAP's own txns (delivered in the instant of the cut) are loaded, not applied
     if (counterOf(zxid) % DIGEST_LOG_INTERVAL === 0 && s.snapAtUs !== atUs) logDigest(s.log, { zxid, digest: s.digest, index });
     if (this.carriedZxid[index] !== zxid) {
-      // a new txn at this position: the digest its leader carries is the leader's own tree's
-      if (this.leaderOfEpoch.get(epochOf(zxid)) !== node) return;
-      this.carried.length = this.carriedZxid.length = index;
-      this.carried[index] = s.digest;
+      // a new txn at this position: the digest its proposer (the epoch's leader) carries with it is its own tree's
+      const proposer = this.leaderOfEpoch.get(epochOf(zxid));
+      if (proposer === node) {
+        // a different txn here is a rewritten history: what was carried after it no longer holds
+        if (this.carriedZxid[index] !== undefined) this.carried.length = this.carriedZxid.length = index;
+        this.carried[index] = s.digest;
+        this.carriedZxid[index] = zxid;
+        return;
+      }
+      if (this.carriedZxid[index] !== undefined) return;
+      // committed by a later leader (a DIFF or its own sync) before its proposer applied it: the
+      // log entry still carries the proposer's digest (Learner.syncWithLeader: logRequest(p.digest))
+      this.carried[index] = this.proposedDigest(proposer, index, zxid, writeId);
       this.carriedZxid[index] = zxid;
-      return;
     }
     const expected = this.carried[index] as number;
     if (expected === s.digest) return;
@@ -130,6 +138,18 @@ export class DigestMonitor {
     if (s.reported) return;
     s.reported = true;
     this.report({ type: 'digestMismatch', atUs, server: node, zxid, expected, actual: s.digest });
+  }
+
+  /**
+   * The digest `proposer` computed for a txn it proposed but had not applied: the tree digest it
+   * had plus the txn's (ZooKeeperServer → ZKDatabase.calculateTxnDigest). Its tree is the carried
+   * history up to `index` plus whatever error its own tree has.
+   */
+  private proposedDigest(proposer: ServerId | undefined, index: number, zxid: Zxid, writeId: number): number {
+    const p = proposer === undefined ? undefined : this.servers.get(proposer);
+    const before = index === 0 ? 0 : (this.carried[index - 1] ?? 0);
+    const own = p === undefined || p.applied === 0 ? 0 : (p.digest - (this.carried[p.applied - 1] ?? p.digest)) >>> 0;
+    return (before + own + txnDigest(zxid, writeId)) >>> 0;
   }
 
   private reload(node: ServerId, s: ServerDigest, index: number): void {

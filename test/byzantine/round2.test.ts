@@ -31,3 +31,12 @@ describe('the automation restoring a quarantined server', () => {
     expect(stops.map((e) => e.how)).toEqual(['stopped for restore']);
   });
 });
+
+describe('the digest carried with a txn its proposer had not applied when a later leader committed it', () => {
+  it("is its proposer's: replaying it does not erase the digests carried after it, so server 3 counts what server 1 counts", () => {
+    const { digest } = run(120 * S, ['flip-txn:2@10s', 'kill:2@15s+2s', 'kill:3@60s+5s']);
+    // server 2's tree is wrong from 17 s; it leads from 60 s, so the honest servers mismatch on each txn it carries
+    expect(digest?.mismatches(1)).toBeGreaterThan(1000);
+    expect(digest?.mismatches(3)).toBe(digest?.mismatches(1));
+  });
+});
