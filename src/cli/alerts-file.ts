@@ -18,9 +18,10 @@ export function shippedRules(): string {
  * likely do not mean what they say (config/alerts.ts, e.g. zk_synced_followers against a quorum)
  * are written to stderr as `zksim: warning: file:line:col: path: message`; the command goes on.
  * @param voters the topology's voter count when the command knows it (sharper warnings)
+ * @param hierarchical the topology has hierarchical quorums: `threshold: quorum` is refused
  */
-export function loadAlertRules(file: string, voters: number | null = null): AlertRules {
-  const parsed = parseAlertRules(readText(file, 'alert rules'), file, voters);
+export function loadAlertRules(file: string, voters: number | null = null, hierarchical = false): AlertRules {
+  const parsed = parseAlertRules(readText(file, 'alert rules'), file, voters, hierarchical);
   if (!parsed.ok) throw new UserError(parsed.errors.map(formatConfigError).join('\n'));
   for (const w of parsed.warnings) printError(`zksim: warning: ${formatConfigError(w)}\n`);
   return parsed.rules;

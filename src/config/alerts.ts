@@ -106,6 +106,8 @@ class AlertsReader extends YamlReader {
     lineCounter: LineCounter,
     /** the topology's voter count when known (numeric thresholds are then checked against its quorum) */
     private readonly voters: number | null,
+    /** the topology has hierarchical quorums: `threshold: quorum` (a majority of voters) is refused */
+    private readonly hierarchical = false,
   ) {
     super(file, lineCounter);
   }
@@ -288,6 +290,10 @@ class AlertsReader extends YamlReader {
   }
 
   private threshold(node: unknown, path: string): number | 'quorum' | undefined {
+    if (this.hierarchical && isScalar(node) && node.value === 'quorum') {
+      this.errorAt(path, node, 'expected a number: the topology uses hierarchical quorums (group/weight: a majority of groups, each with a majority of its weight, QuorumHierarchical), which no count of voters up can express, so `quorum` (a majority of the voters) would be wrong; alert on a missing leader instead (zk_server_state, state: leader, absent: 0, op: \'<\', threshold: 1)');
+      return undefined;
+    }
     if (isScalar(node) && (node.value === 'quorum' || (typeof node.value === 'number' && Number.isFinite(node.value)))) return node.value as number | 'quorum';
     this.errorAt(path, node, `expected a number or quorum (a majority of the voters), found ${describe(node)}`);
     return undefined;
@@ -314,11 +320,12 @@ function counters(): string {
  * @param file the file name errors name
  * @param voters the topology's voter count when known: a numeric threshold equal to its quorum is
  *   then recognised as quorum-sized (warnings); null: only `threshold: quorum` is
+ * @param hierarchical the topology has hierarchical quorums: `threshold: quorum` is an error
  */
-export function parseAlertRules(text: string, file: string, voters: number | null = null): ParseAlertsResult {
+export function parseAlertRules(text: string, file: string, voters: number | null = null, hierarchical = false): ParseAlertsResult {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  const reader = new AlertsReader(file, lineCounter, voters);
+  const reader = new AlertsReader(file, lineCounter, voters, hierarchical);
   if (doc.errors.length > 0) {
     for (const e of doc.errors) reader.errorAtOffset('', e.pos[0], e.message);
     return { ok: false, errors: reader.errors };

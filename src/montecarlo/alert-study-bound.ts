@@ -48,15 +48,19 @@ export interface DetectionBound {
 const holds = (v: number, op: AlertRule['expr']['op'], x: number): boolean =>
   op === '<' ? v < x : op === '<=' ? v <= x : op === '>' ? v > x : op === '>=' ? v >= x : op === '==' ? v === x : v !== x;
 
-/** The rule's quorum-loss shape (file header), or null when it is not a quorum-loss page. */
-export function quorumLossRuleShape(rule: AlertRule, voters: number): QuorumLossRuleShape | null {
+/**
+ * The rule's quorum-loss shape (file header), or null when it is not a quorum-loss page.
+ * `hierarchical`: the topology's quorums are hierarchical (QuorumHierarchical), where no count of
+ * voters up is a quorum loss, so a voters-down rule is not one.
+ */
+export function quorumLossRuleShape(rule: AlertRule, voters: number, hierarchical = false): QuorumLossRuleShape | null {
   const e = rule.expr;
   if (rule.severity !== 'page' || e.function !== 'last') return null;
   if (e.signal === 'zk_server_state' && e.state === 'leader' && (e.aggregate === 'sum' || e.aggregate === 'max')) {
     const x = e.threshold === 'quorum' ? quorumOf(voters) : e.threshold;
     return e.absent !== null && holds(e.absent, e.op, x) && holds(0, e.op, x) && !holds(1, e.op, x) ? 'no leader' : null;
   }
-  if (e.signal === 'up' && e.servers === 'voters' && e.aggregate === 'sum') {
+  if (e.signal === 'up' && e.servers === 'voters' && e.aggregate === 'sum' && !hierarchical) {
     const q = quorumOf(voters);
     const x = e.threshold === 'quorum' ? q : e.threshold;
     return holds(q - 1, e.op, x) && !holds(q, e.op, x) ? 'voters down' : null;

@@ -130,7 +130,7 @@ export function tallyTrial(trial: AlertTrial, rules: AlertRules, graceUs: number
 function boundChecks(input: Omit<AlertStudyInput, 'onProgress'>, tallies: readonly TrialTally[]): QuorumLossBoundCheck[] {
   const voters = input.topology.servers.filter(isInitialVoter).length;
   return input.rules.rules.flatMap((r, i) => {
-    const shape = quorumLossRuleShape(r, voters);
+    const shape = quorumLossRuleShape(r, voters, input.topology.quorum === 'hierarchical');
     if (shape === null) return [];
     const bound = detectionBound(r, shape, input.rules, input.topology.zk);
     const per = tallies.map((t) => t.quorumLoss[i]).filter((q) => q != null);

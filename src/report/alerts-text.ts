@@ -20,7 +20,12 @@ const rate = (r: Rate): string => `${r.perYear.toFixed(2)}/yr [${r.ci95[0].toFix
 
 /** Every rule with its severity, `for:` and PromQL; `voters` prints `quorum` as a number. */
 export function rulesText(rules: AlertRules, voters: number | null): string {
-  const lines = [`rules ${rules.name}: scrape every ${formatDurationUs(rules.scrapeIntervalUs)}, evaluate every ${formatDurationUs(rules.evaluationIntervalUs)}`, ''];
+  const lines = [
+    `rules ${rules.name}: scrape every ${formatDurationUs(rules.scrapeIntervalUs)}, evaluate every ${formatDurationUs(rules.evaluationIntervalUs)}`,
+    "metric names: an mntr-based exporter's (zk_ prefix, zk_server_state); ZooKeeper's built-in Prometheus provider has no zk_ prefix and no server_state (README \"Signals\")",
+  ];
+  if (voters === null && rules.rules.some((r) => r.expr.threshold === 'quorum')) lines.push('QUORUM: the majority of the voters; pass --topology FILE to print it as a number');
+  lines.push('');
   for (const r of rules.rules) {
     lines.push(`- alert: ${r.alert}`, `  expr: ${promql(r, voters)}`, `  for: ${r.forUs === 0 ? '0s' : formatDurationUs(r.forUs)}`, `  labels: { severity: ${r.severity} }`);
     const summary = r.annotations.summary;

@@ -93,3 +93,20 @@ describe('outputs', () => {
     expect(existsSync(join(dir, 'alert-tune.png'))).toBe(true);
   });
 });
+
+describe('hierarchical quorums', () => {
+  it('threshold: quorum against a hierarchical topology is refused (exit 2, positioned) by show, study and run --alerts', async () => {
+    const dir = tempDir('zksim-alerts-hier-');
+    const file = join(dir, 'q.yaml');
+    writeFileSync(file, "rules:\n  - alert: VotersDown\n    expr: { signal: up, servers: voters, aggregate: sum, op: '<', threshold: quorum }\n    labels: { severity: page }\n");
+    for (const args of [['alerts', 'show', file, '--topology', 'topologies/n9-3x3-hier.yaml'], ['alerts', 'study', 'topologies/n9-3x3-hier.yaml', '--rules', file, '--runs', '1'], ['run', 'topologies/n9-3x3-hier.yaml', '--alerts', file]]) {
+      const r = await zksim(args);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr).toContain(`${file}:3:78: rules[0].expr.threshold: expected a number: the topology uses hierarchical quorums`);
+      expect(hasStackTrace(r.stderr)).toBe(false);
+    }
+    const flat = await zksim(['alerts', 'show', file, '--topology', 'topologies/n5-3az.yaml']);
+    expect(flat.status, flat.stderr).toBe(0);
+    expect(flat.stdout).toContain('sum(up{job="zookeeper",role="voter"}) < 3');
+  });
+});

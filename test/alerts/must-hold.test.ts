@@ -22,6 +22,7 @@ import { readFileSync } from 'node:fs';
 import { parseAlertRules } from '../../src/config/alerts.js';
 import { runAlertTrial, trialEpisodes, unobservedQuorumLosses } from '../../src/montecarlo/alert-study.js';
 import { runAlertStudy } from '../../src/montecarlo/alert-study-stats.js';
+import { quorumLossRuleShape } from '../../src/montecarlo/alert-study-bound.js';
 import { alertStudyText } from '../../src/report/alerts-text.js';
 import { experiment, topology } from '../helpers/topologies.js';
 
@@ -117,5 +118,15 @@ describe('ZooKeeperQuorumLost (alerts/production.yaml) on n3-1az, production, 12
     const text = alertStudyText(s);
     expect(text).toContain('ZooKeeperQuorumLost (quorum-loss page) detection bound: scrape 15 s + for 60 s + leader step-down 12 s ((syncLimit + 1) × tickTime) = 87 s');
     expect(text).toMatch(new RegExp(`paged while they lasted: ${check.paged}, worst [0-9.]+ s: within the bound`));
+  });
+});
+
+describe('quorum-loss rule shapes', () => {
+  it('a voters-down rule is a quorum-loss page on a majority topology, not on a hierarchical one', () => {
+    const r = parseAlertRules("rules:\n  - alert: V\n    expr: { signal: up, servers: voters, aggregate: sum, op: '<', threshold: 5 }\n    labels: { severity: page }\n", 'r.yaml');
+    if (!r.ok) throw new Error('parse');
+    const rule = r.rules.rules[0]!;
+    expect(quorumLossRuleShape(rule, 9)).toBe('voters down');
+    expect(quorumLossRuleShape(rule, 9, true)).toBeNull();
   });
 });

@@ -52,10 +52,11 @@ export function registerAlerts(program: Command): void {
     .description('validate a rules file and print each rule as the PromQL to paste into Prometheus')
     .argument('[rules]', 'rules YAML file (default: the packaged alerts/production.yaml)')
     .option('--topology <file>', 'print `quorum` thresholds as this topology\'s majority')
-    .addHelpText('after', '\nExamples:\n  zksim alerts show alerts/production.yaml --topology topologies/n5-3az.yaml\n')
+    .addHelpText('after', '\nExit status: 0 the rules are valid (warnings go to stderr); 2 bad input.\n\nExamples:\n  zksim alerts show alerts/production.yaml --topology topologies/n5-3az.yaml\n')
     .action((file: string | undefined, opts: AlertsOptions) => {
-      const n = opts.topology === undefined ? null : voters(loadTopology(opts.topology));
-      print(rulesText(loadAlertRules(file ?? shippedRules(), n), n));
+      const topology = opts.topology === undefined ? null : loadTopology(opts.topology);
+      const n = topology === null ? null : voters(topology);
+      print(rulesText(loadAlertRules(file ?? shippedRules(), n, topology?.quorum === 'hierarchical'), n));
     });
   studyOptions(alerts.command('study').description('Monte Carlo: alerts per year by rule and severity, time to detect each write outage, outages no page caught, false pages'))
     .addHelpText('after', `${DEFINITIONS}\nExamples:\n  zksim alerts study topologies/n5-3az.yaml --rules alerts/production.yaml --runs 20\n  zksim alerts study topologies/n3-1az.yaml --runs 50 --json\n`)
@@ -92,7 +93,7 @@ function voters(t: Topology): number {
 /** Everything a study or tune needs, validated before simulating; `tuned`: the rule tune sweeps (its name checked). */
 function studyInput(file: string, opts: AlertsOptions, tuned: string | null = null): AlertStudyInput {
   const topology = loadTopology(file);
-  const rules = loadAlertRules(opts.rules ?? shippedRules(), voters(topology));
+  const rules = loadAlertRules(opts.rules ?? shippedRules(), voters(topology), topology.quorum === 'hierarchical');
   if (tuned !== null && !rules.rules.some((r) => r.alert === tuned)) throw new UserError(`--rule ${JSON.stringify(tuned)}: expected one of the rules' names (${rules.rules.map((r) => r.alert).join(', ')})`);
   // the quiet minute is simulated only when a rule reads the latency, the workload only when one reads a signal it moves (the tuned rule alone, for tune)
   const reads = (signals: readonly string[]): boolean => rules.rules.some((r) => (tuned === null || r.alert === tuned) && signals.includes(r.expr.signal));

@@ -8,7 +8,8 @@ import { runText } from '../../report/run-text.js';
 import { runAlerts } from '../../report/alerts-run.js';
 import { runAlertsText } from '../../report/alerts-text.js';
 import { loadAlertRules } from '../alerts-file.js';
-import { runTrial, type TraceRecord, type TrialOptions } from '../../scenario/index.js';
+import { runTrial, Trial, type TraceRecord, type TrialOptions, type TrialResult } from '../../scenario/index.js';
+import { DEFAULT_DIGEST_POLL_US, DigestAutomation } from '../../scenario/byzantine-ops.js';
 import { formatConfigError } from '../../config/index.js';
 import { parseScenario } from '../../config/scenario.js';
 import { faultHelpText } from '../../config/faults.js';
@@ -38,6 +39,8 @@ interface RunOptions {
   quorumRule?: string;
   unsafe?: string[];
   alerts?: string;
+  digestAudit?: string;
+  quarantine?: boolean;
 }
 
 export function registerRun(program: Command): void {
@@ -61,6 +64,8 @@ export function registerRun(program: Command): void {
     .option('--json', 'print the result as one JSON document (schemas/run.schema.json) instead of text')
     .option('--trace <file>', 'also write every simulation event as JSON Lines to FILE')
     .option('--alerts <file>', 'evaluate alert rules (e.g. alerts/production.yaml) over the run: when each fired and resolved, in the text, the JSON (`alerts`) and the timeline chart')
+    .option('--digest-audit <interval>', "poll every serving server's digest log (the admin `hash` command) every INTERVAL and remember it: a committed entry gone or two digests for one zxid is a `digestDiverged` event in the timeline (what `zksim demo byzantine` audits)")
+    .option('--quarantine', 'act on a digest mismatch (polled every 30 s) or, with --digest-audit, on a divergence: remove the server by reconfig, replace its data directory, add it back after its SNAP (`quarantined`, `readmitted` in the timeline)')
     .option('--out <dir>', 'also write run.json, the timeline chart (.vl.json, .svg, .png), report.html and player.html (step through the run in a browser, offline) into DIR')
     .addHelpText(
       'after',
@@ -71,6 +76,25 @@ export function registerRun(program: Command): void {
     .addHelpText('after', faultHelpText())
     .addHelpText('after', '\nExamples:\n  zksim run topologies/n3-1az.yaml --seed 7 --duration 60s --fault kill:leader@10s\n  zksim run topologies/n5-3az.yaml --fault isolate:leader@20s+30s --json\n  zksim run topologies/n5-3az.yaml --writes 200 --duration 60s --fault kill:leader@20s\n')
     .action((file: string, opts: RunOptions, cmd: Command) => runCommand(file, opts, cmd));
+}
+
+/**
+ * --digest-audit / --quarantine: the operator's digest automation of scenario/byzantine-ops.ts, or
+ * null without either. UserError on a bad interval, or with --trace (the traced run runs in a worker).
+ */
+function digestAutomation(opts: RunOptions): DigestAutomation | null {
+  if (opts.digestAudit === undefined && !opts.quarantine) return null;
+  if (opts.trace !== undefined) throw new UserError(`--trace cannot be combined with ${opts.digestAudit === undefined ? '--quarantine' : '--digest-audit'}: give one or the other`);
+  const audit = opts.digestAudit === undefined ? null : { pollUs: durationOption('--digest-audit', opts.digestAudit), act: opts.quarantine === true };
+  return new DigestAutomation(DEFAULT_DIGEST_POLL_US, audit);
+}
+
+/** The trial, with the digest automation's plan attached to it when there is one. */
+function runAutomated(options: TrialOptions, auto: DigestAutomation | null): TrialResult {
+  if (auto === null) return runTrial(options);
+  const trial = new Trial({ ...options, digest: true, plan: auto.spec });
+  auto.attach(trial.recorder);
+  return trial.run();
 }
 
 /** A scenario file applied to the topology, or null without --scenario. */
@@ -101,12 +125,13 @@ async function runCommand(file: string, opts: RunOptions, cmd: Command): Promise
   // Every output is checked before simulating: a bad --trace or --out used to fail after the run.
   const traceTarget = opts.trace === undefined ? null : outputTarget(opts.trace, '--trace');
   if (opts.out !== undefined) checkDirectory(opts.out, '--out'); // created when written: a failed or interrupted run leaves none
-  const alertRules = opts.alerts === undefined ? null : loadAlertRules(opts.alerts);
+  const alertRules = opts.alerts === undefined ? null : loadAlertRules(opts.alerts, null, topology.quorum === 'hierarchical');
   const options = { topology, seed, durationUs, faults, ...workload, ...rules, clientEventLimit: RUN_CLIENT_EVENT_LIMIT };
   // player.html (--out) draws the messages the run delivered: sampled from the trace as it runs.
   const sampler = opts.out !== undefined ? playerSampler() : null;
   const traced = sampler !== null ? { trace: sampler.trace } : {};
-  const ran = opts.trace !== undefined && traceTarget !== null ? await runWithTrace(options, opts.trace, traceTarget) : runJson(runTrial({ ...options, ...traced }), topology, packageVersion());
+  const auto = digestAutomation(opts);
+  const ran = opts.trace !== undefined && traceTarget !== null ? await runWithTrace(options, opts.trace, traceTarget) : runJson(runAutomated({ ...options, ...traced }, auto), topology, packageVersion());
   const doc = alertRules === null ? ran : { ...ran, alerts: runAlerts(ran, alertRules) };
   print(opts.json ? `${JSON.stringify(doc, null, 2)}\n` : runText(doc) + ('alerts' in doc ? runAlertsText(doc.alerts) : ''));
   if (opts.out !== undefined && sampler !== null) {
