@@ -1,7 +1,7 @@
 import { formatFailureModel } from '../faults/index.js';
 import type { LatencySpecJson, TopologyJson } from '../config/topology-json.js';
 import type { AvailabilityDocument, ResultRow } from '../montecarlo/index.js';
-import { formatAvailability, formatAvailabilityInterval, formatDurationMs, formatPerYear, formatYears } from '../stats/format.js';
+import { formatAvailability, formatAvailabilityInterval, formatDurationMs, formatEstimateInterval, formatPerYear, formatYears } from '../stats/format.js';
 import { DOWNTIME_CAUSE_LABELS } from '../model/downtime-causes.js';
 import { DOWNTIME_CAUSES, DOWNTIME_PROCESSES, type DowntimeProcess } from '../observe/index.js';
 import { MIN_EPISODES } from '../stats/index.js';
@@ -56,7 +56,7 @@ export function availabilityTable(doc: AvailabilityDocument, opts: { readonly wi
     ['  95% CI', (r) => formatAvailabilityInterval(r.writeAvailabilityCi95, r.outageEpisodes, 'write outage')],
     WRITE_RELATIVE_ERROR,
     ['  nines', (r) => (r.nines === null ? '∞' : r.nines.toFixed(2))],
-    ['downtime min/yr', (r) => `${num(r.downtimeMinutesPerYear)} ± ${num((r.downtimeMinutesPerYearCi95[1] - r.downtimeMinutesPerYearCi95[0]) / 2)}`],
+    ['downtime min/yr', (r) => formatEstimateInterval(r.downtimeMinutesPerYear, r.downtimeMinutesPerYearCi95, num)],
     ['quorum availability', (r) => avail(r.quorumAvailability) + (r.tooFewQuorumEpisodes ? UNTRUSTED : '')],
     ['  95% CI', (r) => formatAvailabilityInterval(r.quorumAvailabilityCi95, r.quorumLossEpisodes, 'quorum loss')],
     QUORUM_RELATIVE_ERROR,

@@ -90,6 +90,19 @@ export function formatPerYear(x: number): string {
   return v.toFixed(Math.min(20, 1 - Math.floor(Math.log10(v))));
 }
 
+/**
+ * An estimate with its 95% interval for reading: `x ± h` when the interval is symmetric about x
+ * (as written: both half-widths print the same), else the interval itself, `x [lo, hi]` — an
+ * interval clamped at 0 (a rate, a downtime) is asymmetric, and `x ± (hi − lo)/2` would then claim
+ * an upper end it does not have (23.2 ± 33.2 for [0, 66.5]). `fmt` writes each number.
+ */
+export function formatEstimateInterval(x: number, ci: readonly number[], fmt: (v: number) => string): string {
+  const lo = ci[0] ?? NaN;
+  const hi = ci[1] ?? NaN;
+  if (fmt(x - lo) === fmt(hi - x)) return `${fmt(x)} ± ${fmt(hi - x)}`;
+  return `${fmt(x)} [${fmt(lo)}, ${fmt(hi)}]`;
+}
+
 /** An integer with its thousands grouped by commas: 1234567 → `1,234,567` (no locale: deterministic). */
 function groupThousands(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
