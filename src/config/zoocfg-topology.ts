@@ -110,7 +110,11 @@ function zookeeperSection(cfg: ZooCfg, ctx: ImportContext): string[] {
   if (!reconfigKeys.some((s) => s.key === 'reconfigEnabled')) settings.push({ key: 'reconfigEnabled', value: false, source: 'not set: the 3.8 default (QuorumPeerConfig.reconfigEnabled)' });
   for (const s of settings) {
     const unit = UNITS[s.key];
-    lines.push(`  ${`${s.key}: ${String(s.value)}`.padEnd(36)} # ${unit === undefined ? '' : `${unit}, `}${s.source}`);
+    // 3.8 takes 0 as no lower bound (only -1 is unset, QuorumPeerConfig.parseProperties); zksim's 0 is unset
+    const noLowerBound = s.key === 'minSessionTimeout' && s.value === 0;
+    const value = noLowerBound ? 1 : s.value;
+    const why = noLowerBound ? `${s.source} says 0, no lower bound; zksim reads 0 as 2 × tickTime, and 1 ms bounds a session timeout (whole ms in ZooKeeper) the same` : s.source;
+    lines.push(`  ${`${s.key}: ${String(value)}`.padEnd(36)} # ${unit === undefined ? '' : `${unit}, `}${why}`);
   }
   return lines;
 }

@@ -15,7 +15,8 @@
  *    a dynamic file ("Unrecognised parameter"); observers without voters are invalid.
  *  - the membership lines (QuorumPeer.QuorumServer, QuorumHierarchical): config/zoocfg-members.ts.
  *  - QuorumPeerConfig.parseProperties: minSessionTimeout ≤ maxSessionTimeout, each -1 or unset
- *    standing for 2 and 20 × tickTime ("minSessionTimeout must not be larger than maxSessionTimeout").
+ *    standing for 2 and 20 × tickTime ("minSessionTimeout must not be larger than maxSessionTimeout");
+ *    0 is a bound, not unset (ZooKeeperServer.setMinSessionTimeout maps only -1 to the default).
  *  - QuorumPeerConfig.checkValidity: initLimit and syncLimit must be set in a distributed config
  *    (0 counts as unset: "initLimit is not set"); setupPeerType: the servers list, not `peerType`,
  *    decides a server's role.
@@ -187,7 +188,8 @@ export function readZooCfg(main: ZooCfgFile, dynamicFile?: ZooCfgFile): ZooCfgRe
   const hierarchical = members.some((e) => e.key.startsWith('group') || e.key.startsWith('weight'));
   const groups = hierarchical ? readGroups(memberReader, members, servers) : new Map<number, GroupAndWeight>();
   const serverLines = members.filter((e) => e.key.startsWith('server.')).length;
-  checkWhole(memberReader, servers, serverLines);
+  const standaloneEnabled = settings.find((x) => x.key === 'standaloneEnabled')?.value !== false;
+  checkWhole(memberReader, servers, serverLines, standaloneEnabled);
   if (!membersOnly) checkSettings(r, parsed.entries, settings, servers);
   const errors = [...r.errors, ...(memberReader === r ? [] : memberReader.errors)];
   if (errors.length > 0) return { ok: false, errors };
@@ -195,28 +197,44 @@ export function readZooCfg(main: ZooCfgFile, dynamicFile?: ZooCfgFile): ZooCfgRe
   return { ok: true, cfg: { servers, hierarchical, groups, settings, ignored, notes: allNotes, version } };
 }
 
-/** The checks on the membership as a whole (QuorumPeerConfig.parseDynamicConfig). */
-function checkWhole(r: Reader, servers: readonly ZooCfgServer[], serverLines: number): void {
+/**
+ * The checks on the membership as a whole (QuorumPeerConfig.parseDynamicConfig): a participant at
+ * least, and with standaloneEnabled (the default) one participant has no observers ("Observers w/o
+ * quorum is an invalid configuration").
+ */
+function checkWhole(r: Reader, servers: readonly ZooCfgServer[], serverLines: number, standaloneEnabled: boolean): void {
   const voters = servers.filter((s) => s.role === 'voter').length;
+  const observer = servers.find((s) => s.role === 'observer');
   if (serverLines === 0) {
     r.errors.push({ file: r.file, path: 'server.N', message: 'expected server.N lines (host:quorumPort:electionPort): without them ZooKeeper runs one standalone server, and zksim simulates ensembles' });
   } else if (voters === 0 && servers.length > 0) {
     r.errors.push({ file: r.file, path: 'server.N', message: 'expected at least one participant: observers without participants are an invalid configuration (QuorumPeerConfig.parseDynamicConfig)' });
+  } else if (voters === 1 && observer !== undefined && standaloneEnabled) {
+    const message = `expected two or more participants beside observers, or standaloneEnabled=false, found one participant and server.${observer.id}, an observer: ZooKeeper 3.8 refuses to start ("Observers w/o quorum is an invalid configuration", QuorumPeerConfig.parseDynamicConfig)`;
+    r.errors.push({ ...observer.at, path: `server.${observer.id}`, message });
   }
 }
 
 /** The settings as a whole: initLimit and syncLimit set (checkValidity), the session bounds in order (parseProperties). */
 function checkSettings(r: Reader, entries: readonly PropertyEntry[], settings: readonly ZooCfgSetting[], servers: readonly ZooCfgServer[]): void {
   const voters = servers.filter((s) => s.role === 'voter').length;
+  // QuorumPeerConfig.isDistributed: standaloneEnabled=false, or two or more participants
+  const standaloneOff = settings.find((x) => x.key === 'standaloneEnabled')?.value === false;
+  const why = standaloneOff && voters <= 1 ? ' (standaloneEnabled=false makes even one participant a distributed configuration, QuorumPeerConfig.isDistributed)' : '';
   for (const key of ['initLimit', 'syncLimit']) {
     // a key given with a bad value is already an error at its line
-    if (voters > 1 && !entries.some((e) => e.key === key)) r.errors.push({ file: r.file, path: key, message: `expected ${key}=N (ticks): ZooKeeper refuses a distributed configuration without it ("${key} is not set", QuorumPeerConfig.checkValidity)` });
+    if ((voters > 1 || standaloneOff) && !entries.some((e) => e.key === key)) r.errors.push({ file: r.file, path: key, message: `expected ${key}=N (ticks): ZooKeeper refuses a distributed configuration without it ("${key} is not set", QuorumPeerConfig.checkValidity)${why}` });
   }
   const setting = (key: string) => settings.find((s) => s.key === key);
   const tick = Number(setting('tickTime')?.value ?? ZK_DEFAULT_TICK_TIME_MS);
   const min = setting('minSessionTimeout');
   const max = setting('maxSessionTimeout');
   if (min === undefined && max === undefined) return;
+  if (max?.value === 0 && min?.value === 0) {
+    // 3.8 accepts it (0 is a bound, -1 unset) and negotiates every session to a 0 ms timeout
+    r.errors.push({ ...(max.at ?? { file: r.file }), path: 'maxSessionTimeout', message: 'expected a maxSessionTimeout above 0 ms, found 0 (minSessionTimeout 0 too): ZooKeeper 3.8 takes 0 as a bound, not as unset (only -1 is), and would negotiate every session to a 0 ms timeout; zksim does not model that. Write -1 or leave it out for 20 × tickTime' });
+    return;
+  }
   const minMs = min === undefined ? 2 * tick : Number(min.value);
   const maxMs = max === undefined ? 20 * tick : Number(max.value);
   if (minMs <= maxMs) return;

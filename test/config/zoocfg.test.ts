@@ -9,6 +9,7 @@ import { formatConfigError, parseTopology } from '../../src/config/index.js';
 import { parseProperties } from '../../src/config/zoocfg-properties.js';
 import { looksLikeZooCfg, readZooCfg, versionFromFilename, type ZooCfg } from '../../src/config/zoocfg.js';
 import { placeServers, zooCfgTopologyYaml, type PlacementRule } from '../../src/config/zoocfg-topology.js';
+import { sessionTimeoutBoundsUs } from '../../src/model/topology.js';
 
 const FIX = 'test/fixtures/zoocfg';
 const file = (name: string) => ({ file: `${FIX}/${name}`, text: readFileSync(`${FIX}/${name}`, 'utf8') });
@@ -191,5 +192,42 @@ describe('bad lines: file:line:column, the key, what was expected', () => {
     ]);
     const unmatched = placeServers(cfg.servers, { kind: 'pattern', pattern: /dc(?<zone>\d)/, source: '--zone-pattern' });
     expect(unmatched.ok).toBe(false);
+  });
+});
+
+describe('what ZooKeeper 3.8 accepts and refuses (issue 16, round 2)', () => {
+  const VOTERS = 'server.1=zk1:2888:3888\nserver.2=zk2:2888:3888\nserver.3=zk3:2888:3888\n';
+
+  it('minSessionTimeout=0 is no lower bound (only -1 is unset), not 2 × tickTime: it imports beside a maxSessionTimeout under 2 × tickTime', () => {
+    const r = readZooCfg({ file: 'zoo.cfg', text: `tickTime=2000\ninitLimit=10\nsyncLimit=5\nminSessionTimeout=0\nmaxSessionTimeout=3000\n${VOTERS}` });
+    if (!r.ok) throw new Error(r.errors.map(formatConfigError).join('\n'));
+    const { yaml, topology } = topologyOf(r.cfg);
+    expect(sessionTimeoutBoundsUs(topology.zk)).toEqual([1000, 3_000_000]);
+    expect(yaml).toContain('zoo.cfg:4 says 0, no lower bound');
+    const alone = readZooCfg({ file: 'zoo.cfg', text: `${BASE}minSessionTimeout=0\n${VOTERS}` });
+    if (!alone.ok) throw new Error('refused');
+    // a session asking for 1 ms keeps it, as under 3.8's bound 0 (2 × tickTime would raise it to 4000 ms)
+    expect(sessionTimeoutBoundsUs(topologyOf(alone.cfg).topology.zk)[0]).toBe(1000);
+  });
+
+  it('maxSessionTimeout=0 with minSessionTimeout=0 (every session 0 ms in 3.8) is refused at its line; -1 stays unset', () => {
+    expect(errorsOf(`${BASE}minSessionTimeout=0\nmaxSessionTimeout=0\n${VOTERS}`)).toEqual([
+      'zoo.cfg:5:19: maxSessionTimeout: expected a maxSessionTimeout above 0 ms, found 0 (minSessionTimeout 0 too): ZooKeeper 3.8 takes 0 as a bound, not as unset (only -1 is), and would negotiate every session to a 0 ms timeout; zksim does not model that. Write -1 or leave it out for 20 × tickTime',
+    ]);
+    expect(errorsOf(`${BASE}minSessionTimeout=-1\nmaxSessionTimeout=-1\n${VOTERS}`)).toEqual([]);
+  });
+
+  it('one participant with standaloneEnabled=false is distributed: initLimit and syncLimit are required', () => {
+    const errors = errorsOf('tickTime=2000\nstandaloneEnabled=false\nserver.1=zk1:2888:3888\n');
+    expect(errors.map((e) => e.split(': ').slice(0, 2).join(': '))).toEqual(['zoo.cfg: initLimit', 'zoo.cfg: syncLimit']);
+    expect(errors[0]).toContain('"initLimit is not set"');
+    expect(errorsOf('tickTime=2000\nserver.1=zk1:2888:3888\n')).toEqual([]);
+  });
+
+  it('one participant and an observer is refused at the observer\'s line unless standaloneEnabled=false', () => {
+    expect(errorsOf(`${BASE}server.1=zk1:2888:3888\nserver.2=zk2:2888:3888:observer\n`)).toEqual([
+      'zoo.cfg:5:1: server.2: expected two or more participants beside observers, or standaloneEnabled=false, found one participant and server.2, an observer: ZooKeeper 3.8 refuses to start ("Observers w/o quorum is an invalid configuration", QuorumPeerConfig.parseDynamicConfig)',
+    ]);
+    expect(errorsOf(`${BASE}standaloneEnabled=false\nserver.1=zk1:2888:3888\nserver.2=zk2:2888:3888:observer\n`)).toEqual([]);
   });
 });
