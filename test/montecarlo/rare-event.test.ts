@@ -6,6 +6,11 @@
  * every tolerance is the estimate's own interval. Trial counts are the smallest that give n5 and
  * n7 a relative half-width ≤ 20% (the issue's bar) for these seeds.
  *
+ * Depth (test/helpers/depth.ts): `npm run test:deep` (ZKSIM_DEEP=1) runs the trial counts written
+ * in the tests (budget(default, deep)). The default suite runs n7 on 96 trials instead of 384; its bar on the relative half-width is the
+ * issue's 20% scaled by √(384/96) = 2 (a half-width shrinks as 1/√trials), i.e. 40% (seed 1 gives
+ * 34%), so the closed form still has to land in an interval too narrow to hide a bias of 2×.
+ *
  * The estimator is the regenerative ratio Σ W·D / Σ W·C: it converges to the long-run fraction of
  * time down, which a trial-year starting all-up differs from by ~MTTR/horizon ≈ 1e-4 relative.
  */
@@ -13,6 +18,7 @@ import { describe, expect, it } from 'vitest';
 import { independentCrashRepair } from '../../src/faults/index.js';
 import type { Experiment } from '../../src/model/experiment.js';
 import { availabilityDocument, runStudies, type ResultRow, type StudyOptions } from '../../src/montecarlo/index.js';
+import { budget } from '../helpers/depth.js';
 import { experiment as shipped } from '../helpers/topologies.js';
 import { configs, DAY_US, options } from './helpers.js';
 
@@ -63,11 +69,14 @@ describe('failure biasing vs the closed form, a = 0.999 (independent crash/repai
   it('n5 and n7 agree with the closed form with a relative half-width ≤ 20%; 6 voters are down more often than 5', async () => {
     const n5 = await study(independent, 'n5-3az', { horizonUs: YEAR_US, runs: 80 });
     const n6 = await study(independent, 'n6-3az', { horizonUs: YEAR_US, runs: 64 });
-    const n7 = await study(independent, 'n7-3az', { horizonUs: YEAR_US, runs: 384 });
+    const n7Runs = budget(96, 384);
+    const n7 = await study(independent, 'n7-3az', { horizonUs: YEAR_US, runs: n7Runs });
     for (const r of [n5, n7]) {
       expectClosedFormInside(r);
       const { u, lo, hi } = quorumU(r);
-      expect((hi - lo) / 2 / u, r.topology).toBeLessThanOrEqual(0.2);
+      // 20% at the issue's trial counts; scaled by √(384 / runs) for the default suite's n7 slice.
+      const bar = r === n7 ? 0.2 * Math.sqrt(384 / n7Runs) : 0.2;
+      expect((hi - lo) / 2 / u, r.topology).toBeLessThanOrEqual(bar);
       // Naive Monte Carlo would need ~100/U trial-years for this: 1e10 (n5), 3e12 (n7).
       expect(u).toBeLessThan(1e-7);
     }
