@@ -7,6 +7,7 @@ import type { TrialEvent } from '../../src/model/index.js';
 import { digestOf } from '../../src/observe/index.js';
 import { DigestAutomation, type AuditOptions } from '../../src/scenario/byzantine-ops.js';
 import { Trial } from '../../src/scenario/index.js';
+import { zksim } from '../helpers/cli.js';
 import { S, faults, topology } from '../helpers/topologies.js';
 
 const WORKLOAD = { writesPerSec: 20, readsPerSec: 0, sessionTimeoutUs: 30_000_000 };
@@ -38,5 +39,24 @@ describe('the digest carried with a txn its proposer had not applied when a late
     // server 2's tree is wrong from 17 s; it leads from 60 s, so the honest servers mismatch on each txn it carries
     expect(digest?.mismatches(1)).toBeGreaterThan(1000);
     expect(digest?.mismatches(3)).toBe(digest?.mismatches(1));
+  });
+});
+
+describe('zksim run --digest-audit / --quarantine', () => {
+  const scene1 = ['run', 'topologies/n3-3az.yaml', '--seed', '1', '--writes', '20', '--fault', 'isolate:1@5s+20s', '--fault', 'inflate-zxid:1@10s', '--fault', 'kill:leader@24s+10s'];
+
+  it('prints the detection the demo prints: the 10 s audit finds the rewritten history at 30 s, and acting quarantines the liar', async () => {
+    const watched = await zksim([...scene1, '--digest-audit', '10s']);
+    expect(watched.status).toBe(0);
+    expect(watched.stdout).toMatch(/ {4}30\.000s {2}server 2 {3}digest-log audit: committed zxid 0x100000080/);
+    expect(watched.stdout).not.toContain('quarantined');
+    const acted = await zksim([...scene1, '--digest-audit', '10s', '--quarantine']);
+    expect(acted.stdout).toMatch(/ {4}30\.000s {2}server 1 {3}quarantined by the operator's automation/);
+  });
+
+  it('refuses --trace with it (exit 2, no stack trace)', async () => {
+    const r = await zksim([...scene1, '--digest-audit', '10s', '--trace', 'never-written.jsonl']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--trace cannot be combined with --digest-audit');
   });
 });
