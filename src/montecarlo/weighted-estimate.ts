@@ -1,6 +1,6 @@
 import { US_PER_MS, US_PER_YEAR } from '../core/index.js';
 import { DOWNTIME_CAUSES, DOWNTIME_PROCESSES, type DowntimeCause, type DowntimeProcess } from '../observe/index.js';
-import { MIN_EPISODES, relativeHalfWidth, type Interval } from '../stats/index.js';
+import { MIN_EPISODES, Z95, relativeHalfWidth, type Interval } from '../stats/index.js';
 import { formatYears } from '../stats/format.js';
 import type { Moments } from './accumulator.js';
 import { ratioEstimate, type AvailabilityRow, type RareEventDiagnostics } from './estimate.js';
@@ -149,15 +149,18 @@ const GARWOOD_ZERO_EVENTS = 3.689;
 
 /**
  * P(at least one event in a year) = 1 − exp(−ρ·year) from the weighted rate ρ of cycles with the
- * event; the map is monotone, so it carries the interval over. Relative error by the delta method:
- * SE(P) = e^(−ρ·year)·year·SE(ρ).
+ * event; the map is monotone, so the rate interval's ends map to P's interval. The relative error
+ * is that of the reported P and comes from that same interval, (hi − lo) / 2 / Z95 / P (as
+ * report/table-method.ts relativeErrorOf reads a naive row's), never the delta method's
+ * e^(−ρ·year)·year·SE(ρ) / P: near P = 1 that shrinks to a few percent while the interval spans
+ * 0%–100% (issue 16: "99.3% (0%–100%)" with "relative error 2.1%"). null when P is 0.
  */
-function yearProbability(y: Moments, r: WeightedRatio): { p: number; ci: Interval; relativeError: number | null } {
+export function yearProbability(y: Moments, r: WeightedRatio): { p: number; ci: Interval; relativeError: number | null } {
   const toP = (perUs: number): number => -Math.expm1(-perUs * US_PER_YEAR);
   const p = toP(r.value);
   const ci: Interval = y.sum === 0n ? [0, 1] : [toP(r.ci95[0]), toP(r.ci95[1])];
-  const se = Math.exp(-r.value * US_PER_YEAR) * US_PER_YEAR * r.standardError;
-  return { p, ci, relativeError: p > 0 && Number.isFinite(se) ? se / p : null };
+  const re = (ci[1] - ci[0]) / 2 / Z95 / p;
+  return { p, ci, relativeError: p > 0 && Number.isFinite(re) ? re : null };
 }
 
 /** Weighted p50 and p99 and the longest seen (ms) of a duration histogram; null when empty. */

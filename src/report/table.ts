@@ -269,7 +269,11 @@ function pct(p: number): string {
   if (!Number.isFinite(p)) return '–';
   const v = p * 100;
   // Near certainty the interval needs the digits that tell its ends apart (99.2%–99.4%, not 99%–99%).
-  if (v >= 99 && v < 100) return `${v.toFixed(v >= 99.9 ? 2 : 1)}%`;
+  // Short of certainty it never reads 100: more digits (99.996%), at most six, then "> 99.999999%".
+  if (v >= 99 && v < 100) {
+    for (let d = v >= 99.9 ? 2 : 1; d <= 6; d += 1) if (v.toFixed(d) !== (100).toFixed(d)) return `${v.toFixed(d)}%`;
+    return '> 99.999999%';
+  }
   return `${v >= 10 || v === 0 ? v.toFixed(0) : v >= 1 ? v.toFixed(1) : v.toPrecision(2)}%`;
 }
 

@@ -3,6 +3,9 @@ import { Accumulator, availabilityDocument } from '../../src/montecarlo/index.js
 import { availabilityTable } from '../../src/report/table.js';
 import { zeroByProcess } from '../../src/observe/index.js';
 import { formatEstimateInterval, formatPerYear } from '../../src/stats/format.js';
+import { yearProbability } from '../../src/montecarlo/weighted-estimate.js';
+import { relativeErrorOf } from '../../src/report/table-method.js';
+import { Z95 } from '../../src/stats/index.js';
 import { configs, crashRepair, DAY_US, options, trialSummary } from '../montecarlo/helpers.js';
 
 /** A two-column document (n3-1az, n4-2az) from one trial with a quorum loss. */
@@ -32,5 +35,31 @@ describe('an estimate and its interval never contradict each other (issue 16)', 
     const line = text.split('\n').find((l) => l.startsWith('downtime min/yr')) ?? '';
     expect(line).toContain('23.2 [0, 66.5]');
     expect(line).not.toContain('± 33.2');
+  });
+});
+
+describe('P(quorum lost in a year): interval and relative error from one method (issue 16)', () => {
+  const US_PER_YEAR = 31_536_000_000_000;
+  it('the relative error is that of the reported interval, not the delta method near P = 1', () => {
+    // 10 losses, rate 5/yr with a rate interval clamped at 0: P = 99.3%, interval [0%, 100%)
+    const rate = 5 / US_PER_YEAR;
+    const r = { value: rate, ci95: [0, 12 / US_PER_YEAR] as [number, number], standardError: rate * 0.6, relativeError: 0.6 };
+    const y = { sum: 10n, sumSq: 100n, sumXm: 0n };
+    const got = yearProbability(y, r);
+    expect(got.p).toBeCloseTo(1 - Math.exp(-5), 12);
+    expect(got.ci[0]).toBe(0);
+    expect(got.ci[1]).toBeCloseTo(1 - Math.exp(-12), 12);
+    // the interval's half-width over 1.96, relative to P: ≈ 25.5%; the delta method said 0.6·5·e^-5/P ≈ 2%
+    expect(got.relativeError).toBeCloseTo((1 - Math.exp(-12)) / 2 / Z95 / (1 - Math.exp(-5)), 12);
+    expect(relativeErrorOf(got.ci, got.p)).toBeCloseTo(got.relativeError ?? NaN, 12);
+    expect(yearProbability({ sum: 0n, sumSq: 0n, sumXm: 0n }, { value: 0, ci95: [0, 0], standardError: 0, relativeError: null }).relativeError).toBeNull();
+  });
+
+  it('a percentage short of certainty never prints as 100.00%', () => {
+    const d = doc();
+    const rows = d.results.map((r, i) => (i === 1 ? { ...r, quorumLossProbabilityPerYear: 0.993, quorumLossProbabilityPerYearCi95: [0, 0.99996] as [number, number] } : r));
+    const line = availabilityTable({ ...d, results: rows }).split('\n').find((l) => l.startsWith('P(quorum lost in a year)')) ?? '';
+    expect(line).toContain('99.3% (0%–99.996%)');
+    expect(line).not.toContain('100.00%');
   });
 });
