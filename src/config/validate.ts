@@ -281,7 +281,7 @@ function checkPlacement(
   else if (host.zone !== server.zone || host.rack !== server.rack) {
     issue(
       `${at}.host`,
-      `host ${server.host} is in ${host.zone}/${host.rack} (servers[${host.index}]), found ${server.zone}/${server.rack}`,
+      `host ${server.host} is in zone ${host.zone}, rack ${host.rack} (servers[${host.index}]), found zone ${server.zone}, rack ${server.rack}`,
     );
   }
 }

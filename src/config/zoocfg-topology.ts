@@ -21,7 +21,13 @@ export interface Placement {
 /** How servers are placed: by a map from host name (or server id) to place, by a pattern over host names, or all in one zone. */
 export type PlacementRule =
   | { readonly kind: 'none' }
-  | { readonly kind: 'map'; readonly places: ReadonlyMap<string, Placement>; readonly source: string }
+  | {
+      readonly kind: 'map';
+      readonly places: ReadonlyMap<string, Placement>;
+      readonly source: string;
+      /** for a `--placement` file: each key's `file:line:column` (a key no server.N line names is then an error there) */
+      readonly at?: ReadonlyMap<string, string>;
+    }
   | { readonly kind: 'pattern'; readonly pattern: RegExp; readonly source: string };
 
 /** The one zone of an import without placement. */
@@ -49,13 +55,20 @@ export function placeServers(servers: readonly ZooCfgServer[], rule: PlacementRu
     for (const s of servers) {
       const key = rule.places.has(s.host) ? s.host : String(s.id);
       const place = rule.places.get(key);
-      if (place === undefined) errors.push(`${rule.source}: no zone for server.${s.id} (host ${s.host}): expected ${s.host}=ZONE or ${s.id}=ZONE`);
+      const form = rule.at === undefined ? `${s.host}=ZONE or ${s.id}=ZONE` : `a line "${s.host}: ZONE" (or "${s.id}: ZONE", or "${s.host}: { zone: Z, region: R, rack: K }")`;
+      if (place === undefined) errors.push(`${rule.source}: no zone for server.${s.id} (host ${s.host}): expected ${form}`);
       else {
         places.set(s.id, place);
         used.add(key);
       }
     }
-    for (const k of rule.places.keys()) if (!used.has(k)) notes.push(`${rule.source}: ${k} is neither the host nor the id of a server.N line; not used`);
+    const hosts = servers.map((s) => s.host).join(', ');
+    for (const k of rule.places.keys()) {
+      if (used.has(k)) continue;
+      const where = rule.at?.get(k);
+      if (where !== undefined) errors.push(`${where}: ${k}: expected the host or id of a server.N line (${hosts}), found ${k}, which none names`);
+      else notes.push(`${rule.source}: ${k} is neither the host nor the id of a server.N line; not used`);
+    }
     return errors.length > 0 ? { ok: false, errors } : { ok: true, places, notes };
   }
   for (const s of servers) {

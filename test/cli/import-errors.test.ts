@@ -52,7 +52,7 @@ describe('the reviewer\'s zoo.cfg errors, each at the zoo.cfg line', () => {
     const big = await failing(`tickTime=2000\ninitLimit=100000000\nsyncLimit=5\n${VOTERS}`);
     expect(big.errors).toEqual([`zksim: ${big.file}:2:11: initLimit: expected tickTime × initLimit at most 1 day (86400000 ms), found 2000 ms × 100000000 = 200000000000 ms`]);
     const local = await failing(`${BASE}server.1=localhost:2888:3888\nserver.2=localhost:2889:3889\nserver.3=localhost:2890:3890\n`, ['--zones', '1=a,2=b,3=c']);
-    expect(local.stderr).toContain(`${local.file}:5:1: server.2: host localhost is in a/a-localhost (server.1), found b/b-localhost (zones from --zones)`);
+    expect(local.stderr).toContain(`${local.file}:5:1: server.2: host localhost is in zone a, rack a-localhost (server.1), found zone b, rack b-localhost (zones from --zones)`);
   });
 
   it('a leading UTF-8 BOM is skipped, with a note; no invisible character in any message', async () => {

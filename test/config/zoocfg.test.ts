@@ -193,6 +193,17 @@ describe('bad lines: file:line:column, the key, what was expected', () => {
     const unmatched = placeServers(cfg.servers, { kind: 'pattern', pattern: /dc(?<zone>\d)/, source: '--zone-pattern' });
     expect(unmatched.ok).toBe(false);
   });
+
+  it('a placement file: a missing host is asked for in the file\'s syntax; a host no server.N line names is an error at its line', () => {
+    const cfg = read('kafka-3node.cfg');
+    const places = new Map([['zoo1', { zone: 'a' }], ['zoo2', { zone: 'b' }], ['zoo9', { zone: 'c' }]]);
+    const at = new Map([['zoo1', 'p.yaml:1:1'], ['zoo2', 'p.yaml:2:1'], ['zoo9', 'p.yaml:3:1']]);
+    const r = placeServers(cfg.servers, { kind: 'map', places, source: 'p.yaml', at });
+    expect(r.ok ? [] : r.errors).toEqual([
+      'p.yaml: no zone for server.3 (host zoo3): expected a line "zoo3: ZONE" (or "3: ZONE", or "zoo3: { zone: Z, region: R, rack: K }")',
+      'p.yaml:3:1: zoo9: expected the host or id of a server.N line (zoo1, zoo2, zoo3), found zoo9, which none names',
+    ]);
+  });
 });
 
 describe('what ZooKeeper 3.8 accepts and refuses (issue 16, round 2)', () => {

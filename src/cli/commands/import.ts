@@ -71,10 +71,12 @@ export function placementFile(file: string): PlacementRule {
   if (doc.errors.length > 0) throw new UserError(doc.errors.map((e) => `${at(e.pos[0])}: ${e.message.split('\n')[0]}`).join('\n'));
   if (!isMap(doc.contents)) throw new UserError(`${file}: expected a mapping HOST: ZONE (or HOST: { zone, region, rack }), one line per server`);
   const places = new Map<string, Placement>();
+  const keyAt = new Map<string, string>();
   const errors: string[] = [];
   for (const pair of doc.contents.items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : '';
     const where = at(isScalar(pair.key) ? pair.key.range?.[0] : undefined);
+    keyAt.set(key, where);
     const v = pair.value;
     if (isScalar(v) && typeof v.value === 'string' && v.value !== '') places.set(key, { zone: v.value });
     else if (isMap(v)) {
@@ -89,5 +91,5 @@ export function placementFile(file: string): PlacementRule {
     } else errors.push(`${where}: ${key}: expected a zone name or { zone, region, rack }`);
   }
   if (errors.length > 0) throw new UserError(errors.join('\n'));
-  return { kind: 'map', places, source: file };
+  return { kind: 'map', places, source: file, at: keyAt };
 }
