@@ -18,7 +18,7 @@
  * ```
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
-import { formatDurationUs, parseDurationUs } from '../model/duration.js';
+import { formatDurationUs } from '../model/duration.js';
 import { sortedByPosition, type ConfigError } from './errors.js';
 import { describe, join, YamlReader } from './yaml-reader.js';
 
@@ -119,15 +119,12 @@ class AlertsReader extends YamlReader {
     this.errorPaths.pop();
   }
 
+  /** A Prometheus duration (parsePromDurationUs); `allowZero`: the message offers 0s. */
   duration(node: unknown, path: string, allowZero: boolean): number | undefined {
-    if (isScalar(node) && typeof node.value === 'string') {
-      const text = node.value.trim();
-      if (allowZero && /^0(us|ms|s|m|h|d)?$/.test(text)) return 0;
-      const us = parseDurationUs(text);
-      if (us !== null) return us;
-    }
-    if (allowZero && isScalar(node) && node.value === 0) return 0;
-    this.errorAt(path, node, `expected a duration such as 15s, 5m or 1h${allowZero ? ' (or 0s)' : ''}, found ${describe(node)}`);
+    const text = isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number') ? String(node.value).trim() : null;
+    const us = text === null ? null : parsePromDurationUs(text);
+    if (us !== null) return us; // 0 where it cannot be is refused by the field's own check, which says why
+    this.errorAt(path, node, `${promDurationExpected(allowZero)}, found ${describe(node)}${text !== null && text.includes('.') ? ' (Prometheus rejects fractions: write 1.5m as 1m30s)' : ''}`);
     return undefined;
   }
 
@@ -357,8 +354,32 @@ export function promql(rule: AlertRule, voters: number | null): string {
   return `${lhs} ${e.op} ${threshold}`;
 }
 
-/** Prometheus's duration syntax: whole units (1h30m → 90m). */
-function promDuration(us: number): string {
-  for (const [unit, size] of [['d', 86_400e6], ['h', 3_600e6], ['m', 60e6], ['s', 1e6]] as const) if (us % size === 0) return `${us / size}${unit}`;
-  return `${Math.ceil(us / 1000)}ms`;
+const PROM_UNITS = [['y', 365 * 86_400e6], ['w', 7 * 86_400e6], ['d', 86_400e6], ['h', 3_600e6], ['m', 60e6], ['s', 1e6], ['ms', 1e3]] as const;
+
+/**
+ * Prometheus's duration syntax (common/model ParseDuration): `[0-9]+(ms|s|m|h|d|w|y)` concatenated,
+ * largest unit first, each at most once (`1m30s`, `1h`), or `0`; no fractions. µs, or null when
+ * `text` is not one.
+ */
+export function parsePromDurationUs(text: string): number | null {
+  if (text === '0') return 0;
+  const m = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/.exec(text);
+  if (m === null || text === '') return null;
+  return PROM_UNITS.reduce((us, [, size], i) => us + (m[i + 1] === undefined ? 0 : Number(m[i + 1]) * size), 0);
+}
+
+/** What parsePromDurationUs accepts, for messages. */
+export function promDurationExpected(allowZero: boolean): string {
+  return `expected a Prometheus duration: whole numbers with units ms, s, m, h, d, w, y, largest first (15s, 5m, 1m30s, 1h)${allowZero ? ', or 0s' : ''}`;
+}
+
+/** `us` in Prometheus's duration syntax, largest units first (90 s → 1m30s; 0 → 0s). */
+export function promDuration(us: number): string {
+  if (us === 0) return '0s';
+  let rest = Math.ceil(us / 1000) * 1000;
+  let out = '';
+  for (const [unit, size] of PROM_UNITS.slice(2)) {
+    if (rest >= size) (out += `${Math.floor(rest / size)}${unit}`), (rest %= size);
+  }
+  return out;
 }

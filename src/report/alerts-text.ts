@@ -3,7 +3,7 @@
  * and resolved in one run (`zksim run --alerts`), an alert study's rates, detection times,
  * missed outages and false pages (`zksim alerts study`), and a tune sweep's table.
  */
-import { promql, type AlertRules } from '../config/alerts.js';
+import { promDuration, promql, type AlertRules } from '../config/alerts.js';
 import { DOWNTIME_CAUSE_LABELS } from '../model/downtime-causes.js';
 import { formatDurationUs } from '../model/duration.js';
 import type { WriteDowntimeCause } from '../model/events.js';
@@ -27,7 +27,7 @@ export function rulesText(rules: AlertRules, voters: number | null): string {
   if (voters === null && rules.rules.some((r) => r.expr.threshold === 'quorum')) lines.push('QUORUM: the majority of the voters; pass --topology FILE to print it as a number');
   lines.push('');
   for (const r of rules.rules) {
-    lines.push(`- alert: ${r.alert}`, `  expr: ${promql(r, voters)}`, `  for: ${r.forUs === 0 ? '0s' : formatDurationUs(r.forUs)}`, `  labels: { severity: ${r.severity} }`);
+    lines.push(`- alert: ${r.alert}`, `  expr: ${promql(r, voters)}`, `  for: ${promDuration(r.forUs)}`, `  labels: { severity: ${r.severity} }`);
     const summary = r.annotations.summary;
     if (summary !== undefined) lines.push(`  annotations: { summary: ${JSON.stringify(summary)} }`);
   }

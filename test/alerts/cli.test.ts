@@ -33,6 +33,9 @@ describe('bad input', () => {
     const bad = await zksim(['alerts', 'tune', 'topologies/n3-1az.yaml', '--rule', 'ZooKeeperQuorumLost', '--thresholds', '1,x']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('--thresholds: expected numbers separated by commas, found "x"');
+    const frac = await zksim(['alerts', 'tune', 'topologies/n3-1az.yaml', '--rule', 'ZooKeeperQuorumLost', '--for', '0s,1.5m']);
+    expect(frac.status).toBe(2);
+    expect(frac.stderr).toContain('--for "1.5m": expected a Prometheus duration: whole numbers with units ms, s, m, h, d, w, y, largest first (15s, 5m, 1m30s, 1h), or 0s (Prometheus rejects fractions: write 1.5m as 1m30s)');
   });
   it('a horizon shorter than the evaluation interval is refused; one shorter than an hour warns that the intervals cannot be trusted', async () => {
     const tiny = await zksim(['alerts', 'study', 'topologies/n3-1az.yaml', '--horizon', '10s', '--runs', '1']);

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { formatConfigError } from '../../src/config/errors.js';
-import { EXAMPLE_RULE, MIN_SCRAPE_INTERVAL_US, parseAlertRules, promql } from '../../src/config/alerts.js';
+import { EXAMPLE_RULE, MIN_SCRAPE_INTERVAL_US, parseAlertRules, parsePromDurationUs, promDuration, promql } from '../../src/config/alerts.js';
 import { readText } from '../../src/cli/io.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -59,7 +59,7 @@ describe('positioned errors', () => {
   it('increase over a gauge, a window without a range function, a bad for:', () => {
     expect(errorsOf(GOOD.replace("op: '<'", "function: increase, window: 5m, op: '<'"))[0]).toMatch(/rules\[0\]\.expr\.function: expected a gauge function .*up is a gauge/);
     expect(errorsOf(GOOD.replace("op: '<'", "window: 5m, op: '<'"))[0]).toMatch(/rules\[0\]\.expr\.window: expected no window with function last/);
-    expect(errorsOf(GOOD.replace('    labels', '    for: soon\n    labels'))).toEqual(['r.yaml:4:10: rules[0].for: expected a duration such as 15s, 5m or 1h (or 0s), found "soon"']);
+    expect(errorsOf(GOOD.replace('    labels', '    for: soon\n    labels'))).toEqual(['r.yaml:4:10: rules[0].for: expected a Prometheus duration: whole numbers with units ms, s, m, h, d, w, y, largest first (15s, 5m, 1m30s, 1h), or 0s, found "soon"']);
   });
   it('two rules with one name, an evaluation interval off the scrape grid, no rules', () => {
     expect(errorsOf(GOOD + GOOD.replace('rules:\n', ''))).toEqual([expect.stringMatching(/^r\.yaml:5:12: rules\[1\]\.alert: expected a name no other rule has, found "A" again/)]);
@@ -137,5 +137,21 @@ describe('zk_server_state warnings (mntr exports it only while serving)', () => 
   });
   it('the shipped rules warn of nothing', () => {
     expect(warningsOf(readFileSync('alerts/production.yaml', 'utf8'))).toEqual([]);
+  });
+});
+
+describe('durations follow Prometheus', () => {
+  const withFor = (d: string): string => GOOD.replace('    labels', `    for: ${d}\n    labels`);
+  it('a fraction is refused, saying what Prometheus accepts', () => {
+    expect(errorsOf(withFor('1.5m'))).toEqual([expect.stringMatching(/^r\.yaml:4:10: rules\[0\]\.for: expected a Prometheus duration: .*found "1\.5m" \(Prometheus rejects fractions: write 1\.5m as 1m30s\)$/)]);
+    expect(errorsOf(withFor('30s1m'))).toHaveLength(1);
+  });
+  it('1m30s is accepted and printed back as Prometheus writes it', () => {
+    const r = parseAlertRules(withFor('1m30s'), 'r.yaml');
+    if (!r.ok) throw new Error(r.errors.map(formatConfigError).join('\n'));
+    expect(r.rules.rules[0]!.forUs).toBe(90_000_000);
+    expect(promDuration(r.rules.rules[0]!.forUs)).toBe('1m30s');
+    expect(parsePromDurationUs('1h500ms')).toBe(3_600_500_000);
+    expect(parsePromDurationUs('0')).toBe(0);
   });
 });

@@ -11,6 +11,7 @@ import { runAlertStudy } from '../../montecarlo/alert-study-stats.js';
 import { runAlertTune, type TuneKnob } from '../../montecarlo/alert-study-tune.js';
 import { quietUpdateLatencyMs, type AlertStudyInput } from '../../montecarlo/alert-study.js';
 import { MAX_STUDY_WRITES_PER_SEC, STUDY_SETTLE_US, STUDY_WRITES_PER_SEC, studyWorkload } from '../../montecarlo/alert-study-workload.js';
+import { parsePromDurationUs, promDurationExpected } from '../../config/alerts.js';
 import { alertStudyText, rulesText, tuneText } from '../../report/alerts-text.js';
 import { loadAlertRules, shippedRules } from '../alerts-file.js';
 import { UserError } from '../errors.js';
@@ -122,7 +123,7 @@ async function studyCommand(file: string, opts: AlertsOptions): Promise<void> {
 async function tuneCommand(file: string, opts: AlertsOptions): Promise<void> {
   if ((opts.thresholds === undefined) === (opts.for === undefined)) throw new UserError('alerts tune: give exactly one of --thresholds LIST or --for LIST');
   const knob: TuneKnob = opts.thresholds !== undefined ? 'threshold' : 'for';
-  const values = knob === 'threshold' ? listOption('--thresholds', opts.thresholds ?? '', numberValue) : listOption('--for', opts.for ?? '', (f, t) => (t.trim() === '0' || t.trim() === '0s' ? 0 : durationOption(f, t)));
+  const values = knob === 'threshold' ? listOption('--thresholds', opts.thresholds ?? '', numberValue) : listOption('--for', opts.for ?? '', forValue);
   const input = studyInput(file, opts, opts.rule ?? '');
   const tune = { ...runAlertTune(input, opts.rule ?? '', knob, values), version: packageVersion() };
   print(opts.json ? `${JSON.stringify(tune, null, 2)}\n` : tuneText(tune));
@@ -161,6 +162,13 @@ function numberValue(flag: string, text: string): number {
   const v = Number(text);
   if (text.trim() === '' || !Number.isFinite(v)) throw new UserError(`${flag}: expected numbers separated by commas, found ${JSON.stringify(text)}`);
   return v;
+}
+
+/** One `--for` value: a Prometheus duration, 0s allowed (config/alerts.ts parsePromDurationUs). */
+function forValue(flag: string, text: string): number {
+  const us = parsePromDurationUs(text);
+  if (us !== null) return us;
+  throw new UserError(`${flag} ${JSON.stringify(text)}: ${promDurationExpected(true)}${text.includes('.') ? ' (Prometheus rejects fractions: write 1.5m as 1m30s)' : ''}`);
 }
 
 function listOption(flag: string, text: string, parse: (flag: string, item: string) => number): number[] {
