@@ -16,7 +16,8 @@ export const DEFAULT_INFLATE_BY: Readonly<Record<'zxid' | 'epoch', number>> = { 
 function parseBy(text: string, keyword: string, ctx: FaultParseContext): number {
   const t = text.trim();
   if (!/^\d+$/.test(t) || Number(t) < 1 || Number(t) > 0x7fffffff) {
-    fail(`expected a positive whole number of ${keyword === 'inflate-zxid' ? 'txns' : 'epochs'} after the node (e.g. ${keyword}:2:1000@10s), found "${t}" in ${ctx.quoted}`);
+    // a zxid is a 32-bit epoch and a 32-bit counter (ZxidUtils.makeZxid); zksim caps BY at 2^31 − 1 for either
+    fail(`expected a whole number from 1 to 2147483647 (2^31 − 1; a zxid's epoch and counter are 32 bits each, ZxidUtils) of ${keyword === 'inflate-zxid' ? 'txns' : 'epochs'} after the node (e.g. ${keyword}:2:1000@10s), found "${t}" in ${ctx.quoted}`);
   }
   return Number(t);
 }
@@ -45,7 +46,14 @@ const ackUnlogged: FaultSyntax<FaultOf<'ack-unlogged'>> = {
   keywords: ['ack-unlogged'],
   syntax: ['ack-unlogged:NODE@T[+DUR]'],
   help: 'Byzantine: NODE\'s fsyncs report success and write nothing, so it ACKs proposals it never logged; a restart finds its log as it was at T; honest again after DUR',
-  parse: (_keyword, target, ctx) => ({ kind: 'ack-unlogged', node: parseNode(target, ctx) }),
+  parse: (_keyword, target, ctx) => {
+    const node = parseNode(target, ctx);
+    if (node.kind === 'server' && ctx.topology.servers.some((s) => s.id === node.id && s.role === 'observer')) {
+      // Observer.processPacket ignores PROPOSAL and commits on INFORM; ObserverZooKeeperServer's SyncRequestProcessor has no SendAckRequestProcessor after it
+      fail(`server ${node.id} is an observer in ${ctx.quoted}: observers never ACK proposals (Observer.processPacket: INFORM, no ACK; ObserverZooKeeperServer), so an ACK without logging changes nothing; expected a voter`);
+    }
+    return { kind: 'ack-unlogged', node };
+  },
   head: (f) => `ack-unlogged:${formatNode(f.node)}`,
 };
 

@@ -68,6 +68,7 @@ export type FaultEffect =
   | 'vote not counted'
   | 'ack unlogged'
   | 'txn flipped'
+  | 'txn flipped back'
   | 'nothing to flip';
 
 /**
@@ -100,6 +101,7 @@ export const EFFECT_STOPS_PROCESSES: Readonly<Record<FaultEffect, boolean>> = {
   'vote not counted': false,
   'ack unlogged': false,
   'txn flipped': false,
+  'txn flipped back': false,
   'nothing to flip': false,
 };
 

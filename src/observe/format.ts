@@ -206,6 +206,8 @@ function appliedText(e: FaultEvent & { type: 'faultApplied' }): string {
       return `server ${e.target} turned Byzantine, but it is not a voter: no election counts its votes (FastLeaderElection.validVoter) until a reconfig makes it one`;
     case 'txn flipped':
       return `server ${e.target}'s newest txn on disk flipped (seen at its next start)`;
+    case 'txn flipped back':
+      return `server ${e.target}'s newest txn on disk flipped again: the second flip restored the bit, the txn is as written`;
     case 'nothing to flip':
       return `server ${e.target}'s disk holds no client txn: nothing was flipped`;
   }

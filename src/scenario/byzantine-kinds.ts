@@ -54,7 +54,9 @@ export const BYZANTINE_KIND_ENTRIES = {
     apply: (host, f, target) => {
       const zxid = flipNewestTxn(host.diskOf(target as ServerId), f.checksum);
       // a disk with no client txn has nothing to flip: the fault says so, and changes nothing
-      return { effect: zxid === null ? 'nothing to flip' : 'txn flipped', servers: [target as ServerId], domain: null };
+      // a second flip of the same bit restores it (its Adler32 is right again only if both recomputed it: zk/byzantine.ts)
+      const back = zxid !== null && (switchesOf(host.diskOf(target as ServerId)).flips.find((x) => x.zxid === zxid)?.contentFlips ?? 1) % 2 === 0;
+      return { effect: zxid === null ? 'nothing to flip' : back ? 'txn flipped back' : 'txn flipped', servers: [target as ServerId], domain: null };
     },
     // never called for a parsed fault (no +DUR): the flipped entry stays until the disk is replaced
     repair: (_host, _f, target) => ({ effect: 'honest again', servers: target === null ? [] : [target], domain: null }),

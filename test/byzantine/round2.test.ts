@@ -2,7 +2,10 @@
  * Issue 15 §2, round 2: a fresh reviewer's findings on the Byzantine faults, each pinned by a test
  * that failed before its fix. Fixed seeds, n3-3az, 20 writes/s.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parseFault } from '../../src/config/faults.js';
+import { parseTopology } from '../../src/config/index.js';
 import type { TrialEvent } from '../../src/model/index.js';
 import { digestOf } from '../../src/observe/index.js';
 import { DigestAutomation, type AuditOptions } from '../../src/scenario/byzantine-ops.js';
@@ -58,5 +61,30 @@ describe('zksim run --digest-audit / --quarantine', () => {
     const r = await zksim([...scene1, '--digest-audit', '10s', '--trace', 'never-written.jsonl']);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('--trace cannot be combined with --digest-audit');
+  });
+});
+
+describe('the Byzantine fault texts', () => {
+  const t = topology('n3-3az');
+  it('state the cap of an inflation (2^31 − 1)', () => {
+    const p = parseFault('inflate-zxid:1:2147483648@10s', t);
+    expect(p.ok).toBe(false);
+    if (!p.ok) expect(p.error).toMatch(/from 1 to 2147483647 \(2\^31 − 1/);
+    expect(parseFault('inflate-zxid:1:2147483647@10s', t).ok).toBe(true);
+  });
+
+  it('refuse ack-unlogged on an observer, which never ACKs a proposal', () => {
+    const yaml = readFileSync('topologies/n3-3az.yaml', 'utf8').replace('  - { id: 3, zone: az3, rack: az3-r1 }', '  - { id: 3, zone: az3, rack: az3-r1 }\n  - { id: 4, zone: az3, role: observer }');
+    const parsed = parseTopology(yaml, 'n3-3az+observer.yaml');
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+    const p = parseFault('ack-unlogged:4@5s', parsed.topology);
+    expect(p.ok).toBe(false);
+    if (!p.ok) expect(p.error).toMatch(/server 4 is an observer in "ack-unlogged:4@5s": observers never ACK proposals \(Observer\.processPacket/);
+    expect(parseFault('ack-unlogged:3@5s', parsed.topology).ok).toBe(true);
+  });
+
+  it('say that a second flip of the same txn restored its bit', () => {
+    const { of } = run(20 * S, ['flip-txn:2@10s', 'flip-txn:2@10s']);
+    expect(of('faultApplied').filter((e) => e.target === 2).map((e) => e.effect)).toEqual(['txn flipped', 'txn flipped back']);
   });
 });
