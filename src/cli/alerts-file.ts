@@ -21,7 +21,10 @@ export function shippedRules(): string {
  * @param hierarchical the topology has hierarchical quorums: `threshold: quorum` is refused
  */
 export function loadAlertRules(file: string, voters: number | null = null, hierarchical = false): AlertRules {
-  const parsed = parseAlertRules(readText(file, 'alert rules'), file, voters, hierarchical);
+  const text = readText(file, 'alert rules');
+  // a NUL or an invalid UTF-8 sequence (decoded as U+FFFD): not YAML at all; say so instead of echoing bytes
+  if (/[\u0000\uFFFD]/.test(text)) throw new UserError(`${file}: not a text file: expected alert rules as YAML (e.g. alerts/production.yaml)`);
+  const parsed = parseAlertRules(text, file, voters, hierarchical);
   if (!parsed.ok) throw new UserError(parsed.errors.map(formatConfigError).join('\n'));
   for (const w of parsed.warnings) printError(`zksim: warning: ${formatConfigError(w)}\n`);
   return parsed.rules;

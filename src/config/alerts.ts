@@ -324,7 +324,7 @@ export function parseAlertRules(text: string, file: string, voters: number | nul
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   const reader = new AlertsReader(file, lineCounter, voters, hierarchical);
   if (doc.errors.length > 0) {
-    for (const e of doc.errors) reader.errorAtOffset('', e.pos[0], e.message);
+    reader.syntaxErrors(doc.errors, text);
     return { ok: false, errors: reader.errors };
   }
   const base = file.replace(/^.*[\\/]/, '').replace(/\.ya?ml$/, '');

@@ -56,7 +56,7 @@ export function parseExperiment(text: string, file: string): ParseExperimentResu
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   const reader = new ExperimentReader(file, lineCounter);
   if (doc.errors.length > 0) {
-    for (const e of doc.errors) reader.errorAtOffset('', e.pos[0], e.message);
+    reader.syntaxErrors(doc.errors, text);
     return { ok: false, errors: reader.errors };
   }
   const experiment = reader.readExperiment(doc.contents, basenameWithoutExtension(file));

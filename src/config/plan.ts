@@ -295,7 +295,7 @@ export function parsePlan(text: string, file: string, kinds: readonly StepSyntax
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   const reader = new StepReader(file, lineCounter);
   if (doc.errors.length > 0) {
-    for (const e of doc.errors) reader.errorAtOffset('', e.pos[0], e.message);
+    reader.syntaxErrors(doc.errors, text);
     return { ok: false, errors: reader.errors };
   }
   const plan = reader.readPlan(doc.contents, basenameWithoutExtension(file), kinds, servers);

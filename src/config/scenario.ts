@@ -68,7 +68,7 @@ export function parseScenario(text: string, file: string): ParseScenarioResult {
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   const r = new Reader(file, lineCounter);
   if (doc.errors.length > 0) {
-    for (const e of doc.errors) r.errorAtOffset('', e.pos[0], e.message);
+    r.syntaxErrors(doc.errors, text);
     return { ok: false, errors: r.errors };
   }
   const scenario = r.read(doc.contents);

@@ -227,7 +227,7 @@ export function parseTopology(text: string, file: string): ParseTopologyResult {
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   const reader = new TopologyReader(file, lineCounter);
   if (doc.errors.length > 0) {
-    for (const e of doc.errors) reader.errorAtOffset('', e.pos[0], e.message);
+    reader.syntaxErrors(doc.errors, text);
     return { ok: false, errors: reader.errors };
   }
   const read = reader.readTopology(doc.contents, basenameWithoutExtension(file));

@@ -3,7 +3,7 @@
  * value at its key; semantic errors at the node of the path or its nearest ancestor), unknown
  * keys with a "did you mean", and typed scalar reads. TopologyReader and ExperimentReader extend it.
  */
-import { isAlias, isMap, isScalar, isSeq, type LineCounter, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, type LineCounter, type Node, type YAMLError } from 'yaml';
 import type { ConfigError } from './errors.js';
 import { parseDurationUs, US_PER_DURATION_UNIT } from '../model/duration.js';
 import { didYouMean } from './suggest.js';
@@ -71,6 +71,15 @@ export class YamlReader {
     }
     this.errors.push(error);
     this.errorPaths.push(path);
+  }
+
+  /**
+   * The YAML library's syntax errors in user terms, each at its position: a duplicate key is
+   * named, a second document (`---`) is "one document expected", an unexpected token says what to
+   * check; others keep the library's text without its advice to callers. `text`: the parsed source.
+   */
+  syntaxErrors(errors: readonly YAMLError[], text: string): void {
+    for (const e of errors) this.errorAtOffset('', e.pos[0], yamlSyntaxMessage(e, text));
   }
 
   /** At the node; a missing value (`key:` with nothing after it) is reported at its key. */
@@ -194,4 +203,16 @@ export function join(path: string, key: string): string {
 export function parentPath(path: string): string {
   const cut = Math.max(path.lastIndexOf('.'), path.lastIndexOf('['));
   return cut <= 0 ? '' : path.slice(0, cut);
+}
+
+/** One YAML syntax error in user terms (YamlReader.syntaxErrors). */
+export function yamlSyntaxMessage(e: YAMLError, text: string): string {
+  if (e.code === 'DUPLICATE_KEY') {
+    const key = /^\s*(?:"([^"]*)"|'([^']*)'|([^\s:,{}[\]]+))/.exec(text.slice(e.pos[0]));
+    const name = key === null ? null : (key[1] ?? key[2] ?? key[3] ?? null);
+    return `${name === null ? 'a key' : `the key "${name}"`} appears twice in this mapping: expected each key once`;
+  }
+  if (/multiple documents/i.test(e.message)) return 'expected one YAML document, found a second one (after ---): put everything in one document';
+  if (e.code === 'UNEXPECTED_TOKEN') return 'YAML syntax: unexpected text here: check the quotes, the commas between the entries of { } and [ ], and the indentation';
+  return `YAML syntax: ${e.message.replace(/;\s*please use .*$/i, '')}`;
 }

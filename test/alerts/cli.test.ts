@@ -113,3 +113,14 @@ describe('hierarchical quorums', () => {
     expect(flat.stdout).toContain('sum(up{job="zookeeper",role="voter"}) < 3');
   });
 });
+
+describe('a binary rules file', () => {
+  it('is named as not a text file (exit 2), without its bytes', async () => {
+    const dir = tempDir('zksim-alerts-bin-');
+    const file = join(dir, 'bin.yaml');
+    writeFileSync(file, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0xff, 0xfe, 0x01]));
+    const r = await zksim(['alerts', 'show', file]);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toBe(`zksim: ${file}: not a text file: expected alert rules as YAML (e.g. alerts/production.yaml)`);
+  });
+});

@@ -155,3 +155,13 @@ describe('durations follow Prometheus', () => {
     expect(parsePromDurationUs('0')).toBe(0);
   });
 });
+
+describe('YAML syntax errors in user terms (config/yaml-reader.ts syntaxErrors)', () => {
+  it('an unexpected token, a duplicate key named, a second document: positioned, no library advice', () => {
+    expect(errorsOf(GOOD.replace("op: '<', threshold", "op: '<' threshold"))[0]).toMatch(/^r\.yaml:3:\d+: YAML syntax: unexpected text here: check the quotes, the commas/);
+    expect(errorsOf(GOOD.replace('    labels', '    alert: B\n    labels'))).toEqual(['r.yaml:4:5: the key "alert" appears twice in this mapping: expected each key once']);
+    const two = errorsOf(`${GOOD}---\n${GOOD}`);
+    expect(two).toEqual([expect.stringMatching(/^r\.yaml:5:1: expected one YAML document, found a second one/)]);
+    expect(two.join('\n')).not.toContain('parseAllDocuments');
+  });
+});

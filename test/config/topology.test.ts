@@ -266,7 +266,7 @@ describe('parseTopology: errors', () => {
     expect(errors.length).toBeGreaterThan(0);
     expect(errors[0]).toMatchObject({ file: 'broken.yaml', line: 3, column: 1 });
     const duplicateKey = parseErrors('name: a\nname: b\nservers: [{ id: 1, zone: a }]\n');
-    expect(duplicateKey.map((e) => [e.line, e.column, e.message])).toEqual([[2, 1, 'Map keys must be unique']]);
+    expect(duplicateKey.map((e) => [e.line, e.column, e.message])).toEqual([[2, 1, 'the key "name" appears twice in this mapping: expected each key once']]);
   });
 
   it('rejects an empty document and a non-mapping root', () => {
