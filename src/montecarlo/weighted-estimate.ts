@@ -94,8 +94,8 @@ export function weightedRowFields(w: WeightedAccumulator, horizonUs: number): We
   const perYear = (y: Moments): number => ratio(y.sum, w.measured.sum) * US_PER_YEAR;
   const elections = weightedRatio(w.moments.elections, w.measured, n);
   const lossCycles = weightedRatio(w.moments.quorumLossCycles, w.measured, n);
-  const loss = yearProbability(w.moments.quorumLossCycles, lossCycles);
-  const long = yearProbability(w.moments.longOutageCycles, weightedRatio(w.moments.longOutageCycles, w.measured, n));
+  const loss = yearProbability(w.moments.quorumLossCycles, lossCycles, w.measured);
+  const long = yearProbability(w.moments.longOutageCycles, weightedRatio(w.moments.longOutageCycles, w.measured, n), w.measured);
   const lossRate = lossCycles.value * US_PER_YEAR;
   const lossRateCi = yearRate(w.moments.quorumLossCycles, lossCycles.ci95, w.measured);
   return {
@@ -153,12 +153,15 @@ const GARWOOD_ZERO_EVENTS = 3.689;
  * is that of the reported P and comes from that same interval, (hi − lo) / 2 / Z95 / P (as
  * report/table-method.ts relativeErrorOf reads a naive row's), never the delta method's
  * e^(−ρ·year)·year·SE(ρ) / P: near P = 1 that shrinks to a few percent while the interval spans
- * 0%–100% (issue 16: "99.3% (0%–100%)" with "relative error 2.1%"). null when P is 0.
+ * 0%–100% (issue 16: "99.3% (0%–100%)" with "relative error 2.1%"). null when P is 0. When no
+ * cycle showed the event, the interval is [0, 1 − exp(−b·year)] from yearRate's Garwood bound b on
+ * the rate (a one-sided 95% bound, not the vacuous [0, 1]).
  */
-export function yearProbability(y: Moments, r: WeightedRatio): { p: number; ci: Interval; relativeError: number | null } {
+export function yearProbability(y: Moments, r: WeightedRatio, measured: Moments): { p: number; ci: Interval; relativeError: number | null } {
   const toP = (perUs: number): number => -Math.expm1(-perUs * US_PER_YEAR);
   const p = toP(r.value);
-  const ci: Interval = y.sum === 0n ? [0, 1] : [toP(r.ci95[0]), toP(r.ci95[1])];
+  const perYear = yearRate(y, r.ci95, measured);
+  const ci: Interval = [-Math.expm1(-perYear[0]), -Math.expm1(-perYear[1])];
   const re = (ci[1] - ci[0]) / 2 / Z95 / p;
   return { p, ci, relativeError: p > 0 && Number.isFinite(re) ? re : null };
 }

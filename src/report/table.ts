@@ -257,8 +257,14 @@ export function modelProvenance(rows: readonly { readonly config?: { readonly ex
   return distinct(rows.flatMap((r) => (r.config?.experiment?.provenance ? [r.config.experiment.description ?? ''] : [])));
 }
 
+/**
+ * A probability and its 95% interval; with none seen (p = 0) its one-sided upper bound, "none seen;
+ * ≤ 12% (95%)", or "none seen; no bound" when the bound is vacuous (issue 16: "0% (0%–100%)").
+ */
 function probability(p: number, ci: readonly number[]): string {
-  return `${pct(p)} (${pct(ci[0] ?? NaN)}–${pct(ci[1] ?? NaN)})`;
+  const hi = ci[1] ?? NaN;
+  if (p === 0) return hi >= 1 || !Number.isFinite(hi) ? 'none seen; no bound' : `none seen; ≤ ${pct(hi)} (95%)`;
+  return `${pct(p)} (${pct(ci[0] ?? NaN)}–${pct(hi)})`;
 }
 
 function avail(a: number): string {

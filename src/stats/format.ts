@@ -15,13 +15,14 @@ export function formatAvailability(a: number, u: number = 1 - a): string {
 }
 
 /**
- * An availability interval for reading, or "n/a (none seen)" when it has zero width because no
- * episode was seen: [100%, 100%] claims certainty exactly when nothing is known.
+ * An availability interval for reading, or "n/a (none seen)" when no episode was seen and the
+ * interval says nothing: zero width ([100%, 100%] claims certainty exactly when nothing is known)
+ * or vacuous ([0%, 100%], a failure-biased column with no cycle showing the event).
  */
 export function formatAvailabilityInterval(ci: readonly number[], episodes: number, what: string): string {
   const lo = ci[0] ?? NaN;
   const hi = ci[1] ?? NaN;
-  if (episodes === 0 && lo === hi) return `n/a (no ${what} seen)`;
+  if (episodes === 0 && (lo === hi || (lo <= 0 && hi >= 1))) return `n/a (no ${what} seen)`;
   return `${formatAvailability(lo)} – ${formatAvailability(hi)}`;
 }
 

@@ -4,6 +4,7 @@ import { availabilityTable } from '../../src/report/table.js';
 import { zeroByProcess } from '../../src/observe/index.js';
 import { formatEstimateInterval, formatPerYear } from '../../src/stats/format.js';
 import { yearProbability } from '../../src/montecarlo/weighted-estimate.js';
+import { WEIGHT_SCALE_BITS } from '../../src/montecarlo/weighted.js';
 import { relativeErrorOf } from '../../src/report/table-method.js';
 import { Z95 } from '../../src/stats/index.js';
 import { configs, crashRepair, DAY_US, options, trialSummary } from '../montecarlo/helpers.js';
@@ -45,14 +46,19 @@ describe('P(quorum lost in a year): interval and relative error from one method 
     const rate = 5 / US_PER_YEAR;
     const r = { value: rate, ci95: [0, 12 / US_PER_YEAR] as [number, number], standardError: rate * 0.6, relativeError: 0.6 };
     const y = { sum: 10n, sumSq: 100n, sumXm: 0n };
-    const got = yearProbability(y, r);
+    const got = yearProbability(y, r, { sum: 0n, sumSq: 0n, sumXm: 0n });
     expect(got.p).toBeCloseTo(1 - Math.exp(-5), 12);
     expect(got.ci[0]).toBe(0);
     expect(got.ci[1]).toBeCloseTo(1 - Math.exp(-12), 12);
     // the interval's half-width over 1.96, relative to P: ≈ 25.5%; the delta method said 0.6·5·e^-5/P ≈ 2%
     expect(got.relativeError).toBeCloseTo((1 - Math.exp(-12)) / 2 / Z95 / (1 - Math.exp(-5)), 12);
     expect(relativeErrorOf(got.ci, got.p)).toBeCloseTo(got.relativeError ?? NaN, 12);
-    expect(yearProbability({ sum: 0n, sumSq: 0n, sumXm: 0n }, { value: 0, ci95: [0, 0], standardError: 0, relativeError: null }).relativeError).toBeNull();
+    const none = yearProbability({ sum: 0n, sumSq: 0n, sumXm: 0n }, { value: 0, ci95: [0, 0], standardError: 0, relativeError: null },
+      { sum: 2n ** BigInt(WEIGHT_SCALE_BITS) * BigInt(US_PER_YEAR), sumSq: 0n, sumXm: 0n });
+    expect(none.relativeError).toBeNull();
+    // none seen in a weighted year of exposure: Garwood's 3.689 per year bounds the rate, so P ≤ 1 − e^−3.689, not the vacuous 1
+    expect(none.ci[0]).toBe(0);
+    expect(none.ci[1]).toBeCloseTo(1 - Math.exp(-3.689), 12);
   });
 
   it('a percentage short of certainty never prints as 100.00%', () => {
@@ -61,5 +67,20 @@ describe('P(quorum lost in a year): interval and relative error from one method 
     const line = availabilityTable({ ...d, results: rows }).split('\n').find((l) => l.startsWith('P(quorum lost in a year)')) ?? '';
     expect(line).toContain('99.3% (0%–99.996%)');
     expect(line).not.toContain('100.00%');
+  });
+});
+
+describe('no quorum loss seen: a one-sided bound or "n/a", never a number pretending to be an interval (issue 16)', () => {
+  it('prints none seen with the upper bound, and n/a for a vacuous availability interval', () => {
+    const d = doc();
+    const rows = d.results.map((r) => ({ ...r, quorumLossEpisodes: 0, quorumAvailabilityCi95: [0, 1] as [number, number], quorumLossProbabilityPerYear: 0, quorumLossProbabilityPerYearCi95: [0, 0.12] as [number, number],
+      longOutageProbabilityPerYear: 0, longOutageProbabilityPerYearCi95: [0, 1] as [number, number] }));
+    const lines = availabilityTable({ ...d, results: rows }).split('\n');
+    const line = (label: string): string => lines.find((l) => l.startsWith(label)) ?? '';
+    expect(line('P(quorum lost in a year)')).toMatch(/none seen; ≤ 12% \(95%\)$/);
+    expect(line('P(write outage > 30 s in a year)')).toMatch(/none seen; no bound$/);
+    const ci = lines[lines.findIndex((l) => l.startsWith('quorum availability')) + 1] ?? '';
+    expect(ci).toMatch(/n\/a \(no quorum loss seen\)$/);
+    expect(ci).not.toContain('0.0% – 100%');
   });
 });
