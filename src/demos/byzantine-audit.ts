@@ -50,6 +50,21 @@ function detection(s: ByzantineStory): string {
   return `the poll at ${at(first.atUs)}${after} found ${same.map((d) => `zxid ${zx(d.zxid)}`).join(' and ')} (${same[0]?.how === 'rewritten' ? 'committed: a quorum had reported the same digest for it' : 'two digests for one zxid'}) gone from server ${servers}'s hash, although it had neither restarted nor fetched a snapshot`;
 }
 
+/** The run's longest write outage, read off its writesAvailable events (null: none). */
+function longestOutage(s: ByzantineStory): { fromMs: number; toMs: number } | null {
+  let best: { fromMs: number; toMs: number } | null = null;
+  for (const e of s.doc.eventLog) if (e.type === 'writesAvailable' && e.atMs > 1000 && (best === null || e.downForMs > best.toMs - best.fromMs)) best = { fromMs: e.atMs - e.downForMs, toMs: e.atMs };
+  return best;
+}
+
+const outage = (o: { fromMs: number; toMs: number } | null): string => (o === null ? 'none' : `${span(o.toMs - o.fromMs)} (${secs(o.fromMs)} to ${secs(o.toMs)})`);
+
+/** Why the Durability count exceeds the writes lost: the checker also counts each server truncated below a committed txn. */
+function durabilityNote(s: ByzantineStory): string {
+  const n = s.violations.Durability ?? 0;
+  return n > s.ackedLost ? `The Durability checker counts ${n} for those ${s.ackedLost}: one violation per acknowledged write missing and one per server whose history was truncated below a committed txn. ` : '';
+}
+
 /** The paragraph after scene 1: the digest log and the audit that remembers it. */
 export function auditText(r: AuditRuns): string {
   const main = mainRun(r);
@@ -62,8 +77,11 @@ export function auditText(r: AuditRuns): string {
     `It needs a poll between a 128th zxid reaching a quorum and the truncation (table below: at 30 s no poll caught one). It detects; it cannot give the writes back: they were lost at the truncation, before any poll could see it. ` +
     `With the automation acting on it (blame the leader whose history the TRUNC came from; remove it by reconfig, replace its disk, re-add it after its SNAP) ${plural(r.acted.ackedLost, 'acknowledged write')} of ${r.acted.acked} are lost, against ${plural(main.ackedLost, 'acknowledged write')} of ${main.acked} watching only${r.acted.acked < main.acked ? ` (the quarantine itself cost ${main.acked - r.acted.acked} acknowledgements: writes that failed while the quarantined leader was replaced)` : ''}` +
     (q === undefined ? '. ' : `: server ${q.server} quarantined at ${at(q.detectedAtUs)}, removed at ${at(q.removedAtUs)}, re-added at ${at(q.readmittedAtUs)}. `) +
+    durabilityNote(main) +
     `What it buys is the next time. In ${span(usToMs(INFLATE_AGAIN_RUN_US))} with ${again} added, the liar, still lying, rejoins the current epoch as a follower, misses writes behind a cut and competes again when the leader dies: watching only, leaders in order ${r.againWatched.leaders.join(' then ')}, ${plural(r.againWatched.ackedLost, 'acknowledged write')} of ${r.againWatched.acked} are lost and the audit flags ${plural(r.againWatched.divergences.length, 'rewritten entry', 'rewritten entries')} (the last at ${at(r.againWatched.divergences.at(-1)?.atUs)}); ` +
-    `acting, server ${qa?.server ?? 'n/a'} comes back from its SNAP with an honest disk at ${at(qa?.readmittedAtUs)} and ${plural(r.againActed.ackedLost, 'acknowledged write')} of ${r.againActed.acked} are lost (leaders in order: ${r.againActed.leaders.join(' then ')}).`
+    `acting, server ${qa?.server ?? 'n/a'} comes back from its SNAP with an honest disk at ${at(qa?.readmittedAtUs)} and ${plural(r.againActed.ackedLost, 'acknowledged write')} of ${r.againActed.acked} are lost (leaders in order: ${r.againActed.leaders.join(' then ')}). ` +
+    `Acting has its own cost: the longest write outage is ${outage(longestOutage(r.againActed))} acting, against ${outage(longestOutage(r.againWatched))} watching only — ` +
+    `after the leader's kill one survivor follows the other before that one leads, gives up after 5 connection attempts 100 ms apart (Learner.connectToLeader, leaderConnectDelayDuringRetryMs) and elects again, and the would-be leader finds no quorum of followers until the killed server is back.`
   );
 }
 

@@ -31,6 +31,15 @@ describe('demo byzantine wording', () => {
     expect(text).toContain(`At ${secs((flip?.atMs ?? 0) * 1000)} a bit flips in the newest txn on server ${corrupted}'s disk`);
   });
 
+  it('reads the quarantine\'s cost and the acting run\'s write outage off the runs, and says why Durability exceeds the writes lost', () => {
+    const audit = out.facts as { inflateAudit: { acted: { acked: number } } };
+    // the restore stops the server as an operator does: its clients see a reset, not a silent host (124 acknowledgements cost before)
+    expect(audit.inflateAudit.acted.acked).toBe(1038);
+    expect(text).toContain('(the quarantine itself cost 3 acknowledgements');
+    expect(text).toMatch(/the longest write outage is 11\.4 s \(89\.000 s to 100\.427 s\) acting, against [\d.]+ s \([\d.]+ s to [\d.]+ s\) watching only/);
+    expect(text).toContain('The Durability checker counts 351 for those 350: one violation per acknowledged write missing and one per server whose history was truncated below a committed txn.');
+  });
+
   it('tells the failed load before either port opens, at the time of the run\'s logChecksumFailed', () => {
     const c = f.bitFlip.checksumFailed;
     expect(c).not.toBeNull();
