@@ -59,7 +59,7 @@ describe('zksim completion', () => {
         expect(zshCase, `${c} ${o} (zsh)`).toMatch(new RegExp(`[{'(,]${o}[\\[, )}]`));
       }
     }
-    for (const o of optionsOf(root.stdout)) expect(bash.stdout.split('\n').find((l) => l.includes('"") COMPREPLY')), o).toContain(o);
+    for (const o of optionsOf(root.stdout)) expect(bash.stdout.split('\n').find((l) => l.includes('"") mapfile -t COMPREPLY')), o).toContain(o);
   }, 180_000); // a --help per command, on a shared machine
 
   it('every fixed set of values is completed, in bash and zsh, from the registries the commands use', async () => {
@@ -71,7 +71,7 @@ describe('zksim completion', () => {
       return from.slice(0, from.slice(1).search(/\n {4}("[a-z ]+"|[a-z][a-z-]*)\)\n|\n {2}esac/) + 1);
     };
     const expectBash = (path: string, flag: string, words: readonly string[]): void => {
-      expect(bashCase(path), `${path} ${flag}`).toContain(`${flag}) COMPREPLY=($(compgen -W "${words.join(' ')}" -- "$cur"))`);
+      expect(bashCase(path), `${path} ${flag}`).toContain(`${flag}) mapfile -t COMPREPLY < <(compgen -W "${words.join(' ')}" -- "$cur")`);
     };
     const expectZsh = (flag: string, words: readonly string[]): void => {
       expect(zsh.stdout, flag).toMatch(new RegExp(`'${flag}\\[[^']*\\]:[a-z]+:\\(${words.join(' ')}\\)'`));
@@ -92,7 +92,7 @@ describe('zksim completion', () => {
     expect(zsh.stdout).toContain(`:spec:{compadd -S \\: -- ${FAULT_KINDS.join(' ')}}'`);
     // positional choices: demo names, command names for help, alerts' subcommands
     const demos = DEMOS.map((d) => d.name);
-    expect(bashCase('demo')).toContain(`else COMPREPLY=($(compgen -W "${demos.join(' ')}" -- "$cur")); fi`);
+    expect(bashCase('demo')).toContain(`else mapfile -t COMPREPLY < <(compgen -W "${demos.join(' ')}" -- "$cur"); fi`);
     expect(zsh.stdout).toContain(`'*:argument:(${demos.join(' ')})'`);
     const commands = commandsOf((await zksim(['--help'])).stdout).filter((c) => c !== 'help');
     expect(bashCase('help')).toContain(`compgen -W "${commands.join(' ')}"`);
@@ -133,6 +133,7 @@ describe('zksim completion', () => {
     expect(await complete('zksim', 'run', 't.yaml', '--fault', 'ki')).toEqual(['kill:']);
     expect(await complete('zksim', 'run', 't.yaml', '--fault', '')).toEqual(FAULT_KINDS.map((k) => `${k}:`));
     expect(await complete('zksim', 'help', 'a')).toEqual(['availability', 'alerts']);
+    expect(await complete('zksim', 'help', 'alerts', '')).toEqual([]);
     expect(await complete('zksim', 'alerts', '')).toEqual(['show', 'study', 'tune', 'help']);
     expect(await complete('zksim', 'alerts', 'study', '--ru')).toEqual(['--rules', '--runs']);
     expect(await complete('zksim', 'alerts', 'study', 't.yaml', '--json', '--rules', 'zz')).toEqual([]);
@@ -155,6 +156,21 @@ describe('zksim completion', () => {
     expect(await complete('zksim', 'run', 'x', '--seed', '')).toEqual([]);
     expect(await complete('zksim', 'availability', 'x', '--runs', '')).toEqual([]);
     expect(await complete('zksim', 'run', '')).toEqual(['other.yaml', 'outdir']);
+  });
+
+  it('bash keeps a file name with a space whole, and works under shopt -s failglob; the script names no machine', async () => {
+    const text = (await zksim(['completion', 'bash'])).stdout;
+    expect(text).not.toMatch(/\d+ here/);
+    const script = join(dir, 'zksim-space.bash');
+    writeFileSync(script, text);
+    const cwd = join(dir, 'cwd-space');
+    mkdirSync(cwd, { recursive: true });
+    writeFileSync(join(cwd, 'sp ace.yaml'), '');
+    for (const pre of ['', 'shopt -s failglob; ']) {
+      const r = await runProcess('bash', ['-c', `${pre}source '${script}'; COMP_WORDS=('zksim' 'run' 'sp'); COMP_CWORD=2; _zksim_complete; printf '%s\\n' "\${COMPREPLY[@]}"`], { cwd });
+      expect(r.stderr, pre).toBe('');
+      expect(r.stdout.split('\n').filter((l) => l !== ''), pre).toEqual(['sp ace.yaml']);
+    }
   });
 
   it('zsh accepts the script (where zsh is installed)', async () => {
