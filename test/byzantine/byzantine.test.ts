@@ -123,7 +123,7 @@ describe('the Byzantine kinds in the fault table', () => {
   });
 
   it.each([
-    ['inflate-zxid:1:0@10s', 'expected a positive whole number of txns after the node (e.g. inflate-zxid:2:1000@10s), found "0"'],
+    ['inflate-zxid:1:0@10s', 'expected a whole number from 1 to 2147483647 (2^31 − 1; a zxid\'s epoch and counter are 32 bits each, ZxidUtils) of txns after the node (e.g. inflate-zxid:2:1000@10s), found "0"'],
     ['flip-txn:1@10s+5s', 'a flipped txn stays on the disk until the disk is replaced'],
     ['ack-unlogged:9@5s', 'server 9'],
   ])('%s is refused: %s', (text, message) => {
