@@ -5,6 +5,8 @@ import { zeroByProcess } from '../../src/observe/index.js';
 import { formatEstimateInterval, formatPerYear } from '../../src/stats/format.js';
 import { yearProbability } from '../../src/montecarlo/weighted-estimate.js';
 import { WEIGHT_SCALE_BITS } from '../../src/montecarlo/weighted.js';
+import { WeightedHistogram } from '../../src/montecarlo/weighted-histogram.js';
+import { quorumLossSample } from '../../src/report/charts/index.js';
 import { relativeErrorOf } from '../../src/report/table-method.js';
 import { Z95 } from '../../src/stats/index.js';
 import { configs, crashRepair, DAY_US, options, trialSummary } from '../montecarlo/helpers.js';
@@ -82,5 +84,24 @@ describe('no quorum loss seen: a one-sided bound or "n/a", never a number preten
     const ci = lines[lines.findIndex((l) => l.startsWith('quorum availability')) + 1] ?? '';
     expect(ci).toMatch(/n\/a \(no quorum loss seen\)$/);
     expect(ci).not.toContain('0.0% – 100%');
+  });
+});
+
+describe('the quorum-loss CDF of a failure-biased row is weighted by likelihood ratios (issue 16)', () => {
+  it('draws the weighted ECDF the table quantiles read, not the episodes as drawn under the biased measure', () => {
+    const h = new WeightedHistogram();
+    const MIN_US = 60_000_000;
+    for (let i = 0; i < 9; i += 1) h.record(4 * MIN_US, 1n); // many short episodes, drawn often under biasing, each of small weight
+    h.record(113 * MIN_US, 91n); // one long episode of large weight
+    const row = { topology: 'n3-3az', statistics: { quorumLossUs: { count: 10, buckets: [] }, weighted: { quorumLossUs: h.toJSON() } } };
+    const s = quorumLossSample(row as unknown as Parameters<typeof quorumLossSample>[0]);
+    expect(s).not.toBeNull();
+    const values = [...(s?.values ?? [])].sort((a, b) => a.value - b.value);
+    expect(values.length).toBe(2);
+    // weights scaled to the 10 episodes: the long one carries 91% of them, so the weighted median is ~113 min
+    expect(values[0]?.weight).toBeCloseTo(0.9, 9);
+    expect(values[1]?.weight).toBeCloseTo(9.1, 9);
+    expect(values[1]?.value).toBeGreaterThan(100 * 60_000);
+    expect(h.quantile(0.5)).toBeGreaterThan(100 * MIN_US);
   });
 });

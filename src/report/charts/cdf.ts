@@ -55,13 +55,14 @@ export function cdf(values: readonly number[] | readonly CdfSeries[], title: str
     : [{ name: quantity, values: (values as readonly number[]).map((v) => ({ value: v, weight: 1 })) }];
   const data = series.flatMap((s) => {
     const points = cdfPoints(s.values);
-    const n = s.values.reduce((sum, v) => sum + (v.weight > 0 ? v.weight : 0), 0);
+    // likelihood-ratio weights (charts/index.ts rowSample) sum to the count up to rounding
+    const n = Math.round(s.values.reduce((sum, v) => sum + (v.weight > 0 ? v.weight : 0), 0));
     return points.map((p) => ({ series: s.name, label: `${s.name} (n=${n})`, value: p.value, fraction: round(p.fraction, 6) }));
   });
   const perSeries = new Map<string, number>();
   for (const d of data) perSeries.set(d.series, (perSeries.get(d.series) ?? 0) + 1);
   const tooFew = [...perSeries.values()].every((k) => k < MIN_CDF_POINTS);
-  const n = series.reduce((sum, s) => sum + s.values.reduce((a, v) => a + (v.weight > 0 ? v.weight : 0), 0), 0);
+  const n = Math.round(series.reduce((sum, s) => sum + s.values.reduce((a, v) => a + (v.weight > 0 ? v.weight : 0), 0), 0));
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: { text: title, subtitle: [subtitle(meta), `${n} observation${n === 1 ? '' : 's'}; y: fraction at or below x${tooFew ? `; too few points for a curve (under ${MIN_CDF_POINTS} distinct values): each drawn as a point` : ''}`] },
