@@ -45,7 +45,8 @@ export interface DomainRef {
  * - `vote inflated` / `ack unlogged` / `txn flipped`: a server turned Byzantine (zk/byzantine.ts): it
  *   lies in its votes, its fsyncs write nothing, or a txn on its disk was flipped (`target` says which);
  *   `vote not counted`: it lies in its votes but is not a voter now, so no election counts them
- *   (FastLeaderElection.validVoter); `nothing to flip`: its disk holds no client txn, nothing changed.
+ *   (FastLeaderElection.validVoter); `txn flipped back`: a second flip of the same txn restored its bit;
+ *   `nothing to flip`: its disk holds no client txn, nothing changed.
  */
 export type FaultEffect =
   | 'process killed'
