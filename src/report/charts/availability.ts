@@ -155,6 +155,14 @@ export function availabilityNines(doc: AvailabilityInput): TopLevelSpec {
           strokeDash: { condition: { test: 'datum.trusted', value: [1, 0] }, value: [4, 3] },
         },
       },
+      ...(anyAnalytic
+        ? [{
+            transform: [{ filter: 'datum.analyticNines != null' }],
+            mark: { type: 'point' as const, filled: true, size: 140, opacity: 1, color: '#f58518' },
+            encoding: { y: { ...y, field: 'analyticNines' }, shape: { datum: ANALYTIC_SERIES, scale: { domain: [ANALYTIC_SERIES], range: ['diamond'] }, title: null } },
+          }]
+        : []),
+      // the interval above the diamond, so the subtitle's "black lines: 95% CI" stay visible
       {
         mark: { type: 'rule', strokeWidth: 1.5, color: '#222' },
         encoding: { y: { ...y, field: 'ninesLow' }, y2: { field: 'ninesHigh' } },
@@ -164,13 +172,6 @@ export function availabilityNines(doc: AvailabilityInput): TopLevelSpec {
         mark: { type: 'text', dy: -12, color: '#222' },
         encoding: { y: { ...y, field: 'labelNines' }, text: { field: 'text' } },
       },
-      ...(anyAnalytic
-        ? [{
-            transform: [{ filter: 'datum.analyticNines != null' }],
-            mark: { type: 'point' as const, filled: true, size: 140, opacity: 1, color: '#f58518' },
-            encoding: { y: { ...y, field: 'analyticNines' }, shape: { datum: ANALYTIC_SERIES, scale: { domain: [ANALYTIC_SERIES], range: ['diamond'] }, title: null } },
-          }]
-        : []),
     ],
   };
 }
@@ -316,6 +317,7 @@ export function availabilityVsVoters(points: readonly VotersPoint[], meta: Chart
     domain: ['simulated, odd voters', 'simulated, even voters', ...(anyClosed ? ['closed form'] : [])],
     range: ['#1f77b4', '#d62728', ...(anyClosed ? ['#555555'] : [])],
   };
+  const shapes = { domain: series.domain, range: ['circle', 'circle', ...(anyClosed ? ['diamond'] : [])] };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: {
@@ -334,8 +336,14 @@ export function availabilityVsVoters(points: readonly VotersPoint[], meta: Chart
     layer: [
       {
         transform: [{ filter: 'datum.closedFormNines != null' }],
-        mark: { type: 'line', strokeDash: [5, 3], point: { shape: 'diamond', size: 70 } },
+        mark: { type: 'line', strokeDash: [5, 3] },
         encoding: { y: { ...y, field: 'closedFormNines' }, color: { datum: 'closed form', title: null, scale: series } },
+      },
+      {
+        // the legend's closed-form symbol is the diamond drawn (shape scale shared with the simulated points)
+        transform: [{ filter: 'datum.closedFormNines != null' }],
+        mark: { type: 'point', filled: true, size: 70, opacity: 1 },
+        encoding: { y: { ...y, field: 'closedFormNines' }, color: { datum: 'closed form', title: null, scale: series }, shape: { datum: 'closed form', title: null, scale: shapes } },
       },
       {
         mark: { type: 'rule', strokeWidth: 1.5 },
@@ -343,7 +351,7 @@ export function availabilityVsVoters(points: readonly VotersPoint[], meta: Chart
       },
       {
         mark: { type: 'point', filled: true, size: 90, opacity: 1 },
-        encoding: { y: { ...y, field: 'nines' }, color: { field: 'parity', type: 'nominal', scale: series, title: null } },
+        encoding: { y: { ...y, field: 'nines' }, color: { field: 'parity', type: 'nominal', scale: series, title: null }, shape: { field: 'parity', type: 'nominal', scale: shapes, title: null } },
       },
     ],
   };

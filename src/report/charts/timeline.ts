@@ -121,6 +121,12 @@ function colorsWith(alertBars: readonly unknown[]): ReadonlyArray<readonly [stri
   return alertBars.length > 0 ? [...ROLE_COLORS, ...ALERT_COLORS] : ROLE_COLORS;
 }
 
+/** The colour scale of the states drawn, in `colors`' order: the legend lists nothing absent (no OBSERVING without observers, no DOWN without a stop). */
+export function drawnScale(colors: ReadonlyArray<readonly [string, string]>, bars: readonly Readonly<Record<string, unknown>>[]): { domain: string[]; range: string[] } {
+  const drawn = colors.filter(([s]) => bars.some((b) => b.state === s));
+  return { domain: drawn.map(([s]) => s), range: drawn.map(([, c]) => c) };
+}
+
 /** A time unit that keeps axis numbers short for the run's length. */
 export function timeUnit(durationMs: number): { name: string; ms: number } {
   if (durationMs <= 20 * 60_000) return { name: 's', ms: 1000 };
@@ -217,7 +223,7 @@ export function runTimeline(run: RunInput): TopLevelSpec {
             field: 'state',
             type: 'nominal',
             title: 'role / state',
-            scale: { domain: colorsWith(alerts.bars).map(([s]) => s), range: colorsWith(alerts.bars).map(([, c]) => c) },
+            scale: drawnScale(colorsWith(alerts.bars), bars),
           },
           tooltip: [{ field: 'row' }, { field: 'state' }, { field: 'startMs', title: 'from (ms)' }, { field: 'endMs', title: 'to (ms)' }],
         },
