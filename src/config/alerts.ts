@@ -73,6 +73,8 @@ export interface AlertRule {
   readonly expr: AlertExpr;
   readonly forUs: number;
   readonly severity: Severity;
+  /** labels besides severity (e.g. team), printed with the PromQL; absent: none */
+  readonly labels?: Readonly<Record<string, string>>;
   readonly annotations: Readonly<Record<string, string>>;
 }
 
@@ -196,17 +198,18 @@ class AlertsReader extends YamlReader {
     let expr: AlertExpr | undefined;
     let forUs: number | undefined = 0;
     let severity: Severity | undefined;
+    const labels: Record<string, string> = {};
     const annotations: Record<string, string> = {};
     for (const { key, value } of entries) {
       const p = join(path, key);
       if (key === 'alert') alert = this.name(value, p);
       else if (key === 'expr') expr = this.expr(value, p);
       else if (key === 'for') forUs = this.duration(value, p, true);
-      else if (key === 'labels') severity = this.labels(value, p);
+      else if (key === 'labels') severity = this.labels(value, p, labels);
       else this.annotations(value, p, annotations);
     }
     if (alert === undefined || expr === undefined || forUs === undefined || severity === undefined) return undefined;
-    return { alert, expr, forUs, severity, annotations };
+    return { alert, expr, forUs, severity, ...(Object.keys(labels).length > 0 ? { labels } : {}), annotations };
   }
 
   /** Free-form `annotations`: string keys to string values. */
@@ -226,11 +229,20 @@ class AlertsReader extends YamlReader {
     return s;
   }
 
-  private labels(node: unknown, path: string): Severity | undefined {
-    const entries = this.entries(node, path, ['severity']);
-    if (entries === null || !this.requireKeys(node, path, entries, ['severity'])) return undefined;
-    const sev = entries.find((e) => e.key === 'severity');
-    return sev ? this.oneOf(sev.value, join(path, 'severity'), SEVERITIES) : undefined;
+  /** `severity` (page | ticket, required) and any other Prometheus labels, string-valued, into `extra`. */
+  private labels(node: unknown, path: string, extra: Record<string, string>): Severity | undefined {
+    this.remember(path, node);
+    if (!isMap(node)) return void this.errorAt(path, node, `expected a mapping with severity (page or ticket) and any other labels, found ${describe(node)}`);
+    let severity: Severity | undefined;
+    for (const pair of node.items) {
+      const key = isScalar(pair.key) && typeof pair.key.value === 'string' ? pair.key.value : null;
+      if (key === null || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) this.errorAt(path, pair.key, `expected a Prometheus label name (letters, digits, _), found ${describe(pair.key)}`);
+      else if (key === 'severity') severity = this.oneOf(pair.value, join(path, key), SEVERITIES);
+      else if (isScalar(pair.value) && ['string', 'number', 'boolean'].includes(typeof pair.value.value)) extra[key] = String(pair.value.value);
+      else this.errorAt(join(path, key), pair.value, `expected a label value (text), found ${describe(pair.value)}`);
+    }
+    if (severity === undefined && !node.items.some((p) => isScalar(p.key) && p.key.value === 'severity')) this.errorAt(path, node, 'expected severity (page or ticket) among the labels, found none');
+    return severity;
   }
 
   private expr(node: unknown, path: string): AlertExpr | undefined {

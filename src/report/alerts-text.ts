@@ -27,7 +27,7 @@ export function rulesText(rules: AlertRules, voters: number | null): string {
   if (voters === null && rules.rules.some((r) => r.expr.threshold === 'quorum')) lines.push('QUORUM: the majority of the voters; pass --topology FILE to print it as a number');
   lines.push('');
   for (const r of rules.rules) {
-    lines.push(`- alert: ${r.alert}`, `  expr: ${promql(r, voters)}`, `  for: ${promDuration(r.forUs)}`, `  labels: { severity: ${r.severity} }`);
+    lines.push(`- alert: ${r.alert}`, `  expr: ${promql(r, voters)}`, `  for: ${promDuration(r.forUs)}`, `  labels: { ${[`severity: ${r.severity}`, ...Object.entries(r.labels ?? {}).map(([k, v]) => `${k}: ${JSON.stringify(v)}`)].join(', ')} }`);
     const summary = r.annotations.summary;
     if (summary !== undefined) lines.push(`  annotations: { summary: ${JSON.stringify(summary)} }`);
   }

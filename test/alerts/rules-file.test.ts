@@ -165,3 +165,14 @@ describe('YAML syntax errors in user terms (config/yaml-reader.ts syntaxErrors)'
     expect(two.join('\n')).not.toContain('parseAllDocuments');
   });
 });
+
+describe('labels', () => {
+  it('labels besides severity are accepted and printed with the rule; severity is still required', async () => {
+    const { rulesText } = await import('../../src/report/alerts-text.js');
+    const r = parseAlertRules(GOOD.replace('{ severity: page }', '{ severity: page, team: zk }'), 'r.yaml');
+    if (!r.ok) throw new Error(r.errors.map(formatConfigError).join('\n'));
+    expect(r.rules.rules[0]!.labels).toEqual({ team: 'zk' });
+    expect(rulesText(r.rules, null)).toContain('  labels: { severity: page, team: "zk" }');
+    expect(errorsOf(GOOD.replace('{ severity: page }', '{ team: zk }'))[0]).toMatch(/^r\.yaml:4:13: rules\[0\]\.labels: expected severity \(page or ticket\)/);
+  });
+});
