@@ -74,7 +74,8 @@ export function cdf(values: readonly number[] | readonly CdfSeries[], title: str
     encoding: {
       x: xEncoding(data.map((d) => d.value), quantity, unit, logTicks),
       y: { field: 'fraction', type: 'quantitative', title: 'cumulative fraction of observations', scale: { domain: [0, 1] }, axis: { format: '%' } },
-      color: { field: 'label', type: 'nominal', title: series.length > 1 ? 'series' : null, legend: series.length > 1 ? {} : null },
+      // the series in their given (swept) order, not sorted as text (12h, 1h, 48h)
+      color: { field: 'label', type: 'nominal', sort: [...new Set(data.map((d) => d.label))], title: series.length > 1 ? 'series' : null, legend: series.length > 1 ? {} : null },
     },
   };
 }

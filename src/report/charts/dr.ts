@@ -43,7 +43,12 @@ export function drActivity(events: readonly TrialEvent[], site: readonly ServerI
     else if (e.type === 'readFailed') add('DR site: reads failed', e.atUs);
   }
   const points: DrPoint[] = [];
-  for (const [series, row] of counts) row.forEach((n, i) => points.push({ atS: round(((i + 0.5) * binUs) / 1e6, 3), series, rate: round(n / (binUs / 1e6), 3) }));
+  // each bin's rate from its start edge to its end (a step line): at the bin's centre, a step-after
+  // line drew the rate half a bin past the bin (writes seeming to go on 15 s after the region loss)
+  for (const [series, row] of counts) {
+    row.forEach((n, i) => points.push({ atS: round((i * binUs) / 1e6, 3), series, rate: round(n / (binUs / 1e6), 3) }));
+    if (row.length > 0) points.push({ atS: round((row.length * binUs) / 1e6, 3), series, rate: round((row[row.length - 1] ?? 0) / (binUs / 1e6), 3) });
+  }
   return points;
 }
 
@@ -77,7 +82,7 @@ export function drSitesChart(points: readonly DrPoint[], markers: readonly DrMar
         data: { values: points as unknown as Record<string, unknown>[] },
         mark: { type: 'line', interpolate: 'step-after', strokeWidth: 2 },
         encoding: {
-          x: { field: 'atS', type: 'quantitative', title: 's' },
+          x: { field: 'atS', type: 'quantitative', title: 'time (s)' },
           y: { field: 'rate', type: 'quantitative', title: 'per second' },
           color: { field: 'series', type: 'nominal', title: null, legend: { orient: 'bottom', columns: 3 } },
           tooltip: [{ field: 'series' }, { field: 'atS' }, { field: 'rate' }],
