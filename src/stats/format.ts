@@ -47,9 +47,11 @@ const HUMAN_UNITS: readonly (readonly [string, number])[] = [
 
 /**
  * A duration for people, auto-scaled, three significant digits: 250 → `0.25 ms`, 12_345_678 →
- * `12.3 s`, 90_000_000 → `1.5 min`, 2_081_000_000_000 → `24.1 d` (never `34683.3m`); ≥ 365 d in
+ * `12.3 s`, 90_000_000 → `1.5 min`, 2_081_000_000_000 → `24.1 d` (never `34683.3m`). Trailing
+ * zeros are dropped only when the value is exact in its unit (90 s → `1.5 min`, 4 d → `4 d`);
+ * otherwise all three digits stay (13.04 h → `13.0 h`, never `13 h`, issue 16). ≥ 365 d in
  * years (a year is 365 days, as in parseDurationUs). Rounding never shows a unit's limit
- * (59.99 s → `1 min`, not `60 s`). 0 → `0 s`; NaN → `–`; ±Infinity → `∞`. For reading only:
+ * (59.99 s → `1.00 min`, not `60.0 s`). 0 → `0 s`; NaN → `–`; ±Infinity → `∞`. For reading only:
  * flags and files take formatDurationUs's exact form.
  */
 export function formatDuration(us: number): string {
@@ -59,15 +61,21 @@ export function formatDuration(us: number): string {
   if (us === 0) return '0 s';
   let i = 0;
   while (i + 1 < HUMAN_UNITS.length && us >= (HUMAN_UNITS[i + 1]?.[1] ?? Infinity)) i += 1;
-  let [unit, size] = HUMAN_UNITS[i] ?? ['ms', 1_000];
+  const [unit, size] = HUMAN_UNITS[i] ?? ['ms', 1_000];
   let value = Number((us / size).toPrecision(3));
   const next = HUMAN_UNITS[i + 1];
   if (next !== undefined && value * size >= next[1]) {
     // Rounded up to the next unit's size (59.96 s → 60.0 s): say it in that unit, from the rounded value.
-    value = Number(((value * size) / next[1]).toPrecision(3));
-    [unit, size] = next;
+    return `${threeDigits((value * size) / next[1], false)} ${next[0]}`;
   }
-  return `${value} ${unit}`;
+  // exact up to float noise (30/365 y of µs is 30 d, not 30.0 d)
+  return `${threeDigits(us / size, Math.abs(us - value * size) <= 1e-9 * us)} ${unit}`;
+}
+
+/** x to three significant digits; trailing zeros dropped when `exact` (or past the point: 1230). */
+function threeDigits(x: number, exact: boolean): string {
+  const text = x.toPrecision(3);
+  return exact || text.includes('e') ? String(Number(text)) : text;
 }
 
 /** formatDuration of a JSON-contract value in ms (null → `–`). */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Accumulator, availabilityDocument } from '../../src/montecarlo/index.js';
 import { availabilityTable } from '../../src/report/table.js';
 import { zeroByProcess } from '../../src/observe/index.js';
-import { formatEstimateInterval, formatPerYear } from '../../src/stats/format.js';
+import { formatDuration, formatEstimateInterval, formatPerYear } from '../../src/stats/format.js';
 import { yearProbability } from '../../src/montecarlo/weighted-estimate.js';
 import { WEIGHT_SCALE_BITS } from '../../src/montecarlo/weighted.js';
 import { WeightedHistogram } from '../../src/montecarlo/weighted-histogram.js';
@@ -103,5 +103,18 @@ describe('the quorum-loss CDF of a failure-biased row is weighted by likelihood 
     expect(values[1]?.weight).toBeCloseTo(9.1, 9);
     expect(values[1]?.value).toBeGreaterThan(100 * 60_000);
     expect(h.quantile(0.5)).toBeGreaterThan(100 * MIN_US);
+  });
+});
+
+describe('formatDuration keeps three significant digits unless the value is exact (issue 16)', () => {
+  it('13.04 h → 13.0 h, 4 d → 4 d, 90 s → 1.5 min', () => {
+    const H = 3_600_000_000;
+    expect(formatDuration(13.04 * H)).toBe('13.0 h');
+    expect(formatDuration(13 * H)).toBe('13 h');
+    expect(formatDuration(4 * 24 * H)).toBe('4 d');
+    expect(formatDuration(4.001 * 24 * H)).toBe('4.00 d');
+    expect(formatDuration(90_000_000)).toBe('1.5 min');
+    expect(formatDuration(11_000_000)).toBe('11 s');
+    expect(formatDuration(11_004_000)).toBe('11.0 s');
   });
 });
