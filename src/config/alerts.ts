@@ -21,6 +21,9 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { formatDurationUs } from '../model/duration.js';
 import { sortedByPosition, type ConfigError } from './errors.js';
 import { describe, join, YamlReader } from './yaml-reader.js';
+import { parsePromDurationUs, promDuration, promDurationExpected } from './prom-duration.js';
+
+export { parsePromDurationUs, promDuration, promDurationExpected };
 
 /** The signals rules may read (observe/metrics.ts derives them; its header cites their ZooKeeper sources). */
 export const SERVER_STATES = ['leader', 'follower', 'observer', 'looking'] as const;
@@ -151,6 +154,7 @@ class AlertsReader extends YamlReader {
     }
     if (evalUs === 0 || evalUs % scrape !== 0) this.errorAtPath('evaluation_interval', `expected a multiple of scrape_interval (${formatDurationUs(scrape)}), found ${formatDurationUs(evalUs)}`);
     rules.forEach((r, i) => this.checkWindow(r.expr, `rules[${i}].expr`, scrape));
+    rules.forEach((r, i) => this.neverFiresWarnings(r, `rules[${i}]`, evalUs));
     return { name, scrapeIntervalUs: scrape, evaluationIntervalUs: evalUs, rules };
   }
 
@@ -268,6 +272,22 @@ class AlertsReader extends YamlReader {
   }
 
   /**
+   * Cheap checks for rules that can never fire (or not as written): `up` and zk_server_state are
+   * 0/1, counters' increase and every signal here are never negative; a `for:` shorter than the
+   * evaluation interval waits a whole evaluation anyway. Warnings only.
+   */
+  private neverFiresWarnings(r: AlertRule, path: string, evalUs: number): void {
+    const e = r.expr;
+    if (typeof e.threshold === 'number') {
+      const x = e.threshold;
+      const unit = (e.signal === 'up' || e.signal === 'zk_server_state') && e.function !== 'increase' && (e.aggregate === 'max' || e.aggregate === 'min');
+      const never = (e.op === '<' && x <= 0) || (e.op === '<=' && x < 0) || (e.op === '==' && x < 0) || (unit && ((e.op === '>' && x >= 1) || (e.op === '>=' && x > 1) || (e.op === '==' && x !== 0 && x !== 1)));
+      if (never && (e.absent === null || !compareStatic(e.absent, e.op, x))) this.warnAtPath(join(path, 'expr.threshold'), `this rule can never fire: ${unit ? `${e.signal} is 0 or 1 on each server` : `${e.function === 'increase' ? 'increase()' : e.aggregate + '()'} of ${e.signal} is never negative`}, so ${e.aggregate}(…) ${e.op} ${x} is never true`);
+    }
+    if (r.forUs > 0 && r.forUs < evalUs) this.warnAtPath(join(path, 'for'), `for: ${promDuration(r.forUs)} is shorter than evaluation_interval ${promDuration(evalUs)}: the alert fires at the second evaluation that finds it true, ${promDuration(evalUs)} after the first`);
+  }
+
+  /**
    * zk_server_state exists only while mntr serves: 3.8.6's MonitorCommand.commandRun prints "not
    * currently serving requests" unless zkServer.isRunning() (observe/metrics.ts header). A LOOKING
    * server exports nothing, so `state: looking` is never 1, and with no leader every server may
@@ -366,32 +386,7 @@ export function promql(rule: AlertRule, voters: number | null): string {
   return `${lhs} ${e.op} ${threshold}`;
 }
 
-const PROM_UNITS = [['y', 365 * 86_400e6], ['w', 7 * 86_400e6], ['d', 86_400e6], ['h', 3_600e6], ['m', 60e6], ['s', 1e6], ['ms', 1e3]] as const;
 
-/**
- * Prometheus's duration syntax (common/model ParseDuration): `[0-9]+(ms|s|m|h|d|w|y)` concatenated,
- * largest unit first, each at most once (`1m30s`, `1h`), or `0`; no fractions. µs, or null when
- * `text` is not one.
- */
-export function parsePromDurationUs(text: string): number | null {
-  if (text === '0') return 0;
-  const m = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/.exec(text);
-  if (m === null || text === '') return null;
-  return PROM_UNITS.reduce((us, [, size], i) => us + (m[i + 1] === undefined ? 0 : Number(m[i + 1]) * size), 0);
-}
-
-/** What parsePromDurationUs accepts, for messages. */
-export function promDurationExpected(allowZero: boolean): string {
-  return `expected a Prometheus duration: whole numbers with units ms, s, m, h, d, w, y, largest first (15s, 5m, 1m30s, 1h)${allowZero ? ', or 0s' : ''}`;
-}
-
-/** `us` in Prometheus's duration syntax, largest units first (90 s → 1m30s; 0 → 0s). */
-export function promDuration(us: number): string {
-  if (us === 0) return '0s';
-  let rest = Math.ceil(us / 1000) * 1000;
-  let out = '';
-  for (const [unit, size] of PROM_UNITS.slice(2)) {
-    if (rest >= size) (out += `${Math.floor(rest / size)}${unit}`), (rest %= size);
-  }
-  return out;
+function compareStatic(v: number, op: Comparison, x: number): boolean {
+  return op === '<' ? v < x : op === '<=' ? v <= x : op === '>' ? v > x : op === '>=' ? v >= x : op === '==' ? v === x : v !== x;
 }

@@ -54,7 +54,7 @@ function distLine(d: SecondsDistribution): string {
 /** The study's report (montecarlo/alert-study-stats.ts AlertStudy). */
 export function alertStudyText(s: AlertStudy): string {
   const lines = [
-    `alert study: rules ${s.rulesName} on ${s.topology}, experiment ${s.experiment}; ${s.runs} runs × ${formatDurationUs(s.horizonUs)} = ${s.clusterYears.toFixed(1)} cluster-years, seed ${s.seed}`,
+    `alert study: rules ${s.rulesName} on ${s.topology}, experiment ${s.experiment}; ${s.runs} run${s.runs === 1 ? '' : 's'} × ${formatDurationUs(s.horizonUs)} = ${s.clusterYears >= 0.1 ? `${s.clusterYears.toFixed(1)} cluster-years` : `${formatDurationUs(s.runs * s.horizonUs)} of cluster time`}, seed ${s.seed}`,
     `scrape every ${formatDurationUs(s.scrapeIntervalUs)}; a page catches an outage if it starts firing between the outage's start and ${formatDurationUs(s.graceUs)} after its end`,
     '(a page already firing when an outage starts does not catch it); every other page is a false page',
     '',

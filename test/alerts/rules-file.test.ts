@@ -176,3 +176,19 @@ describe('labels', () => {
     expect(errorsOf(GOOD.replace('{ severity: page }', '{ team: zk }'))[0]).toMatch(/^r\.yaml:4:13: rules\[0\]\.labels: expected severity \(page or ticket\)/);
   });
 });
+
+describe('rules that can never fire (warnings)', () => {
+  const warningsOf = (text: string): string[] => {
+    const r = parseAlertRules(text, 'r.yaml');
+    if (!r.ok) throw new Error(r.errors.map(formatConfigError).join('\n'));
+    return r.warnings.map(formatConfigError);
+  };
+  it('up > 1, up == 0.5, a sum below 0, an increase below 0, for: shorter than the evaluation interval', () => {
+    expect(warningsOf(GOOD.replace("op: '<', threshold: 1", "op: '>', threshold: 1"))).toEqual([expect.stringContaining('rules[0].expr.threshold: this rule can never fire: up is 0 or 1')]);
+    expect(warningsOf(GOOD.replace("op: '<', threshold: 1", "op: '==', threshold: 0.5"))).toHaveLength(1);
+    expect(warningsOf(GOOD.replace("op: '<', threshold: 1", "aggregate: sum, op: '<', threshold: 0"))).toEqual([expect.stringContaining('sum() of up is never negative')]);
+    expect(warningsOf(GOOD.replace("signal: up, op: '<', threshold: 1", "signal: zk_snap_count, function: increase, window: 1h, op: '<', threshold: 0"))).toEqual([expect.stringContaining('increase() of zk_snap_count is never negative')]);
+    expect(warningsOf(GOOD.replace('    labels', '    for: 5s\n    labels'))).toEqual([expect.stringContaining('rules[0].for: for: 5s is shorter than evaluation_interval 15s')]);
+    expect(warningsOf(GOOD)).toEqual([]);
+  });
+});
