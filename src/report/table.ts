@@ -263,7 +263,8 @@ export function modelProvenance(rows: readonly { readonly config?: { readonly ex
  */
 function probability(p: number, ci: readonly number[]): string {
   const hi = ci[1] ?? NaN;
-  if (p === 0) return hi >= 1 || !Number.isFinite(hi) ? 'none seen; no bound' : `none seen; ≤ ${pct(hi)} (95%)`;
+  // a bound that prints as "> 99.999999%" bounds nothing either
+  if (p === 0) return hi >= 1 || !Number.isFinite(hi) || pct(hi).startsWith('>') ? 'none seen; no bound' : `none seen; ≤ ${pct(hi)} (95%)`;
   return `${pct(p)} (${pct(ci[0] ?? NaN)}–${pct(hi)})`;
 }
 
