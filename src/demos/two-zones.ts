@@ -176,7 +176,7 @@ function studyTableOf(row: (t: string) => ResultRow): Table {
       `Monte Carlo under experiments/az-outage.yaml (zone outages every ~60 d per zone, ~2 h; mild host failures), ${STUDY_RUNS} trials × 1 y, --method ${STUDY_METHOD}; ` +
       `quorum losses as simulated (under the biased measure where failure-biasing); rel. error = standard error / estimate; ` +
       `* not to be trusted: fewer than 10 quorum losses (or write outages) behind it, or degenerate weights`,
-    columns: ['topology', 'method', 'write unavailability', '95% CI', 'downtime min/y', 'outages/y', 'quorum losses', 'quorum unavailability', 'rel. error', 'closed form'],
+    columns: ['topology', 'method', 'write unavailability', '95% CI', 'downtime min/yr', 'outages/yr', 'quorum losses', 'quorum unavailability', 'rel. error', 'closed form'],
     rows: STUDY_TOPOLOGIES.map((t) => {
       const r = row(t);
       const rel = quorumRelativeError(r);
@@ -257,15 +257,15 @@ function build(inputs: DemoInputs, docs: ReadonlyMap<string, AvailabilityDocumen
   const ratioText = ratioSentence(ratio);
   // A write figure marked * (montecarlo/estimate.ts writeTrust: too few quorum losses behind it)
   // is failovers only: say so, and quote the closed form's quorum downtime, a floor under the
-  // write downtime since writes need a quorum (issue 9: 1.3 min/y quoted, ~8 min/y true).
+  // write downtime since writes need a quorum (issue 9: 1.3 min/yr quoted, ~8 min/yr true).
   const unsampled = !r53.writeAvailabilityUntrusted
     ? ''
     : r53.method === 'failure-biasing'
       ? ` That figure is marked * (not to be trusted): ${r53.rareEvent?.degenerate === true ? (r53.rareEvent.warnings[0] ?? 'the likelihood-ratio weights are degenerate') : 'too few write outages behind it'}.`
       : r53.analyticQuorumUnavailability !== null
       ? ` That figure is failovers only and is marked * (not to be trusted): n5-3az lost its quorum in ${plural(r53.trialsWithQuorumLoss, 'trial')} of ${r53.runs} (it takes two zones down at once, too rare for ${r53.runs} trials to show); ` +
-        `the closed form${(r53.analyticLeavesOut ?? []).length === 0 ? ', which covers every failure process here,' : ''} puts its quorum downtime at ${sci(r53.analyticQuorumUnavailability)} of the time (${fixed(r53.analyticQuorumUnavailability * 525_600, 1)} min/y), ` +
-        `and writes need a quorum: read n5-3az's write downtime as at least ${fixed(r53.analyticQuorumUnavailability * 525_600, 1)} min/y (closed form), not the simulated figure.`
+        `the closed form${(r53.analyticLeavesOut ?? []).length === 0 ? ', which covers every failure process here,' : ''} puts its quorum downtime at ${sci(r53.analyticQuorumUnavailability)} of the time (${fixed(r53.analyticQuorumUnavailability * 525_600, 1)} min/yr), ` +
+        `and writes need a quorum: read n5-3az's write downtime as at least ${fixed(r53.analyticQuorumUnavailability * 525_600, 1)} min/yr (closed form), not the simulated figure.`
       : ` That figure is failovers only and is marked * (not to be trusted): n5-3az lost its quorum in ${plural(r53.trialsWithQuorumLoss, 'trial')} of ${r53.runs}, and no closed form applies to bound it.`;
 
   const title = 'zksim demo two-zones: can a two-zone ensemble survive losing a zone?';
@@ -283,8 +283,8 @@ function build(inputs: DemoInputs, docs: ReadonlyMap<string, AvailabilityDocumen
       `(${n53Worst.zone}, where the leader server ${n53Worst.leaderAtOutage ?? '?'} was: followers notice a silent host only after the read timeout, syncLimit × tickTime, then elect).`,
     runTable,
     `Over a year of frequent zone outages (experiments/az-outage.yaml), n4-2az is write-unavailable ${sci(r42.writeUnavailability)} of the time ` +
-      `(${fixed(r42.downtimeMinutesPerYear, 0)} min/y${star(r42)}) and n5-2az ${sci(r52.writeUnavailability)} (${fixed(r52.downtimeMinutesPerYear, 0)} min/y${star(r52)}), ` +
-      `against ${sci(r53.writeUnavailability)} (${fixed(r53.downtimeMinutesPerYear, 1)} min/y${star(r53)}) for n5-3az, ` +
+      `(${fixed(r42.downtimeMinutesPerYear, 0)} min/yr${star(r42)}) and n5-2az ${sci(r52.writeUnavailability)} (${fixed(r52.downtimeMinutesPerYear, 0)} min/yr${star(r52)}), ` +
+      `against ${sci(r53.writeUnavailability)} (${fixed(r53.downtimeMinutesPerYear, 1)} min/yr${star(r53)}) for n5-3az, ` +
       (r53.method === 'failure-biasing' && r53.rareEvent !== null
         ? `estimated by failure biasing from ${r53.runs} trials (${r53.rareEvent.cycles} regenerative cycles, ${r53.rareEvent.cyclesWithQuorumLoss} of them losing the quorum under the biased measure, each weighted by its likelihood ratio).`
         : `from ${plural(r53.failureOutageEpisodes, 'write outage')} in ${r53.runs} trials.`) +
