@@ -2,16 +2,15 @@
 
 /**
  * An availability for reading: enough digits for two significant digits of the unavailability
- * U = 1 − A ("99.999755%"); "100%" only when U is exactly 0; when that would take more than ten
- * digits (U < 1e-9), the bound "> 99.9999999%" instead of a misleading "100.000000000%" or an
- * exponent ("1 − 2.1e-12", issue 16): the nines say how far beyond (the table's `nines` row).
- * Pass `u` when it is known exactly (1 − A loses U's digits near 1).
+ * U = 1 − A ("99.999755%"); "100%" only when U is exactly 0; when A would round to 100% with ten
+ * digits, "1 − 2.1e-12" instead of a misleading "100.000000000%". Pass `u` when it is known
+ * exactly (1 − A loses U's digits near 1).
  */
 export function formatAvailability(a: number, u: number = 1 - a): string {
   if (!Number.isFinite(a) || !Number.isFinite(u)) return '–';
   if (u <= 0) return '100%';
   const decimals = Math.ceil(-Math.log10(u)) + 1;
-  if (decimals > 10) return '> 99.9999999%';
+  if (decimals > 10) return `1 − ${u.toExponential(1)}`;
   return `${(a * 100).toFixed(Math.max(2, decimals) - 1)}%`;
 }
 

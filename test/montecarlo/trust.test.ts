@@ -130,8 +130,8 @@ describe('warnings travel with the numbers (issue 9 review §3)', () => {
 });
 
 describe('intervals and closed forms that round to 100% (issue 9 review §4, §5)', () => {
-  test('formatting: > 99.9999999% for what would print as 100.000000000%, n/a for an interval with no episode', () => {
-    expect(formatAvailability(1 - 2.1e-12, 2.1e-12)).toBe('> 99.9999999%');
+  test('formatting: 1 − U for what would print as 100.000000000%, n/a for an interval with no episode', () => {
+    expect(formatAvailability(1 - 2.1e-12, 2.1e-12)).toBe('1 − 2.1e-12');
     expect(formatAvailability(1 - 1.53e-5)).toBe('99.99847%');
     expect(formatAvailability(1, 0)).toBe('100%');
     expect(formatAvailability(0)).toBe('0.0%');
@@ -139,10 +139,10 @@ describe('intervals and closed forms that round to 100% (issue 9 review §4, §5
     expect(formatAvailabilityInterval([0.9, 0.95], 3, 'quorum loss')).toBe('90.0% – 95.00%');
   });
 
-  test('rolling-maintenance on n5-3az: the closed form is printed as > 99.9999999%, the empty quorum interval as n/a', async () => {
+  test('rolling-maintenance on n5-3az: the closed form is printed as 1 − U, the empty quorum interval as n/a', async () => {
     const r = await zksim(['availability', 'topologies/n5-3az.yaml', '--experiment', 'experiments/rolling-maintenance.yaml', '--runs', '3', '--workers', '1', '--method', 'naive']);
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/^closed form \(quorum\)\s+> 99\.9999999%$/m);
+    expect(r.stdout).toMatch(/^closed form \(quorum\)\s+1 − \d\.\de-1\d$/m);
     expect(r.stdout).not.toContain('100.000000000%');
     expect(r.stdout).toMatch(/^ {2}95% CI\s+n\/a \(no quorum loss seen\)$/m);
   }, 120_000);

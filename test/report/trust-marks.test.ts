@@ -55,7 +55,7 @@ describe('untrusted estimates are marked everywhere (issue 9 review)', () => {
     expect(main?.rows[1]?.[2]).not.toMatch(/\*$/);
     expect(main?.rows[0]).toContain('≥ 10.8 y (95% lower bound, none seen)');
     expect(main?.rows[0]).toContain('10.8 y – ∞ *');
-    expect(percent(1 - 2.1e-12)).toBe('> 99.9999999%');
+    expect(percent(1 - 2.1e-12)).toBe('1 − 2.1e-12');
     expect(percent(0.999)).toBe('99.90%');
   });
 

@@ -91,8 +91,8 @@ export function percent(availability: number): string {
   if (availability >= 1) return '100%';
   const digits = Math.min(7, Math.max(1, Math.ceil(nines(availability)) - 1));
   const text = `${(availability * 100).toFixed(digits)}%`;
-  // "100.0000000%" would claim no downtime: a bound, as stats/format.ts formatAvailability says it.
-  return text.startsWith('100') ? '> 99.9999999%' : text;
+  // "100.0000000%" would claim no downtime: say how much there is instead.
+  return text.startsWith('100') ? `1 − ${(1 - availability).toExponential(1)}` : text;
 }
 
 /** Round for chart data: keeps JSON small and deterministic without losing what a chart can show. */
