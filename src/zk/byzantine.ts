@@ -1,5 +1,6 @@
 import { makeZxid, epochOf, counterOf, type Txn, type Zxid } from '../model/index.js';
 import type { DurableState } from './durable.js';
+import { indexOf } from './sync.js';
 
 /**
  * Byzantine behaviour of one corrupted server (issue 15): what ZooKeeper's crash-fault protocol
@@ -91,20 +92,6 @@ export function formatWrite(writeId: number): string {
   return writeId >= FLIPPED_BIT && writeId < 2 * FLIPPED_BIT ? `write ${writeId - FLIPPED_BIT} with a flipped bit` : `write ${writeId}`;
 }
 
-/** The position of `zxid` in a disk's log (zxids increase along it), or -1. */
-function indexOnDisk(log: readonly Txn[], zxid: Zxid): number {
-  let lo = 0;
-  let hi = log.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const z = (log[mid] as Txn).zxid;
-    if (z === zxid) return mid;
-    if (z < zxid) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return -1;
-}
-
 /**
  * Flip one bit of the newest client txn on the disk (the entry a torn or rotted sector most
  * plausibly holds): its content changes, its zxid stays; `checksum` 'valid' rewrites its Adler32
@@ -140,7 +127,7 @@ export function loadedLog(durable: DurableState): Txn[] {
   const b = durable.byzantine;
   if (b === null) return entries;
   for (const [zxid, txn] of b.snapshotHolds) {
-    const i = indexOnDisk(durable.log, zxid);
+    const i = indexOf(durable.log, zxid);
     if (i >= 0 && i < durable.snapshotLength) entries[i] = txn;
   }
   return entries;
@@ -161,7 +148,7 @@ export function loadFailure(durable: DurableState): Zxid | null {
   let failed: { i: number; zxid: Zxid } | null = null;
   for (const f of b.flips) {
     if ((f.contentFlips - f.checksumFlips) % 2 === 0) continue;
-    const i = indexOnDisk(durable.log, f.zxid);
+    const i = indexOf(durable.log, f.zxid);
     if (i < 0 || i < firstRead) continue;
     if (failed === null || i < failed.i) failed = { i, zxid: f.zxid };
   }
@@ -174,7 +161,7 @@ export function snapshotTaken(durable: DurableState, memory: readonly Txn[]): vo
   if (b === null) return;
   b.snapshotHolds.clear();
   for (const f of b.flips) {
-    const i = indexOnDisk(durable.log, f.zxid);
+    const i = indexOf(durable.log, f.zxid);
     const held = memory[i];
     if (i >= 0 && i < durable.snapshotLength && held?.zxid === f.zxid) b.snapshotHolds.set(f.zxid, held);
   }
@@ -195,11 +182,11 @@ export function logRewritten(durable: DurableState, oldDisk: readonly Txn[], kee
   const b = durable.byzantine;
   if (b === null) return;
   const kept = mode === 'SNAP' ? [] : b.flips.filter((f) => {
-    const i = indexOnDisk(oldDisk, f.zxid);
+    const i = indexOf(oldDisk, f.zxid);
     return i >= 0 && i < keep;
   });
   for (const f of kept) {
-    const i = indexOnDisk(oldDisk, f.zxid);
+    const i = indexOf(oldDisk, f.zxid);
     durable.log[i] = oldDisk[i] as Txn;
   }
   b.flips = kept;

@@ -82,7 +82,8 @@ function snap(committed: readonly Txn[], s: SyncSettings): SyncPlan {
   return { mode: 'SNAP', truncZxid: 0, committed: [...committed], bytes: snapshotBytes(committed.length, s) };
 }
 
-function indexOf(log: readonly Txn[], zxid: Zxid): number {
+/** The position of `zxid` in a log whose zxids increase along it (binary search), or -1. */
+export function indexOf(log: readonly Txn[], zxid: Zxid): number {
   let lo = 0;
   let hi = log.length - 1;
   while (lo <= hi) {

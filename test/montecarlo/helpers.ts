@@ -53,3 +53,20 @@ export function trialSummary(over: Partial<TrialSummary> & { index: number }): T
     ...over,
   };
 }
+
+/**
+ * One 10-day trial with one quorum loss of 50 min (host failures), 3 write outages (1 h in all, 200 s
+ * of it the initial election) and 2 elections (300 ms, 900 ms): the fixture of the table tests.
+ */
+export function oneQuorumLossTrial(): TrialSummary {
+  return trialSummary({
+    index: 0, measuredUs: 10 * DAY_US, writeDownUs: 3_600_000_000, quorumDownUs: 3_000_000_000,
+    downByCauseUs: { quorumLost: 3_000_000_000, partitioned: 0, leaderIsolated: 400_000_000, electing: 200_000_000, syncing: 0 },
+    downByProcessUs: { ...zeroByProcess(), startup: 200_000_000, hostFailures: 3_400_000_000 },
+    quorumDownByProcessUs: { ...zeroByProcess(), hostFailures: 3_000_000_000 },
+    outageEpisodes: 3, outageEpisodesByProcess: { ...zeroByProcess(), startup: 1, hostFailures: 2 },
+    quorumLossEpisodes: 1, quorumLossEpisodesByProcess: { ...zeroByProcess(), hostFailures: 1 }, quorumLossDurationsUs: [3_000_000_000],
+    longestWriteOutageUs: 3_000_000_000,
+    elections: 2, electionDurationsUs: [300_000, 900_000], firstQuorumLossUs: DAY_US, faults: 4, events: 100,
+  });
+}

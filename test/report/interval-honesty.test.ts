@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Accumulator, availabilityDocument } from '../../src/montecarlo/index.js';
 import { availabilityTable } from '../../src/report/table.js';
-import { zeroByProcess } from '../../src/observe/index.js';
 import { formatDuration, formatEstimateInterval, formatPerYear } from '../../src/stats/format.js';
 import { yearProbability } from '../../src/montecarlo/weighted-estimate.js';
 import { WEIGHT_SCALE_BITS } from '../../src/montecarlo/weighted.js';
@@ -9,20 +8,11 @@ import { WeightedHistogram } from '../../src/montecarlo/weighted-histogram.js';
 import { quorumLossSample } from '../../src/report/charts/index.js';
 import { relativeErrorOf } from '../../src/report/table-method.js';
 import { Z95 } from '../../src/stats/index.js';
-import { configs, crashRepair, DAY_US, options, trialSummary } from '../montecarlo/helpers.js';
+import { configs, crashRepair, DAY_US, oneQuorumLossTrial, options } from '../montecarlo/helpers.js';
 
 /** A two-column document (n3-1az, n4-2az) from one trial with a quorum loss. */
 function doc() {
-  const acc = new Accumulator().add(trialSummary({
-    index: 0, measuredUs: 10 * DAY_US, writeDownUs: 3_600_000_000, quorumDownUs: 3_000_000_000,
-    downByCauseUs: { quorumLost: 3_000_000_000, partitioned: 0, leaderIsolated: 400_000_000, electing: 200_000_000, syncing: 0 },
-    downByProcessUs: { ...zeroByProcess(), startup: 200_000_000, hostFailures: 3_400_000_000 },
-    quorumDownByProcessUs: { ...zeroByProcess(), hostFailures: 3_000_000_000 },
-    outageEpisodes: 3, outageEpisodesByProcess: { ...zeroByProcess(), startup: 1, hostFailures: 2 },
-    quorumLossEpisodes: 1, quorumLossEpisodesByProcess: { ...zeroByProcess(), hostFailures: 1 }, quorumLossDurationsUs: [3_000_000_000],
-    longestWriteOutageUs: 3_000_000_000,
-    elections: 2, electionDurationsUs: [300_000, 900_000], firstQuorumLossUs: DAY_US, faults: 4, events: 100,
-  }));
+  const acc = new Accumulator().add(oneQuorumLossTrial());
   const studies = configs(crashRepair(5, 1, 10), 'n3-1az', 'n4-2az').map((config) => ({ config, acc, stoppedBy: 'runs' as const }));
   return availabilityDocument(options({ horizonUs: 10 * DAY_US, runs: 1 }), studies, '9.9.9');
 }

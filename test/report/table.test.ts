@@ -2,21 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { Accumulator, availabilityDocument } from '../../src/montecarlo/index.js';
 import { availabilityTable } from '../../src/report/table.js';
 import { zeroByProcess } from '../../src/observe/index.js';
-import { configs, crashRepair, DAY_US, options, trialSummary } from '../montecarlo/helpers.js';
+import { configs, crashRepair, DAY_US, oneQuorumLossTrial, options, trialSummary } from '../montecarlo/helpers.js';
 
 describe('availability table', () => {
   it('is a pure function of the document: header, one column per topology, warnings', () => {
     const experiment = crashRepair(5, 1, 10);
-    const acc = new Accumulator().add(trialSummary({
-      index: 0, measuredUs: 10 * DAY_US, writeDownUs: 3_600_000_000, quorumDownUs: 3_000_000_000,
-      downByCauseUs: { quorumLost: 3_000_000_000, partitioned: 0, leaderIsolated: 400_000_000, electing: 200_000_000, syncing: 0 },
-      downByProcessUs: { ...zeroByProcess(), startup: 200_000_000, hostFailures: 3_400_000_000 },
-      quorumDownByProcessUs: { ...zeroByProcess(), hostFailures: 3_000_000_000 },
-      outageEpisodes: 3, outageEpisodesByProcess: { ...zeroByProcess(), startup: 1, hostFailures: 2 },
-      quorumLossEpisodes: 1, quorumLossEpisodesByProcess: { ...zeroByProcess(), hostFailures: 1 }, quorumLossDurationsUs: [3_000_000_000],
-      longestWriteOutageUs: 3_000_000_000,
-      elections: 2, electionDurationsUs: [300_000, 900_000], firstQuorumLossUs: DAY_US, faults: 4, events: 100,
-    }));
+    const acc = new Accumulator().add(oneQuorumLossTrial());
     const studies = configs(experiment, 'n3-1az', 'n4-2az').map((config) => ({ config, acc, stoppedBy: 'runs' as const }));
     const doc = availabilityDocument(options({ horizonUs: 10 * DAY_US, runs: 1 }), studies, '9.9.9');
     const text = availabilityTable(doc);
