@@ -284,6 +284,7 @@ class AlertsReader extends YamlReader {
       const never = (e.op === '<' && x <= 0) || (e.op === '<=' && x < 0) || (e.op === '==' && x < 0) || (unit && ((e.op === '>' && x >= 1) || (e.op === '>=' && x > 1) || (e.op === '==' && x !== 0 && x !== 1)));
       if (never && (e.absent === null || !compareStatic(e.absent, e.op, x))) this.warnAtPath(join(path, 'expr.threshold'), `this rule can never fire: ${unit ? `${e.signal} is 0 or 1 on each server` : `${e.function === 'increase' ? 'increase()' : e.aggregate + '()'} of ${e.signal} is never negative`}, so ${e.aggregate}(…) ${e.op} ${x} is never true`);
     }
+    if (e.threshold === 'quorum' && e.signal !== 'up' && e.signal !== 'zk_synced_followers') this.warnAtPath(join(path, 'expr.threshold'), `quorum is a count of voters (a majority of them): it means something against the voters up (signal: up, servers: voters, aggregate: sum), not against ${e.signal}; write the number you mean`);
     if (r.forUs > 0 && r.forUs < evalUs) this.warnAtPath(join(path, 'for'), `for: ${promDuration(r.forUs)} is shorter than evaluation_interval ${promDuration(evalUs)}: the alert fires at the second evaluation that finds it true, ${promDuration(evalUs)} after the first`);
   }
 

@@ -115,6 +115,11 @@ describe('zk_synced_followers against a quorum: warnings, not errors', () => {
     expect(warningsOf(text)).toEqual([]);
     expect(warningsOf(text, 5)).toEqual([expect.stringMatching(/threshold: .*a quorum of 3 of the 5 voters shows as 2, so/)]);
   });
+  it('quorum against a signal that is not a count of voters (a leader count) is warned of', () => {
+    const text = GOOD.replace("{ signal: up, op: '<', threshold: 1 }", "{ signal: zk_server_state, state: leader, aggregate: sum, absent: 0, op: '<', threshold: quorum }");
+    expect(warningsOf(text)).toEqual([expect.stringMatching(/rules\[0\]\.expr\.threshold: quorum is a count of voters .*not against zk_server_state/)]);
+    expect(warningsOf(GOOD.replace("threshold: 1 }", "servers: voters, aggregate: sum, threshold: quorum }"))).toEqual([]);
+  });
   it('a rule that accounts for both (quorum − 1, absent: 0) and the shipped rules warn of nothing', () => {
     expect(warningsOf(synced("aggregate: max, absent: 0, op: '<', threshold: 2"), 5)).toEqual([]);
     expect(warningsOf(readFileSync('alerts/production.yaml', 'utf8'), 5)).toEqual([]);
